@@ -1,0 +1,20 @@
+//! The merit database schema, as sea-orm migrations.
+//!
+//! Every table carries the tenant (`instansi`) as the first part of its key, so one database can
+//! serve many agencies. Times are stored as epoch milliseconds (`*_ms`, BIGINT) so that leases and
+//! deadlines compare the same way on SQLite and PostgreSQL; calendar dates are DATE columns.
+//! Never edit a migration that has landed: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_foundation;
+
+/// Applies merit's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_create_foundation::Migration)]
+    }
+}

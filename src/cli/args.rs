@@ -1,0 +1,90 @@
+//! Command-line arguments. Doc comments here are the `--help` text people read, so they are in
+//! Bahasa Indonesia.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// merit — mesin aturan dan alur persetujuan sistem merit untuk BKPSDM.
+#[derive(Debug, Parser)]
+#[command(name = "merit", version, disable_help_subcommand = true)]
+pub struct Cli {
+    /// Berkas konfigurasi YAML (bawaan: merit.yaml bila ada).
+    #[arg(long, global = true, value_name = "BERKAS")]
+    pub config: Option<PathBuf>,
+
+    /// Cetak hasil sebagai JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Format log: teks atau json.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Teks)]
+    pub log_format: LogFormat,
+
+    /// Perintah.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[value(name = "teks", alias = "text")]
+    Teks,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Terapkan migrasi basis data.
+    Migrate,
+    /// Impor calon, formasi, atau pegawai dari berkas CSV atau XLSX.
+    Import(ImportArgs),
+    /// Buat data sintetis sebuah kabupaten yang deterministik.
+    Generate(GenerateArgs),
+}
+
+/// What an import file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportWhat {
+    /// Calon PPPK paruh waktu (kunci: nik).
+    Candidates,
+    /// Formasi (kunci: kode_formasi).
+    Formations,
+    /// Pegawai untuk pengisian jabatan (kunci: nip).
+    Employees,
+}
+
+/// `merit import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Jenis data: candidates, formations, atau employees.
+    #[arg(value_enum, value_name = "JENIS")]
+    pub what: ImportWhat,
+    /// Berkas .csv atau .xlsx.
+    #[arg(value_name = "BERKAS")]
+    pub file: PathBuf,
+    /// Impor baris yang sah dan tulis baris yang ditolak ke BERKAS.ditolak.csv.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Nama lembar pada berkas Excel (bawaan: lembar pertama).
+    #[arg(long, value_name = "NAMA")]
+    pub sheet: Option<String>,
+}
+
+/// `merit generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Jumlah calon.
+    #[arg(long, value_name = "N")]
+    pub candidates: u64,
+    /// Folder keluaran.
+    #[arg(long, value_name = "FOLDER")]
+    pub out: PathBuf,
+    /// Benih acak (data yang sama untuk benih yang sama).
+    #[arg(long, value_name = "S", default_value_t = crate::generate::DEFAULT_SEED)]
+    pub seed: u64,
+}

@@ -1,0 +1,128 @@
+//! One function per command: call the service, print the outcome.
+
+use super::{Cli, Command, Exit, Failure, args::ImportWhat, open_app, output, settings};
+use crate::{
+    generate::{GenerateOptions, generate},
+    service::{self, ImportOptions},
+    store::{ImportKind, Store},
+};
+
+/// Runs the parsed command.
+pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
+    let config = cli.config.clone();
+    let json = cli.json;
+    match cli.command {
+        Command::Migrate => migrate(settings(config.as_deref())?, json).await,
+        Command::Import(args) => {
+            let app = open_app(settings(config.as_deref())?).await?;
+            let kind = match args.what {
+                ImportWhat::Candidates => ImportKind::Candidates,
+                ImportWhat::Formations => ImportKind::Formations,
+                ImportWhat::Employees => ImportKind::Employees,
+            };
+            import(
+                &app,
+                ImportOptions {
+                    kind,
+                    path: args.file,
+                    skip_invalid: args.skip_invalid,
+                    sheet: args.sheet,
+                    by: service::current_user(),
+                },
+                json,
+            )
+            .await
+        }
+        Command::Generate(args) => {
+            let opts = GenerateOptions {
+                candidates: args.candidates,
+                out: args.out,
+                seed: args.seed,
+            };
+            let summary = tokio::task::spawn_blocking(move || generate(&opts))
+                .await
+                .map_err(|e| Failure::unexpected(e.to_string()))?
+                .map_err(|e| {
+                    Failure::unexpected(format!("tidak dapat menulis data sintetis: {e}"))
+                })?;
+            if json {
+                output::print_json(&summary)?;
+            } else {
+                println!(
+                    "Data sintetis ditulis: {} calon ({} baris kotor disengaja), {} baris formasi ({} kebutuhan), {} pegawai, {} unit kerja.",
+                    output::count(summary.calon),
+                    output::count(summary.baris_kotor),
+                    output::count(summary.formasi),
+                    output::count(summary.jumlah_formasi),
+                    output::count(summary.pegawai),
+                    output::count(summary.unit),
+                );
+                for f in &summary.berkas {
+                    println!("  {}", f.display());
+                }
+            }
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+async fn migrate(settings: crate::config::Settings, json: bool) -> Result<Exit, Failure> {
+    let store = Store::connect(&settings.database_url, &settings.tenant).await?;
+    let applied = store.migrate().await?;
+    if json {
+        output::print_json(&serde_json::json!({ "diterapkan": applied }))?;
+    } else if applied.is_empty() {
+        println!("Basis data sudah mutakhir; tidak ada migrasi yang perlu diterapkan.");
+    } else {
+        println!("{} migrasi diterapkan:", applied.len());
+        for m in &applied {
+            println!("  {m}");
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+async fn import(app: &service::App, opts: ImportOptions, json: bool) -> Result<Exit, Failure> {
+    let report = service::import(app, &opts, |e| eprintln!("{e}")).await?;
+    for w in &report.peringatan {
+        eprintln!("peringatan: {w}");
+    }
+    if json {
+        output::print_json(&report)?;
+    }
+    let what = match opts.kind {
+        ImportKind::Candidates => "calon",
+        ImportKind::Formations => "baris formasi",
+        ImportKind::Employees => "pegawai",
+    };
+    if !report.kolom_diabaikan.is_empty() {
+        eprintln!(
+            "peringatan: kolom tidak dikenal diabaikan: {}",
+            report.kolom_diabaikan.join(", ")
+        );
+    }
+    if !report.disimpan {
+        eprintln!(
+            "Impor dibatalkan: {} dari {} baris tidak valid; tidak ada data yang disimpan. \
+             Perbaiki baris di atas, atau gunakan --skip-invalid untuk mengimpor baris yang sah saja.",
+            output::count(report.ditolak),
+            output::count(report.baris)
+        );
+        return Ok(Exit::Invalid);
+    }
+    if !json {
+        println!(
+            "{} {what} diimpor dari {} ({}).",
+            output::count(report.diimpor),
+            report.berkas,
+            report.format
+        );
+        if let Some(f) = &report.berkas_ditolak {
+            println!(
+                "{} baris ditolak dan ditulis ke {f} (lihat kolom kesalahan).",
+                output::count(report.ditolak)
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,112 @@
+//! ENTRY: the `merit` command line (interfaces.md section 3). Parses arguments, loads settings,
+//! calls one service use case, and prints the result in Bahasa Indonesia or as JSON.
+
+mod args;
+mod commands;
+mod output;
+
+use std::{path::Path, process::ExitCode};
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+pub use output::Exit;
+
+use crate::{
+    clock::{SharedClock, SystemClock},
+    config::Settings,
+    service::{App, ServiceError},
+};
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return output::usage_error(e),
+    };
+    output::init_tracing(&cli);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("galat: tidak dapat memulai runtime: {e}");
+            return Exit::Unexpected.into();
+        }
+    };
+    let result = runtime.block_on(commands::dispatch(cli));
+    // Do not wait for lingering blocking tasks (e.g. a stdin reader) at exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
+        Ok(exit) => exit.into(),
+        Err(failure) => {
+            eprintln!("galat: {}", failure.message);
+            failure.exit.into()
+        }
+    }
+}
+
+/// A command that did not succeed: what to print and how to exit.
+#[derive(Debug)]
+pub struct Failure {
+    /// Exit code.
+    pub exit: Exit,
+    /// Message for the user.
+    pub message: String,
+}
+
+impl Failure {
+    /// An invalid-input failure (exit 3).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            exit: Exit::Invalid,
+            message: message.into(),
+        }
+    }
+
+    /// An unexpected failure (exit 1).
+    pub fn unexpected(message: impl Into<String>) -> Self {
+        Self {
+            exit: Exit::Unexpected,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ServiceError> for Failure {
+    fn from(e: ServiceError) -> Self {
+        let exit = match &e {
+            ServiceError::Invalid(_) => Exit::Invalid,
+            ServiceError::Refused(_) => Exit::Refused,
+            ServiceError::Store(_) | ServiceError::Unexpected(_) => Exit::Unexpected,
+        };
+        Self {
+            exit,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<crate::config::ConfigError> for Failure {
+    fn from(e: crate::config::ConfigError) -> Self {
+        Self::invalid(e.to_string())
+    }
+}
+
+impl From<crate::store::StoreError> for Failure {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::unexpected(e.to_string())
+    }
+}
+
+/// Loads settings for a command.
+pub(crate) fn settings(config: Option<&Path>) -> Result<Settings, Failure> {
+    Ok(Settings::load(config)?)
+}
+
+/// Opens the application (database included).
+pub(crate) async fn open_app(settings: Settings) -> Result<App, Failure> {
+    let clock: SharedClock = std::sync::Arc::new(SystemClock);
+    Ok(App::open(settings, clock).await?)
+}

@@ -1,0 +1,880 @@
+//! Settings (interfaces.md section 1): built-in defaults < `merit.yaml` (or `--config FILE`) <
+//! `MERIT_*` environment variables. Every value is parsed here into a typed setting; an invalid
+//! one is refused with the setting's name and where it came from.
+
+use std::{
+    collections::BTreeMap,
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    str::FromStr,
+};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The built-in default.
+    Default,
+    /// The YAML file.
+    File(PathBuf),
+    /// An environment variable.
+    Env(String),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Default => f.write_str("nilai bawaan"),
+            Self::File(p) => write!(f, "berkas {}", p.display()),
+            Self::Env(v) => write!(f, "variabel lingkungan {v}"),
+        }
+    }
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A setting's value is invalid.
+    #[error("pengaturan `{key}` dari {origin} tidak valid: {message}")]
+    Invalid {
+        /// The setting's key.
+        key: String,
+        /// Where the bad value came from.
+        origin: Source,
+        /// What is wrong, in Bahasa Indonesia.
+        message: String,
+    },
+    /// The configuration file could not be read.
+    #[error("berkas konfigurasi {path} tidak dapat dibaca: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// A secret that never shows up in logs or debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    /// The secret itself; call only where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// TLS mode of an SMTP transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP (local relays and test sinks).
+    None,
+    /// STARTTLS upgrade.
+    StartTls,
+    /// Implicit TLS (`smtps://`, usually port 465).
+    Implicit,
+}
+
+/// Where outgoing mail goes (`MERIT_MAIL_URL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailUrl {
+    /// One `.eml` file per message in a folder.
+    File(PathBuf),
+    /// An SMTP server.
+    Smtp {
+        /// Host name.
+        host: String,
+        /// Port.
+        port: u16,
+        /// TLS mode.
+        tls: SmtpTls,
+        /// User name for AUTH.
+        user: Option<String>,
+        /// Password for AUTH.
+        password: Option<Secret>,
+    },
+}
+
+impl MailUrl {
+    /// Parses `file://DIR`, `smtp://[user:pass@]host[:port][?tls=starttls]` or
+    /// `smtps://[user:pass@]host[:port]`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if let Some(dir) = raw.strip_prefix("file://") {
+            if dir.is_empty() {
+                return Err("folder kosong pada file://".into());
+            }
+            return Ok(Self::File(PathBuf::from(dir)));
+        }
+        let (scheme, rest) = raw
+            .split_once("://")
+            .ok_or_else(|| "harus diawali file://, smtp:// atau smtps://".to_owned())?;
+        let implicit = match scheme {
+            "smtp" => false,
+            "smtps" => true,
+            other => return Err(format!("skema '{other}' tidak dikenal (file, smtp, smtps)")),
+        };
+        let (authority, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let authority = authority.trim_end_matches('/');
+        let (userinfo, hostport) = match authority.rsplit_once('@') {
+            Some((u, h)) => (Some(u), h),
+            None => (None, authority),
+        };
+        let (host, port) = match hostport.rsplit_once(':') {
+            Some((h, p)) => (
+                h,
+                p.parse::<u16>()
+                    .map_err(|_| format!("port '{p}' bukan angka"))?,
+            ),
+            None => (hostport, if implicit { 465 } else { 25 }),
+        };
+        if host.is_empty() {
+            return Err("nama server SMTP kosong".into());
+        }
+        let mut tls = if implicit {
+            SmtpTls::Implicit
+        } else {
+            SmtpTls::None
+        };
+        for kv in query.split('&').filter(|s| !s.is_empty()) {
+            match kv.split_once('=') {
+                Some(("tls", "starttls")) if !implicit => tls = SmtpTls::StartTls,
+                Some(("tls", "none")) if !implicit => tls = SmtpTls::None,
+                Some(("tls", "implicit")) => tls = SmtpTls::Implicit,
+                _ => {
+                    return Err(format!(
+                        "opsi '{kv}' tidak dikenal (tls=starttls|none|implicit)"
+                    ));
+                }
+            }
+        }
+        let (user, password) = match userinfo {
+            Some(u) => match u.split_once(':') {
+                Some((user, pass)) => (
+                    Some(percent_decode(user)),
+                    Some(Secret(percent_decode(pass))),
+                ),
+                None => (Some(percent_decode(u)), None),
+            },
+            None => (None, None),
+        };
+        Ok(Self::Smtp {
+            host: host.to_owned(),
+            port,
+            tls,
+            user,
+            password,
+        })
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| s.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A scheduled job (`jadwal` in the YAML file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleSetting {
+    /// `penyaringan`, `pengingat` or `ringkasan`.
+    pub task: String,
+    /// Cron line with six fields (a five-field line gets `0 ` prefixed).
+    pub cron: String,
+    /// Ruleset for `penyaringan`.
+    pub ruleset: Option<String>,
+}
+
+/// Limits for rule scripts (`batas_skrip` in the YAML file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScriptLimits {
+    /// Operations per evaluation.
+    pub operasi: u64,
+    /// Function call depth.
+    pub kedalaman_panggilan: usize,
+    /// Expression nesting depth.
+    pub kedalaman_ekspresi: usize,
+    /// Longest string, in bytes.
+    pub panjang_teks: usize,
+    /// Largest array.
+    pub panjang_larik: usize,
+    /// Largest object map.
+    pub ukuran_peta: usize,
+    /// Wall-clock deadline per evaluation, milliseconds.
+    pub tenggat_ms: u64,
+}
+
+impl Default for ScriptLimits {
+    fn default() -> Self {
+        Self {
+            operasi: 200_000,
+            kedalaman_panggilan: 32,
+            kedalaman_ekspresi: 64,
+            panjang_teks: 64 * 1024,
+            panjang_larik: 10_000,
+            ukuran_peta: 1_000,
+            tenggat_ms: 250,
+        }
+    }
+}
+
+/// Every setting merit reads, typed.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `MERIT_DATABASE_URL`.
+    pub database_url: String,
+    /// `MERIT_RULES_DIR`.
+    pub rules_dir: PathBuf,
+    /// `MERIT_WORKFLOWS_DIR`.
+    pub workflows_dir: PathBuf,
+    /// `MERIT_DIRECTORY`.
+    pub directory: PathBuf,
+    /// `MERIT_MAIL_URL`.
+    pub mail_url: MailUrl,
+    /// `MERIT_MAIL_FROM`.
+    pub mail_from: String,
+    /// `MERIT_HTTP_ADDR`.
+    pub http_addr: SocketAddr,
+    /// `MERIT_BASE_URL`, without a trailing slash.
+    pub base_url: String,
+    /// `MERIT_SECRET`; generated and stored in the database when absent.
+    pub secret: Option<Secret>,
+    /// `MERIT_TIMEZONE`.
+    pub timezone: Tz,
+    /// `MERIT_TENANT`.
+    pub tenant: String,
+    /// `MERIT_LINK_TTL`: how long an approval link stays valid after its email was sent.
+    pub link_ttl: chrono::Duration,
+    /// `MERIT_MAIL_MAX_ATTEMPTS`: delivery attempts before a message is marked failed.
+    pub mail_max_attempts: u32,
+    /// `jadwal`.
+    pub schedules: Vec<ScheduleSetting>,
+    /// `hari_libur`: public holidays for working-day deadlines.
+    pub holidays: Vec<NaiveDate>,
+    /// `batas_skrip`.
+    pub script_limits: ScriptLimits,
+}
+
+/// One scalar setting: its YAML key, environment variable and default.
+struct Key {
+    yaml: &'static str,
+    env: &'static str,
+    default: Option<&'static str>,
+}
+
+const KEYS: &[Key] = &[
+    Key {
+        yaml: "database_url",
+        env: "MERIT_DATABASE_URL",
+        default: Some("sqlite://data/merit.db?mode=rwc"),
+    },
+    Key {
+        yaml: "rules_dir",
+        env: "MERIT_RULES_DIR",
+        default: Some("rules"),
+    },
+    Key {
+        yaml: "workflows_dir",
+        env: "MERIT_WORKFLOWS_DIR",
+        default: Some("workflows"),
+    },
+    Key {
+        yaml: "directory",
+        env: "MERIT_DIRECTORY",
+        default: Some("directory.yaml"),
+    },
+    Key {
+        yaml: "mail_url",
+        env: "MERIT_MAIL_URL",
+        default: Some("file://data/outbox"),
+    },
+    Key {
+        yaml: "mail_from",
+        env: "MERIT_MAIL_FROM",
+        default: Some("merit@localhost"),
+    },
+    Key {
+        yaml: "http_addr",
+        env: "MERIT_HTTP_ADDR",
+        default: Some("127.0.0.1:8080"),
+    },
+    Key {
+        yaml: "base_url",
+        env: "MERIT_BASE_URL",
+        default: Some("http://127.0.0.1:8080"),
+    },
+    Key {
+        yaml: "secret",
+        env: "MERIT_SECRET",
+        default: None,
+    },
+    Key {
+        yaml: "timezone",
+        env: "MERIT_TIMEZONE",
+        default: Some("Asia/Jakarta"),
+    },
+    Key {
+        yaml: "tenant",
+        env: "MERIT_TENANT",
+        default: Some("default"),
+    },
+    Key {
+        yaml: "link_ttl",
+        env: "MERIT_LINK_TTL",
+        default: Some("7d"),
+    },
+    Key {
+        yaml: "mail_max_attempts",
+        env: "MERIT_MAIL_MAX_ATTEMPTS",
+        default: Some("8"),
+    },
+];
+
+/// Structured (non-scalar) YAML keys.
+const STRUCTURED: &[&str] = &["jadwal", "hari_libur", "batas_skrip"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    tugas: String,
+    cron: String,
+    #[serde(default)]
+    ruleset: Option<String>,
+}
+
+/// The default schedules: screening at 02:00 on working days, reminders every five minutes,
+/// the digest at 07:00.
+pub fn default_schedules() -> Vec<ScheduleSetting> {
+    vec![
+        ScheduleSetting {
+            task: "penyaringan".into(),
+            cron: "0 0 2 * * 1-5".into(),
+            ruleset: None,
+        },
+        ScheduleSetting {
+            task: "pengingat".into(),
+            cron: "0 */5 * * * *".into(),
+            ruleset: None,
+        },
+        ScheduleSetting {
+            task: "ringkasan".into(),
+            cron: "0 0 7 * * *".into(),
+            ruleset: None,
+        },
+    ]
+}
+
+impl Settings {
+    /// Loads settings from `file` (or `merit.yaml` if present) and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// Loads settings from `file` (or `merit.yaml` in the working directory) and the given
+    /// environment.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let (path, required) = match file {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from("merit.yaml"), false),
+        };
+        let yaml = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(parse_yaml(&path, &text)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
+            Err(e) => {
+                return Err(ConfigError::File {
+                    path,
+                    message: e.to_string(),
+                });
+            }
+        };
+        let env: BTreeMap<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("MERIT_"))
+            .collect();
+        Self::resolve(yaml.map(|y| (path, y)), &env)
+    }
+
+    fn resolve(
+        yaml: Option<(PathBuf, BTreeMap<String, serde_yaml::Value>)>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        // Merge the scalar settings, remembering where each value came from.
+        let mut values: BTreeMap<&'static str, (Option<String>, Source)> = BTreeMap::new();
+        for key in KEYS {
+            values.insert(key.yaml, (key.default.map(str::to_owned), Source::Default));
+        }
+        let mut structured: BTreeMap<String, serde_yaml::Value> = BTreeMap::new();
+        let mut file_path = None;
+        if let Some((path, map)) = yaml {
+            for (k, v) in map {
+                if let Some(key) = KEYS.iter().find(|key| key.yaml == k) {
+                    let text = scalar_text(&v).ok_or_else(|| ConfigError::Invalid {
+                        key: k.clone(),
+                        origin: Source::File(path.clone()),
+                        message: "harus berupa satu nilai (teks atau angka)".into(),
+                    })?;
+                    values.insert(key.yaml, (Some(text), Source::File(path.clone())));
+                } else if STRUCTURED.contains(&k.as_str()) {
+                    structured.insert(k, v);
+                } else {
+                    return Err(ConfigError::Invalid {
+                        key: k,
+                        origin: Source::File(path.clone()),
+                        message: format!(
+                            "pengaturan tidak dikenal; yang dikenal: {}, {}",
+                            KEYS.iter().map(|k| k.yaml).collect::<Vec<_>>().join(", "),
+                            STRUCTURED.join(", ")
+                        ),
+                    });
+                }
+            }
+            file_path = Some(path);
+        }
+        for key in KEYS {
+            if let Some(v) = env.get(key.env) {
+                values.insert(key.yaml, (Some(v.clone()), Source::Env(key.env.to_owned())));
+            }
+        }
+
+        let get = |k: &'static str| -> (String, Source) {
+            let (v, s) = values.get(k).cloned().unwrap_or((None, Source::Default));
+            (v.unwrap_or_default(), s)
+        };
+        let invalid = |k: &str, origin: Source, message: String| ConfigError::Invalid {
+            key: k.to_owned(),
+            origin,
+            message,
+        };
+
+        let (database_url, src) = get("database_url");
+        let database_url = database_url.trim().to_owned();
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "database_url",
+                src,
+                "harus diawali sqlite:// atau postgres://".into(),
+            ));
+        }
+        let dir = |k: &'static str| -> Result<PathBuf, ConfigError> {
+            let (v, src) = get(k);
+            if v.trim().is_empty() {
+                return Err(invalid(k, src, "tidak boleh kosong".into()));
+            }
+            Ok(PathBuf::from(v.trim()))
+        };
+        let rules_dir = dir("rules_dir")?;
+        let workflows_dir = dir("workflows_dir")?;
+        let directory = dir("directory")?;
+
+        let (mail_url, src) = get("mail_url");
+        let mail_url = MailUrl::parse(mail_url.trim()).map_err(|m| invalid("mail_url", src, m))?;
+
+        let (mail_from, src) = get("mail_from");
+        let mail_from = mail_from.trim().to_owned();
+        if !looks_like_mailbox(&mail_from) {
+            return Err(invalid(
+                "mail_from",
+                src,
+                format!("'{mail_from}' bukan alamat surel"),
+            ));
+        }
+
+        let (http_addr, src) = get("http_addr");
+        let http_addr = SocketAddr::from_str(http_addr.trim()).map_err(|_| {
+            invalid(
+                "http_addr",
+                src,
+                format!("'{http_addr}' bukan alamat IP:port (contoh 127.0.0.1:8080)"),
+            )
+        })?;
+
+        let (base_url, src) = get("base_url");
+        let base_url = base_url.trim().trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+            || base_url.len() < 10
+        {
+            return Err(invalid(
+                "base_url",
+                src,
+                "harus diawali http:// atau https://".into(),
+            ));
+        }
+
+        let (secret, src) = get("secret");
+        let secret = if secret.is_empty() {
+            None
+        } else if secret.len() < 16 {
+            return Err(invalid("secret", src, "paling sedikit 16 karakter".into()));
+        } else {
+            Some(Secret(secret))
+        };
+
+        let (timezone, src) = get("timezone");
+        let timezone = Tz::from_str(timezone.trim()).map_err(|_| {
+            invalid(
+                "timezone",
+                src,
+                format!("zona waktu '{timezone}' tidak dikenal (contoh Asia/Jakarta)"),
+            )
+        })?;
+
+        let (tenant, src) = get("tenant");
+        let tenant = tenant.trim().to_owned();
+        if tenant.is_empty()
+            || tenant.len() > 64
+            || !tenant
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        {
+            return Err(invalid(
+                "tenant",
+                src,
+                "hanya huruf, angka, '_', '-' dan '.', paling panjang 64 karakter".into(),
+            ));
+        }
+
+        let (ttl, src) = get("link_ttl");
+        let link_ttl = parse_duration(ttl.trim()).map_err(|m| invalid("link_ttl", src, m))?;
+
+        let (attempts, src) = get("mail_max_attempts");
+        let mail_max_attempts = attempts
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| invalid("mail_max_attempts", src, "harus angka 1–100".into()))?;
+
+        let file_source = || {
+            file_path
+                .clone()
+                .map(Source::File)
+                .unwrap_or(Source::Default)
+        };
+        let schedules = match structured.remove("jadwal") {
+            Some(v) => parse_schedules(v).map_err(|m| invalid("jadwal", file_source(), m))?,
+            None => default_schedules(),
+        };
+        let holidays = match structured.remove("hari_libur") {
+            Some(v) => parse_holidays(v).map_err(|m| invalid("hari_libur", file_source(), m))?,
+            None => Vec::new(),
+        };
+        let script_limits = match structured.remove("batas_skrip") {
+            Some(v) => serde_yaml::from_value(v)
+                .map_err(|e| invalid("batas_skrip", file_source(), e.to_string()))?,
+            None => ScriptLimits::default(),
+        };
+
+        Ok(Self {
+            database_url,
+            rules_dir,
+            workflows_dir,
+            directory,
+            mail_url,
+            mail_from,
+            http_addr,
+            base_url,
+            secret,
+            timezone,
+            tenant,
+            link_ttl,
+            mail_max_attempts,
+            schedules,
+            holidays,
+            script_limits,
+        })
+    }
+}
+
+fn parse_yaml(path: &Path, text: &str) -> Result<BTreeMap<String, serde_yaml::Value>, ConfigError> {
+    if text.trim().is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    serde_yaml::from_str(text).map_err(|e| ConfigError::File {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn scalar_text(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn looks_like_mailbox(s: &str) -> bool {
+    let addr = match (s.find('<'), s.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &s[a + 1..b],
+        _ => s,
+    };
+    match addr.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !addr.chars().any(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// `7d`, `48h`, `30m` or `90s` as an absolute duration.
+pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' bukan durasi (contoh 7d, 48h, 30m)"))?;
+    let d = match unit {
+        "d" => chrono::Duration::days(n),
+        "h" => chrono::Duration::hours(n),
+        "m" => chrono::Duration::minutes(n),
+        "s" => chrono::Duration::seconds(n),
+        _ => return Err(format!("'{s}' bukan durasi (satuan d, h, m atau s)")),
+    };
+    if n <= 0 {
+        return Err(format!("durasi '{s}' harus lebih dari nol"));
+    }
+    Ok(d)
+}
+
+fn parse_schedules(v: serde_yaml::Value) -> Result<Vec<ScheduleSetting>, String> {
+    let raw: Vec<RawSchedule> = serde_yaml::from_value(v).map_err(|e| e.to_string())?;
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let n = i + 1;
+            if !["penyaringan", "pengingat", "ringkasan"].contains(&r.tugas.as_str()) {
+                return Err(format!(
+                    "entri ke-{n}: tugas '{}' tidak dikenal (penyaringan, pengingat, ringkasan)",
+                    r.tugas
+                ));
+            }
+            let cron = normalize_cron(&r.cron).map_err(|m| format!("entri ke-{n}: {m}"))?;
+            Ok(ScheduleSetting {
+                task: r.tugas,
+                cron,
+                ruleset: r.ruleset,
+            })
+        })
+        .collect()
+}
+
+/// Accepts five-field (minute-first) or six-field (seconds-first) cron lines and returns the
+/// six-field form, checked.
+pub fn normalize_cron(line: &str) -> Result<String, String> {
+    let fields = line.split_whitespace().count();
+    let six = match fields {
+        5 => format!("0 {}", line.trim()),
+        6 => line.trim().to_owned(),
+        n => {
+            return Err(format!(
+                "baris cron '{line}' harus 5 atau 6 kolom, tertulis {n}"
+            ));
+        }
+    };
+    cron::Schedule::from_str(&six).map_err(|e| format!("baris cron '{line}' tidak valid: {e}"))?;
+    Ok(six)
+}
+
+fn parse_holidays(v: serde_yaml::Value) -> Result<Vec<NaiveDate>, String> {
+    let raw: Vec<serde_yaml::Value> = serde_yaml::from_value(v).map_err(|e| e.to_string())?;
+    let mut days = raw
+        .iter()
+        .map(|d| {
+            let text = scalar_text(d).unwrap_or_default();
+            crate::domain::parse_date(&text).ok_or_else(|| format!("'{text}' bukan tanggal"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    days.sort();
+    days.dedup();
+    Ok(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let p = dir.join("merit.yaml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn defaults_work_with_nothing() {
+        let s = Settings::resolve(None, &BTreeMap::new()).unwrap();
+        assert_eq!(s.database_url, "sqlite://data/merit.db?mode=rwc");
+        assert_eq!(s.mail_url, MailUrl::File("data/outbox".into()));
+        assert_eq!(s.timezone, chrono_tz::Asia::Jakarta);
+        assert_eq!(s.tenant, "default");
+        assert_eq!(s.schedules.len(), 3);
+        assert!(s.secret.is_none());
+    }
+
+    #[test]
+    fn env_beats_file_beats_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "tenant: okutimur\ntimezone: Asia/Makassar\n");
+        let s = Settings::load_from(Some(&p), env(&[("MERIT_TENANT", "oku")])).unwrap();
+        assert_eq!(s.tenant, "oku");
+        assert_eq!(s.timezone, chrono_tz::Asia::Makassar);
+    }
+
+    #[test]
+    fn errors_name_the_setting_and_its_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "timezone: Asia/Jakartaa\n");
+        let e = Settings::load_from(Some(&p), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`timezone`") && e.contains("merit.yaml") && e.contains("Asia/Jakartaa"),
+            "{e}"
+        );
+
+        let e = Settings::load_from(None, env(&[("MERIT_HTTP_ADDR", "localhost")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`http_addr`") && e.contains("MERIT_HTTP_ADDR"),
+            "{e}"
+        );
+
+        let p = write(dir.path(), "databse_url: x\n");
+        let e = Settings::load_from(Some(&p), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`databse_url`") && e.contains("tidak dikenal"),
+            "{e}"
+        );
+
+        let p = write(
+            dir.path(),
+            "jadwal:\n  - tugas: penyaringan\n    cron: \"0 2 * *\"\n",
+        );
+        let e = Settings::load_from(Some(&p), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`jadwal`") && e.contains("5 atau 6 kolom"),
+            "{e}"
+        );
+
+        let e = Settings::load_from(None, env(&[("MERIT_SECRET", "pendek")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`secret`") && !e.contains("pendek"),
+            "the secret must not be echoed: {e}"
+        );
+    }
+
+    #[test]
+    fn missing_explicit_file_is_an_error() {
+        let e =
+            Settings::load_from(Some(Path::new("/nonexistent/merit.yaml")), env(&[])).unwrap_err();
+        assert!(matches!(e, ConfigError::File { .. }));
+    }
+
+    #[test]
+    fn schedules_accept_five_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "jadwal:\n  - tugas: penyaringan\n    cron: \"0 2 * * 1-5\"\n    ruleset: pppk_paruh_waktu\nhari_libur: [2026-12-25, 25/12/2026, 2026-01-01]\n",
+        );
+        let s = Settings::load_from(Some(&p), env(&[])).unwrap();
+        assert_eq!(s.schedules[0].cron, "0 0 2 * * 1-5");
+        assert_eq!(s.schedules[0].ruleset.as_deref(), Some("pppk_paruh_waktu"));
+        assert_eq!(s.holidays.len(), 2);
+    }
+
+    #[test]
+    fn mail_urls() {
+        assert_eq!(
+            MailUrl::parse("file://out").unwrap(),
+            MailUrl::File("out".into())
+        );
+        match MailUrl::parse("smtps://merit:r%40hasia@mail.example.go.id").unwrap() {
+            MailUrl::Smtp {
+                host,
+                port,
+                tls,
+                user,
+                password,
+            } => {
+                assert_eq!(
+                    (host.as_str(), port, tls),
+                    ("mail.example.go.id", 465, SmtpTls::Implicit)
+                );
+                assert_eq!(user.as_deref(), Some("merit"));
+                assert_eq!(password.unwrap().expose(), "r@hasia");
+            }
+            other => panic!("{other:?}"),
+        }
+        match MailUrl::parse("smtp://127.0.0.1:2525?tls=starttls").unwrap() {
+            MailUrl::Smtp { port, tls, .. } => assert_eq!((port, tls), (2525, SmtpTls::StartTls)),
+            other => panic!("{other:?}"),
+        }
+        assert!(MailUrl::parse("http://x").is_err());
+        assert!(MailUrl::parse("smtp://host:abc").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("7d").unwrap(), chrono::Duration::days(7));
+        assert_eq!(parse_duration("48h").unwrap(), chrono::Duration::hours(48));
+        assert!(parse_duration("7").is_err());
+        assert!(parse_duration("0d").is_err());
+        assert!(parse_duration("x").is_err());
+    }
+}

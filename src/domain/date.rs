@@ -1,0 +1,126 @@
+//! Dates as administrators write them, and as merit writes them back in Bahasa Indonesia.
+
+use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// Parses `YYYY-MM-DD`, `DD-MM-YYYY` or `DD/MM/YYYY` (one-digit day and month allowed).
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let s = raw.trim();
+    let sep = if s.contains('/') { '/' } else { '-' };
+    let parts: Vec<&str> = s.split(sep).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    if ![a, b, c]
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|x| x.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (y, m, d) = if a.len() == 4 && sep == '-' {
+        (a, b, c)
+    } else if c.len() == 4 && a.len() <= 2 && b.len() <= 2 {
+        (c, b, a)
+    } else {
+        return None;
+    };
+    if m.len() > 2 || d.len() > 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// `30 November 2026`.
+pub fn format_date_id(date: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
+}
+
+/// `30 November 2026 pukul 09.15 WIB`, in the given zone.
+pub fn format_datetime_id(at: DateTime<Utc>, tz: Tz) -> String {
+    let local = at.with_timezone(&tz);
+    format!(
+        "{} pukul {:02}.{:02} {}",
+        format_date_id(local.date_naive()),
+        local.hour(),
+        local.minute(),
+        zone_abbreviation(tz, at)
+    )
+}
+
+/// The zone's name as Indonesians write it (WIB, WITA, WIT), or the tz database abbreviation,
+/// or `UTC+07:00` when the database has none.
+pub fn zone_abbreviation(tz: Tz, at: DateTime<Utc>) -> String {
+    let local = tz.from_utc_datetime(&at.naive_utc());
+    let abbr = local.format("%Z").to_string();
+    if abbr.starts_with('+') || abbr.starts_with('-') {
+        let secs = local.offset().fix().local_minus_utc();
+        let sign = if secs < 0 { '-' } else { '+' };
+        format!(
+            "UTC{sign}{:02}:{:02}",
+            secs.abs() / 3600,
+            secs.abs() % 3600 / 60
+        )
+    } else {
+        abbr
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn accepted_forms() {
+        assert_eq!(parse_date("2025-08-08"), Some(d(2025, 8, 8)));
+        assert_eq!(parse_date("08-08-2025"), Some(d(2025, 8, 8)));
+        assert_eq!(parse_date("8/8/2025"), Some(d(2025, 8, 8)));
+        assert_eq!(parse_date("29/02/2024"), Some(d(2024, 2, 29)));
+        assert_eq!(parse_date("29/02/2023"), None);
+        assert_eq!(parse_date("2025/08/08"), None);
+        assert_eq!(parse_date("2025-13-01"), None);
+        assert_eq!(parse_date("kemarin"), None);
+        assert_eq!(parse_date(""), None);
+    }
+
+    #[test]
+    fn indonesian_formatting() {
+        assert_eq!(format_date_id(d(2026, 11, 30)), "30 November 2026");
+        let at = Utc.with_ymd_and_hms(2026, 11, 30, 2, 15, 0).unwrap();
+        assert_eq!(
+            format_datetime_id(at, chrono_tz::Asia::Jakarta),
+            "30 November 2026 pukul 09.15 WIB"
+        );
+        assert_eq!(
+            format_datetime_id(at, chrono_tz::Asia::Makassar),
+            "30 November 2026 pukul 10.15 WITA"
+        );
+        assert_eq!(
+            format_datetime_id(at, chrono_tz::Asia::Jayapura),
+            "30 November 2026 pukul 11.15 WIT"
+        );
+    }
+}

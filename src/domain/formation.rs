@@ -1,0 +1,65 @@
+//! A formation slot line (interfaces.md 2.2).
+
+use serde::{Deserialize, Serialize};
+
+use super::{KategoriJabatan, Pendidikan, normalize_key};
+
+/// A formation: `jumlah` places of one position in one unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Formation {
+    /// Key.
+    pub kode_formasi: String,
+    /// Unit code.
+    pub unit_kerja: String,
+    /// Unit name.
+    pub nama_unit: Option<String>,
+    /// Position category.
+    pub kategori_jabatan: KategoriJabatan,
+    /// Position.
+    pub jabatan: String,
+    /// Minimum education.
+    pub pendidikan_minimal: Pendidikan,
+    /// Accepted majors; empty means any.
+    pub jurusan: Vec<String>,
+    /// Number of places, at least 1.
+    pub jumlah: u32,
+}
+
+impl Formation {
+    /// Whether a candidate's major is accepted (any major when none is listed).
+    pub fn accepts_major(&self, major: Option<&str>) -> bool {
+        if self.jurusan.is_empty() {
+            return true;
+        }
+        let Some(major) = major else {
+            return false;
+        };
+        let major = normalize_key(major);
+        self.jurusan.iter().any(|j| normalize_key(j) == major)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majors() {
+        let mut f = Formation {
+            kode_formasi: "K1".into(),
+            unit_kerja: "U1".into(),
+            nama_unit: None,
+            kategori_jabatan: KategoriJabatan::TenagaKesehatan,
+            jabatan: "Perawat".into(),
+            pendidikan_minimal: Pendidikan::D3,
+            jurusan: vec![],
+            jumlah: 1,
+        };
+        assert!(f.accepts_major(None));
+        f.jurusan = vec!["Keperawatan".into(), "Kebidanan".into()];
+        assert!(f.accepts_major(Some("keperawatan")));
+        assert!(f.accepts_major(Some(" Kebidanan ")));
+        assert!(!f.accepts_major(Some("Farmasi")));
+        assert!(!f.accepts_major(None));
+    }
+}

@@ -1,0 +1,28 @@
+//! Pure domain types: identifiers, enumerations and records, with no I/O and no async.
+//!
+//! Everything here is built by parsing ("parse, don't validate"): a [`Nik`] or [`Nip`] that
+//! exists is well-formed, an [`Pendidikan`] is one of the ten levels. Parse errors carry
+//! Bahasa Indonesia messages because they are shown to administrators verbatim.
+
+mod candidate;
+mod date;
+mod employee;
+mod enums;
+mod formation;
+mod nik;
+mod nip;
+mod talent;
+mod text;
+
+pub use candidate::Candidate;
+pub use date::{format_date_id, format_datetime_id, parse_date, zone_abbreviation};
+pub use employee::Employee;
+pub use enums::{
+    AlasanLowongan, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin, Jenjang,
+    KategoriJabatan, KategoriPelamar, Pendidikan, Potensial, Predikat, Seleksi2024, StatusKhusus,
+};
+pub use formation::Formation;
+pub use nik::{Nik, NikError};
+pub use nip::{Nip, NipError};
+pub use talent::{KotakTalenta, TingkatKinerja};
+pub use text::{mask_identifier, normalize_key, parse_bool, parse_rupiah};

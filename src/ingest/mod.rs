@@ -1,0 +1,148 @@
+//! READ inputs: CSV and XLSX tables into domain records (interfaces.md section 2).
+//!
+//! Reading is streaming and callback-driven: [`read_table`] pushes rows into a [`RowSink`] as
+//! they are read, so a million-row file never sits in memory. [`Validator`] turns raw rows into
+//! records or per-column errors (`baris N, kolom X: pesan`), including duplicate keys.
+
+mod candidates;
+mod cell;
+mod employees;
+mod fields;
+mod formations;
+mod rejected;
+mod table;
+
+pub use candidates::CandidateSchema;
+pub use cell::{Cell, CellKind};
+pub use employees::EmployeeSchema;
+pub use fields::{FieldError, RowView};
+pub use formations::FormationSchema;
+pub use rejected::RejectedWriter;
+pub use table::{FileError, FileInfo, RawRow, RowSink, read_table};
+
+use std::collections::HashMap;
+
+/// A column a schema knows.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// Canonical (normalised) name.
+    pub name: &'static str,
+    /// Whether a file must have it.
+    pub required: bool,
+}
+
+/// The key used to spot a record appearing twice in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecordKey {
+    /// A numeric identifier (NIK, NIP).
+    Number(u64),
+    /// A text code.
+    Text(String),
+}
+
+/// How one kind of file maps to records.
+pub trait Schema {
+    /// The record type.
+    type Record: Send + 'static;
+    /// Columns, in documentation order.
+    const COLUMNS: &'static [Column];
+    /// The key column.
+    const KEY: &'static str;
+    /// Parses one row; warnings do not reject the row.
+    fn parse(
+        row: &RowView<'_>,
+        warnings: &mut Vec<FieldError>,
+    ) -> Result<Self::Record, Vec<FieldError>>;
+    /// The record's key.
+    fn key(record: &Self::Record) -> RecordKey;
+}
+
+/// The outcome of validating one row.
+#[derive(Debug)]
+pub enum Checked<T> {
+    /// A record to write.
+    Valid(T),
+    /// A row to reject, with every error found in it.
+    Invalid(Vec<FieldError>),
+}
+
+/// Matches a header to a schema and validates rows one by one.
+#[derive(Debug)]
+pub struct Validator<S: Schema> {
+    /// Column index per canonical name.
+    index: HashMap<&'static str, usize>,
+    /// Header cells as written (for the rejected-rows file).
+    header: Vec<String>,
+    seen: HashMap<RecordKey, usize>,
+    _schema: std::marker::PhantomData<S>,
+}
+
+impl<S: Schema> Validator<S> {
+    /// Matches the header: names case-insensitively, spaces as `_`. Returns the validator and
+    /// the names of ignored (unknown) columns, or the missing required columns.
+    pub fn new(header: &[String]) -> Result<(Self, Vec<String>), FileError> {
+        let mut index = HashMap::new();
+        let mut unknown = Vec::new();
+        for (i, raw) in header.iter().enumerate() {
+            let key = crate::domain::normalize_key(raw);
+            if key.is_empty() {
+                continue;
+            }
+            match S::COLUMNS.iter().find(|c| c.name == key) {
+                Some(col) => {
+                    if index.insert(col.name, i).is_some() {
+                        return Err(FileError::DuplicateColumn(col.name.to_owned()));
+                    }
+                }
+                None => unknown.push(raw.trim().to_owned()),
+            }
+        }
+        let missing: Vec<String> = S::COLUMNS
+            .iter()
+            .filter(|c| c.required && !index.contains_key(c.name))
+            .map(|c| c.name.to_owned())
+            .collect();
+        if !missing.is_empty() {
+            return Err(FileError::MissingColumns(missing));
+        }
+        Ok((
+            Self {
+                index,
+                header: header.to_vec(),
+                seen: HashMap::new(),
+                _schema: std::marker::PhantomData,
+            },
+            unknown,
+        ))
+    }
+
+    /// The header as written.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Validates a row: fields, then the key against earlier rows of the same file.
+    pub fn check(&mut self, row: &RawRow, warnings: &mut Vec<FieldError>) -> Checked<S::Record> {
+        let view = RowView::new(row, &self.index);
+        match S::parse(&view, warnings) {
+            Ok(record) => {
+                let key = S::key(&record);
+                match self.seen.get(&key) {
+                    Some(first) => Checked::Invalid(vec![FieldError::new(
+                        row.number,
+                        S::KEY,
+                        format!(
+                            "{} yang sama sudah ada di baris {first}",
+                            S::KEY.to_uppercase()
+                        ),
+                    )]),
+                    None => {
+                        self.seen.insert(key, row.number);
+                        Checked::Valid(record)
+                    }
+                }
+            }
+            Err(errors) => Checked::Invalid(errors),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! merit: a workflow and rules engine for the personnel agencies (BKPSDM) of Indonesian
+//! regional governments. See `src/README.md` for the module map and the direction data flows.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod generate;
+pub mod ingest;
+pub mod service;
+pub mod store;

@@ -1,0 +1,68 @@
+//! Orchestration: one function per use case. Entry points (`cli`, `http`, `scheduler`) call
+//! these and never each other. Each use case reads, evaluates, persists, then notifies.
+
+mod import;
+
+use crate::{
+    clock::SharedClock,
+    config::Settings,
+    store::{Store, StoreError},
+};
+
+pub use import::{ImportOptions, ImportReport, import};
+
+/// Everything a use case needs: settings, the store and the clock.
+#[derive(Clone)]
+pub struct App {
+    /// Settings in force.
+    pub settings: Settings,
+    /// The database.
+    pub store: Store,
+    /// The time source.
+    pub clock: SharedClock,
+}
+
+impl App {
+    /// Opens the database (migrating it) for the configured tenant.
+    pub async fn open(settings: Settings, clock: SharedClock) -> Result<Self, ServiceError> {
+        let store = Store::open(&settings.database_url, &settings.tenant).await?;
+        Ok(Self {
+            settings,
+            store,
+            clock,
+        })
+    }
+}
+
+/// Why a use case did not complete. The variant decides the exit code (interfaces.md 3).
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Bad input: a file, a rule, a workflow, an argument value (exit 3).
+    #[error("{0}")]
+    Invalid(String),
+    /// Refused by the current state, e.g. already decided (exit 4).
+    #[error("{0}")]
+    Refused(String),
+    /// The database failed (exit 1).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Anything else unexpected (exit 1).
+    #[error("{0}")]
+    Unexpected(String),
+}
+
+impl ServiceError {
+    /// An unexpected failure with context.
+    pub fn unexpected(context: &str, e: impl std::fmt::Display) -> Self {
+        Self::Unexpected(format!("{context}: {e}"))
+    }
+}
+
+/// Who is running a command, for audit records: `$USER`, else `tidak diketahui`.
+pub fn current_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "tidak diketahui".to_owned())
+}

@@ -1,0 +1,196 @@
+//! Reading candidates, formation slots and employees back as domain values.
+
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+use super::{
+    Store, StoreError, StoreResult,
+    entity::{calon, formasi, pegawai},
+};
+use crate::domain::{
+    Candidate, Employee, Formation, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin,
+    Jenjang, KategoriJabatan, KategoriPelamar, KotakTalenta, Nik, Nip, Pendidikan, Potensial,
+    Predikat, Seleksi2024, StatusKhusus,
+};
+
+fn corrupt(what: &str, key: &str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what} {key}: {detail}"))
+}
+
+fn parse<T, E: std::fmt::Display>(what: &str, key: &str, r: Result<T, E>) -> StoreResult<T> {
+    r.map_err(|e| corrupt(what, key, e))
+}
+
+impl TryFrom<calon::Model> for Candidate {
+    type Error = StoreError;
+    fn try_from(m: calon::Model) -> StoreResult<Self> {
+        let k = m.nik.clone();
+        let w = "calon";
+        Ok(Self {
+            nik: parse(w, &k, Nik::parse(&m.nik))?,
+            nama: m.nama,
+            tanggal_lahir: m.tanggal_lahir,
+            jenis_kelamin: parse(w, &k, JenisKelamin::parse(&m.jenis_kelamin))?,
+            tempat_lahir: m.tempat_lahir,
+            pendidikan: parse(w, &k, Pendidikan::parse(&m.pendidikan))?,
+            jurusan: m.jurusan,
+            kategori_pelamar: parse(w, &k, KategoriPelamar::parse(&m.kategori_pelamar))?,
+            terdata_bkn: m.terdata_bkn,
+            seleksi_2024: parse(w, &k, Seleksi2024::parse(&m.seleksi_2024))?,
+            hasil_seleksi_2024: parse(w, &k, HasilSeleksi2024::parse(&m.hasil_seleksi_2024))?,
+            ikut_semua_tahap: m.ikut_semua_tahap,
+            nilai_seleksi: m.nilai_seleksi,
+            ppg: m.ppg,
+            aktif_bekerja: m.aktif_bekerja,
+            tmt_kerja: m.tmt_kerja,
+            unit_kerja: m.unit_kerja,
+            kategori_jabatan: m
+                .kategori_jabatan
+                .as_deref()
+                .map(KategoriJabatan::parse)
+                .transpose()
+                .map_err(|e| corrupt(w, &k, e))?,
+            jabatan: m.jabatan,
+            gaji_terakhir: m.gaji_terakhir,
+            status_khusus: m
+                .status_khusus
+                .as_deref()
+                .map(StatusKhusus::parse)
+                .transpose()
+                .map_err(|e| corrupt(w, &k, e))?,
+            email: m.email,
+            no_hp: m.no_hp,
+        })
+    }
+}
+
+impl TryFrom<formasi::Model> for Formation {
+    type Error = StoreError;
+    fn try_from(m: formasi::Model) -> StoreResult<Self> {
+        let k = m.kode_formasi.clone();
+        let w = "formasi";
+        Ok(Self {
+            kode_formasi: m.kode_formasi,
+            unit_kerja: m.unit_kerja,
+            nama_unit: m.nama_unit,
+            kategori_jabatan: parse(w, &k, KategoriJabatan::parse(&m.kategori_jabatan))?,
+            jabatan: m.jabatan,
+            pendidikan_minimal: parse(w, &k, Pendidikan::parse(&m.pendidikan_minimal))?,
+            jurusan: m
+                .jurusan
+                .map(|j| {
+                    j.split(';')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            jumlah: parse(w, &k, u32::try_from(m.jumlah))?,
+        })
+    }
+}
+
+impl TryFrom<pegawai::Model> for Employee {
+    type Error = StoreError;
+    fn try_from(m: pegawai::Model) -> StoreResult<Self> {
+        let k = m.nip.clone();
+        let w = "pegawai";
+        Ok(Self {
+            nip: parse(w, &k, Nip::parse(&m.nip))?,
+            nama: m.nama,
+            tanggal_lahir: m.tanggal_lahir,
+            jenis_kelamin: parse(w, &k, JenisKelamin::parse(&m.jenis_kelamin))?,
+            golongan: m
+                .golongan
+                .as_deref()
+                .map(Golongan::parse)
+                .transpose()
+                .map_err(|e| corrupt(w, &k, e))?,
+            jenjang: parse(w, &k, Jenjang::parse(&m.jenjang))?,
+            jabatan: m.jabatan,
+            unit_kerja: m.unit_kerja,
+            tmt_jenjang: m.tmt_jenjang,
+            pendidikan: parse(w, &k, Pendidikan::parse(&m.pendidikan))?,
+            predikat_1: parse(w, &k, Predikat::parse(&m.predikat_1))?,
+            predikat_2: parse(w, &k, Predikat::parse(&m.predikat_2))?,
+            potensial: parse(w, &k, Potensial::parse(&m.potensial))?,
+            kotak_talenta: KotakTalenta::new(i64::from(m.kotak_talenta))
+                .ok_or_else(|| corrupt(w, &k, "kotak talenta di luar 1–9"))?,
+            hukuman_disiplin: parse(w, &k, HukumanDisiplin::parse(&m.hukuman_disiplin))?,
+            email: m.email,
+        })
+    }
+}
+
+/// Row counts of the people tables, for summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Candidates.
+    pub calon: u64,
+    /// Formation lines.
+    pub formasi: u64,
+    /// Employees.
+    pub pegawai: u64,
+}
+
+impl Store {
+    /// One candidate by NIK.
+    pub async fn candidate(&self, nik: &Nik) -> StoreResult<Option<Candidate>> {
+        calon::Entity::find_by_id((self.tenant.clone(), nik.as_str().to_owned()))
+            .one(self.conn())
+            .await?
+            .map(Candidate::try_from)
+            .transpose()
+    }
+
+    /// Every formation line, by code.
+    pub async fn formations(&self) -> StoreResult<Vec<Formation>> {
+        formasi::Entity::find()
+            .filter(formasi::Column::Instansi.eq(&self.tenant))
+            .order_by_asc(formasi::Column::KodeFormasi)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(Formation::try_from)
+            .collect()
+    }
+
+    /// Every employee, by NIP.
+    pub async fn employees(&self) -> StoreResult<Vec<Employee>> {
+        pegawai::Entity::find()
+            .filter(pegawai::Column::Instansi.eq(&self.tenant))
+            .order_by_asc(pegawai::Column::Nip)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(Employee::try_from)
+            .collect()
+    }
+
+    /// One employee by NIP.
+    pub async fn employee(&self, nip: &Nip) -> StoreResult<Option<Employee>> {
+        pegawai::Entity::find_by_id((self.tenant.clone(), nip.as_str().to_owned()))
+            .one(self.conn())
+            .await?
+            .map(Employee::try_from)
+            .transpose()
+    }
+
+    /// How many candidates, formation lines and employees this tenant has.
+    pub async fn counts(&self) -> StoreResult<Counts> {
+        let db = self.conn();
+        Ok(Counts {
+            calon: calon::Entity::find()
+                .filter(calon::Column::Instansi.eq(&self.tenant))
+                .count(db)
+                .await?,
+            formasi: formasi::Entity::find()
+                .filter(formasi::Column::Instansi.eq(&self.tenant))
+                .count(db)
+                .await?,
+            pegawai: pegawai::Entity::find()
+                .filter(pegawai::Column::Instansi.eq(&self.tenant))
+                .count(db)
+                .await?,
+        })
+    }
+}
