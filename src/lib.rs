@@ -7,5 +7,6 @@ pub mod config;
 pub mod domain;
 pub mod generate;
 pub mod ingest;
+pub mod progress;
 pub mod service;
 pub mod store;

@@ -2,6 +2,39 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+/// The columns of a candidate row, shared by `calon` and its archive `calon_arsip`.
+fn candidate_columns(mut table: TableCreateStatement) -> TableCreateStatement {
+    table
+        .col(string("instansi"))
+        .col(string("nik"))
+        .col(text("nama"))
+        .col(date("tanggal_lahir"))
+        .col(string("jenis_kelamin"))
+        .col(text_null("tempat_lahir"))
+        .col(string("pendidikan"))
+        .col(text_null("jurusan"))
+        .col(string("kategori_pelamar"))
+        .col(boolean("terdata_bkn"))
+        .col(string("seleksi_2024"))
+        .col(string("hasil_seleksi_2024"))
+        .col(boolean("ikut_semua_tahap"))
+        .col(double_null("nilai_seleksi"))
+        .col(boolean("ppg"))
+        .col(boolean("aktif_bekerja"))
+        .col(date("tmt_kerja"))
+        .col(string("unit_kerja"))
+        .col(string_null("kategori_jabatan"))
+        .col(text_null("jabatan"))
+        .col(big_integer("gaji_terakhir"))
+        .col(string_null("status_khusus"))
+        .col(text_null("email"))
+        .col(text_null("no_hp"))
+        .col(string("data_hash"))
+        .col(string("impor_id"))
+        .col(big_integer("diperbarui_ms"));
+    table
+}
+
 #[derive(DeriveMigrationName)]
 pub(crate) struct Migration;
 
@@ -29,53 +62,25 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                Table::create()
-                    .table("calon")
-                    .if_not_exists()
-                    .col(string("instansi"))
-                    .col(string("nik"))
-                    .col(text("nama"))
-                    .col(date("tanggal_lahir"))
-                    .col(string("jenis_kelamin"))
-                    .col(text_null("tempat_lahir"))
-                    .col(string("pendidikan"))
-                    .col(text_null("jurusan"))
-                    .col(string("kategori_pelamar"))
-                    .col(boolean("terdata_bkn"))
-                    .col(string("seleksi_2024"))
-                    .col(string("hasil_seleksi_2024"))
-                    .col(boolean("ikut_semua_tahap"))
-                    .col(double_null("nilai_seleksi"))
-                    .col(boolean("ppg"))
-                    .col(boolean("aktif_bekerja"))
-                    .col(date("tmt_kerja"))
-                    .col(string("unit_kerja"))
-                    .col(string_null("kategori_jabatan"))
-                    .col(text_null("jabatan"))
-                    .col(big_integer("gaji_terakhir"))
-                    .col(string_null("status_khusus"))
-                    .col(text_null("email"))
-                    .col(text_null("no_hp"))
-                    .col(string("data_hash"))
-                    .col(string("impor_id"))
-                    .col(big_integer("diperbarui_ms"))
+                candidate_columns(Table::create().table("calon").if_not_exists().to_owned())
                     .primary_key(Index::create().col("instansi").col("nik"))
                     .to_owned(),
             )
             .await?;
 
-        // Content-addressed copies of every version of a candidate's data that was ever imported,
-        // so that a screening run can be reproduced from what it actually read.
+        // Earlier versions of candidates' data, copied here when a re-import changes a row, so
+        // that a screening run can always be reproduced from the data it actually read (the
+        // current row when its hash still matches, else the archived version with that hash).
         manager
             .create_table(
-                Table::create()
-                    .table("calon_arsip")
-                    .if_not_exists()
-                    .col(string("instansi"))
-                    .col(string("data_hash"))
-                    .col(text("data"))
-                    .primary_key(Index::create().col("instansi").col("data_hash"))
-                    .to_owned(),
+                candidate_columns(
+                    Table::create()
+                        .table("calon_arsip")
+                        .if_not_exists()
+                        .to_owned(),
+                )
+                .primary_key(Index::create().col("instansi").col("data_hash"))
+                .to_owned(),
             )
             .await?;
 

@@ -20,18 +20,21 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
                 ImportWhat::Formations => ImportKind::Formations,
                 ImportWhat::Employees => ImportKind::Employees,
             };
-            import(
-                &app,
-                ImportOptions {
-                    kind,
-                    path: args.file,
-                    skip_invalid: args.skip_invalid,
-                    sheet: args.sheet,
-                    by: service::current_user(),
-                },
-                json,
-            )
-            .await
+            let progress = crate::progress::Progress::shared();
+            let bar = super::progress::show(&progress, "Mengimpor", true);
+            let opts = ImportOptions {
+                kind,
+                path: args.file,
+                skip_invalid: args.skip_invalid,
+                sheet: args.sheet,
+                by: service::current_user(),
+                progress: Some(progress),
+            };
+            let result = import(&app, opts, json).await;
+            if let Some(bar) = bar {
+                bar.finish().await;
+            }
+            result
         }
         Command::Generate(args) => {
             let opts = GenerateOptions {

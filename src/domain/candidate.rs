@@ -62,14 +62,45 @@ pub struct Candidate {
 
 impl Candidate {
     /// A content hash of every field: what a screening decision records as the data it used.
+    /// The first 128 bits of a SHA-256 over the fields in declaration order, each followed by
+    /// a unit separator (absent values as a NUL byte). Stored in the database: never change the
+    /// encoding.
     pub fn data_hash(&self) -> String {
-        content_hash(self)
+        let mut h = Sha256::new();
+        let mut field = |s: &str| {
+            h.update(s.as_bytes());
+            h.update(b"\x1f");
+        };
+        let opt = |s: Option<&str>| s.unwrap_or("\0").to_owned();
+        let flag = |b: bool| if b { "1" } else { "0" };
+        field(self.nik.as_str());
+        field(&self.nama);
+        field(&self.tanggal_lahir.to_string());
+        field(self.jenis_kelamin.code());
+        field(&opt(self.tempat_lahir.as_deref()));
+        field(self.pendidikan.code());
+        field(&opt(self.jurusan.as_deref()));
+        field(self.kategori_pelamar.code());
+        field(flag(self.terdata_bkn));
+        field(self.seleksi_2024.code());
+        field(self.hasil_seleksi_2024.code());
+        field(flag(self.ikut_semua_tahap));
+        field(
+            &self
+                .nilai_seleksi
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "\0".into()),
+        );
+        field(flag(self.ppg));
+        field(flag(self.aktif_bekerja));
+        field(&self.tmt_kerja.to_string());
+        field(&self.unit_kerja);
+        field(&opt(self.kategori_jabatan.map(|k| k.code())));
+        field(&opt(self.jabatan.as_deref()));
+        field(&self.gaji_terakhir.to_string());
+        field(&opt(self.status_khusus.map(|s| s.code())));
+        field(&opt(self.email.as_deref()));
+        field(&opt(self.no_hp.as_deref()));
+        hex::encode(&h.finalize()[..16])
     }
-}
-
-/// The first 128 bits of the SHA-256 of a value's JSON form, in hex.
-pub(crate) fn content_hash<T: Serialize>(value: &T) -> String {
-    let json = serde_json::to_vec(value).unwrap_or_default();
-    let digest = Sha256::digest(&json);
-    hex::encode(&digest[..16])
 }

@@ -45,6 +45,11 @@ macro_rules! code_enum {
             /// Parses a code, case-insensitively, with spaces or dashes read as `_`, and the
             /// documented alternative spellings.
             pub fn parse(raw: &str) -> Result<Self, UnknownValue> {
+                // Fast path: the code exactly as documented (what generated files hold).
+                match raw {
+                    $($code => return Ok(Self::$variant),)+
+                    _ => {}
+                }
                 let key = normalize_key(raw);
                 $(
                     if key == normalize_key($code) $($(|| key == normalize_key($alias))+)? {

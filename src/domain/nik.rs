@@ -131,7 +131,7 @@ fn plausible_day(day: u32, month: u32, yy: u32) -> bool {
         return false;
     }
     let max = match month {
-        2 if yy % 4 == 0 => 29, // 2000 is a leap year, so yy = 00 qualifies too
+        2 if yy.is_multiple_of(4) => 29, // 2000 is a leap year, so yy = 00 qualifies too
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

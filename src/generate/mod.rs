@@ -267,8 +267,11 @@ pub fn generate(opts: &GenerateOptions) -> std::io::Result<GenerateSummary> {
     })
 }
 
-/// Candidates per (unit, category, title, minimum education), for sizing formations.
-type Groups = BTreeMap<(usize, KategoriJabatan, String, Pendidikan, Option<String>), u64>;
+/// A formation line's identity: unit index, category, title, and (health workers) the major.
+type Position = (usize, KategoriJabatan, String, Option<String>);
+
+/// Candidates per position, for sizing formations.
+type Groups = BTreeMap<Position, u64>;
 
 fn write_candidates(
     rng: &mut Rng,
@@ -520,7 +523,6 @@ fn write_candidates(
             unit,
             job.category,
             job.title,
-            job.education.min(min_education(job.category)),
             job.major.filter(|_| job.category == TenagaKesehatan),
         );
         *groups.entry(key).or_default() += 1;
@@ -559,16 +561,9 @@ fn write_formations(
     ])?;
     // One line per unit, category and title: about seven places for every ten candidates, so
     // that (with ~15% ineligible) the slots stay fewer than the eligible candidates.
-    let mut merged: BTreeMap<(usize, KategoriJabatan, String, Option<String>), (u64, Pendidikan)> =
-        BTreeMap::new();
-    for ((unit, category, title, _education, major), count) in groups {
-        let entry = merged
-            .entry((*unit, *category, title.clone(), major.clone()))
-            .or_insert((0, min_education(*category)));
-        entry.0 += count;
-    }
     let (mut lines, mut places) = (0u64, 0u64);
-    for ((unit, category, title, major), (count, education)) in merged {
+    for ((unit, category, title, major), count) in groups {
+        let (unit, category, education) = (*unit, *category, min_education(*category));
         let jumlah = (count * 7 + rng.below(10)) / 10;
         if jumlah == 0 {
             continue;
@@ -581,7 +576,7 @@ fn write_formations(
             &u.code,
             &u.name,
             category.code(),
-            &title,
+            title,
             education.code(),
             major.as_deref().unwrap_or(""),
             &jumlah.to_string(),

@@ -66,6 +66,47 @@ pub enum Checked<T> {
     Invalid(Vec<FieldError>),
 }
 
+/// A multiplicative hasher for keys that are already well spread (identifiers): SipHash's DoS
+/// resistance buys nothing here and costs a third of the validation time on big files.
+#[derive(Default, Clone, Copy)]
+struct SpreadHasher(u64);
+
+impl std::hash::Hasher for SpreadHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type Spread = std::hash::BuildHasherDefault<SpreadHasher>;
+
+/// Keys seen so far in a file, with the row they were first seen on.
+#[derive(Debug, Default)]
+struct SeenKeys {
+    numbers: HashMap<u64, u32, Spread>,
+    texts: HashMap<String, u32, Spread>,
+}
+
+impl SeenKeys {
+    /// The earlier row of `key`, or records it at `row`.
+    fn first_row(&mut self, key: RecordKey, row: usize) -> Option<usize> {
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        let earlier = match key {
+            RecordKey::Number(n) => *self.numbers.entry(n).or_insert(row),
+            RecordKey::Text(t) => *self.texts.entry(t).or_insert(row),
+        };
+        (earlier != row).then_some(earlier as usize)
+    }
+}
+
 /// Matches a header to a schema and validates rows one by one.
 #[derive(Debug)]
 pub struct Validator<S: Schema> {
@@ -73,7 +114,7 @@ pub struct Validator<S: Schema> {
     index: HashMap<&'static str, usize>,
     /// Header cells as written (for the rejected-rows file).
     header: Vec<String>,
-    seen: HashMap<RecordKey, usize>,
+    seen: SeenKeys,
     _schema: std::marker::PhantomData<S>,
 }
 
@@ -109,7 +150,7 @@ impl<S: Schema> Validator<S> {
             Self {
                 index,
                 header: header.to_vec(),
-                seen: HashMap::new(),
+                seen: SeenKeys::default(),
                 _schema: std::marker::PhantomData,
             },
             unknown,
@@ -125,23 +166,17 @@ impl<S: Schema> Validator<S> {
     pub fn check(&mut self, row: &RawRow, warnings: &mut Vec<FieldError>) -> Checked<S::Record> {
         let view = RowView::new(row, &self.index);
         match S::parse(&view, warnings) {
-            Ok(record) => {
-                let key = S::key(&record);
-                match self.seen.get(&key) {
-                    Some(first) => Checked::Invalid(vec![FieldError::new(
-                        row.number,
-                        S::KEY,
-                        format!(
-                            "{} yang sama sudah ada di baris {first}",
-                            S::KEY.to_uppercase()
-                        ),
-                    )]),
-                    None => {
-                        self.seen.insert(key, row.number);
-                        Checked::Valid(record)
-                    }
-                }
-            }
+            Ok(record) => match self.seen.first_row(S::key(&record), row.number) {
+                Some(first) => Checked::Invalid(vec![FieldError::new(
+                    row.number,
+                    S::KEY,
+                    format!(
+                        "{} yang sama sudah ada di baris {first}",
+                        S::KEY.to_uppercase()
+                    ),
+                )]),
+                None => Checked::Valid(record),
+            },
             Err(errors) => Checked::Invalid(errors),
         }
     }

@@ -11,6 +11,7 @@ use calamine::{Data, DataRef, Reader, Xlsx};
 use sha2::{Digest, Sha256};
 
 use super::Cell;
+use crate::progress::Progress;
 
 /// A data row with its spreadsheet row number (header = 1).
 #[derive(Debug, Clone)]
@@ -85,6 +86,7 @@ pub fn read_table(
     path: &Path,
     sheet: Option<&str>,
     sink: &mut dyn RowSink,
+    progress: Option<&Progress>,
 ) -> Result<FileInfo, FileError> {
     let ext = path
         .extension()
@@ -92,7 +94,7 @@ pub fn read_table(
         .map(str::to_lowercase)
         .unwrap_or_default();
     match ext.as_str() {
-        "csv" | "txt" => read_csv(path, sink),
+        "csv" | "txt" => read_csv(path, sink, progress),
         "xlsx" | "xlsm" => read_xlsx(path, sheet, sink),
         "xls" | "ods" => read_range(path, sheet, sink),
         _ => Err(FileError::Unsupported(path.display().to_string())),
@@ -106,27 +108,39 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> FileError {
     }
 }
 
-/// Hashes every byte that passes through.
-struct HashingReader<R> {
+/// Hashes (and counts, for progress) every byte that passes through.
+struct HashingReader<'p, R> {
     inner: R,
     hasher: Sha256,
+    progress: Option<&'p Progress>,
 }
 
-impl<R: Read> Read for HashingReader<R> {
+impl<R: Read> Read for HashingReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
+        if let Some(p) = self.progress {
+            p.add(n as u64);
+        }
         Ok(n)
     }
 }
 
 const SNIFF: usize = 64 * 1024;
 
-fn read_csv(path: &Path, sink: &mut dyn RowSink) -> Result<FileInfo, FileError> {
+fn read_csv(
+    path: &Path,
+    sink: &mut dyn RowSink,
+    progress: Option<&Progress>,
+) -> Result<FileInfo, FileError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
+    if let (Some(p), Ok(meta)) = (progress, file.metadata()) {
+        p.set_total(meta.len());
+    }
     let mut reader = HashingReader {
         inner: BufReader::with_capacity(256 * 1024, file),
         hasher: Sha256::new(),
+        progress,
     };
     let mut prefix = Vec::with_capacity(SNIFF);
     (&mut reader)
@@ -256,6 +270,7 @@ fn hash_file(path: &Path) -> Result<String, FileError> {
     let mut reader = HashingReader {
         inner: BufReader::new(file),
         hasher: Sha256::new(),
+        progress: None,
     };
     std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| io_error(path, e))?;
     Ok(hex::encode(reader.hasher.finalize()))

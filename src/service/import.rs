@@ -15,6 +15,7 @@ use crate::{
         CandidateSchema, Checked, EmployeeSchema, FieldError, FileError, FileInfo, FormationSchema,
         RawRow, RejectedWriter, RowSink, Schema, Validator, read_table,
     },
+    progress::{Progress, SharedProgress},
     store::{ImportBatch, ImportKind, ImportWriter},
 };
 
@@ -31,6 +32,8 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Who runs the import.
     pub by: String,
+    /// Bytes read so far, for a progress bar.
+    pub progress: Option<SharedProgress>,
 }
 
 /// What an import did.
@@ -62,7 +65,7 @@ pub struct ImportReport {
     pub berkas_ditolak: Option<String>,
 }
 
-const BATCH: usize = 2_000;
+const BATCH: usize = 10_000;
 const KEEP_MESSAGES: usize = 1_000;
 
 enum Msg<T> {
@@ -125,8 +128,15 @@ where
     let path = opts.path.clone();
     let sheet = opts.sheet.clone();
     let skip_invalid = opts.skip_invalid;
+    let progress = opts.progress.clone();
     let reader = tokio::task::spawn_blocking(move || {
-        read_and_validate::<S>(&path, sheet.as_deref(), skip_invalid, tx)
+        read_and_validate::<S>(
+            &path,
+            sheet.as_deref(),
+            skip_invalid,
+            tx,
+            progress.as_deref(),
+        )
     });
 
     let mut writer = Some(app.store.begin_import(&batch_id, now_ms).await?);
@@ -228,6 +238,7 @@ fn read_and_validate<S: Schema>(
     sheet: Option<&str>,
     skip_invalid: bool,
     tx: mpsc::Sender<Msg<S::Record>>,
+    progress: Option<&Progress>,
 ) -> Result<(FileInfo, u64, Option<PathBuf>), FileError> {
     struct Sink<'p, S: Schema> {
         path: &'p Path,
@@ -338,7 +349,7 @@ fn read_and_validate<S: Schema>(
         failed: false,
         rows: 0,
     };
-    let info = read_table(path, sheet, &mut sink)?;
+    let info = read_table(path, sheet, &mut sink, progress)?;
     sink.flush()?;
     let rejected = match sink.rejected.take() {
         Some(w) => Some(

@@ -1,15 +1,12 @@
-//! Writing an import: upserts in multi-row statements inside one transaction, the archive of
-//! candidate data versions, and the import batch record. Nothing is visible until `finish`.
+//! Writing an import: multi-row inserts inside one transaction (sqlx directly), the archive of
+//! changed candidate versions, and the import batch record. Nothing is visible until `finish`.
 
-use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    sea_query::{Expr, OnConflict, Query},
-};
+use std::collections::HashMap;
 
 use super::{
-    Store, StoreError, StoreResult,
-    entity::{calon, calon_arsip, formasi, impor, pegawai},
-    rows_per_statement,
+    Backend, Store, StoreError, StoreResult,
+    bulk::{BulkInsert, Tx, Val, sql_literal},
+    entity::impor,
 };
 use crate::domain::{Candidate, Employee, Formation};
 
@@ -58,264 +55,388 @@ pub struct ImportBatch {
     pub by: String,
 }
 
+/// The columns of `calon` and `calon_arsip`, in bind order.
+pub(crate) const CANDIDATE_COLUMNS: [&str; 27] = [
+    "instansi",
+    "nik",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "pendidikan",
+    "jurusan",
+    "kategori_pelamar",
+    "terdata_bkn",
+    "seleksi_2024",
+    "hasil_seleksi_2024",
+    "ikut_semua_tahap",
+    "nilai_seleksi",
+    "ppg",
+    "aktif_bekerja",
+    "tmt_kerja",
+    "unit_kerja",
+    "kategori_jabatan",
+    "jabatan",
+    "gaji_terakhir",
+    "status_khusus",
+    "email",
+    "no_hp",
+    "data_hash",
+    "impor_id",
+    "diperbarui_ms",
+];
+
+const FORMATION_COLUMNS: [&str; 11] = [
+    "instansi",
+    "kode_formasi",
+    "unit_kerja",
+    "nama_unit",
+    "kategori_jabatan",
+    "jabatan",
+    "pendidikan_minimal",
+    "jurusan",
+    "jumlah",
+    "impor_id",
+    "diperbarui_ms",
+];
+
+const EMPLOYEE_COLUMNS: [&str; 19] = [
+    "instansi",
+    "nip",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "golongan",
+    "jenjang",
+    "jabatan",
+    "unit_kerja",
+    "tmt_jenjang",
+    "pendidikan",
+    "predikat_1",
+    "predikat_2",
+    "potensial",
+    "kotak_talenta",
+    "hukuman_disiplin",
+    "email",
+    "impor_id",
+    "diperbarui_ms",
+];
+
 /// An open import transaction.
 pub struct ImportWriter {
-    txn: DatabaseTransaction,
+    tx: Tx,
     tenant: String,
-    batch_id: String,
+    /// The tenant had no candidates when the import started (and imports of a tenant are
+    /// serialised), so candidate rows can be inserted without conflict handling or archiving.
+    fresh_candidates: bool,
+    candidates: BulkInsert,
+    formations: BulkInsert,
+    employees: BulkInsert,
+}
+
+/// Columns with the per-batch constants written as literals.
+fn columns(
+    names: &[&'static str],
+    tenant: &str,
+    batch: &str,
     now_ms: i64,
+) -> Vec<(&'static str, Option<String>)> {
+    names
+        .iter()
+        .map(|c| {
+            let literal = match *c {
+                "instansi" => Some(sql_literal(tenant)),
+                "impor_id" => Some(sql_literal(batch)),
+                "diperbarui_ms" => Some(now_ms.to_string()),
+                _ => None,
+            };
+            (*c, literal)
+        })
+        .collect()
+}
+
+impl ImportKind {
+    fn from_code(code: &str) -> Option<Self> {
+        [Self::Candidates, Self::Formations, Self::Employees]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
 }
 
 impl Store {
-    /// Starts an import; nothing is visible to others until [`ImportWriter::finish`].
+    /// The imports recorded for this tenant, oldest first.
+    pub async fn imports(&self) -> StoreResult<Vec<ImportBatch>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let rows = impor::Entity::find()
+            .filter(impor::Column::Instansi.eq(&self.tenant))
+            .order_by_asc(impor::Column::DibuatMs)
+            .all(self.conn())
+            .await?;
+        rows.into_iter()
+            .map(|m| {
+                Ok(ImportBatch {
+                    kind: ImportKind::from_code(&m.jenis)
+                        .ok_or_else(|| StoreError::Corrupt(format!("jenis impor '{}'", m.jenis)))?,
+                    id: m.id,
+                    file_name: m.nama_berkas,
+                    file_hash: m.hash,
+                    rows: u64::try_from(m.jumlah_baris).unwrap_or_default(),
+                    imported: u64::try_from(m.jumlah_diimpor).unwrap_or_default(),
+                    rejected: u64::try_from(m.jumlah_ditolak).unwrap_or_default(),
+                    at_ms: m.dibuat_ms,
+                    by: m.oleh,
+                })
+            })
+            .collect()
+    }
+
+    /// Starts an import; nothing is visible to others until [`ImportWriter::finish`]. Imports
+    /// of one tenant are serialised.
     pub async fn begin_import(&self, batch_id: &str, now_ms: i64) -> StoreResult<ImportWriter> {
+        let mut tx = self.begin_bulk().await?;
+        if tx.backend() == Backend::Postgres {
+            let lock = format!(
+                "SELECT pg_advisory_xact_lock(hashtext('merit-impor-' || {}))",
+                sql_literal(&self.tenant)
+            );
+            tx.execute(lock, &[]).await?;
+        }
+        let probe = format!(
+            "SELECT instansi FROM calon WHERE instansi = {} LIMIT 1",
+            tx.placeholder(1)
+        );
+        let fresh_candidates = tx
+            .fetch_texts(probe, &[Val::Text(&self.tenant)], 1)
+            .await?
+            .is_empty();
+        let mut candidates = BulkInsert::new(
+            "calon",
+            columns(&CANDIDATE_COLUMNS, &self.tenant, batch_id, now_ms),
+        );
+        if !fresh_candidates {
+            candidates = candidates.upsert_on(&["instansi", "nik"]);
+        }
         Ok(ImportWriter {
-            txn: self.begin_write().await?,
+            tx,
             tenant: self.tenant.clone(),
-            batch_id: batch_id.to_owned(),
-            now_ms,
+            fresh_candidates,
+            candidates,
+            formations: BulkInsert::new(
+                "formasi",
+                columns(&FORMATION_COLUMNS, &self.tenant, batch_id, now_ms),
+            )
+            .upsert_on(&["instansi", "kode_formasi"]),
+            employees: BulkInsert::new(
+                "pegawai",
+                columns(&EMPLOYEE_COLUMNS, &self.tenant, batch_id, now_ms),
+            )
+            .upsert_on(&["instansi", "nip"]),
+        })
+    }
+
+    /// A raw write transaction for bulk work (IMMEDIATE on SQLite).
+    pub(crate) async fn begin_bulk(&self) -> StoreResult<Tx> {
+        let err = |e: sea_orm::sqlx::Error| StoreError::Db(sea_orm::DbErr::Custom(e.to_string()));
+        Ok(match self.backend {
+            Backend::Sqlite => Tx::Sqlite(
+                self.conn()
+                    .get_sqlite_connection_pool()
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(err)?,
+            ),
+            Backend::Postgres => Tx::Postgres(
+                self.conn()
+                    .get_postgres_connection_pool()
+                    .begin()
+                    .await
+                    .map_err(err)?,
+            ),
         })
     }
 }
 
-fn text(s: &str) -> Expr {
-    Expr::value(s.to_owned())
-}
-
-fn opt_text(s: Option<&str>) -> Expr {
-    Expr::value(s.map(str::to_owned))
+fn candidate_values<'a>(c: &'a Candidate, hash: &'a str) -> [Val<'a>; 24] {
+    [
+        Val::Text(c.nik.as_str()),
+        Val::Text(&c.nama),
+        Val::Date(c.tanggal_lahir),
+        Val::Text(c.jenis_kelamin.code()),
+        Val::OptText(c.tempat_lahir.as_deref()),
+        Val::Text(c.pendidikan.code()),
+        Val::OptText(c.jurusan.as_deref()),
+        Val::Text(c.kategori_pelamar.code()),
+        Val::Bool(c.terdata_bkn),
+        Val::Text(c.seleksi_2024.code()),
+        Val::Text(c.hasil_seleksi_2024.code()),
+        Val::Bool(c.ikut_semua_tahap),
+        Val::OptF64(c.nilai_seleksi),
+        Val::Bool(c.ppg),
+        Val::Bool(c.aktif_bekerja),
+        Val::Date(c.tmt_kerja),
+        Val::Text(&c.unit_kerja),
+        Val::OptText(c.kategori_jabatan.map(|k| k.code())),
+        Val::OptText(c.jabatan.as_deref()),
+        Val::I64(c.gaji_terakhir),
+        Val::OptText(c.status_khusus.map(|s| s.code())),
+        Val::OptText(c.email.as_deref()),
+        Val::OptText(c.no_hp.as_deref()),
+        Val::Text(hash),
+    ]
 }
 
 impl ImportWriter {
-    /// Inserts or updates candidates by NIK, and archives each distinct data version.
+    /// Inserts or updates candidates by NIK. A row whose data changes is first copied to the
+    /// archive, so that earlier screening runs stay reproducible.
     pub async fn upsert_candidates(&mut self, rows: &[Candidate]) -> StoreResult<()> {
-        use calon::Column as C;
-        let columns = [
-            C::Instansi,
-            C::Nik,
-            C::Nama,
-            C::TanggalLahir,
-            C::JenisKelamin,
-            C::TempatLahir,
-            C::Pendidikan,
-            C::Jurusan,
-            C::KategoriPelamar,
-            C::TerdataBkn,
-            C::Seleksi2024,
-            C::HasilSeleksi2024,
-            C::IkutSemuaTahap,
-            C::NilaiSeleksi,
-            C::Ppg,
-            C::AktifBekerja,
-            C::TmtKerja,
-            C::UnitKerja,
-            C::KategoriJabatan,
-            C::Jabatan,
-            C::GajiTerakhir,
-            C::StatusKhusus,
-            C::Email,
-            C::NoHp,
-            C::DataHash,
-            C::ImporId,
-            C::DiperbaruiMs,
-        ];
-        for chunk in rows.chunks(rows_per_statement(columns.len())) {
-            let mut insert = Query::insert();
-            insert.into_table(calon::Entity).columns(columns);
-            let mut archive = Query::insert();
-            archive.into_table(calon_arsip::Entity).columns([
-                calon_arsip::Column::Instansi,
-                calon_arsip::Column::DataHash,
-                calon_arsip::Column::Data,
-            ]);
-            for c in chunk {
-                let hash = c.data_hash();
-                let json =
-                    serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                insert
-                    .values([
-                        text(&self.tenant),
-                        text(c.nik.as_str()),
-                        text(&c.nama),
-                        Expr::value(c.tanggal_lahir),
-                        text(c.jenis_kelamin.code()),
-                        opt_text(c.tempat_lahir.as_deref()),
-                        text(c.pendidikan.code()),
-                        opt_text(c.jurusan.as_deref()),
-                        text(c.kategori_pelamar.code()),
-                        Expr::value(c.terdata_bkn),
-                        text(c.seleksi_2024.code()),
-                        text(c.hasil_seleksi_2024.code()),
-                        Expr::value(c.ikut_semua_tahap),
-                        Expr::value(c.nilai_seleksi),
-                        Expr::value(c.ppg),
-                        Expr::value(c.aktif_bekerja),
-                        Expr::value(c.tmt_kerja),
-                        text(&c.unit_kerja),
-                        opt_text(c.kategori_jabatan.map(|k| k.code())),
-                        opt_text(c.jabatan.as_deref()),
-                        Expr::value(c.gaji_terakhir),
-                        opt_text(c.status_khusus.map(|s| s.code())),
-                        opt_text(c.email.as_deref()),
-                        opt_text(c.no_hp.as_deref()),
-                        text(&hash),
-                        text(&self.batch_id),
-                        Expr::value(self.now_ms),
-                    ])
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                archive
-                    .values([text(&self.tenant), text(&hash), Expr::value(json)])
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Neighbouring keys land on neighbouring index pages.
+        let mut sorted: Vec<(&Candidate, String)> =
+            rows.iter().map(|c| (c, c.data_hash())).collect();
+        sorted.sort_unstable_by_key(|(c, _)| c.nik);
+        if !self.fresh_candidates {
+            self.archive_changed(&sorted).await?;
+        }
+        let values: Vec<Val<'_>> = sorted
+            .iter()
+            .flat_map(|(c, h)| candidate_values(c, h))
+            .collect();
+        self.candidates.run(&mut self.tx, &values).await
+    }
+
+    /// Copies the current version of every candidate in `rows` whose data differs to the
+    /// archive.
+    async fn archive_changed(&mut self, rows: &[(&Candidate, String)]) -> StoreResult<()> {
+        let new_hash: HashMap<&str, &str> = rows
+            .iter()
+            .map(|(c, h)| (c.nik.as_str(), h.as_str()))
+            .collect();
+        for chunk in rows.chunks(2_000) {
+            let mut values = vec![Val::Text(&self.tenant)];
+            values.extend(chunk.iter().map(|(c, _)| Val::Text(c.nik.as_str())));
+            let marks: Vec<String> = (2..=values.len()).map(|n| self.tx.placeholder(n)).collect();
+            let lookup = format!(
+                "SELECT nik, data_hash FROM calon WHERE instansi = {} AND nik IN ({})",
+                self.tx.placeholder(1),
+                marks.join(",")
+            );
+            let changed: Vec<String> = self
+                .tx
+                .fetch_texts(lookup, &values, 2)
+                .await?
+                .into_iter()
+                .filter(|r| new_hash.get(r[0].as_str()).is_some_and(|h| *h != r[1]))
+                .map(|mut r| r.swap_remove(0))
+                .collect();
+            if changed.is_empty() {
+                continue;
             }
-            insert.on_conflict(
-                OnConflict::columns([C::Instansi, C::Nik])
-                    .update_columns(columns.into_iter().skip(2))
-                    .to_owned(),
+            let mut values = vec![Val::Text(&self.tenant)];
+            values.extend(changed.iter().map(|n| Val::Text(n)));
+            let marks: Vec<String> = (2..=values.len()).map(|n| self.tx.placeholder(n)).collect();
+            let cols = CANDIDATE_COLUMNS.join(", ");
+            let copy = format!(
+                "INSERT INTO calon_arsip ({cols}) SELECT {cols} FROM calon WHERE instansi = {} AND nik IN ({}) \
+                 ON CONFLICT (instansi, data_hash) DO NOTHING",
+                self.tx.placeholder(1),
+                marks.join(",")
             );
-            archive.on_conflict(
-                OnConflict::columns([calon_arsip::Column::Instansi, calon_arsip::Column::DataHash])
-                    .do_nothing()
-                    .to_owned(),
-            );
-            self.txn.execute(&insert).await?;
-            self.txn.execute(&archive).await?;
+            self.tx.execute(copy, &values).await?;
         }
         Ok(())
     }
 
     /// Inserts or updates formation lines by code.
     pub async fn upsert_formations(&mut self, rows: &[Formation]) -> StoreResult<()> {
-        use formasi::Column as C;
-        let columns = [
-            C::Instansi,
-            C::KodeFormasi,
-            C::UnitKerja,
-            C::NamaUnit,
-            C::KategoriJabatan,
-            C::Jabatan,
-            C::PendidikanMinimal,
-            C::Jurusan,
-            C::Jumlah,
-            C::ImporId,
-            C::DiperbaruiMs,
-        ];
-        for chunk in rows.chunks(rows_per_statement(columns.len())) {
-            let mut insert = Query::insert();
-            insert.into_table(formasi::Entity).columns(columns);
-            for f in chunk {
-                let majors = (!f.jurusan.is_empty()).then(|| f.jurusan.join(";"));
-                insert
-                    .values([
-                        text(&self.tenant),
-                        text(&f.kode_formasi),
-                        text(&f.unit_kerja),
-                        opt_text(f.nama_unit.as_deref()),
-                        text(f.kategori_jabatan.code()),
-                        text(&f.jabatan),
-                        text(f.pendidikan_minimal.code()),
-                        Expr::value(majors),
-                        Expr::value(i32::try_from(f.jumlah).unwrap_or(i32::MAX)),
-                        text(&self.batch_id),
-                        Expr::value(self.now_ms),
-                    ])
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            }
-            insert.on_conflict(
-                OnConflict::columns([C::Instansi, C::KodeFormasi])
-                    .update_columns(columns.into_iter().skip(2))
-                    .to_owned(),
-            );
-            self.txn.execute(&insert).await?;
-        }
-        Ok(())
+        let majors: Vec<Option<String>> = rows
+            .iter()
+            .map(|f| (!f.jurusan.is_empty()).then(|| f.jurusan.join(";")))
+            .collect();
+        let values: Vec<Val<'_>> = rows
+            .iter()
+            .zip(&majors)
+            .flat_map(|(f, m)| {
+                [
+                    Val::Text(&f.kode_formasi),
+                    Val::Text(&f.unit_kerja),
+                    Val::OptText(f.nama_unit.as_deref()),
+                    Val::Text(f.kategori_jabatan.code()),
+                    Val::Text(&f.jabatan),
+                    Val::Text(f.pendidikan_minimal.code()),
+                    Val::OptText(m.as_deref()),
+                    Val::I64(i64::from(f.jumlah)),
+                ]
+            })
+            .collect();
+        self.formations.run(&mut self.tx, &values).await
     }
 
     /// Inserts or updates employees by NIP.
     pub async fn upsert_employees(&mut self, rows: &[Employee]) -> StoreResult<()> {
-        use pegawai::Column as C;
-        let columns = [
-            C::Instansi,
-            C::Nip,
-            C::Nama,
-            C::TanggalLahir,
-            C::JenisKelamin,
-            C::Golongan,
-            C::Jenjang,
-            C::Jabatan,
-            C::UnitKerja,
-            C::TmtJenjang,
-            C::Pendidikan,
-            C::Predikat1,
-            C::Predikat2,
-            C::Potensial,
-            C::KotakTalenta,
-            C::HukumanDisiplin,
-            C::Email,
-            C::ImporId,
-            C::DiperbaruiMs,
-        ];
-        for chunk in rows.chunks(rows_per_statement(columns.len())) {
-            let mut insert = Query::insert();
-            insert.into_table(pegawai::Entity).columns(columns);
-            for e in chunk {
-                insert
-                    .values([
-                        text(&self.tenant),
-                        text(e.nip.as_str()),
-                        text(&e.nama),
-                        Expr::value(e.tanggal_lahir),
-                        text(e.jenis_kelamin.code()),
-                        opt_text(e.golongan.map(|g| g.code())),
-                        text(e.jenjang.code()),
-                        text(&e.jabatan),
-                        text(&e.unit_kerja),
-                        Expr::value(e.tmt_jenjang),
-                        text(e.pendidikan.code()),
-                        text(e.predikat_1.code()),
-                        text(e.predikat_2.code()),
-                        text(e.potensial.code()),
-                        Expr::value(e.kotak_talenta.number() as i16),
-                        text(e.hukuman_disiplin.code()),
-                        opt_text(e.email.as_deref()),
-                        text(&self.batch_id),
-                        Expr::value(self.now_ms),
-                    ])
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            }
-            insert.on_conflict(
-                OnConflict::columns([C::Instansi, C::Nip])
-                    .update_columns(columns.into_iter().skip(2))
-                    .to_owned(),
-            );
-            self.txn.execute(&insert).await?;
-        }
-        Ok(())
+        let values: Vec<Val<'_>> = rows
+            .iter()
+            .flat_map(|e| {
+                [
+                    Val::Text(e.nip.as_str()),
+                    Val::Text(&e.nama),
+                    Val::Date(e.tanggal_lahir),
+                    Val::Text(e.jenis_kelamin.code()),
+                    Val::OptText(e.golongan.map(|g| g.code())),
+                    Val::Text(e.jenjang.code()),
+                    Val::Text(&e.jabatan),
+                    Val::Text(&e.unit_kerja),
+                    Val::Date(e.tmt_jenjang),
+                    Val::Text(e.pendidikan.code()),
+                    Val::Text(e.predikat_1.code()),
+                    Val::Text(e.predikat_2.code()),
+                    Val::Text(e.potensial.code()),
+                    Val::I64(e.kotak_talenta.number()),
+                    Val::Text(e.hukuman_disiplin.code()),
+                    Val::OptText(e.email.as_deref()),
+                ]
+            })
+            .collect();
+        self.employees.run(&mut self.tx, &values).await
     }
 
     /// Records the batch and commits everything.
-    pub async fn finish(self, batch: &ImportBatch) -> StoreResult<()> {
-        let record = impor::Model {
-            id: batch.id.clone(),
-            instansi: self.tenant.clone(),
-            jenis: batch.kind.code().to_owned(),
-            nama_berkas: batch.file_name.clone(),
-            hash: batch.file_hash.clone(),
-            jumlah_baris: i64::try_from(batch.rows).unwrap_or(i64::MAX),
-            jumlah_diimpor: i64::try_from(batch.imported).unwrap_or(i64::MAX),
-            jumlah_ditolak: i64::try_from(batch.rejected).unwrap_or(i64::MAX),
-            dibuat_ms: batch.at_ms,
-            oleh: batch.by.clone(),
-        };
-        impor::Entity::insert(record.into_active_model())
-            .exec(&self.txn)
-            .await?;
-        self.txn.commit().await?;
-        Ok(())
+    pub async fn finish(mut self, batch: &ImportBatch) -> StoreResult<()> {
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let mut record = BulkInsert::new(
+            "impor",
+            [
+                "id",
+                "instansi",
+                "jenis",
+                "nama_berkas",
+                "hash",
+                "jumlah_baris",
+                "jumlah_diimpor",
+                "jumlah_ditolak",
+                "dibuat_ms",
+                "oleh",
+            ]
+            .into_iter()
+            .map(|c| (c, None))
+            .collect(),
+        );
+        let row = [
+            Val::Text(&batch.id),
+            Val::Text(&self.tenant),
+            Val::Text(batch.kind.code()),
+            Val::Text(&batch.file_name),
+            Val::Text(&batch.file_hash),
+            Val::I64(count(batch.rows)),
+            Val::I64(count(batch.imported)),
+            Val::I64(count(batch.rejected)),
+            Val::I64(batch.at_ms),
+            Val::Text(&batch.by),
+        ];
+        record.run(&mut self.tx, &row).await?;
+        self.tx.commit().await
     }
 
     /// Throws everything away.
     pub async fn abandon(self) -> StoreResult<()> {
-        self.txn.rollback().await?;
-        Ok(())
+        self.tx.rollback().await
     }
 }

@@ -5,6 +5,7 @@
 //! `IMMEDIATE`, so two processes that both want to write queue on the lock instead of failing
 //! with a deadlock when a read upgrades to a write. PostgreSQL needs neither.
 
+mod bulk;
 mod entity;
 mod imports;
 mod people;
@@ -22,7 +23,7 @@ use sea_orm::{
 pub use imports::{ImportBatch, ImportKind, ImportWriter};
 
 /// Which database engine a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// Embedded SQLite file (one regency).
     Sqlite,
@@ -88,7 +89,7 @@ impl Store {
         let (backend, url) = normalize_url(url)?;
         let mut opts = ConnectOptions::new(url.clone());
         opts.sqlx_logging(false)
-            .acquire_timeout(Duration::from_secs(60))
+            .acquire_timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(10));
         match backend {
             Backend::Sqlite => {
@@ -121,12 +122,8 @@ impl Store {
     /// Applies pending migrations; returns the names applied. Safe to run from several
     /// processes at once (PostgreSQL: an advisory lock; SQLite: an immediate transaction).
     pub async fn migrate(&self) -> StoreResult<Vec<String>> {
-        let pending = Migrator::get_pending_migrations(&self.db)
-            .await
-            .map_err(StoreError::Migrate)?;
-        if pending.is_empty() {
-            return Ok(Vec::new());
-        }
+        // Everything, including the creation of sea-orm's bookkeeping table, happens under the
+        // lock: two processes starting together must not both create it.
         let txn = self.begin_write().await?;
         if self.backend == Backend::Postgres {
             txn.execute_unprepared("SELECT pg_advisory_xact_lock(72736)")
@@ -138,9 +135,11 @@ impl Store {
             .iter()
             .map(|m| m.name().to_owned())
             .collect();
-        Migrator::up(&txn, None)
-            .await
-            .map_err(StoreError::Migrate)?;
+        if !names.is_empty() {
+            Migrator::up(&txn, None)
+                .await
+                .map_err(StoreError::Migrate)?;
+        }
         txn.commit().await?;
         Ok(names)
     }
@@ -250,11 +249,6 @@ pub fn mask_url(url: &str) -> String {
     }
 }
 
-/// Rows per multi-row statement, keeping under both engines' bound-parameter limits.
-fn rows_per_statement(columns: usize) -> usize {
-    (30_000 / columns.max(1)).max(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +280,74 @@ mod tests {
             normalize_url("mysql://x"),
             Err(StoreError::UnknownUrl(_))
         ));
+    }
+}
+
+/// Helpers for tests that need a throw-away PostgreSQL database.
+#[cfg(any(test, feature = "test-util"))]
+pub mod testing {
+    use sea_orm::{ConnectionTrait, Database};
+
+    use super::{StoreResult, mask_url};
+
+    fn admin_url_for(url: &str, database: &str) -> String {
+        match url.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{database}"),
+            None => url.to_owned(),
+        }
+    }
+
+    /// Creates database `name` on the server of `admin_url`; returns its URL.
+    pub async fn create_postgres_database(admin_url: &str, name: &str) -> StoreResult<String> {
+        let db =
+            Database::connect(admin_url)
+                .await
+                .map_err(|source| super::StoreError::Connect {
+                    url: mask_url(admin_url),
+                    source,
+                })?;
+        db.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await?;
+        db.close().await?;
+        Ok(admin_url_for(admin_url, name))
+    }
+
+    /// How many statements other sessions are running on database `name` whose text starts
+    /// with `prefix` (to catch a process in the middle of a write).
+    pub async fn running_statements(admin_url: &str, name: &str, prefix: &str) -> StoreResult<i64> {
+        let db =
+            Database::connect(admin_url)
+                .await
+                .map_err(|source| super::StoreError::Connect {
+                    url: mask_url(admin_url),
+                    source,
+                })?;
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE $2",
+                [name.into(), format!("{prefix}%").into()],
+            ))
+            .await?;
+        db.close().await?;
+        Ok(row
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or_default())
+    }
+
+    /// Drops database `name` (closing other sessions).
+    pub async fn drop_postgres_database(admin_url: &str, name: &str) -> StoreResult<()> {
+        let db =
+            Database::connect(admin_url)
+                .await
+                .map_err(|source| super::StoreError::Connect {
+                    url: mask_url(admin_url),
+                    source,
+                })?;
+        db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await?;
+        db.close().await?;
+        Ok(())
     }
 }

@@ -4,7 +4,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 
 use super::{
     Store, StoreError, StoreResult,
-    entity::{calon, formasi, pegawai},
+    entity::{calon, calon_arsip, formasi, pegawai},
 };
 use crate::domain::{
     Candidate, Employee, Formation, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin,
@@ -60,6 +60,40 @@ impl TryFrom<calon::Model> for Candidate {
             email: m.email,
             no_hp: m.no_hp,
         })
+    }
+}
+
+impl From<calon_arsip::Model> for calon::Model {
+    fn from(m: calon_arsip::Model) -> Self {
+        Self {
+            instansi: m.instansi,
+            nik: m.nik,
+            nama: m.nama,
+            tanggal_lahir: m.tanggal_lahir,
+            jenis_kelamin: m.jenis_kelamin,
+            tempat_lahir: m.tempat_lahir,
+            pendidikan: m.pendidikan,
+            jurusan: m.jurusan,
+            kategori_pelamar: m.kategori_pelamar,
+            terdata_bkn: m.terdata_bkn,
+            seleksi_2024: m.seleksi_2024,
+            hasil_seleksi_2024: m.hasil_seleksi_2024,
+            ikut_semua_tahap: m.ikut_semua_tahap,
+            nilai_seleksi: m.nilai_seleksi,
+            ppg: m.ppg,
+            aktif_bekerja: m.aktif_bekerja,
+            tmt_kerja: m.tmt_kerja,
+            unit_kerja: m.unit_kerja,
+            kategori_jabatan: m.kategori_jabatan,
+            jabatan: m.jabatan,
+            gaji_terakhir: m.gaji_terakhir,
+            status_khusus: m.status_khusus,
+            email: m.email,
+            no_hp: m.no_hp,
+            data_hash: m.data_hash,
+            impor_id: m.impor_id,
+            diperbarui_ms: m.diperbarui_ms,
+        }
     }
 }
 
@@ -140,6 +174,23 @@ impl Store {
             .await?
             .map(Candidate::try_from)
             .transpose()
+    }
+
+    /// The version of a candidate's data with content hash `hash`: the current row if it still
+    /// has that hash, else the archived copy made when a re-import changed it.
+    pub async fn candidate_version(&self, nik: &Nik, hash: &str) -> StoreResult<Option<Candidate>> {
+        let current = calon::Entity::find_by_id((self.tenant.clone(), nik.as_str().to_owned()))
+            .filter(calon::Column::DataHash.eq(hash))
+            .one(self.conn())
+            .await?;
+        let row = match current {
+            Some(row) => Some(row),
+            None => calon_arsip::Entity::find_by_id((self.tenant.clone(), hash.to_owned()))
+                .one(self.conn())
+                .await?
+                .map(calon::Model::from),
+        };
+        row.map(Candidate::try_from).transpose()
     }
 
     /// Every formation line, by code.

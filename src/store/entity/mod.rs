@@ -3,6 +3,8 @@
 
 // The sea-orm derive macros generate `pub` items (Column, ActiveModel, ...) in these modules.
 #![allow(unreachable_pub)]
+// ... and loaders (`ModelEx`) that only some tables use.
+#![allow(dead_code)]
 
 pub(crate) mod calon;
 pub(crate) mod calon_arsip;

@@ -1,0 +1,11 @@
+#![allow(unreachable_pub)] // test helpers are shared between modules of this one binary
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+//! Integration tests: one binary, real parts (a real SQLite file or PostgreSQL database, the real
+//! binary, real files). Set `MERIT_TEST_DATABASE_URL=postgres://…/postgres` to run every
+//! database test against a fresh PostgreSQL database instead of SQLite.
+
+mod cli;
+mod crash;
+mod imports;
+mod store;
+mod support;
