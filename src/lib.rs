@@ -1,12 +1,15 @@
 //! merit: a workflow and rules engine for the personnel agencies (BKPSDM) of Indonesian
 //! regional governments. See `src/README.md` for the module map and the direction data flows.
 
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod diagnostic;
 pub mod domain;
 pub mod generate;
 pub mod ingest;
 pub mod progress;
+pub mod rules;
 pub mod service;
 pub mod store;

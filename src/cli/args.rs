@@ -45,6 +45,49 @@ pub enum Command {
     Import(ImportArgs),
     /// Buat data sintetis sebuah kabupaten yang deterministik.
     Generate(GenerateArgs),
+    /// Periksa, uji, dan jelaskan ruleset (aturan Rhai).
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Ukur kecepatan (untuk catatan teknis).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `merit bench …`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Evaluasi ruleset pppk_paruh_waktu saja (tanpa basis data) dibandingkan implementasi Rust asli.
+    Rules {
+        /// Jumlah calon.
+        #[arg(long, default_value_t = 1_000_000)]
+        candidates: usize,
+        /// Jumlah thread (bawaan: semua inti).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Pengulangan per konfigurasi (median dilaporkan).
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
+    },
+}
+
+/// `merit rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Kompilasi dan validasi setiap ruleset.
+    Check,
+    /// Jalankan kasus uji setiap ruleset.
+    Test,
+    /// Hasil setiap aturan untuk satu calon, dengan alasan dan dasar hukum.
+    Explain {
+        /// NIK calon.
+        nik: String,
+        /// Ambil hasil dari run penyaringan ini (bawaan: run terakhir, atau dievaluasi sekarang).
+        #[arg(long, value_name = "ID")]
+        run: Option<String>,
+        /// Ruleset yang dipakai bila dievaluasi sekarang.
+        #[arg(long, value_name = "ID")]
+        ruleset: Option<String>,
+    },
 }
 
 /// What an import file holds.

@@ -36,6 +36,8 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
             }
             result
         }
+        Command::Rules(cmd) => super::rules::run(cmd, settings(config.as_deref())?, json).await,
+        Command::Bench(cmd) => bench(cmd, settings(config.as_deref())?, json).await,
         Command::Generate(args) => {
             let opts = GenerateOptions {
                 candidates: args.candidates,
@@ -67,6 +69,60 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
             Ok(Exit::Ok)
         }
     }
+}
+
+async fn bench(
+    cmd: super::args::BenchCommand,
+    settings: crate::config::Settings,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let super::args::BenchCommand::Rules {
+        candidates,
+        threads,
+        reps,
+    } = cmd;
+    let threads = threads.unwrap_or_else(crate::rules::worker_threads);
+    let work = tempfile_dir()?;
+    let dir = settings.rules_dir.clone();
+    let path = work.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        crate::bench::rules_bench(&dir, candidates, threads, reps, &path)
+    })
+    .await
+    .map_err(|e| Failure::unexpected(e.to_string()))?
+    .map_err(Failure::unexpected);
+    let _ = std::fs::remove_dir_all(&work);
+    let report = report?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "Evaluasi {} calon, median {} kali:",
+            output::count(report.calon as u64),
+            report.ulangan
+        );
+        for t in &report.hasil {
+            println!(
+                "  {:<6} {} thread: {:>8.3} s  {:>10.0} calon/s  {:>7.0} ns/calon  CPU/wall {:.2}",
+                t.nama, t.thread, t.detik, t.calon_per_detik, t.ns_per_calon, t.cpu_per_wall
+            );
+        }
+        println!(
+            "Rhai/native (1 thread): {:.1}×; percepatan Rhai {:.2}×, native {:.2}×; selisih hasil {}",
+            report.rasio_rhai_native,
+            report.percepatan_rhai,
+            report.percepatan_native,
+            report.selisih_hasil
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+fn tempfile_dir() -> Result<std::path::PathBuf, Failure> {
+    let dir = std::env::temp_dir().join(format!("merit-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::unexpected(format!("folder sementara: {e}")))?;
+    Ok(dir)
 }
 
 async fn migrate(settings: crate::config::Settings, json: bool) -> Result<Exit, Failure> {

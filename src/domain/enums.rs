@@ -1,10 +1,6 @@
 //! The enumerations of interfaces.md sections 2.1–2.3, each with its contract code, a label for
 //! people, and the spellings accepted on import.
 
-use std::fmt;
-
-use super::normalize_key;
-
 /// A value that is not one of an enumeration's codes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("nilai '{value}' tidak dikenal; yang diterima: {accepted}")]
@@ -44,33 +40,33 @@ macro_rules! code_enum {
 
             /// Parses a code, case-insensitively, with spaces or dashes read as `_`, and the
             /// documented alternative spellings.
-            pub fn parse(raw: &str) -> Result<Self, UnknownValue> {
+            pub fn parse(raw: &str) -> Result<Self, $crate::domain::UnknownValue> {
                 // Fast path: the code exactly as documented (what generated files hold).
                 match raw {
                     $($code => return Ok(Self::$variant),)+
                     _ => {}
                 }
-                let key = normalize_key(raw);
+                let key = $crate::domain::normalize_key(raw);
                 $(
-                    if key == normalize_key($code) $($(|| key == normalize_key($alias))+)? {
+                    if key == $crate::domain::normalize_key($code) $($(|| key == $crate::domain::normalize_key($alias))+)? {
                         return Ok(Self::$variant);
                     }
                 )+
-                Err(UnknownValue {
+                Err($crate::domain::UnknownValue {
                     value: raw.trim().to_owned(),
                     accepted: [$($code),+].join(", "),
                 })
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.code())
             }
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownValue;
+            type Err = $crate::domain::UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::parse(s)
             }
@@ -90,6 +86,8 @@ macro_rules! code_enum {
         }
     };
 }
+
+pub(crate) use code_enum as code_enum_pub;
 
 code_enum! {
     /// Sex as recorded in the civil registry.

@@ -13,6 +13,8 @@ mod nik;
 mod nip;
 mod talent;
 mod text;
+mod vacancy;
+mod verdict;
 
 pub use candidate::Candidate;
 pub use date::{format_date_id, format_datetime_id, parse_date, zone_abbreviation};
@@ -20,9 +22,12 @@ pub use employee::Employee;
 pub use enums::{
     AlasanLowongan, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin, Jenjang,
     KategoriJabatan, KategoriPelamar, Pendidikan, Potensial, Predikat, Seleksi2024, StatusKhusus,
+    UnknownValue,
 };
 pub use formation::Formation;
 pub use nik::{Nik, NikError};
 pub use nip::{Nip, NipError};
 pub use talent::{KotakTalenta, TingkatKinerja};
 pub use text::{mask_identifier, normalize_key, parse_bool, parse_rupiah};
+pub use vacancy::Vacancy;
+pub use verdict::{Hasil, RuleVerdict};

@@ -57,6 +57,35 @@ pub trait Schema {
     fn key(record: &Self::Record) -> RecordKey;
 }
 
+/// Parses one record from (column, value) pairs as if they were a one-row file: the same
+/// validation as an import. Unknown columns are errors here (a misspelt field in a test case
+/// must not be silently ignored).
+pub fn parse_pairs<S: Schema>(pairs: &[(String, String)]) -> Result<S::Record, Vec<FieldError>> {
+    let unknown: Vec<FieldError> = pairs
+        .iter()
+        .filter(|(k, _)| {
+            !S::COLUMNS
+                .iter()
+                .any(|c| c.name == crate::domain::normalize_key(k))
+        })
+        .map(|(k, _)| FieldError::new(0, k, "kolom tidak dikenal"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    let header: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
+    let (mut validator, _) =
+        Validator::<S>::new(&header).map_err(|e| vec![FieldError::new(0, "", e.to_string())])?;
+    let row = RawRow {
+        number: 0,
+        cells: pairs.iter().map(|(_, v)| Cell::text(v.clone())).collect(),
+    };
+    match validator.check(&row, &mut Vec::new()) {
+        Checked::Valid(r) => Ok(r),
+        Checked::Invalid(errors) => Err(errors),
+    }
+}
+
 /// The outcome of validating one row.
 #[derive(Debug)]
 pub enum Checked<T> {

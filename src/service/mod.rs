@@ -2,6 +2,7 @@
 //! these and never each other. Each use case reads, evaluates, persists, then notifies.
 
 mod import;
+pub mod rules;
 
 use crate::{
     clock::SharedClock,

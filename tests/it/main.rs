@@ -7,5 +7,6 @@
 mod cli;
 mod crash;
 mod imports;
+mod rules;
 mod store;
 mod support;

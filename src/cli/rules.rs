@@ -1,0 +1,119 @@
+//! `merit rules check|test|explain`.
+
+use super::{Exit, Failure, args::RulesCommand, open_app, output};
+use crate::{
+    config::Settings,
+    service::{self, rules::Explanation},
+};
+
+pub(super) async fn run(
+    cmd: RulesCommand,
+    settings: Settings,
+    json: bool,
+) -> Result<Exit, Failure> {
+    match cmd {
+        RulesCommand::Check => {
+            let report = service::rules::check(&settings);
+            if json {
+                output::print_json(&report)?;
+            } else {
+                for rs in &report.ruleset {
+                    println!(
+                        "{} (versi {}): {} aturan, {} kasus uji — valid",
+                        rs.id, rs.versi, rs.aturan, rs.kasus_uji
+                    );
+                }
+            }
+            for e in &report.kesalahan {
+                eprintln!("{e}");
+            }
+            if report.kesalahan.is_empty() {
+                Ok(Exit::Ok)
+            } else {
+                eprintln!(
+                    "{} kesalahan; ruleset yang salah tidak dapat dipakai.",
+                    report.kesalahan.len()
+                );
+                Ok(Exit::Invalid)
+            }
+        }
+        RulesCommand::Test => {
+            let report = service::rules::test(&settings);
+            let total: usize = report.ruleset.iter().map(|r| r.kasus_uji).sum();
+            for e in &report.tidak_dimuat {
+                eprintln!("{e}");
+            }
+            for f in &report.gagal {
+                eprintln!("{f}\n");
+            }
+            if json {
+                let failures: Vec<serde_json::Value> = report
+                    .gagal
+                    .iter()
+                    .map(|f| {
+                        serde_json::json!({
+                            "ruleset": f.ruleset, "kasus": f.nama, "berkas": f.file, "baris": f.line,
+                            "harapan": f.harapan, "hasil": f.aktual,
+                            "aturan": f.aturan.iter().filter(|(_, wrong)| *wrong).map(|(m, _)| serde_json::json!({
+                                "id": m.id, "harapan": m.harapan, "hasil": m.aktual.code(), "alasan": m.aktual.reason(),
+                            })).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                output::print_json(&serde_json::json!({
+                    "ruleset": report.ruleset, "kasus": total, "gagal": failures, "kesalahan": report.tidak_dimuat,
+                }))?;
+            } else {
+                for rs in &report.ruleset {
+                    println!("{}: {} kasus uji", rs.id, rs.kasus_uji);
+                }
+                println!(
+                    "{} dari {total} kasus uji lulus.",
+                    total - report.gagal.len()
+                );
+            }
+            if report.gagal.is_empty() && report.tidak_dimuat.is_empty() && total > 0 {
+                Ok(Exit::Ok)
+            } else {
+                Ok(Exit::Invalid)
+            }
+        }
+        RulesCommand::Explain { nik, run, ruleset } => {
+            let app = open_app(settings).await?;
+            if run.is_some() {
+                return Err(Failure::invalid(
+                    "riwayat run penyaringan belum tersedia; jalankan tanpa --run",
+                ));
+            }
+            let e = service::rules::explain_now(&app, &nik, ruleset.as_deref()).await?;
+            if json {
+                output::print_json(&e)?;
+            } else {
+                print_explanation(&e);
+            }
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+fn print_explanation(e: &Explanation) {
+    let source = if e.sumber == "dievaluasi_sekarang" {
+        "dievaluasi sekarang dengan ruleset yang berlaku".to_owned()
+    } else {
+        format!("run penyaringan {}", e.sumber)
+    };
+    println!("{} (NIK {})", e.nama, e.nik);
+    println!("Ruleset {} versi {} — {source}", e.ruleset, e.versi_aturan);
+    println!("Hasil: {}", e.hasil.label().to_uppercase());
+    if let Some(p) = e.prioritas {
+        println!("Prioritas: {p}");
+    }
+    println!();
+    for r in &e.aturan {
+        println!("{} {} — {}", r.id, r.judul, r.hasil.to_uppercase());
+        if let Some(a) = &r.alasan {
+            println!("    Alasan: {a}");
+        }
+        println!("    Dasar hukum: {}", r.dasar_hukum);
+    }
+}

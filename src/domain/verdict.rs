@@ -1,0 +1,95 @@
+//! What a ruleset says about one subject: per-rule verdicts and the overall outcome.
+
+use serde::{Deserialize, Serialize};
+
+/// The result of one rule for one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "hasil", content = "alasan", rename_all = "snake_case")]
+pub enum RuleVerdict {
+    /// Passes.
+    Lolos,
+    /// Fails: the subject is ineligible.
+    Gagal(String),
+    /// Needs manual verification.
+    Tinjau(String),
+    /// The script failed (error, limits): treated as needing verification.
+    Galat(String),
+}
+
+impl RuleVerdict {
+    /// `lolos`, `gagal`, `tinjau` or `galat`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Lolos => "lolos",
+            Self::Gagal(_) => "gagal",
+            Self::Tinjau(_) => "tinjau",
+            Self::Galat(_) => "galat",
+        }
+    }
+
+    /// The reason, when there is one.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Lolos => None,
+            Self::Gagal(r) | Self::Tinjau(r) | Self::Galat(r) => Some(r),
+        }
+    }
+
+    /// Whether this asks for review (a `tinjau` or a script error).
+    pub fn asks_review(&self) -> bool {
+        matches!(self, Self::Tinjau(_) | Self::Galat(_))
+    }
+}
+
+super::enums::code_enum_pub! {
+    /// A subject's overall outcome (interfaces.md 4.2).
+    Hasil {
+        Layak = "layak", "layak";
+        TidakLayak = "tidak_layak", "tidak layak";
+        PerluVerifikasi = "perlu_verifikasi", "perlu verifikasi";
+    }
+}
+
+impl Hasil {
+    /// `tidak_layak` if any rule fails, else `perlu_verifikasi` if any asks for review (or
+    /// errored), else `layak`.
+    pub fn from_verdicts<'a>(verdicts: impl IntoIterator<Item = &'a RuleVerdict>) -> Self {
+        let mut review = false;
+        for v in verdicts {
+            match v {
+                RuleVerdict::Gagal(_) => return Self::TidakLayak,
+                RuleVerdict::Tinjau(_) | RuleVerdict::Galat(_) => review = true,
+                RuleVerdict::Lolos => {}
+            }
+        }
+        if review {
+            Self::PerluVerifikasi
+        } else {
+            Self::Layak
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_precedence() {
+        use RuleVerdict::*;
+        assert_eq!(Hasil::from_verdicts(&[Lolos, Lolos]), Hasil::Layak);
+        assert_eq!(
+            Hasil::from_verdicts(&[Lolos, Tinjau("x".into())]),
+            Hasil::PerluVerifikasi
+        );
+        assert_eq!(
+            Hasil::from_verdicts(&[Galat("x".into()), Lolos]),
+            Hasil::PerluVerifikasi
+        );
+        assert_eq!(
+            Hasil::from_verdicts(&[Tinjau("x".into()), Gagal("y".into())]),
+            Hasil::TidakLayak
+        );
+        assert_eq!(Hasil::from_verdicts(&[]), Hasil::Layak);
+    }
+}

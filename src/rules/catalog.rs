@@ -1,0 +1,223 @@
+//! Every ruleset under the rules folder, and the reload mechanism: each changed ruleset is
+//! loaded, compiled and its tests run before it replaces the version in force; a refused
+//! version leaves the last good one serving. The swap is atomic (readers hold an `Arc` to the
+//! catalog they started with).
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use arc_swap::ArcSwap;
+
+use super::{Ruleset, TestFailure, ruleset, run_tests};
+use crate::{
+    config::ScriptLimits,
+    diagnostic::{Diagnostic, Diagnostics},
+};
+
+/// The rulesets in force.
+#[derive(Debug, Default, Clone)]
+pub struct Catalog {
+    rulesets: BTreeMap<String, Arc<Ruleset>>,
+}
+
+impl Catalog {
+    /// A ruleset by id.
+    pub fn get(&self, id: &str) -> Option<Arc<Ruleset>> {
+        self.rulesets.get(id).cloned()
+    }
+
+    /// All rulesets, by id.
+    pub fn all(&self) -> impl Iterator<Item = &Arc<Ruleset>> {
+        self.rulesets.values()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.rulesets.is_empty()
+    }
+}
+
+/// Why a ruleset folder is not in force.
+#[derive(Debug, Clone)]
+pub enum Refusal {
+    /// It does not load or compile.
+    Invalid(Diagnostics),
+    /// It loads but its own test cases fail.
+    TestsFail(Vec<TestFailure>),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Invalid(d) => write!(f, "{d}"),
+            Self::TestsFail(failures) => {
+                for (i, t) in failures.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The ruleset folders of `dir` (those holding a `ruleset.yaml`, and those that should).
+fn folders(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostics::from(Diagnostic::file(
+            dir,
+            format!("folder aturan tidak dapat dibaca: {e}"),
+        ))
+    })?;
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_dir()
+                && !p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn folder_id(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Loads every ruleset in `dir`. With `run_own_tests`, a ruleset whose tests fail is refused.
+pub fn load_all(
+    dir: &Path,
+    limits: &ScriptLimits,
+    run_own_tests: bool,
+) -> (Catalog, Vec<(String, Refusal)>) {
+    let mut catalog = Catalog::default();
+    let mut refused = Vec::new();
+    let dirs = match folders(dir) {
+        Ok(d) => d,
+        Err(d) => {
+            return (
+                catalog,
+                vec![(dir.display().to_string(), Refusal::Invalid(d))],
+            );
+        }
+    };
+    for folder in dirs {
+        match load_one(&folder, limits, run_own_tests) {
+            Ok(rs) => {
+                catalog.rulesets.insert(rs.id.clone(), Arc::new(rs));
+            }
+            Err(r) => refused.push((folder_id(&folder), r)),
+        }
+    }
+    (catalog, refused)
+}
+
+fn load_one(folder: &Path, limits: &ScriptLimits, run_own_tests: bool) -> Result<Ruleset, Refusal> {
+    if !folder.join("ruleset.yaml").is_file() {
+        return Err(Refusal::Invalid(
+            Diagnostic::file(folder, "folder ruleset tanpa ruleset.yaml").into(),
+        ));
+    }
+    let rs = ruleset::load(folder, limits).map_err(Refusal::Invalid)?;
+    if run_own_tests {
+        let failures = run_tests(&rs);
+        if !failures.is_empty() {
+            return Err(Refusal::TestsFail(failures));
+        }
+    }
+    Ok(rs)
+}
+
+/// What a reload did.
+#[derive(Debug, Default)]
+pub struct ReloadReport {
+    /// Rulesets now in force with a new version: (id, version).
+    pub accepted: Vec<(String, String)>,
+    /// Rulesets refused; the previous version (if any) stays in force.
+    pub refused: Vec<(String, Refusal)>,
+    /// Rulesets whose folder disappeared.
+    pub removed: Vec<String>,
+}
+
+/// A catalog that can be reloaded while it is being read.
+pub struct LiveCatalog {
+    dir: PathBuf,
+    limits: ScriptLimits,
+    current: ArcSwap<Catalog>,
+}
+
+impl LiveCatalog {
+    /// Loads `dir` (tests included); refused rulesets are reported and left out.
+    pub fn open(dir: &Path, limits: &ScriptLimits) -> (Self, Vec<(String, Refusal)>) {
+        let (catalog, refused) = load_all(dir, limits, true);
+        (
+            Self {
+                dir: dir.to_path_buf(),
+                limits: *limits,
+                current: ArcSwap::from_pointee(catalog),
+            },
+            refused,
+        )
+    }
+
+    /// The catalog in force now.
+    pub fn current(&self) -> Arc<Catalog> {
+        self.current.load_full()
+    }
+
+    /// Re-reads the folder: each ruleset that changed is validated and its tests run; it
+    /// replaces the version in force only if both pass.
+    pub fn reload(&self) -> ReloadReport {
+        let old = self.current();
+        let mut next = (*old).clone();
+        let mut report = ReloadReport::default();
+        let dirs = match folders(&self.dir) {
+            Ok(d) => d,
+            Err(d) => {
+                report
+                    .refused
+                    .push((self.dir.display().to_string(), Refusal::Invalid(d)));
+                return report;
+            }
+        };
+        let mut seen = Vec::new();
+        for folder in dirs {
+            let id = folder_id(&folder);
+            seen.push(id.clone());
+            match load_one(&folder, &self.limits, true) {
+                Ok(rs) => {
+                    if old.get(&rs.id).is_none_or(|o| o.version != rs.version) {
+                        report.accepted.push((rs.id.clone(), rs.version.clone()));
+                        next.rulesets.insert(rs.id.clone(), Arc::new(rs));
+                    }
+                }
+                Err(r) => report.refused.push((id, r)),
+            }
+        }
+        let gone: Vec<String> = next
+            .rulesets
+            .keys()
+            .filter(|k| !seen.contains(k))
+            .cloned()
+            .collect();
+        for id in gone {
+            next.rulesets.remove(&id);
+            report.removed.push(id);
+        }
+        if !report.accepted.is_empty() || !report.removed.is_empty() {
+            self.current.store(Arc::new(next));
+        }
+        report
+    }
+}

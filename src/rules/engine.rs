@@ -1,0 +1,156 @@
+//! The hardened Rhai engine: a narrow set of packages (no clock: rhai is built with `no_time`;
+//! no `eval`; no file or network access exists in Rhai's core), limits on operations, depth and
+//! sizes, a wall-clock deadline per evaluation, and `import` resolved only from modules the
+//! ruleset's own `lib/` folder compiled at load time.
+
+use std::{
+    cell::Cell,
+    time::{Duration, Instant},
+};
+
+use rhai::{
+    Engine, EvalAltResult, OptimizationLevel, Position,
+    module_resolvers::StaticModuleResolver,
+    packages::{
+        ArithmeticPackage, BasicArrayPackage, BasicFnPackage, BasicIteratorPackage,
+        BasicMapPackage, BasicMathPackage, BasicStringPackage, LogicPackage, MoreStringPackage,
+        Package,
+    },
+};
+
+use crate::config::ScriptLimits;
+
+thread_local! {
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with a wall-clock deadline on this thread; scripts running past it are stopped.
+pub(crate) fn with_deadline<T>(limit: Duration, f: impl FnOnce() -> T) -> T {
+    DEADLINE.with(|d| d.set(Some(Instant::now() + limit)));
+    let out = f();
+    DEADLINE.with(|d| d.set(None));
+    out
+}
+
+/// The value a deadline-stopped script terminates with.
+const DEADLINE_TOKEN: &str = "merit:tenggat";
+
+/// Builds an engine with merit's host API, the given limits and module resolver.
+pub(crate) fn build(limits: &ScriptLimits, modules: Option<StaticModuleResolver>) -> Engine {
+    let mut engine = Engine::new_raw();
+    for package in [
+        ArithmeticPackage::new().as_shared_module(),
+        LogicPackage::new().as_shared_module(),
+        BasicStringPackage::new().as_shared_module(),
+        MoreStringPackage::new().as_shared_module(),
+        BasicArrayPackage::new().as_shared_module(),
+        BasicMapPackage::new().as_shared_module(),
+        BasicMathPackage::new().as_shared_module(),
+        BasicIteratorPackage::new().as_shared_module(),
+        BasicFnPackage::new().as_shared_module(),
+    ] {
+        engine.register_global_module(package);
+    }
+    engine
+        .set_optimization_level(OptimizationLevel::Full)
+        .set_strict_variables(true)
+        .set_max_operations(limits.operasi)
+        .set_max_call_levels(limits.kedalaman_panggilan)
+        .set_max_expr_depths(limits.kedalaman_ekspresi, limits.kedalaman_ekspresi)
+        .set_max_string_size(limits.panjang_teks)
+        .set_max_array_size(limits.panjang_larik)
+        .set_max_map_size(limits.ukuran_peta)
+        .set_max_modules(32)
+        .set_max_variables(1_000)
+        .set_max_functions(1_000);
+    engine.disable_symbol("eval");
+    // Scripts have no output: print/debug go to the log, never to the terminal.
+    engine.on_print(|s| tracing::debug!(target: "merit::aturan", "{s}"));
+    engine.on_debug(|s, src, pos| tracing::debug!(target: "merit::aturan", "{src:?} {pos}: {s}"));
+    engine.on_progress(|ops| {
+        // Reading the clock costs ~20 ns: look every 256 operations.
+        if ops & 0xff == 0
+            && DEADLINE
+                .with(Cell::get)
+                .is_some_and(|d| Instant::now() >= d)
+        {
+            Some(DEADLINE_TOKEN.into())
+        } else {
+            None
+        }
+    });
+    engine.set_module_resolver(modules.unwrap_or_default());
+    super::host::register(&mut engine);
+    super::subject::register(&mut engine);
+    engine
+}
+
+/// A script error in Bahasa Indonesia, with the position when there is one.
+pub(crate) fn describe(err: &EvalAltResult, limits: &ScriptLimits) -> (String, Position) {
+    use EvalAltResult as E;
+    let message = match err {
+        E::ErrorTooManyOperations(_) => format!(
+            "skrip dihentikan setelah {} operasi (batas operasi; kemungkinan perulangan tanpa akhir)",
+            limits.operasi
+        ),
+        E::ErrorTerminated(token, _)
+            if token
+                .clone()
+                .into_string()
+                .is_ok_and(|t| t == DEADLINE_TOKEN) =>
+        {
+            format!(
+                "skrip dihentikan: melewati batas waktu {} ms",
+                limits.tenggat_ms
+            )
+        }
+        E::ErrorDataTooLarge(what, _) => format!(
+            "skrip membuat data terlalu besar ({what}; batas teks {} bita, larik {} unsur, peta {} kunci)",
+            limits.panjang_teks, limits.panjang_larik, limits.ukuran_peta
+        ),
+        E::ErrorStackOverflow(_) => {
+            format!(
+                "skrip melewati batas kedalaman panggilan fungsi ({})",
+                limits.kedalaman_panggilan
+            )
+        }
+        E::ErrorTooManyModules(_) => "skrip memuat terlalu banyak modul".to_owned(),
+        E::ErrorTooManyVariables(_) => "skrip membuat terlalu banyak variabel".to_owned(),
+        E::ErrorModuleNotFound(name, _) => {
+            format!(
+                "modul '{name}' tidak ada; modul hanya dapat dimuat dari folder lib/ ruleset ini"
+            )
+        }
+        E::ErrorVariableNotFound(name, _) => format!("variabel '{name}' tidak dikenal"),
+        E::ErrorPropertyNotFound(name, _) => format!("kolom atau properti '{name}' tidak dikenal"),
+        E::ErrorFunctionNotFound(sig, _) => {
+            format!("fungsi {sig} tidak dikenal atau jenis argumennya salah")
+        }
+        E::ErrorAssignmentToConstant(name, _) => format!("'{name}' tidak boleh diubah oleh skrip"),
+        E::ErrorNonPureMethodCallOnConstant(name, _) => {
+            format!("metode '{name}' mengubah nilai yang tidak boleh diubah oleh skrip")
+        }
+        E::ErrorMismatchDataType(want, got, _) => {
+            format!("jenis data salah: diharapkan {want}, didapat {got}")
+        }
+        E::ErrorArithmetic(m, _) => format!("galat aritmetika: {m}"),
+        E::ErrorArrayBounds(len, idx, _) => {
+            format!("indeks {idx} di luar larik berisi {len} unsur")
+        }
+        E::ErrorRuntime(v, _) => match v.clone().into_string() {
+            Ok(s) => s,
+            Err(_) => format!("{v}"),
+        },
+        E::ErrorInFunctionCall(name, _, inner, _) => {
+            let (m, _) = describe(inner, limits);
+            format!("di dalam fungsi {name}: {m}")
+        }
+        E::ErrorInModule(name, inner, _) => {
+            let (m, _) = describe(inner, limits);
+            format!("di dalam modul {name}: {m}")
+        }
+        E::ErrorParsing(p, _) => format!("kesalahan sintaks: {p}"),
+        other => format!("galat skrip: {other}"),
+    };
+    (message, err.position())
+}

@@ -1,0 +1,422 @@
+//! Loading one ruleset folder (interfaces.md 4.1): the manifest, its scripts, `lib/` modules and
+//! test cases, validated as a whole. Every problem is reported as `file:line:col: pesan`.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::{Path, PathBuf},
+};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::{
+    program::{Compiled, ParamValue, ProgramSource},
+    subject::{CALON_FIELDS, LOWONGAN_FIELDS, PEGAWAI_FIELDS},
+    testcases::{self, TestCase},
+};
+use crate::{
+    config::ScriptLimits,
+    diagnostic::{Diagnostic, Diagnostics, yaml_error},
+};
+
+/// Whom a ruleset screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SubjectKind {
+    /// Candidates (`calon`).
+    Calon,
+    /// Employees against a vacancy (`pegawai` and `lowongan`).
+    Pegawai,
+}
+
+impl SubjectKind {
+    /// The manifest code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Calon => "calon",
+            Self::Pegawai => "pegawai",
+        }
+    }
+
+    /// The variables scripts see, with their fields.
+    pub(crate) fn variables(self) -> &'static [(&'static str, &'static [&'static str])] {
+        match self {
+            Self::Calon => &[("calon", CALON_FIELDS)],
+            Self::Pegawai => &[("pegawai", PEGAWAI_FIELDS), ("lowongan", LOWONGAN_FIELDS)],
+        }
+    }
+}
+
+/// One rule, compiled.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Rule id, e.g. `PW-01`.
+    pub id: String,
+    /// Title.
+    pub judul: String,
+    /// Legal basis.
+    pub dasar_hukum: String,
+    /// Message when the script returns `false`.
+    pub pesan: String,
+    /// Script file name, relative to the ruleset folder.
+    pub skrip: String,
+}
+
+/// A validated, compiled ruleset: immutable, shared between threads.
+pub struct Ruleset {
+    /// Ruleset id (the folder name).
+    pub id: String,
+    /// Title.
+    pub judul: String,
+    /// Free description for administrators.
+    pub keterangan: Option<String>,
+    /// Subject kind.
+    pub subjek: SubjectKind,
+    /// Content hash of the manifest, scripts and modules.
+    pub version: String,
+    /// Rules, in evaluation order.
+    pub rules: Vec<Rule>,
+    /// The folder it was loaded from.
+    pub dir: PathBuf,
+    /// Its test cases.
+    pub tests: Vec<TestCase>,
+    /// Source files by path relative to the folder (manifest, scripts, modules): what the
+    /// version hash covers, stored with runs so that a decision can be reproduced.
+    pub sources: BTreeMap<String, String>,
+    /// Whether a `prioritas` script ranks subjects.
+    pub has_priority: bool,
+    pub(crate) reference_date: Option<chrono::NaiveDate>,
+    pub(crate) limits: ScriptLimits,
+    pub(crate) program: ProgramSource,
+    /// The compiled copy used by the loading thread (tests, explain).
+    pub(crate) main: Compiled,
+}
+
+impl std::fmt::Debug for Ruleset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ruleset")
+            .field("id", &self.id)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    id: String,
+    judul: String,
+    subjek: String,
+    #[serde(default)]
+    keterangan: Option<String>,
+    #[serde(default)]
+    param: BTreeMap<String, serde_yaml::Value>,
+    aturan: Vec<RawRule>,
+    #[serde(default)]
+    prioritas: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    judul: String,
+    dasar_hukum: String,
+    skrip: String,
+    pesan: String,
+}
+
+const MANIFEST: &str = "ruleset.yaml";
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Converts a manifest parameter (`YYYY-MM-DD` strings become dates).
+fn param_value(v: &serde_yaml::Value) -> Result<ParamValue, String> {
+    use serde_yaml::Value as V;
+    Ok(match v {
+        V::Null => ParamValue::Unit,
+        V::Bool(b) => ParamValue::Bool(*b),
+        V::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => ParamValue::Int(i),
+            (None, Some(f)) => ParamValue::Float(f),
+            _ => return Err(format!("angka {n} di luar jangkauan")),
+        },
+        V::String(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if s.len() == 10 => ParamValue::Date(d),
+            _ => ParamValue::Text(s.clone()),
+        },
+        V::Sequence(items) => {
+            ParamValue::List(items.iter().map(param_value).collect::<Result<_, _>>()?)
+        }
+        V::Mapping(m) => {
+            let mut map = BTreeMap::new();
+            for (k, v) in m {
+                let key = k
+                    .as_str()
+                    .map(str::to_owned)
+                    .or_else(|| k.as_i64().map(|i| i.to_string()));
+                let key = key.ok_or_else(|| "kunci peta harus berupa teks".to_owned())?;
+                map.insert(key, param_value(v)?);
+            }
+            ParamValue::Map(map)
+        }
+        V::Tagged(t) => param_value(&t.value)?,
+    })
+}
+
+/// Loads and compiles the ruleset in `dir`.
+pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let manifest_path = dir.join(MANIFEST);
+    let manifest_text = std::fs::read_to_string(&manifest_path).map_err(|e| {
+        Diagnostics::from(Diagnostic::file(
+            &manifest_path,
+            format!("tidak dapat dibaca: {e}"),
+        ))
+    })?;
+    let raw: RawManifest =
+        serde_yaml::from_str(&manifest_text).map_err(|e| yaml_error(&manifest_path, &e))?;
+    let here = |needle: &str, after: Option<&str>, m: String| {
+        Diagnostic::near(&manifest_path, &manifest_text, needle, after, m)
+    };
+
+    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if raw.id != folder {
+        diags.push(here(
+            "id:",
+            None,
+            format!("id '{}' harus sama dengan nama folder '{folder}'", raw.id),
+        ));
+    }
+    if raw.judul.trim().is_empty() {
+        diags.push(here("judul:", None, "judul tidak boleh kosong".into()));
+    }
+    let subjek = match raw.subjek.as_str() {
+        "calon" => SubjectKind::Calon,
+        "pegawai" => SubjectKind::Pegawai,
+        other => {
+            diags.push(here(
+                "subjek:",
+                None,
+                format!("subjek '{other}' tidak dikenal (calon atau pegawai)"),
+            ));
+            SubjectKind::Calon
+        }
+    };
+
+    // Parameters.
+    let mut params = BTreeMap::new();
+    for (name, value) in &raw.param {
+        if !is_identifier(name) {
+            diags.push(here(
+                name,
+                Some("param:"),
+                format!("nama param '{name}' harus huruf kecil, angka dan '_'"),
+            ));
+            continue;
+        }
+        match param_value(value) {
+            Ok(v) => {
+                params.insert(name.clone(), v);
+            }
+            Err(m) => diags.push(here(name, Some("param:"), format!("param '{name}': {m}"))),
+        }
+    }
+    let reference_date = match params.get("tanggal_acuan") {
+        Some(ParamValue::Date(d)) => Some(*d),
+        _ => None,
+    };
+
+    // Scripts named by the manifest, and those that are not.
+    if raw.aturan.is_empty() {
+        diags.push(here(
+            "aturan:",
+            None,
+            "ruleset harus berisi paling sedikit satu aturan".into(),
+        ));
+    }
+    let mut ids = BTreeSet::new();
+    let mut listed = BTreeSet::new();
+    for r in &raw.aturan {
+        let after = format!("id: {}", r.id);
+        if !ids.insert(r.id.clone()) {
+            // `after` skips the first occurrence: this points at the second.
+            diags.push(here(
+                &r.id,
+                Some(&after),
+                format!("id aturan '{}' dipakai lebih dari sekali", r.id),
+            ));
+        }
+        if r.id.trim().is_empty() || r.id.chars().any(char::is_whitespace) {
+            diags.push(here(
+                "id:",
+                Some("aturan:"),
+                format!("id aturan '{}' tidak boleh kosong atau berspasi", r.id),
+            ));
+        }
+        for (field, value) in [
+            ("judul", &r.judul),
+            ("dasar_hukum", &r.dasar_hukum),
+            ("pesan", &r.pesan),
+        ] {
+            if value.trim().is_empty() {
+                diags.push(here(
+                    &format!("{field}:"),
+                    Some(&after),
+                    format!("aturan {}: {field} tidak boleh kosong", r.id),
+                ));
+            }
+        }
+        listed.insert(r.skrip.clone());
+    }
+    if let Some(p) = &raw.prioritas {
+        listed.insert(p.clone());
+    }
+    for script in &listed {
+        if !script.ends_with(".rhai")
+            || script.contains('/')
+            || script.contains('\\')
+            || script.starts_with('.')
+        {
+            diags.push(here(
+                script,
+                None,
+                format!("skrip '{script}' harus berupa berkas .rhai di folder ruleset"),
+            ));
+        } else if !dir.join(script).is_file() {
+            diags.push(here(script, None, format!("skrip '{script}' tidak ada")));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut present: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .filter(|n| n.ends_with(".rhai"))
+            .collect();
+        present.sort();
+        for name in present.iter().filter(|n| !listed.contains(*n)) {
+            diags.push(Diagnostic::file(
+                &dir.join(name),
+                "skrip tidak terdaftar di ruleset.yaml (daftarkan pada aturan atau pindahkan ke lib/)",
+            ));
+        }
+    }
+
+    let mut sources = BTreeMap::new();
+    sources.insert(MANIFEST.to_owned(), manifest_text.clone());
+    let modules = read_modules(dir, &mut sources, &mut diags);
+    let read = |name: &String, sources: &mut BTreeMap<String, String>| -> (String, String) {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        sources.insert(name.clone(), text.clone());
+        (name.clone(), text)
+    };
+    let rule_texts: Vec<(String, String)> = raw
+        .aturan
+        .iter()
+        .map(|r| read(&r.skrip, &mut sources))
+        .collect();
+    let priority = raw.prioritas.as_ref().map(|p| read(p, &mut sources));
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let version = version_of(&sources);
+    let program = ProgramSource {
+        key: format!("{}@{version}", raw.id),
+        dir: dir.to_path_buf(),
+        subjek,
+        params,
+        rules: rule_texts,
+        priority,
+        modules,
+        limits: *limits,
+    };
+    let main = program.compile(true, &mut diags);
+    let tests = testcases::load_dir(dir, subjek, &ids, &mut diags);
+    let Some(main) = main.filter(|_| diags.is_empty()) else {
+        return Err(diags);
+    };
+    let rules = raw
+        .aturan
+        .into_iter()
+        .map(|r| Rule {
+            id: r.id,
+            judul: r.judul,
+            dasar_hukum: r.dasar_hukum,
+            pesan: r.pesan,
+            skrip: r.skrip,
+        })
+        .collect();
+    let version = version_of(&sources);
+    Ok(Ruleset {
+        id: raw.id,
+        judul: raw.judul,
+        keterangan: raw.keterangan,
+        subjek,
+        version,
+        rules,
+        dir: dir.to_path_buf(),
+        tests,
+        sources,
+        has_priority: program.priority.is_some(),
+        reference_date,
+        limits: *limits,
+        program,
+        main,
+    })
+}
+
+/// SHA-256 over every source file (path and bytes, in path order); the first 16 hex digits.
+fn version_of(sources: &BTreeMap<String, String>) -> String {
+    let mut h = Sha256::new();
+    for (path, text) in sources {
+        h.update(path.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..8])
+}
+
+/// The `.rhai` files under `lib/` as (module name, file, text), in name order.
+fn read_modules(
+    dir: &Path,
+    sources: &mut BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Vec<(String, PathBuf, String)> {
+    let lib = dir.join("lib");
+    let mut files = Vec::new();
+    collect_rhai(&lib, &mut files);
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let rel = file.strip_prefix(&lib).unwrap_or(&file).with_extension("");
+        let name = rel.to_string_lossy().replace('\\', "/");
+        match std::fs::read_to_string(&file) {
+            Ok(text) => {
+                sources.insert(format!("lib/{name}.rhai"), text.clone());
+                out.push((name, file, text));
+            }
+            Err(e) => diags.push(Diagnostic::file(&file, format!("tidak dapat dibaca: {e}"))),
+        }
+    }
+    out
+}
+
+fn collect_rhai(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            collect_rhai(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rhai") {
+            out.push(p);
+        }
+    }
+}

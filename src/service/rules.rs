@@ -1,0 +1,222 @@
+//! `merit rules check|test|explain`.
+
+use std::sync::Arc;
+
+use super::{App, ServiceError};
+use crate::{
+    config::Settings,
+    domain::{Hasil, Nik, RuleVerdict},
+    rules::{self, Catalog, Refusal, Ruleset, SubjectKind, TestFailure},
+};
+
+/// A ruleset that loaded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RulesetSummary {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub judul: String,
+    /// Version (content hash).
+    pub versi: String,
+    /// `calon` or `pegawai`.
+    pub subjek: &'static str,
+    /// Number of rules.
+    pub aturan: usize,
+    /// Number of test cases.
+    pub kasus_uji: usize,
+}
+
+fn summary(rs: &Ruleset) -> RulesetSummary {
+    RulesetSummary {
+        id: rs.id.clone(),
+        judul: rs.judul.clone(),
+        versi: rs.version.clone(),
+        subjek: rs.subjek.code(),
+        aturan: rs.rules.len(),
+        kasus_uji: rs.tests.len(),
+    }
+}
+
+/// What `rules check` found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckReport {
+    /// Rulesets that compiled.
+    pub ruleset: Vec<RulesetSummary>,
+    /// `file:line:col: pesan`, one per problem.
+    pub kesalahan: Vec<String>,
+}
+
+/// Compiles and validates every ruleset (tests are parsed, not run).
+pub fn check(settings: &Settings) -> CheckReport {
+    let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, false);
+    let mut kesalahan = Vec::new();
+    for (_, r) in &refused {
+        kesalahan.extend(r.to_string().lines().map(str::to_owned));
+    }
+    if catalog.is_empty() && refused.is_empty() {
+        kesalahan.push(format!(
+            "{}: tidak ada ruleset",
+            settings.rules_dir.display()
+        ));
+    }
+    CheckReport {
+        ruleset: catalog.all().map(|rs| summary(rs)).collect(),
+        kesalahan,
+    }
+}
+
+/// What `rules test` found.
+#[derive(Debug, Clone)]
+pub struct TestReport {
+    /// Rulesets tested, with their case counts.
+    pub ruleset: Vec<RulesetSummary>,
+    /// Rulesets that did not load.
+    pub tidak_dimuat: Vec<String>,
+    /// Failing cases.
+    pub gagal: Vec<TestFailure>,
+}
+
+/// Runs every ruleset's test cases.
+pub fn test(settings: &Settings) -> TestReport {
+    let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, false);
+    let mut gagal = Vec::new();
+    for rs in catalog.all() {
+        gagal.extend(rules::run_tests(rs));
+    }
+    let tidak_dimuat = refused
+        .iter()
+        .flat_map(|(_, r)| match r {
+            Refusal::Invalid(d) => d.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            Refusal::TestsFail(_) => Vec::new(),
+        })
+        .collect();
+    TestReport {
+        ruleset: catalog.all().map(|rs| summary(rs)).collect(),
+        tidak_dimuat,
+        gagal,
+    }
+}
+
+/// One rule's result, explained.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleExplanation {
+    /// Rule id.
+    pub id: String,
+    /// Title.
+    pub judul: String,
+    /// Legal basis.
+    pub dasar_hukum: String,
+    /// `lolos`, `gagal`, `tinjau` or `galat`.
+    pub hasil: &'static str,
+    /// Reason, when not passing.
+    pub alasan: Option<String>,
+}
+
+/// Every rule's result for one candidate.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Explanation {
+    /// The NIK.
+    pub nik: String,
+    /// Name.
+    pub nama: String,
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Ruleset version.
+    pub versi_aturan: String,
+    /// Where the results come from: `dievaluasi_sekarang` or a run id.
+    pub sumber: String,
+    /// Overall outcome.
+    pub hasil: Hasil,
+    /// Priority.
+    pub prioritas: Option<f64>,
+    /// Rule by rule.
+    pub aturan: Vec<RuleExplanation>,
+}
+
+/// The ruleset to use for candidates: the one named, else the only `calon` ruleset.
+pub fn candidate_ruleset(
+    catalog: &Catalog,
+    wanted: Option<&str>,
+) -> Result<Arc<Ruleset>, ServiceError> {
+    if let Some(id) = wanted {
+        let rs = catalog.get(id).ok_or_else(|| {
+            ServiceError::Invalid(format!("ruleset '{id}' tidak ada atau tidak valid"))
+        })?;
+        if rs.subjek != SubjectKind::Calon {
+            return Err(ServiceError::Invalid(format!(
+                "ruleset '{id}' menyaring pegawai, bukan calon"
+            )));
+        }
+        return Ok(rs);
+    }
+    let mut calon: Vec<Arc<Ruleset>> = catalog
+        .all()
+        .filter(|r| r.subjek == SubjectKind::Calon)
+        .cloned()
+        .collect();
+    match calon.len() {
+        1 => Ok(calon.remove(0)),
+        0 => Err(ServiceError::Invalid(
+            "tidak ada ruleset untuk calon yang valid; jalankan merit rules check".into(),
+        )),
+        _ => Err(ServiceError::Invalid(format!(
+            "ada beberapa ruleset untuk calon ({}); pilih dengan --ruleset",
+            calon
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// Loads the rulesets in force (compile only; refused ones are left out and logged).
+pub fn catalog(settings: &Settings) -> Catalog {
+    let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, false);
+    for (id, r) in refused {
+        tracing::warn!(ruleset = %id, "ruleset tidak dimuat: {r}");
+    }
+    catalog
+}
+
+/// Explains every rule for the candidate with `nik`, evaluated now with the ruleset in force.
+pub async fn explain_now(
+    app: &App,
+    nik: &str,
+    ruleset: Option<&str>,
+) -> Result<Explanation, ServiceError> {
+    let nik =
+        Nik::parse(nik).map_err(|e| ServiceError::Invalid(format!("NIK tidak valid: {e}")))?;
+    let catalog = catalog(&app.settings);
+    let rs = candidate_ruleset(&catalog, ruleset)?;
+    let candidate = app.store.candidate(&nik).await?.ok_or_else(|| {
+        ServiceError::Invalid(format!("calon dengan NIK {} tidak ditemukan", nik.masked()))
+    })?;
+    let nama = candidate.nama.clone();
+    let eval = rs.evaluator().candidate(Arc::new(candidate));
+    Ok(Explanation {
+        nik: nik.as_str().to_owned(),
+        nama,
+        ruleset: rs.id.clone(),
+        versi_aturan: rs.version.clone(),
+        sumber: "dievaluasi_sekarang".into(),
+        hasil: eval.hasil,
+        prioritas: eval.prioritas,
+        aturan: explain_rules(&rs, &eval.verdicts),
+    })
+}
+
+/// Pairs verdicts with the rules' titles and legal bases.
+pub fn explain_rules(rs: &Ruleset, verdicts: &[RuleVerdict]) -> Vec<RuleExplanation> {
+    rs.rules
+        .iter()
+        .zip(verdicts)
+        .map(|(r, v)| RuleExplanation {
+            id: r.id.clone(),
+            judul: r.judul.clone(),
+            dasar_hukum: r.dasar_hukum.clone(),
+            hasil: v.code(),
+            alasan: v.reason().map(str::to_owned),
+        })
+        .collect()
+}
