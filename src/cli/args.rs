@@ -88,6 +88,12 @@ pub enum RulesCommand {
         #[arg(long, value_name = "ID")]
         ruleset: Option<String>,
     },
+    /// Tulis berkas definisi Rhai (*.d.rhai) untuk penyunting dengan Rhai language server.
+    Definitions {
+        /// Folder keluaran (bawaan: folder setiap ruleset).
+        #[arg(long, value_name = "FOLDER")]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 /// What an import file holds.

@@ -78,6 +78,28 @@ pub(super) async fn run(
                 Ok(Exit::Invalid)
             }
         }
+        RulesCommand::Definitions { out } => {
+            let catalog = service::rules::catalog(&settings);
+            if catalog.is_empty() {
+                return Err(Failure::invalid(
+                    "tidak ada ruleset yang valid; jalankan merit rules check",
+                ));
+            }
+            if let Some(dir) = &out {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Failure::unexpected(format!("{}: {e}", dir.display())))?;
+            }
+            for rs in catalog.all() {
+                let file = match &out {
+                    Some(dir) => dir.join(format!("{}.d.rhai", rs.id)),
+                    None => rs.dir.join("merit.d.rhai"),
+                };
+                rs.write_definitions(&file)
+                    .map_err(|e| Failure::unexpected(format!("{}: {e}", file.display())))?;
+                println!("{}", file.display());
+            }
+            Ok(Exit::Ok)
+        }
         RulesCommand::Explain { nik, run, ruleset } => {
             let app = open_app(settings).await?;
             if run.is_some() {

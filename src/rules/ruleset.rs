@@ -296,7 +296,8 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
         let mut present: Vec<String> = entries
             .filter_map(Result::ok)
             .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-            .filter(|n| n.ends_with(".rhai"))
+            // `*.d.rhai` are editor definition files (`merit rules definitions`), not scripts.
+            .filter(|n| n.ends_with(".rhai") && !n.ends_with(".d.rhai"))
             .collect();
         present.sort();
         for name in present.iter().filter(|n| !listed.contains(*n)) {
@@ -368,6 +369,29 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
         program,
         main,
     })
+}
+
+impl Ruleset {
+    /// Writes a Rhai definitions file (`merit.d.rhai`) for editors with the Rhai language
+    /// server: every host function and field getter, and the variables this ruleset's scripts
+    /// see.
+    pub fn write_definitions(&self, file: &Path) -> std::io::Result<()> {
+        let mut scope = rhai::Scope::new();
+        match self.subjek {
+            SubjectKind::Calon => {
+                scope.push_constant("calon", super::subject::example_calon());
+            }
+            SubjectKind::Pegawai => {
+                scope.push_constant("pegawai", super::subject::example_pegawai());
+                scope.push_constant("lowongan", super::subject::example_lowongan());
+            }
+        }
+        scope.push_constant_dynamic("param", self.main.param.clone());
+        self.main
+            .engine
+            .definitions_with_scope(&scope)
+            .write_to_file(file)
+    }
 }
 
 /// SHA-256 over every source file (path and bytes, in path order); the first 16 hex digits.

@@ -210,3 +210,79 @@ pub(crate) fn register(engine: &mut Engine) {
         .register_get("tanggal", |l: &mut LowonganObj| Tanggal(l.0.tanggal))
         .register_get("alasan", |l: &mut LowonganObj| code(l.0.alasan.code()));
 }
+
+/// Placeholder records, only to name the variables' types in a definitions file.
+pub(crate) fn example_calon() -> CalonObj {
+    CalonObj(Arc::new(Candidate {
+        nik: crate::domain::Nik::parse("1609022304870001").unwrap_or_else(|_| unreachable_nik()),
+        nama: String::new(),
+        tanggal_lahir: chrono::NaiveDate::default(),
+        jenis_kelamin: crate::domain::JenisKelamin::L,
+        tempat_lahir: None,
+        pendidikan: crate::domain::Pendidikan::Sma,
+        jurusan: None,
+        kategori_pelamar: crate::domain::KategoriPelamar::R3,
+        terdata_bkn: true,
+        seleksi_2024: crate::domain::Seleksi2024::Cpns,
+        hasil_seleksi_2024: crate::domain::HasilSeleksi2024::TidakLulus,
+        ikut_semua_tahap: true,
+        nilai_seleksi: None,
+        ppg: false,
+        aktif_bekerja: true,
+        tmt_kerja: chrono::NaiveDate::default(),
+        unit_kerja: String::new(),
+        kategori_jabatan: None,
+        jabatan: None,
+        gaji_terakhir: 0,
+        status_khusus: None,
+        email: None,
+        no_hp: None,
+    }))
+}
+
+#[allow(clippy::panic)]
+fn unreachable_nik() -> crate::domain::Nik {
+    panic!("the example NIK is valid")
+}
+
+/// See [`example_calon`].
+pub(crate) fn example_pegawai() -> PegawaiObj {
+    let nip = crate::domain::Nip::parse("198001012005011003").unwrap_or_else(|_| unreachable_nip());
+    PegawaiObj(Arc::new(Employee {
+        nip,
+        nama: String::new(),
+        tanggal_lahir: chrono::NaiveDate::default(),
+        jenis_kelamin: crate::domain::JenisKelamin::L,
+        golongan: None,
+        jenjang: crate::domain::Jenjang::Pelaksana,
+        jabatan: String::new(),
+        unit_kerja: String::new(),
+        tmt_jenjang: chrono::NaiveDate::default(),
+        pendidikan: crate::domain::Pendidikan::S1,
+        predikat_1: crate::domain::Predikat::Baik,
+        predikat_2: crate::domain::Predikat::Baik,
+        potensial: crate::domain::Potensial::Menengah,
+        kotak_talenta: crate::domain::KotakTalenta::derive(
+            crate::domain::Predikat::Baik,
+            crate::domain::Potensial::Menengah,
+        ),
+        hukuman_disiplin: crate::domain::HukumanDisiplin::Tidak,
+        email: None,
+    }))
+}
+
+#[allow(clippy::panic)]
+fn unreachable_nip() -> crate::domain::Nip {
+    panic!("the example NIP is valid")
+}
+
+/// See [`example_calon`].
+pub(crate) fn example_lowongan() -> LowonganObj {
+    LowonganObj(Arc::new(Vacancy {
+        jenjang: crate::domain::Jenjang::Administrator,
+        unit_kerja: String::new(),
+        jabatan: String::new(),
+        tanggal: chrono::NaiveDate::default(),
+        alasan: crate::domain::AlasanLowongan::Lainnya,
+    }))
+}
