@@ -48,9 +48,80 @@ pub enum Command {
     /// Periksa, uji, dan jelaskan ruleset (aturan Rhai).
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Saring semua calon dengan ruleset (run penyaringan yang dapat dilanjutkan).
+    Screen {
+        /// Ruleset yang dipakai (bawaan: satu-satunya ruleset untuk calon).
+        #[arg(long, value_name = "ID")]
+        ruleset: Option<String>,
+        /// Evaluasi tanpa menyimpan apa pun; tampilkan perubahan hasil dibandingkan run terakhir.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Run penyaringan yang lalu.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// Tempatkan calon yang layak ke formasi.
+    Place {
+        /// Run penyaringan yang dipakai (bawaan: run terakhir yang selesai).
+        #[arg(long, value_name = "ID")]
+        run: Option<String>,
+    },
+    /// Ekspor keputusan atau penempatan ke berkas .csv atau .xlsx.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Ukur kecepatan (untuk catatan teknis).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// `merit runs …`.
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// Daftar run penyaringan, terbaru lebih dulu.
+    List,
+    /// Rincian satu run.
+    Show {
+        /// Id run.
+        id: String,
+    },
+    /// Calon yang hasilnya berubah antara dua run, dan aturan yang berubah.
+    Diff {
+        /// Run pertama (sebelum).
+        a: String,
+        /// Run kedua (sesudah).
+        b: String,
+        /// Jumlah calon yang dicantumkan (semua tetap dihitung).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Evaluasi ulang setiap keputusan sebuah run dari data dan versi aturan yang tersimpan.
+    Verify {
+        /// Id run.
+        id: String,
+    },
+}
+
+/// `merit export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Keputusan penyaringan per calon.
+    Decisions {
+        /// Run penyaringan (bawaan: run terakhir yang selesai).
+        #[arg(long, value_name = "ID")]
+        run: Option<String>,
+        /// Berkas keluaran .csv atau .xlsx.
+        #[arg(long, value_name = "BERKAS")]
+        output: PathBuf,
+    },
+    /// Daftar penempatan.
+    Placements {
+        /// Penempatan (bawaan: penempatan terakhir).
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// Berkas keluaran .csv atau .xlsx.
+        #[arg(long, value_name = "BERKAS")]
+        output: PathBuf,
+    },
 }
 
 /// `merit bench …`.
@@ -81,7 +152,7 @@ pub enum RulesCommand {
     Explain {
         /// NIK calon.
         nik: String,
-        /// Ambil hasil dari run penyaringan ini (bawaan: run terakhir, atau dievaluasi sekarang).
+        /// Tampilkan keputusan yang tersimpan pada run penyaringan ini (bawaan: dievaluasi sekarang).
         #[arg(long, value_name = "ID")]
         run: Option<String>,
         /// Ruleset yang dipakai bila dievaluasi sekarang.

@@ -38,6 +38,16 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         }
         Command::Rules(cmd) => super::rules::run(cmd, settings(config.as_deref())?, json).await,
         Command::Bench(cmd) => bench(cmd, settings(config.as_deref())?, json).await,
+        Command::Screen { ruleset, dry_run } => {
+            super::screening::screen(settings(config.as_deref())?, ruleset, dry_run, json).await
+        }
+        Command::Runs(cmd) => super::screening::runs(cmd, settings(config.as_deref())?, json).await,
+        Command::Place { run } => {
+            super::screening::place(settings(config.as_deref())?, run, json).await
+        }
+        Command::Export(cmd) => {
+            super::screening::export(cmd, settings(config.as_deref())?, json).await
+        }
         Command::Generate(args) => {
             let opts = GenerateOptions {
                 candidates: args.candidates,

@@ -6,6 +6,7 @@ mod commands;
 mod output;
 mod progress;
 mod rules;
+mod screening;
 
 use std::{path::Path, process::ExitCode};
 

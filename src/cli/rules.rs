@@ -102,12 +102,10 @@ pub(super) async fn run(
         }
         RulesCommand::Explain { nik, run, ruleset } => {
             let app = open_app(settings).await?;
-            if run.is_some() {
-                return Err(Failure::invalid(
-                    "riwayat run penyaringan belum tersedia; jalankan tanpa --run",
-                ));
-            }
-            let e = service::rules::explain_now(&app, &nik, ruleset.as_deref()).await?;
+            let e = match &run {
+                Some(run) => service::rules::explain_in_run(&app, &nik, run).await?,
+                None => service::rules::explain_now(&app, &nik, ruleset.as_deref()).await?,
+            };
             if json {
                 output::print_json(&e)?;
             } else {
@@ -129,6 +127,19 @@ fn print_explanation(e: &Explanation) {
     println!("Hasil: {}", e.hasil.label().to_uppercase());
     if let Some(p) = e.prioritas {
         println!("Prioritas: {p}");
+    }
+    if let Some(last) = &e.run_terakhir {
+        let changed = if last.data_berubah {
+            "; data calon telah berubah sejak run itu"
+        } else {
+            ""
+        };
+        println!(
+            "Hasil pada run terakhir {} (versi aturan {}): {}{changed}",
+            last.run_id,
+            last.versi_aturan,
+            last.hasil.label()
+        );
     }
     println!();
     for r in &e.aturan {

@@ -371,6 +371,54 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
     })
 }
 
+/// Loads a ruleset from stored sources (as kept with a screening run), checking that they still
+/// hash to `version`. Test cases are not stored, so the result has none.
+pub fn load_from_sources(
+    id: &str,
+    version: &str,
+    sources: &BTreeMap<String, String>,
+    limits: &ScriptLimits,
+) -> Result<Ruleset, Diagnostics> {
+    let stored = PathBuf::from(format!("(tersimpan)/{id}@{version}"));
+    let fail = |m: String| Diagnostics::from(Diagnostic::file(&stored, m));
+    let root =
+        std::env::temp_dir().join(format!("merit-ruleset-{}", uuid::Uuid::new_v4().simple()));
+    let dir = root.join(id);
+    let written = (|| -> std::io::Result<()> {
+        for (path, text) in sources {
+            let rel = Path::new(path);
+            let safe = rel
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !safe {
+                return Err(std::io::Error::other(format!(
+                    "nama berkas tersimpan tidak aman: {path}"
+                )));
+            }
+            let file = dir.join(rel);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(file, text)?;
+        }
+        Ok(())
+    })();
+    let loaded = match written {
+        Ok(()) => load(&dir, limits),
+        Err(e) => Err(fail(format!("sumber ruleset tidak dapat disiapkan: {e}"))),
+    };
+    let _ = std::fs::remove_dir_all(&root);
+    let mut rs = loaded?;
+    if rs.version != version {
+        return Err(fail(format!(
+            "sumber tersimpan menghasilkan versi {}, bukan {version}",
+            rs.version
+        )));
+    }
+    rs.dir = stored;
+    Ok(rs)
+}
+
 impl Ruleset {
     /// Writes a Rhai definitions file (`merit.d.rhai`) for editors with the Rhai language
     /// server: every host function and field getter, and the variables this ruleset's scripts

@@ -2,7 +2,9 @@
 //! these and never each other. Each use case reads, evaluates, persists, then notifies.
 
 mod import;
+pub mod placement;
 pub mod rules;
+pub mod screening;
 
 use crate::{
     clock::SharedClock,

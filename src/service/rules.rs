@@ -131,6 +131,21 @@ pub struct Explanation {
     pub prioritas: Option<f64>,
     /// Rule by rule.
     pub aturan: Vec<RuleExplanation>,
+    /// When evaluated now: the outcome stored by the newest finished run, for comparison.
+    pub run_terakhir: Option<StoredOutcome>,
+}
+
+/// An outcome stored by a run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoredOutcome {
+    /// Run id.
+    pub run_id: String,
+    /// Ruleset version of that run.
+    pub versi_aturan: String,
+    /// Outcome.
+    pub hasil: Hasil,
+    /// Whether the candidate's data has changed since that run.
+    pub data_berubah: bool,
 }
 
 /// The ruleset to use for candidates: the one named, else the only `calon` ruleset.
@@ -193,6 +208,17 @@ pub async fn explain_now(
         ServiceError::Invalid(format!("calon dengan NIK {} tidak ditemukan", nik.masked()))
     })?;
     let nama = candidate.nama.clone();
+    let hash = candidate.data_hash();
+    let run_terakhir = app
+        .store
+        .latest_decision(&nik)
+        .await?
+        .map(|(run, d)| StoredOutcome {
+            run_id: run.id,
+            versi_aturan: run.versi,
+            hasil: d.hasil,
+            data_berubah: d.data_hash != hash,
+        });
     let eval = rs.evaluator().candidate(Arc::new(candidate));
     Ok(Explanation {
         nik: nik.as_str().to_owned(),
@@ -203,6 +229,46 @@ pub async fn explain_now(
         hasil: eval.hasil,
         prioritas: eval.prioritas,
         aturan: explain_rules(&rs, &eval.verdicts),
+        run_terakhir,
+    })
+}
+
+/// Explains the decision a screening run stored for the candidate with `nik`: the data and the
+/// ruleset version of that run, as it would be defended in an appeal.
+pub async fn explain_in_run(
+    app: &App,
+    nik: &str,
+    run_id: &str,
+) -> Result<Explanation, ServiceError> {
+    let nik =
+        Nik::parse(nik).map_err(|e| ServiceError::Invalid(format!("NIK tidak valid: {e}")))?;
+    let run = super::screening::existing_run(&app.store, run_id).await?;
+    let decision = app.store.decision(&run.id, &nik).await?.ok_or_else(|| {
+        ServiceError::Invalid(format!(
+            "calon dengan NIK {} tidak disaring pada run {}",
+            nik.masked(),
+            run.id
+        ))
+    })?;
+    let rs = super::screening::ruleset_of(app, &run, None).await?;
+    let nama = match app
+        .store
+        .candidate_version(&nik, &decision.data_hash)
+        .await?
+    {
+        Some(c) => c.nama,
+        None => String::new(),
+    };
+    Ok(Explanation {
+        nik: nik.as_str().to_owned(),
+        nama,
+        ruleset: run.ruleset.clone(),
+        versi_aturan: run.versi.clone(),
+        sumber: run.id.clone(),
+        hasil: decision.hasil,
+        prioritas: decision.prioritas,
+        aturan: explain_rules(&rs, &decision.verdicts()),
+        run_terakhir: None,
     })
 }
 

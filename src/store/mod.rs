@@ -9,6 +9,8 @@ mod bulk;
 mod entity;
 mod imports;
 mod people;
+mod placements;
+mod runs;
 mod settings;
 
 use std::time::Duration;
@@ -21,6 +23,8 @@ use sea_orm::{
 };
 
 pub use imports::{ImportBatch, ImportKind, ImportWriter};
+pub use placements::{PlacementLine, PlacementRecord};
+pub use runs::{Chunk, ChunkProgress, ExportRow, Run, RunStatus};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -193,6 +197,30 @@ impl Store {
     }
 }
 
+/// `sql` with each `?` placeholder (outside quotes) numbered `$1, $2, …` for PostgreSQL.
+pub(crate) fn placeholders(backend: Backend, sql: &str) -> String {
+    if backend == Backend::Sqlite {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len() + 16);
+    let (mut n, mut quoted) = (0, false);
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Recognises the backend, and for SQLite creates the file's folder and makes sure the file is
 /// created when missing.
 fn normalize_url(url: &str) -> StoreResult<(Backend, String)> {
@@ -252,6 +280,15 @@ pub fn mask_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_placeholders() {
+        assert_eq!(
+            placeholders(Backend::Postgres, "a = ? AND b = '?' AND c IN (?, ?)"),
+            "a = $1 AND b = '?' AND c IN ($2, $3)"
+        );
+        assert_eq!(placeholders(Backend::Sqlite, "a = ?"), "a = ?");
+    }
 
     #[test]
     fn masks_passwords() {

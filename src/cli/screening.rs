@@ -1,0 +1,359 @@
+//! `merit screen`, `merit runs …`, `merit place`, `merit export …`.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
+use super::{
+    Exit, Failure,
+    args::{ExportCommand, RunsCommand},
+    open_app, output,
+};
+use crate::{
+    clock::from_ms,
+    config::Settings,
+    domain::{Nik, format_datetime_id},
+    screening::{Change, DiffReport, Tally},
+    service::{
+        self, App,
+        placement::ExportReport,
+        screening::{ScreenOptions, ScreenReport},
+    },
+    store::{Run, RunStatus},
+};
+
+fn when(settings: &Settings, ms: i64) -> String {
+    format_datetime_id(from_ms(ms), settings.timezone)
+}
+
+/// `merit screen [--ruleset ID] [--dry-run]`.
+pub(super) async fn screen(
+    settings: Settings,
+    ruleset: Option<String>,
+    dry_run: bool,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let progress = crate::progress::Progress::shared();
+    let bar = super::progress::show(&progress, "Menyaring", false);
+    if dry_run {
+        let result = service::screening::dry_run(&app, ruleset.as_deref(), Some(progress)).await;
+        if let Some(bar) = bar {
+            bar.finish().await;
+        }
+        let report = result?;
+        if json {
+            output::print_json(&report)?;
+            return Ok(Exit::Ok);
+        }
+        println!(
+            "Uji coba ruleset {} versi {} (tidak ada yang disimpan):",
+            report.ruleset, report.ruleset_version
+        );
+        print_tally(&report.hasil);
+        match &report.dibandingkan_dengan {
+            Some(run) => {
+                println!("\nDibandingkan dengan run terakhir {run}:");
+                print_diff(&app, &report.perbedaan, 50).await?;
+            }
+            None => println!("\nBelum ada run yang selesai untuk dibandingkan."),
+        }
+        return Ok(Exit::Ok);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_signal = stop.clone();
+    let signal = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.store(true, Ordering::Relaxed);
+            eprintln!("\nMenghentikan setelah potongan yang sedang dikerjakan…");
+        }
+    });
+    let opts = ScreenOptions {
+        ruleset,
+        by: service::current_user(),
+        progress: Some(progress),
+        stop: Some(stop),
+    };
+    let result = service::screening::screen(&app, &opts).await;
+    signal.abort();
+    if let Some(bar) = bar {
+        bar.finish().await;
+    }
+    let report = result?;
+    if !report.selesai {
+        return Err(Failure::unexpected(format!(
+            "run {} dihentikan sebelum selesai; jalankan merit screen untuk melanjutkannya",
+            report.run_id
+        )));
+    }
+    if json {
+        output::print_json(&report)?;
+    } else {
+        print_screen(&report);
+    }
+    Ok(Exit::Ok)
+}
+
+fn print_screen(r: &ScreenReport) {
+    let resumed = if r.dilanjutkan {
+        " (melanjutkan run yang terputus)"
+    } else {
+        ""
+    };
+    println!(
+        "Run {} selesai{resumed}: ruleset {} versi {}.",
+        r.run_id, r.ruleset, r.ruleset_version
+    );
+    print_tally(&Tally {
+        total: r.total,
+        layak: r.layak,
+        tidak_layak: r.tidak_layak,
+        perlu_verifikasi: r.perlu_verifikasi,
+        gagal_per_aturan: r.gagal_per_aturan.clone(),
+    });
+}
+
+fn print_tally(t: &Tally) {
+    println!("  Jumlah calon      {:>10}", output::count(t.total));
+    println!("  Layak             {:>10}", output::count(t.layak));
+    println!("  Tidak layak       {:>10}", output::count(t.tidak_layak));
+    println!(
+        "  Perlu verifikasi  {:>10}",
+        output::count(t.perlu_verifikasi)
+    );
+    let failing: Vec<_> = t.gagal_per_aturan.iter().filter(|(_, n)| **n > 0).collect();
+    if !failing.is_empty() {
+        println!("  Tidak memenuhi per aturan:");
+        for (id, n) in failing {
+            println!("    {id:<16}{:>10}", output::count(*n));
+        }
+    }
+}
+
+async fn print_diff(app: &App, d: &DiffReport, limit: usize) -> Result<(), Failure> {
+    println!(
+        "  {} calon dibandingkan, {} berubah hasil.",
+        output::count(d.dibandingkan),
+        output::count(d.berubah)
+    );
+    for (t, n) in &d.perpindahan {
+        println!("    {t:<36}{:>10}", output::count(*n));
+    }
+    if !d.per_aturan.is_empty() {
+        println!("  Aturan yang hasilnya berubah:");
+        for (id, n) in &d.per_aturan {
+            println!("    {id:<16}{:>10} calon", output::count(*n));
+        }
+    }
+    let shown: Vec<&Change> = d.perubahan.iter().take(limit).collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    let niks: Vec<Nik> = shown.iter().map(|c| c.nik).collect();
+    let names = service::screening::names(&app.store, &niks).await?;
+    println!("  Calon yang berubah:");
+    for c in &shown {
+        let label = |h: Option<crate::domain::Hasil>| h.map_or("tidak disaring", |h| h.code());
+        let data = if c.data_berubah {
+            " (data calon berubah)"
+        } else {
+            ""
+        };
+        println!(
+            "    {} {}: {} → {}{data}",
+            c.nik,
+            names.get(&c.nik).map_or("", String::as_str),
+            label(c.hasil_sebelum),
+            label(c.hasil_sesudah)
+        );
+        for r in &c.aturan {
+            let why = r
+                .alasan
+                .as_deref()
+                .map(|a| format!(" — {a}"))
+                .unwrap_or_default();
+            println!("        {}: {} → {}{why}", r.id, r.sebelum, r.sesudah);
+        }
+    }
+    if d.berubah as usize > shown.len() {
+        println!(
+            "  … dan {} calon lainnya (gunakan --json untuk daftar lengkap).",
+            output::count(d.berubah - shown.len() as u64)
+        );
+    }
+    Ok(())
+}
+
+fn status_label(s: RunStatus) -> &'static str {
+    match s {
+        RunStatus::Berjalan => "berjalan",
+        RunStatus::Selesai => "selesai",
+    }
+}
+
+/// `merit runs list|show|diff|verify`.
+pub(super) async fn runs(
+    cmd: RunsCommand,
+    settings: Settings,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    match cmd {
+        RunsCommand::List => {
+            let runs = app.store.runs().await?;
+            if json {
+                output::print_json(&runs)?;
+            } else if runs.is_empty() {
+                println!("Belum ada run penyaringan; jalankan merit screen.");
+            } else {
+                for r in &runs {
+                    println!(
+                        "{}  {}  {} versi {}  {:<8}  {} calon: {} layak, {} tidak layak, {} perlu verifikasi",
+                        r.id,
+                        when(&app.settings, r.dibuat_ms),
+                        r.ruleset,
+                        r.versi,
+                        status_label(r.status),
+                        output::count(r.hasil.total),
+                        output::count(r.hasil.layak),
+                        output::count(r.hasil.tidak_layak),
+                        output::count(r.hasil.perlu_verifikasi),
+                    );
+                }
+            }
+        }
+        RunsCommand::Show { id } => {
+            let run = service::screening::existing_run(&app.store, &id).await?;
+            let progress = app.store.chunk_progress(&run.id).await?;
+            if json {
+                output::print_json(&serde_json::json!({ "run": run, "kemajuan": progress }))?;
+            } else {
+                print_run(&app.settings, &run, &progress);
+            }
+        }
+        RunsCommand::Diff { a, b, limit } => {
+            let (ra, rb, report) = service::screening::diff(&app, &a, &b).await?;
+            if json {
+                output::print_json(&serde_json::json!({
+                    "sebelum": ra.id, "sesudah": rb.id, "perbedaan": report,
+                }))?;
+            } else {
+                println!(
+                    "Run {} (versi {}) → run {} (versi {}):",
+                    ra.id, ra.versi, rb.id, rb.versi
+                );
+                print_diff(&app, &report, limit).await?;
+            }
+        }
+        RunsCommand::Verify { id } => {
+            let report = service::screening::verify(&app, &id).await?;
+            let exact = report.berbeda.is_empty() && report.data_hilang.is_empty();
+            if json {
+                output::print_json(&report)?;
+            } else {
+                println!(
+                    "Run {}: {} keputusan dievaluasi ulang dari data dan versi aturan yang tersimpan; {} sama persis.",
+                    report.run_id,
+                    output::count(report.diperiksa),
+                    output::count(report.sama)
+                );
+                for nik in report.berbeda.iter().take(20) {
+                    println!("  berbeda: {nik}");
+                }
+                for nik in report.data_hilang.iter().take(20) {
+                    println!("  data tidak tersimpan: {nik}");
+                }
+            }
+            if !exact {
+                return Err(Failure::unexpected(format!(
+                    "{} keputusan tidak dapat direproduksi dan data {} calon tidak ditemukan",
+                    report.berbeda.len(),
+                    report.data_hilang.len()
+                )));
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn print_run(settings: &Settings, run: &Run, progress: &crate::store::ChunkProgress) {
+    println!("Run {}", run.id);
+    println!("  Ruleset      {} versi {}", run.ruleset, run.versi);
+    println!("  Status       {}", status_label(run.status));
+    println!(
+        "  Dimulai      {} oleh {}",
+        when(settings, run.dibuat_ms),
+        run.dibuat_oleh
+    );
+    if let Some(ms) = run.selesai_ms {
+        println!("  Selesai      {}", when(settings, ms));
+    }
+    println!(
+        "  Potongan     {} dari {} selesai ({} dari {} calon)",
+        output::count(progress.selesai),
+        output::count(progress.total),
+        output::count(progress.calon_selesai),
+        output::count(progress.calon_total)
+    );
+    println!("  Aturan       {}", run.aturan.join(", "));
+    if run.status == RunStatus::Selesai {
+        print_tally(&run.hasil);
+    }
+}
+
+/// `merit place [--run ID]`.
+pub(super) async fn place(
+    settings: Settings,
+    run: Option<String>,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report = service::placement::place(&app, run.as_deref(), &service::current_user()).await?;
+    if json {
+        output::print_json(&report)?;
+        return Ok(Exit::Ok);
+    }
+    let p = &report.penempatan;
+    println!(
+        "Penempatan {} dari run {}: {} calon ditempatkan pada {} kebutuhan formasi, {} tidak ditempatkan.",
+        p.id,
+        p.run_id,
+        output::count(p.ditempatkan),
+        output::count(p.jumlah_formasi),
+        output::count(p.tidak_ditempatkan)
+    );
+    for (why, n) in &report.alasan_tidak_ditempatkan {
+        println!("  {why}: {}", output::count(*n));
+    }
+    println!("Ekspor daftarnya dengan: merit export placements --output penempatan.xlsx");
+    Ok(Exit::Ok)
+}
+
+/// `merit export decisions|placements`.
+pub(super) async fn export(
+    cmd: ExportCommand,
+    settings: Settings,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report: ExportReport = match &cmd {
+        ExportCommand::Decisions { run, output } => {
+            service::placement::export_decisions(&app, run.as_deref(), output).await?
+        }
+        ExportCommand::Placements { id, output } => {
+            service::placement::export_placements(&app, id.as_deref(), output).await?
+        }
+    };
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "{} baris dari {} ditulis ke {}.",
+            output::count(report.baris),
+            report.sumber,
+            report.berkas
+        );
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,260 @@
+//! Files for people: CSV (UTF-8 with BOM, so Excel reads names correctly) or XLSX, chosen by
+//! extension. An XLSX has its summary sheet first and its data sheet streamed row by row (flat
+//! memory), with the header row frozen, filters on, and sensible column widths.
+
+use std::{
+    fs::File,
+    io::{BufWriter, Write},
+    path::{Path, PathBuf},
+};
+
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Comma-separated values.
+    Csv,
+    /// Excel workbook.
+    Xlsx,
+}
+
+/// Why a file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Neither `.csv` nor `.xlsx`.
+    #[error("jenis berkas keluaran {0} tidak didukung: gunakan .csv atau .xlsx")]
+    Unsupported(String),
+    /// Too many rows for one Excel sheet.
+    #[error("terlalu banyak baris untuk satu lembar Excel (paling banyak 1.048.575); gunakan .csv")]
+    TooManyRows,
+    /// Writing failed.
+    #[error("berkas {path} tidak dapat ditulis: {message}")]
+    Write {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl ExportFormat {
+    /// The format named by `path`'s extension.
+    pub fn of(path: &Path) -> Result<Self, ExportError> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_lowercase)
+            .as_deref()
+        {
+            Some("csv") => Ok(Self::Csv),
+            Some("xlsx") => Ok(Self::Xlsx),
+            _ => Err(ExportError::Unsupported(path.display().to_string())),
+        }
+    }
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text.
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// Nothing.
+    Empty,
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+impl Value {
+    fn text(&self) -> String {
+        match self {
+            Self::Text(s) => s.clone(),
+            Self::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
+            Self::Number(n) => n.to_string(),
+            Self::Empty => String::new(),
+        }
+    }
+}
+
+/// A section of the summary sheet: a title and a small table.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// Title.
+    pub title: String,
+    /// Column headers.
+    pub header: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// Writes one table (and, for XLSX, a summary sheet).
+pub struct TableWriter {
+    path: PathBuf,
+    inner: Inner,
+    rows: u32,
+}
+
+enum Inner {
+    Csv(Box<csv::Writer<BufWriter<File>>>),
+    Xlsx {
+        book: Box<Workbook>,
+        data: usize,
+        summary: usize,
+        columns: u16,
+    },
+}
+
+fn write_err(path: &Path, e: impl std::fmt::Display) -> ExportError {
+    ExportError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+impl TableWriter {
+    /// Creates `path` with a header row. `widths` are XLSX column widths (characters).
+    pub fn create(
+        path: &Path,
+        sheet: &str,
+        header: &[&str],
+        widths: &[f64],
+    ) -> Result<Self, ExportError> {
+        let inner = match ExportFormat::of(path)? {
+            ExportFormat::Csv => {
+                let mut file = BufWriter::new(File::create(path).map_err(|e| write_err(path, e))?);
+                file.write_all(b"\xEF\xBB\xBF")
+                    .map_err(|e| write_err(path, e))?;
+                let mut w = csv::Writer::from_writer(file);
+                w.write_record(header).map_err(|e| write_err(path, e))?;
+                Inner::Csv(Box::new(w))
+            }
+            ExportFormat::Xlsx => {
+                let mut book = Box::new(Workbook::new());
+                let x = |e: rust_xlsxwriter::XlsxError| write_err(path, e);
+                book.add_worksheet().set_name("Ringkasan").map_err(x)?;
+                let bold = Format::new()
+                    .set_bold()
+                    .set_background_color("D9E1F2")
+                    .set_align(FormatAlign::Center);
+                let ws = book.add_worksheet_with_constant_memory().map_err(x)?;
+                ws.set_name(sheet).map_err(x)?;
+                for (i, w) in widths.iter().enumerate() {
+                    ws.set_column_width(i as u16, *w).map_err(x)?;
+                }
+                ws.set_freeze_panes(1, 0).map_err(x)?;
+                for (i, h) in header.iter().enumerate() {
+                    ws.write_string_with_format(0, i as u16, *h, &bold)
+                        .map_err(x)?;
+                }
+                Inner::Xlsx {
+                    book,
+                    data: 1,
+                    summary: 0,
+                    columns: header.len() as u16,
+                }
+            }
+        };
+        Ok(Self {
+            path: path.to_path_buf(),
+            inner,
+            rows: 0,
+        })
+    }
+
+    /// Appends a row.
+    pub fn row(&mut self, cells: &[Value]) -> Result<(), ExportError> {
+        let path = self.path.clone();
+        let x = |e: rust_xlsxwriter::XlsxError| write_err(&path, e);
+        match &mut self.inner {
+            Inner::Csv(w) => w
+                .write_record(cells.iter().map(Value::text))
+                .map_err(|e| write_err(&path, e))?,
+            Inner::Xlsx { book, data, .. } => {
+                if self.rows >= 1_048_575 {
+                    return Err(ExportError::TooManyRows);
+                }
+                let ws = book.worksheet_from_index(*data).map_err(x)?;
+                let r = self.rows + 1;
+                for (c, v) in cells.iter().enumerate() {
+                    match v {
+                        Value::Text(s) => ws.write_string(r, c as u16, s).map(|_| ()).map_err(x)?,
+                        Value::Number(n) => {
+                            ws.write_number(r, c as u16, *n).map(|_| ()).map_err(x)?
+                        }
+                        Value::Empty => {}
+                    }
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Finishes the file; `summary` fills the XLSX summary sheet (ignored for CSV). Returns the
+    /// number of data rows.
+    pub fn finish(self, summary: &[Section]) -> Result<u32, ExportError> {
+        let path = self.path;
+        let x = |e: rust_xlsxwriter::XlsxError| write_err(&path, e);
+        match self.inner {
+            Inner::Csv(mut w) => w.flush().map_err(|e| write_err(&path, e))?,
+            Inner::Xlsx {
+                mut book,
+                data,
+                summary: s,
+                columns,
+            } => {
+                let ws = book.worksheet_from_index(data).map_err(x)?;
+                ws.autofilter(0, 0, self.rows, columns.saturating_sub(1))
+                    .map_err(x)?;
+                write_summary(book.worksheet_from_index(s).map_err(x)?, summary).map_err(x)?;
+                book.save(&path).map_err(x)?;
+            }
+        }
+        Ok(self.rows)
+    }
+}
+
+fn write_summary(
+    ws: &mut Worksheet,
+    sections: &[Section],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let title = Format::new().set_bold().set_font_size(12);
+    let head = Format::new().set_bold().set_background_color("D9E1F2");
+    ws.set_column_width(0, 44)?;
+    for c in 1..8 {
+        ws.set_column_width(c, 16)?;
+    }
+    let mut r = 0u32;
+    for s in sections {
+        ws.write_string_with_format(r, 0, &s.title, &title)?;
+        r += 1;
+        for (c, h) in s.header.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, h, &head)?;
+        }
+        r += 1;
+        for row in &s.rows {
+            for (c, v) in row.iter().enumerate() {
+                match v {
+                    Value::Text(t) => ws.write_string(r, c as u16, t).map(|_| ())?,
+                    Value::Number(n) => ws.write_number(r, c as u16, *n).map(|_| ())?,
+                    Value::Empty => {}
+                }
+            }
+            r += 1;
+        }
+        r += 1;
+    }
+    Ok(())
+}

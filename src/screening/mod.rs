@@ -1,0 +1,187 @@
+//! EVALUATE (pure): what a screening run stores and compares. Encoding of per-rule verdicts,
+//! the chunk plan of a run, and differences between two sets of decisions. No I/O.
+
+mod diff;
+
+use std::collections::BTreeMap;
+
+pub use diff::{Change, DiffReport, RuleChange, Side, compare};
+
+use crate::domain::{Hasil, Nik, RuleVerdict};
+
+/// Candidates per chunk of a run.
+pub const CHUNK_SIZE: usize = 5_000;
+
+/// The upper bound of the key space: every NIK sorts below it.
+pub const NIK_MAX: &str = "~";
+
+/// One candidate's stored decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// Candidate.
+    pub nik: Nik,
+    /// Outcome.
+    pub hasil: Hasil,
+    /// Priority.
+    pub prioritas: Option<f64>,
+    /// One letter per rule, in ruleset order: `L` lolos, `G` gagal, `T` tinjau, `E` galat.
+    pub kode: String,
+    /// Reasons of the non-passing rules, in order, as a JSON array (none when all pass).
+    pub alasan: Option<String>,
+    /// Hash of the candidate data evaluated.
+    pub data_hash: String,
+}
+
+impl Decision {
+    /// Builds the stored form of an evaluation.
+    pub fn new(
+        nik: Nik,
+        data_hash: String,
+        hasil: Hasil,
+        prioritas: Option<f64>,
+        verdicts: &[RuleVerdict],
+    ) -> Self {
+        let (kode, alasan) = encode(verdicts);
+        Self {
+            nik,
+            hasil,
+            prioritas,
+            kode,
+            alasan,
+            data_hash,
+        }
+    }
+
+    /// The verdicts back, one per rule.
+    pub fn verdicts(&self) -> Vec<RuleVerdict> {
+        decode(&self.kode, self.alasan.as_deref())
+    }
+}
+
+fn letter(v: &RuleVerdict) -> char {
+    match v {
+        RuleVerdict::Lolos => 'L',
+        RuleVerdict::Gagal(_) => 'G',
+        RuleVerdict::Tinjau(_) => 'T',
+        RuleVerdict::Galat(_) => 'E',
+    }
+}
+
+/// Verdicts as (letters, reasons of non-passing rules as JSON).
+pub fn encode(verdicts: &[RuleVerdict]) -> (String, Option<String>) {
+    let kode: String = verdicts.iter().map(letter).collect();
+    let reasons: Vec<&str> = verdicts.iter().filter_map(RuleVerdict::reason).collect();
+    let alasan = (!reasons.is_empty()).then(|| serde_json::to_string(&reasons).unwrap_or_default());
+    (kode, alasan)
+}
+
+/// The inverse of [`encode`]. A missing reason reads as empty.
+pub fn decode(kode: &str, alasan: Option<&str>) -> Vec<RuleVerdict> {
+    let reasons: Vec<String> = alasan
+        .and_then(|a| serde_json::from_str(a).ok())
+        .unwrap_or_default();
+    let mut reasons = reasons.into_iter();
+    kode.chars()
+        .map(|c| {
+            let mut next = || reasons.next().unwrap_or_default();
+            match c {
+                'G' => RuleVerdict::Gagal(next()),
+                'T' => RuleVerdict::Tinjau(next()),
+                'E' => RuleVerdict::Galat(next()),
+                _ => RuleVerdict::Lolos,
+            }
+        })
+        .collect()
+}
+
+/// The chunks of a run over these (sorted) NIKs: contiguous ranges `(lo, hi]` that together
+/// cover the whole key space, so that every candidate present when a chunk is processed falls in
+/// exactly one of them. Returns (lo, hi, candidates known now).
+pub fn plan_chunks(sorted_niks: &[String], size: usize) -> Vec<(String, String, u64)> {
+    let size = size.max(1);
+    let mut out = Vec::new();
+    let mut lo = String::new();
+    for part in sorted_niks.chunks(size) {
+        let hi = part.last().cloned().unwrap_or_default();
+        out.push((lo.clone(), hi.clone(), part.len() as u64));
+        lo = hi;
+    }
+    match out.last_mut() {
+        Some(last) => last.1 = NIK_MAX.to_owned(),
+        None => out.push((String::new(), NIK_MAX.to_owned(), 0)),
+    }
+    out
+}
+
+/// Counts of a finished set of decisions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    /// Decisions.
+    pub total: u64,
+    /// `layak`.
+    pub layak: u64,
+    /// `tidak_layak`.
+    pub tidak_layak: u64,
+    /// `perlu_verifikasi`.
+    pub perlu_verifikasi: u64,
+    /// Per rule id: how many failed it.
+    pub gagal_per_aturan: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    /// Adds one decision.
+    pub fn add(&mut self, rule_ids: &[String], hasil: Hasil, kode: &str) {
+        self.total += 1;
+        match hasil {
+            Hasil::Layak => self.layak += 1,
+            Hasil::TidakLayak => self.tidak_layak += 1,
+            Hasil::PerluVerifikasi => self.perlu_verifikasi += 1,
+        }
+        for (id, c) in rule_ids.iter().zip(kode.chars()) {
+            let n = self.gagal_per_aturan.entry(id.clone()).or_default();
+            if c == 'G' {
+                *n += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_round_trip() {
+        let v = vec![
+            RuleVerdict::Lolos,
+            RuleVerdict::Gagal("usia 61".into()),
+            RuleVerdict::Tinjau("gaji \"0\"".into()),
+            RuleVerdict::Lolos,
+            RuleVerdict::Galat("usia.rhai:3:1: x".into()),
+        ];
+        let (kode, alasan) = encode(&v);
+        assert_eq!(kode, "LGTLE");
+        assert_eq!(decode(&kode, alasan.as_deref()), v);
+        assert_eq!(
+            encode(&[RuleVerdict::Lolos, RuleVerdict::Lolos]),
+            ("LL".to_owned(), None)
+        );
+    }
+
+    #[test]
+    fn chunks_cover_the_key_space() {
+        let niks: Vec<String> = (1..=7).map(|i| format!("16090223048700{i:02}")).collect();
+        let plan = plan_chunks(&niks, 3);
+        assert_eq!(plan.len(), 3);
+        assert_eq!(plan[0].0, "");
+        assert_eq!(plan[0].1, niks[2]);
+        assert_eq!(plan[1].0, niks[2]);
+        assert_eq!(plan[2].1, NIK_MAX);
+        assert_eq!(plan.iter().map(|p| p.2).sum::<u64>(), 7);
+        assert_eq!(
+            plan_chunks(&[], 3),
+            vec![(String::new(), NIK_MAX.to_owned(), 0)]
+        );
+        assert!("9999999999999999" < NIK_MAX);
+    }
+}

@@ -1,0 +1,467 @@
+//! `merit screen`, `merit screen --dry-run`, `merit runs …`: screening runs over every candidate.
+//!
+//! A run is resumed by whichever process comes next; several processes share its chunks. Each
+//! chunk is read, evaluated on every core, and persisted with its completion in one transaction.
+
+use std::{sync::Arc, time::Duration};
+
+use super::{App, ServiceError, rules::candidate_ruleset};
+use crate::{
+    domain::{Candidate, Nik},
+    progress::SharedProgress,
+    rules::{self, Ruleset},
+    screening::{self, CHUNK_SIZE, Decision, DiffReport, NIK_MAX, Side, Tally},
+    store::{Chunk, Run, RunStatus, Store},
+    worker,
+};
+
+/// How long a claim on a chunk lasts before another process may take it over (a process that
+/// died on this host is detected at once).
+const LEASE_MS: i64 = 120_000;
+
+/// Chunks one process works on at the same time (reading, evaluating and writing overlap).
+const WORKERS: usize = 2;
+
+/// What to screen.
+#[derive(Debug, Clone, Default)]
+pub struct ScreenOptions {
+    /// Ruleset id (default: the only candidate ruleset).
+    pub ruleset: Option<String>,
+    /// Who started it.
+    pub by: String,
+    /// Candidates decided so far.
+    pub progress: Option<SharedProgress>,
+    /// Set to stop after the chunks in hand (graceful shutdown): the run stays resumable.
+    pub stop: Option<Arc<std::sync::atomic::AtomicBool>>,
+}
+
+/// The outcome of `merit screen` (interfaces.md 3).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScreenReport {
+    /// Run id.
+    pub run_id: String,
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Ruleset version.
+    pub ruleset_version: String,
+    /// Decisions.
+    pub total: u64,
+    /// `layak`.
+    pub layak: u64,
+    /// `tidak_layak`.
+    pub tidak_layak: u64,
+    /// `perlu_verifikasi`.
+    pub perlu_verifikasi: u64,
+    /// Candidates failing each rule.
+    pub gagal_per_aturan: std::collections::BTreeMap<String, u64>,
+    /// Whether an interrupted run was resumed.
+    pub dilanjutkan: bool,
+    /// Whether the run finished (false only when stopped on request).
+    pub selesai: bool,
+}
+
+fn report(run: &Run, resumed: bool) -> ScreenReport {
+    ScreenReport {
+        run_id: run.id.clone(),
+        ruleset: run.ruleset.clone(),
+        ruleset_version: run.versi.clone(),
+        total: run.hasil.total,
+        layak: run.hasil.layak,
+        tidak_layak: run.hasil.tidak_layak,
+        perlu_verifikasi: run.hasil.perlu_verifikasi,
+        gagal_per_aturan: run.hasil.gagal_per_aturan.clone(),
+        dilanjutkan: resumed,
+        selesai: run.status == RunStatus::Selesai,
+    }
+}
+
+/// The ruleset a run was made with: the one in force if it is the same version, else the
+/// sources stored with the run.
+pub(super) async fn ruleset_of(
+    app: &App,
+    run: &Run,
+    current: Option<&Arc<Ruleset>>,
+) -> Result<Arc<Ruleset>, ServiceError> {
+    if let Some(rs) = current.filter(|rs| rs.id == run.ruleset && rs.version == run.versi) {
+        return Ok(rs.clone());
+    }
+    let sources = app
+        .store
+        .ruleset_sources(&run.ruleset, &run.versi)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::Unexpected(format!(
+                "sumber ruleset {} versi {} tidak tersimpan",
+                run.ruleset, run.versi
+            ))
+        })?;
+    let limits = app.settings.script_limits;
+    let (id, versi) = (run.ruleset.clone(), run.versi.clone());
+    let rs = tokio::task::spawn_blocking(move || {
+        rules::load_from_sources(&id, &versi, &sources, &limits)
+    })
+    .await
+    .map_err(|e| ServiceError::unexpected("memuat ruleset tersimpan", e))?
+    .map_err(|d| ServiceError::Unexpected(format!("ruleset tersimpan tidak dapat dimuat:\n{d}")))?;
+    Ok(Arc::new(rs))
+}
+
+/// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.
+pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, ServiceError> {
+    let settings = app.settings.clone();
+    let catalog = tokio::task::spawn_blocking(move || super::rules::catalog(&settings))
+        .await
+        .map_err(|e| ServiceError::unexpected("memuat ruleset", e))?;
+    let current = candidate_ruleset(&catalog, opts.ruleset.as_deref())?;
+    let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
+        Some(run) => (run, true),
+        None => match start_run(app, &current, &opts.by).await {
+            Ok(run) => (run, false),
+            // Another process started one a moment ago: join it.
+            Err(e) => match app.store.unfinished_run(&current.id).await? {
+                Some(run) => (run, true),
+                None => return Err(e),
+            },
+        },
+    };
+    if resumed && run.versi != current.version {
+        tracing::info!(run = %run.id, "melanjutkan run dengan versi aturan {} (versi sekarang {})", run.versi, current.version);
+    }
+    let rs = ruleset_of(app, &run, Some(&current)).await?;
+    let finished = work(app, &run, &rs, opts).await?;
+    Ok(report(&finished, resumed))
+}
+
+async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceError> {
+    let niks = app.store.candidate_niks().await?;
+    if niks.is_empty() {
+        return Err(ServiceError::Invalid(
+            "belum ada calon untuk disaring; impor calon dengan merit import candidates".into(),
+        ));
+    }
+    let now = app.clock.now_ms();
+    app.store
+        .save_ruleset_sources(&rs.id, &rs.version, &rs.sources, now)
+        .await?;
+    let plan = screening::plan_chunks(&niks, CHUNK_SIZE);
+    let run = Run {
+        id: uuid::Uuid::now_v7().to_string(),
+        ruleset: rs.id.clone(),
+        versi: rs.version.clone(),
+        status: RunStatus::Berjalan,
+        aturan: rs.rules.iter().map(|r| r.id.clone()).collect(),
+        jumlah_potongan: plan.len() as u64,
+        hasil: Tally::default(),
+        dibuat_oleh: by.to_owned(),
+        dibuat_ms: now,
+        selesai_ms: None,
+    };
+    app.store.create_run(&run, &plan).await?;
+    Ok(run)
+}
+
+fn stopped(opts: &ScreenOptions) -> bool {
+    opts.stop
+        .as_ref()
+        .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// Processes chunks until none is left to claim, then waits for other processes' chunks and
+/// finalises the run.
+async fn work(
+    app: &App,
+    run: &Run,
+    rs: &Arc<Ruleset>,
+    opts: &ScreenOptions,
+) -> Result<Run, ServiceError> {
+    if let Some(p) = &opts.progress {
+        let progress = app.store.chunk_progress(&run.id).await?;
+        p.set_total(progress.calon_total);
+        p.add(progress.calon_selesai);
+    }
+    loop {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..WORKERS {
+            let (app, run, rs, opts) = (app.clone(), run.clone(), rs.clone(), opts.clone());
+            tasks.spawn(async move { work_chunks(&app, &run, &rs, &opts).await });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.map_err(|e| ServiceError::unexpected("pekerja penyaringan berhenti", e))??;
+        }
+        if stopped(opts) {
+            return Ok(app.store.run(&run.id).await?.unwrap_or_else(|| run.clone()));
+        }
+        let finished = app.store.finalize_run(run, app.clock.now_ms()).await?;
+        if finished.status == RunStatus::Selesai {
+            return Ok(finished);
+        }
+        // Other processes still hold chunks: wait for them (or for their claims to lapse).
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+async fn work_chunks(
+    app: &App,
+    run: &Run,
+    rs: &Arc<Ruleset>,
+    opts: &ScreenOptions,
+) -> Result<(), ServiceError> {
+    let owner = worker::owner_id();
+    while !stopped(opts) {
+        let dead: Vec<String> = app
+            .store
+            .claimed_owners(&run.id)
+            .await?
+            .into_iter()
+            .filter(|o| o != owner && worker::is_dead(o))
+            .collect();
+        let Some(chunk) = app
+            .store
+            .claim_chunk(&run.id, owner, app.clock.now_ms(), LEASE_MS, &dead)
+            .await?
+        else {
+            return Ok(());
+        };
+        let decisions = decide(app, rs, &chunk).await?;
+        let n = decisions.len() as u64;
+        if app
+            .store
+            .complete_chunk(&chunk, owner, &decisions, app.clock.now_ms())
+            .await?
+        {
+            if let Some(p) = &opts.progress {
+                p.add(n);
+            }
+        } else {
+            tracing::warn!(run = %run.id, potongan = chunk.nomor, "klaim potongan diambil alih proses lain");
+        }
+    }
+    Ok(())
+}
+
+/// Reads and evaluates one chunk.
+async fn decide(
+    app: &App,
+    rs: &Arc<Ruleset>,
+    chunk: &Chunk,
+) -> Result<Vec<Decision>, ServiceError> {
+    let candidates = app.store.candidates_between(&chunk.lo, &chunk.hi).await?;
+    evaluate(rs, candidates).await
+}
+
+/// Evaluates candidates on every core (off the async runtime) into decisions.
+async fn evaluate(
+    rs: &Arc<Ruleset>,
+    candidates: Vec<Candidate>,
+) -> Result<Vec<Decision>, ServiceError> {
+    let rs = rs.clone();
+    tokio::task::spawn_blocking(move || {
+        let candidates: Vec<Arc<Candidate>> = candidates.into_iter().map(Arc::new).collect();
+        let evaluations = rules::evaluate_candidates(&rs, &candidates, rules::worker_threads());
+        candidates
+            .iter()
+            .zip(evaluations)
+            .map(|(c, e)| Decision::new(c.nik, c.data_hash(), e.hasil, e.prioritas, &e.verdicts))
+            .collect()
+    })
+    .await
+    .map_err(|e| ServiceError::unexpected("evaluasi", e))
+}
+
+/// What `merit screen --dry-run` would change.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DryRunReport {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Version in force (evaluated now).
+    pub ruleset_version: String,
+    /// The run compared against (the newest finished run), if any.
+    pub dibandingkan_dengan: Option<String>,
+    /// Counts if this were a run.
+    pub hasil: Tally,
+    /// Differences against that run.
+    pub perbedaan: DiffReport,
+}
+
+/// Changes kept in a report (all are counted).
+pub const CHANGES_KEPT: usize = 10_000;
+
+/// Evaluates every candidate with the ruleset in force and compares with the newest finished
+/// run, writing nothing.
+pub async fn dry_run(
+    app: &App,
+    ruleset: Option<&str>,
+    progress: Option<SharedProgress>,
+) -> Result<DryRunReport, ServiceError> {
+    let settings = app.settings.clone();
+    let catalog = tokio::task::spawn_blocking(move || super::rules::catalog(&settings))
+        .await
+        .map_err(|e| ServiceError::unexpected("memuat ruleset", e))?;
+    let rs = candidate_ruleset(&catalog, ruleset)?;
+    let previous = app.store.latest_finished_run(Some(&rs.id)).await?;
+    let niks = app.store.candidate_niks().await?;
+    if niks.is_empty() {
+        return Err(ServiceError::Invalid(
+            "belum ada calon untuk disaring; impor calon dengan merit import candidates".into(),
+        ));
+    }
+    if let Some(p) = &progress {
+        p.set_total(niks.len() as u64);
+    }
+    let rule_ids: Vec<String> = rs.rules.iter().map(|r| r.id.clone()).collect();
+    let mut tally = Tally::default();
+    let mut diff = DiffReport::default();
+    for (lo, hi, _) in screening::plan_chunks(&niks, CHUNK_SIZE) {
+        let now = evaluate(&rs, app.store.candidates_between(&lo, &hi).await?).await?;
+        for d in &now {
+            tally.add(&rule_ids, d.hasil, &d.kode);
+        }
+        if let Some(prev) = &previous {
+            let before = app.store.decisions_between(&prev.id, &lo, &hi).await?;
+            screening::compare(
+                &Side {
+                    rules: &prev.aturan,
+                    decisions: &before,
+                },
+                &Side {
+                    rules: &rule_ids,
+                    decisions: &now,
+                },
+                &mut diff,
+                CHANGES_KEPT,
+            );
+        }
+        if let Some(p) = &progress {
+            p.add(now.len() as u64);
+        }
+    }
+    Ok(DryRunReport {
+        ruleset: rs.id.clone(),
+        ruleset_version: rs.version.clone(),
+        dibandingkan_dengan: previous.map(|r| r.id),
+        hasil: tally,
+        perbedaan: diff,
+    })
+}
+
+/// Compares the decisions of two runs.
+pub async fn diff(app: &App, a: &str, b: &str) -> Result<(Run, Run, DiffReport), ServiceError> {
+    let ra = existing_run(&app.store, a).await?;
+    let rb = existing_run(&app.store, b).await?;
+    let mut report = DiffReport::default();
+    let mut cursor = String::new();
+    const PAGE: usize = 5_000;
+    loop {
+        // A page of the first run decides the range; the second run's decisions in it follow.
+        let left = app
+            .store
+            .decisions_after(&ra.id, &cursor, PAGE as u64)
+            .await?;
+        let hi = match left.last() {
+            Some(last) if left.len() == PAGE => last.nik.as_str().to_owned(),
+            _ => NIK_MAX.to_owned(),
+        };
+        let right = app.store.decisions_between(&rb.id, &cursor, &hi).await?;
+        screening::compare(
+            &Side {
+                rules: &ra.aturan,
+                decisions: &left,
+            },
+            &Side {
+                rules: &rb.aturan,
+                decisions: &right,
+            },
+            &mut report,
+            CHANGES_KEPT,
+        );
+        if hi == NIK_MAX {
+            break;
+        }
+        cursor = hi;
+    }
+    Ok((ra, rb, report))
+}
+
+/// A run by id, or an invalid-input error naming it.
+pub async fn existing_run(store: &Store, id: &str) -> Result<Run, ServiceError> {
+    store
+        .run(id)
+        .await?
+        .ok_or_else(|| ServiceError::Invalid(format!("run penyaringan '{id}' tidak ditemukan")))
+}
+
+/// The names of some candidates, for reports.
+pub async fn names(
+    store: &Store,
+    niks: &[Nik],
+) -> Result<std::collections::HashMap<Nik, String>, ServiceError> {
+    let mut out = std::collections::HashMap::new();
+    for nik in niks {
+        if let Some(c) = store.candidate(nik).await? {
+            out.insert(*nik, c.nama);
+        }
+    }
+    Ok(out)
+}
+
+/// The result of re-evaluating a run from its stored inputs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VerifyReport {
+    /// Run id.
+    pub run_id: String,
+    /// Decisions re-evaluated.
+    pub diperiksa: u64,
+    /// Decisions reproduced exactly (outcome, every rule's result and reason, priority).
+    pub sama: u64,
+    /// NIKs whose decision came out differently.
+    pub berbeda: Vec<String>,
+    /// NIKs whose stored data could not be found.
+    pub data_hilang: Vec<String>,
+}
+
+/// Re-evaluates every decision of a run from the stored ruleset sources and the candidate data
+/// it was made on, and compares.
+pub async fn verify(app: &App, run_id: &str) -> Result<VerifyReport, ServiceError> {
+    let run = existing_run(&app.store, run_id).await?;
+    let rs = ruleset_of(app, &run, None).await?;
+    let mut out = VerifyReport {
+        run_id: run.id.clone(),
+        diperiksa: 0,
+        sama: 0,
+        berbeda: Vec::new(),
+        data_hilang: Vec::new(),
+    };
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .store
+            .decisions_after(&run.id, &cursor, CHUNK_SIZE as u64)
+            .await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        cursor = last.nik.as_str().to_owned();
+        let mut inputs = Vec::with_capacity(page.len());
+        for d in &page {
+            match app.store.candidate_version(&d.nik, &d.data_hash).await? {
+                Some(c) => inputs.push(c),
+                None => out.data_hilang.push(d.nik.as_str().to_owned()),
+            }
+        }
+        let again = evaluate(&rs, inputs).await?;
+        let stored: std::collections::HashMap<Nik, &Decision> =
+            page.iter().map(|d| (d.nik, d)).collect();
+        for d in &again {
+            out.diperiksa += 1;
+            if stored.get(&d.nik).is_some_and(|s| **s == *d) {
+                out.sama += 1;
+            } else {
+                out.berbeda.push(d.nik.as_str().to_owned());
+            }
+        }
+        if page.len() < CHUNK_SIZE {
+            break;
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,652 @@
+//! Screening runs: ruleset versions, runs, chunk claims with leases, and decisions.
+//!
+//! A chunk is claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL (under SQLite's IMMEDIATE
+//! write lock, claims serialise anyway). Its decisions are written, and the chunk marked done,
+//! in one transaction that first re-checks that the claimant still owns it; together with the
+//! `(run_id, nik)` key this leaves exactly one decision per candidate whatever crashes.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, Statement,
+    Value,
+};
+
+use super::{
+    Backend, Store, StoreError, StoreResult,
+    bulk::{BulkInsert, Val, sql_literal},
+    entity::calon,
+    placeholders,
+};
+use crate::{
+    domain::{Candidate, Hasil, Nik},
+    screening::{Decision, Tally},
+};
+
+/// Where a run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Chunks are still being processed (or the process died: the next one resumes).
+    Berjalan,
+    /// Every chunk is done and the counts are final.
+    Selesai,
+}
+
+impl RunStatus {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Berjalan => "berjalan",
+            Self::Selesai => "selesai",
+        }
+    }
+}
+
+/// A screening run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Run {
+    /// Run id.
+    pub id: String,
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Ruleset version used.
+    pub versi: String,
+    /// Status.
+    pub status: RunStatus,
+    /// Rule ids, in order (the letters of each decision follow this order).
+    pub aturan: Vec<String>,
+    /// Number of chunks.
+    pub jumlah_potongan: u64,
+    /// Counts (final once `selesai`).
+    pub hasil: Tally,
+    /// Who started it.
+    pub dibuat_oleh: String,
+    /// When it started, epoch ms.
+    pub dibuat_ms: i64,
+    /// When it finished.
+    pub selesai_ms: Option<i64>,
+}
+
+/// A claimed chunk.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    /// Run id.
+    pub run_id: String,
+    /// Chunk number.
+    pub nomor: i64,
+    /// Exclusive lower NIK bound.
+    pub lo: String,
+    /// Inclusive upper NIK bound.
+    pub hi: String,
+    /// Candidates expected (known when the run was planned).
+    pub jumlah: u64,
+}
+
+/// How far a run is.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ChunkProgress {
+    /// Chunks done.
+    pub selesai: u64,
+    /// Chunks in all.
+    pub total: u64,
+    /// Candidates decided so far.
+    pub calon_selesai: u64,
+    /// Candidates expected.
+    pub calon_total: u64,
+    /// Owners holding claims now.
+    pub pemilik: Vec<String>,
+}
+
+/// A decision joined with the candidate data it was made on, for exports.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    /// The decision.
+    pub decision: Decision,
+    /// Name.
+    pub nama: String,
+    /// Unit code.
+    pub unit_kerja: String,
+    /// Applicant category.
+    pub kategori_pelamar: String,
+}
+
+fn db(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn get<T: sea_orm::TryGetable>(r: &QueryResult, i: usize) -> StoreResult<T> {
+    r.try_get_by_index::<T>(i).map_err(StoreError::Db)
+}
+
+fn count(r: &QueryResult, i: usize) -> StoreResult<u64> {
+    Ok(u64::try_from(get::<Option<i64>>(r, i)?.unwrap_or_default()).unwrap_or_default())
+}
+
+const DECISION_COLUMNS: &str = "nik, hasil, prioritas, kode_aturan, alasan, data_hash";
+
+fn decision_from(r: &QueryResult) -> StoreResult<Decision> {
+    let nik: String = get(r, 0)?;
+    let hasil: String = get(r, 1)?;
+    Ok(Decision {
+        nik: Nik::parse(&nik).map_err(|e| db(format!("keputusan {nik}: {e}")))?,
+        hasil: Hasil::parse(&hasil).map_err(|e| db(format!("keputusan {nik}: {e}")))?,
+        prioritas: get(r, 2)?,
+        kode: get(r, 3)?,
+        alasan: get(r, 4)?,
+        data_hash: get(r, 5)?,
+    })
+}
+
+const RUN_COLUMNS: &str = "id, ruleset, versi, status, aturan, jumlah_potongan, total, layak, tidak_layak, \
+                           perlu_verifikasi, gagal_per_aturan, dibuat_oleh, dibuat_ms, selesai_ms";
+
+fn run_from(r: &QueryResult) -> StoreResult<Run> {
+    let status: String = get(r, 3)?;
+    let aturan: String = get(r, 4)?;
+    let gagal: Option<String> = get(r, 10)?;
+    Ok(Run {
+        id: get(r, 0)?,
+        ruleset: get(r, 1)?,
+        versi: get(r, 2)?,
+        status: if status == "selesai" {
+            RunStatus::Selesai
+        } else {
+            RunStatus::Berjalan
+        },
+        aturan: serde_json::from_str(&aturan).map_err(db)?,
+        jumlah_potongan: count(r, 5)?,
+        hasil: Tally {
+            total: count(r, 6)?,
+            layak: count(r, 7)?,
+            tidak_layak: count(r, 8)?,
+            perlu_verifikasi: count(r, 9)?,
+            gagal_per_aturan: gagal
+                .map(|g| serde_json::from_str(&g))
+                .transpose()
+                .map_err(db)?
+                .unwrap_or_default(),
+        },
+        dibuat_oleh: get(r, 11)?,
+        dibuat_ms: get(r, 12)?,
+        selesai_ms: get(r, 13)?,
+    })
+}
+
+impl Store {
+    fn stmt(&self, sql: &str, values: Vec<Value>) -> Statement {
+        Statement::from_sql_and_values(
+            self.conn().get_database_backend(),
+            placeholders(self.backend, sql),
+            values,
+        )
+    }
+
+    pub(crate) async fn query(
+        &self,
+        sql: &str,
+        values: Vec<Value>,
+    ) -> StoreResult<Vec<QueryResult>> {
+        Ok(self.conn().query_all_raw(self.stmt(sql, values)).await?)
+    }
+
+    /// Keeps the sources of a ruleset version (idempotent).
+    pub async fn save_ruleset_sources(
+        &self,
+        ruleset: &str,
+        versi: &str,
+        sources: &BTreeMap<String, String>,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let json = serde_json::to_string(sources).map_err(db)?;
+        self.conn()
+            .execute_raw(self.stmt(
+                "INSERT INTO ruleset_versi (instansi, ruleset, versi, sumber, dibuat_ms) VALUES (?, ?, ?, ?, ?) \
+                 ON CONFLICT (instansi, ruleset, versi) DO NOTHING",
+                vec![self.tenant.clone().into(), ruleset.into(), versi.into(), json.into(), now_ms.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// The sources of a ruleset version, if kept.
+    pub async fn ruleset_sources(
+        &self,
+        ruleset: &str,
+        versi: &str,
+    ) -> StoreResult<Option<BTreeMap<String, String>>> {
+        let rows = self
+            .query(
+                "SELECT sumber FROM ruleset_versi WHERE instansi = ? AND ruleset = ? AND versi = ?",
+                vec![self.tenant.clone().into(), ruleset.into(), versi.into()],
+            )
+            .await?;
+        rows.first()
+            .map(|r| get::<String>(r, 0).and_then(|s| serde_json::from_str(&s).map_err(db)))
+            .transpose()
+    }
+
+    /// Every candidate NIK of this tenant, sorted.
+    pub async fn candidate_niks(&self) -> StoreResult<Vec<String>> {
+        let rows = self
+            .query(
+                "SELECT nik FROM calon WHERE instansi = ? ORDER BY nik",
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.iter().map(|r| get::<String>(r, 0)).collect()
+    }
+
+    /// Creates a run and its chunks in one transaction.
+    pub async fn create_run(&self, run: &Run, chunks: &[(String, String, u64)]) -> StoreResult<()> {
+        let mut tx = self.begin_bulk().await?;
+        let aturan = serde_json::to_string(&run.aturan).map_err(db)?;
+        let sql = placeholders(
+            self.backend,
+            "INSERT INTO run_penyaringan (id, instansi, ruleset, versi, status, aturan, jumlah_potongan, total, layak, \
+             tidak_layak, perlu_verifikasi, gagal_per_aturan, dibuat_oleh, dibuat_ms, selesai_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, NULL, ?, ?, NULL)",
+        );
+        tx.execute(
+            sql,
+            &[
+                Val::Text(&run.id),
+                Val::Text(&self.tenant),
+                Val::Text(&run.ruleset),
+                Val::Text(&run.versi),
+                Val::Text(run.status.code()),
+                Val::Text(&aturan),
+                Val::I64(chunks.len() as i64),
+                Val::Text(&run.dibuat_oleh),
+                Val::I64(run.dibuat_ms),
+            ],
+        )
+        .await?;
+        let mut insert = BulkInsert::new(
+            "run_potongan",
+            vec![
+                ("run_id", Some(sql_literal(&run.id))),
+                ("nomor", None),
+                ("nik_awal", None),
+                ("nik_akhir", None),
+                ("status", Some("'menunggu'".to_owned())),
+                ("pemilik", Some("NULL".to_owned())),
+                ("sewa_sampai_ms", Some("NULL".to_owned())),
+                ("jumlah", None),
+                ("selesai_ms", Some("NULL".to_owned())),
+            ],
+        );
+        let values: Vec<Val<'_>> = chunks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (lo, hi, n))| {
+                [
+                    Val::I64(i as i64),
+                    Val::Text(lo),
+                    Val::Text(hi),
+                    Val::I64(*n as i64),
+                ]
+            })
+            .collect();
+        insert.run(&mut tx, &values).await?;
+        tx.commit().await
+    }
+
+    /// The run of `ruleset` that has not finished, if any.
+    pub async fn unfinished_run(&self, ruleset: &str) -> StoreResult<Option<Run>> {
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {RUN_COLUMNS} FROM run_penyaringan WHERE instansi = ? AND ruleset = ? AND status = 'berjalan' \
+                     ORDER BY dibuat_ms LIMIT 1"
+                ),
+                vec![self.tenant.clone().into(), ruleset.into()],
+            )
+            .await?;
+        rows.first().map(run_from).transpose()
+    }
+
+    /// Claims the next chunk of `run_id` that nobody works on: waiting ones, and claimed ones
+    /// whose lease ran out or whose owner is in `dead`.
+    pub async fn claim_chunk(
+        &self,
+        run_id: &str,
+        owner: &str,
+        now_ms: i64,
+        lease_ms: i64,
+        dead: &[String],
+    ) -> StoreResult<Option<Chunk>> {
+        let mut tx = self.begin_bulk().await?;
+        let dead_clause = if dead.is_empty() {
+            String::new()
+        } else {
+            format!(" OR pemilik IN ({})", vec!["?"; dead.len()].join(", "))
+        };
+        let lock = if self.backend == Backend::Postgres {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let sql = placeholders(
+            self.backend,
+            &format!(
+                "UPDATE run_potongan SET status = 'diklaim', pemilik = ?, sewa_sampai_ms = ? \
+                 WHERE run_id = ? AND nomor = (SELECT nomor FROM run_potongan WHERE run_id = ? AND \
+                 (status = 'menunggu' OR (status = 'diklaim' AND (sewa_sampai_ms < ?{dead_clause}))) \
+                 ORDER BY nomor LIMIT 1{lock}) \
+                 RETURNING CAST(nomor AS TEXT), nik_awal, nik_akhir, CAST(jumlah AS TEXT)"
+            ),
+        );
+        let lease = now_ms + lease_ms;
+        let mut values = vec![
+            Val::Text(owner),
+            Val::I64(lease),
+            Val::Text(run_id),
+            Val::Text(run_id),
+            Val::I64(now_ms),
+        ];
+        values.extend(dead.iter().map(|d| Val::Text(d)));
+        let rows = tx.fetch_texts(sql, &values, 4).await?;
+        tx.commit().await?;
+        Ok(rows.into_iter().next().map(|r| Chunk {
+            run_id: run_id.to_owned(),
+            nomor: r[0].parse().unwrap_or_default(),
+            lo: r[1].clone(),
+            hi: r[2].clone(),
+            jumlah: r[3].parse().unwrap_or_default(),
+        }))
+    }
+
+    /// The owners holding claims on `run_id` now.
+    pub async fn claimed_owners(&self, run_id: &str) -> StoreResult<Vec<String>> {
+        let rows = self
+            .query(
+                "SELECT DISTINCT pemilik FROM run_potongan WHERE run_id = ? AND status = 'diklaim' AND pemilik IS NOT NULL",
+                vec![run_id.into()],
+            )
+            .await?;
+        rows.iter().map(|r| get::<String>(r, 0)).collect()
+    }
+
+    /// The candidates with NIK in `(lo, hi]`, by NIK.
+    pub async fn candidates_between(&self, lo: &str, hi: &str) -> StoreResult<Vec<Candidate>> {
+        calon::Entity::find()
+            .filter(calon::Column::Instansi.eq(&self.tenant))
+            .filter(calon::Column::Nik.gt(lo))
+            .filter(calon::Column::Nik.lte(hi))
+            .order_by_asc(calon::Column::Nik)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(Candidate::try_from)
+            .collect()
+    }
+
+    /// Writes a chunk's decisions and marks it done, if `owner` still holds it. Returns false
+    /// (and writes nothing) when the claim was lost to another process.
+    pub async fn complete_chunk(
+        &self,
+        chunk: &Chunk,
+        owner: &str,
+        decisions: &[Decision],
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_bulk().await?;
+        let update = placeholders(
+            self.backend,
+            "UPDATE run_potongan SET status = 'selesai', jumlah = ?, selesai_ms = ?, pemilik = NULL, sewa_sampai_ms = NULL \
+             WHERE run_id = ? AND nomor = ? AND pemilik = ? AND status = 'diklaim'",
+        );
+        let owned = tx
+            .execute(
+                update,
+                &[
+                    Val::I64(decisions.len() as i64),
+                    Val::I64(now_ms),
+                    Val::Text(&chunk.run_id),
+                    Val::I64(chunk.nomor),
+                    Val::Text(owner),
+                ],
+            )
+            .await?;
+        if owned != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let mut insert = BulkInsert::new(
+            "keputusan",
+            vec![
+                ("run_id", Some(sql_literal(&chunk.run_id))),
+                ("nik", None),
+                ("instansi", Some(sql_literal(&self.tenant))),
+                ("hasil", None),
+                ("prioritas", None),
+                ("kode_aturan", None),
+                ("alasan", None),
+                ("data_hash", None),
+            ],
+        );
+        let values: Vec<Val<'_>> = decisions
+            .iter()
+            .flat_map(|d| {
+                [
+                    Val::Text(d.nik.as_str()),
+                    Val::Text(d.hasil.code()),
+                    Val::OptF64(d.prioritas),
+                    Val::Text(&d.kode),
+                    Val::OptText(d.alasan.as_deref()),
+                    Val::Text(&d.data_hash),
+                ]
+            })
+            .collect();
+        insert.run(&mut tx, &values).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Chunks done, candidates decided, and current claim holders of `run_id`.
+    pub async fn chunk_progress(&self, run_id: &str) -> StoreResult<ChunkProgress> {
+        let rows = self
+            .query(
+                "SELECT status, COUNT(*), SUM(jumlah) FROM run_potongan WHERE run_id = ? GROUP BY status",
+                vec![run_id.into()],
+            )
+            .await?;
+        let mut p = ChunkProgress::default();
+        for r in &rows {
+            let status: String = get(r, 0)?;
+            let (n, sum) = (count(r, 1)?, count(r, 2)?);
+            p.total += n;
+            p.calon_total += sum;
+            if status == "selesai" {
+                p.selesai += n;
+                p.calon_selesai += sum;
+            }
+        }
+        p.pemilik = self.claimed_owners(run_id).await?;
+        Ok(p)
+    }
+
+    /// When every chunk is done: counts the decisions and marks the run finished (once, whoever
+    /// gets there first). Returns the run as it now stands.
+    pub async fn finalize_run(&self, run: &Run, now_ms: i64) -> StoreResult<Run> {
+        let progress = self.chunk_progress(&run.id).await?;
+        if progress.selesai < progress.total {
+            return self.run(&run.id).await?.ok_or_else(|| db("run hilang"));
+        }
+        let mut tally = Tally::default();
+        for r in self
+            .query(
+                "SELECT hasil, COUNT(*) FROM keputusan WHERE run_id = ? GROUP BY hasil",
+                vec![run.id.clone().into()],
+            )
+            .await?
+        {
+            let n = count(&r, 1)?;
+            tally.total += n;
+            match Hasil::parse(&get::<String>(&r, 0)?).map_err(db)? {
+                Hasil::Layak => tally.layak = n,
+                Hasil::TidakLayak => tally.tidak_layak = n,
+                Hasil::PerluVerifikasi => tally.perlu_verifikasi = n,
+            }
+        }
+        if !run.aturan.is_empty() {
+            let sums: Vec<String> = (1..=run.aturan.len())
+                .map(|i| {
+                    format!("SUM(CASE WHEN substr(kode_aturan, {i}, 1) = 'G' THEN 1 ELSE 0 END)")
+                })
+                .collect();
+            let rows = self
+                .query(
+                    &format!("SELECT {} FROM keputusan WHERE run_id = ?", sums.join(", ")),
+                    vec![run.id.clone().into()],
+                )
+                .await?;
+            for (i, id) in run.aturan.iter().enumerate() {
+                let n = rows
+                    .first()
+                    .map(|r| count(r, i))
+                    .transpose()?
+                    .unwrap_or_default();
+                tally.gagal_per_aturan.insert(id.clone(), n);
+            }
+        }
+        let gagal = serde_json::to_string(&tally.gagal_per_aturan).map_err(db)?;
+        self.conn()
+            .execute_raw(self.stmt(
+                "UPDATE run_penyaringan SET status = 'selesai', total = ?, layak = ?, tidak_layak = ?, perlu_verifikasi = ?, \
+                 gagal_per_aturan = ?, selesai_ms = ? WHERE id = ? AND status = 'berjalan'",
+                vec![
+                    (tally.total as i64).into(),
+                    (tally.layak as i64).into(),
+                    (tally.tidak_layak as i64).into(),
+                    (tally.perlu_verifikasi as i64).into(),
+                    gagal.into(),
+                    now_ms.into(),
+                    run.id.clone().into(),
+                ],
+            ))
+            .await?;
+        self.run(&run.id).await?.ok_or_else(|| db("run hilang"))
+    }
+
+    /// Every run of this tenant, newest first.
+    pub async fn runs(&self) -> StoreResult<Vec<Run>> {
+        let rows = self
+            .query(
+                &format!("SELECT {RUN_COLUMNS} FROM run_penyaringan WHERE instansi = ? ORDER BY dibuat_ms DESC, id DESC"),
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.iter().map(run_from).collect()
+    }
+
+    /// One run.
+    pub async fn run(&self, id: &str) -> StoreResult<Option<Run>> {
+        let rows = self
+            .query(
+                &format!("SELECT {RUN_COLUMNS} FROM run_penyaringan WHERE instansi = ? AND id = ?"),
+                vec![self.tenant.clone().into(), id.into()],
+            )
+            .await?;
+        rows.first().map(run_from).transpose()
+    }
+
+    /// The newest finished run (of `ruleset`, when given).
+    pub async fn latest_finished_run(&self, ruleset: Option<&str>) -> StoreResult<Option<Run>> {
+        Ok(self
+            .runs()
+            .await?
+            .into_iter()
+            .find(|r| r.status == RunStatus::Selesai && ruleset.is_none_or(|rs| rs == r.ruleset)))
+    }
+
+    /// The decisions of `run_id` with NIK in `(lo, hi]`, by NIK.
+    pub async fn decisions_between(
+        &self,
+        run_id: &str,
+        lo: &str,
+        hi: &str,
+    ) -> StoreResult<Vec<Decision>> {
+        let rows = self
+            .query(
+                &format!("SELECT {DECISION_COLUMNS} FROM keputusan WHERE run_id = ? AND nik > ? AND nik <= ? ORDER BY nik"),
+                vec![run_id.into(), lo.into(), hi.into()],
+            )
+            .await?;
+        rows.iter().map(decision_from).collect()
+    }
+
+    /// Up to `limit` decisions of `run_id` after NIK `after`, by NIK.
+    pub async fn decisions_after(
+        &self,
+        run_id: &str,
+        after: &str,
+        limit: u64,
+    ) -> StoreResult<Vec<Decision>> {
+        let rows = self
+            .query(
+                &format!("SELECT {DECISION_COLUMNS} FROM keputusan WHERE run_id = ? AND nik > ? ORDER BY nik LIMIT ?"),
+                vec![run_id.into(), after.into(), (limit as i64).into()],
+            )
+            .await?;
+        rows.iter().map(decision_from).collect()
+    }
+
+    /// One candidate's decision in a run.
+    pub async fn decision(&self, run_id: &str, nik: &Nik) -> StoreResult<Option<Decision>> {
+        let rows = self
+            .query(
+                &format!("SELECT {DECISION_COLUMNS} FROM keputusan WHERE run_id = ? AND nik = ?"),
+                vec![run_id.into(), nik.as_str().into()],
+            )
+            .await?;
+        rows.first().map(decision_from).transpose()
+    }
+
+    /// The newest finished run that decided on `nik`, with that decision.
+    pub async fn latest_decision(&self, nik: &Nik) -> StoreResult<Option<(Run, Decision)>> {
+        let rows = self
+            .query(
+                "SELECT k.run_id FROM keputusan k JOIN run_penyaringan r ON r.id = k.run_id \
+                 WHERE k.instansi = ? AND k.nik = ? AND r.status = 'selesai' ORDER BY r.dibuat_ms DESC LIMIT 1",
+                vec![self.tenant.clone().into(), nik.as_str().into()],
+            )
+            .await?;
+        let Some(run_id) = rows.first().map(|r| get::<String>(r, 0)).transpose()? else {
+            return Ok(None);
+        };
+        let (run, decision) = (self.run(&run_id).await?, self.decision(&run_id, nik).await?);
+        Ok(run.zip(decision))
+    }
+
+    /// Up to `limit` decisions of `run_id` after NIK `after`, with the candidate data they were
+    /// made on (the current row, or its archived version when it has changed since).
+    pub async fn export_page(
+        &self,
+        run_id: &str,
+        after: &str,
+        limit: u64,
+    ) -> StoreResult<Vec<ExportRow>> {
+        let rows = self
+            .query(
+                "SELECT k.nik, k.hasil, k.prioritas, k.kode_aturan, k.alasan, k.data_hash, \
+                 COALESCE(a.nama, c.nama), COALESCE(a.unit_kerja, c.unit_kerja), COALESCE(a.kategori_pelamar, c.kategori_pelamar) \
+                 FROM keputusan k \
+                 LEFT JOIN calon c ON c.instansi = k.instansi AND c.nik = k.nik \
+                 LEFT JOIN calon_arsip a ON a.instansi = k.instansi AND a.data_hash = k.data_hash \
+                 WHERE k.run_id = ? AND k.nik > ? ORDER BY k.nik LIMIT ?",
+                vec![run_id.into(), after.into(), (limit as i64).into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ExportRow {
+                    decision: decision_from(r)?,
+                    nama: get::<Option<String>>(r, 6)?.unwrap_or_default(),
+                    unit_kerja: get::<Option<String>>(r, 7)?.unwrap_or_default(),
+                    kategori_pelamar: get::<Option<String>>(r, 8)?.unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
