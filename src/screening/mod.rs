@@ -94,25 +94,6 @@ pub fn decode(kode: &str, alasan: Option<&str>) -> Vec<RuleVerdict> {
         .collect()
 }
 
-/// The chunks of a run over these (sorted) NIKs: contiguous ranges `(lo, hi]` that together
-/// cover the whole key space, so that every candidate present when a chunk is processed falls in
-/// exactly one of them. Returns (lo, hi, candidates known now).
-pub fn plan_chunks(sorted_niks: &[String], size: usize) -> Vec<(String, String, u64)> {
-    let size = size.max(1);
-    let mut out = Vec::new();
-    let mut lo = String::new();
-    for part in sorted_niks.chunks(size) {
-        let hi = part.last().cloned().unwrap_or_default();
-        out.push((lo.clone(), hi.clone(), part.len() as u64));
-        lo = hi;
-    }
-    match out.last_mut() {
-        Some(last) => last.1 = NIK_MAX.to_owned(),
-        None => out.push((String::new(), NIK_MAX.to_owned(), 0)),
-    }
-    out
-}
-
 /// Counts of a finished set of decisions.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Tally {
@@ -166,22 +147,5 @@ mod tests {
             encode(&[RuleVerdict::Lolos, RuleVerdict::Lolos]),
             ("LL".to_owned(), None)
         );
-    }
-
-    #[test]
-    fn chunks_cover_the_key_space() {
-        let niks: Vec<String> = (1..=7).map(|i| format!("16090223048700{i:02}")).collect();
-        let plan = plan_chunks(&niks, 3);
-        assert_eq!(plan.len(), 3);
-        assert_eq!(plan[0].0, "");
-        assert_eq!(plan[0].1, niks[2]);
-        assert_eq!(plan[1].0, niks[2]);
-        assert_eq!(plan[2].1, NIK_MAX);
-        assert_eq!(plan.iter().map(|p| p.2).sum::<u64>(), 7);
-        assert_eq!(
-            plan_chunks(&[], 3),
-            vec![(String::new(), NIK_MAX.to_owned(), 0)]
-        );
-        assert!("9999999999999999" < NIK_MAX);
     }
 }

@@ -185,6 +185,34 @@ pub fn candidate_ruleset(
     }
 }
 
+/// The candidate ruleset an official run may be made with: it must compile and pass its own
+/// test cases, as `serve` requires before adopting an edit.
+pub fn adopted_candidate_ruleset(
+    settings: &Settings,
+    wanted: Option<&str>,
+) -> Result<Arc<Ruleset>, ServiceError> {
+    let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, true);
+    let chosen = candidate_ruleset(&catalog, wanted);
+    for (id, r) in &refused {
+        if chosen.is_err() && wanted.is_none_or(|w| w == id) {
+            let why = match r {
+                Refusal::TestsFail(f) => format!(
+                    "{} kasus uji gagal (periksa dengan merit rules test)",
+                    f.len()
+                ),
+                Refusal::Invalid(_) => {
+                    "ruleset tidak valid (periksa dengan merit rules check)".into()
+                }
+            };
+            return Err(ServiceError::Invalid(format!(
+                "ruleset '{id}' tidak dapat dipakai untuk penyaringan: {why}\n{r}"
+            )));
+        }
+        tracing::warn!(ruleset = %id, "ruleset tidak dimuat: {r}");
+    }
+    chosen
+}
+
 /// Loads the rulesets in force (compile only; refused ones are left out and logged).
 pub fn catalog(settings: &Settings) -> Catalog {
     let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, false);

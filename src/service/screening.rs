@@ -3,7 +3,13 @@
 //! A run is resumed by whichever process comes next; several processes share its chunks. Each
 //! chunk is read, evaluated on every core, and persisted with its completion in one transaction.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
 use super::{App, ServiceError, rules::candidate_ruleset};
 use crate::{
@@ -11,7 +17,7 @@ use crate::{
     progress::SharedProgress,
     rules::{self, Ruleset},
     screening::{self, CHUNK_SIZE, Decision, DiffReport, NIK_MAX, Side, Tally},
-    store::{Chunk, Run, RunStatus, Store},
+    store::{Run, RunStatus, Store},
     worker,
 };
 
@@ -58,9 +64,49 @@ pub struct ScreenReport {
     pub dilanjutkan: bool,
     /// Whether the run finished (false only when stopped on request).
     pub selesai: bool,
+    /// Where this process spent its time.
+    pub durasi_ms: Timings,
 }
 
-fn report(run: &Run, resumed: bool) -> ScreenReport {
+/// Time spent by this process on a run, in milliseconds. Reading, evaluating and storing are
+/// summed over the concurrent chunk workers, so together they may exceed the wall time.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Timings {
+    /// Wall time, start to finish.
+    pub total: u64,
+    /// Reading candidates.
+    pub baca: u64,
+    /// Evaluating the ruleset (on every core).
+    pub evaluasi: u64,
+    /// Writing decisions and chunk completions.
+    pub simpan: u64,
+}
+
+/// Accumulates [`Timings`] across workers.
+#[derive(Debug, Default)]
+struct Clocks {
+    baca: AtomicU64,
+    evaluasi: AtomicU64,
+    simpan: AtomicU64,
+}
+
+impl Clocks {
+    fn add(counter: &AtomicU64, since: Instant) {
+        let ms = u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
+        counter.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    fn timings(&self, started: Instant) -> Timings {
+        Timings {
+            total: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            baca: self.baca.load(Ordering::Relaxed),
+            evaluasi: self.evaluasi.load(Ordering::Relaxed),
+            simpan: self.simpan.load(Ordering::Relaxed),
+        }
+    }
+}
+
+fn report(run: &Run, resumed: bool, durasi_ms: Timings) -> ScreenReport {
     ScreenReport {
         run_id: run.id.clone(),
         ruleset: run.ruleset.clone(),
@@ -72,6 +118,7 @@ fn report(run: &Run, resumed: bool) -> ScreenReport {
         gagal_per_aturan: run.hasil.gagal_per_aturan.clone(),
         dilanjutkan: resumed,
         selesai: run.status == RunStatus::Selesai,
+        durasi_ms,
     }
 }
 
@@ -108,11 +155,13 @@ pub(super) async fn ruleset_of(
 
 /// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.
 pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, ServiceError> {
-    let settings = app.settings.clone();
-    let catalog = tokio::task::spawn_blocking(move || super::rules::catalog(&settings))
-        .await
-        .map_err(|e| ServiceError::unexpected("memuat ruleset", e))?;
-    let current = candidate_ruleset(&catalog, opts.ruleset.as_deref())?;
+    let started = Instant::now();
+    let (settings, wanted) = (app.settings.clone(), opts.ruleset.clone());
+    let current = tokio::task::spawn_blocking(move || {
+        super::rules::adopted_candidate_ruleset(&settings, wanted.as_deref())
+    })
+    .await
+    .map_err(|e| ServiceError::unexpected("memuat ruleset", e))??;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
         Some(run) => (run, true),
         None => match start_run(app, &current, &opts.by).await {
@@ -128,22 +177,28 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
         tracing::info!(run = %run.id, "melanjutkan run dengan versi aturan {} (versi sekarang {})", run.versi, current.version);
     }
     let rs = ruleset_of(app, &run, Some(&current)).await?;
-    let finished = work(app, &run, &rs, opts).await?;
-    Ok(report(&finished, resumed))
+    let clocks = Arc::new(Clocks::default());
+    let finished = work(app, &run, &rs, opts, &clocks).await?;
+    Ok(report(&finished, resumed, clocks.timings(started)))
 }
 
-async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceError> {
-    let niks = app.store.candidate_niks().await?;
-    if niks.is_empty() {
+/// The chunks of a new run; refuses when there is nobody to screen.
+async fn plan_run(app: &App) -> Result<Vec<(String, String, u64)>, ServiceError> {
+    let plan = app.store.plan_chunks(CHUNK_SIZE as u64).await?;
+    if plan.iter().all(|c| c.2 == 0) {
         return Err(ServiceError::Invalid(
             "belum ada calon untuk disaring; impor calon dengan merit import candidates".into(),
         ));
     }
+    Ok(plan)
+}
+
+async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceError> {
+    let plan = plan_run(app).await?;
     let now = app.clock.now_ms();
     app.store
         .save_ruleset_sources(&rs.id, &rs.version, &rs.sources, now)
         .await?;
-    let plan = screening::plan_chunks(&niks, CHUNK_SIZE);
     let run = Run {
         id: uuid::Uuid::now_v7().to_string(),
         ruleset: rs.id.clone(),
@@ -173,6 +228,7 @@ async fn work(
     run: &Run,
     rs: &Arc<Ruleset>,
     opts: &ScreenOptions,
+    clocks: &Arc<Clocks>,
 ) -> Result<Run, ServiceError> {
     if let Some(p) = &opts.progress {
         let progress = app.store.chunk_progress(&run.id).await?;
@@ -183,7 +239,8 @@ async fn work(
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..WORKERS {
             let (app, run, rs, opts) = (app.clone(), run.clone(), rs.clone(), opts.clone());
-            tasks.spawn(async move { work_chunks(&app, &run, &rs, &opts).await });
+            let clocks = clocks.clone();
+            tasks.spawn(async move { work_chunks(&app, &run, &rs, &opts, &clocks).await });
         }
         while let Some(done) = tasks.join_next().await {
             done.map_err(|e| ServiceError::unexpected("pekerja penyaringan berhenti", e))??;
@@ -205,6 +262,7 @@ async fn work_chunks(
     run: &Run,
     rs: &Arc<Ruleset>,
     opts: &ScreenOptions,
+    clocks: &Clocks,
 ) -> Result<(), ServiceError> {
     let owner = worker::owner_id();
     while !stopped(opts) {
@@ -222,13 +280,20 @@ async fn work_chunks(
         else {
             return Ok(());
         };
-        let decisions = decide(app, rs, &chunk).await?;
+        let t = Instant::now();
+        let candidates = app.store.candidates_between(&chunk.lo, &chunk.hi).await?;
+        Clocks::add(&clocks.baca, t);
+        let t = Instant::now();
+        let decisions = evaluate(rs, candidates).await?;
+        Clocks::add(&clocks.evaluasi, t);
         let n = decisions.len() as u64;
-        if app
+        let t = Instant::now();
+        let kept = app
             .store
             .complete_chunk(&chunk, owner, &decisions, app.clock.now_ms())
-            .await?
-        {
+            .await?;
+        Clocks::add(&clocks.simpan, t);
+        if kept {
             if let Some(p) = &opts.progress {
                 p.add(n);
             }
@@ -237,16 +302,6 @@ async fn work_chunks(
         }
     }
     Ok(())
-}
-
-/// Reads and evaluates one chunk.
-async fn decide(
-    app: &App,
-    rs: &Arc<Ruleset>,
-    chunk: &Chunk,
-) -> Result<Vec<Decision>, ServiceError> {
-    let candidates = app.store.candidates_between(&chunk.lo, &chunk.hi).await?;
-    evaluate(rs, candidates).await
 }
 
 /// Evaluates candidates on every core (off the async runtime) into decisions.
@@ -299,19 +354,14 @@ pub async fn dry_run(
         .map_err(|e| ServiceError::unexpected("memuat ruleset", e))?;
     let rs = candidate_ruleset(&catalog, ruleset)?;
     let previous = app.store.latest_finished_run(Some(&rs.id)).await?;
-    let niks = app.store.candidate_niks().await?;
-    if niks.is_empty() {
-        return Err(ServiceError::Invalid(
-            "belum ada calon untuk disaring; impor calon dengan merit import candidates".into(),
-        ));
-    }
+    let chunks = plan_run(app).await?;
     if let Some(p) = &progress {
-        p.set_total(niks.len() as u64);
+        p.set_total(chunks.iter().map(|c| c.2).sum());
     }
     let rule_ids: Vec<String> = rs.rules.iter().map(|r| r.id.clone()).collect();
     let mut tally = Tally::default();
     let mut diff = DiffReport::default();
-    for (lo, hi, _) in screening::plan_chunks(&niks, CHUNK_SIZE) {
+    for (lo, hi, _) in chunks {
         let now = evaluate(&rs, app.store.candidates_between(&lo, &hi).await?).await?;
         for d in &now {
             tally.add(&rule_ids, d.hasil, &d.kode);
@@ -440,10 +490,23 @@ pub async fn verify(app: &App, run_id: &str) -> Result<VerifyReport, ServiceErro
         let Some(last) = page.last() else {
             break;
         };
-        cursor = last.nik.as_str().to_owned();
+        let lo = std::mem::replace(&mut cursor, last.nik.as_str().to_owned());
+        // The current rows of the page's range serve every decision made on unchanged data;
+        // changed ones are read back from the archive.
+        let mut current: std::collections::HashMap<Nik, Candidate> = app
+            .store
+            .candidates_between(&lo, &cursor)
+            .await?
+            .into_iter()
+            .map(|c| (c.nik, c))
+            .collect();
         let mut inputs = Vec::with_capacity(page.len());
         for d in &page {
-            match app.store.candidate_version(&d.nik, &d.data_hash).await? {
+            let input = match current.remove(&d.nik) {
+                Some(c) if c.data_hash() == d.data_hash => Some(c),
+                _ => app.store.candidate_version(&d.nik, &d.data_hash).await?,
+            };
+            match input {
                 Some(c) => inputs.push(c),
                 None => out.data_hilang.push(d.nik.as_str().to_owned()),
             }

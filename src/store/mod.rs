@@ -373,6 +373,23 @@ pub mod testing {
             .unwrap_or_default())
     }
 
+    /// The first column of the first row of `sql` (placeholders `?`) as a number, on the
+    /// store's own connection: for tests that count rows.
+    pub async fn scalar(store: &super::Store, sql: &str) -> StoreResult<i64> {
+        let rows = store.query(sql, Vec::new()).await?;
+        Ok(match rows.first() {
+            Some(r) => r.try_get_by_index::<Option<i64>>(0)?.unwrap_or_default(),
+            None => 0,
+        })
+    }
+
+    /// Runs a statement on the store's own connection: for tests that tamper with rows the way
+    /// a person with database access might.
+    pub async fn execute(store: &super::Store, sql: &str) -> StoreResult<u64> {
+        use sea_orm::ConnectionTrait;
+        Ok(store.conn().execute_unprepared(sql).await?.rows_affected())
+    }
+
     /// Drops database `name` (closing other sessions).
     pub async fn drop_postgres_database(admin_url: &str, name: &str) -> StoreResult<()> {
         let db =

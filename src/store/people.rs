@@ -245,3 +245,138 @@ impl Store {
         })
     }
 }
+
+/// The candidate columns read for screening, packed by the database into one text value per
+/// row (fields separated by U+001F, NULL written as U+001E) plus the one floating-point column,
+/// kept apart so it round-trips exactly. Reading 23 values per row cost more than evaluating
+/// them on SQLite, where the driver copies every value out under a global lock.
+const PACKED_FIELDS: [&str; 21] = [
+    "nik",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "pendidikan",
+    "jurusan",
+    "kategori_pelamar",
+    "terdata_bkn",
+    "seleksi_2024",
+    "hasil_seleksi_2024",
+    "ikut_semua_tahap",
+    "ppg",
+    "aktif_bekerja",
+    "tmt_kerja",
+    "unit_kerja",
+    "kategori_jabatan",
+    "jabatan",
+    "gaji_terakhir",
+    "status_khusus",
+    "email",
+];
+const SEP: char = '\u{1f}';
+const NULL: &str = "\u{1e}";
+
+fn packed_select() -> String {
+    let mut parts: Vec<String> = PACKED_FIELDS
+        .iter()
+        .map(|c| format!("COALESCE(CAST({c} AS TEXT), '{NULL}')"))
+        .collect();
+    parts.push(format!("COALESCE(CAST(no_hp AS TEXT), '{NULL}')"));
+    format!(
+        "SELECT {}, nilai_seleksi FROM calon WHERE instansi = ? AND nik > ? AND nik <= ? ORDER BY nik",
+        parts.join(&format!(" || '{SEP}' || "))
+    )
+}
+
+/// Unpacks one row of [`packed_select`]; `None` when a value held a separator character.
+fn unpack(packed: &str, nilai_seleksi: Option<f64>) -> Option<StoreResult<Candidate>> {
+    let f: Vec<Option<&str>> = packed
+        .split(SEP)
+        .map(|v| (v != NULL).then_some(v))
+        .collect();
+    if f.len() != PACKED_FIELDS.len() + 1 {
+        return None;
+    }
+    let key = f[0].unwrap_or_default();
+    let text = |i: usize| f[i].map(str::to_owned);
+    let need = |i: usize| {
+        f[i].ok_or_else(|| corrupt("calon", key, format!("{} kosong", PACKED_FIELDS[i])))
+    };
+    let flag = |i: usize| need(i).map(|v| matches!(v, "1" | "t" | "true"));
+    let date = |i: usize| {
+        need(i).and_then(|v| {
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|e| corrupt("calon", key, e))
+        })
+    };
+    let w = "calon";
+    let build = || -> StoreResult<Candidate> {
+        Ok(Candidate {
+            nik: parse(w, key, Nik::parse(need(0)?))?,
+            nama: need(1)?.to_owned(),
+            tanggal_lahir: date(2)?,
+            jenis_kelamin: parse(w, key, JenisKelamin::parse(need(3)?))?,
+            tempat_lahir: text(4),
+            pendidikan: parse(w, key, Pendidikan::parse(need(5)?))?,
+            jurusan: text(6),
+            kategori_pelamar: parse(w, key, KategoriPelamar::parse(need(7)?))?,
+            terdata_bkn: flag(8)?,
+            seleksi_2024: parse(w, key, Seleksi2024::parse(need(9)?))?,
+            hasil_seleksi_2024: parse(w, key, HasilSeleksi2024::parse(need(10)?))?,
+            ikut_semua_tahap: flag(11)?,
+            nilai_seleksi,
+            ppg: flag(12)?,
+            aktif_bekerja: flag(13)?,
+            tmt_kerja: date(14)?,
+            unit_kerja: need(15)?.to_owned(),
+            kategori_jabatan: f[16]
+                .map(KategoriJabatan::parse)
+                .transpose()
+                .map_err(|e| corrupt(w, key, e))?,
+            jabatan: text(17),
+            gaji_terakhir: parse(w, key, need(18)?.parse::<i64>())?,
+            status_khusus: f[19]
+                .map(StatusKhusus::parse)
+                .transpose()
+                .map_err(|e| corrupt(w, key, e))?,
+            email: text(20),
+            no_hp: text(21),
+        })
+    };
+    Some(build())
+}
+
+impl Store {
+    /// The candidates with NIK in `(lo, hi]`, by NIK (for screening chunks).
+    pub async fn candidates_between(&self, lo: &str, hi: &str) -> StoreResult<Vec<Candidate>> {
+        let rows = self
+            .query(
+                &packed_select(),
+                vec![self.tenant.clone().into(), lo.into(), hi.into()],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let packed: String = r.try_get_by_index(0)?;
+            let nilai: Option<f64> = r.try_get_by_index(1)?;
+            match unpack(&packed, nilai) {
+                Some(c) => out.push(c?),
+                // A value held a separator character: read this range the plain way.
+                None => return self.candidates_between_plain(lo, hi).await,
+            }
+        }
+        Ok(out)
+    }
+
+    async fn candidates_between_plain(&self, lo: &str, hi: &str) -> StoreResult<Vec<Candidate>> {
+        calon::Entity::find()
+            .filter(calon::Column::Instansi.eq(&self.tenant))
+            .filter(calon::Column::Nik.gt(lo))
+            .filter(calon::Column::Nik.lte(hi))
+            .order_by_asc(calon::Column::Nik)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(Candidate::try_from)
+            .collect()
+    }
+}

@@ -184,7 +184,8 @@ impl Store {
         rows.first().map(record_from).transpose()
     }
 
-    /// Up to `limit` lines of a placement after rank `after`, in placement order, with names.
+    /// Up to `limit` lines of a placement after rank `after`, in placement order, with the names
+    /// on the data the placement was made from.
     pub async fn placement_lines(
         &self,
         id: &str,
@@ -193,8 +194,11 @@ impl Store {
     ) -> StoreResult<Vec<PlacementLine>> {
         let rows = self
             .query(
-                "SELECT p.nik, p.urutan, p.prioritas, p.kode_formasi, p.unit_kerja, p.jabatan, p.putaran, p.alasan, c.nama \
+                "SELECT p.nik, p.urutan, p.prioritas, p.kode_formasi, p.unit_kerja, p.jabatan, CAST(p.putaran AS BIGINT), p.alasan, \
+                 COALESCE(a.nama, c.nama) \
                  FROM penempatan_rinci p JOIN penempatan h ON h.id = p.penempatan_id \
+                 LEFT JOIN keputusan k ON k.run_id = h.run_id AND k.nik = p.nik \
+                 LEFT JOIN calon_arsip a ON a.instansi = h.instansi AND a.data_hash = k.data_hash \
                  LEFT JOIN calon c ON c.instansi = h.instansi AND c.nik = p.nik \
                  WHERE p.penempatan_id = ? AND p.urutan > ? ORDER BY p.urutan LIMIT ?",
                 vec![id.into(), Value::from(after as i64), Value::from(limit as i64)],

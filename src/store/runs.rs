@@ -7,20 +7,16 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, Statement,
-    Value,
-};
+use sea_orm::{ConnectionTrait, QueryResult, Statement, Value};
 
 use super::{
     Backend, Store, StoreError, StoreResult,
     bulk::{BulkInsert, Val, sql_literal},
-    entity::calon,
     placeholders,
 };
 use crate::{
-    domain::{Candidate, Hasil, Nik},
-    screening::{Decision, Tally},
+    domain::{Hasil, Nik},
+    screening::{Decision, NIK_MAX, Tally},
 };
 
 /// Where a run stands.
@@ -225,15 +221,47 @@ impl Store {
             .transpose()
     }
 
-    /// Every candidate NIK of this tenant, sorted.
-    pub async fn candidate_niks(&self) -> StoreResult<Vec<String>> {
-        let rows = self
-            .query(
-                "SELECT nik FROM calon WHERE instansi = ? ORDER BY nik",
-                vec![self.tenant.clone().into()],
-            )
-            .await?;
-        rows.iter().map(|r| get::<String>(r, 0)).collect()
+    /// Plans the chunks of a run over this tenant's candidates: contiguous NIK ranges `(lo, hi]`
+    /// of `size` candidates that together cover the whole key space (the last one ends at
+    /// [`NIK_MAX`]), so every candidate present when a chunk is processed falls in exactly one.
+    /// Boundaries are found by skipping `size` index entries at a time, so memory stays flat.
+    /// Returns (lo, hi, candidates now).
+    pub async fn plan_chunks(&self, size: u64) -> StoreResult<Vec<(String, String, u64)>> {
+        let size = size.max(1);
+        let mut out: Vec<(String, String, u64)> = Vec::new();
+        let mut lo = String::new();
+        loop {
+            let rows = self
+                .query(
+                    "SELECT nik FROM calon WHERE instansi = ? AND nik > ? ORDER BY nik LIMIT 1 OFFSET ?",
+                    vec![self.tenant.clone().into(), lo.clone().into(), ((size - 1) as i64).into()],
+                )
+                .await?;
+            match rows.first() {
+                Some(r) => {
+                    let hi: String = get(r, 0)?;
+                    out.push((std::mem::replace(&mut lo, hi.clone()), hi, size));
+                }
+                None => {
+                    let rest = self
+                        .query(
+                            "SELECT COUNT(*) FROM calon WHERE instansi = ? AND nik > ?",
+                            vec![self.tenant.clone().into(), lo.clone().into()],
+                        )
+                        .await?;
+                    let n = rest
+                        .first()
+                        .map(|r| count(r, 0))
+                        .transpose()?
+                        .unwrap_or_default();
+                    match out.last_mut() {
+                        Some(last) if n == 0 => last.1 = NIK_MAX.to_owned(),
+                        _ => out.push((lo, NIK_MAX.to_owned(), n)),
+                    }
+                    return Ok(out);
+                }
+            }
+        }
     }
 
     /// Creates a run and its chunks in one transaction.
@@ -367,22 +395,9 @@ impl Store {
         rows.iter().map(|r| get::<String>(r, 0)).collect()
     }
 
-    /// The candidates with NIK in `(lo, hi]`, by NIK.
-    pub async fn candidates_between(&self, lo: &str, hi: &str) -> StoreResult<Vec<Candidate>> {
-        calon::Entity::find()
-            .filter(calon::Column::Instansi.eq(&self.tenant))
-            .filter(calon::Column::Nik.gt(lo))
-            .filter(calon::Column::Nik.lte(hi))
-            .order_by_asc(calon::Column::Nik)
-            .all(self.conn())
-            .await?
-            .into_iter()
-            .map(Candidate::try_from)
-            .collect()
-    }
-
-    /// Writes a chunk's decisions and marks it done, if `owner` still holds it. Returns false
-    /// (and writes nothing) when the claim was lost to another process.
+    /// Writes a chunk's decisions and marks it done, if `owner` still holds it (the owner stays
+    /// recorded as the one who did it). Returns false (and writes nothing) when the claim was
+    /// lost to another process.
     pub async fn complete_chunk(
         &self,
         chunk: &Chunk,
@@ -393,7 +408,7 @@ impl Store {
         let mut tx = self.begin_bulk().await?;
         let update = placeholders(
             self.backend,
-            "UPDATE run_potongan SET status = 'selesai', jumlah = ?, selesai_ms = ?, pemilik = NULL, sewa_sampai_ms = NULL \
+            "UPDATE run_potongan SET status = 'selesai', jumlah = ?, selesai_ms = ?, sewa_sampai_ms = NULL \
              WHERE run_id = ? AND nomor = ? AND pemilik = ? AND status = 'diklaim'",
         );
         let owned = tx
@@ -447,7 +462,7 @@ impl Store {
     pub async fn chunk_progress(&self, run_id: &str) -> StoreResult<ChunkProgress> {
         let rows = self
             .query(
-                "SELECT status, COUNT(*), SUM(jumlah) FROM run_potongan WHERE run_id = ? GROUP BY status",
+                "SELECT status, COUNT(*), CAST(SUM(jumlah) AS BIGINT) FROM run_potongan WHERE run_id = ? GROUP BY status",
                 vec![run_id.into()],
             )
             .await?;

@@ -5,8 +5,13 @@ use std::process::{Command, Output};
 use crate::support::{CANDIDATE_HEADER, TestDb, candidate_row, write};
 
 pub fn merit(db: &TestDb, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_merit"))
-        .args(args)
+    merit_command(db, args).output().unwrap()
+}
+
+/// The `merit` binary set up for `db`, the project's rules and workflows, and a file outbox.
+pub fn merit_command(db: &TestDb, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_merit"));
+    cmd.args(args)
         .current_dir(db.dir.path())
         .env("MERIT_DATABASE_URL", &db.url)
         .env(
@@ -20,9 +25,8 @@ pub fn merit(db: &TestDb, args: &[&str]) -> Output {
         .env(
             "MERIT_MAIL_URL",
             format!("file://{}/outbox", db.dir.path().display()),
-        )
-        .output()
-        .unwrap()
+        );
+    cmd
 }
 
 fn text(b: &[u8]) -> String {

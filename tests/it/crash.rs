@@ -1,16 +1,13 @@
 //! Reliability (quality.md): kill -9 in the middle of work, then recover.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 use merit::store::testing;
 
 use crate::{cli::merit, support::TestDb};
 
-fn spawn_merit(db: &TestDb, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_merit"))
-        .args(args)
-        .current_dir(db.dir.path())
-        .env("MERIT_DATABASE_URL", &db.url)
+pub fn spawn_merit(db: &TestDb, args: &[&str]) -> Child {
+    crate::cli::merit_command(db, args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -7,6 +7,8 @@
 mod cli;
 mod crash;
 mod imports;
+mod placement;
 mod rules;
+mod screening;
 mod store;
 mod support;

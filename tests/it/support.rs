@@ -57,8 +57,13 @@ impl TestDb {
 
     /// Settings pointing at this database and the project's rules and workflows.
     pub fn settings(&self) -> Settings {
+        self.settings_with(&[])
+    }
+
+    /// [`TestDb::settings`] with more `MERIT_*` variables (later ones win).
+    pub fn settings_with(&self, extra: &[(&str, &str)]) -> Settings {
         let root = env!("CARGO_MANIFEST_DIR");
-        let vars = vec![
+        let mut vars = vec![
             ("MERIT_DATABASE_URL".to_owned(), self.url.clone()),
             ("MERIT_RULES_DIR".to_owned(), format!("{root}/rules")),
             (
@@ -70,6 +75,11 @@ impl TestDb {
                 format!("file://{}/outbox", self.dir.path().display()),
             ),
         ];
+        vars.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         Settings::load_from(Some(&self.empty_config()), vars).unwrap()
     }
 
@@ -82,10 +92,15 @@ impl TestDb {
     }
 
     pub async fn app(&self) -> App {
+        self.app_with(self.settings()).await
+    }
+
+    /// An app over this database with `settings` and a fake clock at 11 August 2025 09.00 WIB.
+    pub async fn app_with(&self, settings: Settings) -> App {
         let clock: SharedClock = Arc::new(FakeClock::at(
             Utc.with_ymd_and_hms(2025, 8, 11, 2, 0, 0).unwrap(),
         ));
-        let app = App::open(self.settings(), clock).await.unwrap();
+        let app = App::open(settings, clock).await.unwrap();
         assert_eq!(app.store.backend() == Backend::Postgres, self.is_postgres());
         app
     }
@@ -130,4 +145,39 @@ pub fn candidate_row(nik: &str, nama: &str, lahir: &str, jk: &str) -> String {
     format!(
         "{nik},{nama},{lahir},{jk},OKU Timur,SMA,IPA,R3,ya,cpns,tidak_lulus,ya,70.5,tidak,ya,2012-03-01,U10,tenaga_teknis,Pengelola Data,1750000,,,081234567890"
     )
+}
+
+/// Generates a regency of `n` candidates (seeded) into `dir/gen` and imports its candidates and
+/// formation slots (and employees when asked) through the service.
+pub async fn regency(app: &App, dir: &Path, n: u64, seed: u64) -> PathBuf {
+    let out = dir.join("gen");
+    merit::generate::generate(&merit::generate::GenerateOptions {
+        candidates: n,
+        out: out.clone(),
+        seed,
+    })
+    .unwrap();
+    for (kind, file) in [
+        (merit::store::ImportKind::Candidates, "candidates.csv"),
+        (merit::store::ImportKind::Formations, "formations.csv"),
+    ] {
+        import_file(app, kind, &out.join(file)).await;
+    }
+    out
+}
+
+/// Imports `path` (every row must be valid).
+pub async fn import_file(app: &App, kind: merit::store::ImportKind, path: &Path) {
+    let opts = merit::service::ImportOptions {
+        kind,
+        path: path.to_path_buf(),
+        skip_invalid: false,
+        sheet: None,
+        by: "penguji".into(),
+        progress: None,
+    };
+    let report = merit::service::import(app, &opts, |e| panic!("{e}"))
+        .await
+        .unwrap();
+    assert!(report.disimpan, "{}", path.display());
 }
