@@ -562,7 +562,10 @@ async fn candidates_are_read_back_exactly_even_with_odd_characters_and_empty_fie
         ),
     )
     .await;
-    assert_eq!(mismatched, 0, "decisions were made on exactly the stored data");
+    assert_eq!(
+        mismatched, 0,
+        "decisions were made on exactly the stored data"
+    );
     let read = app.store.candidates_between("", "~").await.unwrap();
     assert_eq!(read.len(), 2);
     assert_eq!(read[0].tempat_lahir, None);
