@@ -569,7 +569,10 @@ async fn candidates_are_read_back_exactly_even_with_odd_characters_and_empty_fie
     let read = app.store.candidates_between("", "~").await.unwrap();
     assert_eq!(read.len(), 2);
     assert_eq!(read[0].tempat_lahir, None);
-    assert_eq!(read[0].nilai_seleksi, Some(70.123_456_789_012_345));
+    assert_eq!(
+        read[0].nilai_seleksi,
+        Some("70.123456789012345".parse::<f64>().unwrap())
+    );
     assert_eq!(read[1].tempat_lahir.as_deref(), Some("OKU Timur"));
 
     // Import refuses control characters, but someone with database access may not: a unit
