@@ -17,3 +17,4 @@ pub mod screening;
 pub mod service;
 pub mod store;
 pub mod worker;
+pub mod workflow;

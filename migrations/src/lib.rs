@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_foundation;
 mod m20261127_000002_create_screening;
+mod m20261127_000003_create_workflow;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_foundation::Migration),
             Box::new(m20261127_000002_create_screening::Migration),
+            Box::new(m20261127_000003_create_workflow::Migration),
         ]
     }
 }

@@ -69,9 +69,85 @@ pub enum Command {
     /// Ekspor keputusan atau penempatan ke berkas .csv atau .xlsx.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Alur persetujuan: periksa definisi, mulai, daftar, rincian, dan keputusan.
+    #[command(subcommand)]
+    Workflow(WorkflowCommand),
+    /// Lowongan jabatan: saring pegawai dan mulai alur pengisian jabatan.
+    #[command(subcommand)]
+    Vacancy(VacancyCommand),
     /// Ukur kecepatan (untuk catatan teknis).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// `merit workflow …`.
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCommand {
+    /// Validasi setiap workflow (dan direktori orang).
+    Check,
+    /// Mulai sebuah instans workflow.
+    Start {
+        /// Id workflow.
+        id: String,
+        /// Subjek: penempatan:ID, penempatan:terbaru, atau lowongan:ID.
+        #[arg(long, value_name = "REF")]
+        subject: Option<String>,
+        /// Id orang (dari direktori) yang mengajukan; diberi tahu bila dikembalikan.
+        #[arg(long = "as", value_name = "ORANG")]
+        as_person: Option<String>,
+    },
+    /// Daftar instans, terbaru lebih dulu.
+    List,
+    /// Rincian satu instans dengan riwayatnya.
+    Show {
+        /// Id instans.
+        instance: String,
+    },
+    /// Catat keputusan atas nama seseorang (mis. keputusan di atas kertas).
+    Decide {
+        /// Id instans.
+        instance: String,
+        /// Id langkah.
+        #[arg(long, value_name = "LANGKAH")]
+        step: String,
+        /// Id orang yang memutuskan.
+        #[arg(long = "as", value_name = "ORANG")]
+        as_person: String,
+        /// setuju, tolak, atau kembalikan (pilih bila memakai --pilihan).
+        #[arg(long, value_name = "KEPUTUSAN")]
+        decision: String,
+        /// Komentar atau alasan (wajib untuk kembalikan).
+        #[arg(long, value_name = "TEKS")]
+        comment: Option<String>,
+        /// Pilihan pada langkah berpilihan (mis. NIP calon terpilih).
+        #[arg(long, value_name = "PILIHAN")]
+        pilihan: Option<String>,
+    },
+    /// Jalankan tenggat, pengingat, dan eskalasi yang jatuh tempo sekarang.
+    Tick,
+}
+
+/// `merit vacancy …`.
+#[derive(Debug, Subcommand)]
+pub enum VacancyCommand {
+    /// Catat lowongan, saring semua pegawai, tampilkan daftar pendek, dan mulai alur persetujuan.
+    Open {
+        /// Jenjang jabatan (mis. administrator, pengawas, jpt_pratama).
+        #[arg(long, value_name = "JENJANG")]
+        level: String,
+        /// Kode unit kerja.
+        #[arg(long, value_name = "UNIT")]
+        unit: String,
+        /// Nama jabatan.
+        #[arg(long, value_name = "TEKS")]
+        position: String,
+        /// Alasan kekosongan.
+        #[arg(long, value_name = "ALASAN")]
+        reason: String,
+        /// Tanggal pengisian (YYYY-MM-DD; bawaan: hari ini).
+        #[arg(long, value_name = "TANGGAL")]
+        date: Option<String>,
+    },
 }
 
 /// `merit runs …`.

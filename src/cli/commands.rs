@@ -37,6 +37,12 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
             result
         }
         Command::Rules(cmd) => super::rules::run(cmd, settings(config.as_deref())?, json).await,
+        Command::Workflow(cmd) => {
+            super::workflow::run(cmd, settings(config.as_deref())?, json).await
+        }
+        Command::Vacancy(cmd) => {
+            super::workflow::vacancy(cmd, settings(config.as_deref())?, json).await
+        }
         Command::Bench(cmd) => bench(cmd, settings(config.as_deref())?, json).await,
         Command::Screen { ruleset, dry_run } => {
             super::screening::screen(settings(config.as_deref())?, ruleset, dry_run, json).await

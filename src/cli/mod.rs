@@ -7,6 +7,7 @@ mod output;
 mod progress;
 mod rules;
 mod screening;
+mod workflow;
 
 use std::{path::Path, process::ExitCode};
 

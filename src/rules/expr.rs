@@ -116,23 +116,19 @@ impl Expression {
         // A fresh copy per evaluation, so methods that would modify it are harmless.
         scope.push_dynamic("subjek", value);
         let limits = self.engine.limits;
-        with_deadline(
-            std::time::Duration::from_millis(limits.tenggat_ms),
-            || {
-                self.engine
-                    .engine
-                    .eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast)
-            },
-        )
+        with_deadline(std::time::Duration::from_millis(limits.tenggat_ms), || {
+            self.engine
+                .engine
+                .eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast)
+        })
         .map_err(|e| describe(&e, &limits).0)
     }
 
     /// Evaluates to a truth value; anything else is an error.
     pub fn eval_bool(&self, subject: &serde_json::Value) -> Result<bool, String> {
         let v = self.eval(subject)?;
-        v.as_bool().map_err(|t| {
-            format!("ekspresi harus menghasilkan true atau false, bukan {t}")
-        })
+        v.as_bool()
+            .map_err(|t| format!("ekspresi harus menghasilkan true atau false, bukan {t}"))
     }
 
     /// Evaluates to a list of texts: a text, a number, or an array of them (`()` is empty).
@@ -177,7 +173,12 @@ mod tests {
             "jumlah": 3, "jenjang": "jpt_pratama", "shortlist": ["1", "2", "3", "4"],
             "kepala_unit": "kadis_kesehatan",
         });
-        assert!(e.compile("subjek.jumlah > 0").unwrap().eval_bool(&subject).unwrap());
+        assert!(
+            e.compile("subjek.jumlah > 0")
+                .unwrap()
+                .eval_bool(&subject)
+                .unwrap()
+        );
         assert!(
             !e.compile(r#"subjek.jenjang == "pengawas""#)
                 .unwrap()
@@ -192,10 +193,19 @@ mod tests {
             ["1", "2", "3"]
         );
         assert_eq!(
-            e.compile("subjek.kepala_unit").unwrap().eval_list(&subject).unwrap(),
+            e.compile("subjek.kepala_unit")
+                .unwrap()
+                .eval_list(&subject)
+                .unwrap(),
             ["kadis_kesehatan"]
         );
-        assert!(e.compile("subjek.tidak_ada").unwrap().eval_list(&subject).unwrap().is_empty());
+        assert!(
+            e.compile("subjek.tidak_ada")
+                .unwrap()
+                .eval_list(&subject)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -204,12 +214,19 @@ mod tests {
         let err = e.compile("subjek.jumlah >").unwrap_err();
         assert!(err.message.contains("berakhir"), "{err}");
         let err = e.compile("jumlah > 0").unwrap_err();
-        assert!(err.message.contains("variabel 'jumlah' tidak dikenal"), "{err}");
+        assert!(
+            err.message.contains("variabel 'jumlah' tidak dikenal"),
+            "{err}"
+        );
         let err = e.compile("subjek.a > 0;\nlet x = 1").unwrap_err();
         assert!(err.line >= 1);
         let loops = e.compile("loop { }");
         assert!(loops.is_err(), "statements are not expressions");
         let not_bool = e.compile("subjek.jumlah").unwrap();
-        assert!(not_bool.eval_bool(&serde_json::json!({"jumlah": 1})).is_err());
+        assert!(
+            not_bool
+                .eval_bool(&serde_json::json!({"jumlah": 1}))
+                .is_err()
+        );
     }
 }

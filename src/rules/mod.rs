@@ -18,8 +18,8 @@ mod testcases;
 mod testrun;
 
 pub use catalog::{Catalog, LiveCatalog, Refusal, ReloadReport, load_all};
-pub use expr::{ExprEngine, ExprError, Expression};
 pub use eval::{Evaluation, Evaluator, evaluate_candidates, evaluate_employees, worker_threads};
+pub use expr::{ExprEngine, ExprError, Expression};
 pub use host::{Tanggal, add_months, decimal_years, rupiah, whole_months, whole_years};
 pub use ruleset::{Rule, Ruleset, SubjectKind, load as load_ruleset, load_from_sources};
 pub use subject::{CALON_FIELDS, LOWONGAN_FIELDS, PEGAWAI_FIELDS};

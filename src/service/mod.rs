@@ -5,6 +5,10 @@ mod import;
 pub mod placement;
 pub mod rules;
 pub mod screening;
+pub mod vacancy;
+pub mod workflow;
+
+use std::sync::{Arc, Mutex};
 
 use crate::{
     clock::SharedClock,
@@ -23,7 +27,13 @@ pub struct App {
     pub store: Store,
     /// The time source.
     pub clock: SharedClock,
+    /// Workflow definitions by (id, version), parsed from their stored sources.
+    pub definitions: DefinitionCache,
 }
+
+/// Parsed workflow definition versions, shared by the clones of an [`App`].
+pub type DefinitionCache =
+    Arc<Mutex<std::collections::HashMap<(String, String), Arc<crate::workflow::WorkflowDef>>>>;
 
 impl App {
     /// Opens the database (migrating it) for the configured tenant.
@@ -33,6 +43,7 @@ impl App {
             settings,
             store,
             clock,
+            definitions: DefinitionCache::default(),
         })
     }
 }

@@ -12,6 +12,7 @@ mod people;
 mod placements;
 mod runs;
 mod settings;
+mod workflows;
 
 use std::time::Duration;
 
@@ -25,6 +26,7 @@ use sea_orm::{
 pub use imports::{ImportBatch, ImportKind, ImportWriter};
 pub use placements::{PlacementLine, PlacementRecord};
 pub use runs::{Chunk, ChunkProgress, ExportRow, Run, RunStatus};
+pub use workflows::{Applied, CodeRow, DueTimer, HistoryRow, InstanceRow};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

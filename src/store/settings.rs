@@ -40,3 +40,16 @@ impl Store {
         Ok(self.setting(key).await?.unwrap_or_else(|| value.to_owned()))
     }
 }
+
+impl Store {
+    /// Stores `value` under `key`, replacing what was there.
+    pub async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        self.query(
+            "INSERT INTO pengaturan (instansi, kunci, nilai) VALUES (?, ?, ?) \
+             ON CONFLICT (instansi, kunci) DO UPDATE SET nilai = excluded.nilai",
+            vec![self.tenant.clone().into(), key.into(), value.into()],
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -12,3 +12,4 @@ mod rules;
 mod screening;
 mod store;
 mod support;
+mod workflow;

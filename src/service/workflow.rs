@@ -1,0 +1,640 @@
+//! Workflow use cases: check definitions, start an instance, record a decision, fire due timers,
+//! and show instances. Each reads the instance, asks the pure planner, and has the store apply
+//! the plan in one transaction; a revision conflict (someone answered first) re-reads and
+//! re-plans.
+
+use std::{collections::BTreeMap, path::Path, sync::Arc};
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::{App, ServiceError};
+use crate::{
+    diagnostic::Diagnostics,
+    rules::ExprEngine,
+    store::{Applied, HistoryRow, InstanceRow},
+    workflow::{
+        Calendar, Directory, Event, Instance, Refusal, Status, SubjectKind, WorkflowDef,
+        definition::{self, Context},
+        directory::KNOWN_ROLES,
+        planner::{self, Answer, Channel, Ctx, Decision, TimerKind},
+    },
+};
+
+/// The setting under which the last good directory is kept.
+const DIRECTORY_KEY: &str = "direktori_terakhir";
+
+/// How many times a decision is re-planned after losing a race.
+const ATTEMPTS: usize = 50;
+
+/// The directory in force: the file when valid (and then saved as the last good copy), else
+/// the last good copy with a warning.
+pub async fn directory(app: &App) -> Result<(Directory, Option<String>), ServiceError> {
+    let file = &app.settings.directory;
+    match Directory::load(file) {
+        Ok((dir, text)) => {
+            app.store.set_setting(DIRECTORY_KEY, &text).await?;
+            Ok((dir, None))
+        }
+        Err(diags) => {
+            let stored = app.store.setting(DIRECTORY_KEY).await?;
+            match stored.and_then(|t| Directory::parse(Path::new("(salinan terakhir)"), &t).ok()) {
+                Some(dir) => Ok((
+                    dir,
+                    Some(format!(
+                        "direktori orang tidak dapat dipakai; salinan valid terakhir tetap berlaku:\n{diags}"
+                    )),
+                )),
+                None => Err(ServiceError::Invalid(format!(
+                    "direktori orang tidak dapat dipakai:\n{diags}"
+                ))),
+            }
+        }
+    }
+}
+
+fn engine(app_settings: &crate::config::Settings) -> ExprEngine {
+    ExprEngine::new(&app_settings.script_limits)
+}
+
+/// Validates every workflow in the folder against the directory (when it can be read).
+pub fn check(
+    settings: &crate::config::Settings,
+) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let dir = if settings.directory.exists() {
+        match Directory::load(&settings.directory) {
+            Ok((d, _)) => Some(d),
+            Err(d) => {
+                diags.0.extend(d.0);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let defs = load_definitions(settings, dir.as_ref());
+    match defs {
+        Ok(defs) => diags.into_result(defs),
+        Err(d) => {
+            diags.0.extend(d.0);
+            Err(diags)
+        }
+    }
+}
+
+fn load_definitions(
+    settings: &crate::config::Settings,
+    dir: Option<&Directory>,
+) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
+    let engine = engine(settings);
+    let role_known = |r: &str| KNOWN_ROLES.contains(&r) || dir.is_some_and(|d| d.has_role(r));
+    let person_known = |p: &str| dir.is_none_or(|d| d.person(p).is_some());
+    let ctx = Context {
+        engine: &engine,
+        role_known: &role_known,
+        person_known: &person_known,
+    };
+    definition::load_dir(&settings.workflows_dir, &ctx)
+}
+
+/// The definition an instance runs on: its own version, from the stored source.
+async fn definition_of(app: &App, row: &InstanceRow) -> Result<Arc<WorkflowDef>, ServiceError> {
+    let key = (row.workflow.clone(), row.versi.clone());
+    if let Some(def) = app
+        .definitions
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&key).cloned())
+    {
+        return Ok(def);
+    }
+    let (file, source) = app
+        .store
+        .workflow_version(&row.workflow, &row.versi)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::Unexpected(format!(
+                "sumber workflow {} versi {} tidak tersimpan",
+                row.workflow, row.versi
+            ))
+        })?;
+    let engine = engine(&app.settings);
+    // References were checked when the version was adopted; the directory may have changed
+    // since, which the planner reports when it resolves approvers.
+    let ctx = Context {
+        engine: &engine,
+        role_known: &|_| true,
+        person_known: &|_| true,
+    };
+    let def = definition::parse(Path::new(&file), &source, &ctx).map_err(|d| {
+        ServiceError::Unexpected(format!("workflow tersimpan tidak dapat dibaca lagi: {d}"))
+    })?;
+    let def = Arc::new(def);
+    if let Ok(mut c) = app.definitions.lock() {
+        c.insert(key, def.clone());
+    }
+    Ok(def)
+}
+
+fn calendar(app: &App) -> Calendar {
+    Calendar {
+        tz: app.settings.timezone,
+        holidays: app.settings.holidays.clone(),
+    }
+}
+
+/// A fresh reference code: six characters from an alphabet without look-alikes.
+pub fn new_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    bytes[..6]
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect()
+}
+
+/// The subject of a new instance, from `REF`.
+async fn subject(
+    app: &App,
+    def: &WorkflowDef,
+    reference: Option<&str>,
+) -> Result<serde_json::Value, ServiceError> {
+    let reference = match (reference, def.subjek) {
+        (Some(r), _) => r.trim().to_owned(),
+        (None, SubjectKind::Penempatan) => "penempatan:terbaru".to_owned(),
+        (None, SubjectKind::Bebas) => return Ok(json!({ "jenis": "bebas" })),
+        (None, SubjectKind::PengisianJabatan) => {
+            return Err(ServiceError::Invalid(format!(
+                "workflow {} memerlukan --subject lowongan:ID (buat lowongan dengan merit vacancy open)",
+                def.id
+            )));
+        }
+    };
+    let (kind, id) = reference.split_once(':').ok_or_else(|| {
+        ServiceError::Invalid(format!(
+            "subjek '{reference}' tidak dikenal: tulis penempatan:ID, penempatan:terbaru, atau lowongan:ID"
+        ))
+    })?;
+    match (kind, def.subjek) {
+        ("penempatan", SubjectKind::Penempatan | SubjectKind::Bebas) => {
+            let record = if id == "terbaru" {
+                app.store.latest_placement().await?
+            } else {
+                app.store.placement(id).await?
+            };
+            let record = record.ok_or_else(|| {
+                ServiceError::Invalid(if id == "terbaru" {
+                    "belum ada penempatan; jalankan merit screen lalu merit place".to_owned()
+                } else {
+                    format!("penempatan '{id}' tidak ada")
+                })
+            })?;
+            let per_formasi: BTreeMap<String, u64> = app
+                .store
+                .placement_counts(&record.id)
+                .await?
+                .into_iter()
+                .collect();
+            Ok(json!({
+                "jenis": "penempatan",
+                "id": record.id,
+                "run_id": record.run_id,
+                "jumlah": record.ditempatkan,
+                "tidak_ditempatkan": record.tidak_ditempatkan,
+                "jumlah_formasi": record.jumlah_formasi,
+                "per_formasi": per_formasi,
+                "dibuat_ms": record.dibuat_ms,
+            }))
+        }
+        ("lowongan", SubjectKind::PengisianJabatan | SubjectKind::Bebas) => {
+            let v = app
+                .store
+                .vacancy(id)
+                .await?
+                .ok_or_else(|| ServiceError::Invalid(format!("lowongan '{id}' tidak ada")))?;
+            Ok(v)
+        }
+        _ => Err(ServiceError::Invalid(format!(
+            "workflow {} tidak menerima subjek '{reference}'",
+            def.id
+        ))),
+    }
+}
+
+/// Starts an instance of workflow `id`; returns its id.
+pub async fn start(
+    app: &App,
+    id: &str,
+    reference: Option<&str>,
+    by: &str,
+) -> Result<String, ServiceError> {
+    let (dir, warning) = directory(app).await?;
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+    }
+    let defs = load_definitions(&app.settings, Some(&dir)).map_err(|d| {
+        ServiceError::Invalid(format!(
+            "workflow tidak valid (periksa dengan merit workflow check):\n{d}"
+        ))
+    })?;
+    let def = defs.get(id).ok_or_else(|| {
+        ServiceError::Invalid(format!(
+            "workflow '{id}' tidak ada; yang tersedia: {}",
+            defs.keys().cloned().collect::<Vec<_>>().join(", ")
+        ))
+    })?;
+    let subjek = subject(app, def, reference).await?;
+    let now = app.clock.now();
+    app.store
+        .save_workflow_version(
+            &def.id,
+            &def.versi,
+            &def.berkas.display().to_string(),
+            &def.sumber,
+            now.timestamp_millis(),
+        )
+        .await?;
+    let inst = Instance {
+        id: uuid::Uuid::now_v7().to_string(),
+        subjek,
+        state: planner::State::default(),
+    };
+    let cal = calendar(app);
+    let mut codes = new_code;
+    let mut ctx = Ctx {
+        now,
+        directory: &dir,
+        calendar: &cal,
+        codes: &mut codes,
+    };
+    let pemohon = dir.person(by).map(|p| p.id.clone());
+    let plan = planner::advance(def, &inst, &Event::Start { pemohon }, &mut ctx)
+        .map_err(|r| ServiceError::Refused(r.to_string()))?;
+    let row = InstanceRow {
+        id: inst.id.clone(),
+        workflow: def.id.clone(),
+        versi: def.versi.clone(),
+        subjek: inst.subjek.clone(),
+        state: plan.state.clone(),
+        revisi: 1,
+        dibuat_oleh: by.to_owned(),
+        dibuat_ms: now.timestamp_millis(),
+        diperbarui_ms: now.timestamp_millis(),
+    };
+    app.store.create_instance(&row, &plan).await?;
+    Ok(inst.id)
+}
+
+/// A decision to record.
+#[derive(Debug, Clone)]
+pub struct DecideRequest {
+    /// Instance id.
+    pub instance: String,
+    /// Step id.
+    pub langkah: String,
+    /// Person id.
+    pub orang: String,
+    /// Answer.
+    pub jawaban: Answer,
+    /// Comment.
+    pub komentar: Option<String>,
+    /// Channel.
+    pub saluran: Channel,
+    /// Who recorded it, when not the person themself.
+    pub dicatat_oleh: Option<String>,
+}
+
+/// What a decision did.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecideReport {
+    /// Instance id.
+    pub instance_id: String,
+    /// Status after.
+    pub status: Status,
+    /// Open step after.
+    pub langkah_aktif: Option<String>,
+    /// Attempts it took (races lost + 1).
+    #[serde(skip)]
+    pub percobaan: usize,
+}
+
+async fn instance_row(app: &App, id: &str) -> Result<InstanceRow, ServiceError> {
+    app.store
+        .instance(id)
+        .await?
+        .ok_or_else(|| ServiceError::Invalid(format!("instans workflow '{id}' tidak ada")))
+}
+
+fn refusal(r: Refusal) -> ServiceError {
+    if r.is_input() {
+        ServiceError::Invalid(r.to_string())
+    } else {
+        ServiceError::Refused(r.to_string())
+    }
+}
+
+/// Records a decision; concurrent answers to one step produce exactly one transition.
+pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, ServiceError> {
+    let (dir, warning) = directory(app).await?;
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+    }
+    let cal = calendar(app);
+    let event = Event::Decide(Decision {
+        langkah: req.langkah.clone(),
+        orang: req.orang.clone(),
+        jawaban: req.jawaban.clone(),
+        komentar: req.komentar.clone(),
+        saluran: req.saluran,
+        dicatat_oleh: req.dicatat_oleh.clone(),
+    });
+    for attempt in 1..=ATTEMPTS {
+        let row = instance_row(app, &req.instance).await?;
+        let def = definition_of(app, &row).await?;
+        let now = app.clock.now();
+        let mut codes = new_code;
+        let mut ctx = Ctx {
+            now,
+            directory: &dir,
+            calendar: &cal,
+            codes: &mut codes,
+        };
+        let inst = Instance {
+            id: row.id.clone(),
+            subjek: row.subjek.clone(),
+            state: row.state.clone(),
+        };
+        let plan = planner::advance(&def, &inst, &event, &mut ctx).map_err(refusal)?;
+        match app
+            .store
+            .apply_plan(
+                &row.id,
+                row.revisi,
+                &row.state,
+                &plan,
+                None,
+                now.timestamp_millis(),
+            )
+            .await?
+        {
+            Applied::Yes => {
+                return Ok(DecideReport {
+                    instance_id: row.id,
+                    status: plan.state.status,
+                    langkah_aktif: plan.state.langkah_aktif,
+                    percobaan: attempt,
+                });
+            }
+            Applied::Conflict | Applied::AlreadyFired => continue,
+        }
+    }
+    Err(ServiceError::Unexpected(
+        "instans terus berubah oleh proses lain; coba lagi".to_owned(),
+    ))
+}
+
+/// What a tick did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct TickReport {
+    /// Timers whose effect was applied.
+    pub dijalankan: u64,
+    /// Timers of steps already decided (nothing to do).
+    pub usang: u64,
+    /// Timers another process fired first.
+    pub oleh_proses_lain: u64,
+}
+
+/// Fires every timer due now, each once.
+pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
+    let (dir, warning) = directory(app).await?;
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+    }
+    let cal = calendar(app);
+    let mut report = TickReport::default();
+    loop {
+        let now = app.clock.now();
+        let due = app.store.due_timers(now.timestamp_millis(), 200).await?;
+        if due.is_empty() {
+            return Ok(report);
+        }
+        for t in due {
+            let Some(jenis) = TimerKind::parse(&t.jenis) else {
+                app.store.retire_timer(&t.id).await?;
+                continue;
+            };
+            let event = Event::Timer {
+                jenis,
+                langkah: t.langkah.clone(),
+                kunjungan: t.kunjungan,
+                ke: t.ke,
+            };
+            let mut done = false;
+            for _ in 0..ATTEMPTS {
+                let Some(row) = app.store.instance(&t.instans_id).await? else {
+                    app.store.retire_timer(&t.id).await?;
+                    done = true;
+                    break;
+                };
+                let def = definition_of(app, &row).await?;
+                let mut codes = new_code;
+                let mut ctx = Ctx {
+                    now,
+                    directory: &dir,
+                    calendar: &cal,
+                    codes: &mut codes,
+                };
+                let inst = Instance {
+                    id: row.id.clone(),
+                    subjek: row.subjek.clone(),
+                    state: row.state.clone(),
+                };
+                let plan = planner::advance(&def, &inst, &event, &mut ctx).map_err(refusal)?;
+                let applied = app
+                    .store
+                    .apply_plan(
+                        &row.id,
+                        row.revisi,
+                        &row.state,
+                        &plan,
+                        Some(&t.id),
+                        now.timestamp_millis(),
+                    )
+                    .await?;
+                match applied {
+                    Applied::Yes if plan.changed => report.dijalankan += 1,
+                    Applied::Yes => report.usang += 1,
+                    Applied::AlreadyFired => report.oleh_proses_lain += 1,
+                    Applied::Conflict => continue,
+                }
+                done = true;
+                break;
+            }
+            if !done {
+                return Err(ServiceError::Unexpected(
+                    "pengatur waktu tidak dapat dijalankan: instans terus berubah".to_owned(),
+                ));
+            }
+        }
+    }
+}
+
+/// An instance as `workflow show` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceView {
+    /// Id.
+    pub instance_id: String,
+    /// Workflow id.
+    pub workflow: String,
+    /// Workflow title.
+    pub judul: String,
+    /// Definition version.
+    pub versi: String,
+    /// Status.
+    pub status: Status,
+    /// Open step.
+    pub langkah_aktif: Option<String>,
+    /// Who is asked at the open step.
+    pub penyetuju: Vec<planner::Seat>,
+    /// Options of a choice step.
+    pub opsi: Vec<String>,
+    /// The option chosen.
+    pub pilihan: Option<String>,
+    /// Subject.
+    pub subjek: serde_json::Value,
+    /// Who started it.
+    pub dibuat_oleh: String,
+    /// When, ISO 8601.
+    pub dibuat: String,
+    /// Pending timers.
+    pub pengatur_waktu: Vec<TimerView>,
+    /// History.
+    pub riwayat: Vec<HistoryView>,
+}
+
+/// A pending timer.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimerView {
+    /// Kind.
+    pub jenis: String,
+    /// Step.
+    pub langkah: String,
+    /// When, ISO 8601.
+    pub jatuh_tempo: String,
+}
+
+/// A history entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    /// What.
+    pub jenis: String,
+    /// Step.
+    pub langkah: Option<String>,
+    /// Person id.
+    pub orang: Option<String>,
+    /// Capacity.
+    pub kapasitas: Option<String>,
+    /// Channel.
+    pub saluran: Option<String>,
+    /// Decision.
+    pub keputusan: Option<String>,
+    /// Comment.
+    pub komentar: Option<String>,
+    /// When, ISO 8601 with offset.
+    pub waktu: String,
+    /// When, epoch ms.
+    pub waktu_ms: i64,
+}
+
+fn iso(app: &App, ms: i64) -> String {
+    crate::clock::from_ms(ms)
+        .with_timezone(&app.settings.timezone)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+fn history_view(app: &App, h: HistoryRow) -> HistoryView {
+    HistoryView {
+        jenis: h.jenis,
+        langkah: h.langkah,
+        orang: h.orang,
+        kapasitas: h.kapasitas,
+        saluran: h.saluran,
+        keputusan: h.keputusan,
+        komentar: h.komentar,
+        waktu: iso(app, h.waktu_ms),
+        waktu_ms: h.waktu_ms,
+    }
+}
+
+/// One instance with its history.
+pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
+    let row = instance_row(app, id).await?;
+    let def = definition_of(app, &row).await?;
+    let history = app.store.history(id).await?;
+    let timers = app.store.pending_timers(id).await?;
+    Ok(InstanceView {
+        instance_id: row.id.clone(),
+        workflow: row.workflow.clone(),
+        judul: def.judul.clone(),
+        versi: row.versi.clone(),
+        status: row.state.status,
+        langkah_aktif: row.state.langkah_aktif.clone(),
+        penyetuju: row.state.kursi.clone(),
+        opsi: row.state.opsi.clone(),
+        pilihan: row.state.pilihan.clone(),
+        subjek: row.subjek.clone(),
+        dibuat_oleh: row.dibuat_oleh.clone(),
+        dibuat: iso(app, row.dibuat_ms),
+        pengatur_waktu: timers
+            .into_iter()
+            .map(|(jenis, langkah, _, due)| TimerView {
+                jenis,
+                langkah,
+                jatuh_tempo: iso(app, due),
+            })
+            .collect(),
+        riwayat: history.into_iter().map(|h| history_view(app, h)).collect(),
+    })
+}
+
+/// A line of `workflow list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceSummary {
+    /// Id.
+    pub instance_id: String,
+    /// Workflow id.
+    pub workflow: String,
+    /// Definition version.
+    pub versi: String,
+    /// Status.
+    pub status: Status,
+    /// Open step.
+    pub langkah_aktif: Option<String>,
+    /// Who started it.
+    pub dibuat_oleh: String,
+    /// When, ISO 8601.
+    pub dibuat: String,
+    /// Last change, ISO 8601.
+    pub diperbarui: String,
+}
+
+/// Every instance, newest first.
+pub async fn list(app: &App) -> Result<Vec<InstanceSummary>, ServiceError> {
+    Ok(app
+        .store
+        .instances(None)
+        .await?
+        .into_iter()
+        .map(|r| InstanceSummary {
+            instance_id: r.id.clone(),
+            workflow: r.workflow.clone(),
+            versi: r.versi.clone(),
+            status: r.state.status,
+            langkah_aktif: r.state.langkah_aktif.clone(),
+            dibuat_oleh: r.dibuat_oleh.clone(),
+            dibuat: iso(app, r.dibuat_ms),
+            diperbarui: iso(app, r.diperbarui_ms),
+        })
+        .collect())
+}

@@ -1,0 +1,658 @@
+//! Workflow definitions (workflows.md): YAML parsed into private raw structs, then validated into
+//! a [`WorkflowDef`] that cannot be invalid — every target exists, every step is reachable and
+//! can reach an end, durations parse, expressions compile.
+
+use std::{
+    collections::{BTreeMap, VecDeque},
+    path::{Path, PathBuf},
+};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    diagnostic::{Diagnostic, Diagnostics, locate, yaml_error},
+    rules::{ExprEngine, Expression},
+};
+
+/// What an instance is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// A placement proposal (`penempatan:ID`).
+    Penempatan,
+    /// A job-fill request (`lowongan:ID`).
+    PengisianJabatan,
+    /// Anything else; the subject is free.
+    Bebas,
+}
+
+/// How durations count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kalender {
+    /// Monday–Friday minus the configured holidays.
+    HariKerja,
+    /// Every day.
+    HariKalender,
+}
+
+/// A duration from a definition: `3d` (days, working or calendar) or `4h` (hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// Days.
+    Days(u32),
+    /// Hours.
+    Hours(u32),
+}
+
+impl Span {
+    fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let (n, unit) = s.split_at(s.len().checked_sub(1)?);
+        let n: u32 = n.parse().ok().filter(|n| *n > 0 && *n <= 3650)?;
+        match unit {
+            "d" | "D" => Some(Self::Days(n)),
+            "h" | "H" | "j" => Some(Self::Hours(n)),
+            _ => None,
+        }
+    }
+}
+
+/// Who approves a step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Approvers {
+    /// Everyone holding a role (and acting officials for it).
+    Peran(String),
+    /// One person by id.
+    Orang(String),
+    /// A Rhai expression over the subject yielding person ids (or, for notices, emails).
+    Rumus(Expression),
+}
+
+/// How the answers of several approvers combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The first answer decides.
+    SalahSatu,
+    /// Everyone must agree; one refusal refuses.
+    Semua,
+    /// N agreements approve; refused once N cannot be reached.
+    Kuorum(u32),
+}
+
+/// Where a transition leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Another step, by index.
+    Step(usize),
+    /// End state `selesai_disetujui`.
+    Approved,
+    /// End state `selesai_ditolak`.
+    Rejected,
+}
+
+/// Escalation of an undecided step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    /// After how long.
+    pub setelah: Span,
+    /// To whom.
+    pub ke: Approvers,
+}
+
+/// One step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Step id.
+    pub id: String,
+    /// Title shown to people.
+    pub judul: String,
+    /// Condition; false skips the step as approved.
+    pub syarat: Option<Expression>,
+    /// Approvers.
+    pub penyetuju: Approvers,
+    /// Mode.
+    pub mode: Mode,
+    /// Deadline.
+    pub tenggat: Option<Span>,
+    /// Reminders after opening, while undecided.
+    pub pengingat: Vec<Span>,
+    /// Escalation.
+    pub eskalasi: Option<Escalation>,
+    /// After approval.
+    pub jika_setuju: Target,
+    /// After refusal.
+    pub jika_tolak: Target,
+    /// After a return.
+    pub jika_kembalikan: Target,
+    /// Options to choose from instead of agree/refuse.
+    pub pilihan: Option<Expression>,
+}
+
+/// Who is told when an instance ends.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Notices {
+    /// On approval.
+    pub selesai_disetujui: Vec<Approvers>,
+    /// On refusal.
+    pub selesai_ditolak: Vec<Approvers>,
+}
+
+/// A validated workflow definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowDef {
+    /// Workflow id.
+    pub id: String,
+    /// Title.
+    pub judul: String,
+    /// Subject kind.
+    pub subjek: SubjectKind,
+    /// Calendar for durations.
+    pub kalender: Kalender,
+    /// Steps; the first is where an instance starts.
+    pub langkah: Vec<Step>,
+    /// End notices.
+    pub pemberitahuan: Notices,
+    /// Content hash of the file.
+    pub versi: String,
+    /// The file it came from.
+    pub berkas: PathBuf,
+    /// The file's text (stored with instances so they keep their version).
+    pub sumber: String,
+}
+
+impl WorkflowDef {
+    /// A step by id.
+    pub fn step(&self, id: &str) -> Option<(usize, &Step)> {
+        self.langkah.iter().enumerate().find(|(_, s)| s.id == id)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkflow {
+    id: String,
+    judul: String,
+    subjek: String,
+    #[serde(default)]
+    kalender: Option<String>,
+    langkah: Vec<RawStep>,
+    #[serde(default)]
+    pemberitahuan: Option<RawNotices>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    id: String,
+    judul: String,
+    #[serde(default)]
+    syarat: Option<String>,
+    penyetuju: RawApprovers,
+    #[serde(default)]
+    mode: Option<serde_yaml::Value>,
+    #[serde(default)]
+    tenggat: Option<String>,
+    #[serde(default)]
+    pengingat: Vec<String>,
+    #[serde(default)]
+    eskalasi: Option<RawEscalation>,
+    #[serde(default)]
+    jika_setuju: Option<String>,
+    #[serde(default)]
+    jika_tolak: Option<String>,
+    #[serde(default)]
+    jika_kembalikan: Option<String>,
+    #[serde(default)]
+    pilihan: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApprovers {
+    #[serde(default)]
+    peran: Option<String>,
+    #[serde(default)]
+    orang: Option<String>,
+    #[serde(default)]
+    rumus: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEscalation {
+    setelah: String,
+    ke: RawApprovers,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotices {
+    #[serde(default)]
+    selesai_disetujui: Vec<RawApprovers>,
+    #[serde(default)]
+    selesai_ditolak: Vec<RawApprovers>,
+}
+
+/// What a definition may refer to besides itself.
+pub struct Context<'a> {
+    /// Compiles expressions.
+    pub engine: &'a ExprEngine,
+    /// Whether a role name is known (the standard roles, or held by someone in the directory).
+    pub role_known: &'a dyn Fn(&str) -> bool,
+    /// Whether a person id is known (the directory).
+    pub person_known: &'a dyn Fn(&str) -> bool,
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The content hash that names a definition version.
+pub fn version_of(text: &str) -> String {
+    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+}
+
+struct Checker<'a> {
+    file: &'a Path,
+    text: &'a str,
+    ctx: &'a Context<'a>,
+    diags: Diagnostics,
+}
+
+impl Checker<'_> {
+    /// Reports `message` on the line of `needle` inside step `step` (or anywhere).
+    fn at(&mut self, needle: &str, step: Option<&str>, message: String) {
+        let after = step.map(|s| format!("id: {s}"));
+        let pos = locate(self.text, needle, after.as_deref())
+            .or_else(|| locate(self.text, needle, None))
+            .unwrap_or((0, 0));
+        self.diags
+            .push(Diagnostic::at(self.file, pos.0, pos.1, message));
+    }
+
+    fn expr(&mut self, text: &str, step: Option<&str>, what: &str) -> Option<Expression> {
+        match self.ctx.engine.compile(text) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                let first = text.lines().next().unwrap_or(text);
+                let after = step.map(|s| format!("id: {s}"));
+                let (line, _) = locate(self.text, first, after.as_deref())
+                    .or_else(|| locate(self.text, first, None))
+                    .unwrap_or((0, 0));
+                let line = if line == 0 {
+                    0
+                } else {
+                    line + e.line.saturating_sub(1)
+                };
+                self.diags.push(Diagnostic::at(
+                    self.file,
+                    line,
+                    0,
+                    format!("{what} tidak dapat dikompilasi: {}", e.message),
+                ));
+                None
+            }
+        }
+    }
+
+    fn span(&mut self, raw: &str, step: Option<&str>, what: &str) -> Option<Span> {
+        let span = Span::parse(raw);
+        if span.is_none() {
+            self.at(
+                raw,
+                step,
+                format!(
+                    "durasi {what} '{raw}' tidak sah: tulis angka lalu d (hari) atau h (jam), mis. 3d"
+                ),
+            );
+        }
+        span
+    }
+
+    fn approvers(
+        &mut self,
+        raw: &RawApprovers,
+        step: Option<&str>,
+        what: &str,
+    ) -> Option<Approvers> {
+        match (&raw.peran, &raw.orang, &raw.rumus) {
+            (Some(p), None, None) => {
+                if !(self.ctx.role_known)(p) {
+                    self.at(
+                        &format!("peran: {p}"),
+                        step,
+                        format!("{what}: peran '{p}' tidak dikenal (bukan peran baku dan tidak dipegang siapa pun di direktori)"),
+                    );
+                }
+                Some(Approvers::Peran(p.clone()))
+            }
+            (None, Some(o), None) => {
+                if !(self.ctx.person_known)(o) {
+                    self.at(
+                        &format!("orang: {o}"),
+                        step,
+                        format!("{what}: orang '{o}' tidak ada dalam direktori"),
+                    );
+                }
+                Some(Approvers::Orang(o.clone()))
+            }
+            (None, None, Some(r)) => self.expr(r, step, what).map(Approvers::Rumus),
+            _ => {
+                self.at(
+                    what.split(' ').next().unwrap_or(what),
+                    step,
+                    format!("{what} harus berisi tepat satu dari peran, orang, atau rumus"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Parses and validates the text of one definition file.
+pub fn parse(file: &Path, text: &str, ctx: &Context<'_>) -> Result<WorkflowDef, Diagnostics> {
+    let raw: RawWorkflow = serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e))?;
+    let mut c = Checker {
+        file,
+        text,
+        ctx,
+        diags: Diagnostics::new(),
+    };
+    if !is_identifier(&raw.id) {
+        c.at(
+            &format!("id: {}", raw.id),
+            None,
+            format!("id workflow '{}' harus huruf kecil, angka, dan _", raw.id),
+        );
+    }
+    let subjek = match raw.subjek.as_str() {
+        "penempatan" => SubjectKind::Penempatan,
+        "pengisian_jabatan" => SubjectKind::PengisianJabatan,
+        "bebas" => SubjectKind::Bebas,
+        other => {
+            c.at(
+                &format!("subjek: {other}"),
+                None,
+                format!("subjek '{other}' tidak dikenal: pilih penempatan, pengisian_jabatan, atau bebas"),
+            );
+            SubjectKind::Bebas
+        }
+    };
+    let kalender = match raw.kalender.as_deref() {
+        None | Some("hari_kerja") => Kalender::HariKerja,
+        Some("hari_kalender") => Kalender::HariKalender,
+        Some(other) => {
+            c.at(
+                &format!("kalender: {other}"),
+                None,
+                format!("kalender '{other}' tidak dikenal: pilih hari_kerja atau hari_kalender"),
+            );
+            Kalender::HariKerja
+        }
+    };
+    if raw.langkah.is_empty() {
+        c.at(
+            "langkah",
+            None,
+            "workflow harus mempunyai sekurang-kurangnya satu langkah".to_owned(),
+        );
+    }
+    let mut index = BTreeMap::new();
+    for (i, s) in raw.langkah.iter().enumerate() {
+        if !is_identifier(&s.id) || s.id.starts_with("selesai_") {
+            c.at(
+                &format!("id: {}", s.id),
+                None,
+                format!(
+                    "id langkah '{}' harus huruf kecil, angka, dan _, dan tidak diawali selesai_",
+                    s.id
+                ),
+            );
+        }
+        if index.insert(s.id.clone(), i).is_some() {
+            c.at(
+                &format!("id: {}", s.id),
+                Some(&s.id),
+                format!("id langkah '{}' dipakai dua kali", s.id),
+            );
+        }
+    }
+    let n = raw.langkah.len();
+    let mut steps = Vec::with_capacity(n);
+    for (i, s) in raw.langkah.iter().enumerate() {
+        let sid = Some(s.id.as_str());
+        let target = |c: &mut Checker<'_>, field: &str, v: &Option<String>, default: Target| match v
+            .as_deref()
+        {
+            None => default,
+            Some("selesai_disetujui") => Target::Approved,
+            Some("selesai_ditolak") => Target::Rejected,
+            Some(t) => match index.get(t) {
+                Some(&j) => Target::Step(j),
+                None => {
+                    c.at(
+                        &format!("{field}: {t}"),
+                        sid,
+                        format!("{field} menunjuk langkah '{t}' yang tidak ada"),
+                    );
+                    default
+                }
+            },
+        };
+        let next = if i + 1 < n {
+            Target::Step(i + 1)
+        } else {
+            Target::Approved
+        };
+        let previous = Target::Step(i.saturating_sub(1));
+        let jika_setuju = target(&mut c, "jika_setuju", &s.jika_setuju, next);
+        let jika_tolak = target(&mut c, "jika_tolak", &s.jika_tolak, Target::Rejected);
+        let jika_kembalikan = target(&mut c, "jika_kembalikan", &s.jika_kembalikan, previous);
+        let mode = match &s.mode {
+            None => Mode::SalahSatu,
+            Some(serde_yaml::Value::String(m)) if m == "salah_satu" => Mode::SalahSatu,
+            Some(serde_yaml::Value::String(m)) if m == "semua" => Mode::Semua,
+            Some(serde_yaml::Value::Mapping(m)) if m.len() == 1 => {
+                match m.get("kuorum").and_then(serde_yaml::Value::as_u64) {
+                    Some(q) if (1..=100).contains(&q) => Mode::Kuorum(q as u32),
+                    _ => {
+                        c.at(
+                            "mode",
+                            sid,
+                            "kuorum harus bilangan bulat 1 sampai 100".to_owned(),
+                        );
+                        Mode::SalahSatu
+                    }
+                }
+            }
+            Some(_) => {
+                c.at(
+                    "mode",
+                    sid,
+                    "mode tidak dikenal: pilih salah_satu, semua, atau kuorum: N".to_owned(),
+                );
+                Mode::SalahSatu
+            }
+        };
+        if s.pilihan.is_some() && mode != Mode::SalahSatu {
+            c.at(
+                "pilihan",
+                sid,
+                "langkah dengan pilihan harus memakai mode salah_satu".to_owned(),
+            );
+        }
+        let syarat = s.syarat.as_ref().and_then(|t| c.expr(t, sid, "syarat"));
+        let pilihan = s.pilihan.as_ref().and_then(|t| c.expr(t, sid, "pilihan"));
+        let penyetuju = c.approvers(&s.penyetuju, sid, "penyetuju");
+        let tenggat = s.tenggat.as_ref().and_then(|t| c.span(t, sid, "tenggat"));
+        let pengingat = s
+            .pengingat
+            .iter()
+            .filter_map(|t| c.span(t, sid, "pengingat"))
+            .collect();
+        let eskalasi = s.eskalasi.as_ref().and_then(|e| {
+            let setelah = c.span(&e.setelah, sid, "eskalasi");
+            let ke = c.approvers(&e.ke, sid, "eskalasi ke");
+            Some(Escalation {
+                setelah: setelah?,
+                ke: ke?,
+            })
+        });
+        if let Some(p) = penyetuju {
+            steps.push(Step {
+                id: s.id.clone(),
+                judul: s.judul.clone(),
+                syarat,
+                penyetuju: p,
+                mode,
+                tenggat,
+                pengingat,
+                eskalasi,
+                jika_setuju,
+                jika_tolak,
+                jika_kembalikan,
+                pilihan,
+            });
+        }
+    }
+    let mut notices = Notices::default();
+    if let Some(p) = &raw.pemberitahuan {
+        for r in &p.selesai_disetujui {
+            if let Some(a) = c.approvers(r, None, "pemberitahuan selesai_disetujui") {
+                notices.selesai_disetujui.push(a);
+            }
+        }
+        for r in &p.selesai_ditolak {
+            if let Some(a) = c.approvers(r, None, "pemberitahuan selesai_ditolak") {
+                notices.selesai_ditolak.push(a);
+            }
+        }
+    }
+    if c.diags.is_empty() {
+        check_graph(&mut c, &steps);
+    }
+    c.diags.into_result(WorkflowDef {
+        id: raw.id,
+        judul: raw.judul,
+        subjek,
+        kalender,
+        langkah: steps,
+        pemberitahuan: notices,
+        versi: version_of(text),
+        berkas: file.to_path_buf(),
+        sumber: text.to_owned(),
+    })
+}
+
+fn edges(s: &Step) -> [Target; 3] {
+    [s.jika_setuju, s.jika_tolak, s.jika_kembalikan]
+}
+
+/// Every step reachable from the first; every step able to reach an end.
+fn check_graph(c: &mut Checker<'_>, steps: &[Step]) {
+    let n = steps.len();
+    let mut reached = vec![false; n];
+    let mut queue = VecDeque::from([0]);
+    while let Some(i) = queue.pop_front() {
+        if i >= n || reached[i] {
+            continue;
+        }
+        reached[i] = true;
+        for t in edges(&steps[i]) {
+            if let Target::Step(j) = t {
+                queue.push_back(j);
+            }
+        }
+    }
+    let mut ends = vec![false; n];
+    loop {
+        let mut changed = false;
+        for (i, s) in steps.iter().enumerate() {
+            if !ends[i]
+                && edges(s).iter().any(|t| match t {
+                    Target::Step(j) => ends[*j],
+                    _ => true,
+                })
+            {
+                ends[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (i, s) in steps.iter().enumerate() {
+        if !reached[i] {
+            c.at(
+                &format!("id: {}", s.id),
+                Some(&s.id),
+                format!(
+                    "langkah '{}' tidak dapat dicapai dari langkah pertama",
+                    s.id
+                ),
+            );
+        } else if !ends[i] {
+            c.at(
+                &format!("id: {}", s.id),
+                Some(&s.id),
+                format!(
+                    "langkah '{}' berada dalam putaran tanpa jalan keluar: tidak ada jalan ke selesai_disetujui atau selesai_ditolak",
+                    s.id
+                ),
+            );
+        }
+    }
+}
+
+/// Every definition in a folder (`*.yaml`, `*.yml`; sub-folders such as `templates/` ignored),
+/// all validated; ids must be unique.
+pub fn load_dir(
+    dir: &Path,
+    ctx: &Context<'_>,
+) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Diagnostic::file(dir, format!("tidak dapat membaca folder workflow: {e}")))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+        })
+        .collect();
+    files.sort();
+    let mut diags = Diagnostics::new();
+    let mut defs = BTreeMap::new();
+    for f in files {
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::file(&f, format!("tidak dapat dibaca: {e}")));
+                continue;
+            }
+        };
+        match parse(&f, &text, ctx) {
+            Ok(def) => {
+                if let Some(other) = defs.get(&def.id).map(|d: &WorkflowDef| d.berkas.clone()) {
+                    diags.push(Diagnostic::file(
+                        &f,
+                        format!(
+                            "id workflow '{}' sudah dipakai di {}",
+                            def.id,
+                            other.display()
+                        ),
+                    ));
+                } else {
+                    defs.insert(def.id.clone(), def);
+                }
+            }
+            Err(d) => diags.0.extend(d.0),
+        }
+    }
+    diags.into_result(defs)
+}

@@ -1,0 +1,1063 @@
+//! The pure planner: definition + instance + event + now → the new state and its effects
+//! (history entries, outbox messages, timers). No I/O: the store applies a plan in one
+//! transaction, guarded by the instance's revision.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{
+    calendar::Calendar,
+    definition::{Approvers, Mode, Step, Target, WorkflowDef},
+    directory::Directory,
+};
+
+/// Where an instance stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting on a step.
+    #[default]
+    Berjalan,
+    /// Ended approved.
+    SelesaiDisetujui,
+    /// Ended refused.
+    SelesaiDitolak,
+}
+
+impl Status {
+    /// The contract's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Berjalan => "berjalan",
+            Self::SelesaiDisetujui => "selesai_disetujui",
+            Self::SelesaiDitolak => "selesai_ditolak",
+        }
+    }
+
+    /// Parses the contract's name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "berjalan" => Some(Self::Berjalan),
+            "selesai_disetujui" => Some(Self::SelesaiDisetujui),
+            "selesai_ditolak" => Some(Self::SelesaiDitolak),
+            _ => None,
+        }
+    }
+}
+
+/// Someone asked to answer the open step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seat {
+    /// Person id.
+    pub orang: String,
+    /// In what capacity (role, `Plh. SEKDA (SK …)`, `eskalasi: KEPALA_BKPSDM`).
+    pub kapasitas: String,
+    /// Reference code of the prompt (`MERIT-XXXXXX`).
+    pub kode: String,
+    /// The answer given, if any (`setuju`, `tolak`, `kembalikan`, `pilih:…`).
+    pub keputusan: Option<String>,
+    /// Added by escalation: the answer decides the step outright.
+    #[serde(default)]
+    pub eskalasi: bool,
+}
+
+/// The mutable state of an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// Status.
+    pub status: Status,
+    /// Open step.
+    pub langkah_aktif: Option<String>,
+    /// Counts step openings; timers and prompts belong to one visit.
+    pub kunjungan: i64,
+    /// Who is asked at the open step.
+    pub kursi: Vec<Seat>,
+    /// Options of a `pilihan` step.
+    #[serde(default)]
+    pub opsi: Vec<String>,
+    /// Effective quorum of the open step.
+    #[serde(default)]
+    pub kuorum: Option<u32>,
+    /// The option chosen last.
+    #[serde(default)]
+    pub pilihan: Option<String>,
+    /// History entries written so far.
+    pub riwayat_n: i64,
+    /// Who started it (a person id when known).
+    #[serde(default)]
+    pub pemohon: Option<String>,
+}
+
+/// An instance as the planner sees it.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Instance id.
+    pub id: String,
+    /// The subject, as scripts see it (`subjek`).
+    pub subjek: serde_json::Value,
+    /// State.
+    pub state: State,
+}
+
+/// How an answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// `merit workflow decide` (on someone's behalf).
+    Cli,
+    /// A link in a prompt.
+    Tautan,
+    /// An email reply.
+    Balasan,
+}
+
+impl Channel {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cli => "cli",
+            Self::Tautan => "tautan",
+            Self::Balasan => "balasan",
+        }
+    }
+}
+
+/// An answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Agree.
+    Setuju,
+    /// Refuse.
+    Tolak,
+    /// Send back with a reason.
+    Kembalikan,
+    /// Choose an option.
+    Pilih(String),
+}
+
+impl Answer {
+    /// The stored form.
+    pub fn code(&self) -> String {
+        match self {
+            Self::Setuju => "setuju".to_owned(),
+            Self::Tolak => "tolak".to_owned(),
+            Self::Kembalikan => "kembalikan".to_owned(),
+            Self::Pilih(o) => format!("pilih:{o}"),
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "setuju" => Some(Self::Setuju),
+            "tolak" => Some(Self::Tolak),
+            "kembalikan" => Some(Self::Kembalikan),
+            _ => s.strip_prefix("pilih:").map(|o| Self::Pilih(o.to_owned())),
+        }
+    }
+}
+
+/// A decision on a step.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Step id.
+    pub langkah: String,
+    /// Who answers (person id).
+    pub orang: String,
+    /// The answer.
+    pub jawaban: Answer,
+    /// Comment (required to send back).
+    pub komentar: Option<String>,
+    /// Channel.
+    pub saluran: Channel,
+    /// Who recorded it, when not the person themself (CLI on someone's behalf).
+    pub dicatat_oleh: Option<String>,
+}
+
+/// A timer kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerKind {
+    /// Deadline.
+    Tenggat,
+    /// Reminder.
+    Pengingat,
+    /// Escalation.
+    Eskalasi,
+}
+
+impl TimerKind {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tenggat => "tenggat",
+            Self::Pengingat => "pengingat",
+            Self::Eskalasi => "eskalasi",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "tenggat" => Some(Self::Tenggat),
+            "pengingat" => Some(Self::Pengingat),
+            "eskalasi" => Some(Self::Eskalasi),
+            _ => None,
+        }
+    }
+}
+
+/// What happens to an instance.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// It starts (by a person id, when known).
+    Start {
+        /// Who started it.
+        pemohon: Option<String>,
+    },
+    /// Someone answers.
+    Decide(Decision),
+    /// A timer fires.
+    Timer {
+        /// Kind.
+        jenis: TimerKind,
+        /// Step it belongs to.
+        langkah: String,
+        /// Visit it belongs to.
+        kunjungan: i64,
+        /// Which reminder (1-based), else 1.
+        ke: i64,
+    },
+}
+
+/// One history entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// When, epoch ms.
+    pub waktu_ms: i64,
+    /// What: dimulai, dibuka, dilewati, keputusan, dikembalikan, pengingat, tenggat_terlewati,
+    /// eskalasi, catatan, selesai.
+    pub jenis: String,
+    /// Step.
+    pub langkah: Option<String>,
+    /// Person.
+    pub orang: Option<String>,
+    /// Capacity.
+    pub kapasitas: Option<String>,
+    /// Channel.
+    pub saluran: Option<String>,
+    /// Decision.
+    pub keputusan: Option<String>,
+    /// Comment or explanation.
+    pub komentar: Option<String>,
+}
+
+/// A message to deliver.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Message {
+    /// Unique per (instance, step visit, recipient, kind).
+    pub kunci: String,
+    /// Kind: permintaan, pengingat, eskalasi, tenggat, keputusan_tercatat, selesai, admin.
+    pub jenis: String,
+    /// Recipient's person id, when a person.
+    pub orang: Option<String>,
+    /// Recipient's address.
+    pub email: String,
+    /// What the template needs.
+    pub data: serde_json::Value,
+}
+
+/// A timer to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timer {
+    /// Step.
+    pub langkah: String,
+    /// Visit.
+    pub kunjungan: i64,
+    /// Kind.
+    pub jenis: TimerKind,
+    /// Which reminder (1-based), else 1.
+    pub ke: i64,
+    /// When, epoch ms.
+    pub jatuh_tempo_ms: i64,
+}
+
+/// A reference code handed out with a prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    /// The code.
+    pub kode: String,
+    /// Step.
+    pub langkah: String,
+    /// Visit.
+    pub kunjungan: i64,
+    /// Person.
+    pub orang: String,
+}
+
+/// The outcome of an event.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// New state.
+    pub state: State,
+    /// History to append.
+    pub history: Vec<Entry>,
+    /// Messages to queue.
+    pub outbox: Vec<Message>,
+    /// Timers to store.
+    pub timers: Vec<Timer>,
+    /// Codes to record.
+    pub codes: Vec<Code>,
+    /// Visits whose pending timers are void now.
+    pub cancel_visits: Vec<i64>,
+    /// Whether anything changed (a stale timer changes nothing).
+    pub changed: bool,
+}
+
+/// Why an event is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The instance has ended.
+    #[error("instans sudah berakhir dengan status {0}; keputusan tidak dapat diubah")]
+    Finished(&'static str),
+    /// Another step is open.
+    #[error("langkah '{langkah}' tidak sedang terbuka (langkah aktif: {aktif})")]
+    StepNotOpen {
+        /// Requested step.
+        langkah: String,
+        /// Open step.
+        aktif: String,
+    },
+    /// The step does not exist in the instance's version.
+    #[error("langkah '{0}' tidak ada dalam workflow ini")]
+    UnknownStep(String),
+    /// The person is not asked and does not hold the role.
+    #[error("{0} bukan penyetuju langkah ini")]
+    NotApprover(String),
+    /// The person has answered this step already.
+    #[error("{orang} sudah menjawab langkah ini ({keputusan})")]
+    AlreadyAnswered {
+        /// Person.
+        orang: String,
+        /// The answer on record.
+        keputusan: String,
+    },
+    /// Sending back needs a reason.
+    #[error("pengembalian harus disertai alasan (komentar)")]
+    NeedsComment,
+    /// A choice step needs an option.
+    #[error("langkah ini meminta pilihan salah satu dari: {0}")]
+    ChoiceRequired(String),
+    /// The option is not on the list.
+    #[error("pilihan '{pilihan}' tidak ada dalam daftar: {daftar}")]
+    BadChoice {
+        /// Given.
+        pilihan: String,
+        /// Allowed.
+        daftar: String,
+    },
+}
+
+impl Refusal {
+    /// Whether the refusal is about the input (exit 3) rather than the state (exit 4).
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            Self::UnknownStep(_)
+                | Self::NeedsComment
+                | Self::ChoiceRequired(_)
+                | Self::BadChoice { .. }
+        )
+    }
+}
+
+/// What the planner needs besides the definition and instance.
+pub struct Ctx<'a> {
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// People and roles.
+    pub directory: &'a Directory,
+    /// Calendar for deadlines.
+    pub calendar: &'a Calendar,
+    /// Issues fresh reference codes.
+    pub codes: &'a mut (dyn FnMut() -> String + Send),
+}
+
+struct Planner<'a, 'c> {
+    def: &'a WorkflowDef,
+    inst: &'a Instance,
+    ctx: &'a mut Ctx<'c>,
+    plan: Plan,
+}
+
+/// Applies `event` to `inst` under `def`.
+pub fn advance(
+    def: &WorkflowDef,
+    inst: &Instance,
+    event: &Event,
+    ctx: &mut Ctx<'_>,
+) -> Result<Plan, Refusal> {
+    let mut p = Planner {
+        def,
+        inst,
+        ctx,
+        plan: Plan {
+            state: inst.state.clone(),
+            ..Plan::default()
+        },
+    };
+    match event {
+        Event::Start { pemohon } => {
+            p.plan.state.pemohon = pemohon.clone();
+            p.log("dimulai", None, |e| {
+                e.orang = pemohon.clone();
+                e.komentar = Some(format!("workflow {} versi {}", def.id, def.versi));
+            });
+            p.go(Target::Step(0), None);
+        }
+        Event::Decide(d) => p.decide(d)?,
+        Event::Timer {
+            jenis,
+            langkah,
+            kunjungan,
+            ke,
+        } => p.timer(*jenis, langkah, *kunjungan, *ke),
+    }
+    Ok(p.plan)
+}
+
+fn with<T>(mut v: T, f: impl FnOnce(&mut T)) -> T {
+    f(&mut v);
+    v
+}
+
+impl Planner<'_, '_> {
+    fn now_ms(&self) -> i64 {
+        self.ctx.now.timestamp_millis()
+    }
+
+    fn log(&mut self, jenis: &str, langkah: Option<&str>, f: impl FnOnce(&mut Entry)) {
+        let entry = with(
+            Entry {
+                waktu_ms: self.now_ms(),
+                jenis: jenis.to_owned(),
+                langkah: langkah.map(str::to_owned),
+                orang: None,
+                kapasitas: None,
+                saluran: None,
+                keputusan: None,
+                komentar: None,
+            },
+            f,
+        );
+        self.plan.history.push(entry);
+        self.plan.state.riwayat_n += 1;
+        self.plan.changed = true;
+    }
+
+    fn base_data(&self, step: Option<&Step>) -> serde_json::Value {
+        json!({
+            "instans_id": self.inst.id,
+            "workflow": self.def.id,
+            "judul_workflow": self.def.judul,
+            "langkah": step.map(|s| s.id.clone()),
+            "judul_langkah": step.map(|s| s.judul.clone()),
+            "kunjungan": self.plan.state.kunjungan,
+        })
+    }
+
+    fn send(&mut self, kind: &str, key: String, person: &str, mut data: serde_json::Value) {
+        let Some(p) = self.ctx.directory.person(person) else {
+            return;
+        };
+        if let Some(obj) = data.as_object_mut() {
+            obj.insert("orang".into(), json!(p.id));
+            obj.insert("nama".into(), json!(p.nama));
+        }
+        self.plan.outbox.push(Message {
+            kunci: format!("{}/{key}/{}/{kind}", self.inst.id, p.id),
+            jenis: kind.to_owned(),
+            orang: Some(p.id.clone()),
+            email: p.email.clone(),
+            data,
+        });
+    }
+
+    /// Tells everyone holding `ADMIN` about a problem.
+    fn tell_admin(&mut self, message: &str) {
+        let date = self.ctx.calendar.local_date(self.ctx.now);
+        let admins = self.ctx.directory.holders("ADMIN", date);
+        let digest = crate::workflow::definition::version_of(message);
+        for a in admins {
+            let data = with(self.base_data(None), |d| {
+                d["pesan"] = json!(message);
+            });
+            self.send(
+                "admin",
+                format!("{}/{digest}", self.plan.state.kunjungan),
+                &a.orang,
+                data,
+            );
+        }
+    }
+
+    /// The people an approver spec names today, with their capacity.
+    fn resolve(&mut self, spec: &Approvers, step: &str, escalation: bool) -> Vec<(String, String)> {
+        let date = self.ctx.calendar.local_date(self.ctx.now);
+        let prefix = if escalation { "eskalasi: " } else { "" };
+        match spec {
+            Approvers::Peran(role) => self
+                .ctx
+                .directory
+                .holders(role, date)
+                .into_iter()
+                .map(|h| (h.orang, format!("{prefix}{}", h.kapasitas)))
+                .collect(),
+            Approvers::Orang(id) => {
+                if self.ctx.directory.person(id).is_some() {
+                    vec![(id.clone(), format!("{prefix}ditunjuk langsung"))]
+                } else {
+                    let m = format!("penyetuju '{id}' tidak ada dalam direktori");
+                    self.log("catatan", Some(step), |e| e.komentar = Some(m.clone()));
+                    self.tell_admin(&m);
+                    Vec::new()
+                }
+            }
+            Approvers::Rumus(expr) => match expr.eval_list(&self.inst.subjek) {
+                Ok(ids) => {
+                    let mut out = Vec::new();
+                    for id in ids {
+                        if self.ctx.directory.person(&id).is_some() {
+                            out.push((id, format!("{prefix}rumus {}", expr.text())));
+                        } else {
+                            let m = format!(
+                                "rumus penyetuju '{}' menghasilkan '{id}' yang tidak ada dalam direktori",
+                                expr.text()
+                            );
+                            self.log("catatan", Some(step), |e| e.komentar = Some(m.clone()));
+                        }
+                    }
+                    out
+                }
+                Err(err) => {
+                    let m = format!("rumus penyetuju '{}' gagal: {err}", expr.text());
+                    self.log("catatan", Some(step), |e| e.komentar = Some(m.clone()));
+                    self.tell_admin(&m);
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    /// Moves to `target`; `reason` is the comment of a return.
+    fn go(&mut self, mut target: Target, mut reason: Option<String>) {
+        if self.plan.state.langkah_aktif.take().is_some() {
+            self.plan.cancel_visits.push(self.plan.state.kunjungan);
+        }
+        self.plan.state.kursi.clear();
+        self.plan.state.opsi.clear();
+        self.plan.state.kuorum = None;
+        let mut skipped = vec![false; self.def.langkah.len()];
+        loop {
+            let idx = match target {
+                Target::Approved => return self.finish(Status::SelesaiDisetujui),
+                Target::Rejected => return self.finish(Status::SelesaiDitolak),
+                Target::Step(i) => i,
+            };
+            let def = self.def;
+            let step = &def.langkah[idx];
+            if let Some(cond) = &step.syarat
+                && !skipped[idx]
+            {
+                match cond.eval_bool(&self.inst.subjek) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        skipped[idx] = true;
+                        self.log("dilewati", Some(&step.id), |e| {
+                            e.komentar = Some(format!(
+                                "syarat `{}` tidak terpenuhi; langkah dilewati sebagai disetujui",
+                                cond.text()
+                            ));
+                        });
+                        target = step.jika_setuju;
+                        continue;
+                    }
+                    Err(err) => {
+                        let m = format!(
+                            "syarat `{}` tidak dapat dievaluasi ({err}); langkah tetap dibuka",
+                            cond.text()
+                        );
+                        self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+                        self.tell_admin(&m);
+                    }
+                }
+            }
+            self.open(step, reason.take());
+            return;
+        }
+    }
+
+    fn open(&mut self, step: &Step, reason: Option<String>) {
+        let st = &mut self.plan.state;
+        st.kunjungan += 1;
+        st.langkah_aktif = Some(step.id.clone());
+        let visit = st.kunjungan;
+        if let Some(expr) = &step.pilihan {
+            match expr.eval_list(&self.inst.subjek) {
+                Ok(opts) if !opts.is_empty() => self.plan.state.opsi = opts,
+                Ok(_) => {
+                    let m = format!("daftar pilihan `{}` kosong", expr.text());
+                    self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+                    self.tell_admin(&m);
+                }
+                Err(err) => {
+                    let m = format!("daftar pilihan `{}` gagal: {err}", expr.text());
+                    self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+                    self.tell_admin(&m);
+                }
+            }
+        }
+        let people = self.resolve(&step.penyetuju, &step.id, false);
+        let opened_note = reason.as_ref().map(|r| format!("dikembalikan: {r}"));
+        self.log("dibuka", Some(&step.id), |e| e.komentar = opened_note);
+        if people.is_empty() {
+            let m = format!(
+                "langkah '{}' tidak mempunyai penyetuju hari ini; perbarui direktori orang",
+                step.id
+            );
+            self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+            self.tell_admin(&m);
+        }
+        if let Mode::Kuorum(q) = step.mode {
+            let seats = u32::try_from(people.len()).unwrap_or(u32::MAX);
+            let effective = q.min(seats.max(1));
+            if effective < q {
+                let m = format!(
+                    "kuorum {q} pada langkah '{}' melebihi jumlah penyetuju ({seats}); kuorum menjadi {effective}",
+                    step.id
+                );
+                self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+                self.tell_admin(&m);
+            }
+            self.plan.state.kuorum = Some(effective);
+        }
+        let due = step
+            .tenggat
+            .map(|s| self.ctx.calendar.add(self.ctx.now, s, self.def.kalender));
+        for (orang, kapasitas) in people {
+            self.seat(
+                step,
+                &orang,
+                &kapasitas,
+                false,
+                "permintaan",
+                due,
+                reason.as_deref(),
+            );
+        }
+        let mut timer = |jenis, ke, span| {
+            let at = self.ctx.calendar.add(self.ctx.now, span, self.def.kalender);
+            self.plan.timers.push(Timer {
+                langkah: step.id.clone(),
+                kunjungan: visit,
+                jenis,
+                ke,
+                jatuh_tempo_ms: at.timestamp_millis(),
+            });
+        };
+        if let Some(s) = step.tenggat {
+            timer(TimerKind::Tenggat, 1, s);
+        }
+        for (i, s) in step.pengingat.iter().enumerate() {
+            timer(TimerKind::Pengingat, i as i64 + 1, *s);
+        }
+        if let Some(e) = &step.eskalasi {
+            timer(TimerKind::Eskalasi, 1, e.setelah);
+        }
+    }
+
+    /// Seats `orang` at the open step and sends the prompt.
+    #[allow(clippy::too_many_arguments)]
+    fn seat(
+        &mut self,
+        step: &Step,
+        orang: &str,
+        kapasitas: &str,
+        eskalasi: bool,
+        kind: &str,
+        due: Option<DateTime<Utc>>,
+        reason: Option<&str>,
+    ) {
+        if self.plan.state.kursi.iter().any(|s| s.orang == orang) {
+            return;
+        }
+        let kode = (self.ctx.codes)();
+        let visit = self.plan.state.kunjungan;
+        self.plan.state.kursi.push(Seat {
+            orang: orang.to_owned(),
+            kapasitas: kapasitas.to_owned(),
+            kode: kode.clone(),
+            keputusan: None,
+            eskalasi,
+        });
+        self.plan.codes.push(Code {
+            kode: kode.clone(),
+            langkah: step.id.clone(),
+            kunjungan: visit,
+            orang: orang.to_owned(),
+        });
+        let answers: Vec<String> = if step.pilihan.is_some() {
+            let mut a: Vec<String> = self
+                .plan
+                .state
+                .opsi
+                .iter()
+                .map(|o| format!("pilih:{o}"))
+                .collect();
+            a.extend(["tolak".to_owned(), "kembalikan".to_owned()]);
+            a
+        } else {
+            vec!["setuju".into(), "tolak".into(), "kembalikan".into()]
+        };
+        let data = with(self.base_data(Some(step)), |d| {
+            d["kode"] = json!(kode);
+            d["kapasitas"] = json!(kapasitas);
+            d["tenggat_ms"] = json!(due.map(|t| t.timestamp_millis()));
+            d["jawaban"] = json!(answers);
+            d["opsi"] = json!(self.plan.state.opsi);
+            d["alasan_kembali"] = json!(reason);
+            d["mode"] = json!(match step.mode {
+                Mode::SalahSatu => "salah_satu".to_owned(),
+                Mode::Semua => "semua".to_owned(),
+                Mode::Kuorum(q) => format!("kuorum:{q}"),
+            });
+        });
+        self.send(kind, format!("{}/{visit}", step.id), orang, data);
+    }
+
+    fn finish(&mut self, status: Status) {
+        self.plan.state.status = status;
+        self.plan.state.langkah_aktif = None;
+        self.log("selesai", None, |e| {
+            e.keputusan = Some(status.as_str().to_owned())
+        });
+        let specs = match status {
+            Status::SelesaiDisetujui => self.def.pemberitahuan.selesai_disetujui.clone(),
+            _ => self.def.pemberitahuan.selesai_ditolak.clone(),
+        };
+        let date = self.ctx.calendar.local_date(self.ctx.now);
+        // Notice formulas may name the option chosen (e.g. the appointee): `subjek.pilihan`.
+        let mut subject = self.inst.subjek.clone();
+        if let Some(obj) = subject.as_object_mut() {
+            obj.insert("pilihan".into(), json!(self.plan.state.pilihan));
+        }
+        let mut recipients: Vec<(Option<String>, String)> = Vec::new();
+        for spec in &specs {
+            match spec {
+                Approvers::Peran(r) => {
+                    for h in self.ctx.directory.holders(r, date) {
+                        recipients.push((Some(h.orang), String::new()));
+                    }
+                }
+                Approvers::Orang(o) => recipients.push((Some(o.clone()), String::new())),
+                Approvers::Rumus(e) => match e.eval_list(&subject) {
+                    Ok(items) => {
+                        for i in items {
+                            if self.ctx.directory.person(&i).is_some() {
+                                recipients.push((Some(i), String::new()));
+                            } else if super::directory::is_email(&i) {
+                                recipients.push((None, i.to_lowercase()));
+                            }
+                        }
+                    }
+                    Err(err) => {
+                        let m = format!("rumus pemberitahuan '{}' gagal: {err}", e.text());
+                        self.log("catatan", None, |en| en.komentar = Some(m.clone()));
+                    }
+                },
+            }
+        }
+        if let Some(p) = self.plan.state.pemohon.clone() {
+            recipients.push((Some(p), String::new()));
+        }
+        let data = with(self.base_data(None), |d| {
+            d["status"] = json!(status.as_str());
+            d["pilihan"] = json!(self.plan.state.pilihan);
+        });
+        let mut seen = std::collections::BTreeSet::new();
+        for (person, email) in recipients {
+            match person {
+                Some(p) => {
+                    if seen.insert(p.clone()) {
+                        self.send("selesai", "selesai".to_owned(), &p, data.clone());
+                    }
+                }
+                None => {
+                    if seen.insert(email.clone()) {
+                        self.plan.outbox.push(Message {
+                            kunci: format!("{}/selesai/{email}/selesai", self.inst.id),
+                            jenis: "selesai".to_owned(),
+                            orang: None,
+                            email,
+                            data: data.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn decide(&mut self, d: &Decision) -> Result<(), Refusal> {
+        let st = &self.plan.state;
+        if st.status != Status::Berjalan {
+            return Err(Refusal::Finished(st.status.as_str()));
+        }
+        let Some((_, step)) = self.def.step(&d.langkah) else {
+            return Err(Refusal::UnknownStep(d.langkah.clone()));
+        };
+        let active = st.langkah_aktif.clone().unwrap_or_default();
+        if active != d.langkah {
+            return Err(Refusal::StepNotOpen {
+                langkah: d.langkah.clone(),
+                aktif: active,
+            });
+        }
+        let answer = match (&d.jawaban, step.pilihan.is_some()) {
+            (Answer::Setuju, true) => {
+                return Err(Refusal::ChoiceRequired(st.opsi.join(", ")));
+            }
+            (Answer::Pilih(o), true) if !st.opsi.contains(o) => {
+                return Err(Refusal::BadChoice {
+                    pilihan: o.clone(),
+                    daftar: st.opsi.join(", "),
+                });
+            }
+            (Answer::Pilih(_), false) => {
+                return Err(Refusal::ChoiceRequired(
+                    "setuju, tolak, atau kembalikan (langkah ini tanpa pilihan)".to_owned(),
+                ));
+            }
+            (a, _) => a.clone(),
+        };
+        let comment = d
+            .komentar
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        if answer == Answer::Kembalikan && comment.is_none() {
+            return Err(Refusal::NeedsComment);
+        }
+        let seat_idx = match st.kursi.iter().position(|s| s.orang == d.orang) {
+            Some(i) => {
+                if let Some(k) = &st.kursi[i].keputusan {
+                    return Err(Refusal::AlreadyAnswered {
+                        orang: d.orang.clone(),
+                        keputusan: k.clone(),
+                    });
+                }
+                i
+            }
+            None => {
+                // Someone who holds the role today (e.g. a newly appointed acting official).
+                let now_holders = match &step.penyetuju {
+                    Approvers::Peran(_) | Approvers::Orang(_) => {
+                        let before = self.plan.history.len();
+                        let people = self.resolve(&step.penyetuju, &step.id, false);
+                        self.plan.history.truncate(before);
+                        people
+                    }
+                    Approvers::Rumus(_) => Vec::new(),
+                };
+                let Some((orang, kapasitas)) = now_holders.into_iter().find(|(o, _)| *o == d.orang)
+                else {
+                    return Err(Refusal::NotApprover(d.orang.clone()));
+                };
+                let kode = (self.ctx.codes)();
+                self.plan.codes.push(Code {
+                    kode: kode.clone(),
+                    langkah: step.id.clone(),
+                    kunjungan: self.plan.state.kunjungan,
+                    orang: orang.clone(),
+                });
+                self.plan.state.kursi.push(Seat {
+                    orang,
+                    kapasitas,
+                    kode,
+                    keputusan: None,
+                    eskalasi: false,
+                });
+                self.plan.state.kursi.len() - 1
+            }
+        };
+        let code = answer.code();
+        let seat = &mut self.plan.state.kursi[seat_idx];
+        seat.keputusan = Some(code.clone());
+        let escalated = seat.eskalasi;
+        let mut kapasitas = seat.kapasitas.clone();
+        if let Some(by) = &d.dicatat_oleh {
+            kapasitas = format!("{kapasitas}; dicatat oleh {by}");
+        }
+        self.log("keputusan", Some(&step.id), |e| {
+            e.orang = Some(d.orang.clone());
+            e.kapasitas = Some(kapasitas);
+            e.saluran = Some(d.saluran.as_str().to_owned());
+            e.keputusan = Some(code.clone());
+            e.komentar = comment.map(str::to_owned);
+        });
+        let seats = &self.plan.state.kursi;
+        let regular = seats.iter().filter(|s| !s.eskalasi);
+        let agreed = regular
+            .clone()
+            .filter(|s| s.keputusan.as_deref() == Some("setuju"))
+            .count();
+        let open = regular.clone().filter(|s| s.keputusan.is_none()).count();
+        let total = regular.count();
+        let outcome = match (&answer, step.mode, escalated) {
+            (Answer::Kembalikan, _, _) => Some((step.jika_kembalikan, comment.map(str::to_owned))),
+            (Answer::Tolak, Mode::Kuorum(_), false) => {
+                let q = self.plan.state.kuorum.unwrap_or(1) as usize;
+                (agreed + open < q).then(|| {
+                    (
+                        step.jika_tolak,
+                        Some(format!("kuorum {q} tidak dapat tercapai lagi")),
+                    )
+                })
+            }
+            (Answer::Tolak, _, _) => Some((step.jika_tolak, None)),
+            (Answer::Pilih(o), _, _) => {
+                self.plan.state.pilihan = Some(o.clone());
+                Some((step.jika_setuju, None))
+            }
+            (Answer::Setuju, Mode::Semua, false) => {
+                (agreed == total).then_some((step.jika_setuju, None))
+            }
+            (Answer::Setuju, Mode::Kuorum(_), false) => {
+                let q = self.plan.state.kuorum.unwrap_or(1) as usize;
+                (agreed >= q).then_some((step.jika_setuju, None))
+            }
+            (Answer::Setuju, _, _) => Some((step.jika_setuju, None)),
+        };
+        if let Some((target, note)) = outcome {
+            if let Some(n) = &note
+                && answer == Answer::Tolak
+            {
+                self.log("catatan", Some(&step.id), |e| e.komentar = Some(n.clone()));
+            }
+            // Those still asked are told the step has been decided.
+            let others: Vec<String> = self
+                .plan
+                .state
+                .kursi
+                .iter()
+                .filter(|s| s.keputusan.is_none())
+                .map(|s| s.orang.clone())
+                .collect();
+            let visit = self.plan.state.kunjungan;
+            for o in others {
+                let data = with(self.base_data(Some(step)), |dd| {
+                    dd["diputuskan_oleh"] = json!(d.orang);
+                    dd["keputusan"] = json!(code);
+                });
+                self.send("langkah_ditutup", format!("{}/{visit}", step.id), &o, data);
+            }
+            if answer == Answer::Kembalikan {
+                self.log("dikembalikan", Some(&step.id), |e| {
+                    e.orang = Some(d.orang.clone());
+                    e.komentar = note.clone();
+                });
+                if let Some(p) = self.plan.state.pemohon.clone() {
+                    let data = with(self.base_data(Some(step)), |dd| {
+                        dd["alasan_kembali"] = json!(note);
+                    });
+                    self.send("dikembalikan", format!("{}/{visit}", step.id), &p, data);
+                }
+            }
+            let reason = if answer == Answer::Kembalikan {
+                note
+            } else {
+                None
+            };
+            self.go(target, reason);
+        }
+        Ok(())
+    }
+
+    fn timer(&mut self, jenis: TimerKind, langkah: &str, kunjungan: i64, ke: i64) {
+        let st = &self.plan.state;
+        if st.status != Status::Berjalan
+            || st.kunjungan != kunjungan
+            || st.langkah_aktif.as_deref() != Some(langkah)
+        {
+            return;
+        }
+        let Some((_, step)) = self.def.step(langkah) else {
+            return;
+        };
+        let waiting: Vec<String> = st
+            .kursi
+            .iter()
+            .filter(|s| s.keputusan.is_none())
+            .map(|s| s.orang.clone())
+            .collect();
+        let key = format!("{langkah}/{kunjungan}");
+        match jenis {
+            TimerKind::Pengingat => {
+                self.log("pengingat", Some(langkah), |e| {
+                    e.komentar = Some(format!("pengingat ke-{ke} kepada {}", waiting.join(", ")));
+                });
+                for o in &waiting {
+                    let seat_code = self.code_of(o);
+                    let data = with(self.base_data(Some(step)), |d| {
+                        d["kode"] = json!(seat_code);
+                        d["ke"] = json!(ke);
+                    });
+                    self.send(&format!("pengingat{ke}"), key.clone(), o, data);
+                }
+            }
+            TimerKind::Tenggat => {
+                self.log("tenggat_terlewati", Some(langkah), |e| {
+                    e.komentar = Some(format!("belum dijawab oleh {}", waiting.join(", ")));
+                });
+                for o in &waiting {
+                    let seat_code = self.code_of(o);
+                    let data = with(self.base_data(Some(step)), |d| d["kode"] = json!(seat_code));
+                    self.send("tenggat", key.clone(), o, data);
+                }
+                let m = format!(
+                    "tenggat langkah '{}' pada workflow {} terlewati; belum dijawab oleh {}",
+                    step.judul,
+                    self.inst.id,
+                    waiting.join(", ")
+                );
+                self.tell_admin(&m);
+            }
+            TimerKind::Eskalasi => {
+                let Some(esc) = &step.eskalasi else { return };
+                let people = self.resolve(&esc.ke, langkah, true);
+                let names: Vec<String> = people.iter().map(|(o, _)| o.clone()).collect();
+                self.log("eskalasi", Some(langkah), |e| {
+                    e.komentar = Some(format!(
+                        "belum diputuskan; diteruskan kepada {}",
+                        if names.is_empty() {
+                            "(tidak ada)".to_owned()
+                        } else {
+                            names.join(", ")
+                        }
+                    ));
+                });
+                for (orang, kapasitas) in people {
+                    self.seat(step, &orang, &kapasitas, true, "eskalasi", None, None);
+                }
+            }
+        }
+    }
+
+    fn code_of(&self, orang: &str) -> Option<String> {
+        self.plan
+            .state
+            .kursi
+            .iter()
+            .find(|s| s.orang == orang)
+            .map(|s| s.kode.clone())
+    }
+}
