@@ -215,6 +215,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         reps: usize,
     },
+    /// Keputusan per detik pada alur persetujuan (status, riwayat, kotak keluar dalam satu transaksi).
+    Workflow {
+        /// Jumlah instans (masing-masing empat keputusan).
+        #[arg(long, default_value_t = 2_000)]
+        instances: usize,
+        /// Jawaban yang diproses bersamaan.
+        #[arg(long, default_value_t = 8)]
+        parallel: usize,
+        /// Basis data (bawaan: berkas SQLite sementara); tenant tersendiri dipakai.
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+    },
 }
 
 /// `merit rules …`.

@@ -92,11 +92,36 @@ async fn bench(
     settings: crate::config::Settings,
     json: bool,
 ) -> Result<Exit, Failure> {
-    let super::args::BenchCommand::Rules {
-        candidates,
-        threads,
-        reps,
-    } = cmd;
+    let (candidates, threads, reps) = match cmd {
+        super::args::BenchCommand::Rules {
+            candidates,
+            threads,
+            reps,
+        } => (candidates, threads, reps),
+        super::args::BenchCommand::Workflow {
+            instances,
+            parallel,
+            database_url,
+        } => {
+            let r =
+                crate::bench::workflow::run(&settings, database_url, instances, parallel).await?;
+            if json {
+                output::print_json(&r)?;
+            } else {
+                println!(
+                    "{}: {} keputusan pada {} instans ({} paralel) dalam {:.2} s: {:.0} keputusan/s; memulai {:.0} instans/s",
+                    r.basis_data,
+                    r.keputusan,
+                    r.instans,
+                    r.paralel,
+                    r.detik,
+                    r.keputusan_per_detik,
+                    r.instans_per_detik
+                );
+            }
+            return Ok(Exit::Ok);
+        }
+    };
     let threads = threads.unwrap_or_else(crate::rules::worker_threads);
     let work = tempfile_dir()?;
     let dir = settings.rules_dir.clone();

@@ -27,13 +27,20 @@ pub struct App {
     pub store: Store,
     /// The time source.
     pub clock: SharedClock,
-    /// Workflow definitions by (id, version), parsed from their stored sources.
-    pub definitions: DefinitionCache,
+    /// Parsed definitions and the directory, shared by the clones of an [`App`].
+    pub caches: Arc<Caches>,
 }
 
-/// Parsed workflow definition versions, shared by the clones of an [`App`].
-pub type DefinitionCache =
-    Arc<Mutex<std::collections::HashMap<(String, String), Arc<crate::workflow::WorkflowDef>>>>;
+/// Parsed workflow definition versions by (id, version).
+type DefinitionMap = std::collections::HashMap<(String, String), Arc<crate::workflow::WorkflowDef>>;
+
+/// What use cases keep between calls: parsed workflow definition versions, and the directory
+/// with the text it was parsed from.
+#[derive(Default)]
+pub struct Caches {
+    pub(crate) definitions: Mutex<DefinitionMap>,
+    pub(crate) directory: Mutex<Option<(String, Arc<crate::workflow::Directory>)>>,
+}
 
 impl App {
     /// Opens the database (migrating it) for the configured tenant.
@@ -43,7 +50,7 @@ impl App {
             settings,
             store,
             clock,
-            definitions: DefinitionCache::default(),
+            caches: Arc::default(),
         })
     }
 }

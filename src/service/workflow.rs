@@ -29,18 +29,29 @@ const ATTEMPTS: usize = 50;
 
 /// The directory in force: the file when valid (and then saved as the last good copy), else
 /// the last good copy with a warning.
-pub async fn directory(app: &App) -> Result<(Directory, Option<String>), ServiceError> {
+pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), ServiceError> {
     let file = &app.settings.directory;
+    if let Ok(text) = std::fs::read_to_string(file)
+        && let Ok(cache) = app.caches.directory.lock()
+        && let Some((cached, dir)) = cache.as_ref()
+        && *cached == text
+    {
+        return Ok((dir.clone(), None));
+    }
     match Directory::load(file) {
         Ok((dir, text)) => {
             app.store.set_setting(DIRECTORY_KEY, &text).await?;
+            let dir = Arc::new(dir);
+            if let Ok(mut cache) = app.caches.directory.lock() {
+                *cache = Some((text, dir.clone()));
+            }
             Ok((dir, None))
         }
         Err(diags) => {
             let stored = app.store.setting(DIRECTORY_KEY).await?;
             match stored.and_then(|t| Directory::parse(Path::new("(salinan terakhir)"), &t).ok()) {
                 Some(dir) => Ok((
-                    dir,
+                    Arc::new(dir),
                     Some(format!(
                         "direktori orang tidak dapat dipakai; salinan valid terakhir tetap berlaku:\n{diags}"
                     )),
@@ -102,6 +113,7 @@ fn load_definitions(
 async fn definition_of(app: &App, row: &InstanceRow) -> Result<Arc<WorkflowDef>, ServiceError> {
     let key = (row.workflow.clone(), row.versi.clone());
     if let Some(def) = app
+        .caches
         .definitions
         .lock()
         .ok()
@@ -131,7 +143,7 @@ async fn definition_of(app: &App, row: &InstanceRow) -> Result<Arc<WorkflowDef>,
         ServiceError::Unexpected(format!("workflow tersimpan tidak dapat dibaca lagi: {d}"))
     })?;
     let def = Arc::new(def);
-    if let Ok(mut c) = app.definitions.lock() {
+    if let Ok(mut c) = app.caches.definitions.lock() {
         c.insert(key, def.clone());
     }
     Ok(def)
