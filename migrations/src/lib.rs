@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_foundation;
 mod m20261127_000002_create_screening;
 mod m20261127_000003_create_workflow;
+mod m20261127_000004_create_schedule;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_foundation::Migration),
             Box::new(m20261127_000002_create_screening::Migration),
             Box::new(m20261127_000003_create_workflow::Migration),
+            Box::new(m20261127_000004_create_schedule::Migration),
         ]
     }
 }

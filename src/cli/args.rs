@@ -75,9 +75,45 @@ pub enum Command {
     /// Lowongan jabatan: saring pegawai dan mulai alur pengisian jabatan.
     #[command(subcommand)]
     Vacancy(VacancyCommand),
+    /// Surat: kirim isi kotak keluar, atau proses balasan email.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Jalankan semuanya: HTTP, penjadwal, pengiriman surat, dan pemuatan ulang definisi.
+    Serve,
+    /// Jadwal tugas terjadwal.
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+    /// Demo: data sintetis sebuah kabupaten, penyaringan, penempatan, alur persetujuan, dan tautan.
+    Demo {
+        /// Folder kerja demo (dihapus dan dibuat ulang).
+        #[arg(long, value_name = "FOLDER", default_value = "demo")]
+        dir: std::path::PathBuf,
+        /// Jumlah calon.
+        #[arg(long, default_value_t = 4_200)]
+        candidates: u64,
+        /// Keluar setelah menyiapkan demo, tanpa melayani HTTP.
+        #[arg(long)]
+        no_serve: bool,
+    },
     /// Ukur kecepatan (untuk catatan teknis).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// `merit mail …`.
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Baca satu pesan email (RFC 5322) dari masukan standar dan proses sebagai jawaban.
+    Ingest,
+    /// Kirim semua isi kotak keluar sekarang (mengabaikan jeda percobaan ulang), lalu keluar.
+    Flush,
+}
+
+/// `merit schedule …`.
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Setiap tugas terjadwal dengan lima waktu berikutnya.
+    List,
 }
 
 /// `merit workflow …`.

@@ -43,6 +43,14 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Vacancy(cmd) => {
             super::workflow::vacancy(cmd, settings(config.as_deref())?, json).await
         }
+        Command::Mail(cmd) => super::mail::run(cmd, settings(config.as_deref())?, json).await,
+        Command::Serve => super::serve::serve(settings(config.as_deref())?).await,
+        Command::Schedule(cmd) => super::serve::schedule(cmd, settings(config.as_deref())?, json),
+        Command::Demo {
+            dir,
+            candidates,
+            no_serve,
+        } => super::demo::run(config.as_deref(), &dir, candidates, no_serve, json).await,
         Command::Bench(cmd) => bench(cmd, settings(config.as_deref())?, json).await,
         Command::Screen { ruleset, dry_run } => {
             super::screening::screen(settings(config.as_deref())?, ruleset, dry_run, json).await

@@ -3,10 +3,13 @@
 
 mod args;
 mod commands;
+mod demo;
+mod mail;
 mod output;
 mod progress;
 mod rules;
 mod screening;
+mod serve;
 mod workflow;
 
 use std::{path::Path, process::ExitCode};

@@ -1,9 +1,13 @@
 //! Orchestration: one function per use case. Entry points (`cli`, `http`, `scheduler`) call
 //! these and never each other. Each use case reads, evaluates, persists, then notifies.
 
+pub mod answers;
 mod import;
+pub mod outbox;
 pub mod placement;
+pub mod reload;
 pub mod rules;
+pub mod scheduler;
 pub mod screening;
 pub mod vacancy;
 pub mod workflow;

@@ -245,11 +245,37 @@ pub async fn start(
     if let Some(w) = warning {
         tracing::warn!("{w}");
     }
-    let defs = load_definitions(&app.settings, Some(&dir)).map_err(|d| {
-        ServiceError::Invalid(format!(
-            "workflow tidak valid (periksa dengan merit workflow check):\n{d}"
-        ))
-    })?;
+    let defs = match load_definitions(&app.settings, Some(&dir)) {
+        Ok(defs) => defs,
+        Err(d) => {
+            // The last good version keeps serving while an edit is refused.
+            let stored = app.store.latest_workflow_version(id).await?;
+            let fallback = stored.and_then(|(_, file, source)| {
+                let engine = engine(&app.settings);
+                let ctx = Context {
+                    engine: &engine,
+                    role_known: &|_| true,
+                    person_known: &|_| true,
+                };
+                definition::parse(Path::new(&file), &source, &ctx).ok()
+            });
+            match fallback {
+                Some(def) => {
+                    tracing::warn!(
+                        "workflow tidak valid; versi valid terakhir {} {} dipakai:\n{d}",
+                        def.id,
+                        def.versi
+                    );
+                    BTreeMap::from([(def.id.clone(), def)])
+                }
+                None => {
+                    return Err(ServiceError::Invalid(format!(
+                        "workflow tidak valid (periksa dengan merit workflow check):\n{d}"
+                    )));
+                }
+            }
+        }
+    };
     let def = defs.get(id).ok_or_else(|| {
         ServiceError::Invalid(format!(
             "workflow '{id}' tidak ada; yang tersedia: {}",
@@ -507,6 +533,8 @@ pub struct InstanceView {
     pub status: Status,
     /// Open step.
     pub langkah_aktif: Option<String>,
+    /// Title of the open step.
+    pub judul_langkah: Option<String>,
     /// Who is asked at the open step.
     pub penyetuju: Vec<planner::Seat>,
     /// Options of a choice step.
@@ -592,6 +620,12 @@ pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
         versi: row.versi.clone(),
         status: row.state.status,
         langkah_aktif: row.state.langkah_aktif.clone(),
+        judul_langkah: row
+            .state
+            .langkah_aktif
+            .as_deref()
+            .and_then(|l| def.step(l))
+            .map(|(_, s)| s.judul.clone()),
         penyetuju: row.state.kursi.clone(),
         opsi: row.state.opsi.clone(),
         pilihan: row.state.pilihan.clone(),

@@ -8,9 +8,11 @@
 mod bulk;
 mod entity;
 mod imports;
+mod outbox;
 mod people;
 mod placements;
 mod runs;
+mod schedule;
 mod settings;
 mod workflows;
 
@@ -24,6 +26,7 @@ use sea_orm::{
 };
 
 pub use imports::{ImportBatch, ImportKind, ImportWriter};
+pub use outbox::{OutboxRow, OutboxStats};
 pub use placements::{PlacementLine, PlacementRecord};
 pub use runs::{Chunk, ChunkProgress, ExportRow, Run, RunStatus};
 pub use workflows::{Applied, CodeRow, DueTimer, HistoryRow, InstanceRow};

@@ -182,6 +182,22 @@ impl Store {
             .transpose()
     }
 
+    /// The most recently stored version of `workflow`: (version, file, source).
+    pub async fn latest_workflow_version(
+        &self,
+        workflow: &str,
+    ) -> StoreResult<Option<(String, String, String)>> {
+        let rows = self
+            .query(
+                "SELECT versi, berkas, sumber FROM workflow_versi WHERE instansi = ? AND workflow = ? ORDER BY dibuat_ms DESC LIMIT 1",
+                vec![self.tenant.clone().into(), workflow.into()],
+            )
+            .await?;
+        rows.first()
+            .map(|r| Ok((get(r, 0)?, get(r, 1)?, get(r, 2)?)))
+            .transpose()
+    }
+
     /// Creates an instance and applies its first plan, in one transaction.
     pub async fn create_instance(&self, row: &InstanceRow, plan: &Plan) -> StoreResult<()> {
         let txn = self.begin_write().await?;

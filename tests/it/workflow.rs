@@ -407,12 +407,16 @@ async fn running_instances_keep_their_definition_version() {
     let v = decide(app, &old, "satu", "verif", Answer::Setuju).await;
     assert_eq!(v.langkah_aktif.as_deref(), Some("semua"));
     assert_eq!(v.versi, vo.versi);
-    // An invalid edit is refused for new instances; nothing is started.
+    // An invalid edit is refused: the last good version (the edited one) keeps serving.
     write(&f.wfdir, "uji.yaml", "id: uji\njudul: [rusak\n");
-    let err = workflow::start(app, "uji", None, "kaban")
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("uji.yaml:"), "{err}");
+    let kept = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    assert_eq!(workflow::show(app, &kept).await.unwrap().versi, vn.versi);
+    assert!(
+        workflow::check(&app.settings)
+            .unwrap_err()
+            .to_string()
+            .contains("uji.yaml:")
+    );
     decide(app, &old, "semua", "tpk1", Answer::Setuju).await;
     let _ = &f.db;
 }

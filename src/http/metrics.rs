@@ -1,0 +1,165 @@
+//! `/metrics` in the Prometheus text format: HTTP requests and latencies kept in memory, and
+//! outbox, workflow and screening figures read from the database.
+
+use std::{collections::BTreeMap, fmt::Write as _, sync::Mutex, time::Duration};
+
+use crate::service::App;
+
+const BUCKETS_MS: [f64; 10] = [1.0, 2.5, 5.0, 10.0, 20.0, 50.0, 100.0, 250.0, 500.0, 1000.0];
+
+#[derive(Default)]
+struct Series {
+    count: u64,
+    sum_secs: f64,
+    buckets: [u64; BUCKETS_MS.len()],
+}
+
+/// In-memory request figures.
+#[derive(Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
+    latency: Mutex<BTreeMap<String, Series>>,
+    decisions: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Metrics {
+    /// Records one request.
+    pub fn observe(&self, method: &str, route: &str, status: u16, took: Duration) {
+        if let Ok(mut r) = self.requests.lock() {
+            *r.entry((method.to_owned(), route.to_owned(), status))
+                .or_default() += 1;
+        }
+        if let Ok(mut l) = self.latency.lock() {
+            let s = l.entry(route.to_owned()).or_default();
+            let ms = took.as_secs_f64() * 1000.0;
+            s.count += 1;
+            s.sum_secs += took.as_secs_f64();
+            for (i, b) in BUCKETS_MS.iter().enumerate() {
+                if ms <= *b {
+                    s.buckets[i] += 1;
+                }
+            }
+        }
+    }
+
+    /// Records a decision made through this process.
+    pub fn decision(&self, channel: &str) {
+        if let Ok(mut d) = self.decisions.lock() {
+            *d.entry(channel.to_owned()).or_default() += 1;
+        }
+    }
+
+    /// The Prometheus text.
+    pub async fn render(&self, app: &App) -> String {
+        let mut out = String::new();
+        let now = app.clock.now_ms();
+        let _ = writeln!(
+            out,
+            "# HELP merit_http_requests_total Permintaan HTTP menurut rute dan status."
+        );
+        let _ = writeln!(out, "# TYPE merit_http_requests_total counter");
+        if let Ok(r) = self.requests.lock() {
+            for ((m, route, status), n) in r.iter() {
+                let _ = writeln!(
+                    out,
+                    "merit_http_requests_total{{method=\"{m}\",route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP merit_http_request_duration_seconds Lama melayani permintaan HTTP."
+        );
+        let _ = writeln!(out, "# TYPE merit_http_request_duration_seconds histogram");
+        if let Ok(l) = self.latency.lock() {
+            for (route, s) in l.iter() {
+                for (i, b) in BUCKETS_MS.iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "merit_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{}\"}} {}",
+                        b / 1000.0,
+                        s.buckets[i]
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "merit_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                    s.count
+                );
+                let _ = writeln!(
+                    out,
+                    "merit_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                    s.sum_secs
+                );
+                let _ = writeln!(
+                    out,
+                    "merit_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                    s.count
+                );
+            }
+        }
+        if let Ok(stats) = app.store.outbox_stats(now).await {
+            let _ = writeln!(
+                out,
+                "# HELP merit_outbox_messages Pesan di kotak keluar menurut status."
+            );
+            let _ = writeln!(out, "# TYPE merit_outbox_messages gauge");
+            for (status, n) in [
+                ("menunggu", stats.menunggu),
+                ("terkirim", stats.terkirim),
+                ("gagal", stats.gagal),
+            ] {
+                let _ = writeln!(out, "merit_outbox_messages{{status=\"{status}\"}} {n}");
+            }
+            let _ = writeln!(
+                out,
+                "# HELP merit_outbox_oldest_age_seconds Umur pesan menunggu tertua."
+            );
+            let _ = writeln!(out, "# TYPE merit_outbox_oldest_age_seconds gauge");
+            let _ = writeln!(
+                out,
+                "merit_outbox_oldest_age_seconds {}",
+                stats.umur_tertua_ms as f64 / 1000.0
+            );
+        }
+        if let Ok(rows) = app.store.decisions_by_channel().await {
+            let _ = writeln!(
+                out,
+                "# HELP merit_workflow_decisions_total Keputusan tercatat menurut saluran."
+            );
+            let _ = writeln!(out, "# TYPE merit_workflow_decisions_total counter");
+            for (ch, n) in rows {
+                let _ = writeln!(
+                    out,
+                    "merit_workflow_decisions_total{{saluran=\"{ch}\"}} {n}"
+                );
+            }
+        }
+        if let Ok(rows) = app.store.instances_by_status().await {
+            let _ = writeln!(
+                out,
+                "# HELP merit_workflow_instances Instans workflow menurut status."
+            );
+            let _ = writeln!(out, "# TYPE merit_workflow_instances gauge");
+            for (st, n) in rows {
+                let _ = writeln!(out, "merit_workflow_instances{{status=\"{st}\"}} {n}");
+            }
+        }
+        if let Ok(runs) = app.store.runs().await {
+            let _ = writeln!(
+                out,
+                "# HELP merit_screening_runs Run penyaringan menurut status."
+            );
+            let _ = writeln!(out, "# TYPE merit_screening_runs gauge");
+            let mut by: BTreeMap<String, u64> = BTreeMap::new();
+            for r in runs {
+                *by.entry(format!("{:?}", r.status).to_lowercase())
+                    .or_default() += 1;
+            }
+            for (st, n) in by {
+                let _ = writeln!(out, "merit_screening_runs{{status=\"{st}\"}} {n}");
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,211 @@
+//! Delivering the outbox: claim a batch, compose each message, send it, and record the result —
+//! sent, retried with exponential backoff, or failed after the configured attempts (and `ADMIN`
+//! told). A message the server accepted is marked sent at once and never claimed again.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::{App, ServiceError};
+use crate::{
+    notify::{Mailer, Outgoing, SendError, Setting, Templates, compose},
+    store::OutboxRow,
+};
+
+/// How long a claimed batch is ours before another process may take it over.
+const LEASE_MS: i64 = 120_000;
+
+/// Messages per claim.
+const BATCH: u64 = 100;
+
+/// What a delivery pass did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// Delivered.
+    pub terkirim: u64,
+    /// Failed for now; retried later.
+    pub ditunda: u64,
+    /// Given up.
+    pub gagal: u64,
+}
+
+/// The link-signing secret: `MERIT_SECRET`, else one generated once and kept in the database.
+pub async fn link_secret(app: &App) -> Result<Vec<u8>, ServiceError> {
+    if let Some(s) = &app.settings.secret {
+        return Ok(s.expose().as_bytes().to_vec());
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::unexpected("pembangkit acak", e))?;
+    let stored = app
+        .store
+        .setting_or_insert("rahasia_tautan", &hex::encode(bytes))
+        .await?;
+    Ok(stored.into_bytes())
+}
+
+/// Backoff after `attempts` failed attempts: 30 s, 1 min, 2 min, … capped at one hour.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let exp = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    (30_000i64.saturating_mul(1i64 << exp.min(7))).min(3_600_000)
+}
+
+/// Delivers what is due (everything waiting when `ignore_delay`, as `merit mail flush` does).
+pub async fn deliver(
+    app: &App,
+    mailer: &Mailer,
+    ignore_delay: bool,
+) -> Result<DeliveryReport, ServiceError> {
+    let templates = Templates::load(&app.settings.workflows_dir.join("templates"))
+        .map_err(ServiceError::Invalid)?;
+    let secret = link_secret(app).await?;
+    let owner = format!(
+        "{}:{}",
+        crate::worker::owner_id(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let mut report = DeliveryReport::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut subjects: HashMap<String, Option<serde_json::Value>> = HashMap::new();
+    loop {
+        let now = app.clock.now();
+        let batch = app
+            .store
+            .claim_outbox(
+                &owner,
+                now.timestamp_millis(),
+                LEASE_MS,
+                BATCH,
+                ignore_delay,
+            )
+            .await?;
+        if batch.is_empty() || batch.iter().all(|r| seen.contains(&r.id)) {
+            // Release what we hold again (flush tries each message once per pass).
+            for r in batch.iter().filter(|r| seen.contains(&r.id)) {
+                app.store
+                    .outbox_attempt_failed(
+                        &r.id,
+                        Some(now.timestamp_millis() + backoff_ms(r.percobaan)),
+                        "ditunda",
+                    )
+                    .await?;
+            }
+            return Ok(report);
+        }
+        for row in batch {
+            if !seen.insert(row.id.clone()) {
+                continue;
+            }
+            let subject = match &row.instans_id {
+                Some(i) => match subjects.get(i) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = app.store.instance(i).await?.map(|r| r.subjek);
+                        subjects.insert(i.clone(), s.clone());
+                        s
+                    }
+                },
+                None => None,
+            };
+            let setting = Setting {
+                templates: &templates,
+                secret: &secret,
+                base_url: &app.settings.base_url,
+                from: &app.settings.mail_from,
+                tz: app.settings.timezone,
+                link_ttl: app.settings.link_ttl,
+                now: app.clock.now(),
+            };
+            let outcome = match compose(
+                &Outgoing {
+                    id: row.id.clone(),
+                    jenis: row.jenis.clone(),
+                    email: row.email.clone(),
+                    data: row.data.clone(),
+                    subjek: subject,
+                },
+                &setting,
+            ) {
+                Ok(draft) => mailer.send(&draft).await.map(|()| draft.message_id),
+                Err(e) => Err(SendError::Permanent(e)),
+            };
+            let now_ms = app.clock.now_ms();
+            match outcome {
+                Ok(message_id) => {
+                    app.store.outbox_sent(&row.id, &message_id, now_ms).await?;
+                    report.terkirim += 1;
+                }
+                Err(SendError::Transient(e))
+                    if row.percobaan + 1 < i64::from(app.settings.mail_max_attempts) =>
+                {
+                    tracing::warn!(pesan = %row.id, percobaan = row.percobaan + 1, "pengiriman ditunda: {e}");
+                    app.store
+                        .outbox_attempt_failed(
+                            &row.id,
+                            Some(now_ms + backoff_ms(row.percobaan + 1)),
+                            &e,
+                        )
+                        .await?;
+                    report.ditunda += 1;
+                }
+                Err(e) => {
+                    tracing::error!(pesan = %row.id, "pengiriman gagal: {e}");
+                    app.store
+                        .outbox_attempt_failed(&row.id, None, &e.to_string())
+                        .await?;
+                    report.gagal += 1;
+                    tell_admin_failed(app, &row, &e.to_string()).await?;
+                }
+            }
+        }
+    }
+}
+
+async fn tell_admin_failed(app: &App, row: &OutboxRow, error: &str) -> Result<(), ServiceError> {
+    if row.jenis == "admin" {
+        return Ok(());
+    }
+    let Ok((dir, _)) = super::workflow::directory(app).await else {
+        return Ok(());
+    };
+    let today = app
+        .clock
+        .now()
+        .with_timezone(&app.settings.timezone)
+        .date_naive();
+    for h in dir.holders("ADMIN", today) {
+        let Some(p) = dir.person(&h.orang) else {
+            continue;
+        };
+        let data = json!({
+            "nama": p.nama,
+            "pesan": format!(
+                "Pesan '{}' kepada {} tidak dapat dikirim setelah {} percobaan: {error}. Periksa alamat penerima atau server surat, lalu kirim ulang bila perlu.",
+                row.jenis, row.email, row.percobaan + 1
+            ),
+        });
+        app.store
+            .enqueue(
+                &format!("gagal/{}/{}", row.id, p.id),
+                row.instans_id.as_deref(),
+                "admin",
+                Some(&p.id),
+                &p.email,
+                &data,
+                app.clock.now_ms(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(super::backoff_ms(1), 30_000);
+        assert_eq!(super::backoff_ms(2), 60_000);
+        assert_eq!(super::backoff_ms(3), 120_000);
+        assert_eq!(super::backoff_ms(30), 3_600_000);
+    }
+}

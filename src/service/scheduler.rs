@@ -1,0 +1,337 @@
+//! The scheduled jobs (interfaces.md 1): `penyaringan` (screen, then tell `ADMIN`), `pengingat`
+//! (deadlines, reminders, escalations) and `ringkasan` (a daily digest to `ADMIN`). Fire times are
+//! cron lines read in the configured time zone. Each occurrence is claimed in the database before
+//! it runs, so it runs once however many processes share the database; an occurrence missed
+//! while nothing ran is run once (the latest one) at the next check.
+
+use std::{str::FromStr, sync::Arc, sync::atomic::AtomicBool};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use serde_json::json;
+
+use super::{App, ServiceError, screening, workflow};
+use crate::domain::format_datetime_id;
+
+/// A job to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    /// Screening run.
+    Penyaringan,
+    /// Workflow timers.
+    Pengingat,
+    /// Daily digest.
+    Ringkasan,
+}
+
+impl Task {
+    /// The configured name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Penyaringan => "penyaringan",
+            Self::Pengingat => "pengingat",
+            Self::Ringkasan => "ringkasan",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Penyaringan => "penyaringan semua calon, lalu ringkasan kepada ADMIN",
+            Self::Pengingat => "tenggat, pengingat, dan eskalasi alur persetujuan",
+            Self::Ringkasan => "ringkasan harian kepada ADMIN",
+        }
+    }
+}
+
+/// A configured job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// What it does.
+    pub task: Task,
+    /// Its cron line (six fields).
+    pub line: String,
+    /// Parsed schedule.
+    pub schedule: cron::Schedule,
+    /// Ruleset for screening.
+    pub ruleset: Option<String>,
+}
+
+/// The jobs of the settings.
+pub fn jobs(settings: &crate::config::Settings) -> Result<Vec<Job>, ServiceError> {
+    settings
+        .schedules
+        .iter()
+        .map(|s| {
+            let task = match s.task.as_str() {
+                "penyaringan" => Task::Penyaringan,
+                "pengingat" => Task::Pengingat,
+                "ringkasan" => Task::Ringkasan,
+                other => {
+                    return Err(ServiceError::Invalid(format!(
+                        "jadwal '{other}' tidak dikenal: pilih penyaringan, pengingat, atau ringkasan"
+                    )));
+                }
+            };
+            let schedule = cron::Schedule::from_str(&s.cron).map_err(|e| {
+                ServiceError::Invalid(format!("jadwal {}: baris cron '{}' tidak sah: {e}", s.task, s.cron))
+            })?;
+            Ok(Job {
+                task,
+                line: s.cron.clone(),
+                schedule,
+                ruleset: s.ruleset.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The next `n` fire times of `job` after `after`, in `tz`.
+pub fn upcoming(job: &Job, tz: Tz, after: DateTime<Utc>, n: usize) -> Vec<DateTime<Tz>> {
+    job.schedule
+        .after(&after.with_timezone(&tz))
+        .take(n)
+        .collect()
+}
+
+/// A job listing for `schedule list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    /// Task.
+    pub tugas: Task,
+    /// What it does.
+    pub keterangan: &'static str,
+    /// Cron line.
+    pub cron: String,
+    /// Next five times, as people read them (`30 November 2026 pukul 02.00 WIB`).
+    pub berikutnya: Vec<String>,
+    /// The same, ISO 8601 with offset.
+    pub berikutnya_iso: Vec<String>,
+}
+
+/// Each job with its next five times.
+pub fn list(
+    settings: &crate::config::Settings,
+    now: DateTime<Utc>,
+) -> Result<Vec<Listing>, ServiceError> {
+    Ok(jobs(settings)?
+        .iter()
+        .map(|j| {
+            let next = upcoming(j, settings.timezone, now, 5);
+            Listing {
+                tugas: j.task,
+                keterangan: j.task.describe(),
+                cron: j.line.clone(),
+                berikutnya: next
+                    .iter()
+                    .map(|t| format_datetime_id(t.with_timezone(&Utc), settings.timezone))
+                    .collect(),
+                berikutnya_iso: next.iter().map(DateTime::to_rfc3339).collect(),
+            }
+        })
+        .collect())
+}
+
+/// An occurrence this process ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fired {
+    /// Task.
+    pub tugas: Task,
+    /// Its fire time.
+    pub waktu: DateTime<Utc>,
+    /// Whether it succeeded.
+    pub berhasil: bool,
+}
+
+/// The latest fire time of `job` in `(after, now]`.
+fn latest_due(
+    job: &Job,
+    tz: Tz,
+    after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let mut last = None;
+    for t in job
+        .schedule
+        .after(&after.with_timezone(&tz))
+        .take(1_000_000)
+    {
+        let t = t.with_timezone(&Utc);
+        if t > now {
+            break;
+        }
+        last = Some(t);
+    }
+    last
+}
+
+/// Runs every occurrence due now that nobody has claimed. `stop` ends a screening run early
+/// (it stays resumable).
+pub async fn run_due(
+    app: &App,
+    jobs: &[Job],
+    owner: &str,
+    stop: Option<Arc<AtomicBool>>,
+) -> Result<Vec<Fired>, ServiceError> {
+    let mut fired = Vec::new();
+    for job in jobs {
+        let now = app.clock.now();
+        let task = job.task.as_str();
+        let horizon = match app.store.last_occurrence(task).await? {
+            Some(ms) => crate::clock::from_ms(ms),
+            None => {
+                // First start: nothing before now counts as missed.
+                let key = format!("jadwal_mulai_{task}");
+                let first = app
+                    .store
+                    .setting_or_insert(&key, &now.timestamp_millis().to_string())
+                    .await?;
+                crate::clock::from_ms(first.parse().unwrap_or(now.timestamp_millis()))
+            }
+        };
+        let Some(at) = latest_due(job, app.settings.timezone, horizon, now) else {
+            continue;
+        };
+        if !app
+            .store
+            .claim_occurrence(task, at.timestamp_millis(), owner, now.timestamp_millis())
+            .await?
+        {
+            continue;
+        }
+        tracing::info!(tugas = task, waktu = %at, "menjalankan tugas terjadwal");
+        let result = run_task(app, job, stop.clone()).await;
+        let (ok, text) = match &result {
+            Ok(t) => (true, t.clone()),
+            Err(e) => {
+                tracing::error!(tugas = task, "tugas terjadwal gagal: {e}");
+                (false, e.to_string())
+            }
+        };
+        app.store
+            .finish_occurrence(task, at.timestamp_millis(), ok, &text, app.clock.now_ms())
+            .await?;
+        fired.push(Fired {
+            tugas: job.task,
+            waktu: at,
+            berhasil: ok,
+        });
+    }
+    Ok(fired)
+}
+
+async fn run_task(
+    app: &App,
+    job: &Job,
+    stop: Option<Arc<AtomicBool>>,
+) -> Result<String, ServiceError> {
+    match job.task {
+        Task::Pengingat => {
+            let r = workflow::tick(app).await?;
+            Ok(serde_json::to_string(&r).unwrap_or_default())
+        }
+        Task::Penyaringan => {
+            let opts = screening::ScreenOptions {
+                ruleset: job.ruleset.clone(),
+                by: "penjadwal".to_owned(),
+                progress: None,
+                stop,
+            };
+            let r = screening::screen(app, &opts).await?;
+            let pesan = format!(
+                "Run penyaringan {} ({} versi {}) {}: {} calon dinilai — {} layak, {} tidak layak, {} perlu verifikasi. Rincian: merit runs show {}.",
+                r.run_id,
+                r.ruleset,
+                r.ruleset_version,
+                if r.selesai {
+                    "selesai"
+                } else {
+                    "dihentikan sementara dan akan dilanjutkan"
+                },
+                r.total,
+                r.layak,
+                r.tidak_layak,
+                r.perlu_verifikasi,
+                r.run_id
+            );
+            tell_admins(
+                app,
+                "penyaringan_selesai",
+                &format!("penyaringan/{}", r.run_id),
+                &pesan,
+                json!({ "run_id": r.run_id }),
+            )
+            .await?;
+            Ok(pesan)
+        }
+        Task::Ringkasan => {
+            let now = app.clock.now();
+            let open = app
+                .store
+                .instances(Some(crate::workflow::Status::Berjalan))
+                .await?;
+            let stats = app.store.outbox_stats(now.timestamp_millis()).await?;
+            let overdue = open
+                .iter()
+                .filter(|i| i.state.kursi.iter().any(|s| s.eskalasi))
+                .count();
+            let mut pesan = format!(
+                "Ringkasan {}: {} langkah persetujuan terbuka; {} sudah dieskalasi karena melewati batas; {} pesan gagal terkirim; {} pesan menunggu dikirim.",
+                format_datetime_id(now, app.settings.timezone),
+                open.len(),
+                overdue,
+                stats.gagal,
+                stats.menunggu
+            );
+            for i in open.iter().take(20) {
+                pesan.push_str(&format!(
+                    " [{}: {} di langkah {}]",
+                    i.id,
+                    i.workflow,
+                    i.state.langkah_aktif.as_deref().unwrap_or("-")
+                ));
+            }
+            let day = now.with_timezone(&app.settings.timezone).date_naive();
+            tell_admins(app, "admin", &format!("ringkasan/{day}"), &pesan, json!({})).await?;
+            Ok(pesan)
+        }
+    }
+}
+
+/// Queues a notice to everyone holding `ADMIN`.
+pub async fn tell_admins(
+    app: &App,
+    kind: &str,
+    key: &str,
+    pesan: &str,
+    extra: serde_json::Value,
+) -> Result<(), ServiceError> {
+    let (dir, _) = workflow::directory(app).await?;
+    let today = app
+        .clock
+        .now()
+        .with_timezone(&app.settings.timezone)
+        .date_naive();
+    for h in dir.holders("ADMIN", today) {
+        let Some(p) = dir.person(&h.orang) else {
+            continue;
+        };
+        let mut data = json!({ "nama": p.nama, "pesan": pesan });
+        if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
+            d.extend(e.clone());
+        }
+        app.store
+            .enqueue(
+                &format!("{key}/{}", p.id),
+                None,
+                kind,
+                Some(&p.id),
+                &p.email,
+                &data,
+                app.clock.now_ms(),
+            )
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,254 @@
+//! The outbox: messages written with the change that caused them, claimed in batches under a
+//! lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several processes share the work), and
+//! marked sent, retried with backoff, or failed.
+
+use sea_orm::{QueryResult, Value};
+
+use super::{Backend, Store, StoreError, StoreResult};
+
+/// One message to deliver.
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    /// Row id.
+    pub id: String,
+    /// Unique key (instance, step visit, recipient, kind).
+    pub kunci: String,
+    /// The instance it is about.
+    pub instans_id: Option<String>,
+    /// Kind.
+    pub jenis: String,
+    /// Recipient's person id.
+    pub orang: Option<String>,
+    /// Recipient's address.
+    pub email: String,
+    /// Template data.
+    pub data: serde_json::Value,
+    /// Attempts so far.
+    pub percobaan: i64,
+    /// Written at, epoch ms.
+    pub dibuat_ms: i64,
+}
+
+/// Outbox figures for `/metrics`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct OutboxStats {
+    /// Waiting to be sent.
+    pub menunggu: i64,
+    /// Sent.
+    pub terkirim: i64,
+    /// Given up.
+    pub gagal: i64,
+    /// Age of the oldest waiting message, ms.
+    pub umur_tertua_ms: i64,
+}
+
+fn get<T: sea_orm::TryGetable>(r: &QueryResult, i: usize) -> StoreResult<T> {
+    r.try_get_by_index::<T>(i).map_err(StoreError::Db)
+}
+
+const COLUMNS: &str = "id, kunci, instans_id, jenis, orang, email, data, percobaan, dibuat_ms";
+
+fn row_from(r: &QueryResult) -> StoreResult<OutboxRow> {
+    let data: String = get(r, 6)?;
+    Ok(OutboxRow {
+        id: get(r, 0)?,
+        kunci: get(r, 1)?,
+        instans_id: get(r, 2)?,
+        jenis: get(r, 3)?,
+        orang: get(r, 4)?,
+        email: get(r, 5)?,
+        data: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        percobaan: get(r, 7)?,
+        dibuat_ms: get(r, 8)?,
+    })
+}
+
+impl Store {
+    /// Claims up to `limit` waiting messages due at `now_ms` (any waiting message when
+    /// `ignore_delay`) for `owner` until `now_ms + lease_ms`.
+    pub async fn claim_outbox(
+        &self,
+        owner: &str,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: u64,
+        ignore_delay: bool,
+    ) -> StoreResult<Vec<OutboxRow>> {
+        let lock = if self.backend == Backend::Postgres {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let due = if ignore_delay { i64::MAX } else { now_ms };
+        self.query(
+            &format!(
+                "UPDATE kotak_keluar SET pemilik = ?, sewa_sampai_ms = ? WHERE id IN (\
+                 SELECT id FROM kotak_keluar WHERE instansi = ? AND status = 'menunggu' AND berikutnya_ms <= ? \
+                 AND (sewa_sampai_ms IS NULL OR sewa_sampai_ms < ?) ORDER BY dibuat_ms, id LIMIT ?{lock})"
+            ),
+            vec![
+                owner.into(),
+                (now_ms + lease_ms).into(),
+                self.tenant.clone().into(),
+                due.into(),
+                now_ms.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            ],
+        )
+        .await?;
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM kotak_keluar WHERE instansi = ? AND pemilik = ? AND status = 'menunggu' AND sewa_sampai_ms > ? ORDER BY dibuat_ms, id"
+                ),
+                vec![self.tenant.clone().into(), owner.into(), now_ms.into()],
+            )
+            .await?;
+        rows.iter().map(row_from).collect()
+    }
+
+    /// Marks a message sent.
+    pub async fn outbox_sent(&self, id: &str, message_id: &str, now_ms: i64) -> StoreResult<()> {
+        self.query(
+            "UPDATE kotak_keluar SET status = 'terkirim', percobaan = percobaan + 1, message_id = ?, terkirim_ms = ?, \
+             pemilik = NULL, sewa_sampai_ms = NULL, kesalahan = NULL WHERE instansi = ? AND id = ?",
+            vec![message_id.into(), now_ms.into(), self.tenant.clone().into(), id.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried at `next_ms`, or given up when `next_ms` is `None`.
+    pub async fn outbox_attempt_failed(
+        &self,
+        id: &str,
+        next_ms: Option<i64>,
+        error: &str,
+    ) -> StoreResult<()> {
+        let (status, next): (&str, Value) = match next_ms {
+            Some(n) => ("menunggu", n.into()),
+            None => ("gagal", Value::BigInt(None)),
+        };
+        self.query(
+            "UPDATE kotak_keluar SET status = ?, percobaan = percobaan + 1, berikutnya_ms = COALESCE(?, berikutnya_ms), \
+             kesalahan = ?, pemilik = NULL, sewa_sampai_ms = NULL WHERE instansi = ? AND id = ?",
+            vec![status.into(), next, error.into(), self.tenant.clone().into(), id.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Queues a message outside any workflow change (replies, notices); false when a message
+    /// with the same key exists.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn enqueue(
+        &self,
+        kunci: &str,
+        instans_id: Option<&str>,
+        jenis: &str,
+        orang: Option<&str>,
+        email: &str,
+        data: &serde_json::Value,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let before = self.outbox_key_exists(kunci).await?;
+        if before {
+            return Ok(false);
+        }
+        self.query(
+            "INSERT INTO kotak_keluar (id, instansi, kunci, instans_id, jenis, orang, email, data, status, percobaan, berikutnya_ms, dibuat_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'menunggu', 0, ?, ?) ON CONFLICT (instansi, kunci) DO NOTHING",
+            vec![
+                uuid::Uuid::now_v7().to_string().into(),
+                self.tenant.clone().into(),
+                kunci.into(),
+                instans_id.map(str::to_owned).into(),
+                jenis.into(),
+                orang.map(str::to_owned).into(),
+                email.into(),
+                data.to_string().into(),
+                now_ms.into(),
+                now_ms.into(),
+            ],
+        )
+        .await?;
+        Ok(true)
+    }
+
+    async fn outbox_key_exists(&self, kunci: &str) -> StoreResult<bool> {
+        let rows = self
+            .query(
+                "SELECT 1 FROM kotak_keluar WHERE instansi = ? AND kunci = ?",
+                vec![self.tenant.clone().into(), kunci.into()],
+            )
+            .await?;
+        Ok(!rows.is_empty())
+    }
+
+    /// The template data of the message sent with `message_id`.
+    pub async fn outbox_by_message_id(
+        &self,
+        message_id: &str,
+    ) -> StoreResult<Option<serde_json::Value>> {
+        let rows = self
+            .query(
+                "SELECT data FROM kotak_keluar WHERE instansi = ? AND message_id = ?",
+                vec![self.tenant.clone().into(), message_id.into()],
+            )
+            .await?;
+        rows.first()
+            .map(|r| {
+                serde_json::from_str(&get::<String>(r, 0)?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .transpose()
+    }
+
+    /// Outbox figures.
+    pub async fn outbox_stats(&self, now_ms: i64) -> StoreResult<OutboxStats> {
+        let rows = self
+            .query(
+                "SELECT status, CAST(COUNT(*) AS BIGINT), CAST(MIN(dibuat_ms) AS BIGINT) FROM kotak_keluar WHERE instansi = ? GROUP BY status",
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        let mut s = OutboxStats::default();
+        for r in &rows {
+            let status: String = get(r, 0)?;
+            let n: i64 = get(r, 1)?;
+            let oldest: Option<i64> = get(r, 2)?;
+            match status.as_str() {
+                "menunggu" => {
+                    s.menunggu = n;
+                    s.umur_tertua_ms = oldest.map_or(0, |o| (now_ms - o).max(0));
+                }
+                "terkirim" => s.terkirim = n,
+                "gagal" => s.gagal = n,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    /// Decisions recorded, by channel.
+    pub async fn decisions_by_channel(&self) -> StoreResult<Vec<(String, i64)>> {
+        let rows = self
+            .query(
+                "SELECT COALESCE(saluran, ''), CAST(COUNT(*) AS BIGINT) FROM riwayat WHERE instansi = ? AND jenis = 'keputusan' GROUP BY saluran",
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect()
+    }
+
+    /// Instances by status.
+    pub async fn instances_by_status(&self) -> StoreResult<Vec<(String, i64)>> {
+        let rows = self
+            .query(
+                "SELECT status, CAST(COUNT(*) AS BIGINT) FROM instans WHERE instansi = ? GROUP BY status",
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect()
+    }
+}
