@@ -59,8 +59,12 @@ fn links(outbox: &Path) -> Vec<(String, String, String)> {
         let to = text
             .lines()
             .find_map(|l| l.strip_prefix("To: "))
-            .unwrap_or_default()
-            .to_owned();
+            .map(|t| {
+                t.rsplit_once('<')
+                    .map_or(t, |(_, a)| a.trim_end_matches('>'))
+                    .to_owned()
+            })
+            .unwrap_or_default();
         // The plain-text part: `  LABEL: URL` lines (quoted-printable soft breaks joined).
         let joined = text
             .replace("=\r\n", "")
@@ -198,7 +202,7 @@ pub(super) async fn run(
             output::count(placement.penempatan.ditempatkan),
             output::count(placement.penempatan.tidak_ditempatkan)
         );
-        println!("  Alur usulan PPK PPPK paruh waktu dimulai: instans {proposal}.");
+        println!("  Alur usulan kebutuhan PPPK paruh waktu dimulai: instans {proposal}.");
         match &vacancy.instance_id {
             Some(i) => println!(
                 "  Lowongan Kepala Bagian Umum dan Kepegawaian: daftar pendek {} orang; alur pengisian jabatan {i}.",

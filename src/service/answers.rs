@@ -111,9 +111,21 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
     let current = st.status == Status::Berjalan
         && st.kunjungan == code.kunjungan
         && st.langkah_aktif.as_deref() == Some(code.langkah.as_str());
-    let sudah_tercatat =
+    let mut sudah_tercatat =
         current && seat.and_then(|s| s.keputusan.as_deref()) == Some(answer.code().as_str());
-    if !current || (seat.is_some_and(|s| s.keputusan.is_some()) && !sudah_tercatat) {
+    if !current {
+        // The same answer through the same link again after it moved the workflow on.
+        sudah_tercatat = app.store.history(&row.id).await?.iter().any(|h| {
+            h.jenis == "keputusan"
+                && h.langkah.as_deref() == Some(code.langkah.as_str())
+                && h.orang.as_deref() == Some(code.orang.as_str())
+                && h.keputusan.as_deref() == Some(answer.code().as_str())
+                && h.waktu_ms >= t.terbit_ms
+        });
+    }
+    if (!current && !sudah_tercatat)
+        || (current && seat.is_some_and(|s| s.keputusan.is_some()) && !sudah_tercatat)
+    {
         return Err(LinkError::Decided(match st.status {
             Status::Berjalan => {
                 "langkah ini sudah diputuskan; jawaban tidak diperlukan lagi".to_owned()

@@ -7,6 +7,7 @@
 mod cli;
 mod crash;
 mod imports;
+mod mail;
 mod placement;
 mod rules;
 mod screening;

@@ -1,0 +1,696 @@
+//! Notifications and answers (issue 6): the file transport, a real SMTP server over TCP (an
+//! in-test sink), the HTTP server on port 0, and replies as mail clients format them.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use chrono::{Duration, TimeZone, Utc};
+use merit::{
+    clock::{FakeClock, SharedClock},
+    http::{AppState, Metrics},
+    notify::Mailer,
+    service::{
+        App,
+        answers::{self, IngestOutcome},
+        outbox, workflow,
+    },
+    store::testing::scalar,
+};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
+};
+
+use crate::support::{TestDb, write};
+
+const DIRECTORY: &str = "orang:
+  - { id: verif, nama: Petugas Verifikasi, email: verif@contoh.go.id, peran: [VERIFIKATOR_BKPSDM] }
+  - { id: kaban, nama: Kepala BKPSDM, email: kaban@contoh.go.id, peran: [KEPALA_BKPSDM, ADMIN] }
+  - { id: bupati, nama: Bupati, email: bupati@contoh.go.id, peran: [PPK] }
+  - { id: ditolak, nama: Alamat Ditolak, email: tidak-ada@contoh.go.id, peran: [PPK] }
+";
+
+const FLOW: &str = "id: uji_surat
+judul: Uji Surat
+subjek: bebas
+langkah:
+  - id: verifikasi
+    judul: Verifikasi
+    penyetuju: { peran: VERIFIKATOR_BKPSDM }
+    tenggat: 3d
+  - id: ppk
+    judul: Penetapan
+    penyetuju: { peran: PPK }
+";
+
+struct Fixture {
+    db: TestDb,
+    app: App,
+    clock: Arc<FakeClock>,
+    outbox: PathBuf,
+}
+
+async fn fixture(mail_url: Option<&str>) -> Fixture {
+    let db = TestDb::new().await;
+    let wf = db.path("wf");
+    std::fs::create_dir_all(&wf).unwrap();
+    write(&wf, "uji_surat.yaml", FLOW);
+    let dir = write(db.dir.path(), "directory.yaml", DIRECTORY);
+    let outbox = db.path("outbox");
+    let file_url = format!("file://{}", outbox.display());
+    let settings = db.settings_with(&[
+        ("MERIT_WORKFLOWS_DIR", wf.to_str().unwrap()),
+        ("MERIT_DIRECTORY", dir.to_str().unwrap()),
+        ("MERIT_MAIL_URL", mail_url.unwrap_or(&file_url)),
+        ("MERIT_SECRET", "rahasia-uji-yang-panjang"),
+        ("MERIT_BASE_URL", "http://merit.contoh.go.id"),
+    ]);
+    let clock = Arc::new(FakeClock::at(
+        Utc.with_ymd_and_hms(2025, 8, 11, 2, 0, 0).unwrap(),
+    ));
+    let shared: SharedClock = clock.clone();
+    let app = App::open(settings, shared).await.unwrap();
+    Fixture {
+        db,
+        app,
+        clock,
+        outbox,
+    }
+}
+
+fn eml_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// The text of a message with quoted-printable soft breaks and `=3D` undone.
+fn plain(eml: &str) -> String {
+    eml.replace("=\r\n", "").replace("=3D", "=")
+}
+
+fn tokens(eml: &str) -> Vec<String> {
+    let text = plain(eml);
+    let mut out = Vec::new();
+    for part in text.split("/persetujuan/").skip(1) {
+        let t: String = part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+            .collect();
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn header<'a>(eml: &'a str, name: &str) -> &'a str {
+    eml.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .unwrap_or_default()
+}
+
+async fn count(app: &App, sql: &str) -> i64 {
+    scalar(&app.store, sql).await.unwrap()
+}
+
+#[tokio::test]
+async fn prompts_in_the_file_outbox_are_complete_and_masked() {
+    let f = fixture(None).await;
+    let id = workflow::start(&f.app, "uji_surat", None, "kaban")
+        .await
+        .unwrap();
+    let mailer = Mailer::new(&f.app.settings.mail_url);
+    let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
+    assert_eq!(r.terkirim, 1);
+    let mails = eml_files(&f.outbox);
+    assert_eq!(mails.len(), 1);
+    let m = &mails[0];
+    let subject = header(m, "Subject");
+    assert!(
+        subject.starts_with("[MERIT-") && subject.contains("] Persetujuan: Uji Surat"),
+        "{subject}"
+    );
+    assert!(header(m, "To").contains("verif@contoh.go.id"));
+    assert!(header(m, "Reply-To").contains("merit@localhost"));
+    assert!(!header(m, "Message-ID").is_empty());
+    let text = plain(m);
+    assert!(text.contains("Yth. Bapak/Ibu Petugas Verifikasi"));
+    // Deadline: 3 working days from Monday 11 August 09.00 WIB.
+    assert!(text.contains("14 Agustus 2025 pukul 09.00 WIB"), "{text}");
+    assert_eq!(tokens(m).len(), 3, "one link per answer");
+    assert!(text.contains("SETUJU: http://merit.contoh.go.id/persetujuan/"));
+    assert!(text.contains("text/html"));
+    // Nothing twice: a second pass sends nothing.
+    assert_eq!(
+        outbox::deliver(&f.app, &mailer, true)
+            .await
+            .unwrap()
+            .terkirim,
+        0
+    );
+    let sent = count(&f.app, &format!("SELECT COUNT(*) FROM kotak_keluar WHERE instans_id = '{id}' AND status = 'terkirim' AND message_id IS NOT NULL")).await;
+    assert_eq!(sent, 1);
+}
+
+/// A minimal SMTP server: accepts everything except recipients in `reject`.
+struct Sink {
+    received: Arc<Mutex<Vec<String>>>,
+}
+
+async fn sink_on(listener: TcpListener, reject: &'static [&'static str]) -> Sink {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let got = received.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let got = got.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = stream.into_split();
+                let mut r = BufReader::new(r);
+                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") {
+                        b"250-sink\r\n250 8BITMIME\r\n"
+                    } else if cmd.starts_with("RCPT") && reject.iter().any(|a| line.contains(a)) {
+                        b"550 5.1.1 penerima tidak ada\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        let _ = w.write_all(b"354 lanjut\r\n").await;
+                        let mut body = String::new();
+                        loop {
+                            let mut l = String::new();
+                            if r.read_line(&mut l).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            if l == ".\r\n" {
+                                break;
+                            }
+                            body.push_str(&l);
+                        }
+                        got.lock().unwrap().push(body);
+                        b"250 2.0.0 diterima\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 sampai jumpa\r\n").await;
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    if w.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Sink { received }
+}
+
+#[tokio::test]
+async fn smtp_outage_then_recovery_loses_and_duplicates_nothing() {
+    // A port where nothing listens yet.
+    let probe = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = probe.local_addr().unwrap().port();
+    drop(probe);
+    let f = fixture(Some(&format!("smtp://127.0.0.1:{port}"))).await;
+    for _ in 0..5 {
+        workflow::start(&f.app, "uji_surat", None, "kaban")
+            .await
+            .unwrap();
+    }
+    let mailer = Mailer::new(&f.app.settings.mail_url);
+    let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
+    assert_eq!((r.terkirim, r.ditunda, r.gagal), (0, 5, 0));
+    // Not due yet: nothing is tried again before the backoff.
+    let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
+    assert_eq!(r.terkirim + r.ditunda, 0);
+    // The server comes back.
+    let sink = sink_on(TcpListener::bind(("127.0.0.1", port)).await.unwrap(), &[]).await;
+    f.clock.advance(Duration::minutes(1));
+    let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
+    assert_eq!((r.terkirim, r.ditunda), (5, 0));
+    assert_eq!(
+        outbox::deliver(&f.app, &mailer, true)
+            .await
+            .unwrap()
+            .terkirim,
+        0
+    );
+    let got = sink.received.lock().unwrap().clone();
+    assert_eq!(got.len(), 5, "each message exactly once");
+    assert!(got.iter().all(|m| m.contains("[MERIT-")));
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_fails_the_message_and_tells_admin() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sink = sink_on(listener, &["tidak-ada@contoh.go.id"]).await;
+    let f = fixture(Some(&format!("smtp://127.0.0.1:{port}"))).await;
+    let id = workflow::start(&f.app, "uji_surat", None, "kaban")
+        .await
+        .unwrap();
+    workflow::decide(
+        &f.app,
+        &workflow::DecideRequest {
+            instance: id.clone(),
+            langkah: "verifikasi".into(),
+            orang: "verif".into(),
+            jawaban: merit::workflow::Answer::Setuju,
+            komentar: None,
+            saluran: merit::workflow::Channel::Cli,
+            dicatat_oleh: Some("penguji".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let mailer = Mailer::new(&f.app.settings.mail_url);
+    let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
+    // verif's and bupati's prompts are sent; the refused address fails at once, and the
+    // notice to ADMIN (kaban) it causes goes out in the same pass.
+    assert_eq!((r.terkirim, r.gagal), (3, 1));
+    let failed = count(&f.app, "SELECT COUNT(*) FROM kotak_keluar WHERE status = 'gagal' AND email = 'tidak-ada@contoh.go.id'").await;
+    assert_eq!(failed, 1);
+    let got = sink.received.lock().unwrap().clone();
+    assert!(got.last().unwrap().contains("tidak-ada@contoh.go.id"));
+}
+
+async fn http_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: merit\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out)
+}
+
+async fn serve_http(app: &App) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState {
+        app: app.clone(),
+        metrics: Arc::new(Metrics::default()),
+    };
+    tokio::spawn(merit::http::serve(listener, state, std::future::pending()));
+    addr
+}
+
+#[tokio::test]
+async fn links_confirm_on_get_decide_on_post_and_refuse_the_rest() {
+    let f = fixture(None).await;
+    let id = workflow::start(&f.app, "uji_surat", None, "kaban")
+        .await
+        .unwrap();
+    let mailer = Mailer::new(&f.app.settings.mail_url);
+    outbox::deliver(&f.app, &mailer, false).await.unwrap();
+    let toks = tokens(&eml_files(&f.outbox)[0]);
+    let (setuju, tolak) = (&toks[0], &toks[1]);
+    assert!(setuju.contains(".setuju.") && tolak.contains(".tolak."));
+    let addr = serve_http(&f.app).await;
+
+    // GET shows and never decides, however often a scanner opens it.
+    for _ in 0..3 {
+        let (status, page) = http_request(addr, "GET", &format!("/persetujuan/{setuju}"), "").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("SETUJU") && page.contains("<form method=\"post\""));
+    }
+    assert_eq!(
+        workflow::show(&f.app, &id)
+            .await
+            .unwrap()
+            .langkah_aktif
+            .as_deref(),
+        Some("verifikasi")
+    );
+
+    // Forged, foreign and unknown tokens: 404.
+    let forged = setuju.replace(".setuju.", ".tolak.");
+    assert_eq!(
+        http_request(addr, "GET", &format!("/persetujuan/{forged}"), "")
+            .await
+            .0,
+        404
+    );
+    let foreign = merit::notify::token::sign(
+        b"rahasia-lain",
+        &merit::notify::token::verify(b"rahasia-uji-yang-panjang", setuju).unwrap(),
+    );
+    assert_eq!(
+        http_request(
+            addr,
+            "POST",
+            &format!("/persetujuan/{foreign}"),
+            "keputusan=setuju"
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        http_request(addr, "GET", "/persetujuan/bukan-token-asli", "")
+            .await
+            .0,
+        404
+    );
+    // The form must match the link.
+    assert_eq!(
+        http_request(
+            addr,
+            "POST",
+            &format!("/persetujuan/{setuju}"),
+            "keputusan=tolak"
+        )
+        .await
+        .0,
+        400
+    );
+
+    // Concurrent POSTs of the same link: one transition, every response a success.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let path = format!("/persetujuan/{setuju}");
+        tasks.push(tokio::spawn(async move {
+            http_request(
+                addr,
+                "POST",
+                &path,
+                "keputusan=setuju&komentar=Sudah+sesuai",
+            )
+            .await
+            .0
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let v = workflow::show(&f.app, &id).await.unwrap();
+    assert_eq!(v.langkah_aktif.as_deref(), Some("ppk"));
+    let decisions: Vec<_> = v
+        .riwayat
+        .iter()
+        .filter(|h| h.jenis == "keputusan")
+        .collect();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].saluran.as_deref(), Some("tautan"));
+    assert_eq!(decisions[0].komentar.as_deref(), Some("Sudah sesuai"));
+    // Replayed with the same answer: idempotent; another answer of the decided step: 409.
+    assert_eq!(
+        http_request(
+            addr,
+            "POST",
+            &format!("/persetujuan/{setuju}"),
+            "keputusan=setuju"
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        http_request(
+            addr,
+            "POST",
+            &format!("/persetujuan/{tolak}"),
+            "keputusan=tolak"
+        )
+        .await
+        .0,
+        409
+    );
+
+    // Expired: the PPK's link, opened after the validity period.
+    outbox::deliver(&f.app, &mailer, false).await.unwrap();
+    let ppk_mail = eml_files(&f.outbox)
+        .into_iter()
+        .find(|m| header(m, "To").contains("bupati"))
+        .unwrap();
+    let ppk = tokens(&ppk_mail)[0].clone();
+    f.clock.advance(Duration::days(8));
+    assert_eq!(
+        http_request(addr, "GET", &format!("/persetujuan/{ppk}"), "")
+            .await
+            .0,
+        410
+    );
+    assert_eq!(
+        http_request(
+            addr,
+            "POST",
+            &format!("/persetujuan/{ppk}"),
+            "keputusan=setuju"
+        )
+        .await
+        .0,
+        410
+    );
+
+    // Health and metrics.
+    assert_eq!(http_request(addr, "GET", "/healthz", "").await.0, 200);
+    let (status, metrics) = http_request(addr, "GET", "/metrics", "").await;
+    assert_eq!(status, 200);
+    assert!(metrics.contains("# TYPE merit_outbox_messages gauge"));
+    assert!(metrics.contains("merit_workflow_decisions_total{saluran=\"tautan\"} 1"));
+    let _ = &f.db;
+}
+
+struct Prompt {
+    instance: String,
+    code: String,
+    message_id: String,
+}
+
+async fn prompt(f: &Fixture) -> Prompt {
+    let before = eml_files(&f.outbox).len();
+    let instance = workflow::start(&f.app, "uji_surat", None, "kaban")
+        .await
+        .unwrap();
+    outbox::deliver(&f.app, &Mailer::new(&f.app.settings.mail_url), false)
+        .await
+        .unwrap();
+    let mails = eml_files(&f.outbox);
+    assert!(mails.len() > before);
+    // The prompt whose code belongs to this instance.
+    let mut code = String::new();
+    let mut message_id = String::new();
+    for m in &mails {
+        let subject = header(m, "Subject");
+        let Some(c) = subject.split("[MERIT-").nth(1).map(|r| r[..6].to_owned()) else {
+            continue;
+        };
+        if let Some(row) = f.app.store.code(&c).await.unwrap()
+            && row.instans_id == instance
+        {
+            code = c;
+            message_id = header(m, "Message-ID")
+                .trim_matches(|ch| ch == '<' || ch == '>')
+                .to_owned();
+        }
+    }
+    assert!(!code.is_empty());
+    Prompt {
+        instance,
+        code,
+        message_id,
+    }
+}
+
+async fn step(app: &App, id: &str) -> Option<String> {
+    workflow::show(app, id).await.unwrap().langkah_aktif
+}
+
+#[tokio::test]
+async fn replies_from_real_clients_are_understood() {
+    let f = fixture(None).await;
+
+    // Gmail, Indonesian, with an HTML part and the quoted prompt below.
+    let p = prompt(&f).await;
+    let gmail = format!(
+        "From: Petugas Verifikasi <Verif@Contoh.go.id>\r\nTo: merit@localhost\r\nSubject: Re: [MERIT-{code}] Persetujuan: Uji Surat - Verifikasi\r\n\
+         In-Reply-To: <{mid}>\r\nMessage-ID: <gmail-1@mail.gmail.com>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=\"UTF-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\
+         Setuju, silakan dilanjutkan.\r\n\r\nPada Sen, 11 Agu 2025 pukul 09.15 merit BKPSDM <merit@localhost>\r\nmenulis:\r\n> Yth. Bapak/Ibu Petugas Verifikasi,\r\n> TOLAK alasan penolakan\r\n\r\n\
+         --b1\r\nContent-Type: text/html; charset=\"UTF-8\"\r\n\r\n<div dir=3D\"ltr\">Setuju, silakan dilanjutkan.</div><blockquote>TOLAK</blockquote>\r\n--b1--\r\n",
+        code = p.code,
+        mid = p.message_id
+    );
+    let out = answers::ingest(&f.app, gmail.as_bytes()).await.unwrap();
+    assert!(
+        matches!(out, IngestOutcome::Dicatat { ref keputusan, .. } if keputusan == "setuju"),
+        "{out:?}"
+    );
+    let v = workflow::show(&f.app, &p.instance).await.unwrap();
+    let d = v.riwayat.iter().find(|h| h.jenis == "keputusan").unwrap();
+    assert_eq!(d.saluran.as_deref(), Some("balasan"));
+    assert_eq!(d.komentar.as_deref(), Some("silakan dilanjutkan."));
+
+    // Outlook: a From/Sent block under the answer.
+    let p = prompt(&f).await;
+    let outlook = format!(
+        "From: verif@contoh.go.id\r\nTo: merit@localhost\r\nSubject: RE: [MERIT-{}] Persetujuan\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         TOLAK karena formasi belum ditetapkan\r\n\r\n________________________________\r\nFrom: merit BKPSDM <merit@localhost>\r\nSent: Monday, August 11, 2025 9:15 AM\r\nSubject: [MERIT-{}] Persetujuan\r\n\r\nSETUJU\r\n",
+        p.code, p.code
+    );
+    assert!(
+        matches!(answers::ingest(&f.app, outlook.as_bytes()).await.unwrap(), IngestOutcome::Dicatat { ref keputusan, .. } if keputusan == "tolak")
+    );
+    assert_eq!(
+        workflow::show(&f.app, &p.instance).await.unwrap().status,
+        merit::workflow::Status::SelesaiDitolak
+    );
+
+    // HTML only, base64, matched by In-Reply-To alone (the subject lost its code).
+    let p = prompt(&f).await;
+    use base64_lite::encode;
+    let html = encode(
+        "<html><body><p>SETUJU</p><p>Terima kasih</p><blockquote>Yth. Bapak/Ibu</blockquote></body></html>",
+    );
+    let html_only = format!(
+        "From: verif@contoh.go.id\r\nTo: merit@localhost\r\nSubject: Re: persetujuan\r\nIn-Reply-To: <{}>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{html}\r\n",
+        p.message_id
+    );
+    let out = answers::ingest(&f.app, html_only.as_bytes()).await.unwrap();
+    assert!(
+        matches!(out, IngestOutcome::Dicatat { ref keputusan, .. } if keputusan == "setuju"),
+        "{out:?}"
+    );
+    assert_eq!(step(&f.app, &p.instance).await.as_deref(), Some("ppk"));
+}
+
+#[tokio::test]
+async fn strangers_unclear_replies_and_auto_replies_change_nothing() {
+    let f = fixture(None).await;
+    let p = prompt(&f).await;
+    let queued = |app: App| async move {
+        scalar(
+            &app.store,
+            "SELECT COUNT(*) FROM kotak_keluar WHERE jenis = 'balasan_ditolak'",
+        )
+        .await
+        .unwrap()
+    };
+    // Someone not in the directory: refused (exit 4), no reply (no backscatter).
+    let stranger = format!(
+        "From: orang@luar.com\r\nSubject: Re: [MERIT-{}] x\r\n\r\nSETUJU\r\n",
+        p.code
+    );
+    let out = answers::ingest(&f.app, stranger.as_bytes()).await.unwrap();
+    assert!(
+        matches!(
+            out,
+            IngestOutcome::Ditolak {
+                tidak_terbaca: false,
+                ..
+            }
+        ),
+        "{out:?}"
+    );
+    // An approver of another step answering this prompt: refused, told why.
+    let other = format!(
+        "From: bupati@contoh.go.id\r\nSubject: Re: [MERIT-{}] x\r\n\r\nSETUJU\r\n",
+        p.code
+    );
+    assert!(matches!(
+        answers::ingest(&f.app, other.as_bytes()).await.unwrap(),
+        IngestOutcome::Ditolak {
+            tidak_terbaca: false,
+            ..
+        }
+    ));
+    assert_eq!(queued(f.app.clone()).await, 1);
+    // Unclear: exit 3, the sender gets an explanation.
+    let unclear = format!(
+        "From: verif@contoh.go.id\r\nSubject: Re: [MERIT-{}] x\r\nMessage-ID: <u1@x>\r\n\r\nBaik pak, nanti saya cek dulu.\r\n",
+        p.code
+    );
+    assert!(matches!(
+        answers::ingest(&f.app, unclear.as_bytes()).await.unwrap(),
+        IngestOutcome::Ditolak {
+            tidak_terbaca: true,
+            ..
+        }
+    ));
+    assert_eq!(queued(f.app.clone()).await, 2);
+    // A return without a reason is unclear too.
+    let bare = format!(
+        "From: verif@contoh.go.id\r\nSubject: Re: [MERIT-{}] x\r\nMessage-ID: <u2@x>\r\n\r\nKEMBALIKAN\r\n",
+        p.code
+    );
+    assert!(matches!(
+        answers::ingest(&f.app, bare.as_bytes()).await.unwrap(),
+        IngestOutcome::Ditolak {
+            tidak_terbaca: true,
+            ..
+        }
+    ));
+    // An out-of-office reply: ignored, and never answered (mail loops).
+    let auto = format!(
+        "From: verif@contoh.go.id\r\nSubject: Out of Office: [MERIT-{}] x\r\nAuto-Submitted: auto-replied\r\n\r\nSETUJU saya sedang cuti\r\n",
+        p.code
+    );
+    assert!(matches!(
+        answers::ingest(&f.app, auto.as_bytes()).await.unwrap(),
+        IngestOutcome::Diabaikan { .. }
+    ));
+    assert_eq!(queued(f.app.clone()).await, 3);
+    assert_eq!(
+        step(&f.app, &p.instance).await.as_deref(),
+        Some("verifikasi")
+    );
+    assert!(
+        workflow::show(&f.app, &p.instance)
+            .await
+            .unwrap()
+            .riwayat
+            .iter()
+            .all(|h| h.jenis != "keputusan")
+    );
+}
+
+/// A tiny base64 encoder for building test messages.
+mod base64_lite {
+    pub fn encode(s: &str) -> String {
+        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let b = s.as_bytes();
+        let mut out = String::new();
+        for c in b.chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            for i in 0..4 {
+                if i <= c.len() {
+                    out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+}
