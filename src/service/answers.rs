@@ -123,9 +123,8 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
                 && h.waktu_ms >= t.terbit_ms
         });
     }
-    if (!current && !sudah_tercatat)
-        || (current && seat.is_some_and(|s| s.keputusan.is_some()) && !sudah_tercatat)
-    {
+    let answered_otherwise = !current || seat.is_some_and(|s| s.keputusan.is_some());
+    if answered_otherwise && !sudah_tercatat {
         return Err(LinkError::Decided(match st.status {
             Status::Berjalan => {
                 "langkah ini sudah diputuskan; jawaban tidak diperlukan lagi".to_owned()
