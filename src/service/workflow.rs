@@ -445,18 +445,27 @@ pub struct TickReport {
 
 /// Fires every timer due now, each once.
 pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
-    let (dir, warning) = directory(app).await?;
-    if let Some(w) = warning {
-        tracing::warn!("{w}");
-    }
     let cal = calendar(app);
     let mut report = TickReport::default();
+    let mut dir = None;
     loop {
         let now = app.clock.now();
         let due = app.store.due_timers(now.timestamp_millis(), 200).await?;
         if due.is_empty() {
             return Ok(report);
         }
+        // The directory is read only when there is something to do.
+        let dir = match &dir {
+            Some(d) => std::sync::Arc::clone(d),
+            None => {
+                let (d, warning) = directory(app).await?;
+                if let Some(w) = warning {
+                    tracing::warn!("{w}");
+                }
+                dir = Some(std::sync::Arc::clone(&d));
+                d
+            }
+        };
         for t in due {
             let Some(jenis) = TimerKind::parse(&t.jenis) else {
                 app.store.retire_timer(&t.id).await?;

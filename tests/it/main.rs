@@ -11,6 +11,7 @@ mod mail;
 mod placement;
 mod rules;
 mod screening;
+mod serve;
 mod store;
 mod support;
 mod workflow;
