@@ -263,6 +263,27 @@ pub enum BenchCommand {
         #[arg(long, value_name = "URL")]
         database_url: Option<String>,
     },
+    /// Pesan per detik dari kotak keluar ke server SMTP melalui satu sambungan.
+    Mail {
+        /// Jumlah pesan.
+        #[arg(long, default_value_t = 5_000)]
+        messages: usize,
+        /// Server SMTP (bawaan: server uji di dalam proses).
+        #[arg(long, value_name = "URL")]
+        smtp: Option<String>,
+    },
+    /// Halaman konfirmasi (GET) dan keputusan (POST) melalui HTTP pada loopback.
+    Http {
+        /// Instans (satu POST masing-masing).
+        #[arg(long, default_value_t = 2_000)]
+        instances: usize,
+        /// Jumlah GET.
+        #[arg(long, default_value_t = 20_000)]
+        gets: usize,
+        /// Klien bersamaan.
+        #[arg(long, default_value_t = 16)]
+        parallel: usize,
+    },
 }
 
 /// `merit rules …`.

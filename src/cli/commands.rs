@@ -129,6 +129,38 @@ async fn bench(
             }
             return Ok(Exit::Ok);
         }
+        super::args::BenchCommand::Mail { messages, smtp } => {
+            let r = crate::bench::notify::mail(&settings, messages, smtp).await?;
+            if json {
+                output::print_json(&r)?;
+            } else {
+                println!(
+                    "{} pesan ke {} dalam {:.2} s: {:.0} pesan/s (satu sambungan)",
+                    r.pesan, r.tujuan, r.detik, r.pesan_per_detik
+                );
+            }
+            return Ok(Exit::Ok);
+        }
+        super::args::BenchCommand::Http {
+            instances,
+            gets,
+            parallel,
+        } => {
+            let r = crate::bench::notify::http(&settings, instances, gets, parallel).await?;
+            if json {
+                output::print_json(&r)?;
+            } else {
+                println!(
+                    "GET halaman konfirmasi: {} permintaan, {:.0}/s, p50 {:.2} ms, p99 {:.2} ms ({} klien)",
+                    r.get, r.get_per_detik, r.get_p50_ms, r.get_p99_ms, r.paralel
+                );
+                println!(
+                    "POST keputusan: {} keputusan, {:.0}/s, p99 {:.2} ms",
+                    r.post, r.post_per_detik, r.post_p99_ms
+                );
+            }
+            return Ok(Exit::Ok);
+        }
     };
     let threads = threads.unwrap_or_else(crate::rules::worker_threads);
     let work = tempfile_dir()?;

@@ -135,7 +135,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
             ),
         }));
     }
-    let view_def = workflow::show(app, &row.id).await?;
+    let (judul, judul_langkah) = workflow::titles(app, &row, &code.langkah).await?;
     let (dir, _) = workflow::directory(app).await?;
     let label = match &answer {
         Answer::Setuju => "SETUJU".to_owned(),
@@ -143,12 +143,9 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
         Answer::Kembalikan => "KEMBALIKAN".to_owned(),
         Answer::Pilih(o) => format!("PILIH {o}"),
     };
-    let step_title = view_def
-        .judul_langkah
-        .clone()
-        .unwrap_or_else(|| code.langkah.clone());
+    let step_title = judul_langkah.unwrap_or_else(|| code.langkah.clone());
     let view = LinkView {
-        judul: view_def.judul.clone(),
+        judul,
         langkah: step_title,
         nama: dir
             .person(&code.orang)

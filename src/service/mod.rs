@@ -44,6 +44,7 @@ type DefinitionMap = std::collections::HashMap<(String, String), Arc<crate::work
 pub struct Caches {
     pub(crate) definitions: Mutex<DefinitionMap>,
     pub(crate) directory: Mutex<Option<(String, Arc<crate::workflow::Directory>)>>,
+    pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
 }
 
 impl App {

@@ -2,7 +2,7 @@
 //! sent, retried with exponential backoff, or failed after the configured attempts (and `ADMIN`
 //! told). A message the server accepted is marked sent at once and never claimed again.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use serde::Serialize;
 use serde_json::json;
@@ -31,9 +31,12 @@ pub struct DeliveryReport {
 }
 
 /// The link-signing secret: `MERIT_SECRET`, else one generated once and kept in the database.
-pub async fn link_secret(app: &App) -> Result<Vec<u8>, ServiceError> {
+pub async fn link_secret(app: &App) -> Result<Arc<Vec<u8>>, ServiceError> {
     if let Some(s) = &app.settings.secret {
-        return Ok(s.expose().as_bytes().to_vec());
+        return Ok(Arc::new(s.expose().as_bytes().to_vec()));
+    }
+    if let Some(s) = app.caches.link_secret.lock().ok().and_then(|c| c.clone()) {
+        return Ok(s);
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| ServiceError::unexpected("pembangkit acak", e))?;
@@ -41,7 +44,11 @@ pub async fn link_secret(app: &App) -> Result<Vec<u8>, ServiceError> {
         .store
         .setting_or_insert("rahasia_tautan", &hex::encode(bytes))
         .await?;
-    Ok(stored.into_bytes())
+    let secret = Arc::new(stored.into_bytes());
+    if let Ok(mut c) = app.caches.link_secret.lock() {
+        *c = Some(secret.clone());
+    }
+    Ok(secret)
 }
 
 /// Backoff after `attempts` failed attempts: 30 s, 1 min, 2 min, … capped at one hour.

@@ -527,6 +527,17 @@ pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
     }
 }
 
+/// The titles of an instance's workflow and of one of its steps (from its own version).
+pub async fn titles(
+    app: &App,
+    row: &InstanceRow,
+    step: &str,
+) -> Result<(String, Option<String>), ServiceError> {
+    let def = definition_of(app, row).await?;
+    let step = def.step(step).map(|(_, s)| s.judul.clone());
+    Ok((def.judul.clone(), step))
+}
+
 /// An instance as `workflow show` prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct InstanceView {

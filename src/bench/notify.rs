@@ -1,0 +1,332 @@
+//! `merit bench mail` (outbox → SMTP, messages/s on one connection) and `merit bench http`
+//! (confirm-page GETs and decision POSTs on loopback: requests/s and latency percentiles). Both
+//! run on a temporary SQLite database with a tenant of their own; the SMTP server is a minimal
+//! in-process sink unless `--smtp` names a real one.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Instant,
+};
+
+use serde::Serialize;
+use serde_json::json;
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
+};
+
+use crate::{
+    clock::{SharedClock, SystemClock},
+    config::{MailUrl, Settings},
+    http::{AppState, Metrics},
+    notify::{
+        Mailer,
+        token::{Token, sign},
+    },
+    service::{App, ServiceError, outbox, workflow},
+};
+
+/// Mail benchmark figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct MailBench {
+    /// Messages delivered.
+    pub pesan: usize,
+    /// Seconds.
+    pub detik: f64,
+    /// Messages per second.
+    pub pesan_per_detik: f64,
+    /// Where they went.
+    pub tujuan: String,
+}
+
+/// HTTP benchmark figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpBench {
+    /// GET requests made.
+    pub get: usize,
+    /// GET requests per second.
+    pub get_per_detik: f64,
+    /// GET latency percentiles, ms.
+    pub get_p50_ms: f64,
+    /// 99th percentile.
+    pub get_p99_ms: f64,
+    /// POST decisions made.
+    pub post: usize,
+    /// POST decisions per second.
+    pub post_per_detik: f64,
+    /// POST 99th percentile, ms.
+    pub post_p99_ms: f64,
+    /// Concurrent clients.
+    pub paralel: usize,
+}
+
+async fn temp_app(base: &Settings, work: &std::path::Path) -> Result<App, ServiceError> {
+    let mut settings = base.clone();
+    settings.database_url = format!("sqlite://{}/bench.db", work.display());
+    settings.tenant = format!("bench-{}", uuid::Uuid::new_v4().simple());
+    let clock: SharedClock = Arc::new(SystemClock);
+    App::open(settings, clock).await
+}
+
+fn workdir() -> Result<std::path::PathBuf, ServiceError> {
+    let dir = std::env::temp_dir().join(format!("merit-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).map_err(|e| ServiceError::unexpected("folder sementara", e))?;
+    Ok(dir)
+}
+
+/// A minimal SMTP sink on loopback; returns its port.
+async fn sink() -> Result<u16, ServiceError> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| ServiceError::unexpected("server SMTP uji", e))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| ServiceError::unexpected("server SMTP uji", e))?
+        .port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = stream.set_nodelay(true);
+                let (r, mut w) = stream.into_split();
+                let mut r = BufReader::new(r);
+                let _ = w.write_all(b"220 sink\r\n").await;
+                let mut line = String::new();
+                let mut in_data = false;
+                loop {
+                    line.clear();
+                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if in_data {
+                        if line == ".\r\n" {
+                            in_data = false;
+                            let _ = w.write_all(b"250 ok\r\n").await;
+                        }
+                        continue;
+                    }
+                    let up = line.to_ascii_uppercase();
+                    let reply: &[u8] = if up.starts_with("EHLO") {
+                        b"250-sink\r\n250 8BITMIME\r\n"
+                    } else if up.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go\r\n"
+                    } else if up.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    if w.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Ok(port)
+}
+
+/// Delivers `messages` notices through one SMTP connection.
+pub async fn mail(
+    base: &Settings,
+    messages: usize,
+    smtp: Option<String>,
+) -> Result<MailBench, ServiceError> {
+    let work = workdir()?;
+    let mut app = temp_app(base, &work).await?;
+    let url = match smtp {
+        Some(u) => u,
+        None => format!("smtp://127.0.0.1:{}", sink().await?),
+    };
+    app.settings.mail_url = MailUrl::parse(&url).map_err(ServiceError::Invalid)?;
+    let now = app.clock.now_ms();
+    for i in 0..messages {
+        app.store
+            .enqueue(
+                &format!("bench/{i}"),
+                None,
+                "admin",
+                None,
+                &format!("penerima{i}@contoh.go.id"),
+                &json!({ "nama": "Penerima Uji", "pesan": "Pesan uji kecepatan pengiriman." }),
+                now,
+            )
+            .await?;
+    }
+    let mailer = Mailer::new(&app.settings.mail_url);
+    let t = Instant::now();
+    let r = outbox::deliver(&app, &mailer, true).await?;
+    let secs = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&work);
+    if r.terkirim as usize != messages {
+        return Err(ServiceError::Unexpected(format!(
+            "hanya {} dari {messages} pesan terkirim",
+            r.terkirim
+        )));
+    }
+    Ok(MailBench {
+        pesan: messages,
+        detik: secs,
+        pesan_per_detik: messages as f64 / secs,
+        tujuan: url,
+    })
+}
+
+async fn request(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> u16 {
+    let Ok(mut s) = TcpStream::connect(addr).await else {
+        return 0;
+    };
+    let _ = s.set_nodelay(true);
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: merit\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    if s.write_all(req.as_bytes()).await.is_err() {
+        return 0;
+    }
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out).await;
+    std::str::from_utf8(&out)
+        .ok()
+        .and_then(|t| t.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+async fn drive(
+    addr: std::net::SocketAddr,
+    method: &'static str,
+    paths: Arc<Vec<(String, String)>>,
+    parallel: usize,
+) -> Result<(f64, Vec<f64>), ServiceError> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..parallel {
+        let (paths, next) = (paths.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((path, body)) = paths.get(i) else {
+                    return Ok::<_, String>(lat);
+                };
+                let t = Instant::now();
+                let status = request(addr, method, path, body).await;
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                if status != 200 {
+                    return Err(format!("{method} {path}: status {status}"));
+                }
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(
+            t.await
+                .map_err(|e| ServiceError::unexpected("klien uji", e))?
+                .map_err(ServiceError::Unexpected)?,
+        );
+    }
+    let secs = t.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    Ok((secs, all))
+}
+
+/// Loads confirm pages and posts decisions through the real HTTP server on loopback.
+pub async fn http(
+    base: &Settings,
+    instances: usize,
+    gets: usize,
+    parallel: usize,
+) -> Result<HttpBench, ServiceError> {
+    let work = workdir()?;
+    let wfdir = work.join("workflows");
+    std::fs::create_dir_all(&wfdir).map_err(|e| ServiceError::unexpected("folder sementara", e))?;
+    std::fs::write(
+        wfdir.join("bench.yaml"),
+        "id: bench\njudul: Uji kecepatan\nsubjek: bebas\nlangkah:\n  - { id: satu, judul: Satu, penyetuju: { peran: VERIFIKATOR_BKPSDM }, tenggat: 3d }\n  - { id: dua, judul: Dua, penyetuju: { peran: PPK } }\n",
+    )
+    .and_then(|()| {
+        std::fs::write(
+            work.join("directory.yaml"),
+            "orang:\n  - { id: a, nama: Penyetuju A, email: a@contoh.go.id, peran: [VERIFIKATOR_BKPSDM] }\n  - { id: b, nama: Penyetuju B, email: b@contoh.go.id, peran: [PPK] }\n",
+        )
+    })
+    .map_err(|e| ServiceError::unexpected("folder sementara", e))?;
+    let mut settings = base.clone();
+    settings.workflows_dir = wfdir;
+    settings.directory = work.join("directory.yaml");
+    let app = temp_app(&settings, &work).await?;
+    let secret = outbox::link_secret(&app).await?;
+    let mut links = Vec::with_capacity(instances);
+    for _ in 0..instances {
+        let id = workflow::start(&app, "bench", None, "bench").await?;
+        let row = app
+            .store
+            .instance(&id)
+            .await?
+            .ok_or_else(|| ServiceError::Unexpected("instans hilang".into()))?;
+        let kode = row
+            .state
+            .kursi
+            .first()
+            .map(|s| s.kode.clone())
+            .unwrap_or_default();
+        let token = sign(
+            &secret,
+            &Token {
+                kode,
+                jawaban: "setuju".into(),
+                terbit_ms: app.clock.now_ms(),
+            },
+        );
+        links.push(format!("/persetujuan/{token}"));
+    }
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| ServiceError::unexpected("HTTP", e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServiceError::unexpected("HTTP", e))?;
+    let state = AppState {
+        app: app.clone(),
+        metrics: Arc::new(Metrics::default()),
+    };
+    tokio::spawn(crate::http::serve(listener, state, std::future::pending()));
+    let get_paths: Arc<Vec<(String, String)>> = Arc::new(
+        (0..gets)
+            .map(|i| (links[i % links.len()].clone(), String::new()))
+            .collect(),
+    );
+    let (get_secs, get_lat) = drive(addr, "GET", get_paths, parallel).await?;
+    let post_paths: Arc<Vec<(String, String)>> = Arc::new(
+        links
+            .iter()
+            .map(|l| (l.clone(), "keputusan=setuju".to_owned()))
+            .collect(),
+    );
+    let (post_secs, post_lat) = drive(addr, "POST", post_paths, parallel).await?;
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(HttpBench {
+        get: gets,
+        get_per_detik: gets as f64 / get_secs,
+        get_p50_ms: percentile(&get_lat, 0.50),
+        get_p99_ms: percentile(&get_lat, 0.99),
+        post: instances,
+        post_per_detik: instances as f64 / post_secs,
+        post_p99_ms: percentile(&post_lat, 0.99),
+        paralel: parallel,
+    })
+}
