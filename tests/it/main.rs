@@ -4,6 +4,7 @@
 //! binary, real files). Set `MERIT_TEST_DATABASE_URL=postgres://…/postgres` to run every
 //! database test against a fresh PostgreSQL database instead of SQLite.
 
+mod browser;
 mod cli;
 mod crash;
 mod imports;
