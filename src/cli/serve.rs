@@ -112,6 +112,15 @@ pub(super) async fn run_service(
                 {
                     tracing::error!("penjadwal: {e}");
                 }
+                if !flag.load(Ordering::Relaxed) {
+                    match service::scheduler::help(&app, &jobs, Some(flag.clone())).await {
+                        Ok(Some(r)) => {
+                            tracing::info!(run = %r.run_id, selesai = r.selesai, "ikut menyelesaikan run penyaringan")
+                        }
+                        Ok(None) => {}
+                        Err(e) => tracing::error!("penyaringan bersama: {e}"),
+                    }
+                }
                 if flag.load(Ordering::Relaxed) {
                     return;
                 }

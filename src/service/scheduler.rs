@@ -221,6 +221,25 @@ pub async fn run_due(
     Ok(fired)
 }
 
+/// Helps with an unfinished screening run (one another process is running, or one a stopped
+/// process left), when screening is scheduled here at all.
+pub async fn help(
+    app: &App,
+    jobs: &[Job],
+    stop: Option<Arc<AtomicBool>>,
+) -> Result<Option<screening::ScreenReport>, ServiceError> {
+    if !jobs.iter().any(|j| j.task == Task::Penyaringan) {
+        return Ok(None);
+    }
+    let opts = screening::ScreenOptions {
+        ruleset: None,
+        by: "penjadwal".to_owned(),
+        progress: None,
+        stop,
+    };
+    screening::join(app, &opts).await
+}
+
 async fn run_task(
     app: &App,
     job: &Job,

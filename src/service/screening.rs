@@ -182,6 +182,20 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     Ok(report(&finished, resumed, clocks.timings(started)))
 }
 
+/// Joins the oldest unfinished run, if there is one: claims its free chunks (and those whose
+/// lease ran out) next to whoever else works on it. `serve` calls this so that several
+/// processes share a scheduled run and a crashed or stopped process's run is finished.
+pub async fn join(app: &App, opts: &ScreenOptions) -> Result<Option<ScreenReport>, ServiceError> {
+    let started = Instant::now();
+    let Some(run) = app.store.any_unfinished_run().await? else {
+        return Ok(None);
+    };
+    let rs = ruleset_of(app, &run, None).await?;
+    let clocks = Arc::new(Clocks::default());
+    let finished = work(app, &run, &rs, opts, &clocks).await?;
+    Ok(Some(report(&finished, true, clocks.timings(started))))
+}
+
 /// The chunks of a new run; refuses when there is nobody to screen.
 async fn plan_run(app: &App) -> Result<Vec<(String, String, u64)>, ServiceError> {
     let plan = app.store.plan_chunks(CHUNK_SIZE as u64).await?;

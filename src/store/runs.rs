@@ -333,6 +333,19 @@ impl Store {
         rows.first().map(run_from).transpose()
     }
 
+    /// The oldest unfinished run of any ruleset, if any.
+    pub async fn any_unfinished_run(&self) -> StoreResult<Option<Run>> {
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {RUN_COLUMNS} FROM run_penyaringan WHERE instansi = ? AND status = 'berjalan' ORDER BY dibuat_ms LIMIT 1"
+                ),
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.first().map(run_from).transpose()
+    }
+
     /// Claims the next chunk of `run_id` that nobody works on: waiting ones, and claimed ones
     /// whose lease ran out or whose owner is in `dead`.
     pub async fn claim_chunk(

@@ -307,3 +307,141 @@ fn the_demo_prints_a_link_that_answers_and_advances_the_workflow() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+/// Two real `merit serve` processes on one database (PostgreSQL in CI's second pass): a scheduled
+/// screening occurrence runs once, its run is split between them, and every message is sent once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_serve_processes_share_one_database() {
+    use chrono::Timelike as _;
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let data = crate::support::regency(&app, db.dir.path(), 40_000, 11).await;
+    let root = env!("CARGO_MANIFEST_DIR");
+    // Fire once, a few seconds from now (local time, Asia/Jakarta).
+    let at = merit::clock::Clock::now(&merit::clock::SystemClock)
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        + Duration::seconds(4);
+    let config = write(
+        db.dir.path(),
+        "merit.yaml",
+        &format!(
+            "jadwal:\n  - {{ tugas: penyaringan, cron: \"{} {} {} * * *\" }}\n  - {{ tugas: pengingat, cron: \"* * * * * *\" }}\n",
+            at.second(),
+            at.minute(),
+            at.hour()
+        ),
+    );
+    let outbox = db.path("outbox");
+    let spawn = |name: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
+            .args(["--config", config.to_str().unwrap(), "serve"])
+            .current_dir(db.dir.path())
+            .env("MERIT_DATABASE_URL", &db.url)
+            .env("MERIT_RULES_DIR", format!("{root}/rules"))
+            .env("MERIT_WORKFLOWS_DIR", format!("{root}/workflows"))
+            .env("MERIT_DIRECTORY", data.join("directory.yaml"))
+            .env("MERIT_MAIL_URL", format!("file://{}", outbox.display()))
+            .env("MERIT_HTTP_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(db.path(&format!("{name}.log"))).unwrap())
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (spawn("a"), spawn("b"));
+    let mut done = false;
+    for _ in 0..1200 {
+        let finished = scalar(
+            &app.store,
+            "SELECT COUNT(*) FROM run_penyaringan WHERE status = 'selesai'",
+        )
+        .await
+        .unwrap();
+        let waiting = scalar(
+            &app.store,
+            "SELECT COUNT(*) FROM kotak_keluar WHERE status <> 'terkirim'",
+        )
+        .await
+        .unwrap();
+        let summaries = scalar(
+            &app.store,
+            "SELECT COUNT(*) FROM kotak_keluar WHERE jenis = 'penyaringan_selesai'",
+        )
+        .await
+        .unwrap();
+        if finished == 1 && summaries > 0 && waiting == 0 {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for c in [&mut a, &mut b] {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
+    }
+    let (sa, sb) = (a.wait().unwrap(), b.wait().unwrap());
+    let logs = format!(
+        "{}\n{}",
+        std::fs::read_to_string(db.path("a.log")).unwrap_or_default(),
+        std::fs::read_to_string(db.path("b.log")).unwrap_or_default()
+    );
+    assert!(done, "the scheduled run did not finish:\n{logs}");
+    assert!(sa.success() && sb.success(), "{sa} {sb}\n{logs}");
+    // One occurrence, one run, every candidate decided once.
+    assert_eq!(
+        scalar(
+            &app.store,
+            "SELECT COUNT(*) FROM jadwal_klaim WHERE tugas = 'penyaringan'"
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    assert_eq!(
+        scalar(&app.store, "SELECT COUNT(*) FROM run_penyaringan")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
+            .await
+            .unwrap(),
+        40_000
+    );
+    // Both processes worked on the run.
+    let owners = scalar(
+        &app.store,
+        "SELECT COUNT(DISTINCT pemilik) FROM run_potongan",
+    )
+    .await
+    .unwrap();
+    assert_eq!(owners, 2, "{logs}");
+    // Each reminder occurrence once (the key forbids duplicates; both processes claimed some).
+    let claims = a_claims(&app).await;
+    assert!(claims.len() >= 2);
+    // Every message sent exactly once: one file per sent row.
+    let sent = scalar(
+        &app.store,
+        "SELECT COUNT(*) FROM kotak_keluar WHERE status = 'terkirim'",
+    )
+    .await
+    .unwrap();
+    let files = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "eml")
+        })
+        .count();
+    assert_eq!(sent as usize, files);
+    assert!(sent >= 1);
+}
+
+async fn a_claims(app: &App) -> Vec<(i64, String, String)> {
+    app.store.occurrences("pengingat").await.unwrap()
+}
