@@ -445,3 +445,111 @@ async fn two_serve_processes_share_one_database() {
 async fn a_claims(app: &App) -> Vec<(i64, String, String)> {
     app.store.occurrences("pengingat").await.unwrap()
 }
+
+/// SIGTERM in the middle of a scheduled screening run: `serve` stops after the chunks in hand,
+/// the run stays resumable, and the next `serve` finishes it with the exact result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_a_run_then_restart_gives_the_exact_result() {
+    use chrono::Timelike as _;
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let data = crate::support::regency(&app, db.dir.path(), 60_000, 5).await;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let at = merit::clock::Clock::now(&merit::clock::SystemClock)
+        .with_timezone(&chrono_tz::Asia::Jakarta)
+        + Duration::seconds(3);
+    let config = write(
+        db.dir.path(),
+        "merit.yaml",
+        &format!(
+            "jadwal:\n  - {{ tugas: penyaringan, cron: \"{} {} {} * * *\" }}\n",
+            at.second(),
+            at.minute(),
+            at.hour()
+        ),
+    );
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
+            .args(["--config", config.to_str().unwrap(), "serve"])
+            .current_dir(db.dir.path())
+            .env("MERIT_DATABASE_URL", &db.url)
+            .env("MERIT_RULES_DIR", format!("{root}/rules"))
+            .env("MERIT_WORKFLOWS_DIR", format!("{root}/workflows"))
+            .env("MERIT_DIRECTORY", data.join("directory.yaml"))
+            .env(
+                "MERIT_MAIL_URL",
+                format!("file://{}", db.path("outbox").display()),
+            )
+            .env("MERIT_HTTP_ADDR", "127.0.0.1:0")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = spawn();
+    // Wait for the first chunk to be stored, then stop the service.
+    for _ in 0..600 {
+        if scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
+            .await
+            .unwrap()
+            > 0
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &first.id().to_string()])
+        .status();
+    assert!(
+        first.wait().unwrap().success(),
+        "serve stops cleanly on SIGTERM"
+    );
+    let decided = scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
+        .await
+        .unwrap();
+    assert!(
+        decided > 0 && decided % 5_000 == 0 || decided == 60_000,
+        "whole chunks only: {decided}"
+    );
+    eprintln!("decided at SIGTERM: {decided}");
+    let mut second = spawn();
+    let mut finished = false;
+    for _ in 0..1200 {
+        if scalar(
+            &app.store,
+            "SELECT COUNT(*) FROM run_penyaringan WHERE status = 'selesai'",
+        )
+        .await
+        .unwrap()
+            == 1
+        {
+            finished = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &second.id().to_string()])
+        .status();
+    assert!(second.wait().unwrap().success());
+    assert!(finished, "the restarted service finishes the run");
+    assert_eq!(
+        scalar(&app.store, "SELECT COUNT(*) FROM run_penyaringan")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
+            .await
+            .unwrap(),
+        60_000
+    );
+    let run = app.store.runs().await.unwrap().remove(0);
+    let check = merit::service::screening::verify(&app, &run.id)
+        .await
+        .unwrap();
+    assert_eq!(check.diperiksa, 60_000);
+    assert!(check.berbeda.is_empty() && check.data_hilang.is_empty());
+}
