@@ -291,12 +291,9 @@ async fn run_task(
                 .instances(Some(crate::workflow::Status::Berjalan))
                 .await?;
             let stats = app.store.outbox_stats(now.timestamp_millis()).await?;
-            let overdue = open
-                .iter()
-                .filter(|i| i.state.kursi.iter().any(|s| s.eskalasi))
-                .count();
+            let overdue = app.store.overdue_instances().await?;
             let mut pesan = format!(
-                "Ringkasan {}: {} langkah persetujuan terbuka; {} sudah dieskalasi karena melewati batas; {} pesan gagal terkirim; {} pesan menunggu dikirim.",
+                "Ringkasan {}: {} langkah persetujuan terbuka; {} melewati tenggat; {} pesan gagal terkirim; {} pesan menunggu dikirim.",
                 format_datetime_id(now, app.settings.timezone),
                 open.len(),
                 overdue,

@@ -204,6 +204,28 @@ impl Store {
             .transpose()
     }
 
+    /// The `pesan` of every queued message of `kind` to `person` (for `workflow show`-like
+    /// reports and tests).
+    pub async fn outbox_by_kind_for(&self, kind: &str, person: &str) -> StoreResult<Vec<String>> {
+        let rows = self
+            .query(
+                "SELECT data FROM kotak_keluar WHERE instansi = ? AND jenis = ? AND orang = ? ORDER BY dibuat_ms, id",
+                vec![self.tenant.clone().into(), kind.into(), person.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let data: serde_json::Value = serde_json::from_str(&get::<String>(r, 0)?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(data
+                    .get("pesan")
+                    .and_then(|p| p.as_str())
+                    .unwrap_or_default()
+                    .to_owned())
+            })
+            .collect()
+    }
+
     /// Outbox figures.
     pub async fn outbox_stats(&self, now_ms: i64) -> StoreResult<OutboxStats> {
         let rows = self
@@ -239,6 +261,23 @@ impl Store {
             )
             .await?;
         rows.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect()
+    }
+
+    /// Running instances whose open step is past its deadline.
+    pub async fn overdue_instances(&self) -> StoreResult<i64> {
+        let rows = self
+            .query(
+                "SELECT CAST(COUNT(DISTINCT w.instans_id) AS BIGINT) FROM pengatur_waktu w \
+                 JOIN instans i ON i.instansi = w.instansi AND i.id = w.instans_id \
+                 WHERE w.instansi = ? AND w.jenis = 'tenggat' AND w.status = 'selesai' \
+                 AND i.status = 'berjalan' AND i.langkah_aktif = w.langkah",
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        Ok(match rows.first() {
+            Some(r) => get::<Option<i64>>(r, 0)?.unwrap_or_default(),
+            None => 0,
+        })
     }
 
     /// Instances by status.

@@ -553,3 +553,69 @@ async fn sigterm_during_a_run_then_restart_gives_the_exact_result() {
     assert_eq!(check.diperiksa, 60_000);
     assert!(check.berbeda.is_empty() && check.data_hilang.is_empty());
 }
+
+#[tokio::test]
+async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
+    let db = TestDb::new().await;
+    let wf = db.path("wf");
+    std::fs::create_dir_all(&wf).unwrap();
+    write(
+        &wf,
+        "uji.yaml",
+        "id: uji\njudul: Uji\nsubjek: bebas\nlangkah:\n  - { id: satu, judul: Satu, penyetuju: { peran: VERIFIKATOR_BKPSDM }, tenggat: 1d }\n",
+    );
+    let dir = write(
+        db.dir.path(),
+        "directory.yaml",
+        "orang:\n  - { id: verif, nama: Verifikator, email: verif@contoh.go.id, peran: [VERIFIKATOR_BKPSDM] }\n  - { id: kaban, nama: Kepala BKPSDM, email: kaban@contoh.go.id, peran: [ADMIN] }\n",
+    );
+    // Monday 11 August 2025, 09.00 WIB.
+    let (mut app, clock) = app_at(
+        &db,
+        &[
+            ("MERIT_WORKFLOWS_DIR", wf.to_str().unwrap()),
+            ("MERIT_DIRECTORY", dir.to_str().unwrap()),
+        ],
+        Utc.with_ymd_and_hms(2025, 8, 11, 2, 0, 0).unwrap(),
+    )
+    .await;
+    app.settings.schedules = vec![ScheduleSetting {
+        task: "ringkasan".into(),
+        cron: "0 0 7 * * *".into(),
+        ruleset: None,
+    }];
+    let jobs = scheduler::jobs(&app.settings).unwrap();
+    assert!(
+        scheduler::run_due(&app, &jobs, "a", None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    merit::service::workflow::start(&app, "uji", None, "kaban")
+        .await
+        .unwrap();
+    merit::service::workflow::start(&app, "uji", None, "kaban")
+        .await
+        .unwrap();
+    // Wednesday 07.00 WIB: both deadlines (Tuesday 09.00) have passed.
+    clock.set(Utc.with_ymd_and_hms(2025, 8, 13, 0, 0, 0).unwrap());
+    assert_eq!(
+        merit::service::workflow::tick(&app)
+            .await
+            .unwrap()
+            .dijalankan,
+        2
+    );
+    let fired = scheduler::run_due(&app, &jobs, "a", None).await.unwrap();
+    assert_eq!(fired.len(), 1);
+    let digest = app
+        .store
+        .outbox_by_kind_for("admin", "kaban")
+        .await
+        .unwrap()
+        .join("\n");
+    assert!(
+        digest.contains("2 langkah persetujuan terbuka; 2 melewati tenggat"),
+        "{digest}"
+    );
+}
