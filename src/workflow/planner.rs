@@ -859,14 +859,19 @@ impl Planner<'_, '_> {
             }
             None => {
                 // Someone who holds the role today (e.g. a newly appointed acting official).
-                let now_holders = match &step.penyetuju {
-                    Approvers::Peran(_) | Approvers::Orang(_) => {
-                        let before = self.plan.history.len();
-                        let people = self.resolve(&step.penyetuju, &step.id, false);
-                        self.plan.history.truncate(before);
-                        people
+                let date = self.ctx.calendar.local_date(self.ctx.now);
+                let now_holders: Vec<(String, String)> = match &step.penyetuju {
+                    Approvers::Peran(role) => self
+                        .ctx
+                        .directory
+                        .holders(role, date)
+                        .into_iter()
+                        .map(|h| (h.orang, h.kapasitas))
+                        .collect(),
+                    Approvers::Orang(id) if self.ctx.directory.person(id).is_some() => {
+                        vec![(id.clone(), "ditunjuk langsung".to_owned())]
                     }
-                    Approvers::Rumus(_) => Vec::new(),
+                    Approvers::Orang(_) | Approvers::Rumus(_) => Vec::new(),
                 };
                 let Some((orang, kapasitas)) = now_holders.into_iter().find(|(o, _)| *o == d.orang)
                 else {

@@ -729,3 +729,32 @@ async fn job_fill_from_vacancy_to_the_ppk_choice() {
     assert_eq!(v.status, Status::SelesaiDisetujui);
     assert_eq!(v.pilihan.as_deref(), Some(chosen.as_str()));
 }
+
+#[tokio::test]
+async fn someone_given_the_role_after_the_step_opened_may_answer() {
+    let f = fixture(&[("uji.yaml", UJI)]).await;
+    let id = workflow::start(&f.app, "uji", None, "kaban").await.unwrap();
+    let err = workflow::decide(&f.app, &req(&id, "satu", "asisten", Answer::Setuju, None))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("bukan penyetuju"), "{err}");
+    // The administrator gives the assistant the verifier role.
+    write(
+        f.db.dir.path(),
+        "directory.yaml",
+        &DIRECTORY.replace("peran: [ASISTEN]", "peran: [ASISTEN, VERIFIKATOR_BKPSDM]"),
+    );
+    let v = decide(&f.app, &id, "satu", "asisten", Answer::Setuju).await;
+    assert_eq!(v.langkah_aktif.as_deref(), Some("semua"));
+    let entry = v.riwayat.iter().find(|h| h.jenis == "keputusan").unwrap();
+    assert_eq!(entry.kapasitas.as_deref(), Some("VERIFIKATOR_BKPSDM"));
+    // History numbering has no gaps.
+    let n = v.riwayat.len() as i64;
+    let max = scalar(
+        &f.app.store,
+        &format!("SELECT MAX(urutan) FROM riwayat WHERE instans_id = '{id}'"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(max, n);
+}
