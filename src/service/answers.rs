@@ -141,6 +141,9 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
         Answer::Setuju => "SETUJU".to_owned(),
         Answer::Tolak => "TOLAK".to_owned(),
         Answer::Kembalikan => "KEMBALIKAN".to_owned(),
+        Answer::Pilih(o) if o.len() >= 16 && o.chars().all(|c| c.is_ascii_digit()) => {
+            format!("PILIH NIP {}", crate::notify::mask(o))
+        }
         Answer::Pilih(o) => format!("PILIH {o}"),
     };
     let step_title = judul_langkah.unwrap_or_else(|| code.langkah.clone());
