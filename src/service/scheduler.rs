@@ -198,6 +198,16 @@ pub async fn run_due(
             .claim_occurrence(task, at.timestamp_millis(), owner, now.timestamp_millis())
             .await?
         {
+            if job.task == Task::Penyaringan {
+                // Another process is starting this run: wait for it to appear, so that `help`
+                // joins it from the start instead of a second later.
+                for _ in 0..50 {
+                    if app.store.any_unfinished_run().await?.is_some() {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            }
             continue;
         }
         tracing::info!(tugas = task, waktu = %at, "menjalankan tugas terjadwal");

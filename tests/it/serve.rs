@@ -315,7 +315,7 @@ async fn two_serve_processes_share_one_database() {
     use chrono::Timelike as _;
     let db = TestDb::new().await;
     let app = db.app().await;
-    let data = crate::support::regency(&app, db.dir.path(), 40_000, 11).await;
+    let data = crate::support::regency(&app, db.dir.path(), 100_000, 11).await;
     let root = env!("CARGO_MANIFEST_DIR");
     // Fire once, a few seconds from now (local time, Asia/Jakarta).
     let at = merit::clock::Clock::now(&merit::clock::SystemClock)
@@ -408,7 +408,7 @@ async fn two_serve_processes_share_one_database() {
         scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
             .await
             .unwrap(),
-        40_000
+        100_000
     );
     // Both processes worked on the run.
     let owners = scalar(
