@@ -161,9 +161,18 @@ async fn a_person_confirms_an_answer_in_headless_chromium() {
         call(d.port, "POST", &format!("{base}/element/{comment}/value"), Some(json!({ "text": "Sudah diperiksa, lanjutkan" })));
         let button = find("button[type=submit]");
         call(d.port, "POST", &format!("{base}/element/{button}/click"), Some(json!({})));
-        let source = call(d.port, "GET", &format!("{base}/source"), None);
+        // The click may return before the form's navigation has finished: wait for the result.
+        let mut page = String::new();
+        for _ in 0..200 {
+            let source = call(d.port, "GET", &format!("{base}/source"), None);
+            page = source["value"].as_str().unwrap_or_default().to_owned();
+            if page.contains("jawaban tercatat") {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         call(d.port, "DELETE", &base, None);
-        source["value"].as_str().unwrap_or_default().to_owned()
+        page
     })
     .await
     .unwrap();
