@@ -87,20 +87,15 @@ pub async fn deliver(
             )
             .await?;
         if batch.is_empty() || batch.iter().all(|r| seen.contains(&r.id)) {
-            // Release what we hold again (flush tries each message once per pass).
-            for r in batch.iter().filter(|r| seen.contains(&r.id)) {
-                app.store
-                    .outbox_attempt_failed(
-                        &r.id,
-                        Some(now.timestamp_millis() + backoff_ms(r.percobaan)),
-                        "ditunda",
-                    )
-                    .await?;
+            // A flush tries each message once: hand back, untouched, what it took again.
+            for r in &batch {
+                app.store.release_outbox(&r.id).await?;
             }
             return Ok(report);
         }
         for row in batch {
             if !seen.insert(row.id.clone()) {
+                app.store.release_outbox(&row.id).await?;
                 continue;
             }
             let subject = match &row.instans_id {

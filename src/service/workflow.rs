@@ -109,6 +109,22 @@ fn load_definitions(
     definition::load_dir(&settings.workflows_dir, &ctx)
 }
 
+/// Parses a stored definition version. Its references were checked when it was adopted; the
+/// directory may have changed since, which the planner reports when it resolves approvers.
+fn parse_stored(
+    settings: &crate::config::Settings,
+    file: &str,
+    source: &str,
+) -> Result<WorkflowDef, Diagnostics> {
+    let engine = engine(settings);
+    let ctx = Context {
+        engine: &engine,
+        role_known: &|_| true,
+        person_known: &|_| true,
+    };
+    definition::parse(Path::new(file), source, &ctx)
+}
+
 /// The definition an instance runs on: its own version, from the stored source.
 async fn definition_of(app: &App, row: &InstanceRow) -> Result<Arc<WorkflowDef>, ServiceError> {
     let key = (row.workflow.clone(), row.versi.clone());
@@ -131,15 +147,7 @@ async fn definition_of(app: &App, row: &InstanceRow) -> Result<Arc<WorkflowDef>,
                 row.workflow, row.versi
             ))
         })?;
-    let engine = engine(&app.settings);
-    // References were checked when the version was adopted; the directory may have changed
-    // since, which the planner reports when it resolves approvers.
-    let ctx = Context {
-        engine: &engine,
-        role_known: &|_| true,
-        person_known: &|_| true,
-    };
-    let def = definition::parse(Path::new(&file), &source, &ctx).map_err(|d| {
+    let def = parse_stored(&app.settings, &file, &source).map_err(|d| {
         ServiceError::Unexpected(format!("workflow tersimpan tidak dapat dibaca lagi: {d}"))
     })?;
     let def = Arc::new(def);
@@ -164,6 +172,67 @@ pub fn new_code() -> String {
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect()
+}
+
+/// Plans `event` for `inst` at `now`.
+fn plan(
+    def: &WorkflowDef,
+    inst: &Instance,
+    event: &Event,
+    now: chrono::DateTime<chrono::Utc>,
+    dir: &Directory,
+    cal: &Calendar,
+) -> Result<planner::Plan, Refusal> {
+    let mut codes = new_code;
+    let mut ctx = Ctx {
+        now,
+        directory: dir,
+        calendar: cal,
+        codes: &mut codes,
+    };
+    planner::advance(def, inst, event, &mut ctx)
+}
+
+/// Reads instance `id`, plans `event` and applies the plan (claiming `timer` with it), re-reading
+/// and re-planning after a lost race. `None` when the instance does not exist.
+async fn apply_event(
+    app: &App,
+    dir: &Directory,
+    cal: &Calendar,
+    id: &str,
+    event: &Event,
+    timer: Option<&str>,
+) -> Result<Option<(Applied, planner::Plan)>, ServiceError> {
+    for _ in 0..ATTEMPTS {
+        let Some(row) = app.store.instance(id).await? else {
+            return Ok(None);
+        };
+        let def = definition_of(app, &row).await?;
+        let now = app.clock.now();
+        let inst = Instance {
+            id: row.id.clone(),
+            subjek: row.subjek.clone(),
+            state: row.state.clone(),
+        };
+        let plan = plan(&def, &inst, event, now, dir, cal).map_err(refusal)?;
+        let applied = app
+            .store
+            .apply_plan(
+                &row.id,
+                row.revisi,
+                &row.state,
+                &plan,
+                timer,
+                now.timestamp_millis(),
+            )
+            .await?;
+        if applied != Applied::Conflict {
+            return Ok(Some((applied, plan)));
+        }
+    }
+    Err(ServiceError::Unexpected(
+        "instans terus berubah oleh proses lain; coba lagi".to_owned(),
+    ))
 }
 
 /// The subject of a new instance, from `REF`.
@@ -250,15 +319,8 @@ pub async fn start(
         Err(d) => {
             // The last good version keeps serving while an edit is refused.
             let stored = app.store.latest_workflow_version(id).await?;
-            let fallback = stored.and_then(|(_, file, source)| {
-                let engine = engine(&app.settings);
-                let ctx = Context {
-                    engine: &engine,
-                    role_known: &|_| true,
-                    person_known: &|_| true,
-                };
-                definition::parse(Path::new(&file), &source, &ctx).ok()
-            });
+            let fallback = stored
+                .and_then(|(_, file, source)| parse_stored(&app.settings, &file, &source).ok());
             match fallback {
                 Some(def) => {
                     tracing::warn!(
@@ -298,17 +360,16 @@ pub async fn start(
         subjek,
         state: planner::State::default(),
     };
-    let cal = calendar(app);
-    let mut codes = new_code;
-    let mut ctx = Ctx {
-        now,
-        directory: &dir,
-        calendar: &cal,
-        codes: &mut codes,
-    };
     let pemohon = dir.person(by).map(|p| p.id.clone());
-    let plan = planner::advance(def, &inst, &Event::Start { pemohon }, &mut ctx)
-        .map_err(|r| ServiceError::Refused(r.to_string()))?;
+    let plan = plan(
+        def,
+        &inst,
+        &Event::Start { pemohon },
+        now,
+        &dir,
+        &calendar(app),
+    )
+    .map_err(|r| ServiceError::Refused(r.to_string()))?;
     let row = InstanceRow {
         id: inst.id.clone(),
         workflow: def.id.clone(),
@@ -352,9 +413,6 @@ pub struct DecideReport {
     pub status: Status,
     /// Open step after.
     pub langkah_aktif: Option<String>,
-    /// Attempts it took (races lost + 1).
-    #[serde(skip)]
-    pub percobaan: usize,
 }
 
 async fn instance_row(app: &App, id: &str) -> Result<InstanceRow, ServiceError> {
@@ -387,49 +445,17 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
         saluran: req.saluran,
         dicatat_oleh: req.dicatat_oleh.clone(),
     });
-    for attempt in 1..=ATTEMPTS {
-        let row = instance_row(app, &req.instance).await?;
-        let def = definition_of(app, &row).await?;
-        let now = app.clock.now();
-        let mut codes = new_code;
-        let mut ctx = Ctx {
-            now,
-            directory: &dir,
-            calendar: &cal,
-            codes: &mut codes,
-        };
-        let inst = Instance {
-            id: row.id.clone(),
-            subjek: row.subjek.clone(),
-            state: row.state.clone(),
-        };
-        let plan = planner::advance(&def, &inst, &event, &mut ctx).map_err(refusal)?;
-        match app
-            .store
-            .apply_plan(
-                &row.id,
-                row.revisi,
-                &row.state,
-                &plan,
-                None,
-                now.timestamp_millis(),
-            )
-            .await?
-        {
-            Applied::Yes => {
-                return Ok(DecideReport {
-                    instance_id: row.id,
-                    status: plan.state.status,
-                    langkah_aktif: plan.state.langkah_aktif,
-                    percobaan: attempt,
-                });
-            }
-            Applied::Conflict | Applied::AlreadyFired => continue,
-        }
+    match apply_event(app, &dir, &cal, &req.instance, &event, None).await? {
+        Some((_, plan)) => Ok(DecideReport {
+            instance_id: req.instance.clone(),
+            status: plan.state.status,
+            langkah_aktif: plan.state.langkah_aktif,
+        }),
+        None => Err(ServiceError::Invalid(format!(
+            "instans workflow '{}' tidak ada",
+            req.instance
+        ))),
     }
-    Err(ServiceError::Unexpected(
-        "instans terus berubah oleh proses lain; coba lagi".to_owned(),
-    ))
 }
 
 /// What a tick did.
@@ -477,51 +503,13 @@ pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
                 kunjungan: t.kunjungan,
                 ke: t.ke,
             };
-            let mut done = false;
-            for _ in 0..ATTEMPTS {
-                let Some(row) = app.store.instance(&t.instans_id).await? else {
+            match apply_event(app, &dir, &cal, &t.instans_id, &event, Some(&t.id)).await? {
+                None => {
                     app.store.retire_timer(&t.id).await?;
-                    done = true;
-                    break;
-                };
-                let def = definition_of(app, &row).await?;
-                let mut codes = new_code;
-                let mut ctx = Ctx {
-                    now,
-                    directory: &dir,
-                    calendar: &cal,
-                    codes: &mut codes,
-                };
-                let inst = Instance {
-                    id: row.id.clone(),
-                    subjek: row.subjek.clone(),
-                    state: row.state.clone(),
-                };
-                let plan = planner::advance(&def, &inst, &event, &mut ctx).map_err(refusal)?;
-                let applied = app
-                    .store
-                    .apply_plan(
-                        &row.id,
-                        row.revisi,
-                        &row.state,
-                        &plan,
-                        Some(&t.id),
-                        now.timestamp_millis(),
-                    )
-                    .await?;
-                match applied {
-                    Applied::Yes if plan.changed => report.dijalankan += 1,
-                    Applied::Yes => report.usang += 1,
-                    Applied::AlreadyFired => report.oleh_proses_lain += 1,
-                    Applied::Conflict => continue,
                 }
-                done = true;
-                break;
-            }
-            if !done {
-                return Err(ServiceError::Unexpected(
-                    "pengatur waktu tidak dapat dijalankan: instans terus berubah".to_owned(),
-                ));
+                Some((Applied::Yes, plan)) if plan.changed => report.dijalankan += 1,
+                Some((Applied::Yes, _)) => report.usang += 1,
+                Some(_) => report.oleh_proses_lain += 1,
             }
         }
     }

@@ -118,6 +118,16 @@ impl Store {
         Ok(())
     }
 
+    /// Hands a claimed message back without counting an attempt.
+    pub async fn release_outbox(&self, id: &str) -> StoreResult<()> {
+        self.query(
+            "UPDATE kotak_keluar SET pemilik = NULL, sewa_sampai_ms = NULL WHERE instansi = ? AND id = ? AND status = 'menunggu'",
+            vec![self.tenant.clone().into(), id.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Records a failed attempt: retried at `next_ms`, or given up when `next_ms` is `None`.
     pub async fn outbox_attempt_failed(
         &self,
@@ -151,35 +161,22 @@ impl Store {
         data: &serde_json::Value,
         now_ms: i64,
     ) -> StoreResult<bool> {
-        let before = self.outbox_key_exists(kunci).await?;
-        if before {
-            return Ok(false);
-        }
-        self.query(
-            "INSERT INTO kotak_keluar (id, instansi, kunci, instans_id, jenis, orang, email, data, status, percobaan, berikutnya_ms, dibuat_ms) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'menunggu', 0, ?, ?) ON CONFLICT (instansi, kunci) DO NOTHING",
-            vec![
-                uuid::Uuid::now_v7().to_string().into(),
-                self.tenant.clone().into(),
-                kunci.into(),
-                instans_id.map(str::to_owned).into(),
-                jenis.into(),
-                orang.map(str::to_owned).into(),
-                email.into(),
-                data.to_string().into(),
-                now_ms.into(),
-                now_ms.into(),
-            ],
-        )
-        .await?;
-        Ok(true)
-    }
-
-    async fn outbox_key_exists(&self, kunci: &str) -> StoreResult<bool> {
         let rows = self
             .query(
-                "SELECT 1 FROM kotak_keluar WHERE instansi = ? AND kunci = ?",
-                vec![self.tenant.clone().into(), kunci.into()],
+                "INSERT INTO kotak_keluar (id, instansi, kunci, instans_id, jenis, orang, email, data, status, percobaan, berikutnya_ms, dibuat_ms) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'menunggu', 0, ?, ?) ON CONFLICT (instansi, kunci) DO NOTHING RETURNING id",
+                vec![
+                    uuid::Uuid::now_v7().to_string().into(),
+                    self.tenant.clone().into(),
+                    kunci.into(),
+                    instans_id.map(str::to_owned).into(),
+                    jenis.into(),
+                    orang.map(str::to_owned).into(),
+                    email.into(),
+                    data.to_string().into(),
+                    now_ms.into(),
+                    now_ms.into(),
+                ],
             )
             .await?;
         Ok(!rows.is_empty())

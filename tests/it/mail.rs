@@ -239,6 +239,17 @@ async fn smtp_outage_then_recovery_loses_and_duplicates_nothing() {
     // Not due yet: nothing is tried again before the backoff.
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
     assert_eq!(r.terkirim + r.ditunda, 0);
+    // A flush during the outage tries each message exactly once more.
+    let r = outbox::deliver(&f.app, &mailer, true).await.unwrap();
+    assert_eq!((r.terkirim, r.ditunda), (0, 5));
+    let attempts = count(&f.app, "SELECT SUM(percobaan) FROM kotak_keluar").await;
+    assert_eq!(attempts, 10);
+    let held = count(
+        &f.app,
+        "SELECT COUNT(*) FROM kotak_keluar WHERE pemilik IS NOT NULL",
+    )
+    .await;
+    assert_eq!(held, 0, "nothing stays claimed after a pass");
     // The server comes back.
     let sink = sink_on(TcpListener::bind(("127.0.0.1", port)).await.unwrap(), &[]).await;
     f.clock.advance(Duration::minutes(1));

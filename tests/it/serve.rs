@@ -316,7 +316,6 @@ async fn two_serve_processes_share_one_database() {
     let db = TestDb::new().await;
     let app = db.app().await;
     let data = crate::support::regency(&app, db.dir.path(), 100_000, 11).await;
-    let root = env!("CARGO_MANIFEST_DIR");
     // Fire once, a few seconds from now (local time, Asia/Jakarta).
     let at = merit::clock::Clock::now(&merit::clock::SystemClock)
         .with_timezone(&chrono_tz::Asia::Jakarta)
@@ -333,17 +332,8 @@ async fn two_serve_processes_share_one_database() {
     );
     let outbox = db.path("outbox");
     let spawn = |name: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .current_dir(db.dir.path())
-            .env("MERIT_DATABASE_URL", &db.url)
-            .env("MERIT_RULES_DIR", format!("{root}/rules"))
-            .env("MERIT_WORKFLOWS_DIR", format!("{root}/workflows"))
-            .env("MERIT_DIRECTORY", data.join("directory.yaml"))
-            .env("MERIT_MAIL_URL", format!("file://{}", outbox.display()))
-            .env("MERIT_HTTP_ADDR", "127.0.0.1:0")
+        serve_command(&db, &config, &data)
             .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
             .stderr(std::fs::File::create(db.path(&format!("{name}.log"))).unwrap())
             .spawn()
             .unwrap()
@@ -454,7 +444,6 @@ async fn sigterm_during_a_run_then_restart_gives_the_exact_result() {
     let db = TestDb::new().await;
     let app = db.app().await;
     let data = crate::support::regency(&app, db.dir.path(), 60_000, 5).await;
-    let root = env!("CARGO_MANIFEST_DIR");
     let at = merit::clock::Clock::now(&merit::clock::SystemClock)
         .with_timezone(&chrono_tz::Asia::Jakarta)
         + Duration::seconds(3);
@@ -469,19 +458,7 @@ async fn sigterm_during_a_run_then_restart_gives_the_exact_result() {
         ),
     );
     let spawn = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .current_dir(db.dir.path())
-            .env("MERIT_DATABASE_URL", &db.url)
-            .env("MERIT_RULES_DIR", format!("{root}/rules"))
-            .env("MERIT_WORKFLOWS_DIR", format!("{root}/workflows"))
-            .env("MERIT_DIRECTORY", data.join("directory.yaml"))
-            .env(
-                "MERIT_MAIL_URL",
-                format!("file://{}", db.path("outbox").display()),
-            )
-            .env("MERIT_HTTP_ADDR", "127.0.0.1:0")
-            .stdout(std::process::Stdio::null())
+        serve_command(&db, &config, &data)
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap()
@@ -618,4 +595,28 @@ async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
         digest.contains("2 langkah persetujuan terbuka; 2 melewati tenggat"),
         "{digest}"
     );
+}
+
+/// `merit serve` with `config` on `db`, the project's rules and workflows, the generated
+/// directory in `data`, a file outbox in the test folder, and any free HTTP port.
+fn serve_command(
+    db: &TestDb,
+    config: &std::path::Path,
+    data: &std::path::Path,
+) -> std::process::Command {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_merit"));
+    cmd.args(["--config", config.to_str().unwrap(), "serve"])
+        .current_dir(db.dir.path())
+        .env("MERIT_DATABASE_URL", &db.url)
+        .env("MERIT_RULES_DIR", format!("{root}/rules"))
+        .env("MERIT_WORKFLOWS_DIR", format!("{root}/workflows"))
+        .env("MERIT_DIRECTORY", data.join("directory.yaml"))
+        .env(
+            "MERIT_MAIL_URL",
+            format!("file://{}", db.path("outbox").display()),
+        )
+        .env("MERIT_HTTP_ADDR", "127.0.0.1:0")
+        .stdout(std::process::Stdio::null());
+    cmd
 }
