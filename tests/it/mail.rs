@@ -242,7 +242,11 @@ async fn smtp_outage_then_recovery_loses_and_duplicates_nothing() {
     // A flush during the outage tries each message exactly once more.
     let r = outbox::deliver(&f.app, &mailer, true).await.unwrap();
     assert_eq!((r.terkirim, r.ditunda), (0, 5));
-    let attempts = count(&f.app, "SELECT SUM(percobaan) FROM kotak_keluar").await;
+    let attempts = count(
+        &f.app,
+        "SELECT CAST(SUM(percobaan) AS BIGINT) FROM kotak_keluar",
+    )
+    .await;
     assert_eq!(attempts, 10);
     let held = count(
         &f.app,
