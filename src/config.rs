@@ -251,6 +251,75 @@ impl Default for ScriptLimits {
     }
 }
 
+impl ScriptLimits {
+    /// The limits if each lies in its sane range, else which one does not.
+    pub fn checked(self) -> Result<Self, String> {
+        let ranges: [(&str, u64, u64, u64); 7] = [
+            ("operasi", self.operasi, 1_000, 1_000_000_000),
+            (
+                "kedalaman_panggilan",
+                self.kedalaman_panggilan as u64,
+                1,
+                256,
+            ),
+            (
+                "kedalaman_ekspresi",
+                self.kedalaman_ekspresi as u64,
+                8,
+                1_024,
+            ),
+            (
+                "panjang_teks",
+                self.panjang_teks as u64,
+                64,
+                16 * 1024 * 1024,
+            ),
+            ("panjang_larik", self.panjang_larik as u64, 16, 1_000_000),
+            ("ukuran_peta", self.ukuran_peta as u64, 16, 100_000),
+            ("tenggat_ms", self.tenggat_ms, 1, 60_000),
+        ];
+        for (name, v, lo, hi) in ranges {
+            if !(lo..=hi).contains(&v) {
+                return Err(format!("{name} harus antara {lo} dan {hi}, tertulis {v}"));
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// The agency merit works for (`instansi`): its name signs every message and heads every
+/// document.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    /// Full name, e.g. `Pemerintah Kabupaten Ogan Komering Ulu Timur`.
+    pub nama: String,
+    /// Short name, e.g. `Pemkab OKU Timur`.
+    #[serde(default)]
+    pub singkatan: Option<String>,
+    /// Street address for letterheads.
+    #[serde(default)]
+    pub alamat: Option<String>,
+    /// City where documents are signed.
+    #[serde(default)]
+    pub kota: Option<String>,
+    /// Logo image for letterheads.
+    #[serde(default)]
+    pub logo: Option<PathBuf>,
+}
+
+impl Default for Agency {
+    fn default() -> Self {
+        Self {
+            nama: "Pemerintah Daerah".to_owned(),
+            singkatan: None,
+            alamat: None,
+            kota: None,
+            logo: None,
+        }
+    }
+}
+
 /// Every setting merit reads, typed.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -286,6 +355,13 @@ pub struct Settings {
     pub holidays: Vec<NaiveDate>,
     /// `batas_skrip`.
     pub script_limits: ScriptLimits,
+    /// `jam_kerja` (`MERIT_JAM_KERJA`): office hours for deadlines and reminders.
+    pub jam_kerja: crate::workflow::calendar::WorkingHours,
+    /// `balasan_wajib_lolos_autentikasi`: refuse replies whose `Authentication-Results` says
+    /// the sender failed DKIM and SPF (or DMARC).
+    pub reply_auth_required: bool,
+    /// `instansi` (the name also from `MERIT_INSTANSI`).
+    pub instansi: Agency,
 }
 
 /// One scalar setting: its YAML key, environment variable and default.
@@ -361,10 +437,20 @@ const KEYS: &[Key] = &[
         env: "MERIT_MAIL_MAX_ATTEMPTS",
         default: Some("8"),
     },
+    Key {
+        yaml: "jam_kerja",
+        env: "MERIT_JAM_KERJA",
+        default: Some("08.00-16.00"),
+    },
+    Key {
+        yaml: "balasan_wajib_lolos_autentikasi",
+        env: "MERIT_BALASAN_WAJIB_LOLOS_AUTENTIKASI",
+        default: Some("ya"),
+    },
 ];
 
 /// Structured (non-scalar) YAML keys.
-const STRUCTURED: &[&str] = &["jadwal", "hari_libur", "batas_skrip"];
+const STRUCTURED: &[&str] = &["jadwal", "hari_libur", "batas_skrip", "instansi"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -573,7 +659,21 @@ impl Settings {
         }
 
         let (ttl, src) = get("link_ttl");
-        let link_ttl = parse_duration(ttl.trim()).map_err(|m| invalid("link_ttl", src, m))?;
+        let link_ttl = parse_duration_within(ttl.trim(), chrono::Duration::days(365))
+            .map_err(|m| invalid("link_ttl", src, m))?;
+
+        let (auth, src) = get("balasan_wajib_lolos_autentikasi");
+        let reply_auth_required = crate::domain::parse_bool(&auth).ok_or_else(|| {
+            invalid(
+                "balasan_wajib_lolos_autentikasi",
+                src,
+                "harus ya atau tidak".into(),
+            )
+        })?;
+
+        let (jam, src) = get("jam_kerja");
+        let jam_kerja = crate::workflow::calendar::WorkingHours::parse(jam.trim())
+            .map_err(|m| invalid("jam_kerja", src, m))?;
 
         let (attempts, src) = get("mail_max_attempts");
         let mail_max_attempts = attempts
@@ -598,10 +698,29 @@ impl Settings {
             None => Vec::new(),
         };
         let script_limits = match structured.remove("batas_skrip") {
-            Some(v) => serde_yaml::from_value(v)
-                .map_err(|e| invalid("batas_skrip", file_source(), e.to_string()))?,
+            Some(v) => serde_yaml::from_value::<ScriptLimits>(v)
+                .map_err(|e| e.to_string())
+                .and_then(|l| l.checked())
+                .map_err(|m| invalid("batas_skrip", file_source(), m))?,
             None => ScriptLimits::default(),
         };
+
+        let mut instansi = match structured.remove("instansi") {
+            Some(v) => serde_yaml::from_value::<Agency>(v)
+                .map_err(|e| invalid("instansi", file_source(), e.to_string()))?,
+            None => Agency::default(),
+        };
+        if let Some(nama) = env.get("MERIT_INSTANSI") {
+            instansi.nama = nama.clone();
+        }
+        instansi.nama = instansi.nama.trim().to_owned();
+        if instansi.nama.is_empty() || instansi.nama.chars().count() > 200 {
+            return Err(invalid(
+                "instansi",
+                file_source(),
+                "nama instansi wajib diisi, paling panjang 200 karakter".into(),
+            ));
+        }
 
         Ok(Self {
             database_url,
@@ -620,6 +739,9 @@ impl Settings {
             schedules,
             holidays,
             script_limits,
+            jam_kerja,
+            reply_auth_required,
+            instansi,
         })
     }
 }
@@ -659,23 +781,40 @@ fn looks_like_mailbox(s: &str) -> bool {
     }
 }
 
-/// `7d`, `48h`, `30m` or `90s` as an absolute duration.
+/// `7d`, `48h`, `30m` or `90s` as an absolute duration, at most ten years.
 pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
+    parse_duration_within(s, chrono::Duration::days(3650))
+}
+
+/// [`parse_duration`] with an upper bound; values beyond it are refused with the bound named.
+pub fn parse_duration_within(s: &str, max: chrono::Duration) -> Result<chrono::Duration, String> {
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    // Only the digits a sane duration needs: longer numbers are refused before any arithmetic.
     let n: i64 = num
         .parse()
-        .map_err(|_| format!("'{s}' bukan durasi (contoh 7d, 48h, 30m)"))?;
-    let d = match unit {
-        "d" => chrono::Duration::days(n),
-        "h" => chrono::Duration::hours(n),
-        "m" => chrono::Duration::minutes(n),
-        "s" => chrono::Duration::seconds(n),
+        .ok()
+        .filter(|_| num.len() <= 9)
+        .ok_or_else(|| format!("'{s}' bukan durasi (contoh 7d, 48h, 30m)"))?;
+    let unit_secs: i64 = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
         _ => return Err(format!("'{s}' bukan durasi (satuan d, h, m atau s)")),
     };
     if n <= 0 {
         return Err(format!("durasi '{s}' harus lebih dari nol"));
     }
-    Ok(d)
+    let secs = n
+        .checked_mul(unit_secs)
+        .filter(|secs| *secs <= max.num_seconds())
+        .ok_or_else(|| {
+            format!(
+                "durasi '{s}' terlalu panjang; paling lama {} hari",
+                max.num_days()
+            )
+        })?;
+    Ok(chrono::Duration::seconds(secs))
 }
 
 fn parse_schedules(v: serde_yaml::Value) -> Result<Vec<ScheduleSetting>, String> {
@@ -876,5 +1015,13 @@ mod tests {
         assert!(parse_duration("7").is_err());
         assert!(parse_duration("0d").is_err());
         assert!(parse_duration("x").is_err());
+        // Absurd values are refused by name, never overflow later.
+        let e = parse_duration_within("96000000d", chrono::Duration::days(365)).unwrap_err();
+        assert!(e.contains("365 hari"), "{e}");
+        assert!(parse_duration("99999999999999999999d").is_err());
+        let e = Settings::load_from(None, env(&[("MERIT_LINK_TTL", "96000000d")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`link_ttl`"), "{e}");
     }
 }

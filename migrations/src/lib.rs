@@ -11,6 +11,7 @@ mod m20261127_000001_create_foundation;
 mod m20261127_000002_create_screening;
 mod m20261127_000003_create_workflow;
 mod m20261127_000004_create_schedule;
+mod m20261129_000005_harden;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_create_screening::Migration),
             Box::new(m20261127_000003_create_workflow::Migration),
             Box::new(m20261127_000004_create_schedule::Migration),
+            Box::new(m20261129_000005_harden::Migration),
         ]
     }
 }

@@ -119,6 +119,7 @@ async fn measure(
                         komentar: None,
                         saluran: Channel::Tautan,
                         dicatat_oleh: None,
+                        kunjungan: None,
                     };
                     workflow::decide(&app, &req).await?;
                 }

@@ -120,15 +120,7 @@ pub(super) fn init_tracing(cli: &Cli) {
 
 /// `4200` → `4.200` (Indonesian thousands separator).
 pub(crate) fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
+    crate::domain::format_number_id(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// Prints a value as pretty JSON.

@@ -156,6 +156,7 @@ pub(super) async fn run(
                 komentar: comment,
                 saluran: Channel::Cli,
                 dicatat_oleh: Some(service::current_user()),
+                kunjungan: None,
             };
             let report = service::workflow::decide(&app, &req).await?;
             if json {

@@ -55,6 +55,20 @@ pub fn format_date_id(date: NaiveDate) -> String {
     )
 }
 
+const DAYS: [&str; 7] = [
+    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+];
+
+/// `Senin, 30 November 2026 pukul 09.15 WIB`: as a deadline is written to an official.
+pub fn format_deadline_id(at: DateTime<Utc>, tz: Tz) -> String {
+    let local = at.with_timezone(&tz);
+    format!(
+        "{}, {}",
+        DAYS[local.weekday().num_days_from_monday() as usize],
+        format_datetime_id(at, tz)
+    )
+}
+
 /// `30 November 2026 pukul 09.15 WIB`, in the given zone.
 pub fn format_datetime_id(at: DateTime<Utc>, tz: Tz) -> String {
     let local = at.with_timezone(&tz);
@@ -121,6 +135,11 @@ mod tests {
         assert_eq!(
             format_datetime_id(at, chrono_tz::Asia::Jayapura),
             "30 November 2026 pukul 11.15 WIT"
+        );
+        let wed = Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap();
+        assert_eq!(
+            format_deadline_id(wed, chrono_tz::Asia::Jakarta),
+            "Rabu, 2 Desember 2026 pukul 16.00 WIB"
         );
     }
 }

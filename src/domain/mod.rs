@@ -9,6 +9,7 @@ mod date;
 mod employee;
 mod enums;
 mod formation;
+mod message;
 mod nik;
 mod nip;
 mod talent;
@@ -17,7 +18,9 @@ mod vacancy;
 mod verdict;
 
 pub use candidate::Candidate;
-pub use date::{format_date_id, format_datetime_id, parse_date, zone_abbreviation};
+pub use date::{
+    format_date_id, format_datetime_id, format_deadline_id, parse_date, zone_abbreviation,
+};
 pub use employee::Employee;
 pub use enums::{
     AlasanLowongan, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin, Jenjang,
@@ -25,9 +28,13 @@ pub use enums::{
     UnknownValue,
 };
 pub use formation::Formation;
+pub use message::MessageKind;
 pub use nik::{Nik, NikError};
 pub use nip::{Nip, NipError};
 pub use talent::{KotakTalenta, TingkatKinerja};
-pub use text::{mask_identifier, normalize_key, parse_bool, parse_rupiah};
+pub use text::{
+    Comment, format_number_id, format_rupiah, has_full_identifier, mask_identifier, normalize_key,
+    parse_bool, parse_rupiah, redact_identifiers, strip_controls,
+};
 pub use vacancy::Vacancy;
 pub use verdict::{Hasil, RuleVerdict};

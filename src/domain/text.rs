@@ -57,6 +57,32 @@ pub fn parse_rupiah(raw: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
+/// `2911` → `2.911`, `-1500` → `-1.500` (Indonesian thousands separator).
+pub fn format_number_id(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `Rp1.750.000`.
+pub fn format_rupiah(n: i64) -> String {
+    let body = format_number_id(n.abs());
+    if n < 0 {
+        format!("-Rp{body}")
+    } else {
+        format!("Rp{body}")
+    }
+}
+
 /// Replaces every character but the last four with `*`.
 pub fn mask_identifier(id: &str) -> String {
     let n = id.chars().count();
@@ -66,9 +92,160 @@ pub fn mask_identifier(id: &str) -> String {
         .collect()
 }
 
+/// Removes what a terminal or a page would act on: ANSI escape sequences (`ESC [ … m`), and
+/// every other control character except line breaks and tabs (NUL, BEL, DEL, C1 controls).
+pub fn strip_controls(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                // CSI: ESC [ parameters… final byte (@ to ~); other escapes: ESC + one char.
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    for f in chars.by_ref() {
+                        if ('@'..='~').contains(&f) {
+                            break;
+                        }
+                    }
+                } else {
+                    chars.next();
+                }
+            }
+            '\n' | '\t' => out.push(c),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A comment given with an answer (link, reply or command line): control characters removed,
+/// surrounding space trimmed, never empty, and at most [`Comment::MAX_CHARS`] characters; a
+/// longer text is cut with a note saying so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment(String);
+
+impl Comment {
+    /// Characters kept.
+    pub const MAX_CHARS: usize = 2_000;
+
+    /// The cleaned comment, or `None` when nothing is left.
+    pub fn parse(raw: &str) -> Option<Self> {
+        // Look at a bounded prefix only: a 20 MB reply costs no more than a short one.
+        let head: String = raw.chars().take(Self::MAX_CHARS * 4).collect();
+        let clean = strip_controls(&head);
+        let clean = clean.trim();
+        if clean.is_empty() {
+            return None;
+        }
+        let kept: String = clean.chars().take(Self::MAX_CHARS).collect();
+        // `head` is a prefix of `raw`: more bytes in `raw` means characters were left out.
+        if clean.chars().count() > Self::MAX_CHARS || raw.len() > head.len() {
+            return Some(Self(format!(
+                "{} … [komentar dipotong: hanya {} karakter pertama yang disimpan]",
+                kept.trim_end(),
+                Self::MAX_CHARS
+            )));
+        }
+        Some(Self(kept))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// Whether `text` carries what looks like a full NIK (16 digits) or NIP (18 digits): a run of
+/// exactly that many digits, not part of a longer word or number.
+pub fn has_full_identifier(text: &str) -> bool {
+    digit_runs(text).any(|(_, len)| len == 16 || len == 18)
+}
+
+/// `text` with every full NIK/NIP-like run masked to its last four digits, and how many.
+pub fn redact_identifiers(text: &str) -> (String, usize) {
+    let runs: Vec<(usize, usize)> = digit_runs(text)
+        .filter(|(_, len)| *len == 16 || *len == 18)
+        .collect();
+    if runs.is_empty() {
+        return (text.to_owned(), 0);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, len) in &runs {
+        out.push_str(&text[at..*start]);
+        out.push_str(&mask_identifier(&text[*start..start + len]));
+        at = start + len;
+    }
+    out.push_str(&text[at..]);
+    (out, runs.len())
+}
+
+/// (byte offset, length) of each maximal run of ASCII digits bounded by characters that are not
+/// letters or digits (so hex signatures and longer numbers are not identifiers).
+fn digit_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            let after_ok = i == bytes.len() || !bytes[i].is_ascii_alphanumeric();
+            if before_ok && after_ok {
+                return Some((start, i - start));
+            }
+        }
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_are_clean_and_bounded() {
+        assert_eq!(
+            Comment::parse("  \u{1b}[31mmerah\u{1b}[0m dan\u{0} bersih\r\n ")
+                .unwrap()
+                .as_str(),
+            "merah dan bersih"
+        );
+        assert_eq!(Comment::parse(" \u{7}\t "), None);
+        let huge = "a".repeat(20 * 1024 * 1024);
+        let c = Comment::parse(&huge).unwrap();
+        assert!(c.as_str().starts_with(&"a".repeat(Comment::MAX_CHARS)));
+        assert!(c.as_str().contains("dipotong"), "{}", &c.as_str()[1990..]);
+        assert!(c.as_str().chars().count() < Comment::MAX_CHARS + 100);
+    }
+
+    #[test]
+    fn full_identifiers_are_found_and_masked() {
+        let text = "NIK 1609022304870001, NIP 198503152010011002; tel 081234567890; \
+                    token ab1609022304870001cd.1764000000000.00112233445566778899aabbccddeeff";
+        assert!(has_full_identifier(text));
+        let (masked, n) = redact_identifiers(text);
+        assert_eq!(n, 2);
+        assert!(masked.contains("NIK ************0001"), "{masked}");
+        assert!(masked.contains("NIP **************1002"), "{masked}");
+        assert!(masked.contains("081234567890"));
+        assert!(masked.contains("ab1609022304870001cd"));
+        assert!(!has_full_identifier(&masked));
+    }
 
     #[test]
     fn keys() {
@@ -99,6 +276,15 @@ mod tests {
         assert_eq!(parse_rupiah("1.75"), None);
         assert_eq!(parse_rupiah("-5"), None);
         assert_eq!(parse_rupiah("satu juta"), None);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(format_number_id(2911), "2.911");
+        assert_eq!(format_number_id(0), "0");
+        assert_eq!(format_number_id(-1_500_000), "-1.500.000");
+        assert_eq!(format_rupiah(1_750_000), "Rp1.750.000");
+        assert_eq!(format_rupiah(-5), "-Rp5");
     }
 
     #[test]

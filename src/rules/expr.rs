@@ -158,6 +158,26 @@ impl Expression {
     }
 }
 
+impl Expression {
+    /// Evaluates to (key, text) pairs: an object map whose values are texts (`()` is empty).
+    pub fn eval_pairs(&self, subject: &serde_json::Value) -> Result<Vec<(String, String)>, String> {
+        let v = self.eval(subject)?;
+        if v.is_unit() {
+            return Ok(Vec::new());
+        }
+        let map = v
+            .try_cast::<rhai::Map>()
+            .ok_or_else(|| "ekspresi harus menghasilkan peta (kunci → teks)".to_owned())?;
+        let mut out: Vec<(String, String)> = map
+            .into_iter()
+            .filter(|(_, v)| !v.is_unit())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,15 +98,7 @@ fn cmp(a: &Tanggal, b: &Tanggal) -> Ordering {
 
 /// `Rp1.750.000`.
 pub fn rupiah(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + 6);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{}Rp{out}", if n < 0 { "-" } else { "" })
+    crate::domain::format_rupiah(n)
 }
 
 /// Registers every host function and type on `engine`.

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     notify::{
-        compose::summary,
+        compose::{option_name, summary},
         reply::{self, Verdict},
         token::{self, Token},
     },
@@ -141,10 +141,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
         Answer::Setuju => "SETUJU".to_owned(),
         Answer::Tolak => "TOLAK".to_owned(),
         Answer::Kembalikan => "KEMBALIKAN".to_owned(),
-        Answer::Pilih(o) if o.len() >= 16 && o.chars().all(|c| c.is_ascii_digit()) => {
-            format!("PILIH NIP {}", crate::notify::mask(o))
-        }
-        Answer::Pilih(o) => format!("PILIH {o}"),
+        Answer::Pilih(o) => format!("PILIH {}", option_name(Some(&row.subjek), o)),
     };
     let step_title = judul_langkah.unwrap_or_else(|| code.langkah.clone());
     let view = LinkView {
@@ -157,7 +154,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
         jawaban: label,
         keputusan: t.jawaban.clone(),
         perlu_komentar: answer == Answer::Kembalikan,
-        ringkasan: summary(Some(&row.subjek)),
+        ringkasan: summary(Some(&row.subjek), app.settings.timezone),
         kode: format!("MERIT-{}", t.kode),
         sudah_tercatat,
     };
@@ -199,6 +196,7 @@ pub async fn link_answer(
         komentar: komentar.map(str::to_owned),
         saluran: Channel::Tautan,
         dicatat_oleh: None,
+        kunjungan: Some(r.code.kunjungan),
     };
     match workflow::decide(app, &req).await {
         Ok(_) => Ok(r.view),
@@ -243,6 +241,42 @@ pub enum IngestOutcome {
     },
 }
 
+/// How to answer a prompt by reply, for the explanation sent back.
+fn how_to_answer(options: &[String]) -> String {
+    if options.is_empty() {
+        "tulis pada baris pertama salah satu kata SETUJU, TOLAK, atau KEMBALIKAN, boleh diikuti komentar; pengembalian wajib disertai alasan".to_owned()
+    } else {
+        let list: Vec<String> = options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| format!("PILIH {} untuk {o}", i + 1))
+            .collect();
+        format!(
+            "tulis pada baris pertama salah satu dari: {}; atau TOLAK, atau KEMBALIKAN disertai alasan",
+            list.join("; ")
+        )
+    }
+}
+
+/// The prompt a reply answers: a reference code in it, else the message it replies to (a
+/// prompt, reminder, escalation or explanation all name the prompt's code).
+async fn prompt_of(app: &App, r: &reply::Reply) -> Result<Option<(String, CodeRow)>, ServiceError> {
+    for c in &r.codes {
+        if let Some(row) = app.store.code(c).await? {
+            return Ok(Some((c.clone(), row)));
+        }
+    }
+    for id in &r.refs {
+        if let Some(data) = app.store.outbox_by_message_id(id).await?
+            && let Some(k) = data.get("kode").and_then(|k| k.as_str())
+            && let Some(row) = app.store.code(k).await?
+        {
+            return Ok(Some((k.to_owned(), row)));
+        }
+    }
+    Ok(None)
+}
+
 /// Applies one emailed reply.
 pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError> {
     let Some(r) = reply::parse(raw) else {
@@ -256,31 +290,43 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
             alasan: "balasan otomatis".to_owned(),
         });
     }
+    if app.settings.reply_auth_required && r.auth.failed() {
+        // The receiving server says the sender is forged: no answer, and no reply either (it
+        // would go to the person whose address was forged).
+        tracing::warn!(dari = %r.from, "balasan ditolak: Authentication-Results menyatakan pengirim tidak lolos DKIM/SPF/DMARC");
+        return Ok(IngestOutcome::Ditolak {
+            alasan: "server surat penerima menyatakan pengirim tidak lolos pemeriksaan keaslian (DKIM dan SPF, atau DMARC)".to_owned(),
+            tidak_terbaca: false,
+        });
+    }
     let (dir, _) = workflow::directory(app).await?;
     let sender = dir.by_email(&r.from).cloned();
     let refuse = |alasan: String, unreadable: bool| IngestOutcome::Ditolak {
         alasan,
         tidak_terbaca: unreadable,
     };
-    // Which prompt: a reference code, else the message it replies to.
-    let mut code = None;
-    for c in &r.codes {
-        if let Some(row) = app.store.code(c).await? {
-            code = Some(row);
-            break;
-        }
-    }
-    if code.is_none() {
-        for id in &r.refs {
-            if let Some(data) = app.store.outbox_by_message_id(id).await?
-                && let Some(k) = data.get("kode").and_then(|k| k.as_str())
-                && let Some(row) = app.store.code(k).await?
-            {
-                code = Some(row);
-                break;
-            }
-        }
-    }
+    let found = prompt_of(app, &r).await?;
+    let kode = found.as_ref().map(|(k, _)| k.clone());
+    let code = found.map(|(_, c)| c);
+    let row = match &code {
+        Some(c) => app.store.instance(&c.instans_id).await?,
+        None => None,
+    };
+    let options: Vec<String> = row
+        .as_ref()
+        .filter(|row| {
+            code.as_ref()
+                .is_some_and(|c| c.kunjungan == row.state.kunjungan)
+        })
+        .map(|row| {
+            row.state
+                .opsi
+                .iter()
+                .map(|o| option_name(Some(&row.subjek), o))
+                .collect()
+        })
+        .unwrap_or_default();
+    let first_line = || crate::domain::strip_controls(r.first_line.as_deref().unwrap_or("kosong"));
     let outcome = match (&code, &sender) {
         (None, _) => refuse(
             "kode rujukan [MERIT-…] tidak ditemukan pada subjek, isi, maupun rujukan balasan"
@@ -294,15 +340,22 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
         (Some(c), Some(p)) if p.id != c.orang && !acting_for(app, &dir, &p.id, &c.orang) => refuse(
             format!(
                 "permintaan ini ditujukan kepada penyetuju lain; {} tidak dapat menjawab atas namanya",
-                p.id
+                p.nama
             ),
             false,
+        ),
+        (Some(_), Some(_)) if r.ambiguous => refuse(
+            format!(
+                "baris pertama balasan (\"{}\") memuat lebih dari satu jawaban; tulis satu jawaban saja",
+                first_line()
+            ),
+            true,
         ),
         (Some(c), Some(p)) => match r.verdict {
             None => refuse(
                 format!(
-                    "baris pertama balasan ({}) tidak diawali SETUJU, TOLAK, atau KEMBALIKAN",
-                    r.first_line.clone().unwrap_or_else(|| "kosong".to_owned())
+                    "baris pertama balasan (\"{}\") bukan jawaban yang dikenal",
+                    first_line()
                 ),
                 true,
             ),
@@ -310,11 +363,33 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
                 "pengembalian wajib disertai alasan setelah kata KEMBALIKAN".to_owned(),
                 true,
             ),
+            Some(Verdict::Pilih(n))
+                if row
+                    .as_ref()
+                    .is_none_or(|row| row.state.opsi.get(n - 1).is_none()) =>
+            {
+                refuse(
+                    if options.is_empty() {
+                        "langkah ini tidak meminta pilihan".to_owned()
+                    } else {
+                        format!(
+                            "pilihan nomor {n} tidak ada; daftar berisi {} pilihan",
+                            options.len()
+                        )
+                    },
+                    true,
+                )
+            }
             Some(v) => {
                 let answer = match v {
                     Verdict::Setuju => Answer::Setuju,
                     Verdict::Tolak => Answer::Tolak,
                     Verdict::Kembalikan => Answer::Kembalikan,
+                    Verdict::Pilih(n) => Answer::Pilih(
+                        row.as_ref()
+                            .and_then(|row| row.state.opsi.get(n - 1).cloned())
+                            .unwrap_or_default(),
+                    ),
                 };
                 let req = DecideRequest {
                     instance: c.instans_id.clone(),
@@ -324,28 +399,18 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
                     komentar: r.comment.clone(),
                     saluran: Channel::Balasan,
                     dicatat_oleh: None,
+                    kunjungan: Some(c.kunjungan),
                 };
-                let row = app.store.instance(&c.instans_id).await?;
-                let stale = row.is_some_and(|row| {
-                    row.state.kunjungan != c.kunjungan || row.state.status != Status::Berjalan
-                });
-                if stale {
-                    refuse(
-                        "langkah ini sudah diputuskan atau proses sudah berlanjut".to_owned(),
-                        false,
-                    )
-                } else {
-                    match workflow::decide(app, &req).await {
-                        Ok(_) => IngestOutcome::Dicatat {
-                            instance_id: c.instans_id.clone(),
-                            langkah: c.langkah.clone(),
-                            orang: p.id.clone(),
-                            keputusan: answer.code(),
-                        },
-                        Err(ServiceError::Refused(m)) => refuse(m, false),
-                        Err(ServiceError::Invalid(m)) => refuse(m, true),
-                        Err(e) => return Err(e),
-                    }
+                match workflow::decide(app, &req).await {
+                    Ok(_) => IngestOutcome::Dicatat {
+                        instance_id: c.instans_id.clone(),
+                        langkah: c.langkah.clone(),
+                        orang: p.id.clone(),
+                        keputusan: answer.code(),
+                    },
+                    Err(ServiceError::Refused(m)) => refuse(m, false),
+                    Err(ServiceError::Invalid(m)) => refuse(m, true),
+                    Err(e) => return Err(e),
                 }
             }
         },
@@ -361,6 +426,12 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
                     &String::from_utf8_lossy(raw)
                 ))
         );
+        let perihal = match &kode {
+            Some(k) if !r.subject.to_uppercase().contains(&format!("MERIT-{k}")) => {
+                format!("[MERIT-{k}] {}", crate::domain::strip_controls(&r.subject))
+            }
+            _ => crate::domain::strip_controls(&r.subject),
+        };
         app.store
             .enqueue(
                 &key,
@@ -368,28 +439,31 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
                 "balasan_ditolak",
                 Some(&p.id),
                 &p.email,
-                &json!({ "nama": p.nama, "perihal": r.subject, "alasan": alasan, "in_reply_to": r.message_id }),
+                &json!({
+                    "nama": p.nama,
+                    "perihal": perihal,
+                    "alasan": crate::domain::redact_identifiers(alasan).0,
+                    "cara_menjawab": how_to_answer(&options),
+                    "kode": kode,
+                    "in_reply_to": r.message_id,
+                }),
                 app.clock.now_ms(),
             )
             .await?;
     }
     if let IngestOutcome::Ditolak { alasan, .. } = &outcome {
-        tracing::warn!(dari = %r.from, "balasan tidak diproses: {alasan}");
+        tracing::warn!(dari = %r.from, "balasan tidak diproses: {}", crate::domain::redact_identifiers(alasan).0);
     }
     Ok(outcome)
 }
 
-/// Whether `person` is, today, the acting official for a role `holder` holds.
+/// Whether `person` is, today, the acting official for a role `holder` holds. Whether the step
+/// lets an acting official answer is the planner's to decide.
 fn acting_for(app: &App, dir: &crate::workflow::Directory, person: &str, holder: &str) -> bool {
     let today = app
         .clock
         .now()
         .with_timezone(&app.settings.timezone)
         .date_naive();
-    dir.person(holder).is_some_and(|h| {
-        h.peran.iter().any(|role| {
-            dir.capacity(person, role, today)
-                .is_some_and(|c| c.starts_with("Plh."))
-        })
-    })
+    dir.acts_for(person, holder, today)
 }

@@ -33,7 +33,12 @@ pub struct App {
     pub clock: SharedClock,
     /// Parsed definitions and the directory, shared by the clones of an [`App`].
     pub caches: Arc<Caches>,
+    /// Issues reference codes; `None` draws random ones (tests replace it to force collisions).
+    pub(crate) code_source: Option<CodeSource>,
 }
+
+/// A source of reference codes.
+pub type CodeSource = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// Parsed workflow definition versions by (id, version).
 type DefinitionMap = std::collections::HashMap<(String, String), Arc<crate::workflow::WorkflowDef>>;
@@ -56,7 +61,37 @@ impl App {
             store,
             clock,
             caches: Arc::default(),
+            code_source: None,
         })
+    }
+
+    /// The same application with another clock (shares the database and caches).
+    pub fn with_clock(&self, clock: SharedClock) -> Self {
+        Self {
+            clock,
+            ..self.clone()
+        }
+    }
+
+    /// The same application serving another tenant (the same pool, fresh caches).
+    pub fn for_tenant(&self, tenant: &str) -> Self {
+        let mut settings = self.settings.clone();
+        settings.tenant = tenant.to_owned();
+        Self {
+            settings,
+            store: self.store.for_tenant(tenant),
+            clock: self.clock.clone(),
+            caches: Arc::default(),
+            code_source: self.code_source.clone(),
+        }
+    }
+
+    /// The same application issuing reference codes from `source` (for tests that need two
+    /// prompts to draw the same code).
+    #[cfg(any(test, feature = "test-util"))]
+    pub fn with_code_source(mut self, source: CodeSource) -> Self {
+        self.code_source = Some(source);
+        self
     }
 }
 

@@ -117,6 +117,7 @@ pub async fn deliver(
                 tz: app.settings.timezone,
                 link_ttl: app.settings.link_ttl,
                 now: app.clock.now(),
+                instansi: &app.settings.instansi.nama,
             };
             let outcome = match compose(
                 &Outgoing {

@@ -268,21 +268,20 @@ async fn run_task(
                 stop,
             };
             let r = screening::screen(app, &opts).await?;
+            let n = |v: u64| crate::domain::format_number_id(i64::try_from(v).unwrap_or(i64::MAX));
             let pesan = format!(
-                "Run penyaringan {} ({} versi {}) {}: {} calon dinilai — {} layak, {} tidak layak, {} perlu verifikasi. Rincian: merit runs show {}.",
-                r.run_id,
+                "Dengan hormat, kami sampaikan bahwa penyaringan terjadwal dengan aturan {} (versi {}) {}: {} calon dinilai — {} layak, {} tidak layak, dan {} perlu verifikasi. Rincian dapat dilihat pada halaman Penyaringan di konsol merit.",
                 r.ruleset,
                 r.ruleset_version,
                 if r.selesai {
-                    "selesai"
+                    "telah selesai"
                 } else {
                     "dihentikan sementara dan akan dilanjutkan"
                 },
-                r.total,
-                r.layak,
-                r.tidak_layak,
-                r.perlu_verifikasi,
-                r.run_id
+                n(r.total),
+                n(r.layak),
+                n(r.tidak_layak),
+                n(r.perlu_verifikasi),
             );
             tell_admins(
                 app,
@@ -302,20 +301,37 @@ async fn run_task(
                 .await?;
             let stats = app.store.outbox_stats(now.timestamp_millis()).await?;
             let overdue = app.store.overdue_instances().await?;
+            let n = |v: i64| crate::domain::format_number_id(v);
             let mut pesan = format!(
-                "Ringkasan {}: {} langkah persetujuan terbuka; {} melewati tenggat; {} pesan gagal terkirim; {} pesan menunggu dikirim.",
+                "Dengan hormat, kami sampaikan ringkasan per {}: {} tahap persetujuan sedang menunggu jawaban, {} di antaranya melewati batas waktu; {} pesan gagal terkirim dan {} pesan menunggu dikirim.",
                 format_datetime_id(now, app.settings.timezone),
-                open.len(),
-                overdue,
-                stats.gagal,
-                stats.menunggu
+                n(i64::try_from(open.len()).unwrap_or(i64::MAX)),
+                n(overdue),
+                n(stats.gagal),
+                n(stats.menunggu)
             );
+            let (dir, _) = workflow::directory(app).await?;
             for i in open.iter().take(20) {
+                let step = i.state.langkah_aktif.as_deref().unwrap_or_default();
+                let (judul, langkah) = workflow::titles(app, i, step).await?;
+                let awaited: Vec<String> = i
+                    .state
+                    .kursi
+                    .iter()
+                    .filter(|s| s.keputusan.is_none())
+                    .map(|s| {
+                        dir.person(&s.orang)
+                            .map_or_else(|| s.orang.clone(), |p| p.nama.clone())
+                    })
+                    .collect();
                 pesan.push_str(&format!(
-                    " [{}: {} di langkah {}]",
-                    i.id,
-                    i.workflow,
-                    i.state.langkah_aktif.as_deref().unwrap_or("-")
+                    " — {judul}, tahap {}: menunggu {}.",
+                    langkah.unwrap_or_else(|| step.to_owned()),
+                    if awaited.is_empty() {
+                        "penyetuju".to_owned()
+                    } else {
+                        awaited.join(", ")
+                    }
                 ));
             }
             let day = now.with_timezone(&app.settings.timezone).date_naive();

@@ -161,6 +161,7 @@ fn calendar(app: &App) -> Calendar {
     Calendar {
         tz: app.settings.timezone,
         holidays: app.settings.holidays.clone(),
+        jam_kerja: app.settings.jam_kerja,
     }
 }
 
@@ -176,6 +177,7 @@ pub fn new_code() -> String {
 
 /// Plans `event` for `inst` at `now`.
 fn plan(
+    app: &App,
     def: &WorkflowDef,
     inst: &Instance,
     event: &Event,
@@ -183,7 +185,8 @@ fn plan(
     dir: &Directory,
     cal: &Calendar,
 ) -> Result<planner::Plan, Refusal> {
-    let mut codes = new_code;
+    let source = app.code_source.clone();
+    let mut codes = move || source.as_ref().map_or_else(new_code, |f| f());
     let mut ctx = Ctx {
         now,
         directory: dir,
@@ -214,7 +217,7 @@ async fn apply_event(
             subjek: row.subjek.clone(),
             state: row.state.clone(),
         };
-        let plan = plan(&def, &inst, event, now, dir, cal).map_err(refusal)?;
+        let plan = plan(app, &def, &inst, event, now, dir, cal).map_err(refusal)?;
         let applied = app
             .store
             .apply_plan(
@@ -361,28 +364,39 @@ pub async fn start(
         state: planner::State::default(),
     };
     let pemohon = dir.person(by).map(|p| p.id.clone());
-    let plan = plan(
-        def,
-        &inst,
-        &Event::Start { pemohon },
-        now,
-        &dir,
-        &calendar(app),
-    )
-    .map_err(|r| ServiceError::Refused(r.to_string()))?;
-    let row = InstanceRow {
-        id: inst.id.clone(),
-        workflow: def.id.clone(),
-        versi: def.versi.clone(),
-        subjek: inst.subjek.clone(),
-        state: plan.state.clone(),
-        revisi: 1,
-        dibuat_oleh: by.to_owned(),
-        dibuat_ms: now.timestamp_millis(),
-        diperbarui_ms: now.timestamp_millis(),
-    };
-    app.store.create_instance(&row, &plan).await?;
-    Ok(inst.id)
+    let cal = calendar(app);
+    for _ in 0..ATTEMPTS {
+        let plan = plan(
+            app,
+            def,
+            &inst,
+            &Event::Start {
+                pemohon: pemohon.clone(),
+            },
+            now,
+            &dir,
+            &cal,
+        )
+        .map_err(|r| ServiceError::Refused(r.to_string()))?;
+        let row = InstanceRow {
+            id: inst.id.clone(),
+            workflow: def.id.clone(),
+            versi: def.versi.clone(),
+            subjek: inst.subjek.clone(),
+            state: plan.state.clone(),
+            revisi: 1,
+            dibuat_oleh: by.to_owned(),
+            dibuat_ms: now.timestamp_millis(),
+            diperbarui_ms: now.timestamp_millis(),
+        };
+        // A reference code already given out in this tenant: plan again with fresh codes.
+        if app.store.create_instance(&row, &plan).await? == Applied::Yes {
+            return Ok(inst.id);
+        }
+    }
+    Err(ServiceError::Unexpected(
+        "kode rujukan baru terus bertabrakan; coba lagi".to_owned(),
+    ))
 }
 
 /// A decision to record.
@@ -402,6 +416,9 @@ pub struct DecideRequest {
     pub saluran: Channel,
     /// Who recorded it, when not the person themself.
     pub dicatat_oleh: Option<String>,
+    /// The step visit the prompt answered was sent for (links and replies); `None` for the
+    /// current visit (on someone's behalf).
+    pub kunjungan: Option<i64>,
 }
 
 /// What a decision did.
@@ -441,9 +458,15 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
         langkah: req.langkah.clone(),
         orang: req.orang.clone(),
         jawaban: req.jawaban.clone(),
-        komentar: req.komentar.clone(),
+        // Bounded and free of control characters, whatever the channel.
+        komentar: req
+            .komentar
+            .as_deref()
+            .and_then(crate::domain::Comment::parse)
+            .map(crate::domain::Comment::into_string),
         saluran: req.saluran,
         dicatat_oleh: req.dicatat_oleh.clone(),
+        kunjungan: req.kunjungan,
     });
     match apply_event(app, &dir, &cal, &req.instance, &event, None).await? {
         Some((_, plan)) => Ok(DecideReport {

@@ -90,7 +90,8 @@ pub struct CodeRow {
 pub enum Applied {
     /// Written.
     Yes,
-    /// Someone else changed the instance first (revision moved on): re-read and re-plan.
+    /// Someone else changed the instance first (revision moved on), or a reference code the
+    /// plan hands out is already taken in this tenant: re-read and re-plan.
     Conflict,
     /// The timer was fired by someone else already.
     AlreadyFired,
@@ -198,8 +199,9 @@ impl Store {
             .transpose()
     }
 
-    /// Creates an instance and applies its first plan, in one transaction.
-    pub async fn create_instance(&self, row: &InstanceRow, plan: &Plan) -> StoreResult<()> {
+    /// Creates an instance and applies its first plan, in one transaction. `Conflict` when a
+    /// reference code of the plan is taken (nothing is written; plan again with new codes).
+    pub async fn create_instance(&self, row: &InstanceRow, plan: &Plan) -> StoreResult<Applied> {
         let txn = self.begin_write().await?;
         let w = Writer {
             txn: &txn,
@@ -225,10 +227,15 @@ impl Store {
             ],
         )
         .await?;
-        self.write_effects(&w, &row.id, 0, plan, row.dibuat_ms)
-            .await?;
+        if !self
+            .write_effects(&w, &row.id, 0, plan, row.dibuat_ms)
+            .await?
+        {
+            txn.rollback().await?;
+            return Ok(Applied::Conflict);
+        }
         txn.commit().await?;
-        Ok(())
+        Ok(Applied::Yes)
     }
 
     /// Applies `plan` to instance `id` if its revision is still `expected`; `timer` is the id of
@@ -279,13 +286,20 @@ impl Store {
                 txn.rollback().await?;
                 return Ok(Applied::Conflict);
             }
-            self.write_effects(&w, id, before.riwayat_n, plan, now_ms)
-                .await?;
+            if !self
+                .write_effects(&w, id, before.riwayat_n, plan, now_ms)
+                .await?
+            {
+                txn.rollback().await?;
+                return Ok(Applied::Conflict);
+            }
         }
         txn.commit().await?;
         Ok(Applied::Yes)
     }
 
+    /// Writes a plan's history, timers, codes and messages; `false` (the caller rolls back)
+    /// when one of its reference codes is already taken in this tenant.
     async fn write_effects(
         &self,
         w: &Writer<'_>,
@@ -293,7 +307,7 @@ impl Store {
         first: i64,
         plan: &Plan,
         now_ms: i64,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let tenant = || Value::from(self.tenant.clone());
         for (i, e) in plan.history.iter().enumerate() {
             w.exec(
@@ -340,8 +354,9 @@ impl Store {
             .await?;
         }
         for c in &plan.codes {
-            w.exec(
-                "INSERT INTO kode_rujukan (kode, instansi, instans_id, langkah, kunjungan, orang, dibuat_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            let n = w.exec(
+                "INSERT INTO kode_rujukan (kode, instansi, instans_id, langkah, kunjungan, orang, dibuat_ms) VALUES (?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (instansi, kode) DO NOTHING",
                 vec![
                     c.kode.clone().into(),
                     tenant(),
@@ -353,6 +368,9 @@ impl Store {
                 ],
             )
             .await?;
+            if n == 0 {
+                return Ok(false);
+            }
         }
         for m in &plan.outbox {
             w.exec(
@@ -363,7 +381,7 @@ impl Store {
                     tenant(),
                     m.kunci.clone().into(),
                     id.into(),
-                    m.jenis.clone().into(),
+                    m.jenis.as_str().into(),
                     m.orang.clone().into(),
                     m.email.clone().into(),
                     m.data.to_string().into(),
@@ -373,7 +391,7 @@ impl Store {
             )
             .await?;
         }
-        Ok(())
+        Ok(true)
     }
 
     /// One instance.

@@ -127,6 +127,8 @@ pub struct Step {
     pub jika_kembalikan: Target,
     /// Options to choose from instead of agree/refuse.
     pub pilihan: Option<Expression>,
+    /// Whether acting officials (Plt./Plh.) may answer (`pelaksana_boleh`, default yes).
+    pub pelaksana_boleh: bool,
 }
 
 /// Who is told when an instance ends.
@@ -136,6 +138,9 @@ pub struct Notices {
     pub selesai_disetujui: Vec<Approvers>,
     /// On refusal.
     pub selesai_ditolak: Vec<Approvers>,
+    /// Job-fill: an expression yielding option → email address of each candidate considered;
+    /// each is told only about themself (chosen, or not chosen), never about the others.
+    pub kandidat: Option<Expression>,
 }
 
 /// A validated workflow definition.
@@ -205,6 +210,8 @@ struct RawStep {
     jika_kembalikan: Option<String>,
     #[serde(default)]
     pilihan: Option<String>,
+    #[serde(default)]
+    pelaksana_boleh: Option<serde_yaml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -232,6 +239,8 @@ struct RawNotices {
     selesai_disetujui: Vec<RawApprovers>,
     #[serde(default)]
     selesai_ditolak: Vec<RawApprovers>,
+    #[serde(default)]
+    kandidat: Option<String>,
 }
 
 /// What a definition may refer to besides itself.
@@ -250,6 +259,19 @@ fn is_identifier(s: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `ya`/`tidak` (and YAML booleans) as a boolean.
+fn yes_no(v: &serde_yaml::Value) -> Option<bool> {
+    match v {
+        serde_yaml::Value::Bool(b) => Some(*b),
+        serde_yaml::Value::String(s) => match s.trim().to_lowercase().as_str() {
+            "ya" | "y" | "true" => Some(true),
+            "tidak" | "t" | "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The content hash that names a definition version.
@@ -503,6 +525,20 @@ pub fn parse(file: &Path, text: &str, ctx: &Context<'_>) -> Result<WorkflowDef, 
                 ke: ke?,
             })
         });
+        let pelaksana_boleh = match &s.pelaksana_boleh {
+            None => true,
+            Some(v) => match yes_no(v) {
+                Some(b) => b,
+                None => {
+                    c.at(
+                        "pelaksana_boleh",
+                        sid,
+                        "pelaksana_boleh harus ya atau tidak".to_owned(),
+                    );
+                    true
+                }
+            },
+        };
         if let Some(p) = penyetuju {
             steps.push(Step {
                 id: s.id.clone(),
@@ -517,6 +553,7 @@ pub fn parse(file: &Path, text: &str, ctx: &Context<'_>) -> Result<WorkflowDef, 
                 jika_tolak,
                 jika_kembalikan,
                 pilihan,
+                pelaksana_boleh,
             });
         }
     }
@@ -532,6 +569,10 @@ pub fn parse(file: &Path, text: &str, ctx: &Context<'_>) -> Result<WorkflowDef, 
                 notices.selesai_ditolak.push(a);
             }
         }
+        notices.kandidat = p
+            .kandidat
+            .as_ref()
+            .and_then(|t| c.expr(t, None, "pemberitahuan kandidat"));
     }
     if c.diags.is_empty() {
         check_graph(&mut c, &steps);

@@ -28,6 +28,53 @@ pub const KNOWN_ROLES: &[&str] = &[
     "ASISTEN",
 ];
 
+/// The title of a standard role, as officials read it (`SEKDA` → `Sekretaris Daerah`).
+pub fn role_title(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "OPERATOR_OPD" => "Operator Perangkat Daerah",
+        "KEPALA_OPD" => "Kepala Perangkat Daerah",
+        "VERIFIKATOR_BKPSDM" => "Verifikator BKPSDM",
+        "KABID_BKPSDM" => "Kepala Bidang BKPSDM",
+        "KEPALA_BKPSDM" => "Kepala BKPSDM",
+        "BPKAD" => "Kepala BPKAD",
+        "SEKDA" => "Sekretaris Daerah",
+        "TPK" => "Anggota Tim Penilai Kinerja PNS",
+        "PANSEL" => "Panitia Seleksi",
+        "PPK" => "Pejabat Pembina Kepegawaian",
+        "SIASN_OPERATOR" => "Operator SIASN",
+        "BKN_KANREG" => "Kantor Regional BKN",
+        "KEMENPANRB" => "Kementerian PANRB",
+        "CANDIDATE" => "Calon",
+        "ADMIN" => "Administrator merit",
+        "ASISTEN" => "Asisten Sekretaris Daerah",
+        _ => return None,
+    })
+}
+
+/// `text` with every standard role code written as its title (a capacity such as
+/// `Plh. SEKDA (SK …)` becomes `Plh. Sekretaris Daerah (SK …)`).
+pub fn titled(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match role_title(word) {
+            Some(t) => out.push_str(t),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_uppercase() || c == '_' || (c.is_ascii_digit() && !word.is_empty()) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// One person.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Person {
@@ -39,6 +86,47 @@ pub struct Person {
     pub email: String,
     /// Roles held.
     pub peran: Vec<String>,
+    /// Who receives a step this person may not take as an acting official (a person id).
+    pub atasan: Option<String>,
+}
+
+/// The two kinds of acting official (Perka BKN 1/2021; UU 30/2014 Pasal 14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum ActingKind {
+    /// Pelaksana Tugas: the post is vacant.
+    #[serde(rename = "Plt.")]
+    Plt,
+    /// Pelaksana Harian: the holder is temporarily away.
+    #[serde(rename = "Plh.")]
+    Plh,
+}
+
+impl ActingKind {
+    /// `Plt.` or `Plh.`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Plt => "Plt.",
+            Self::Plh => "Plh.",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s.trim().trim_end_matches('.').to_ascii_lowercase().as_str() {
+            "plt" => Some(Self::Plt),
+            "plh" => Some(Self::Plh),
+            _ => None,
+        }
+    }
+
+    /// For files written before `jenis` existed: what the decree names, else Plh.
+    fn from_basis(dasar: &str) -> Self {
+        let lower = dasar.to_lowercase();
+        if lower.contains("plt.") || lower.contains("plt ") || lower.contains("pelaksana tugas") {
+            Self::Plt
+        } else {
+            Self::Plh
+        }
+    }
 }
 
 /// An acting official (Plt./Plh.).
@@ -48,6 +136,8 @@ pub struct Acting {
     pub peran: String,
     /// The person standing in.
     pub orang: String,
+    /// Plt. or Plh.
+    pub jenis: ActingKind,
     /// First day.
     pub mulai: NaiveDate,
     /// Last day.
@@ -63,6 +153,8 @@ pub struct Holder {
     pub orang: String,
     /// Capacity as written in the audit trail, e.g. `SEKDA` or `Plh. SEKDA (SK Bupati …)`.
     pub kapasitas: String,
+    /// Whether, and how, the person acts for the holder rather than holding the role.
+    pub pelaksana: Option<ActingKind>,
 }
 
 /// A validated directory.
@@ -89,6 +181,8 @@ struct RawPerson {
     email: String,
     #[serde(default)]
     peran: Vec<String>,
+    #[serde(default)]
+    atasan: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +190,8 @@ struct RawPerson {
 struct RawActing {
     peran: String,
     orang: String,
+    #[serde(default)]
+    jenis: Option<String>,
     mulai: String,
     sampai: String,
     dasar: String,
@@ -160,6 +256,10 @@ impl Directory {
                 nama: p.nama.trim().to_owned(),
                 email,
                 peran: p.peran,
+                atasan: p
+                    .atasan
+                    .map(|a| a.trim().to_owned())
+                    .filter(|a| !a.is_empty()),
             };
             if orang.insert(id.clone(), person).is_some() {
                 let (line, col) = locate(text, &format!("id: {id}"), None).unwrap_or((0, 0));
@@ -210,13 +310,40 @@ impl Directory {
                     a.orang
                 )));
             }
+            let jenis = match a.jenis.as_deref() {
+                None => ActingKind::from_basis(&a.dasar),
+                Some(j) => match ActingKind::parse(j) {
+                    Some(k) => k,
+                    None => {
+                        diags.push(near(format!(
+                            "jenis '{j}' untuk pelaksana {} tidak dikenal: tulis Plt. atau Plh.",
+                            a.orang
+                        )));
+                        continue;
+                    }
+                },
+            };
             pelaksana.push(Acting {
                 peran: a.peran,
                 orang: a.orang,
+                jenis,
                 mulai,
                 sampai,
                 dasar: a.dasar.trim().to_owned(),
             });
+        }
+        for p in orang.values() {
+            if let Some(a) = &p.atasan
+                && (!orang.contains_key(a) || *a == p.id)
+            {
+                diags.push(Diagnostic::near(
+                    file,
+                    text,
+                    &format!("atasan: {a}"),
+                    None,
+                    format!("atasan '{a}' milik {} tidak ada dalam daftar orang", p.id),
+                ));
+            }
         }
         diags.into_result(Self { orang, pelaksana })
     }
@@ -263,6 +390,7 @@ impl Directory {
             .map(|p| Holder {
                 orang: p.id.clone(),
                 kapasitas: role.to_owned(),
+                pelaksana: None,
             })
             .collect();
         for a in &self.pelaksana {
@@ -273,19 +401,62 @@ impl Directory {
             {
                 out.push(Holder {
                     orang: a.orang.clone(),
-                    kapasitas: format!("Plh. {role} ({})", a.dasar),
+                    kapasitas: format!("{} {role} ({})", a.jenis.label(), a.dasar),
+                    pelaksana: Some(a.jenis),
                 });
             }
         }
         out
     }
 
-    /// The capacity in which `person` may act for `role` on `date`, if any.
-    pub fn capacity(&self, person: &str, role: &str, date: NaiveDate) -> Option<String> {
-        self.holders(role, date)
-            .into_iter()
-            .find(|h| h.orang == person)
-            .map(|h| h.kapasitas)
+    /// [`Directory::holders`], or [`Directory::holders_without_acting`] when acting officials
+    /// may not answer.
+    pub fn holders_for(&self, role: &str, date: NaiveDate, acting_allowed: bool) -> Vec<Holder> {
+        if acting_allowed {
+            self.holders(role, date)
+        } else {
+            self.holders_without_acting(role, date)
+        }
+    }
+
+    /// Who may answer for `role` on `date` when acting officials may not
+    /// (`pelaksana_boleh: tidak`): the definitive holders; where there are none (the post is
+    /// vacant), the superior (`atasan`) of each acting official in office.
+    pub fn holders_without_acting(&self, role: &str, date: NaiveDate) -> Vec<Holder> {
+        let all = self.holders(role, date);
+        let definitive: Vec<Holder> = all
+            .iter()
+            .filter(|h| h.pelaksana.is_none())
+            .cloned()
+            .collect();
+        if !definitive.is_empty() {
+            return definitive;
+        }
+        let mut out: Vec<Holder> = Vec::new();
+        for h in all {
+            let Some(sup) = self.person(&h.orang).and_then(|p| p.atasan.clone()) else {
+                continue;
+            };
+            if !out.iter().any(|o| o.orang == sup) {
+                out.push(Holder {
+                    orang: sup,
+                    kapasitas: format!("atasan langsung; {role} tidak dapat dijabat pelaksana"),
+                    pelaksana: None,
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether `person` acts (Plt./Plh.) on `date` for a role that `holder` holds.
+    pub fn acts_for(&self, person: &str, holder: &str, date: NaiveDate) -> bool {
+        self.person(holder).is_some_and(|h| {
+            h.peran.iter().any(|role| {
+                self.holders(role, date)
+                    .iter()
+                    .any(|x| x.orang == person && x.pelaksana.is_some())
+            })
+        })
     }
 }
 
@@ -315,7 +486,55 @@ pelaksana:
             during[1].kapasitas,
             "Plh. SEKDA (SK Bupati Nomor 800/12/2026)"
         );
+        assert_eq!(during[1].pelaksana, Some(ActingKind::Plh));
         assert_eq!(d.by_email("sekda@contoh.go.id").unwrap().id, "sekda");
+    }
+
+    #[test]
+    fn roles_read_as_titles() {
+        assert_eq!(
+            titled("Plh. SEKDA (SK Bupati Nomor 800/12/2026)"),
+            "Plh. Sekretaris Daerah (SK Bupati Nomor 800/12/2026)"
+        );
+        assert_eq!(titled("eskalasi: KEPALA_BKPSDM"), "eskalasi: Kepala BKPSDM");
+        assert_eq!(
+            titled("PERAN_LAIN dan PPK"),
+            "PERAN_LAIN dan Pejabat Pembina Kepegawaian"
+        );
+    }
+
+    #[test]
+    fn acting_kind_is_data_and_vacant_posts_go_to_the_superior() {
+        let text = "orang:
+  - { id: bupati, nama: Bupati, email: bupati@contoh.go.id, peran: [PPK] }
+  - { id: wabup, nama: Wakil Bupati, email: wabup@contoh.go.id, atasan: gubernur }
+  - { id: gubernur, nama: Gubernur, email: gub@contoh.go.id }
+  - { id: asisten_1, nama: Asisten I, email: asisten1@contoh.go.id, atasan: bupati }
+pelaksana:
+  - { peran: PPK, orang: wabup, jenis: Plt., mulai: 2026-01-01, sampai: 2026-12-31, dasar: Keputusan Mendagri }
+  - { peran: SEKDA, orang: asisten_1, mulai: 2026-01-01, sampai: 2026-12-31, dasar: SK Bupati tentang Plt. Sekretaris Daerah }
+";
+        let d = Directory::parse(Path::new("d.yaml"), text).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        // The label comes from data, not the text of the decree...
+        assert_eq!(d.holders("PPK", day)[1].pelaksana, Some(ActingKind::Plt));
+        // ...except for files without `jenis`, where the decree names it.
+        assert_eq!(d.holders("SEKDA", day)[0].pelaksana, Some(ActingKind::Plt));
+        // The PPK is in office: only the PPK answers a step acting officials may not take.
+        let only = d.holders_without_acting("PPK", day);
+        assert_eq!(only.len(), 1);
+        assert_eq!(only[0].orang, "bupati");
+        // The Sekda post is vacant: the acting official's superior answers.
+        let sup = d.holders_without_acting("SEKDA", day);
+        assert_eq!(sup.len(), 1);
+        assert_eq!(sup[0].orang, "bupati");
+        let bad = text.replace("jenis: Plt.", "jenis: Pj.");
+        assert!(Directory::parse(Path::new("d.yaml"), &bad).is_err());
+        let bad = text.replace("atasan: gubernur", "atasan: presiden");
+        let e = Directory::parse(Path::new("d.yaml"), &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("presiden"), "{e}");
     }
 
     #[test]

@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::domain::MessageKind;
+
 use super::{
-    calendar::Calendar,
+    calendar::{Calendar, Moment},
     definition::{Approvers, Mode, Step, Target, WorkflowDef},
     directory::Directory,
 };
@@ -173,6 +175,9 @@ pub struct Decision {
     pub saluran: Channel,
     /// Who recorded it, when not the person themself (CLI on someone's behalf).
     pub dicatat_oleh: Option<String>,
+    /// The step visit the answer was asked for (a link or a reply names it through its
+    /// reference code); an answer to an earlier visit of a step that was reopened is refused.
+    pub kunjungan: Option<i64>,
 }
 
 /// A timer kind.
@@ -257,8 +262,8 @@ pub struct Entry {
 pub struct Message {
     /// Unique per (instance, step visit, recipient, kind).
     pub kunci: String,
-    /// Kind: permintaan, pengingat, eskalasi, tenggat, keputusan_tercatat, selesai, admin.
-    pub jenis: String,
+    /// What it is.
+    pub jenis: MessageKind,
     /// Recipient's person id, when a person.
     pub orang: Option<String>,
     /// Recipient's address.
@@ -334,6 +339,9 @@ pub enum Refusal {
     /// The person is not asked and does not hold the role.
     #[error("{0} bukan penyetuju langkah ini")]
     NotApprover(String),
+    /// The answer belongs to an earlier visit of the step (it was returned and reopened since).
+    #[error("permintaan ini sudah diputuskan; langkah '{0}' dibuka kembali dengan permintaan baru")]
+    Superseded(String),
     /// The person has answered this step already.
     #[error("{orang} sudah menjawab langkah ini ({keputusan})")]
     AlreadyAnswered {
@@ -356,6 +364,14 @@ pub enum Refusal {
         /// Allowed.
         daftar: String,
     },
+}
+
+/// Options as people may see them: identifiers masked to their last four digits.
+fn shown_options(opsi: &[String]) -> String {
+    opsi.iter()
+        .map(|o| crate::domain::redact_identifiers(o).0)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Refusal {
@@ -466,7 +482,7 @@ impl Planner<'_, '_> {
         })
     }
 
-    fn send(&mut self, kind: &str, key: String, person: &str, mut data: serde_json::Value) {
+    fn send(&mut self, kind: MessageKind, key: String, person: &str, mut data: serde_json::Value) {
         let Some(p) = self.ctx.directory.person(person) else {
             return;
         };
@@ -476,7 +492,7 @@ impl Planner<'_, '_> {
         }
         self.plan.outbox.push(Message {
             kunci: format!("{}/{key}/{}/{kind}", self.inst.id, p.id),
-            jenis: kind.to_owned(),
+            jenis: kind,
             orang: Some(p.id.clone()),
             email: p.email.clone(),
             data,
@@ -493,7 +509,7 @@ impl Planner<'_, '_> {
                 d["pesan"] = json!(message);
             });
             self.send(
-                "admin",
+                MessageKind::Admin,
                 format!("{}/{digest}", self.plan.state.kunjungan),
                 &a.orang,
                 data,
@@ -502,14 +518,15 @@ impl Planner<'_, '_> {
     }
 
     /// The people an approver spec names today, with their capacity.
-    fn resolve(&mut self, spec: &Approvers, step: &str, escalation: bool) -> Vec<(String, String)> {
+    fn resolve(&mut self, spec: &Approvers, on: &Step, escalation: bool) -> Vec<(String, String)> {
+        let step = on.id.as_str();
         let date = self.ctx.calendar.local_date(self.ctx.now);
         let prefix = if escalation { "eskalasi: " } else { "" };
         match spec {
             Approvers::Peran(role) => self
                 .ctx
                 .directory
-                .holders(role, date)
+                .holders_for(role, date, on.pelaksana_boleh)
                 .into_iter()
                 .map(|h| (h.orang, format!("{prefix}{}", h.kapasitas)))
                 .collect(),
@@ -617,7 +634,7 @@ impl Planner<'_, '_> {
                 }
             }
         }
-        let people = self.resolve(&step.penyetuju, &step.id, false);
+        let people = self.resolve(&step.penyetuju, step, false);
         let opened_note = reason.as_ref().map(|r| format!("dikembalikan: {r}"));
         self.log("dibuka", Some(&step.id), |e| e.komentar = opened_note);
         if people.is_empty() {
@@ -641,22 +658,32 @@ impl Planner<'_, '_> {
             }
             self.plan.state.kuorum = Some(effective);
         }
-        let due = step
-            .tenggat
-            .map(|s| self.ctx.calendar.add(self.ctx.now, s, self.def.kalender));
+        let due = step.tenggat.map(|s| {
+            self.ctx
+                .calendar
+                .due(self.ctx.now, s, self.def.kalender, Moment::Deadline)
+        });
         for (orang, kapasitas) in people {
             self.seat(
                 step,
                 &orang,
                 &kapasitas,
                 false,
-                "permintaan",
+                MessageKind::Permintaan,
                 due,
                 reason.as_deref(),
             );
         }
         let mut timer = |jenis, ke, span| {
-            let at = self.ctx.calendar.add(self.ctx.now, span, self.def.kalender);
+            let moment = if jenis == TimerKind::Tenggat {
+                Moment::Deadline
+            } else {
+                Moment::Reminder
+            };
+            let at = self
+                .ctx
+                .calendar
+                .due(self.ctx.now, span, self.def.kalender, moment);
             self.plan.timers.push(Timer {
                 langkah: step.id.clone(),
                 kunjungan: visit,
@@ -684,7 +711,7 @@ impl Planner<'_, '_> {
         orang: &str,
         kapasitas: &str,
         eskalasi: bool,
-        kind: &str,
+        kind: MessageKind,
         due: Option<DateTime<Utc>>,
         reason: Option<&str>,
     ) {
@@ -789,14 +816,14 @@ impl Planner<'_, '_> {
             match person {
                 Some(p) => {
                     if seen.insert(p.clone()) {
-                        self.send("selesai", "selesai".to_owned(), &p, data.clone());
+                        self.send(MessageKind::Selesai, "selesai".to_owned(), &p, data.clone());
                     }
                 }
                 None => {
                     if seen.insert(email.clone()) {
                         self.plan.outbox.push(Message {
                             kunci: format!("{}/selesai/{email}/selesai", self.inst.id),
-                            jenis: "selesai".to_owned(),
+                            jenis: MessageKind::Selesai,
                             orang: None,
                             email,
                             data: data.clone(),
@@ -804,6 +831,68 @@ impl Planner<'_, '_> {
                     }
                 }
             }
+        }
+        self.tell_candidates(status, &subject);
+    }
+
+    /// Job-fill: each candidate considered is told about themself only — chosen (the SK is
+    /// still to come) or not chosen — and never who else was on the list.
+    fn tell_candidates(&mut self, status: Status, subject: &serde_json::Value) {
+        let Some(expr) = &self.def.pemberitahuan.kandidat else {
+            return;
+        };
+        let pairs = match expr.eval_pairs(subject) {
+            Ok(p) => p,
+            Err(err) => {
+                let m = format!(
+                    "rumus pemberitahuan kandidat '{}' gagal: {err}",
+                    expr.text()
+                );
+                self.log("catatan", None, |en| en.komentar = Some(m.clone()));
+                self.tell_admin(&m);
+                return;
+            }
+        };
+        let chosen = self
+            .plan
+            .state
+            .pilihan
+            .clone()
+            .filter(|_| status == Status::SelesaiDisetujui);
+        for (option, email) in pairs {
+            let email = email.trim().to_lowercase();
+            if !super::directory::is_email(&email) {
+                continue;
+            }
+            let kind = if chosen.as_deref() == Some(option.as_str()) {
+                MessageKind::Terpilih
+            } else {
+                MessageKind::TidakTerpilih
+            };
+            // Only this person's own entry: their name, the position, the unit.
+            let own = subject
+                .get("kandidat")
+                .and_then(serde_json::Value::as_array)
+                .and_then(|l| {
+                    l.iter()
+                        .find(|k| k.get("nip").and_then(serde_json::Value::as_str) == Some(&option))
+                })
+                .and_then(|k| k.get("nama"))
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            let data = with(self.base_data(None), |d| {
+                d["nama"] = own.clone();
+                d["jabatan"] = subject.get("jabatan").cloned().unwrap_or_default();
+                d["unit_kerja"] = subject.get("unit_kerja").cloned().unwrap_or_default();
+            });
+            let digest = crate::workflow::definition::version_of(&email);
+            self.plan.outbox.push(Message {
+                kunci: format!("{}/kandidat/{digest}/{}", self.inst.id, kind.as_str()),
+                jenis: kind,
+                orang: None,
+                email,
+                data,
+            });
         }
     }
 
@@ -822,14 +911,17 @@ impl Planner<'_, '_> {
                 aktif: active,
             });
         }
+        if d.kunjungan.is_some_and(|k| k != st.kunjungan) {
+            return Err(Refusal::Superseded(d.langkah.clone()));
+        }
         let answer = match (&d.jawaban, step.pilihan.is_some()) {
             (Answer::Setuju, true) => {
-                return Err(Refusal::ChoiceRequired(st.opsi.join(", ")));
+                return Err(Refusal::ChoiceRequired(shown_options(&st.opsi)));
             }
             (Answer::Pilih(o), true) if !st.opsi.contains(o) => {
                 return Err(Refusal::BadChoice {
-                    pilihan: o.clone(),
-                    daftar: st.opsi.join(", "),
+                    pilihan: crate::domain::redact_identifiers(o).0,
+                    daftar: shown_options(&st.opsi),
                 });
             }
             (Answer::Pilih(_), false) => {
@@ -864,7 +956,7 @@ impl Planner<'_, '_> {
                     Approvers::Peran(role) => self
                         .ctx
                         .directory
-                        .holders(role, date)
+                        .holders_for(role, date, step.pelaksana_boleh)
                         .into_iter()
                         .map(|h| (h.orang, h.kapasitas))
                         .collect(),
@@ -963,7 +1055,12 @@ impl Planner<'_, '_> {
                     dd["diputuskan_oleh"] = json!(d.orang);
                     dd["keputusan"] = json!(code);
                 });
-                self.send("langkah_ditutup", format!("{}/{visit}", step.id), &o, data);
+                self.send(
+                    MessageKind::LangkahDitutup,
+                    format!("{}/{visit}", step.id),
+                    &o,
+                    data,
+                );
             }
             if answer == Answer::Kembalikan {
                 self.log("dikembalikan", Some(&step.id), |e| {
@@ -974,7 +1071,12 @@ impl Planner<'_, '_> {
                     let data = with(self.base_data(Some(step)), |dd| {
                         dd["alasan_kembali"] = json!(note);
                     });
-                    self.send("dikembalikan", format!("{}/{visit}", step.id), &p, data);
+                    self.send(
+                        MessageKind::Dikembalikan,
+                        format!("{}/{visit}", step.id),
+                        &p,
+                        data,
+                    );
                 }
             }
             let reason = if answer == Answer::Kembalikan {
@@ -1016,7 +1118,12 @@ impl Planner<'_, '_> {
                         d["kode"] = json!(seat_code);
                         d["ke"] = json!(ke);
                     });
-                    self.send(&format!("pengingat{ke}"), key.clone(), o, data);
+                    self.send(
+                        MessageKind::Pengingat(u32::try_from(ke).unwrap_or(1)),
+                        key.clone(),
+                        o,
+                        data,
+                    );
                 }
             }
             TimerKind::Tenggat => {
@@ -1026,7 +1133,7 @@ impl Planner<'_, '_> {
                 for o in &waiting {
                     let seat_code = self.code_of(o);
                     let data = with(self.base_data(Some(step)), |d| d["kode"] = json!(seat_code));
-                    self.send("tenggat", key.clone(), o, data);
+                    self.send(MessageKind::Tenggat, key.clone(), o, data);
                 }
                 let m = format!(
                     "tenggat langkah '{}' pada workflow {} terlewati; belum dijawab oleh {}",
@@ -1038,7 +1145,7 @@ impl Planner<'_, '_> {
             }
             TimerKind::Eskalasi => {
                 let Some(esc) = &step.eskalasi else { return };
-                let people = self.resolve(&esc.ke, langkah, true);
+                let people = self.resolve(&esc.ke, step, true);
                 let names: Vec<String> = people.iter().map(|(o, _)| o.clone()).collect();
                 self.log("eskalasi", Some(langkah), |e| {
                     e.komentar = Some(format!(
@@ -1051,7 +1158,15 @@ impl Planner<'_, '_> {
                     ));
                 });
                 for (orang, kapasitas) in people {
-                    self.seat(step, &orang, &kapasitas, true, "eskalasi", None, None);
+                    self.seat(
+                        step,
+                        &orang,
+                        &kapasitas,
+                        true,
+                        MessageKind::Eskalasi,
+                        None,
+                        None,
+                    );
                 }
             }
         }

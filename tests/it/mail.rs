@@ -290,6 +290,7 @@ async fn a_permanent_refusal_fails_the_message_and_tells_admin() {
             komentar: None,
             saluran: merit::workflow::Channel::Cli,
             dicatat_oleh: Some("penguji".into()),
+            kunjungan: None,
         },
     )
     .await

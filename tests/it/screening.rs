@@ -251,10 +251,7 @@ async fn claims_are_leased_and_a_lost_claim_cannot_write() {
     // The run still completes exactly once: B's claims lapse or B finishes; here the next
     // screen takes them over once their leases have run out.
     let clock = merit::clock::FakeClock::at(merit::clock::from_ms(t0 + 10 * lease));
-    let later = App {
-        clock: Arc::new(clock),
-        ..app.clone()
-    };
+    let later = app.with_clock(Arc::new(clock));
     let done = screen(&later).await;
     assert_eq!(done.run_id, run);
     assert_eq!(done.total, 11_000);

@@ -282,7 +282,7 @@ fn the_demo_prints_a_link_that_answers_and_advances_the_workflow() {
         .filter_map(|i| i["langkah_aktif"].as_str())
         .collect();
     assert!(
-        steps.contains(&"anggaran") || steps.contains(&"tpk"),
+        steps.contains(&"persetujuan_bkpsdm") || steps.contains(&"tpk"),
         "{steps:?}"
     );
     // Running it twice works: it starts over in its own folder.
@@ -592,7 +592,9 @@ async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
         .unwrap()
         .join("\n");
     assert!(
-        digest.contains("2 langkah persetujuan terbuka; 2 melewati tenggat"),
+        digest.contains(
+            "2 tahap persetujuan sedang menunggu jawaban, 2 di antaranya melewati batas waktu"
+        ),
         "{digest}"
     );
 }

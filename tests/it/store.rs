@@ -69,10 +69,7 @@ async fn tenants_do_not_see_each_other() {
     let nik = merit::domain::Nik::parse("1609022304870001").unwrap();
     assert!(other.candidate(&nik).await.unwrap().is_none());
     // The same NIK may exist in two agencies.
-    let other_app = merit::service::App {
-        store: other.clone(),
-        ..app.clone()
-    };
+    let other_app = app.for_tenant("oku_selatan");
     import(&other_app, &opts, |_| {}).await.unwrap();
     assert_eq!(other.counts().await.unwrap().calon, 1);
 }

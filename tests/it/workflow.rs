@@ -138,6 +138,7 @@ fn req(
         komentar: comment.map(str::to_owned),
         saluran: Channel::Tautan,
         dicatat_oleh: None,
+        kunjungan: None,
     }
 }
 
