@@ -21,7 +21,7 @@ use tokio::{
 use crate::{
     clock::{SharedClock, SystemClock},
     config::{MailUrl, Settings},
-    http::{AppState, Metrics},
+    http::AppState,
     notify::{
         Mailer,
         token::{Token, sign},
@@ -300,10 +300,7 @@ pub async fn http(
     let addr = listener
         .local_addr()
         .map_err(|e| ServiceError::unexpected("HTTP", e))?;
-    let state = AppState {
-        app: app.clone(),
-        metrics: Arc::new(Metrics::default()),
-    };
+    let state = AppState::new(app.clone());
     tokio::spawn(crate::http::serve(listener, state, std::future::pending()));
     let get_paths: Arc<Vec<(String, String)>> = Arc::new(
         (0..gets)

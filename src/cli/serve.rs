@@ -14,9 +14,9 @@ use super::{Exit, Failure, args::ScheduleCommand, open_app, output};
 use crate::{
     clock::{Clock, SystemClock},
     config::Settings,
-    http::{self, AppState, Metrics},
+    http::{self, AppState},
     notify::Mailer,
-    service::{self, App},
+    service::{self, App, supervise::supervise},
 };
 
 pub(super) fn schedule(
@@ -80,21 +80,20 @@ pub(super) async fn bind(addr: std::net::SocketAddr) -> Result<tokio::net::TcpLi
 }
 
 /// Runs HTTP on `listener`, the scheduler, outbox delivery and definition reload until Ctrl-C
-/// or SIGTERM.
+/// or SIGTERM. Each background loop is supervised: a panic is logged, shown by `/healthz`, and
+/// the loop started again.
 pub(super) async fn run_service(
     app: App,
     listener: tokio::net::TcpListener,
 ) -> Result<Exit, Failure> {
-    let jobs = service::scheduler::jobs(&app.settings)?;
+    let jobs = Arc::new(service::scheduler::jobs(&app.settings)?);
     let addr = listener
         .local_addr()
         .map_err(|e| Failure::unexpected(e.to_string()))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop_flag = Arc::new(AtomicBool::new(false));
-    let state = AppState {
-        app: app.clone(),
-        metrics: Arc::new(Metrics::default()),
-    };
+    let state = AppState::new(app.clone());
+    let health = state.health.clone();
     let mut http_stop = stop_rx.clone();
     let http = tokio::spawn(http::serve(listener, state, async move {
         let _ = http_stop.wait_for(|s| *s).await;
@@ -104,82 +103,111 @@ pub(super) async fn run_service(
     let owner = crate::worker::owner_id().to_owned();
     // Scheduler: checks every second; a long screening run only delays the next check.
     let scheduler = {
-        let (app, mut stop, flag) = (app.clone(), stop_rx.clone(), stop_flag.clone());
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) =
-                    service::scheduler::run_due(&app, &jobs, &owner, Some(flag.clone())).await
-                {
-                    tracing::error!("penjadwal: {e}");
-                }
-                if !flag.load(Ordering::Relaxed) {
-                    match service::scheduler::help(&app, &jobs, Some(flag.clone())).await {
-                        Ok(Some(r)) => {
-                            tracing::info!(run = %r.run_id, selesai = r.selesai, "ikut menyelesaikan run penyaringan")
-                        }
-                        Ok(None) => {}
-                        Err(e) => tracing::error!("penyaringan bersama: {e}"),
+        let (app, stop, flag, h) = (
+            app.clone(),
+            stop_rx.clone(),
+            stop_flag.clone(),
+            health.clone(),
+        );
+        supervise("penjadwal", health.clone(), stop_rx.clone(), move || {
+            let (app, jobs, owner, flag, h) = (
+                app.clone(),
+                jobs.clone(),
+                owner.clone(),
+                flag.clone(),
+                h.clone(),
+            );
+            let mut stop = stop.clone();
+            async move {
+                loop {
+                    if let Err(e) =
+                        service::scheduler::run_due(&app, &jobs, &owner, Some(flag.clone())).await
+                    {
+                        tracing::error!("penjadwal: {e}");
                     }
-                }
-                if flag.load(Ordering::Relaxed) {
-                    return;
-                }
-                tokio::select! {
-                    _ = stop.wait_for(|s| *s) => return,
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    if !flag.load(Ordering::Relaxed) {
+                        match service::scheduler::help(&app, &jobs, Some(flag.clone())).await {
+                            Ok(Some(r)) => {
+                                tracing::info!(
+                                    selesai = r.selesai,
+                                    "ikut menyelesaikan penyaringan yang sedang berjalan"
+                                )
+                            }
+                            Ok(None) => {}
+                            Err(e) => tracing::error!("penyaringan bersama: {e}"),
+                        }
+                    }
+                    h.beat("penjadwal");
+                    if flag.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    tokio::select! {
+                        _ = stop.wait_for(|s| *s) => return,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
                 }
             }
         })
     };
     // Outbox: delivers what is due every second.
     let outbox = {
-        let (app, mut stop) = (app.clone(), stop_rx.clone());
-        tokio::spawn(async move {
-            let mailer = Mailer::new(&app.settings.mail_url);
-            loop {
-                match service::outbox::deliver(&app, &mailer, false).await {
-                    Ok(r) if r.terkirim + r.gagal + r.ditunda > 0 => {
-                        tracing::info!(
-                            terkirim = r.terkirim,
-                            ditunda = r.ditunda,
-                            gagal = r.gagal,
-                            "kotak keluar"
-                        );
+        let (app, stop, h) = (app.clone(), stop_rx.clone(), health.clone());
+        supervise("kotak_keluar", health.clone(), stop_rx.clone(), move || {
+            let (app, h) = (app.clone(), h.clone());
+            let mut stop = stop.clone();
+            async move {
+                let mailer = Mailer::new(&app.settings.mail_url);
+                loop {
+                    match service::outbox::deliver(&app, &mailer, false).await {
+                        Ok(r) if r.terkirim + r.gagal + r.ditunda > 0 => {
+                            tracing::info!(
+                                terkirim = r.terkirim,
+                                ditunda = r.ditunda,
+                                gagal = r.gagal,
+                                "kotak keluar"
+                            );
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::error!("kotak keluar: {e}"),
                     }
-                    Ok(_) => {}
-                    Err(e) => tracing::error!("kotak keluar: {e}"),
-                }
-                tokio::select! {
-                    _ = stop.wait_for(|s| *s) => return,
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    h.beat("kotak_keluar");
+                    tokio::select! {
+                        _ = stop.wait_for(|s| *s) => return,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
                 }
             }
         })
     };
     // Reload: validate whenever a definition file changes.
     let reload = {
-        let (app, mut stop) = (app.clone(), stop_rx.clone());
-        tokio::spawn(async move {
-            let mut last = None;
-            loop {
-                let fp = service::reload::fingerprint(&app.settings);
-                if last != Some(fp) {
-                    match service::reload::validate(&app).await {
-                        Ok(r) if last.is_some() => {
-                            tracing::info!(
-                                diterima = r.diterima.len(),
-                                ditolak = r.ditolak.len(),
-                                "definisi dimuat ulang"
-                            );
+        let (app, stop, h) = (app.clone(), stop_rx.clone(), health.clone());
+        supervise("muat_ulang", health.clone(), stop_rx.clone(), move || {
+            let (app, h) = (app.clone(), h.clone());
+            let mut stop = stop.clone();
+            async move {
+                let mut last = None;
+                loop {
+                    let fp = service::reload::fingerprint(&app.settings);
+                    if last != Some(fp) {
+                        match service::reload::validate(&app).await {
+                            Ok(r) if last.is_some() => {
+                                tracing::info!(
+                                    diterima = r.diterima.len(),
+                                    ditolak = r.ditolak.len(),
+                                    "definisi dimuat ulang"
+                                );
+                            }
+                            Ok(_) => {}
+                            Err(e) => tracing::error!("muat ulang: {e}"),
                         }
-                        Ok(_) => {}
-                        Err(e) => tracing::error!("muat ulang: {e}"),
+                        last = Some(fp);
                     }
-                    last = Some(fp);
-                }
-                tokio::select! {
-                    _ = stop.wait_for(|s| *s) => return,
-                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    h.beat("muat_ulang");
+                    tokio::select! {
+                        _ = stop.wait_for(|s| *s) => return,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
                 }
             }
         })
@@ -188,9 +216,15 @@ pub(super) async fn run_service(
     eprintln!("Menghentikan merit serve: menyelesaikan pekerjaan yang sedang berjalan…");
     stop_flag.store(true, Ordering::Relaxed);
     let _ = stop_tx.send(true);
-    let _ = scheduler.await;
-    let _ = outbox.await;
-    let _ = reload.await;
+    for (name, task) in [
+        ("penjadwal", scheduler),
+        ("kotak_keluar", outbox),
+        ("muat_ulang", reload),
+    ] {
+        if let Err(e) = task.await {
+            tracing::error!(tugas = name, "tugas latar tidak berhenti dengan baik: {e}");
+        }
+    }
     match http.await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::error!("HTTP: {e}"),

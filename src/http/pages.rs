@@ -18,16 +18,14 @@ pub(super) fn esc(s: &str) -> String {
     out
 }
 
+/// The stylesheet every page links (served at `/static/merit.css`).
+pub(super) const CSS: &str = include_str!("assets/merit.css");
+
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{t} — merit</title><style>\
-         body{{font-family:Arial,sans-serif;font-size:16px;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px;line-height:1.45}}\
-         h1{{font-size:1.3em}} .jawaban{{font-size:1.2em;font-weight:bold}}\
-         textarea{{width:100%;min-height:6em;font-size:1em;box-sizing:border-box}}\
-         button{{font-size:1.1em;padding:12px 20px;background:#0b5394;color:#fff;border:0;border-radius:4px;width:100%}}\
-         .kecil{{color:#555;font-size:.85em}}</style></head><body>{body}\
+         <title>{t} — merit</title><link rel=\"stylesheet\" href=\"/static/merit.css\"></head><body>{body}\
          <p class=\"kecil\">merit — sistem merit BKPSDM</p></body></html>",
         t = esc(title)
     )

@@ -9,6 +9,7 @@ pub mod reload;
 pub mod rules;
 pub mod scheduler;
 pub mod screening;
+pub mod supervise;
 pub mod vacancy;
 pub mod workflow;
 

@@ -14,7 +14,7 @@ use std::{
 use chrono::{TimeZone, Utc};
 use merit::{
     clock::{FakeClock, SharedClock},
-    http::{AppState, Metrics},
+    http::AppState,
     notify::token::{Token, sign},
     service::{App, outbox, workflow},
 };
@@ -126,10 +126,7 @@ async fn a_person_confirms_an_answer_in_headless_chromium() {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(merit::http::serve(
         listener,
-        AppState {
-            app: app.clone(),
-            metrics: Arc::new(Metrics::default()),
-        },
+        AppState::new(app.clone()),
         std::future::pending(),
     ));
     let url = format!("http://{addr}/persetujuan/{token}");

@@ -1,15 +1,11 @@
 //! Notifications and answers (issue 6): the file transport, a real SMTP server over TCP (an
 //! in-test sink), the HTTP server on port 0, and replies as mail clients format them.
 
-use std::{
-    path::{Path, PathBuf},
-    sync::{Arc, Mutex},
-};
+use std::{path::PathBuf, sync::Arc};
 
 use chrono::{Duration, TimeZone, Utc};
 use merit::{
     clock::{FakeClock, SharedClock},
-    http::{AppState, Metrics},
     notify::Mailer,
     service::{
         App,
@@ -18,12 +14,11 @@ use merit::{
     },
     store::testing::scalar,
 };
-use tokio::{
-    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
-    net::{TcpListener, TcpStream},
-};
+use tokio::net::TcpListener;
 
-use crate::support::{TestDb, write};
+use crate::support::{
+    TestDb, eml_files, header, http_request, plain, readable, serve_http, sink_on, tokens, write,
+};
 
 const DIRECTORY: &str = "orang:
   - { id: verif, nama: Petugas Verifikasi, email: verif@contoh.go.id, peran: [VERIFIKATOR_BKPSDM] }
@@ -80,44 +75,6 @@ async fn fixture(mail_url: Option<&str>) -> Fixture {
     }
 }
 
-fn eml_files(dir: &Path) -> Vec<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
-
-/// The text of a message with quoted-printable soft breaks and `=3D` undone.
-fn plain(eml: &str) -> String {
-    eml.replace("=\r\n", "").replace("=3D", "=")
-}
-
-fn tokens(eml: &str) -> Vec<String> {
-    let text = plain(eml);
-    let mut out = Vec::new();
-    for part in text.split("/persetujuan/").skip(1) {
-        let t: String = part
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
-            .collect();
-        if !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    out
-}
-
-fn header<'a>(eml: &'a str, name: &str) -> &'a str {
-    eml.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
-        .unwrap_or_default()
-}
-
 async fn count(app: &App, sql: &str) -> i64 {
     scalar(&app.store, sql).await.unwrap()
 }
@@ -159,66 +116,6 @@ async fn prompts_in_the_file_outbox_are_complete_and_masked() {
     );
     let sent = count(&f.app, &format!("SELECT COUNT(*) FROM kotak_keluar WHERE instans_id = '{id}' AND status = 'terkirim' AND message_id IS NOT NULL")).await;
     assert_eq!(sent, 1);
-}
-
-/// A minimal SMTP server: accepts everything except recipients in `reject`.
-struct Sink {
-    received: Arc<Mutex<Vec<String>>>,
-}
-
-async fn sink_on(listener: TcpListener, reject: &'static [&'static str]) -> Sink {
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let got = received.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let got = got.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = stream.into_split();
-                let mut r = BufReader::new(r);
-                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let cmd = line.to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("EHLO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if cmd.starts_with("RCPT") && reject.iter().any(|a| line.contains(a)) {
-                        b"550 5.1.1 penerima tidak ada\r\n"
-                    } else if cmd.starts_with("DATA") {
-                        let _ = w.write_all(b"354 lanjut\r\n").await;
-                        let mut body = String::new();
-                        loop {
-                            let mut l = String::new();
-                            if r.read_line(&mut l).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if l == ".\r\n" {
-                                break;
-                            }
-                            body.push_str(&l);
-                        }
-                        got.lock().unwrap().push(body);
-                        b"250 2.0.0 diterima\r\n"
-                    } else if cmd.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 sampai jumpa\r\n").await;
-                        return;
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    if w.write_all(reply).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Sink { received }
 }
 
 #[tokio::test]
@@ -268,6 +165,9 @@ async fn smtp_outage_then_recovery_loses_and_duplicates_nothing() {
     );
     let got = sink.received.lock().unwrap().clone();
     assert_eq!(got.len(), 5, "each message exactly once");
+    for m in &got {
+        assert!(!merit::domain::has_full_identifier(&readable(m.as_bytes())));
+    }
     assert!(got.iter().all(|m| m.contains("[MERIT-")));
 }
 
@@ -304,39 +204,6 @@ async fn a_permanent_refusal_fails_the_message_and_tells_admin() {
     assert_eq!(failed, 1);
     let got = sink.received.lock().unwrap().clone();
     assert!(got.last().unwrap().contains("tidak-ada@contoh.go.id"));
-}
-
-async fn http_request(
-    addr: std::net::SocketAddr,
-    method: &str,
-    path: &str,
-    body: &str,
-) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: merit\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, out)
-}
-
-async fn serve_http(app: &App) -> std::net::SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        app: app.clone(),
-        metrics: Arc::new(Metrics::default()),
-    };
-    tokio::spawn(merit::http::serve(listener, state, std::future::pending()));
-    addr
 }
 
 #[tokio::test]

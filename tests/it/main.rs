@@ -7,6 +7,7 @@
 mod browser;
 mod cli;
 mod crash;
+mod hardening;
 mod imports;
 mod mail;
 mod placement;

@@ -2,15 +2,20 @@
 
 use std::{
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{Arc, Mutex},
 };
 
 use chrono::{TimeZone, Utc};
 use merit::{
     clock::{FakeClock, SharedClock},
     config::Settings,
+    http::AppState,
     service::App,
     store::{Backend, Store, testing},
+};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
 };
 
 /// A throw-away database: a SQLite file in a temporary folder, or a fresh PostgreSQL database
@@ -116,6 +121,10 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        // Privacy (UU 27/2022): no message a test made may carry a full NIK or NIP.
+        if !std::thread::panicking() {
+            assert_messages_private(self.dir.path());
+        }
         if let Some((admin, name)) = self.pg.take() {
             // Drop runs outside async context; use a private runtime on another thread.
             let _ = std::thread::spawn(move || {
@@ -180,4 +189,179 @@ pub async fn import_file(app: &App, kind: merit::store::ImportKind, path: &Path)
         .await
         .unwrap();
     assert!(report.disimpan, "{}", path.display());
+}
+
+// ---- Messages and HTTP: what the mail and hardening tests share. ----
+
+/// The `.eml` files of a file outbox, in name order.
+pub fn eml_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// The text of a message with quoted-printable soft breaks and `=3D` undone.
+pub fn plain(eml: &str) -> String {
+    eml.replace("=\r\n", "").replace("=3D", "=")
+}
+
+pub fn tokens(eml: &str) -> Vec<String> {
+    let text = plain(eml);
+    let mut out = Vec::new();
+    for part in text.split("/persetujuan/").skip(1) {
+        let t: String = part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+            .collect();
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+pub fn header<'a>(eml: &'a str, name: &str) -> &'a str {
+    eml.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .unwrap_or_default()
+}
+
+/// A minimal SMTP server: accepts everything except recipients in `reject`.
+pub struct Sink {
+    pub received: Arc<Mutex<Vec<String>>>,
+}
+
+pub async fn sink_on(listener: TcpListener, reject: &'static [&'static str]) -> Sink {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let got = received.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let got = got.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = stream.into_split();
+                let mut r = BufReader::new(r);
+                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") {
+                        b"250-sink\r\n250 8BITMIME\r\n"
+                    } else if cmd.starts_with("RCPT") && reject.iter().any(|a| line.contains(a)) {
+                        b"550 5.1.1 penerima tidak ada\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        let _ = w.write_all(b"354 lanjut\r\n").await;
+                        let mut body = String::new();
+                        loop {
+                            let mut l = String::new();
+                            if r.read_line(&mut l).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            if l == ".\r\n" {
+                                break;
+                            }
+                            body.push_str(&l);
+                        }
+                        got.lock().unwrap().push(body);
+                        b"250 2.0.0 diterima\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 sampai jumpa\r\n").await;
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    if w.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Sink { received }
+}
+
+pub async fn http_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: merit\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out)
+}
+
+pub async fn serve_http(app: &App) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(app.clone());
+    tokio::spawn(merit::http::serve(listener, state, std::future::pending()));
+    addr
+}
+
+/// The decoded subject and text parts of one RFC 5322 message.
+pub fn readable(raw: &[u8]) -> String {
+    let Some(m) = mail_parser::MessageParser::default().parse(raw) else {
+        return String::from_utf8_lossy(raw).into_owned();
+    };
+    let mut out = m.subject().unwrap_or_default().to_owned();
+    for i in 0..m.text_body_count() {
+        if let Some(t) = m.body_text(i) {
+            out.push('\n');
+            out.push_str(&t);
+        }
+    }
+    for i in 0..m.html_body_count() {
+        if let Some(h) = m.body_html(i) {
+            out.push('\n');
+            out.push_str(&h);
+        }
+    }
+    out
+}
+
+/// Fails when any `.eml` under `dir` (decoded) carries a run of 16 or 18 digits.
+pub fn assert_messages_private(dir: &Path) {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "eml") {
+                let text = readable(&std::fs::read(&p).unwrap_or_default());
+                assert!(
+                    !merit::domain::has_full_identifier(&text),
+                    "{} carries a full NIK/NIP:\n{text}",
+                    p.display()
+                );
+            }
+        }
+    }
 }
