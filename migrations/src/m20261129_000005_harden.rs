@@ -1,6 +1,6 @@
 //! Hardening (issue 11): reference codes unique per tenant rather than across tenants; a failed
 //! screening run keeps why it failed; each finished chunk keeps its own tally, so a run's totals
-//! are summed from its chunks whatever the number of rules.
+//! (also per applicant category) are summed from its chunks whatever the number of rules.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -63,8 +63,24 @@ impl MigrationTrait for Migration {
         manager
             .alter_table(
                 Table::alter()
+                    .table("run_penyaringan")
+                    .add_column(text_null("per_kategori"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
                     .table("run_potongan")
                     .add_column(text_null("ringkasan"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("pegawai")
+                    .add_column(text_null("riwayat_jenjang"))
                     .to_owned(),
             )
             .await
@@ -74,18 +90,29 @@ impl MigrationTrait for Migration {
         manager
             .alter_table(
                 Table::alter()
-                    .table("run_potongan")
-                    .drop_column("ringkasan")
+                    .table("pegawai")
+                    .drop_column("riwayat_jenjang")
                     .to_owned(),
             )
             .await?;
         manager
             .alter_table(
                 Table::alter()
-                    .table("run_penyaringan")
-                    .drop_column("alasan_gagal")
+                    .table("run_potongan")
+                    .drop_column("ringkasan")
                     .to_owned(),
             )
-            .await
+            .await?;
+        for column in ["alasan_gagal", "per_kategori"] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("run_penyaringan")
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -211,6 +211,11 @@ pub enum RunsCommand {
         /// Id run.
         id: String,
     },
+    /// Batalkan run yang belum selesai (ditandai gagal) agar penyaringan berikutnya dimulai baru.
+    Cancel {
+        /// Id run.
+        id: String,
+    },
 }
 
 /// `merit export …`.
@@ -292,7 +297,11 @@ pub enum RulesCommand {
     /// Kompilasi dan validasi setiap ruleset.
     Check,
     /// Jalankan kasus uji setiap ruleset.
-    Test,
+    Test {
+        /// Setelah menampilkan kasus yang gagal, tulis ulang harapannya dengan hasil sekarang.
+        #[arg(long)]
+        perbarui: bool,
+    },
     /// Hasil setiap aturan untuk satu calon, dengan alasan dan dasar hukum.
     Explain {
         /// NIK calon.

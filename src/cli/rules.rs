@@ -37,7 +37,7 @@ pub(super) async fn run(
                 Ok(Exit::Invalid)
             }
         }
-        RulesCommand::Test => {
+        RulesCommand::Test { perbarui } => {
             let report = service::rules::test(&settings);
             let total: usize = report.ruleset.iter().map(|r| r.kasus_uji).sum();
             for e in &report.tidak_dimuat {
@@ -71,6 +71,27 @@ pub(super) async fn run(
                     "{} dari {total} kasus uji lulus.",
                     total - report.gagal.len()
                 );
+            }
+            if perbarui && !report.gagal.is_empty() {
+                let updates = service::rules::update_expectations(&report.gagal);
+                for u in &updates {
+                    match &u.alasan {
+                        None => eprintln!(
+                            "Harapan kasus '{}' ({}) diperbarui di {}.",
+                            u.kasus,
+                            u.ruleset,
+                            u.berkas.display()
+                        ),
+                        Some(a) => {
+                            eprintln!("Kasus '{}' ({}) tidak diperbarui: {a}.", u.kasus, u.ruleset)
+                        }
+                    }
+                }
+                // The rewritten files are checked by running the tests again.
+                let again = service::rules::test(&settings);
+                let left = again.gagal.len() + again.tidak_dimuat.len();
+                println!("Setelah diperbarui: {} kasus uji masih gagal.", left);
+                return Ok(if left == 0 { Exit::Ok } else { Exit::Invalid });
             }
             if report.gagal.is_empty() && report.tidak_dimuat.is_empty() && total > 0 {
                 Ok(Exit::Ok)

@@ -111,6 +111,7 @@ fn print_screen(r: &ScreenReport) {
         tidak_layak: r.tidak_layak,
         perlu_verifikasi: r.perlu_verifikasi,
         gagal_per_aturan: r.gagal_per_aturan.clone(),
+        ..Tally::default()
     });
 }
 
@@ -189,6 +190,7 @@ fn status_label(s: RunStatus) -> &'static str {
     match s {
         RunStatus::Berjalan => "berjalan",
         RunStatus::Selesai => "selesai",
+        RunStatus::Gagal => "gagal",
     }
 }
 
@@ -244,6 +246,18 @@ pub(super) async fn runs(
                     ra.id, ra.versi, rb.id, rb.versi
                 );
                 print_diff(&app, &report, limit).await?;
+            }
+        }
+        RunsCommand::Cancel { id } => {
+            let run = service::screening::cancel(&app, &id, &service::current_user()).await?;
+            if json {
+                output::print_json(&run)?;
+            } else {
+                println!(
+                    "Penyaringan {} dibatalkan ({}). Penyaringan berikutnya dimulai dari awal.",
+                    run.id,
+                    run.alasan_gagal.as_deref().unwrap_or("-")
+                );
             }
         }
         RunsCommand::Verify { id } => {

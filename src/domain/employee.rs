@@ -44,6 +44,53 @@ pub struct Employee {
     pub hukuman_disiplin: HukumanDisiplin,
     /// Email address.
     pub email: Option<String>,
+    /// Earlier levels held, with their periods (`riwayat_jenjang`): PP 11/2017 counts
+    /// experience "sedang atau pernah" (held now or before).
+    #[serde(default)]
+    pub riwayat_jenjang: Vec<JenjangPeriod>,
+}
+
+/// A level held between two dates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JenjangPeriod {
+    /// The level.
+    pub jenjang: Jenjang,
+    /// First day.
+    pub mulai: NaiveDate,
+    /// Last day.
+    pub sampai: NaiveDate,
+}
+
+impl JenjangPeriod {
+    /// Parses `pengawas 2015-01-01 2019-12-31; pelaksana 2010-01-01 2014-12-31` (dates in any
+    /// accepted form). An empty text is no history.
+    pub fn parse_list(raw: &str) -> Result<Vec<Self>, String> {
+        let mut out = Vec::new();
+        for entry in raw.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let parts: Vec<&str> = entry.split_whitespace().collect();
+            let [jenjang, mulai, sampai] = parts.as_slice() else {
+                return Err(format!(
+                    "'{entry}' harus berisi jenjang, tanggal mulai, dan tanggal selesai (contoh: pengawas 2015-01-01 2019-12-31)"
+                ));
+            };
+            let jenjang = Jenjang::parse(jenjang).map_err(|e| e.to_string())?;
+            let date = |s: &str| {
+                super::parse_date(s).ok_or_else(|| format!("'{s}' bukan tanggal pada '{entry}'"))
+            };
+            let (mulai, sampai) = (date(mulai)?, date(sampai)?);
+            if sampai < mulai {
+                return Err(format!(
+                    "pada '{entry}' tanggal selesai sebelum tanggal mulai"
+                ));
+            }
+            out.push(Self {
+                jenjang,
+                mulai,
+                sampai,
+            });
+        }
+        Ok(out)
+    }
 }
 
 mod box_number {

@@ -114,9 +114,18 @@ code_enum! {
 }
 
 impl Pendidikan {
-    /// SD = 1 … S3 = 10, for comparisons in rules.
+    /// SD = 1 … S3 = 10, for comparisons in rules. D-IV and S1 are the same level (KKNI level
+    /// 6; UU 14/2005 "S1 atau D-IV"): both are 8, and 7 is unused.
     pub fn level(self) -> i64 {
-        self as i64 + 1
+        match self {
+            Self::D4 => Self::S1 as i64 + 1,
+            other => other as i64 + 1,
+        }
+    }
+
+    /// Whether this education meets a minimum of `minimal` (D-IV meets S1 and the reverse).
+    pub fn reaches(self, minimal: Self) -> bool {
+        self.level() >= minimal.level()
     }
 }
 
@@ -280,6 +289,11 @@ mod tests {
         assert_eq!(Pendidikan::parse("SLTP").unwrap(), Pendidikan::Smp);
         assert_eq!(Pendidikan::parse("D-III").unwrap(), Pendidikan::D3);
         assert!(Pendidikan::D4 > Pendidikan::D3 && Pendidikan::S1 > Pendidikan::D4);
+        // D-IV and S1 are one level wherever education is compared.
+        assert_eq!(Pendidikan::D4.level(), Pendidikan::S1.level());
+        assert!(Pendidikan::D4.reaches(Pendidikan::S1) && Pendidikan::S1.reaches(Pendidikan::D4));
+        assert!(!Pendidikan::D3.reaches(Pendidikan::D4));
+        assert!(Pendidikan::S2.reaches(Pendidikan::S1));
         let err = Pendidikan::parse("SMA sederajat").unwrap_err();
         assert!(err.to_string().contains("SD, SMP, SMA"));
     }

@@ -21,7 +21,7 @@ pub use candidate::Candidate;
 pub use date::{
     format_date_id, format_datetime_id, format_deadline_id, parse_date, zone_abbreviation,
 };
-pub use employee::Employee;
+pub use employee::{Employee, JenjangPeriod};
 pub use enums::{
     AlasanLowongan, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin, Jenjang,
     KategoriJabatan, KategoriPelamar, Pendidikan, Potensial, Predikat, Seleksi2024, StatusKhusus,
@@ -33,8 +33,8 @@ pub use nik::{Nik, NikError};
 pub use nip::{Nip, NipError};
 pub use talent::{KotakTalenta, TingkatKinerja};
 pub use text::{
-    Comment, format_number_id, format_rupiah, has_full_identifier, mask_identifier, normalize_key,
-    parse_bool, parse_rupiah, redact_identifiers, strip_controls,
+    Comment, format_number_id, format_rupiah, has_full_identifier, io_message, mask_identifier,
+    normalize_key, parse_bool, parse_rupiah, redact_identifiers, strip_controls,
 };
 pub use vacancy::Vacancy;
 pub use verdict::{Hasil, RuleVerdict};

@@ -57,6 +57,41 @@ pub fn parse_rupiah(raw: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
+/// An I/O error as a person reads it, in Bahasa Indonesia (the system's own text is English:
+/// "No such file or directory").
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let text = match e.kind() {
+        K::NotFound => "berkas atau folder tidak ditemukan",
+        K::PermissionDenied => "akses ditolak; periksa izin berkas atau folder",
+        K::AlreadyExists => "sudah ada",
+        K::IsADirectory => "yang ditunjuk adalah folder, bukan berkas",
+        K::NotADirectory => "salah satu bagian jalur bukan folder",
+        K::DirectoryNotEmpty => "folder tidak kosong",
+        K::InvalidData => "isi berkas tidak sah (bukan teks UTF-8 atau rusak)",
+        K::InvalidInput => "masukan tidak sah",
+        K::UnexpectedEof => "berkas berakhir sebelum waktunya (terpotong?)",
+        K::StorageFull => "ruang penyimpanan penuh",
+        K::ReadOnlyFilesystem => "sistem berkas hanya dapat dibaca",
+        K::FileTooLarge => "berkas terlalu besar",
+        K::TimedOut => "waktu habis",
+        K::ConnectionRefused => "sambungan ditolak",
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => "sambungan terputus",
+        K::AddrInUse => "alamat sudah dipakai proses lain",
+        K::AddrNotAvailable => "alamat tidak tersedia di mesin ini",
+        K::OutOfMemory => "memori tidak cukup",
+        K::Interrupted => "terhenti oleh sinyal",
+        K::Unsupported => "tidak didukung",
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => format!("kesalahan sistem berkas (kode {code})"),
+                None => "kesalahan baca/tulis".to_owned(),
+            };
+        }
+    };
+    text.to_owned()
+}
+
 /// `2911` → `2.911`, `-1500` → `-1.500` (Indonesian thousands separator).
 pub fn format_number_id(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

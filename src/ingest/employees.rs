@@ -2,8 +2,8 @@
 
 use super::{Column, FieldError, RecordKey, RowView, Schema, fields};
 use crate::domain::{
-    Employee, Golongan, HukumanDisiplin, JenisKelamin, Jenjang, KotakTalenta, Pendidikan,
-    Potensial, Predikat,
+    Employee, Golongan, HukumanDisiplin, JenisKelamin, Jenjang, JenjangPeriod, KotakTalenta,
+    Pendidikan, Potensial, Predikat,
 };
 
 /// `merit import employees`.
@@ -78,6 +78,10 @@ impl Schema for EmployeeSchema {
             name: "email",
             required: false,
         },
+        Column {
+            name: "riwayat_jenjang",
+            required: false,
+        },
     ];
 
     fn parse(v: &RowView<'_>, warnings: &mut Vec<FieldError>) -> Result<Employee, Vec<FieldError>> {
@@ -99,6 +103,16 @@ impl Schema for EmployeeSchema {
             .opt_code("hukuman_disiplin", HukumanDisiplin::parse)
             .map(|h| h.unwrap_or(HukumanDisiplin::Tidak));
         let email = v.opt_text("email");
+        let riwayat_jenjang = match v.opt_text("riwayat_jenjang") {
+            None => Some(Vec::new()),
+            Some(text) => match JenjangPeriod::parse_list(&text) {
+                Ok(list) => Some(list),
+                Err(m) => {
+                    v.error("riwayat_jenjang", m);
+                    None
+                }
+            },
+        };
 
         if let (Some(nip), Some(lahir)) = (&nip, tanggal_lahir)
             && nip.birth_date() != lahir
@@ -149,6 +163,7 @@ impl Schema for EmployeeSchema {
                 kotak_talenta,
                 hukuman_disiplin: hukuman_disiplin?,
                 email,
+                riwayat_jenjang: riwayat_jenjang?,
             })
         };
         build().ok_or_else(|| {

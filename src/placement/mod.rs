@@ -64,7 +64,7 @@ pub fn order(a: &Applicant, b: &Applicant) -> Ordering {
 
 fn fits(a: &Applicant, f: &Formation) -> bool {
     a.kategori_jabatan == Some(f.kategori_jabatan)
-        && a.pendidikan >= f.pendidikan_minimal
+        && a.pendidikan.reaches(f.pendidikan_minimal)
         && f.accepts_major(a.jurusan.as_deref())
 }
 
@@ -94,7 +94,7 @@ fn unplaced_reason(a: &Applicant, slots: &[&Formation]) -> String {
     }
     let educated: Vec<&&Formation> = same
         .iter()
-        .filter(|f| a.pendidikan >= f.pendidikan_minimal)
+        .filter(|f| a.pendidikan.reaches(f.pendidikan_minimal))
         .collect();
     if educated.is_empty() {
         let lowest = same
@@ -419,5 +419,22 @@ mod tests {
         );
         assert_eq!(by_nik(&out, 2).kode_formasi.as_deref(), Some("K1"));
         assert_eq!(by_nik(&out, 1).kode_formasi, None);
+    }
+
+    #[test]
+    fn a_d4_teacher_fills_an_s1_formation() {
+        // KKNI level 6: "S1 atau D-IV" (UU 14/2005). Before, D-IV teachers stayed unplaced.
+        let slots = vec![slot("G1", "U1", Guru, Pendidikan::S1, 1)];
+        let out = place(
+            vec![app(1, 4000.0, (1990, 1, 1), "U1", Guru, Pendidikan::D4)],
+            &slots,
+        );
+        assert_eq!(by_nik(&out, 1).kode_formasi.as_deref(), Some("G1"));
+        let slots = vec![slot("G2", "U1", Guru, Pendidikan::D4, 1)];
+        let out = place(
+            vec![app(2, 4000.0, (1990, 1, 1), "U1", Guru, Pendidikan::D3)],
+            &slots,
+        );
+        assert_eq!(by_nik(&out, 2).kode_formasi, None);
     }
 }

@@ -145,6 +145,11 @@ impl ProgramSource {
             return None;
         }
         let engine = engine::build(&self.limits, Some(resolver));
+        let known = if validate {
+            known_functions(&engine)
+        } else {
+            std::collections::HashSet::new()
+        };
         let param = self.param_dynamic();
         let mut eval_scope = Scope::new();
         let mut check_scope = Scope::new();
@@ -164,6 +169,7 @@ impl ProgramSource {
                     Ok(ast) => {
                         let n = diags.0.len();
                         check_script(&ast, &path, self.variables(), &self.params, diags);
+                        check_calls(&ast, &path, &known, diags);
                         if diags.0.len() > n {
                             return None;
                         }
@@ -289,6 +295,70 @@ pub(crate) fn parse_diagnostic(file: &Path, e: &rhai::ParseError) -> Diagnostic 
         pos.position().unwrap_or(0),
         message,
     )
+}
+
+/// Names a script may call: every function the engine has (host functions and the packages),
+/// and the keywords Rhai treats as functions.
+fn known_functions(engine: &rhai::Engine) -> std::collections::HashSet<String> {
+    let mut known: std::collections::HashSet<String> = engine
+        .collect_fn_metadata(None, |info| Some(info.metadata.name.to_string()), true)
+        .into_iter()
+        .collect();
+    known.extend(
+        [
+            "print",
+            "debug",
+            "type_of",
+            "Fn",
+            "call",
+            "curry",
+            "is_shared",
+            "is_def_var",
+            "is_def_fn",
+        ]
+        .map(str::to_owned),
+    );
+    known
+}
+
+/// Reports every call of a function that does not exist (`open_file()`, `timestamp()`): in
+/// Rhai that is only an error when the line runs, which would make every candidate
+/// `perlu_verifikasi` at screening time instead of stopping the edit here.
+fn check_calls(
+    ast: &AST,
+    path: &Path,
+    known: &std::collections::HashSet<String>,
+    diags: &mut Diagnostics,
+) {
+    use rhai::{ASTNode, Expr};
+    let own: std::collections::HashSet<String> =
+        ast.iter_functions().map(|f| f.name.to_owned()).collect();
+    ast.walk(&mut |nodes: &[ASTNode]| {
+        if let Some(ASTNode::Expr(Expr::FnCall(x, pos) | Expr::MethodCall(x, pos))) = nodes.last()
+        {
+            let name = x.name.as_str();
+            let is_identifier = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_');
+            if x.namespace.is_empty()
+                && !x.is_operator_call()
+                && is_identifier
+                && !known.contains(name)
+                && !own.contains(name)
+            {
+                diags.push(Diagnostic::at(
+                    path,
+                    pos.line().unwrap_or(0),
+                    pos.position().unwrap_or(0),
+                    format!(
+                        "fungsi '{name}' tidak dikenal; skrip hanya dapat memanggil fungsi yang tercantum di rules/README.md atau yang didefinisikan sendiri"
+                    ),
+                ));
+            }
+        }
+        true
+    });
 }
 
 /// Reports every `subject.field` whose field does not exist and every `param.name` the manifest

@@ -127,6 +127,9 @@ struct RawRule {
 
 const MANIFEST: &str = "ruleset.yaml";
 
+/// Most rules a ruleset may hold (rules/README.md): every decision keeps one result per rule.
+pub const MAX_RULES: usize = 500;
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars
@@ -136,7 +139,7 @@ fn is_identifier(s: &str) -> bool {
 }
 
 /// Converts a manifest parameter (`YYYY-MM-DD` strings become dates).
-fn param_value(v: &serde_yaml::Value) -> Result<ParamValue, String> {
+pub(crate) fn param_value(v: &serde_yaml::Value) -> Result<ParamValue, String> {
     use serde_yaml::Value as V;
     Ok(match v {
         V::Null => ParamValue::Unit,
@@ -240,6 +243,16 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
             "ruleset harus berisi paling sedikit satu aturan".into(),
         ));
     }
+    if raw.aturan.len() > MAX_RULES {
+        diags.push(here(
+            "aturan:",
+            None,
+            format!(
+                "ruleset berisi {} aturan; paling banyak {MAX_RULES} (gabungkan aturan yang sejenis)",
+                raw.aturan.len()
+            ),
+        ));
+    }
     let mut ids = BTreeSet::new();
     let mut listed = BTreeSet::new();
     for r in &raw.aturan {
@@ -288,8 +301,14 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
                 None,
                 format!("skrip '{script}' harus berupa berkas .rhai di folder ruleset"),
             ));
-        } else if !dir.join(script).is_file() {
+        } else if !dir.join(script).exists() {
             diags.push(here(script, None, format!("skrip '{script}' tidak ada")));
+        } else if !is_plain_file(&dir.join(script)) {
+            diags.push(here(
+                script,
+                None,
+                format!("skrip '{script}' harus berkas biasa, bukan tautan simbolik atau folder"),
+            ));
         }
     }
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -337,7 +356,7 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
         limits: *limits,
     };
     let main = program.compile(true, &mut diags);
-    let tests = testcases::load_dir(dir, subjek, &ids, &mut diags);
+    let tests = testcases::load_dir(dir, subjek, &ids, &program.params, &mut diags);
     let Some(main) = main.filter(|_| diags.is_empty()) else {
         return Err(diags);
     };
@@ -420,6 +439,38 @@ pub fn load_from_sources(
 }
 
 impl Ruleset {
+    /// This ruleset with some parameters replaced (a test case's `param`): compiled anew, same
+    /// rules, version and tests. `None` when it does not compile (it compiled with the
+    /// manifest's values, so only an override can cause that).
+    pub(crate) fn with_params(&self, overrides: &BTreeMap<String, ParamValue>) -> Option<Self> {
+        let mut program = self.program.clone();
+        for (k, v) in overrides {
+            program.params.insert(k.clone(), v.clone());
+        }
+        program.key = format!("{}+{:?}", program.key, overrides);
+        let main = program.compile(false, &mut Diagnostics::new())?;
+        let reference_date = match program.params.get("tanggal_acuan") {
+            Some(ParamValue::Date(d)) => Some(*d),
+            _ => None,
+        };
+        Some(Self {
+            id: self.id.clone(),
+            judul: self.judul.clone(),
+            keterangan: self.keterangan.clone(),
+            subjek: self.subjek,
+            version: self.version.clone(),
+            rules: self.rules.clone(),
+            dir: self.dir.clone(),
+            tests: Vec::new(),
+            sources: self.sources.clone(),
+            has_priority: self.has_priority,
+            reference_date,
+            limits: self.limits,
+            program,
+            main,
+        })
+    }
+
     /// Writes a Rhai definitions file (`merit.d.rhai`) for editors with the Rhai language
     /// server: every host function and field getter, and the variables this ruleset's scripts
     /// see.
@@ -462,7 +513,7 @@ fn read_modules(
 ) -> Vec<(String, PathBuf, String)> {
     let lib = dir.join("lib");
     let mut files = Vec::new();
-    collect_rhai(&lib, &mut files);
+    collect_rhai(&lib, &mut files, diags);
     files.sort();
     let mut out = Vec::new();
     for file in files {
@@ -479,16 +530,31 @@ fn read_modules(
     out
 }
 
-fn collect_rhai(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The `.rhai` files under `dir`. Symbolic links are never followed (a link could reach
+/// outside the ruleset folder); each is reported instead.
+fn collect_rhai(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.filter_map(Result::ok) {
         let p = e.path();
-        if p.is_dir() {
-            collect_rhai(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rhai") {
+        let Ok(kind) = e.file_type() else {
+            continue;
+        };
+        if kind.is_symlink() {
+            diags.push(Diagnostic::file(
+                &p,
+                "tautan simbolik tidak diikuti; salin berkasnya ke dalam folder ruleset",
+            ));
+        } else if kind.is_dir() {
+            collect_rhai(&p, out, diags);
+        } else if kind.is_file() && p.extension().is_some_and(|x| x == "rhai") {
             out.push(p);
         }
     }
+}
+
+/// Whether `path` is a regular file inside its folder (not a link to somewhere else).
+fn is_plain_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }

@@ -66,6 +66,7 @@ pub const PEGAWAI_FIELDS: &[&str] = &[
     "kotak_talenta",
     "hukuman_disiplin",
     "email",
+    "riwayat_jenjang",
 ];
 
 /// The fields of `lowongan`.
@@ -200,7 +201,27 @@ pub(crate) fn register(engine: &mut Engine) {
         .register_get("hukuman_disiplin", |p: &mut PegawaiObj| {
             code(p.0.hukuman_disiplin.code())
         })
-        .register_get("email", |p: &mut PegawaiObj| opt_text(p.0.email.as_deref()));
+        .register_get("email", |p: &mut PegawaiObj| opt_text(p.0.email.as_deref()))
+        .register_get("riwayat_jenjang", |p: &mut PegawaiObj| {
+            let list: rhai::Array =
+                p.0.riwayat_jenjang
+                    .iter()
+                    .map(|r| {
+                        let mut m = rhai::Map::new();
+                        m.insert("jenjang".into(), Dynamic::from(code(r.jenjang.code())));
+                        m.insert("mulai".into(), Dynamic::from(Tanggal(r.mulai)));
+                        m.insert("sampai".into(), Dynamic::from(Tanggal(r.sampai)));
+                        Dynamic::from_map(m)
+                    })
+                    .collect();
+            list
+        })
+        .register_fn(
+            "bulan_pada_jenjang",
+            |p: &mut PegawaiObj, daftar: rhai::Array, sampai: Tanggal| -> i64 {
+                months_at_levels(&p.0, &daftar, sampai.0)
+            },
+        );
 
     engine
         .register_type_with_name::<LowonganObj>("Lowongan")
@@ -209,6 +230,32 @@ pub(crate) fn register(engine: &mut Engine) {
         .register_get("jabatan", |l: &mut LowonganObj| text(&l.0.jabatan))
         .register_get("tanggal", |l: &mut LowonganObj| Tanggal(l.0.tanggal))
         .register_get("alasan", |l: &mut LowonganObj| code(l.0.alasan.code()));
+}
+
+/// Whole months an employee has spent at any of `levels` up to `until`: the current level
+/// since `tmt_jenjang`, and every earlier period in `riwayat_jenjang` (cut at `until`).
+fn months_at_levels(e: &Employee, levels: &rhai::Array, until: chrono::NaiveDate) -> i64 {
+    let listed = |j: crate::domain::Jenjang| {
+        levels.iter().any(|l| {
+            l.clone()
+                .into_immutable_string()
+                .is_ok_and(|s| s == j.code())
+        })
+    };
+    let span = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
+        super::host::whole_months(from, to.min(until)).max(0)
+    };
+    let mut months = if listed(e.jenjang) {
+        span(e.tmt_jenjang, until)
+    } else {
+        0
+    };
+    for r in &e.riwayat_jenjang {
+        if listed(r.jenjang) && r.mulai < until {
+            months += span(r.mulai, r.sampai);
+        }
+    }
+    months
 }
 
 /// Placeholder records, only to name the variables' types in a definitions file.
@@ -268,6 +315,7 @@ pub(crate) fn example_pegawai() -> PegawaiObj {
         ),
         hukuman_disiplin: crate::domain::HukumanDisiplin::Tidak,
         email: None,
+        riwayat_jenjang: Vec::new(),
     }))
 }
 

@@ -10,7 +10,10 @@ use std::{
 
 use serde::Deserialize;
 
-use super::ruleset::SubjectKind;
+use super::{
+    program::ParamValue,
+    ruleset::{SubjectKind, param_value},
+};
 use crate::{
     diagnostic::{Diagnostic, Diagnostics, yaml_error},
     domain::{AlasanLowongan, Candidate, Employee, Hasil, Jenjang, Vacancy, parse_date},
@@ -43,6 +46,9 @@ pub struct TestCase {
     pub gagal: Option<BTreeSet<String>>,
     /// When given: exactly these rules ask for review.
     pub tinjau: Option<BTreeSet<String>>,
+    /// Parameters this case sets instead of the manifest's (file `dasar.param`, then the
+    /// case's own `param`), so a case pins what it depends on, e.g. `tanggal_acuan`.
+    pub(crate) param: BTreeMap<String, ParamValue>,
 }
 
 type Fields = BTreeMap<String, serde_yaml::Value>;
@@ -50,6 +56,8 @@ type Fields = BTreeMap<String, serde_yaml::Value>;
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawBase {
+    #[serde(default)]
+    param: Fields,
     #[serde(default)]
     calon: Fields,
     #[serde(default)]
@@ -62,6 +70,8 @@ struct RawBase {
 #[serde(deny_unknown_fields)]
 struct RawCase {
     nama: String,
+    #[serde(default)]
+    param: Fields,
     #[serde(default)]
     calon: Fields,
     #[serde(default)]
@@ -137,6 +147,7 @@ pub(crate) fn load_dir(
     dir: &Path,
     subjek: SubjectKind,
     rule_ids: &BTreeSet<String>,
+    params: &BTreeMap<String, ParamValue>,
     diags: &mut Diagnostics,
 ) -> Vec<TestCase> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("tests"))
@@ -151,7 +162,7 @@ pub(crate) fn load_dir(
     files.sort();
     let mut cases = Vec::new();
     for file in files {
-        match load_file(&file, subjek, rule_ids) {
+        match load_file(&file, subjek, rule_ids, params) {
             Ok(mut c) => cases.append(&mut c),
             Err(d) => diags.0.extend(d.0),
         }
@@ -163,6 +174,7 @@ fn load_file(
     file: &Path,
     subjek: SubjectKind,
     rule_ids: &BTreeSet<String>,
+    params: &BTreeMap<String, ParamValue>,
 ) -> Result<Vec<TestCase>, Diagnostics> {
     let text = std::fs::read_to_string(file).map_err(|e| {
         Diagnostics::from(Diagnostic::file(file, format!("tidak dapat dibaca: {e}")))
@@ -196,6 +208,21 @@ fn load_file(
         for id in c.gagal.iter().chain(c.tinjau.iter()).flatten() {
             if !rule_ids.contains(id) {
                 diags.push(at(format!("aturan '{id}' tidak ada di ruleset ini")));
+            }
+        }
+        let mut param = BTreeMap::new();
+        for (name, value) in base.param.iter().chain(c.param.iter()) {
+            if !params.contains_key(name) {
+                diags.push(at(format!(
+                    "param '{name}' tidak ada di ruleset.yaml; kasus uji hanya dapat mengganti param yang ada"
+                )));
+                continue;
+            }
+            match param_value(value) {
+                Ok(v) => {
+                    param.insert(name.clone(), v);
+                }
+                Err(m) => diags.push(at(format!("param '{name}': {m}"))),
             }
         }
         let subject = match subjek {
@@ -248,6 +275,7 @@ fn load_file(
             harapan,
             gagal: c.gagal.map(|g| g.into_iter().collect()),
             tinjau: c.tinjau.map(|t| t.into_iter().collect()),
+            param,
         });
     }
     diags.into_result(cases)

@@ -69,11 +69,38 @@ impl fmt::Display for TestFailure {
     }
 }
 
-/// Runs every test case of `rs`; returns the failures.
+/// Runs every test case of `rs`; returns the failures. Cases that set parameters run on a
+/// copy compiled with them (one per distinct set).
 pub fn run_tests(rs: &Ruleset) -> Vec<TestFailure> {
-    let mut ev = rs.evaluator();
+    let mut variants: Vec<(String, Option<Ruleset>)> = Vec::new();
     let mut failures = Vec::new();
     for case in &rs.tests {
+        let variant = if case.param.is_empty() {
+            None
+        } else {
+            let key = format!("{:?}", case.param);
+            if !variants.iter().any(|(k, _)| *k == key) {
+                variants.push((key.clone(), rs.with_params(&case.param)));
+            }
+            variants.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        };
+        let target = match variant {
+            None => rs,
+            Some(Some(v)) => v,
+            Some(None) => {
+                failures.push(TestFailure {
+                    ruleset: rs.id.clone(),
+                    nama: case.nama.clone(),
+                    file: case.file.clone(),
+                    line: case.line,
+                    harapan: case.harapan,
+                    aktual: Hasil::PerluVerifikasi,
+                    aturan: Vec::new(),
+                });
+                continue;
+            }
+        };
+        let mut ev = target.evaluator();
         let eval = match &case.subject {
             TestSubject::Calon(c) => ev.candidate(c.clone()),
             TestSubject::Pegawai(e, v) => ev.employee(e.clone(), v.clone()),
@@ -130,4 +157,124 @@ pub fn run_tests(rs: &Ruleset) -> Vec<TestFailure> {
         }
     }
     failures
+}
+
+impl TestFailure {
+    /// What the case would expect to pass now: (outcome, failing rules, rules asking for
+    /// review). `Err` when a rule errored: an error is a script to fix, never an expectation.
+    pub fn actual_expectation(&self) -> Result<(Hasil, Vec<String>, Vec<String>), String> {
+        let mut gagal = Vec::new();
+        let mut tinjau = Vec::new();
+        for (m, _) in &self.aturan {
+            match &m.aktual {
+                RuleVerdict::Gagal(_) => gagal.push(m.id.clone()),
+                RuleVerdict::Tinjau(_) => tinjau.push(m.id.clone()),
+                RuleVerdict::Galat(e) => {
+                    return Err(format!(
+                        "aturan {} galat ({e}); perbaiki skripnya, harapan tidak diubah",
+                        m.id
+                    ));
+                }
+                RuleVerdict::Lolos => {}
+            }
+        }
+        if self.aturan.is_empty() {
+            return Err("param kasus ini tidak dapat dikompilasi".to_owned());
+        }
+        Ok((self.aktual, gagal, tinjau))
+    }
+}
+
+/// `text` (a test file) with the case whose `nama` is on `line` expecting `harapan`, exactly
+/// the rules in `gagal` failing and those in `tinjau` asking for review. Only that case's
+/// `harapan`, `gagal` and `tinjau` lines change; comments and everything else stay.
+pub fn rewrite_expectation(
+    text: &str,
+    line: usize,
+    harapan: Hasil,
+    gagal: &[String],
+    tinjau: &[String],
+) -> Result<String, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = line
+        .checked_sub(1)
+        .filter(|i| *i < lines.len())
+        .ok_or_else(|| format!("baris {line} tidak ada"))?;
+    let head = lines[start];
+    let dash = head
+        .find("- nama:")
+        .ok_or_else(|| format!("baris {line} bukan awal kasus (- nama: …)"))?;
+    let field_indent = dash + 2;
+    // The case runs until a line indented at the dash or less (the next case, the next key).
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| {
+            let t = l.trim_start();
+            !t.is_empty() && !t.starts_with('#') && l.len() - t.len() <= dash
+        })
+        .map_or(lines.len(), |p| start + 1 + p);
+    let list = |ids: &[String]| format!("[{}]", ids.join(", "));
+    let wanted = [
+        ("harapan", harapan.code().to_owned()),
+        ("gagal", list(gagal)),
+        ("tinjau", list(tinjau)),
+    ];
+    let mut out: Vec<String> = lines[..start + 1].iter().map(|l| (*l).to_owned()).collect();
+    let mut body: Vec<String> = Vec::new();
+    let mut skip_deeper = false;
+    for l in &lines[start + 1..end] {
+        let t = l.trim_start();
+        let indent = l.len() - t.len();
+        if skip_deeper && indent > field_indent {
+            continue;
+        }
+        skip_deeper = false;
+        if indent == field_indent && wanted.iter().any(|(k, _)| t.starts_with(&format!("{k}:"))) {
+            // Dropped here, written again below; a block list under it goes too.
+            skip_deeper = true;
+            continue;
+        }
+        body.push((*l).to_owned());
+    }
+    // Keep trailing blank lines and comments after the case's fields.
+    let mut tail = Vec::new();
+    while body
+        .last()
+        .is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        if let Some(l) = body.pop() {
+            tail.push(l);
+        }
+    }
+    tail.reverse();
+    out.extend(body);
+    for (k, v) in wanted {
+        out.push(format!("{}{k}: {v}", " ".repeat(field_indent)));
+    }
+    out.extend(tail);
+    out.extend(lines[end..].iter().map(|l| (*l).to_owned()));
+    let mut s = out.join("\n");
+    if text.ends_with('\n') {
+        s.push('\n');
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_only_the_case_asked() {
+        let text = "kasus:\n  # umur\n  - nama: satu\n    calon: { a: 1 }\n    harapan: layak\n    gagal: []\n\n  - nama: dua\n    harapan: layak\n    tinjau:\n      - PW-01\n";
+        let out = rewrite_expectation(text, 8, Hasil::TidakLayak, &["PW-07".into()], &[]).unwrap();
+        assert_eq!(
+            out,
+            "kasus:\n  # umur\n  - nama: satu\n    calon: { a: 1 }\n    harapan: layak\n    gagal: []\n\n  - nama: dua\n    harapan: tidak_layak\n    gagal: [PW-07]\n    tinjau: []\n"
+        );
+        let out =
+            rewrite_expectation(text, 3, Hasil::PerluVerifikasi, &[], &["PW-01".into()]).unwrap();
+        assert!(out.starts_with("kasus:\n  # umur\n  - nama: satu\n    calon: { a: 1 }\n    harapan: perlu_verifikasi\n    gagal: []\n    tinjau: [PW-01]\n\n  - nama: dua"), "{out}");
+        assert!(rewrite_expectation(text, 2, Hasil::Layak, &[], &[]).is_err());
+    }
 }

@@ -94,8 +94,36 @@ pub fn decode(kode: &str, alasan: Option<&str>) -> Vec<RuleVerdict> {
         .collect()
 }
 
-/// Counts of a finished set of decisions.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+/// Outcome counts of one group of candidates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
+    /// `layak`.
+    pub layak: u64,
+    /// `tidak_layak`.
+    pub tidak_layak: u64,
+    /// `perlu_verifikasi`.
+    pub perlu_verifikasi: u64,
+}
+
+impl Counts {
+    /// Adds one outcome.
+    pub fn add(&mut self, hasil: Hasil) {
+        match hasil {
+            Hasil::Layak => self.layak += 1,
+            Hasil::TidakLayak => self.tidak_layak += 1,
+            Hasil::PerluVerifikasi => self.perlu_verifikasi += 1,
+        }
+    }
+
+    /// Every outcome.
+    pub fn total(&self) -> u64 {
+        self.layak + self.tidak_layak + self.perlu_verifikasi
+    }
+}
+
+/// Counts of a finished set of decisions: what a run keeps, so that nobody counts the
+/// decisions again to show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Decisions.
     pub total: u64,
@@ -107,6 +135,9 @@ pub struct Tally {
     pub perlu_verifikasi: u64,
     /// Per rule id: how many failed it.
     pub gagal_per_aturan: BTreeMap<String, u64>,
+    /// Per applicant category (`R1` … `CPNS`): outcomes.
+    #[serde(default)]
+    pub per_kategori: BTreeMap<String, Counts>,
 }
 
 impl Tally {
@@ -123,6 +154,32 @@ impl Tally {
             if c == 'G' {
                 *n += 1;
             }
+        }
+    }
+
+    /// Adds one decision about a candidate of `kategori`.
+    pub fn add_in(&mut self, rule_ids: &[String], kategori: &str, hasil: Hasil, kode: &str) {
+        self.add(rule_ids, hasil, kode);
+        self.per_kategori
+            .entry(kategori.to_owned())
+            .or_default()
+            .add(hasil);
+    }
+
+    /// Adds another tally (of other candidates) to this one.
+    pub fn merge(&mut self, other: &Tally) {
+        self.total += other.total;
+        self.layak += other.layak;
+        self.tidak_layak += other.tidak_layak;
+        self.perlu_verifikasi += other.perlu_verifikasi;
+        for (id, n) in &other.gagal_per_aturan {
+            *self.gagal_per_aturan.entry(id.clone()).or_default() += n;
+        }
+        for (k, c) in &other.per_kategori {
+            let mine = self.per_kategori.entry(k.clone()).or_default();
+            mine.layak += c.layak;
+            mine.tidak_layak += c.tidak_layak;
+            mine.perlu_verifikasi += c.perlu_verifikasi;
         }
     }
 }

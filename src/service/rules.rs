@@ -97,6 +97,102 @@ pub fn test(settings: &Settings) -> TestReport {
     }
 }
 
+/// What `merit rules test --perbarui` did with one failing case.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExpectationUpdate {
+    /// Ruleset.
+    pub ruleset: String,
+    /// Case name.
+    pub kasus: String,
+    /// File.
+    pub berkas: std::path::PathBuf,
+    /// Whether its expectation was rewritten.
+    pub diperbarui: bool,
+    /// Why not, when not.
+    pub alasan: Option<String>,
+}
+
+/// Rewrites the expectations of `failures` to their current results, file by file (each
+/// written whole through a temporary file). Cases whose rules errored are left alone.
+pub fn update_expectations(failures: &[TestFailure]) -> Vec<ExpectationUpdate> {
+    let mut by_file: std::collections::BTreeMap<&std::path::Path, Vec<&TestFailure>> =
+        std::collections::BTreeMap::new();
+    for f in failures {
+        by_file.entry(&f.file).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for (file, cases) in by_file {
+        let mut text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                for c in cases {
+                    out.push(update(
+                        c,
+                        Err(format!(
+                            "berkas tidak dapat dibaca: {}",
+                            crate::domain::io_message(&e)
+                        )),
+                    ));
+                }
+                continue;
+            }
+        };
+        let mut results = Vec::new();
+        for c in &cases {
+            let r = c.actual_expectation().and_then(|(h, g, t)| {
+                rules::rewrite_expectation(&text, c.line, h, &g, &t).map(|new| text = new)
+            });
+            results.push((*c, r));
+        }
+        let written = if results.iter().any(|(_, r)| r.is_ok()) {
+            write_atomically(file, &text)
+        } else {
+            Ok(())
+        };
+        for (c, r) in results {
+            out.push(update(
+                c,
+                match (&written, r) {
+                    (Ok(()), r) => r,
+                    (Err(e), _) => Err(e.clone()),
+                },
+            ));
+        }
+    }
+    out
+}
+
+fn update(f: &TestFailure, r: Result<(), String>) -> ExpectationUpdate {
+    ExpectationUpdate {
+        ruleset: f.ruleset.clone(),
+        kasus: f.nama.clone(),
+        berkas: f.file.clone(),
+        diperbarui: r.is_ok(),
+        alasan: r.err(),
+    }
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
+/// reader sees the old file or the new one, never half of one.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!(
+                "{} tidak dapat ditulis: {}",
+                path.display(),
+                crate::domain::io_message(&e)
+            )
+        })
+}
+
 /// One rule's result, explained.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RuleExplanation {

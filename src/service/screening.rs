@@ -176,10 +176,59 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     if resumed && run.versi != current.version {
         tracing::info!(run = %run.id, "melanjutkan run dengan versi aturan {} (versi sekarang {})", run.versi, current.version);
     }
-    let rs = ruleset_of(app, &run, Some(&current)).await?;
     let clocks = Arc::new(Clocks::default());
-    let finished = work(app, &run, &rs, opts, &clocks).await?;
+    let finished = work_or_fail(app, &run, Some(&current), opts, &clocks).await?;
     Ok(report(&finished, resumed, clocks.timings(started)))
+}
+
+/// Works on `run`; an error other than a lost database (which leaves the run to be resumed)
+/// marks the run failed with the reason, so that the next screening starts afresh instead of
+/// tripping over it forever.
+async fn work_or_fail(
+    app: &App,
+    run: &Run,
+    current: Option<&Arc<Ruleset>>,
+    opts: &ScreenOptions,
+    clocks: &Arc<Clocks>,
+) -> Result<Run, ServiceError> {
+    let outcome = match ruleset_of(app, run, current).await {
+        Ok(rs) => work(app, run, &rs, opts, clocks).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(run) => Ok(run),
+        Err(e) => {
+            let reason = e.to_string();
+            // When the database itself is gone this fails too, and the run stays resumable.
+            if app
+                .store
+                .fail_run(&run.id, &reason, app.clock.now_ms())
+                .await
+                .unwrap_or(false)
+            {
+                tracing::error!(run = %run.id, "penyaringan dihentikan dan ditandai gagal: {reason}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Marks an unfinished run failed (cancelled by an operator), so the next screening starts a
+/// new run.
+pub async fn cancel(app: &App, id: &str, by: &str) -> Result<Run, ServiceError> {
+    let run = existing_run(&app.store, id).await?;
+    let reason = format!("dibatalkan oleh {by}");
+    if !app
+        .store
+        .fail_run(&run.id, &reason, app.clock.now_ms())
+        .await?
+    {
+        return Err(ServiceError::Refused(format!(
+            "penyaringan ini sudah berakhir dengan status {}; tidak ada yang dibatalkan",
+            run.status.code()
+        )));
+    }
+    existing_run(&app.store, id).await
 }
 
 /// Joins the oldest unfinished run, if there is one: claims its free chunks (and those whose
@@ -190,9 +239,8 @@ pub async fn join(app: &App, opts: &ScreenOptions) -> Result<Option<ScreenReport
     let Some(run) = app.store.any_unfinished_run().await? else {
         return Ok(None);
     };
-    let rs = ruleset_of(app, &run, None).await?;
     let clocks = Arc::new(Clocks::default());
-    let finished = work(app, &run, &rs, opts, &clocks).await?;
+    let finished = work_or_fail(app, &run, None, opts, &clocks).await?;
     Ok(Some(report(&finished, true, clocks.timings(started))))
 }
 
@@ -224,6 +272,7 @@ async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceErro
         dibuat_oleh: by.to_owned(),
         dibuat_ms: now,
         selesai_ms: None,
+        alasan_gagal: None,
     };
     app.store.create_run(&run, &plan).await?;
     Ok(run)
@@ -263,8 +312,15 @@ async fn work(
             return Ok(app.store.run(&run.id).await?.unwrap_or_else(|| run.clone()));
         }
         let finished = app.store.finalize_run(run, app.clock.now_ms()).await?;
-        if finished.status == RunStatus::Selesai {
-            return Ok(finished);
+        match finished.status {
+            RunStatus::Selesai => return Ok(finished),
+            RunStatus::Gagal => {
+                return Err(ServiceError::Refused(format!(
+                    "penyaringan ini dihentikan: {}",
+                    finished.alasan_gagal.as_deref().unwrap_or("tanpa alasan")
+                )));
+            }
+            RunStatus::Berjalan => {}
         }
         // Other processes still hold chunks: wait for them (or for their claims to lapse).
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -298,13 +354,21 @@ async fn work_chunks(
         let candidates = app.store.candidates_between(&chunk.lo, &chunk.hi).await?;
         Clocks::add(&clocks.baca, t);
         let t = Instant::now();
+        let categories: Vec<&'static str> = candidates
+            .iter()
+            .map(|c| c.kategori_pelamar.code())
+            .collect();
         let decisions = evaluate(rs, candidates).await?;
+        let mut tally = Tally::default();
+        for (d, k) in decisions.iter().zip(&categories) {
+            tally.add_in(&run.aturan, k, d.hasil, &d.kode);
+        }
         Clocks::add(&clocks.evaluasi, t);
         let n = decisions.len() as u64;
         let t = Instant::now();
         let kept = app
             .store
-            .complete_chunk(&chunk, owner, &decisions, app.clock.now_ms())
+            .complete_chunk(&chunk, owner, &decisions, &tally, app.clock.now_ms())
             .await?;
         Clocks::add(&clocks.simpan, t);
         if kept {

@@ -100,7 +100,7 @@ const FORMATION_COLUMNS: [&str; 11] = [
     "diperbarui_ms",
 ];
 
-const EMPLOYEE_COLUMNS: [&str; 19] = [
+const EMPLOYEE_COLUMNS: [&str; 20] = [
     "instansi",
     "nip",
     "nama",
@@ -118,6 +118,7 @@ const EMPLOYEE_COLUMNS: [&str; 19] = [
     "kotak_talenta",
     "hukuman_disiplin",
     "email",
+    "riwayat_jenjang",
     "impor_id",
     "diperbarui_ms",
 ];
@@ -372,9 +373,17 @@ impl ImportWriter {
 
     /// Inserts or updates employees by NIP.
     pub async fn upsert_employees(&mut self, rows: &[Employee]) -> StoreResult<()> {
+        let history: Vec<Option<String>> = rows
+            .iter()
+            .map(|e| {
+                (!e.riwayat_jenjang.is_empty())
+                    .then(|| serde_json::to_string(&e.riwayat_jenjang).unwrap_or_default())
+            })
+            .collect();
         let values: Vec<Val<'_>> = rows
             .iter()
-            .flat_map(|e| {
+            .zip(&history)
+            .flat_map(|(e, h)| {
                 [
                     Val::Text(e.nip.as_str()),
                     Val::Text(&e.nama),
@@ -392,6 +401,7 @@ impl ImportWriter {
                     Val::I64(e.kotak_talenta.number()),
                     Val::Text(e.hukuman_disiplin.code()),
                     Val::OptText(e.email.as_deref()),
+                    Val::OptText(h.as_deref()),
                 ]
             })
             .collect();

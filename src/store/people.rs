@@ -151,6 +151,10 @@ impl TryFrom<pegawai::Model> for Employee {
                 .ok_or_else(|| corrupt(w, &k, "kotak talenta di luar 1–9"))?,
             hukuman_disiplin: parse(w, &k, HukumanDisiplin::parse(&m.hukuman_disiplin))?,
             email: m.email,
+            riwayat_jenjang: match m.riwayat_jenjang.as_deref() {
+                None | Some("") => Vec::new(),
+                Some(json) => serde_json::from_str(json).map_err(|e| corrupt(w, &k, e))?,
+            },
         })
     }
 }

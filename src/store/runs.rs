@@ -27,13 +27,26 @@ pub enum RunStatus {
     Berjalan,
     /// Every chunk is done and the counts are final.
     Selesai,
+    /// Stopped for good (an error other than a crash, or cancelled by an operator); the next
+    /// screening starts a new run.
+    Gagal,
 }
 
 impl RunStatus {
-    fn code(self) -> &'static str {
+    /// The stored name.
+    pub fn code(self) -> &'static str {
         match self {
             Self::Berjalan => "berjalan",
             Self::Selesai => "selesai",
+            Self::Gagal => "gagal",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "selesai" => Self::Selesai,
+            "gagal" => Self::Gagal,
+            _ => Self::Berjalan,
         }
     }
 }
@@ -59,8 +72,10 @@ pub struct Run {
     pub dibuat_oleh: String,
     /// When it started, epoch ms.
     pub dibuat_ms: i64,
-    /// When it finished.
+    /// When it finished (or failed).
     pub selesai_ms: Option<i64>,
+    /// Why it failed.
+    pub alasan_gagal: Option<String>,
 }
 
 /// A claimed chunk.
@@ -134,7 +149,17 @@ fn decision_from(r: &QueryResult) -> StoreResult<Decision> {
 }
 
 const RUN_COLUMNS: &str = "id, ruleset, versi, status, aturan, jumlah_potongan, total, layak, tidak_layak, \
-                           perlu_verifikasi, gagal_per_aturan, dibuat_oleh, dibuat_ms, selesai_ms";
+                           perlu_verifikasi, gagal_per_aturan, dibuat_oleh, dibuat_ms, selesai_ms, \
+                           alasan_gagal, per_kategori";
+
+fn json_or_default<T: serde::de::DeserializeOwned + Default>(
+    text: Option<String>,
+) -> StoreResult<T> {
+    text.map(|t| serde_json::from_str(&t))
+        .transpose()
+        .map_err(db)
+        .map(Option::unwrap_or_default)
+}
 
 fn run_from(r: &QueryResult) -> StoreResult<Run> {
     let status: String = get(r, 3)?;
@@ -144,11 +169,7 @@ fn run_from(r: &QueryResult) -> StoreResult<Run> {
         id: get(r, 0)?,
         ruleset: get(r, 1)?,
         versi: get(r, 2)?,
-        status: if status == "selesai" {
-            RunStatus::Selesai
-        } else {
-            RunStatus::Berjalan
-        },
+        status: RunStatus::parse(&status),
         aturan: serde_json::from_str(&aturan).map_err(db)?,
         jumlah_potongan: count(r, 5)?,
         hasil: Tally {
@@ -156,15 +177,13 @@ fn run_from(r: &QueryResult) -> StoreResult<Run> {
             layak: count(r, 7)?,
             tidak_layak: count(r, 8)?,
             perlu_verifikasi: count(r, 9)?,
-            gagal_per_aturan: gagal
-                .map(|g| serde_json::from_str(&g))
-                .transpose()
-                .map_err(db)?
-                .unwrap_or_default(),
+            gagal_per_aturan: json_or_default(gagal)?,
+            per_kategori: json_or_default(get(r, 15)?)?,
         },
         dibuat_oleh: get(r, 11)?,
         dibuat_ms: get(r, 12)?,
         selesai_ms: get(r, 13)?,
+        alasan_gagal: get(r, 14)?,
     })
 }
 
@@ -374,6 +393,7 @@ impl Store {
                  WHERE run_id = ? AND nomor = (SELECT nomor FROM run_potongan WHERE run_id = ? AND \
                  (status = 'menunggu' OR (status = 'diklaim' AND (sewa_sampai_ms < ?{dead_clause}))) \
                  ORDER BY nomor LIMIT 1{lock}) \
+                 AND EXISTS (SELECT 1 FROM run_penyaringan r WHERE r.id = run_potongan.run_id AND r.status = 'berjalan') \
                  RETURNING CAST(nomor AS TEXT), nik_awal, nik_akhir, CAST(jumlah AS TEXT)"
             ),
         );
@@ -416,19 +436,22 @@ impl Store {
         chunk: &Chunk,
         owner: &str,
         decisions: &[Decision],
+        tally: &Tally,
         now_ms: i64,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_bulk().await?;
         let update = placeholders(
             self.backend,
-            "UPDATE run_potongan SET status = 'selesai', jumlah = ?, selesai_ms = ?, sewa_sampai_ms = NULL \
+            "UPDATE run_potongan SET status = 'selesai', jumlah = ?, ringkasan = ?, selesai_ms = ?, sewa_sampai_ms = NULL \
              WHERE run_id = ? AND nomor = ? AND pemilik = ? AND status = 'diklaim'",
         );
+        let ringkasan = serde_json::to_string(tally).map_err(db)?;
         let owned = tx
             .execute(
                 update,
                 &[
                     Val::I64(decisions.len() as i64),
+                    Val::Text(&ringkasan),
                     Val::I64(now_ms),
                     Val::Text(&chunk.run_id),
                     Val::I64(chunk.nomor),
@@ -494,67 +517,85 @@ impl Store {
         Ok(p)
     }
 
-    /// When every chunk is done: counts the decisions and marks the run finished (once, whoever
-    /// gets there first). Returns the run as it now stands.
+    /// When every chunk is done: sums the chunks' tallies and marks the run finished (once,
+    /// whoever gets there first). Returns the run as it now stands. The work does not depend
+    /// on the number of rules: each chunk counted its own decisions when it was written.
     pub async fn finalize_run(&self, run: &Run, now_ms: i64) -> StoreResult<Run> {
         let progress = self.chunk_progress(&run.id).await?;
         if progress.selesai < progress.total {
             return self.run(&run.id).await?.ok_or_else(|| db("run hilang"));
         }
         let mut tally = Tally::default();
+        let mut legacy = false;
         for r in self
             .query(
-                "SELECT hasil, COUNT(*) FROM keputusan WHERE run_id = ? GROUP BY hasil",
+                "SELECT ringkasan FROM run_potongan WHERE run_id = ? ORDER BY nomor",
                 vec![run.id.clone().into()],
             )
             .await?
         {
-            let n = count(&r, 1)?;
-            tally.total += n;
-            match Hasil::parse(&get::<String>(&r, 0)?).map_err(db)? {
-                Hasil::Layak => tally.layak = n,
-                Hasil::TidakLayak => tally.tidak_layak = n,
-                Hasil::PerluVerifikasi => tally.perlu_verifikasi = n,
+            match get::<Option<String>>(&r, 0)? {
+                Some(text) => tally.merge(&serde_json::from_str(&text).map_err(db)?),
+                None => legacy = true,
             }
         }
-        if !run.aturan.is_empty() {
-            let sums: Vec<String> = (1..=run.aturan.len())
-                .map(|i| {
-                    format!("SUM(CASE WHEN substr(kode_aturan, {i}, 1) = 'G' THEN 1 ELSE 0 END)")
-                })
-                .collect();
-            let rows = self
-                .query(
-                    &format!("SELECT {} FROM keputusan WHERE run_id = ?", sums.join(", ")),
-                    vec![run.id.clone().into()],
-                )
-                .await?;
-            for (i, id) in run.aturan.iter().enumerate() {
-                let n = rows
-                    .first()
-                    .map(|r| count(r, i))
-                    .transpose()?
-                    .unwrap_or_default();
-                tally.gagal_per_aturan.insert(id.clone(), n);
-            }
+        if legacy {
+            // Chunks written before chunks kept their tallies: count the decisions, page by page.
+            tally = self.count_decisions(run).await?;
         }
         let gagal = serde_json::to_string(&tally.gagal_per_aturan).map_err(db)?;
+        let kategori = serde_json::to_string(&tally.per_kategori).map_err(db)?;
         self.conn()
             .execute_raw(self.stmt(
                 "UPDATE run_penyaringan SET status = 'selesai', total = ?, layak = ?, tidak_layak = ?, perlu_verifikasi = ?, \
-                 gagal_per_aturan = ?, selesai_ms = ? WHERE id = ? AND status = 'berjalan'",
+                 gagal_per_aturan = ?, per_kategori = ?, selesai_ms = ? WHERE id = ? AND status = 'berjalan'",
                 vec![
                     (tally.total as i64).into(),
                     (tally.layak as i64).into(),
                     (tally.tidak_layak as i64).into(),
                     (tally.perlu_verifikasi as i64).into(),
                     gagal.into(),
+                    kategori.into(),
                     now_ms.into(),
                     run.id.clone().into(),
                 ],
             ))
             .await?;
         self.run(&run.id).await?.ok_or_else(|| db("run hilang"))
+    }
+
+    async fn count_decisions(&self, run: &Run) -> StoreResult<Tally> {
+        let mut tally = Tally::default();
+        let mut cursor = String::new();
+        loop {
+            let page = self.decisions_after(&run.id, &cursor, 10_000).await?;
+            let Some(last) = page.last() else {
+                return Ok(tally);
+            };
+            cursor = last.nik.as_str().to_owned();
+            for d in &page {
+                tally.add(&run.aturan, d.hasil, &d.kode);
+            }
+        }
+    }
+
+    /// Marks an unfinished run failed with `reason`; `false` when it was not running.
+    pub async fn fail_run(&self, id: &str, reason: &str, now_ms: i64) -> StoreResult<bool> {
+        let n = self
+            .conn()
+            .execute_raw(self.stmt(
+                "UPDATE run_penyaringan SET status = 'gagal', alasan_gagal = ?, selesai_ms = ? \
+                 WHERE instansi = ? AND id = ? AND status = 'berjalan'",
+                vec![
+                    reason.into(),
+                    now_ms.into(),
+                    self.tenant.clone().into(),
+                    id.into(),
+                ],
+            ))
+            .await?
+            .rows_affected();
+        Ok(n == 1)
     }
 
     /// Every run of this tenant, newest first.

@@ -228,7 +228,13 @@ async fn claims_are_leased_and_a_lost_claim_cannot_write() {
     );
     assert!(
         !store
-            .complete_chunk(&first, a, std::slice::from_ref(&one), t0 + lease + 2)
+            .complete_chunk(
+                &first,
+                a,
+                std::slice::from_ref(&one),
+                &merit::screening::Tally::default(),
+                t0 + lease + 2
+            )
             .await
             .unwrap()
     );
@@ -584,4 +590,144 @@ async fn candidates_are_read_back_exactly_even_with_odd_characters_and_empty_fie
     let read = app.store.candidates_between("", "~").await.unwrap();
     assert_eq!(read[0].nama, "BUDI\u{1f}SANTOSO");
     assert_eq!(read[1].nama, "DEWI");
+}
+
+/// Issue 11 item 11: a run's totals do not depend on the number of rules: 2,001 per-rule
+/// counts are summed from the chunks (SQLite allows 2,000 result columns).
+#[tokio::test]
+async fn totals_of_a_run_with_thousands_of_rules_are_kept() {
+    use merit::screening::{Tally, encode};
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    regency(&app, db.dir.path(), 300, 8).await;
+    let chunks = app.store.plan_chunks(100).await.unwrap();
+    let rules: Vec<String> = (0..2_001).map(|i| format!("R-{i:04}")).collect();
+    let run = merit::store::Run {
+        id: "run-banyak-aturan".into(),
+        ruleset: "besar".into(),
+        versi: "v1".into(),
+        status: RunStatus::Berjalan,
+        aturan: rules.clone(),
+        jumlah_potongan: chunks.len() as u64,
+        hasil: Tally::default(),
+        dibuat_oleh: "penguji".into(),
+        dibuat_ms: 1,
+        selesai_ms: None,
+        alasan_gagal: None,
+    };
+    app.store.create_run(&run, &chunks).await.unwrap();
+    let mut verdicts = vec![merit::domain::RuleVerdict::Lolos; 2_001];
+    verdicts[2_000] = merit::domain::RuleVerdict::Gagal("terakhir".into());
+    while let Some(chunk) = app
+        .store
+        .claim_chunk(&run.id, "a", 10, 60_000, &[])
+        .await
+        .unwrap()
+    {
+        let candidates = app
+            .store
+            .candidates_between(&chunk.lo, &chunk.hi)
+            .await
+            .unwrap();
+        let (kode, alasan) = encode(&verdicts);
+        let mut tally = Tally::default();
+        let decisions: Vec<Decision> = candidates
+            .iter()
+            .map(|c| {
+                tally.add_in(&rules, c.kategori_pelamar.code(), Hasil::TidakLayak, &kode);
+                Decision {
+                    nik: c.nik,
+                    hasil: Hasil::TidakLayak,
+                    prioritas: None,
+                    kode: kode.clone(),
+                    alasan: alasan.clone(),
+                    data_hash: c.data_hash(),
+                }
+            })
+            .collect();
+        assert!(
+            app.store
+                .complete_chunk(&chunk, "a", &decisions, &tally, 20)
+                .await
+                .unwrap()
+        );
+    }
+    let done = app.store.finalize_run(&run, 30).await.unwrap();
+    assert_eq!(done.status, RunStatus::Selesai);
+    assert_eq!(done.hasil.total, 300);
+    assert_eq!(done.hasil.gagal_per_aturan["R-2000"], 300);
+    assert_eq!(done.hasil.gagal_per_aturan["R-0000"], 0);
+    let per_kategori: u64 = done.hasil.per_kategori.values().map(|c| c.total()).sum();
+    assert_eq!(per_kategori, 300);
+}
+
+/// Issue 11 item 11: a run that fails for a reason other than a crash is marked `gagal` with
+/// the reason, the next screening starts a new run, and an operator can cancel a run.
+#[tokio::test]
+async fn failed_and_cancelled_runs_do_not_block_the_next_one() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    regency(&app, db.dir.path(), 2_000, 9).await;
+    let stopped = screening::screen(
+        &app,
+        &ScreenOptions {
+            stop: Some(Arc::new(AtomicBool::new(true))),
+            ..opts()
+        },
+    )
+    .await
+    .unwrap();
+    // The run's stored rules disappear and its version is not the one in force: resuming
+    // cannot go on.
+    testing::execute(
+        &app.store,
+        &format!(
+            "UPDATE run_penyaringan SET versi = 'hilang' WHERE id = '{}'",
+            stopped.run_id
+        ),
+    )
+    .await
+    .unwrap();
+    let err = screening::screen(&app, &opts()).await.unwrap_err();
+    assert!(err.to_string().contains("tidak tersimpan"), "{err}");
+    let failed = app.store.run(&stopped.run_id).await.unwrap().unwrap();
+    assert_eq!(failed.status, RunStatus::Gagal);
+    assert!(failed.alasan_gagal.unwrap().contains("tidak tersimpan"));
+    // The next screening starts afresh and finishes.
+    let next = screen(&app).await;
+    assert_ne!(next.run_id, stopped.run_id);
+    assert!(next.selesai && !next.dilanjutkan);
+    assert_eq!(next.total, 2_000);
+
+    // Cancelled by an operator.
+    let stopped = screening::screen(
+        &app,
+        &ScreenOptions {
+            stop: Some(Arc::new(AtomicBool::new(true))),
+            ..opts()
+        },
+    )
+    .await
+    .unwrap();
+    let cancelled = screening::cancel(&app, &stopped.run_id, "operator")
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, RunStatus::Gagal);
+    assert_eq!(
+        cancelled.alasan_gagal.as_deref(),
+        Some("dibatalkan oleh operator")
+    );
+    assert!(matches!(
+        screening::cancel(&app, &stopped.run_id, "operator").await,
+        Err(ServiceError::Refused(_))
+    ));
+    let after = screen(&app).await;
+    assert!(after.selesai && !after.dilanjutkan);
+    // And through the command line.
+    let out = merit(&db, &["runs", "cancel", &after.run_id]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "a finished run cannot be cancelled"
+    );
 }

@@ -24,6 +24,7 @@ pub struct Model {
     pub hukuman_disiplin: String,
     pub email: Option<String>,
     pub impor_id: String,
+    pub riwayat_jenjang: Option<String>,
     pub diperbarui_ms: i64,
 }
 
