@@ -468,7 +468,7 @@ fn unknown_functions_and_linked_modules_are_refused() {
 fn too_many_rules_are_refused_by_check() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = ruleset(tmp.path(), "true");
-    let mut manifest = MANIFEST.replace("aturan:\n", "aturan:\n");
+    let mut manifest = MANIFEST.to_owned();
     for i in 2..=(rules::MAX_RULES + 1) {
         manifest.push_str(&format!(
             "  - id: U-{i:04}\n    judul: Aturan {i}\n    dasar_hukum: Uji\n    skrip: a.rhai\n    pesan: Gagal\n"
