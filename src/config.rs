@@ -362,6 +362,8 @@ pub struct Settings {
     pub reply_auth_required: bool,
     /// `instansi` (the name also from `MERIT_INSTANSI`).
     pub instansi: Agency,
+    /// `impor_xlsx_maks_mb`, `impor_sel_maks`: how much one imported file may make merit read.
+    pub read_limits: crate::ingest::ReadLimits,
 }
 
 /// One scalar setting: its YAML key, environment variable and default.
@@ -441,6 +443,16 @@ const KEYS: &[Key] = &[
         yaml: "jam_kerja",
         env: "MERIT_JAM_KERJA",
         default: Some("08.00-16.00"),
+    },
+    Key {
+        yaml: "impor_xlsx_maks_mb",
+        env: "MERIT_IMPOR_XLSX_MAKS_MB",
+        default: Some("1024"),
+    },
+    Key {
+        yaml: "impor_sel_maks",
+        env: "MERIT_IMPOR_SEL_MAKS",
+        default: Some("50000000"),
     },
     Key {
         yaml: "balasan_wajib_lolos_autentikasi",
@@ -671,6 +683,31 @@ impl Settings {
             )
         })?;
 
+        let (mb, src) = get("impor_xlsx_maks_mb");
+        let uncompressed_mb = mb
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=65_536).contains(n))
+            .ok_or_else(|| invalid("impor_xlsx_maks_mb", src, "harus angka 1–65536 (MB)".into()))?;
+        let (cells, src) = get("impor_sel_maks");
+        let cells = cells
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1_000..=1_000_000_000).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "impor_sel_maks",
+                    src,
+                    "harus angka 1.000–1.000.000.000".into(),
+                )
+            })?;
+        let read_limits = crate::ingest::ReadLimits {
+            uncompressed_bytes: uncompressed_mb * 1024 * 1024,
+            cells,
+        };
+
         let (jam, src) = get("jam_kerja");
         let jam_kerja = crate::workflow::calendar::WorkingHours::parse(jam.trim())
             .map_err(|m| invalid("jam_kerja", src, m))?;
@@ -742,6 +779,7 @@ impl Settings {
             jam_kerja,
             reply_auth_required,
             instansi,
+            read_limits,
         })
     }
 }

@@ -130,7 +130,14 @@ pub fn load_candidates(path: &Path) -> Result<Vec<Arc<Candidate>>, String> {
         out: Vec::new(),
         bad: 0,
     };
-    read_table(path, None, &mut sink, None).map_err(|e| e.to_string())?;
+    read_table(
+        path,
+        None,
+        &mut sink,
+        None,
+        &crate::ingest::ReadLimits::default(),
+    )
+    .map_err(|e| e.to_string())?;
     if sink.bad > 0 {
         return Err(format!("{} baris tidak valid", sink.bad));
     }

@@ -34,7 +34,8 @@ pub use nip::{Nip, NipError};
 pub use talent::{KotakTalenta, TingkatKinerja};
 pub use text::{
     Comment, format_number_id, format_rupiah, has_full_identifier, io_message, mask_identifier,
-    normalize_key, parse_bool, parse_rupiah, redact_identifiers, strip_controls,
+    neutralize_formula, normalize_key, parse_bool, parse_rupiah, redact_identifiers,
+    restore_formula, strip_controls,
 };
 pub use vacancy::Vacancy;
 pub use verdict::{Hasil, RuleVerdict};

@@ -118,6 +118,28 @@ pub fn format_rupiah(n: i64) -> String {
     }
 }
 
+/// Characters that make a spreadsheet treat a cell as a formula when they come first.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Text for a CSV cell that a spreadsheet will never run as a formula (documents.md 2): a
+/// leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` in front.
+pub fn neutralize_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_START) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// The reverse of [`neutralize_formula`], for CSV read back in (a file merit wrote, e.g. the
+/// rejected rows, corrected and imported again).
+pub fn restore_formula(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => text,
+    }
+}
+
 /// Replaces every character but the last four with `*`.
 pub fn mask_identifier(id: &str) -> String {
     let n = id.chars().count();
@@ -320,6 +342,17 @@ mod tests {
         assert_eq!(format_number_id(-1_500_000), "-1.500.000");
         assert_eq!(format_rupiah(1_750_000), "Rp1.750.000");
         assert_eq!(format_rupiah(-5), "-Rp5");
+    }
+
+    #[test]
+    fn formulas_are_neutralized_and_restored() {
+        for f in ["=1+1", "+62812", "-5", "@SUM(A1)", "\tx", "\rx"] {
+            let n = neutralize_formula(f);
+            assert!(n.starts_with('\''), "{f}");
+            assert_eq!(restore_formula(&n), f);
+        }
+        assert_eq!(neutralize_formula("BUDI"), "BUDI");
+        assert_eq!(restore_formula("'Aisyah"), "'Aisyah");
     }
 
     #[test]

@@ -179,7 +179,11 @@ impl TableWriter {
         let x = |e: rust_xlsxwriter::XlsxError| write_err(&path, e);
         match &mut self.inner {
             Inner::Csv(w) => w
-                .write_record(cells.iter().map(Value::text))
+                .write_record(cells.iter().map(|v| match v {
+                    // Text a spreadsheet would run as a formula is neutralised.
+                    Value::Text(s) => crate::domain::neutralize_formula(s).into_owned(),
+                    other => other.text(),
+                }))
                 .map_err(|e| write_err(&path, e))?,
             Inner::Xlsx { book, data, .. } => {
                 if self.rows >= 1_048_575 {

@@ -46,6 +46,17 @@ pub struct RowView<'a> {
     errors: std::cell::RefCell<Vec<FieldError>>,
 }
 
+/// Longest text accepted in a cell (names: [`MAX_NAME`]).
+pub(crate) const MAX_TEXT: usize = 500;
+
+/// Longest name accepted.
+pub(crate) const MAX_NAME: usize = 200;
+
+/// The longest text `column` accepts.
+fn max_chars(column: &str) -> usize {
+    if column == "nama" { MAX_NAME } else { MAX_TEXT }
+}
+
 const DATE_FORMS: &str = "gunakan YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY";
 
 impl<'a> RowView<'a> {
@@ -80,10 +91,10 @@ impl<'a> RowView<'a> {
         std::mem::take(&mut self.errors.borrow_mut())
     }
 
-    /// A required text value, trimmed.
+    /// A required text value, trimmed, at most [`MAX_TEXT`] characters ([`MAX_NAME`] for names).
     pub fn text(&self, column: &str) -> Option<String> {
         match self.cell(column) {
-            Some(c) => Some(c.text.trim().to_owned()),
+            Some(c) => self.bounded(column, c.text.trim(), max_chars(column)),
             None => {
                 self.error(column, "wajib diisi");
                 None
@@ -91,9 +102,24 @@ impl<'a> RowView<'a> {
         }
     }
 
-    /// An optional text value, trimmed.
+    /// An optional text value, trimmed, at most [`MAX_TEXT`] characters ([`MAX_NAME`] for names).
     pub fn opt_text(&self, column: &str) -> Option<String> {
-        self.cell(column).map(|c| c.text.trim().to_owned())
+        self.cell(column)
+            .and_then(|c| self.bounded(column, c.text.trim(), max_chars(column)))
+    }
+
+    /// `text` when it has at most `max` characters, else an error naming the length.
+    pub fn bounded(&self, column: &str, text: &str, max: usize) -> Option<String> {
+        // Counting stops just past the limit: a 50 MB cell costs no more than a short one.
+        let n = text.chars().take(max + 1).count();
+        if n > max {
+            self.error(
+                column,
+                format!("terlalu panjang; paling banyak {max} karakter"),
+            );
+            return None;
+        }
+        Some(text.to_owned())
     }
 
     /// A required identifier cell: refuses numbers a spreadsheet could not hold exactly.

@@ -18,7 +18,7 @@ pub use employees::EmployeeSchema;
 pub use fields::{FieldError, RowView};
 pub use formations::FormationSchema;
 pub use rejected::RejectedWriter;
-pub use table::{FileError, FileInfo, RawRow, RowSink, read_table};
+pub use table::{FileError, FileInfo, RawRow, ReadLimits, RowSink, read_table};
 
 use std::collections::HashMap;
 

@@ -43,15 +43,23 @@ impl RejectedWriter {
         width: usize,
         errors: &[FieldError],
     ) -> std::io::Result<()> {
-        let mut cells: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
-        cells.resize(width.max(cells.len()), "");
+        let mut cells: Vec<std::borrow::Cow<'_, str>> = row
+            .cells
+            .iter()
+            .map(|c| crate::domain::neutralize_formula(&c.text))
+            .collect();
+        cells.resize(width.max(cells.len()), std::borrow::Cow::Borrowed(""));
         let message = errors
             .iter()
             .map(|e| format!("kolom {}: {}", e.column, e.message))
             .collect::<Vec<_>>()
             .join("; ");
-        cells.push(&message);
-        self.out.write_record(&cells)?;
+        cells.push(
+            crate::domain::neutralize_formula(&message)
+                .into_owned()
+                .into(),
+        );
+        self.out.write_record(cells.iter().map(|c| c.as_bytes()))?;
         self.rows += 1;
         Ok(())
     }

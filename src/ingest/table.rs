@@ -2,9 +2,12 @@
 //! Windows-1252) and spreadsheets (XLSX streamed cell by cell; XLS and ODS through a range).
 
 use std::{
+    cell::RefCell,
+    collections::VecDeque,
     fs::File,
     io::{BufReader, Read},
     path::Path,
+    rc::Rc,
 };
 
 use calamine::{Data, DataRef, Reader, Xlsx};
@@ -79,15 +82,47 @@ pub enum FileError {
     /// The consumer stopped reading.
     #[error("pembacaan dihentikan: {0}")]
     Stopped(String),
+    /// Beyond a configured bound (a compressed "bomb", or a sheet too large to read safely).
+    #[error("berkas terlalu besar untuk dibaca: {0}")]
+    TooLarge(String),
 }
 
-/// Reads the file at `path`, choosing the reader by extension.
+/// Bounds on what one file may make merit read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Total uncompressed size of a spreadsheet's parts, bytes.
+    pub uncompressed_bytes: u64,
+    /// Cells read from one sheet.
+    pub cells: u64,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self {
+            uncompressed_bytes: 1024 * 1024 * 1024,
+            cells: 50_000_000,
+        }
+    }
+}
+
+/// Reads the file at `path`, choosing the reader by extension. Only a regular file is read
+/// (a FIFO, a device, or a link to one could block or never end).
 pub fn read_table(
     path: &Path,
     sheet: Option<&str>,
     sink: &mut dyn RowSink,
     progress: Option<&Progress>,
+    limits: &ReadLimits,
 ) -> Result<FileInfo, FileError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if !meta.is_file() {
+        return Err(FileError::Io {
+            path: path.display().to_string(),
+            message:
+                "bukan berkas biasa (folder, perangkat, atau pipa); pilih berkas .csv atau .xlsx"
+                    .to_owned(),
+        });
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -95,16 +130,99 @@ pub fn read_table(
         .unwrap_or_default();
     match ext.as_str() {
         "csv" | "txt" => read_csv(path, sink, progress),
-        "xlsx" | "xlsm" => read_xlsx(path, sheet, sink),
-        "xls" | "ods" => read_range(path, sheet, sink),
+        "xlsx" | "xlsm" => read_xlsx(path, sheet, sink, limits),
+        "xls" | "ods" => read_range(path, sheet, sink, limits),
         _ => Err(FileError::Unsupported(path.display().to_string())),
     }
 }
 
-fn io_error(path: &Path, e: impl std::fmt::Display) -> FileError {
+fn io_error(path: &Path, e: std::io::Error) -> FileError {
     FileError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
+        message: crate::domain::io_message(&e),
+    }
+}
+
+/// Which spreadsheet row each CSV record is on (header = 1), whatever the line endings (LF,
+/// CRLF, CR), however many lines a quoted cell spans, and counting blank lines as Excel shows
+/// them. Fed with the bytes the CSV parser reads, it keeps the start of each row not yet
+/// asked about.
+#[derive(Default)]
+struct RowTracker {
+    offset: u64,
+    in_quotes: bool,
+    at_row_start: bool,
+    pending_cr: bool,
+    row: usize,
+    /// (start offset, row number, blank) of rows the parser may still report.
+    starts: VecDeque<(u64, usize, bool)>,
+}
+
+impl RowTracker {
+    fn new() -> Self {
+        Self {
+            at_row_start: true,
+            row: 1,
+            ..Self::default()
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            let at = self.offset;
+            self.offset += 1;
+            if self.pending_cr {
+                self.pending_cr = false;
+                if b == b'\n' {
+                    // The second half of CRLF: the next row starts after it.
+                    continue;
+                }
+            }
+            if self.at_row_start {
+                self.at_row_start = false;
+                self.starts
+                    .push_back((at, self.row, b == b'\n' || b == b'\r'));
+            }
+            match b {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b'\r' if !self.in_quotes => {
+                    self.row += 1;
+                    self.at_row_start = true;
+                    self.pending_cr = true;
+                }
+                b'\n' if !self.in_quotes => {
+                    self.row += 1;
+                    self.at_row_start = true;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The row of the record the parser began reading at byte `at`: the first non-blank row
+    /// starting there or later.
+    fn row_at(&mut self, at: u64) -> usize {
+        while self.starts.front().is_some_and(|(o, _, _)| *o < at) {
+            self.starts.pop_front();
+        }
+        self.starts
+            .iter()
+            .find(|(_, _, blank)| !blank)
+            .map_or(self.row, |(_, r, _)| *r)
+    }
+}
+
+/// Passes bytes through to the CSV parser and shows them to a [`RowTracker`].
+struct Tracking<R> {
+    inner: R,
+    tracker: Rc<RefCell<RowTracker>>,
+}
+
+impl<R: Read> Read for Tracking<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.tracker.borrow_mut().feed(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -164,7 +282,11 @@ fn read_csv(
         Err(e) => e.error_len().is_none(),
     };
 
-    let stream = std::io::Cursor::new(prefix.split_off(body_start)).chain(&mut reader);
+    let tracker = Rc::new(RefCell::new(RowTracker::new()));
+    let stream = Tracking {
+        inner: std::io::Cursor::new(prefix.split_off(body_start)).chain(&mut reader),
+        tracker: tracker.clone(),
+    };
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -195,7 +317,20 @@ fn read_csv(
                 )));
             }
         }
-        let cells: Vec<String> = record.iter().map(&mut decode).collect();
+        let cells: Vec<String> = record
+            .iter()
+            .map(&mut decode)
+            .map(|c| match crate::domain::restore_formula(&c) {
+                restored if restored.len() != c.len() => restored.to_owned(),
+                _ => c,
+            })
+            .collect();
+        let number = tracker.borrow_mut().row_at(
+            record
+                .position()
+                .map(csv::Position::byte)
+                .unwrap_or_default(),
+        );
         if !header_seen {
             if cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
@@ -207,10 +342,6 @@ fn read_csv(
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let number = record
-            .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or_default();
         data_rows += 1;
         sink.row(RawRow {
             number,
@@ -416,11 +547,53 @@ impl RowAssembler<'_> {
     }
 }
 
+/// Refuses a spreadsheet whose parts would unpack beyond the limit, or that unpacks far more
+/// than any real spreadsheet does (a "zip bomb"), before anything is decompressed. The sizes
+/// read are the archive's own; the unpacker never reads past them.
+fn check_archive(path: &Path, limits: &ReadLimits) -> Result<(), FileError> {
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file))
+        .map_err(|e| FileError::NotTable(format!("bukan berkas Excel (.xlsx) yang sah: {e}")))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| FileError::NotTable(format!("arsip Excel rusak: {e}")))?;
+        let (packed, size) = (entry.compressed_size().max(1), entry.size());
+        total = total.saturating_add(size);
+        if size > 16 * 1024 * 1024 && size / packed > 250 {
+            return Err(FileError::TooLarge(format!(
+                "bagian {} memuai {}× saat dibuka; berkas ini bukan lembar kerja biasa",
+                entry.name().unwrap_or_default(),
+                size / packed
+            )));
+        }
+    }
+    if total > limits.uncompressed_bytes {
+        return Err(FileError::TooLarge(format!(
+            "isi berkas {} MB setelah dibuka, melebihi batas {} MB (pengaturan impor_xlsx_maks_mb); \
+             bagi berkas atau simpan sebagai CSV",
+            total / (1024 * 1024),
+            limits.uncompressed_bytes / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+fn too_many_cells(limits: &ReadLimits) -> FileError {
+    FileError::TooLarge(format!(
+        "lembar berisi lebih dari {} sel (pengaturan impor_sel_maks); bagi berkas atau simpan sebagai CSV",
+        crate::domain::format_number_id(i64::try_from(limits.cells).unwrap_or(i64::MAX))
+    ))
+}
+
 fn read_xlsx(
     path: &Path,
     sheet: Option<&str>,
     sink: &mut dyn RowSink,
+    limits: &ReadLimits,
 ) -> Result<FileInfo, FileError> {
+    check_archive(path, limits)?;
     let hash = hash_file(path)?;
     let mut book: Xlsx<_> = calamine::open_workbook(path)
         .map_err(|e| FileError::NotTable(format!("bukan berkas Excel (.xlsx) yang sah: {e}")))?;
@@ -435,9 +608,14 @@ fn read_xlsx(
         header_seen: false,
         data_rows: 0,
     };
+    let mut read: u64 = 0;
     loop {
         match cells.next_cell() {
             Ok(Some(c)) => {
+                read += 1;
+                if read > limits.cells {
+                    return Err(too_many_cells(limits));
+                }
                 let (r, col) = c.get_position();
                 rows.push(r, col, cell_from_ref(c.get_value()))?;
             }
@@ -456,7 +634,14 @@ fn read_range(
     path: &Path,
     sheet: Option<&str>,
     sink: &mut dyn RowSink,
+    limits: &ReadLimits,
 ) -> Result<FileInfo, FileError> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ods"))
+    {
+        check_archive(path, limits)?;
+    }
     let hash = hash_file(path)?;
     let mut book = calamine::open_workbook_auto(path)
         .map_err(|e| FileError::NotTable(format!("bukan buku kerja yang sah: {e}")))?;
@@ -464,6 +649,10 @@ fn read_range(
     let range = book
         .worksheet_range(&name)
         .map_err(|e| FileError::NotTable(format!("lembar '{name}' tidak dapat dibaca: {e}")))?;
+    let (height, width) = range.get_size();
+    if (height as u64).saturating_mul(width as u64) > limits.cells {
+        return Err(too_many_cells(limits));
+    }
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let mut rows = RowAssembler {
         sink,
@@ -487,6 +676,34 @@ fn read_range(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows(data: &[u8]) -> Vec<usize> {
+        let tracker = Rc::new(RefCell::new(RowTracker::new()));
+        let stream = Tracking {
+            inner: data,
+            tracker: tracker.clone(),
+        };
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(stream);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while csv.read_byte_record(&mut rec).unwrap() {
+            out.push(tracker.borrow_mut().row_at(rec.position().unwrap().byte()));
+        }
+        out
+    }
+
+    #[test]
+    fn rows_are_spreadsheet_rows_whatever_the_line_endings() {
+        assert_eq!(rows(b"h\na\nb\n\nc\n"), [1, 2, 3, 5]);
+        assert_eq!(rows(b"h\r\na\r\nb\r\n\r\nc\r\n"), [1, 2, 3, 5]);
+        assert_eq!(rows(b"h\ra\rb\r\rc\r"), [1, 2, 3, 5]);
+        assert_eq!(rows(b"h\n\"x\ny\"\nb\n"), [1, 2, 3]);
+        assert_eq!(rows(b"h\r\n\"x\r\ny\"\r\nb\r\nc"), [1, 2, 3, 4]);
+        assert_eq!(rows(b"h,\"a \"\"kutip\"\"\nlagi\"\nb,c\n"), [1, 2]);
+    }
 
     #[test]
     fn delimiters() {

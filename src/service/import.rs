@@ -13,7 +13,7 @@ use crate::{
     domain::{Candidate, Employee, Formation},
     ingest::{
         CandidateSchema, Checked, EmployeeSchema, FieldError, FileError, FileInfo, FormationSchema,
-        RawRow, RejectedWriter, RowSink, Schema, Validator, read_table,
+        RawRow, ReadLimits, RejectedWriter, RowSink, Schema, Validator, read_table,
     },
     progress::{Progress, SharedProgress},
     store::{ImportBatch, ImportKind, ImportWriter},
@@ -129,6 +129,7 @@ where
     let sheet = opts.sheet.clone();
     let skip_invalid = opts.skip_invalid;
     let progress = opts.progress.clone();
+    let limits = app.settings.read_limits;
     let reader = tokio::task::spawn_blocking(move || {
         read_and_validate::<S>(
             &path,
@@ -136,6 +137,7 @@ where
             skip_invalid,
             tx,
             progress.as_deref(),
+            &limits,
         )
     });
 
@@ -239,6 +241,7 @@ fn read_and_validate<S: Schema>(
     skip_invalid: bool,
     tx: mpsc::Sender<Msg<S::Record>>,
     progress: Option<&Progress>,
+    limits: &ReadLimits,
 ) -> Result<(FileInfo, u64, Option<PathBuf>), FileError> {
     struct Sink<'p, S: Schema> {
         path: &'p Path,
@@ -336,7 +339,7 @@ fn read_and_validate<S: Schema>(
     if stale.exists() {
         std::fs::remove_file(&stale).map_err(|e| FileError::Io {
             path: stale.display().to_string(),
-            message: e.to_string(),
+            message: crate::domain::io_message(&e),
         })?;
     }
     let mut sink = Sink::<S> {
@@ -349,14 +352,14 @@ fn read_and_validate<S: Schema>(
         failed: false,
         rows: 0,
     };
-    let info = read_table(path, sheet, &mut sink, progress)?;
+    let info = read_table(path, sheet, &mut sink, progress, limits)?;
     sink.flush()?;
     let rejected = match sink.rejected.take() {
         Some(w) => Some(
             w.finish()
                 .map_err(|e| FileError::Io {
                     path: stale.display().to_string(),
-                    message: e.to_string(),
+                    message: crate::domain::io_message(&e),
                 })?
                 .0,
         ),

@@ -653,3 +653,256 @@ async fn a_generated_regency_imports_cleanly() {
         "fewer slots ({slots}) than candidates"
     );
 }
+
+/// The candidate file of three rows whose third data row (spreadsheet row 4) has a bad NIK,
+/// with `eol` between rows and the first data row's name spanning two lines.
+fn file_with_bad_fourth_row(eol: &str) -> String {
+    let rows = [
+        CANDIDATE_HEADER.to_owned(),
+        candidate_row("1609022304870001", "BUDI", "1987-04-23", "L")
+            .replace("Pengelola Data", "\"Pengelola\nData\""),
+        candidate_row("1609025506920002", "DEWI", "1992-06-15", "P"),
+        candidate_row("12345", "PENDEK", "1992-06-15", "P"),
+    ];
+    rows.join(eol) + eol
+}
+
+/// Issue 11 item 18: row numbers are spreadsheet rows (header = 1) whatever the line endings,
+/// and a quoted cell spanning lines does not shift them.
+#[tokio::test]
+async fn row_numbers_are_spreadsheet_rows_for_every_line_ending() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    for (name, eol) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
+        let path = write(
+            db.dir.path(),
+            &format!("{name}.csv"),
+            &file_with_bad_fourth_row(eol),
+        );
+        let (r, errors) = run(&app, opts(ImportKind::Candidates, path, false)).await;
+        assert!(r.is_err() || !r.unwrap().disimpan, "{name}");
+        assert_eq!(errors.len(), 1, "{name}: {errors:?}");
+        assert_eq!(
+            (errors[0].row, errors[0].column.as_str()),
+            (4, "nik"),
+            "{name}: {}",
+            errors[0]
+        );
+    }
+    // A blank line counts as the row Excel shows for it.
+    let with_blank = file_with_bad_fourth_row("\r\n").replacen("\r\n", "\r\n\r\n", 1);
+    let path = write(db.dir.path(), "kosong.csv", &with_blank);
+    let (_, errors) = run(&app, opts(ImportKind::Candidates, path, false)).await;
+    assert_eq!(errors[0].row, 5, "{}", errors[0]);
+    assert_eq!(app.store.counts().await.unwrap().calon, 0);
+}
+
+/// Issue 11 item 12: field lengths are bounded (a 50 MB name is refused with its row and
+/// column), and an XLSX that unpacks like a bomb or holds too many cells is refused (exit 3).
+#[tokio::test]
+async fn oversized_fields_and_compressed_bombs_are_refused() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let huge = "A".repeat(50 * 1024 * 1024);
+    let text = format!(
+        "{CANDIDATE_HEADER}\n{}\n{}\n",
+        candidate_row("1609022304870001", "BUDI", "1987-04-23", "L"),
+        candidate_row("1609025506920002", &huge, "1992-06-15", "P"),
+    );
+    let path = write(db.dir.path(), "besar.csv", &text);
+    drop(huge);
+    let (_, errors) = run(&app, opts(ImportKind::Candidates, path, false)).await;
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (3, "nama"));
+    assert!(errors[0].message.contains("200 karakter"), "{}", errors[0]);
+    let long_unit = "U".repeat(501);
+    let text = format!(
+        "{CANDIDATE_HEADER}\n{}\n",
+        candidate_row("1609022304870001", "BUDI", "1987-04-23", "L")
+            .replace(",U10,", &format!(",{long_unit},"))
+    );
+    let (_, errors) = run(
+        &app,
+        opts(
+            ImportKind::Candidates,
+            write(db.dir.path(), "unit.csv", &text),
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(errors[0].column, "unit_kerja");
+    assert!(errors[0].message.contains("500 karakter"));
+
+    // A 1 MB archive that unpacks to 256 MB.
+    let bomb = db.path("bom.xlsx");
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/worksheets/sheet1.xml", o).unwrap();
+        let block = vec![b' '; 1024 * 1024];
+        for _ in 0..256 {
+            zip.write_all(&block).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 2 * 1024 * 1024);
+    let e = run(&app, opts(ImportKind::Candidates, bomb.clone(), false))
+        .await
+        .0
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::Invalid(_)), "{e:?}");
+    assert!(e.to_string().contains("terlalu besar"), "{e}");
+    let out = crate::cli::merit(&db, &["import", "candidates", bomb.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+
+    // Too many cells for the configured bound.
+    let limited = db
+        .app_with(db.settings_with(&[("MERIT_IMPOR_SEL_MAKS", "1000")]))
+        .await;
+    let sheet_cells = {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in CANDIDATE_HEADER.split(',').enumerate() {
+            ws.write_string(0, c as u16, h).unwrap();
+        }
+        let row = candidate_row("1609022304870001", "BUDI", "1987-04-23", "L");
+        for r in 1..100u32 {
+            for (c, v) in row.split(',').enumerate() {
+                ws.write_string(r, c as u16, v).unwrap();
+            }
+        }
+        let p = db.path("banyak.xlsx");
+        wb.save(&p).unwrap();
+        p
+    };
+    let e = run(&limited, opts(ImportKind::Candidates, sheet_cells, false))
+        .await
+        .0
+        .unwrap_err();
+    assert!(e.to_string().contains("1.000 sel"), "{e}");
+    assert_eq!(app.store.counts().await.unwrap().calon, 0);
+}
+
+/// Issue 11 item 17: an import path that is not a regular file (a FIFO, a device, a link to
+/// one) is refused at once instead of blocking.
+#[cfg(unix)]
+#[tokio::test]
+async fn only_regular_files_are_imported() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let fifo = db.path("pipa.csv");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let link = db.path("tautan.csv");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let device = db.path("perangkat.csv");
+    std::os::unix::fs::symlink("/dev/zero", &device).unwrap();
+    for p in [fifo, link, device, db.dir.path().to_path_buf()] {
+        let e = run(&app, opts(ImportKind::Candidates, p.clone(), false))
+            .await
+            .0
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("bukan berkas biasa"),
+            "{}: {e}",
+            p.display()
+        );
+    }
+}
+
+/// Issue 11 item 15: text a spreadsheet would run as a formula is neutralised in every CSV
+/// merit writes; in XLSX it stays text.
+#[tokio::test]
+async fn formula_like_text_is_neutralised_in_csv_exports() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let names = ["=HYPERLINK(\"http://x\")", "+62812", "-SISA", "@SUM(A1)"];
+    let niks = [
+        "1609022304870001",
+        "1609025506920002",
+        "1609022304870003",
+        "1609025506920004",
+    ];
+    let births = ["1987-04-23", "1992-06-15", "1987-04-23", "1992-06-15"];
+    let sexes = ["L", "P", "L", "P"];
+    let mut text = format!("{CANDIDATE_HEADER}\n");
+    for i in 0..4 {
+        let name = names[i].replace('"', "\"\"");
+        text.push_str(&candidate_row(
+            niks[i],
+            &format!("\"{name}\""),
+            births[i],
+            sexes[i],
+        ));
+        text.push('\n');
+    }
+    let path = write(db.dir.path(), "rumus.csv", &text);
+    let (r, errors) = run(&app, opts(ImportKind::Candidates, path, false)).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(r.unwrap().disimpan);
+    merit::service::screening::screen(
+        &app,
+        &merit::service::screening::ScreenOptions {
+            ruleset: None,
+            by: "penguji".into(),
+            progress: None,
+            stop: None,
+        },
+    )
+    .await
+    .unwrap();
+    let csv_path = db.path("keputusan.csv");
+    let out = crate::cli::merit(
+        &db,
+        &[
+            "export",
+            "decisions",
+            "--output",
+            csv_path.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&csv_path).unwrap();
+    let mut rdr = csv::Reader::from_reader(written.trim_start_matches('\u{feff}').as_bytes());
+    let col = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "nama")
+        .unwrap();
+    let got: Vec<String> = rdr.records().map(|r| r.unwrap()[col].to_owned()).collect();
+    for n in names {
+        assert!(got.contains(&format!("'{n}")), "{n} in {got:?}");
+    }
+    // XLSX: the same names as plain text cells.
+    let xlsx = db.path("keputusan.xlsx");
+    let out = crate::cli::merit(
+        &db,
+        &["export", "decisions", "--output", xlsx.to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheets = book.sheet_names();
+    let range = book.worksheet_range(&sheets[1]).unwrap();
+    let cells: Vec<String> = range.rows().map(|r| r[1].to_string()).collect();
+    for n in names {
+        assert!(cells.contains(&n.to_owned()), "{n} in {cells:?}");
+    }
+    assert!(
+        book.worksheet_formula(&sheets[1])
+            .unwrap()
+            .used_cells()
+            .count()
+            == 0
+    );
+}
