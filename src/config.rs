@@ -517,7 +517,7 @@ impl Settings {
             Err(e) => {
                 return Err(ConfigError::File {
                     path,
-                    message: e.to_string(),
+                    message: crate::domain::io_message(&e),
                 });
             }
         };

@@ -17,6 +17,7 @@ pub mod progress;
 pub mod rules;
 pub mod screening;
 pub mod service;
+pub mod sources;
 pub mod store;
 pub mod worker;
 pub mod workflow;

@@ -159,8 +159,10 @@ pub fn rules_bench(
     })
     .map_err(|e| e.to_string())?;
     let candidates = load_candidates(&work.join("candidates.csv"))?;
+    let (src, dir) = crate::sources::folder(rules_dir, "rules", "aturan");
     let rs = rules::load_ruleset(
-        &rules_dir.join("pppk_paruh_waktu"),
+        src.as_ref(),
+        &dir.join("pppk_paruh_waktu"),
         &ScriptLimits::default(),
     )
     .map_err(|d| d.to_string())?;

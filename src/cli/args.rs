@@ -18,7 +18,7 @@ pub struct Cli {
     pub json: bool,
 
     /// Format log: teks atau json.
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Teks)]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Teks)]
     pub log_format: LogFormat,
 
     /// Perintah.
@@ -48,21 +48,21 @@ pub enum Command {
     /// Periksa, uji, dan jelaskan ruleset (aturan Rhai).
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Saring semua calon dengan ruleset (run penyaringan yang dapat dilanjutkan).
+    /// Saring semua calon dengan ruleset (penyaringan yang terputus dapat dilanjutkan).
     Screen {
         /// Ruleset yang dipakai (bawaan: satu-satunya ruleset untuk calon).
         #[arg(long, value_name = "ID")]
         ruleset: Option<String>,
-        /// Evaluasi tanpa menyimpan apa pun; tampilkan perubahan hasil dibandingkan run terakhir.
+        /// Evaluasi tanpa menyimpan apa pun; tampilkan perubahan hasil dibandingkan penyaringan terakhir.
         #[arg(long)]
         dry_run: bool,
     },
-    /// Run penyaringan yang lalu.
+    /// Penyaringan yang lalu: daftar, rincian, perbandingan, pemeriksaan ulang, pembatalan.
     #[command(subcommand)]
     Runs(RunsCommand),
     /// Tempatkan calon yang layak ke formasi.
     Place {
-        /// Run penyaringan yang dipakai (bawaan: run terakhir yang selesai).
+        /// Penyaringan yang dipakai (bawaan: penyaringan terakhir yang selesai).
         #[arg(long, value_name = "ID")]
         run: Option<String>,
     },
@@ -94,6 +94,12 @@ pub enum Command {
         /// Keluar setelah menyiapkan demo, tanpa melayani HTTP.
         #[arg(long)]
         no_serve: bool,
+    },
+    /// Tulis salinan bawaan ruleset, alur persetujuan, dan templat ke FOLDER untuk diubah.
+    Init {
+        /// Folder tujuan (bawaan: folder ini); berkas yang sudah ada tidak ditimpa.
+        #[arg(value_name = "FOLDER", default_value = ".")]
+        dir: PathBuf,
     },
     /// Ukur kecepatan (untuk catatan teknis).
     #[command(subcommand)]
@@ -189,31 +195,31 @@ pub enum VacancyCommand {
 /// `merit runs …`.
 #[derive(Debug, Subcommand)]
 pub enum RunsCommand {
-    /// Daftar run penyaringan, terbaru lebih dulu.
+    /// Daftar penyaringan, terbaru lebih dulu.
     List,
-    /// Rincian satu run.
+    /// Rincian satu penyaringan.
     Show {
-        /// Id run.
+        /// Id penyaringan.
         id: String,
     },
-    /// Calon yang hasilnya berubah antara dua run, dan aturan yang berubah.
+    /// Calon yang hasilnya berubah antara dua penyaringan, dan aturan yang berubah.
     Diff {
-        /// Run pertama (sebelum).
+        /// Penyaringan pertama (sebelum).
         a: String,
-        /// Run kedua (sesudah).
+        /// Penyaringan kedua (sesudah).
         b: String,
         /// Jumlah calon yang dicantumkan (semua tetap dihitung).
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// Evaluasi ulang setiap keputusan sebuah run dari data dan versi aturan yang tersimpan.
+    /// Evaluasi ulang setiap keputusan sebuah penyaringan dari data dan versi aturan yang tersimpan.
     Verify {
-        /// Id run.
+        /// Id penyaringan.
         id: String,
     },
-    /// Batalkan run yang belum selesai (ditandai gagal) agar penyaringan berikutnya dimulai baru.
+    /// Batalkan penyaringan yang belum selesai (ditandai gagal) agar penyaringan berikutnya dimulai baru.
     Cancel {
-        /// Id run.
+        /// Id penyaringan.
         id: String,
     },
 }
@@ -223,7 +229,7 @@ pub enum RunsCommand {
 pub enum ExportCommand {
     /// Keputusan penyaringan per calon.
     Decisions {
-        /// Run penyaringan (bawaan: run terakhir yang selesai).
+        /// Penyaringan (bawaan: penyaringan terakhir yang selesai).
         #[arg(long, value_name = "ID")]
         run: Option<String>,
         /// Berkas keluaran .csv atau .xlsx.
@@ -306,7 +312,7 @@ pub enum RulesCommand {
     Explain {
         /// NIK calon.
         nik: String,
-        /// Tampilkan keputusan yang tersimpan pada run penyaringan ini (bawaan: dievaluasi sekarang).
+        /// Tampilkan keputusan yang tersimpan pada penyaringan ini (bawaan: dievaluasi sekarang).
         #[arg(long, value_name = "ID")]
         run: Option<String>,
         /// Ruleset yang dipakai bila dievaluasi sekarang.

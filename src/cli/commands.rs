@@ -52,6 +52,7 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
             no_serve,
         } => super::demo::run(config.as_deref(), &dir, candidates, no_serve, json).await,
         Command::Bench(cmd) => bench(cmd, settings(config.as_deref())?, json).await,
+        Command::Init { dir } => init(&dir, json),
         Command::Screen { ruleset, dry_run } => {
             super::screening::screen(settings(config.as_deref())?, ruleset, dry_run, json).await
         }
@@ -72,7 +73,10 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
                 .await
                 .map_err(|e| Failure::unexpected(e.to_string()))?
                 .map_err(|e| {
-                    Failure::unexpected(format!("tidak dapat menulis data sintetis: {e}"))
+                    Failure::unexpected(format!(
+                        "tidak dapat menulis data sintetis: {}",
+                        crate::domain::io_message(&e)
+                    ))
                 })?;
             if json {
                 output::print_json(&summary)?;
@@ -263,6 +267,24 @@ async fn import(app: &service::App, opts: ImportOptions, json: bool) -> Result<E
                 output::count(report.ditolak)
             );
         }
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit init [DIR]`: the built-in definitions written out for editing; nothing overwritten.
+fn init(dir: &std::path::Path, json: bool) -> Result<Exit, Failure> {
+    let report = service::init::write_builtin(dir)?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        for f in &report.ditulis {
+            println!("  {f}");
+        }
+        println!(
+            "{} berkas bawaan ditulis ke {}. Ubah sesuai kebutuhan, lalu periksa dengan merit rules check dan merit workflow check.",
+            report.ditulis.len(),
+            dir.display()
+        );
     }
     Ok(Exit::Ok)
 }

@@ -108,6 +108,10 @@ pub(super) async fn run(
     settings.database_url = format!("sqlite://{}/merit.db", dir.display());
     settings.mail_url = MailUrl::File(dir.join("outbox"));
     settings.directory = data.join("directory.yaml");
+    if settings.instansi == crate::config::Agency::default() {
+        settings.instansi.nama = "Pemerintah Kabupaten Contoh (data fiktif)".to_owned();
+        settings.instansi.kota = Some("Kota Contoh".to_owned());
+    }
     // Listen where configured, or on any free port when that one is taken.
     let listener = match serve::bind(settings.http_addr).await {
         Ok(l) => l,
@@ -190,27 +194,25 @@ pub(super) async fn run(
             output::count(summary.pegawai)
         );
         println!(
-            "  Penyaringan {}: {} layak, {} tidak layak, {} perlu verifikasi.",
-            run.run_id,
+            "  Penyaringan: {} layak, {} tidak layak, {} perlu verifikasi.",
             output::count(run.layak),
             output::count(run.tidak_layak),
             output::count(run.perlu_verifikasi)
         );
         println!(
-            "  Penempatan {}: {} calon ditempatkan, {} calon layak belum mendapat formasi.",
-            placement.penempatan.id,
+            "  Penempatan: {} calon ditempatkan, {} calon layak belum mendapat formasi.",
             output::count(placement.penempatan.ditempatkan),
             output::count(placement.penempatan.tidak_ditempatkan)
         );
-        println!("  Alur usulan kebutuhan PPPK paruh waktu dimulai: instans {proposal}.");
+        println!("  Alur usulan kebutuhan PPPK paruh waktu dimulai.");
         match &vacancy.instance_id {
-            Some(i) => println!(
-                "  Lowongan Kepala Bagian Umum dan Kepegawaian: daftar pendek {} orang; alur pengisian jabatan {i}.",
+            Some(_) => println!(
+                "  Lowongan Kepala Bagian Umum dan Kepegawaian: daftar pendek {} orang; alur pengisian jabatan dimulai.",
                 vacancy.shortlist.len()
             ),
             None => println!("  Lowongan dicatat; tidak ada pegawai yang memenuhi syarat."),
         }
-        println!("  {} email ditulis ke {}.", sent.terkirim, outbox.display());
+        println!("  {} surel ditulis ke {}.", sent.terkirim, outbox.display());
         println!();
         println!(
             "Tautan persetujuan (buka di peramban; halaman konfirmasi tidak mengubah apa pun sebelum tombol ditekan):"

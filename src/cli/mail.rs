@@ -40,7 +40,12 @@ pub(super) async fn run(cmd: MailCommand, settings: Settings, json: bool) -> Res
                 .take(MAX_MESSAGE)
                 .read_to_end(&mut raw)
                 .await
-                .map_err(|e| Failure::unexpected(format!("tidak dapat membaca masukan: {e}")))?;
+                .map_err(|e| {
+                    Failure::unexpected(format!(
+                        "tidak dapat membaca masukan: {}",
+                        crate::domain::io_message(&e)
+                    ))
+                })?;
             let outcome = service::answers::ingest(&app, &raw).await?;
             if json {
                 output::print_json(&outcome)?;

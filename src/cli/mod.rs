@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod demo;
+mod localize;
 mod mail;
 mod output;
 mod progress;
@@ -13,8 +14,6 @@ mod serve;
 mod workflow;
 
 use std::{path::Path, process::ExitCode};
-
-use clap::Parser;
 
 pub use args::{Cli, Command};
 pub use output::Exit;
@@ -27,7 +26,11 @@ use crate::{
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = localize::localize(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return output::usage_error(e),
     };
@@ -38,7 +41,7 @@ pub fn run() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("galat: tidak dapat memulai runtime: {e}");
+            eprintln!("kesalahan: tidak dapat memulai runtime: {e}");
             return Exit::Unexpected.into();
         }
     };
@@ -48,7 +51,7 @@ pub fn run() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(failure) => {
-            eprintln!("galat: {}", failure.message);
+            eprintln!("kesalahan: {}", failure.message);
             failure.exit.into()
         }
     }

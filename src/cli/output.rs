@@ -99,7 +99,7 @@ pub(super) fn usage_error(e: clap::Error) -> ExitCode {
             .trim_start_matches("error: ")
             .to_owned(),
     };
-    eprintln!("galat: {message}\nGunakan 'merit --help' untuk melihat perintah dan opsi.");
+    eprintln!("kesalahan: {message}\nGunakan 'merit --help' untuk melihat perintah dan opsi.");
     Exit::Usage.into()
 }
 

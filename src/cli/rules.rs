@@ -107,16 +107,26 @@ pub(super) async fn run(
                 ));
             }
             if let Some(dir) = &out {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Failure::unexpected(format!("{}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Failure::unexpected(format!(
+                        "{}: {}",
+                        dir.display(),
+                        crate::domain::io_message(&e)
+                    ))
+                })?;
             }
             for rs in catalog.all() {
                 let file = match &out {
                     Some(dir) => dir.join(format!("{}.d.rhai", rs.id)),
                     None => rs.dir.join("merit.d.rhai"),
                 };
-                rs.write_definitions(&file)
-                    .map_err(|e| Failure::unexpected(format!("{}: {e}", file.display())))?;
+                rs.write_definitions(&file).map_err(|e| {
+                    Failure::unexpected(format!(
+                        "{}: {} (salinan bawaan tidak dapat ditulisi; pakai --out FOLDER)",
+                        file.display(),
+                        crate::domain::io_message(&e)
+                    ))
+                })?;
                 println!("{}", file.display());
             }
             Ok(Exit::Ok)
@@ -141,7 +151,7 @@ fn print_explanation(e: &Explanation) {
     let source = if e.sumber == "dievaluasi_sekarang" {
         "dievaluasi sekarang dengan ruleset yang berlaku".to_owned()
     } else {
-        format!("run penyaringan {}", e.sumber)
+        format!("penyaringan {}", e.sumber)
     };
     println!("{} (NIK {})", e.nama, e.nik);
     println!("Ruleset {} versi {} — {source}", e.ruleset, e.versi_aturan);
@@ -151,12 +161,12 @@ fn print_explanation(e: &Explanation) {
     }
     if let Some(last) = &e.run_terakhir {
         let changed = if last.data_berubah {
-            "; data calon telah berubah sejak run itu"
+            "; data calon telah berubah sejak penyaringan itu"
         } else {
             ""
         };
         println!(
-            "Hasil pada run terakhir {} (versi aturan {}): {}{changed}",
+            "Hasil pada penyaringan terakhir {} (versi aturan {}): {}{changed}",
             last.run_id,
             last.versi_aturan,
             last.hasil.label()

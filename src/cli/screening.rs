@@ -54,10 +54,10 @@ pub(super) async fn screen(
         print_tally(&report.hasil);
         match &report.dibandingkan_dengan {
             Some(run) => {
-                println!("\nDibandingkan dengan run terakhir {run}:");
+                println!("\nDibandingkan dengan penyaringan terakhir {run}:");
                 print_diff(&app, &report.perbedaan, 50).await?;
             }
-            None => println!("\nBelum ada run yang selesai untuk dibandingkan."),
+            None => println!("\nBelum ada penyaringan yang selesai untuk dibandingkan."),
         }
         return Ok(Exit::Ok);
     }
@@ -83,7 +83,7 @@ pub(super) async fn screen(
     let report = result?;
     if !report.selesai {
         return Err(Failure::unexpected(format!(
-            "run {} dihentikan sebelum selesai; jalankan merit screen untuk melanjutkannya",
+            "penyaringan {} dihentikan sebelum selesai; jalankan merit screen untuk melanjutkannya",
             report.run_id
         )));
     }
@@ -97,12 +97,12 @@ pub(super) async fn screen(
 
 fn print_screen(r: &ScreenReport) {
     let resumed = if r.dilanjutkan {
-        " (melanjutkan run yang terputus)"
+        " (melanjutkan penyaringan yang terputus)"
     } else {
         ""
     };
     println!(
-        "Run {} selesai{resumed}: ruleset {} versi {}.",
+        "Penyaringan {} selesai{resumed}: ruleset {} versi {}.",
         r.run_id, r.ruleset, r.ruleset_version
     );
     print_tally(&Tally {
@@ -207,7 +207,7 @@ pub(super) async fn runs(
             if json {
                 output::print_json(&runs)?;
             } else if runs.is_empty() {
-                println!("Belum ada run penyaringan; jalankan merit screen.");
+                println!("Belum ada penyaringan; jalankan merit screen.");
             } else {
                 for r in &runs {
                     println!(
@@ -242,7 +242,7 @@ pub(super) async fn runs(
                 }))?;
             } else {
                 println!(
-                    "Run {} (versi {}) → run {} (versi {}):",
+                    "Penyaringan {} (versi {}) → penyaringan {} (versi {}):",
                     ra.id, ra.versi, rb.id, rb.versi
                 );
                 print_diff(&app, &report, limit).await?;
@@ -267,7 +267,7 @@ pub(super) async fn runs(
                 output::print_json(&report)?;
             } else {
                 println!(
-                    "Run {}: {} keputusan dievaluasi ulang dari data dan versi aturan yang tersimpan; {} sama persis.",
+                    "Penyaringan {}: {} keputusan dievaluasi ulang dari data dan versi aturan yang tersimpan; {} sama persis.",
                     report.run_id,
                     output::count(report.diperiksa),
                     output::count(report.sama)
@@ -292,7 +292,7 @@ pub(super) async fn runs(
 }
 
 fn print_run(settings: &Settings, run: &Run, progress: &crate::store::ChunkProgress) {
-    println!("Run {}", run.id);
+    println!("Penyaringan {}", run.id);
     println!("  Ruleset      {} versi {}", run.ruleset, run.versi);
     println!("  Status       {}", status_label(run.status));
     println!(
@@ -330,7 +330,7 @@ pub(super) async fn place(
     }
     let p = &report.penempatan;
     println!(
-        "Penempatan {} dari run {}: {} calon ditempatkan pada {} kebutuhan formasi, {} tidak ditempatkan.",
+        "Penempatan {} dari penyaringan {}: {} calon ditempatkan pada {} kebutuhan formasi, {} tidak ditempatkan.",
         p.id,
         p.run_id,
         output::count(p.ditempatkan),

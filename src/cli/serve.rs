@@ -74,9 +74,12 @@ pub(super) async fn serve(settings: Settings) -> Result<Exit, Failure> {
 
 /// Binds the HTTP listener.
 pub(super) async fn bind(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener, Failure> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| Failure::unexpected(format!("tidak dapat mendengarkan di {addr}: {e}")))
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        Failure::unexpected(format!(
+            "tidak dapat mendengarkan di {addr}: {}",
+            crate::domain::io_message(&e)
+        ))
+    })
 }
 
 /// Runs HTTP on `listener`, the scheduler, outbox delivery and definition reload until Ctrl-C

@@ -13,17 +13,18 @@ pub enum RuleVerdict {
     /// Needs manual verification.
     Tinjau(String),
     /// The script failed (error, limits): treated as needing verification.
-    Galat(String),
+    #[serde(alias = "galat")]
+    Kesalahan(String),
 }
 
 impl RuleVerdict {
-    /// `lolos`, `gagal`, `tinjau` or `galat`.
+    /// `lolos`, `gagal`, `tinjau` or `kesalahan`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::Lolos => "lolos",
             Self::Gagal(_) => "gagal",
             Self::Tinjau(_) => "tinjau",
-            Self::Galat(_) => "galat",
+            Self::Kesalahan(_) => "kesalahan",
         }
     }
 
@@ -31,13 +32,13 @@ impl RuleVerdict {
     pub fn reason(&self) -> Option<&str> {
         match self {
             Self::Lolos => None,
-            Self::Gagal(r) | Self::Tinjau(r) | Self::Galat(r) => Some(r),
+            Self::Gagal(r) | Self::Tinjau(r) | Self::Kesalahan(r) => Some(r),
         }
     }
 
     /// Whether this asks for review (a `tinjau` or a script error).
     pub fn asks_review(&self) -> bool {
-        matches!(self, Self::Tinjau(_) | Self::Galat(_))
+        matches!(self, Self::Tinjau(_) | Self::Kesalahan(_))
     }
 }
 
@@ -58,7 +59,7 @@ impl Hasil {
         for v in verdicts {
             match v {
                 RuleVerdict::Gagal(_) => return Self::TidakLayak,
-                RuleVerdict::Tinjau(_) | RuleVerdict::Galat(_) => review = true,
+                RuleVerdict::Tinjau(_) | RuleVerdict::Kesalahan(_) => review = true,
                 RuleVerdict::Lolos => {}
             }
         }
@@ -83,7 +84,7 @@ mod tests {
             Hasil::PerluVerifikasi
         );
         assert_eq!(
-            Hasil::from_verdicts(&[Galat("x".into()), Lolos]),
+            Hasil::from_verdicts(&[Kesalahan("x".into()), Lolos]),
             Hasil::PerluVerifikasi
         );
         assert_eq!(

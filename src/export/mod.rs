@@ -123,6 +123,20 @@ fn write_err(path: &Path, e: impl std::fmt::Display) -> ExportError {
     }
 }
 
+fn xlsx_err(path: &Path, e: rust_xlsxwriter::XlsxError) -> ExportError {
+    match e {
+        rust_xlsxwriter::XlsxError::IoError(io) => io_err(path, &io),
+        other => write_err(path, other),
+    }
+}
+
+fn io_err(path: &Path, e: &std::io::Error) -> ExportError {
+    ExportError::Write {
+        path: path.display().to_string(),
+        message: crate::domain::io_message(e),
+    }
+}
+
 impl TableWriter {
     /// Creates `path` with a header row. `widths` are XLSX column widths (characters).
     pub fn create(
@@ -133,16 +147,16 @@ impl TableWriter {
     ) -> Result<Self, ExportError> {
         let inner = match ExportFormat::of(path)? {
             ExportFormat::Csv => {
-                let mut file = BufWriter::new(File::create(path).map_err(|e| write_err(path, e))?);
+                let mut file = BufWriter::new(File::create(path).map_err(|e| io_err(path, &e))?);
                 file.write_all(b"\xEF\xBB\xBF")
-                    .map_err(|e| write_err(path, e))?;
+                    .map_err(|e| io_err(path, &e))?;
                 let mut w = csv::Writer::from_writer(file);
                 w.write_record(header).map_err(|e| write_err(path, e))?;
                 Inner::Csv(Box::new(w))
             }
             ExportFormat::Xlsx => {
                 let mut book = Box::new(Workbook::new());
-                let x = |e: rust_xlsxwriter::XlsxError| write_err(path, e);
+                let x = |e: rust_xlsxwriter::XlsxError| xlsx_err(path, e);
                 book.add_worksheet().set_name("Ringkasan").map_err(x)?;
                 let bold = Format::new()
                     .set_bold()
@@ -176,7 +190,7 @@ impl TableWriter {
     /// Appends a row.
     pub fn row(&mut self, cells: &[Value]) -> Result<(), ExportError> {
         let path = self.path.clone();
-        let x = |e: rust_xlsxwriter::XlsxError| write_err(&path, e);
+        let x = |e: rust_xlsxwriter::XlsxError| xlsx_err(&path, e);
         match &mut self.inner {
             Inner::Csv(w) => w
                 .write_record(cells.iter().map(|v| match v {
@@ -210,7 +224,7 @@ impl TableWriter {
     /// number of data rows.
     pub fn finish(self, summary: &[Section]) -> Result<u32, ExportError> {
         let path = self.path;
-        let x = |e: rust_xlsxwriter::XlsxError| write_err(&path, e);
+        let x = |e: rust_xlsxwriter::XlsxError| xlsx_err(&path, e);
         match self.inner {
             Inner::Csv(mut w) => w.flush().map_err(|e| write_err(&path, e))?,
             Inner::Xlsx {

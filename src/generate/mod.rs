@@ -610,6 +610,7 @@ fn write_employees(rng: &mut Rng, units: &[Unit], opts: &GenerateOptions) -> std
         "kotak_talenta",
         "hukuman_disiplin",
         "email",
+        "riwayat_jenjang",
     ])?;
     let offices: Vec<&Unit> = units.iter().filter(|u| u.kind == UnitKind::Opd).collect();
     let mut used = HashSet::with_capacity(count as usize);
@@ -731,6 +732,18 @@ fn write_employees(rng: &mut Rng, units: &[Unit], opts: &GenerateOptions) -> std
             nama.to_lowercase().replace([' ', '.'], ""),
             &nip[14..]
         );
+        // The level held before the current one, from entry into the service until the day
+        // before the current level began (no further random draws: the data stays the same).
+        let before = match jenjang {
+            "jpt_pratama" => Some("administrator"),
+            "administrator" => Some("pengawas"),
+            "pengawas" => Some("pelaksana"),
+            _ => None,
+        };
+        let riwayat = match (before, tmt_jenjang.pred_opt()) {
+            (Some(level), Some(end)) if end > tmt_cpns => format!("{level} {tmt_cpns} {end}"),
+            _ => String::new(),
+        };
         w.write_record([
             nip.as_str(),
             &nama,
@@ -748,6 +761,7 @@ fn write_employees(rng: &mut Rng, units: &[Unit], opts: &GenerateOptions) -> std
             "",
             hukuman,
             &email,
+            &riwayat,
         ])?;
     }
     w.flush()?;
@@ -769,8 +783,8 @@ orang:
   - { id: kabid_pengadaan, nama: "Hendra Wijaya, S.STP., M.Si.", email: kabid.pengadaan@bkpsdm.contoh.go.id, peran: [KABID_BKPSDM] }
   - { id: kepala_bkpsdm, nama: "Drs. Sutikno, M.M.", email: kepala@bkpsdm.contoh.go.id, peran: [KEPALA_BKPSDM, TPK, ADMIN] }
   - { id: kepala_bpkad, nama: "Agus Firmansyah, S.E., M.Si.", email: kepala@bpkad.contoh.go.id, peran: [BPKAD] }
-  - { id: sekda, nama: "Ir. Bambang Hartono, M.T.", email: sekda@setda.contoh.go.id, peran: [SEKDA, TPK] }
-  - { id: asisten_1, nama: "Dr. Yusuf Hakim, M.Si.", email: asisten1@setda.contoh.go.id, peran: [ASISTEN, TPK] }
+  - { id: sekda, nama: "Ir. Bambang Hartono, M.T.", email: sekda@setda.contoh.go.id, peran: [SEKDA, TPK], atasan: bupati }
+  - { id: asisten_1, nama: "Dr. Yusuf Hakim, M.Si.", email: asisten1@setda.contoh.go.id, peran: [ASISTEN, TPK], atasan: sekda }
   - { id: inspektur, nama: "Siti Rahmawati, S.H., M.H.", email: inspektur@inspektorat.contoh.go.id, peran: [INSPEKTUR, TPK] }
   - { id: bupati, nama: "Bupati Ogan Komering Ulu Timur", email: bupati@contoh.go.id, peran: [PPK] }
   - { id: operator_siasn_1, nama: "Fajar Pratama, A.Md.", email: siasn1@bkpsdm.contoh.go.id, peran: [SIASN_OPERATOR] }
@@ -778,6 +792,7 @@ orang:
 pelaksana:
   - peran: SEKDA
     orang: asisten_1
+    jenis: Plh.
     mulai: 2025-12-22
     sampai: 2026-01-02
     dasar: "SK Bupati Nomor 800/512/KEP/BKPSDM/2025 tentang Pelaksana Harian Sekretaris Daerah"

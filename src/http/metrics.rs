@@ -148,7 +148,7 @@ impl Metrics {
         if let Ok(runs) = app.store.runs().await {
             let _ = writeln!(
                 out,
-                "# HELP merit_screening_runs Run penyaringan menurut status."
+                "# HELP merit_screening_runs Penyaringan menurut status."
             );
             let _ = writeln!(out, "# TYPE merit_screening_runs gauge");
             let mut by: BTreeMap<String, u64> = BTreeMap::new();

@@ -52,8 +52,9 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the templates of `dir` (validating them); a broken file is an error naming it.
-    pub fn load(dir: &Path) -> Result<Self, String> {
+    /// Loads the templates of folder `dir` of `src` (validating them), each file falling back
+    /// to its built-in copy when absent; a broken file is an error naming it.
+    pub fn load(src: &dyn crate::sources::Source, dir: &Path) -> Result<Self, String> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") {
@@ -64,7 +65,7 @@ impl Templates {
         });
         for (name, builtin) in BUILTIN {
             let path: PathBuf = dir.join(name);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|_| (*builtin).to_owned());
+            let text = src.read(&path).unwrap_or_else(|_| (*builtin).to_owned());
             env.add_template_owned((*name).to_owned(), text)
                 .map_err(|e| format!("{}: templat tidak sah: {e}", path.display()))?;
         }

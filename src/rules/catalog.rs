@@ -15,6 +15,7 @@ use super::{Ruleset, TestFailure, ruleset, run_tests};
 use crate::{
     config::ScriptLimits,
     diagnostic::{Diagnostic, Diagnostics},
+    sources::{EntryKind, Source},
 };
 
 /// The rulesets in force.
@@ -67,26 +68,18 @@ impl std::fmt::Display for Refusal {
 }
 
 /// The ruleset folders of `dir` (those holding a `ruleset.yaml`, and those that should).
-fn folders(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
+fn folders(src: &dyn Source, dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
+    let entries = src.entries(dir).map_err(|e| {
         Diagnostics::from(Diagnostic::file(
             dir,
-            format!("folder aturan tidak dapat dibaca: {e}"),
+            format!("folder aturan tidak dapat dibaca: {}", e.message),
         ))
     })?;
-    let mut out: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_dir()
-                && !p
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    out.sort();
-    Ok(out)
+    Ok(entries
+        .into_iter()
+        .filter(|(n, k)| *k == EntryKind::Folder && !n.starts_with('.'))
+        .map(|(n, _)| dir.join(n))
+        .collect())
 }
 
 fn folder_id(p: &Path) -> String {
@@ -95,15 +88,17 @@ fn folder_id(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Loads every ruleset in `dir`. With `run_own_tests`, a ruleset whose tests fail is refused.
+/// Loads every ruleset in folder `dir` of `src`. With `run_own_tests`, a ruleset whose tests
+/// fail is refused.
 pub fn load_all(
+    src: &dyn Source,
     dir: &Path,
     limits: &ScriptLimits,
     run_own_tests: bool,
 ) -> (Catalog, Vec<(String, Refusal)>) {
     let mut catalog = Catalog::default();
     let mut refused = Vec::new();
-    let dirs = match folders(dir) {
+    let dirs = match folders(src, dir) {
         Ok(d) => d,
         Err(d) => {
             return (
@@ -113,7 +108,7 @@ pub fn load_all(
         }
     };
     for folder in dirs {
-        match load_one(&folder, limits, run_own_tests) {
+        match load_one(src, &folder, limits, run_own_tests) {
             Ok(rs) => {
                 catalog.rulesets.insert(rs.id.clone(), Arc::new(rs));
             }
@@ -123,13 +118,18 @@ pub fn load_all(
     (catalog, refused)
 }
 
-fn load_one(folder: &Path, limits: &ScriptLimits, run_own_tests: bool) -> Result<Ruleset, Refusal> {
-    if !folder.join("ruleset.yaml").is_file() {
+fn load_one(
+    src: &dyn Source,
+    folder: &Path,
+    limits: &ScriptLimits,
+    run_own_tests: bool,
+) -> Result<Ruleset, Refusal> {
+    if src.kind(&folder.join("ruleset.yaml")) != Some(EntryKind::File) {
         return Err(Refusal::Invalid(
             Diagnostic::file(folder, "folder ruleset tanpa ruleset.yaml").into(),
         ));
     }
-    let rs = ruleset::load(folder, limits).map_err(Refusal::Invalid)?;
+    let rs = ruleset::load(src, folder, limits).map_err(Refusal::Invalid)?;
     if run_own_tests {
         let failures = run_tests(&rs);
         if !failures.is_empty() {
@@ -152,17 +152,24 @@ pub struct ReloadReport {
 
 /// A catalog that can be reloaded while it is being read.
 pub struct LiveCatalog {
+    src: Arc<dyn Source>,
     dir: PathBuf,
     limits: ScriptLimits,
     current: ArcSwap<Catalog>,
 }
 
 impl LiveCatalog {
-    /// Loads `dir` (tests included); refused rulesets are reported and left out.
-    pub fn open(dir: &Path, limits: &ScriptLimits) -> (Self, Vec<(String, Refusal)>) {
-        let (catalog, refused) = load_all(dir, limits, true);
+    /// Loads folder `dir` of `src` (tests included); refused rulesets are reported and left
+    /// out.
+    pub fn open(
+        src: Arc<dyn Source>,
+        dir: &Path,
+        limits: &ScriptLimits,
+    ) -> (Self, Vec<(String, Refusal)>) {
+        let (catalog, refused) = load_all(src.as_ref(), dir, limits, true);
         (
             Self {
+                src,
                 dir: dir.to_path_buf(),
                 limits: *limits,
                 current: ArcSwap::from_pointee(catalog),
@@ -182,7 +189,7 @@ impl LiveCatalog {
         let old = self.current();
         let mut next = (*old).clone();
         let mut report = ReloadReport::default();
-        let dirs = match folders(&self.dir) {
+        let dirs = match folders(self.src.as_ref(), &self.dir) {
             Ok(d) => d,
             Err(d) => {
                 report
@@ -195,7 +202,7 @@ impl LiveCatalog {
         for folder in dirs {
             let id = folder_id(&folder);
             seen.push(id.clone());
-            match load_one(&folder, &self.limits, true) {
+            match load_one(self.src.as_ref(), &folder, &self.limits, true) {
                 Ok(rs) => {
                     if old.get(&rs.id).is_none_or(|o| o.version != rs.version) {
                         report.accepted.push((rs.id.clone(), rs.version.clone()));

@@ -133,7 +133,7 @@ pub(crate) fn describe(err: &EvalAltResult, limits: &ScriptLimits) -> (String, P
         E::ErrorMismatchDataType(want, got, _) => {
             format!("jenis data salah: diharapkan {want}, didapat {got}")
         }
-        E::ErrorArithmetic(m, _) => format!("galat aritmetika: {m}"),
+        E::ErrorArithmetic(m, _) => format!("kesalahan aritmetika: {m}"),
         E::ErrorArrayBounds(len, idx, _) => {
             format!("indeks {idx} di luar larik berisi {len} unsur")
         }
@@ -150,7 +150,7 @@ pub(crate) fn describe(err: &EvalAltResult, limits: &ScriptLimits) -> (String, P
             format!("di dalam modul {name}: {m}")
         }
         E::ErrorParsing(p, _) => format!("kesalahan sintaks: {p}"),
-        other => format!("galat skrip: {other}"),
+        other => format!("kesalahan skrip: {other}"),
     };
     (message, err.position())
 }

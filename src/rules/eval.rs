@@ -1,5 +1,5 @@
 //! Evaluating a ruleset over subjects. Every script runs on its own, with its own limits, and a
-//! script that errors or runs out of budget yields a `galat` verdict for that rule (the subject
+//! script that errors or runs out of budget yields a `kesalahan` verdict for that rule (the subject
 //! needs verification); it never stops a batch. Batches ([`evaluate_candidates`],
 //! [`evaluate_employees`]) run on every core, each thread with its own compiled copy.
 
@@ -86,7 +86,7 @@ impl<'r> Evaluator<'r> {
     /// Evaluates a candidate (a `calon` ruleset).
     pub fn candidate(&mut self, c: Arc<Candidate>) -> Evaluation {
         if self.rs.subjek != SubjectKind::Calon {
-            return all_galat(
+            return all_kesalahan(
                 self.rs,
                 &format!("ruleset {} menyaring pegawai, bukan calon", self.rs.id),
             );
@@ -100,7 +100,7 @@ impl<'r> Evaluator<'r> {
     /// Evaluates an employee against a vacancy (a `pegawai` ruleset).
     pub fn employee(&mut self, e: Arc<Employee>, v: Arc<Vacancy>) -> Evaluation {
         if self.rs.subjek != SubjectKind::Pegawai {
-            return all_galat(
+            return all_kesalahan(
                 self.rs,
                 &format!("ruleset {} menyaring calon, bukan pegawai", self.rs.id),
             );
@@ -132,7 +132,7 @@ impl<'r> Evaluator<'r> {
             self.scope.rewind(len);
             verdicts.push(match out {
                 Ok(v) => verdict(rule, v),
-                Err(e) => RuleVerdict::Galat(error_text(rs, &rule.skrip, &e)),
+                Err(e) => RuleVerdict::Kesalahan(error_text(rs, &rule.skrip, &e)),
             });
         }
         let (prioritas, catatan_prioritas) = match (
@@ -159,11 +159,11 @@ impl<'r> Evaluator<'r> {
     }
 }
 
-fn all_galat(rs: &Ruleset, why: &str) -> Evaluation {
+fn all_kesalahan(rs: &Ruleset, why: &str) -> Evaluation {
     let verdicts: Vec<RuleVerdict> = rs
         .rules
         .iter()
-        .map(|_| RuleVerdict::Galat(why.to_owned()))
+        .map(|_| RuleVerdict::Kesalahan(why.to_owned()))
         .collect();
     Evaluation {
         hasil: Hasil::from_verdicts(&verdicts),
@@ -218,7 +218,7 @@ fn verdict(rule: &Rule, v: Dynamic) -> RuleVerdict {
                 HasilKind::Tinjau => RuleVerdict::Tinjau(reason),
             }
         }
-        None => RuleVerdict::Galat(format!(
+        None => RuleVerdict::Kesalahan(format!(
             "{}: skrip harus menghasilkan true, false, lolos(), gagal(..) atau tinjau(..)",
             rule.skrip
         )),
@@ -292,7 +292,7 @@ fn on_this_thread(
 ) -> Vec<Evaluation> {
     let Some(compiled) = program::local(&rs.program) else {
         return (0..n)
-            .map(|_| all_galat(rs, "ruleset tidak dapat dikompilasi pada thread ini"))
+            .map(|_| all_kesalahan(rs, "ruleset tidak dapat dikompilasi pada thread ini"))
             .collect();
     };
     let mut ev = Evaluator::new(rs, &compiled);

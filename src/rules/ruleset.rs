@@ -17,6 +17,7 @@ use super::{
 use crate::{
     config::ScriptLimits,
     diagnostic::{Diagnostic, Diagnostics, yaml_error},
+    sources::{EntryKind, Memory, Source},
 };
 
 /// Whom a ruleset screens.
@@ -172,16 +173,13 @@ pub(crate) fn param_value(v: &serde_yaml::Value) -> Result<ParamValue, String> {
     })
 }
 
-/// Loads and compiles the ruleset in `dir`.
-pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
+/// Loads and compiles the ruleset in folder `dir` of `src`.
+pub fn load(src: &dyn Source, dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
     let mut diags = Diagnostics::new();
     let manifest_path = dir.join(MANIFEST);
-    let manifest_text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-        Diagnostics::from(Diagnostic::file(
-            &manifest_path,
-            format!("tidak dapat dibaca: {e}"),
-        ))
-    })?;
+    let manifest_text = src
+        .read(&manifest_path)
+        .map_err(|e| Diagnostics::from(Diagnostic::file(&manifest_path, e.message)))?;
     let raw: RawManifest =
         serde_yaml::from_str(&manifest_text).map_err(|e| yaml_error(&manifest_path, &e))?;
     let here = |needle: &str, after: Option<&str>, m: String| {
@@ -301,24 +299,27 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
                 None,
                 format!("skrip '{script}' harus berupa berkas .rhai di folder ruleset"),
             ));
-        } else if !dir.join(script).exists() {
-            diags.push(here(script, None, format!("skrip '{script}' tidak ada")));
-        } else if !is_plain_file(&dir.join(script)) {
-            diags.push(here(
-                script,
-                None,
-                format!("skrip '{script}' harus berkas biasa, bukan tautan simbolik atau folder"),
-            ));
+        } else {
+            match src.kind(&dir.join(script)) {
+                None => diags.push(here(script, None, format!("skrip '{script}' tidak ada"))),
+                Some(EntryKind::File) => {}
+                Some(_) => diags.push(here(
+                    script,
+                    None,
+                    format!(
+                        "skrip '{script}' harus berkas biasa, bukan tautan simbolik atau folder"
+                    ),
+                )),
+            }
         }
     }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let mut present: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+    if let Ok(entries) = src.entries(dir) {
+        let present: Vec<String> = entries
+            .into_iter()
+            .map(|(n, _)| n)
             // `*.d.rhai` are editor definition files (`merit rules definitions`), not scripts.
             .filter(|n| n.ends_with(".rhai") && !n.ends_with(".d.rhai"))
             .collect();
-        present.sort();
         for name in present.iter().filter(|n| !listed.contains(*n)) {
             diags.push(Diagnostic::file(
                 &dir.join(name),
@@ -329,9 +330,9 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
 
     let mut sources = BTreeMap::new();
     sources.insert(MANIFEST.to_owned(), manifest_text.clone());
-    let modules = read_modules(dir, &mut sources, &mut diags);
+    let modules = read_modules(src, dir, &mut sources, &mut diags);
     let read = |name: &String, sources: &mut BTreeMap<String, String>| -> (String, String) {
-        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        let text = src.read(&dir.join(name)).unwrap_or_default();
         sources.insert(name.clone(), text.clone());
         (name.clone(), text)
     };
@@ -356,7 +357,7 @@ pub fn load(dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
         limits: *limits,
     };
     let main = program.compile(true, &mut diags);
-    let tests = testcases::load_dir(dir, subjek, &ids, &program.params, &mut diags);
+    let tests = testcases::load_dir(src, dir, subjek, &ids, &program.params, &mut diags);
     let Some(main) = main.filter(|_| diags.is_empty()) else {
         return Err(diags);
     };
@@ -398,43 +399,18 @@ pub fn load_from_sources(
     sources: &BTreeMap<String, String>,
     limits: &ScriptLimits,
 ) -> Result<Ruleset, Diagnostics> {
-    let stored = PathBuf::from(format!("(tersimpan)/{id}@{version}"));
-    let fail = |m: String| Diagnostics::from(Diagnostic::file(&stored, m));
-    let root =
-        std::env::temp_dir().join(format!("merit-ruleset-{}", uuid::Uuid::new_v4().simple()));
+    let root = PathBuf::from(format!("(tersimpan)/{version}"));
     let dir = root.join(id);
-    let written = (|| -> std::io::Result<()> {
-        for (path, text) in sources {
-            let rel = Path::new(path);
-            let safe = rel
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
-            if !safe {
-                return Err(std::io::Error::other(format!(
-                    "nama berkas tersimpan tidak aman: {path}"
-                )));
-            }
-            let file = dir.join(rel);
-            if let Some(parent) = file.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(file, text)?;
-        }
-        Ok(())
-    })();
-    let loaded = match written {
-        Ok(()) => load(&dir, limits),
-        Err(e) => Err(fail(format!("sumber ruleset tidak dapat disiapkan: {e}"))),
-    };
-    let _ = std::fs::remove_dir_all(&root);
-    let mut rs = loaded?;
+    let fail = |m: String| Diagnostics::from(Diagnostic::file(&dir, m));
+    let memory = Memory::under(&dir, sources.iter().map(|(p, t)| (p.clone(), t.clone())));
+    let mut rs = load(&memory, &dir, limits)?;
     if rs.version != version {
         return Err(fail(format!(
             "sumber tersimpan menghasilkan versi {}, bukan {version}",
             rs.version
         )));
     }
-    rs.dir = stored;
+    rs.tests.clear();
     Ok(rs)
 }
 
@@ -507,24 +483,25 @@ fn version_of(sources: &BTreeMap<String, String>) -> String {
 
 /// The `.rhai` files under `lib/` as (module name, file, text), in name order.
 fn read_modules(
+    src: &dyn Source,
     dir: &Path,
     sources: &mut BTreeMap<String, String>,
     diags: &mut Diagnostics,
 ) -> Vec<(String, PathBuf, String)> {
     let lib = dir.join("lib");
     let mut files = Vec::new();
-    collect_rhai(&lib, &mut files, diags);
+    collect_rhai(src, &lib, &mut files, diags);
     files.sort();
     let mut out = Vec::new();
     for file in files {
         let rel = file.strip_prefix(&lib).unwrap_or(&file).with_extension("");
         let name = rel.to_string_lossy().replace('\\', "/");
-        match std::fs::read_to_string(&file) {
+        match src.read(&file) {
             Ok(text) => {
                 sources.insert(format!("lib/{name}.rhai"), text.clone());
                 out.push((name, file, text));
             }
-            Err(e) => diags.push(Diagnostic::file(&file, format!("tidak dapat dibaca: {e}"))),
+            Err(e) => diags.push(Diagnostic::file(&file, e.message)),
         }
     }
     out
@@ -532,29 +509,20 @@ fn read_modules(
 
 /// The `.rhai` files under `dir`. Symbolic links are never followed (a link could reach
 /// outside the ruleset folder); each is reported instead.
-fn collect_rhai(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+fn collect_rhai(src: &dyn Source, dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics) {
+    let Ok(entries) = src.entries(dir) else {
         return;
     };
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        let Ok(kind) = e.file_type() else {
-            continue;
-        };
-        if kind.is_symlink() {
-            diags.push(Diagnostic::file(
+    for (name, kind) in entries {
+        let p = dir.join(&name);
+        match kind {
+            EntryKind::Link => diags.push(Diagnostic::file(
                 &p,
                 "tautan simbolik tidak diikuti; salin berkasnya ke dalam folder ruleset",
-            ));
-        } else if kind.is_dir() {
-            collect_rhai(&p, out, diags);
-        } else if kind.is_file() && p.extension().is_some_and(|x| x == "rhai") {
-            out.push(p);
+            )),
+            EntryKind::Folder => collect_rhai(src, &p, out, diags),
+            EntryKind::File if name.ends_with(".rhai") => out.push(p),
+            _ => {}
         }
     }
-}
-
-/// Whether `path` is a regular file inside its folder (not a link to somewhere else).
-fn is_plain_file(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }

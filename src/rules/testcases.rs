@@ -14,6 +14,7 @@ use super::{
     program::ParamValue,
     ruleset::{SubjectKind, param_value},
 };
+use crate::sources::{EntryKind, Source};
 use crate::{
     diagnostic::{Diagnostic, Diagnostics, yaml_error},
     domain::{AlasanLowongan, Candidate, Employee, Hasil, Jenjang, Vacancy, parse_date},
@@ -144,25 +145,29 @@ fn field_message(subject: &str, e: &crate::ingest::FieldError) -> String {
 
 /// Loads every `tests/*.yaml` of a ruleset; problems go to `diags`.
 pub(crate) fn load_dir(
+    src: &dyn Source,
     dir: &Path,
     subjek: SubjectKind,
     rule_ids: &BTreeSet<String>,
     params: &BTreeMap<String, ParamValue>,
     diags: &mut Diagnostics,
 ) -> Vec<TestCase> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("tests"))
+    let tests = dir.join("tests");
+    let files: Vec<PathBuf> = src
+        .entries(&tests)
         .map(|entries| {
             entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .into_iter()
+                .filter(|(n, k)| {
+                    *k == EntryKind::File && (n.ends_with(".yaml") || n.ends_with(".yml"))
+                })
+                .map(|(n, _)| tests.join(n))
                 .collect()
         })
         .unwrap_or_default();
-    files.sort();
     let mut cases = Vec::new();
     for file in files {
-        match load_file(&file, subjek, rule_ids, params) {
+        match load_file(src, &file, subjek, rule_ids, params) {
             Ok(mut c) => cases.append(&mut c),
             Err(d) => diags.0.extend(d.0),
         }
@@ -171,14 +176,15 @@ pub(crate) fn load_dir(
 }
 
 fn load_file(
+    src: &dyn Source,
     file: &Path,
     subjek: SubjectKind,
     rule_ids: &BTreeSet<String>,
     params: &BTreeMap<String, ParamValue>,
 ) -> Result<Vec<TestCase>, Diagnostics> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        Diagnostics::from(Diagnostic::file(file, format!("tidak dapat dibaca: {e}")))
-    })?;
+    let text = src
+        .read(file)
+        .map_err(|e| Diagnostics::from(Diagnostic::file(file, e.message)))?;
     let value: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| yaml_error(file, &e))?;
     let (base, raw) = if value.is_sequence() {
         (

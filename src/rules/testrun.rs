@@ -121,7 +121,7 @@ pub fn run_tests(rs: &Ruleset) -> Vec<TestFailure> {
             .map(|(rule, v)| {
                 let harapan = expectation(&rule.id);
                 let actual = match v {
-                    RuleVerdict::Galat(_) => "tinjau",
+                    RuleVerdict::Kesalahan(_) => "tinjau",
                     other => other.code(),
                 };
                 let wrong = match harapan {
@@ -132,7 +132,7 @@ pub fn run_tests(rs: &Ruleset) -> Vec<TestFailure> {
                             || (case.tinjau.is_some() && actual == "tinjau")
                     }
                     h => h != actual,
-                } || matches!(v, RuleVerdict::Galat(_));
+                } || matches!(v, RuleVerdict::Kesalahan(_));
                 wrong_any |= wrong;
                 (
                     RuleMismatch {
@@ -169,9 +169,9 @@ impl TestFailure {
             match &m.aktual {
                 RuleVerdict::Gagal(_) => gagal.push(m.id.clone()),
                 RuleVerdict::Tinjau(_) => tinjau.push(m.id.clone()),
-                RuleVerdict::Galat(e) => {
+                RuleVerdict::Kesalahan(e) => {
                     return Err(format!(
-                        "aturan {} galat ({e}); perbaiki skripnya, harapan tidak diubah",
+                        "aturan {} mengalami kesalahan ({e}); perbaiki skripnya, harapan tidak diubah",
                         m.id
                     ));
                 }

@@ -19,7 +19,7 @@ pub struct Side<'a> {
 pub struct RuleChange {
     /// Rule id.
     pub id: String,
-    /// Before: `lolos`, `gagal`, `tinjau`, `galat`, or `-` (rule absent).
+    /// Before: `lolos`, `gagal`, `tinjau`, `kesalahan`, or `-` (rule absent).
     pub sebelum: &'static str,
     /// After.
     pub sesudah: &'static str,

@@ -24,7 +24,7 @@ pub struct Decision {
     pub hasil: Hasil,
     /// Priority.
     pub prioritas: Option<f64>,
-    /// One letter per rule, in ruleset order: `L` lolos, `G` gagal, `T` tinjau, `E` galat.
+    /// One letter per rule, in ruleset order: `L` lolos, `G` gagal, `T` tinjau, `E` kesalahan (the script failed).
     pub kode: String,
     /// Reasons of the non-passing rules, in order, as a JSON array (none when all pass).
     pub alasan: Option<String>,
@@ -63,7 +63,7 @@ fn letter(v: &RuleVerdict) -> char {
         RuleVerdict::Lolos => 'L',
         RuleVerdict::Gagal(_) => 'G',
         RuleVerdict::Tinjau(_) => 'T',
-        RuleVerdict::Galat(_) => 'E',
+        RuleVerdict::Kesalahan(_) => 'E',
     }
 }
 
@@ -87,7 +87,7 @@ pub fn decode(kode: &str, alasan: Option<&str>) -> Vec<RuleVerdict> {
             match c {
                 'G' => RuleVerdict::Gagal(next()),
                 'T' => RuleVerdict::Tinjau(next()),
-                'E' => RuleVerdict::Galat(next()),
+                'E' => RuleVerdict::Kesalahan(next()),
                 _ => RuleVerdict::Lolos,
             }
         })
@@ -195,7 +195,7 @@ mod tests {
             RuleVerdict::Gagal("usia 61".into()),
             RuleVerdict::Tinjau("gaji \"0\"".into()),
             RuleVerdict::Lolos,
-            RuleVerdict::Galat("usia.rhai:3:1: x".into()),
+            RuleVerdict::Kesalahan("usia.rhai:3:1: x".into()),
         ];
         let (kode, alasan) = encode(&v);
         assert_eq!(kode, "LGTLE");

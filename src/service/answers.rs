@@ -150,7 +150,9 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
         nama: dir
             .person(&code.orang)
             .map_or_else(|| code.orang.clone(), |p| p.nama.clone()),
-        kapasitas: seat.map(|s| s.kapasitas.clone()).unwrap_or_default(),
+        kapasitas: seat
+            .map(|s| crate::workflow::directory::titled(&s.kapasitas))
+            .unwrap_or_default(),
         jawaban: label,
         keputusan: t.jawaban.clone(),
         perlu_komentar: answer == Answer::Kembalikan,

@@ -3,6 +3,7 @@
 
 pub mod answers;
 mod import;
+pub mod init;
 pub mod outbox;
 pub mod placement;
 pub mod reload;

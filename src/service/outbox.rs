@@ -63,8 +63,11 @@ pub async fn deliver(
     mailer: &Mailer,
     ignore_delay: bool,
 ) -> Result<DeliveryReport, ServiceError> {
-    let templates = Templates::load(&app.settings.workflows_dir.join("templates"))
-        .map_err(ServiceError::Invalid)?;
+    let templates = Templates::load(
+        &crate::sources::Disk,
+        &app.settings.workflows_dir.join("templates"),
+    )
+    .map_err(ServiceError::Invalid)?;
     let secret = link_secret(app).await?;
     let owner = format!(
         "{}:{}",

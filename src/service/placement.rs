@@ -25,13 +25,13 @@ async fn chosen_run(app: &App, id: Option<&str>) -> Result<Run, ServiceError> {
         Some(id) => existing_run(&app.store, id).await?,
         None => app.store.latest_finished_run(None).await?.ok_or_else(|| {
             ServiceError::Invalid(
-                "belum ada run penyaringan yang selesai; jalankan merit screen".into(),
+                "belum ada penyaringan yang selesai; jalankan merit screen".into(),
             )
         })?,
     };
     if run.status != RunStatus::Selesai {
         return Err(ServiceError::Refused(format!(
-            "run {} belum selesai; jalankan merit screen untuk menyelesaikannya",
+            "penyaringan {} belum selesai; jalankan merit screen untuk menyelesaikannya",
             run.id
         )));
     }
@@ -120,7 +120,7 @@ pub async fn export_decisions(
             for (id, v) in run.aturan.iter().zip(&verdicts) {
                 match v.code() {
                     "gagal" => gagal.push(id.as_str()),
-                    "tinjau" | "galat" => tinjau.push(id.as_str()),
+                    "tinjau" | "kesalahan" => tinjau.push(id.as_str()),
                     _ => {}
                 }
                 if let Some(r) = v.reason() {
@@ -156,7 +156,7 @@ pub async fn export_decisions(
     let summary = vec![
         Section {
             title: format!(
-                "Hasil penyaringan {} (run {}, versi aturan {})",
+                "Hasil penyaringan {} ({}, versi aturan {})",
                 run.ruleset, run.id, run.versi
             ),
             header: vec!["Hasil".into(), "Jumlah".into()],
@@ -185,7 +185,7 @@ pub async fn export_decisions(
             header: vec![
                 "Aturan".into(),
                 "Gagal".into(),
-                "Perlu tinjauan / galat".into(),
+                "Perlu tinjauan / kesalahan".into(),
             ],
             rows: run
                 .aturan
@@ -322,10 +322,7 @@ pub async fn export_placements(
     let n = |v: u64| Value::Number(v as f64);
     let summary = vec![
         Section {
-            title: format!(
-                "Penempatan {} (run penyaringan {})",
-                record.id, record.run_id
-            ),
+            title: format!("Penempatan {} (penyaringan {})", record.id, record.run_id),
             header: vec!["".into(), "Jumlah".into()],
             rows: vec![
                 vec!["Ditempatkan".into(), n(record.ditempatkan)],

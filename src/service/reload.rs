@@ -107,7 +107,10 @@ pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
     if let (_, Some(w)) = super::workflow::directory(app).await? {
         report.ditolak.push(w);
     }
-    if let Err(e) = Templates::load(&app.settings.workflows_dir.join("templates")) {
+    if let Err(e) = Templates::load(
+        &crate::sources::Disk,
+        &app.settings.workflows_dir.join("templates"),
+    ) {
         report.ditolak.push(e);
     }
     if !report.ditolak.is_empty() {

@@ -37,6 +37,16 @@ fn summary(rs: &Ruleset) -> RulesetSummary {
     }
 }
 
+/// Where rulesets are read from: the configured folder, else the built-in copies.
+pub fn rules_folder(settings: &Settings) -> (Arc<dyn crate::sources::Source>, std::path::PathBuf) {
+    crate::sources::folder(&settings.rules_dir, "rules", "aturan")
+}
+
+fn load_all(settings: &Settings, run_own_tests: bool) -> (Catalog, Vec<(String, Refusal)>) {
+    let (src, dir) = rules_folder(settings);
+    rules::load_all(src.as_ref(), &dir, &settings.script_limits, run_own_tests)
+}
+
 /// What `rules check` found.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CheckReport {
@@ -48,7 +58,7 @@ pub struct CheckReport {
 
 /// Compiles and validates every ruleset (tests are parsed, not run).
 pub fn check(settings: &Settings) -> CheckReport {
-    let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, false);
+    let (catalog, refused) = load_all(settings, false);
     let mut kesalahan = Vec::new();
     for (_, r) in &refused {
         kesalahan.extend(r.to_string().lines().map(str::to_owned));
@@ -78,7 +88,7 @@ pub struct TestReport {
 
 /// Runs every ruleset's test cases.
 pub fn test(settings: &Settings) -> TestReport {
-    let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, false);
+    let (catalog, refused) = load_all(settings, false);
     let mut gagal = Vec::new();
     for rs in catalog.all() {
         gagal.extend(rules::run_tests(rs));
@@ -202,7 +212,7 @@ pub struct RuleExplanation {
     pub judul: String,
     /// Legal basis.
     pub dasar_hukum: String,
-    /// `lolos`, `gagal`, `tinjau` or `galat`.
+    /// `lolos`, `gagal`, `tinjau` or `kesalahan`.
     pub hasil: &'static str,
     /// Reason, when not passing.
     pub alasan: Option<String>,
@@ -287,7 +297,7 @@ pub fn adopted_candidate_ruleset(
     settings: &Settings,
     wanted: Option<&str>,
 ) -> Result<Arc<Ruleset>, ServiceError> {
-    let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, true);
+    let (catalog, refused) = load_all(settings, true);
     let chosen = candidate_ruleset(&catalog, wanted);
     for (id, r) in &refused {
         if chosen.is_err() && wanted.is_none_or(|w| w == id) {
@@ -311,7 +321,7 @@ pub fn adopted_candidate_ruleset(
 
 /// Loads the rulesets in force (compile only; refused ones are left out and logged).
 pub fn catalog(settings: &Settings) -> Catalog {
-    let (catalog, refused) = rules::load_all(&settings.rules_dir, &settings.script_limits, false);
+    let (catalog, refused) = load_all(settings, false);
     for (id, r) in refused {
         tracing::warn!(ruleset = %id, "ruleset tidak dimuat: {r}");
     }
@@ -369,7 +379,7 @@ pub async fn explain_in_run(
     let run = super::screening::existing_run(&app.store, run_id).await?;
     let decision = app.store.decision(&run.id, &nik).await?.ok_or_else(|| {
         ServiceError::Invalid(format!(
-            "calon dengan NIK {} tidak disaring pada run {}",
+            "calon dengan NIK {} tidak disaring pada penyaringan {}",
             nik.masked(),
             run.id
         ))

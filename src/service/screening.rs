@@ -515,7 +515,7 @@ pub async fn existing_run(store: &Store, id: &str) -> Result<Run, ServiceError> 
     store
         .run(id)
         .await?
-        .ok_or_else(|| ServiceError::Invalid(format!("run penyaringan '{id}' tidak ditemukan")))
+        .ok_or_else(|| ServiceError::Invalid(format!("penyaringan '{id}' tidak ditemukan")))
 }
 
 /// The names of some candidates, for reports.

@@ -134,7 +134,7 @@ pub async fn open(
                         gagal.push(rule.id.clone());
                         alasan.push(format!("{}: {r}", rule.id));
                     }
-                    RuleVerdict::Tinjau(r) | RuleVerdict::Galat(r) => {
+                    RuleVerdict::Tinjau(r) | RuleVerdict::Kesalahan(r) => {
                         tinjau.push(rule.id.clone());
                         alasan.push(format!("{}: {r}", rule.id));
                     }

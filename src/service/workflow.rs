@@ -68,6 +68,13 @@ fn engine(app_settings: &crate::config::Settings) -> ExprEngine {
     ExprEngine::new(&app_settings.script_limits)
 }
 
+/// Where workflow definitions are read from: the configured folder, else the built-in copies.
+pub fn workflows_folder(
+    settings: &crate::config::Settings,
+) -> (Arc<dyn crate::sources::Source>, std::path::PathBuf) {
+    crate::sources::folder(&settings.workflows_dir, "workflows", "alur persetujuan")
+}
+
 /// Validates every workflow in the folder against the directory (when it can be read).
 pub fn check(
     settings: &crate::config::Settings,
@@ -106,7 +113,8 @@ fn load_definitions(
         role_known: &role_known,
         person_known: &person_known,
     };
-    definition::load_dir(&settings.workflows_dir, &ctx)
+    let (src, dir) = workflows_folder(settings);
+    definition::load_dir(src.as_ref(), &dir, &ctx)
 }
 
 /// Parses a stored definition version. Its references were checked when it was adopted; the

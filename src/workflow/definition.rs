@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::{
     diagnostic::{Diagnostic, Diagnostics, locate, yaml_error},
     rules::{ExprEngine, Expression},
+    sources::{EntryKind, Source},
 };
 
 /// What an instance is about.
@@ -654,26 +655,28 @@ fn check_graph(c: &mut Checker<'_>, steps: &[Step]) {
 /// Every definition in a folder (`*.yaml`, `*.yml`; sub-folders such as `templates/` ignored),
 /// all validated; ids must be unique.
 pub fn load_dir(
+    src: &dyn Source,
     dir: &Path,
     ctx: &Context<'_>,
 ) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| Diagnostic::file(dir, format!("tidak dapat membaca folder workflow: {e}")))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-        })
+    let entries = src.entries(dir).map_err(|e| {
+        Diagnostic::file(
+            dir,
+            format!("tidak dapat membaca folder workflow: {}", e.message),
+        )
+    })?;
+    let files: Vec<PathBuf> = entries
+        .into_iter()
+        .filter(|(n, k)| *k == EntryKind::File && (n.ends_with(".yaml") || n.ends_with(".yml")))
+        .map(|(n, _)| dir.join(n))
         .collect();
-    files.sort();
     let mut diags = Diagnostics::new();
     let mut defs = BTreeMap::new();
     for f in files {
-        let text = match std::fs::read_to_string(&f) {
+        let text = match src.read(&f) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::file(&f, format!("tidak dapat dibaca: {e}")));
+                diags.push(Diagnostic::file(&f, e.message));
                 continue;
             }
         };

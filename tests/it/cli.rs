@@ -69,7 +69,7 @@ async fn import_exit_codes_and_messages() {
     let empty = write(db.dir.path(), "kosong.csv", "");
     let out = merit(&db, &["import", "candidates", empty.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stderr).contains("galat: berkas kosong"));
+    assert!(text(&out.stderr).contains("kesalahan: berkas kosong"));
 }
 
 #[tokio::test]
@@ -84,7 +84,7 @@ async fn usage_errors_exit_2_in_indonesian() {
         let out = merit(&db, args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(
-            text(&out.stderr).starts_with("galat: "),
+            text(&out.stderr).starts_with("kesalahan: "),
             "{args:?}: {}",
             text(&out.stderr)
         );
@@ -129,4 +129,108 @@ async fn generate_then_migrate() {
     }
     let out = merit(&db, &["migrate"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// `merit` in a folder of its own, with no configuration and no MERIT_* variables.
+fn bare(dir: &std::path::Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_merit"));
+    cmd.args(args).current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("MERIT_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.output().unwrap()
+}
+
+/// Issue 11 item 25: the binary carries the shipped rulesets, workflows and templates; in an
+/// empty folder `merit demo` works (saying once that built-in copies are used), and
+/// `merit init` writes them out without ever overwriting.
+#[test]
+fn a_new_user_without_the_source_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bare(tmp.path(), &["demo", "--candidates", "200", "--no-serve"]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}\n{}", text(&out.stdout));
+    assert_eq!(
+        err.matches("salinan bawaan").count(),
+        2,
+        "said once per kind: {err}"
+    );
+    assert!(text(&out.stdout).contains("/persetujuan/"));
+    let out = bare(tmp.path(), &["init", "salinan"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let root = tmp.path().join("salinan");
+    for f in [
+        "rules/pppk_paruh_waktu/ruleset.yaml",
+        "rules/pengisian_jabatan/tests/aturan.yaml",
+        "workflows/usulan_pppk_paruh_waktu.yaml",
+        "workflows/templates/permintaan.html",
+        "rules/README.md",
+    ] {
+        assert!(root.join(f).is_file(), "{f}");
+    }
+    // The written copies are the shipped ones, and valid where they are.
+    assert_eq!(
+        std::fs::read_to_string(root.join("workflows/pengisian_jabatan.yaml")).unwrap(),
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/workflows/pengisian_jabatan.yaml"
+        ))
+        .unwrap()
+    );
+    let check = bare(&root, &["rules", "check"]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    assert!(!text(&check.stderr).contains("salinan bawaan"));
+    // Nothing is overwritten, and nothing written at all then.
+    std::fs::write(root.join("rules/README.md"), "catatan saya").unwrap();
+    let again = bare(tmp.path(), &["init", "salinan"]);
+    assert_eq!(again.status.code(), Some(4));
+    assert!(text(&again.stderr).contains("rules/README.md"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("rules/README.md")).unwrap(),
+        "catatan saya"
+    );
+}
+
+/// Issue 11 item 26: clap's headings, usage line, flags and errors, and file errors, are in
+/// Bahasa Indonesia.
+#[test]
+fn help_usage_and_errors_speak_bahasa() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["import", "--help"],
+        vec!["rules", "test", "--help"],
+    ] {
+        let out = bare(tmp.path(), &args);
+        assert!(out.status.success());
+        let help = text(&out.stdout);
+        assert!(help.contains("Penggunaan: merit"), "{help}");
+        assert!(help.contains("Opsi:"), "{help}");
+        for english in [
+            "Usage:",
+            "Options:",
+            "Commands:",
+            "Arguments:",
+            "Print help",
+            "[default:",
+            "[possible values:",
+            "[OPTIONS]",
+        ] {
+            assert!(!help.contains(english), "{english} in {help}");
+        }
+    }
+    let help = text(&bare(tmp.path(), &["--help"]).stdout);
+    assert!(help.contains("Perintah:") && help.contains("Tampilkan bantuan"));
+    let out = bare(tmp.path(), &["import", "--tidak-ada"]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = text(&out.stderr);
+    assert!(e.starts_with("kesalahan: ") && !e.contains("error:"), "{e}");
+    let out = bare(tmp.path(), &["import", "candidates", "tidak-ada.csv"]);
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("tidak ditemukan") && !e.contains("No such file"),
+        "{e}"
+    );
 }

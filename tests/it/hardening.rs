@@ -1013,3 +1013,62 @@ async fn healthz_reports_a_failed_background_task() {
     assert_eq!(status, 200);
     assert!(body.contains("dijalankan ulang 1 kali"), "{body}");
 }
+
+/// Item 26: what an official reads is formal Bahasa: "Dengan hormat, mohon Bapak/Ibu
+/// berkenan …", the deadline with its weekday, roles by their titles, numbers as 1.234, no
+/// internal ids or the word "run", and the agency's name as the signature.
+#[tokio::test]
+async fn prompts_are_written_as_officials_expect() {
+    let f = fixture().await;
+    crate::support::regency(&f.app, f.db.dir.path(), 1_600, 11).await;
+    let run = merit::service::screening::screen(
+        &f.app,
+        &merit::service::screening::ScreenOptions {
+            ruleset: None,
+            by: "penguji".into(),
+            progress: None,
+            stop: None,
+        },
+    )
+    .await
+    .unwrap();
+    let placed = merit::service::placement::place(&f.app, Some(&run.run_id), "penguji")
+        .await
+        .unwrap();
+    assert!(placed.penempatan.ditempatkan >= 1_000);
+    workflow::start(&f.app, "usulan_pppk_paruh_waktu", None, "kaban")
+        .await
+        .unwrap();
+    deliver(&f.app).await;
+    let (raw, prompt) = mails_to(&f, "verif@").pop().unwrap();
+    for wanted in [
+        "Yth. Bapak/Ibu Petugas Verifikasi",
+        "Dengan hormat,",
+        "Mohon Bapak/Ibu berkenan",
+        "Batas waktu  : Kamis, 14 Agustus 2025 pukul 09.00 WIB",
+        "Selaku       : Verifikator BKPSDM",
+        "Hormat kami,",
+        "Pemerintah Kabupaten Contoh",
+        &merit::domain::format_number_id(placed.penempatan.ditempatkan as i64),
+    ] {
+        assert!(prompt.contains(wanted), "{wanted}:\n{prompt}");
+    }
+    assert!(!prompt.contains("VERIFIKATOR_BKPSDM"));
+    let uuid = |t: &str| {
+        t.split(|c: char| !c.is_ascii_hexdigit() && c != '-')
+            .any(|w| w.len() == 36 && w.matches('-').count() == 4)
+    };
+    let body_without_links: String = prompt
+        .lines()
+        .filter(|l| !l.contains("/persetujuan/"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!uuid(&body_without_links), "{body_without_links}");
+    assert!(
+        !body_without_links
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case("run")),
+        "{body_without_links}"
+    );
+    assert!(!uuid(header(&raw, "Subject")));
+}

@@ -39,7 +39,7 @@ fn candidate() -> Arc<Candidate> {
 }
 
 fn load(dir: &Path, limits: &ScriptLimits) -> Result<rules::Ruleset, String> {
-    rules::load_ruleset(dir, limits).map_err(|d| d.to_string())
+    rules::load_ruleset(&merit::sources::Disk, dir, limits).map_err(|d| d.to_string())
 }
 
 fn verdict(dir: &Path, limits: &ScriptLimits) -> (Hasil, RuleVerdict) {
@@ -51,7 +51,8 @@ fn verdict(dir: &Path, limits: &ScriptLimits) -> (Hasil, RuleVerdict) {
 #[test]
 fn the_shipped_rulesets_pass_their_own_tests() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let (catalog, refused) = rules::load_all(&root, &ScriptLimits::default(), true);
+    let (catalog, refused) =
+        rules::load_all(&merit::sources::Disk, &root, &ScriptLimits::default(), true);
     assert!(
         refused.is_empty(),
         "{}",
@@ -131,7 +132,7 @@ fn an_endless_loop_is_stopped_and_the_subject_needs_verification() {
     let (hasil, v) = verdict(&dir, &ScriptLimits::default());
     assert_eq!(hasil, Hasil::PerluVerifikasi);
     assert!(
-        matches!(&v, RuleVerdict::Galat(m) if m.contains("200000 operasi")),
+        matches!(&v, RuleVerdict::Kesalahan(m) if m.contains("200000 operasi")),
         "{v:?}"
     );
     // Wall-clock deadline, with the operation budget out of the way.
@@ -145,7 +146,7 @@ fn an_endless_loop_is_stopped_and_the_subject_needs_verification() {
     assert!(started.elapsed().as_secs() < 5, "stopped near its deadline");
     assert_eq!(hasil, Hasil::PerluVerifikasi);
     assert!(
-        matches!(&v, RuleVerdict::Galat(m) if m.contains("batas waktu 50 ms")),
+        matches!(&v, RuleVerdict::Kesalahan(m) if m.contains("batas waktu 50 ms")),
         "{v:?}"
     );
 }
@@ -157,7 +158,7 @@ fn unbounded_allocation_is_stopped() {
     let (hasil, v) = verdict(&dir, &ScriptLimits::default());
     assert_eq!(hasil, Hasil::PerluVerifikasi);
     assert!(
-        matches!(&v, RuleVerdict::Galat(m) if m.contains("terlalu besar")),
+        matches!(&v, RuleVerdict::Kesalahan(m) if m.contains("terlalu besar")),
         "{v:?}"
     );
     std::fs::write(dir.join("a.rhai"), "let a = [];\nloop { a.push(1); }\n").unwrap();
@@ -169,7 +170,7 @@ fn unbounded_allocation_is_stopped() {
         },
     );
     assert!(
-        matches!(&v, RuleVerdict::Galat(m) if m.contains("terlalu besar")),
+        matches!(&v, RuleVerdict::Kesalahan(m) if m.contains("terlalu besar")),
         "{v:?}"
     );
 }
@@ -240,7 +241,7 @@ fn a_script_that_returns_something_else_needs_verification() {
     let (hasil, v) = verdict(&dir, &ScriptLimits::default());
     assert_eq!(hasil, Hasil::PerluVerifikasi);
     assert!(
-        matches!(&v, RuleVerdict::Galat(m) if m.contains("true, false, lolos()")),
+        matches!(&v, RuleVerdict::Kesalahan(m) if m.contains("true, false, lolos()")),
         "{v:?}"
     );
     std::fs::write(dir.join("a.rhai"), "false").unwrap();
@@ -332,7 +333,11 @@ fn a_refused_edit_keeps_the_last_good_version() {
         )
     };
     std::fs::write(dir.join("tests/kasus.yaml"), case("layak")).unwrap();
-    let (live, refused) = LiveCatalog::open(root.path(), &ScriptLimits::default());
+    let (live, refused) = LiveCatalog::open(
+        Arc::new(merit::sources::Disk),
+        root.path(),
+        &ScriptLimits::default(),
+    );
     assert!(refused.is_empty());
     let v1 = live.current().get("uji").unwrap().version.clone();
 
@@ -367,7 +372,7 @@ fn a_refused_edit_keeps_the_last_good_version() {
 #[test]
 fn batch_evaluation_matches_one_by_one() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/pppk_paruh_waktu");
-    let rs = rules::load_ruleset(&root, &ScriptLimits::default()).unwrap();
+    let rs = rules::load_ruleset(&merit::sources::Disk, &root, &ScriptLimits::default()).unwrap();
     let out = tempfile::tempdir().unwrap();
     merit::generate::generate(&merit::generate::GenerateOptions {
         candidates: 2_000,
@@ -402,7 +407,7 @@ fn batch_evaluation_matches_one_by_one() {
     assert!(serial.iter().all(|e| {
         e.verdicts
             .iter()
-            .all(|v| !matches!(v, RuleVerdict::Galat(_)))
+            .all(|v| !matches!(v, RuleVerdict::Kesalahan(_)))
     }));
     let nik = Nik::parse("1609022304870001").unwrap();
     let _ = nik;

@@ -1,0 +1,257 @@
+//! READ: where definition files come from. Rulesets, workflows and templates are loaded
+//! through a [`Source`] — the disk, text held in memory (a run's stored ruleset, a draft being
+//! checked), or the copies built into the binary — so that checking text needs no temporary
+//! folder and merit works in a folder that has none of its own.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    sync::{Arc, OnceLock},
+};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/bawaan.rs"));
+}
+
+/// What a path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A file.
+    File,
+    /// A folder.
+    Folder,
+    /// A symbolic link (never followed by loaders).
+    Link,
+    /// Anything else (a device, a pipe).
+    Other,
+}
+
+/// A file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", path.display())]
+pub struct SourceError {
+    /// The path.
+    pub path: PathBuf,
+    /// Why, in Bahasa Indonesia.
+    pub message: String,
+}
+
+/// A tree of text files.
+pub trait Source: Send + Sync + std::fmt::Debug {
+    /// The text of the file at `path`.
+    fn read(&self, path: &Path) -> Result<String, SourceError>;
+    /// The entries of folder `path` (name, kind), sorted by name.
+    fn entries(&self, folder: &Path) -> Result<Vec<(String, EntryKind)>, SourceError>;
+    /// What `path` is, if it exists (links are reported as links).
+    fn kind(&self, path: &Path) -> Option<EntryKind>;
+}
+
+/// The disk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Disk;
+
+fn disk_error(path: &Path, e: &std::io::Error) -> SourceError {
+    SourceError {
+        path: path.to_path_buf(),
+        message: format!("tidak dapat dibaca: {}", crate::domain::io_message(e)),
+    }
+}
+
+impl Source for Disk {
+    fn read(&self, path: &Path) -> Result<String, SourceError> {
+        std::fs::read_to_string(path).map_err(|e| disk_error(path, &e))
+    }
+
+    fn entries(&self, folder: &Path) -> Result<Vec<(String, EntryKind)>, SourceError> {
+        let mut out: Vec<(String, EntryKind)> = std::fs::read_dir(folder)
+            .map_err(|e| disk_error(folder, &e))?
+            .filter_map(Result::ok)
+            .map(|e| {
+                let kind = e.file_type().map_or(EntryKind::Other, |t| {
+                    if t.is_symlink() {
+                        EntryKind::Link
+                    } else if t.is_dir() {
+                        EntryKind::Folder
+                    } else if t.is_file() {
+                        EntryKind::File
+                    } else {
+                        EntryKind::Other
+                    }
+                });
+                (e.file_name().to_string_lossy().into_owned(), kind)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    fn kind(&self, path: &Path) -> Option<EntryKind> {
+        let t = std::fs::symlink_metadata(path).ok()?.file_type();
+        Some(if t.is_symlink() {
+            EntryKind::Link
+        } else if t.is_dir() {
+            EntryKind::Folder
+        } else if t.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        })
+    }
+}
+
+/// Files held in memory, by path; folders are implied by the paths.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Memory {
+    files: BTreeMap<PathBuf, String>,
+}
+
+impl Memory {
+    /// A tree of the given files.
+    pub fn new(files: impl IntoIterator<Item = (PathBuf, String)>) -> Self {
+        Self {
+            files: files.into_iter().collect(),
+        }
+    }
+
+    /// Files relative to `root`: `(rel, text)` become `root/rel`.
+    pub fn under(root: &Path, files: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self::new(files.into_iter().map(|(rel, t)| (root.join(rel), t)))
+    }
+
+    /// Every file, by path.
+    pub fn files(&self) -> &BTreeMap<PathBuf, String> {
+        &self.files
+    }
+}
+
+impl Source for Memory {
+    fn read(&self, path: &Path) -> Result<String, SourceError> {
+        self.files.get(path).cloned().ok_or_else(|| SourceError {
+            path: path.to_path_buf(),
+            message: "tidak ada".to_owned(),
+        })
+    }
+
+    fn entries(&self, folder: &Path) -> Result<Vec<(String, EntryKind)>, SourceError> {
+        let mut out: BTreeMap<String, EntryKind> = BTreeMap::new();
+        for p in self.files.keys() {
+            let Ok(rest) = p.strip_prefix(folder) else {
+                continue;
+            };
+            let mut parts = rest.components();
+            let Some(first) = parts.next() else {
+                continue;
+            };
+            let name = first.as_os_str().to_string_lossy().into_owned();
+            let kind = if parts.next().is_some() {
+                EntryKind::Folder
+            } else {
+                EntryKind::File
+            };
+            out.entry(name).or_insert(kind);
+        }
+        if out.is_empty() && self.kind(folder).is_none() {
+            return Err(SourceError {
+                path: folder.to_path_buf(),
+                message: "folder tidak ada".to_owned(),
+            });
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    fn kind(&self, path: &Path) -> Option<EntryKind> {
+        if self.files.contains_key(path) {
+            Some(EntryKind::File)
+        } else if self.files.keys().any(|p| p.starts_with(path) && p != path) {
+            Some(EntryKind::Folder)
+        } else {
+            None
+        }
+    }
+}
+
+/// Where the built-in copies appear to loaders (error messages name files under it).
+pub const BUILTIN_ROOT: &str = "(bawaan)";
+
+/// The copies of the shipped rulesets, workflows and templates built into this binary, under
+/// [`BUILTIN_ROOT`].
+pub fn builtin() -> Arc<Memory> {
+    static BUILTIN: OnceLock<Arc<Memory>> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| {
+            Arc::new(Memory::under(
+                Path::new(BUILTIN_ROOT),
+                embedded::FILES
+                    .iter()
+                    .map(|(p, t)| ((*p).to_owned(), (*t).to_owned())),
+            ))
+        })
+        .clone()
+}
+
+/// The built-in files as (path relative to a project folder, text), for `merit init`.
+pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    embedded::FILES.iter().copied()
+}
+
+/// Where a kind of definition is read from: the configured folder when it exists, else the
+/// built-in copies (said once per process on standard error).
+pub fn folder(configured: &Path, builtin_folder: &str, what: &str) -> (Arc<dyn Source>, PathBuf) {
+    if configured.exists() {
+        return (Arc::new(Disk), configured.to_path_buf());
+    }
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(mut said) = SAID.lock()
+        && !said.iter().any(|s| s == what)
+    {
+        said.push(what.to_owned());
+        eprintln!(
+            "Folder {what} '{}' tidak ada; dipakai salinan bawaan merit. Tulis salinannya untuk diubah dengan: merit init",
+            configured.display()
+        );
+    }
+    (builtin(), Path::new(BUILTIN_ROOT).join(builtin_folder))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_trees_list_like_folders() {
+        let m = Memory::under(
+            Path::new("akar"),
+            [
+                ("a/ruleset.yaml".to_owned(), "x".to_owned()),
+                ("a/lib/u.rhai".to_owned(), "y".to_owned()),
+                ("b.yaml".to_owned(), "z".to_owned()),
+            ],
+        );
+        assert_eq!(
+            m.entries(Path::new("akar")).unwrap(),
+            [
+                ("a".to_owned(), EntryKind::Folder),
+                ("b.yaml".to_owned(), EntryKind::File)
+            ]
+        );
+        assert_eq!(m.kind(Path::new("akar/a/lib")), Some(EntryKind::Folder));
+        assert_eq!(m.read(Path::new("akar/b.yaml")).unwrap(), "z");
+        assert!(m.read(Path::new("akar/c")).is_err());
+        assert!(m.entries(Path::new("lain")).is_err());
+    }
+
+    #[test]
+    fn the_shipped_files_are_built_in() {
+        let b = builtin();
+        let root = Path::new(BUILTIN_ROOT);
+        assert_eq!(
+            b.kind(&root.join("rules/pppk_paruh_waktu/ruleset.yaml")),
+            Some(EntryKind::File)
+        );
+        assert!(
+            b.kind(&root.join("workflows/templates/permintaan.txt"))
+                .is_some()
+        );
+        assert!(builtin_files().any(|(p, _)| p == "workflows/usulan_pppk_paruh_waktu.yaml"));
+    }
+}
