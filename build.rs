@@ -7,7 +7,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -22,7 +22,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         }
         if p.is_dir() {
-            walk(root, &p, out);
+            walk(&p, out);
         } else if p.is_file() {
             out.push(p);
         }
@@ -35,7 +35,7 @@ fn main() {
     for top in ["rules", "workflows", "dokumen"] {
         let dir = manifest.join(top);
         println!("cargo:rerun-if-changed={}", dir.display());
-        walk(&manifest, &dir, &mut files);
+        walk(&dir, &mut files);
     }
     let mut code = String::from(
         "/// The shipped definition files: (path relative to the project root, text).\n\
