@@ -108,7 +108,9 @@ impl<'a> RowView<'a> {
             .and_then(|c| self.bounded(column, c.text.trim(), max_chars(column)))
     }
 
-    /// `text` when it has at most `max` characters, else an error naming the length.
+    /// `text` when it has at most `max` characters, else an error naming the length. Line
+    /// breaks and tabs inside a cell become spaces and other control characters (terminal
+    /// escapes, NUL) are dropped, except in names, which refuse them (see [`clean_text`]).
     pub fn bounded(&self, column: &str, text: &str, max: usize) -> Option<String> {
         // Counting stops just past the limit: a 50 MB cell costs no more than a short one.
         let n = text.chars().take(max + 1).count();
@@ -119,7 +121,11 @@ impl<'a> RowView<'a> {
             );
             return None;
         }
-        Some(text.to_owned())
+        if column == "nama" || !text.chars().any(char::is_control) {
+            return Some(text.to_owned());
+        }
+        let flat = text.replace("\r\n", " ").replace(['\r', '\n', '\t'], " ");
+        Some(domain::strip_controls(&flat).trim().to_owned())
     }
 
     /// A required identifier cell: refuses numbers a spreadsheet could not hold exactly.

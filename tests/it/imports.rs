@@ -906,3 +906,39 @@ async fn formula_like_text_is_neutralised_in_csv_exports() {
             == 0
     );
 }
+
+/// Quality bar (bounded input): a cell's line breaks become spaces and terminal escapes are
+/// dropped, so nothing an import stores can act on a terminal it is printed to; a name with
+/// control characters is refused.
+#[tokio::test]
+async fn control_characters_never_reach_a_terminal() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let row = candidate_row("1609022304870001", "BUDI", "1987-04-23", "L").replace(
+        "Pengelola Data",
+        "\"\u{1b}[2J\u{1b}[31mPengelola\r\nData\u{7}\"",
+    );
+    let path = write(
+        db.dir.path(),
+        "kendali.csv",
+        &format!("{CANDIDATE_HEADER}\n{row}\n"),
+    );
+    let (r, errors) = run(&app, opts(ImportKind::Candidates, path, false)).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(r.unwrap().disimpan);
+    let c = app
+        .store
+        .candidate(&nik("1609022304870001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.jabatan.as_deref(), Some("Pengelola Data"));
+    let row = candidate_row("1609022304870001", "\"BU\u{1b}[31mDI\"", "1987-04-23", "L");
+    let path = write(
+        db.dir.path(),
+        "nama.csv",
+        &format!("{CANDIDATE_HEADER}\n{row}\n"),
+    );
+    let (_, errors) = run(&app, opts(ImportKind::Candidates, path, false)).await;
+    assert_eq!(errors[0].column, "nama");
+}
