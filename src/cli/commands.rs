@@ -3,8 +3,9 @@
 use super::{Cli, Command, Exit, Failure, args::ImportWhat, open_app, output, settings};
 use crate::{
     generate::{GenerateOptions, generate},
+    ingest::ImportKind,
     service::{self, ImportOptions},
-    store::{ImportKind, Store},
+    store::Store,
 };
 
 /// Runs the parsed command.

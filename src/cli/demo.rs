@@ -9,6 +9,7 @@ use crate::{
     config::{MailUrl, Settings},
     domain::{AlasanLowongan, Jenjang},
     generate::{GenerateOptions, generate},
+    ingest::ImportKind,
     notify::Mailer,
     service::{
         self, ImportOptions,
@@ -16,7 +17,6 @@ use crate::{
         screening::{ScreenOptions, screen},
         vacancy::VacancyRequest,
     },
-    store::ImportKind,
 };
 
 const MARKER: &str = ".merit-demo";

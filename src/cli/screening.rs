@@ -15,12 +15,12 @@ use crate::{
     config::Settings,
     domain::{Nik, format_datetime_id},
     screening::{Change, DiffReport, Tally},
+    screening::{Run, RunStatus},
     service::{
         self, App,
         placement::ExportReport,
         screening::{ScreenOptions, ScreenReport},
     },
-    store::{Run, RunStatus},
 };
 
 fn when(settings: &Settings, ms: i64) -> String {
@@ -291,7 +291,7 @@ pub(super) async fn runs(
     Ok(Exit::Ok)
 }
 
-fn print_run(settings: &Settings, run: &Run, progress: &crate::store::ChunkProgress) {
+fn print_run(settings: &Settings, run: &Run, progress: &crate::screening::ChunkProgress) {
     println!("Penyaringan {}", run.id);
     println!("  Ruleset      {} versi {}", run.ruleset, run.versi);
     println!("  Status       {}", status_label(run.status));

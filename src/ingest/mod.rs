@@ -22,6 +22,28 @@ pub use table::{FileError, FileInfo, RawRow, ReadLimits, RowSink, read_table};
 
 use std::collections::HashMap;
 
+/// What an import file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `merit import candidates`.
+    Candidates,
+    /// `merit import formations`.
+    Formations,
+    /// `merit import employees`.
+    Employees,
+}
+
+impl ImportKind {
+    /// The code stored in the batch record.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Candidates => "calon",
+            Self::Formations => "formasi",
+            Self::Employees => "pegawai",
+        }
+    }
+}
+
 /// A column a schema knows.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {

@@ -238,6 +238,34 @@ pub fn place(mut applicants: Vec<Applicant>, slots: &[Formation]) -> Vec<Placeme
     out.into_iter().flatten().collect()
 }
 
+/// A stored placement.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlacementRecord {
+    /// Placement id.
+    pub id: String,
+    /// The screening run it placed.
+    pub run_id: String,
+    /// Candidates placed.
+    pub ditempatkan: u64,
+    /// Eligible candidates not placed.
+    pub tidak_ditempatkan: u64,
+    /// Places in all formation lines at the time.
+    pub jumlah_formasi: u64,
+    /// Who ran it.
+    pub dibuat_oleh: String,
+    /// When, epoch ms.
+    pub dibuat_ms: i64,
+}
+
+/// One line of a placement, for exports.
+#[derive(Debug, Clone)]
+pub struct PlacementLine {
+    /// The placement decision.
+    pub placement: Placement,
+    /// Candidate's name.
+    pub nama: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

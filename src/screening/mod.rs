@@ -2,10 +2,12 @@
 //! the chunk plan of a run, and differences between two sets of decisions. No I/O.
 
 mod diff;
+mod run;
 
 use std::collections::BTreeMap;
 
 pub use diff::{Change, DiffReport, RuleChange, Side, compare};
+pub use run::{ChunkProgress, Run, RunStatus};
 
 use crate::domain::{Hasil, Nik, RuleVerdict};
 

@@ -13,8 +13,7 @@ use crate::{
         reply::{self, Verdict},
         token::{self, Token},
     },
-    store::CodeRow,
-    workflow::{Answer, Channel, Status},
+    workflow::{Answer, Channel, CodeRow, Status},
 };
 
 /// Why a link does not lead to a decision.

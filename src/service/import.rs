@@ -11,12 +11,13 @@ use tokio::sync::mpsc;
 use super::{App, ServiceError};
 use crate::{
     domain::{Candidate, Employee, Formation},
+    ingest::ImportKind,
     ingest::{
         CandidateSchema, Checked, EmployeeSchema, FieldError, FileError, FileInfo, FormationSchema,
         RawRow, ReadLimits, RejectedWriter, RowSink, Schema, Validator, read_table,
     },
     progress::{Progress, SharedProgress},
-    store::{ImportBatch, ImportKind, ImportWriter},
+    store::{ImportBatch, ImportWriter},
 };
 
 /// What to import.

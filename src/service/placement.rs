@@ -6,8 +6,10 @@ use super::{App, ServiceError, screening::existing_run};
 use crate::{
     domain::Hasil,
     export::{ExportError, Section, TableWriter, Value},
-    placement, rules,
-    store::{PlacementRecord, Run, RunStatus},
+    placement,
+    placement::PlacementRecord,
+    rules,
+    screening::{Run, RunStatus},
 };
 
 impl From<ExportError> for ServiceError {

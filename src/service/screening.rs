@@ -16,8 +16,8 @@ use crate::{
     domain::{Candidate, Nik},
     progress::SharedProgress,
     rules::{self, Ruleset},
-    screening::{self, CHUNK_SIZE, Decision, DiffReport, NIK_MAX, Side, Tally},
-    store::{Run, RunStatus, Store},
+    screening::{self, CHUNK_SIZE, Decision, DiffReport, NIK_MAX, Run, RunStatus, Side, Tally},
+    store::Store,
     worker,
 };
 

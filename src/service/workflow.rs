@@ -12,9 +12,10 @@ use super::{App, ServiceError};
 use crate::{
     diagnostic::Diagnostics,
     rules::ExprEngine,
-    store::{Applied, HistoryRow, InstanceRow},
+    store::Applied,
     workflow::{
-        Calendar, Directory, Event, Instance, Refusal, Status, SubjectKind, WorkflowDef,
+        Calendar, Directory, Event, HistoryRow, Instance, InstanceRow, Refusal, Status,
+        SubjectKind, WorkflowDef,
         definition::{self, Context},
         directory::KNOWN_ROLES,
         planner::{self, Answer, Channel, Ctx, Decision, TimerKind},

@@ -8,29 +8,10 @@ use super::{
     bulk::{BulkInsert, Tx, Val, sql_literal},
     entity::impor,
 };
-use crate::domain::{Candidate, Employee, Formation};
-
-/// What an import file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportKind {
-    /// `merit import candidates`.
-    Candidates,
-    /// `merit import formations`.
-    Formations,
-    /// `merit import employees`.
-    Employees,
-}
-
-impl ImportKind {
-    /// The code stored in the batch record.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Candidates => "calon",
-            Self::Formations => "formasi",
-            Self::Employees => "pegawai",
-        }
-    }
-}
+use crate::{
+    domain::{Candidate, Employee, Formation},
+    ingest::ImportKind,
+};
 
 /// The record of one import.
 #[derive(Debug, Clone)]

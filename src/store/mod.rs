@@ -25,11 +25,10 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
-pub use imports::{ImportBatch, ImportKind, ImportWriter};
+pub use imports::{ImportBatch, ImportWriter};
 pub use outbox::{OutboxRow, OutboxStats};
-pub use placements::{PlacementLine, PlacementRecord};
-pub use runs::{Chunk, ChunkProgress, ExportRow, Run, RunStatus};
-pub use workflows::{Applied, CodeRow, DueTimer, HistoryRow, InstanceRow};
+pub use runs::{Chunk, ExportRow};
+pub use workflows::{Applied, DueTimer};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -10,36 +10,8 @@ use super::{
 };
 use crate::{
     domain::{KategoriJabatan, Nik, Pendidikan},
-    placement::{Applicant, Placement},
+    placement::{Applicant, Placement, PlacementLine, PlacementRecord},
 };
-
-/// A stored placement.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct PlacementRecord {
-    /// Placement id.
-    pub id: String,
-    /// The screening run it placed.
-    pub run_id: String,
-    /// Candidates placed.
-    pub ditempatkan: u64,
-    /// Eligible candidates not placed.
-    pub tidak_ditempatkan: u64,
-    /// Places in all formation lines at the time.
-    pub jumlah_formasi: u64,
-    /// Who ran it.
-    pub dibuat_oleh: String,
-    /// When, epoch ms.
-    pub dibuat_ms: i64,
-}
-
-/// One line of a placement, for exports.
-#[derive(Debug, Clone)]
-pub struct PlacementLine {
-    /// The placement decision.
-    pub placement: Placement,
-    /// Candidate's name.
-    pub nama: String,
-}
 
 fn get<T: sea_orm::TryGetable>(r: &QueryResult, i: usize) -> StoreResult<T> {
     r.try_get_by_index::<T>(i).map_err(StoreError::Db)

@@ -5,53 +5,10 @@
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Statement, Value};
 
 use super::{Backend, Store, StoreError, StoreResult, placeholders};
-use crate::workflow::planner::{Plan, State, Status};
-
-/// A stored instance.
-#[derive(Debug, Clone)]
-pub struct InstanceRow {
-    /// Id.
-    pub id: String,
-    /// Workflow id.
-    pub workflow: String,
-    /// Definition version.
-    pub versi: String,
-    /// Subject (JSON).
-    pub subjek: serde_json::Value,
-    /// State.
-    pub state: State,
-    /// Revision for optimistic locking.
-    pub revisi: i64,
-    /// Who started it.
-    pub dibuat_oleh: String,
-    /// When, epoch ms.
-    pub dibuat_ms: i64,
-    /// Last change, epoch ms.
-    pub diperbarui_ms: i64,
-}
-
-/// A stored history entry.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct HistoryRow {
-    /// Order within the instance.
-    pub urutan: i64,
-    /// When, epoch ms.
-    pub waktu_ms: i64,
-    /// What.
-    pub jenis: String,
-    /// Step.
-    pub langkah: Option<String>,
-    /// Person.
-    pub orang: Option<String>,
-    /// Capacity.
-    pub kapasitas: Option<String>,
-    /// Channel.
-    pub saluran: Option<String>,
-    /// Decision.
-    pub keputusan: Option<String>,
-    /// Comment.
-    pub komentar: Option<String>,
-}
+use crate::workflow::{
+    CodeRow, HistoryRow, InstanceRow,
+    planner::{Plan, State, Status},
+};
 
 /// A timer that is due.
 #[derive(Debug, Clone)]
@@ -70,19 +27,6 @@ pub struct DueTimer {
     pub ke: i64,
     /// Due, epoch ms.
     pub jatuh_tempo_ms: i64,
-}
-
-/// Who a reference code was given to.
-#[derive(Debug, Clone)]
-pub struct CodeRow {
-    /// Instance.
-    pub instans_id: String,
-    /// Step.
-    pub langkah: String,
-    /// Visit.
-    pub kunjungan: i64,
-    /// Person.
-    pub orang: String,
 }
 
 /// Outcome of applying a plan.

@@ -5,8 +5,10 @@ pub mod calendar;
 pub mod definition;
 pub mod directory;
 pub mod planner;
+mod record;
 
 pub use calendar::Calendar;
 pub use definition::{Approvers, Mode, SubjectKind, Target, WorkflowDef};
 pub use directory::Directory;
 pub use planner::{Answer, Channel, Decision, Event, Instance, Plan, Refusal, State, Status};
+pub use record::{CodeRow, HistoryRow, InstanceRow};

@@ -157,7 +157,7 @@ async fn job_fill_at_ppk(f: &Fixture) -> (String, Vec<String>) {
     .unwrap();
     crate::support::import_file(
         &f.app,
-        merit::store::ImportKind::Employees,
+        merit::ingest::ImportKind::Employees,
         &out.join("employees.csv"),
     )
     .await;

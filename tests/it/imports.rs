@@ -3,8 +3,8 @@
 use merit::{
     domain::{HukumanDisiplin, Jenjang, KotakTalenta, Nik, Nip, Pendidikan},
     ingest::FieldError,
+    ingest::ImportKind,
     service::{ImportOptions, ImportReport, ServiceError, import},
-    store::ImportKind,
 };
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 

@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use merit::{
+    ingest::ImportKind,
     service::{
         App,
         placement::{export_decisions, export_placements, place},
         screening::{self, ScreenOptions, ScreenReport},
     },
-    store::ImportKind,
 };
 
 use crate::{

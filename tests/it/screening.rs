@@ -8,12 +8,14 @@ use std::{
 
 use merit::{
     domain::{Hasil, Nik},
+    ingest::ImportKind,
     screening::Decision,
+    screening::RunStatus,
     service::{
         App, ServiceError,
         screening::{self, ScreenOptions, ScreenReport},
     },
-    store::{ImportKind, RunStatus, testing},
+    store::testing,
 };
 
 use crate::{
@@ -602,7 +604,7 @@ async fn totals_of_a_run_with_thousands_of_rules_are_kept() {
     regency(&app, db.dir.path(), 300, 8).await;
     let chunks = app.store.plan_chunks(100).await.unwrap();
     let rules: Vec<String> = (0..2_001).map(|i| format!("R-{i:04}")).collect();
-    let run = merit::store::Run {
+    let run = merit::screening::Run {
         id: "run-banyak-aturan".into(),
         ruleset: "besar".into(),
         versi: "v1".into(),

@@ -2,8 +2,9 @@
 //! PostgreSQL.
 
 use merit::{
+    ingest::ImportKind,
     service::{ImportOptions, import},
-    store::{Backend, ImportKind, Store},
+    store::{Backend, Store},
 };
 
 use crate::support::{CANDIDATE_HEADER, TestDb, candidate_row, write};

@@ -167,8 +167,8 @@ pub async fn regency(app: &App, dir: &Path, n: u64, seed: u64) -> PathBuf {
     })
     .unwrap();
     for (kind, file) in [
-        (merit::store::ImportKind::Candidates, "candidates.csv"),
-        (merit::store::ImportKind::Formations, "formations.csv"),
+        (merit::ingest::ImportKind::Candidates, "candidates.csv"),
+        (merit::ingest::ImportKind::Formations, "formations.csv"),
     ] {
         import_file(app, kind, &out.join(file)).await;
     }
@@ -176,7 +176,7 @@ pub async fn regency(app: &App, dir: &Path, n: u64, seed: u64) -> PathBuf {
 }
 
 /// Imports `path` (every row must be valid).
-pub async fn import_file(app: &App, kind: merit::store::ImportKind, path: &Path) {
+pub async fn import_file(app: &App, kind: merit::ingest::ImportKind, path: &Path) {
     let opts = merit::service::ImportOptions {
         kind,
         path: path.to_path_buf(),

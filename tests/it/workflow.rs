@@ -673,7 +673,7 @@ async fn job_fill_from_vacancy_to_the_ppk_choice() {
     let app = App::open(settings, clock).await.unwrap();
     crate::support::import_file(
         &app,
-        merit::store::ImportKind::Employees,
+        merit::ingest::ImportKind::Employees,
         &out.join("employees.csv"),
     )
     .await;
