@@ -4,5 +4,5 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    merit::cli::run()
+    merit::cli::run(&merit::http::Server::default())
 }

@@ -5,11 +5,13 @@ use crate::{
     generate::{GenerateOptions, generate},
     ingest::ImportKind,
     service::{self, ImportOptions},
-    store::Store,
 };
 
 /// Runs the parsed command.
-pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
+pub(super) async fn dispatch(
+    cli: Cli,
+    frontend: &dyn crate::service::runtime::Frontend,
+) -> Result<Exit, Failure> {
     let config = cli.config.clone();
     let json = cli.json;
     match cli.command {
@@ -45,14 +47,24 @@ pub(super) async fn dispatch(cli: Cli) -> Result<Exit, Failure> {
             super::workflow::vacancy(cmd, settings(config.as_deref())?, json).await
         }
         Command::Mail(cmd) => super::mail::run(cmd, settings(config.as_deref())?, json).await,
-        Command::Serve => super::serve::serve(settings(config.as_deref())?).await,
+        Command::Serve => super::serve::serve(settings(config.as_deref())?, frontend).await,
         Command::Schedule(cmd) => super::serve::schedule(cmd, settings(config.as_deref())?, json),
         Command::Demo {
             dir,
             candidates,
             no_serve,
-        } => super::demo::run(config.as_deref(), &dir, candidates, no_serve, json).await,
-        Command::Bench(cmd) => bench(cmd, settings(config.as_deref())?, json).await,
+        } => {
+            super::demo::run(
+                config.as_deref(),
+                &dir,
+                candidates,
+                no_serve,
+                json,
+                frontend,
+            )
+            .await
+        }
+        Command::Bench(cmd) => bench(cmd, settings(config.as_deref())?, json, frontend).await,
         Command::Init { dir } => init(&dir, json),
         Command::Screen { ruleset, dry_run } => {
             super::screening::screen(settings(config.as_deref())?, ruleset, dry_run, json).await
@@ -104,6 +116,7 @@ async fn bench(
     cmd: super::args::BenchCommand,
     settings: crate::config::Settings,
     json: bool,
+    frontend: &dyn crate::service::runtime::Frontend,
 ) -> Result<Exit, Failure> {
     let (candidates, threads, reps) = match cmd {
         super::args::BenchCommand::Rules {
@@ -117,7 +130,8 @@ async fn bench(
             database_url,
         } => {
             let r =
-                crate::bench::workflow::run(&settings, database_url, instances, parallel).await?;
+                crate::service::bench::workflow::run(&settings, database_url, instances, parallel)
+                    .await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -135,7 +149,7 @@ async fn bench(
             return Ok(Exit::Ok);
         }
         super::args::BenchCommand::Mail { messages, smtp } => {
-            let r = crate::bench::notify::mail(&settings, messages, smtp).await?;
+            let r = crate::service::bench::notify::mail(&settings, messages, smtp).await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -151,7 +165,9 @@ async fn bench(
             gets,
             parallel,
         } => {
-            let r = crate::bench::notify::http(&settings, instances, gets, parallel).await?;
+            let r =
+                crate::service::bench::notify::http(&settings, instances, gets, parallel, frontend)
+                    .await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -172,7 +188,7 @@ async fn bench(
     let dir = settings.rules_dir.clone();
     let path = work.clone();
     let report = tokio::task::spawn_blocking(move || {
-        crate::bench::rules_bench(&dir, candidates, threads, reps, &path)
+        crate::service::bench::rules_bench(&dir, candidates, threads, reps, &path)
     })
     .await
     .map_err(|e| Failure::unexpected(e.to_string()))?
@@ -212,8 +228,7 @@ fn tempfile_dir() -> Result<std::path::PathBuf, Failure> {
 }
 
 async fn migrate(settings: crate::config::Settings, json: bool) -> Result<Exit, Failure> {
-    let store = Store::connect(&settings.database_url, &settings.tenant).await?;
-    let applied = store.migrate().await?;
+    let applied = service::status::migrate(&settings).await?;
     if json {
         output::print_json(&serde_json::json!({ "diterapkan": applied }))?;
     } else if applied.is_empty() {

@@ -5,7 +5,6 @@ use tokio::io::AsyncReadExt;
 use super::{Exit, Failure, args::MailCommand, open_app, output};
 use crate::{
     config::Settings,
-    notify::Mailer,
     service::{self, answers::IngestOutcome},
 };
 
@@ -16,8 +15,7 @@ pub(super) async fn run(cmd: MailCommand, settings: Settings, json: bool) -> Res
     let app = open_app(settings).await?;
     match cmd {
         MailCommand::Flush => {
-            let mailer = Mailer::new(&app.settings.mail_url);
-            let report = service::outbox::deliver(&app, &mailer, true).await?;
+            let report = service::outbox::flush(&app).await?;
             if json {
                 output::print_json(&report)?;
             } else {

@@ -24,8 +24,9 @@ use crate::{
     service::{App, ServiceError},
 };
 
-/// Runs the command line and returns the process exit code.
-pub fn run() -> ExitCode {
+/// Runs the command line and returns the process exit code. `frontend` serves HTTP for the
+/// commands that run the service (`serve`, `demo`, `bench http`).
+pub fn run(frontend: &dyn crate::service::runtime::Frontend) -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
     let parsed = localize::localize(Cli::command())
         .try_get_matches()
@@ -45,7 +46,7 @@ pub fn run() -> ExitCode {
             return Exit::Unexpected.into();
         }
     };
-    let result = runtime.block_on(commands::dispatch(cli));
+    let result = runtime.block_on(commands::dispatch(cli, frontend));
     // Do not wait for lingering blocking tasks (e.g. a stdin reader) at exit.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
@@ -101,12 +102,6 @@ impl From<ServiceError> for Failure {
 impl From<crate::config::ConfigError> for Failure {
     fn from(e: crate::config::ConfigError) -> Self {
         Self::invalid(e.to_string())
-    }
-}
-
-impl From<crate::store::StoreError> for Failure {
-    fn from(e: crate::store::StoreError) -> Self {
-        Self::unexpected(e.to_string())
     }
 }
 

@@ -152,7 +152,7 @@ async fn print_diff(app: &App, d: &DiffReport, limit: usize) -> Result<(), Failu
         return Ok(());
     }
     let niks: Vec<Nik> = shown.iter().map(|c| c.nik).collect();
-    let names = service::screening::names(&app.store, &niks).await?;
+    let names = service::screening::names(app, &niks).await?;
     println!("  Calon yang berubah:");
     for c in &shown {
         let label = |h: Option<crate::domain::Hasil>| h.map_or("tidak disaring", |h| h.code());
@@ -203,7 +203,7 @@ pub(super) async fn runs(
     let app = open_app(settings).await?;
     match cmd {
         RunsCommand::List => {
-            let runs = app.store.runs().await?;
+            let runs = service::screening::runs(&app).await?;
             if json {
                 output::print_json(&runs)?;
             } else if runs.is_empty() {
@@ -213,7 +213,7 @@ pub(super) async fn runs(
                     println!(
                         "{}  {}  {} versi {}  {:<8}  {} calon: {} layak, {} tidak layak, {} perlu verifikasi",
                         r.id,
-                        when(&app.settings, r.dibuat_ms),
+                        when(app.settings(), r.dibuat_ms),
                         r.ruleset,
                         r.versi,
                         status_label(r.status),
@@ -226,12 +226,11 @@ pub(super) async fn runs(
             }
         }
         RunsCommand::Show { id } => {
-            let run = service::screening::existing_run(&app.store, &id).await?;
-            let progress = app.store.chunk_progress(&run.id).await?;
+            let (run, progress) = service::screening::show(&app, &id).await?;
             if json {
                 output::print_json(&serde_json::json!({ "run": run, "kemajuan": progress }))?;
             } else {
-                print_run(&app.settings, &run, &progress);
+                print_run(app.settings(), &run, &progress);
             }
         }
         RunsCommand::Diff { a, b, limit } => {

@@ -118,7 +118,7 @@ pub(super) async fn run(
             if json {
                 output::print_json(&view)?;
             } else {
-                print_view(&view, &app.settings);
+                print_view(&view, app.settings());
             }
             Ok(Exit::Ok)
         }

@@ -3,7 +3,7 @@
 
 use std::{collections::BTreeMap, fmt::Write as _, sync::Mutex, time::Duration};
 
-use crate::service::App;
+use crate::service::{self, App};
 
 const BUCKETS_MS: [f64; 10] = [1.0, 2.5, 5.0, 10.0, 20.0, 50.0, 100.0, 250.0, 500.0, 1000.0];
 
@@ -52,7 +52,6 @@ impl Metrics {
     /// The Prometheus text.
     pub async fn render(&self, app: &App) -> String {
         let mut out = String::new();
-        let now = app.clock.now_ms();
         let _ = writeln!(
             out,
             "# HELP merit_http_requests_total Permintaan HTTP menurut rute dan status."
@@ -98,67 +97,55 @@ impl Metrics {
                 );
             }
         }
-        if let Ok(stats) = app.store.outbox_stats(now).await {
+        let f = service::status::figures(app).await;
+        let _ = writeln!(
+            out,
+            "# HELP merit_outbox_messages Pesan di kotak keluar menurut status."
+        );
+        let _ = writeln!(out, "# TYPE merit_outbox_messages gauge");
+        for (status, n) in [
+            ("menunggu", f.outbox_menunggu),
+            ("terkirim", f.outbox_terkirim),
+            ("gagal", f.outbox_gagal),
+        ] {
+            let _ = writeln!(out, "merit_outbox_messages{{status=\"{status}\"}} {n}");
+        }
+        let _ = writeln!(
+            out,
+            "# HELP merit_outbox_oldest_age_seconds Umur pesan menunggu tertua."
+        );
+        let _ = writeln!(out, "# TYPE merit_outbox_oldest_age_seconds gauge");
+        let _ = writeln!(
+            out,
+            "merit_outbox_oldest_age_seconds {}",
+            f.outbox_umur_tertua_ms as f64 / 1000.0
+        );
+        let _ = writeln!(
+            out,
+            "# HELP merit_workflow_decisions_total Keputusan tercatat menurut saluran."
+        );
+        let _ = writeln!(out, "# TYPE merit_workflow_decisions_total counter");
+        for (ch, n) in &f.keputusan_per_saluran {
             let _ = writeln!(
                 out,
-                "# HELP merit_outbox_messages Pesan di kotak keluar menurut status."
-            );
-            let _ = writeln!(out, "# TYPE merit_outbox_messages gauge");
-            for (status, n) in [
-                ("menunggu", stats.menunggu),
-                ("terkirim", stats.terkirim),
-                ("gagal", stats.gagal),
-            ] {
-                let _ = writeln!(out, "merit_outbox_messages{{status=\"{status}\"}} {n}");
-            }
-            let _ = writeln!(
-                out,
-                "# HELP merit_outbox_oldest_age_seconds Umur pesan menunggu tertua."
-            );
-            let _ = writeln!(out, "# TYPE merit_outbox_oldest_age_seconds gauge");
-            let _ = writeln!(
-                out,
-                "merit_outbox_oldest_age_seconds {}",
-                stats.umur_tertua_ms as f64 / 1000.0
+                "merit_workflow_decisions_total{{saluran=\"{ch}\"}} {n}"
             );
         }
-        if let Ok(rows) = app.store.decisions_by_channel().await {
-            let _ = writeln!(
-                out,
-                "# HELP merit_workflow_decisions_total Keputusan tercatat menurut saluran."
-            );
-            let _ = writeln!(out, "# TYPE merit_workflow_decisions_total counter");
-            for (ch, n) in rows {
-                let _ = writeln!(
-                    out,
-                    "merit_workflow_decisions_total{{saluran=\"{ch}\"}} {n}"
-                );
-            }
+        let _ = writeln!(
+            out,
+            "# HELP merit_workflow_instances Instans workflow menurut status."
+        );
+        let _ = writeln!(out, "# TYPE merit_workflow_instances gauge");
+        for (st, n) in &f.instans_per_status {
+            let _ = writeln!(out, "merit_workflow_instances{{status=\"{st}\"}} {n}");
         }
-        if let Ok(rows) = app.store.instances_by_status().await {
-            let _ = writeln!(
-                out,
-                "# HELP merit_workflow_instances Instans workflow menurut status."
-            );
-            let _ = writeln!(out, "# TYPE merit_workflow_instances gauge");
-            for (st, n) in rows {
-                let _ = writeln!(out, "merit_workflow_instances{{status=\"{st}\"}} {n}");
-            }
-        }
-        if let Ok(runs) = app.store.runs().await {
-            let _ = writeln!(
-                out,
-                "# HELP merit_screening_runs Penyaringan menurut status."
-            );
-            let _ = writeln!(out, "# TYPE merit_screening_runs gauge");
-            let mut by: BTreeMap<String, u64> = BTreeMap::new();
-            for r in runs {
-                *by.entry(format!("{:?}", r.status).to_lowercase())
-                    .or_default() += 1;
-            }
-            for (st, n) in by {
-                let _ = writeln!(out, "merit_screening_runs{{status=\"{st}\"}} {n}");
-            }
+        let _ = writeln!(
+            out,
+            "# HELP merit_screening_runs Penyaringan menurut status."
+        );
+        let _ = writeln!(out, "# TYPE merit_screening_runs gauge");
+        for (st, n) in &f.penyaringan_per_status {
+            let _ = writeln!(out, "merit_screening_runs{{status=\"{st}\"}} {n}");
         }
         out
     }

@@ -32,6 +32,7 @@ pub use metrics::Metrics;
 use crate::service::{
     App,
     answers::{self, LinkError},
+    runtime::{BoxFuture, Frontend},
     supervise::Health,
 };
 
@@ -65,11 +66,48 @@ pub struct AppState {
 impl AppState {
     /// State for serving `app` (fresh figures, background tasks not yet reported).
     pub fn new(app: App) -> Self {
+        Self::with_health(app, Arc::default())
+    }
+
+    /// State for serving `app`, reporting the health of a runtime's background tasks.
+    pub fn with_health(app: App, health: Arc<Health>) -> Self {
         Self {
             app,
             metrics: Arc::default(),
-            health: Arc::default(),
+            health,
         }
+    }
+}
+
+/// The HTTP side of [`crate::service::runtime::Runtime`].
+#[derive(Debug, Clone, Copy)]
+pub struct Server {
+    /// How long a stop waits for requests in flight.
+    pub grace: Duration,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Self {
+            grace: DEFAULT_GRACE,
+        }
+    }
+}
+
+impl Frontend for Server {
+    fn serve(
+        &self,
+        app: App,
+        health: Arc<Health>,
+        listener: tokio::net::TcpListener,
+        stop: BoxFuture<()>,
+    ) -> BoxFuture<std::io::Result<()>> {
+        Box::pin(serve_with_grace(
+            listener,
+            AppState::with_health(app, health),
+            stop,
+            self.grace,
+        ))
     }
 }
 
@@ -326,7 +364,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
             ));
         }
     }
-    match state.app.store.ping().await {
+    match crate::service::status::ping(&state.app).await {
         Ok(()) if state.health.ok() => (StatusCode::OK, format!("ok\n{tasks}")).into_response(),
         Ok(()) => {
             let mut res = (

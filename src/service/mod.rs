@@ -2,14 +2,18 @@
 //! these and never each other. Each use case reads, evaluates, persists, then notifies.
 
 pub mod answers;
+pub mod bench;
+pub mod demo;
 mod import;
 pub mod init;
 pub mod outbox;
 pub mod placement;
 pub mod reload;
 pub mod rules;
+pub mod runtime;
 pub mod scheduler;
 pub mod screening;
+pub mod status;
 pub mod supervise;
 pub mod vacancy;
 pub mod workflow;
@@ -24,19 +28,16 @@ use crate::{
 
 pub use import::{ImportOptions, ImportReport, import};
 
-/// Everything a use case needs: settings, the store and the clock.
+/// Everything a use case needs: settings, the store and the clock. Entry points hold one and
+/// pass it to the use cases; only the service reaches inside.
 #[derive(Clone)]
 pub struct App {
-    /// Settings in force.
-    pub settings: Settings,
-    /// The database.
-    pub store: Store,
-    /// The time source.
-    pub clock: SharedClock,
-    /// Parsed definitions and the directory, shared by the clones of an [`App`].
-    pub caches: Arc<Caches>,
+    settings: Settings,
+    store: Store,
+    clock: SharedClock,
+    caches: Arc<Caches>,
     /// Issues reference codes; `None` draws random ones (tests replace it to force collisions).
-    pub(crate) code_source: Option<CodeSource>,
+    code_source: Option<CodeSource>,
 }
 
 /// A source of reference codes.
@@ -52,6 +53,8 @@ pub struct Caches {
     pub(crate) definitions: Mutex<DefinitionMap>,
     pub(crate) directory: Mutex<Option<(String, Arc<crate::workflow::Directory>)>>,
     pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
+    /// The e-mail transport, with its kept-open SMTP connection.
+    pub(crate) mailer: std::sync::OnceLock<Arc<crate::notify::Mailer>>,
 }
 
 impl App {
@@ -65,6 +68,32 @@ impl App {
             caches: Arc::default(),
             code_source: None,
         })
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The time source.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// The same application with changed settings (the same database and tenant).
+    pub fn with_settings(&self, change: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        Self {
+            settings,
+            ..self.clone()
+        }
+    }
+
+    /// The database, for tests that look at rows directly.
+    #[cfg(any(test, feature = "test-util"))]
+    pub fn store_for_tests(&self) -> &Store {
+        &self.store
     }
 
     /// The same application with another clock (shares the database and caches).

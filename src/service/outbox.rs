@@ -57,6 +57,23 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (30_000i64.saturating_mul(1i64 << exp.min(7))).min(3_600_000)
 }
 
+fn mailer(app: &App) -> Arc<Mailer> {
+    app.caches
+        .mailer
+        .get_or_init(|| Arc::new(Mailer::new(&app.settings.mail_url)))
+        .clone()
+}
+
+/// Delivers what is due now, over the application's transport.
+pub async fn deliver_due(app: &App) -> Result<DeliveryReport, ServiceError> {
+    deliver(app, &mailer(app), false).await
+}
+
+/// Tries to deliver everything waiting, ignoring retry delays (`merit mail flush`).
+pub async fn flush(app: &App) -> Result<DeliveryReport, ServiceError> {
+    deliver(app, &mailer(app), true).await
+}
+
 /// Delivers what is due (everything waiting when `ignore_delay`, as `merit mail flush` does).
 pub async fn deliver(
     app: &App,

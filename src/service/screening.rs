@@ -510,8 +510,23 @@ pub async fn diff(app: &App, a: &str, b: &str) -> Result<(Run, Run, DiffReport),
     Ok((ra, rb, report))
 }
 
+/// Every run of this tenant, newest first.
+pub async fn runs(app: &App) -> Result<Vec<Run>, ServiceError> {
+    Ok(app.store.runs().await?)
+}
+
+/// One run and how far its chunks are.
+pub async fn show(
+    app: &App,
+    id: &str,
+) -> Result<(Run, crate::screening::ChunkProgress), ServiceError> {
+    let run = existing_run(&app.store, id).await?;
+    let progress = app.store.chunk_progress(&run.id).await?;
+    Ok((run, progress))
+}
+
 /// A run by id, or an invalid-input error naming it.
-pub async fn existing_run(store: &Store, id: &str) -> Result<Run, ServiceError> {
+pub(crate) async fn existing_run(store: &Store, id: &str) -> Result<Run, ServiceError> {
     store
         .run(id)
         .await?
@@ -520,12 +535,12 @@ pub async fn existing_run(store: &Store, id: &str) -> Result<Run, ServiceError> 
 
 /// The names of some candidates, for reports.
 pub async fn names(
-    store: &Store,
+    app: &App,
     niks: &[Nik],
 ) -> Result<std::collections::HashMap<Nik, String>, ServiceError> {
     let mut out = std::collections::HashMap::new();
     for nik in niks {
-        if let Some(c) = store.candidate(nik).await? {
+        if let Some(c) = app.store.candidate(nik).await? {
             out.insert(*nik, c.nama);
         }
     }

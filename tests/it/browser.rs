@@ -112,14 +112,14 @@ async fn a_person_confirms_an_answer_in_headless_chromium() {
     ));
     let app = App::open(settings, clock).await.unwrap();
     let id = workflow::start(&app, "uji", None, "verif").await.unwrap();
-    let row = app.store.instance(&id).await.unwrap().unwrap();
+    let row = app.store_for_tests().instance(&id).await.unwrap().unwrap();
     let secret = outbox::link_secret(&app).await.unwrap();
     let token = sign(
         &secret,
         &Token {
             kode: row.state.kursi[0].kode.clone(),
             jawaban: "setuju".into(),
-            terbit_ms: app.clock.now_ms(),
+            terbit_ms: app.clock().now_ms(),
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

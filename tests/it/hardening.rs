@@ -108,7 +108,7 @@ async fn fixture() -> Fixture {
 }
 
 async fn deliver(app: &App) {
-    outbox::deliver(app, &Mailer::new(&app.settings.mail_url), false)
+    outbox::deliver(app, &Mailer::new(&app.settings().mail_url), false)
         .await
         .unwrap();
 }
@@ -161,7 +161,7 @@ async fn job_fill_at_ppk(f: &Fixture) -> (String, Vec<String>) {
         &out.join("employees.csv"),
     )
     .await;
-    let employees = f.app.store.employees().await.unwrap();
+    let employees = f.app.store_for_tests().employees().await.unwrap();
     let report = vacancy::open(
         &f.app,
         &VacancyRequest {
@@ -214,7 +214,7 @@ async fn decide(app: &App, id: &str, step: &str, who: &str, answer: Answer) {
 async fn job_fill_candidates_are_told_only_about_themselves() {
     let f = fixture().await;
     let (id, shortlist) = job_fill_at_ppk(&f).await;
-    let employees = f.app.store.employees().await.unwrap();
+    let employees = f.app.store_for_tests().employees().await.unwrap();
     let person = |nip: &str| {
         employees
             .iter()
@@ -420,7 +420,7 @@ async fn a_vacant_ppk_post_goes_to_the_superior() {
 #[tokio::test]
 async fn the_budget_check_escalates_to_the_sekda() {
     let f = fixture().await;
-    let defs = workflow::check(&f.app.settings).unwrap();
+    let defs = workflow::check(f.app.settings()).unwrap();
     let def = &defs["usulan_pppk_paruh_waktu"];
     let ids: Vec<&str> = def.langkah.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
@@ -653,7 +653,7 @@ async fn html_bottom_posted_and_ambiguous_replies() {
             .all(|h| h.jenis != "keputusan")
     );
     let queued = scalar(
-        &f.app.store,
+        f.app.store_for_tests(),
         "SELECT COUNT(*) FROM kotak_keluar WHERE jenis = 'balasan_ditolak'",
     )
     .await
@@ -750,7 +750,7 @@ async fn replies_that_fail_authentication_are_refused() {
         Some("verifikasi")
     );
     let replies = scalar(
-        &f.app.store,
+        f.app.store_for_tests(),
         "SELECT COUNT(*) FROM kotak_keluar WHERE jenis = 'balasan_ditolak'",
     )
     .await

@@ -51,7 +51,7 @@ async fn comma_utf8_csv_round_trips() {
     assert_eq!((r.baris, r.diimpor, r.ditolak), (2, 2, 0));
     assert_eq!(r.format, "CSV, pemisah koma, UTF-8");
     let c = app
-        .store
+        .store_for_tests()
         .candidate(&nik("1609025506920002"))
         .await
         .unwrap()
@@ -61,7 +61,7 @@ async fn comma_utf8_csv_round_trips() {
     assert_eq!(c.gaji_terakhir, 1_750_000);
     assert_eq!(c.nilai_seleksi, Some(70.5));
     assert!(c.ikut_semua_tahap && c.aktif_bekerja && !c.ppg);
-    assert_eq!(app.store.counts().await.unwrap().calon, 2);
+    assert_eq!(app.store_for_tests().counts().await.unwrap().calon, 2);
 }
 
 #[tokio::test]
@@ -81,7 +81,7 @@ async fn windows_1252_semicolon_file_with_curly_apostrophe() {
     assert_eq!(r.diimpor, 2);
     assert_eq!(r.format, "CSV, pemisah titik koma, Windows-1252");
     let c = app
-        .store
+        .store_for_tests()
         .candidate(&nik("1609024212940004"))
         .await
         .unwrap()
@@ -91,7 +91,7 @@ async fn windows_1252_semicolon_file_with_curly_apostrophe() {
     assert_eq!(c.gaji_terakhir, 1_300_000);
     assert_eq!(c.tanggal_lahir.to_string(), "1994-12-02");
     let r4 = app
-        .store
+        .store_for_tests()
         .candidate(&nik("1609020101990003"))
         .await
         .unwrap()
@@ -186,7 +186,7 @@ async fn xlsx_with_numeric_niks_and_date_cells() {
     assert_eq!(r.diimpor, 2);
     assert_eq!(r.format, "Excel, lembar 'Calon'");
     let c = app
-        .store
+        .store_for_tests()
         .candidate(&nik("1609022304870001"))
         .await
         .unwrap()
@@ -330,7 +330,7 @@ async fn every_bad_row_is_reported_and_nothing_is_written() {
         "a NIK must not be printed: {dup}"
     );
     assert_eq!(
-        app.store.counts().await.unwrap().calon,
+        app.store_for_tests().counts().await.unwrap().calon,
         0,
         "validate-first: nothing written"
     );
@@ -380,7 +380,7 @@ async fn skip_invalid_imports_the_rest_and_writes_the_rejected_rows() {
             .unwrap()
             .contains("kolom tmt_kerja")
     );
-    assert_eq!(app.store.counts().await.unwrap().calon, 1);
+    assert_eq!(app.store_for_tests().counts().await.unwrap().calon, 1);
 
     // Fixing the file and importing again removes the stale rejected-rows file.
     std::fs::write(
@@ -410,7 +410,7 @@ async fn reimporting_the_same_person_updates_the_record() {
         .0
         .unwrap();
     let before = app
-        .store
+        .store_for_tests()
         .candidate(&nik("1609022304870001"))
         .await
         .unwrap()
@@ -427,7 +427,7 @@ async fn reimporting_the_same_person_updates_the_record() {
         .0
         .unwrap();
     let after = app
-        .store
+        .store_for_tests()
         .candidate(&nik("1609022304870001"))
         .await
         .unwrap()
@@ -435,24 +435,30 @@ async fn reimporting_the_same_person_updates_the_record() {
     assert_eq!(after.gaji_terakhir, 2_000_000);
     assert_eq!(after.nama, "BUDI SANTOSO");
     assert_ne!(before.data_hash(), after.data_hash());
-    assert_eq!(app.store.counts().await.unwrap().calon, 1);
+    assert_eq!(app.store_for_tests().counts().await.unwrap().calon, 1);
     // The earlier version stays retrievable by its hash (for reproducing old screening runs).
     let n = nik("1609022304870001");
     assert_eq!(
-        app.store
+        app.store_for_tests()
             .candidate_version(&n, &before.data_hash())
             .await
             .unwrap(),
         Some(before.clone())
     );
     assert_eq!(
-        app.store
+        app.store_for_tests()
             .candidate_version(&n, &after.data_hash())
             .await
             .unwrap(),
         Some(after.clone())
     );
-    assert_eq!(app.store.candidate_version(&n, "0000").await.unwrap(), None);
+    assert_eq!(
+        app.store_for_tests()
+            .candidate_version(&n, "0000")
+            .await
+            .unwrap(),
+        None
+    );
     // Importing the same data again archives nothing new and changes nothing.
     let same = format!(
         "{CANDIDATE_HEADER}\n{}\n",
@@ -464,7 +470,10 @@ async fn reimporting_the_same_person_updates_the_record() {
         .await
         .0
         .unwrap();
-    assert_eq!(app.store.candidate(&n).await.unwrap().unwrap(), after);
+    assert_eq!(
+        app.store_for_tests().candidate(&n).await.unwrap().unwrap(),
+        after
+    );
 }
 
 #[tokio::test]
@@ -539,7 +548,7 @@ async fn bad_files_are_clear_errors() {
         missing.to_string().contains("tidak dapat dibaca"),
         "{missing}"
     );
-    assert_eq!(app.store.counts().await.unwrap().calon, 0);
+    assert_eq!(app.store_for_tests().counts().await.unwrap().calon, 0);
 }
 
 #[tokio::test]
@@ -556,7 +565,7 @@ async fn formations_and_employees() {
     let (r, errors) = run(&app, opts(ImportKind::Formations, f, false)).await;
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(r.unwrap().diimpor, 2);
-    let formations = app.store.formations().await.unwrap();
+    let formations = app.store_for_tests().formations().await.unwrap();
     assert_eq!(
         formations[0].jurusan,
         vec!["Keperawatan".to_owned(), "Kebidanan".to_owned()]
@@ -592,7 +601,7 @@ async fn formations_and_employees() {
         r.peringatan
     );
     let siti = app
-        .store
+        .store_for_tests()
         .employee(&Nip::parse("198503152010012004").unwrap())
         .await
         .unwrap()
@@ -605,7 +614,7 @@ async fn formations_and_employees() {
     assert_eq!(siti.jenjang, Jenjang::Pengawas);
     assert_eq!(siti.hukuman_disiplin, HukumanDisiplin::Tidak);
     let ahmad = app
-        .store
+        .store_for_tests()
         .employee(&Nip::parse("198001012005011003").unwrap())
         .await
         .unwrap()
@@ -637,11 +646,11 @@ async fn a_generated_regency_imports_cleanly() {
         );
         assert!(r.unwrap().disimpan);
     }
-    let counts = app.store.counts().await.unwrap();
+    let counts = app.store_for_tests().counts().await.unwrap();
     assert_eq!(counts.calon, 1_500);
     assert_eq!(counts.pegawai, 555);
     let slots: u32 = app
-        .store
+        .store_for_tests()
         .formations()
         .await
         .unwrap()
@@ -694,7 +703,7 @@ async fn row_numbers_are_spreadsheet_rows_for_every_line_ending() {
     let path = write(db.dir.path(), "kosong.csv", &with_blank);
     let (_, errors) = run(&app, opts(ImportKind::Candidates, path, false)).await;
     assert_eq!(errors[0].row, 5, "{}", errors[0]);
-    assert_eq!(app.store.counts().await.unwrap().calon, 0);
+    assert_eq!(app.store_for_tests().counts().await.unwrap().calon, 0);
 }
 
 /// Issue 11 item 12: field lengths are bounded (a 50 MB name is refused with its row and
@@ -782,7 +791,7 @@ async fn oversized_fields_and_compressed_bombs_are_refused() {
         .0
         .unwrap_err();
     assert!(e.to_string().contains("1.000 sel"), "{e}");
-    assert_eq!(app.store.counts().await.unwrap().calon, 0);
+    assert_eq!(app.store_for_tests().counts().await.unwrap().calon, 0);
 }
 
 /// Issue 11 item 17: an import path that is not a regular file (a FIFO, a device, a link to
@@ -927,7 +936,7 @@ async fn control_characters_never_reach_a_terminal() {
     assert!(errors.is_empty(), "{errors:?}");
     assert!(r.unwrap().disimpan);
     let c = app
-        .store
+        .store_for_tests()
         .candidate(&nik("1609022304870001"))
         .await
         .unwrap()

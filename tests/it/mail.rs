@@ -76,7 +76,7 @@ async fn fixture(mail_url: Option<&str>) -> Fixture {
 }
 
 async fn count(app: &App, sql: &str) -> i64 {
-    scalar(&app.store, sql).await.unwrap()
+    scalar(app.store_for_tests(), sql).await.unwrap()
 }
 
 #[tokio::test]
@@ -85,7 +85,7 @@ async fn prompts_in_the_file_outbox_are_complete_and_masked() {
     let id = workflow::start(&f.app, "uji_surat", None, "kaban")
         .await
         .unwrap();
-    let mailer = Mailer::new(&f.app.settings.mail_url);
+    let mailer = Mailer::new(&f.app.settings().mail_url);
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
     assert_eq!(r.terkirim, 1);
     let mails = eml_files(&f.outbox);
@@ -130,7 +130,7 @@ async fn smtp_outage_then_recovery_loses_and_duplicates_nothing() {
             .await
             .unwrap();
     }
-    let mailer = Mailer::new(&f.app.settings.mail_url);
+    let mailer = Mailer::new(&f.app.settings().mail_url);
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
     assert_eq!((r.terkirim, r.ditunda, r.gagal), (0, 5, 0));
     // Not due yet: nothing is tried again before the backoff.
@@ -195,7 +195,7 @@ async fn a_permanent_refusal_fails_the_message_and_tells_admin() {
     )
     .await
     .unwrap();
-    let mailer = Mailer::new(&f.app.settings.mail_url);
+    let mailer = Mailer::new(&f.app.settings().mail_url);
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
     // verif's and bupati's prompts are sent; the refused address fails at once, and the
     // notice to ADMIN (kaban) it causes goes out in the same pass.
@@ -212,7 +212,7 @@ async fn links_confirm_on_get_decide_on_post_and_refuse_the_rest() {
     let id = workflow::start(&f.app, "uji_surat", None, "kaban")
         .await
         .unwrap();
-    let mailer = Mailer::new(&f.app.settings.mail_url);
+    let mailer = Mailer::new(&f.app.settings().mail_url);
     outbox::deliver(&f.app, &mailer, false).await.unwrap();
     let toks = tokens(&eml_files(&f.outbox)[0]);
     let (setuju, tolak) = (&toks[0], &toks[1]);
@@ -374,7 +374,7 @@ async fn prompt(f: &Fixture) -> Prompt {
     let instance = workflow::start(&f.app, "uji_surat", None, "kaban")
         .await
         .unwrap();
-    outbox::deliver(&f.app, &Mailer::new(&f.app.settings.mail_url), false)
+    outbox::deliver(&f.app, &Mailer::new(&f.app.settings().mail_url), false)
         .await
         .unwrap();
     let mails = eml_files(&f.outbox);
@@ -387,7 +387,7 @@ async fn prompt(f: &Fixture) -> Prompt {
         let Some(c) = subject.split("[MERIT-").nth(1).map(|r| r[..6].to_owned()) else {
             continue;
         };
-        if let Some(row) = f.app.store.code(&c).await.unwrap()
+        if let Some(row) = f.app.store_for_tests().code(&c).await.unwrap()
             && row.instans_id == instance
         {
             code = c;
@@ -472,7 +472,7 @@ async fn strangers_unclear_replies_and_auto_replies_change_nothing() {
     let p = prompt(&f).await;
     let queued = |app: App| async move {
         scalar(
-            &app.store,
+            app.store_for_tests(),
             "SELECT COUNT(*) FROM kotak_keluar WHERE jenis = 'balasan_ditolak'",
         )
         .await

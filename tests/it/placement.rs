@@ -93,7 +93,7 @@ async fn every_placement_rule_through_the_database_including_ties() {
     assert_eq!(report.penempatan.ditempatkan, 3);
     assert_eq!(report.penempatan.tidak_ditempatkan, 4);
     let lines = app
-        .store
+        .store_for_tests()
         .placement_lines(&report.penempatan.id, 0, 100)
         .await
         .unwrap();
@@ -152,7 +152,7 @@ async fn every_placement_rule_through_the_database_including_ties() {
             *used.entry(k).or_default() += 1;
         }
     }
-    for f in app.store.formations().await.unwrap() {
+    for f in app.store_for_tests().formations().await.unwrap() {
         assert!(used.get(f.kode_formasi.as_str()).copied().unwrap_or(0) <= f.jumlah);
     }
 
@@ -197,8 +197,8 @@ async fn a_generated_regency_is_placed_without_overfilling_and_exported() {
         report.alasan_tidak_ditempatkan.values().sum::<u64>(),
         p.tidak_ditempatkan
     );
-    let counts = app.store.placement_counts(&p.id).await.unwrap();
-    let formations = app.store.formations().await.unwrap();
+    let counts = app.store_for_tests().placement_counts(&p.id).await.unwrap();
+    let formations = app.store_for_tests().formations().await.unwrap();
     let limit: HashMap<&str, u32> = formations
         .iter()
         .map(|f| (f.kode_formasi.as_str(), f.jumlah))

@@ -37,7 +37,7 @@ async fn screen(app: &App) -> ScreenReport {
 }
 
 async fn count(app: &App, sql: &str) -> i64 {
-    testing::scalar(&app.store, sql).await.unwrap()
+    testing::scalar(app.store_for_tests(), sql).await.unwrap()
 }
 
 /// Every decision of a run, by NIK.
@@ -48,7 +48,11 @@ async fn decisions(app: &App, run: &str) -> Vec<Decision> {
             .last()
             .map(|d: &Decision| d.nik.as_str().to_owned())
             .unwrap_or_default();
-        let page = app.store.decisions_after(run, &after, 1_000).await.unwrap();
+        let page = app
+            .store_for_tests()
+            .decisions_after(run, &after, 1_000)
+            .await
+            .unwrap();
         if page.is_empty() {
             return all;
         }
@@ -90,11 +94,16 @@ async fn a_run_decides_every_candidate_once_with_every_rule_and_reason() {
     assert!(!report.dilanjutkan && report.selesai);
     assert_eq!(gaps_and_duplicates(&app, &report.run_id).await, (0, 0));
 
-    let run = app.store.run(&report.run_id).await.unwrap().unwrap();
+    let run = app
+        .store_for_tests()
+        .run(&report.run_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(run.status, RunStatus::Selesai);
     assert_eq!(run.aturan.len(), 9);
     assert_eq!(run.versi, report.ruleset_version);
-    let progress = app.store.chunk_progress(&run.id).await.unwrap();
+    let progress = app.store_for_tests().chunk_progress(&run.id).await.unwrap();
     assert_eq!((progress.selesai, progress.total), (3, 3));
 
     // The stored counts are the decisions' own.
@@ -147,7 +156,7 @@ async fn a_stopped_run_is_resumed_by_the_next_screen() {
     .unwrap();
     assert!(!stopped.selesai);
     assert_eq!(
-        app.store
+        app.store_for_tests()
             .unfinished_run("pppk_paruh_waktu")
             .await
             .unwrap()
@@ -161,7 +170,7 @@ async fn a_stopped_run_is_resumed_by_the_next_screen() {
     assert_eq!(resumed.total, 11_000);
     assert_eq!(gaps_and_duplicates(&app, &resumed.run_id).await, (0, 0));
     assert!(
-        app.store
+        app.store_for_tests()
             .unfinished_run("pppk_paruh_waktu")
             .await
             .unwrap()
@@ -184,7 +193,7 @@ async fn claims_are_leased_and_a_lost_claim_cannot_write() {
     .await
     .unwrap()
     .run_id;
-    let store = &app.store;
+    let store = app.store_for_tests();
     let (a, b) = ("host-lain/101/1", "host-lain/202/2");
     let t0 = 1_000_000;
     let lease = 60_000;
@@ -273,8 +282,13 @@ async fn wait_for_partial_run(app: &App, child: &mut std::process::Child) -> Str
             child.try_wait().unwrap().is_none(),
             "the run finished before it could be interrupted"
         );
-        if let Some(run) = app.store.unfinished_run("pppk_paruh_waktu").await.unwrap() {
-            let p = app.store.chunk_progress(&run.id).await.unwrap();
+        if let Some(run) = app
+            .store_for_tests()
+            .unfinished_run("pppk_paruh_waktu")
+            .await
+            .unwrap()
+        {
+            let p = app.store_for_tests().chunk_progress(&run.id).await.unwrap();
             if p.selesai >= 2 {
                 assert!(p.selesai < p.total, "the run is still going");
                 return run.id;
@@ -293,7 +307,7 @@ async fn kill_9_in_the_middle_of_a_run_then_resume_gives_exactly_one_decision_ea
     let run = wait_for_partial_run(&app, &mut child).await;
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    let p = app.store.chunk_progress(&run).await.unwrap();
+    let p = app.store_for_tests().chunk_progress(&run).await.unwrap();
     assert!(p.selesai < p.total, "interrupted part-way: {p:?}");
 
     let out = merit(&db, &["screen", "--json"]);
@@ -308,7 +322,7 @@ async fn kill_9_in_the_middle_of_a_run_then_resume_gives_exactly_one_decision_ea
     assert_eq!(report["dilanjutkan"], true);
     assert_eq!(report["total"], 120_000);
     assert_eq!(gaps_and_duplicates(&app, &run).await, (0, 0));
-    let run = app.store.run(&run).await.unwrap().unwrap();
+    let run = app.store_for_tests().run(&run).await.unwrap().unwrap();
     assert_eq!(run.status, RunStatus::Selesai);
     assert_eq!(run.hasil.total, 120_000);
 }
@@ -343,7 +357,7 @@ async fn two_processes_share_one_run() {
         ids.push(r["run_id"].as_str().unwrap().to_owned());
     }
     assert_eq!(ids[0], ids[1], "both processes worked on the same run");
-    assert_eq!(app.store.runs().await.unwrap().len(), 1);
+    assert_eq!(app.store_for_tests().runs().await.unwrap().len(), 1);
     assert_eq!(gaps_and_duplicates(&app, &ids[0]).await, (0, 0));
     assert_eq!(
         count(
@@ -571,7 +585,11 @@ async fn candidates_are_read_back_exactly_even_with_odd_characters_and_empty_fie
         mismatched, 0,
         "decisions were made on exactly the stored data"
     );
-    let read = app.store.candidates_between("", "~").await.unwrap();
+    let read = app
+        .store_for_tests()
+        .candidates_between("", "~")
+        .await
+        .unwrap();
     assert_eq!(read.len(), 2);
     assert_eq!(read[0].tempat_lahir, None);
     assert_eq!(
@@ -583,13 +601,17 @@ async fn candidates_are_read_back_exactly_even_with_odd_characters_and_empty_fie
     // Import refuses control characters, but someone with database access may not: a unit
     // separator inside a value is still read back as it is.
     let changed = testing::execute(
-        &app.store,
+        app.store_for_tests(),
         "UPDATE calon SET nama = 'BUDI\u{1f}SANTOSO' WHERE nik = '1609022304870001'",
     )
     .await
     .unwrap();
     assert_eq!(changed, 1);
-    let read = app.store.candidates_between("", "~").await.unwrap();
+    let read = app
+        .store_for_tests()
+        .candidates_between("", "~")
+        .await
+        .unwrap();
     assert_eq!(read[0].nama, "BUDI\u{1f}SANTOSO");
     assert_eq!(read[1].nama, "DEWI");
 }
@@ -602,7 +624,7 @@ async fn totals_of_a_run_with_thousands_of_rules_are_kept() {
     let db = TestDb::new().await;
     let app = db.app().await;
     regency(&app, db.dir.path(), 300, 8).await;
-    let chunks = app.store.plan_chunks(100).await.unwrap();
+    let chunks = app.store_for_tests().plan_chunks(100).await.unwrap();
     let rules: Vec<String> = (0..2_001).map(|i| format!("R-{i:04}")).collect();
     let run = merit::screening::Run {
         id: "run-banyak-aturan".into(),
@@ -617,17 +639,20 @@ async fn totals_of_a_run_with_thousands_of_rules_are_kept() {
         selesai_ms: None,
         alasan_gagal: None,
     };
-    app.store.create_run(&run, &chunks).await.unwrap();
+    app.store_for_tests()
+        .create_run(&run, &chunks)
+        .await
+        .unwrap();
     let mut verdicts = vec![merit::domain::RuleVerdict::Lolos; 2_001];
     verdicts[2_000] = merit::domain::RuleVerdict::Gagal("terakhir".into());
     while let Some(chunk) = app
-        .store
+        .store_for_tests()
         .claim_chunk(&run.id, "a", 10, 60_000, &[])
         .await
         .unwrap()
     {
         let candidates = app
-            .store
+            .store_for_tests()
             .candidates_between(&chunk.lo, &chunk.hi)
             .await
             .unwrap();
@@ -648,13 +673,13 @@ async fn totals_of_a_run_with_thousands_of_rules_are_kept() {
             })
             .collect();
         assert!(
-            app.store
+            app.store_for_tests()
                 .complete_chunk(&chunk, "a", &decisions, &tally, 20)
                 .await
                 .unwrap()
         );
     }
-    let done = app.store.finalize_run(&run, 30).await.unwrap();
+    let done = app.store_for_tests().finalize_run(&run, 30).await.unwrap();
     assert_eq!(done.status, RunStatus::Selesai);
     assert_eq!(done.hasil.total, 300);
     assert_eq!(done.hasil.gagal_per_aturan["R-2000"], 300);
@@ -682,7 +707,7 @@ async fn failed_and_cancelled_runs_do_not_block_the_next_one() {
     // The run's stored rules disappear and its version is not the one in force: resuming
     // cannot go on.
     testing::execute(
-        &app.store,
+        app.store_for_tests(),
         &format!(
             "UPDATE run_penyaringan SET versi = 'hilang' WHERE id = '{}'",
             stopped.run_id
@@ -692,7 +717,12 @@ async fn failed_and_cancelled_runs_do_not_block_the_next_one() {
     .unwrap();
     let err = screening::screen(&app, &opts()).await.unwrap_err();
     assert!(err.to_string().contains("tidak tersimpan"), "{err}");
-    let failed = app.store.run(&stopped.run_id).await.unwrap().unwrap();
+    let failed = app
+        .store_for_tests()
+        .run(&stopped.run_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(failed.status, RunStatus::Gagal);
     assert!(failed.alasan_gagal.unwrap().contains("tidak tersimpan"));
     // The next screening starts afresh and finishes.

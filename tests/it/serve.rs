@@ -65,9 +65,9 @@ fn hourly_reminders(settings: &mut merit::config::Settings) {
 async fn a_missed_occurrence_runs_once_and_two_schedulers_never_both_run_it() {
     let db = TestDb::new().await;
     let t0 = Utc.with_ymd_and_hms(2025, 8, 11, 2, 30, 0).unwrap();
-    let (mut a, clock_a) = app_at(&db, &[], t0).await;
-    hourly_reminders(&mut a.settings);
-    let jobs = scheduler::jobs(&a.settings).unwrap();
+    let (a, clock_a) = app_at(&db, &[], t0).await;
+    let a = a.with_settings(hourly_reminders);
+    let jobs = scheduler::jobs(a.settings()).unwrap();
     // First start: nothing before it counts as missed.
     assert!(
         scheduler::run_due(&a, &jobs, "a", None)
@@ -92,8 +92,8 @@ async fn a_missed_occurrence_runs_once_and_two_schedulers_never_both_run_it() {
     );
 
     // A second process on the same database: each following occurrence runs once in total.
-    let (mut b, clock_b) = app_at(&db, &[], clock_a.now_for_test()).await;
-    hourly_reminders(&mut b.settings);
+    let (b, clock_b) = app_at(&db, &[], clock_a.now_for_test()).await;
+    let b = b.with_settings(hourly_reminders);
     for _ in 0..6 {
         clock_a.advance(Duration::hours(1));
         clock_b.set(clock_a.now_for_test());
@@ -103,7 +103,7 @@ async fn a_missed_occurrence_runs_once_and_two_schedulers_never_both_run_it() {
         );
         assert_eq!(ra.unwrap().len() + rb.unwrap().len(), 1);
     }
-    let claims = a.store.occurrences("pengingat").await.unwrap();
+    let claims = a.store_for_tests().occurrences("pengingat").await.unwrap();
     assert_eq!(claims.len(), 7);
     let mut times: Vec<i64> = claims.iter().map(|c| c.0).collect();
     times.dedup();
@@ -144,7 +144,7 @@ async fn reload_accepts_refuses_keeps_the_last_good_version_and_tells_admin() {
         Utc.with_ymd_and_hms(2025, 8, 11, 2, 0, 0).unwrap(),
     )
     .await;
-    let before = reload::fingerprint(&app.settings);
+    let before = reload::fingerprint(app.settings());
     let ok = reload::validate(&app).await.unwrap();
     assert!(ok.ditolak.is_empty(), "{:?}", ok.ditolak);
     assert!(
@@ -159,7 +159,7 @@ async fn reload_accepts_refuses_keeps_the_last_good_version_and_tells_admin() {
         "usulan_pppk_paruh_waktu.yaml",
         &shipped.replace("jika_setuju: anggaran", "jika_setuju: anggaran_x"),
     );
-    assert_ne!(reload::fingerprint(&app.settings), before);
+    assert_ne!(reload::fingerprint(app.settings()), before);
     let refused = reload::validate(&app).await.unwrap();
     assert!(
         refused
@@ -170,10 +170,10 @@ async fn reload_accepts_refuses_keeps_the_last_good_version_and_tells_admin() {
         refused.ditolak
     );
     reload::validate(&app).await.unwrap();
-    let told = scalar(&app.store, "SELECT COUNT(*) FROM kotak_keluar WHERE jenis = 'admin' AND orang = 'kaban' AND kunci LIKE 'muat_ulang/%'").await.unwrap();
+    let told = scalar(app.store_for_tests(), "SELECT COUNT(*) FROM kotak_keluar WHERE jenis = 'admin' AND orang = 'kaban' AND kunci LIKE 'muat_ulang/%'").await.unwrap();
     assert_eq!(told, 1);
     let stored = app
-        .store
+        .store_for_tests()
         .latest_workflow_version("usulan_pppk_paruh_waktu")
         .await
         .unwrap()
@@ -342,19 +342,19 @@ async fn two_serve_processes_share_one_database() {
     let mut done = false;
     for _ in 0..1200 {
         let finished = scalar(
-            &app.store,
+            app.store_for_tests(),
             "SELECT COUNT(*) FROM run_penyaringan WHERE status = 'selesai'",
         )
         .await
         .unwrap();
         let waiting = scalar(
-            &app.store,
+            app.store_for_tests(),
             "SELECT COUNT(*) FROM kotak_keluar WHERE status <> 'terkirim'",
         )
         .await
         .unwrap();
         let summaries = scalar(
-            &app.store,
+            app.store_for_tests(),
             "SELECT COUNT(*) FROM kotak_keluar WHERE jenis = 'penyaringan_selesai'",
         )
         .await
@@ -381,7 +381,7 @@ async fn two_serve_processes_share_one_database() {
     // One occurrence, one run, every candidate decided once.
     assert_eq!(
         scalar(
-            &app.store,
+            app.store_for_tests(),
             "SELECT COUNT(*) FROM jadwal_klaim WHERE tugas = 'penyaringan'"
         )
         .await
@@ -389,20 +389,23 @@ async fn two_serve_processes_share_one_database() {
         1
     );
     assert_eq!(
-        scalar(&app.store, "SELECT COUNT(*) FROM run_penyaringan")
-            .await
-            .unwrap(),
+        scalar(
+            app.store_for_tests(),
+            "SELECT COUNT(*) FROM run_penyaringan"
+        )
+        .await
+        .unwrap(),
         1
     );
     assert_eq!(
-        scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
+        scalar(app.store_for_tests(), "SELECT COUNT(*) FROM keputusan")
             .await
             .unwrap(),
         100_000
     );
     // Both processes worked on the run.
     let owners = scalar(
-        &app.store,
+        app.store_for_tests(),
         "SELECT COUNT(DISTINCT pemilik) FROM run_potongan",
     )
     .await
@@ -413,7 +416,7 @@ async fn two_serve_processes_share_one_database() {
     assert!(claims.len() >= 2);
     // Every message sent exactly once: one file per sent row.
     let sent = scalar(
-        &app.store,
+        app.store_for_tests(),
         "SELECT COUNT(*) FROM kotak_keluar WHERE status = 'terkirim'",
     )
     .await
@@ -433,7 +436,10 @@ async fn two_serve_processes_share_one_database() {
 }
 
 async fn a_claims(app: &App) -> Vec<(i64, String, String)> {
-    app.store.occurrences("pengingat").await.unwrap()
+    app.store_for_tests()
+        .occurrences("pengingat")
+        .await
+        .unwrap()
 }
 
 /// SIGTERM in the middle of a scheduled screening run: `serve` stops after the chunks in hand,
@@ -466,7 +472,7 @@ async fn sigterm_during_a_run_then_restart_gives_the_exact_result() {
     let mut first = spawn();
     // Wait for the first chunk to be stored, then stop the service.
     for _ in 0..600 {
-        if scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
+        if scalar(app.store_for_tests(), "SELECT COUNT(*) FROM keputusan")
             .await
             .unwrap()
             > 0
@@ -482,7 +488,7 @@ async fn sigterm_during_a_run_then_restart_gives_the_exact_result() {
         first.wait().unwrap().success(),
         "serve stops cleanly on SIGTERM"
     );
-    let decided = scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
+    let decided = scalar(app.store_for_tests(), "SELECT COUNT(*) FROM keputusan")
         .await
         .unwrap();
     assert!(
@@ -494,7 +500,7 @@ async fn sigterm_during_a_run_then_restart_gives_the_exact_result() {
     let mut finished = false;
     for _ in 0..1200 {
         if scalar(
-            &app.store,
+            app.store_for_tests(),
             "SELECT COUNT(*) FROM run_penyaringan WHERE status = 'selesai'",
         )
         .await
@@ -512,18 +518,21 @@ async fn sigterm_during_a_run_then_restart_gives_the_exact_result() {
     assert!(second.wait().unwrap().success());
     assert!(finished, "the restarted service finishes the run");
     assert_eq!(
-        scalar(&app.store, "SELECT COUNT(*) FROM run_penyaringan")
-            .await
-            .unwrap(),
+        scalar(
+            app.store_for_tests(),
+            "SELECT COUNT(*) FROM run_penyaringan"
+        )
+        .await
+        .unwrap(),
         1
     );
     assert_eq!(
-        scalar(&app.store, "SELECT COUNT(*) FROM keputusan")
+        scalar(app.store_for_tests(), "SELECT COUNT(*) FROM keputusan")
             .await
             .unwrap(),
         60_000
     );
-    let run = app.store.runs().await.unwrap().remove(0);
+    let run = app.store_for_tests().runs().await.unwrap().remove(0);
     let check = merit::service::screening::verify(&app, &run.id)
         .await
         .unwrap();
@@ -547,7 +556,7 @@ async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
         "orang:\n  - { id: verif, nama: Verifikator, email: verif@contoh.go.id, peran: [VERIFIKATOR_BKPSDM] }\n  - { id: kaban, nama: Kepala BKPSDM, email: kaban@contoh.go.id, peran: [ADMIN] }\n",
     );
     // Monday 11 August 2025, 09.00 WIB.
-    let (mut app, clock) = app_at(
+    let (app, clock) = app_at(
         &db,
         &[
             ("MERIT_WORKFLOWS_DIR", wf.to_str().unwrap()),
@@ -556,12 +565,14 @@ async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
         Utc.with_ymd_and_hms(2025, 8, 11, 2, 0, 0).unwrap(),
     )
     .await;
-    app.settings.schedules = vec![ScheduleSetting {
-        task: "ringkasan".into(),
-        cron: "0 0 7 * * *".into(),
-        ruleset: None,
-    }];
-    let jobs = scheduler::jobs(&app.settings).unwrap();
+    let app = app.with_settings(|s| {
+        s.schedules = vec![ScheduleSetting {
+            task: "ringkasan".into(),
+            cron: "0 0 7 * * *".into(),
+            ruleset: None,
+        }]
+    });
+    let jobs = scheduler::jobs(app.settings()).unwrap();
     assert!(
         scheduler::run_due(&app, &jobs, "a", None)
             .await
@@ -586,7 +597,7 @@ async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
     let fired = scheduler::run_due(&app, &jobs, "a", None).await.unwrap();
     assert_eq!(fired.len(), 1);
     let digest = app
-        .store
+        .store_for_tests()
         .outbox_by_kind_for("admin", "kaban")
         .await
         .unwrap()

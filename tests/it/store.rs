@@ -65,7 +65,7 @@ async fn tenants_do_not_see_each_other() {
     };
     import(&app, &opts, |_| {}).await.unwrap();
     let other = db.store("oku_selatan").await;
-    assert_eq!(app.store.counts().await.unwrap().calon, 1);
+    assert_eq!(app.store_for_tests().counts().await.unwrap().calon, 1);
     assert_eq!(other.counts().await.unwrap().calon, 0);
     let nik = merit::domain::Nik::parse("1609022304870001").unwrap();
     assert!(other.candidate(&nik).await.unwrap().is_none());

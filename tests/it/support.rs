@@ -106,7 +106,10 @@ impl TestDb {
             Utc.with_ymd_and_hms(2025, 8, 11, 2, 0, 0).unwrap(),
         ));
         let app = App::open(settings, clock).await.unwrap();
-        assert_eq!(app.store.backend() == Backend::Postgres, self.is_postgres());
+        assert_eq!(
+            app.store_for_tests().backend() == Backend::Postgres,
+            self.is_postgres()
+        );
         app
     }
 

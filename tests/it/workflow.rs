@@ -150,7 +150,7 @@ async fn decide(app: &App, inst: &str, step: &str, who: &str, answer: Answer) ->
 }
 
 async fn count(app: &App, sql: &str) -> i64 {
-    scalar(&app.store, sql).await.unwrap()
+    scalar(app.store_for_tests(), sql).await.unwrap()
 }
 
 #[tokio::test]
@@ -413,7 +413,7 @@ async fn running_instances_keep_their_definition_version() {
     let kept = workflow::start(app, "uji", None, "kaban").await.unwrap();
     assert_eq!(workflow::show(app, &kept).await.unwrap().versi, vn.versi);
     assert!(
-        workflow::check(&app.settings)
+        workflow::check(app.settings())
             .unwrap_err()
             .to_string()
             .contains("uji.yaml:")
@@ -677,7 +677,7 @@ async fn job_fill_from_vacancy_to_the_ppk_choice() {
         &out.join("employees.csv"),
     )
     .await;
-    let employees = app.store.employees().await.unwrap();
+    let employees = app.store_for_tests().employees().await.unwrap();
     let unit = employees[0].unit_kerja.clone();
     let report = vacancy::open(
         &app,
@@ -752,7 +752,7 @@ async fn someone_given_the_role_after_the_step_opened_may_answer() {
     // History numbering has no gaps.
     let n = v.riwayat.len() as i64;
     let max = scalar(
-        &f.app.store,
+        f.app.store_for_tests(),
         &format!("SELECT MAX(urutan) FROM riwayat WHERE instans_id = '{id}'"),
     )
     .await

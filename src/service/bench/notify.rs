@@ -21,7 +21,6 @@ use tokio::{
 use crate::{
     clock::{SharedClock, SystemClock},
     config::{MailUrl, Settings},
-    http::AppState,
     notify::{
         Mailer,
         token::{Token, sign},
@@ -250,6 +249,7 @@ pub async fn http(
     instances: usize,
     gets: usize,
     parallel: usize,
+    frontend: &dyn crate::service::runtime::Frontend,
 ) -> Result<HttpBench, ServiceError> {
     let work = workdir()?;
     let wfdir = work.join("workflows");
@@ -300,8 +300,15 @@ pub async fn http(
     let addr = listener
         .local_addr()
         .map_err(|e| ServiceError::unexpected("HTTP", e))?;
-    let state = AppState::new(app.clone());
-    tokio::spawn(crate::http::serve(listener, state, std::future::pending()));
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(frontend.serve(
+        app.clone(),
+        Arc::default(),
+        listener,
+        Box::pin(async move {
+            let _ = stop_rx.wait_for(|s| *s).await;
+        }),
+    ));
     let get_paths: Arc<Vec<(String, String)>> = Arc::new(
         (0..gets)
             .map(|i| (links[i % links.len()].clone(), String::new()))
@@ -316,6 +323,8 @@ pub async fn http(
     );
     let (post_secs, post_lat) = drive(addr, "POST", post_paths, parallel).await?;
     let _ = std::fs::remove_dir_all(&work);
+    let _ = stop_tx.send(true);
+    let _ = server.await;
     Ok(HttpBench {
         get: gets,
         get_per_detik: gets as f64 / get_secs,

@@ -1,0 +1,244 @@
+//! `merit demo` (interfaces.md 10): a regency-sized synthetic data set in its own folder,
+//! imported, screened and placed; one proposal workflow and one job-fill started; the prompts
+//! written to the file outbox. The command line prints the result and serves HTTP.
+
+use std::path::{Path, PathBuf};
+
+use super::{
+    App, ImportOptions, ServiceError,
+    placement::place,
+    screening::{ScreenOptions, screen},
+    vacancy::VacancyRequest,
+};
+use crate::{
+    clock::SharedClock,
+    config::{Agency, MailUrl, Settings},
+    domain::{AlasanLowongan, Jenjang},
+    generate::{GenerateOptions, GenerateSummary, generate},
+    ingest::ImportKind,
+};
+
+const MARKER: &str = ".merit-demo";
+
+fn fail(context: &str, e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Unexpected(format!("{context}: {e}"))
+}
+
+fn io_fail(context: &str, e: &std::io::Error) -> ServiceError {
+    ServiceError::Unexpected(format!("{context}: {}", crate::domain::io_message(e)))
+}
+
+/// Removes and recreates the demo folder (only a folder merit created, or an empty one).
+fn fresh_folder(dir: &Path) -> Result<(), ServiceError> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !dir.join(MARKER).exists() && !empty {
+            return Err(ServiceError::Invalid(format!(
+                "folder {} sudah ada dan bukan folder demo merit; pilih folder lain dengan --dir",
+                dir.display()
+            )));
+        }
+        std::fs::remove_dir_all(dir)
+            .map_err(|e| io_fail("tidak dapat mengosongkan folder demo", &e))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| io_fail("tidak dapat membuat folder demo", &e))?;
+    std::fs::write(dir.join(MARKER), "folder demo merit; aman dihapus\n")
+        .map_err(|e| io_fail("tidak dapat menulis folder demo", &e))
+}
+
+/// An approval link found in a prompt of the outbox.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoLink {
+    /// Recipient.
+    pub kepada: String,
+    /// What the link answers (`SETUJU`, …).
+    pub jawaban: String,
+    /// The link.
+    pub url: String,
+}
+
+/// Approval links in the `.eml` files of `outbox`, with their labels and recipients.
+fn links(outbox: &Path) -> Vec<DemoLink> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(outbox)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let to = text
+            .lines()
+            .find_map(|l| l.strip_prefix("To: "))
+            .map(|t| {
+                t.rsplit_once('<')
+                    .map_or(t, |(_, a)| a.trim_end_matches('>'))
+                    .to_owned()
+            })
+            .unwrap_or_default();
+        // The plain-text part: `  LABEL: URL` lines (quoted-printable soft breaks joined).
+        let joined = text
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+            .replace("=3D", "=");
+        for line in joined.lines() {
+            let l = line.trim();
+            if let Some((label, url)) = l.split_once(": http")
+                && url.contains("/persetujuan/")
+                && !label.contains('<')
+            {
+                out.push(DemoLink {
+                    kepada: to.clone(),
+                    jawaban: label.to_owned(),
+                    url: format!("http{url}"),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// What the demo prepared.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoReport {
+    /// The folder.
+    pub folder: PathBuf,
+    /// What was generated.
+    pub data: GenerateSummary,
+    /// `layak` candidates.
+    pub layak: u64,
+    /// `tidak_layak` candidates.
+    pub tidak_layak: u64,
+    /// `perlu_verifikasi` candidates.
+    pub perlu_verifikasi: u64,
+    /// Candidates placed.
+    pub ditempatkan: u64,
+    /// Eligible candidates without a slot.
+    pub tidak_ditempatkan: u64,
+    /// The proposal workflow instance.
+    pub usulan_instance_id: String,
+    /// The vacancy.
+    pub lowongan_id: String,
+    /// Its job-fill workflow instance, when someone qualified.
+    pub pengisian_instance_id: Option<String>,
+    /// People on the job-fill shortlist.
+    pub daftar_pendek: usize,
+    /// Messages written to the outbox.
+    pub surat_terkirim: u64,
+    /// The outbox folder.
+    pub kotak_keluar: PathBuf,
+    /// The approval links of the prompts.
+    pub tautan: Vec<DemoLink>,
+}
+
+/// Starts over in `dir`: synthetic data for `candidates` candidates, settings pointing at it
+/// (`base` for the rest), and the application over it.
+pub async fn prepare(
+    base: Settings,
+    dir: &Path,
+    candidates: u64,
+    clock: SharedClock,
+) -> Result<(App, GenerateSummary, PathBuf), ServiceError> {
+    fresh_folder(dir)?;
+    let dir = dir.canonicalize().map_err(|e| io_fail("folder demo", &e))?;
+    let data = dir.join("data");
+    let summary = {
+        let opts = GenerateOptions {
+            candidates,
+            out: data.clone(),
+            seed: crate::generate::DEFAULT_SEED,
+        };
+        tokio::task::spawn_blocking(move || generate(&opts))
+            .await
+            .map_err(|e| fail("data sintetis", e))?
+            .map_err(|e| io_fail("data sintetis", &e))?
+    };
+    let mut settings = base;
+    settings.database_url = format!("sqlite://{}/merit.db", dir.display());
+    settings.mail_url = MailUrl::File(dir.join("outbox"));
+    settings.directory = data.join("directory.yaml");
+    if settings.instansi == Agency::default() {
+        settings.instansi.nama = "Pemerintah Kabupaten Contoh (data fiktif)".to_owned();
+        settings.instansi.kota = Some("Kota Contoh".to_owned());
+    }
+    let app = App::open(settings, clock).await?;
+    Ok((app, summary, dir))
+}
+
+/// Imports the data, screens, places, starts the workflows and writes the prompts.
+pub async fn run(
+    app: &App,
+    summary: GenerateSummary,
+    dir: &Path,
+) -> Result<DemoReport, ServiceError> {
+    let data = dir.join("data");
+    let by = "demo".to_owned();
+    for (kind, file) in [
+        (ImportKind::Candidates, "candidates.csv"),
+        (ImportKind::Formations, "formations.csv"),
+        (ImportKind::Employees, "employees.csv"),
+    ] {
+        let opts = ImportOptions {
+            kind,
+            path: data.join(file),
+            skip_invalid: true,
+            sheet: None,
+            by: by.clone(),
+            progress: None,
+        };
+        super::import(app, &opts, |_| {}).await?;
+    }
+    let run = screen(
+        app,
+        &ScreenOptions {
+            ruleset: None,
+            by: by.clone(),
+            progress: None,
+            stop: None,
+        },
+    )
+    .await?;
+    let placement = place(app, Some(&run.run_id), &by).await?;
+    let proposal =
+        super::workflow::start(app, "usulan_pppk_paruh_waktu", None, "kepala_bkpsdm").await?;
+    let unit = app
+        .store
+        .employees()
+        .await?
+        .first()
+        .map(|e| e.unit_kerja.clone())
+        .unwrap_or_else(|| "U01".to_owned());
+    let vacancy = super::vacancy::open(
+        app,
+        &VacancyRequest {
+            jenjang: Jenjang::Administrator,
+            unit,
+            jabatan: "Kepala Bagian Umum dan Kepegawaian".to_owned(),
+            alasan: AlasanLowongan::parse("pensiun").map_err(|e| fail("alasan", e))?,
+            tanggal: None,
+        },
+        &by,
+    )
+    .await?;
+    let sent = super::outbox::flush(app).await?;
+    let outbox = dir.join("outbox");
+    Ok(DemoReport {
+        folder: dir.to_path_buf(),
+        data: summary,
+        layak: run.layak,
+        tidak_layak: run.tidak_layak,
+        perlu_verifikasi: run.perlu_verifikasi,
+        ditempatkan: placement.penempatan.ditempatkan,
+        tidak_ditempatkan: placement.penempatan.tidak_ditempatkan,
+        usulan_instance_id: proposal,
+        lowongan_id: vacancy.lowongan_id,
+        pengisian_instance_id: vacancy.instance_id,
+        daftar_pendek: vacancy.shortlist.len(),
+        surat_terkirim: sent.terkirim,
+        tautan: links(&outbox),
+        kotak_keluar: outbox,
+    })
+}
