@@ -88,7 +88,10 @@ impl Failure {
 impl From<ServiceError> for Failure {
     fn from(e: ServiceError) -> Self {
         let exit = match &e {
-            ServiceError::Invalid(_) => Exit::Invalid,
+            ServiceError::Invalid(_)
+            | ServiceError::NotFound(_)
+            | ServiceError::Definitions { .. } => Exit::Invalid,
+            ServiceError::Refused(r) if r.is_input() => Exit::Invalid,
             ServiceError::Refused(_) => Exit::Refused,
             ServiceError::Store(_) | ServiceError::Unexpected(_) => Exit::Unexpected,
         };

@@ -30,8 +30,7 @@ use serde::Deserialize;
 pub use metrics::Metrics;
 
 use crate::service::{
-    App,
-    answers::{self, LinkError},
+    App, Refusal, ServiceError, answers,
     runtime::{BoxFuture, Frontend},
     supervise::Health,
 };
@@ -419,24 +418,42 @@ async fn method_not_allowed() -> Response {
     status_page(StatusCode::METHOD_NOT_ALLOWED)
 }
 
-/// Maps a link error to its status and page: the one place this happens.
-fn page_for(e: &LinkError) -> Response {
-    let (status, title) = match e {
-        LinkError::Unknown => (StatusCode::NOT_FOUND, "Tautan tidak dikenal"),
-        LinkError::Expired => (StatusCode::GONE, "Tautan sudah kedaluwarsa"),
-        LinkError::Decided(_) => (StatusCode::CONFLICT, "Sudah diputuskan"),
-        LinkError::BadForm(_) => (StatusCode::BAD_REQUEST, "Formulir belum lengkap"),
-        LinkError::Service(err) => {
-            tracing::error!("kesalahan saat memproses tautan: {err}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Terjadi kesalahan")
+/// Maps why a link led to no decision to its status and page: the one place this happens.
+fn page_for(e: &ServiceError) -> Response {
+    let (status, title, text) = match e {
+        ServiceError::Refused(Refusal::LinkUnknown) | ServiceError::NotFound(_) => (
+            StatusCode::NOT_FOUND,
+            "Tautan tidak dikenal",
+            "Tautan ini tidak dikenal atau tidak sah. Gunakan tautan pada surel permohonan persetujuan yang terbaru.".to_owned(),
+        ),
+        ServiceError::Refused(Refusal::LinkExpired) => (
+            StatusCode::GONE,
+            "Tautan sudah kedaluwarsa",
+            "Masa berlaku tautan ini telah habis. Bapak/Ibu masih dapat menjawab dengan membalas surel permohonan, atau menghubungi BKPSDM.".to_owned(),
+        ),
+        ServiceError::Refused(r) if !r.is_input() => (
+            StatusCode::CONFLICT,
+            "Sudah diputuskan",
+            format!("Jawaban tidak diperlukan lagi: {r}."),
+        ),
+        ServiceError::Refused(r) => (
+            StatusCode::BAD_REQUEST,
+            "Formulir belum lengkap",
+            format!("{r}."),
+        ),
+        ServiceError::Invalid(_) | ServiceError::Definitions { .. } => (
+            StatusCode::BAD_REQUEST,
+            "Formulir belum lengkap",
+            format!("{e}."),
+        ),
+        ServiceError::Store(_) | ServiceError::Unexpected(_) => {
+            tracing::error!("kesalahan saat memproses tautan: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Terjadi kesalahan",
+                "Jawaban belum tercatat karena kesalahan sistem. Silakan coba lagi beberapa saat lagi.".to_owned(),
+            )
         }
-    };
-    let text = match e {
-        LinkError::Unknown => "Tautan ini tidak dikenal atau tidak sah. Gunakan tautan pada surel permohonan persetujuan yang terbaru.".to_owned(),
-        LinkError::Expired => "Masa berlaku tautan ini telah habis. Bapak/Ibu masih dapat menjawab dengan membalas surel permohonan, atau menghubungi BKPSDM.".to_owned(),
-        LinkError::Decided(m) => format!("Jawaban tidak diperlukan lagi: {m}."),
-        LinkError::BadForm(m) => format!("{m}."),
-        LinkError::Service(_) => "Jawaban belum tercatat karena kesalahan sistem. Silakan coba lagi beberapa saat lagi.".to_owned(),
     };
     page(status, Html(pages::message(title, &text)))
 }

@@ -54,7 +54,10 @@ pub struct Templates {
 impl Templates {
     /// Loads the templates of folder `dir` of `src` (validating them), each file falling back
     /// to its built-in copy when absent; a broken file is an error naming it.
-    pub fn load(src: &dyn crate::sources::Source, dir: &Path) -> Result<Self, String> {
+    pub fn load(
+        src: &dyn crate::sources::Source,
+        dir: &Path,
+    ) -> Result<Self, crate::diagnostic::Diagnostics> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") {
@@ -67,7 +70,14 @@ impl Templates {
             let path: PathBuf = dir.join(name);
             let text = src.read(&path).unwrap_or_else(|_| (*builtin).to_owned());
             env.add_template_owned((*name).to_owned(), text)
-                .map_err(|e| format!("{}: templat tidak sah: {e}", path.display()))?;
+                .map_err(|e| {
+                    crate::diagnostic::Diagnostic::at(
+                        &path,
+                        e.line().unwrap_or(0),
+                        0,
+                        format!("templat tidak sah: {e}"),
+                    )
+                })?;
         }
         Ok(Self { env })
     }

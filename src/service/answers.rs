@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{
-    App, ServiceError,
+    App, Invalid, Refusal, ServiceError,
     workflow::{self, DecideRequest},
 };
 use crate::{
@@ -13,34 +13,8 @@ use crate::{
         reply::{self, Verdict},
         token::{self, Token},
     },
-    workflow::{Answer, Channel, CodeRow, Status},
+    workflow::{Answer, Channel, CodeRow, Refusal as WorkflowRefusal, Status},
 };
-
-/// Why a link does not lead to a decision.
-#[derive(Debug, thiserror::Error)]
-pub enum LinkError {
-    /// Malformed, forged or unknown (404).
-    #[error("tautan tidak dikenal atau tidak sah")]
-    Unknown,
-    /// Past its validity (410).
-    #[error("tautan sudah kedaluwarsa")]
-    Expired,
-    /// The step has been decided or the workflow has moved on (409).
-    #[error("{0}")]
-    Decided(String),
-    /// The form does not match the link (400).
-    #[error("{0}")]
-    BadForm(String),
-    /// Something else.
-    #[error(transparent)]
-    Service(#[from] ServiceError),
-}
-
-impl From<crate::store::StoreError> for LinkError {
-    fn from(e: crate::store::StoreError) -> Self {
-        Self::Service(e.into())
-    }
-}
 
 /// What a link asks, for the confirm page.
 #[derive(Debug, Clone)]
@@ -70,24 +44,43 @@ pub struct LinkView {
 struct Resolved {
     code: CodeRow,
     answer: Answer,
+    issued_ms: i64,
     view: LinkView,
 }
 
-async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
+/// Whether `answer` by the link's person on its step is in the history since `since_ms` (the
+/// same answer through the same link again, after it moved the workflow on).
+async fn recorded_since(
+    app: &App,
+    code: &CodeRow,
+    answer: &Answer,
+    since_ms: i64,
+) -> Result<bool, ServiceError> {
+    let answer = answer.code();
+    Ok(app.store.history(&code.instans_id).await?.iter().any(|h| {
+        h.jenis == "keputusan"
+            && h.langkah.as_deref() == Some(code.langkah.as_str())
+            && h.orang.as_deref() == Some(code.orang.as_str())
+            && h.keputusan.as_deref() == Some(answer.as_str())
+            && h.waktu_ms >= since_ms
+    }))
+}
+
+async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
     let secret = super::outbox::link_secret(app).await?;
     let t: Token = match token::verify(&secret, raw) {
         Ok(t) => t,
         Err(e) => {
             tracing::warn!("tautan persetujuan ditolak: {e}");
-            return Err(LinkError::Unknown);
+            return Err(Refusal::LinkUnknown.into());
         }
     };
     let Some(code) = app.store.code(&t.kode).await? else {
         tracing::warn!(kode = %t.kode, "tautan persetujuan dengan kode tidak dikenal");
-        return Err(LinkError::Unknown);
+        return Err(Refusal::LinkUnknown.into());
     };
     let Some(row) = app.store.instance(&code.instans_id).await? else {
-        return Err(LinkError::Unknown);
+        return Err(Refusal::LinkUnknown.into());
     };
     let answer = match t.jawaban.as_str() {
         "setuju" => Answer::Setuju,
@@ -97,13 +90,13 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
             let i: usize = other
                 .strip_prefix("pilih-")
                 .and_then(|i| i.parse().ok())
-                .ok_or(LinkError::Unknown)?;
-            let o = row.state.opsi.get(i).ok_or(LinkError::Unknown)?;
+                .ok_or(Refusal::LinkUnknown)?;
+            let o = row.state.opsi.get(i).ok_or(Refusal::LinkUnknown)?;
             Answer::Pilih(o.clone())
         }
     };
     if app.clock.now_ms() > t.terbit_ms + app.settings.link_ttl.num_milliseconds() {
-        return Err(LinkError::Expired);
+        return Err(Refusal::LinkExpired.into());
     }
     let st = &row.state;
     let seat = st.kursi.iter().find(|s| s.orang == code.orang);
@@ -113,26 +106,11 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
     let mut sudah_tercatat =
         current && seat.and_then(|s| s.keputusan.as_deref()) == Some(answer.code().as_str());
     if !current {
-        // The same answer through the same link again after it moved the workflow on.
-        sudah_tercatat = app.store.history(&row.id).await?.iter().any(|h| {
-            h.jenis == "keputusan"
-                && h.langkah.as_deref() == Some(code.langkah.as_str())
-                && h.orang.as_deref() == Some(code.orang.as_str())
-                && h.keputusan.as_deref() == Some(answer.code().as_str())
-                && h.waktu_ms >= t.terbit_ms
-        });
+        sudah_tercatat = recorded_since(app, &code, &answer, t.terbit_ms).await?;
     }
     let answered_otherwise = !current || seat.is_some_and(|s| s.keputusan.is_some());
     if answered_otherwise && !sudah_tercatat {
-        return Err(LinkError::Decided(match st.status {
-            Status::Berjalan => {
-                "langkah ini sudah diputuskan; jawaban tidak diperlukan lagi".to_owned()
-            }
-            s => format!(
-                "proses ini sudah selesai ({})",
-                s.as_str().replace('_', " ")
-            ),
-        }));
+        return Err(Refusal::StepDecided(Some(st.status)).into());
     }
     let (judul, judul_langkah) = workflow::titles(app, &row, &code.langkah).await?;
     let (dir, _) = workflow::directory(app).await?;
@@ -159,11 +137,16 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, LinkError> {
         kode: format!("MERIT-{}", t.kode),
         sudah_tercatat,
     };
-    Ok(Resolved { code, answer, view })
+    Ok(Resolved {
+        code,
+        answer,
+        issued_ms: t.terbit_ms,
+        view,
+    })
 }
 
 /// What a link asks (changes nothing).
-pub async fn link_view(app: &App, raw: &str) -> Result<LinkView, LinkError> {
+pub async fn link_view(app: &App, raw: &str) -> Result<LinkView, ServiceError> {
     Ok(resolve(app, raw).await?.view)
 }
 
@@ -173,22 +156,15 @@ pub async fn link_answer(
     raw: &str,
     keputusan: &str,
     komentar: Option<&str>,
-) -> Result<LinkView, LinkError> {
+) -> Result<LinkView, ServiceError> {
     let r = resolve(app, raw).await?;
     if keputusan != r.view.keputusan {
-        return Err(LinkError::BadForm(
-            "jawaban pada formulir tidak sesuai dengan tautan".to_owned(),
-        ));
+        return Err(Refusal::FormMismatch.into());
     }
     if r.view.sudah_tercatat {
         return Ok(r.view);
     }
     let komentar = komentar.map(str::trim).filter(|c| !c.is_empty());
-    if r.answer == Answer::Kembalikan && komentar.is_none() {
-        return Err(LinkError::BadForm(
-            "pengembalian wajib disertai alasan; isi kolom komentar".to_owned(),
-        ));
-    }
     let req = DecideRequest {
         instance: r.code.instans_id.clone(),
         langkah: r.code.langkah.clone(),
@@ -199,17 +175,32 @@ pub async fn link_answer(
         dicatat_oleh: None,
         kunjungan: Some(r.code.kunjungan),
     };
+    let mut view = r.view;
     match workflow::decide(app, &req).await {
-        Ok(_) => Ok(r.view),
-        Err(ServiceError::Refused(m)) => {
-            // A concurrent POST of the same answer won: that is success for this one too.
-            let again = resolve(app, raw).await;
-            match again {
-                Ok(v) if v.view.sudah_tercatat => Ok(v.view),
-                _ => Err(LinkError::Decided(m)),
-            }
+        Ok(_) => Ok(view),
+        // A concurrent POST of the same answer won: that is success for this one too.
+        Err(ServiceError::Refused(Refusal::Workflow(WorkflowRefusal::AlreadyAnswered {
+            keputusan,
+            ..
+        }))) if keputusan == r.answer.code() => {
+            view.sudah_tercatat = true;
+            Ok(view)
         }
-        Err(e) => Err(e.into()),
+        Err(ServiceError::Refused(Refusal::Workflow(
+            WorkflowRefusal::StepNotOpen { .. }
+            | WorkflowRefusal::Finished(_)
+            | WorkflowRefusal::Superseded(_),
+        ))) if recorded_since(app, &r.code, &r.answer, r.issued_ms).await? => {
+            view.sudah_tercatat = true;
+            Ok(view)
+        }
+        Err(ServiceError::Refused(Refusal::Workflow(
+            WorkflowRefusal::StepNotOpen { .. }
+            | WorkflowRefusal::Finished(_)
+            | WorkflowRefusal::Superseded(_)
+            | WorkflowRefusal::AlreadyAnswered { .. },
+        ))) => Err(Refusal::StepDecided(None).into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -281,9 +272,7 @@ async fn prompt_of(app: &App, r: &reply::Reply) -> Result<Option<(String, CodeRo
 /// Applies one emailed reply.
 pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError> {
     let Some(r) = reply::parse(raw) else {
-        return Err(ServiceError::Invalid(
-            "masukan bukan pesan email (RFC 5322)".to_owned(),
-        ));
+        return Err(Invalid::NotAMessage.into());
     };
     if r.auto {
         tracing::info!(dari = %r.from, "balasan otomatis diabaikan");
@@ -409,8 +398,11 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
                         orang: p.id.clone(),
                         keputusan: answer.code(),
                     },
-                    Err(ServiceError::Refused(m)) => refuse(m, false),
-                    Err(ServiceError::Invalid(m)) => refuse(m, true),
+                    Err(
+                        e @ (ServiceError::Refused(_)
+                        | ServiceError::Invalid(_)
+                        | ServiceError::NotFound(_)),
+                    ) => refuse(e.to_string(), e.is_input()),
                     Err(e) => return Err(e),
                 }
             }

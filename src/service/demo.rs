@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    App, ImportOptions, ServiceError,
+    App, ImportOptions, Invalid, ServiceError,
     placement::place,
     screening::{ScreenOptions, screen},
     vacancy::VacancyRequest,
@@ -21,11 +21,11 @@ use crate::{
 const MARKER: &str = ".merit-demo";
 
 fn fail(context: &str, e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Unexpected(format!("{context}: {e}"))
+    ServiceError::unexpected(context, e)
 }
 
 fn io_fail(context: &str, e: &std::io::Error) -> ServiceError {
-    ServiceError::Unexpected(format!("{context}: {}", crate::domain::io_message(e)))
+    ServiceError::unexpected(context, crate::domain::io_message(e))
 }
 
 /// Removes and recreates the demo folder (only a folder merit created, or an empty one).
@@ -35,10 +35,7 @@ fn fresh_folder(dir: &Path) -> Result<(), ServiceError> {
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !dir.join(MARKER).exists() && !empty {
-            return Err(ServiceError::Invalid(format!(
-                "folder {} sudah ada dan bukan folder demo merit; pilih folder lain dengan --dir",
-                dir.display()
-            )));
+            return Err(Invalid::ForeignFolder(dir.display().to_string()).into());
         }
         std::fs::remove_dir_all(dir)
             .map_err(|e| io_fail("tidak dapat mengosongkan folder demo", &e))?;

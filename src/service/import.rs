@@ -204,7 +204,7 @@ where
         Ok(v) => v,
         Err(e) => {
             writer.abandon().await?;
-            return Err(ServiceError::Invalid(e.to_string()));
+            return Err(e.into());
         }
     };
     out.format = info.description;

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::ServiceError;
+use super::{Refusal, ServiceError};
 
 /// What `init` wrote.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -24,23 +24,23 @@ pub fn write_builtin(dir: &Path) -> Result<InitReport, ServiceError> {
         .map(|(_, rel, _)| *rel)
         .collect();
     if !existing.is_empty() {
-        return Err(ServiceError::Refused(format!(
-            "berkas berikut sudah ada dan tidak ditimpa; tidak ada yang ditulis: {}",
-            existing.join(", ")
-        )));
+        return Err(Refusal::FilesExist(existing.into_iter().map(str::to_owned).collect()).into());
     }
     let mut written = Vec::new();
     for (path, rel, text) in &files {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| {
-                ServiceError::Invalid(format!(
-                    "folder {} tidak dapat dibuat: {}",
-                    parent.display(),
-                    crate::domain::io_message(&e)
-                ))
+                ServiceError::value(
+                    parent.display().to_string(),
+                    format!(
+                        "folder tidak dapat dibuat: {}",
+                        crate::domain::io_message(&e)
+                    ),
+                )
             })?;
         }
-        super::rules::write_atomically(path, text).map_err(ServiceError::Invalid)?;
+        super::rules::write_atomically(path, text)
+            .map_err(|e| ServiceError::value(path.display().to_string(), e))?;
         written.push((*rel).to_owned());
     }
     Ok(InitReport { ditulis: written })

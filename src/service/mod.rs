@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod bench;
 pub mod demo;
+mod error;
 mod import;
 pub mod init;
 pub mod outbox;
@@ -20,12 +21,9 @@ pub mod workflow;
 
 use std::sync::{Arc, Mutex};
 
-use crate::{
-    clock::SharedClock,
-    config::Settings,
-    store::{Store, StoreError},
-};
+use crate::{clock::SharedClock, config::Settings, store::Store};
 
+pub use error::{Definition, Invalid, NotFound, Prerequisite, Refusal, ServiceError, Sought};
 pub use import::{ImportOptions, ImportReport, import};
 
 /// Everything a use case needs: settings, the store and the clock. Entry points hold one and
@@ -123,30 +121,6 @@ impl App {
     pub fn with_code_source(mut self, source: CodeSource) -> Self {
         self.code_source = Some(source);
         self
-    }
-}
-
-/// Why a use case did not complete. The variant decides the exit code (interfaces.md 3).
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// Bad input: a file, a rule, a workflow, an argument value (exit 3).
-    #[error("{0}")]
-    Invalid(String),
-    /// Refused by the current state, e.g. already decided (exit 4).
-    #[error("{0}")]
-    Refused(String),
-    /// The database failed (exit 1).
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// Anything else unexpected (exit 1).
-    #[error("{0}")]
-    Unexpected(String),
-}
-
-impl ServiceError {
-    /// An unexpected failure with context.
-    pub fn unexpected(context: &str, e: impl std::fmt::Display) -> Self {
-        Self::Unexpected(format!("{context}: {e}"))
     }
 }
 

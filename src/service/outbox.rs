@@ -84,7 +84,7 @@ pub async fn deliver(
         &crate::sources::Disk,
         &app.settings.workflows_dir.join("templates"),
     )
-    .map_err(ServiceError::Invalid)?;
+    .map_err(|d| ServiceError::definitions(super::Definition::Templates, d))?;
     let secret = link_secret(app).await?;
     let owner = format!(
         "{}:{}",

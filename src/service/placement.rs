@@ -2,40 +2,28 @@
 
 use std::{collections::BTreeMap, path::Path};
 
-use super::{App, ServiceError, screening::existing_run};
+use super::{App, Prerequisite, Refusal, ServiceError, Sought, screening::existing_run};
 use crate::{
     domain::Hasil,
-    export::{ExportError, Section, TableWriter, Value},
+    export::{Section, TableWriter, Value},
     placement,
     placement::PlacementRecord,
     rules,
     screening::{Run, RunStatus},
 };
 
-impl From<ExportError> for ServiceError {
-    fn from(e: ExportError) -> Self {
-        match e {
-            ExportError::Unsupported(_) | ExportError::TooManyRows => Self::Invalid(e.to_string()),
-            ExportError::Write { .. } => Self::Unexpected(e.to_string()),
-        }
-    }
-}
-
 /// The run to use: the one named, else the newest finished run.
 async fn chosen_run(app: &App, id: Option<&str>) -> Result<Run, ServiceError> {
     let run = match id {
         Some(id) => existing_run(&app.store, id).await?,
-        None => app.store.latest_finished_run(None).await?.ok_or_else(|| {
-            ServiceError::Invalid(
-                "belum ada penyaringan yang selesai; jalankan merit screen".into(),
-            )
-        })?,
+        None => app
+            .store
+            .latest_finished_run(None)
+            .await?
+            .ok_or_else(|| ServiceError::missing(Prerequisite::FinishedScreening))?,
     };
     if run.status != RunStatus::Selesai {
-        return Err(ServiceError::Refused(format!(
-            "penyaringan {} belum selesai; jalankan merit screen untuk menyelesaikannya",
-            run.id
-        )));
+        return Err(Refusal::RunUnfinished(run.id).into());
     }
     Ok(run)
 }
@@ -229,9 +217,7 @@ pub async fn place(
     let run = chosen_run(app, run).await?;
     let formations = app.store.formations().await?;
     if formations.is_empty() {
-        return Err(ServiceError::Invalid(
-            "belum ada formasi; impor formasi dengan merit import formations".into(),
-        ));
+        return Err(ServiceError::missing(Prerequisite::Formations));
     }
     let applicants = app.store.placement_inputs(&run.id).await?;
     let slots: u64 = formations.iter().map(|f| u64::from(f.jumlah)).sum();
@@ -271,10 +257,12 @@ pub async fn chosen_placement(
             .store
             .placement(id)
             .await?
-            .ok_or_else(|| ServiceError::Invalid(format!("penempatan '{id}' tidak ditemukan"))),
-        None => app.store.latest_placement().await?.ok_or_else(|| {
-            ServiceError::Invalid("belum ada penempatan; jalankan merit place".into())
-        }),
+            .ok_or_else(|| ServiceError::not_found(Sought::Placement, id)),
+        None => app
+            .store
+            .latest_placement()
+            .await?
+            .ok_or_else(|| ServiceError::missing(Prerequisite::Placement)),
     }
 }
 

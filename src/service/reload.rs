@@ -111,7 +111,7 @@ pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
         &crate::sources::Disk,
         &app.settings.workflows_dir.join("templates"),
     ) {
-        report.ditolak.push(e);
+        report.ditolak.extend(e.0.iter().map(ToString::to_string));
     }
     if !report.ditolak.is_empty() {
         let text = report.ditolak.join("\n");

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{App, ServiceError};
+use super::{App, Definition, Invalid, NotFound, Prerequisite, ServiceError, Sought};
 use crate::{
     config::Settings,
     domain::{Hasil, Nik, RuleVerdict},
@@ -261,12 +261,17 @@ pub fn candidate_ruleset(
 ) -> Result<Arc<Ruleset>, ServiceError> {
     if let Some(id) = wanted {
         let rs = catalog.get(id).ok_or_else(|| {
-            ServiceError::Invalid(format!("ruleset '{id}' tidak ada atau tidak valid"))
+            ServiceError::NotFound(
+                NotFound {
+                    what: Sought::Ruleset,
+                    id: id.to_owned(),
+                    hint: None,
+                }
+                .with_hint("atau tidak valid; periksa dengan merit rules check"),
+            )
         })?;
         if rs.subjek != SubjectKind::Calon {
-            return Err(ServiceError::Invalid(format!(
-                "ruleset '{id}' menyaring pegawai, bukan calon"
-            )));
+            return Err(Invalid::NotForCandidates(id.to_owned()).into());
         }
         return Ok(rs);
     }
@@ -277,17 +282,13 @@ pub fn candidate_ruleset(
         .collect();
     match calon.len() {
         1 => Ok(calon.remove(0)),
-        0 => Err(ServiceError::Invalid(
-            "tidak ada ruleset untuk calon yang valid; jalankan merit rules check".into(),
-        )),
-        _ => Err(ServiceError::Invalid(format!(
-            "ada beberapa ruleset untuk calon ({}); pilih dengan --ruleset",
-            calon
-                .iter()
-                .map(|r| r.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+        0 => Err(ServiceError::missing(Prerequisite::CandidateRuleset)),
+        _ => Err(Invalid::Ambiguous {
+            what: "ruleset untuk calon",
+            choices: calon.iter().map(|r| r.id.clone()).collect(),
+            option: "--ruleset",
+        }
+        .into()),
     }
 }
 
@@ -299,20 +300,16 @@ pub fn adopted_candidate_ruleset(
 ) -> Result<Arc<Ruleset>, ServiceError> {
     let (catalog, refused) = load_all(settings, true);
     let chosen = candidate_ruleset(&catalog, wanted);
-    for (id, r) in &refused {
+    for (id, r) in refused {
         if chosen.is_err() && wanted.is_none_or(|w| w == id) {
-            let why = match r {
-                Refusal::TestsFail(f) => format!(
-                    "{} kasus uji gagal (periksa dengan merit rules test)",
-                    f.len()
-                ),
-                Refusal::Invalid(_) => {
-                    "ruleset tidak valid (periksa dengan merit rules check)".into()
+            return Err(match r {
+                Refusal::TestsFail(failures) => Invalid::TestsFail {
+                    ruleset: id,
+                    failures,
                 }
-            };
-            return Err(ServiceError::Invalid(format!(
-                "ruleset '{id}' tidak dapat dipakai untuk penyaringan: {why}\n{r}"
-            )));
+                .into(),
+                Refusal::Invalid(d) => ServiceError::definitions(Definition::Ruleset, d),
+            });
         }
         tracing::warn!(ruleset = %id, "ruleset tidak dimuat: {r}");
     }
@@ -334,13 +331,14 @@ pub async fn explain_now(
     nik: &str,
     ruleset: Option<&str>,
 ) -> Result<Explanation, ServiceError> {
-    let nik =
-        Nik::parse(nik).map_err(|e| ServiceError::Invalid(format!("NIK tidak valid: {e}")))?;
+    let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
     let catalog = catalog(&app.settings);
     let rs = candidate_ruleset(&catalog, ruleset)?;
-    let candidate = app.store.candidate(&nik).await?.ok_or_else(|| {
-        ServiceError::Invalid(format!("calon dengan NIK {} tidak ditemukan", nik.masked()))
-    })?;
+    let candidate = app
+        .store
+        .candidate(&nik)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
     let nama = candidate.nama.clone();
     let hash = candidate.data_hash();
     let run_terakhir = app
@@ -374,15 +372,20 @@ pub async fn explain_in_run(
     nik: &str,
     run_id: &str,
 ) -> Result<Explanation, ServiceError> {
-    let nik =
-        Nik::parse(nik).map_err(|e| ServiceError::Invalid(format!("NIK tidak valid: {e}")))?;
+    let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
     let run = super::screening::existing_run(&app.store, run_id).await?;
     let decision = app.store.decision(&run.id, &nik).await?.ok_or_else(|| {
-        ServiceError::Invalid(format!(
-            "calon dengan NIK {} tidak disaring pada penyaringan {}",
-            nik.masked(),
-            run.id
-        ))
+        ServiceError::NotFound(
+            NotFound {
+                what: Sought::Decision,
+                id: nik.masked(),
+                hint: None,
+            }
+            .with_hint(format!(
+                "calon ini tidak disaring pada penyaringan {}",
+                run.id
+            )),
+        )
     })?;
     let rs = super::screening::ruleset_of(app, &run, None).await?;
     let nama = match app

@@ -69,13 +69,19 @@ pub fn jobs(settings: &crate::config::Settings) -> Result<Vec<Job>, ServiceError
                 "pengingat" => Task::Pengingat,
                 "ringkasan" => Task::Ringkasan,
                 other => {
-                    return Err(ServiceError::Invalid(format!(
-                        "jadwal '{other}' tidak dikenal: pilih penyaringan, pengingat, atau ringkasan"
-                    )));
+                    return Err(ServiceError::value(
+                        "jadwal",
+                        format!(
+                            "'{other}' tidak dikenal: pilih penyaringan, pengingat, atau ringkasan"
+                        ),
+                    ));
                 }
             };
             let schedule = cron::Schedule::from_str(&s.cron).map_err(|e| {
-                ServiceError::Invalid(format!("jadwal {}: baris cron '{}' tidak sah: {e}", s.task, s.cron))
+                ServiceError::value(
+                    format!("jadwal {}", s.task),
+                    format!("baris cron '{}' tidak sah: {e}", s.cron),
+                )
             })?;
             Ok(Job {
                 task,

@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{App, ServiceError, rules::candidate_ruleset};
+use super::{App, Prerequisite, Refusal, ServiceError, Sought, rules::candidate_ruleset};
 use crate::{
     domain::{Candidate, Nik},
     progress::SharedProgress,
@@ -223,10 +223,7 @@ pub async fn cancel(app: &App, id: &str, by: &str) -> Result<Run, ServiceError> 
         .fail_run(&run.id, &reason, app.clock.now_ms())
         .await?
     {
-        return Err(ServiceError::Refused(format!(
-            "penyaringan ini sudah berakhir dengan status {}; tidak ada yang dibatalkan",
-            run.status.code()
-        )));
+        return Err(Refusal::RunEnded(run.status).into());
     }
     existing_run(&app.store, id).await
 }
@@ -248,9 +245,7 @@ pub async fn join(app: &App, opts: &ScreenOptions) -> Result<Option<ScreenReport
 async fn plan_run(app: &App) -> Result<Vec<(String, String, u64)>, ServiceError> {
     let plan = app.store.plan_chunks(CHUNK_SIZE as u64).await?;
     if plan.iter().all(|c| c.2 == 0) {
-        return Err(ServiceError::Invalid(
-            "belum ada calon untuk disaring; impor calon dengan merit import candidates".into(),
-        ));
+        return Err(ServiceError::missing(Prerequisite::Candidates));
     }
     Ok(plan)
 }
@@ -315,10 +310,12 @@ async fn work(
         match finished.status {
             RunStatus::Selesai => return Ok(finished),
             RunStatus::Gagal => {
-                return Err(ServiceError::Refused(format!(
-                    "penyaringan ini dihentikan: {}",
-                    finished.alasan_gagal.as_deref().unwrap_or("tanpa alasan")
-                )));
+                return Err(Refusal::RunStopped(
+                    finished
+                        .alasan_gagal
+                        .unwrap_or_else(|| "tanpa alasan".to_owned()),
+                )
+                .into());
             }
             RunStatus::Berjalan => {}
         }
@@ -530,7 +527,7 @@ pub(crate) async fn existing_run(store: &Store, id: &str) -> Result<Run, Service
     store
         .run(id)
         .await?
-        .ok_or_else(|| ServiceError::Invalid(format!("penyaringan '{id}' tidak ditemukan")))
+        .ok_or_else(|| ServiceError::not_found(Sought::Screening, id))
 }
 
 /// The names of some candidates, for reports.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{App, ServiceError};
+use super::{App, Prerequisite, ServiceError};
 use crate::{
     domain::{AlasanLowongan, Employee, Hasil, Jenjang, RuleVerdict, Vacancy},
     rules::{self, SubjectKind},
@@ -76,8 +76,9 @@ pub async fn open(
     by: &str,
 ) -> Result<VacancyReport, ServiceError> {
     if req.unit.trim().is_empty() || req.jabatan.trim().is_empty() {
-        return Err(ServiceError::Invalid(
-            "unit kerja dan nama jabatan lowongan wajib diisi".to_owned(),
+        return Err(ServiceError::value(
+            "lowongan",
+            "unit kerja dan nama jabatan lowongan wajib diisi",
         ));
     }
     let catalog = super::rules::catalog(&app.settings);
@@ -86,11 +87,7 @@ pub async fn open(
         .find(|r| r.subjek == SubjectKind::Pegawai && r.id == JOB_FILL_WORKFLOW)
         .or_else(|| catalog.all().find(|r| r.subjek == SubjectKind::Pegawai))
         .cloned()
-        .ok_or_else(|| {
-            ServiceError::Invalid(
-                "tidak ada ruleset pengisian jabatan yang valid; jalankan merit rules check".into(),
-            )
-        })?;
+        .ok_or_else(|| ServiceError::missing(Prerequisite::JobFillRuleset))?;
     let now = app.clock.now();
     let tanggal = req
         .tanggal
@@ -110,9 +107,7 @@ pub async fn open(
         .map(Arc::new)
         .collect();
     if employees.is_empty() {
-        return Err(ServiceError::Invalid(
-            "belum ada data pegawai; impor dengan merit import employees".to_owned(),
-        ));
+        return Err(ServiceError::missing(Prerequisite::Employees));
     }
     let (rs2, emp2, vac2) = (rs.clone(), employees.clone(), vacancy.clone());
     let evaluations = tokio::task::spawn_blocking(move || {

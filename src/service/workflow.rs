@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, path::Path, sync::Arc};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{App, ServiceError};
+use super::{App, Definition, NotFound, Prerequisite, ServiceError, Sought};
 use crate::{
     diagnostic::Diagnostics,
     rules::ExprEngine,
@@ -57,9 +57,7 @@ pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), Se
                         "direktori orang tidak dapat dipakai; salinan valid terakhir tetap berlaku:\n{diags}"
                     )),
                 )),
-                None => Err(ServiceError::Invalid(format!(
-                    "direktori orang tidak dapat dipakai:\n{diags}"
-                ))),
+                None => Err(ServiceError::definitions(Definition::Directory, diags)),
             }
         }
     }
@@ -226,7 +224,7 @@ async fn apply_event(
             subjek: row.subjek.clone(),
             state: row.state.clone(),
         };
-        let plan = plan(app, &def, &inst, event, now, dir, cal).map_err(refusal)?;
+        let plan = plan(app, &def, &inst, event, now, dir, cal).map_err(ServiceError::from)?;
         let applied = app
             .store
             .apply_plan(
@@ -258,16 +256,14 @@ async fn subject(
         (None, SubjectKind::Penempatan) => "penempatan:terbaru".to_owned(),
         (None, SubjectKind::Bebas) => return Ok(json!({ "jenis": "bebas" })),
         (None, SubjectKind::PengisianJabatan) => {
-            return Err(ServiceError::Invalid(format!(
-                "workflow {} memerlukan --subject lowongan:ID (buat lowongan dengan merit vacancy open)",
-                def.id
-            )));
+            return Err(ServiceError::missing(Prerequisite::VacancySubject));
         }
     };
     let (kind, id) = reference.split_once(':').ok_or_else(|| {
-        ServiceError::Invalid(format!(
-            "subjek '{reference}' tidak dikenal: tulis penempatan:ID, penempatan:terbaru, atau lowongan:ID"
-        ))
+        ServiceError::value(
+            "--subject",
+            format!("subjek '{reference}' tidak dikenal: tulis penempatan:ID, penempatan:terbaru, atau lowongan:ID"),
+        )
     })?;
     match (kind, def.subjek) {
         ("penempatan", SubjectKind::Penempatan | SubjectKind::Bebas) => {
@@ -277,11 +273,11 @@ async fn subject(
                 app.store.placement(id).await?
             };
             let record = record.ok_or_else(|| {
-                ServiceError::Invalid(if id == "terbaru" {
-                    "belum ada penempatan; jalankan merit screen lalu merit place".to_owned()
+                if id == "terbaru" {
+                    ServiceError::missing(Prerequisite::Placement)
                 } else {
-                    format!("penempatan '{id}' tidak ada")
-                })
+                    ServiceError::not_found(Sought::Placement, id)
+                }
             })?;
             let per_formasi: BTreeMap<String, u64> = app
                 .store
@@ -305,13 +301,13 @@ async fn subject(
                 .store
                 .vacancy(id)
                 .await?
-                .ok_or_else(|| ServiceError::Invalid(format!("lowongan '{id}' tidak ada")))?;
+                .ok_or_else(|| ServiceError::not_found(Sought::Vacancy, id))?;
             Ok(v)
         }
-        _ => Err(ServiceError::Invalid(format!(
-            "workflow {} tidak menerima subjek '{reference}'",
-            def.id
-        ))),
+        _ => Err(ServiceError::value(
+            "--subject",
+            format!("workflow {} tidak menerima subjek '{reference}'", def.id),
+        )),
     }
 }
 
@@ -342,19 +338,22 @@ pub async fn start(
                     );
                     BTreeMap::from([(def.id.clone(), def)])
                 }
-                None => {
-                    return Err(ServiceError::Invalid(format!(
-                        "workflow tidak valid (periksa dengan merit workflow check):\n{d}"
-                    )));
-                }
+                None => return Err(ServiceError::definitions(Definition::Workflow, d)),
             }
         }
     };
     let def = defs.get(id).ok_or_else(|| {
-        ServiceError::Invalid(format!(
-            "workflow '{id}' tidak ada; yang tersedia: {}",
-            defs.keys().cloned().collect::<Vec<_>>().join(", ")
-        ))
+        ServiceError::NotFound(
+            NotFound {
+                what: Sought::Workflow,
+                id: id.to_owned(),
+                hint: None,
+            }
+            .with_hint(format!(
+                "yang tersedia: {}",
+                defs.keys().cloned().collect::<Vec<_>>().join(", ")
+            )),
+        )
     })?;
     let subjek = subject(app, def, reference).await?;
     let now = app.clock.now();
@@ -386,7 +385,7 @@ pub async fn start(
             &dir,
             &cal,
         )
-        .map_err(|r| ServiceError::Refused(r.to_string()))?;
+        .map_err(ServiceError::from)?;
         let row = InstanceRow {
             id: inst.id.clone(),
             workflow: def.id.clone(),
@@ -445,15 +444,7 @@ async fn instance_row(app: &App, id: &str) -> Result<InstanceRow, ServiceError> 
     app.store
         .instance(id)
         .await?
-        .ok_or_else(|| ServiceError::Invalid(format!("instans workflow '{id}' tidak ada")))
-}
-
-fn refusal(r: Refusal) -> ServiceError {
-    if r.is_input() {
-        ServiceError::Invalid(r.to_string())
-    } else {
-        ServiceError::Refused(r.to_string())
-    }
+        .ok_or_else(|| ServiceError::not_found(Sought::Instance, id))
 }
 
 /// Records a decision; concurrent answers to one step produce exactly one transition.
@@ -483,10 +474,7 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
             status: plan.state.status,
             langkah_aktif: plan.state.langkah_aktif,
         }),
-        None => Err(ServiceError::Invalid(format!(
-            "instans workflow '{}' tidak ada",
-            req.instance
-        ))),
+        None => Err(ServiceError::not_found(Sought::Instance, &req.instance)),
     }
 }
 

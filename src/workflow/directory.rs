@@ -351,7 +351,13 @@ impl Directory {
     /// Reads and validates `file`.
     pub fn load(file: &Path) -> Result<(Self, String), Diagnostics> {
         let text = std::fs::read_to_string(file).map_err(|e| {
-            Diagnostic::file(file, format!("tidak dapat membaca direktori orang: {e}"))
+            Diagnostic::file(
+                file,
+                format!(
+                    "tidak dapat membaca direktori orang: {}",
+                    crate::domain::io_message(&e)
+                ),
+            )
         })?;
         let dir = Self::parse(file, &text)?;
         Ok((dir, text))

@@ -375,6 +375,15 @@ async fn acting_officials_may_not_take_the_ppk_step() {
     )
     .await
     .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            merit::service::ServiceError::Refused(merit::service::Refusal::Workflow(
+                merit::workflow::Refusal::NotApprover(who)
+            )) if who == "wabup"
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("bukan penyetuju"), "{err}");
     // The Plh. answering the Bupati's prompt by reply is refused too.
     let code = code_of(&v, "bupati");

@@ -2,9 +2,8 @@
 
 use merit::{
     domain::{HukumanDisiplin, Jenjang, KotakTalenta, Nik, Nip, Pendidikan},
-    ingest::FieldError,
-    ingest::ImportKind,
-    service::{ImportOptions, ImportReport, ServiceError, import},
+    ingest::{FieldError, FileError, ImportKind},
+    service::{ImportOptions, ImportReport, Invalid, ServiceError, import},
 };
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -207,11 +206,15 @@ async fn xlsx_with_numeric_niks_and_date_cells() {
 
     let mut o = opts(ImportKind::Candidates, path, false);
     o.sheet = Some("Data".into());
-    let e = run(&app, o).await.0.unwrap_err().to_string();
-    assert!(
-        e.contains("lembar 'Data' tidak ada") && e.contains("Ringkasan, Calon"),
-        "{e}"
-    );
+    let e = run(&app, o).await.0.unwrap_err();
+    match &e {
+        ServiceError::Invalid(Invalid::File(FileError::Sheet { wanted, available })) => {
+            assert_eq!(wanted, "Data");
+            assert_eq!(available, "Ringkasan, Calon");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("lembar 'Data' tidak ada"), "{e}");
 }
 
 #[tokio::test]
@@ -531,7 +534,7 @@ async fn bad_files_are_clear_errors() {
             .0
             .unwrap_err();
         assert!(
-            matches!(e, ServiceError::Invalid(_)),
+            matches!(e, ServiceError::Invalid(Invalid::File(_))),
             "{}: {e:?}",
             path.display()
         );
@@ -544,6 +547,13 @@ async fn bad_files_are_clear_errors() {
     .await
     .0
     .unwrap_err();
+    assert!(
+        matches!(
+            missing,
+            ServiceError::Invalid(Invalid::File(FileError::Io { .. }))
+        ),
+        "{missing:?}"
+    );
     assert!(
         missing.to_string().contains("tidak dapat dibaca"),
         "{missing}"
@@ -761,7 +771,13 @@ async fn oversized_fields_and_compressed_bombs_are_refused() {
         .await
         .0
         .unwrap_err();
-    assert!(matches!(e, ServiceError::Invalid(_)), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            ServiceError::Invalid(Invalid::File(FileError::TooLarge(_)))
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("terlalu besar"), "{e}");
     let out = crate::cli::merit(&db, &["import", "candidates", bomb.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3));
@@ -790,6 +806,13 @@ async fn oversized_fields_and_compressed_bombs_are_refused() {
         .await
         .0
         .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ServiceError::Invalid(Invalid::File(FileError::TooLarge(_)))
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("1.000 sel"), "{e}");
     assert_eq!(app.store_for_tests().counts().await.unwrap().calon, 0);
 }

@@ -12,7 +12,7 @@ use merit::{
     screening::Decision,
     screening::RunStatus,
     service::{
-        App, ServiceError,
+        App, Invalid, Refusal, ServiceError,
         screening::{self, ScreenOptions, ScreenReport},
     },
     store::testing,
@@ -531,7 +531,13 @@ async fn dry_run_shows_what_a_rule_edit_would_do_and_writes_nothing() {
 
     // The edited ruleset now fails its own test cases, so it cannot make an official run.
     let refused = screening::screen(&edited, &opts()).await.unwrap_err();
-    assert!(matches!(refused, ServiceError::Invalid(_)));
+    match &refused {
+        ServiceError::Invalid(Invalid::TestsFail { ruleset, failures }) => {
+            assert_eq!(ruleset, "pppk_paruh_waktu");
+            assert!(!failures.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(refused.to_string().contains("kasus uji gagal"), "{refused}");
 }
 
@@ -751,7 +757,7 @@ async fn failed_and_cancelled_runs_do_not_block_the_next_one() {
     );
     assert!(matches!(
         screening::cancel(&app, &stopped.run_id, "operator").await,
-        Err(ServiceError::Refused(_))
+        Err(ServiceError::Refused(Refusal::RunEnded(RunStatus::Gagal)))
     ));
     let after = screen(&app).await;
     assert!(after.selesai && !after.dilanjutkan);

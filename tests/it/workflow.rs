@@ -7,11 +7,11 @@ use chrono::{Duration, TimeZone, Utc};
 use merit::{
     clock::{FakeClock, SharedClock},
     service::{
-        App,
+        App, Refusal, ServiceError,
         workflow::{self, DecideRequest, InstanceView},
     },
     store::testing::scalar,
-    workflow::{Answer, Channel, Status},
+    workflow::{Answer, Channel, Refusal as WorkflowRefusal, Status},
 };
 
 use crate::support::{TestDb, write};
@@ -195,7 +195,10 @@ async fn modes_conditions_and_choices_from_start_to_approval() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, merit::service::ServiceError::Refused(_)),
+        matches!(
+            &err,
+            ServiceError::Refused(Refusal::Workflow(WorkflowRefusal::NotApprover(who))) if who == "tpk1"
+        ),
         "{err}"
     );
     let v = decide(app, &id, "sekda", "sekda", Answer::Setuju).await;
@@ -207,15 +210,26 @@ async fn modes_conditions_and_choices_from_start_to_approval() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, merit::service::ServiceError::Invalid(_)),
+        matches!(
+            err,
+            ServiceError::Refused(Refusal::Workflow(WorkflowRefusal::ChoiceRequired(_)))
+        ),
         "{err}"
     );
+    assert!(err.is_input());
     let err = workflow::decide(
         app,
         &req(&id, "pilih", "bupati", Answer::Pilih("Z".into()), None),
     )
     .await
     .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            ServiceError::Refused(Refusal::Workflow(WorkflowRefusal::BadChoice { pilihan, .. })) if pilihan == "Z"
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("tidak ada dalam daftar"), "{err}");
     let v = decide(app, &id, "pilih", "bupati", Answer::Pilih("B".into())).await;
     assert_eq!(v.status, Status::SelesaiDisetujui);
@@ -227,7 +241,12 @@ async fn modes_conditions_and_choices_from_start_to_approval() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, merit::service::ServiceError::Refused(_)),
+        matches!(
+            err,
+            ServiceError::Refused(Refusal::Workflow(WorkflowRefusal::Finished(
+                "selesai_disetujui"
+            )))
+        ),
         "{err}"
     );
 
@@ -448,7 +467,9 @@ async fn fifty_concurrent_answers_make_one_transition() {
     for t in tasks {
         match t.await.unwrap() {
             Ok(_) => ok += 1,
-            Err(merit::service::ServiceError::Refused(_)) => {}
+            Err(ServiceError::Refused(Refusal::Workflow(
+                WorkflowRefusal::StepNotOpen { .. } | WorkflowRefusal::Finished(_),
+            ))) => {}
             Err(e) => panic!("{e}"),
         }
     }
@@ -758,4 +779,52 @@ async fn someone_given_the_role_after_the_step_opened_may_answer() {
     .await
     .unwrap();
     assert_eq!(max, n);
+}
+
+/// Issue 12: errors carry what was sought and why, as types; the text comes from them.
+#[tokio::test]
+async fn errors_say_what_was_sought_and_why() {
+    use merit::service::{NotFound, Prerequisite, Sought, answers, placement};
+    let db = TestDb::new().await;
+    let directory = write(db.dir.path(), "directory.yaml", DIRECTORY);
+    let app = db
+        .app_with(db.settings_with(&[("MERIT_DIRECTORY", directory.to_str().unwrap())]))
+        .await;
+    match workflow::show(&app, "tidak-ada").await {
+        Err(ServiceError::NotFound(NotFound {
+            what: Sought::Instance,
+            id,
+            ..
+        })) => assert_eq!(id, "tidak-ada"),
+        other => panic!("{other:?}"),
+    }
+    match workflow::start(&app, "tidak-ada", None, "uji").await {
+        Err(
+            e @ ServiceError::NotFound(NotFound {
+                what: Sought::Workflow,
+                ..
+            }),
+        ) => assert!(
+            e.to_string().contains("yang tersedia: ")
+                && e.to_string().contains("pengisian_jabatan"),
+            "{e}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    match workflow::start(&app, "usulan_pppk_paruh_waktu", Some("lowongan:L-1"), "uji").await {
+        Err(ServiceError::Invalid(merit::service::Invalid::Value { field, .. })) => {
+            assert_eq!(field, "--subject")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        placement::place(&app, None, "uji").await,
+        Err(ServiceError::Invalid(merit::service::Invalid::Missing(
+            Prerequisite::FinishedScreening
+        )))
+    ));
+    assert!(matches!(
+        answers::link_view(&app, "bukan-tautan").await,
+        Err(ServiceError::Refused(Refusal::LinkUnknown))
+    ));
 }

@@ -140,7 +140,7 @@ pub async fn mail(
         Some(u) => u,
         None => format!("smtp://127.0.0.1:{}", sink().await?),
     };
-    app.settings.mail_url = MailUrl::parse(&url).map_err(ServiceError::Invalid)?;
+    app.settings.mail_url = MailUrl::parse(&url).map_err(|e| ServiceError::value("--smtp", e))?;
     let now = app.clock.now_ms();
     for i in 0..messages {
         app.store
