@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod notify;
 pub mod placement;
 pub mod progress;
+pub mod render;
 pub mod rules;
 pub mod screening;
 pub mod service;

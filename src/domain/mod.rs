@@ -12,6 +12,7 @@ mod formation;
 mod message;
 mod nik;
 mod nip;
+mod subject;
 mod talent;
 mod text;
 mod vacancy;
@@ -28,9 +29,13 @@ pub use enums::{
     UnknownValue,
 };
 pub use formation::Formation;
-pub use message::MessageKind;
+pub use message::{
+    About, CandidateNotice, ChannelKind, Content, Ending, Finished, MessageKind, Notice, Prompt,
+    Queued, Recipient, ReplyRefused, Returned, StepClosed,
+};
 pub use nik::{Nik, NikError};
 pub use nip::{Nip, NipError};
+pub use subject::{Kandidat, PlacementSubject, Subject, VacancySubject};
 pub use talent::{KotakTalenta, TingkatKinerja};
 pub use text::{
     Comment, format_number_id, format_rupiah, has_full_identifier, io_message, mask_identifier,

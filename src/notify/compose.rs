@@ -7,13 +7,9 @@
 //! A last guard masks any run of 16 or 18 digits left in a composed message: identifiers are
 //! masked where they are written, and this catches whatever a template or a comment carries.
 
-use std::path::{Path, PathBuf};
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use minijinja::{Environment, context};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::{
     mailer::Draft,
@@ -21,74 +17,13 @@ use super::{
 };
 use crate::{
     domain::{
-        MessageKind, format_date_id, format_datetime_id, format_deadline_id, format_number_id,
-        mask_identifier, redact_identifiers,
+        Content, Ending, PlacementSubject, Prompt, Queued, Subject, VacancySubject, format_date_id,
+        format_datetime_id, format_deadline_id, format_number_id, mask_identifier,
+        redact_identifiers,
     },
+    render::Templates,
     workflow::directory::titled,
 };
-
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "permintaan.txt",
-        include_str!("../../workflows/templates/permintaan.txt"),
-    ),
-    (
-        "permintaan.html",
-        include_str!("../../workflows/templates/permintaan.html"),
-    ),
-    (
-        "pemberitahuan.txt",
-        include_str!("../../workflows/templates/pemberitahuan.txt"),
-    ),
-    (
-        "pemberitahuan.html",
-        include_str!("../../workflows/templates/pemberitahuan.html"),
-    ),
-];
-
-/// The message templates: files in the templates folder, else the built-in copies.
-pub struct Templates {
-    env: Environment<'static>,
-}
-
-impl Templates {
-    /// Loads the templates of folder `dir` of `src` (validating them), each file falling back
-    /// to its built-in copy when absent; a broken file is an error naming it.
-    pub fn load(
-        src: &dyn crate::sources::Source,
-        dir: &Path,
-    ) -> Result<Self, crate::diagnostic::Diagnostics> {
-        let mut env = Environment::new();
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") {
-                minijinja::AutoEscape::Html
-            } else {
-                minijinja::AutoEscape::None
-            }
-        });
-        for (name, builtin) in BUILTIN {
-            let path: PathBuf = dir.join(name);
-            let text = src.read(&path).unwrap_or_else(|_| (*builtin).to_owned());
-            env.add_template_owned((*name).to_owned(), text)
-                .map_err(|e| {
-                    crate::diagnostic::Diagnostic::at(
-                        &path,
-                        e.line().unwrap_or(0),
-                        0,
-                        format!("templat tidak sah: {e}"),
-                    )
-                })?;
-        }
-        Ok(Self { env })
-    }
-
-    fn render(&self, name: &str, ctx: &minijinja::Value) -> Result<String, String> {
-        self.env
-            .get_template(name)
-            .and_then(|t| t.render(ctx))
-            .map_err(|e| format!("templat {name} gagal: {e}"))
-    }
-}
 
 /// Everything composing needs besides the row.
 pub struct Setting<'a> {
@@ -110,36 +45,20 @@ pub struct Setting<'a> {
     pub instansi: &'a str,
 }
 
-/// One outbox row.
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    /// Row id.
-    pub id: String,
-    /// Kind.
-    pub jenis: String,
-    /// Recipient address.
-    pub email: String,
-    /// Template data written by the engine.
-    pub data: Value,
-    /// The instance's subject, when the message is about an instance.
-    pub subjek: Option<Value>,
+/// One message to compose.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    /// Outbox row id (part of the Message-ID).
+    pub id: &'a str,
+    /// The message.
+    pub message: &'a Queued,
+    /// What the instance it is about is about, when it is about one.
+    pub subjek: Option<&'a Subject>,
 }
 
 /// `****************1234`: all but the last four digits hidden.
 pub fn mask(id: &str) -> String {
     mask_identifier(id)
-}
-
-fn s<'v>(v: &'v Value, key: &str) -> &'v str {
-    v.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn n(v: &Value, key: &str) -> i64 {
-    v.get(key).and_then(Value::as_i64).unwrap_or_default()
-}
-
-fn count(v: &Value, key: &str) -> String {
-    format_number_id(n(v, key))
 }
 
 fn jenjang_label(code: &str) -> String {
@@ -154,72 +73,71 @@ fn jenjang_label(code: &str) -> String {
     }
 }
 
+fn count(n: impl TryInto<i64>) -> String {
+    format_number_id(n.try_into().unwrap_or(i64::MAX))
+}
+
+fn placement_summary(p: &PlacementSubject, tz: Tz) -> Vec<String> {
+    let mut out = vec![format!(
+        "{} calon diusulkan untuk ditempatkan pada {} kebutuhan formasi; {} calon yang memenuhi syarat belum mendapat formasi.",
+        count(p.jumlah),
+        count(p.jumlah_formasi),
+        count(p.tidak_ditempatkan)
+    )];
+    if p.dibuat_ms > 0 {
+        out.push(format!(
+            "Berdasarkan hasil penyaringan dan penempatan tanggal {}.",
+            format_datetime_id(crate::clock::from_ms(p.dibuat_ms), tz)
+        ));
+    }
+    out
+}
+
+fn vacancy_summary(v: &VacancySubject) -> Vec<String> {
+    let mut out = vec![
+        format!(
+            "Jabatan {} (jenjang {}) pada unit kerja {}; alasan kekosongan: {}.",
+            v.jabatan,
+            jenjang_label(&v.jenjang),
+            v.unit_kerja,
+            v.alasan.replace('_', " ")
+        ),
+        format!(
+            "{} pegawai dinilai berdasarkan aturan pengisian jabatan; daftar pendek berisi {} calon.",
+            count(v.jumlah_dinilai),
+            count(v.shortlist.len())
+        ),
+    ];
+    for k in &v.kandidat {
+        out.push(format!(
+            "Peringkat {}: {} (NIP {}), kotak talenta {}, hasil {}.",
+            k.peringkat.unwrap_or_default(),
+            k.nama,
+            mask(&k.nip),
+            k.kotak_talenta,
+            k.hasil.label()
+        ));
+    }
+    out
+}
+
 /// Summary lines of a subject, as an official reads them (identifiers masked, numbers with
 /// thousands separators, no internal ids).
-pub fn summary(subject: Option<&Value>, tz: Tz) -> Vec<String> {
-    let Some(v) = subject else {
-        return Vec::new();
-    };
-    match s(v, "jenis") {
-        "penempatan" => {
-            let mut out = vec![format!(
-                "{} calon diusulkan untuk ditempatkan pada {} kebutuhan formasi; {} calon yang memenuhi syarat belum mendapat formasi.",
-                count(v, "jumlah"),
-                count(v, "jumlah_formasi"),
-                count(v, "tidak_ditempatkan")
-            )];
-            let made = n(v, "dibuat_ms");
-            if made > 0 {
-                out.push(format!(
-                    "Berdasarkan hasil penyaringan dan penempatan tanggal {}.",
-                    format_datetime_id(crate::clock::from_ms(made), tz)
-                ));
-            }
-            out
-        }
-        "lowongan" => {
-            let mut out = vec![format!(
-                "Jabatan {} (jenjang {}) pada unit kerja {}; alasan kekosongan: {}.",
-                s(v, "jabatan"),
-                jenjang_label(s(v, "jenjang")),
-                s(v, "unit_kerja"),
-                s(v, "alasan").replace('_', " ")
-            )];
-            out.push(format!(
-                "{} pegawai dinilai berdasarkan aturan pengisian jabatan; daftar pendek berisi {} calon.",
-                count(v, "jumlah_dinilai"),
-                format_number_id(
-                    v.get("shortlist")
-                        .and_then(Value::as_array)
-                        .map_or(0, |a| i64::try_from(a.len()).unwrap_or_default())
-                )
-            ));
-            if let Some(list) = v.get("kandidat").and_then(Value::as_array) {
-                for k in list {
-                    out.push(format!(
-                        "Peringkat {}: {} (NIP {}), kotak talenta {}, hasil {}.",
-                        n(k, "peringkat"),
-                        s(k, "nama"),
-                        mask(s(k, "nip")),
-                        n(k, "kotak_talenta"),
-                        s(k, "hasil").replace('_', " ")
-                    ));
-                }
-            }
-            out
-        }
-        _ => Vec::new(),
+pub fn summary(subject: Option<&Subject>, tz: Tz) -> Vec<String> {
+    match subject {
+        Some(Subject::Penempatan(p)) => placement_summary(p, tz),
+        Some(Subject::Lowongan(v)) => vacancy_summary(v),
+        Some(Subject::Bebas {}) | None => Vec::new(),
     }
 }
 
 /// An option as people read it: the candidate's name with the NIP masked
 /// (`DEWI LESTARI (NIP **************1002)`), else the option masked.
-pub fn option_name(subject: Option<&Value>, option: &str) -> String {
-    let name = subject
-        .and_then(|v| v.get("kandidat"))
-        .and_then(Value::as_array)
-        .and_then(|l| l.iter().find(|k| s(k, "nip") == option))
-        .map(|k| s(k, "nama").to_owned());
+pub fn option_name(subject: Option<&Subject>, option: &str) -> String {
+    let name = match subject {
+        Some(Subject::Lowongan(v)) => v.candidate(option).map(|k| k.nama.as_str()),
+        _ => None,
+    };
     let shown = if option.chars().all(|c| c.is_ascii_digit()) && option.len() >= 16 {
         format!("NIP {}", mask(option))
     } else {
@@ -251,50 +169,37 @@ fn salam(nama: &str) -> String {
     }
 }
 
-fn strings(d: &Value, key: &str) -> Vec<String> {
-    d.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+#[derive(Serialize)]
+struct PromptPage<'a> {
+    jenis: &'static str,
+    salam: String,
+    judul_workflow: &'a str,
+    judul_langkah: &'a str,
+    kapasitas: String,
+    kode: String,
+    tenggat: Option<String>,
+    alasan_kembali: Option<&'a str>,
+    ringkasan: Vec<String>,
+    tautan: Vec<Link>,
+    pilihan: Vec<Choice>,
+    berlaku_sampai: String,
+    instansi: &'a str,
 }
 
-/// The subject, text and HTML of a prompt (request, reminder, escalation, deadline).
-fn prompt(
-    kind: MessageKind,
-    row: &Outgoing,
-    st: &Setting<'_>,
-) -> Result<(String, String, String), String> {
-    let d = &row.data;
-    let kode = s(d, "kode");
-    let judul = s(d, "judul_workflow");
-    let langkah = s(d, "judul_langkah");
-    let subject_json = row.subjek.as_ref();
-    let answers = {
-        let a = strings(d, "jawaban");
-        if a.is_empty() {
-            vec!["setuju".into(), "tolak".into(), "kembalikan".into()]
-        } else {
-            a
-        }
-    };
-    let opsi = strings(d, "opsi");
-    let link = |jawaban: String| {
+/// One signed link per answer the prompt offers.
+fn links(p: &Prompt, subject: Option<&Subject>, st: &Setting<'_>) -> Vec<Link> {
+    let url = |jawaban: String| {
         let token = sign(
             st.secret,
             &Token {
-                kode: kode.to_owned(),
+                kode: p.kode.clone(),
                 jawaban,
                 terbit_ms: st.now.timestamp_millis(),
             },
         );
         format!("{}/persetujuan/{token}", st.base_url.trim_end_matches('/'))
     };
-    let links: Vec<Link> = answers
+    p.jawaban
         .iter()
         .filter_map(|a| {
             let (code, label) = match a.as_str() {
@@ -303,85 +208,103 @@ fn prompt(
                 "kembalikan" => ("kembalikan".to_owned(), "KEMBALIKAN".to_owned()),
                 other => {
                     let o = other.strip_prefix("pilih:")?;
-                    let i = opsi.iter().position(|x| x == o)?;
+                    let i = p.opsi.iter().position(|x| x == o)?;
                     (
                         format!("pilih-{i}"),
-                        format!("PILIH {} — {}", i + 1, option_name(subject_json, o)),
+                        format!("PILIH {} — {}", i + 1, option_name(subject, o)),
                     )
                 }
             };
             Some(Link {
                 label,
-                url: link(code),
+                url: url(code),
             })
         })
-        .collect();
-    let pilihan: Vec<Choice> = opsi
-        .iter()
-        .enumerate()
-        .map(|(i, o)| Choice {
-            nomor: i + 1,
-            nama: option_name(subject_json, o),
-        })
-        .collect();
-    let tenggat = d
-        .get("tenggat_ms")
-        .and_then(Value::as_i64)
-        .map(|ms| format_deadline_id(crate::clock::from_ms(ms), st.tz));
-    let ctx = context! {
-        jenis => kind.base(),
-        salam => salam(s(d, "nama")),
-        judul_workflow => judul,
-        judul_langkah => langkah,
-        kapasitas => titled(s(d, "kapasitas")),
-        kode => format!("MERIT-{kode}"),
-        tenggat => tenggat,
-        alasan_kembali => d.get("alasan_kembali").and_then(Value::as_str),
-        ringkasan => summary(subject_json, st.tz),
-        tautan => links,
-        pilihan => pilihan,
-        berlaku_sampai => format_datetime_id(st.now + st.link_ttl, st.tz),
-        instansi => st.instansi,
+        .collect()
+}
+
+/// The subject, text and HTML of a prompt (request, reminder, escalation, deadline).
+fn prompt(
+    content: &Content,
+    p: &Prompt,
+    out: &Outgoing<'_>,
+    st: &Setting<'_>,
+) -> Result<(String, String, String), String> {
+    let judul = p.about.judul_workflow.as_str();
+    let langkah = p.about.judul_langkah.as_deref().unwrap_or_default();
+    let (jenis, label) = match content {
+        Content::Pengingat(..) => ("pengingat", "Pengingat persetujuan"),
+        Content::Eskalasi(_) => ("eskalasi", "Eskalasi persetujuan"),
+        Content::Tenggat(_) => ("tenggat", "Tenggat terlewati"),
+        _ => ("permintaan", "Persetujuan"),
     };
-    let label = match kind {
-        MessageKind::Pengingat(_) => "Pengingat persetujuan",
-        MessageKind::Eskalasi => "Eskalasi persetujuan",
-        MessageKind::Tenggat => "Tenggat terlewati",
-        _ => "Persetujuan",
+    let page = PromptPage {
+        jenis,
+        salam: salam(out.message.recipient.nama.as_deref().unwrap_or_default()),
+        judul_workflow: judul,
+        judul_langkah: langkah,
+        kapasitas: titled(&p.kapasitas),
+        kode: format!("MERIT-{}", p.kode),
+        tenggat: p
+            .tenggat_ms
+            .map(|ms| format_deadline_id(crate::clock::from_ms(ms), st.tz)),
+        alasan_kembali: p.alasan_kembali.as_deref(),
+        ringkasan: summary(out.subjek, st.tz),
+        tautan: links(p, out.subjek, st),
+        pilihan: p
+            .opsi
+            .iter()
+            .enumerate()
+            .map(|(i, o)| Choice {
+                nomor: i + 1,
+                nama: option_name(out.subjek, o),
+            })
+            .collect(),
+        berlaku_sampai: format_datetime_id(st.now + st.link_ttl, st.tz),
+        instansi: st.instansi,
     };
     Ok((
-        format!("[MERIT-{kode}] {label}: {judul} - {langkah}"),
-        st.templates.render("permintaan.txt", &ctx)?,
-        st.templates.render("permintaan.html", &ctx)?,
+        format!("[MERIT-{}] {label}: {judul} - {langkah}", p.kode),
+        st.templates.render("permintaan.txt", &page)?,
+        st.templates.render("permintaan.html", &page)?,
     ))
 }
 
 /// The subject and paragraphs of a notice (anything that asks for no answer).
-fn notice(kind: Option<MessageKind>, row: &Outgoing) -> (String, Vec<String>) {
-    let d = &row.data;
-    let judul = s(d, "judul_workflow");
-    let langkah = s(d, "judul_langkah");
-    let subject_json = row.subjek.as_ref();
-    match kind {
-        Some(MessageKind::LangkahDitutup) => (
-            format!("Sudah diputuskan: {judul} - {langkah}"),
-            vec![format!(
-                "Dengan hormat, kami sampaikan bahwa tahap \"{langkah}\" pada {judul} telah diputuskan, sehingga jawaban Bapak/Ibu tidak diperlukan lagi. Tautan pada surel permohonan sebelumnya tidak berlaku lagi."
-            )],
-        ),
-        Some(MessageKind::Dikembalikan) => (
-            format!("Dikembalikan: {judul} - {langkah}"),
-            vec![
-                format!(
-                    "Dengan hormat, kami sampaikan bahwa {judul} dikembalikan pada tahap \"{langkah}\" dengan alasan: {}.",
-                    s(d, "alasan_kembali")
-                ),
-                "Mohon Bapak/Ibu berkenan menindaklanjuti dan mengajukan kembali setelah diperbaiki."
-                    .to_owned(),
-            ],
-        ),
-        Some(MessageKind::Selesai) => {
-            let approved = s(d, "status") == "selesai_disetujui";
+fn notice(content: &Content, subject: Option<&Subject>) -> (String, Vec<String>) {
+    let titles = |about: &crate::domain::About| {
+        (
+            about.judul_workflow.clone(),
+            about.judul_langkah.clone().unwrap_or_default(),
+        )
+    };
+    match content {
+        Content::LangkahDitutup(c) => {
+            let (judul, langkah) = titles(&c.about);
+            (
+                format!("Sudah diputuskan: {judul} - {langkah}"),
+                vec![format!(
+                    "Dengan hormat, kami sampaikan bahwa tahap \"{langkah}\" pada {judul} telah diputuskan, sehingga jawaban Bapak/Ibu tidak diperlukan lagi. Tautan pada surel permohonan sebelumnya tidak berlaku lagi."
+                )],
+            )
+        }
+        Content::Dikembalikan(r) => {
+            let (judul, langkah) = titles(&r.about);
+            (
+                format!("Dikembalikan: {judul} - {langkah}"),
+                vec![
+                    format!(
+                        "Dengan hormat, kami sampaikan bahwa {judul} dikembalikan pada tahap \"{langkah}\" dengan alasan: {}.",
+                        r.alasan_kembali
+                    ),
+                    "Mohon Bapak/Ibu berkenan menindaklanjuti dan mengajukan kembali setelah diperbaiki."
+                        .to_owned(),
+                ],
+            )
+        }
+        Content::Selesai(f) => {
+            let judul = &f.about.judul_workflow;
+            let approved = f.status == Ending::SelesaiDisetujui;
             let mut p = vec![format!(
                 "Dengan hormat, kami sampaikan bahwa proses {judul} telah selesai dan {}.",
                 if approved {
@@ -390,133 +313,123 @@ fn notice(kind: Option<MessageKind>, row: &Outgoing) -> (String, Vec<String>) {
                     "tidak disetujui"
                 }
             )];
-            if approved && let Some(choice) = d.get("pilihan").and_then(Value::as_str) {
+            if approved && let Some(choice) = &f.pilihan {
                 p.push(format!(
                     "Pejabat Pembina Kepegawaian telah memilih {}. Surat keputusan pengangkatan akan diterbitkan sesuai ketentuan.",
-                    option_name(subject_json, choice)
+                    option_name(subject, choice)
                 ));
             }
-            (
-                format!(
-                    "Selesai: {judul} - {}",
-                    if approved {
-                        "disetujui"
-                    } else {
-                        "tidak disetujui"
-                    }
-                ),
-                p,
-            )
+            let outcome = if approved {
+                "disetujui"
+            } else {
+                "tidak disetujui"
+            };
+            (format!("Selesai: {judul} - {outcome}"), p)
         }
-        Some(MessageKind::Terpilih) => (
-            format!("Hasil pengisian jabatan {}", s(d, "jabatan")),
+        Content::Terpilih(c) => (
+            format!("Hasil pengisian jabatan {}", c.jabatan),
             vec![
                 format!(
                     "Dengan hormat, kami sampaikan bahwa Bapak/Ibu telah dipilih oleh Pejabat Pembina Kepegawaian untuk mengisi jabatan {} pada unit kerja {}.",
-                    s(d, "jabatan"),
-                    s(d, "unit_kerja")
+                    c.jabatan, c.unit_kerja
                 ),
                 "Surat keputusan pengangkatan akan diterbitkan sesuai ketentuan; informasi selanjutnya akan disampaikan oleh BKPSDM.".to_owned(),
             ],
         ),
-        Some(MessageKind::TidakTerpilih) => (
-            format!("Hasil pengisian jabatan {}", s(d, "jabatan")),
+        Content::TidakTerpilih(c) => (
+            format!("Hasil pengisian jabatan {}", c.jabatan),
             vec![
                 format!(
                     "Dengan hormat, kami sampaikan bahwa pada proses pengisian jabatan {} pada unit kerja {}, Bapak/Ibu tidak terpilih.",
-                    s(d, "jabatan"),
-                    s(d, "unit_kerja")
+                    c.jabatan, c.unit_kerja
                 ),
                 "Terima kasih atas kesediaan Bapak/Ibu mengikuti proses ini.".to_owned(),
             ],
         ),
-        Some(MessageKind::BalasanDitolak) => {
-            let cara = match s(d, "cara_menjawab") {
-                "" => "tulis pada baris pertama salah satu kata SETUJU, TOLAK, atau KEMBALIKAN, boleh diikuti komentar; pengembalian wajib disertai alasan",
-                c => c,
-            };
-            (
-                format!("Re: {}", s(d, "perihal")),
-                vec![
-                    format!(
-                        "Dengan hormat, balasan Bapak/Ibu belum dapat kami proses karena {}.",
-                        s(d, "alasan")
-                    ),
-                    format!(
-                        "Untuk menjawab, mohon Bapak/Ibu membalas surel permohonan persetujuan dan {cara}. Bapak/Ibu juga dapat memakai tautan pada surel permohonan."
-                    ),
-                ],
-            )
+        Content::BalasanDitolak(r) => (
+            format!("Re: {}", r.perihal),
+            vec![
+                format!(
+                    "Dengan hormat, balasan Bapak/Ibu belum dapat kami proses karena {}.",
+                    r.alasan
+                ),
+                format!(
+                    "Untuk menjawab, mohon Bapak/Ibu membalas surel permohonan persetujuan dan {}. Bapak/Ibu juga dapat memakai tautan pada surel permohonan.",
+                    r.cara_menjawab
+                ),
+            ],
+        ),
+        Content::PenyaringanSelesai(n) => {
+            ("Penyaringan terjadwal selesai".to_owned(), vec![n.pesan.clone()])
         }
-        Some(MessageKind::PenyaringanSelesai) => (
-            "Penyaringan terjadwal selesai".to_owned(),
-            vec![s(d, "pesan").to_owned()],
-        ),
-        Some(MessageKind::Admin) => (
-            "Pemberitahuan sistem merit".to_owned(),
-            vec![s(d, "pesan").to_owned()],
-        ),
-        _ => (
-            "Pemberitahuan sistem merit".to_owned(),
-            vec![s(d, "pesan").to_owned()],
-        ),
+        Content::Admin(n) => ("Pemberitahuan sistem merit".to_owned(), vec![n.pesan.clone()]),
+        Content::Permintaan(p)
+        | Content::Pengingat(_, p)
+        | Content::Eskalasi(p)
+        | Content::Tenggat(p) => {
+            // Prompts are composed by `prompt`; this keeps the match total.
+            (p.about.judul_workflow.clone(), Vec::new())
+        }
     }
 }
 
-/// Composes the message for `row`.
-pub fn compose(row: &Outgoing, st: &Setting<'_>) -> Result<Draft, String> {
-    let d = &row.data;
-    let kode = s(d, "kode");
-    let message_id = format!(
-        "{}.{}@merit",
-        row.id,
-        if kode.is_empty() { "info" } else { kode }
-    );
-    let kind = MessageKind::parse(&row.jenis);
-    let (subject, text, html) = match kind {
-        Some(k) if k.is_prompt() => prompt(k, row, st)?,
-        _ => {
-            let (perihal, paragraf) = notice(kind, row);
-            let ringkasan = if kind == Some(MessageKind::Selesai) {
-                summary(row.subjek.as_ref(), st.tz)
-            } else {
-                Vec::new()
+#[derive(Serialize)]
+struct NoticePage<'a> {
+    salam: String,
+    perihal: &'a str,
+    paragraf: Vec<String>,
+    ringkasan: Vec<String>,
+    instansi: &'a str,
+    tanggal: String,
+}
+
+/// Composes the e-mail for `out`.
+pub fn compose(out: &Outgoing<'_>, st: &Setting<'_>) -> Result<Draft, String> {
+    let content = &out.message.content;
+    let kode = content.reference_code().unwrap_or("info");
+    let message_id = format!("{}.{kode}@merit", out.id);
+    let (subject, text, html) = match content.prompt() {
+        Some(p) => prompt(content, p, out, st)?,
+        None => {
+            let (perihal, paragraf) = notice(content, out.subjek);
+            let page = NoticePage {
+                salam: salam(out.message.recipient.nama.as_deref().unwrap_or_default()),
+                perihal: &perihal,
+                paragraf,
+                ringkasan: match content {
+                    Content::Selesai(_) => summary(out.subjek, st.tz),
+                    _ => Vec::new(),
+                },
+                instansi: st.instansi,
+                tanggal: format_date_id(st.now.with_timezone(&st.tz).date_naive()),
             };
-            let ctx = context! {
-                salam => salam(s(d, "nama")),
-                perihal => perihal.clone(),
-                paragraf => paragraf,
-                ringkasan => ringkasan,
-                instansi => st.instansi,
-                tanggal => format_date_id(st.now.with_timezone(&st.tz).date_naive()),
-            };
-            (
-                perihal,
-                st.templates.render("pemberitahuan.txt", &ctx)?,
-                st.templates.render("pemberitahuan.html", &ctx)?,
-            )
+            let text = st.templates.render("pemberitahuan.txt", &page)?;
+            let html = st.templates.render("pemberitahuan.html", &page)?;
+            (perihal, text, html)
         }
     };
     let redact = |t: String| {
         let (clean, n) = redact_identifiers(&t);
         if n > 0 {
-            tracing::warn!(pesan = %row.id, jumlah = n, "nomor identitas lengkap disamarkan pada pesan keluar");
+            tracing::warn!(pesan = %out.id, jumlah = n, "nomor identitas lengkap disamarkan pada pesan keluar");
         }
         clean
+    };
+    let in_reply_to = match content {
+        Content::BalasanDitolak(r) => r.in_reply_to.clone(),
+        _ => None,
     };
     Ok(Draft {
         from: st.from.to_owned(),
         reply_to: st.from.to_owned(),
-        to: row.email.clone(),
-        to_name: d.get("nama").and_then(Value::as_str).map(str::to_owned),
+        to: out.message.recipient.alamat.clone(),
+        to_name: out.message.recipient.nama.clone(),
         subject: redact(subject),
         text: redact(text),
         html: redact(html),
         message_id,
-        in_reply_to: d
-            .get("in_reply_to")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        in_reply_to,
+        date: st.now.into(),
     })
 }
 
@@ -532,8 +445,16 @@ mod tests {
 
     #[test]
     fn options_read_as_names_with_masked_nip() {
-        let subject =
-            serde_json::json!({"kandidat": [{"nip": "198503152010011002", "nama": "DEWI"}]});
+        let subject = Subject::from_value(&serde_json::json!({
+            "jenis": "lowongan", "id": "l", "jenjang": "jpt_pratama", "unit_kerja": "u",
+            "jabatan": "j", "alasan": "pensiun", "tanggal": "2026-01-01", "ruleset": "r",
+            "versi_aturan": "v", "shortlist": ["198503152010011002"], "jumlah_dinilai": 1,
+            "email_kandidat": {},
+            "kandidat": [{"nip": "198503152010011002", "nama": "DEWI", "hasil": "layak",
+                "kotak_talenta": 9, "aturan_gagal": [], "aturan_tinjau": [], "peringkat": 1,
+                "alasan": []}]
+        }))
+        .unwrap();
         assert_eq!(
             option_name(Some(&subject), "198503152010011002"),
             "DEWI (NIP **************1002)"

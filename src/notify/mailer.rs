@@ -39,6 +39,8 @@ pub struct Draft {
     pub message_id: String,
     /// `In-Reply-To` without angle brackets.
     pub in_reply_to: Option<String>,
+    /// The `Date` header: when merit composed it, by its clock.
+    pub date: std::time::SystemTime,
 }
 
 /// Why a message was not delivered.
@@ -66,7 +68,8 @@ pub fn format(d: &Draft) -> Result<(Vec<u8>, lettre::address::Envelope), SendErr
         .reply_to(mailbox(&d.reply_to, None)?)
         .to(mailbox(&d.to, d.to_name.as_deref())?)
         .subject(d.subject.clone())
-        .message_id(Some(format!("<{}>", d.message_id)));
+        .message_id(Some(format!("<{}>", d.message_id)))
+        .date(d.date);
     if let Some(r) = &d.in_reply_to {
         b = b.in_reply_to(format!("<{r}>"));
     }

@@ -1,13 +1,12 @@
 //! Answers from the mailbox: a signed link (GET shows, POST decides) or a plain reply. Both
 //! end in [`super::workflow::decide`] with their channel; anything unclear changes nothing.
 
-use serde_json::json;
-
 use super::{
     App, Invalid, Refusal, ServiceError,
     workflow::{self, DecideRequest},
 };
 use crate::{
+    domain::{Content, Queued, Recipient, ReplyRefused, Subject},
     notify::{
         compose::{option_name, summary},
         reply::{self, Verdict},
@@ -17,7 +16,7 @@ use crate::{
 };
 
 /// What a link asks, for the confirm page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct LinkView {
     /// Workflow title.
     pub judul: String,
@@ -113,12 +112,13 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         return Err(Refusal::StepDecided(Some(st.status)).into());
     }
     let (judul, judul_langkah) = workflow::titles(app, &row, &code.langkah).await?;
+    let subject = Some(Subject::from_value(&row.subjek).map_err(ServiceError::Unexpected)?);
     let (dir, _) = workflow::directory(app).await?;
     let label = match &answer {
         Answer::Setuju => "SETUJU".to_owned(),
         Answer::Tolak => "TOLAK".to_owned(),
         Answer::Kembalikan => "KEMBALIKAN".to_owned(),
-        Answer::Pilih(o) => format!("PILIH {}", option_name(Some(&row.subjek), o)),
+        Answer::Pilih(o) => format!("PILIH {}", option_name(subject.as_ref(), o)),
     };
     let step_title = judul_langkah.unwrap_or_else(|| code.langkah.clone());
     let view = LinkView {
@@ -133,7 +133,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         jawaban: label,
         keputusan: t.jawaban.clone(),
         perlu_komentar: answer == Answer::Kembalikan,
-        ringkasan: summary(Some(&row.subjek), app.settings.timezone),
+        ringkasan: summary(subject.as_ref(), app.settings.timezone),
         kode: format!("MERIT-{}", t.kode),
         sudah_tercatat,
     };
@@ -259,11 +259,10 @@ async fn prompt_of(app: &App, r: &reply::Reply) -> Result<Option<(String, CodeRo
         }
     }
     for id in &r.refs {
-        if let Some(data) = app.store.outbox_by_message_id(id).await?
-            && let Some(k) = data.get("kode").and_then(|k| k.as_str())
-            && let Some(row) = app.store.code(k).await?
+        if let Some(k) = app.store.reference_code_of_sent(id).await?
+            && let Some(row) = app.store.code(&k).await?
         {
-            return Ok(Some((k.to_owned(), row)));
+            return Ok(Some((k, row)));
         }
     }
     Ok(None)
@@ -309,10 +308,11 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
                 .is_some_and(|c| c.kunjungan == row.state.kunjungan)
         })
         .map(|row| {
+            let subject = Subject::from_value(&row.subjek).ok();
             row.state
                 .opsi
                 .iter()
-                .map(|o| option_name(Some(&row.subjek), o))
+                .map(|o| option_name(subject.as_ref(), o))
                 .collect()
         })
         .unwrap_or_default();
@@ -425,21 +425,21 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
             }
             _ => crate::domain::strip_controls(&r.subject),
         };
+        let answer = Queued {
+            kunci: key,
+            recipient: Recipient::email(Some(&p.id), Some(&p.nama), &p.email),
+            content: Content::BalasanDitolak(ReplyRefused {
+                perihal,
+                alasan: crate::domain::redact_identifiers(alasan).0,
+                cara_menjawab: how_to_answer(&options),
+                kode: kode.clone(),
+                in_reply_to: r.message_id.clone(),
+            }),
+        };
         app.store
             .enqueue(
-                &key,
                 code.as_ref().map(|c| c.instans_id.as_str()),
-                "balasan_ditolak",
-                Some(&p.id),
-                &p.email,
-                &json!({
-                    "nama": p.nama,
-                    "perihal": perihal,
-                    "alasan": crate::domain::redact_identifiers(alasan).0,
-                    "cara_menjawab": how_to_answer(&options),
-                    "kode": kode,
-                    "in_reply_to": r.message_id,
-                }),
+                &answer,
                 app.clock.now_ms(),
             )
             .await?;

@@ -51,8 +51,8 @@ pub struct Caches {
     pub(crate) definitions: Mutex<DefinitionMap>,
     pub(crate) directory: Mutex<Option<(String, Arc<crate::workflow::Directory>)>>,
     pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
-    /// The e-mail transport, with its kept-open SMTP connection.
-    pub(crate) mailer: std::sync::OnceLock<Arc<crate::notify::Mailer>>,
+    /// The delivery channels (e-mail keeps its SMTP connection open between passes).
+    pub(crate) channels: std::sync::OnceLock<crate::notify::Channels>,
 }
 
 impl App {

@@ -5,11 +5,12 @@
 use std::{collections::HashMap, sync::Arc};
 
 use serde::Serialize;
-use serde_json::json;
 
 use super::{App, ServiceError};
 use crate::{
-    notify::{Mailer, Outgoing, SendError, Setting, Templates, compose},
+    domain::{Content, MessageKind, Notice, Subject},
+    notify::{Channels, Mailer, Outgoing, SendError, Setting},
+    render::Templates,
     store::OutboxRow,
 };
 
@@ -57,27 +58,50 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (30_000i64.saturating_mul(1i64 << exp.min(7))).min(3_600_000)
 }
 
-fn mailer(app: &App) -> Arc<Mailer> {
+fn channels(app: &App) -> &Channels {
     app.caches
-        .mailer
-        .get_or_init(|| Arc::new(Mailer::new(&app.settings.mail_url)))
-        .clone()
+        .channels
+        .get_or_init(|| Channels::email(Mailer::new(&app.settings.mail_url)))
 }
 
-/// Delivers what is due now, over the application's transport.
+/// Delivers what is due now, over the application's channels.
 pub async fn deliver_due(app: &App) -> Result<DeliveryReport, ServiceError> {
-    deliver(app, &mailer(app), false).await
+    deliver(app, channels(app), false).await
 }
 
 /// Tries to deliver everything waiting, ignoring retry delays (`merit mail flush`).
 pub async fn flush(app: &App) -> Result<DeliveryReport, ServiceError> {
-    deliver(app, &mailer(app), true).await
+    deliver(app, channels(app), true).await
+}
+
+/// What an instance is about, read once per delivery pass.
+struct Subjects(HashMap<String, Result<Option<Subject>, String>>);
+
+impl Subjects {
+    async fn of(
+        &mut self,
+        app: &App,
+        instance: Option<&str>,
+    ) -> Result<Result<Option<Subject>, String>, ServiceError> {
+        let Some(id) = instance else {
+            return Ok(Ok(None));
+        };
+        if let Some(s) = self.0.get(id) {
+            return Ok(s.clone());
+        }
+        let subject = match app.store.instance(id).await? {
+            Some(row) => Subject::from_value(&row.subjek).map(Some),
+            None => Ok(None),
+        };
+        self.0.insert(id.to_owned(), subject.clone());
+        Ok(subject)
+    }
 }
 
 /// Delivers what is due (everything waiting when `ignore_delay`, as `merit mail flush` does).
 pub async fn deliver(
     app: &App,
-    mailer: &Mailer,
+    channels: &Channels,
     ignore_delay: bool,
 ) -> Result<DeliveryReport, ServiceError> {
     let templates = Templates::load(
@@ -93,7 +117,7 @@ pub async fn deliver(
     );
     let mut report = DeliveryReport::default();
     let mut seen = std::collections::HashSet::new();
-    let mut subjects: HashMap<String, Option<serde_json::Value>> = HashMap::new();
+    let mut subjects = Subjects(HashMap::new());
     loop {
         let now = app.clock.now();
         let batch = app
@@ -118,17 +142,6 @@ pub async fn deliver(
                 app.store.release_outbox(&row.id).await?;
                 continue;
             }
-            let subject = match &row.instans_id {
-                Some(i) => match subjects.get(i) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = app.store.instance(i).await?.map(|r| r.subjek);
-                        subjects.insert(i.clone(), s.clone());
-                        s
-                    }
-                },
-                None => None,
-            };
             let setting = Setting {
                 templates: &templates,
                 secret: &secret,
@@ -139,85 +152,101 @@ pub async fn deliver(
                 now: app.clock.now(),
                 instansi: &app.settings.instansi.nama,
             };
-            let outcome = match compose(
-                &Outgoing {
-                    id: row.id.clone(),
-                    jenis: row.jenis.clone(),
-                    email: row.email.clone(),
-                    data: row.data.clone(),
-                    subjek: subject,
-                },
-                &setting,
-            ) {
-                Ok(draft) => mailer.send(&draft).await.map(|()| draft.message_id),
-                Err(e) => Err(SendError::Permanent(e)),
-            };
-            let now_ms = app.clock.now_ms();
-            match outcome {
-                Ok(message_id) => {
-                    app.store.outbox_sent(&row.id, &message_id, now_ms).await?;
-                    report.terkirim += 1;
-                }
-                Err(SendError::Transient(e))
-                    if row.percobaan + 1 < i64::from(app.settings.mail_max_attempts) =>
-                {
-                    tracing::warn!(pesan = %row.id, percobaan = row.percobaan + 1, "pengiriman ditunda: {e}");
-                    app.store
-                        .outbox_attempt_failed(
-                            &row.id,
-                            Some(now_ms + backoff_ms(row.percobaan + 1)),
-                            &e,
-                        )
-                        .await?;
-                    report.ditunda += 1;
-                }
-                Err(e) => {
-                    tracing::error!(pesan = %row.id, "pengiriman gagal: {e}");
-                    app.store
-                        .outbox_attempt_failed(&row.id, None, &e.to_string())
-                        .await?;
-                    report.gagal += 1;
-                    tell_admin_failed(app, &row, &e.to_string()).await?;
-                }
-            }
+            let subject = subjects.of(app, row.instans_id.as_deref()).await?;
+            let outcome = send_one(&row, subject, channels, &setting).await;
+            record(app, &row, outcome, &mut report).await?;
         }
     }
 }
 
-async fn tell_admin_failed(app: &App, row: &OutboxRow, error: &str) -> Result<(), ServiceError> {
-    if row.jenis == "admin" {
-        return Ok(());
-    }
-    let Ok((dir, _)) = super::workflow::directory(app).await else {
-        return Ok(());
+/// Sends one claimed row over its channel.
+async fn send_one(
+    row: &OutboxRow,
+    subject: Result<Option<Subject>, String>,
+    channels: &Channels,
+    setting: &Setting<'_>,
+) -> Result<String, SendError> {
+    let message = row
+        .message
+        .as_ref()
+        .map_err(|e| SendError::Permanent(e.clone()))?;
+    let subject = subject.map_err(SendError::Permanent)?;
+    let channel = channels.get(message.recipient.saluran).ok_or_else(|| {
+        SendError::Permanent(format!(
+            "saluran {} tidak tersedia pada proses ini",
+            message.recipient.saluran.as_str()
+        ))
+    })?;
+    let out = Outgoing {
+        id: &row.id,
+        message,
+        subjek: subject.as_ref(),
     };
+    channel.deliver(&out, setting).await
+}
+
+/// Records what became of one attempt: sent, retried later, or given up (and `ADMIN` told).
+async fn record(
+    app: &App,
+    row: &OutboxRow,
+    outcome: Result<String, SendError>,
+    report: &mut DeliveryReport,
+) -> Result<(), ServiceError> {
+    let now_ms = app.clock.now_ms();
+    match outcome {
+        Ok(message_id) => {
+            app.store.outbox_sent(&row.id, &message_id, now_ms).await?;
+            report.terkirim += 1;
+        }
+        Err(SendError::Transient(e))
+            if row.percobaan + 1 < i64::from(app.settings.mail_max_attempts) =>
+        {
+            tracing::warn!(pesan = %row.id, percobaan = row.percobaan + 1, "pengiriman ditunda: {e}");
+            app.store
+                .outbox_attempt_failed(&row.id, Some(now_ms + backoff_ms(row.percobaan + 1)), &e)
+                .await?;
+            report.ditunda += 1;
+        }
+        Err(e) => {
+            tracing::error!(pesan = %row.id, "pengiriman gagal: {e}");
+            app.store
+                .outbox_attempt_failed(&row.id, None, &e.to_string())
+                .await?;
+            report.gagal += 1;
+            if row.jenis != MessageKind::Admin.as_str() {
+                let pesan = format!(
+                    "Pesan '{}' kepada {} tidak dapat dikirim setelah {} percobaan: {e}. Periksa alamat penerima atau server surat, lalu kirim ulang bila perlu.",
+                    row.jenis,
+                    row.alamat,
+                    row.percobaan + 1
+                );
+                let notice = Content::Admin(Notice { pesan });
+                let key = format!("gagal/{}", row.id);
+                if let Err(err) = tell_admins(app, row.instans_id.as_deref(), &key, notice).await {
+                    tracing::warn!("ADMIN tidak dapat diberi tahu: {err}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Queues `content` for everyone holding `ADMIN` today, keyed `{key}/{person}`.
+pub async fn tell_admins(
+    app: &App,
+    instance: Option<&str>,
+    key: &str,
+    content: Content,
+) -> Result<(), ServiceError> {
+    let (dir, _) = super::workflow::directory(app).await?;
     let today = app
         .clock
         .now()
         .with_timezone(&app.settings.timezone)
         .date_naive();
-    for h in dir.holders("ADMIN", today) {
-        let Some(p) = dir.person(&h.orang) else {
-            continue;
-        };
-        let data = json!({
-            "nama": p.nama,
-            "pesan": format!(
-                "Pesan '{}' kepada {} tidak dapat dikirim setelah {} percobaan: {error}. Periksa alamat penerima atau server surat, lalu kirim ulang bila perlu.",
-                row.jenis, row.email, row.percobaan + 1
-            ),
-        });
-        app.store
-            .enqueue(
-                &format!("gagal/{}/{}", row.id, p.id),
-                row.instans_id.as_deref(),
-                "admin",
-                Some(&p.id),
-                &p.email,
-                &data,
-                app.clock.now_ms(),
-            )
-            .await?;
+    let now_ms = app.clock.now_ms();
+    for m in dir.to_admins(today, key, &content) {
+        app.store.enqueue(instance, &m, now_ms).await?;
     }
     Ok(())
 }

@@ -11,8 +11,8 @@ use std::{
 
 use serde::Serialize;
 
-use super::{App, ServiceError, scheduler::tell_admins};
-use crate::notify::Templates;
+use super::{App, ServiceError, outbox::tell_admins};
+use crate::render::Templates;
 
 /// The outcome of a validation pass.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -123,7 +123,13 @@ pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
         let pesan = format!(
             "Perubahan berkas aturan, alur persetujuan, templat, atau direktori orang ditolak; versi valid terakhir tetap berlaku. Perbaiki kesalahan berikut: {text}"
         );
-        tell_admins(app, "admin", &key, &pesan, serde_json::json!({})).await?;
+        tell_admins(
+            app,
+            None,
+            &key,
+            crate::domain::Content::Admin(crate::domain::Notice { pesan }),
+        )
+        .await?;
     }
     Ok(report)
 }

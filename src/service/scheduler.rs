@@ -9,10 +9,9 @@ use std::{str::FromStr, sync::Arc, sync::atomic::AtomicBool};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
-use serde_json::json;
 
-use super::{App, ServiceError, screening, workflow};
-use crate::domain::format_datetime_id;
+use super::{App, ServiceError, outbox::tell_admins, screening, workflow};
+use crate::domain::{Content, Notice, format_datetime_id};
 
 /// A job to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -291,10 +290,11 @@ async fn run_task(
             );
             tell_admins(
                 app,
-                "penyaringan_selesai",
+                None,
                 &format!("penyaringan/{}", r.run_id),
-                &pesan,
-                json!({ "run_id": r.run_id }),
+                Content::PenyaringanSelesai(Notice {
+                    pesan: pesan.clone(),
+                }),
             )
             .await?;
             Ok(pesan)
@@ -341,45 +341,16 @@ async fn run_task(
                 ));
             }
             let day = now.with_timezone(&app.settings.timezone).date_naive();
-            tell_admins(app, "admin", &format!("ringkasan/{day}"), &pesan, json!({})).await?;
+            tell_admins(
+                app,
+                None,
+                &format!("ringkasan/{day}"),
+                Content::Admin(Notice {
+                    pesan: pesan.clone(),
+                }),
+            )
+            .await?;
             Ok(pesan)
         }
     }
-}
-
-/// Queues a notice to everyone holding `ADMIN`.
-pub async fn tell_admins(
-    app: &App,
-    kind: &str,
-    key: &str,
-    pesan: &str,
-    extra: serde_json::Value,
-) -> Result<(), ServiceError> {
-    let (dir, _) = workflow::directory(app).await?;
-    let today = app
-        .clock
-        .now()
-        .with_timezone(&app.settings.timezone)
-        .date_naive();
-    for h in dir.holders("ADMIN", today) {
-        let Some(p) = dir.person(&h.orang) else {
-            continue;
-        };
-        let mut data = json!({ "nama": p.nama, "pesan": pesan });
-        if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
-            d.extend(e.clone());
-        }
-        app.store
-            .enqueue(
-                &format!("{key}/{}", p.id),
-                None,
-                kind,
-                Some(&p.id),
-                &p.email,
-                &data,
-                app.clock.now_ms(),
-            )
-            .await?;
-    }
-    Ok(())
 }

@@ -30,6 +30,16 @@ pub use outbox::{OutboxRow, OutboxStats};
 pub use runs::{Chunk, ExportRow};
 pub use workflows::{Applied, DueTimer};
 
+/// Column `i` of a result row.
+pub(crate) fn get<T: sea_orm::TryGetable>(r: &sea_orm::QueryResult, i: usize) -> StoreResult<T> {
+    r.try_get_by_index::<T>(i).map_err(StoreError::Db)
+}
+
+/// A stored value that does not read back as its type.
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
@@ -189,6 +199,24 @@ impl Store {
             ..Default::default()
         };
         Ok(self.db.begin_with_options(options).await?)
+    }
+
+    /// A statement for this store's backend (`?` placeholders rewritten for PostgreSQL).
+    pub(crate) fn stmt(&self, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+        Statement::from_sql_and_values(
+            self.conn().get_database_backend(),
+            placeholders(self.backend, sql),
+            values,
+        )
+    }
+
+    /// Runs a query and returns its rows.
+    pub(crate) async fn query(
+        &self,
+        sql: &str,
+        values: Vec<sea_orm::Value>,
+    ) -> StoreResult<Vec<sea_orm::QueryResult>> {
+        Ok(self.conn().query_all_raw(self.stmt(sql, values)).await?)
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {

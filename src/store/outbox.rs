@@ -2,31 +2,29 @@
 //! lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several processes share the work), and
 //! marked sent, retried with backoff, or failed.
 
-use sea_orm::{QueryResult, Value};
+use sea_orm::{ConnectionTrait, QueryResult, Value};
 
-use super::{Backend, Store, StoreError, StoreResult};
+use super::{Backend, Store, StoreResult, corrupt, get};
+use crate::domain::{ChannelKind, Content, MessageKind, Queued, Recipient};
 
 /// One message to deliver.
 #[derive(Debug, Clone)]
 pub struct OutboxRow {
     /// Row id.
     pub id: String,
-    /// Unique key (instance, step visit, recipient, kind).
-    pub kunci: String,
     /// The instance it is about.
     pub instans_id: Option<String>,
-    /// Kind.
+    /// The kind's stored name.
     pub jenis: String,
-    /// Recipient's person id.
-    pub orang: Option<String>,
-    /// Recipient's address.
-    pub email: String,
-    /// Template data.
-    pub data: serde_json::Value,
+    /// The address, as stored.
+    pub alamat: String,
     /// Attempts so far.
     pub percobaan: i64,
     /// Written at, epoch ms.
     pub dibuat_ms: i64,
+    /// The message, or why it does not read back (an unknown kind or channel, a payload
+    /// missing a field): such a row fails without an attempt.
+    pub message: Result<Queued, String>,
 }
 
 /// Outbox figures for `/metrics`.
@@ -42,24 +40,80 @@ pub struct OutboxStats {
     pub umur_tertua_ms: i64,
 }
 
-fn get<T: sea_orm::TryGetable>(r: &QueryResult, i: usize) -> StoreResult<T> {
-    r.try_get_by_index::<T>(i).map_err(StoreError::Db)
+/// How every message enters the outbox: from a plan inside its transaction, or on its own.
+pub(super) const INSERT: &str = "INSERT INTO kotak_keluar (id, instansi, kunci, instans_id, jenis, orang, nama_penerima, saluran, alamat, data, status, percobaan, berikutnya_ms, dibuat_ms) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'menunggu', 0, ?, ?) ON CONFLICT (instansi, kunci) DO NOTHING";
+
+/// The values of [`INSERT`] for `m`.
+pub(super) fn insert_values(
+    tenant: &str,
+    instans_id: Option<&str>,
+    m: &Queued,
+    now_ms: i64,
+) -> Vec<Value> {
+    let r = &m.recipient;
+    vec![
+        uuid::Uuid::now_v7().to_string().into(),
+        tenant.into(),
+        m.kunci.clone().into(),
+        instans_id.map(str::to_owned).into(),
+        m.content.kind().as_str().into(),
+        r.orang.clone().into(),
+        r.nama.clone().into(),
+        r.saluran.as_str().into(),
+        r.alamat.clone().into(),
+        m.content.to_value().to_string().into(),
+        now_ms.into(),
+        now_ms.into(),
+    ]
 }
 
-const COLUMNS: &str = "id, kunci, instans_id, jenis, orang, email, data, percobaan, dibuat_ms";
+const COLUMNS: &str = "id, kunci, instans_id, jenis, orang, nama_penerima, saluran, alamat, data, percobaan, dibuat_ms";
+
+/// Reads the message of a stored kind and payload.
+fn decode(jenis: &str, data: &str) -> Result<Content, String> {
+    let kind =
+        MessageKind::parse(jenis).ok_or_else(|| format!("jenis pesan '{jenis}' tidak dikenal"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(data).map_err(|e| format!("isi pesan bukan JSON: {e}"))?;
+    Content::from_value(kind, &value)
+}
 
 fn row_from(r: &QueryResult) -> StoreResult<OutboxRow> {
-    let data: String = get(r, 6)?;
+    let jenis: String = get(r, 3)?;
+    let saluran: String = get(r, 6)?;
+    let alamat: String = get(r, 7)?;
+    let data: String = get(r, 8)?;
+    let recipient = ChannelKind::parse(&saluran)
+        .ok_or_else(|| format!("saluran '{saluran}' tidak dikenal"))
+        .map(|saluran| Recipient {
+            orang: None,
+            nama: None,
+            saluran,
+            alamat: alamat.clone(),
+        });
+    let orang: Option<String> = get(r, 4)?;
+    let nama: Option<String> = get(r, 5)?;
+    let kunci: String = get(r, 1)?;
+    let message = recipient.and_then(|recipient| {
+        Ok(Queued {
+            kunci,
+            recipient: Recipient {
+                orang,
+                nama,
+                ..recipient
+            },
+            content: decode(&jenis, &data)?,
+        })
+    });
     Ok(OutboxRow {
         id: get(r, 0)?,
-        kunci: get(r, 1)?,
         instans_id: get(r, 2)?,
-        jenis: get(r, 3)?,
-        orang: get(r, 4)?,
-        email: get(r, 5)?,
-        data: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        percobaan: get(r, 7)?,
-        dibuat_ms: get(r, 8)?,
+        jenis,
+        alamat,
+        percobaan: get(r, 9)?,
+        dibuat_ms: get(r, 10)?,
+        message,
     })
 }
 
@@ -150,75 +204,49 @@ impl Store {
 
     /// Queues a message outside any workflow change (replies, notices); false when a message
     /// with the same key exists.
-    #[allow(clippy::too_many_arguments)]
     pub async fn enqueue(
         &self,
-        kunci: &str,
         instans_id: Option<&str>,
-        jenis: &str,
-        orang: Option<&str>,
-        email: &str,
-        data: &serde_json::Value,
+        m: &Queued,
         now_ms: i64,
     ) -> StoreResult<bool> {
-        let rows = self
-            .query(
-                "INSERT INTO kotak_keluar (id, instansi, kunci, instans_id, jenis, orang, email, data, status, percobaan, berikutnya_ms, dibuat_ms) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'menunggu', 0, ?, ?) ON CONFLICT (instansi, kunci) DO NOTHING RETURNING id",
-                vec![
-                    uuid::Uuid::now_v7().to_string().into(),
-                    self.tenant.clone().into(),
-                    kunci.into(),
-                    instans_id.map(str::to_owned).into(),
-                    jenis.into(),
-                    orang.map(str::to_owned).into(),
-                    email.into(),
-                    data.to_string().into(),
-                    now_ms.into(),
-                    now_ms.into(),
-                ],
-            )
+        let done = self
+            .conn()
+            .execute_raw(self.stmt(INSERT, insert_values(&self.tenant, instans_id, m, now_ms)))
             .await?;
-        Ok(!rows.is_empty())
+        Ok(done.rows_affected() > 0)
     }
 
-    /// The template data of the message sent with `message_id`.
-    pub async fn outbox_by_message_id(
-        &self,
-        message_id: &str,
-    ) -> StoreResult<Option<serde_json::Value>> {
+    /// The reference code of the message sent with `message_id` (a reply names the prompt it
+    /// answers this way).
+    pub async fn reference_code_of_sent(&self, message_id: &str) -> StoreResult<Option<String>> {
         let rows = self
             .query(
-                "SELECT data FROM kotak_keluar WHERE instansi = ? AND message_id = ?",
+                "SELECT jenis, data FROM kotak_keluar WHERE instansi = ? AND message_id = ?",
                 vec![self.tenant.clone().into(), message_id.into()],
             )
             .await?;
-        rows.first()
-            .map(|r| {
-                serde_json::from_str(&get::<String>(r, 0)?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .transpose()
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let content = decode(&get::<String>(r, 0)?, &get::<String>(r, 1)?).map_err(corrupt)?;
+        Ok(content.reference_code().map(str::to_owned))
     }
 
-    /// The `pesan` of every queued message of `kind` to `person` (for `workflow show`-like
-    /// reports and tests).
-    pub async fn outbox_by_kind_for(&self, kind: &str, person: &str) -> StoreResult<Vec<String>> {
+    /// The text of every notice of `kind` queued for `person` (for reports and tests).
+    pub async fn notices_for(&self, kind: MessageKind, person: &str) -> StoreResult<Vec<String>> {
         let rows = self
             .query(
-                "SELECT data FROM kotak_keluar WHERE instansi = ? AND jenis = ? AND orang = ? ORDER BY dibuat_ms, id",
-                vec![self.tenant.clone().into(), kind.into(), person.into()],
+                "SELECT jenis, data FROM kotak_keluar WHERE instansi = ? AND jenis = ? AND orang = ? ORDER BY dibuat_ms, id",
+                vec![self.tenant.clone().into(), kind.as_str().into(), person.into()],
             )
             .await?;
         rows.iter()
             .map(|r| {
-                let data: serde_json::Value = serde_json::from_str(&get::<String>(r, 0)?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                Ok(data
-                    .get("pesan")
-                    .and_then(|p| p.as_str())
-                    .unwrap_or_default()
-                    .to_owned())
+                match decode(&get::<String>(r, 0)?, &get::<String>(r, 1)?).map_err(corrupt)? {
+                    Content::Admin(n) | Content::PenyaringanSelesai(n) => Ok(n.pesan),
+                    _ => Ok(String::new()),
+                }
             })
             .collect()
     }

@@ -4,22 +4,14 @@
 use sea_orm::{QueryResult, Value};
 
 use super::{
-    Store, StoreError, StoreResult,
+    Store, StoreResult,
     bulk::{BulkInsert, Val, sql_literal},
-    placeholders,
+    corrupt, get, placeholders,
 };
 use crate::{
     domain::{KategoriJabatan, Nik, Pendidikan},
     placement::{Applicant, Placement, PlacementLine, PlacementRecord},
 };
-
-fn get<T: sea_orm::TryGetable>(r: &QueryResult, i: usize) -> StoreResult<T> {
-    r.try_get_by_index::<T>(i).map_err(StoreError::Db)
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
 
 fn record_from(r: &QueryResult) -> StoreResult<PlacementRecord> {
     let n = |i| get::<i64>(r, i).map(|v| u64::try_from(v).unwrap_or_default());

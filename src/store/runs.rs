@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, QueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::{
-    Backend, Store, StoreError, StoreResult,
+    Backend, Store, StoreResult,
     bulk::{BulkInsert, Val, sql_literal},
-    placeholders,
+    corrupt, get, placeholders,
 };
 use crate::{
     domain::{Hasil, Nik},
@@ -47,14 +47,6 @@ pub struct ExportRow {
     pub kategori_pelamar: String,
 }
 
-fn db(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
-
-fn get<T: sea_orm::TryGetable>(r: &QueryResult, i: usize) -> StoreResult<T> {
-    r.try_get_by_index::<T>(i).map_err(StoreError::Db)
-}
-
 fn count(r: &QueryResult, i: usize) -> StoreResult<u64> {
     Ok(u64::try_from(get::<Option<i64>>(r, i)?.unwrap_or_default()).unwrap_or_default())
 }
@@ -65,8 +57,8 @@ fn decision_from(r: &QueryResult) -> StoreResult<Decision> {
     let nik: String = get(r, 0)?;
     let hasil: String = get(r, 1)?;
     Ok(Decision {
-        nik: Nik::parse(&nik).map_err(|e| db(format!("keputusan {nik}: {e}")))?,
-        hasil: Hasil::parse(&hasil).map_err(|e| db(format!("keputusan {nik}: {e}")))?,
+        nik: Nik::parse(&nik).map_err(|e| corrupt(format!("keputusan {nik}: {e}")))?,
+        hasil: Hasil::parse(&hasil).map_err(|e| corrupt(format!("keputusan {nik}: {e}")))?,
         prioritas: get(r, 2)?,
         kode: get(r, 3)?,
         alasan: get(r, 4)?,
@@ -83,7 +75,7 @@ fn json_or_default<T: serde::de::DeserializeOwned + Default>(
 ) -> StoreResult<T> {
     text.map(|t| serde_json::from_str(&t))
         .transpose()
-        .map_err(db)
+        .map_err(corrupt)
         .map(Option::unwrap_or_default)
 }
 
@@ -96,7 +88,7 @@ fn run_from(r: &QueryResult) -> StoreResult<Run> {
         ruleset: get(r, 1)?,
         versi: get(r, 2)?,
         status: RunStatus::parse(&status),
-        aturan: serde_json::from_str(&aturan).map_err(db)?,
+        aturan: serde_json::from_str(&aturan).map_err(corrupt)?,
         jumlah_potongan: count(r, 5)?,
         hasil: Tally {
             total: count(r, 6)?,
@@ -114,22 +106,6 @@ fn run_from(r: &QueryResult) -> StoreResult<Run> {
 }
 
 impl Store {
-    fn stmt(&self, sql: &str, values: Vec<Value>) -> Statement {
-        Statement::from_sql_and_values(
-            self.conn().get_database_backend(),
-            placeholders(self.backend, sql),
-            values,
-        )
-    }
-
-    pub(crate) async fn query(
-        &self,
-        sql: &str,
-        values: Vec<Value>,
-    ) -> StoreResult<Vec<QueryResult>> {
-        Ok(self.conn().query_all_raw(self.stmt(sql, values)).await?)
-    }
-
     /// Keeps the sources of a ruleset version (idempotent).
     pub async fn save_ruleset_sources(
         &self,
@@ -138,7 +114,7 @@ impl Store {
         sources: &BTreeMap<String, String>,
         now_ms: i64,
     ) -> StoreResult<()> {
-        let json = serde_json::to_string(sources).map_err(db)?;
+        let json = serde_json::to_string(sources).map_err(corrupt)?;
         self.conn()
             .execute_raw(self.stmt(
                 "INSERT INTO ruleset_versi (instansi, ruleset, versi, sumber, dibuat_ms) VALUES (?, ?, ?, ?, ?) \
@@ -162,7 +138,7 @@ impl Store {
             )
             .await?;
         rows.first()
-            .map(|r| get::<String>(r, 0).and_then(|s| serde_json::from_str(&s).map_err(db)))
+            .map(|r| get::<String>(r, 0).and_then(|s| serde_json::from_str(&s).map_err(corrupt)))
             .transpose()
     }
 
@@ -212,7 +188,7 @@ impl Store {
     /// Creates a run and its chunks in one transaction.
     pub async fn create_run(&self, run: &Run, chunks: &[(String, String, u64)]) -> StoreResult<()> {
         let mut tx = self.begin_bulk().await?;
-        let aturan = serde_json::to_string(&run.aturan).map_err(db)?;
+        let aturan = serde_json::to_string(&run.aturan).map_err(corrupt)?;
         let sql = placeholders(
             self.backend,
             "INSERT INTO run_penyaringan (id, instansi, ruleset, versi, status, aturan, jumlah_potongan, total, layak, \
@@ -371,7 +347,7 @@ impl Store {
             "UPDATE run_potongan SET status = 'selesai', jumlah = ?, ringkasan = ?, selesai_ms = ?, sewa_sampai_ms = NULL \
              WHERE run_id = ? AND nomor = ? AND pemilik = ? AND status = 'diklaim'",
         );
-        let ringkasan = serde_json::to_string(tally).map_err(db)?;
+        let ringkasan = serde_json::to_string(tally).map_err(corrupt)?;
         let owned = tx
             .execute(
                 update,
@@ -449,7 +425,10 @@ impl Store {
     pub async fn finalize_run(&self, run: &Run, now_ms: i64) -> StoreResult<Run> {
         let progress = self.chunk_progress(&run.id).await?;
         if progress.selesai < progress.total {
-            return self.run(&run.id).await?.ok_or_else(|| db("run hilang"));
+            return self
+                .run(&run.id)
+                .await?
+                .ok_or_else(|| corrupt("run hilang"));
         }
         let mut tally = Tally::default();
         let mut legacy = false;
@@ -461,7 +440,7 @@ impl Store {
             .await?
         {
             match get::<Option<String>>(&r, 0)? {
-                Some(text) => tally.merge(&serde_json::from_str(&text).map_err(db)?),
+                Some(text) => tally.merge(&serde_json::from_str(&text).map_err(corrupt)?),
                 None => legacy = true,
             }
         }
@@ -469,8 +448,8 @@ impl Store {
             // Chunks written before chunks kept their tallies: count the decisions, page by page.
             tally = self.count_decisions(run).await?;
         }
-        let gagal = serde_json::to_string(&tally.gagal_per_aturan).map_err(db)?;
-        let kategori = serde_json::to_string(&tally.per_kategori).map_err(db)?;
+        let gagal = serde_json::to_string(&tally.gagal_per_aturan).map_err(corrupt)?;
+        let kategori = serde_json::to_string(&tally.per_kategori).map_err(corrupt)?;
         self.conn()
             .execute_raw(self.stmt(
                 "UPDATE run_penyaringan SET status = 'selesai', total = ?, layak = ?, tidak_layak = ?, perlu_verifikasi = ?, \
@@ -487,7 +466,9 @@ impl Store {
                 ],
             ))
             .await?;
-        self.run(&run.id).await?.ok_or_else(|| db("run hilang"))
+        self.run(&run.id)
+            .await?
+            .ok_or_else(|| corrupt("run hilang"))
     }
 
     async fn count_decisions(&self, run: &Run) -> StoreResult<Tally> {

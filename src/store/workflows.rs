@@ -4,7 +4,7 @@
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Statement, Value};
 
-use super::{Backend, Store, StoreError, StoreResult, placeholders};
+use super::{Backend, Store, StoreResult, corrupt, get, placeholders};
 use crate::workflow::{
     CodeRow, HistoryRow, InstanceRow,
     planner::{Plan, State, Status},
@@ -39,14 +39,6 @@ pub enum Applied {
     Conflict,
     /// The timer was fired by someone else already.
     AlreadyFired,
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
-
-fn get<T: sea_orm::TryGetable>(r: &QueryResult, i: usize) -> StoreResult<T> {
-    r.try_get_by_index::<T>(i).map_err(StoreError::Db)
 }
 
 const INSTANCE_COLUMNS: &str =
@@ -318,20 +310,8 @@ impl Store {
         }
         for m in &plan.outbox {
             w.exec(
-                "INSERT INTO kotak_keluar (id, instansi, kunci, instans_id, jenis, orang, email, data, status, percobaan, berikutnya_ms, dibuat_ms) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'menunggu', 0, ?, ?) ON CONFLICT (instansi, kunci) DO NOTHING",
-                vec![
-                    uuid::Uuid::now_v7().to_string().into(),
-                    tenant(),
-                    m.kunci.clone().into(),
-                    id.into(),
-                    m.jenis.as_str().into(),
-                    m.orang.clone().into(),
-                    m.email.clone().into(),
-                    m.data.to_string().into(),
-                    now_ms.into(),
-                    now_ms.into(),
-                ],
+                super::outbox::INSERT,
+                super::outbox::insert_values(&self.tenant, Some(id), m, now_ms),
             )
             .await?;
         }

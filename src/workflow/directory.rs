@@ -6,7 +6,10 @@ use std::{collections::BTreeMap, path::Path};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, locate, yaml_error};
+use crate::{
+    diagnostic::{Diagnostic, Diagnostics, locate, yaml_error},
+    domain::{Content, Queued, Recipient},
+};
 
 /// The roles of domain.md 8.4, plus `ADMIN` (told about failures) and `ASISTEN`.
 pub const KNOWN_ROLES: &[&str] = &[
@@ -385,6 +388,20 @@ impl Directory {
             .values()
             .any(|p| p.peran.iter().any(|r| r == role))
             || self.pelaksana.iter().any(|a| a.peran == role)
+    }
+
+    /// One copy of `content` for each person holding `ADMIN` on `date`, keyed `{key}/{person}`:
+    /// how the planner, the outbox worker and the scheduler tell administrators of a problem.
+    pub fn to_admins(&self, date: NaiveDate, key: &str, content: &Content) -> Vec<Queued> {
+        self.holders("ADMIN", date)
+            .into_iter()
+            .filter_map(|h| self.person(&h.orang))
+            .map(|p| Queued {
+                kunci: format!("{key}/{}", p.id),
+                recipient: Recipient::email(Some(&p.id), Some(&p.nama), &p.email),
+                content: content.clone(),
+            })
+            .collect()
     }
 
     /// Who may act for `role` on `date`: its holders, then acting officials in office that day.

@@ -4,9 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use crate::domain::MessageKind;
+use crate::domain::{
+    About, CandidateNotice, Content, Ending, Finished, Notice, Prompt, Queued, Recipient, Returned,
+    StepClosed, VacancySubject,
+};
 
 use super::{
     calendar::{Calendar, Moment},
@@ -81,6 +83,9 @@ pub struct State {
     /// Effective quorum of the open step.
     #[serde(default)]
     pub kuorum: Option<u32>,
+    /// The open step's deadline, epoch ms (reminders repeat it).
+    #[serde(default)]
+    pub tenggat_ms: Option<i64>,
     /// The option chosen last.
     #[serde(default)]
     pub pilihan: Option<String>,
@@ -257,21 +262,6 @@ pub struct Entry {
     pub komentar: Option<String>,
 }
 
-/// A message to deliver.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Message {
-    /// Unique per (instance, step visit, recipient, kind).
-    pub kunci: String,
-    /// What it is.
-    pub jenis: MessageKind,
-    /// Recipient's person id, when a person.
-    pub orang: Option<String>,
-    /// Recipient's address.
-    pub email: String,
-    /// What the template needs.
-    pub data: serde_json::Value,
-}
-
 /// A timer to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timer {
@@ -308,7 +298,7 @@ pub struct Plan {
     /// History to append.
     pub history: Vec<Entry>,
     /// Messages to queue.
-    pub outbox: Vec<Message>,
+    pub outbox: Vec<Queued>,
     /// Timers to store.
     pub timers: Vec<Timer>,
     /// Codes to record.
@@ -385,6 +375,14 @@ impl Refusal {
                 | Self::BadChoice { .. }
         )
     }
+}
+
+/// Who an end notice goes to.
+enum NoticeTo {
+    /// A person in the directory.
+    Person(String),
+    /// An address a formula gave.
+    Address(String),
 }
 
 /// What the planner needs besides the definition and instance.
@@ -471,49 +469,65 @@ impl Planner<'_, '_> {
         self.plan.changed = true;
     }
 
-    fn base_data(&self, step: Option<&Step>) -> serde_json::Value {
-        json!({
-            "instans_id": self.inst.id,
-            "workflow": self.def.id,
-            "judul_workflow": self.def.judul,
-            "langkah": step.map(|s| s.id.clone()),
-            "judul_langkah": step.map(|s| s.judul.clone()),
-            "kunjungan": self.plan.state.kunjungan,
-        })
+    fn about(&self, step: Option<&Step>) -> About {
+        About {
+            instans_id: self.inst.id.clone(),
+            workflow: self.def.id.clone(),
+            judul_workflow: self.def.judul.clone(),
+            langkah: step.map(|s| s.id.clone()),
+            judul_langkah: step.map(|s| s.judul.clone()),
+            kunjungan: self.plan.state.kunjungan,
+        }
     }
 
-    fn send(&mut self, kind: MessageKind, key: String, person: &str, mut data: serde_json::Value) {
+    /// Queues `content` for the directory's `person` (nobody, when they are not in it).
+    fn send(&mut self, key: &str, person: &str, content: Content) {
         let Some(p) = self.ctx.directory.person(person) else {
             return;
         };
-        if let Some(obj) = data.as_object_mut() {
-            obj.insert("orang".into(), json!(p.id));
-            obj.insert("nama".into(), json!(p.nama));
-        }
-        self.plan.outbox.push(Message {
-            kunci: format!("{}/{key}/{}/{kind}", self.inst.id, p.id),
-            jenis: kind,
-            orang: Some(p.id.clone()),
-            email: p.email.clone(),
-            data,
+        self.plan.outbox.push(Queued {
+            kunci: format!("{}/{key}/{}/{}", self.inst.id, p.id, content.kind()),
+            recipient: Recipient::email(Some(&p.id), Some(&p.nama), &p.email),
+            content,
         });
     }
 
     /// Tells everyone holding `ADMIN` about a problem.
     fn tell_admin(&mut self, message: &str) {
         let date = self.ctx.calendar.local_date(self.ctx.now);
-        let admins = self.ctx.directory.holders("ADMIN", date);
-        let digest = crate::workflow::definition::version_of(message);
-        for a in admins {
-            let data = with(self.base_data(None), |d| {
-                d["pesan"] = json!(message);
-            });
-            self.send(
-                MessageKind::Admin,
-                format!("{}/{digest}", self.plan.state.kunjungan),
-                &a.orang,
-                data,
-            );
+        let key = format!(
+            "{}/{}/admin/{}",
+            self.inst.id,
+            self.plan.state.kunjungan,
+            crate::workflow::definition::version_of(message)
+        );
+        let content = Content::Admin(Notice {
+            pesan: message.to_owned(),
+        });
+        let notices = self.ctx.directory.to_admins(date, &key, &content);
+        self.plan.outbox.extend(notices);
+    }
+
+    /// The prompt `orang` is sent at the open `step`.
+    fn prompt(&self, step: &Step, kode: String, kapasitas: &str, reason: Option<&str>) -> Prompt {
+        let st = &self.plan.state;
+        let jawaban = if step.pilihan.is_some() {
+            st.opsi
+                .iter()
+                .map(|o| format!("pilih:{o}"))
+                .chain(["tolak".to_owned(), "kembalikan".to_owned()])
+                .collect()
+        } else {
+            vec!["setuju".into(), "tolak".into(), "kembalikan".into()]
+        };
+        Prompt {
+            about: self.about(Some(step)),
+            kode,
+            kapasitas: kapasitas.to_owned(),
+            tenggat_ms: st.tenggat_ms,
+            jawaban,
+            opsi: st.opsi.clone(),
+            alasan_kembali: reason.map(str::to_owned),
         }
     }
 
@@ -574,6 +588,7 @@ impl Planner<'_, '_> {
         self.plan.state.kursi.clear();
         self.plan.state.opsi.clear();
         self.plan.state.kuorum = None;
+        self.plan.state.tenggat_ms = None;
         let mut skipped = vec![false; self.def.langkah.len()];
         loop {
             let idx = match target {
@@ -658,21 +673,14 @@ impl Planner<'_, '_> {
             }
             self.plan.state.kuorum = Some(effective);
         }
-        let due = step.tenggat.map(|s| {
+        self.plan.state.tenggat_ms = step.tenggat.map(|s| {
             self.ctx
                 .calendar
                 .due(self.ctx.now, s, self.def.kalender, Moment::Deadline)
+                .timestamp_millis()
         });
         for (orang, kapasitas) in people {
-            self.seat(
-                step,
-                &orang,
-                &kapasitas,
-                false,
-                MessageKind::Permintaan,
-                due,
-                reason.as_deref(),
-            );
+            self.seat(step, &orang, &kapasitas, false, reason.as_deref());
         }
         let mut timer = |jenis, ke, span| {
             let moment = if jenis == TimerKind::Tenggat {
@@ -703,16 +711,14 @@ impl Planner<'_, '_> {
         }
     }
 
-    /// Seats `orang` at the open step and sends the prompt.
-    #[allow(clippy::too_many_arguments)]
+    /// Seats `orang` at the open step and sends the prompt (an escalation prompt when
+    /// `eskalasi`).
     fn seat(
         &mut self,
         step: &Step,
         orang: &str,
         kapasitas: &str,
         eskalasi: bool,
-        kind: MessageKind,
-        due: Option<DateTime<Utc>>,
         reason: Option<&str>,
     ) {
         if self.plan.state.kursi.iter().any(|s| s.orang == orang) {
@@ -733,67 +739,89 @@ impl Planner<'_, '_> {
             kunjungan: visit,
             orang: orang.to_owned(),
         });
-        let answers: Vec<String> = if step.pilihan.is_some() {
-            let mut a: Vec<String> = self
-                .plan
-                .state
-                .opsi
-                .iter()
-                .map(|o| format!("pilih:{o}"))
-                .collect();
-            a.extend(["tolak".to_owned(), "kembalikan".to_owned()]);
-            a
+        let prompt = self.prompt(step, kode, kapasitas, reason);
+        let content = if eskalasi {
+            Content::Eskalasi(prompt)
         } else {
-            vec!["setuju".into(), "tolak".into(), "kembalikan".into()]
+            Content::Permintaan(prompt)
         };
-        let data = with(self.base_data(Some(step)), |d| {
-            d["kode"] = json!(kode);
-            d["kapasitas"] = json!(kapasitas);
-            d["tenggat_ms"] = json!(due.map(|t| t.timestamp_millis()));
-            d["jawaban"] = json!(answers);
-            d["opsi"] = json!(self.plan.state.opsi);
-            d["alasan_kembali"] = json!(reason);
-            d["mode"] = json!(match step.mode {
-                Mode::SalahSatu => "salah_satu".to_owned(),
-                Mode::Semua => "semua".to_owned(),
-                Mode::Kuorum(q) => format!("kuorum:{q}"),
-            });
-        });
-        self.send(kind, format!("{}/{visit}", step.id), orang, data);
+        self.send(&format!("{}/{visit}", step.id), orang, content);
     }
 
     fn finish(&mut self, status: Status) {
         self.plan.state.status = status;
         self.plan.state.langkah_aktif = None;
+        self.plan.state.tenggat_ms = None;
         self.log("selesai", None, |e| {
             e.keputusan = Some(status.as_str().to_owned())
         });
-        let specs = match status {
-            Status::SelesaiDisetujui => self.def.pemberitahuan.selesai_disetujui.clone(),
-            _ => self.def.pemberitahuan.selesai_ditolak.clone(),
+        let (specs, ending) = match status {
+            Status::SelesaiDisetujui => (
+                self.def.pemberitahuan.selesai_disetujui.clone(),
+                Ending::SelesaiDisetujui,
+            ),
+            _ => (
+                self.def.pemberitahuan.selesai_ditolak.clone(),
+                Ending::SelesaiDitolak,
+            ),
         };
-        let date = self.ctx.calendar.local_date(self.ctx.now);
         // Notice formulas may name the option chosen (e.g. the appointee): `subjek.pilihan`.
         let mut subject = self.inst.subjek.clone();
         if let Some(obj) = subject.as_object_mut() {
-            obj.insert("pilihan".into(), json!(self.plan.state.pilihan));
+            obj.insert("pilihan".into(), serde_json::json!(self.plan.state.pilihan));
         }
-        let mut recipients: Vec<(Option<String>, String)> = Vec::new();
-        for spec in &specs {
-            match spec {
-                Approvers::Peran(r) => {
-                    for h in self.ctx.directory.holders(r, date) {
-                        recipients.push((Some(h.orang), String::new()));
+        let content = Content::Selesai(Finished {
+            about: self.about(None),
+            status: ending,
+            pilihan: self.plan.state.pilihan.clone(),
+        });
+        let mut seen = std::collections::BTreeSet::new();
+        for to in self.notice_recipients(&specs, &subject) {
+            match to {
+                NoticeTo::Person(p) => {
+                    if seen.insert(p.clone()) {
+                        self.send("selesai", &p, content.clone());
                     }
                 }
-                Approvers::Orang(o) => recipients.push((Some(o.clone()), String::new())),
-                Approvers::Rumus(e) => match e.eval_list(&subject) {
+                NoticeTo::Address(email) => {
+                    if seen.insert(email.clone()) {
+                        self.plan.outbox.push(Queued {
+                            kunci: format!("{}/selesai/{email}/selesai", self.inst.id),
+                            recipient: Recipient::email(None, None, &email),
+                            content: content.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        self.tell_candidates(status, &subject);
+    }
+
+    /// Who the end notice `specs` name today, and the requester.
+    fn notice_recipients(
+        &mut self,
+        specs: &[Approvers],
+        subject: &serde_json::Value,
+    ) -> Vec<NoticeTo> {
+        let date = self.ctx.calendar.local_date(self.ctx.now);
+        let mut out = Vec::new();
+        for spec in specs {
+            match spec {
+                Approvers::Peran(r) => out.extend(
+                    self.ctx
+                        .directory
+                        .holders(r, date)
+                        .into_iter()
+                        .map(|h| NoticeTo::Person(h.orang)),
+                ),
+                Approvers::Orang(o) => out.push(NoticeTo::Person(o.clone())),
+                Approvers::Rumus(e) => match e.eval_list(subject) {
                     Ok(items) => {
                         for i in items {
                             if self.ctx.directory.person(&i).is_some() {
-                                recipients.push((Some(i), String::new()));
+                                out.push(NoticeTo::Person(i));
                             } else if super::directory::is_email(&i) {
-                                recipients.push((None, i.to_lowercase()));
+                                out.push(NoticeTo::Address(i.to_lowercase()));
                             }
                         }
                     }
@@ -805,34 +833,9 @@ impl Planner<'_, '_> {
             }
         }
         if let Some(p) = self.plan.state.pemohon.clone() {
-            recipients.push((Some(p), String::new()));
+            out.push(NoticeTo::Person(p));
         }
-        let data = with(self.base_data(None), |d| {
-            d["status"] = json!(status.as_str());
-            d["pilihan"] = json!(self.plan.state.pilihan);
-        });
-        let mut seen = std::collections::BTreeSet::new();
-        for (person, email) in recipients {
-            match person {
-                Some(p) => {
-                    if seen.insert(p.clone()) {
-                        self.send(MessageKind::Selesai, "selesai".to_owned(), &p, data.clone());
-                    }
-                }
-                None => {
-                    if seen.insert(email.clone()) {
-                        self.plan.outbox.push(Message {
-                            kunci: format!("{}/selesai/{email}/selesai", self.inst.id),
-                            jenis: MessageKind::Selesai,
-                            orang: None,
-                            email,
-                            data: data.clone(),
-                        });
-                    }
-                }
-            }
-        }
-        self.tell_candidates(status, &subject);
+        out
     }
 
     /// Job-fill: each candidate considered is told about themself only — chosen (the SK is
@@ -841,8 +844,13 @@ impl Planner<'_, '_> {
         let Some(expr) = &self.def.pemberitahuan.kandidat else {
             return;
         };
-        let pairs = match expr.eval_pairs(subject) {
-            Ok(p) => p,
+        let read = expr.eval_pairs(subject).and_then(|pairs| {
+            VacancySubject::deserialize(subject)
+                .map(|v| (pairs, v))
+                .map_err(|e| format!("subjek bukan lowongan: {e}"))
+        });
+        let (pairs, vacancy) = match read {
+            Ok(v) => v,
             Err(err) => {
                 let m = format!(
                     "rumus pemberitahuan kandidat '{}' gagal: {err}",
@@ -864,34 +872,23 @@ impl Planner<'_, '_> {
             if !super::directory::is_email(&email) {
                 continue;
             }
-            let kind = if chosen.as_deref() == Some(option.as_str()) {
-                MessageKind::Terpilih
-            } else {
-                MessageKind::TidakTerpilih
-            };
             // Only this person's own entry: their name, the position, the unit.
-            let own = subject
-                .get("kandidat")
-                .and_then(serde_json::Value::as_array)
-                .and_then(|l| {
-                    l.iter()
-                        .find(|k| k.get("nip").and_then(serde_json::Value::as_str) == Some(&option))
-                })
-                .and_then(|k| k.get("nama"))
-                .cloned()
-                .unwrap_or(serde_json::Value::Null);
-            let data = with(self.base_data(None), |d| {
-                d["nama"] = own.clone();
-                d["jabatan"] = subject.get("jabatan").cloned().unwrap_or_default();
-                d["unit_kerja"] = subject.get("unit_kerja").cloned().unwrap_or_default();
-            });
+            let notice = CandidateNotice {
+                about: self.about(None),
+                jabatan: vacancy.jabatan.clone(),
+                unit_kerja: vacancy.unit_kerja.clone(),
+            };
+            let content = if chosen.as_deref() == Some(option.as_str()) {
+                Content::Terpilih(notice)
+            } else {
+                Content::TidakTerpilih(notice)
+            };
+            let nama = vacancy.candidate(&option).map(|k| k.nama.as_str());
             let digest = crate::workflow::definition::version_of(&email);
-            self.plan.outbox.push(Message {
-                kunci: format!("{}/kandidat/{digest}/{}", self.inst.id, kind.as_str()),
-                jenis: kind,
-                orang: None,
-                email,
-                data,
+            self.plan.outbox.push(Queued {
+                kunci: format!("{}/kandidat/{digest}/{}", self.inst.id, content.kind()),
+                recipient: Recipient::email(None, nama, &email),
+                content,
             });
         }
     }
@@ -1050,17 +1047,14 @@ impl Planner<'_, '_> {
                 .map(|s| s.orang.clone())
                 .collect();
             let visit = self.plan.state.kunjungan;
+            let key = format!("{}/{visit}", step.id);
             for o in others {
-                let data = with(self.base_data(Some(step)), |dd| {
-                    dd["diputuskan_oleh"] = json!(d.orang);
-                    dd["keputusan"] = json!(code);
+                let closed = Content::LangkahDitutup(StepClosed {
+                    about: self.about(Some(step)),
+                    diputuskan_oleh: d.orang.clone(),
+                    keputusan: code.clone(),
                 });
-                self.send(
-                    MessageKind::LangkahDitutup,
-                    format!("{}/{visit}", step.id),
-                    &o,
-                    data,
-                );
+                self.send(&key, &o, closed);
             }
             if answer == Answer::Kembalikan {
                 self.log("dikembalikan", Some(&step.id), |e| {
@@ -1068,15 +1062,11 @@ impl Planner<'_, '_> {
                     e.komentar = note.clone();
                 });
                 if let Some(p) = self.plan.state.pemohon.clone() {
-                    let data = with(self.base_data(Some(step)), |dd| {
-                        dd["alasan_kembali"] = json!(note);
+                    let returned = Content::Dikembalikan(Returned {
+                        about: self.about(Some(step)),
+                        alasan_kembali: note.clone().unwrap_or_default(),
                     });
-                    self.send(
-                        MessageKind::Dikembalikan,
-                        format!("{}/{visit}", step.id),
-                        &p,
-                        data,
-                    );
+                    self.send(&key, &p, returned);
                 }
             }
             let reason = if answer == Answer::Kembalikan {
@@ -1100,46 +1090,40 @@ impl Planner<'_, '_> {
         let Some((_, step)) = self.def.step(langkah) else {
             return;
         };
-        let waiting: Vec<String> = st
+        let waiting: Vec<Seat> = st
             .kursi
             .iter()
             .filter(|s| s.keputusan.is_none())
-            .map(|s| s.orang.clone())
+            .cloned()
             .collect();
+        let names = waiting
+            .iter()
+            .map(|s| s.orang.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         let key = format!("{langkah}/{kunjungan}");
         match jenis {
             TimerKind::Pengingat => {
                 self.log("pengingat", Some(langkah), |e| {
-                    e.komentar = Some(format!("pengingat ke-{ke} kepada {}", waiting.join(", ")));
+                    e.komentar = Some(format!("pengingat ke-{ke} kepada {names}"));
                 });
-                for o in &waiting {
-                    let seat_code = self.code_of(o);
-                    let data = with(self.base_data(Some(step)), |d| {
-                        d["kode"] = json!(seat_code);
-                        d["ke"] = json!(ke);
-                    });
-                    self.send(
-                        MessageKind::Pengingat(u32::try_from(ke).unwrap_or(1)),
-                        key.clone(),
-                        o,
-                        data,
-                    );
+                let n = u32::try_from(ke).unwrap_or(1);
+                for seat in &waiting {
+                    let prompt = self.prompt(step, seat.kode.clone(), &seat.kapasitas, None);
+                    self.send(&key, &seat.orang, Content::Pengingat(n, prompt));
                 }
             }
             TimerKind::Tenggat => {
                 self.log("tenggat_terlewati", Some(langkah), |e| {
-                    e.komentar = Some(format!("belum dijawab oleh {}", waiting.join(", ")));
+                    e.komentar = Some(format!("belum dijawab oleh {names}"));
                 });
-                for o in &waiting {
-                    let seat_code = self.code_of(o);
-                    let data = with(self.base_data(Some(step)), |d| d["kode"] = json!(seat_code));
-                    self.send(MessageKind::Tenggat, key.clone(), o, data);
+                for seat in &waiting {
+                    let prompt = self.prompt(step, seat.kode.clone(), &seat.kapasitas, None);
+                    self.send(&key, &seat.orang, Content::Tenggat(prompt));
                 }
                 let m = format!(
-                    "tenggat langkah '{}' pada workflow {} terlewati; belum dijawab oleh {}",
-                    step.judul,
-                    self.inst.id,
-                    waiting.join(", ")
+                    "tenggat langkah '{}' pada workflow {} terlewati; belum dijawab oleh {names}",
+                    step.judul, self.inst.id,
                 );
                 self.tell_admin(&m);
             }
@@ -1158,26 +1142,9 @@ impl Planner<'_, '_> {
                     ));
                 });
                 for (orang, kapasitas) in people {
-                    self.seat(
-                        step,
-                        &orang,
-                        &kapasitas,
-                        true,
-                        MessageKind::Eskalasi,
-                        None,
-                        None,
-                    );
+                    self.seat(step, &orang, &kapasitas, true, None);
                 }
             }
         }
-    }
-
-    fn code_of(&self, orang: &str) -> Option<String> {
-        self.plan
-            .state
-            .kursi
-            .iter()
-            .find(|s| s.orang == orang)
-            .map(|s| s.kode.clone())
     }
 }

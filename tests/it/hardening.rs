@@ -11,7 +11,7 @@ use chrono::{TimeZone, Utc};
 use merit::{
     clock::{FakeClock, SharedClock},
     domain::{AlasanLowongan, Jenjang, has_full_identifier},
-    notify::Mailer,
+    notify::{Channels, Mailer},
     service::{
         App,
         answers::{self, IngestOutcome},
@@ -108,9 +108,13 @@ async fn fixture() -> Fixture {
 }
 
 async fn deliver(app: &App) {
-    outbox::deliver(app, &Mailer::new(&app.settings().mail_url), false)
-        .await
-        .unwrap();
+    outbox::deliver(
+        app,
+        &Channels::email(Mailer::new(&app.settings().mail_url)),
+        false,
+    )
+    .await
+    .unwrap();
 }
 
 /// The decoded messages sent to `to`, oldest first.

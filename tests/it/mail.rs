@@ -6,7 +6,7 @@ use std::{path::PathBuf, sync::Arc};
 use chrono::{Duration, TimeZone, Utc};
 use merit::{
     clock::{FakeClock, SharedClock},
-    notify::Mailer,
+    notify::{Channels, Mailer},
     service::{
         App,
         answers::{self, IngestOutcome},
@@ -40,6 +40,18 @@ langkah:
     penyetuju: { peran: PPK }
 ";
 
+const CHOICE_FLOW: &str = "id: uji_pilih
+judul: Uji Pilih
+subjek: bebas
+langkah:
+  - id: tetapkan
+    judul: Penetapan
+    penyetuju: { peran: PPK }
+    pilihan: '[\"A\", \"B\"]'
+    tenggat: 3d
+    pengingat: [1d]
+";
+
 struct Fixture {
     db: TestDb,
     app: App,
@@ -52,6 +64,7 @@ async fn fixture(mail_url: Option<&str>) -> Fixture {
     let wf = db.path("wf");
     std::fs::create_dir_all(&wf).unwrap();
     write(&wf, "uji_surat.yaml", FLOW);
+    write(&wf, "uji_pilih.yaml", CHOICE_FLOW);
     let dir = write(db.dir.path(), "directory.yaml", DIRECTORY);
     let outbox = db.path("outbox");
     let file_url = format!("file://{}", outbox.display());
@@ -85,7 +98,7 @@ async fn prompts_in_the_file_outbox_are_complete_and_masked() {
     let id = workflow::start(&f.app, "uji_surat", None, "kaban")
         .await
         .unwrap();
-    let mailer = Mailer::new(&f.app.settings().mail_url);
+    let mailer = Channels::email(Mailer::new(&f.app.settings().mail_url));
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
     assert_eq!(r.terkirim, 1);
     let mails = eml_files(&f.outbox);
@@ -130,7 +143,7 @@ async fn smtp_outage_then_recovery_loses_and_duplicates_nothing() {
             .await
             .unwrap();
     }
-    let mailer = Mailer::new(&f.app.settings().mail_url);
+    let mailer = Channels::email(Mailer::new(&f.app.settings().mail_url));
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
     assert_eq!((r.terkirim, r.ditunda, r.gagal), (0, 5, 0));
     // Not due yet: nothing is tried again before the backoff.
@@ -195,12 +208,12 @@ async fn a_permanent_refusal_fails_the_message_and_tells_admin() {
     )
     .await
     .unwrap();
-    let mailer = Mailer::new(&f.app.settings().mail_url);
+    let mailer = Channels::email(Mailer::new(&f.app.settings().mail_url));
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
     // verif's and bupati's prompts are sent; the refused address fails at once, and the
     // notice to ADMIN (kaban) it causes goes out in the same pass.
     assert_eq!((r.terkirim, r.gagal), (3, 1));
-    let failed = count(&f.app, "SELECT COUNT(*) FROM kotak_keluar WHERE status = 'gagal' AND email = 'tidak-ada@contoh.go.id'").await;
+    let failed = count(&f.app, "SELECT COUNT(*) FROM kotak_keluar WHERE status = 'gagal' AND alamat = 'tidak-ada@contoh.go.id'").await;
     assert_eq!(failed, 1);
     let got = sink.received.lock().unwrap().clone();
     assert!(got.last().unwrap().contains("tidak-ada@contoh.go.id"));
@@ -212,7 +225,7 @@ async fn links_confirm_on_get_decide_on_post_and_refuse_the_rest() {
     let id = workflow::start(&f.app, "uji_surat", None, "kaban")
         .await
         .unwrap();
-    let mailer = Mailer::new(&f.app.settings().mail_url);
+    let mailer = Channels::email(Mailer::new(&f.app.settings().mail_url));
     outbox::deliver(&f.app, &mailer, false).await.unwrap();
     let toks = tokens(&eml_files(&f.outbox)[0]);
     let (setuju, tolak) = (&toks[0], &toks[1]);
@@ -374,9 +387,13 @@ async fn prompt(f: &Fixture) -> Prompt {
     let instance = workflow::start(&f.app, "uji_surat", None, "kaban")
         .await
         .unwrap();
-    outbox::deliver(&f.app, &Mailer::new(&f.app.settings().mail_url), false)
-        .await
-        .unwrap();
+    outbox::deliver(
+        &f.app,
+        &Channels::email(Mailer::new(&f.app.settings().mail_url)),
+        false,
+    )
+    .await
+    .unwrap();
     let mails = eml_files(&f.outbox);
     assert!(mails.len() > before);
     // The prompt whose code belongs to this instance.
@@ -576,4 +593,64 @@ mod base64_lite {
         }
         out
     }
+}
+
+/// Issue 12: a reminder carries the whole prompt (typed payload), so on a choice step it offers
+/// the choices, not SETUJU, and repeats the deadline.
+#[tokio::test]
+async fn a_reminder_on_a_choice_step_offers_the_choices_and_the_deadline() {
+    let f = fixture(None).await;
+    workflow::start(&f.app, "uji_pilih", None, "kaban")
+        .await
+        .unwrap();
+    let channels = Channels::email(Mailer::new(&f.app.settings().mail_url));
+    outbox::deliver(&f.app, &channels, false).await.unwrap();
+    f.clock.advance(Duration::days(1));
+    workflow::tick(&f.app).await.unwrap();
+    outbox::deliver(&f.app, &channels, false).await.unwrap();
+    let mails = eml_files(&f.outbox);
+    let reminder = mails
+        .iter()
+        .find(|m| header(m, "Subject").contains("Pengingat persetujuan"))
+        .expect("a reminder");
+    let text = plain(reminder);
+    // The dash between number and name is quoted-printable in the raw message.
+    assert!(text.contains("PILIH 1 =E2=80=94 A: http://"), "{text}");
+    assert!(text.contains("PILIH 2 =E2=80=94 B: http://"), "{text}");
+    assert!(!text.contains("SETUJU: http://"), "{text}");
+    assert_eq!(tokens(reminder).len(), 4, "two choices, TOLAK, KEMBALIKAN");
+    assert!(
+        text.contains("Batas waktu  : Kamis, 14 Agustus 2025 pukul 09.00 WIB"),
+        "{text}"
+    );
+}
+
+/// Issue 12: a queued message whose payload lacks a field is not sent with blanks: it fails at
+/// once, names the field, and ADMIN is told.
+#[tokio::test]
+async fn a_message_missing_a_field_fails_and_admin_is_told() {
+    let f = fixture(None).await;
+    workflow::start(&f.app, "uji_surat", None, "kaban")
+        .await
+        .unwrap();
+    merit::store::testing::execute(
+        f.app.store_for_tests(),
+        "UPDATE kotak_keluar SET data = '{\"nama\": \"x\"}' WHERE jenis = 'permintaan'",
+    )
+    .await
+    .unwrap();
+    let channels = Channels::email(Mailer::new(&f.app.settings().mail_url));
+    let r = outbox::deliver(&f.app, &channels, false).await.unwrap();
+    assert_eq!((r.terkirim, r.gagal), (1, 1), "the notice to ADMIN is sent");
+    let why: String = {
+        let rows = count(
+            &f.app,
+            "SELECT COUNT(*) FROM kotak_keluar WHERE status = 'gagal' AND kesalahan LIKE '%isi pesan permintaan tidak dapat dibaca%'",
+        )
+        .await;
+        assert_eq!(rows, 1);
+        plain(&eml_files(&f.outbox)[0])
+    };
+    assert!(why.contains("tidak dapat dikirim"), "{why}");
+    assert!(why.contains("missing field"), "{why}");
 }

@@ -598,7 +598,7 @@ async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
     assert_eq!(fired.len(), 1);
     let digest = app
         .store_for_tests()
-        .outbox_by_kind_for("admin", "kaban")
+        .notices_for(merit::domain::MessageKind::Admin, "kaban")
         .await
         .unwrap()
         .join("\n");

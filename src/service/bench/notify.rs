@@ -12,7 +12,6 @@ use std::{
 };
 
 use serde::Serialize;
-use serde_json::json;
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::{TcpListener, TcpStream},
@@ -21,8 +20,9 @@ use tokio::{
 use crate::{
     clock::{SharedClock, SystemClock},
     config::{MailUrl, Settings},
+    domain::{Content, Notice, Queued, Recipient},
     notify::{
-        Mailer,
+        Channels, Mailer,
         token::{Token, sign},
     },
     service::{App, ServiceError, outbox, workflow},
@@ -143,21 +143,22 @@ pub async fn mail(
     app.settings.mail_url = MailUrl::parse(&url).map_err(|e| ServiceError::value("--smtp", e))?;
     let now = app.clock.now_ms();
     for i in 0..messages {
-        app.store
-            .enqueue(
-                &format!("bench/{i}"),
+        let m = Queued {
+            kunci: format!("bench/{i}"),
+            recipient: Recipient::email(
                 None,
-                "admin",
-                None,
+                Some("Penerima Uji"),
                 &format!("penerima{i}@contoh.go.id"),
-                &json!({ "nama": "Penerima Uji", "pesan": "Pesan uji kecepatan pengiriman." }),
-                now,
-            )
-            .await?;
+            ),
+            content: Content::Admin(Notice {
+                pesan: "Pesan uji kecepatan pengiriman.".to_owned(),
+            }),
+        };
+        app.store.enqueue(None, &m, now).await?;
     }
-    let mailer = Mailer::new(&app.settings.mail_url);
+    let channels = Channels::email(Mailer::new(&app.settings.mail_url));
     let t = Instant::now();
-    let r = outbox::deliver(&app, &mailer, true).await?;
+    let r = outbox::deliver(&app, &channels, true).await?;
     let secs = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&work);
     if r.terkirim as usize != messages {

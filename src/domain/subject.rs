@@ -1,0 +1,119 @@
+//! What a workflow instance is about. The same JSON is what workflow expressions see as
+//! `subjek`; messages and pages read it through these types, so a missing field is an error
+//! rather than an empty line in a letter to the Bupati.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Hasil;
+
+/// The subject of an instance, by its `jenis`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "jenis", rename_all = "snake_case")]
+pub enum Subject {
+    /// A placement proposal (PPPK paruh waktu).
+    Penempatan(PlacementSubject),
+    /// A vacancy to fill from the talent pool.
+    Lowongan(VacancySubject),
+    /// Anything else a workflow was started on.
+    Bebas {},
+}
+
+impl Subject {
+    /// Reads a stored subject.
+    pub fn from_value(v: &serde_json::Value) -> Result<Self, String> {
+        Self::deserialize(v).map_err(|e| format!("subjek instans tidak dapat dibaca: {e}"))
+    }
+}
+
+/// A placement proposed for approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacementSubject {
+    /// Placement id.
+    pub id: String,
+    /// The screening it was made from.
+    pub run_id: String,
+    /// Candidates placed.
+    pub jumlah: u64,
+    /// Eligible candidates left without a slot.
+    pub tidak_ditempatkan: u64,
+    /// Formation slots offered.
+    pub jumlah_formasi: u64,
+    /// Candidates placed per formation code.
+    pub per_formasi: BTreeMap<String, u64>,
+    /// When the placement was made, epoch ms.
+    pub dibuat_ms: i64,
+}
+
+/// A vacancy with its ranked candidates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VacancySubject {
+    /// Vacancy id.
+    pub id: String,
+    /// Level code (`jpt_pratama`, `jf_ahli_madya`, …).
+    pub jenjang: String,
+    /// Unit code.
+    pub unit_kerja: String,
+    /// Position title.
+    pub jabatan: String,
+    /// Why it is vacant (`pensiun`, `mutasi`, …).
+    pub alasan: String,
+    /// The date eligibility is judged on (`YYYY-MM-DD`).
+    pub tanggal: String,
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Ruleset version.
+    pub versi_aturan: String,
+    /// NIPs of the shortlist, best first.
+    pub shortlist: Vec<String>,
+    /// The shortlisted candidates, best first.
+    pub kandidat: Vec<Kandidat>,
+    /// Employees judged.
+    pub jumlah_dinilai: usize,
+    /// E-mail addresses of the shortlisted, by NIP, so each can be told the outcome.
+    pub email_kandidat: BTreeMap<String, String>,
+}
+
+/// One employee considered for a vacancy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kandidat {
+    /// NIP (shown masked).
+    pub nip: String,
+    /// Name.
+    pub nama: String,
+    /// Overall outcome of the job-fill rules.
+    pub hasil: Hasil,
+    /// Box 1–9 of the talent matrix.
+    pub kotak_talenta: i64,
+    /// Rules failed.
+    pub aturan_gagal: Vec<String>,
+    /// Rules asking for review (or in error).
+    pub aturan_tinjau: Vec<String>,
+    /// Rank among those not ineligible (1 = best).
+    pub peringkat: Option<u32>,
+    /// One reason per rule that did not pass (`ID: alasan`).
+    pub alasan: Vec<String>,
+}
+
+impl VacancySubject {
+    /// A shortlisted candidate by NIP.
+    pub fn candidate(&self, nip: &str) -> Option<&Kandidat> {
+        self.kandidat.iter().find(|k| k.nip == nip)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_field_is_an_error_not_a_blank() {
+        let v = serde_json::json!({"jenis": "penempatan", "id": "p", "run_id": "r", "jumlah": 1,
+            "tidak_ditempatkan": 0, "per_formasi": {}, "dibuat_ms": 0});
+        let e = Subject::from_value(&v).unwrap_err();
+        assert!(e.contains("jumlah_formasi"), "{e}");
+        let free = Subject::from_value(&serde_json::json!({"jenis": "bebas", "catatan": "x"}));
+        assert_eq!(free, Ok(Subject::Bebas {}));
+    }
+}

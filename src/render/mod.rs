@@ -1,0 +1,150 @@
+//! Templates are rendered here and only here: the message templates administrators keep in
+//! `workflows/templates/` (built-in copies stand in for a missing file) and the pages merit
+//! serves (embedded in the binary, shared by the confirm pages and the console). The only module
+//! that imports minijinja. HTML templates are escaped automatically; text templates are not.
+
+use std::{path::Path, sync::OnceLock};
+
+use minijinja::{AutoEscape, Environment};
+use serde::Serialize;
+
+use crate::{
+    diagnostic::{Diagnostic, Diagnostics},
+    sources::Source,
+};
+
+/// The message templates and their built-in copies.
+const MESSAGE_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "permintaan.txt",
+        include_str!("../../workflows/templates/permintaan.txt"),
+    ),
+    (
+        "permintaan.html",
+        include_str!("../../workflows/templates/permintaan.html"),
+    ),
+    (
+        "pemberitahuan.txt",
+        include_str!("../../workflows/templates/pemberitahuan.txt"),
+    ),
+    (
+        "pemberitahuan.html",
+        include_str!("../../workflows/templates/pemberitahuan.html"),
+    ),
+];
+
+/// The pages merit serves.
+const PAGE_TEMPLATES: &[(&str, &str)] = &[
+    ("dasar.html", include_str!("pages/dasar.html")),
+    ("_permohonan.html", include_str!("pages/_permohonan.html")),
+    ("pesan.html", include_str!("pages/pesan.html")),
+    ("konfirmasi.html", include_str!("pages/konfirmasi.html")),
+    ("tercatat.html", include_str!("pages/tercatat.html")),
+];
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env
+}
+
+/// The message templates in force.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Loads the message templates of folder `dir` of `src`, each missing file replaced by
+    /// its built-in copy; a template that does not compile is a diagnostic at its line.
+    pub fn load(src: &dyn Source, dir: &Path) -> Result<Self, Diagnostics> {
+        let mut env = environment();
+        let mut diags = Diagnostics::new();
+        for (name, builtin) in MESSAGE_TEMPLATES {
+            let path = dir.join(name);
+            let text = src.read(&path).unwrap_or_else(|_| (*builtin).to_owned());
+            if let Err(e) = env.add_template_owned((*name).to_owned(), text) {
+                diags.push(Diagnostic::at(
+                    &path,
+                    e.line().unwrap_or(0),
+                    0,
+                    format!("templat tidak sah: {e}"),
+                ));
+            }
+        }
+        diags.into_result(Self { env })
+    }
+
+    /// Renders message template `name` with `ctx`.
+    pub fn render(&self, name: &str, ctx: &impl Serialize) -> Result<String, String> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| format!("templat {name} gagal: {e}"))
+    }
+}
+
+fn pages() -> &'static Environment<'static> {
+    static PAGES: OnceLock<Environment<'static>> = OnceLock::new();
+    PAGES.get_or_init(|| {
+        let mut env = environment();
+        for (name, text) in PAGE_TEMPLATES {
+            // Embedded templates are compiled by the unit test below; a broken one is a bug.
+            if let Err(e) = env.add_template(name, text) {
+                tracing::error!("templat halaman {name} tidak sah: {e}");
+            }
+        }
+        env
+    })
+}
+
+/// Renders page `name` with `ctx`. A page that cannot render (a bug: they are embedded and
+/// tested) becomes a plain apology rather than a panic.
+pub fn page(name: &str, ctx: &impl Serialize) -> String {
+    match pages().get_template(name).and_then(|t| t.render(ctx)) {
+        Ok(html) => html,
+        Err(e) => {
+            tracing::error!("halaman {name} gagal dibuat: {e}");
+            "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Terjadi kesalahan — merit</title></head>\
+             <body><h1>Terjadi kesalahan</h1><p>Halaman ini tidak dapat ditampilkan. Silakan coba lagi beberapa saat lagi.</p></body></html>"
+                .to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_template_compiles() {
+        let mut env = environment();
+        for (name, text) in PAGE_TEMPLATES {
+            env.add_template(name, text)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+
+    #[test]
+    fn pages_escape_what_people_typed() {
+        #[derive(Serialize)]
+        struct Ctx {
+            judul: &'static str,
+            teks: &'static str,
+        }
+        let html = page(
+            "pesan.html",
+            &Ctx {
+                judul: "Uji",
+                teks: "<script>alert(1)</script>",
+            },
+        );
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<script>"), "{html}");
+    }
+}
