@@ -170,6 +170,88 @@ impl Source for Memory {
     }
 }
 
+/// Unsaved edits over a tree: files written or removed in `edits` shadow those of `base`. How a
+/// draft is checked, tested and previewed without touching the folder it will replace.
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    base: Arc<dyn Source>,
+    written: Memory,
+    removed: Vec<PathBuf>,
+}
+
+impl Overlay {
+    /// `base` with the files of `written` in place of (or beside) its own.
+    pub fn new(base: Arc<dyn Source>, written: Memory) -> Self {
+        Self {
+            base,
+            written,
+            removed: Vec::new(),
+        }
+    }
+
+    /// The same overlay with `path` removed.
+    pub fn without(mut self, path: &Path) -> Self {
+        self.removed.push(path.to_path_buf());
+        self
+    }
+
+    fn is_removed(&self, path: &Path) -> bool {
+        self.removed.iter().any(|r| path.starts_with(r))
+    }
+}
+
+impl Source for Overlay {
+    fn read(&self, path: &Path) -> Result<String, SourceError> {
+        if let Ok(t) = self.written.read(path) {
+            return Ok(t);
+        }
+        if self.is_removed(path) {
+            return Err(SourceError {
+                path: path.to_path_buf(),
+                message: "dihapus pada draf".to_owned(),
+            });
+        }
+        self.base.read(path)
+    }
+
+    fn entries(&self, folder: &Path) -> Result<Vec<(String, EntryKind)>, SourceError> {
+        let mut out: BTreeMap<String, EntryKind> = BTreeMap::new();
+        let base = if self.is_removed(folder) {
+            Err(SourceError {
+                path: folder.to_path_buf(),
+                message: "dihapus pada draf".to_owned(),
+            })
+        } else {
+            self.base.entries(folder)
+        };
+        if let Ok(entries) = &base {
+            for (name, kind) in entries {
+                if !self.is_removed(&folder.join(name)) {
+                    out.insert(name.clone(), *kind);
+                }
+            }
+        }
+        let written = self.written.entries(folder);
+        if let Ok(entries) = &written {
+            out.extend(entries.iter().cloned());
+        }
+        match (base, written) {
+            (Err(e), Err(_)) => Err(e),
+            _ => Ok(out.into_iter().collect()),
+        }
+    }
+
+    fn kind(&self, path: &Path) -> Option<EntryKind> {
+        self.written.kind(path).or_else(|| {
+            if self.is_removed(path) {
+                None
+            } else {
+                self.base.kind(path)
+            }
+        })
+    }
+}
+
 /// Where the built-in copies appear to loaders (error messages name files under it).
 pub const BUILTIN_ROOT: &str = "(bawaan)";
 
@@ -216,6 +298,38 @@ pub fn folder(configured: &Path, builtin_folder: &str, what: &str) -> (Arc<dyn S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_overlay_shadows_adds_and_removes() {
+        let base: Arc<dyn Source> = Arc::new(Memory::under(
+            Path::new("r"),
+            [
+                ("a/x.rhai".to_owned(), "lama".to_owned()),
+                ("a/y.rhai".to_owned(), "y".to_owned()),
+            ],
+        ));
+        let o = Overlay::new(
+            base,
+            Memory::under(
+                Path::new("r"),
+                [
+                    ("a/x.rhai".to_owned(), "baru".to_owned()),
+                    ("a/z.rhai".to_owned(), "z".to_owned()),
+                ],
+            ),
+        )
+        .without(Path::new("r/a/y.rhai"));
+        assert_eq!(o.read(Path::new("r/a/x.rhai")).unwrap(), "baru");
+        assert!(o.read(Path::new("r/a/y.rhai")).is_err());
+        let names: Vec<String> = o
+            .entries(Path::new("r/a"))
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["x.rhai", "z.rhai"]);
+        assert_eq!(o.kind(Path::new("r/a")), Some(EntryKind::Folder));
+    }
 
     #[test]
     fn memory_trees_list_like_folders() {

@@ -155,6 +155,7 @@ pub struct LiveCatalog {
     src: Arc<dyn Source>,
     dir: PathBuf,
     limits: ScriptLimits,
+    run_own_tests: bool,
     current: ArcSwap<Catalog>,
 }
 
@@ -166,12 +167,24 @@ impl LiveCatalog {
         dir: &Path,
         limits: &ScriptLimits,
     ) -> (Self, Vec<(String, Refusal)>) {
-        let (catalog, refused) = load_all(src.as_ref(), dir, limits, true);
+        Self::open_with(src, dir, limits, true)
+    }
+
+    /// Like [`LiveCatalog::open`]; with `run_own_tests` false a ruleset is in force once it
+    /// compiles (for dry runs and explanations of an edit whose tests are still to be fixed).
+    pub fn open_with(
+        src: Arc<dyn Source>,
+        dir: &Path,
+        limits: &ScriptLimits,
+        run_own_tests: bool,
+    ) -> (Self, Vec<(String, Refusal)>) {
+        let (catalog, refused) = load_all(src.as_ref(), dir, limits, run_own_tests);
         (
             Self {
                 src,
                 dir: dir.to_path_buf(),
                 limits: *limits,
+                run_own_tests,
                 current: ArcSwap::from_pointee(catalog),
             },
             refused,
@@ -202,7 +215,7 @@ impl LiveCatalog {
         for folder in dirs {
             let id = folder_id(&folder);
             seen.push(id.clone());
-            match load_one(self.src.as_ref(), &folder, &self.limits, true) {
+            match load_one(self.src.as_ref(), &folder, &self.limits, self.run_own_tests) {
                 Ok(rs) => {
                     if old.get(&rs.id).is_none_or(|o| o.version != rs.version) {
                         report.accepted.push((rs.id.clone(), rs.version.clone()));

@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod bench;
+pub mod definitions;
 pub mod demo;
 mod error;
 mod import;
@@ -49,6 +50,8 @@ type DefinitionMap = std::collections::HashMap<(String, String), Arc<crate::work
 #[derive(Default)]
 pub struct Caches {
     pub(crate) definitions: Mutex<DefinitionMap>,
+    /// The definitions in force, compiled on first use and refreshed by `serve`.
+    pub(crate) live: tokio::sync::OnceCell<Arc<definitions::Definitions>>,
     pub(crate) directory: Mutex<Option<(String, Arc<crate::workflow::Directory>)>>,
     pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
     /// The delivery channels (e-mail keeps its SMTP connection open between passes).
@@ -78,12 +81,14 @@ impl App {
         &self.clock
     }
 
-    /// The same application with changed settings (the same database and tenant).
+    /// The same application with changed settings (the same database and tenant; the
+    /// definitions, link secret and channels are read again under the new settings).
     pub fn with_settings(&self, change: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = self.settings.clone();
         change(&mut settings);
         Self {
             settings,
+            caches: Arc::default(),
             ..self.clone()
         }
     }

@@ -10,7 +10,6 @@ use super::{App, ServiceError};
 use crate::{
     domain::{Content, MessageKind, Notice, Subject},
     notify::{Channels, Mailer, Outgoing, SendError, Setting},
-    render::Templates,
     store::OutboxRow,
 };
 
@@ -104,11 +103,16 @@ pub async fn deliver(
     channels: &Channels,
     ignore_delay: bool,
 ) -> Result<DeliveryReport, ServiceError> {
-    let templates = Templates::load(
-        &crate::sources::Disk,
-        &app.settings.workflows_dir.join("templates"),
-    )
-    .map_err(|d| ServiceError::definitions(super::Definition::Templates, d))?;
+    let loaded = super::definitions::of(app).await?.templates();
+    let templates = match (&loaded.value, &loaded.problem) {
+        (Some(t), _) => t.clone(),
+        (None, problem) => {
+            return Err(ServiceError::definitions(
+                super::Definition::Templates,
+                problem.clone().unwrap_or_default(),
+            ));
+        }
+    };
     let secret = link_secret(app).await?;
     let owner = format!(
         "{}:{}",

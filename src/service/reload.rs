@@ -12,7 +12,6 @@ use std::{
 use serde::Serialize;
 
 use super::{App, ServiceError, outbox::tell_admins};
-use crate::render::Templates;
 
 /// The outcome of a validation pass.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -58,60 +57,47 @@ pub fn fingerprint(settings: &crate::config::Settings) -> u64 {
     h.finish()
 }
 
-/// Validates everything; stores accepted workflow versions; reports and emails refusals.
+/// Reads every definition again and puts in force what is valid (see
+/// [`super::definitions::refresh`]); stores accepted workflow versions; reports and emails
+/// refusals.
 pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
-    let settings = app.settings.clone();
-    let (rules_test, workflows) = tokio::task::spawn_blocking(move || {
-        (
-            super::rules::test(&settings),
-            super::workflow::check(&settings),
-        )
-    })
-    .await
-    .map_err(|e| ServiceError::unexpected("validasi definisi", e))?;
+    let refreshed = super::definitions::refresh(app).await?;
+    let (adopted, refused) = super::definitions::of(app).await?.adopted();
     let mut report = ReloadReport::default();
-    for rs in &rules_test.ruleset {
-        if !rules_test.gagal.iter().any(|f| f.ruleset == rs.id) {
-            report
-                .diterima
-                .push(format!("ruleset {} versi {}", rs.id, rs.versi));
-        }
+    for rs in adopted.all() {
+        report
+            .diterima
+            .push(format!("ruleset {} versi {}", rs.id, rs.version));
     }
     report
         .ditolak
-        .extend(rules_test.tidak_dimuat.iter().cloned());
-    for f in &rules_test.gagal {
-        report.ditolak.push(format!("{f}"));
-    }
-    match workflows {
-        Ok(defs) => {
-            for d in defs.values() {
-                app.store
-                    .save_workflow_version(
-                        &d.id,
-                        &d.versi,
-                        &d.berkas.display().to_string(),
-                        &d.sumber,
-                        app.clock.now_ms(),
-                    )
-                    .await?;
-                report
-                    .diterima
-                    .push(format!("workflow {} versi {}", d.id, d.versi));
-            }
+        .extend(refused.iter().map(|(_, r)| r.to_string()));
+    if let Some(defs) = &refreshed.workflows {
+        for d in defs.values() {
+            app.store
+                .save_workflow_version(
+                    &d.id,
+                    &d.versi,
+                    &d.berkas.display().to_string(),
+                    &d.sumber,
+                    app.clock.now_ms(),
+                )
+                .await?;
+            report
+                .diterima
+                .push(format!("workflow {} versi {}", d.id, d.versi));
         }
-        Err(diags) => report
+    }
+    for problem in [&refreshed.workflows_refused, &refreshed.templates_refused]
+        .into_iter()
+        .flatten()
+    {
+        report
             .ditolak
-            .extend(diags.0.iter().map(ToString::to_string)),
+            .extend(problem.0.iter().map(ToString::to_string));
     }
     if let (_, Some(w)) = super::workflow::directory(app).await? {
         report.ditolak.push(w);
-    }
-    if let Err(e) = Templates::load(
-        &crate::sources::Disk,
-        &app.settings.workflows_dir.join("templates"),
-    ) {
-        report.ditolak.extend(e.0.iter().map(ToString::to_string));
     }
     if !report.ditolak.is_empty() {
         let text = report.ditolak.join("\n");

@@ -1,12 +1,14 @@
 //! `merit rules check|test|explain`.
 
-use std::sync::Arc;
+use std::{path::PathBuf, sync::Arc};
 
 use super::{App, Definition, Invalid, NotFound, Prerequisite, ServiceError, Sought};
 use crate::{
     config::Settings,
+    diagnostic::{Diagnostic, Diagnostics},
     domain::{Hasil, Nik, RuleVerdict},
     rules::{self, Catalog, Refusal, Ruleset, SubjectKind, TestFailure},
+    sources::{Memory, Overlay},
 };
 
 /// A ruleset that loaded.
@@ -47,6 +49,34 @@ fn load_all(settings: &Settings, run_own_tests: bool) -> (Catalog, Vec<(String, 
     rules::load_all(src.as_ref(), &dir, &settings.script_limits, run_own_tests)
 }
 
+/// The rules folder as it would be with `edits` (paths relative to the folder, and their new
+/// text; `None` removes the file) — read from memory over the folder, nothing written.
+fn edited(settings: &Settings, edits: &[(String, Option<String>)]) -> (Overlay, PathBuf) {
+    let (src, dir) = rules_folder(settings);
+    edited_folder(src, &dir, edits)
+}
+
+/// `src`'s folder `dir` with `edits` over it.
+pub(super) fn edited_folder(
+    src: Arc<dyn crate::sources::Source>,
+    dir: &std::path::Path,
+    edits: &[(String, Option<String>)],
+) -> (Overlay, PathBuf) {
+    let written = Memory::under(
+        dir,
+        edits
+            .iter()
+            .filter_map(|(rel, text)| Some((rel.clone(), text.clone()?))),
+    );
+    let mut overlay = Overlay::new(src, written);
+    for (rel, text) in edits {
+        if text.is_none() {
+            overlay = overlay.without(&dir.join(rel));
+        }
+    }
+    (overlay, dir.to_path_buf())
+}
+
 /// What `rules check` found.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CheckReport {
@@ -54,24 +84,43 @@ pub struct CheckReport {
     pub ruleset: Vec<RulesetSummary>,
     /// `file:line:col: pesan`, one per problem.
     pub kesalahan: Vec<String>,
+    /// The same problems with their file, line and column.
+    #[serde(skip)]
+    pub diagnostics: Diagnostics,
 }
 
 /// Compiles and validates every ruleset (tests are parsed, not run).
 pub fn check(settings: &Settings) -> CheckReport {
-    let (catalog, refused) = load_all(settings, false);
-    let mut kesalahan = Vec::new();
+    let (src, dir) = rules_folder(settings);
+    check_in(src.as_ref(), &dir, settings)
+}
+
+/// [`check`] of the folder with unsaved `edits` (see [`edited_folder`]).
+pub fn check_edits(settings: &Settings, edits: &[(String, Option<String>)]) -> CheckReport {
+    let (src, dir) = edited(settings, edits);
+    check_in(&src, &dir, settings)
+}
+
+fn check_in(
+    src: &dyn crate::sources::Source,
+    dir: &std::path::Path,
+    settings: &Settings,
+) -> CheckReport {
+    let (catalog, refused) = rules::load_all(src, dir, &settings.script_limits, false);
+    let mut diagnostics = Diagnostics::new();
     for (_, r) in &refused {
-        kesalahan.extend(r.to_string().lines().map(str::to_owned));
+        match r {
+            Refusal::Invalid(d) => diagnostics.0.extend(d.0.iter().cloned()),
+            Refusal::TestsFail(_) => {}
+        }
     }
     if catalog.is_empty() && refused.is_empty() {
-        kesalahan.push(format!(
-            "{}: tidak ada ruleset",
-            settings.rules_dir.display()
-        ));
+        diagnostics.push(Diagnostic::file(dir, "tidak ada ruleset"));
     }
     CheckReport {
         ruleset: catalog.all().map(|rs| summary(rs)).collect(),
-        kesalahan,
+        kesalahan: diagnostics.0.iter().map(ToString::to_string).collect(),
+        diagnostics,
     }
 }
 
@@ -88,7 +137,22 @@ pub struct TestReport {
 
 /// Runs every ruleset's test cases.
 pub fn test(settings: &Settings) -> TestReport {
-    let (catalog, refused) = load_all(settings, false);
+    let (src, dir) = rules_folder(settings);
+    test_in(src.as_ref(), &dir, settings)
+}
+
+/// [`test`] of the folder with unsaved `edits` (see [`edited_folder`]).
+pub fn test_edits(settings: &Settings, edits: &[(String, Option<String>)]) -> TestReport {
+    let (src, dir) = edited(settings, edits);
+    test_in(&src, &dir, settings)
+}
+
+fn test_in(
+    src: &dyn crate::sources::Source,
+    dir: &std::path::Path,
+    settings: &Settings,
+) -> TestReport {
+    let (catalog, refused) = rules::load_all(src, dir, &settings.script_limits, false);
     let mut gagal = Vec::new();
     for rs in catalog.all() {
         gagal.extend(rules::run_tests(rs));
@@ -295,23 +359,24 @@ pub fn candidate_ruleset(
 /// The candidate ruleset an official run may be made with: it must compile and pass its own
 /// test cases, as `serve` requires before adopting an edit.
 pub fn adopted_candidate_ruleset(
-    settings: &Settings,
+    adopted: &Catalog,
+    refused: &[(String, Refusal)],
     wanted: Option<&str>,
 ) -> Result<Arc<Ruleset>, ServiceError> {
-    let (catalog, refused) = load_all(settings, true);
-    let chosen = candidate_ruleset(&catalog, wanted);
-    for (id, r) in refused {
-        if chosen.is_err() && wanted.is_none_or(|w| w == id) {
-            return Err(match r {
-                Refusal::TestsFail(failures) => Invalid::TestsFail {
-                    ruleset: id,
-                    failures,
-                }
-                .into(),
-                Refusal::Invalid(d) => ServiceError::definitions(Definition::Ruleset, d),
-            });
-        }
-        tracing::warn!(ruleset = %id, "ruleset tidak dimuat: {r}");
+    let chosen = candidate_ruleset(adopted, wanted);
+    if chosen.is_err()
+        && let Some((id, r)) = refused
+            .iter()
+            .find(|(id, _)| wanted.is_none_or(|w| w == id))
+    {
+        return Err(match r {
+            Refusal::TestsFail(failures) => Invalid::TestsFail {
+                ruleset: id.clone(),
+                failures: failures.clone(),
+            }
+            .into(),
+            Refusal::Invalid(d) => ServiceError::definitions(Definition::Ruleset, d.clone()),
+        });
     }
     chosen
 }
@@ -332,7 +397,7 @@ pub async fn explain_now(
     ruleset: Option<&str>,
 ) -> Result<Explanation, ServiceError> {
     let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
-    let catalog = catalog(&app.settings);
+    let catalog = super::definitions::of(app).await?.compiled();
     let rs = candidate_ruleset(&catalog, ruleset)?;
     let candidate = app
         .store

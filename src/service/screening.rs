@@ -156,12 +156,9 @@ pub(super) async fn ruleset_of(
 /// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.
 pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, ServiceError> {
     let started = Instant::now();
-    let (settings, wanted) = (app.settings.clone(), opts.ruleset.clone());
-    let current = tokio::task::spawn_blocking(move || {
-        super::rules::adopted_candidate_ruleset(&settings, wanted.as_deref())
-    })
-    .await
-    .map_err(|e| ServiceError::unexpected("memuat ruleset", e))??;
+    let (adopted, refused) = super::definitions::of(app).await?.adopted();
+    let current =
+        super::rules::adopted_candidate_ruleset(&adopted, &refused, opts.ruleset.as_deref())?;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
         Some(run) => (run, true),
         None => match start_run(app, &current, &opts.by).await {
@@ -423,10 +420,7 @@ pub async fn dry_run(
     ruleset: Option<&str>,
     progress: Option<SharedProgress>,
 ) -> Result<DryRunReport, ServiceError> {
-    let settings = app.settings.clone();
-    let catalog = tokio::task::spawn_blocking(move || super::rules::catalog(&settings))
-        .await
-        .map_err(|e| ServiceError::unexpected("memuat ruleset", e))?;
+    let catalog = super::definitions::of(app).await?.compiled();
     let rs = candidate_ruleset(&catalog, ruleset)?;
     let previous = app.store.latest_finished_run(Some(&rs.id)).await?;
     let chunks = plan_run(app).await?;

@@ -81,7 +81,7 @@ pub async fn open(
             "unit kerja dan nama jabatan lowongan wajib diisi",
         ));
     }
-    let catalog = super::rules::catalog(&app.settings);
+    let catalog = super::definitions::of(app).await?.compiled();
     let rs = catalog
         .all()
         .find(|r| r.subjek == SubjectKind::Pegawai && r.id == JOB_FILL_WORKFLOW)

@@ -78,6 +78,26 @@ pub fn workflows_folder(
 pub fn check(
     settings: &crate::config::Settings,
 ) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
+    let (src, dir) = workflows_folder(settings);
+    check_in(src.as_ref(), &dir, settings)
+}
+
+/// [`check`] of the folder with unsaved `edits` (paths relative to the workflows folder and
+/// their new text; `None` removes the file), read from memory: nothing is written.
+pub fn check_edits(
+    settings: &crate::config::Settings,
+    edits: &[(String, Option<String>)],
+) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
+    let (src, dir) = workflows_folder(settings);
+    let (overlay, dir) = super::rules::edited_folder(src, &dir, edits);
+    check_in(&overlay, &dir, settings)
+}
+
+fn check_in(
+    src: &dyn crate::sources::Source,
+    folder: &Path,
+    settings: &crate::config::Settings,
+) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
     let mut diags = Diagnostics::new();
     let dir = if settings.directory.exists() {
         match Directory::load(&settings.directory) {
@@ -90,7 +110,7 @@ pub fn check(
     } else {
         None
     };
-    let defs = load_definitions(settings, dir.as_ref());
+    let defs = load_in(src, folder, settings, dir.as_ref());
     match defs {
         Ok(defs) => diags.into_result(defs),
         Err(d) => {
@@ -100,7 +120,17 @@ pub fn check(
     }
 }
 
-fn load_definitions(
+pub(super) fn load_definitions(
+    settings: &crate::config::Settings,
+    dir: Option<&Directory>,
+) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
+    let (src, folder) = workflows_folder(settings);
+    load_in(src.as_ref(), &folder, settings, dir)
+}
+
+fn load_in(
+    src: &dyn crate::sources::Source,
+    folder: &Path,
     settings: &crate::config::Settings,
     dir: Option<&Directory>,
 ) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
@@ -112,8 +142,7 @@ fn load_definitions(
         role_known: &role_known,
         person_known: &person_known,
     };
-    let (src, dir) = workflows_folder(settings);
-    definition::load_dir(src.as_ref(), &dir, &ctx)
+    definition::load_dir(src, folder, &ctx)
 }
 
 /// Parses a stored definition version. Its references were checked when it was adopted; the
@@ -245,6 +274,47 @@ async fn apply_event(
     ))
 }
 
+/// The version of workflow `id` a new instance starts on: the one in force, else (while an
+/// edit is refused and this process has never seen a valid one) the last version stored.
+async fn definition_in_force(app: &App, id: &str) -> Result<Arc<WorkflowDef>, ServiceError> {
+    let live = super::definitions::of(app).await?.workflows();
+    if let Some(def) = live.value.as_ref().and_then(|w| w.get(id)) {
+        return Ok(def.clone());
+    }
+    if let Some(problem) = &live.problem {
+        let stored = app.store.latest_workflow_version(id).await?;
+        return match stored
+            .and_then(|(_, file, source)| parse_stored(&app.settings, &file, &source).ok())
+        {
+            Some(def) => {
+                tracing::warn!(
+                    "workflow tidak valid; versi valid terakhir {} {} dipakai:\n{problem}",
+                    def.id,
+                    def.versi
+                );
+                Ok(Arc::new(def))
+            }
+            None => Err(ServiceError::definitions(
+                Definition::Workflow,
+                problem.clone(),
+            )),
+        };
+    }
+    let available = live
+        .value
+        .as_ref()
+        .map(|w| w.keys().cloned().collect::<Vec<_>>().join(", "))
+        .unwrap_or_default();
+    Err(ServiceError::NotFound(
+        NotFound {
+            what: Sought::Workflow,
+            id: id.to_owned(),
+            hint: None,
+        }
+        .with_hint(format!("yang tersedia: {available}")),
+    ))
+}
+
 /// The subject of a new instance, from `REF`.
 async fn subject(
     app: &App,
@@ -322,39 +392,8 @@ pub async fn start(
     if let Some(w) = warning {
         tracing::warn!("{w}");
     }
-    let defs = match load_definitions(&app.settings, Some(&dir)) {
-        Ok(defs) => defs,
-        Err(d) => {
-            // The last good version keeps serving while an edit is refused.
-            let stored = app.store.latest_workflow_version(id).await?;
-            let fallback = stored
-                .and_then(|(_, file, source)| parse_stored(&app.settings, &file, &source).ok());
-            match fallback {
-                Some(def) => {
-                    tracing::warn!(
-                        "workflow tidak valid; versi valid terakhir {} {} dipakai:\n{d}",
-                        def.id,
-                        def.versi
-                    );
-                    BTreeMap::from([(def.id.clone(), def)])
-                }
-                None => return Err(ServiceError::definitions(Definition::Workflow, d)),
-            }
-        }
-    };
-    let def = defs.get(id).ok_or_else(|| {
-        ServiceError::NotFound(
-            NotFound {
-                what: Sought::Workflow,
-                id: id.to_owned(),
-                hint: None,
-            }
-            .with_hint(format!(
-                "yang tersedia: {}",
-                defs.keys().cloned().collect::<Vec<_>>().join(", ")
-            )),
-        )
-    })?;
+    let def = definition_in_force(app, id).await?;
+    let def = def.as_ref();
     let subjek = subject(app, def, reference).await?;
     let now = app.clock.now();
     app.store

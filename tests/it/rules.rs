@@ -629,3 +629,64 @@ fn the_fallback_route_fits_the_level() {
     assert!(pj07(ev.employee(employee("2"), vacancy("jpt_pratama"))).contains("seleksi terbuka"));
     assert!(pj07(ev.employee(employee("2"), vacancy("administrator"))).contains("job fit"));
 }
+
+/// Issue 12: unsaved text is checked and tested through the same loaders, read from memory
+/// over the folder: errors come back with their line, and no file is written.
+#[tokio::test]
+async fn unsaved_edits_are_checked_and_tested_without_writing_a_file() {
+    use merit::service::{rules as service_rules, workflow};
+    let db = crate::support::TestDb::new().await;
+    let settings = db.settings();
+    let aktif = settings.rules_dir.join("pppk_paruh_waktu/aktif.rhai");
+    let before = std::fs::read_to_string(&aktif).unwrap();
+
+    let broken = [(
+        "pppk_paruh_waktu/aktif.rhai".to_owned(),
+        Some("// PW-05\ncalon.aktif_bekerja &&\n".to_owned()),
+    )];
+    let r = service_rules::check_edits(&settings, &broken);
+    assert!(
+        r.diagnostics
+            .0
+            .iter()
+            .any(|d| d.file.ends_with("pppk_paruh_waktu/aktif.rhai") && d.line >= 2),
+        "{:?}",
+        r.kesalahan
+    );
+    assert!(service_rules::check(&settings).kesalahan.is_empty());
+
+    // An edit that compiles but breaks the ruleset's own cases.
+    let lenient = [(
+        "pppk_paruh_waktu/aktif.rhai".to_owned(),
+        Some("true\n".to_owned()),
+    )];
+    assert!(
+        !service_rules::test_edits(&settings, &lenient)
+            .gagal
+            .is_empty()
+    );
+    assert!(service_rules::test(&settings).gagal.is_empty());
+    assert_eq!(std::fs::read_to_string(&aktif).unwrap(), before);
+
+    // Workflows: a step sent nowhere is reported at its line; a removed file is gone.
+    let shipped =
+        std::fs::read_to_string(settings.workflows_dir.join("usulan_pppk_paruh_waktu.yaml"))
+            .unwrap();
+    let e = workflow::check_edits(
+        &settings,
+        &[(
+            "usulan_pppk_paruh_waktu.yaml".to_owned(),
+            Some(shipped.replace("jika_setuju: anggaran", "jika_setuju: anggaran_x")),
+        )],
+    )
+    .unwrap_err();
+    assert!(
+        e.0.iter()
+            .any(|d| d.line > 0 && d.message.contains("anggaran_x")),
+        "{e}"
+    );
+    let without =
+        workflow::check_edits(&settings, &[("pengisian_jabatan.yaml".to_owned(), None)]).unwrap();
+    assert!(!without.contains_key("pengisian_jabatan"));
+    assert!(without.contains_key("usulan_pppk_paruh_waktu"));
+}

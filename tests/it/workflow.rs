@@ -415,6 +415,13 @@ async fn running_instances_keep_their_definition_version() {
     ).replace("jika_kembalikan: satu", "jika_kembalikan: semua");
     assert_ne!(edited, UJI);
     write(&f.wfdir, "uji.yaml", &edited);
+    // The edit is in force once the definitions are read again (serve does so on a change).
+    let kept = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    assert_eq!(
+        workflow::show(app, &kept).await.unwrap().versi,
+        workflow::show(app, &old).await.unwrap().versi
+    );
+    merit::service::reload::validate(app).await.unwrap();
     let new = workflow::start(app, "uji", None, "kaban").await.unwrap();
     let (vo, vn) = (
         workflow::show(app, &old).await.unwrap(),
@@ -429,6 +436,8 @@ async fn running_instances_keep_their_definition_version() {
     assert_eq!(v.versi, vo.versi);
     // An invalid edit is refused: the last good version (the edited one) keeps serving.
     write(&f.wfdir, "uji.yaml", "id: uji\njudul: [rusak\n");
+    let refused = merit::service::reload::validate(app).await.unwrap();
+    assert!(refused.ditolak.iter().any(|e| e.contains("uji.yaml:")));
     let kept = workflow::start(app, "uji", None, "kaban").await.unwrap();
     assert_eq!(workflow::show(app, &kept).await.unwrap().versi, vn.versi);
     assert!(
