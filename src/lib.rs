@@ -10,6 +10,7 @@ pub mod export;
 pub mod generate;
 pub mod http;
 pub mod ingest;
+pub mod jobfill;
 pub mod notify;
 pub mod placement;
 pub mod progress;

@@ -38,9 +38,9 @@ pub use nip::{Nip, NipError};
 pub use subject::{Kandidat, PlacementSubject, Subject, VacancySubject};
 pub use talent::{KotakTalenta, TingkatKinerja};
 pub use text::{
-    Comment, format_number_id, format_rupiah, has_full_identifier, io_message, mask_identifier,
-    neutralize_formula, normalize_key, parse_bool, parse_rupiah, redact_identifiers,
-    restore_formula, strip_controls,
+    Comment, format_number_id, format_rupiah, has_full_identifier, io_message, is_identifier,
+    mask_identifier, neutralize_formula, normalize_key, parse_bool, parse_rupiah,
+    redact_identifiers, restore_formula, strip_controls,
 };
 pub use vacancy::Vacancy;
-pub use verdict::{Hasil, RuleVerdict};
+pub use verdict::{Findings, Hasil, RuleVerdict};

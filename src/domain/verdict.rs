@@ -71,9 +71,55 @@ impl Hasil {
     }
 }
 
+/// Rule results as lists show them: the rules failed, the rules asking for review (a script
+/// error asks for review), and one reason per rule that did not pass (`ID: alasan`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// Rules failed.
+    pub gagal: Vec<String>,
+    /// Rules asking for review.
+    pub tinjau: Vec<String>,
+    /// One reason per rule that did not pass.
+    pub alasan: Vec<String>,
+}
+
+impl Findings {
+    /// Sorts `verdicts` (in ruleset order) of the rules `ids`.
+    pub fn of<'a>(ids: impl IntoIterator<Item = &'a str>, verdicts: &[RuleVerdict]) -> Self {
+        let mut f = Self::default();
+        for (id, v) in ids.into_iter().zip(verdicts) {
+            match v {
+                RuleVerdict::Lolos => continue,
+                RuleVerdict::Gagal(_) => f.gagal.push(id.to_owned()),
+                RuleVerdict::Tinjau(_) | RuleVerdict::Kesalahan(_) => f.tinjau.push(id.to_owned()),
+            }
+            if let Some(r) = v.reason() {
+                f.alasan.push(format!("{id}: {r}"));
+            }
+        }
+        f
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_sort_failures_from_reviews_with_reasons() {
+        let f = Findings::of(
+            ["A", "B", "C", "D"],
+            &[
+                RuleVerdict::Lolos,
+                RuleVerdict::Gagal("usia".into()),
+                RuleVerdict::Kesalahan("skrip".into()),
+                RuleVerdict::Tinjau("gaji".into()),
+            ],
+        );
+        assert_eq!(f.gagal, ["B"]);
+        assert_eq!(f.tinjau, ["C", "D"]);
+        assert_eq!(f.alasan, ["B: usia", "C: skrip", "D: gaji"]);
+    }
 
     #[test]
     fn outcome_precedence() {

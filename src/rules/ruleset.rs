@@ -131,14 +131,6 @@ const MANIFEST: &str = "ruleset.yaml";
 /// Most rules a ruleset may hold (rules/README.md): every decision keeps one result per rule.
 pub const MAX_RULES: usize = 500;
 
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
 /// Converts a manifest parameter (`YYYY-MM-DD` strings become dates).
 pub(crate) fn param_value(v: &serde_yaml::Value) -> Result<ParamValue, String> {
     use serde_yaml::Value as V;
@@ -213,7 +205,7 @@ pub fn load(src: &dyn Source, dir: &Path, limits: &ScriptLimits) -> Result<Rules
     // Parameters.
     let mut params = BTreeMap::new();
     for (name, value) in &raw.param {
-        if !is_identifier(name) {
+        if !crate::domain::is_identifier(name) {
             diags.push(here(
                 name,
                 Some("param:"),

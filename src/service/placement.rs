@@ -4,7 +4,7 @@ use std::{collections::BTreeMap, path::Path};
 
 use super::{App, Prerequisite, Refusal, ServiceError, Sought, screening::existing_run};
 use crate::{
-    domain::Hasil,
+    domain::{Findings, Hasil},
     export::{Section, TableWriter, Value},
     placement,
     placement::PlacementRecord,
@@ -103,22 +103,12 @@ pub async fn export_decisions(
         cursor = last.decision.nik.as_str().to_owned();
         for row in &page {
             let d = &row.decision;
-            let verdicts = d.verdicts();
-            let mut gagal = Vec::new();
-            let mut tinjau = Vec::new();
-            let mut alasan = Vec::new();
-            for (id, v) in run.aturan.iter().zip(&verdicts) {
-                match v.code() {
-                    "gagal" => gagal.push(id.as_str()),
-                    "tinjau" | "kesalahan" => tinjau.push(id.as_str()),
-                    _ => {}
-                }
-                if let Some(r) = v.reason() {
-                    alasan.push(format!("{id}: {r}"));
-                }
-                if v.code() != "lolos" {
-                    per_rule.entry(id.clone()).or_default()[usize::from(v.code() != "gagal")] += 1;
-                }
+            let f = Findings::of(run.aturan.iter().map(String::as_str), &d.verdicts());
+            for id in &f.gagal {
+                per_rule.entry(id.clone()).or_default()[0] += 1;
+            }
+            for id in &f.tinjau {
+                per_rule.entry(id.clone()).or_default()[1] += 1;
             }
             let slot = match d.hasil {
                 Hasil::Layak => 0,
@@ -134,9 +124,9 @@ pub async fn export_decisions(
                 row.kategori_pelamar.clone().into(),
                 d.hasil.code().into(),
                 priority_value(d.prioritas),
-                gagal.join(";").into(),
-                tinjau.join(";").into(),
-                alasan.join("; ").into(),
+                f.gagal.join(";").into(),
+                f.tinjau.join(";").into(),
+                f.alasan.join("; ").into(),
                 run.versi.clone().into(),
                 run.id.clone().into(),
             ])?;

@@ -2,23 +2,20 @@
 //! against the `pengisian_jabatan` ruleset, rank, shortlist the best three, and start the
 //! `pengisian_jabatan` workflow on it.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::json;
 
 use super::{App, Prerequisite, ServiceError};
 use crate::{
-    domain::{AlasanLowongan, Employee, Hasil, Jenjang, RuleVerdict, Vacancy},
-    rules::{self, SubjectKind},
+    domain::{AlasanLowongan, Employee, Jenjang, Kandidat, Subject, Vacancy, VacancySubject},
+    jobfill,
+    rules::{self, Ruleset, SubjectKind},
 };
 
 /// The workflow a vacancy starts.
 pub const JOB_FILL_WORKFLOW: &str = "pengisian_jabatan";
-
-/// How many candidates the shortlist holds.
-const SHORTLIST: usize = 3;
 
 /// A vacancy to open.
 #[derive(Debug, Clone)]
@@ -35,27 +32,6 @@ pub struct VacancyRequest {
     pub tanggal: Option<NaiveDate>,
 }
 
-/// One employee considered.
-#[derive(Debug, Clone, Serialize)]
-pub struct Kandidat {
-    /// NIP.
-    pub nip: String,
-    /// Name.
-    pub nama: String,
-    /// Outcome.
-    pub hasil: Hasil,
-    /// 9-box.
-    pub kotak_talenta: i64,
-    /// Rules failed.
-    pub aturan_gagal: Vec<String>,
-    /// Rules asking for review (or in error).
-    pub aturan_tinjau: Vec<String>,
-    /// Rank among those not ineligible (1 = best).
-    pub peringkat: Option<u32>,
-    /// Reasons, one per rule that did not pass.
-    pub alasan: Vec<String>,
-}
-
 /// The outcome of `vacancy open`.
 #[derive(Debug, Clone, Serialize)]
 pub struct VacancyReport {
@@ -69,7 +45,9 @@ pub struct VacancyReport {
     pub kandidat: Vec<Kandidat>,
 }
 
-/// Opens a vacancy and starts its workflow.
+/// Opens a vacancy and starts its workflow: read the employees, judge them with the job-fill
+/// ruleset, rank them (`jobfill`), record the vacancy with its ranked subject, and start the
+/// approval workflow on the shortlist.
 pub async fn open(
     app: &App,
     req: &VacancyRequest,
@@ -81,22 +59,15 @@ pub async fn open(
             "unit kerja dan nama jabatan lowongan wajib diisi",
         ));
     }
-    let catalog = super::definitions::of(app).await?.compiled();
-    let rs = catalog
-        .all()
-        .find(|r| r.subjek == SubjectKind::Pegawai && r.id == JOB_FILL_WORKFLOW)
-        .or_else(|| catalog.all().find(|r| r.subjek == SubjectKind::Pegawai))
-        .cloned()
-        .ok_or_else(|| ServiceError::missing(Prerequisite::JobFillRuleset))?;
+    let rs = job_fill_ruleset(app).await?;
     let now = app.clock.now();
-    let tanggal = req
-        .tanggal
-        .unwrap_or_else(|| now.with_timezone(&app.settings.timezone).date_naive());
     let vacancy = Arc::new(Vacancy {
         jenjang: req.jenjang,
         unit_kerja: req.unit.trim().to_owned(),
         jabatan: req.jabatan.trim().to_owned(),
-        tanggal,
+        tanggal: req
+            .tanggal
+            .unwrap_or_else(|| now.with_timezone(&app.settings.timezone).date_naive()),
         alasan: req.alasan,
     });
     let employees: Vec<Arc<Employee>> = app
@@ -109,100 +80,9 @@ pub async fn open(
     if employees.is_empty() {
         return Err(ServiceError::missing(Prerequisite::Employees));
     }
-    let (rs2, emp2, vac2) = (rs.clone(), employees.clone(), vacancy.clone());
-    let evaluations = tokio::task::spawn_blocking(move || {
-        rules::evaluate_employees(&rs2, &emp2, &vac2, rules::worker_threads())
-    })
-    .await
-    .map_err(|e| ServiceError::unexpected("evaluasi pegawai", e))?;
-    let mut considered: Vec<(Arc<Employee>, Kandidat)> = employees
-        .iter()
-        .zip(evaluations)
-        .map(|(e, ev)| {
-            let mut gagal = Vec::new();
-            let mut tinjau = Vec::new();
-            let mut alasan = Vec::new();
-            for (rule, v) in rs.rules.iter().zip(&ev.verdicts) {
-                match v {
-                    RuleVerdict::Lolos => {}
-                    RuleVerdict::Gagal(r) => {
-                        gagal.push(rule.id.clone());
-                        alasan.push(format!("{}: {r}", rule.id));
-                    }
-                    RuleVerdict::Tinjau(r) | RuleVerdict::Kesalahan(r) => {
-                        tinjau.push(rule.id.clone());
-                        alasan.push(format!("{}: {r}", rule.id));
-                    }
-                }
-            }
-            (
-                e.clone(),
-                Kandidat {
-                    nip: e.nip.to_string(),
-                    nama: e.nama.clone(),
-                    hasil: ev.hasil,
-                    kotak_talenta: e.kotak_talenta.number(),
-                    aturan_gagal: gagal,
-                    aturan_tinjau: tinjau,
-                    peringkat: None,
-                    alasan,
-                },
-            )
-        })
-        .collect();
-    // Eligible before needing verification; then box, last two ratings, longer at the level,
-    // and NIP so that the order is total.
-    let outcome_rank = |h: Hasil| match h {
-        Hasil::Layak => 0,
-        Hasil::PerluVerifikasi => 1,
-        Hasil::TidakLayak => 2,
-    };
-    considered.sort_by(|(ea, a), (eb, b)| {
-        outcome_rank(a.hasil)
-            .cmp(&outcome_rank(b.hasil))
-            .then(b.kotak_talenta.cmp(&a.kotak_talenta))
-            .then(eb.predikat_1.score().cmp(&ea.predikat_1.score()))
-            .then(eb.predikat_2.score().cmp(&ea.predikat_2.score()))
-            .then(ea.tmt_jenjang.cmp(&eb.tmt_jenjang))
-            .then(a.nip.cmp(&b.nip))
-    });
-    let mut rank = 0;
-    for (_, k) in &mut considered {
-        if k.hasil != Hasil::TidakLayak {
-            rank += 1;
-            k.peringkat = Some(rank);
-        }
-    }
-    let kandidat: Vec<Kandidat> = considered.into_iter().map(|(_, k)| k).collect();
-    let shortlist: Vec<String> = kandidat
-        .iter()
-        .filter(|k| k.hasil != Hasil::TidakLayak)
-        .take(SHORTLIST)
-        .map(|k| k.nip.clone())
-        .collect();
+    let kandidat = judge_and_rank(&rs, &employees, &vacancy).await?;
     let id = uuid::Uuid::now_v7().to_string();
-    let top: Vec<&Kandidat> = kandidat
-        .iter()
-        .filter(|k| k.hasil != Hasil::TidakLayak)
-        .take(SHORTLIST)
-        .collect();
-    let emails: serde_json::Map<String, serde_json::Value> =
-        considered_emails(&employees, &shortlist);
-    let subject = json!({
-        "jenis": "lowongan",
-        "id": id,
-        "jenjang": vacancy.jenjang.code(),
-        "unit_kerja": vacancy.unit_kerja,
-        "jabatan": vacancy.jabatan,
-        "alasan": vacancy.alasan.code(),
-        "tanggal": tanggal.to_string(),
-        "ruleset": rs.id,
-        "versi_aturan": rs.version,
-        "shortlist": shortlist,
-        "kandidat": top,
-        "jumlah_dinilai": kandidat.len(),
-        "email_kandidat": emails,
-    });
+    let subject = vacancy_subject(&id, &vacancy, &rs, &kandidat, &employees);
     app.store
         .save_vacancy(
             &id,
@@ -210,14 +90,15 @@ pub async fn open(
             &vacancy.unit_kerja,
             &vacancy.jabatan,
             vacancy.alasan.code(),
-            tanggal,
+            vacancy.tanggal,
             &rs.version,
-            &subject,
+            &serde_json::to_value(Subject::Lowongan(subject.clone()))
+                .map_err(|e| ServiceError::unexpected("subjek lowongan", e))?,
             by,
             now.timestamp_millis(),
         )
         .await?;
-    let instance_id = if shortlist.is_empty() {
+    let instance_id = if subject.shortlist.is_empty() {
         None
     } else {
         let inst =
@@ -229,24 +110,85 @@ pub async fn open(
     Ok(VacancyReport {
         lowongan_id: id,
         instance_id,
-        shortlist,
+        shortlist: subject.shortlist,
         kandidat,
     })
 }
 
-/// The email addresses of the shortlisted, by NIP (so the appointee can be told).
+/// The job-fill ruleset in force: `pengisian_jabatan`, else the only employee ruleset.
+async fn job_fill_ruleset(app: &App) -> Result<Arc<Ruleset>, ServiceError> {
+    let catalog = super::definitions::of(app).await?.compiled();
+    catalog
+        .all()
+        .find(|r| r.subjek == SubjectKind::Pegawai && r.id == JOB_FILL_WORKFLOW)
+        .or_else(|| catalog.all().find(|r| r.subjek == SubjectKind::Pegawai))
+        .cloned()
+        .ok_or_else(|| ServiceError::missing(Prerequisite::JobFillRuleset))
+}
+
+/// Every employee judged by `rs` on every core, then ranked.
+async fn judge_and_rank(
+    rs: &Arc<Ruleset>,
+    employees: &[Arc<Employee>],
+    vacancy: &Arc<Vacancy>,
+) -> Result<Vec<Kandidat>, ServiceError> {
+    let (rs, employees, vacancy) = (rs.clone(), employees.to_vec(), vacancy.clone());
+    tokio::task::spawn_blocking(move || {
+        let evaluations =
+            rules::evaluate_employees(&rs, &employees, &vacancy, rules::worker_threads());
+        let ids: Vec<&str> = rs.rules.iter().map(|r| r.id.as_str()).collect();
+        let judged = employees
+            .iter()
+            .zip(&evaluations)
+            .map(|(e, ev)| jobfill::Judged {
+                employee: e,
+                hasil: ev.hasil,
+                verdicts: &ev.verdicts,
+            })
+            .collect();
+        jobfill::rank(&ids, judged)
+    })
+    .await
+    .map_err(|e| ServiceError::unexpected("evaluasi pegawai", e))
+}
+
+/// What the workflow and its messages see of the vacancy: the shortlist and how to reach them.
+fn vacancy_subject(
+    id: &str,
+    vacancy: &Vacancy,
+    rs: &Ruleset,
+    ranked: &[Kandidat],
+    employees: &[Arc<Employee>],
+) -> VacancySubject {
+    let top = jobfill::shortlist(ranked);
+    let shortlist: Vec<String> = top.iter().map(|k| k.nip.clone()).collect();
+    VacancySubject {
+        id: id.to_owned(),
+        jenjang: vacancy.jenjang.code().to_owned(),
+        unit_kerja: vacancy.unit_kerja.clone(),
+        jabatan: vacancy.jabatan.clone(),
+        alasan: vacancy.alasan.code().to_owned(),
+        tanggal: vacancy.tanggal.to_string(),
+        ruleset: rs.id.clone(),
+        versi_aturan: rs.version.clone(),
+        email_kandidat: considered_emails(employees, &shortlist),
+        shortlist,
+        kandidat: top,
+        jumlah_dinilai: ranked.len(),
+    }
+}
+
+/// The email addresses of the shortlisted, by NIP (so each can be told the outcome).
 fn considered_emails(
     employees: &[Arc<Employee>],
     shortlist: &[String],
-) -> serde_json::Map<String, serde_json::Value> {
+) -> BTreeMap<String, String> {
     employees
         .iter()
         .filter_map(|e| {
             let nip = e.nip.to_string();
             let email = e.email.as_ref()?;
-            shortlist
-                .contains(&nip)
-                .then(|| (nip, serde_json::Value::String(email.clone())))
+            shortlist.contains(&nip).then(|| (nip, email.clone()))
         })
         .collect()
 }

@@ -254,14 +254,6 @@ pub struct Context<'a> {
     pub person_known: &'a dyn Fn(&str) -> bool,
 }
 
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-}
-
 /// `ya`/`tidak` (and YAML booleans) as a boolean.
 fn yes_no(v: &serde_yaml::Value) -> Option<bool> {
     match v {
@@ -386,7 +378,7 @@ pub fn parse(file: &Path, text: &str, ctx: &Context<'_>) -> Result<WorkflowDef, 
         ctx,
         diags: Diagnostics::new(),
     };
-    if !is_identifier(&raw.id) {
+    if !crate::domain::is_identifier(&raw.id) {
         c.at(
             &format!("id: {}", raw.id),
             None,
@@ -427,7 +419,7 @@ pub fn parse(file: &Path, text: &str, ctx: &Context<'_>) -> Result<WorkflowDef, 
     }
     let mut index = BTreeMap::new();
     for (i, s) in raw.langkah.iter().enumerate() {
-        if !is_identifier(&s.id) || s.id.starts_with("selesai_") {
+        if !crate::domain::is_identifier(&s.id) || s.id.starts_with("selesai_") {
             c.at(
                 &format!("id: {}", s.id),
                 None,

@@ -893,41 +893,11 @@ impl Planner<'_, '_> {
         }
     }
 
+    /// Records an answer and, when it settles the step, moves the instance on.
     fn decide(&mut self, d: &Decision) -> Result<(), Refusal> {
-        let st = &self.plan.state;
-        if st.status != Status::Berjalan {
-            return Err(Refusal::Finished(st.status.as_str()));
-        }
-        let Some((_, step)) = self.def.step(&d.langkah) else {
-            return Err(Refusal::UnknownStep(d.langkah.clone()));
-        };
-        let active = st.langkah_aktif.clone().unwrap_or_default();
-        if active != d.langkah {
-            return Err(Refusal::StepNotOpen {
-                langkah: d.langkah.clone(),
-                aktif: active,
-            });
-        }
-        if d.kunjungan.is_some_and(|k| k != st.kunjungan) {
-            return Err(Refusal::Superseded(d.langkah.clone()));
-        }
-        let answer = match (&d.jawaban, step.pilihan.is_some()) {
-            (Answer::Setuju, true) => {
-                return Err(Refusal::ChoiceRequired(shown_options(&st.opsi)));
-            }
-            (Answer::Pilih(o), true) if !st.opsi.contains(o) => {
-                return Err(Refusal::BadChoice {
-                    pilihan: crate::domain::redact_identifiers(o).0,
-                    daftar: shown_options(&st.opsi),
-                });
-            }
-            (Answer::Pilih(_), false) => {
-                return Err(Refusal::ChoiceRequired(
-                    "setuju, tolak, atau kembalikan (langkah ini tanpa pilihan)".to_owned(),
-                ));
-            }
-            (a, _) => a.clone(),
-        };
+        let def = self.def;
+        let step = self.open_step(d, def)?;
+        let answer = self.accepted_answer(d, step)?;
         let comment = d
             .komentar
             .as_deref()
@@ -936,53 +906,7 @@ impl Planner<'_, '_> {
         if answer == Answer::Kembalikan && comment.is_none() {
             return Err(Refusal::NeedsComment);
         }
-        let seat_idx = match st.kursi.iter().position(|s| s.orang == d.orang) {
-            Some(i) => {
-                if let Some(k) = &st.kursi[i].keputusan {
-                    return Err(Refusal::AlreadyAnswered {
-                        orang: d.orang.clone(),
-                        keputusan: k.clone(),
-                    });
-                }
-                i
-            }
-            None => {
-                // Someone who holds the role today (e.g. a newly appointed acting official).
-                let date = self.ctx.calendar.local_date(self.ctx.now);
-                let now_holders: Vec<(String, String)> = match &step.penyetuju {
-                    Approvers::Peran(role) => self
-                        .ctx
-                        .directory
-                        .holders_for(role, date, step.pelaksana_boleh)
-                        .into_iter()
-                        .map(|h| (h.orang, h.kapasitas))
-                        .collect(),
-                    Approvers::Orang(id) if self.ctx.directory.person(id).is_some() => {
-                        vec![(id.clone(), "ditunjuk langsung".to_owned())]
-                    }
-                    Approvers::Orang(_) | Approvers::Rumus(_) => Vec::new(),
-                };
-                let Some((orang, kapasitas)) = now_holders.into_iter().find(|(o, _)| *o == d.orang)
-                else {
-                    return Err(Refusal::NotApprover(d.orang.clone()));
-                };
-                let kode = (self.ctx.codes)();
-                self.plan.codes.push(Code {
-                    kode: kode.clone(),
-                    langkah: step.id.clone(),
-                    kunjungan: self.plan.state.kunjungan,
-                    orang: orang.clone(),
-                });
-                self.plan.state.kursi.push(Seat {
-                    orang,
-                    kapasitas,
-                    kode,
-                    keputusan: None,
-                    eskalasi: false,
-                });
-                self.plan.state.kursi.len() - 1
-            }
-        };
+        let seat_idx = self.seat_of(d, step)?;
         let code = answer.code();
         let seat = &mut self.plan.state.kursi[seat_idx];
         seat.keputusan = Some(code.clone());
@@ -998,25 +922,126 @@ impl Planner<'_, '_> {
             e.keputusan = Some(code.clone());
             e.komentar = comment.map(str::to_owned);
         });
-        let seats = &self.plan.state.kursi;
-        let regular = seats.iter().filter(|s| !s.eskalasi);
+        if let Some((target, note)) = self.outcome(step, &answer, escalated, comment) {
+            self.close_step(step, d, &answer, note.as_deref());
+            let reason = (answer == Answer::Kembalikan).then_some(note).flatten();
+            self.go(target, reason);
+        }
+        Ok(())
+    }
+
+    /// The step `d` answers, when it is the open one at the visit the answer was asked for.
+    fn open_step<'d>(&self, d: &Decision, def: &'d WorkflowDef) -> Result<&'d Step, Refusal> {
+        let st = &self.plan.state;
+        if st.status != Status::Berjalan {
+            return Err(Refusal::Finished(st.status.as_str()));
+        }
+        let Some((_, step)) = def.step(&d.langkah) else {
+            return Err(Refusal::UnknownStep(d.langkah.clone()));
+        };
+        let active = st.langkah_aktif.clone().unwrap_or_default();
+        if active != d.langkah {
+            return Err(Refusal::StepNotOpen {
+                langkah: d.langkah.clone(),
+                aktif: active,
+            });
+        }
+        if d.kunjungan.is_some_and(|k| k != st.kunjungan) {
+            return Err(Refusal::Superseded(d.langkah.clone()));
+        }
+        Ok(step)
+    }
+
+    /// The answer, when it fits the step: a choice step wants an option from its list, any
+    /// other step no option.
+    fn accepted_answer(&self, d: &Decision, step: &Step) -> Result<Answer, Refusal> {
+        let opsi = &self.plan.state.opsi;
+        match (&d.jawaban, step.pilihan.is_some()) {
+            (Answer::Setuju, true) => Err(Refusal::ChoiceRequired(shown_options(opsi))),
+            (Answer::Pilih(o), true) if !opsi.contains(o) => Err(Refusal::BadChoice {
+                pilihan: crate::domain::redact_identifiers(o).0,
+                daftar: shown_options(opsi),
+            }),
+            (Answer::Pilih(_), false) => Err(Refusal::ChoiceRequired(
+                "setuju, tolak, atau kembalikan (langkah ini tanpa pilihan)".to_owned(),
+            )),
+            (a, _) => Ok(a.clone()),
+        }
+    }
+
+    /// The seat `d.orang` answers from: their own, not yet answered; or, for someone who holds
+    /// the step's role today (a newly appointed acting official), a new one.
+    fn seat_of(&mut self, d: &Decision, step: &Step) -> Result<usize, Refusal> {
+        let st = &self.plan.state;
+        if let Some(i) = st.kursi.iter().position(|s| s.orang == d.orang) {
+            return match &st.kursi[i].keputusan {
+                Some(k) => Err(Refusal::AlreadyAnswered {
+                    orang: d.orang.clone(),
+                    keputusan: k.clone(),
+                }),
+                None => Ok(i),
+            };
+        }
+        let date = self.ctx.calendar.local_date(self.ctx.now);
+        let now_holders: Vec<(String, String)> = match &step.penyetuju {
+            Approvers::Peran(role) => self
+                .ctx
+                .directory
+                .holders_for(role, date, step.pelaksana_boleh)
+                .into_iter()
+                .map(|h| (h.orang, h.kapasitas))
+                .collect(),
+            Approvers::Orang(id) if self.ctx.directory.person(id).is_some() => {
+                vec![(id.clone(), "ditunjuk langsung".to_owned())]
+            }
+            Approvers::Orang(_) | Approvers::Rumus(_) => Vec::new(),
+        };
+        let Some((orang, kapasitas)) = now_holders.into_iter().find(|(o, _)| *o == d.orang) else {
+            return Err(Refusal::NotApprover(d.orang.clone()));
+        };
+        let kode = (self.ctx.codes)();
+        self.plan.codes.push(Code {
+            kode: kode.clone(),
+            langkah: step.id.clone(),
+            kunjungan: self.plan.state.kunjungan,
+            orang: orang.clone(),
+        });
+        self.plan.state.kursi.push(Seat {
+            orang,
+            kapasitas,
+            kode,
+            keputusan: None,
+            eskalasi: false,
+        });
+        Ok(self.plan.state.kursi.len() - 1)
+    }
+
+    /// Where the step goes after this answer, and why (a return's reason, an unreachable
+    /// quorum), when the answer settles it. An escalated seat decides outright; otherwise
+    /// `semua` waits for everyone and `kuorum` for enough agreements (or too many refusals).
+    fn outcome(
+        &mut self,
+        step: &Step,
+        answer: &Answer,
+        escalated: bool,
+        comment: Option<&str>,
+    ) -> Option<(Target, Option<String>)> {
+        let regular = self.plan.state.kursi.iter().filter(|s| !s.eskalasi);
         let agreed = regular
             .clone()
             .filter(|s| s.keputusan.as_deref() == Some("setuju"))
             .count();
         let open = regular.clone().filter(|s| s.keputusan.is_none()).count();
         let total = regular.count();
-        let outcome = match (&answer, step.mode, escalated) {
+        let quorum = self.plan.state.kuorum.unwrap_or(1) as usize;
+        match (answer, step.mode, escalated) {
             (Answer::Kembalikan, _, _) => Some((step.jika_kembalikan, comment.map(str::to_owned))),
-            (Answer::Tolak, Mode::Kuorum(_), false) => {
-                let q = self.plan.state.kuorum.unwrap_or(1) as usize;
-                (agreed + open < q).then(|| {
-                    (
-                        step.jika_tolak,
-                        Some(format!("kuorum {q} tidak dapat tercapai lagi")),
-                    )
-                })
-            }
+            (Answer::Tolak, Mode::Kuorum(_), false) => (agreed + open < quorum).then(|| {
+                (
+                    step.jika_tolak,
+                    Some(format!("kuorum {quorum} tidak dapat tercapai lagi")),
+                )
+            }),
             (Answer::Tolak, _, _) => Some((step.jika_tolak, None)),
             (Answer::Pilih(o), _, _) => {
                 self.plan.state.pilihan = Some(o.clone());
@@ -1026,57 +1051,52 @@ impl Planner<'_, '_> {
                 (agreed == total).then_some((step.jika_setuju, None))
             }
             (Answer::Setuju, Mode::Kuorum(_), false) => {
-                let q = self.plan.state.kuorum.unwrap_or(1) as usize;
-                (agreed >= q).then_some((step.jika_setuju, None))
+                (agreed >= quorum).then_some((step.jika_setuju, None))
             }
             (Answer::Setuju, _, _) => Some((step.jika_setuju, None)),
-        };
-        if let Some((target, note)) = outcome {
-            if let Some(n) = &note
-                && answer == Answer::Tolak
-            {
-                self.log("catatan", Some(&step.id), |e| e.komentar = Some(n.clone()));
-            }
-            // Those still asked are told the step has been decided.
-            let others: Vec<String> = self
-                .plan
-                .state
-                .kursi
-                .iter()
-                .filter(|s| s.keputusan.is_none())
-                .map(|s| s.orang.clone())
-                .collect();
-            let visit = self.plan.state.kunjungan;
-            let key = format!("{}/{visit}", step.id);
-            for o in others {
-                let closed = Content::LangkahDitutup(StepClosed {
-                    about: self.about(Some(step)),
-                    diputuskan_oleh: d.orang.clone(),
-                    keputusan: code.clone(),
-                });
-                self.send(&key, &o, closed);
-            }
-            if answer == Answer::Kembalikan {
-                self.log("dikembalikan", Some(&step.id), |e| {
-                    e.orang = Some(d.orang.clone());
-                    e.komentar = note.clone();
-                });
-                if let Some(p) = self.plan.state.pemohon.clone() {
-                    let returned = Content::Dikembalikan(Returned {
-                        about: self.about(Some(step)),
-                        alasan_kembali: note.clone().unwrap_or_default(),
-                    });
-                    self.send(&key, &p, returned);
-                }
-            }
-            let reason = if answer == Answer::Kembalikan {
-                note
-            } else {
-                None
-            };
-            self.go(target, reason);
         }
-        Ok(())
+    }
+
+    /// A settled step: the others still asked are told it is decided; a return is logged and
+    /// the requester told why.
+    fn close_step(&mut self, step: &Step, d: &Decision, answer: &Answer, note: Option<&str>) {
+        if let Some(n) = note
+            && *answer == Answer::Tolak
+        {
+            self.log("catatan", Some(&step.id), |e| {
+                e.komentar = Some(n.to_owned())
+            });
+        }
+        let others: Vec<String> = self
+            .plan
+            .state
+            .kursi
+            .iter()
+            .filter(|s| s.keputusan.is_none())
+            .map(|s| s.orang.clone())
+            .collect();
+        let key = format!("{}/{}", step.id, self.plan.state.kunjungan);
+        for o in others {
+            let closed = Content::LangkahDitutup(StepClosed {
+                about: self.about(Some(step)),
+                diputuskan_oleh: d.orang.clone(),
+                keputusan: answer.code(),
+            });
+            self.send(&key, &o, closed);
+        }
+        if *answer == Answer::Kembalikan {
+            self.log("dikembalikan", Some(&step.id), |e| {
+                e.orang = Some(d.orang.clone());
+                e.komentar = note.map(str::to_owned);
+            });
+            if let Some(p) = self.plan.state.pemohon.clone() {
+                let returned = Content::Dikembalikan(Returned {
+                    about: self.about(Some(step)),
+                    alasan_kembali: note.unwrap_or_default().to_owned(),
+                });
+                self.send(&key, &p, returned);
+            }
+        }
     }
 
     fn timer(&mut self, jenis: TimerKind, langkah: &str, kunjungan: i64, ke: i64) {
@@ -1148,3 +1168,7 @@ impl Planner<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "planner_tests.rs"]
+mod tests;

@@ -2,7 +2,7 @@
 
 use std::{
     path::{Path, PathBuf},
-    sync::{Arc, Mutex},
+    sync::Arc,
 };
 
 use chrono::{TimeZone, Utc};
@@ -14,7 +14,7 @@ use merit::{
     store::{Backend, Store, testing},
 };
 use tokio::{
-    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpStream},
 };
 
@@ -235,64 +235,12 @@ pub fn header<'a>(eml: &'a str, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-/// A minimal SMTP server: accepts everything except recipients in `reject`.
-pub struct Sink {
-    pub received: Arc<Mutex<Vec<String>>>,
-}
-
-pub async fn sink_on(listener: TcpListener, reject: &'static [&'static str]) -> Sink {
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let got = received.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let got = got.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = stream.into_split();
-                let mut r = BufReader::new(r);
-                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let cmd = line.to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("EHLO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if cmd.starts_with("RCPT") && reject.iter().any(|a| line.contains(a)) {
-                        b"550 5.1.1 penerima tidak ada\r\n"
-                    } else if cmd.starts_with("DATA") {
-                        let _ = w.write_all(b"354 lanjut\r\n").await;
-                        let mut body = String::new();
-                        loop {
-                            let mut l = String::new();
-                            if r.read_line(&mut l).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if l == ".\r\n" {
-                                break;
-                            }
-                            body.push_str(&l);
-                        }
-                        got.lock().unwrap().push(body);
-                        b"250 2.0.0 diterima\r\n"
-                    } else if cmd.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 sampai jumpa\r\n").await;
-                        return;
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    if w.write_all(reply).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Sink { received }
+/// The SMTP sink (the same one `merit bench mail` uses), keeping what it receives.
+pub async fn sink_on(
+    listener: TcpListener,
+    reject: &'static [&'static str],
+) -> merit::service::bench::smtp::Sink {
+    merit::service::bench::smtp::Sink::start(listener, reject, true)
 }
 
 pub async fn http_request(

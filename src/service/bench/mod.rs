@@ -6,6 +6,7 @@
 //! visible whether all cores work.
 
 pub mod notify;
+pub mod smtp;
 pub mod workflow;
 
 use std::{path::Path, sync::Arc, time::Instant};

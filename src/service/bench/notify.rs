@@ -13,7 +13,7 @@ use std::{
 
 use serde::Serialize;
 use tokio::{
-    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpStream},
 };
 
@@ -76,7 +76,7 @@ fn workdir() -> Result<std::path::PathBuf, ServiceError> {
     Ok(dir)
 }
 
-/// A minimal SMTP sink on loopback; returns its port.
+/// The SMTP sink on a free loopback port; returns the port.
 async fn sink() -> Result<u16, ServiceError> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
@@ -85,46 +85,7 @@ async fn sink() -> Result<u16, ServiceError> {
         .local_addr()
         .map_err(|e| ServiceError::unexpected("server SMTP uji", e))?
         .port();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let _ = stream.set_nodelay(true);
-                let (r, mut w) = stream.into_split();
-                let mut r = BufReader::new(r);
-                let _ = w.write_all(b"220 sink\r\n").await;
-                let mut line = String::new();
-                let mut in_data = false;
-                loop {
-                    line.clear();
-                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if in_data {
-                        if line == ".\r\n" {
-                            in_data = false;
-                            let _ = w.write_all(b"250 ok\r\n").await;
-                        }
-                        continue;
-                    }
-                    let up = line.to_ascii_uppercase();
-                    let reply: &[u8] = if up.starts_with("EHLO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if up.starts_with("DATA") {
-                        in_data = true;
-                        b"354 go\r\n"
-                    } else if up.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    if w.write_all(reply).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
+    super::smtp::Sink::start(listener, &[], false);
     Ok(port)
 }
 
