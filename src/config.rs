@@ -100,7 +100,6 @@ pub enum MailUrl {
     Smtp {
         /// Host name.
         host: String,
-        /// Port.
         port: u16,
         /// TLS mode.
         tls: SmtpTls,
@@ -532,12 +531,81 @@ impl Settings {
         yaml: Option<(PathBuf, BTreeMap<String, serde_yaml::Value>)>,
         env: &BTreeMap<String, String>,
     ) -> Result<Self, ConfigError> {
-        // Merge the scalar settings, remembering where each value came from.
+        let mut m = Merged::new(yaml, env)?;
+        Ok(Self {
+            database_url: m.parse("database_url", database_url)?,
+            rules_dir: m.parse("rules_dir", folder)?,
+            workflows_dir: m.parse("workflows_dir", folder)?,
+            directory: m.parse("directory", folder)?,
+            mail_url: m.parse("mail_url", MailUrl::parse)?,
+            mail_from: m.parse("mail_from", mail_from)?,
+            http_addr: m.parse("http_addr", http_addr)?,
+            base_url: m.parse("base_url", base_url)?,
+            secret: m.parse("secret", secret)?,
+            timezone: m.parse("timezone", timezone)?,
+            tenant: m.parse("tenant", tenant)?,
+            link_ttl: m.parse("link_ttl", |v| {
+                parse_duration_within(v, chrono::Duration::days(365))
+            })?,
+            reply_auth_required: m.parse("balasan_wajib_lolos_autentikasi", |v| {
+                crate::domain::parse_bool(v).ok_or_else(|| "harus ya atau tidak".to_owned())
+            })?,
+            read_limits: crate::ingest::ReadLimits {
+                uncompressed_bytes: m.number(
+                    "impor_xlsx_maks_mb",
+                    1..=65_536,
+                    "harus angka 1–65536 (MB)",
+                )? * 1024
+                    * 1024,
+                cells: m.number(
+                    "impor_sel_maks",
+                    1_000..=1_000_000_000,
+                    "harus angka 1.000–1.000.000.000",
+                )?,
+            },
+            jam_kerja: m.parse("jam_kerja", crate::workflow::calendar::WorkingHours::parse)?,
+            mail_max_attempts: u32::try_from(m.number(
+                "mail_max_attempts",
+                1..=100,
+                "harus angka 1–100",
+            )?)
+            .unwrap_or(1),
+            schedules: m
+                .structured("jadwal", parse_schedules)?
+                .unwrap_or_else(default_schedules),
+            holidays: m
+                .structured("hari_libur", parse_holidays)?
+                .unwrap_or_default(),
+            script_limits: m
+                .structured("batas_skrip", |v| {
+                    serde_yaml::from_value::<ScriptLimits>(v)
+                        .map_err(|e| e.to_string())
+                        .and_then(|l| l.checked())
+                })?
+                .unwrap_or_default(),
+            instansi: m.agency(env)?,
+        })
+    }
+}
+
+/// Every setting's text and where it came from: defaults < `merit.yaml` < `MERIT_*`; the
+/// structured settings (`jadwal`, `hari_libur`, …) from the file only.
+struct Merged {
+    values: BTreeMap<&'static str, (Option<String>, Source)>,
+    structured: BTreeMap<String, serde_yaml::Value>,
+    file_path: Option<PathBuf>,
+}
+
+impl Merged {
+    fn new(
+        yaml: Option<(PathBuf, BTreeMap<String, serde_yaml::Value>)>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Self, ConfigError> {
         let mut values: BTreeMap<&'static str, (Option<String>, Source)> = BTreeMap::new();
         for key in KEYS {
             values.insert(key.yaml, (key.default.map(str::to_owned), Source::Default));
         }
-        let mut structured: BTreeMap<String, serde_yaml::Value> = BTreeMap::new();
+        let mut structured = BTreeMap::new();
         let mut file_path = None;
         if let Some((path, map)) = yaml {
             for (k, v) in map {
@@ -569,218 +637,155 @@ impl Settings {
                 values.insert(key.yaml, (Some(v.clone()), Source::Env(key.env.to_owned())));
             }
         }
+        Ok(Self {
+            values,
+            structured,
+            file_path,
+        })
+    }
 
-        let get = |k: &'static str| -> (String, Source) {
-            let (v, s) = values.get(k).cloned().unwrap_or((None, Source::Default));
-            (v.unwrap_or_default(), s)
-        };
-        let invalid = |k: &str, origin: Source, message: String| ConfigError::Invalid {
-            key: k.to_owned(),
+    fn invalid(key: &str, origin: Source, message: String) -> ConfigError {
+        ConfigError::Invalid {
+            key: key.to_owned(),
             origin,
             message,
-        };
-
-        let (database_url, src) = get("database_url");
-        let database_url = database_url.trim().to_owned();
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
-            return Err(invalid(
-                "database_url",
-                src,
-                "harus diawali sqlite:// atau postgres://".into(),
-            ));
         }
-        let dir = |k: &'static str| -> Result<PathBuf, ConfigError> {
-            let (v, src) = get(k);
-            if v.trim().is_empty() {
-                return Err(invalid(k, src, "tidak boleh kosong".into()));
-            }
-            Ok(PathBuf::from(v.trim()))
-        };
-        let rules_dir = dir("rules_dir")?;
-        let workflows_dir = dir("workflows_dir")?;
-        let directory = dir("directory")?;
+    }
 
-        let (mail_url, src) = get("mail_url");
-        let mail_url = MailUrl::parse(mail_url.trim()).map_err(|m| invalid("mail_url", src, m))?;
+    /// Setting `k` read by `parse` (given the trimmed text); an error names the setting and
+    /// where its value came from.
+    fn parse<T>(
+        &self,
+        k: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        let (v, origin) = self
+            .values
+            .get(k)
+            .cloned()
+            .unwrap_or((None, Source::Default));
+        parse(v.unwrap_or_default().trim()).map_err(|m| Self::invalid(k, origin, m))
+    }
 
-        let (mail_from, src) = get("mail_from");
-        let mail_from = mail_from.trim().to_owned();
-        if !looks_like_mailbox(&mail_from) {
-            return Err(invalid(
-                "mail_from",
-                src,
-                format!("'{mail_from}' bukan alamat surel"),
-            ));
+    /// Setting `k` as a whole number within `range`.
+    fn number(
+        &self,
+        k: &'static str,
+        range: std::ops::RangeInclusive<u64>,
+        message: &str,
+    ) -> Result<u64, ConfigError> {
+        self.parse(k, |v| {
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| message.to_owned())
+        })
+    }
+
+    fn file_source(&self) -> Source {
+        self.file_path
+            .clone()
+            .map(Source::File)
+            .unwrap_or(Source::Default)
+    }
+
+    /// Structured setting `k` from the file, when present.
+    fn structured<T>(
+        &mut self,
+        k: &str,
+        parse: impl FnOnce(serde_yaml::Value) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
+        match self.structured.remove(k) {
+            Some(v) => parse(v)
+                .map(Some)
+                .map_err(|m| Self::invalid(k, self.file_source(), m)),
+            None => Ok(None),
         }
+    }
 
-        let (http_addr, src) = get("http_addr");
-        let http_addr = SocketAddr::from_str(http_addr.trim()).map_err(|_| {
-            invalid(
-                "http_addr",
-                src,
-                format!("'{http_addr}' bukan alamat IP:port (contoh 127.0.0.1:8080)"),
-            )
-        })?;
-
-        let (base_url, src) = get("base_url");
-        let base_url = base_url.trim().trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
-            || base_url.len() < 10
-        {
-            return Err(invalid(
-                "base_url",
-                src,
-                "harus diawali http:// atau https://".into(),
-            ));
-        }
-
-        let (secret, src) = get("secret");
-        let secret = if secret.is_empty() {
-            None
-        } else if secret.len() < 16 {
-            return Err(invalid("secret", src, "paling sedikit 16 karakter".into()));
-        } else {
-            Some(Secret(secret))
-        };
-
-        let (timezone, src) = get("timezone");
-        let timezone = Tz::from_str(timezone.trim()).map_err(|_| {
-            invalid(
-                "timezone",
-                src,
-                format!("zona waktu '{timezone}' tidak dikenal (contoh Asia/Jakarta)"),
-            )
-        })?;
-
-        let (tenant, src) = get("tenant");
-        let tenant = tenant.trim().to_owned();
-        if tenant.is_empty()
-            || tenant.len() > 64
-            || !tenant
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-        {
-            return Err(invalid(
-                "tenant",
-                src,
-                "hanya huruf, angka, '_', '-' dan '.', paling panjang 64 karakter".into(),
-            ));
-        }
-
-        let (ttl, src) = get("link_ttl");
-        let link_ttl = parse_duration_within(ttl.trim(), chrono::Duration::days(365))
-            .map_err(|m| invalid("link_ttl", src, m))?;
-
-        let (auth, src) = get("balasan_wajib_lolos_autentikasi");
-        let reply_auth_required = crate::domain::parse_bool(&auth).ok_or_else(|| {
-            invalid(
-                "balasan_wajib_lolos_autentikasi",
-                src,
-                "harus ya atau tidak".into(),
-            )
-        })?;
-
-        let (mb, src) = get("impor_xlsx_maks_mb");
-        let uncompressed_mb = mb
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=65_536).contains(n))
-            .ok_or_else(|| invalid("impor_xlsx_maks_mb", src, "harus angka 1–65536 (MB)".into()))?;
-        let (cells, src) = get("impor_sel_maks");
-        let cells = cells
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1_000..=1_000_000_000).contains(n))
-            .ok_or_else(|| {
-                invalid(
-                    "impor_sel_maks",
-                    src,
-                    "harus angka 1.000–1.000.000.000".into(),
-                )
-            })?;
-        let read_limits = crate::ingest::ReadLimits {
-            uncompressed_bytes: uncompressed_mb * 1024 * 1024,
-            cells,
-        };
-
-        let (jam, src) = get("jam_kerja");
-        let jam_kerja = crate::workflow::calendar::WorkingHours::parse(jam.trim())
-            .map_err(|m| invalid("jam_kerja", src, m))?;
-
-        let (attempts, src) = get("mail_max_attempts");
-        let mail_max_attempts = attempts
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| invalid("mail_max_attempts", src, "harus angka 1–100".into()))?;
-
-        let file_source = || {
-            file_path
-                .clone()
-                .map(Source::File)
-                .unwrap_or(Source::Default)
-        };
-        let schedules = match structured.remove("jadwal") {
-            Some(v) => parse_schedules(v).map_err(|m| invalid("jadwal", file_source(), m))?,
-            None => default_schedules(),
-        };
-        let holidays = match structured.remove("hari_libur") {
-            Some(v) => parse_holidays(v).map_err(|m| invalid("hari_libur", file_source(), m))?,
-            None => Vec::new(),
-        };
-        let script_limits = match structured.remove("batas_skrip") {
-            Some(v) => serde_yaml::from_value::<ScriptLimits>(v)
-                .map_err(|e| e.to_string())
-                .and_then(|l| l.checked())
-                .map_err(|m| invalid("batas_skrip", file_source(), m))?,
-            None => ScriptLimits::default(),
-        };
-
-        let mut instansi = match structured.remove("instansi") {
-            Some(v) => serde_yaml::from_value::<Agency>(v)
-                .map_err(|e| invalid("instansi", file_source(), e.to_string()))?,
-            None => Agency::default(),
-        };
+    /// The agency that signs messages: `instansi` in the file, its name overridable by
+    /// `MERIT_INSTANSI`.
+    fn agency(&mut self, env: &BTreeMap<String, String>) -> Result<Agency, ConfigError> {
+        let mut instansi = self
+            .structured("instansi", |v| {
+                serde_yaml::from_value::<Agency>(v).map_err(|e| e.to_string())
+            })?
+            .unwrap_or_default();
         if let Some(nama) = env.get("MERIT_INSTANSI") {
             instansi.nama = nama.clone();
         }
         instansi.nama = instansi.nama.trim().to_owned();
         if instansi.nama.is_empty() || instansi.nama.chars().count() > 200 {
-            return Err(invalid(
+            return Err(Self::invalid(
                 "instansi",
-                file_source(),
+                self.file_source(),
                 "nama instansi wajib diisi, paling panjang 200 karakter".into(),
             ));
         }
+        Ok(instansi)
+    }
+}
 
-        Ok(Self {
-            database_url,
-            rules_dir,
-            workflows_dir,
-            directory,
-            mail_url,
-            mail_from,
-            http_addr,
-            base_url,
-            secret,
-            timezone,
-            tenant,
-            link_ttl,
-            mail_max_attempts,
-            schedules,
-            holidays,
-            script_limits,
-            jam_kerja,
-            reply_auth_required,
-            instansi,
-            read_limits,
-        })
+fn database_url(v: &str) -> Result<String, String> {
+    if v.starts_with("sqlite:") || v.starts_with("postgres://") || v.starts_with("postgresql://") {
+        Ok(v.to_owned())
+    } else {
+        Err("harus diawali sqlite:// atau postgres://".into())
+    }
+}
+
+fn folder(v: &str) -> Result<PathBuf, String> {
+    if v.is_empty() {
+        Err("tidak boleh kosong".into())
+    } else {
+        Ok(PathBuf::from(v))
+    }
+}
+
+fn mail_from(v: &str) -> Result<String, String> {
+    if looks_like_mailbox(v) {
+        Ok(v.to_owned())
+    } else {
+        Err(format!("'{v}' bukan alamat surel"))
+    }
+}
+
+fn http_addr(v: &str) -> Result<SocketAddr, String> {
+    SocketAddr::from_str(v)
+        .map_err(|_| format!("'{v}' bukan alamat IP:port (contoh 127.0.0.1:8080)"))
+}
+
+fn base_url(v: &str) -> Result<String, String> {
+    let v = v.trim_end_matches('/');
+    if (v.starts_with("http://") || v.starts_with("https://")) && v.len() >= 10 {
+        Ok(v.to_owned())
+    } else {
+        Err("harus diawali http:// atau https://".into())
+    }
+}
+
+fn secret(v: &str) -> Result<Option<Secret>, String> {
+    match v.len() {
+        0 => Ok(None),
+        1..16 => Err("paling sedikit 16 karakter".into()),
+        _ => Ok(Some(Secret(v.to_owned()))),
+    }
+}
+
+fn timezone(v: &str) -> Result<Tz, String> {
+    Tz::from_str(v).map_err(|_| format!("zona waktu '{v}' tidak dikenal (contoh Asia/Jakarta)"))
+}
+
+fn tenant(v: &str) -> Result<String, String> {
+    if v.is_empty()
+        || v.len() > 64
+        || !v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    {
+        Err("hanya huruf, angka, '_', '-' dan '.', paling panjang 64 karakter".into())
+    } else {
+        Ok(v.to_owned())
     }
 }
 

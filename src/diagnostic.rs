@@ -8,7 +8,6 @@ use std::{
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
-    /// The file.
     pub file: PathBuf,
     /// 1-based line (0 when the problem is the whole file).
     pub line: usize,

@@ -15,7 +15,6 @@ pub const SHORTLIST: usize = 3;
 
 /// One employee as judged: the outcome and each rule's verdict, in ruleset order.
 pub struct Judged<'a> {
-    /// The employee.
     pub employee: &'a Employee,
     /// The overall outcome.
     pub hasil: Hasil,

@@ -16,9 +16,7 @@ mod embedded {
 /// What a path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
-    /// A file.
     File,
-    /// A folder.
     Folder,
     /// A symbolic link (never followed by loaders).
     Link,
@@ -30,7 +28,6 @@ pub enum EntryKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {message}", path.display())]
 pub struct SourceError {
-    /// The path.
     pub path: PathBuf,
     /// Why, in Bahasa Indonesia.
     pub message: String,

@@ -9,6 +9,34 @@ use super::{
     StatusKhusus,
 };
 
+/// The candidate import columns, in the order files and exports give them; also the fields
+/// scripts read on `calon`.
+pub const CANDIDATE_FIELDS: [&str; 23] = [
+    "nik",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "pendidikan",
+    "jurusan",
+    "kategori_pelamar",
+    "terdata_bkn",
+    "seleksi_2024",
+    "hasil_seleksi_2024",
+    "ikut_semua_tahap",
+    "nilai_seleksi",
+    "ppg",
+    "aktif_bekerja",
+    "tmt_kerja",
+    "unit_kerja",
+    "kategori_jabatan",
+    "jabatan",
+    "gaji_terakhir",
+    "status_khusus",
+    "email",
+    "no_hp",
+];
+
 /// One candidate, as imported. Field names are the import column names.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
@@ -24,7 +52,6 @@ pub struct Candidate {
     pub tempat_lahir: Option<String>,
     /// Highest education.
     pub pendidikan: Pendidikan,
-    /// Major.
     pub jurusan: Option<String>,
     /// Applicant category R1–R5 or CPNS.
     pub kategori_pelamar: KategoriPelamar,
@@ -54,7 +81,6 @@ pub struct Candidate {
     pub gaji_terakhir: i64,
     /// Died or resigned.
     pub status_khusus: Option<StatusKhusus>,
-    /// Email address.
     pub email: Option<String>,
     /// Phone number.
     pub no_hp: Option<String>,

@@ -13,7 +13,6 @@ use super::{
 pub struct Employee {
     /// Key.
     pub nip: Nip,
-    /// Name.
     pub nama: String,
     /// Birth date.
     pub tanggal_lahir: NaiveDate,
@@ -25,7 +24,6 @@ pub struct Employee {
     pub jenjang: Jenjang,
     /// Current position.
     pub jabatan: String,
-    /// Unit code.
     pub unit_kerja: String,
     /// Since when at the current level.
     pub tmt_jenjang: NaiveDate,
@@ -42,7 +40,6 @@ pub struct Employee {
     pub kotak_talenta: KotakTalenta,
     /// Disciplinary sanction on record.
     pub hukuman_disiplin: HukumanDisiplin,
-    /// Email address.
     pub email: Option<String>,
     /// Earlier levels held, with their periods (`riwayat_jenjang`): PP 11/2017 counts
     /// experience "sedang atau pernah" (held now or before).
@@ -53,7 +50,6 @@ pub struct Employee {
 /// A level held between two dates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JenjangPeriod {
-    /// The level.
     pub jenjang: Jenjang,
     /// First day.
     pub mulai: NaiveDate,

@@ -9,13 +9,11 @@ use super::{KategoriJabatan, Pendidikan, normalize_key};
 pub struct Formation {
     /// Key.
     pub kode_formasi: String,
-    /// Unit code.
     pub unit_kerja: String,
     /// Unit name.
     pub nama_unit: Option<String>,
     /// Position category.
     pub kategori_jabatan: KategoriJabatan,
-    /// Position.
     pub jabatan: String,
     /// Minimum education.
     pub pendidikan_minimal: Pendidikan,

@@ -108,9 +108,7 @@ impl fmt::Display for MessageKind {
 /// The workflow, step and visit a message is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct About {
-    /// Instance id.
     pub instans_id: String,
-    /// Workflow id.
     pub workflow: String,
     /// Workflow title.
     pub judul_workflow: String,
@@ -192,16 +190,13 @@ pub struct CandidateNotice {
     /// The workflow.
     #[serde(flatten)]
     pub about: About,
-    /// The position.
     pub jabatan: String,
-    /// The unit.
     pub unit_kerja: String,
 }
 
 /// A notice in prose (to administrators).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
-    /// The text.
     pub pesan: String,
 }
 
@@ -360,7 +355,6 @@ pub struct Recipient {
     pub orang: Option<String>,
     /// The name used in the salutation.
     pub nama: Option<String>,
-    /// The channel.
     pub saluran: ChannelKind,
     /// The address on that channel (an e-mail address).
     pub alamat: String,

@@ -18,7 +18,7 @@ mod text;
 mod vacancy;
 mod verdict;
 
-pub use candidate::Candidate;
+pub use candidate::{CANDIDATE_FIELDS, Candidate};
 pub use date::{
     format_date_id, format_datetime_id, format_deadline_id, parse_date, zone_abbreviation,
 };

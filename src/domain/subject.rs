@@ -53,15 +53,12 @@ pub struct VacancySubject {
     pub id: String,
     /// Level code (`jpt_pratama`, `jf_ahli_madya`, …).
     pub jenjang: String,
-    /// Unit code.
     pub unit_kerja: String,
-    /// Position title.
     pub jabatan: String,
     /// Why it is vacant (`pensiun`, `mutasi`, …).
     pub alasan: String,
     /// The date eligibility is judged on (`YYYY-MM-DD`).
     pub tanggal: String,
-    /// Ruleset id.
     pub ruleset: String,
     /// Ruleset version.
     pub versi_aturan: String,
@@ -80,7 +77,6 @@ pub struct VacancySubject {
 pub struct Kandidat {
     /// NIP (shown masked).
     pub nip: String,
-    /// Name.
     pub nama: String,
     /// Overall outcome of the job-fill rules.
     pub hasil: Hasil,

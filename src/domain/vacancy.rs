@@ -10,9 +10,7 @@ use super::{AlasanLowongan, Jenjang};
 pub struct Vacancy {
     /// Level of the target position.
     pub jenjang: Jenjang,
-    /// Unit code.
     pub unit_kerja: String,
-    /// Position title.
     pub jabatan: String,
     /// Reference date (when the position is to be filled).
     pub tanggal: NaiveDate,

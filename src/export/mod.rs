@@ -57,9 +57,7 @@ impl ExportFormat {
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// Text.
     Text(String),
-    /// A number.
     Number(f64),
     /// Nothing.
     Empty,
@@ -91,11 +89,9 @@ impl Value {
 /// A section of the summary sheet: a title and a small table.
 #[derive(Debug, Clone, Default)]
 pub struct Section {
-    /// Title.
     pub title: String,
     /// Column headers.
     pub header: Vec<String>,
-    /// Rows.
     pub rows: Vec<Vec<Value>>,
 }
 

@@ -273,6 +273,163 @@ type Position = (usize, KategoriJabatan, String, Option<String>);
 /// Candidates per position, for sizing formations.
 type Groups = BTreeMap<Position, u64>;
 
+/// The units candidates work in, by the kind of work.
+struct UnitPools {
+    schools: Vec<usize>,
+    health: Vec<usize>,
+    offices: Vec<usize>,
+    hospital_and_health_office: Vec<usize>,
+}
+
+impl UnitPools {
+    fn new(units: &[Unit]) -> Self {
+        let by = |keep: &dyn Fn(&Unit) -> bool| -> Vec<usize> {
+            units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| keep(u))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        Self {
+            schools: by(&|u| matches!(u.kind, UnitKind::Sd | UnitKind::Smp)),
+            health: by(&|u| u.kind == UnitKind::Puskesmas),
+            offices: by(&|u| matches!(u.kind, UnitKind::Opd | UnitKind::Kecamatan)),
+            hospital_and_health_office: by(&|u| {
+                u.name == "RSUD Martapura" || u.name == "Dinas Kesehatan"
+            }),
+        }
+    }
+
+    /// Where someone of `category` works.
+    fn pick(&self, rng: &mut Rng, category: KategoriJabatan) -> usize {
+        use KategoriJabatan::*;
+        match category {
+            Guru => *rng.pick(&self.schools),
+            TenagaKesehatan if rng.chance(0.25) => *rng.pick(&self.hospital_and_health_office),
+            TenagaKesehatan => *rng.pick(&self.health),
+            PengelolaUmumOperasional | OperatorLayananOperasional if rng.chance(0.3) => {
+                *rng.pick(&self.schools)
+            }
+            _ => *rng.pick(&self.offices),
+        }
+    }
+}
+
+/// A birth date: mostly working age, a few over the retirement age (PW-07) or under 20.
+fn birth_date(rng: &mut Rng, reference: NaiveDate) -> NaiveDate {
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    let age_roll = rng.below(1000);
+    if age_roll < 3 {
+        random_date(rng, date(1964, 1, 1), date(1967, 8, 1))
+    } else if age_roll < 5 {
+        random_date(rng, date(2005, 8, 9), date(2006, 6, 30))
+    } else {
+        let age = rng.weighted(&[
+            (22, 3),
+            (26, 15),
+            (30, 25),
+            (34, 25),
+            (38, 15),
+            (43, 10),
+            (49, 5),
+            (54, 2),
+        ]);
+        let year = reference.year() - age - rng.range(0, 3) as i32;
+        random_date(rng, date(year, 1, 1), date(year, 12, 31))
+    }
+}
+
+/// The 2024 selection a candidate took part in, and its result.
+fn selection(rng: &mut Rng, applicant: KategoriPelamar) -> (&'static str, &'static str) {
+    if applicant == KategoriPelamar::Cpns {
+        return (
+            "cpns",
+            *rng.weighted(&[
+                ("tidak_lulus", 90),
+                ("tidak_dapat_formasi", 5),
+                ("lulus", 3),
+                ("tms", 1),
+                ("aps", 1),
+            ]),
+        );
+    }
+    let seleksi = if applicant == KategoriPelamar::R5 {
+        "pppk_tahap_2"
+    } else {
+        *rng.weighted(&[
+            ("pppk_tahap_1", 42),
+            ("pppk_tahap_2", 54),
+            ("tidak_ikut", 2),
+            ("cpns", 2),
+        ])
+    };
+    let hasil = if seleksi == "tidak_ikut" {
+        "tidak_ikut"
+    } else {
+        *rng.weighted(&[
+            ("tidak_dapat_formasi", 70),
+            ("tidak_lulus", 26),
+            ("lulus", 2),
+            ("tms", 1),
+            ("aps", 1),
+        ])
+    };
+    (seleksi, hasil)
+}
+
+/// The registry facts and employment as imported: about 3 % of rows carry a defect the rules
+/// must catch (a birth date or sex that disagrees with the NIK, no salary, not active).
+struct Recorded {
+    tanggal_lahir: NaiveDate,
+    jenis_kelamin: &'static str,
+    aktif: bool,
+    gaji: i64,
+    dirty: bool,
+}
+
+fn recorded(rng: &mut Rng, birth: NaiveDate, female: bool) -> Recorded {
+    let mut r = Recorded {
+        tanggal_lahir: birth,
+        jenis_kelamin: if female { "P" } else { "L" },
+        aktif: true,
+        gaji: rng.range(10, 70) * 50_000,
+        dirty: true,
+    };
+    match rng.below(1000) {
+        0..=9 => {
+            if rng.chance(0.5) {
+                r.tanggal_lahir = birth + Duration::days(rng.range(1, 28));
+            } else {
+                r.jenis_kelamin = if female { "L" } else { "P" };
+            }
+        }
+        10..=19 => r.gaji = 0,
+        20..=29 => r.aktif = false,
+        _ => r.dirty = false,
+    }
+    r
+}
+
+/// An e-mail address (60 %) and a phone number (80 %).
+fn contact(rng: &mut Rng, nama: &str) -> (String, String) {
+    let email = if rng.chance(0.6) {
+        format!(
+            "{}{}@surel.contoh.id",
+            nama.to_lowercase().replace([' ', '.'], ""),
+            rng.range(1, 99)
+        )
+    } else {
+        String::new()
+    };
+    let no_hp = if rng.chance(0.8) {
+        format!("08{}", rng.range(1_100_000_000, 9_999_999_999))
+    } else {
+        String::new()
+    };
+    (email, no_hp)
+}
+
 fn write_candidates(
     rng: &mut Rng,
     units: &[Unit],
@@ -280,48 +437,8 @@ fn write_candidates(
 ) -> std::io::Result<(u64, u64, Groups)> {
     let path = opts.out.join("candidates.csv");
     let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, File::create(&path)?));
-    w.write_record([
-        "nik",
-        "nama",
-        "tanggal_lahir",
-        "jenis_kelamin",
-        "tempat_lahir",
-        "pendidikan",
-        "jurusan",
-        "kategori_pelamar",
-        "terdata_bkn",
-        "seleksi_2024",
-        "hasil_seleksi_2024",
-        "ikut_semua_tahap",
-        "nilai_seleksi",
-        "ppg",
-        "aktif_bekerja",
-        "tmt_kerja",
-        "unit_kerja",
-        "kategori_jabatan",
-        "jabatan",
-        "gaji_terakhir",
-        "status_khusus",
-        "email",
-        "no_hp",
-    ])?;
-    let by_kind = |kinds: &[UnitKind]| -> Vec<usize> {
-        units
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| kinds.contains(&u.kind))
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let schools = by_kind(&[UnitKind::Sd, UnitKind::Smp]);
-    let health = by_kind(&[UnitKind::Puskesmas]);
-    let offices = by_kind(&[UnitKind::Opd, UnitKind::Kecamatan]);
-    let hospital_and_health_office: Vec<usize> = units
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| u.name == "RSUD Martapura" || u.name == "Dinas Kesehatan")
-        .map(|(i, _)| i)
-        .collect();
+    w.write_record(crate::domain::CANDIDATE_FIELDS)?;
+    let pools = UnitPools::new(units);
     let reference = reference();
     let mut used = HashSet::with_capacity(opts.candidates as usize);
     let mut groups = Groups::new();
@@ -350,90 +467,16 @@ fn write_candidates(
             category = Guru;
         }
         let job = job_for(rng, category);
-        let unit = match category {
-            Guru => *rng.pick(&schools),
-            TenagaKesehatan if rng.chance(0.25) => *rng.pick(&hospital_and_health_office),
-            TenagaKesehatan => *rng.pick(&health),
-            PengelolaUmumOperasional | OperatorLayananOperasional if rng.chance(0.3) => {
-                *rng.pick(&schools)
-            }
-            _ => *rng.pick(&offices),
-        };
+        let unit = pools.pick(rng, category);
         let female = match category {
             Guru | TenagaKesehatan => rng.chance(0.72),
             _ => rng.chance(0.38),
         };
-        let age_roll = rng.below(1000);
-        let birth = if age_roll < 3 {
-            // Over the retirement age: caught by PW-07.
-            random_date(
-                rng,
-                NaiveDate::from_ymd_opt(1964, 1, 1).unwrap_or_default(),
-                NaiveDate::from_ymd_opt(1967, 8, 1).unwrap_or_default(),
-            )
-        } else if age_roll < 5 {
-            // Not yet 20 on the reference date.
-            random_date(
-                rng,
-                NaiveDate::from_ymd_opt(2005, 8, 9).unwrap_or_default(),
-                NaiveDate::from_ymd_opt(2006, 6, 30).unwrap_or_default(),
-            )
-        } else {
-            let age = rng.weighted(&[
-                (22, 3),
-                (26, 15),
-                (30, 25),
-                (34, 25),
-                (38, 15),
-                (43, 10),
-                (49, 5),
-                (54, 2),
-            ]);
-            let year = reference.year() - age - rng.range(0, 3) as i32;
-            random_date(
-                rng,
-                NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
-                NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
-            )
-        };
+        let birth = birth_date(rng, reference);
         let nik = nik_for(rng, birth, female, &mut used);
         let in_database = !matches!(applicant, KategoriPelamar::R4 | KategoriPelamar::R5);
         let terdata_bkn = in_database && rng.chance(0.985);
-        let (seleksi, hasil) = if applicant == KategoriPelamar::Cpns {
-            (
-                "cpns",
-                *rng.weighted(&[
-                    ("tidak_lulus", 90),
-                    ("tidak_dapat_formasi", 5),
-                    ("lulus", 3),
-                    ("tms", 1),
-                    ("aps", 1),
-                ]),
-            )
-        } else {
-            let seleksi = if applicant == KategoriPelamar::R5 {
-                "pppk_tahap_2"
-            } else {
-                *rng.weighted(&[
-                    ("pppk_tahap_1", 42),
-                    ("pppk_tahap_2", 54),
-                    ("tidak_ikut", 2),
-                    ("cpns", 2),
-                ])
-            };
-            let hasil = if seleksi == "tidak_ikut" {
-                "tidak_ikut"
-            } else {
-                *rng.weighted(&[
-                    ("tidak_dapat_formasi", 70),
-                    ("tidak_lulus", 26),
-                    ("lulus", 2),
-                    ("tms", 1),
-                    ("aps", 1),
-                ])
-            };
-            (seleksi, hasil)
-        };
+        let (seleksi, hasil) = selection(rng, applicant);
         let ikut_semua_tahap = rng.chance(0.97);
         let earliest_start = (birth + Duration::days(365 * 18))
             .max(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default());
@@ -443,29 +486,8 @@ fn write_candidates(
             NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default()
         };
         let tmt_kerja = random_date(rng, earliest_start.min(latest_start), latest_start);
-        let mut tanggal_lahir = birth;
-        let mut jenis_kelamin = if female { "P" } else { "L" };
-        let mut aktif = true;
-        let mut gaji = rng.range(10, 70) * 50_000;
-        match rng.below(1000) {
-            0..=9 => {
-                dirty += 1;
-                if rng.chance(0.5) {
-                    tanggal_lahir = birth + Duration::days(rng.range(1, 28));
-                } else {
-                    jenis_kelamin = if female { "L" } else { "P" };
-                }
-            }
-            10..=19 => {
-                dirty += 1;
-                gaji = 0;
-            }
-            20..=29 => {
-                dirty += 1;
-                aktif = false;
-            }
-            _ => {}
-        }
+        let rec = recorded(rng, birth, female);
+        dirty += u64::from(rec.dirty);
         let status_khusus = match rng.below(1000) {
             0..=2 => "meninggal",
             3..=7 => "mengundurkan_diri",
@@ -474,20 +496,7 @@ fn write_candidates(
         let ppg = applicant == KategoriPelamar::R5 && rng.chance(0.95)
             || category == Guru && rng.chance(0.1);
         let nama = person_name(rng, female);
-        let email = if rng.chance(0.6) {
-            format!(
-                "{}{}@surel.contoh.id",
-                nama.to_lowercase().replace([' ', '.'], ""),
-                rng.range(1, 99)
-            )
-        } else {
-            String::new()
-        };
-        let no_hp = if rng.chance(0.8) {
-            format!("08{}", rng.range(1_100_000_000, 9_999_999_999))
-        } else {
-            String::new()
-        };
+        let (email, no_hp) = contact(rng, &nama);
         let tempat = if nik.starts_with("1609") {
             "OKU Timur"
         } else {
@@ -497,8 +506,8 @@ fn write_candidates(
         w.write_record([
             nik.as_str(),
             &nama,
-            &tanggal_lahir.to_string(),
-            jenis_kelamin,
+            &rec.tanggal_lahir.to_string(),
+            rec.jenis_kelamin,
             tempat,
             job.education.code(),
             job.major.as_deref().unwrap_or(""),
@@ -509,12 +518,12 @@ fn write_candidates(
             yes_no(ikut_semua_tahap),
             &nilai,
             yes_no(ppg),
-            yes_no(aktif),
+            yes_no(rec.aktif),
             &tmt_kerja.to_string(),
             &units[unit].code,
             job.category.code(),
             &job.title,
-            &gaji.to_string(),
+            &rec.gaji.to_string(),
             status_khusus,
             &email,
             &no_hp,

@@ -27,7 +27,6 @@ use crate::{
 
 /// Everything composing needs besides the row.
 pub struct Setting<'a> {
-    /// Templates.
     pub templates: &'a Templates,
     /// Link-signing secret.
     pub secret: &'a [u8],
@@ -50,7 +49,6 @@ pub struct Setting<'a> {
 pub struct Outgoing<'a> {
     /// Outbox row id (part of the Message-ID).
     pub id: &'a str,
-    /// The message.
     pub message: &'a Queued,
     /// What the instance it is about is about, when it is about one.
     pub subjek: Option<&'a Subject>,

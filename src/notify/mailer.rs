@@ -29,7 +29,6 @@ pub struct Draft {
     pub to: String,
     /// Recipient's name.
     pub to_name: Option<String>,
-    /// Subject.
     pub subject: String,
     /// Plain text body.
     pub text: String,

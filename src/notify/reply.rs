@@ -13,7 +13,6 @@ pub enum Verdict {
     Setuju,
     /// TOLAK / REJECT.
     Tolak,
-    /// KEMBALIKAN.
     Kembalikan,
     /// `PILIH n`: the n-th option (1-based) as numbered in the prompt.
     Pilih(usize),
@@ -55,7 +54,6 @@ impl Authentication {
 pub struct Reply {
     /// Sender address (lower case).
     pub from: String,
-    /// Subject.
     pub subject: String,
     /// Reference codes found (subject first, then body), without `MERIT-`.
     pub codes: Vec<String>,

@@ -26,9 +26,7 @@ pub struct Applicant {
     pub unit_kerja: String,
     /// Position category.
     pub kategori_jabatan: Option<KategoriJabatan>,
-    /// Education.
     pub pendidikan: Pendidikan,
-    /// Major.
     pub jurusan: Option<String>,
 }
 
@@ -49,7 +47,6 @@ pub struct Placement {
     pub jabatan: Option<String>,
     /// 1 = own unit, 2 = another unit, 0 = not placed.
     pub putaran: u8,
-    /// Why.
     pub alasan: String,
 }
 

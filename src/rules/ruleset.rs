@@ -52,9 +52,7 @@ impl SubjectKind {
 pub struct Rule {
     /// Rule id, e.g. `PW-01`.
     pub id: String,
-    /// Title.
     pub judul: String,
-    /// Legal basis.
     pub dasar_hukum: String,
     /// Message when the script returns `false`.
     pub pesan: String,
@@ -66,7 +64,6 @@ pub struct Rule {
 pub struct Ruleset {
     /// Ruleset id (the folder name).
     pub id: String,
-    /// Title.
     pub judul: String,
     /// Free description for administrators.
     pub keterangan: Option<String>,
@@ -165,48 +162,61 @@ pub(crate) fn param_value(v: &serde_yaml::Value) -> Result<ParamValue, String> {
     })
 }
 
-/// Loads and compiles the ruleset in folder `dir` of `src`.
-pub fn load(src: &dyn Source, dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let manifest_path = dir.join(MANIFEST);
-    let manifest_text = src
-        .read(&manifest_path)
-        .map_err(|e| Diagnostics::from(Diagnostic::file(&manifest_path, e.message)))?;
-    let raw: RawManifest =
-        serde_yaml::from_str(&manifest_text).map_err(|e| yaml_error(&manifest_path, &e))?;
-    let here = |needle: &str, after: Option<&str>, m: String| {
-        Diagnostic::near(&manifest_path, &manifest_text, needle, after, m)
-    };
+/// A manifest's text, to point diagnostics at the line that holds a value.
+struct ManifestText<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
 
+impl ManifestText<'_> {
+    /// A problem at the first `needle` (after the first line holding `after`).
+    fn at(&self, needle: &str, after: Option<&str>, m: impl Into<String>) -> Diagnostic {
+        Diagnostic::near(self.path, self.text, needle, after, m)
+    }
+}
+
+/// The manifest's id, title and subject kind.
+fn check_header(
+    raw: &RawManifest,
+    dir: &Path,
+    m: &ManifestText<'_>,
+    diags: &mut Diagnostics,
+) -> SubjectKind {
     let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     if raw.id != folder {
-        diags.push(here(
+        diags.push(m.at(
             "id:",
             None,
             format!("id '{}' harus sama dengan nama folder '{folder}'", raw.id),
         ));
     }
     if raw.judul.trim().is_empty() {
-        diags.push(here("judul:", None, "judul tidak boleh kosong".into()));
+        diags.push(m.at("judul:", None, "judul tidak boleh kosong"));
     }
-    let subjek = match raw.subjek.as_str() {
+    match raw.subjek.as_str() {
         "calon" => SubjectKind::Calon,
         "pegawai" => SubjectKind::Pegawai,
         other => {
-            diags.push(here(
+            diags.push(m.at(
                 "subjek:",
                 None,
                 format!("subjek '{other}' tidak dikenal (calon atau pegawai)"),
             ));
             SubjectKind::Calon
         }
-    };
+    }
+}
 
-    // Parameters.
+/// The manifest's parameters, typed.
+fn read_params(
+    raw: &RawManifest,
+    m: &ManifestText<'_>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, ParamValue> {
     let mut params = BTreeMap::new();
     for (name, value) in &raw.param {
         if !crate::domain::is_identifier(name) {
-            diags.push(here(
+            diags.push(m.at(
                 name,
                 Some("param:"),
                 format!("nama param '{name}' harus huruf kecil, angka dan '_'"),
@@ -217,24 +227,28 @@ pub fn load(src: &dyn Source, dir: &Path, limits: &ScriptLimits) -> Result<Rules
             Ok(v) => {
                 params.insert(name.clone(), v);
             }
-            Err(m) => diags.push(here(name, Some("param:"), format!("param '{name}': {m}"))),
+            Err(e) => diags.push(m.at(name, Some("param:"), format!("param '{name}': {e}"))),
         }
     }
-    let reference_date = match params.get("tanggal_acuan") {
-        Some(ParamValue::Date(d)) => Some(*d),
-        _ => None,
-    };
+    params
+}
 
-    // Scripts named by the manifest, and those that are not.
+/// The rules' ids (each once, not blank) and their titles, legal bases and messages; returns
+/// the ids and the scripts the manifest names.
+fn check_rules(
+    raw: &RawManifest,
+    m: &ManifestText<'_>,
+    diags: &mut Diagnostics,
+) -> (BTreeSet<String>, BTreeSet<String>) {
     if raw.aturan.is_empty() {
-        diags.push(here(
+        diags.push(m.at(
             "aturan:",
             None,
-            "ruleset harus berisi paling sedikit satu aturan".into(),
+            "ruleset harus berisi paling sedikit satu aturan",
         ));
     }
     if raw.aturan.len() > MAX_RULES {
-        diags.push(here(
+        diags.push(m.at(
             "aturan:",
             None,
             format!(
@@ -249,14 +263,14 @@ pub fn load(src: &dyn Source, dir: &Path, limits: &ScriptLimits) -> Result<Rules
         let after = format!("id: {}", r.id);
         if !ids.insert(r.id.clone()) {
             // `after` skips the first occurrence: this points at the second.
-            diags.push(here(
+            diags.push(m.at(
                 &r.id,
                 Some(&after),
                 format!("id aturan '{}' dipakai lebih dari sekali", r.id),
             ));
         }
         if r.id.trim().is_empty() || r.id.chars().any(char::is_whitespace) {
-            diags.push(here(
+            diags.push(m.at(
                 "id:",
                 Some("aturan:"),
                 format!("id aturan '{}' tidak boleh kosong atau berspasi", r.id),
@@ -268,7 +282,7 @@ pub fn load(src: &dyn Source, dir: &Path, limits: &ScriptLimits) -> Result<Rules
             ("pesan", &r.pesan),
         ] {
             if value.trim().is_empty() {
-                diags.push(here(
+                diags.push(m.at(
                     &format!("{field}:"),
                     Some(&after),
                     format!("aturan {}: {field} tidak boleh kosong", r.id),
@@ -280,45 +294,76 @@ pub fn load(src: &dyn Source, dir: &Path, limits: &ScriptLimits) -> Result<Rules
     if let Some(p) = &raw.prioritas {
         listed.insert(p.clone());
     }
-    for script in &listed {
+    (ids, listed)
+}
+
+/// Every script named is a regular `.rhai` file in the folder, and every script in the folder
+/// is named (`*.d.rhai` editor definitions aside).
+fn check_scripts(
+    src: &dyn Source,
+    dir: &Path,
+    listed: &BTreeSet<String>,
+    m: &ManifestText<'_>,
+    diags: &mut Diagnostics,
+) {
+    for script in listed {
         if !script.ends_with(".rhai")
             || script.contains('/')
             || script.contains('\\')
             || script.starts_with('.')
         {
-            diags.push(here(
+            diags.push(m.at(
                 script,
                 None,
                 format!("skrip '{script}' harus berupa berkas .rhai di folder ruleset"),
             ));
-        } else {
-            match src.kind(&dir.join(script)) {
-                None => diags.push(here(script, None, format!("skrip '{script}' tidak ada"))),
-                Some(EntryKind::File) => {}
-                Some(_) => diags.push(here(
-                    script,
-                    None,
-                    format!(
-                        "skrip '{script}' harus berkas biasa, bukan tautan simbolik atau folder"
-                    ),
-                )),
-            }
+            continue;
+        }
+        match src.kind(&dir.join(script)) {
+            None => diags.push(m.at(script, None, format!("skrip '{script}' tidak ada"))),
+            Some(EntryKind::File) => {}
+            Some(_) => diags.push(m.at(
+                script,
+                None,
+                format!("skrip '{script}' harus berkas biasa, bukan tautan simbolik atau folder"),
+            )),
         }
     }
     if let Ok(entries) = src.entries(dir) {
-        let present: Vec<String> = entries
+        let unlisted = entries
             .into_iter()
             .map(|(n, _)| n)
-            // `*.d.rhai` are editor definition files (`merit rules definitions`), not scripts.
-            .filter(|n| n.ends_with(".rhai") && !n.ends_with(".d.rhai"))
-            .collect();
-        for name in present.iter().filter(|n| !listed.contains(*n)) {
+            .filter(|n| n.ends_with(".rhai") && !n.ends_with(".d.rhai") && !listed.contains(n));
+        for name in unlisted {
             diags.push(Diagnostic::file(
                 &dir.join(name),
                 "skrip tidak terdaftar di ruleset.yaml (daftarkan pada aturan atau pindahkan ke lib/)",
             ));
         }
     }
+}
+
+/// Loads and compiles the ruleset in folder `dir` of `src`.
+pub fn load(src: &dyn Source, dir: &Path, limits: &ScriptLimits) -> Result<Ruleset, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let manifest_path = dir.join(MANIFEST);
+    let manifest_text = src
+        .read(&manifest_path)
+        .map_err(|e| Diagnostics::from(Diagnostic::file(&manifest_path, e.message)))?;
+    let raw: RawManifest =
+        serde_yaml::from_str(&manifest_text).map_err(|e| yaml_error(&manifest_path, &e))?;
+    let m = ManifestText {
+        path: &manifest_path,
+        text: &manifest_text,
+    };
+    let subjek = check_header(&raw, dir, &m, &mut diags);
+    let params = read_params(&raw, &m, &mut diags);
+    let reference_date = match params.get("tanggal_acuan") {
+        Some(ParamValue::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let (ids, listed) = check_rules(&raw, &m, &mut diags);
+    check_scripts(src, dir, &listed, &m, &mut diags);
 
     let mut sources = BTreeMap::new();
     sources.insert(MANIFEST.to_owned(), manifest_text.clone());

@@ -22,31 +22,7 @@ pub(crate) struct PegawaiObj(pub(crate) Arc<Employee>);
 pub(crate) struct LowonganObj(pub(crate) Arc<Vacancy>);
 
 /// The fields of `calon` (the candidate import columns).
-pub const CALON_FIELDS: &[&str] = &[
-    "nik",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "pendidikan",
-    "jurusan",
-    "kategori_pelamar",
-    "terdata_bkn",
-    "seleksi_2024",
-    "hasil_seleksi_2024",
-    "ikut_semua_tahap",
-    "nilai_seleksi",
-    "ppg",
-    "aktif_bekerja",
-    "tmt_kerja",
-    "unit_kerja",
-    "kategori_jabatan",
-    "jabatan",
-    "gaji_terakhir",
-    "status_khusus",
-    "email",
-    "no_hp",
-];
+pub const CALON_FIELDS: &[&str] = &crate::domain::CANDIDATE_FIELDS;
 
 /// The fields of `pegawai` (the employee import columns).
 pub const PEGAWAI_FIELDS: &[&str] = &[

@@ -33,13 +33,11 @@ pub enum TestSubject {
 /// One test case.
 #[derive(Debug, Clone)]
 pub struct TestCase {
-    /// Name.
     pub nama: String,
     /// File and line it came from.
     pub file: PathBuf,
     /// Line of its `nama`.
     pub line: usize,
-    /// The subject.
     pub subject: TestSubject,
     /// Expected outcome.
     pub harapan: Hasil,

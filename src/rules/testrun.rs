@@ -19,7 +19,6 @@ pub struct RuleMismatch {
 /// A failing test case.
 #[derive(Debug, Clone)]
 pub struct TestFailure {
-    /// Ruleset id.
     pub ruleset: String,
     /// Case name.
     pub nama: String,

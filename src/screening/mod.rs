@@ -22,9 +22,7 @@ pub const NIK_MAX: &str = "~";
 pub struct Decision {
     /// Candidate.
     pub nik: Nik,
-    /// Outcome.
     pub hasil: Hasil,
-    /// Priority.
     pub prioritas: Option<f64>,
     /// One letter per rule, in ruleset order: `L` lolos, `G` gagal, `T` tinjau, `E` kesalahan (the script failed).
     pub kode: String,

@@ -41,11 +41,9 @@ impl RunStatus {
 pub struct Run {
     /// Run id.
     pub id: String,
-    /// Ruleset id.
     pub ruleset: String,
     /// Ruleset version used.
     pub versi: String,
-    /// Status.
     pub status: RunStatus,
     /// Rule ids, in order (the letters of each decision follow this order).
     pub aturan: Vec<String>,

@@ -24,7 +24,6 @@ pub struct LinkView {
     pub langkah: String,
     /// The approver's name.
     pub nama: String,
-    /// In what capacity.
     pub kapasitas: String,
     /// What the link stands for, for people (e.g. `SETUJU`).
     pub jawaban: String,
@@ -34,7 +33,6 @@ pub struct LinkView {
     pub perlu_komentar: bool,
     /// Summary of the subject.
     pub ringkasan: Vec<String>,
-    /// Reference code.
     pub kode: String,
     /// Already answered this way (a repeated POST is a no-op).
     pub sudah_tercatat: bool,
@@ -212,21 +210,14 @@ pub enum IngestOutcome {
     Dicatat {
         /// Instance.
         instance_id: String,
-        /// Step.
         langkah: String,
-        /// Person.
         orang: String,
-        /// Answer.
         keputusan: String,
     },
     /// An auto-reply: ignored, no reply sent.
-    Diabaikan {
-        /// Why.
-        alasan: String,
-    },
+    Diabaikan { alasan: String },
     /// Not applied; the sender was told why (when known).
     Ditolak {
-        /// Why.
         alasan: String,
         /// Exit 3 (unreadable, unclear) or 4 (refused by state or sender).
         tidak_terbaca: bool,
@@ -290,10 +281,6 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
     }
     let (dir, _) = workflow::directory(app).await?;
     let sender = dir.by_email(&r.from).cloned();
-    let refuse = |alasan: String, unreadable: bool| IngestOutcome::Ditolak {
-        alasan,
-        tidak_terbaca: unreadable,
-    };
     let found = prompt_of(app, &r).await?;
     let kode = found.as_ref().map(|(k, _)| k.clone());
     let code = found.map(|(_, c)| c);
@@ -301,26 +288,12 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
         Some(c) => app.store.instance(&c.instans_id).await?,
         None => None,
     };
-    let options: Vec<String> = row
-        .as_ref()
-        .filter(|row| {
-            code.as_ref()
-                .is_some_and(|c| c.kunjungan == row.state.kunjungan)
-        })
-        .map(|row| {
-            let subject = Subject::from_value(&row.subjek).ok();
-            row.state
-                .opsi
-                .iter()
-                .map(|o| option_name(subject.as_ref(), o))
-                .collect()
-        })
-        .unwrap_or_default();
-    let first_line = || crate::domain::strip_controls(r.first_line.as_deref().unwrap_or("kosong"));
+    // The options the prompt numbered (PILIH n); an answer to an earlier visit is refused by
+    // the workflow as superseded.
+    let opsi: &[String] = row.as_ref().map_or(&[], |row| &row.state.opsi);
     let outcome = match (&code, &sender) {
         (None, _) => refuse(
-            "kode rujukan [MERIT-…] tidak ditemukan pada subjek, isi, maupun rujukan balasan"
-                .to_owned(),
+            "kode rujukan [MERIT-…] tidak ditemukan pada subjek, isi, maupun rujukan balasan",
             true,
         ),
         (Some(_), None) => refuse(
@@ -334,120 +307,169 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
             ),
             false,
         ),
-        (Some(_), Some(_)) if r.ambiguous => refuse(
+        (Some(c), Some(p)) => match answer_of(&r, opsi) {
+            Err(refused) => refused,
+            Ok(answer) => record(app, &r, c, &p.id, answer).await?,
+        },
+    };
+    if let IngestOutcome::Ditolak { alasan, .. } = &outcome {
+        tracing::warn!(dari = %r.from, "balasan tidak diproses: {}", crate::domain::redact_identifiers(alasan).0);
+        if let Some(p) = &sender {
+            // Only people in the directory are answered: a forged sender must not turn merit
+            // into a source of backscatter.
+            // How to answer, with the options of the current visit only.
+            let current = row.as_ref().filter(|row| {
+                code.as_ref()
+                    .is_some_and(|c| c.kunjungan == row.state.kunjungan)
+            });
+            let names = option_names(current, current.map_or(&[], |row| &row.state.opsi));
+            tell_sender(
+                app,
+                &r,
+                raw,
+                kode.as_deref(),
+                code.as_ref(),
+                p,
+                alasan,
+                &names,
+            )
+            .await?;
+        }
+    }
+    Ok(outcome)
+}
+
+fn refuse(alasan: impl Into<String>, unreadable: bool) -> IngestOutcome {
+    IngestOutcome::Ditolak {
+        alasan: alasan.into(),
+        tidak_terbaca: unreadable,
+    }
+}
+
+/// The options as people read them (names, NIPs masked).
+fn option_names(row: Option<&crate::workflow::InstanceRow>, opsi: &[String]) -> Vec<String> {
+    let subject = row.and_then(|row| Subject::from_value(&row.subjek).ok());
+    opsi.iter()
+        .map(|o| option_name(subject.as_ref(), o))
+        .collect()
+}
+
+/// The answer a reply's first line gives, or why it gives none.
+fn answer_of(r: &reply::Reply, opsi: &[String]) -> Result<Answer, IngestOutcome> {
+    let first_line = || crate::domain::strip_controls(r.first_line.as_deref().unwrap_or("kosong"));
+    if r.ambiguous {
+        return Err(refuse(
             format!(
                 "baris pertama balasan (\"{}\") memuat lebih dari satu jawaban; tulis satu jawaban saja",
                 first_line()
             ),
             true,
-        ),
-        (Some(c), Some(p)) => match r.verdict {
-            None => refuse(
+        ));
+    }
+    match &r.verdict {
+        None => Err(refuse(
+            format!(
+                "baris pertama balasan (\"{}\") bukan jawaban yang dikenal",
+                first_line()
+            ),
+            true,
+        )),
+        Some(Verdict::Kembalikan) if r.comment.is_none() => Err(refuse(
+            "pengembalian wajib disertai alasan setelah kata KEMBALIKAN",
+            true,
+        )),
+        Some(Verdict::Setuju) => Ok(Answer::Setuju),
+        Some(Verdict::Tolak) => Ok(Answer::Tolak),
+        Some(Verdict::Kembalikan) => Ok(Answer::Kembalikan),
+        Some(Verdict::Pilih(n)) => match opsi.get(n.wrapping_sub(1)) {
+            Some(o) => Ok(Answer::Pilih(o.clone())),
+            None if opsi.is_empty() => Err(refuse("langkah ini tidak meminta pilihan", true)),
+            None => Err(refuse(
                 format!(
-                    "baris pertama balasan (\"{}\") bukan jawaban yang dikenal",
-                    first_line()
+                    "pilihan nomor {n} tidak ada; daftar berisi {} pilihan",
+                    opsi.len()
                 ),
                 true,
-            ),
-            Some(Verdict::Kembalikan) if r.comment.is_none() => refuse(
-                "pengembalian wajib disertai alasan setelah kata KEMBALIKAN".to_owned(),
-                true,
-            ),
-            Some(Verdict::Pilih(n))
-                if row
-                    .as_ref()
-                    .is_none_or(|row| row.state.opsi.get(n - 1).is_none()) =>
-            {
-                refuse(
-                    if options.is_empty() {
-                        "langkah ini tidak meminta pilihan".to_owned()
-                    } else {
-                        format!(
-                            "pilihan nomor {n} tidak ada; daftar berisi {} pilihan",
-                            options.len()
-                        )
-                    },
-                    true,
-                )
-            }
-            Some(v) => {
-                let answer = match v {
-                    Verdict::Setuju => Answer::Setuju,
-                    Verdict::Tolak => Answer::Tolak,
-                    Verdict::Kembalikan => Answer::Kembalikan,
-                    Verdict::Pilih(n) => Answer::Pilih(
-                        row.as_ref()
-                            .and_then(|row| row.state.opsi.get(n - 1).cloned())
-                            .unwrap_or_default(),
-                    ),
-                };
-                let req = DecideRequest {
-                    instance: c.instans_id.clone(),
-                    langkah: c.langkah.clone(),
-                    orang: p.id.clone(),
-                    jawaban: answer.clone(),
-                    komentar: r.comment.clone(),
-                    saluran: Channel::Balasan,
-                    dicatat_oleh: None,
-                    kunjungan: Some(c.kunjungan),
-                };
-                match workflow::decide(app, &req).await {
-                    Ok(_) => IngestOutcome::Dicatat {
-                        instance_id: c.instans_id.clone(),
-                        langkah: c.langkah.clone(),
-                        orang: p.id.clone(),
-                        keputusan: answer.code(),
-                    },
-                    Err(
-                        e @ (ServiceError::Refused(_)
-                        | ServiceError::Invalid(_)
-                        | ServiceError::NotFound(_)),
-                    ) => refuse(e.to_string(), e.is_input()),
-                    Err(e) => return Err(e),
-                }
-            }
+            )),
         },
+    }
+}
+
+/// Records a reply's answer; a refusal by the workflow is told back rather than raised.
+async fn record(
+    app: &App,
+    r: &reply::Reply,
+    c: &CodeRow,
+    orang: &str,
+    answer: Answer,
+) -> Result<IngestOutcome, ServiceError> {
+    let req = DecideRequest {
+        instance: c.instans_id.clone(),
+        langkah: c.langkah.clone(),
+        orang: orang.to_owned(),
+        jawaban: answer.clone(),
+        komentar: r.comment.clone(),
+        saluran: Channel::Balasan,
+        dicatat_oleh: None,
+        kunjungan: Some(c.kunjungan),
     };
-    if let (IngestOutcome::Ditolak { alasan, .. }, Some(p)) = (&outcome, &sender) {
-        // Only people in the directory are answered: a forged sender must not turn merit into
-        // a source of backscatter.
-        let key = format!(
-            "balasan/{}",
-            r.message_id
-                .clone()
-                .unwrap_or_else(|| crate::workflow::definition::version_of(
-                    &String::from_utf8_lossy(raw)
-                ))
-        );
-        let perihal = match &kode {
-            Some(k) if !r.subject.to_uppercase().contains(&format!("MERIT-{k}")) => {
-                format!("[MERIT-{k}] {}", crate::domain::strip_controls(&r.subject))
-            }
-            _ => crate::domain::strip_controls(&r.subject),
-        };
-        let answer = Queued {
-            kunci: key,
-            recipient: Recipient::email(Some(&p.id), Some(&p.nama), &p.email),
-            content: Content::BalasanDitolak(ReplyRefused {
-                perihal,
-                alasan: crate::domain::redact_identifiers(alasan).0,
-                cara_menjawab: how_to_answer(&options),
-                kode: kode.clone(),
-                in_reply_to: r.message_id.clone(),
-            }),
-        };
-        app.store
-            .enqueue(
-                code.as_ref().map(|c| c.instans_id.as_str()),
-                &answer,
-                app.clock.now_ms(),
-            )
-            .await?;
+    match workflow::decide(app, &req).await {
+        Ok(_) => Ok(IngestOutcome::Dicatat {
+            instance_id: c.instans_id.clone(),
+            langkah: c.langkah.clone(),
+            orang: orang.to_owned(),
+            keputusan: answer.code(),
+        }),
+        Err(
+            e @ (ServiceError::Refused(_) | ServiceError::Invalid(_) | ServiceError::NotFound(_)),
+        ) => Ok(refuse(e.to_string(), e.is_input())),
+        Err(e) => Err(e),
     }
-    if let IngestOutcome::Ditolak { alasan, .. } = &outcome {
-        tracing::warn!(dari = %r.from, "balasan tidak diproses: {}", crate::domain::redact_identifiers(alasan).0);
-    }
-    Ok(outcome)
+}
+
+/// Answers the sender of a reply that was not applied: why, and how to answer.
+#[allow(clippy::too_many_arguments)]
+async fn tell_sender(
+    app: &App,
+    r: &reply::Reply,
+    raw: &[u8],
+    kode: Option<&str>,
+    code: Option<&CodeRow>,
+    p: &crate::workflow::directory::Person,
+    alasan: &str,
+    options: &[String],
+) -> Result<(), ServiceError> {
+    let key = format!(
+        "balasan/{}",
+        r.message_id.clone().unwrap_or_else(|| {
+            crate::workflow::definition::version_of(&String::from_utf8_lossy(raw))
+        })
+    );
+    let perihal = match kode {
+        Some(k) if !r.subject.to_uppercase().contains(&format!("MERIT-{k}")) => {
+            format!("[MERIT-{k}] {}", crate::domain::strip_controls(&r.subject))
+        }
+        _ => crate::domain::strip_controls(&r.subject),
+    };
+    let answer = Queued {
+        kunci: key,
+        recipient: Recipient::email(Some(&p.id), Some(&p.nama), &p.email),
+        content: Content::BalasanDitolak(ReplyRefused {
+            perihal,
+            alasan: crate::domain::redact_identifiers(alasan).0,
+            cara_menjawab: how_to_answer(options),
+            kode: kode.map(str::to_owned),
+            in_reply_to: r.message_id.clone(),
+        }),
+    };
+    app.store
+        .enqueue(
+            code.map(|c| c.instans_id.as_str()),
+            &answer,
+            app.clock.now_ms(),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Whether `person` is, today, the acting official for a role `holder` holds. Whether the step

@@ -101,7 +101,6 @@ fn links(outbox: &Path) -> Vec<DemoLink> {
 /// What the demo prepared.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DemoReport {
-    /// The folder.
     pub folder: PathBuf,
     /// What was generated.
     pub data: GenerateSummary,

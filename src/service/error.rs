@@ -145,7 +145,6 @@ pub enum Invalid {
         failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
     )]
     TestsFail {
-        /// The ruleset.
         ruleset: String,
         /// Each failing case.
         failures: Vec<TestFailure>,
@@ -265,9 +264,7 @@ impl fmt::Display for Sought {
 /// The kinds of definitions administrators write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Definition {
-    /// A ruleset.
     Ruleset,
-    /// A workflow.
     Workflow,
     /// The directory of people.
     Directory,

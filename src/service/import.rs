@@ -44,7 +44,6 @@ pub struct ImportReport {
     pub impor_id: String,
     /// `calon`, `formasi` or `pegawai`.
     pub jenis: &'static str,
-    /// The file.
     pub berkas: String,
     /// Format, delimiter and encoding as detected.
     pub format: String,

@@ -22,11 +22,9 @@ const BATCH: u64 = 100;
 /// What a delivery pass did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct DeliveryReport {
-    /// Delivered.
     pub terkirim: u64,
     /// Failed for now; retried later.
     pub ditunda: u64,
-    /// Given up.
     pub gagal: u64,
 }
 

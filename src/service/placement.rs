@@ -31,7 +31,6 @@ async fn chosen_run(app: &App, id: Option<&str>) -> Result<Run, ServiceError> {
 /// What an export wrote.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ExportReport {
-    /// The file.
     pub berkas: String,
     /// Data rows.
     pub baris: u64,

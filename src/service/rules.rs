@@ -14,9 +14,7 @@ use crate::{
 /// A ruleset that loaded.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RulesetSummary {
-    /// Id.
     pub id: String,
-    /// Title.
     pub judul: String,
     /// Version (content hash).
     pub versi: String,
@@ -174,11 +172,9 @@ fn test_in(
 /// What `merit rules test --perbarui` did with one failing case.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ExpectationUpdate {
-    /// Ruleset.
     pub ruleset: String,
     /// Case name.
     pub kasus: String,
-    /// File.
     pub berkas: std::path::PathBuf,
     /// Whether its expectation was rewritten.
     pub diperbarui: bool,
@@ -272,9 +268,7 @@ pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String
 pub struct RuleExplanation {
     /// Rule id.
     pub id: String,
-    /// Title.
     pub judul: String,
-    /// Legal basis.
     pub dasar_hukum: String,
     /// `lolos`, `gagal`, `tinjau` or `kesalahan`.
     pub hasil: &'static str,
@@ -285,11 +279,8 @@ pub struct RuleExplanation {
 /// Every rule's result for one candidate.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Explanation {
-    /// The NIK.
     pub nik: String,
-    /// Name.
     pub nama: String,
-    /// Ruleset id.
     pub ruleset: String,
     /// Ruleset version.
     pub versi_aturan: String,
@@ -297,7 +288,6 @@ pub struct Explanation {
     pub sumber: String,
     /// Overall outcome.
     pub hasil: Hasil,
-    /// Priority.
     pub prioritas: Option<f64>,
     /// Rule by rule.
     pub aturan: Vec<RuleExplanation>,
@@ -308,11 +298,9 @@ pub struct Explanation {
 /// An outcome stored by a run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StoredOutcome {
-    /// Run id.
     pub run_id: String,
     /// Ruleset version of that run.
     pub versi_aturan: String,
-    /// Outcome.
     pub hasil: Hasil,
     /// Whether the candidate's data has changed since that run.
     pub data_berubah: bool,

@@ -44,11 +44,8 @@ pub struct ScreenOptions {
 /// The outcome of `merit screen` (interfaces.md 3).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScreenReport {
-    /// Run id.
     pub run_id: String,
-    /// Ruleset id.
     pub ruleset: String,
-    /// Ruleset version.
     pub ruleset_version: String,
     /// Decisions.
     pub total: u64,
@@ -398,7 +395,6 @@ async fn evaluate(
 /// What `merit screen --dry-run` would change.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DryRunReport {
-    /// Ruleset id.
     pub ruleset: String,
     /// Version in force (evaluated now).
     pub ruleset_version: String,
@@ -541,7 +537,6 @@ pub async fn names(
 /// The result of re-evaluating a run from its stored inputs.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyReport {
-    /// Run id.
     pub run_id: String,
     /// Decisions re-evaluated.
     pub diperiksa: u64,

@@ -20,13 +20,10 @@ pub const JOB_FILL_WORKFLOW: &str = "pengisian_jabatan";
 /// A vacancy to open.
 #[derive(Debug, Clone)]
 pub struct VacancyRequest {
-    /// Level.
     pub jenjang: Jenjang,
     /// Unit code.
     pub unit: String,
-    /// Position title.
     pub jabatan: String,
-    /// Reason.
     pub alasan: AlasanLowongan,
     /// When it is to be filled (default: today).
     pub tanggal: Option<NaiveDate>,

@@ -451,15 +451,10 @@ pub async fn start(
 pub struct DecideRequest {
     /// Instance id.
     pub instance: String,
-    /// Step id.
     pub langkah: String,
-    /// Person id.
     pub orang: String,
-    /// Answer.
     pub jawaban: Answer,
-    /// Comment.
     pub komentar: Option<String>,
-    /// Channel.
     pub saluran: Channel,
     /// Who recorded it, when not the person themself.
     pub dicatat_oleh: Option<String>,
@@ -471,7 +466,6 @@ pub struct DecideRequest {
 /// What a decision did.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecideReport {
-    /// Instance id.
     pub instance_id: String,
     /// Status after.
     pub status: Status,
@@ -590,13 +584,11 @@ pub async fn titles(
 pub struct InstanceView {
     /// Id.
     pub instance_id: String,
-    /// Workflow id.
     pub workflow: String,
     /// Workflow title.
     pub judul: String,
     /// Definition version.
     pub versi: String,
-    /// Status.
     pub status: Status,
     /// Open step.
     pub langkah_aktif: Option<String>,
@@ -608,7 +600,6 @@ pub struct InstanceView {
     pub opsi: Vec<String>,
     /// The option chosen.
     pub pilihan: Option<String>,
-    /// Subject.
     pub subjek: serde_json::Value,
     /// Who started it.
     pub dibuat_oleh: String,
@@ -616,16 +607,13 @@ pub struct InstanceView {
     pub dibuat: String,
     /// Pending timers.
     pub pengatur_waktu: Vec<TimerView>,
-    /// History.
     pub riwayat: Vec<HistoryView>,
 }
 
 /// A pending timer.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimerView {
-    /// Kind.
     pub jenis: String,
-    /// Step.
     pub langkah: String,
     /// When, ISO 8601.
     pub jatuh_tempo: String,
@@ -634,19 +622,12 @@ pub struct TimerView {
 /// A history entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryView {
-    /// What.
     pub jenis: String,
-    /// Step.
     pub langkah: Option<String>,
-    /// Person id.
     pub orang: Option<String>,
-    /// Capacity.
     pub kapasitas: Option<String>,
-    /// Channel.
     pub saluran: Option<String>,
-    /// Decision.
     pub keputusan: Option<String>,
-    /// Comment.
     pub komentar: Option<String>,
     /// When, ISO 8601 with offset.
     pub waktu: String,
@@ -716,11 +697,9 @@ pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
 pub struct InstanceSummary {
     /// Id.
     pub instance_id: String,
-    /// Workflow id.
     pub workflow: String,
     /// Definition version.
     pub versi: String,
-    /// Status.
     pub status: Status,
     /// Open step.
     pub langkah_aktif: Option<String>,

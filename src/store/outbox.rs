@@ -32,9 +32,7 @@ pub struct OutboxRow {
 pub struct OutboxStats {
     /// Waiting to be sent.
     pub menunggu: i64,
-    /// Sent.
     pub terkirim: i64,
-    /// Given up.
     pub gagal: i64,
     /// Age of the oldest waiting message, ms.
     pub umur_tertua_ms: i64,

@@ -162,11 +162,9 @@ impl TryFrom<pegawai::Model> for Employee {
 /// Row counts of the people tables, for summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
-    /// Candidates.
     pub calon: u64,
     /// Formation lines.
     pub formasi: u64,
-    /// Employees.
     pub pegawai: u64,
 }
 

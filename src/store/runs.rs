@@ -22,7 +22,6 @@ use crate::{
 /// A claimed chunk.
 #[derive(Debug, Clone)]
 pub struct Chunk {
-    /// Run id.
     pub run_id: String,
     /// Chunk number.
     pub nomor: i64,
@@ -37,11 +36,8 @@ pub struct Chunk {
 /// A decision joined with the candidate data it was made on, for exports.
 #[derive(Debug, Clone)]
 pub struct ExportRow {
-    /// The decision.
     pub decision: Decision,
-    /// Name.
     pub nama: String,
-    /// Unit code.
     pub unit_kerja: String,
     /// Applicant category.
     pub kategori_pelamar: String,

@@ -15,13 +15,9 @@ use crate::workflow::{
 pub struct DueTimer {
     /// Timer id.
     pub id: String,
-    /// Instance.
     pub instans_id: String,
-    /// Step.
     pub langkah: String,
-    /// Visit.
     pub kunjungan: i64,
-    /// Kind.
     pub jenis: String,
     /// Which reminder.
     pub ke: i64,

@@ -40,9 +40,7 @@ pub enum Kalender {
 /// A duration from a definition: `3d` (days, working or calendar) or `4h` (hours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Span {
-    /// Days.
     Days(u32),
-    /// Hours.
     Hours(u32),
 }
 
@@ -110,15 +108,11 @@ pub struct Step {
     pub judul: String,
     /// Condition; false skips the step as approved.
     pub syarat: Option<Expression>,
-    /// Approvers.
     pub penyetuju: Approvers,
-    /// Mode.
     pub mode: Mode,
-    /// Deadline.
     pub tenggat: Option<Span>,
     /// Reminders after opening, while undecided.
     pub pengingat: Vec<Span>,
-    /// Escalation.
     pub eskalasi: Option<Escalation>,
     /// After approval.
     pub jika_setuju: Target,
@@ -149,7 +143,6 @@ pub struct Notices {
 pub struct WorkflowDef {
     /// Workflow id.
     pub id: String,
-    /// Title.
     pub judul: String,
     /// Subject kind.
     pub subjek: SubjectKind,
@@ -378,195 +371,20 @@ pub fn parse(file: &Path, text: &str, ctx: &Context<'_>) -> Result<WorkflowDef, 
         ctx,
         diags: Diagnostics::new(),
     };
-    if !crate::domain::is_identifier(&raw.id) {
-        c.at(
-            &format!("id: {}", raw.id),
-            None,
-            format!("id workflow '{}' harus huruf kecil, angka, dan _", raw.id),
-        );
-    }
-    let subjek = match raw.subjek.as_str() {
-        "penempatan" => SubjectKind::Penempatan,
-        "pengisian_jabatan" => SubjectKind::PengisianJabatan,
-        "bebas" => SubjectKind::Bebas,
-        other => {
-            c.at(
-                &format!("subjek: {other}"),
-                None,
-                format!("subjek '{other}' tidak dikenal: pilih penempatan, pengisian_jabatan, atau bebas"),
-            );
-            SubjectKind::Bebas
-        }
-    };
-    let kalender = match raw.kalender.as_deref() {
-        None | Some("hari_kerja") => Kalender::HariKerja,
-        Some("hari_kalender") => Kalender::HariKalender,
-        Some(other) => {
-            c.at(
-                &format!("kalender: {other}"),
-                None,
-                format!("kalender '{other}' tidak dikenal: pilih hari_kerja atau hari_kalender"),
-            );
-            Kalender::HariKerja
-        }
-    };
-    if raw.langkah.is_empty() {
-        c.at(
-            "langkah",
-            None,
-            "workflow harus mempunyai sekurang-kurangnya satu langkah".to_owned(),
-        );
-    }
-    let mut index = BTreeMap::new();
-    for (i, s) in raw.langkah.iter().enumerate() {
-        if !crate::domain::is_identifier(&s.id) || s.id.starts_with("selesai_") {
-            c.at(
-                &format!("id: {}", s.id),
-                None,
-                format!(
-                    "id langkah '{}' harus huruf kecil, angka, dan _, dan tidak diawali selesai_",
-                    s.id
-                ),
-            );
-        }
-        if index.insert(s.id.clone(), i).is_some() {
-            c.at(
-                &format!("id: {}", s.id),
-                Some(&s.id),
-                format!("id langkah '{}' dipakai dua kali", s.id),
-            );
-        }
-    }
+    let (subjek, kalender) = c.header(&raw);
+    let index = c.step_index(&raw.langkah);
     let n = raw.langkah.len();
-    let mut steps = Vec::with_capacity(n);
-    for (i, s) in raw.langkah.iter().enumerate() {
-        let sid = Some(s.id.as_str());
-        let target = |c: &mut Checker<'_>, field: &str, v: &Option<String>, default: Target| match v
-            .as_deref()
-        {
-            None => default,
-            Some("selesai_disetujui") => Target::Approved,
-            Some("selesai_ditolak") => Target::Rejected,
-            Some(t) => match index.get(t) {
-                Some(&j) => Target::Step(j),
-                None => {
-                    c.at(
-                        &format!("{field}: {t}"),
-                        sid,
-                        format!("{field} menunjuk langkah '{t}' yang tidak ada"),
-                    );
-                    default
-                }
-            },
-        };
-        let next = if i + 1 < n {
-            Target::Step(i + 1)
-        } else {
-            Target::Approved
-        };
-        let previous = Target::Step(i.saturating_sub(1));
-        let jika_setuju = target(&mut c, "jika_setuju", &s.jika_setuju, next);
-        let jika_tolak = target(&mut c, "jika_tolak", &s.jika_tolak, Target::Rejected);
-        let jika_kembalikan = target(&mut c, "jika_kembalikan", &s.jika_kembalikan, previous);
-        let mode = match &s.mode {
-            None => Mode::SalahSatu,
-            Some(serde_yaml::Value::String(m)) if m == "salah_satu" => Mode::SalahSatu,
-            Some(serde_yaml::Value::String(m)) if m == "semua" => Mode::Semua,
-            Some(serde_yaml::Value::Mapping(m)) if m.len() == 1 => {
-                match m.get("kuorum").and_then(serde_yaml::Value::as_u64) {
-                    Some(q) if (1..=100).contains(&q) => Mode::Kuorum(q as u32),
-                    _ => {
-                        c.at(
-                            "mode",
-                            sid,
-                            "kuorum harus bilangan bulat 1 sampai 100".to_owned(),
-                        );
-                        Mode::SalahSatu
-                    }
-                }
-            }
-            Some(_) => {
-                c.at(
-                    "mode",
-                    sid,
-                    "mode tidak dikenal: pilih salah_satu, semua, atau kuorum: N".to_owned(),
-                );
-                Mode::SalahSatu
-            }
-        };
-        if s.pilihan.is_some() && mode != Mode::SalahSatu {
-            c.at(
-                "pilihan",
-                sid,
-                "langkah dengan pilihan harus memakai mode salah_satu".to_owned(),
-            );
-        }
-        let syarat = s.syarat.as_ref().and_then(|t| c.expr(t, sid, "syarat"));
-        let pilihan = s.pilihan.as_ref().and_then(|t| c.expr(t, sid, "pilihan"));
-        let penyetuju = c.approvers(&s.penyetuju, sid, "penyetuju");
-        let tenggat = s.tenggat.as_ref().and_then(|t| c.span(t, sid, "tenggat"));
-        let pengingat = s
-            .pengingat
-            .iter()
-            .filter_map(|t| c.span(t, sid, "pengingat"))
-            .collect();
-        let eskalasi = s.eskalasi.as_ref().and_then(|e| {
-            let setelah = c.span(&e.setelah, sid, "eskalasi");
-            let ke = c.approvers(&e.ke, sid, "eskalasi ke");
-            Some(Escalation {
-                setelah: setelah?,
-                ke: ke?,
-            })
-        });
-        let pelaksana_boleh = match &s.pelaksana_boleh {
-            None => true,
-            Some(v) => match yes_no(v) {
-                Some(b) => b,
-                None => {
-                    c.at(
-                        "pelaksana_boleh",
-                        sid,
-                        "pelaksana_boleh harus ya atau tidak".to_owned(),
-                    );
-                    true
-                }
-            },
-        };
-        if let Some(p) = penyetuju {
-            steps.push(Step {
-                id: s.id.clone(),
-                judul: s.judul.clone(),
-                syarat,
-                penyetuju: p,
-                mode,
-                tenggat,
-                pengingat,
-                eskalasi,
-                jika_setuju,
-                jika_tolak,
-                jika_kembalikan,
-                pilihan,
-                pelaksana_boleh,
-            });
-        }
-    }
-    let mut notices = Notices::default();
-    if let Some(p) = &raw.pemberitahuan {
-        for r in &p.selesai_disetujui {
-            if let Some(a) = c.approvers(r, None, "pemberitahuan selesai_disetujui") {
-                notices.selesai_disetujui.push(a);
-            }
-        }
-        for r in &p.selesai_ditolak {
-            if let Some(a) = c.approvers(r, None, "pemberitahuan selesai_ditolak") {
-                notices.selesai_ditolak.push(a);
-            }
-        }
-        notices.kandidat = p
-            .kandidat
-            .as_ref()
-            .and_then(|t| c.expr(t, None, "pemberitahuan kandidat"));
-    }
+    let steps: Vec<Step> = raw
+        .langkah
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| c.step(s, i, n, &index))
+        .collect();
+    let notices = raw
+        .pemberitahuan
+        .as_ref()
+        .map(|p| c.notices(p))
+        .unwrap_or_default();
     if c.diags.is_empty() {
         check_graph(&mut c, &steps);
     }
@@ -581,6 +399,246 @@ pub fn parse(file: &Path, text: &str, ctx: &Context<'_>) -> Result<WorkflowDef, 
         berkas: file.to_path_buf(),
         sumber: text.to_owned(),
     })
+}
+
+impl Checker<'_> {
+    /// The workflow's id, subject kind and calendar.
+    fn header(&mut self, raw: &RawWorkflow) -> (SubjectKind, Kalender) {
+        if !crate::domain::is_identifier(&raw.id) {
+            self.at(
+                &format!("id: {}", raw.id),
+                None,
+                format!("id workflow '{}' harus huruf kecil, angka, dan _", raw.id),
+            );
+        }
+        let subjek = match raw.subjek.as_str() {
+            "penempatan" => SubjectKind::Penempatan,
+            "pengisian_jabatan" => SubjectKind::PengisianJabatan,
+            "bebas" => SubjectKind::Bebas,
+            other => {
+                self.at(
+                    &format!("subjek: {other}"),
+                    None,
+                    format!("subjek '{other}' tidak dikenal: pilih penempatan, pengisian_jabatan, atau bebas"),
+                );
+                SubjectKind::Bebas
+            }
+        };
+        let kalender = match raw.kalender.as_deref() {
+            None | Some("hari_kerja") => Kalender::HariKerja,
+            Some("hari_kalender") => Kalender::HariKalender,
+            Some(other) => {
+                self.at(
+                    &format!("kalender: {other}"),
+                    None,
+                    format!(
+                        "kalender '{other}' tidak dikenal: pilih hari_kerja atau hari_kalender"
+                    ),
+                );
+                Kalender::HariKerja
+            }
+        };
+        (subjek, kalender)
+    }
+
+    /// Step ids to positions; each id well-formed and used once.
+    fn step_index(&mut self, steps: &[RawStep]) -> BTreeMap<String, usize> {
+        if steps.is_empty() {
+            self.at(
+                "langkah",
+                None,
+                "workflow harus mempunyai sekurang-kurangnya satu langkah".to_owned(),
+            );
+        }
+        let mut index = BTreeMap::new();
+        for (i, s) in steps.iter().enumerate() {
+            if !crate::domain::is_identifier(&s.id) || s.id.starts_with("selesai_") {
+                self.at(
+                    &format!("id: {}", s.id),
+                    None,
+                    format!(
+                        "id langkah '{}' harus huruf kecil, angka, dan _, dan tidak diawali selesai_",
+                        s.id
+                    ),
+                );
+            }
+            if index.insert(s.id.clone(), i).is_some() {
+                self.at(
+                    &format!("id: {}", s.id),
+                    Some(&s.id),
+                    format!("id langkah '{}' dipakai dua kali", s.id),
+                );
+            }
+        }
+        index
+    }
+
+    /// Where `field` of step `sid` leads: an end, a step by id, else `default`.
+    fn target(
+        &mut self,
+        index: &BTreeMap<String, usize>,
+        sid: Option<&str>,
+        field: &str,
+        v: Option<&str>,
+        default: Target,
+    ) -> Target {
+        match v {
+            None => default,
+            Some("selesai_disetujui") => Target::Approved,
+            Some("selesai_ditolak") => Target::Rejected,
+            Some(t) => match index.get(t) {
+                Some(&j) => Target::Step(j),
+                None => {
+                    self.at(
+                        &format!("{field}: {t}"),
+                        sid,
+                        format!("{field} menunjuk langkah '{t}' yang tidak ada"),
+                    );
+                    default
+                }
+            },
+        }
+    }
+
+    /// `salah_satu` (the default), `semua`, or `kuorum: N`.
+    fn mode(&mut self, raw: Option<&serde_yaml::Value>, sid: Option<&str>) -> Mode {
+        match raw {
+            None => Mode::SalahSatu,
+            Some(serde_yaml::Value::String(m)) if m == "salah_satu" => Mode::SalahSatu,
+            Some(serde_yaml::Value::String(m)) if m == "semua" => Mode::Semua,
+            Some(serde_yaml::Value::Mapping(m)) if m.len() == 1 => {
+                match m.get("kuorum").and_then(serde_yaml::Value::as_u64) {
+                    Some(q) if (1..=100).contains(&q) => Mode::Kuorum(q as u32),
+                    _ => {
+                        self.at(
+                            "mode",
+                            sid,
+                            "kuorum harus bilangan bulat 1 sampai 100".to_owned(),
+                        );
+                        Mode::SalahSatu
+                    }
+                }
+            }
+            Some(_) => {
+                self.at(
+                    "mode",
+                    sid,
+                    "mode tidak dikenal: pilih salah_satu, semua, atau kuorum: N".to_owned(),
+                );
+                Mode::SalahSatu
+            }
+        }
+    }
+
+    /// Step `s` (the `i`-th of `n`), checked; `None` when its approvers cannot be read.
+    fn step(
+        &mut self,
+        s: &RawStep,
+        i: usize,
+        n: usize,
+        index: &BTreeMap<String, usize>,
+    ) -> Option<Step> {
+        let sid = Some(s.id.as_str());
+        let next = if i + 1 < n {
+            Target::Step(i + 1)
+        } else {
+            Target::Approved
+        };
+        let previous = Target::Step(i.saturating_sub(1));
+        let jika_setuju = self.target(index, sid, "jika_setuju", s.jika_setuju.as_deref(), next);
+        let jika_tolak = self.target(
+            index,
+            sid,
+            "jika_tolak",
+            s.jika_tolak.as_deref(),
+            Target::Rejected,
+        );
+        let jika_kembalikan = self.target(
+            index,
+            sid,
+            "jika_kembalikan",
+            s.jika_kembalikan.as_deref(),
+            previous,
+        );
+        let mode = self.mode(s.mode.as_ref(), sid);
+        if s.pilihan.is_some() && mode != Mode::SalahSatu {
+            self.at(
+                "pilihan",
+                sid,
+                "langkah dengan pilihan harus memakai mode salah_satu".to_owned(),
+            );
+        }
+        let syarat = s.syarat.as_ref().and_then(|t| self.expr(t, sid, "syarat"));
+        let pilihan = s
+            .pilihan
+            .as_ref()
+            .and_then(|t| self.expr(t, sid, "pilihan"));
+        let penyetuju = self.approvers(&s.penyetuju, sid, "penyetuju");
+        let tenggat = s
+            .tenggat
+            .as_ref()
+            .and_then(|t| self.span(t, sid, "tenggat"));
+        let pengingat = s
+            .pengingat
+            .iter()
+            .filter_map(|t| self.span(t, sid, "pengingat"))
+            .collect();
+        let eskalasi = s.eskalasi.as_ref().and_then(|e| {
+            let setelah = self.span(&e.setelah, sid, "eskalasi");
+            let ke = self.approvers(&e.ke, sid, "eskalasi ke");
+            Some(Escalation {
+                setelah: setelah?,
+                ke: ke?,
+            })
+        });
+        let pelaksana_boleh = match s.pelaksana_boleh.as_ref().map(yes_no) {
+            None => true,
+            Some(Some(b)) => b,
+            Some(None) => {
+                self.at(
+                    "pelaksana_boleh",
+                    sid,
+                    "pelaksana_boleh harus ya atau tidak".to_owned(),
+                );
+                true
+            }
+        };
+        Some(Step {
+            id: s.id.clone(),
+            judul: s.judul.clone(),
+            syarat,
+            penyetuju: penyetuju?,
+            mode,
+            tenggat,
+            pengingat,
+            eskalasi,
+            jika_setuju,
+            jika_tolak,
+            jika_kembalikan,
+            pilihan,
+            pelaksana_boleh,
+        })
+    }
+
+    /// Who is told when the workflow ends, and the candidates' formula.
+    fn notices(&mut self, p: &RawNotices) -> Notices {
+        let mut notices = Notices::default();
+        for r in &p.selesai_disetujui {
+            if let Some(a) = self.approvers(r, None, "pemberitahuan selesai_disetujui") {
+                notices.selesai_disetujui.push(a);
+            }
+        }
+        for r in &p.selesai_ditolak {
+            if let Some(a) = self.approvers(r, None, "pemberitahuan selesai_ditolak") {
+                notices.selesai_ditolak.push(a);
+            }
+        }
+        notices.kandidat = p
+            .kandidat
+            .as_ref()
+            .and_then(|t| self.expr(t, None, "pemberitahuan kandidat"));
+        notices
+    }
 }
 
 fn edges(s: &Step) -> [Target; 3] {

@@ -83,7 +83,6 @@ pub fn titled(text: &str) -> String {
 pub struct Person {
     /// Stable id used in the audit trail.
     pub id: String,
-    /// Name.
     pub nama: String,
     /// Email address (lower case).
     pub email: String,
@@ -152,7 +151,6 @@ pub struct Acting {
 /// Someone entitled to act for a role on a date, and in what capacity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
-    /// Person id.
     pub orang: String,
     /// Capacity as written in the audit trail, e.g. `SEKDA` or `Plh. SEKDA (SK Bupati …)`.
     pub kapasitas: String,

@@ -53,7 +53,6 @@ impl Status {
 /// Someone asked to answer the open step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seat {
-    /// Person id.
     pub orang: String,
     /// In what capacity (role, `Plh. SEKDA (SK …)`, `eskalasi: KEPALA_BKPSDM`).
     pub kapasitas: String,
@@ -69,7 +68,6 @@ pub struct Seat {
 /// The mutable state of an instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
-    /// Status.
     pub status: Status,
     /// Open step.
     pub langkah_aktif: Option<String>,
@@ -103,7 +101,6 @@ pub struct Instance {
     pub id: String,
     /// The subject, as scripts see it (`subjek`).
     pub subjek: serde_json::Value,
-    /// State.
     pub state: State,
 }
 
@@ -168,15 +165,12 @@ impl Answer {
 /// A decision on a step.
 #[derive(Debug, Clone)]
 pub struct Decision {
-    /// Step id.
     pub langkah: String,
     /// Who answers (person id).
     pub orang: String,
-    /// The answer.
     pub jawaban: Answer,
     /// Comment (required to send back).
     pub komentar: Option<String>,
-    /// Channel.
     pub saluran: Channel,
     /// Who recorded it, when not the person themself (CLI on someone's behalf).
     pub dicatat_oleh: Option<String>,
@@ -229,7 +223,6 @@ pub enum Event {
     Decide(Decision),
     /// A timer fires.
     Timer {
-        /// Kind.
         jenis: TimerKind,
         /// Step it belongs to.
         langkah: String,
@@ -248,15 +241,10 @@ pub struct Entry {
     /// What: dimulai, dibuka, dilewati, keputusan, dikembalikan, pengingat, tenggat_terlewati,
     /// eskalasi, catatan, selesai.
     pub jenis: String,
-    /// Step.
     pub langkah: Option<String>,
-    /// Person.
     pub orang: Option<String>,
-    /// Capacity.
     pub kapasitas: Option<String>,
-    /// Channel.
     pub saluran: Option<String>,
-    /// Decision.
     pub keputusan: Option<String>,
     /// Comment or explanation.
     pub komentar: Option<String>,
@@ -265,11 +253,8 @@ pub struct Entry {
 /// A timer to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timer {
-    /// Step.
     pub langkah: String,
-    /// Visit.
     pub kunjungan: i64,
-    /// Kind.
     pub jenis: TimerKind,
     /// Which reminder (1-based), else 1.
     pub ke: i64,
@@ -280,13 +265,9 @@ pub struct Timer {
 /// A reference code handed out with a prompt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Code {
-    /// The code.
     pub kode: String,
-    /// Step.
     pub langkah: String,
-    /// Visit.
     pub kunjungan: i64,
-    /// Person.
     pub orang: String,
 }
 
@@ -335,7 +316,6 @@ pub enum Refusal {
     /// The person has answered this step already.
     #[error("{orang} sudah menjawab langkah ini ({keputusan})")]
     AlreadyAnswered {
-        /// Person.
         orang: String,
         /// The answer on record.
         keputusan: String,
@@ -387,7 +367,6 @@ enum NoticeTo {
 
 /// What the planner needs besides the definition and instance.
 pub struct Ctx<'a> {
-    /// Now.
     pub now: DateTime<Utc>,
     /// People and roles.
     pub directory: &'a Directory,

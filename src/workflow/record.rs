@@ -6,15 +6,12 @@ use super::planner::State;
 /// A stored instance.
 #[derive(Debug, Clone)]
 pub struct InstanceRow {
-    /// Id.
     pub id: String,
-    /// Workflow id.
     pub workflow: String,
     /// Definition version.
     pub versi: String,
     /// Subject (JSON).
     pub subjek: serde_json::Value,
-    /// State.
     pub state: State,
     /// Revision for optimistic locking.
     pub revisi: i64,
@@ -33,31 +30,20 @@ pub struct HistoryRow {
     pub urutan: i64,
     /// When, epoch ms.
     pub waktu_ms: i64,
-    /// What.
     pub jenis: String,
-    /// Step.
     pub langkah: Option<String>,
-    /// Person.
     pub orang: Option<String>,
-    /// Capacity.
     pub kapasitas: Option<String>,
-    /// Channel.
     pub saluran: Option<String>,
-    /// Decision.
     pub keputusan: Option<String>,
-    /// Comment.
     pub komentar: Option<String>,
 }
 
 /// Who a reference code was given to.
 #[derive(Debug, Clone)]
 pub struct CodeRow {
-    /// Instance.
     pub instans_id: String,
-    /// Step.
     pub langkah: String,
-    /// Visit.
     pub kunjungan: i64,
-    /// Person.
     pub orang: String,
 }
