@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod hardening;
 mod imports;
+mod layout;
 mod mail;
 mod placement;
 mod rules;
