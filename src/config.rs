@@ -541,7 +541,7 @@ impl Settings {
             mail_from: m.parse("mail_from", mail_from)?,
             http_addr: m.parse("http_addr", http_addr)?,
             base_url: m.parse("base_url", base_url)?,
-            secret: m.parse("secret", secret)?,
+            secret: m.parse_untrimmed("secret", secret)?,
             timezone: m.parse("timezone", timezone)?,
             tenant: m.parse("tenant", tenant)?,
             link_ttl: m.parse("link_ttl", |v| {
@@ -665,6 +665,20 @@ impl Merged {
             .cloned()
             .unwrap_or((None, Source::Default));
         parse(v.unwrap_or_default().trim()).map_err(|m| Self::invalid(k, origin, m))
+    }
+
+    /// Like [`Merged::parse`], on the text exactly as given (a secret's spaces are its own).
+    fn parse_untrimmed<T>(
+        &self,
+        k: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        let (v, origin) = self
+            .values
+            .get(k)
+            .cloned()
+            .unwrap_or((None, Source::Default));
+        parse(&v.unwrap_or_default()).map_err(|m| Self::invalid(k, origin, m))
     }
 
     /// Setting `k` as a whole number within `range`.

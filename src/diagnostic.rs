@@ -133,16 +133,22 @@ pub fn yaml_error(file: &Path, err: &serde_yaml::Error) -> Diagnostic {
 
 /// Translates the common serde messages, keeping a leading field path (`aturan[0]: …`).
 pub fn translate_serde(raw: &str) -> String {
+    translate_serde_of(raw, "YAML")
+}
+
+/// [`translate_serde`] for text in format `format` (`YAML`, `JSON`), named in a message serde
+/// gives that has no translation.
+pub fn translate_serde_of(raw: &str, format: &str) -> String {
     if let Some((path, rest)) = raw.split_once(": ")
         && !path.contains(' ')
         && !path.is_empty()
     {
-        return format!("{path}: {}", translate_message(rest));
+        return format!("{path}: {}", translate_message(rest, format));
     }
-    translate_message(raw)
+    translate_message(raw, format)
 }
 
-fn translate_message(raw: &str) -> String {
+fn translate_message(raw: &str, format: &str) -> String {
     let field = |s: &str| s.split('`').nth(1).unwrap_or_default().to_owned();
     if raw.starts_with("unknown field") {
         let known: Vec<String> = raw
@@ -172,7 +178,7 @@ fn translate_message(raw: &str) -> String {
             rest.replace(", expected", "; yang dikenal:")
         )
     } else {
-        format!("YAML tidak valid: {raw}")
+        format!("{format} tidak valid: {raw}")
     }
 }
 

@@ -1,6 +1,8 @@
 //! A channel-neutral outbox (issue 12): each message names its channel (`saluran`, `email` for
 //! every message so far), an address on that channel (`alamat`, formerly `email`) and the
-//! recipient's name (`nama_penerima`, formerly kept inside the template data).
+//! recipient's name (`nama_penerima`; rows written before keep it inside `data`, where the
+//! store still reads it — no JSON is parsed here, so a malformed old row cannot stop the
+//! migration halfway on SQLite).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -33,14 +35,6 @@ impl MigrationTrait for Migration {
                     .add_column(string_null("nama_penerima"))
                     .to_owned(),
             )
-            .await?;
-        let name = match manager.get_database_backend() {
-            sea_orm_migration::sea_orm::DatabaseBackend::Postgres => "CAST(data AS json)->>'nama'",
-            _ => "json_extract(data, '$.nama')",
-        };
-        manager
-            .get_connection()
-            .execute_unprepared(&format!("UPDATE kotak_keluar SET nama_penerima = {name}"))
             .await?;
         Ok(())
     }

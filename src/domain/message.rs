@@ -128,16 +128,32 @@ pub struct Prompt {
     pub about: About,
     /// The reference code the answer is matched by (`MERIT-…` without the prefix).
     pub kode: String,
-    /// In what capacity the person is asked (a role code, a Plt./Plh. note, …).
+    /// In what capacity the person is asked (a role code, a Plt./Plh. note, …). Reminders
+    /// queued before payloads were typed carry no capacity, answers or options.
+    #[serde(default)]
     pub kapasitas: String,
-    /// The step's deadline, epoch ms.
+    /// The step's deadline, epoch ms (none on an escalation: the superior decides outright).
     pub tenggat_ms: Option<i64>,
     /// The answers offered: `setuju`, `tolak`, `kembalikan`, `pilih:OPTION`.
+    #[serde(default)]
     pub jawaban: Vec<String>,
     /// The options of a choice step.
+    #[serde(default)]
     pub opsi: Vec<String>,
     /// Why the step was sent back to this person, when it was.
     pub alasan_kembali: Option<String>,
+}
+
+impl Prompt {
+    /// The answers offered; the three plain answers for a reminder queued before payloads were
+    /// typed (which named none).
+    pub fn answers(&self) -> Vec<String> {
+        if self.jawaban.is_empty() {
+            vec!["setuju".into(), "tolak".into(), "kembalikan".into()]
+        } else {
+            self.jawaban.clone()
+        }
+    }
 }
 
 /// Someone else decided the step this person was asked about.
@@ -304,7 +320,12 @@ impl Content {
             kind: MessageKind,
             v: &serde_json::Value,
         ) -> Result<T, String> {
-            T::deserialize(v).map_err(|e| format!("isi pesan {kind} tidak dapat dibaca: {e}"))
+            T::deserialize(v).map_err(|e| {
+                format!(
+                    "isi pesan {kind} tidak dapat dibaca: {}",
+                    crate::diagnostic::translate_serde_of(&e.to_string(), "JSON")
+                )
+            })
         }
         Ok(match kind {
             MessageKind::Permintaan => Self::Permintaan(de(kind, v)?),
@@ -451,5 +472,16 @@ mod tests {
         v.as_object_mut().unwrap().remove("kode");
         let e = Content::from_value(MessageKind::Permintaan, &v).unwrap_err();
         assert!(e.contains("kode"), "{e}");
+    }
+
+    #[test]
+    fn a_reminder_queued_before_typed_payloads_still_reads() {
+        let old = serde_json::json!({"instans_id": "i", "workflow": "w", "judul_workflow": "W",
+            "langkah": "s", "judul_langkah": "S", "kunjungan": 1, "kode": "K7Q2", "ke": 1,
+            "orang": "bupati", "nama": "Bupati"});
+        let c = Content::from_value(MessageKind::Pengingat(1), &old).unwrap();
+        let p = c.prompt().unwrap();
+        assert_eq!(p.kode, "K7Q2");
+        assert_eq!(p.answers(), ["setuju", "tolak", "kembalikan"]);
     }
 }

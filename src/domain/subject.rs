@@ -23,7 +23,12 @@ pub enum Subject {
 impl Subject {
     /// Reads a stored subject.
     pub fn from_value(v: &serde_json::Value) -> Result<Self, String> {
-        Self::deserialize(v).map_err(|e| format!("subjek instans tidak dapat dibaca: {e}"))
+        Self::deserialize(v).map_err(|e| {
+            format!(
+                "subjek instans tidak dapat dibaca: {}",
+                crate::diagnostic::translate_serde_of(&e.to_string(), "JSON")
+            )
+        })
     }
 }
 

@@ -98,55 +98,77 @@ impl Metrics {
             }
         }
         let f = service::status::figures(app).await;
-        let _ = writeln!(
-            out,
-            "# HELP merit_outbox_messages Pesan di kotak keluar menurut status."
-        );
-        let _ = writeln!(out, "# TYPE merit_outbox_messages gauge");
-        for (status, n) in [
-            ("menunggu", f.outbox_menunggu),
-            ("terkirim", f.outbox_terkirim),
-            ("gagal", f.outbox_gagal),
-        ] {
-            let _ = writeln!(out, "merit_outbox_messages{{status=\"{status}\"}} {n}");
-        }
-        let _ = writeln!(
-            out,
-            "# HELP merit_outbox_oldest_age_seconds Umur pesan menunggu tertua."
-        );
-        let _ = writeln!(out, "# TYPE merit_outbox_oldest_age_seconds gauge");
-        let _ = writeln!(
-            out,
-            "merit_outbox_oldest_age_seconds {}",
-            f.outbox_umur_tertua_ms as f64 / 1000.0
-        );
-        let _ = writeln!(
-            out,
-            "# HELP merit_workflow_decisions_total Keputusan tercatat menurut saluran."
-        );
-        let _ = writeln!(out, "# TYPE merit_workflow_decisions_total counter");
-        for (ch, n) in &f.keputusan_per_saluran {
+        if let Some(o) = &f.outbox {
             let _ = writeln!(
                 out,
-                "merit_workflow_decisions_total{{saluran=\"{ch}\"}} {n}"
+                "# HELP merit_outbox_messages Pesan di kotak keluar menurut status."
+            );
+            let _ = writeln!(out, "# TYPE merit_outbox_messages gauge");
+            for (status, n) in [
+                ("menunggu", o.menunggu),
+                ("terkirim", o.terkirim),
+                ("gagal", o.gagal),
+            ] {
+                let _ = writeln!(out, "merit_outbox_messages{{status=\"{status}\"}} {n}");
+            }
+            let _ = writeln!(
+                out,
+                "# HELP merit_outbox_oldest_age_seconds Umur pesan menunggu tertua."
+            );
+            let _ = writeln!(out, "# TYPE merit_outbox_oldest_age_seconds gauge");
+            let _ = writeln!(
+                out,
+                "merit_outbox_oldest_age_seconds {}",
+                o.umur_tertua_ms as f64 / 1000.0
             );
         }
-        let _ = writeln!(
-            out,
-            "# HELP merit_workflow_instances Instans workflow menurut status."
-        );
-        let _ = writeln!(out, "# TYPE merit_workflow_instances gauge");
-        for (st, n) in &f.instans_per_status {
-            let _ = writeln!(out, "merit_workflow_instances{{status=\"{st}\"}} {n}");
-        }
-        let _ = writeln!(
-            out,
-            "# HELP merit_screening_runs Penyaringan menurut status."
-        );
-        let _ = writeln!(out, "# TYPE merit_screening_runs gauge");
-        for (st, n) in &f.penyaringan_per_status {
-            let _ = writeln!(out, "merit_screening_runs{{status=\"{st}\"}} {n}");
+        let groups: [Group; 3] = [
+            Group(
+                "merit_workflow_decisions_total",
+                "Keputusan tercatat menurut saluran.",
+                "counter",
+                "saluran",
+                f.keputusan_per_saluran
+                    .map(|v| v.into_iter().map(|(k, n)| (k, n.to_string())).collect()),
+            ),
+            Group(
+                "merit_workflow_instances",
+                "Instans workflow menurut status.",
+                "gauge",
+                "status",
+                f.instans_per_status
+                    .map(|v| v.into_iter().map(|(k, n)| (k, n.to_string())).collect()),
+            ),
+            Group(
+                "merit_screening_runs",
+                "Penyaringan menurut status.",
+                "gauge",
+                "status",
+                f.penyaringan_per_status.map(|v| {
+                    v.into_iter()
+                        .map(|(k, n)| (k.to_owned(), n.to_string()))
+                        .collect()
+                }),
+            ),
+        ];
+        for Group(name, help, kind, label, rows) in groups {
+            let Some(rows) = rows else { continue };
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            for (k, n) in rows {
+                let _ = writeln!(out, "{name}{{{label}=\"{k}\"}} {n}");
+            }
         }
         out
     }
 }
+
+/// A labelled metric family: name, help, type, label, and (when readable) label values and
+/// numbers.
+struct Group(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<Vec<(String, String)>>,
+);

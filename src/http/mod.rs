@@ -441,12 +441,14 @@ fn page_for(e: &ServiceError) -> Response {
             "Formulir belum lengkap",
             format!("{r}."),
         ),
-        ServiceError::Invalid(_) | ServiceError::Definitions { .. } => (
+        ServiceError::Invalid(_) => (
             StatusCode::BAD_REQUEST,
             "Formulir belum lengkap",
             format!("{e}."),
         ),
-        ServiceError::Store(_) | ServiceError::Unexpected(_) => {
+        // A definition problem is the agency's to fix, not the approver's: no file paths or
+        // names on a public page.
+        ServiceError::Definitions { .. } | ServiceError::Store(_) | ServiceError::Unexpected(_) => {
             tracing::error!("kesalahan saat memproses tautan: {e}");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -197,7 +197,7 @@ fn links(p: &Prompt, subject: Option<&Subject>, st: &Setting<'_>) -> Vec<Link> {
         );
         format!("{}/persetujuan/{token}", st.base_url.trim_end_matches('/'))
     };
-    p.jawaban
+    p.answers()
         .iter()
         .filter_map(|a| {
             let (code, label) = match a.as_str() {

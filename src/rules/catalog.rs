@@ -39,6 +39,13 @@ impl Catalog {
     pub fn is_empty(&self) -> bool {
         self.rulesets.is_empty()
     }
+
+    /// A catalog of these rulesets (by id).
+    pub fn from_rulesets(rulesets: impl IntoIterator<Item = Arc<Ruleset>>) -> Self {
+        Self {
+            rulesets: rulesets.into_iter().map(|rs| (rs.id.clone(), rs)).collect(),
+        }
+    }
 }
 
 /// Why a ruleset folder is not in force.

@@ -110,7 +110,10 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         return Err(Refusal::StepDecided(Some(st.status)).into());
     }
     let (judul, judul_langkah) = workflow::titles(app, &row, &code.langkah).await?;
-    let subject = Some(Subject::from_value(&row.subjek).map_err(ServiceError::Unexpected)?);
+    // An unreadable subject leaves the summary out rather than the approver without a page.
+    let subject = Subject::from_value(&row.subjek)
+        .map_err(|e| tracing::warn!(instans = %row.id, "{e}"))
+        .ok();
     let (dir, _) = workflow::directory(app).await?;
     let label = match &answer {
         Answer::Setuju => "SETUJU".to_owned(),
@@ -192,9 +195,11 @@ pub async fn link_answer(
             view.sudah_tercatat = true;
             Ok(view)
         }
+        Err(ServiceError::Refused(Refusal::Workflow(WorkflowRefusal::Finished(s)))) => {
+            Err(Refusal::StepDecided(Status::parse(s)).into())
+        }
         Err(ServiceError::Refused(Refusal::Workflow(
             WorkflowRefusal::StepNotOpen { .. }
-            | WorkflowRefusal::Finished(_)
             | WorkflowRefusal::Superseded(_)
             | WorkflowRefusal::AlreadyAnswered { .. },
         ))) => Err(Refusal::StepDecided(None).into()),

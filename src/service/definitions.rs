@@ -1,13 +1,16 @@
-//! The definitions in force — rulesets, workflows, message templates — compiled once from
-//! their sources and held by the application. [`refresh`] reads the sources again and swaps
-//! each in only when the new text is valid (a ruleset also when its own tests pass); until then
-//! the last valid version keeps serving. The directory of people has its own last-valid copy
-//! in the database (`workflow::directory`).
+//! The definitions in force — rulesets, workflows, message templates — compiled from their
+//! sources the first time a use case needs them and held by the application. [`refresh`] reads
+//! the sources again and puts each in force only when the new text is valid (a ruleset also
+//! only when its own tests pass); until then the last valid version keeps serving. The
+//! directory of people has its own last-valid copy in the database (`workflow::directory`).
 //!
 //! Checking unsaved text goes through the same loaders over a [`crate::sources::Overlay`], so
 //! no temporary folder is written.
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, OnceLock},
+};
 
 use arc_swap::ArcSwap;
 
@@ -16,7 +19,7 @@ use crate::{
     config::Settings,
     diagnostic::Diagnostics,
     render::Templates,
-    rules::{Catalog, LiveCatalog, Refusal},
+    rules::{Catalog, LiveCatalog, Refusal, Ruleset, run_tests},
     workflow::WorkflowDef,
 };
 
@@ -57,25 +60,92 @@ fn swap_if_valid<T>(cell: &ArcSwap<Loaded<T>>, new: Result<T, Diagnostics>) {
 /// Workflow definitions by id.
 pub type Workflows = BTreeMap<String, Arc<WorkflowDef>>;
 
-/// The compiled definitions of one application.
-pub struct Definitions {
-    /// Rulesets that compile (dry runs, explanations, vacancies).
+/// The rulesets: those that compile, and of those the ones whose own tests pass.
+struct Rulesets {
+    /// Compiles (dry runs, explanations, vacancies).
     compiled: LiveCatalog,
-    /// Rulesets that compile and pass their own tests (official screening runs).
-    adopted: LiveCatalog,
-    /// Why rulesets were left out of `adopted` at the last load.
+    /// Compiles and passes its tests (official screening runs).
+    adopted: ArcSwap<Catalog>,
+    /// Why rulesets are not adopted, as of the last load.
     refused: ArcSwap<Vec<(String, Refusal)>>,
-    workflows: ArcSwap<Loaded<Workflows>>,
-    templates: ArcSwap<Loaded<Templates>>,
+}
+
+impl Rulesets {
+    fn load(settings: &Settings) -> Self {
+        let (src, dir) = super::rules::rules_folder(settings);
+        let (compiled, mut refused) =
+            LiveCatalog::open_with(src, &dir, &settings.script_limits, false);
+        let current = compiled.current();
+        let (adopted, failing) = adopt(&Catalog::default(), &current);
+        refused.extend(failing);
+        for (id, r) in &refused {
+            tracing::warn!(ruleset = %id, "ruleset tidak dimuat: {r}");
+        }
+        Self {
+            compiled,
+            adopted: ArcSwap::from_pointee(adopted),
+            refused: ArcSwap::from_pointee(refused),
+        }
+    }
+
+    /// Reads the folder again; returns the rulesets newly adopted (id, version).
+    fn refresh(&self) -> Vec<(String, String)> {
+        let report = self.compiled.reload();
+        let (adopted, failing) = adopt(&self.adopted.load(), &self.compiled.current());
+        let newly: Vec<(String, String)> = adopted
+            .all()
+            .filter(|rs| {
+                self.adopted
+                    .load()
+                    .get(&rs.id)
+                    .is_none_or(|o| o.version != rs.version)
+            })
+            .map(|rs| (rs.id.clone(), rs.version.clone()))
+            .collect();
+        let mut refused = report.refused;
+        refused.extend(failing);
+        self.adopted.store(Arc::new(adopted));
+        self.refused.store(Arc::new(refused));
+        newly
+    }
+}
+
+/// The rulesets of `compiled` that may screen: a version already adopted stays; a new version
+/// is adopted when its own tests pass, else the one adopted before keeps serving. The tests of
+/// a version run once.
+fn adopt(before: &Catalog, compiled: &Catalog) -> (Catalog, Vec<(String, Refusal)>) {
+    let mut kept: Vec<Arc<Ruleset>> = Vec::new();
+    let mut refused = Vec::new();
+    for rs in compiled.all() {
+        match before.get(&rs.id) {
+            Some(old) if old.version == rs.version => kept.push(old),
+            old => {
+                let failures = run_tests(rs);
+                if failures.is_empty() {
+                    kept.push(rs.clone());
+                } else {
+                    refused.push((rs.id.clone(), Refusal::TestsFail(failures)));
+                    kept.extend(old);
+                }
+            }
+        }
+    }
+    (Catalog::from_rulesets(kept), refused)
+}
+
+/// The compiled definitions of one application, each kind loaded on first use.
+pub struct Definitions {
+    settings: Settings,
+    rules: OnceLock<Rulesets>,
+    workflows: OnceLock<ArcSwap<Loaded<Workflows>>>,
+    templates: OnceLock<ArcSwap<Loaded<Templates>>>,
 }
 
 /// What a refresh changed and refused.
 #[derive(Debug, Default)]
 pub struct Refreshed {
-    /// Rulesets now in force with a new version (`id`, version).
+    /// Rulesets newly put in force (`id`, version).
     pub rulesets: Vec<(String, String)>,
-    /// Rulesets refused: the previous version stays.
-    pub rulesets_refused: Vec<(String, Refusal)>,
     /// The workflows in force, when the folder was valid.
     pub workflows: Option<Arc<Workflows>>,
     /// Why the workflow folder was refused.
@@ -85,9 +155,10 @@ pub struct Refreshed {
 }
 
 /// Workflows, their roles and people checked against the directory file when it reads (a
-/// broken directory is reported on its own; its last valid copy keeps serving).
+/// broken directory is reported on its own and its last valid copy keeps serving; the
+/// workflows are then checked without it).
 fn load_workflows(settings: &Settings) -> Result<Workflows, Diagnostics> {
-    let dir = crate::workflow::Directory::load(&settings.directory)
+    let dir = crate::workflow::Directory::load(&crate::sources::Disk, &settings.directory)
         .ok()
         .map(|(d, _)| d);
     super::workflow::load_definitions(settings, dir.as_ref())
@@ -99,91 +170,98 @@ fn load_templates(settings: &Settings) -> Result<Templates, Diagnostics> {
     Templates::load(src.as_ref(), &dir.join("templates"))
 }
 
+fn loaded<T>(new: Result<T, Diagnostics>) -> ArcSwap<Loaded<T>> {
+    let cell = ArcSwap::default();
+    swap_if_valid(&cell, new);
+    cell
+}
+
 impl Definitions {
-    /// Compiles everything `settings` points at (blocking: scripts compile, tests run).
-    pub fn load(settings: &Settings) -> Self {
-        let (src, dir) = super::rules::rules_folder(settings);
-        let limits = &settings.script_limits;
-        let (compiled, _) = LiveCatalog::open_with(src.clone(), &dir, limits, false);
-        let (adopted, refused) = LiveCatalog::open_with(src, &dir, limits, true);
-        for (id, r) in &refused {
-            tracing::warn!(ruleset = %id, "ruleset tidak dimuat: {r}");
-        }
-        let me = Self {
-            compiled,
-            adopted,
-            refused: ArcSwap::from_pointee(refused),
-            workflows: ArcSwap::default(),
-            templates: ArcSwap::default(),
-        };
-        swap_if_valid(&me.workflows, load_workflows(settings));
-        swap_if_valid(&me.templates, load_templates(settings));
-        me
-    }
-
-    /// Reads every source again; each kind is swapped in only when valid (blocking).
-    pub fn refresh(&self, settings: &Settings) -> Refreshed {
-        self.compiled.reload();
-        // Every folder is read again, so the refusals are the complete list.
-        let report = self.adopted.reload();
-        self.refused.store(Arc::new(report.refused.clone()));
-        swap_if_valid(&self.workflows, load_workflows(settings));
-        swap_if_valid(&self.templates, load_templates(settings));
-        let workflows = self.workflows.load();
-        let templates = self.templates.load();
-        Refreshed {
-            rulesets: report.accepted,
-            rulesets_refused: report.refused,
-            workflows: workflows
-                .problem
-                .is_none()
-                .then(|| workflows.value.clone())
-                .flatten(),
-            workflows_refused: workflows.problem.clone(),
-            templates_refused: templates.problem.clone(),
+    fn new(settings: Settings) -> Self {
+        Self {
+            settings,
+            rules: OnceLock::new(),
+            workflows: OnceLock::new(),
+            templates: OnceLock::new(),
         }
     }
 
-    /// Rulesets that compile.
+    fn rulesets(&self) -> &Rulesets {
+        self.rules.get_or_init(|| Rulesets::load(&self.settings))
+    }
+
+    fn workflow_cell(&self) -> &ArcSwap<Loaded<Workflows>> {
+        self.workflows
+            .get_or_init(|| loaded(load_workflows(&self.settings)))
+    }
+
+    fn template_cell(&self) -> &ArcSwap<Loaded<Templates>> {
+        self.templates
+            .get_or_init(|| loaded(load_templates(&self.settings)))
+    }
+
+    /// Reads again every kind loaded so far (the others load fresh on first use); each is
+    /// swapped in only when valid (blocking).
+    pub fn refresh(&self) -> Refreshed {
+        let mut out = Refreshed::default();
+        if let Some(r) = self.rules.get() {
+            out.rulesets = r.refresh();
+        }
+        let workflows = self.workflow_cell();
+        swap_if_valid(workflows, load_workflows(&self.settings));
+        let w = workflows.load();
+        out.workflows_refused = w.problem.clone();
+        out.workflows = w.problem.is_none().then(|| w.value.clone()).flatten();
+        let templates = self.template_cell();
+        swap_if_valid(templates, load_templates(&self.settings));
+        out.templates_refused = templates.load().problem.clone();
+        out
+    }
+
+    /// Rulesets that compile (blocking on first use).
     pub fn compiled(&self) -> Arc<Catalog> {
-        self.compiled.current()
+        self.rulesets().compiled.current()
     }
 
-    /// Rulesets that compile and pass their own tests, and why others were left out.
+    /// Rulesets that compile and pass their own tests, and why others are left out (blocking
+    /// on first use).
     pub fn adopted(&self) -> (Arc<Catalog>, Arc<Vec<(String, Refusal)>>) {
-        (self.adopted.current(), self.refused.load_full())
+        let r = self.rulesets();
+        (r.adopted.load_full(), r.refused.load_full())
     }
 
-    /// The workflows in force.
+    /// The workflows in force (blocking on first use).
     pub fn workflows(&self) -> Arc<Loaded<Workflows>> {
-        self.workflows.load_full()
+        self.workflow_cell().load_full()
     }
 
-    /// The message templates in force.
+    /// The message templates in force (blocking on first use).
     pub fn templates(&self) -> Arc<Loaded<Templates>> {
-        self.templates.load_full()
+        self.template_cell().load_full()
     }
 }
 
-/// The application's definitions, compiled on first use.
-pub async fn of(app: &App) -> Result<Arc<Definitions>, ServiceError> {
-    let settings = app.settings.clone();
+/// The application's definitions.
+pub fn of(app: &App) -> Arc<Definitions> {
     app.caches
         .live
-        .get_or_try_init(|| async move {
-            tokio::task::spawn_blocking(move || Arc::new(Definitions::load(&settings)))
-                .await
-                .map_err(|e| ServiceError::unexpected("memuat definisi", e))
-        })
+        .get_or_init(|| Arc::new(Definitions::new(app.settings.clone())))
+        .clone()
+}
+
+/// Runs `read` on the application's definitions off the async threads (the first read of a
+/// kind compiles it).
+pub async fn read<T: Send + 'static>(
+    app: &App,
+    read: impl FnOnce(&Definitions) -> T + Send + 'static,
+) -> Result<T, ServiceError> {
+    let defs = of(app);
+    tokio::task::spawn_blocking(move || read(&defs))
         .await
-        .cloned()
+        .map_err(|e| ServiceError::unexpected("memuat definisi", e))
 }
 
 /// Reads the application's sources again (see [`Definitions::refresh`]).
 pub async fn refresh(app: &App) -> Result<Refreshed, ServiceError> {
-    let defs = of(app).await?;
-    let settings = app.settings.clone();
-    tokio::task::spawn_blocking(move || defs.refresh(&settings))
-        .await
-        .map_err(|e| ServiceError::unexpected("memuat ulang definisi", e))
+    read(app, Definitions::refresh).await
 }

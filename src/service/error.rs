@@ -24,16 +24,17 @@ pub enum ServiceError {
     /// What was asked for does not exist (exit 3, HTTP 404).
     #[error(transparent)]
     NotFound(#[from] NotFound),
-    /// A ruleset, workflow, directory or template is not valid (exit 3, HTTP 422).
-    #[error("{what} tidak valid:\n{diagnostics}")]
+    /// A ruleset, workflow, directory or template is not valid (exit 3; each problem carries
+    /// its file, line and column, for the console to show beside the text).
+    #[error("{what} tidak valid ({}):\n{diagnostics}", what.hint())]
     Definitions {
         /// Which kind of definition.
         what: Definition,
         /// Each problem with its file, line and column.
         diagnostics: Diagnostics,
     },
-    /// The current state does not allow it (exit 4, HTTP 409; a refusal about the input itself,
-    /// such as a return without a reason, is exit 3 and HTTP 400).
+    /// The current state does not allow it (exit 4; a refusal about the input itself, such as a
+    /// return without a reason, is exit 3). See [`Refusal`].
     #[error(transparent)]
     Refused(#[from] Refusal),
     /// The database failed (exit 1, HTTP 500).
@@ -272,6 +273,19 @@ pub enum Definition {
     Templates,
     /// The settings file.
     Settings,
+}
+
+impl Definition {
+    /// Where to look.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::Ruleset => "periksa dengan merit rules check",
+            Self::Workflow => "periksa dengan merit workflow check",
+            Self::Directory => "periksa berkas direktori orang",
+            Self::Templates => "periksa templat di folder workflows/templates",
+            Self::Settings => "periksa merit.yaml dan variabel MERIT_*",
+        }
+    }
 }
 
 impl fmt::Display for Definition {

@@ -1,5 +1,6 @@
-//! Orchestration: one function per use case. Entry points (`cli`, `http`, `scheduler`) call
-//! these and never each other. Each use case reads, evaluates, persists, then notifies.
+//! Orchestration: one function per use case. Entry points (`cli`, `http`) call these and never
+//! each other; the background loops of [`runtime`] call them too. Each use case reads,
+//! evaluates, persists, then notifies.
 
 pub mod answers;
 pub mod bench;
@@ -51,7 +52,7 @@ type DefinitionMap = std::collections::HashMap<(String, String), Arc<crate::work
 pub struct Caches {
     pub(crate) definitions: Mutex<DefinitionMap>,
     /// The definitions in force, compiled on first use and refreshed by `serve`.
-    pub(crate) live: tokio::sync::OnceCell<Arc<definitions::Definitions>>,
+    pub(crate) live: std::sync::OnceLock<Arc<definitions::Definitions>>,
     pub(crate) directory: Mutex<Option<(String, Arc<crate::workflow::Directory>)>>,
     pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
     /// The delivery channels (e-mail keeps its SMTP connection open between passes).

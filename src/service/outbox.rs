@@ -101,7 +101,7 @@ pub async fn deliver(
     channels: &Channels,
     ignore_delay: bool,
 ) -> Result<DeliveryReport, ServiceError> {
-    let loaded = super::definitions::of(app).await?.templates();
+    let loaded = super::definitions::read(app, |d| d.templates()).await?;
     let templates = match (&loaded.value, &loaded.problem) {
         (Some(t), _) => t.clone(),
         (None, problem) => {
@@ -172,7 +172,15 @@ async fn send_one(
         .message
         .as_ref()
         .map_err(|e| SendError::Permanent(e.clone()))?;
-    let subject = subject.map_err(SendError::Permanent)?;
+    // Only prompts and end notices summarise the subject; an unreadable subject stops those
+    // (ADMIN is told) but not, say, a notice about the instance.
+    let needs_subject =
+        message.content.prompt().is_some() || matches!(message.content, Content::Selesai(_));
+    let subject = match subject {
+        Ok(s) => s,
+        Err(e) if needs_subject => return Err(SendError::Permanent(e)),
+        Err(_) => None,
+    };
     let channel = channels.get(message.recipient.saluran).ok_or_else(|| {
         SendError::Permanent(format!(
             "saluran {} tidak tersedia pada proses ini",

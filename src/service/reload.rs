@@ -62,9 +62,12 @@ pub fn fingerprint(settings: &crate::config::Settings) -> u64 {
 /// refusals.
 pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
     let refreshed = super::definitions::refresh(app).await?;
-    let (adopted, refused) = super::definitions::of(app).await?.adopted();
+    let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
     let mut report = ReloadReport::default();
-    for rs in adopted.all() {
+    for rs in adopted
+        .all()
+        .filter(|rs| !refused.iter().any(|(id, _)| *id == rs.id))
+    {
         report
             .diterima
             .push(format!("ruleset {} versi {}", rs.id, rs.version));

@@ -319,7 +319,9 @@ pub fn candidate_ruleset(
                     id: id.to_owned(),
                     hint: None,
                 }
-                .with_hint("atau tidak valid; periksa dengan merit rules check"),
+                .with_hint(
+                    "ruleset yang tidak valid tidak dimuat; periksa dengan merit rules check",
+                ),
             )
         })?;
         if rs.subjek != SubjectKind::Calon {
@@ -385,7 +387,7 @@ pub async fn explain_now(
     ruleset: Option<&str>,
 ) -> Result<Explanation, ServiceError> {
     let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
-    let catalog = super::definitions::of(app).await?.compiled();
+    let catalog = super::definitions::read(app, |d| d.compiled()).await?;
     let rs = candidate_ruleset(&catalog, ruleset)?;
     let candidate = app
         .store

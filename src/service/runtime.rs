@@ -96,14 +96,28 @@ impl Runtime {
         let stop_flag = Arc::new(AtomicBool::new(false));
         let health = Arc::new(Health::default());
         let mut http_stop = stop_rx.clone();
-        let http = tokio::spawn(frontend.serve(
+        let serving = frontend.serve(
             app.clone(),
             health.clone(),
             listener,
             Box::pin(async move {
                 let _ = http_stop.wait_for(|s| *s).await;
             }),
-        ));
+        );
+        // HTTP ending before it was asked to is reported, never silently gone.
+        let (http_health, http_stopping) = (health.clone(), stop_rx.clone());
+        let http = tokio::spawn(async move {
+            let ended = serving.await;
+            if !*http_stopping.borrow() {
+                let why = match &ended {
+                    Ok(()) => "berhenti tanpa diminta".to_owned(),
+                    Err(e) => crate::domain::io_message(e),
+                };
+                tracing::error!("server HTTP berhenti: {why}");
+                http_health.panicked("http", why);
+            }
+            ended
+        });
         let owner = crate::worker::owner_id().to_owned();
         let scheduler = {
             let (app, flag) = (app.clone(), stop_flag.clone());

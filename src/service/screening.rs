@@ -153,7 +153,7 @@ pub(super) async fn ruleset_of(
 /// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.
 pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, ServiceError> {
     let started = Instant::now();
-    let (adopted, refused) = super::definitions::of(app).await?.adopted();
+    let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
     let current =
         super::rules::adopted_candidate_ruleset(&adopted, &refused, opts.ruleset.as_deref())?;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
@@ -416,7 +416,7 @@ pub async fn dry_run(
     ruleset: Option<&str>,
     progress: Option<SharedProgress>,
 ) -> Result<DryRunReport, ServiceError> {
-    let catalog = super::definitions::of(app).await?.compiled();
+    let catalog = super::definitions::read(app, |d| d.compiled()).await?;
     let rs = candidate_ruleset(&catalog, ruleset)?;
     let previous = app.store.latest_finished_run(Some(&rs.id)).await?;
     let chunks = plan_run(app).await?;

@@ -11,54 +11,63 @@ pub async fn ping(app: &App) -> Result<(), ServiceError> {
     Ok(app.store.ping().await?)
 }
 
-/// The figures `/metrics` shows from the database.
+/// The outbox at a glance.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct OutboxFigures {
+    /// Messages waiting to be sent.
+    pub menunggu: i64,
+    /// Messages sent.
+    pub terkirim: i64,
+    /// Messages given up.
+    pub gagal: i64,
+    /// Age of the oldest waiting message, ms.
+    pub umur_tertua_ms: i64,
+}
+
+/// The figures `/metrics` shows from the database; a group that could not be read is `None`
+/// (and left out of `/metrics`, so that an outage is not reported as zeros).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Figures {
-    /// Messages waiting to be sent.
-    pub outbox_menunggu: i64,
-    /// Messages sent.
-    pub outbox_terkirim: i64,
-    /// Messages given up.
-    pub outbox_gagal: i64,
-    /// Age of the oldest waiting message, ms.
-    pub outbox_umur_tertua_ms: i64,
+    /// The outbox.
+    pub outbox: Option<OutboxFigures>,
     /// Decisions recorded, by channel (`tautan`, `balasan`, `cli`).
-    pub keputusan_per_saluran: Vec<(String, i64)>,
+    pub keputusan_per_saluran: Option<Vec<(String, i64)>>,
     /// Workflow instances by status.
-    pub instans_per_status: Vec<(String, i64)>,
+    pub instans_per_status: Option<Vec<(String, i64)>>,
     /// Screening runs by status.
-    pub penyaringan_per_status: BTreeMap<&'static str, u64>,
+    pub penyaringan_per_status: Option<BTreeMap<&'static str, u64>>,
+}
+
+fn logged<T, E: std::fmt::Display>(what: &str, r: Result<T, E>) -> Option<T> {
+    r.map_err(|e| tracing::warn!("{what} tidak terbaca: {e}"))
+        .ok()
 }
 
 /// Reads the figures; each group that cannot be read is left out (and logged).
 pub async fn figures(app: &App) -> Figures {
-    let mut f = Figures::default();
-    match app.store.outbox_stats(app.clock.now_ms()).await {
-        Ok(s) => {
-            f.outbox_menunggu = s.menunggu;
-            f.outbox_terkirim = s.terkirim;
-            f.outbox_gagal = s.gagal;
-            f.outbox_umur_tertua_ms = s.umur_tertua_ms;
+    let outbox = logged(
+        "angka kotak keluar",
+        app.store.outbox_stats(app.clock.now_ms()).await,
+    )
+    .map(|s| OutboxFigures {
+        menunggu: s.menunggu,
+        terkirim: s.terkirim,
+        gagal: s.gagal,
+        umur_tertua_ms: s.umur_tertua_ms,
+    });
+    let runs = logged("angka penyaringan", app.store.runs().await).map(|runs| {
+        let mut by: BTreeMap<&'static str, u64> = BTreeMap::new();
+        for r in runs {
+            *by.entry(r.status.code()).or_default() += 1;
         }
-        Err(e) => tracing::warn!("angka kotak keluar tidak terbaca: {e}"),
+        by
+    });
+    Figures {
+        outbox,
+        keputusan_per_saluran: logged("angka keputusan", app.store.decisions_by_channel().await),
+        instans_per_status: logged("angka instans", app.store.instances_by_status().await),
+        penyaringan_per_status: runs,
     }
-    match app.store.decisions_by_channel().await {
-        Ok(rows) => f.keputusan_per_saluran = rows,
-        Err(e) => tracing::warn!("angka keputusan tidak terbaca: {e}"),
-    }
-    match app.store.instances_by_status().await {
-        Ok(rows) => f.instans_per_status = rows,
-        Err(e) => tracing::warn!("angka instans tidak terbaca: {e}"),
-    }
-    match app.store.runs().await {
-        Ok(runs) => {
-            for r in runs {
-                *f.penyaringan_per_status.entry(r.status.code()).or_default() += 1;
-            }
-        }
-        Err(e) => tracing::warn!("angka penyaringan tidak terbaca: {e}"),
-    }
-    f
 }
 
 /// Applies pending migrations; returns the names applied.

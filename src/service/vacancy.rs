@@ -114,7 +114,7 @@ pub async fn open(
 
 /// The job-fill ruleset in force: `pengisian_jabatan`, else the only employee ruleset.
 async fn job_fill_ruleset(app: &App) -> Result<Arc<Ruleset>, ServiceError> {
-    let catalog = super::definitions::of(app).await?.compiled();
+    let catalog = super::definitions::read(app, |d| d.compiled()).await?;
     catalog
         .all()
         .find(|r| r.subjek == SubjectKind::Pegawai && r.id == JOB_FILL_WORKFLOW)

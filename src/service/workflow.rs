@@ -39,7 +39,7 @@ pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), Se
     {
         return Ok((dir.clone(), None));
     }
-    match Directory::load(file) {
+    match Directory::load(&crate::sources::Disk, file) {
         Ok((dir, text)) => {
             app.store.set_setting(DIRECTORY_KEY, &text).await?;
             let dir = Arc::new(dir);
@@ -100,7 +100,7 @@ fn check_in(
 ) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
     let mut diags = Diagnostics::new();
     let dir = if settings.directory.exists() {
-        match Directory::load(&settings.directory) {
+        match Directory::load(&crate::sources::Disk, &settings.directory) {
             Ok((d, _)) => Some(d),
             Err(d) => {
                 diags.0.extend(d.0);
@@ -135,7 +135,8 @@ fn load_in(
     dir: Option<&Directory>,
 ) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
     let engine = engine(settings);
-    let role_known = |r: &str| KNOWN_ROLES.contains(&r) || dir.is_some_and(|d| d.has_role(r));
+    // Without a readable directory, roles and people are not checked (like people before).
+    let role_known = |r: &str| KNOWN_ROLES.contains(&r) || dir.is_none_or(|d| d.has_role(r));
     let person_known = |p: &str| dir.is_none_or(|d| d.person(p).is_some());
     let ctx = Context {
         engine: &engine,
@@ -277,7 +278,7 @@ async fn apply_event(
 /// The version of workflow `id` a new instance starts on: the one in force, else (while an
 /// edit is refused and this process has never seen a valid one) the last version stored.
 async fn definition_in_force(app: &App, id: &str) -> Result<Arc<WorkflowDef>, ServiceError> {
-    let live = super::definitions::of(app).await?.workflows();
+    let live = super::definitions::read(app, |d| d.workflows()).await?;
     if let Some(def) = live.value.as_ref().and_then(|w| w.get(id)) {
         return Ok(def.clone());
     }

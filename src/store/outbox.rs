@@ -23,7 +23,8 @@ pub struct OutboxRow {
     /// Written at, epoch ms.
     pub dibuat_ms: i64,
     /// The message, or why it does not read back (an unknown kind or channel, a payload
-    /// missing a field): such a row fails without an attempt.
+    /// missing a field): such a row is given up at once (counted as one attempt) and `ADMIN`
+    /// told.
     pub message: Result<Queued, String>,
 }
 
@@ -91,7 +92,12 @@ fn row_from(r: &QueryResult) -> StoreResult<OutboxRow> {
             alamat: alamat.clone(),
         });
     let orang: Option<String> = get(r, 4)?;
-    let nama: Option<String> = get(r, 5)?;
+    // Rows queued before `nama_penerima` existed keep the name in the payload.
+    let nama: Option<String> = get::<Option<String>>(r, 5)?.or_else(|| {
+        serde_json::from_str::<serde_json::Value>(&data)
+            .ok()
+            .and_then(|d| d.get("nama")?.as_str().map(str::to_owned))
+    });
     let kunci: String = get(r, 1)?;
     let message = recipient.and_then(|recipient| {
         Ok(Queued {
@@ -227,8 +233,14 @@ impl Store {
         let Some(r) = rows.first() else {
             return Ok(None);
         };
-        let content = decode(&get::<String>(r, 0)?, &get::<String>(r, 1)?).map_err(corrupt)?;
-        Ok(content.reference_code().map(str::to_owned))
+        match decode(&get::<String>(r, 0)?, &get::<String>(r, 1)?) {
+            Ok(content) => Ok(content.reference_code().map(str::to_owned)),
+            Err(e) => {
+                // An unreadable old message names no prompt; the reply may still name one.
+                tracing::warn!(message_id, "pesan terkirim tidak dapat dibaca: {e}");
+                Ok(None)
+            }
+        }
     }
 
     /// The text of every notice of `kind` queued for `person` (for reports and tests).

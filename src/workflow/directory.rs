@@ -349,17 +349,14 @@ impl Directory {
         diags.into_result(Self { orang, pelaksana })
     }
 
-    /// Reads and validates `file`.
-    pub fn load(file: &Path) -> Result<(Self, String), Diagnostics> {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            Diagnostic::file(
-                file,
-                format!(
-                    "tidak dapat membaca direktori orang: {}",
-                    crate::domain::io_message(&e)
-                ),
-            )
-        })?;
+    /// Reads file `file` of `src` and validates it.
+    pub fn load(
+        src: &dyn crate::sources::Source,
+        file: &Path,
+    ) -> Result<(Self, String), Diagnostics> {
+        let text = src
+            .read(file)
+            .map_err(|e| Diagnostic::file(file, format!("direktori orang {}", e.message)))?;
         let dir = Self::parse(file, &text)?;
         Ok((dir, text))
     }

@@ -718,8 +718,10 @@ impl Planner<'_, '_> {
             kunjungan: visit,
             orang: orang.to_owned(),
         });
-        let prompt = self.prompt(step, kode, kapasitas, reason);
+        let mut prompt = self.prompt(step, kode, kapasitas, reason);
         let content = if eskalasi {
+            // The superior's answer decides outright; the step's deadline is not theirs.
+            prompt.tenggat_ms = None;
             Content::Eskalasi(prompt)
         } else {
             Content::Permintaan(prompt)
@@ -826,7 +828,12 @@ impl Planner<'_, '_> {
         let read = expr.eval_pairs(subject).and_then(|pairs| {
             VacancySubject::deserialize(subject)
                 .map(|v| (pairs, v))
-                .map_err(|e| format!("subjek bukan lowongan: {e}"))
+                .map_err(|e| {
+                    format!(
+                        "subjek bukan lowongan: {}",
+                        crate::diagnostic::translate_serde_of(&e.to_string(), "JSON")
+                    )
+                })
         });
         let (pairs, vacancy) = match read {
             Ok(v) => v,

