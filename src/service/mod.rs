@@ -46,6 +46,14 @@ pub type CodeSource = Arc<dyn Fn() -> String + Send + Sync>;
 /// Parsed workflow definition versions by (id, version).
 type DefinitionMap = std::collections::HashMap<(String, String), Arc<crate::workflow::WorkflowDef>>;
 
+/// The directory file as last read: its size and modification time (so an unchanged file is
+/// not read again), its text and what it parsed to.
+pub(crate) struct CachedDirectory {
+    pub(crate) stamp: Option<(u64, std::time::SystemTime)>,
+    pub(crate) text: String,
+    pub(crate) directory: Arc<crate::workflow::Directory>,
+}
+
 /// What use cases keep between calls: parsed workflow definition versions, and the directory
 /// with the text it was parsed from.
 #[derive(Default)]
@@ -53,7 +61,7 @@ pub struct Caches {
     pub(crate) definitions: Mutex<DefinitionMap>,
     /// The definitions in force, compiled on first use and refreshed by `serve`.
     pub(crate) live: std::sync::OnceLock<Arc<definitions::Definitions>>,
-    pub(crate) directory: Mutex<Option<(String, Arc<crate::workflow::Directory>)>>,
+    pub(crate) directory: Mutex<Option<CachedDirectory>>,
     pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
     /// The delivery channels (e-mail keeps its SMTP connection open between passes).
     pub(crate) channels: std::sync::OnceLock<crate::notify::Channels>,

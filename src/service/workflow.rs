@@ -32,19 +32,36 @@ const ATTEMPTS: usize = 50;
 /// the last good copy with a warning.
 pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), ServiceError> {
     let file = &app.settings.directory;
-    if let Ok(text) = std::fs::read_to_string(file)
-        && let Ok(cache) = app.caches.directory.lock()
-        && let Some((cached, dir)) = cache.as_ref()
-        && *cached == text
+    // An unchanged file (same size and modification time) is not read again; a changed one is
+    // read and compared with the text in force.
+    let stamp = std::fs::metadata(file)
+        .ok()
+        .and_then(|m| Some((m.len(), m.modified().ok()?)));
+    if let Ok(cache) = app.caches.directory.lock()
+        && let Some(c) = cache.as_ref()
+        && stamp.is_some()
+        && c.stamp == stamp
     {
-        return Ok((dir.clone(), None));
+        return Ok((c.directory.clone(), None));
+    }
+    if let Ok(text) = std::fs::read_to_string(file)
+        && let Ok(mut cache) = app.caches.directory.lock()
+        && let Some(c) = cache.as_mut()
+        && c.text == text
+    {
+        c.stamp = stamp;
+        return Ok((c.directory.clone(), None));
     }
     match Directory::load(&crate::sources::Disk, file) {
         Ok((dir, text)) => {
             app.store.set_setting(DIRECTORY_KEY, &text).await?;
             let dir = Arc::new(dir);
             if let Ok(mut cache) = app.caches.directory.lock() {
-                *cache = Some((text, dir.clone()));
+                *cache = Some(super::CachedDirectory {
+                    stamp,
+                    text,
+                    directory: dir.clone(),
+                });
             }
             Ok((dir, None))
         }
