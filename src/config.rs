@@ -363,6 +363,11 @@ pub struct Settings {
     pub instansi: Agency,
     /// `impor_xlsx_maks_mb`, `impor_sel_maks`: how much one imported file may make merit read.
     pub read_limits: crate::ingest::ReadLimits,
+    /// `sesi_ttl` (`MERIT_SESI_TTL`): a console session ends after this long unused (and
+    /// after 12 hours in any case).
+    pub session_idle: chrono::Duration,
+    /// `unggah_maks` (`MERIT_UNGGAH_MAKS`, MB): the largest file the console accepts.
+    pub upload_max_bytes: u64,
 }
 
 /// One scalar setting: its YAML key, environment variable and default.
@@ -457,6 +462,16 @@ const KEYS: &[Key] = &[
         yaml: "balasan_wajib_lolos_autentikasi",
         env: "MERIT_BALASAN_WAJIB_LOLOS_AUTENTIKASI",
         default: Some("ya"),
+    },
+    Key {
+        yaml: "sesi_ttl",
+        env: "MERIT_SESI_TTL",
+        default: Some("30m"),
+    },
+    Key {
+        yaml: "unggah_maks",
+        env: "MERIT_UNGGAH_MAKS",
+        default: Some("50"),
     },
 ];
 
@@ -584,6 +599,12 @@ impl Settings {
                 })?
                 .unwrap_or_default(),
             instansi: m.agency(env)?,
+            session_idle: m.parse("sesi_ttl", |v| {
+                parse_duration_within(v, chrono::Duration::hours(12))
+            })?,
+            upload_max_bytes: m.number("unggah_maks", 1..=4096, "harus angka 1–4096 (MB)")?
+                * 1024
+                * 1024,
         })
     }
 }

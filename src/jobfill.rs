@@ -59,6 +59,10 @@ pub fn rank(rule_ids: &[&str], mut judged: Vec<Judged<'_>>) -> Vec<Kandidat> {
                 nama: j.employee.nama.clone(),
                 hasil: j.hasil,
                 kotak_talenta: j.employee.kotak_talenta.number(),
+                predikat: vec![
+                    j.employee.predikat_1.label().to_owned(),
+                    j.employee.predikat_2.label().to_owned(),
+                ],
                 aturan_gagal: f.gagal,
                 aturan_tinjau: f.tinjau,
                 peringkat,

@@ -1,6 +1,7 @@
 //! merit: a workflow and rules engine for the personnel agencies (BKPSDM) of Indonesian
 //! regional governments. See `src/README.md` for the module map and the direction data flows.
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -13,6 +13,7 @@ mod m20261127_000003_create_workflow;
 mod m20261127_000004_create_schedule;
 mod m20261129_000005_harden;
 mod m20261129_000006_outbox_channel;
+mod m20261130_000007_console;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_schedule::Migration),
             Box::new(m20261129_000005_harden::Migration),
             Box::new(m20261129_000006_outbox_channel::Migration),
+            Box::new(m20261130_000007_console::Migration),
         ]
     }
 }

@@ -104,6 +104,65 @@ pub enum Command {
     /// Ukur kecepatan (untuk catatan teknis).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Akun konsol web: tambah, daftar, nonaktifkan, atur ulang kata sandi.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Catatan audit: daftar dan pemeriksaan rantai hash.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `merit user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Tambah akun (kata sandi dibuat otomatis dan dicetak sekali, kecuali --password-stdin).
+    Add {
+        /// Alamat surel (nama untuk masuk).
+        email: String,
+        /// Peran: admin, operator, atau pengamat.
+        #[arg(long, value_name = "PERAN")]
+        role: String,
+        /// Nama yang ditampilkan.
+        #[arg(long, value_name = "NAMA")]
+        nama: Option<String>,
+        /// Baca kata sandi (paling sedikit 10 karakter) dari baris pertama masukan standar.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Daftar akun.
+    List,
+    /// Nonaktifkan akun; sesinya berakhir saat itu juga.
+    Disable {
+        /// Alamat surel.
+        email: String,
+    },
+    /// Atur ulang kata sandi (dibuat otomatis, kecuali --password-stdin); sesinya berakhir.
+    ResetPassword {
+        /// Alamat surel.
+        email: String,
+        /// Baca kata sandi baru dari baris pertama masukan standar.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// `merit audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Catatan audit, terbaru lebih dulu.
+    List {
+        /// Hanya catatan orang ini (surel, atau cli:NAMA).
+        #[arg(long, value_name = "ORANG")]
+        orang: Option<String>,
+        /// Hanya sejak tanggal ini (YYYY-MM-DD, waktu setempat).
+        #[arg(long, value_name = "TANGGAL")]
+        sejak: Option<String>,
+        /// Paling banyak sekian catatan.
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+    /// Hitung ulang rantai hash; sebutkan catatan pertama yang berubah (keluar 4 bila rusak).
+    Verify,
 }
 
 /// `merit mail …`.

@@ -66,6 +66,10 @@ pub(super) async fn dispatch(
         }
         Command::Bench(cmd) => bench(cmd, settings(config.as_deref())?, json, frontend).await,
         Command::Init { dir } => init(&dir, json),
+        Command::User(cmd) => super::accounts::user(cmd, settings(config.as_deref())?, json).await,
+        Command::Audit(cmd) => {
+            super::accounts::audit(cmd, settings(config.as_deref())?, json).await
+        }
         Command::Screen { ruleset, dry_run } => {
             super::screening::screen(settings(config.as_deref())?, ruleset, dry_run, json).await
         }
@@ -270,6 +274,17 @@ async fn import(app: &service::App, opts: ImportOptions, json: bool) -> Result<E
         );
         return Ok(Exit::Invalid);
     }
+    service::audit::note(
+        app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::Impor,
+        &report.berkas,
+        &format!(
+            "{} {what} diimpor, {} baris ditolak",
+            report.diimpor, report.ditolak
+        ),
+    )
+    .await;
     if !json {
         println!(
             "{} {what} diimpor dari {} ({}).",

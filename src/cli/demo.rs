@@ -40,6 +40,8 @@ pub(super) async fn run(
             "usulan_instance_id": r.usulan_instance_id, "lowongan_id": r.lowongan_id,
             "pengisian_instance_id": r.pengisian_instance_id, "surat_terkirim": r.surat_terkirim,
             "alamat": format!("http://{addr}"),
+            "konsol": format!("http://{addr}/admin"),
+            "akun_admin": { "email": r.akun_admin.0, "kata_sandi": r.akun_admin.1 },
             "tautan": r.tautan,
         }))?;
     } else {
@@ -85,6 +87,19 @@ pub(super) async fn run(
         for l in &r.tautan {
             println!("  {} — {}:\n    {}", l.kepada, l.jawaban, l.url);
         }
+        if let Some(first) = r.tautan.first() {
+            println!(
+                "Rincian permohonan (daftar calon, rekap, unduhan XLSX): tambahkan /rincian pada tautan mana pun di atas, misalnya\n    {}/rincian",
+                first.url
+            );
+        }
+        println!();
+        println!("Konsol web: http://{addr}/admin");
+        println!(
+            "  Masuk dengan surel {} dan kata sandi {}",
+            r.akun_admin.0, r.akun_admin.1
+        );
+        println!("  (akun administrator demo; kata sandi ini hanya dicetak sekali).");
     }
     if no_serve {
         return Ok(Exit::Ok);

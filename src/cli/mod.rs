@@ -1,6 +1,7 @@
 //! ENTRY: the `merit` command line (interfaces.md section 3). Parses arguments, loads settings,
 //! calls one service use case, and prints the result in Bahasa Indonesia or as JSON.
 
+mod accounts;
 mod args;
 mod commands;
 mod demo;

@@ -81,6 +81,24 @@ pub(super) async fn screen(
         bar.finish().await;
     }
     let report = result?;
+    service::audit::note(
+        &app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::Penyaringan,
+        &report.run_id,
+        &format!(
+            "ruleset {} versi {}; {} calon{}",
+            report.ruleset,
+            report.ruleset_version,
+            report.total,
+            if report.dilanjutkan {
+                "; melanjutkan"
+            } else {
+                ""
+            }
+        ),
+    )
+    .await;
     if !report.selesai {
         return Err(Failure::unexpected(format!(
             "penyaringan {} dihentikan sebelum selesai; jalankan merit screen untuk melanjutkannya",
@@ -249,6 +267,14 @@ pub(super) async fn runs(
         }
         RunsCommand::Cancel { id } => {
             let run = service::screening::cancel(&app, &id, &service::current_user()).await?;
+            service::audit::note(
+                &app,
+                &service::audit::Actor::cli(),
+                crate::domain::Action::PenyaringanBatal,
+                &run.id,
+                "",
+            )
+            .await;
             if json {
                 output::print_json(&run)?;
             } else {
@@ -323,6 +349,14 @@ pub(super) async fn place(
 ) -> Result<Exit, Failure> {
     let app = open_app(settings).await?;
     let report = service::placement::place(&app, run.as_deref(), &service::current_user()).await?;
+    service::audit::note(
+        &app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::Penempatan,
+        &report.penempatan.id,
+        &format!("{} calon ditempatkan", report.penempatan.ditempatkan),
+    )
+    .await;
     if json {
         output::print_json(&report)?;
         return Ok(Exit::Ok);
@@ -352,10 +386,10 @@ pub(super) async fn export(
     let app = open_app(settings).await?;
     let report: ExportReport = match &cmd {
         ExportCommand::Decisions { run, output } => {
-            service::placement::export_decisions(&app, run.as_deref(), output).await?
+            service::placement::export_decisions(&app, run.as_deref(), output, true).await?
         }
         ExportCommand::Placements { id, output } => {
-            service::placement::export_placements(&app, id.as_deref(), output).await?
+            service::placement::export_placements(&app, id.as_deref(), output, true).await?
         }
     };
     if json {

@@ -79,6 +79,14 @@ pub(super) async fn run(
             let app = open_app(settings).await?;
             let by = as_person.unwrap_or_else(service::current_user);
             let instance = service::workflow::start(&app, &id, subject.as_deref(), &by).await?;
+            service::audit::note(
+                &app,
+                &service::audit::Actor::cli(),
+                crate::domain::Action::AlurMulai,
+                &instance,
+                &format!("workflow {id}"),
+            )
+            .await;
             if json {
                 output::print_json(&serde_json::json!({ "instance_id": instance }))?;
             } else {
@@ -159,6 +167,19 @@ pub(super) async fn run(
                 kunjungan: None,
             };
             let report = service::workflow::decide(&app, &req).await?;
+            service::audit::note(
+                &app,
+                &service::audit::Actor::cli(),
+                crate::domain::Action::AlurKeputusan,
+                &req.instance,
+                &format!(
+                    "langkah {}: {} atas nama {}",
+                    req.langkah,
+                    req.jawaban.code(),
+                    req.orang
+                ),
+            )
+            .await;
             if json {
                 output::print_json(&report)?;
             } else {
@@ -298,6 +319,14 @@ pub(super) async fn vacancy(
         tanggal,
     };
     let report = service::vacancy::open(&app, &req, &service::current_user()).await?;
+    service::audit::note(
+        &app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::Lowongan,
+        &report.lowongan_id,
+        &req.jabatan,
+    )
+    .await;
     if json {
         output::print_json(&report)?;
         return Ok(Exit::Ok);

@@ -4,6 +4,8 @@
 //! exists is well-formed, an [`Pendidikan`] is one of the ten levels. Parse errors carry
 //! Bahasa Indonesia messages because they are shown to administrators verbatim.
 
+mod account;
+mod audit;
 mod candidate;
 mod date;
 mod employee;
@@ -18,6 +20,8 @@ mod text;
 mod vacancy;
 mod verdict;
 
+pub use account::{Email, Password, Role};
+pub use audit::{Action, AuditEntry, AuditEvent, AuditFilter, GENESIS, chain_hash};
 pub use candidate::{CANDIDATE_FIELDS, Candidate};
 pub use date::{
     format_date_id, format_datetime_id, format_deadline_id, parse_date, zone_abbreviation,

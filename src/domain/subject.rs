@@ -87,6 +87,10 @@ pub struct Kandidat {
     pub hasil: Hasil,
     /// Box 1–9 of the talent matrix.
     pub kotak_talenta: i64,
+    /// The last two performance ratings (newest first), as people read them; absent on
+    /// vacancies opened before they were kept.
+    #[serde(default)]
+    pub predikat: Vec<String>,
     /// Rules failed.
     pub aturan_gagal: Vec<String>,
     /// Rules asking for review (or in error).

@@ -10,8 +10,10 @@
 //! send its headers, or idles on a kept-alive connection, is cut off, and a stop waits at most
 //! a grace period for requests in flight.
 
+mod admin;
 mod metrics;
 mod pages;
+mod rincian;
 
 use std::{sync::Arc, time::Duration};
 
@@ -41,6 +43,9 @@ const HEADER_READ: Duration = Duration::from_secs(15);
 
 /// How long one request may take, body included.
 const REQUEST_TIME: Duration = Duration::from_secs(30);
+
+/// How long an upload may take to arrive and be checked.
+const UPLOAD_TIME: Duration = Duration::from_secs(600);
 
 /// Longest request target accepted (414 beyond).
 const MAX_URI: usize = 2_048;
@@ -114,6 +119,10 @@ impl Frontend for Server {
 #[derive(Clone, Copy)]
 struct OurPage;
 
+/// The address a request came from (as the accept loop saw the connection).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub std::net::SocketAddr);
+
 /// The router.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -124,6 +133,9 @@ pub fn router(state: AppState) -> Router {
             "/persetujuan/{token}",
             get(confirm_page).post(record_answer),
         )
+        .route("/persetujuan/{token}/rincian", get(rincian::view))
+        .route("/persetujuan/{token}/rincian.xlsx", get(rincian::workbook))
+        .merge(admin::router(&state))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), measure))
@@ -161,8 +173,8 @@ pub async fn serve_with_grace(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((s, _)) => s,
+                let (stream, peer) = match accepted {
+                    Ok(v) => v,
                     Err(e) => {
                         // Out of file descriptors and the like: wait a moment, keep serving.
                         tracing::warn!("koneksi HTTP tidak dapat diterima: {e}");
@@ -171,7 +183,15 @@ pub async fn serve_with_grace(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let service = hyper_util::service::TowerToHyperService::new(
+                    tower::ServiceExt::map_request(
+                        app.clone(),
+                        move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                            req.extensions_mut().insert(ClientAddr(peer));
+                            req
+                        },
+                    ),
+                );
                 let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
                 connections.spawn(async move {
                     if let Err(e) = conn.await {
@@ -211,7 +231,13 @@ async fn guard(req: Request, next: Next) -> Response {
     } else if header_bytes > MAX_HEADERS {
         status_page(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
     } else {
-        match tokio::time::timeout(REQUEST_TIME, next.run(req)).await {
+        // An upload may take longer to arrive than a page.
+        let limit = if req.method() == Method::POST && req.uri().path() == "/admin/impor" {
+            UPLOAD_TIME
+        } else {
+            REQUEST_TIME
+        };
+        match tokio::time::timeout(limit, next.run(req)).await {
             Ok(res) => res,
             Err(_) => status_page(StatusCode::REQUEST_TIMEOUT),
         }
@@ -263,6 +289,10 @@ fn status_page(status: StatusCode) -> Response {
             "Permintaan tidak dapat diproses",
             "Formulir atau alamat yang dikirim tidak lengkap atau tidak sesuai. Silakan kembali dan coba lagi.",
         ),
+        StatusCode::FORBIDDEN => (
+            "Akses ditolak",
+            "Peran Bapak/Ibu tidak mengizinkan tindakan ini, atau formulir sudah kedaluwarsa. Muat ulang halaman, lalu coba lagi.",
+        ),
         StatusCode::NOT_FOUND => (
             "Halaman tidak ditemukan",
             "Alamat yang Bapak/Ibu buka tidak ada.",
@@ -270,6 +300,14 @@ fn status_page(status: StatusCode) -> Response {
         StatusCode::METHOD_NOT_ALLOWED => (
             "Cara akses tidak diizinkan",
             "Halaman ini tidak dapat dibuka dengan cara tersebut. Gunakan tautan atau tombol pada halaman.",
+        ),
+        StatusCode::CONFLICT => (
+            "Tidak dapat dilakukan sekarang",
+            "Keadaan data tidak mengizinkan tindakan ini saat ini. Muat ulang halaman untuk melihat keadaan terbaru.",
+        ),
+        StatusCode::GONE => (
+            "Sudah tidak berlaku",
+            "Tautan atau halaman ini sudah tidak berlaku.",
         ),
         StatusCode::REQUEST_TIMEOUT => (
             "Waktu permintaan habis",
@@ -492,7 +530,7 @@ async fn record_answer(
     {
         Ok(view) => {
             state.metrics.decision("tautan");
-            page(StatusCode::OK, Html(pages::recorded(&view)))
+            page(StatusCode::OK, Html(pages::recorded(&view, &token)))
         }
         Err(e) => page_for(&e),
     }

@@ -35,7 +35,7 @@ struct Answer<'a> {
 /// The confirm page: what is asked, the answer this link stands for, a comment box, a button.
 pub(super) fn confirm(v: &LinkView, token: &str) -> String {
     if v.sudah_tercatat {
-        return recorded(v);
+        return recorded(v, token);
     }
     render::page(
         "konfirmasi.html",
@@ -48,13 +48,13 @@ pub(super) fn confirm(v: &LinkView, token: &str) -> String {
 }
 
 /// After a recorded answer.
-pub(super) fn recorded(v: &LinkView) -> String {
+pub(super) fn recorded(v: &LinkView, token: &str) -> String {
     render::page(
         "tercatat.html",
         &Answer {
             judul: "Jawaban tercatat",
             v,
-            token: "",
+            token,
         },
     )
 }

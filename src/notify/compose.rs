@@ -179,6 +179,8 @@ struct PromptPage<'a> {
     alasan_kembali: Option<&'a str>,
     ringkasan: Vec<String>,
     tautan: Vec<Link>,
+    /// The read-only details page behind the same link.
+    rincian: String,
     pilihan: Vec<Choice>,
     berlaku_sampai: String,
     instansi: &'a str,
@@ -236,6 +238,7 @@ fn prompt(
         Content::Tenggat(_) => ("tenggat", "Tenggat terlewati"),
         _ => ("permintaan", "Persetujuan"),
     };
+    let tautan = links(p, out.subjek, st);
     let page = PromptPage {
         jenis,
         salam: salam(out.message.recipient.nama.as_deref().unwrap_or_default()),
@@ -248,7 +251,11 @@ fn prompt(
             .map(|ms| format_deadline_id(crate::clock::from_ms(ms), st.tz)),
         alasan_kembali: p.alasan_kembali.as_deref(),
         ringkasan: summary(out.subjek, st.tz),
-        tautan: links(p, out.subjek, st),
+        rincian: tautan
+            .first()
+            .map(|l| format!("{}/rincian", l.url))
+            .unwrap_or_default(),
+        tautan,
         pilihan: p
             .opsi
             .iter()
@@ -449,7 +456,7 @@ mod tests {
             "versi_aturan": "v", "shortlist": ["198503152010011002"], "jumlah_dinilai": 1,
             "email_kandidat": {},
             "kandidat": [{"nip": "198503152010011002", "nama": "DEWI", "hasil": "layak",
-                "kotak_talenta": 9, "aturan_gagal": [], "aturan_tinjau": [], "peringkat": 1,
+                "kotak_talenta": 9, "predikat": [], "aturan_gagal": [], "aturan_tinjau": [], "peringkat": 1,
                 "alasan": []}]
         }))
         .unwrap();

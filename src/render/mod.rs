@@ -40,10 +40,52 @@ const PAGE_TEMPLATES: &[(&str, &str)] = &[
     ("pesan.html", include_str!("pages/pesan.html")),
     ("konfirmasi.html", include_str!("pages/konfirmasi.html")),
     ("tercatat.html", include_str!("pages/tercatat.html")),
+    ("rincian.html", include_str!("pages/rincian.html")),
+    ("admin/dasar.html", include_str!("pages/admin/dasar.html")),
+    ("admin/masuk.html", include_str!("pages/admin/masuk.html")),
+    (
+        "admin/beranda.html",
+        include_str!("pages/admin/beranda.html"),
+    ),
+    ("admin/calon.html", include_str!("pages/admin/calon.html")),
+    (
+        "admin/calon_rinci.html",
+        include_str!("pages/admin/calon_rinci.html"),
+    ),
+    (
+        "admin/penyaringan.html",
+        include_str!("pages/admin/penyaringan.html"),
+    ),
+    (
+        "admin/penyaringan_rinci.html",
+        include_str!("pages/admin/penyaringan_rinci.html"),
+    ),
+    (
+        "admin/penempatan.html",
+        include_str!("pages/admin/penempatan.html"),
+    ),
+    ("admin/alur.html", include_str!("pages/admin/alur.html")),
+    (
+        "admin/alur_rinci.html",
+        include_str!("pages/admin/alur_rinci.html"),
+    ),
+    ("admin/impor.html", include_str!("pages/admin/impor.html")),
+    (
+        "admin/unduhan.html",
+        include_str!("pages/admin/unduhan.html"),
+    ),
+    ("admin/aturan.html", include_str!("pages/admin/aturan.html")),
+    ("admin/audit.html", include_str!("pages/admin/audit.html")),
+    (
+        "admin/pengguna.html",
+        include_str!("pages/admin/pengguna.html"),
+    ),
 ];
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    // Numbers as Indonesians write them: 2.911, 1.000.000.
+    env.add_filter("angka", |v: i64| crate::domain::format_number_id(v));
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") {
             AutoEscape::Html
@@ -103,13 +145,22 @@ fn pages() -> &'static Environment<'static> {
     })
 }
 
-/// Renders page `name` with `ctx`. A page that cannot render (a bug: they are embedded and
-/// tested) becomes a plain apology rather than a panic.
+/// Renders page `name` with `ctx`, or says why it cannot (a bug: the pages are embedded and
+/// tested).
+pub fn try_page(name: &str, ctx: &impl Serialize) -> Result<String, String> {
+    pages()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| format!("halaman {name} gagal dibuat: {e}"))
+}
+
+/// Renders page `name` with `ctx`. A page that cannot render becomes a plain apology rather
+/// than a panic.
 pub fn page(name: &str, ctx: &impl Serialize) -> String {
-    match pages().get_template(name).and_then(|t| t.render(ctx)) {
+    match try_page(name, ctx) {
         Ok(html) => html,
         Err(e) => {
-            tracing::error!("halaman {name} gagal dibuat: {e}");
+            tracing::error!("{e}");
             "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Terjadi kesalahan — merit</title></head>\
              <body><h1>Terjadi kesalahan</h1><p>Halaman ini tidak dapat ditampilkan. Silakan coba lagi beberapa saat lagi.</p></body></html>"
                 .to_owned()

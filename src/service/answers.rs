@@ -63,7 +63,15 @@ async fn recorded_since(
     }))
 }
 
-async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
+/// A link's token, checked: signed by us, for a prompt we sent, not expired.
+pub(super) struct Verified {
+    pub(super) token: Token,
+    pub(super) code: CodeRow,
+    pub(super) row: crate::workflow::InstanceRow,
+}
+
+/// Checks a link's token (what every page behind a link starts with).
+pub(super) async fn verified(app: &App, raw: &str) -> Result<Verified, ServiceError> {
     let secret = super::outbox::link_secret(app).await?;
     let t: Token = match token::verify(&secret, raw) {
         Ok(t) => t,
@@ -79,6 +87,22 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
     let Some(row) = app.store.instance(&code.instans_id).await? else {
         return Err(Refusal::LinkUnknown.into());
     };
+    if app.clock.now_ms() > t.terbit_ms + app.settings.link_ttl.num_milliseconds() {
+        return Err(Refusal::LinkExpired.into());
+    }
+    Ok(Verified {
+        token: t,
+        code,
+        row,
+    })
+}
+
+async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
+    let Verified {
+        token: t,
+        code,
+        row,
+    } = verified(app, raw).await?;
     let answer = match t.jawaban.as_str() {
         "setuju" => Answer::Setuju,
         "tolak" => Answer::Tolak,
@@ -92,9 +116,6 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
             Answer::Pilih(o.clone())
         }
     };
-    if app.clock.now_ms() > t.terbit_ms + app.settings.link_ttl.num_milliseconds() {
-        return Err(Refusal::LinkExpired.into());
-    }
     let st = &row.state;
     let seat = st.kursi.iter().find(|s| s.orang == code.orang);
     let current = st.status == Status::Berjalan

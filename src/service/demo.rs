@@ -85,6 +85,7 @@ fn links(outbox: &Path) -> Vec<DemoLink> {
             let l = line.trim();
             if let Some((label, url)) = l.split_once(": http")
                 && url.contains("/persetujuan/")
+                && !url.ends_with("/rincian")
                 && !label.contains('<')
             {
                 out.push(DemoLink {
@@ -128,7 +129,12 @@ pub struct DemoReport {
     pub kotak_keluar: PathBuf,
     /// The approval links of the prompts.
     pub tautan: Vec<DemoLink>,
+    /// The console's administrator account: e-mail and generated password.
+    pub akun_admin: (String, String),
 }
+
+/// The demo's administrator account.
+pub const DEMO_ADMIN: &str = "admin@merit.contoh.go.id";
 
 /// Starts over in `dir`: synthetic data for `candidates` candidates, settings pointing at it
 /// (`base` for the rest), and the application over it.
@@ -221,7 +227,19 @@ pub async fn run(
     .await?;
     let sent = super::outbox::flush(app).await?;
     let outbox = dir.join("outbox");
+    let email = crate::domain::Email::parse(DEMO_ADMIN).map_err(ServiceError::Unexpected)?;
+    let password = super::accounts::add(
+        app,
+        &email,
+        "Administrator Demo",
+        crate::domain::Role::Admin,
+        None,
+        &super::audit::Actor::cli(),
+    )
+    .await?
+    .unwrap_or_default();
     Ok(DemoReport {
+        akun_admin: (DEMO_ADMIN.to_owned(), password),
         folder: dir.to_path_buf(),
         data: summary,
         layak: run.layak,

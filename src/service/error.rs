@@ -244,6 +244,8 @@ pub enum Sought {
     Decision,
     /// A subject reference (`penempatan:ID`, `lowongan:ID`).
     Subject,
+    /// A console account by e-mail.
+    Account,
 }
 
 impl fmt::Display for Sought {
@@ -258,6 +260,7 @@ impl fmt::Display for Sought {
             Self::Candidate => "calon dengan NIK",
             Self::Decision => "keputusan penyaringan untuk calon dengan NIK",
             Self::Subject => "subjek",
+            Self::Account => "akun",
         })
     }
 }
@@ -327,6 +330,16 @@ pub enum Refusal {
     /// A placement needs the screening it uses to be finished.
     #[error("penyaringan {0} belum selesai; jalankan merit screen untuk menyelesaikannya")]
     RunUnfinished(String),
+    /// The e-mail and password do not open an active account (one message for every case, so
+    /// that nobody learns which accounts exist).
+    #[error("surel atau kata sandi salah, atau akun tidak aktif")]
+    SignInRefused,
+    /// Too many refused sign-ins for the account or the address lately.
+    #[error("terlalu banyak percobaan masuk yang gagal; coba lagi setelah {0} menit")]
+    SignInThrottled(i64),
+    /// An account with this address exists already.
+    #[error("akun {0} sudah ada")]
+    AccountExists(String),
     /// Files merit would write exist already; nothing was written.
     #[error("berkas berikut sudah ada dan tidak ditimpa; tidak ada yang ditulis: {}", .0.join(", "))]
     FilesExist(Vec<String>),

@@ -2,10 +2,14 @@
 //! each other; the background loops of [`runtime`] call them too. Each use case reads,
 //! evaluates, persists, then notifies.
 
+pub mod accounts;
 pub mod answers;
+pub mod audit;
 pub mod bench;
+pub mod console;
 pub mod definitions;
 pub mod demo;
+pub mod details;
 mod error;
 mod import;
 pub mod init;
@@ -54,11 +58,22 @@ pub(crate) struct CachedDirectory {
     pub(crate) directory: Arc<crate::workflow::Directory>,
 }
 
+/// Compiled rulesets by (id, version).
+pub(crate) type RulesetVersions =
+    std::collections::HashMap<(String, String), Arc<crate::rules::Ruleset>>;
+
+/// Places taken per formation code, by placement id.
+pub(crate) type PlacementCounts = std::collections::HashMap<String, Arc<Vec<(String, u64)>>>;
+
 /// What use cases keep between calls: parsed workflow definition versions, and the directory
 /// with the text it was parsed from.
 #[derive(Default)]
 pub struct Caches {
     pub(crate) definitions: Mutex<DefinitionMap>,
+    /// Ruleset versions compiled from the sources a run stored, by (id, version).
+    pub(crate) rulesets: Mutex<RulesetVersions>,
+    /// Places taken per formation, by placement id (a placement never changes).
+    pub(crate) placement_counts: Mutex<PlacementCounts>,
     /// The definitions in force, compiled on first use and refreshed by `serve`.
     pub(crate) live: std::sync::OnceLock<Arc<definitions::Definitions>>,
     pub(crate) directory: Mutex<Option<CachedDirectory>>,

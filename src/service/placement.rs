@@ -1,6 +1,6 @@
 //! `merit place`, `merit export decisions`, `merit export placements`.
 
-use std::{collections::BTreeMap, path::Path};
+use std::{collections::BTreeMap, path::Path, sync::Arc};
 
 use super::{App, Prerequisite, Refusal, ServiceError, Sought, screening::existing_run};
 use crate::{
@@ -8,7 +8,6 @@ use crate::{
     export::{Section, TableWriter, Value},
     placement,
     placement::PlacementRecord,
-    rules,
     screening::{Run, RunStatus},
 };
 
@@ -38,24 +37,22 @@ pub struct ExportReport {
     pub sumber: String,
 }
 
+fn shown(nik: &crate::domain::Nik, full: bool) -> Value {
+    if full {
+        nik.as_str().into()
+    } else {
+        nik.masked().into()
+    }
+}
+
 fn priority_value(p: Option<f64>) -> Value {
     p.map_or(Value::Empty, Value::Number)
 }
 
-/// Rule titles of a run's ruleset version (for the summary sheet).
-async fn rule_titles(app: &App, run: &Run) -> BTreeMap<String, String> {
-    let Ok(Some(sources)) = app.store.ruleset_sources(&run.ruleset, &run.versi).await else {
-        return BTreeMap::new();
-    };
-    let (id, versi, limits) = (
-        run.ruleset.clone(),
-        run.versi.clone(),
-        app.settings.script_limits,
-    );
-    tokio::task::spawn_blocking(move || rules::load_from_sources(&id, &versi, &sources, &limits))
+/// Rule titles of a run's ruleset version (for the summary sheet and the console).
+pub(super) async fn rule_titles(app: &App, run: &Run) -> BTreeMap<String, String> {
+    super::screening::ruleset_of(app, run, None)
         .await
-        .ok()
-        .and_then(Result::ok)
         .map(|rs| {
             rs.rules
                 .iter()
@@ -65,11 +62,33 @@ async fn rule_titles(app: &App, run: &Run) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// Places taken per formation in placement `id` (kept after the first read: a placement never
+/// changes).
+pub(super) async fn counts(app: &App, id: &str) -> Result<Arc<Vec<(String, u64)>>, ServiceError> {
+    if let Some(c) = app
+        .caches
+        .placement_counts
+        .lock()
+        .ok()
+        .and_then(|c| c.get(id).cloned())
+    {
+        return Ok(c);
+    }
+    let counts = Arc::new(app.store.placement_counts(id).await?);
+    if let Ok(mut c) = app.caches.placement_counts.lock() {
+        c.insert(id.to_owned(), counts.clone());
+    }
+    Ok(counts)
+}
+
 /// Writes the decisions of a run (interfaces.md 5) to a `.csv` or `.xlsx` file.
+/// With `full_identifiers` false the NIK column is masked to its last four digits (for roles
+/// that may not see it).
 pub async fn export_decisions(
     app: &App,
     run: Option<&str>,
     path: &Path,
+    full_identifiers: bool,
 ) -> Result<ExportReport, ServiceError> {
     let run = chosen_run(app, run).await?;
     let titles = rule_titles(app, &run).await;
@@ -117,7 +136,7 @@ pub async fn export_decisions(
             totals[slot] += 1;
             per_unit.entry(row.unit_kerja.clone()).or_default()[slot] += 1;
             out.row(&[
-                d.nik.as_str().into(),
+                shown(&d.nik, full_identifiers),
                 row.nama.clone().into(),
                 row.unit_kerja.clone().into(),
                 row.kategori_pelamar.clone().into(),
@@ -256,10 +275,12 @@ pub async fn chosen_placement(
 }
 
 /// Writes a placement (interfaces.md 6) to a `.csv` or `.xlsx` file.
+/// With `full_identifiers` false the NIK column is masked to its last four digits.
 pub async fn export_placements(
     app: &App,
     id: Option<&str>,
     path: &Path,
+    full_identifiers: bool,
 ) -> Result<ExportReport, ServiceError> {
     let record = chosen_placement(app, id).await?;
     let header = [
@@ -288,7 +309,7 @@ pub async fn export_placements(
             }
             let text = |v: &Option<String>| v.clone().map_or(Value::Empty, Value::Text);
             out.row(&[
-                p.nik.as_str().into(),
+                shown(&p.nik, full_identifiers),
                 line.nama.clone().into(),
                 text(&p.kode_formasi),
                 text(&p.unit_kerja),

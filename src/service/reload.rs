@@ -102,6 +102,25 @@ pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
     if let (_, Some(w)) = super::workflow::directory(app).await? {
         report.ditolak.push(w);
     }
+    if !refreshed.rulesets.is_empty() || !report.ditolak.is_empty() {
+        let accepted: Vec<String> = refreshed
+            .rulesets
+            .iter()
+            .map(|(id, v)| format!("{id} versi {v}"))
+            .collect();
+        super::audit::note(
+            app,
+            &super::audit::Actor::system(),
+            crate::domain::Action::MuatUlang,
+            &accepted.join(", "),
+            &if report.ditolak.is_empty() {
+                "diterima".to_owned()
+            } else {
+                format!("{} masalah ditolak", report.ditolak.len())
+            },
+        )
+        .await;
+    }
     if !report.ditolak.is_empty() {
         let text = report.ditolak.join("\n");
         tracing::error!("perubahan definisi ditolak; versi valid terakhir tetap berlaku:\n{text}");

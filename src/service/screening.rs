@@ -129,6 +129,16 @@ pub(super) async fn ruleset_of(
     if let Some(rs) = current.filter(|rs| rs.id == run.ruleset && rs.version == run.versi) {
         return Ok(rs.clone());
     }
+    let key = (run.ruleset.clone(), run.versi.clone());
+    if let Some(rs) = app
+        .caches
+        .rulesets
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&key).cloned())
+    {
+        return Ok(rs);
+    }
     let sources = app
         .store
         .ruleset_sources(&run.ruleset, &run.versi)
@@ -147,7 +157,11 @@ pub(super) async fn ruleset_of(
     .await
     .map_err(|e| ServiceError::unexpected("memuat ruleset tersimpan", e))?
     .map_err(|d| ServiceError::Unexpected(format!("ruleset tersimpan tidak dapat dimuat:\n{d}")))?;
-    Ok(Arc::new(rs))
+    let rs = Arc::new(rs);
+    if let Ok(mut c) = app.caches.rulesets.lock() {
+        c.insert(key, rs.clone());
+    }
+    Ok(rs)
 }
 
 /// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.

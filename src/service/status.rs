@@ -43,9 +43,9 @@ fn logged<T, E: std::fmt::Display>(what: &str, r: Result<T, E>) -> Option<T> {
         .ok()
 }
 
-/// Reads the figures; each group that cannot be read is left out (and logged).
-pub async fn figures(app: &App) -> Figures {
-    let outbox = logged(
+/// The outbox figures (none when they cannot be read; logged).
+pub async fn outbox(app: &App) -> Option<OutboxFigures> {
+    logged(
         "angka kotak keluar",
         app.store.outbox_stats(app.clock.now_ms()).await,
     )
@@ -54,7 +54,12 @@ pub async fn figures(app: &App) -> Figures {
         terkirim: s.terkirim,
         gagal: s.gagal,
         umur_tertua_ms: s.umur_tertua_ms,
-    });
+    })
+}
+
+/// Reads the figures; each group that cannot be read is left out (and logged).
+pub async fn figures(app: &App) -> Figures {
+    let outbox = outbox(app).await;
     let runs = logged("angka penyaringan", app.store.runs().await).map(|runs| {
         let mut by: BTreeMap<&'static str, u64> = BTreeMap::new();
         for r in runs {

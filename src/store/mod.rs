@@ -5,7 +5,10 @@
 //! `IMMEDIATE`, so two processes that both want to write queue on the lock instead of failing
 //! with a deadlock when a read upgrades to a write. PostgreSQL needs neither.
 
+mod accounts;
+mod audit;
 mod bulk;
+mod console;
 mod entity;
 mod imports;
 mod outbox;
@@ -25,6 +28,8 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
+pub use accounts::{SessionRow, UserRow};
+pub use console::{CandidateListRow, CandidateSearch, DecisionOfRun, Search};
 pub use imports::{ImportBatch, ImportWriter};
 pub use outbox::{OutboxRow, OutboxStats};
 pub use runs::{Chunk, ExportRow};

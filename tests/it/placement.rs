@@ -158,7 +158,7 @@ async fn every_placement_rule_through_the_database_including_ties() {
 
     // The export has the columns of interfaces.md 6 and a reason on every line.
     let out = db.path("penempatan.csv");
-    let written = export_placements(&app, None, &out).await.unwrap();
+    let written = export_placements(&app, None, &out, true).await.unwrap();
     assert_eq!(written.baris, 7);
     let (header, rows) = read_csv(&out);
     assert_eq!(
@@ -209,7 +209,7 @@ async fn a_generated_regency_is_placed_without_overfilling_and_exported() {
 
     // Decisions: CSV and a workbook for the head of agency.
     let csv_out = db.path("keputusan.csv");
-    let written = export_decisions(&app, None, &csv_out).await.unwrap();
+    let written = export_decisions(&app, None, &csv_out, true).await.unwrap();
     assert_eq!(written.baris, 4_200);
     let (header, rows) = read_csv(&csv_out);
     assert_eq!(
@@ -247,7 +247,7 @@ async fn a_generated_regency_is_placed_without_overfilling_and_exported() {
     assert_eq!(failing_pw03, run.gagal_per_aturan["PW-03"]);
 
     let xlsx_out = db.path("keputusan.xlsx");
-    export_decisions(&app, Some(&run.run_id), &xlsx_out)
+    export_decisions(&app, Some(&run.run_id), &xlsx_out, true)
         .await
         .unwrap();
     let mut book = open_workbook_auto(&xlsx_out).unwrap();

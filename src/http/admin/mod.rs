@@ -1,0 +1,277 @@
+//! The web console under `/admin` (console.md): who is signed in (the `merit_sesi` cookie),
+//! what their role allows, the CSRF token every form carries, and the layout every page shares.
+//! Handlers only read the request, call `service`, and pick a template.
+
+mod actions;
+mod downloads;
+mod pages;
+mod signin;
+
+use axum::{
+    Router,
+    extract::FromRequestParts,
+    http::{HeaderMap, StatusCode, header, request::Parts},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Serialize;
+
+use super::{AppState, ClientAddr, OurPage};
+use crate::{
+    domain::Role,
+    render,
+    service::{
+        ServiceError,
+        accounts::{self, Session},
+        audit::Actor,
+        console::Viewer,
+    },
+};
+
+/// The session cookie.
+pub(super) const SESSION_COOKIE: &str = "merit_sesi";
+
+/// The cookie holding the sign-in form's CSRF token (there is no session yet).
+const SIGNIN_COOKIE: &str = "merit_masuk";
+
+/// The console's routes.
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    let upload = axum::extract::DefaultBodyLimit::max(
+        usize::try_from(state.app.settings().upload_max_bytes).unwrap_or(usize::MAX),
+    );
+    Router::new()
+        .route("/admin", get(pages::home))
+        .route("/admin/masuk", get(signin::form).post(signin::submit))
+        .route("/admin/keluar", post(signin::sign_out))
+        .route("/admin/calon", get(pages::candidates))
+        .route("/admin/calon/{nik}", get(pages::candidate))
+        .route(
+            "/admin/penyaringan",
+            get(pages::runs).post(actions::start_run),
+        )
+        .route("/admin/penyaringan/{run}", get(pages::run))
+        .route(
+            "/admin/penempatan",
+            get(pages::placements).post(actions::place),
+        )
+        .route(
+            "/admin/alur",
+            get(pages::workflows).post(actions::start_workflow),
+        )
+        .route("/admin/alur/{id}", get(pages::timeline))
+        .route(
+            "/admin/impor",
+            get(pages::import_form).post(actions::import).layer(upload),
+        )
+        .route("/admin/unduhan", get(downloads::index))
+        .route("/admin/unduhan/{berkas}", get(downloads::file))
+        .route("/admin/aturan", get(pages::rules))
+        .route("/admin/audit", get(pages::audit))
+        .route("/admin/pengguna", get(pages::users).post(actions::add_user))
+        .route("/admin/pengguna/nonaktif", post(actions::disable_user))
+        .route("/admin/pengguna/sandi", post(actions::reset_password))
+}
+
+/// A signed-in request.
+pub(super) struct Signed {
+    pub(super) session: Session,
+    pub(super) addr: String,
+}
+
+impl Signed {
+    /// The viewer for service calls.
+    pub(super) fn viewer(&self) -> Viewer {
+        Viewer {
+            role: self.session.account.peran,
+            actor: self.actor(),
+        }
+    }
+
+    /// Who acts, for the audit log.
+    pub(super) fn actor(&self) -> Actor {
+        Actor::account(&self.session.account.email, &self.addr)
+    }
+
+    /// Refuses unless the role reaches `role`.
+    pub(super) fn require(&self, role: Role) -> Result<(), Forbidden> {
+        if self.session.account.peran >= role {
+            Ok(())
+        } else {
+            Err(Forbidden)
+        }
+    }
+
+    /// Refuses unless `token` is this session's CSRF token.
+    pub(super) fn check_csrf(&self, token: &str) -> Result<(), Forbidden> {
+        if crate::auth::same(token, &self.session.csrf) {
+            Ok(())
+        } else {
+            Err(Forbidden)
+        }
+    }
+}
+
+/// A request above the signed-in role, or without this session's CSRF token: the 403 page.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Forbidden;
+
+impl IntoResponse for Forbidden {
+    fn into_response(self) -> Response {
+        status(StatusCode::FORBIDDEN)
+    }
+}
+
+/// The value of cookie `name`.
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The client's address, as the accept loop saw it.
+fn client(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ClientAddr>()
+        .map_or_else(|| "tidak diketahui".to_owned(), |a| a.0.ip().to_string())
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let addr = client(parts);
+        let found = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(c) => accounts::session(&state.app, &c).await.map_err(failure)?,
+            None => None,
+        };
+        match found {
+            Some(session) => Ok(Self { session, addr }),
+            None => {
+                let wanted = parts.uri.to_string();
+                let target =
+                    if parts.method == axum::http::Method::GET && wanted.starts_with("/admin") {
+                        format!("/admin/masuk?lanjut={}", percent_encode(&wanted))
+                    } else {
+                        "/admin/masuk".to_owned()
+                    };
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub(super) fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The parts every console page shares.
+#[derive(Serialize)]
+pub(super) struct Frame<'a> {
+    /// Page title.
+    pub judul: &'a str,
+    /// Which menu item is current.
+    pub menu: &'static str,
+    /// The agency.
+    pub instansi: String,
+    /// Who is signed in, and as what.
+    pub nama: String,
+    pub peran: &'static str,
+    /// What the role may do.
+    pub operator: bool,
+    pub admin: bool,
+    pub lihat_nik: bool,
+    /// The form token.
+    pub csrf: String,
+    /// Breadcrumbs: (label, link).
+    pub jejak: Vec<(String, String)>,
+    /// merit's version.
+    pub versi: &'static str,
+}
+
+impl Signed {
+    /// The frame of a page titled `judul` under menu item `menu`.
+    pub(super) fn frame<'a>(
+        &self,
+        state: &AppState,
+        judul: &'a str,
+        menu: &'static str,
+    ) -> Frame<'a> {
+        let role = self.session.account.peran;
+        Frame {
+            judul,
+            menu,
+            instansi: state.app.settings().instansi.nama.clone(),
+            nama: self.session.account.nama.clone(),
+            peran: role.label(),
+            operator: role >= Role::Operator,
+            admin: role >= Role::Admin,
+            lihat_nik: role.sees_identifiers(),
+            csrf: self.session.csrf.clone(),
+            jejak: vec![("Beranda".to_owned(), "/admin".to_owned())],
+            versi: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Renders console template `name` with `ctx`.
+pub(super) fn html(name: &str, ctx: &impl Serialize) -> Response {
+    match render::try_page(name, ctx) {
+        Ok(body) => {
+            let mut res = Html(body).into_response();
+            res.extensions_mut().insert(OurPage);
+            res
+        }
+        Err(e) => {
+            tracing::error!("{e}");
+            status(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+}
+
+/// The Bahasa page for `status`.
+pub(super) fn status(code: StatusCode) -> Response {
+    super::status_page(code)
+}
+
+/// A service error as the console shows it: input and refusals as a page saying what is
+/// wrong (400/404/409), the rest as a 500 (logged).
+pub(super) fn failure(e: ServiceError) -> Response {
+    let (code, title) = match &e {
+        ServiceError::Invalid(_) | ServiceError::Definitions { .. } => {
+            (StatusCode::BAD_REQUEST, "Permintaan tidak dapat diproses")
+        }
+        ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "Tidak ditemukan"),
+        ServiceError::Refused(crate::service::Refusal::SignInThrottled(_)) => {
+            (StatusCode::TOO_MANY_REQUESTS, "Terlalu banyak percobaan")
+        }
+        ServiceError::Refused(r) if r.is_input() => {
+            (StatusCode::BAD_REQUEST, "Permintaan tidak dapat diproses")
+        }
+        ServiceError::Refused(_) => (StatusCode::CONFLICT, "Tidak dapat dilakukan sekarang"),
+        ServiceError::Store(_) | ServiceError::Unexpected(_) => {
+            tracing::error!("kesalahan konsol: {e}");
+            return status(StatusCode::INTERNAL_SERVER_ERROR);
+        }
+    };
+    super::page(
+        code,
+        Html(super::pages::message(
+            title,
+            &crate::domain::redact_identifiers(&format!("{e}.")).0,
+        )),
+    )
+}

@@ -1,0 +1,295 @@
+//! Console accounts and sessions (console.md 2): accounts with Argon2id passwords, sign-in with
+//! throttling (5 refusals per account or per address in 15 minutes), sessions kept in the
+//! database under the digest of their cookie with idle and absolute expiry, and a CSRF token
+//! per session. Every attempt, success or not, is audited.
+
+use serde::Serialize;
+
+use super::{
+    App, Refusal, ServiceError, Sought,
+    audit::{self, Actor},
+};
+use crate::{
+    auth,
+    domain::{Action, Email, Password, Role},
+};
+
+/// Refusals within this window count towards throttling.
+const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1_000;
+
+/// Refusals (per account or per address) after which sign-in waits out the window.
+const THROTTLE_AFTER: i64 = 5;
+
+/// A session ends this long after it opened, however busy.
+const ABSOLUTE_MS: i64 = 12 * 3_600 * 1_000;
+
+/// A session's last use is written at most this often (not on every page).
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// An account as the console and `merit user list` show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    /// Address (the sign-in name).
+    pub email: String,
+    /// Name shown in the header.
+    pub nama: String,
+    /// Role.
+    pub peran: Role,
+    /// Whether it may sign in.
+    pub aktif: bool,
+    /// Created, epoch ms.
+    pub dibuat_ms: i64,
+}
+
+fn account_from(u: crate::store::UserRow) -> Result<Account, ServiceError> {
+    Ok(Account {
+        peran: Role::parse(&u.peran).map_err(ServiceError::Unexpected)?,
+        email: u.email,
+        nama: u.nama,
+        aktif: u.aktif,
+        dibuat_ms: u.dibuat_ms,
+    })
+}
+
+fn hashed(p: &Password) -> Result<String, ServiceError> {
+    auth::hash_password(p).map_err(ServiceError::Unexpected)
+}
+
+/// A password given, or one generated (returned so it can be handed over once).
+fn password_or_generated(
+    given: Option<Password>,
+) -> Result<(Password, Option<String>), ServiceError> {
+    match given {
+        Some(p) => Ok((p, None)),
+        None => {
+            let g = auth::generated_password().map_err(ServiceError::Unexpected)?;
+            let p = Password::parse(&g).map_err(ServiceError::Unexpected)?;
+            Ok((p, Some(g)))
+        }
+    }
+}
+
+/// Adds an account; returns the generated password when none was given.
+pub async fn add(
+    app: &App,
+    email: &Email,
+    nama: &str,
+    role: Role,
+    password: Option<Password>,
+    actor: &Actor,
+) -> Result<Option<String>, ServiceError> {
+    let nama = crate::domain::strip_controls(nama.trim());
+    if nama.chars().count() > 200 {
+        return Err(ServiceError::value("--nama", "paling panjang 200 karakter"));
+    }
+    let nama = if nama.is_empty() {
+        email.as_str().to_owned()
+    } else {
+        nama
+    };
+    let (password, generated) = password_or_generated(password)?;
+    let hash = {
+        let p = password;
+        tokio::task::spawn_blocking(move || hashed(&p))
+            .await
+            .map_err(|e| ServiceError::unexpected("hash kata sandi", e))??
+    };
+    if !app
+        .store
+        .add_user(
+            email.as_str(),
+            &nama,
+            role.code(),
+            &hash,
+            app.clock.now_ms(),
+        )
+        .await?
+    {
+        return Err(Refusal::AccountExists(email.to_string()).into());
+    }
+    audit::record(
+        app,
+        actor,
+        Action::PenggunaTambah,
+        email.as_str(),
+        &format!("peran {}", role.code()),
+    )
+    .await?;
+    Ok(generated)
+}
+
+/// Every account.
+pub async fn list(app: &App) -> Result<Vec<Account>, ServiceError> {
+    app.store
+        .users()
+        .await?
+        .into_iter()
+        .map(account_from)
+        .collect()
+}
+
+/// Disables an account and ends its sessions.
+pub async fn disable(app: &App, email: &Email, actor: &Actor) -> Result<(), ServiceError> {
+    if !app
+        .store
+        .set_user_active(email.as_str(), false, app.clock.now_ms())
+        .await?
+    {
+        return Err(ServiceError::not_found(Sought::Account, email.as_str()));
+    }
+    audit::record(app, actor, Action::PenggunaNonaktif, email.as_str(), "").await?;
+    Ok(())
+}
+
+/// Sets a new password (given, or generated and returned) and ends the account's sessions.
+pub async fn reset_password(
+    app: &App,
+    email: &Email,
+    password: Option<Password>,
+    actor: &Actor,
+) -> Result<Option<String>, ServiceError> {
+    if app.store.user(email.as_str()).await?.is_none() {
+        return Err(ServiceError::not_found(Sought::Account, email.as_str()));
+    }
+    let (password, generated) = password_or_generated(password)?;
+    let hash = tokio::task::spawn_blocking(move || hashed(&password))
+        .await
+        .map_err(|e| ServiceError::unexpected("hash kata sandi", e))??;
+    app.store
+        .set_user_password(email.as_str(), &hash, app.clock.now_ms())
+        .await?;
+    audit::record(app, actor, Action::PenggunaSandi, email.as_str(), "").await?;
+    Ok(generated)
+}
+
+/// A session just opened: the cookie value (given to the browser only) and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The `merit_sesi` cookie value.
+    pub cookie: String,
+    /// The account.
+    pub account: Account,
+}
+
+/// Signs `email` in from `dari` with `password`.
+pub async fn sign_in(
+    app: &App,
+    email: &str,
+    password: &str,
+    dari: &str,
+) -> Result<Opened, ServiceError> {
+    let now = app.clock.now_ms();
+    let typed = crate::domain::strip_controls(email.trim()).to_lowercase();
+    let actor = Actor::account(&typed, dari);
+    let since = now - THROTTLE_WINDOW_MS;
+    let refused_account = app
+        .store
+        .audit_count(Action::MasukGagal.code(), Some(&typed), None, since)
+        .await?;
+    let refused_address = app
+        .store
+        .audit_count(Action::MasukGagal.code(), None, Some(dari), since)
+        .await?;
+    if refused_account >= THROTTLE_AFTER || refused_address >= THROTTLE_AFTER {
+        audit::record(
+            app,
+            &actor,
+            Action::MasukGagal,
+            "",
+            "ditahan: terlalu banyak percobaan",
+        )
+        .await?;
+        return Err(Refusal::SignInThrottled(THROTTLE_WINDOW_MS / 60_000).into());
+    }
+    let user = match Email::parse(&typed) {
+        Ok(e) => app.store.user(e.as_str()).await?,
+        Err(_) => None,
+    };
+    let ok = match &user {
+        Some(u) => {
+            let (pw, hash) = (password.to_owned(), u.hash_sandi.clone());
+            let matches = tokio::task::spawn_blocking(move || auth::verify_password(&pw, &hash))
+                .await
+                .map_err(|e| ServiceError::unexpected("memeriksa kata sandi", e))?;
+            matches && u.aktif
+        }
+        None => false,
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        audit::record(
+            app,
+            &actor,
+            Action::MasukGagal,
+            "",
+            "surel atau kata sandi salah, atau akun tidak aktif",
+        )
+        .await?;
+        return Err(Refusal::SignInRefused.into());
+    };
+    let cookie = auth::token().map_err(ServiceError::Unexpected)?;
+    let csrf = auth::token().map_err(ServiceError::Unexpected)?;
+    app.store
+        .add_session(&auth::digest(&cookie), &user.email, &csrf, dari, now)
+        .await?;
+    audit::record(app, &actor, Action::Masuk, "", "").await?;
+    Ok(Opened {
+        cookie,
+        account: account_from(user)?,
+    })
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The account.
+    pub account: Account,
+    /// The CSRF token every form of this session carries.
+    pub csrf: String,
+}
+
+/// The session a cookie opens, if it is live: the account active, used within `sesi_ttl`,
+/// opened within 12 hours. An expired session is removed.
+pub async fn session(app: &App, cookie: &str) -> Result<Option<Session>, ServiceError> {
+    let digest = auth::digest(cookie);
+    let Some(row) = app.store.session(&digest).await? else {
+        return Ok(None);
+    };
+    let now = app.clock.now_ms();
+    let idle = app.settings.session_idle.num_milliseconds();
+    if !row.aktif || now - row.terakhir_ms > idle || now - row.dibuat_ms > ABSOLUTE_MS {
+        app.store.end_session(&digest).await?;
+        return Ok(None);
+    }
+    if now - row.terakhir_ms > TOUCH_EVERY_MS {
+        app.store.touch_session(&digest, now).await?;
+    }
+    Ok(Some(Session {
+        account: Account {
+            peran: Role::parse(&row.peran).map_err(ServiceError::Unexpected)?,
+            email: row.email,
+            nama: row.nama,
+            aktif: row.aktif,
+            dibuat_ms: 0,
+        },
+        csrf: row.csrf,
+    }))
+}
+
+/// Ends the session of `cookie`.
+pub async fn sign_out(app: &App, cookie: &str, actor: &Actor) -> Result<(), ServiceError> {
+    app.store.end_session(&auth::digest(cookie)).await?;
+    audit::record(app, actor, Action::Keluar, "", "").await?;
+    Ok(())
+}
+
+/// Removes expired sessions (the scheduler calls this now and then).
+pub async fn sweep(app: &App) -> Result<u64, ServiceError> {
+    let now = app.clock.now_ms();
+    Ok(app
+        .store
+        .end_expired_sessions(
+            now - app.settings.session_idle.num_milliseconds(),
+            now - ABSOLUTE_MS,
+        )
+        .await?)
+}

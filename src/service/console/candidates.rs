@@ -1,0 +1,319 @@
+//! Calon: search by name prefix or NIK (full or last four), filters, pages of 50; and one
+//! candidate with the latest decision rule by rule (reason and legal basis), earlier decisions,
+//! and the placement with its reason.
+
+use serde::Serialize;
+
+use super::{Viewer, reference, when};
+use crate::{
+    domain::{Action, Nik, format_date_id, format_rupiah},
+    service::{App, ServiceError, Sought, audit, rules::RuleExplanation},
+    store::{CandidateSearch, Search},
+};
+
+/// Rows per page.
+pub const PAGE: u64 = 50;
+
+/// What the list was asked for (the URL's query).
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// Name prefix, full NIK, or the last four NIK digits.
+    pub q: Option<String>,
+    /// `layak`, `tidak_layak`, `perlu_verifikasi`.
+    pub hasil: Option<String>,
+    /// Unit code.
+    pub unit: Option<String>,
+    /// Applicant category.
+    pub kategori: Option<String>,
+    /// Where the page starts (the previous page's `berikutnya`).
+    pub setelah: Option<String>,
+}
+
+/// A page of the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub baris: Vec<Row>,
+    /// The run whose outcomes are shown.
+    pub penyaringan: Option<String>,
+    /// The cursor of the next page, when there is one.
+    pub berikutnya: Option<String>,
+}
+
+/// One candidate in the list (NIK masked).
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The link's reference.
+    pub rujukan: String,
+    /// `************1234`.
+    pub nik: String,
+    pub nama: String,
+    pub unit_kerja: String,
+    pub kategori_pelamar: String,
+    pub kategori_jabatan: String,
+    pub hasil: Option<String>,
+}
+
+fn search_of(q: Option<&str>) -> Result<Search, ServiceError> {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return Ok(Search::All);
+    };
+    if q.chars().all(|c| c.is_ascii_digit()) {
+        return match q.len() {
+            16 => Ok(Search::Nik(q.to_owned())),
+            4 => Ok(Search::Last4(q.to_owned())),
+            _ => Err(ServiceError::value(
+                "pencarian",
+                "tulis NIK lengkap (16 angka), empat angka terakhir NIK, atau awal nama",
+            )),
+        };
+    }
+    if q.chars().count() > 100 {
+        return Err(ServiceError::value(
+            "pencarian",
+            "paling panjang 100 karakter",
+        ));
+    }
+    Ok(Search::NamePrefix(q.to_lowercase()))
+}
+
+/// One page of candidates.
+pub async fn list(app: &App, query: &Query) -> Result<Page, ServiceError> {
+    let run = app.store.runs().await?.into_iter().next().map(|r| r.id);
+    let secret = crate::service::outbox::link_secret(app).await?;
+    let setelah = match &query.setelah {
+        Some(c) => Some(
+            crate::auth::open(&secret, c)
+                .and_then(|s| {
+                    s.split_once('\u{1f}')
+                        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+                })
+                .ok_or_else(|| ServiceError::value("setelah", "penanda halaman tidak sah"))?,
+        ),
+        None => None,
+    };
+    let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let mut rows = app
+        .store
+        .search_candidates(&CandidateSearch {
+            search: search_of(query.q.as_deref())?,
+            run_id: run.clone(),
+            hasil: nonempty(&query.hasil),
+            unit: nonempty(&query.unit),
+            kategori: nonempty(&query.kategori),
+            setelah,
+            limit: PAGE + 1,
+        })
+        .await?;
+    let more = rows.len() as u64 > PAGE;
+    rows.truncate(PAGE as usize);
+    let berikutnya = if more {
+        rows.last().map(|r| {
+            crate::auth::seal(
+                &secret,
+                &format!("{}\u{1f}{}", r.nama_kunci, r.nik.as_str()),
+            )
+        })
+    } else {
+        None
+    };
+    Ok(Page {
+        baris: rows
+            .into_iter()
+            .map(|r| Row {
+                rujukan: crate::auth::seal(&secret, r.nik.as_str()),
+                nik: r.nik.masked(),
+                nama: r.nama,
+                unit_kerja: r.unit_kerja,
+                kategori_pelamar: r.kategori_pelamar,
+                kategori_jabatan: crate::domain::KategoriJabatan::parse(&r.kategori_jabatan)
+                    .map_or(r.kategori_jabatan, |k| k.label().to_owned()),
+                hasil: r.hasil,
+            })
+            .collect(),
+        penyaringan: run,
+        berikutnya,
+    })
+}
+
+/// One candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    /// The link's reference.
+    pub rujukan: String,
+    /// The NIK as this viewer may see it.
+    pub nik: String,
+    /// Whether `nik` is the full number (a view that was audited).
+    pub nik_lengkap: bool,
+    pub nama: String,
+    /// The data as imported: (label, value), in the order of the import columns.
+    pub data: Vec<(String, String)>,
+    /// The latest decision rule by rule.
+    pub keputusan: Option<DecisionView>,
+    /// Decisions in earlier runs.
+    pub sebelumnya: Vec<Earlier>,
+    /// The placement, when the latest placement considered this candidate.
+    pub penempatan: Option<PlacementView>,
+}
+
+/// A decision with every rule's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    pub penyaringan: String,
+    pub ruleset: String,
+    pub versi: String,
+    pub hasil: String,
+    pub prioritas: Option<f64>,
+    pub aturan: Vec<RuleExplanation>,
+}
+
+/// A decision of an earlier run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Earlier {
+    pub penyaringan: String,
+    pub waktu: String,
+    pub versi: String,
+    pub hasil: String,
+}
+
+/// Where the candidate was placed, or why not.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlacementView {
+    pub penempatan: String,
+    pub kode_formasi: Option<String>,
+    pub unit_kerja: Option<String>,
+    pub jabatan: Option<String>,
+    pub alasan: String,
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "ya" } else { "tidak" }.to_owned()
+}
+
+/// One candidate, named by NIK or reference. A viewer whose role sees identifiers gets the
+/// full NIK, and the view is audited.
+pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, ServiceError> {
+    let nik: Nik = super::candidate_key(app, key).await?;
+    let c = app
+        .store
+        .candidate(&nik)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
+    let full = viewer.role.sees_identifiers();
+    if full {
+        audit::record(
+            app,
+            &viewer.actor,
+            Action::LihatIdentitas,
+            &nik.masked(),
+            "halaman calon",
+        )
+        .await?;
+    }
+    let tz = app.settings.timezone;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    let data = vec![
+        ("Tanggal lahir".to_owned(), format_date_id(c.tanggal_lahir)),
+        (
+            "Jenis kelamin".to_owned(),
+            c.jenis_kelamin.label().to_owned(),
+        ),
+        ("Tempat lahir".to_owned(), opt(&c.tempat_lahir)),
+        ("Pendidikan".to_owned(), c.pendidikan.label().to_owned()),
+        ("Jurusan".to_owned(), opt(&c.jurusan)),
+        (
+            "Kategori pelamar".to_owned(),
+            c.kategori_pelamar.label().to_owned(),
+        ),
+        ("Terdata di BKN".to_owned(), yes_no(c.terdata_bkn)),
+        ("Seleksi 2024".to_owned(), c.seleksi_2024.label().to_owned()),
+        (
+            "Hasil seleksi 2024".to_owned(),
+            c.hasil_seleksi_2024.label().to_owned(),
+        ),
+        (
+            "Mengikuti semua tahap".to_owned(),
+            yes_no(c.ikut_semua_tahap),
+        ),
+        (
+            "Nilai seleksi".to_owned(),
+            c.nilai_seleksi
+                .map_or_else(|| "-".to_owned(), |n| format!("{n:.2}").replace('.', ",")),
+        ),
+        ("Lulusan PPG".to_owned(), yes_no(c.ppg)),
+        ("Aktif bekerja".to_owned(), yes_no(c.aktif_bekerja)),
+        ("TMT kerja".to_owned(), format_date_id(c.tmt_kerja)),
+        ("Unit kerja".to_owned(), c.unit_kerja.clone()),
+        (
+            "Kategori jabatan".to_owned(),
+            c.kategori_jabatan
+                .map_or_else(|| "-".to_owned(), |k| k.label().to_owned()),
+        ),
+        ("Jabatan".to_owned(), opt(&c.jabatan)),
+        ("Gaji terakhir".to_owned(), format_rupiah(c.gaji_terakhir)),
+        (
+            "Status khusus".to_owned(),
+            c.status_khusus
+                .map_or_else(|| "-".to_owned(), |s| s.label().to_owned()),
+        ),
+    ];
+    let decisions = app.store.decisions_of(&nik).await?;
+    let keputusan = match decisions.first() {
+        Some(d) => {
+            let e = crate::service::rules::explain_in_run(app, nik.as_str(), &d.run_id).await?;
+            Some(DecisionView {
+                penyaringan: d.run_id.clone(),
+                ruleset: e.ruleset,
+                versi: e.versi_aturan,
+                hasil: e.hasil.code().to_owned(),
+                prioritas: e.prioritas,
+                aturan: e
+                    .aturan
+                    .into_iter()
+                    .map(|mut r| {
+                        r.alasan = r.alasan.map(|a| crate::domain::redact_identifiers(&a).0);
+                        r
+                    })
+                    .collect(),
+            })
+        }
+        None => None,
+    };
+    let sebelumnya = decisions
+        .iter()
+        .skip(1)
+        .map(|d| Earlier {
+            penyaringan: d.run_id.clone(),
+            waktu: when(d.dibuat_ms, tz),
+            versi: d.versi.clone(),
+            hasil: d.hasil.clone(),
+        })
+        .collect();
+    let penempatan = match app.store.latest_placement().await? {
+        Some(p) => app
+            .store
+            .placement_of(&p.id, &nik)
+            .await?
+            .map(|l| PlacementView {
+                penempatan: p.id.clone(),
+                kode_formasi: l.kode_formasi,
+                unit_kerja: l.unit_kerja,
+                jabatan: l.jabatan,
+                alasan: l.alasan,
+            }),
+        None => None,
+    };
+    Ok(Detail {
+        rujukan: reference(app, &nik).await?,
+        nik: if full {
+            nik.as_str().to_owned()
+        } else {
+            nik.masked()
+        },
+        nik_lengkap: full,
+        nama: c.nama.clone(),
+        data,
+        keputusan,
+        sebelumnya,
+        penempatan,
+    })
+}

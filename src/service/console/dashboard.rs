@@ -1,0 +1,249 @@
+//! Beranda: the latest run and its counts by category and by rule (kept with the run, never
+//! recounted), placement fill per unit, open workflow steps and those past their deadline,
+//! outbox health, and the next scheduled jobs.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{percent, when};
+use crate::{
+    domain::KategoriPelamar,
+    service::{App, ServiceError, placement, scheduler, status::OutboxFigures},
+};
+
+/// The front page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    /// The latest run, if any.
+    pub penyaringan: Option<RunCard>,
+    /// The latest placement, if any.
+    pub penempatan: Option<PlacementCard>,
+    /// Approval workflows.
+    pub alur: WorkflowCard,
+    /// The outbox (none when it could not be read).
+    pub kotak_keluar: Option<OutboxFigures>,
+    /// Scheduled jobs and when each runs next.
+    pub jadwal: Vec<NextJob>,
+}
+
+/// A run in figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunCard {
+    pub id: String,
+    pub ruleset: String,
+    pub versi: String,
+    /// `berjalan`, `selesai`, `gagal`.
+    pub status: &'static str,
+    /// When it started, in words.
+    pub dimulai: String,
+    pub total: u64,
+    pub layak: u64,
+    pub tidak_layak: u64,
+    pub perlu_verifikasi: u64,
+    /// Outcomes per applicant category.
+    pub per_kategori: Vec<CategoryRow>,
+    /// Failures per rule, largest first, as chart bars.
+    pub per_aturan: Vec<Bar>,
+}
+
+/// One applicant category's outcomes.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryRow {
+    /// `R1` … `CPNS`.
+    pub kode: String,
+    /// As people read it.
+    pub nama: String,
+    pub layak: u64,
+    pub tidak_layak: u64,
+    pub perlu_verifikasi: u64,
+    pub total: u64,
+}
+
+/// A bar of a chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bar {
+    /// What it counts.
+    pub label: String,
+    pub nilai: u64,
+    /// Its length: a share of the longest bar, 0–100.
+    pub persen: u64,
+}
+
+/// A placement in figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlacementCard {
+    pub id: String,
+    pub ditempatkan: u64,
+    pub tidak_ditempatkan: u64,
+    pub kebutuhan: u64,
+    /// Fill per unit, emptiest first (the 15 emptiest on the front page).
+    pub per_unit: Vec<UnitFill>,
+    /// Units in all.
+    pub jumlah_unit: usize,
+}
+
+/// How full a unit's formations are.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitFill {
+    /// Unit code.
+    pub unit: String,
+    /// Unit name, when known.
+    pub nama: String,
+    pub kebutuhan: u64,
+    pub terisi: u64,
+    /// Filled, 0–100.
+    pub persen: u64,
+}
+
+/// Approval workflows in figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WorkflowCard {
+    /// Running instances.
+    pub berjalan: u64,
+    /// Running instances whose open step is past its deadline.
+    pub lewat_tenggat: u64,
+    /// The open steps, oldest first (at most 10).
+    pub menunggu: Vec<super::workflows::Awaiting>,
+}
+
+/// A scheduled job.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextJob {
+    /// What it does.
+    pub tugas: String,
+    /// When next, in words.
+    pub berikutnya: String,
+}
+
+fn category_name(code: &str) -> String {
+    KategoriPelamar::parse(code).map_or_else(|_| code.to_owned(), |k| k.label().to_owned())
+}
+
+async fn run_card(app: &App) -> Result<Option<RunCard>, ServiceError> {
+    let Some(run) = app.store.runs().await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let titles = placement::rule_titles(app, &run).await;
+    let t = &run.hasil;
+    let mut failures: Vec<(&String, &u64)> =
+        t.gagal_per_aturan.iter().filter(|(_, n)| **n > 0).collect();
+    failures.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let longest = failures.first().map_or(0, |(_, n)| **n);
+    let per_aturan = failures
+        .into_iter()
+        .map(|(id, n)| Bar {
+            label: match titles.get(id) {
+                Some(j) => format!("{id} {j}"),
+                None => id.clone(),
+            },
+            nilai: *n,
+            persen: percent(*n, longest),
+        })
+        .collect();
+    let mut kinds: Vec<(&String, &crate::screening::Counts)> = t.per_kategori.iter().collect();
+    // In the order of the regulation: R1 … R5, then CPNS applicants.
+    kinds.sort_by_key(|(k, _)| KategoriPelamar::parse(k).map_or(u8::MAX, |c| c as u8));
+    let per_kategori = kinds
+        .into_iter()
+        .map(|(k, c)| CategoryRow {
+            kode: k.clone(),
+            nama: category_name(k),
+            layak: c.layak,
+            tidak_layak: c.tidak_layak,
+            perlu_verifikasi: c.perlu_verifikasi,
+            total: c.total(),
+        })
+        .collect();
+    Ok(Some(RunCard {
+        dimulai: when(run.dibuat_ms, app.settings.timezone),
+        status: run.status.code(),
+        total: t.total,
+        layak: t.layak,
+        tidak_layak: t.tidak_layak,
+        perlu_verifikasi: t.perlu_verifikasi,
+        per_kategori,
+        per_aturan,
+        id: run.id,
+        ruleset: run.ruleset,
+        versi: run.versi,
+    }))
+}
+
+/// Fill per unit of a placement: the formations' needs, and the places taken.
+pub(super) async fn unit_fill(
+    app: &App,
+    placement_id: &str,
+) -> Result<Vec<UnitFill>, ServiceError> {
+    let formations = app.store.formations().await?;
+    let taken: BTreeMap<String, u64> = placement::counts(app, placement_id)
+        .await?
+        .iter()
+        .cloned()
+        .collect();
+    let mut units: BTreeMap<String, (String, u64, u64)> = BTreeMap::new();
+    for f in &formations {
+        let e = units
+            .entry(f.unit_kerja.clone())
+            .or_insert_with(|| (f.nama_unit.clone().unwrap_or_default(), 0, 0));
+        e.1 += u64::from(f.jumlah);
+        e.2 += taken.get(&f.kode_formasi).copied().unwrap_or(0);
+    }
+    let mut out: Vec<UnitFill> = units
+        .into_iter()
+        .map(|(unit, (nama, kebutuhan, terisi))| UnitFill {
+            persen: percent(terisi, kebutuhan),
+            unit,
+            nama,
+            kebutuhan,
+            terisi,
+        })
+        .collect();
+    out.sort_by(|a, b| a.persen.cmp(&b.persen).then(a.unit.cmp(&b.unit)));
+    Ok(out)
+}
+
+async fn placement_card(app: &App) -> Result<Option<PlacementCard>, ServiceError> {
+    let Some(p) = app.store.latest_placement().await? else {
+        return Ok(None);
+    };
+    let mut per_unit = unit_fill(app, &p.id).await?;
+    let jumlah_unit = per_unit.len();
+    per_unit.truncate(15);
+    Ok(Some(PlacementCard {
+        per_unit,
+        jumlah_unit,
+        id: p.id,
+        ditempatkan: p.ditempatkan,
+        tidak_ditempatkan: p.tidak_ditempatkan,
+        kebutuhan: p.jumlah_formasi,
+    }))
+}
+
+async fn workflow_card(app: &App) -> Result<WorkflowCard, ServiceError> {
+    let running = super::workflows::awaiting(app).await?;
+    Ok(WorkflowCard {
+        berjalan: running.len() as u64,
+        lewat_tenggat: running.iter().filter(|a| a.lewat_tenggat).count() as u64,
+        menunggu: running.into_iter().take(10).collect(),
+    })
+}
+
+/// Reads the front page.
+pub async fn dashboard(app: &App) -> Result<Dashboard, ServiceError> {
+    let now = app.clock.now();
+    let jadwal = scheduler::list(&app.settings, now)?
+        .into_iter()
+        .map(|l| NextJob {
+            tugas: l.keterangan.to_owned(),
+            berikutnya: l.berikutnya.into_iter().next().unwrap_or_default(),
+        })
+        .collect();
+    Ok(Dashboard {
+        penyaringan: run_card(app).await?,
+        penempatan: placement_card(app).await?,
+        alur: workflow_card(app).await?,
+        kotak_keluar: crate::service::status::outbox(app).await,
+        jadwal,
+    })
+}

@@ -1,0 +1,243 @@
+//! Penyaringan: runs with their status and counts, one run with its progress and per-rule
+//! failures, a comparison of two runs, and starting a run in the background.
+
+use serde::Serialize;
+
+use super::{dashboard::Bar, percent, when};
+use crate::{
+    domain::Action,
+    screening::{Run, RunStatus},
+    service::{
+        App, ServiceError, Sought, audit,
+        audit::Actor,
+        placement,
+        screening::{self, ScreenOptions},
+    },
+};
+
+/// A run in the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRow {
+    pub id: String,
+    pub ruleset: String,
+    pub versi: String,
+    pub status: &'static str,
+    pub dimulai: String,
+    pub dibuat_oleh: String,
+    pub total: u64,
+    pub layak: u64,
+    pub tidak_layak: u64,
+    pub perlu_verifikasi: u64,
+}
+
+fn row(app: &App, r: &Run) -> RunRow {
+    RunRow {
+        id: r.id.clone(),
+        ruleset: r.ruleset.clone(),
+        versi: r.versi.clone(),
+        status: r.status.code(),
+        dimulai: when(r.dibuat_ms, app.settings.timezone),
+        dibuat_oleh: r.dibuat_oleh.clone(),
+        total: r.hasil.total,
+        layak: r.hasil.layak,
+        tidak_layak: r.hasil.tidak_layak,
+        perlu_verifikasi: r.hasil.perlu_verifikasi,
+    }
+}
+
+/// Every run, newest first.
+pub async fn list(app: &App) -> Result<Vec<RunRow>, ServiceError> {
+    Ok(screening::runs(app)
+        .await?
+        .iter()
+        .map(|r| row(app, r))
+        .collect())
+}
+
+/// One run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    #[serde(flatten)]
+    pub run: RunRow,
+    /// Still running: chunks done of all, candidates decided of all.
+    pub berjalan: bool,
+    pub potongan_selesai: u64,
+    pub potongan_total: u64,
+    pub calon_selesai: u64,
+    pub calon_total: u64,
+    pub persen: u64,
+    /// When it ended, in words, and how long it took.
+    pub selesai: Option<String>,
+    pub durasi: Option<String>,
+    pub alasan_gagal: Option<String>,
+    /// Failures per rule.
+    pub per_aturan: Vec<Bar>,
+    /// Other runs to compare with.
+    pub lainnya: Vec<String>,
+    /// The comparison asked for.
+    pub banding: Option<Comparison>,
+}
+
+/// Two runs compared.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub dengan: String,
+    pub dibandingkan: u64,
+    pub berubah: u64,
+    /// `layak → tidak_layak` and their counts.
+    pub perpindahan: Vec<(String, u64)>,
+    /// Per rule: candidates whose result changed.
+    pub per_aturan: Vec<(String, u64)>,
+    /// Some changed candidates (masked NIK): name, before, after, reasons.
+    pub contoh: Vec<Changed>,
+}
+
+/// A candidate whose outcome changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Changed {
+    pub nik: String,
+    pub nama: String,
+    pub sebelum: String,
+    pub sesudah: String,
+    pub aturan: Vec<String>,
+}
+
+fn duration(ms: i64) -> String {
+    let s = ms.max(0) / 1_000;
+    match s {
+        0 => "kurang dari 1 detik".to_owned(),
+        1..60 => format!("{s} detik"),
+        60..3_600 => format!("{} menit {} detik", s / 60, s % 60),
+        _ => format!("{} jam {} menit", s / 3_600, (s % 3_600) / 60),
+    }
+}
+
+/// One run, compared with `banding` when asked.
+pub async fn detail(app: &App, id: &str, banding: Option<&str>) -> Result<Detail, ServiceError> {
+    let run = app
+        .store
+        .run(id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Screening, id))?;
+    let progress = app.store.chunk_progress(&run.id).await?;
+    let titles = placement::rule_titles(app, &run).await;
+    let mut failures: Vec<(String, u64)> = run
+        .hasil
+        .gagal_per_aturan
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    failures.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let longest = failures.first().map_or(0, |f| f.1);
+    let per_aturan = failures
+        .into_iter()
+        .map(|(id, n)| Bar {
+            label: titles
+                .get(&id)
+                .map_or_else(|| id.clone(), |j| format!("{id} {j}")),
+            nilai: n,
+            persen: percent(n, longest),
+        })
+        .collect();
+    let lainnya = app
+        .store
+        .runs()
+        .await?
+        .into_iter()
+        .filter(|r| r.id != run.id && r.status == RunStatus::Selesai)
+        .map(|r| r.id)
+        .take(20)
+        .collect();
+    let banding = match banding.filter(|b| !b.is_empty()) {
+        Some(other) => Some(compare(app, other, &run.id).await?),
+        None => None,
+    };
+    let tz = app.settings.timezone;
+    Ok(Detail {
+        berjalan: run.status == RunStatus::Berjalan,
+        potongan_selesai: progress.selesai,
+        potongan_total: progress.total,
+        calon_selesai: progress.calon_selesai,
+        calon_total: progress.calon_total,
+        persen: percent(progress.calon_selesai, progress.calon_total),
+        selesai: run.selesai_ms.map(|t| when(t, tz)),
+        durasi: run.selesai_ms.map(|t| duration(t - run.dibuat_ms)),
+        alasan_gagal: run.alasan_gagal.clone(),
+        per_aturan,
+        lainnya,
+        banding,
+        run: row(app, &run),
+    })
+}
+
+async fn compare(app: &App, before: &str, after: &str) -> Result<Comparison, ServiceError> {
+    let (_, _, report) = screening::diff(app, before, after).await?;
+    let niks: Vec<crate::domain::Nik> = report.perubahan.iter().map(|c| c.nik).collect();
+    let names = screening::names(app, &niks).await?;
+    Ok(Comparison {
+        dengan: before.to_owned(),
+        dibandingkan: report.dibandingkan,
+        berubah: report.berubah,
+        perpindahan: report.perpindahan.into_iter().collect(),
+        per_aturan: report.per_aturan.into_iter().collect(),
+        contoh: report
+            .perubahan
+            .iter()
+            .map(|c| Changed {
+                nik: c.nik.masked(),
+                nama: names.get(&c.nik).cloned().unwrap_or_default(),
+                sebelum: c
+                    .hasil_sebelum
+                    .map_or_else(|| "-".to_owned(), |h| h.code().to_owned()),
+                sesudah: c
+                    .hasil_sesudah
+                    .map_or_else(|| "-".to_owned(), |h| h.code().to_owned()),
+                aturan: c.aturan.iter().map(|a| a.id.clone()).collect(),
+            })
+            .collect(),
+    })
+}
+
+/// Starts (or joins) a screening run in the background; returns its id once the run exists,
+/// or none when it could not start (the error is logged and audited nowhere else).
+pub async fn start(app: &App, actor: &Actor) -> Result<Option<String>, ServiceError> {
+    if let Some(r) = app.store.any_unfinished_run().await? {
+        return Ok(Some(r.id));
+    }
+    let (bg, by) = (app.clone(), actor.orang.clone());
+    let audit_actor = actor.clone();
+    tokio::spawn(async move {
+        let opts = ScreenOptions {
+            ruleset: None,
+            by,
+            progress: None,
+            stop: None,
+        };
+        match screening::screen(&bg, &opts).await {
+            Ok(r) => {
+                audit::note(
+                    &bg,
+                    &audit_actor,
+                    Action::Penyaringan,
+                    &r.run_id,
+                    &format!("{} calon dari konsol", r.total),
+                )
+                .await;
+            }
+            Err(e) => tracing::error!("penyaringan dari konsol gagal: {e}"),
+        }
+    });
+    // The run row appears as soon as its chunks are planned.
+    for _ in 0..100 {
+        if let Some(r) = app.store.any_unfinished_run().await? {
+            return Ok(Some(r.id));
+        }
+        if let Some(r) = app.store.runs().await?.into_iter().next()
+            && app.clock.now_ms() - r.dibuat_ms < 10_000
+        {
+            return Ok(Some(r.id));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Ok(None)
+}

@@ -1,0 +1,211 @@
+//! Alur: who is awaited at which step and since when, and an instance's timeline with names,
+//! channels and answers in words.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::when;
+use crate::{
+    domain::mask_identifier,
+    service::{App, ServiceError, Sought, workflow},
+    workflow::{Directory, Status},
+};
+
+/// An open step.
+#[derive(Debug, Clone, Serialize)]
+pub struct Awaiting {
+    pub instance_id: String,
+    /// Workflow title.
+    pub judul: String,
+    /// Step title.
+    pub langkah: String,
+    /// Who has not answered yet (names).
+    pub menunggu: Vec<String>,
+    /// Since the instance last changed, in words.
+    pub sejak: String,
+    /// The step's deadline, in words.
+    pub tenggat: Option<String>,
+    pub lewat_tenggat: bool,
+}
+
+fn name(dir: &Directory, id: &str) -> String {
+    dir.person(id)
+        .map_or_else(|| id.to_owned(), |p| p.nama.clone())
+}
+
+/// Every running instance's open step, oldest first.
+pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {
+    let (dir, _) = workflow::directory(app).await?;
+    let now = app.clock.now_ms();
+    let tz = app.settings.timezone;
+    let mut rows = app.store.instances(Some(Status::Berjalan)).await?;
+    rows.sort_by_key(|r| r.diperbarui_ms);
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let step = row.state.langkah_aktif.clone().unwrap_or_default();
+        let (judul, judul_langkah) = workflow::titles(app, &row, &step).await?;
+        out.push(Awaiting {
+            menunggu: row
+                .state
+                .kursi
+                .iter()
+                .filter(|s| s.keputusan.is_none())
+                .map(|s| name(&dir, &s.orang))
+                .collect(),
+            sejak: when(row.diperbarui_ms, tz),
+            tenggat: row.state.tenggat_ms.map(|t| when(t, tz)),
+            lewat_tenggat: row.state.tenggat_ms.is_some_and(|t| t < now),
+            instance_id: row.id,
+            judul,
+            langkah: judul_langkah.unwrap_or(step),
+        });
+    }
+    Ok(out)
+}
+
+/// An instance as its timeline page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub instance_id: String,
+    pub judul: String,
+    pub workflow: String,
+    pub versi: String,
+    /// In words (`berjalan`, `selesai disetujui`, …).
+    pub status: String,
+    /// The open step's title.
+    pub langkah_aktif: Option<String>,
+    /// Who is asked at the open step.
+    pub penyetuju: Vec<SeatView>,
+    /// Started, in words.
+    pub dimulai: String,
+    /// Every event, oldest first.
+    pub riwayat: Vec<Event>,
+}
+
+/// Someone asked at the open step.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeatView {
+    pub nama: String,
+    pub kapasitas: String,
+    /// Their answer, in words, if given.
+    pub jawaban: Option<String>,
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// When, in words.
+    pub waktu: String,
+    /// What happened, in words.
+    pub peristiwa: String,
+    /// The step's title.
+    pub langkah: Option<String>,
+    /// Who (a name).
+    pub orang: Option<String>,
+    pub kapasitas: Option<String>,
+    /// How the answer came (`tautan`, `balasan surel`, `baris perintah`).
+    pub saluran: Option<String>,
+    /// The answer, in words.
+    pub jawaban: Option<String>,
+    pub komentar: Option<String>,
+}
+
+fn happened(jenis: &str) -> String {
+    match jenis {
+        "dimulai" => "Dimulai",
+        "dibuka" => "Langkah dibuka",
+        "dilewati" => "Langkah dilewati",
+        "keputusan" => "Jawaban",
+        "dikembalikan" => "Dikembalikan",
+        "pengingat" => "Pengingat dikirim",
+        "tenggat_terlewati" => "Tenggat terlewati",
+        "eskalasi" => "Eskalasi",
+        "catatan" => "Catatan",
+        "selesai" => "Selesai",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn channel(s: &str) -> String {
+    match s {
+        "tautan" => "tautan",
+        "balasan" => "balasan surel",
+        "cli" => "baris perintah",
+        "konsol" => "konsol",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn answer(code: &str) -> String {
+    match code {
+        "setuju" => "SETUJU".to_owned(),
+        "tolak" => "TOLAK".to_owned(),
+        "kembalikan" => "KEMBALIKAN".to_owned(),
+        "selesai_disetujui" => "selesai, disetujui".to_owned(),
+        "selesai_ditolak" => "selesai, tidak disetujui".to_owned(),
+        other => match other.strip_prefix("pilih:") {
+            Some(o) => format!("PILIH {}", mask_identifier(o)),
+            None => other.to_owned(),
+        },
+    }
+}
+
+/// The timeline of instance `id`.
+pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
+    let row = app
+        .store
+        .instance(id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Instance, id))?;
+    let (dir, _) = workflow::directory(app).await?;
+    let dir: Arc<Directory> = dir;
+    let tz = app.settings.timezone;
+    let mut riwayat = Vec::new();
+    for h in app.store.history(id).await? {
+        let langkah = match &h.langkah {
+            Some(s) => workflow::titles(app, &row, s).await?.1.or(Some(s.clone())),
+            None => None,
+        };
+        riwayat.push(Event {
+            waktu: when(h.waktu_ms, tz),
+            peristiwa: happened(&h.jenis),
+            langkah,
+            orang: h.orang.as_deref().map(|o| name(&dir, o)),
+            kapasitas: h
+                .kapasitas
+                .as_deref()
+                .map(crate::workflow::directory::titled),
+            saluran: h.saluran.as_deref().map(channel),
+            jawaban: h.keputusan.as_deref().map(answer),
+            komentar: h
+                .komentar
+                .as_deref()
+                .map(|c| crate::domain::redact_identifiers(c).0),
+        });
+    }
+    let step = row.state.langkah_aktif.clone();
+    let (judul, judul_langkah) = workflow::titles(app, &row, step.as_deref().unwrap_or("")).await?;
+    Ok(Timeline {
+        instance_id: row.id.clone(),
+        judul,
+        workflow: row.workflow.clone(),
+        versi: row.versi.clone(),
+        status: row.state.status.as_str().replace('_', " "),
+        langkah_aktif: step.map(|s| judul_langkah.unwrap_or(s)),
+        penyetuju: row
+            .state
+            .kursi
+            .iter()
+            .map(|s| SeatView {
+                nama: name(&dir, &s.orang),
+                kapasitas: crate::workflow::directory::titled(&s.kapasitas),
+                jawaban: s.keputusan.as_deref().map(answer),
+            })
+            .collect(),
+        dimulai: when(row.dibuat_ms, tz),
+        riwayat,
+    })
+}

@@ -1,0 +1,311 @@
+//! The approver's details page (console.md 3): behind the same signed link as the confirm
+//! page, read-only, valid as long as the link — what the step is about in full. For the PPPK
+//! proposal: the recap per unit and per position category and the proposed candidates (NIK
+//! masked); for job-fill: the shortlist with each person's talent box, ratings and rule
+//! results. The same lists as a workbook.
+
+use std::{collections::BTreeMap, path::Path};
+
+use serde::Serialize;
+
+use super::{App, ServiceError, answers, placement};
+use crate::{
+    domain::{Kandidat, Subject, mask_identifier},
+    export::{Section, TableWriter, Value},
+};
+
+/// Rows of the proposed list shown on the page (the workbook has every row).
+const SHOWN: u64 = 500;
+
+/// What the details page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Details {
+    /// Workflow title.
+    pub judul: String,
+    /// Step title.
+    pub langkah: String,
+    /// Reference code.
+    pub kode: String,
+    /// The proposal, for a placement.
+    pub usulan: Option<Proposal>,
+    /// The shortlist, for a vacancy.
+    pub daftar_pendek: Option<Shortlist>,
+}
+
+/// A PPPK proposal.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    pub diusulkan: u64,
+    pub kebutuhan: u64,
+    pub belum_mendapat_formasi: u64,
+    /// Per unit: (unit, name, needs, proposed).
+    pub per_unit: Vec<RecapRow>,
+    /// Per position category.
+    pub per_kategori: Vec<RecapRow>,
+    /// The first proposed candidates, in placement order.
+    pub calon: Vec<Proposed>,
+    /// Whether the page shows only part of the list.
+    pub terpotong: bool,
+}
+
+/// One line of a recap.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecapRow {
+    pub kode: String,
+    pub nama: String,
+    pub kebutuhan: u64,
+    pub diusulkan: u64,
+}
+
+/// A proposed candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposed {
+    /// 1, 2, … in list order.
+    pub no: u64,
+    /// Masked.
+    pub nik: String,
+    pub nama: String,
+    pub unit_kerja: String,
+    pub jabatan: String,
+    pub kode_formasi: String,
+}
+
+/// A vacancy's shortlist.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shortlist {
+    pub jabatan: String,
+    pub unit_kerja: String,
+    pub dinilai: usize,
+    pub kandidat: Vec<Candidate>,
+}
+
+/// A shortlisted employee.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub peringkat: Option<u32>,
+    pub nama: String,
+    /// Masked.
+    pub nip: String,
+    pub kotak_talenta: i64,
+    pub predikat: Vec<String>,
+    pub hasil: String,
+    pub alasan: Vec<String>,
+}
+
+fn shortlisted(k: &Kandidat) -> Candidate {
+    Candidate {
+        peringkat: k.peringkat,
+        nama: k.nama.clone(),
+        nip: mask_identifier(&k.nip),
+        kotak_talenta: k.kotak_talenta,
+        predikat: k.predikat.clone(),
+        hasil: k.hasil.label().to_owned(),
+        alasan: k
+            .alasan
+            .iter()
+            .map(|a| crate::domain::redact_identifiers(a).0)
+            .collect(),
+    }
+}
+
+async fn recap(
+    app: &App,
+    placement_id: &str,
+) -> Result<(Vec<RecapRow>, Vec<RecapRow>), ServiceError> {
+    let taken: BTreeMap<String, u64> = placement::counts(app, placement_id)
+        .await?
+        .iter()
+        .cloned()
+        .collect();
+    let mut units: BTreeMap<String, RecapRow> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, RecapRow> = BTreeMap::new();
+    for f in app.store.formations().await? {
+        let n = u64::from(f.jumlah);
+        let t = taken.get(&f.kode_formasi).copied().unwrap_or(0);
+        let u = units
+            .entry(f.unit_kerja.clone())
+            .or_insert_with(|| RecapRow {
+                kode: f.unit_kerja.clone(),
+                nama: f.nama_unit.clone().unwrap_or_default(),
+                kebutuhan: 0,
+                diusulkan: 0,
+            });
+        u.kebutuhan += n;
+        u.diusulkan += t;
+        let k = kinds
+            .entry(f.kategori_jabatan.code().to_owned())
+            .or_insert_with(|| RecapRow {
+                kode: f.kategori_jabatan.code().to_owned(),
+                nama: f.kategori_jabatan.label().to_owned(),
+                kebutuhan: 0,
+                diusulkan: 0,
+            });
+        k.kebutuhan += n;
+        k.diusulkan += t;
+    }
+    Ok((units.into_values().collect(), kinds.into_values().collect()))
+}
+
+/// What the link `raw` asks about, in full.
+pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
+    let v = answers::verified(app, raw).await?;
+    let (judul, langkah) = super::workflow::titles(app, &v.row, &v.code.langkah).await?;
+    let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?;
+    let mut out = Details {
+        judul,
+        langkah: langkah.unwrap_or_else(|| v.code.langkah.clone()),
+        kode: format!("MERIT-{}", v.token.kode),
+        usulan: None,
+        daftar_pendek: None,
+    };
+    match subject {
+        Subject::Penempatan(p) => {
+            let (per_unit, per_kategori) = recap(app, &p.id).await?;
+            let lines = app.store.placement_page(&p.id, true, 0, SHOWN + 1).await?;
+            out.usulan = Some(Proposal {
+                diusulkan: p.jumlah,
+                kebutuhan: p.jumlah_formasi,
+                belum_mendapat_formasi: p.tidak_ditempatkan,
+                per_unit,
+                per_kategori,
+                terpotong: lines.len() as u64 > SHOWN,
+                calon: lines
+                    .into_iter()
+                    .take(SHOWN as usize)
+                    .zip(1..)
+                    .map(|((l, nama), no)| Proposed {
+                        no,
+                        nik: l.nik.masked(),
+                        nama,
+                        unit_kerja: l.unit_kerja.unwrap_or_default(),
+                        jabatan: l.jabatan.unwrap_or_default(),
+                        kode_formasi: l.kode_formasi.unwrap_or_default(),
+                    })
+                    .collect(),
+            });
+        }
+        Subject::Lowongan(vac) => {
+            out.daftar_pendek = Some(Shortlist {
+                kandidat: vac.kandidat.iter().map(shortlisted).collect(),
+                jabatan: vac.jabatan,
+                unit_kerja: vac.unit_kerja,
+                dinilai: vac.jumlah_dinilai,
+            });
+        }
+        Subject::Bebas {} => {}
+    }
+    Ok(out)
+}
+
+/// The same lists as a workbook at `path` (every proposed candidate, NIK masked).
+pub async fn workbook(app: &App, raw: &str, path: &Path) -> Result<(), ServiceError> {
+    let d = details(app, raw).await?;
+    let n = |v: u64| Value::Number(v as f64);
+    if let Some(s) = &d.daftar_pendek {
+        let mut out = TableWriter::create(
+            path,
+            "Daftar pendek",
+            &[
+                "peringkat",
+                "nama",
+                "nip",
+                "kotak_talenta",
+                "predikat",
+                "hasil",
+                "alasan",
+            ],
+            &[10.0, 30.0, 22.0, 14.0, 30.0, 18.0, 80.0],
+        )?;
+        for k in &s.kandidat {
+            out.row(&[
+                k.peringkat
+                    .map_or(Value::Empty, |p| Value::Number(f64::from(p))),
+                k.nama.clone().into(),
+                k.nip.clone().into(),
+                Value::Number(k.kotak_talenta as f64),
+                k.predikat.join(", ").into(),
+                k.hasil.clone().into(),
+                k.alasan.join("; ").into(),
+            ])?;
+        }
+        out.finish(&[])?;
+        return Ok(());
+    }
+    let Some(u) = &d.usulan else {
+        let out = TableWriter::create(path, "Rincian", &["keterangan"], &[60.0])?;
+        out.finish(&[])?;
+        return Ok(());
+    };
+    let v = answers::verified(app, raw).await?;
+    let Subject::Penempatan(p) =
+        Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?
+    else {
+        return Ok(());
+    };
+    let mut out = TableWriter::create(
+        path,
+        "Usulan",
+        &["no", "nik", "nama", "unit_kerja", "jabatan", "kode_formasi"],
+        &[8.0, 20.0, 30.0, 12.0, 36.0, 16.0],
+    )?;
+    let mut after = 0;
+    let mut no = 0;
+    loop {
+        let page = app.store.placement_page(&p.id, true, after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.0.urutan;
+        for (l, nama) in &page {
+            no += 1;
+            out.row(&[
+                n(no),
+                l.nik.masked().into(),
+                nama.clone().into(),
+                l.unit_kerja.clone().unwrap_or_default().into(),
+                l.jabatan.clone().unwrap_or_default().into(),
+                l.kode_formasi.clone().unwrap_or_default().into(),
+            ])?;
+        }
+    }
+    let recap_rows = |rows: &[RecapRow]| {
+        rows.iter()
+            .map(|r| {
+                vec![
+                    r.kode.clone().into(),
+                    r.nama.clone().into(),
+                    n(r.kebutuhan),
+                    n(r.diusulkan),
+                ]
+            })
+            .collect()
+    };
+    let header = || {
+        vec![
+            "Kode".into(),
+            "Nama".into(),
+            "Kebutuhan".into(),
+            "Diusulkan".into(),
+        ]
+    };
+    out.finish(&[
+        Section {
+            title: format!("{} — {}", d.judul, d.kode),
+            header: vec!["".into(), "Jumlah".into()],
+            rows: vec![
+                vec!["Diusulkan".into(), n(u.diusulkan)],
+                vec!["Kebutuhan formasi".into(), n(u.kebutuhan)],
+                vec!["Belum mendapat formasi".into(), n(u.belum_mendapat_formasi)],
+            ],
+        },
+        Section {
+            title: "Rekap per unit kerja".into(),
+            header: header(),
+            rows: recap_rows(&u.per_unit),
+        },
+        Section {
+            title: "Rekap per kategori jabatan".into(),
+            header: header(),
+            rows: recap_rows(&u.per_kategori),
+        },
+    ])?;
+    Ok(())
+}

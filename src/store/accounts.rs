@@ -1,0 +1,252 @@
+//! Console accounts and their sessions. A session row is keyed by the SHA-256 of its cookie.
+
+use sea_orm::{ConnectionTrait, QueryResult};
+
+use super::{Store, StoreResult, get};
+
+/// An account.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub email: String,
+    pub nama: String,
+    pub peran: String,
+    /// Argon2id PHC string.
+    pub hash_sandi: String,
+    pub aktif: bool,
+    pub dibuat_ms: i64,
+    pub diubah_ms: i64,
+}
+
+/// A session with its account.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub email: String,
+    pub nama: String,
+    pub peran: String,
+    /// Whether the account is still active.
+    pub aktif: bool,
+    /// The session's CSRF token.
+    pub csrf: String,
+    pub dibuat_ms: i64,
+    pub terakhir_ms: i64,
+}
+
+fn user_from(r: &QueryResult) -> StoreResult<UserRow> {
+    Ok(UserRow {
+        email: get(r, 0)?,
+        nama: get(r, 1)?,
+        peran: get(r, 2)?,
+        hash_sandi: get(r, 3)?,
+        aktif: get(r, 4)?,
+        dibuat_ms: get(r, 5)?,
+        diubah_ms: get(r, 6)?,
+    })
+}
+
+const USER_COLUMNS: &str = "email, nama, peran, hash_sandi, aktif, dibuat_ms, diubah_ms";
+
+impl Store {
+    /// Adds an account; false when the address has one already.
+    pub async fn add_user(
+        &self,
+        email: &str,
+        nama: &str,
+        peran: &str,
+        hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let done = self
+            .conn()
+            .execute_raw(self.stmt(
+                "INSERT INTO pengguna (instansi, email, nama, peran, hash_sandi, aktif, dibuat_ms, diubah_ms) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, email) DO NOTHING",
+                vec![
+                    self.tenant.clone().into(),
+                    email.into(),
+                    nama.into(),
+                    peran.into(),
+                    hash.into(),
+                    true.into(),
+                    now_ms.into(),
+                    now_ms.into(),
+                ],
+            ))
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// One account.
+    pub async fn user(&self, email: &str) -> StoreResult<Option<UserRow>> {
+        let rows = self
+            .query(
+                &format!("SELECT {USER_COLUMNS} FROM pengguna WHERE instansi = ? AND email = ?"),
+                vec![self.tenant.clone().into(), email.into()],
+            )
+            .await?;
+        rows.first().map(user_from).transpose()
+    }
+
+    /// Every account, by address.
+    pub async fn users(&self) -> StoreResult<Vec<UserRow>> {
+        let rows = self
+            .query(
+                &format!("SELECT {USER_COLUMNS} FROM pengguna WHERE instansi = ? ORDER BY email"),
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    /// Enables or disables an account; false when there is none. Disabling ends its sessions.
+    pub async fn set_user_active(
+        &self,
+        email: &str,
+        aktif: bool,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let done = self
+            .conn()
+            .execute_raw(self.stmt(
+                "UPDATE pengguna SET aktif = ?, diubah_ms = ? WHERE instansi = ? AND email = ?",
+                vec![
+                    aktif.into(),
+                    now_ms.into(),
+                    self.tenant.clone().into(),
+                    email.into(),
+                ],
+            ))
+            .await?;
+        if !aktif {
+            self.end_sessions_of(email).await?;
+        }
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Replaces an account's password hash and ends its sessions; false when there is none.
+    pub async fn set_user_password(
+        &self,
+        email: &str,
+        hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let done = self
+            .conn()
+            .execute_raw(self.stmt(
+                "UPDATE pengguna SET hash_sandi = ?, diubah_ms = ? WHERE instansi = ? AND email = ?",
+                vec![
+                    hash.into(),
+                    now_ms.into(),
+                    self.tenant.clone().into(),
+                    email.into(),
+                ],
+            ))
+            .await?;
+        self.end_sessions_of(email).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Opens a session.
+    pub async fn add_session(
+        &self,
+        digest: &str,
+        email: &str,
+        csrf: &str,
+        alamat: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute_raw(self.stmt(
+                "INSERT INTO sesi (id, instansi, email, csrf, alamat, dibuat_ms, terakhir_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                vec![
+                    digest.into(),
+                    self.tenant.clone().into(),
+                    email.into(),
+                    csrf.into(),
+                    alamat.into(),
+                    now_ms.into(),
+                    now_ms.into(),
+                ],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// A session and its account.
+    pub async fn session(&self, digest: &str) -> StoreResult<Option<SessionRow>> {
+        let rows = self
+            .query(
+                "SELECT s.email, p.nama, p.peran, p.aktif, s.csrf, s.dibuat_ms, s.terakhir_ms FROM sesi s \
+                 JOIN pengguna p ON p.instansi = s.instansi AND p.email = s.email \
+                 WHERE s.id = ? AND s.instansi = ?",
+                vec![digest.into(), self.tenant.clone().into()],
+            )
+            .await?;
+        rows.first()
+            .map(|r| {
+                Ok(SessionRow {
+                    email: get(r, 0)?,
+                    nama: get(r, 1)?,
+                    peran: get(r, 2)?,
+                    aktif: get(r, 3)?,
+                    csrf: get(r, 4)?,
+                    dibuat_ms: get(r, 5)?,
+                    terakhir_ms: get(r, 6)?,
+                })
+            })
+            .transpose()
+    }
+
+    /// Marks a session used now.
+    pub async fn touch_session(&self, digest: &str, now_ms: i64) -> StoreResult<()> {
+        self.conn()
+            .execute_raw(self.stmt(
+                "UPDATE sesi SET terakhir_ms = ? WHERE id = ? AND instansi = ?",
+                vec![now_ms.into(), digest.into(), self.tenant.clone().into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub async fn end_session(&self, digest: &str) -> StoreResult<()> {
+        self.conn()
+            .execute_raw(self.stmt(
+                "DELETE FROM sesi WHERE id = ? AND instansi = ?",
+                vec![digest.into(), self.tenant.clone().into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account.
+    pub async fn end_sessions_of(&self, email: &str) -> StoreResult<u64> {
+        let done = self
+            .conn()
+            .execute_raw(self.stmt(
+                "DELETE FROM sesi WHERE instansi = ? AND email = ?",
+                vec![self.tenant.clone().into(), email.into()],
+            ))
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Removes sessions idle since `idle_before_ms` or opened before `opened_before_ms`.
+    pub async fn end_expired_sessions(
+        &self,
+        idle_before_ms: i64,
+        opened_before_ms: i64,
+    ) -> StoreResult<u64> {
+        let done = self
+            .conn()
+            .execute_raw(self.stmt(
+                "DELETE FROM sesi WHERE instansi = ? AND (terakhir_ms < ? OR dibuat_ms < ?)",
+                vec![
+                    self.tenant.clone().into(),
+                    idle_before_ms.into(),
+                    opened_before_ms.into(),
+                ],
+            ))
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

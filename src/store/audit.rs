@@ -1,0 +1,159 @@
+//! The audit log: appended in a write transaction so that the chain has no gaps and no forks
+//! (PostgreSQL: a concurrent append loses on the primary key and retries).
+
+use sea_orm::{ConnectionTrait, QueryResult};
+
+use super::{Store, StoreError, StoreResult, get};
+use crate::domain::{AuditEntry, AuditEvent, AuditFilter, GENESIS, chain_hash};
+
+const COLUMNS: &str = "urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash";
+
+fn entry_from(r: &QueryResult) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        urutan: get(r, 0)?,
+        waktu_ms: get(r, 1)?,
+        orang: get(r, 2)?,
+        dari: get(r, 3)?,
+        aksi: get(r, 4)?,
+        objek: get(r, 5)?,
+        rincian: get(r, 6)?,
+        hash_sebelum: get(r, 7)?,
+        hash: get(r, 8)?,
+    })
+}
+
+impl Store {
+    /// Appends `e` at `now_ms` to this agency's chain.
+    pub async fn append_audit(&self, e: &AuditEvent, now_ms: i64) -> StoreResult<AuditEntry> {
+        for _ in 0..50 {
+            let txn = self.begin_write().await?;
+            let last = txn
+                .query_one_raw(self.stmt(
+                    "SELECT urutan, hash FROM audit WHERE instansi = ? ORDER BY urutan DESC LIMIT 1",
+                    vec![self.tenant.clone().into()],
+                ))
+                .await?;
+            let (prev_n, prev_hash) = match &last {
+                Some(r) => (get::<i64>(r, 0)?, get::<String>(r, 1)?),
+                None => (0, GENESIS.to_owned()),
+            };
+            let urutan = prev_n + 1;
+            let hash = chain_hash(&prev_hash, urutan, now_ms, e);
+            let done = txn
+                .execute_raw(self.stmt(
+                    "INSERT INTO audit (instansi, urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, urutan) DO NOTHING",
+                    vec![
+                        self.tenant.clone().into(),
+                        urutan.into(),
+                        now_ms.into(),
+                        e.orang.clone().into(),
+                        e.dari.clone().into(),
+                        e.aksi.clone().into(),
+                        e.objek.clone().into(),
+                        e.rincian.clone().into(),
+                        prev_hash.clone().into(),
+                        hash.clone().into(),
+                    ],
+                ))
+                .await?;
+            if done.rows_affected() == 1 {
+                txn.commit().await?;
+                return Ok(AuditEntry {
+                    urutan,
+                    waktu_ms: now_ms,
+                    orang: e.orang.clone(),
+                    dari: e.dari.clone(),
+                    aksi: e.aksi.clone(),
+                    objek: e.objek.clone(),
+                    rincian: e.rincian.clone(),
+                    hash_sebelum: prev_hash,
+                    hash,
+                });
+            }
+            txn.rollback().await?;
+        }
+        Err(StoreError::Corrupt(
+            "catatan audit terus berebut urutan; coba lagi".to_owned(),
+        ))
+    }
+
+    /// Entries newest first, filtered, at most `limit`.
+    pub async fn audit_page(&self, f: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEntry>> {
+        let mut sql = format!("SELECT {COLUMNS} FROM audit WHERE instansi = ?");
+        let mut values: Vec<sea_orm::Value> = vec![self.tenant.clone().into()];
+        if let Some(o) = &f.orang {
+            sql.push_str(" AND orang = ?");
+            values.push(o.clone().into());
+        }
+        if let Some(a) = &f.aksi {
+            sql.push_str(" AND aksi = ?");
+            values.push(a.clone().into());
+        }
+        if let Some(s) = f.sejak_ms {
+            sql.push_str(" AND waktu_ms >= ?");
+            values.push(s.into());
+        }
+        if let Some(s) = f.sampai_ms {
+            sql.push_str(" AND waktu_ms < ?");
+            values.push(s.into());
+        }
+        if let Some(b) = f.sebelum {
+            sql.push_str(" AND urutan < ?");
+            values.push(b.into());
+        }
+        sql.push_str(" ORDER BY urutan DESC LIMIT ?");
+        values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+        let rows = self.query(&sql, values).await?;
+        rows.iter().map(entry_from).collect()
+    }
+
+    /// Entries after position `after`, oldest first, at most `limit` (for verification).
+    pub async fn audit_after(&self, after: i64, limit: u64) -> StoreResult<Vec<AuditEntry>> {
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM audit WHERE instansi = ? AND urutan > ? ORDER BY urutan LIMIT ?"
+                ),
+                vec![
+                    self.tenant.clone().into(),
+                    after.into(),
+                    i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                ],
+            )
+            .await?;
+        rows.iter().map(entry_from).collect()
+    }
+
+    /// How many entries of `aksi` name `orang` (or come from `dari`) since `since_ms`.
+    pub async fn audit_count(
+        &self,
+        aksi: &str,
+        orang: Option<&str>,
+        dari: Option<&str>,
+        since_ms: i64,
+    ) -> StoreResult<i64> {
+        let (column, value) = match (orang, dari) {
+            (Some(o), _) => ("orang", o),
+            (None, Some(d)) => ("dari", d),
+            (None, None) => return Ok(0),
+        };
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM audit WHERE instansi = ? AND {column} = ? AND aksi = ? AND waktu_ms >= ?"
+                ),
+                vec![
+                    self.tenant.clone().into(),
+                    value.into(),
+                    aksi.into(),
+                    since_ms.into(),
+                ],
+            )
+            .await?;
+        match rows.first() {
+            Some(r) => get(r, 0),
+            None => Ok(0),
+        }
+    }
+}
