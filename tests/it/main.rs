@@ -6,6 +6,7 @@
 
 mod browser;
 mod cli;
+mod console;
 mod crash;
 mod hardening;
 mod imports;

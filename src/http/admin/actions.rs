@@ -4,7 +4,7 @@
 
 use axum::{
     Form,
-    extract::{Multipart, State},
+    extract::{Multipart, State, multipart::MultipartRejection},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -87,6 +87,7 @@ pub(super) async fn place(
 pub(super) struct StartWorkflow {
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
     workflow: String,
     #[serde(default)]
     subjek: Option<String>,
@@ -189,11 +190,17 @@ pub(super) async fn import(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     if let Err(r) = signed.require(Role::Operator) {
         return r.into_response();
     }
+    let Ok(multipart) = multipart else {
+        return failure(ServiceError::value(
+            "berkas",
+            "kirim formulir unggah (multipart/form-data)",
+        ));
+    };
     let (csrf, jenis, path, original) = match receive(multipart).await {
         Ok(v) => v,
         Err(e) => return failure(e),
@@ -269,12 +276,11 @@ pub(super) async fn import(
 }
 
 /// The add-an-account form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub(super) struct AddUser {
-    #[serde(default)]
     csrf: String,
     email: String,
-    #[serde(default)]
     nama: String,
     peran: String,
 }
@@ -310,9 +316,9 @@ pub(super) async fn add_user(
 }
 
 /// A form naming an account.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub(super) struct Account {
-    #[serde(default)]
     csrf: String,
     email: String,
 }
