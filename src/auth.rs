@@ -88,7 +88,7 @@ fn letters(bytes: &[u8]) -> String {
 fn from_letters(text: &str) -> Option<Vec<u8>> {
     let half = |c: u8| (b'a'..=b'p').contains(&c).then(|| c - b'a');
     let t = text.as_bytes();
-    if t.len() % 2 != 0 {
+    if !t.len().is_multiple_of(2) {
         return None;
     }
     t.chunks(2)
