@@ -180,3 +180,396 @@ async fn a_person_confirms_an_answer_in_headless_chromium() {
     assert_eq!(d.komentar.as_deref(), Some("Sudah diperiksa, lanjutkan"));
     assert_eq!(d.saluran.as_deref(), Some("tautan"));
 }
+
+/// One WebDriver session in headless Chromium.
+struct Browser {
+    driver: Driver,
+    base: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn open(width: u32, height: u32) -> Self {
+        let driver = chromedriver();
+        let profile = tempfile::tempdir().unwrap();
+        let session = call(
+            driver.port,
+            "POST",
+            "/session",
+            Some(
+                json!({ "capabilities": { "alwaysMatch": { "goog:chromeOptions": {
+                    "binary": "/usr/bin/chromium",
+                    "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                             "--lang=id-ID", format!("--window-size={width},{height}"),
+                             format!("--user-data-dir={}", profile.path().display())]
+                }}}}),
+            ),
+        );
+        let sid = session["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{session}"))
+            .to_owned();
+        Self {
+            driver,
+            base: format!("/session/{sid}"),
+            _profile: profile,
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        call(
+            self.driver.port,
+            method,
+            &format!("{}{path}", self.base),
+            body,
+        )
+    }
+
+    fn go(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn source(&self) -> String {
+        self.call("GET", "/source", None)["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn url(&self) -> String {
+        self.call("GET", "/url", None)["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        );
+        v["value"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("{css}: {v}\n{}", self.source()))
+            .to_owned()
+    }
+
+    fn text(&self, css: &str) -> String {
+        let e = self.find(css);
+        self.call("GET", &format!("/element/{e}/text"), None)["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        self.call("POST", &format!("/element/{e}/clear"), Some(json!({})));
+        self.call(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.call("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    /// Waits (polling the page, at most 20 s) until its source contains `what`.
+    fn wait_for(&self, what: &str) -> String {
+        let mut page = String::new();
+        for _ in 0..200 {
+            page = self.source();
+            if page.contains(what) {
+                return page;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("never saw {what:?}:\n{page}");
+    }
+
+    /// Waits (at most 20 s) until the address contains `what`.
+    fn wait_url(&self, what: &str) {
+        for _ in 0..200 {
+            if self.url().contains(what) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("never reached {what:?}: {}", self.url());
+    }
+
+    fn cookie(&self, name: &str) -> String {
+        self.call("GET", &format!("/cookie/{name}"), None)["value"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn screenshot(&self, to: &std::path::Path) {
+        let v = self.call("GET", "/screenshot", None);
+        let png = base64_decode(v["value"].as_str().unwrap());
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(to, png).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = call(self.driver.port, "DELETE", &self.base, None);
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = text
+        .bytes()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let v: Vec<u32> = chunk.iter().map(|c| u32::from(value(*c))).collect();
+        let n = v.iter().fold(0u32, |acc, x| (acc << 6) | x) << (6 * (4 - v.len()));
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..v.len() - 1]);
+    }
+    out
+}
+
+fn digits(t: &str) -> u64 {
+    t.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+/// The console as an officer uses it, on the demo's data: sign in, the dashboard against
+/// `merit runs show --json`, search, a candidate's reasons, an import refused then accepted, a
+/// run started and finished, a timeline, an XLSX download read back, and an approver's
+/// "Lihat rincian". With `MERIT_SCREENSHOT=PATH` the dashboard is saved as a PNG (the README's).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_in_headless_chromium() {
+    use crate::console::{ADMIN, Client, clock, demo_app};
+    if std::env::var("MERIT_BROWSER_TESTS").is_ok_and(|v| v == "0") {
+        return;
+    }
+    let db = TestDb::new().await;
+    let app = demo_app(&db, 300, clock()).await;
+    let addr = crate::support::serve_http(&app).await;
+    let run = merit::service::screening::runs(&app).await.unwrap()[0]
+        .id
+        .clone();
+    let shown = std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
+        .args(["runs", "show", &run, "--json"])
+        .env("MERIT_DATABASE_URL", &db.url)
+        .current_dir(db.dir.path())
+        .output()
+        .unwrap();
+    assert!(shown.status.success(), "{shown:?}");
+    let shown: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let candidates = db.path("data/candidates.csv");
+    let known = std::fs::read_to_string(&candidates).unwrap();
+    // A candidate of the file: NIK and name.
+    let (nik, nama) = known
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|f| f[0].len() == 16 && f[0].bytes().all(|b| b.is_ascii_digit()))
+        .map(|f| (f[0].to_owned(), f[1].to_owned()))
+        .unwrap();
+    let bad = write(
+        db.dir.path(),
+        "calon-salah.csv",
+        &format!(
+            "{}\n{}\n{}\n",
+            crate::support::CANDIDATE_HEADER,
+            crate::support::candidate_row("1609022304870001", "BUDI BARU", "1987-04-23", "L"),
+            crate::support::candidate_row("12345", "NIK PENDEK", "1987-04-23", "L"),
+        ),
+    );
+    let good = write(
+        db.dir.path(),
+        "calon-benar.csv",
+        &format!(
+            "{}\n{}\n",
+            crate::support::CANDIDATE_HEADER,
+            crate::support::candidate_row("1609022304870001", "BUDI BARU", "1987-04-23", "L"),
+        ),
+    );
+    let shot = std::env::var("MERIT_SCREENSHOT").ok().map(|p| {
+        let p = std::path::PathBuf::from(p);
+        if p.is_absolute() {
+            p
+        } else {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+        }
+    });
+
+    let (xlsx_path, cookie) = {
+        let db_dir = db.dir.path().to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            let b = Browser::open(1366, 900);
+            let site = format!("http://{addr}");
+            // Sign in: the console sends a stranger to the sign-in form first.
+            b.go(&format!("{site}/admin"));
+            assert!(b.url().contains("/admin/masuk"), "{}", b.url());
+            b.type_into("#email", ADMIN.0);
+            b.type_into("#kata_sandi", ADMIN.1);
+            b.click("button[type=submit]");
+            b.wait_for("jumlah-layak");
+            // The dashboard's counts are the run's.
+            let hasil = &shown["run"]["hasil"];
+            for (id, key) in [
+                ("#jumlah-layak", "layak"),
+                ("#jumlah-tidak-layak", "tidak_layak"),
+                ("#jumlah-perlu-verifikasi", "perlu_verifikasi"),
+            ] {
+                assert_eq!(digits(&b.text(id)), hasil[key].as_u64().unwrap(), "{id}");
+            }
+            assert!(b.source().contains("<svg"), "server-rendered chart");
+            if let Some(to) = &shot {
+                b.screenshot(to);
+            }
+            // Search by the last four digits of the NIK, then by the start of the name.
+            b.go(&format!("{site}/admin/calon"));
+            b.type_into("input[name=q]", &nik[12..]);
+            b.click("form.saring button[type=submit]");
+            b.wait_url(&format!("q={}", &nik[12..]));
+            let page = b.wait_for("daftar-calon");
+            assert!(
+                page.contains(&format!("************{}", &nik[12..])),
+                "{page}"
+            );
+            assert!(!page.contains(&nik), "a list shows a full NIK");
+            let prefix: String = nama.chars().take(4).collect::<String>().to_lowercase();
+            b.type_into("input[name=q]", &prefix);
+            b.click("form.saring button[type=submit]");
+            b.wait_url(&format!("q={}", prefix.replace(' ', "+")));
+            let rows = b.text("#daftar-calon");
+            assert!(rows.contains(&nama), "{rows}");
+            // Open the candidate: every rule with its reason and legal basis.
+            b.click("#daftar-calon a");
+            let page = b.wait_for("id=\"aturan\"");
+            let rules = b.text("#aturan");
+            assert!(
+                rules.contains("Dasar hukum") && rules.contains("KepmenPANRB 16/2025"),
+                "{rules}"
+            );
+            assert!(
+                rules.contains("PW-01") && rules.contains("lolos"),
+                "{rules}"
+            );
+            let shown_nik = b.text("#nik");
+            assert!(
+                shown_nik.len() == 16 && shown_nik.bytes().all(|c| c.is_ascii_digit()),
+                "the admin sees the full NIK on the detail page: {shown_nik}"
+            );
+            assert!(page.contains("dicatat di log audit"));
+            // An import with a bad row is refused with its row and column, then a good one.
+            b.go(&format!("{site}/admin/impor"));
+            b.type_into("input[name=berkas]", bad.to_str().unwrap());
+            b.click("form.saring button[type=submit]");
+            b.wait_for("hasil-impor");
+            let errors = b.text("#kesalahan-impor");
+            assert!(errors.contains("baris 3, kolom nik"), "{errors}");
+            b.type_into("input[name=berkas]", good.to_str().unwrap());
+            b.click("form.saring button[type=submit]");
+            b.wait_for("berhasil");
+            assert!(
+                b.text("#hasil-impor").contains("1 baris"),
+                "{}",
+                b.text("#hasil-impor")
+            );
+            // Start a run and watch it end.
+            b.go(&format!("{site}/admin/penyaringan"));
+            b.click("#mulai-penyaringan");
+            let mut status = String::new();
+            for _ in 0..300 {
+                if b.url().contains("/admin/penyaringan/") && b.source().contains("id=\"status\"") {
+                    status = b.text("#status");
+                    if status == "selesai" {
+                        break;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            assert_eq!(status, "selesai", "{}", b.source());
+            // A workflow's timeline.
+            b.go(&format!("{site}/admin/alur"));
+            b.click("a[href^='/admin/alur/']");
+            b.wait_for("linimasa");
+            assert!(
+                b.text("#linimasa").contains("Verifikasi"),
+                "{}",
+                b.text("#linimasa")
+            );
+            // Downloads: the link is on the page; the file itself is read back below with
+            // the browser's own session cookie.
+            b.go(&format!("{site}/admin/unduhan"));
+            let page = b.wait_for("penempatan.xlsx");
+            assert!(page.contains("keputusan.xlsx"), "{page}");
+            let cookie = b.cookie("merit_sesi");
+            // An approver opens "Lihat rincian" from the prompt in their mailbox.
+            let prompt = crate::support::eml_files(&db_dir.join("outbox"))
+                .into_iter()
+                .map(|raw| crate::support::readable(raw.as_bytes()))
+                .find(|t| t.contains("Lihat rincian"))
+                .expect("a prompt with Lihat rincian");
+            let link = prompt
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("Rincian lengkap (daftar calon, rekap, dan unduhan): ")
+                })
+                .unwrap_or_else(|| panic!("{prompt}"))
+                .trim()
+                .to_owned();
+            let path = link.find("/persetujuan/").map(|i| &link[i..]).unwrap();
+            b.go(&format!("{site}{path}"));
+            let page = b.wait_for("Rincian permohonan");
+            assert!(page.contains("Rekap per unit kerja"), "{page}");
+            (db_dir.join("unduhan.xlsx"), cookie)
+        })
+        .await
+        .unwrap()
+    };
+    let mut c = Client::new(addr);
+    c.cookies.insert("merit_sesi".into(), cookie);
+    let r = c.get("/admin/unduhan/penempatan.xlsx").await;
+    assert_eq!(r.status, 200);
+    std::fs::write(&xlsx_path, &r.body).unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
+    let placed = merit::service::placement::chosen_placement(&app, None)
+        .await
+        .unwrap();
+    let heights: Vec<(String, usize)> = book
+        .sheet_names()
+        .into_iter()
+        .map(|n| {
+            let h = book.worksheet_range(&n).unwrap().height();
+            (n, h)
+        })
+        .collect();
+    // One line per candidate considered (placed or not) under a header row.
+    let lines = heights.iter().map(|(_, h)| *h).max().unwrap() as u64;
+    assert_eq!(
+        lines,
+        placed.ditempatkan + placed.tidak_ditempatkan + 1,
+        "{heights:?}"
+    );
+}
