@@ -160,6 +160,24 @@ impl Runtime {
                 },
             )
         };
+        // Expired console sessions are removed now and then (they are refused when read anyway).
+        let sessions = {
+            let app = app.clone();
+            looping(
+                "sesi",
+                &health,
+                &stop_rx,
+                Duration::from_secs(600),
+                move || {
+                    let app = app.clone();
+                    async move {
+                        if let Err(e) = super::accounts::sweep(&app).await {
+                            tracing::warn!("sesi kedaluwarsa tidak terhapus: {e}");
+                        }
+                    }
+                },
+            )
+        };
         tracing::info!(alamat = %addr, "merit serve siap");
         Ok(Self {
             addr,
@@ -170,6 +188,7 @@ impl Runtime {
                 ("penjadwal", scheduler),
                 ("kotak_keluar", outbox),
                 ("muat_ulang", reload),
+                ("sesi", sessions),
             ],
             http,
         })

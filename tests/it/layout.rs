@@ -1,5 +1,5 @@
 //! The house rules of src/README.md, checked on the source tree: one module imports each of
-//! sea-orm, lettre, mail-parser, axum, rhai and minijinja; entry points reach the store only
+//! sea-orm, lettre, mail-parser, axum, rhai, minijinja, argon2 and chacha20poly1305; entry points reach the store only
 //! through `service`; `App` has no public field.
 
 use std::path::{Path, PathBuf};
@@ -41,6 +41,8 @@ fn each_outside_crate_has_one_importing_module() {
         ("axum", "http/"),
         ("rhai", "rules/"),
         ("minijinja", "render/"),
+        ("argon2", "auth.rs"),
+        ("chacha20poly1305", "auth.rs"),
     ];
     let src = sources();
     for (krate, home) in rules {

@@ -96,9 +96,10 @@ pub(super) async fn file(
         "keputusan" => service::placement::export_decisions(&state.app, None, &path, full).await,
         _ => service::placement::export_placements(&state.app, None, &path, full).await,
     };
+    // A list with full identifiers goes out only once its download is in the audit log.
     let opened = match written {
         Ok(report) => {
-            audit::note(
+            let recorded = audit::record(
                 &state.app,
                 &signed.actor(),
                 Action::Unduh,
@@ -115,9 +116,12 @@ pub(super) async fn file(
                 ),
             )
             .await;
-            tokio::fs::File::open(&path).await.map_err(|e| {
-                ServiceError::unexpected("berkas unduhan", crate::domain::io_message(&e))
-            })
+            match recorded {
+                Ok(_) => tokio::fs::File::open(&path).await.map_err(|e| {
+                    ServiceError::unexpected("berkas unduhan", crate::domain::io_message(&e))
+                }),
+                Err(e) => Err(e),
+            }
         }
         Err(e) => Err(e),
     };
