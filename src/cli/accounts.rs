@@ -104,6 +104,15 @@ pub(super) async fn user(
                 println!("Akun {address} dinonaktifkan; sesinya telah berakhir.");
             }
         }
+        UserCommand::Enable { email: raw } => {
+            let address = email(&raw)?;
+            accounts::enable(&app, &address, &actor).await?;
+            if json {
+                output::print_json(&serde_json::json!({ "email": address, "aktif": true }))?;
+            } else {
+                println!("Akun {address} diaktifkan kembali.");
+            }
+        }
         UserCommand::ResetPassword {
             email: raw,
             password_stdin,

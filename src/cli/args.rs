@@ -136,6 +136,11 @@ pub enum UserCommand {
         /// Alamat surel.
         email: String,
     },
+    /// Aktifkan kembali akun yang dinonaktifkan.
+    Enable {
+        /// Alamat surel.
+        email: String,
+    },
     /// Atur ulang kata sandi (dibuat otomatis, kecuali --password-stdin); sesinya berakhir.
     ResetPassword {
         /// Alamat surel.
@@ -351,6 +356,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         gets: usize,
         /// Klien bersamaan.
+        #[arg(long, default_value_t = 16)]
+        parallel: usize,
+    },
+    /// Halaman konsol (beranda, pencarian, rincian calon, linimasa alur) pada basis data yang
+    /// dikonfigurasi, dengan beberapa klien yang masuk bersamaan.
+    Console {
+        /// Permintaan per jenis halaman.
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+        /// Klien bersamaan (masing-masing dengan sesinya).
         #[arg(long, default_value_t = 16)]
         parallel: usize,
     },

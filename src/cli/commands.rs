@@ -186,6 +186,27 @@ async fn bench(
             }
             return Ok(Exit::Ok);
         }
+        super::args::BenchCommand::Console { requests, parallel } => {
+            let app = super::open_app(settings.clone()).await?;
+            let r =
+                crate::service::bench::console::console(&app, requests, parallel, frontend).await?;
+            if json {
+                output::print_json(&r)?;
+            } else {
+                println!(
+                    "Konsol: {} calon pada penyaringan terakhir, {} klien yang masuk",
+                    output::count(r.calon),
+                    r.klien
+                );
+                for p in &r.halaman {
+                    println!(
+                        "  {:<14} {} permintaan, {:.0} halaman/s, p50 {:.2} ms, p99 {:.2} ms",
+                        p.halaman, p.permintaan, p.per_detik, p.p50_ms, p.p99_ms
+                    );
+                }
+            }
+            return Ok(Exit::Ok);
+        }
     };
     let threads = threads.unwrap_or_else(crate::rules::worker_threads);
     let work = tempfile_dir()?;

@@ -35,6 +35,8 @@ pub enum Action {
     PenggunaTambah,
     /// An account disabled.
     PenggunaNonaktif,
+    /// An account enabled again.
+    PenggunaAktif,
     /// A password reset.
     PenggunaSandi,
     /// A full NIK or NIP shown.
@@ -45,7 +47,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Masuk,
         Self::MasukGagal,
         Self::Keluar,
@@ -59,6 +61,7 @@ impl Action {
         Self::MuatUlang,
         Self::PenggunaTambah,
         Self::PenggunaNonaktif,
+        Self::PenggunaAktif,
         Self::PenggunaSandi,
         Self::LihatIdentitas,
         Self::Unduh,
@@ -80,6 +83,7 @@ impl Action {
             Self::MuatUlang => "muat_ulang",
             Self::PenggunaTambah => "pengguna_tambah",
             Self::PenggunaNonaktif => "pengguna_nonaktif",
+            Self::PenggunaAktif => "pengguna_aktif",
             Self::PenggunaSandi => "pengguna_sandi",
             Self::LihatIdentitas => "lihat_identitas",
             Self::Unduh => "unduh",
@@ -102,6 +106,7 @@ impl Action {
             Self::MuatUlang => "Definisi dimuat ulang",
             Self::PenggunaTambah => "Akun ditambahkan",
             Self::PenggunaNonaktif => "Akun dinonaktifkan",
+            Self::PenggunaAktif => "Akun diaktifkan kembali",
             Self::PenggunaSandi => "Kata sandi diatur ulang",
             Self::LihatIdentitas => "NIK/NIP lengkap dilihat",
             Self::Unduh => "Daftar diunduh",

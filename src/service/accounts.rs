@@ -141,6 +141,19 @@ pub async fn disable(app: &App, email: &Email, actor: &Actor) -> Result<(), Serv
     Ok(())
 }
 
+/// Enables a disabled account again (its old sessions stay ended).
+pub async fn enable(app: &App, email: &Email, actor: &Actor) -> Result<(), ServiceError> {
+    if !app
+        .store
+        .set_user_active(email.as_str(), true, app.clock.now_ms())
+        .await?
+    {
+        return Err(ServiceError::not_found(Sought::Account, email.as_str()));
+    }
+    audit::record(app, actor, Action::PenggunaAktif, email.as_str(), "").await?;
+    Ok(())
+}
+
 /// Sets a new password (given, or generated and returned) and ends the account's sessions.
 pub async fn reset_password(
     app: &App,

@@ -5,6 +5,7 @@
 //! priority written here as the baseline, and reports CPU time against wall time so that it is
 //! visible whether all cores work.
 
+pub mod console;
 pub mod notify;
 pub mod smtp;
 pub mod workflow;

@@ -138,13 +138,20 @@ pub async fn mail(
     })
 }
 
-async fn request(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> u16 {
+/// One request on a fresh connection; `extra` holds more header lines (each ending in CRLF).
+pub(super) async fn request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    body: &str,
+    extra: &str,
+) -> u16 {
     let Ok(mut s) = TcpStream::connect(addr).await else {
         return 0;
     };
     let _ = s.set_nodelay(true);
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: merit\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: merit\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\n{extra}Content-Length: {}\r\n\r\n{body}",
         body.len()
     );
     if s.write_all(req.as_bytes()).await.is_err() {
@@ -159,7 +166,7 @@ async fn request(addr: std::net::SocketAddr, method: &str, path: &str, body: &st
         .unwrap_or(0)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(super) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -167,17 +174,25 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-async fn drive(
+/// `paths` requested by `parallel` clients on loopback; client `i` adds the header lines
+/// `extras[i % extras.len()]` (none when empty). Returns seconds and sorted latencies (ms).
+pub(super) async fn drive(
     addr: std::net::SocketAddr,
     method: &'static str,
     paths: Arc<Vec<(String, String)>>,
     parallel: usize,
+    extras: &[String],
 ) -> Result<(f64, Vec<f64>), ServiceError> {
     let next = Arc::new(AtomicUsize::new(0));
     let t = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..parallel {
+    for client in 0..parallel {
         let (paths, next) = (paths.clone(), next.clone());
+        let extra = if extras.is_empty() {
+            String::new()
+        } else {
+            extras[client % extras.len()].clone()
+        };
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             loop {
@@ -186,7 +201,7 @@ async fn drive(
                     return Ok::<_, String>(lat);
                 };
                 let t = Instant::now();
-                let status = request(addr, method, path, body).await;
+                let status = request(addr, method, path, body, &extra).await;
                 lat.push(t.elapsed().as_secs_f64() * 1000.0);
                 if status != 200 {
                     return Err(format!("{method} {path}: status {status}"));
@@ -278,14 +293,14 @@ pub async fn http(
             .map(|i| (links[i % links.len()].clone(), String::new()))
             .collect(),
     );
-    let (get_secs, get_lat) = drive(addr, "GET", get_paths, parallel).await?;
+    let (get_secs, get_lat) = drive(addr, "GET", get_paths, parallel, &[]).await?;
     let post_paths: Arc<Vec<(String, String)>> = Arc::new(
         links
             .iter()
             .map(|l| (l.clone(), "keputusan=setuju".to_owned()))
             .collect(),
     );
-    let (post_secs, post_lat) = drive(addr, "POST", post_paths, parallel).await?;
+    let (post_secs, post_lat) = drive(addr, "POST", post_paths, parallel, &[]).await?;
     let _ = std::fs::remove_dir_all(&work);
     let _ = stop_tx.send(true);
     let _ = server.await;
