@@ -36,6 +36,27 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     })
 }
 
+/// Checks `password` against `phc`, or, when there is no account, against a hash of a random
+/// secret: an unknown address costs as much time as a known one, so timing does not tell
+/// which accounts exist.
+pub fn verify_or_decoy(password: &str, phc: Option<&str>) -> bool {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    match phc {
+        Some(phc) => verify_password(password, phc),
+        None => {
+            let decoy = DECOY.get_or_init(|| {
+                token()
+                    .ok()
+                    .and_then(|t| Password::parse(&t).ok())
+                    .and_then(|p| hash_password(&p).ok())
+                    .unwrap_or_default()
+            });
+            verify_password(password, decoy);
+            false
+        }
+    }
+}
+
 /// A random token: 32 bytes, hex.
 pub fn token() -> Result<String, String> {
     let mut bytes = [0u8; 32];

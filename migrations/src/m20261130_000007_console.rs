@@ -86,11 +86,16 @@ impl MigrationTrait for Migration {
             manager.create_index(index.to_owned()).await?;
         }
         let db = manager.get_connection();
-        // Expression indexes (the same SQL on SQLite and PostgreSQL).
-        db.execute_unprepared(
-            "CREATE INDEX IF NOT EXISTS idx_calon_nama ON calon (instansi, lower(nama), nik)",
-        )
-        .await?;
+        // Expression indexes. Names in byte order on PostgreSQL (the search compares with
+        // COLLATE "C"), SQLite's default.
+        let by_name = if manager.get_database_backend()
+            == sea_orm_migration::sea_orm::DatabaseBackend::Postgres
+        {
+            "CREATE INDEX IF NOT EXISTS idx_calon_nama ON calon (instansi, (lower(nama) COLLATE \"C\"), nik)"
+        } else {
+            "CREATE INDEX IF NOT EXISTS idx_calon_nama ON calon (instansi, lower(nama), nik)"
+        };
+        db.execute_unprepared(by_name).await?;
         db.execute_unprepared(
             "CREATE INDEX IF NOT EXISTS idx_calon_nik4 ON calon (instansi, substr(nik, 13, 4), nik)",
         )

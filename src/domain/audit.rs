@@ -11,8 +11,10 @@ use sha2::{Digest, Sha256};
 pub enum Action {
     /// A successful sign-in.
     Masuk,
-    /// A refused sign-in (wrong password, unknown or disabled account, throttled).
+    /// A refused sign-in (wrong password, unknown or disabled account).
     MasukGagal,
+    /// A sign-in refused unchecked while the account or address is throttled.
+    MasukDitahan,
     /// A sign-out.
     Keluar,
     /// An import (candidates, formations, employees).
@@ -47,9 +49,10 @@ pub enum Action {
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::Masuk,
         Self::MasukGagal,
+        Self::MasukDitahan,
         Self::Keluar,
         Self::Impor,
         Self::Penyaringan,
@@ -72,6 +75,7 @@ impl Action {
         match self {
             Self::Masuk => "masuk",
             Self::MasukGagal => "masuk_gagal",
+            Self::MasukDitahan => "masuk_ditahan",
             Self::Keluar => "keluar",
             Self::Impor => "impor",
             Self::Penyaringan => "penyaringan",
@@ -95,6 +99,7 @@ impl Action {
         match self {
             Self::Masuk => "Masuk",
             Self::MasukGagal => "Gagal masuk",
+            Self::MasukDitahan => "Masuk ditahan (terlalu banyak percobaan)",
             Self::Keluar => "Keluar",
             Self::Impor => "Impor data",
             Self::Penyaringan => "Penyaringan",

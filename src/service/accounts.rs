@@ -23,6 +23,9 @@ const THROTTLE_AFTER: i64 = 5;
 /// A session ends this long after it opened, however busy.
 const ABSOLUTE_MS: i64 = 12 * 3_600 * 1_000;
 
+/// Password checks running at once in this process.
+static VERIFYING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// A session's last use is written at most this often (not on every page).
 const TOUCH_EVERY_MS: i64 = 60_000;
 
@@ -191,44 +194,54 @@ pub async fn sign_in(
     password: &str,
     dari: &str,
 ) -> Result<Opened, ServiceError> {
-    let now = app.clock.now_ms();
     let typed = crate::domain::strip_controls(email.trim()).to_lowercase();
-    let actor = Actor::account(&typed, dari);
+    let parsed = Email::parse(&typed).ok();
+    // Attempts count under the address as the account is found, so variants of one address
+    // share one counter.
+    let who = parsed
+        .as_ref()
+        .map_or_else(|| typed.clone(), |e| e.as_str().to_owned());
+    let actor = Actor::account(&who, dari);
+    // Few checks at a time: bounded memory (19 MiB each), and the counts read below see the
+    // failures of the checks before, so parallel guesses do not slip past the throttle.
+    let _turn = VERIFYING
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::unexpected("antrean masuk", e))?;
+    let now = app.clock.now_ms();
     let since = now - THROTTLE_WINDOW_MS;
     let refused_account = app
         .store
-        .audit_count(Action::MasukGagal.code(), Some(&typed), None, since)
+        .audit_count(Action::MasukGagal.code(), Some(&who), None, since)
         .await?;
     let refused_address = app
         .store
         .audit_count(Action::MasukGagal.code(), None, Some(dari), since)
         .await?;
     if refused_account >= THROTTLE_AFTER || refused_address >= THROTTLE_AFTER {
+        // Recorded, but not counted: a refused attempt does not lengthen the window.
         audit::record(
             app,
             &actor,
-            Action::MasukGagal,
+            Action::MasukDitahan,
             "",
             "ditahan: terlalu banyak percobaan",
         )
         .await?;
         return Err(Refusal::SignInThrottled(THROTTLE_WINDOW_MS / 60_000).into());
     }
-    let user = match Email::parse(&typed) {
-        Ok(e) => app.store.user(e.as_str()).await?,
-        Err(_) => None,
+    let user = match &parsed {
+        Some(e) => app.store.user(e.as_str()).await?,
+        None => None,
     };
-    let ok = match &user {
-        Some(u) => {
-            let (pw, hash) = (password.to_owned(), u.hash_sandi.clone());
-            let matches = tokio::task::spawn_blocking(move || auth::verify_password(&pw, &hash))
-                .await
-                .map_err(|e| ServiceError::unexpected("memeriksa kata sandi", e))?;
-            matches && u.aktif
-        }
-        None => false,
-    };
-    let Some(user) = user.filter(|_| ok) else {
+    let (pw, hash) = (
+        password.to_owned(),
+        user.as_ref().map(|u| u.hash_sandi.clone()),
+    );
+    let matches = tokio::task::spawn_blocking(move || auth::verify_or_decoy(&pw, hash.as_deref()))
+        .await
+        .map_err(|e| ServiceError::unexpected("memeriksa kata sandi", e))?;
+    let Some(user) = user.filter(|u| matches && u.aktif) else {
         audit::record(
             app,
             &actor,

@@ -42,8 +42,8 @@ impl Actor {
     }
 }
 
-/// Appends an entry. Details are bounded and stripped of control characters; identifiers in
-/// them must already be masked by the caller where they are not the point of the entry.
+/// Appends an entry. Details are bounded and stripped of control characters, and any full
+/// NIK or NIP in them is masked: the log says whose data was seen, never the number itself.
 pub async fn record(
     app: &App,
     actor: &Actor,
@@ -51,7 +51,13 @@ pub async fn record(
     objek: &str,
     rincian: &str,
 ) -> Result<AuditEntry, ServiceError> {
-    let clip = |s: &str, n: usize| crate::domain::strip_controls(s).chars().take(n).collect();
+    let clip = |s: &str, n: usize| {
+        crate::domain::redact_identifiers(&crate::domain::strip_controls(s))
+            .0
+            .chars()
+            .take(n)
+            .collect()
+    };
     let event = AuditEvent {
         orang: clip(&actor.orang, 254),
         dari: clip(&actor.dari, 64),

@@ -231,6 +231,10 @@ where
     };
     writer.finish(&batch).await?;
     out.disimpan = true;
+    // Figures derived from the formations are read again.
+    if let Ok(mut fill) = app.caches.unit_fill.lock() {
+        *fill = None;
+    }
     Ok(out)
 }
 

@@ -62,6 +62,9 @@ pub(crate) struct CachedDirectory {
 pub(crate) type RulesetVersions =
     std::collections::HashMap<(String, String), Arc<crate::rules::Ruleset>>;
 
+/// Fill per unit, least filled first.
+pub(crate) type UnitFills = Arc<Vec<console::dashboard::UnitFill>>;
+
 /// Places taken per formation code, by placement id.
 pub(crate) type PlacementCounts = std::collections::HashMap<String, Arc<Vec<(String, u64)>>>;
 
@@ -74,6 +77,10 @@ pub struct Caches {
     pub(crate) rulesets: Mutex<RulesetVersions>,
     /// Places taken per formation, by placement id (a placement never changes).
     pub(crate) placement_counts: Mutex<PlacementCounts>,
+    /// The latest placement's fill per unit, with when it was computed (epoch ms) and the
+    /// placement: the console sums the formations at most once a minute (and again after an
+    /// import in this process).
+    pub(crate) unit_fill: Mutex<Option<(i64, String, UnitFills)>>,
     /// The definitions in force, compiled on first use and refreshed by `serve`.
     pub(crate) live: std::sync::OnceLock<Arc<definitions::Definitions>>,
     pub(crate) directory: Mutex<Option<CachedDirectory>>,

@@ -81,6 +81,35 @@ pub(super) async fn counts(app: &App, id: &str) -> Result<Arc<Vec<(String, u64)>
     Ok(counts)
 }
 
+/// Places taken per unit in placement `id` (kept after the first read, like [`counts`]).
+pub(super) async fn unit_counts(
+    app: &App,
+    id: &str,
+) -> Result<Arc<Vec<(String, u64)>>, ServiceError> {
+    // One reader at a time: the pages asking at once wait for the first, not each re-count.
+    static COUNTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let key = format!("{id}/unit");
+    let cached = || {
+        app.caches
+            .placement_counts
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+    };
+    if let Some(c) = cached() {
+        return Ok(c);
+    }
+    let _turn = COUNTING.lock().await;
+    if let Some(c) = cached() {
+        return Ok(c);
+    }
+    let counts = Arc::new(app.store.placement_unit_counts(id).await?);
+    if let Ok(mut c) = app.caches.placement_counts.lock() {
+        c.insert(key, counts.clone());
+    }
+    Ok(counts)
+}
+
 /// Writes the decisions of a run (interfaces.md 5) to a `.csv` or `.xlsx` file.
 /// With `full_identifiers` false the NIK column is masked to its last four digits (for roles
 /// that may not see it).
@@ -144,7 +173,13 @@ pub async fn export_decisions(
                 priority_value(d.prioritas),
                 f.gagal.join(";").into(),
                 f.tinjau.join(";").into(),
-                f.alasan.join("; ").into(),
+                if full_identifiers {
+                    f.alasan.join("; ").into()
+                } else {
+                    crate::domain::redact_identifiers(&f.alasan.join("; "))
+                        .0
+                        .into()
+                },
                 run.versi.clone().into(),
                 run.id.clone().into(),
             ])?;

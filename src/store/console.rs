@@ -64,7 +64,7 @@ pub struct DecisionOfRun {
 }
 
 /// The least string above every string starting with `prefix`: its last character
-/// incremented (a range both SQLite's byte order and PostgreSQL's collations keep in order).
+/// incremented (a range in byte order, which both databases use here).
 fn upper_bound(prefix: &str) -> String {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
@@ -82,9 +82,24 @@ impl Store {
         &self,
         q: &CandidateSearch,
     ) -> StoreResult<Vec<CandidateListRow>> {
-        let mut sql = String::from(
+        // Names compare byte by byte on both databases (PostgreSQL's language collations skip
+        // punctuation, which would break prefix ranges and keyset pages); the index matches.
+        let key = if self.backend() == super::Backend::Postgres {
+            "(lower(c.nama) COLLATE \"C\")"
+        } else {
+            "lower(c.nama)"
+        };
+        // SQLite would walk the name index to avoid sorting and filter a million rows; the
+        // hundred or so candidates sharing four digits are found and sorted faster.
+        let hint =
+            if self.backend() == super::Backend::Sqlite && matches!(q.search, Search::Last4(_)) {
+                " INDEXED BY idx_calon_nik4"
+            } else {
+                ""
+            };
+        let mut sql = format!(
             "SELECT c.nik, c.nama, lower(c.nama), c.unit_kerja, c.kategori_pelamar, c.kategori_jabatan, k.hasil \
-             FROM calon c LEFT JOIN keputusan k ON k.run_id = ? AND k.nik = c.nik WHERE c.instansi = ?",
+             FROM calon c{hint} LEFT JOIN keputusan k ON k.run_id = ? AND k.nik = c.nik WHERE c.instansi = ?",
         );
         let mut v: Vec<Value> = vec![
             q.run_id.clone().unwrap_or_default().into(),
@@ -101,7 +116,7 @@ impl Store {
                 v.push(d.clone().into());
             }
             Search::NamePrefix(p) => {
-                sql.push_str(" AND lower(c.nama) >= ? AND lower(c.nama) < ?");
+                sql.push_str(&format!(" AND {key} >= ? AND {key} < ?"));
                 v.push(p.clone().into());
                 v.push(upper_bound(p).into());
             }
@@ -119,12 +134,12 @@ impl Store {
             v.push(k.clone().into());
         }
         if let Some((name, nik)) = &q.setelah {
-            sql.push_str(" AND (lower(c.nama) > ? OR (lower(c.nama) = ? AND c.nik > ?))");
+            sql.push_str(&format!(" AND ({key} > ? OR ({key} = ? AND c.nik > ?))"));
             v.push(name.clone().into());
             v.push(name.clone().into());
             v.push(nik.clone().into());
         }
-        sql.push_str(" ORDER BY lower(c.nama), c.nik LIMIT ?");
+        sql.push_str(&format!(" ORDER BY {key}, c.nik LIMIT ?"));
         v.push(i64::try_from(q.limit).unwrap_or(i64::MAX).into());
         let rows = self.query(&sql, v).await?;
         rows.iter()

@@ -207,6 +207,19 @@ impl Store {
             .collect()
     }
 
+    /// The formation lines of one unit, by code.
+    pub async fn formations_of_unit(&self, unit: &str) -> StoreResult<Vec<Formation>> {
+        formasi::Entity::find()
+            .filter(formasi::Column::Instansi.eq(&self.tenant))
+            .filter(formasi::Column::UnitKerja.eq(unit))
+            .order_by_asc(formasi::Column::KodeFormasi)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(Formation::try_from)
+            .collect()
+    }
+
     /// Every employee, by NIP.
     pub async fn employees(&self) -> StoreResult<Vec<Employee>> {
         pegawai::Entity::find()

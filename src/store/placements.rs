@@ -206,4 +206,43 @@ impl Store {
             })
             .collect()
     }
+
+    /// Places taken per unit in placement `id`.
+    pub async fn placement_unit_counts(&self, id: &str) -> StoreResult<Vec<(String, u64)>> {
+        let rows = self
+            .query(
+                "SELECT unit_kerja, COUNT(*) FROM penempatan_rinci WHERE penempatan_id = ? AND kode_formasi IS NOT NULL \
+                 GROUP BY unit_kerja ORDER BY unit_kerja",
+                vec![id.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    get::<Option<String>>(r, 0)?.unwrap_or_default(),
+                    u64::try_from(get::<i64>(r, 1)?).unwrap_or_default(),
+                ))
+            })
+            .collect()
+    }
+
+    /// Needs per unit over every formation line: (unit, unit name, needed).
+    pub async fn formation_needs_per_unit(&self) -> StoreResult<Vec<(String, String, u64)>> {
+        let rows = self
+            .query(
+                "SELECT unit_kerja, MAX(nama_unit), CAST(SUM(jumlah) AS BIGINT) FROM formasi WHERE instansi = ? \
+                 GROUP BY unit_kerja ORDER BY unit_kerja",
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    get::<String>(r, 0)?,
+                    get::<Option<String>>(r, 1)?.unwrap_or_default(),
+                    u64::try_from(get::<i64>(r, 2)?).unwrap_or_default(),
+                ))
+            })
+            .collect()
+    }
 }

@@ -326,6 +326,11 @@ async fn without_a_session_every_console_route_leads_to_the_sign_in_page() {
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(r.header("cache-control"), Some("no-store"));
+    // A page asked for with control characters is not followed.
+    let r = c.get("/admin/masuk?lanjut=/admin%0d%0aX:y").await;
+    assert_eq!(r.status, 200);
+    assert!(!r.text().contains("X:y"), "{}", r.text());
+    let r = c.get("/admin/masuk?lanjut=/admin/calon").await;
     // Signing in lands on the page asked for; the cookie is HttpOnly and SameSite=Lax.
     let csrf = r.csrf();
     let r = c
@@ -352,6 +357,17 @@ async fn without_a_session_every_console_route_leads_to_the_sign_in_page() {
         "{cookie}"
     );
     // Every page answers the admin; pages with personal data are not cached.
+    // The workflow list filters by status and workflow (in the URL).
+    let r = c.get("/admin/alur?status=selesai_ditolak").await;
+    assert!(
+        r.text().contains("Tidak ada alur yang cocok"),
+        "{}",
+        r.text()
+    );
+    let r = c
+        .get("/admin/alur?status=berjalan&workflow=usulan_pppk_paruh_waktu")
+        .await;
+    assert!(r.text().contains("/admin/alur/"), "{}", r.text());
     for path in PAGES {
         let r = c.get(path).await;
         assert!(
@@ -492,8 +508,16 @@ async fn sign_in_is_throttled_after_five_failures_and_every_attempt_is_audited()
     let app = demo_app(&db, 50, clock.clone()).await;
     let addr = serve_http(&app).await;
     let mut c = Client::new(addr);
-    for _ in 0..5 {
-        let r = c.sign_in(ADMIN.0, "bukan-kata-sandinya").await;
+    // Variants of one address (case, spaces) share one counter.
+    let variants = [
+        ADMIN.0.to_owned(),
+        ADMIN.0.to_uppercase(),
+        format!("  {}", ADMIN.0),
+        format!("{} ", ADMIN.0),
+        ADMIN.0.replace("admin", "ADMIN"),
+    ];
+    for who in &variants {
+        let r = c.sign_in(who, "bukan-kata-sandinya").await;
         assert_eq!(r.status, 401);
         assert!(r.text().contains("Surel atau kata sandi salah"));
     }
@@ -504,7 +528,16 @@ async fn sign_in_is_throttled_after_five_failures_and_every_attempt_is_audited()
     assert!(!c.cookies.contains_key("merit_sesi"));
     let entries = audit::list(&app, &Default::default(), 100).await.unwrap();
     let failed = entries.iter().filter(|e| e.aksi == "masuk_gagal").count();
-    assert!(failed >= 5, "{failed}");
+    assert_eq!(failed, 5);
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.aksi == "masuk_gagal")
+            .all(|e| e.orang == ADMIN.0),
+        "attempts are counted under the account's address"
+    );
+    // The refused attempt is recorded apart, so it does not lengthen the window.
+    assert!(entries.iter().any(|e| e.aksi == "masuk_ditahan"));
     assert!(
         entries
             .iter()
@@ -532,6 +565,9 @@ async fn two_servers_share_sessions_which_end_on_sign_out_disable_and_idle() {
     let mut on_b = Client::new(b);
     on_b.cookies = c.cookies.clone();
     assert_eq!(on_b.get("/admin/calon").await.status, 200);
+    // Signing out needs the token too.
+    assert_eq!(on_b.post("/admin/keluar", &[]).await.status, 403);
+    assert_eq!(c.get("/admin").await.status, 200);
     // Signing out on B ends the session on A at once.
     let token = on_b.token().await;
     let r = on_b.post("/admin/keluar", &[("csrf", &token)]).await;
@@ -547,6 +583,10 @@ async fn two_servers_share_sessions_which_end_on_sign_out_disable_and_idle() {
         .unwrap();
     assert_eq!(o.get("/admin").await.status, 303);
     assert_eq!(o.sign_in(OPERATOR.0, OPERATOR.1).await.status, 401);
+    accounts::enable(&app, &Email::parse(OPERATOR.0).unwrap(), &Actor::cli())
+        .await
+        .unwrap();
+    assert_eq!(o.sign_in(OPERATOR.0, OPERATOR.1).await.status, 303);
 
     // Idle expiry (sesi_ttl, 30 minutes by default), while use within the window keeps it.
     let mut p = Client::new(a);
@@ -579,6 +619,19 @@ async fn the_audit_chain_verifies_and_names_the_first_altered_entry() {
     c.sign_in(ADMIN.0, ADMIN.1).await;
     let token = c.token().await;
     c.post("/admin/penempatan", &[("csrf", &token)]).await;
+    // A full NIP in an entry's details is masked when recorded.
+    audit::record(
+        &app,
+        &Actor::cli(),
+        merit::domain::Action::AlurKeputusan,
+        "instans",
+        "langkah ppk: pilih:199001012015011001",
+    )
+    .await
+    .unwrap();
+    let page = c.get("/admin/audit").await.text();
+    assert!(page.contains("pilih:**************1001"), "{page}");
+    assert_eq!(long_digits(&page), None);
     let v = audit::verify(&app).await.unwrap();
     assert!(v.rusak_pada.is_none(), "{v:?}");
     assert!(v.diperiksa >= 6, "{v:?}");

@@ -11,7 +11,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 
-use super::{Forbidden, Frame, Signed, failure, html};
+use super::{Forbidden, Frame, Signed, TempFolder, failure, html};
 use crate::{
     domain::{Action, Email, Role},
     http::AppState,
@@ -19,7 +19,7 @@ use crate::{
     service::{self, ImportOptions, ServiceError, audit, console},
 };
 
-fn token<'a>(headers: &'a HeaderMap, form: &'a str) -> &'a str {
+pub(super) fn token<'a>(headers: &'a HeaderMap, form: &'a str) -> &'a str {
     headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
@@ -137,11 +137,8 @@ struct ImportResult<'a> {
 /// Writes an uploaded file to a fresh folder; returns the folder and the file.
 async fn receive(
     mut multipart: Multipart,
+    dir: &std::path::Path,
 ) -> Result<(Option<String>, Option<String>, std::path::PathBuf, String), ServiceError> {
-    let dir = std::env::temp_dir().join(format!("merit-unggah-{}", uuid::Uuid::new_v4().simple()));
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| ServiceError::unexpected("folder unggahan", crate::domain::io_message(&e)))?;
     let (mut csrf, mut jenis, mut file, mut original) = (None, None, None, String::new());
     while let Some(mut field) = multipart
         .next_field()
@@ -201,11 +198,19 @@ pub(super) async fn import(
             "kirim formulir unggah (multipart/form-data)",
         ));
     };
-    let (csrf, jenis, path, original) = match receive(multipart).await {
+    let folder = match TempFolder::new("unggah") {
+        Ok(f) => f,
+        Err(e) => {
+            return failure(ServiceError::unexpected(
+                "folder unggahan",
+                crate::domain::io_message(&e),
+            ));
+        }
+    };
+    let (csrf, jenis, path, original) = match receive(multipart, &folder.0).await {
         Ok(v) => v,
         Err(e) => return failure(e),
     };
-    let folder = path.parent().map(std::path::Path::to_path_buf);
     let result = async {
         signed
             .check_csrf(token(&headers, csrf.as_deref().unwrap_or_default()))
@@ -246,9 +251,7 @@ pub(super) async fn import(
         Ok::<_, Response>(report)
     }
     .await;
-    if let Some(f) = folder {
-        let _ = tokio::fs::remove_dir_all(f).await;
-    }
+    drop(folder);
     match result {
         Ok(hasil) => {
             let code = if hasil.disimpan {

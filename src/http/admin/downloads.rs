@@ -9,7 +9,7 @@ use axum::{
 };
 use serde::Serialize;
 
-use super::{Signed, failure, html, status};
+use super::{Signed, TempFolder, failure, html, status};
 use crate::{
     domain::Action,
     http::AppState,
@@ -84,14 +84,16 @@ pub(super) async fn file(
         return status(StatusCode::NOT_FOUND);
     };
     let full = signed.session.account.peran.sees_identifiers();
-    let dir = std::env::temp_dir().join(format!("merit-unduh-{}", uuid::Uuid::new_v4().simple()));
-    if let Err(e) = tokio::fs::create_dir_all(&dir).await {
-        return failure(ServiceError::unexpected(
-            "folder unduhan",
-            crate::domain::io_message(&e),
-        ));
-    }
-    let path = dir.join(format!("{list}.{ext}"));
+    let dir = match TempFolder::new("unduh") {
+        Ok(d) => d,
+        Err(e) => {
+            return failure(ServiceError::unexpected(
+                "folder unduhan",
+                crate::domain::io_message(&e),
+            ));
+        }
+    };
+    let path = dir.0.join(format!("{list}.{ext}"));
     let written = match list {
         "keputusan" => service::placement::export_decisions(&state.app, None, &path, full).await,
         _ => service::placement::export_placements(&state.app, None, &path, full).await,
@@ -126,7 +128,7 @@ pub(super) async fn file(
         Err(e) => Err(e),
     };
     // The open file stays readable after its folder is removed.
-    let _ = tokio::fs::remove_dir_all(&dir).await;
+    drop(dir);
     let file = match opened {
         Ok(f) => f,
         Err(e) => return failure(e),

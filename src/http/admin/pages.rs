@@ -153,6 +153,9 @@ pub(super) async fn run(
 pub(super) struct After {
     #[serde(default)]
     setelah: Option<u64>,
+    /// A unit whose formation lines to show.
+    #[serde(default)]
+    unit: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -166,7 +169,7 @@ pub(super) async fn placements(
     signed: Signed,
     Query(q): Query<After>,
 ) -> Response {
-    match console::placements::view(&state.app, q.setelah.unwrap_or(0)).await {
+    match console::placements::view(&state.app, q.setelah.unwrap_or(0), q.unit.as_deref()).await {
         Ok(penempatan) => {
             let mut frame = signed.frame(&state, "Penempatan", "penempatan");
             crumb(&mut frame, "Penempatan", "/admin/penempatan");
@@ -180,11 +183,31 @@ pub(super) async fn placements(
 struct Workflows {
     menunggu: Vec<console::workflows::Awaiting>,
     semua: Vec<service::workflow::InstanceSummary>,
+    /// Instances matching the filter beyond those shown.
+    lainnya: usize,
     definisi: Vec<(String, String)>,
+    saring: WorkflowFilter,
 }
 
-/// `GET /admin/alur`.
-pub(super) async fn workflows(State(state): State<AppState>, signed: Signed) -> Response {
+/// The workflow list's filters (the URL's query).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(super) struct WorkflowFilter {
+    /// `berjalan`, `selesai_disetujui`, `selesai_ditolak`.
+    status: String,
+    /// A workflow id.
+    workflow: String,
+}
+
+/// At most this many instances on the page.
+const SHOWN_INSTANCES: usize = 200;
+
+/// `GET /admin/alur?status=&workflow=`.
+pub(super) async fn workflows(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(saring): Query<WorkflowFilter>,
+) -> Response {
     let definisi = match service::definitions::read(&state.app, |d| d.workflows()).await {
         Ok(w) => w
             .value
@@ -203,6 +226,12 @@ pub(super) async fn workflows(State(state): State<AppState>, signed: Signed) -> 
     };
     match service::workflow::list(&state.app).await {
         Ok(semua) => {
+            let matching: Vec<_> = semua
+                .into_iter()
+                .filter(|i| saring.status.is_empty() || i.status.as_str() == saring.status)
+                .filter(|i| saring.workflow.is_empty() || i.workflow == saring.workflow)
+                .collect();
+            let lainnya = matching.len().saturating_sub(SHOWN_INSTANCES);
             let mut frame = signed.frame(&state, "Alur persetujuan", "alur");
             crumb(&mut frame, "Alur", "/admin/alur");
             page(
@@ -210,8 +239,10 @@ pub(super) async fn workflows(State(state): State<AppState>, signed: Signed) -> 
                 frame,
                 Workflows {
                     menunggu,
-                    semua: semua.into_iter().take(200).collect(),
+                    semua: matching.into_iter().take(SHOWN_INSTANCES).collect(),
+                    lainnya,
                     definisi,
+                    saring,
                 },
             )
         }

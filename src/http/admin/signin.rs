@@ -17,7 +17,13 @@ use crate::{
 /// Where to go after signing in: only a console page of this site.
 fn next_page(lanjut: Option<&str>) -> String {
     match lanjut {
-        Some(p) if p.starts_with("/admin") && !p.starts_with("//") && !p.contains('\\') => {
+        Some(p)
+            if p.starts_with("/admin")
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && p.len() <= 500
+                && p.chars().all(|c| c.is_ascii_graphic()) =>
+        {
             p.to_owned()
         }
         _ => "/admin".to_owned(),
@@ -157,7 +163,8 @@ pub(super) async fn submit(
 }
 
 /// A form that carries only its token.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub(super) struct Token {
     pub csrf: String,
 }
@@ -169,7 +176,7 @@ pub(super) async fn sign_out(
     headers: HeaderMap,
     Form(f): Form<Token>,
 ) -> Response {
-    if let Err(r) = signed.check_csrf(&f.csrf) {
+    if let Err(r) = signed.check_csrf(super::actions::token(&headers, &f.csrf)) {
         return r.into_response();
     }
     if let Some(c) = cookie(&headers, SESSION_COOKIE)

@@ -78,7 +78,8 @@ fn search_of(q: Option<&str>) -> Result<Search, ServiceError> {
 
 /// One page of candidates.
 pub async fn list(app: &App, query: &Query) -> Result<Page, ServiceError> {
-    let run = app.store.runs().await?.into_iter().next().map(|r| r.id);
+    // The latest finished run: a run in progress has only part of its results.
+    let run = app.store.latest_finished_run(None).await?.map(|r| r.id);
     let secret = crate::service::outbox::link_secret(app).await?;
     let setelah = match &query.setelah {
         Some(c) => Some(

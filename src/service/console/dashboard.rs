@@ -2,7 +2,7 @@
 //! recounted), placement fill per unit, open workflow steps and those past their deadline,
 //! outbox health, and the next scheduled jobs.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use serde::Serialize;
 
@@ -170,46 +170,70 @@ async fn run_card(app: &App) -> Result<Option<RunCard>, ServiceError> {
     }))
 }
 
-/// Fill per unit of a placement: the formations' needs, and the places taken.
+/// How long a placement's fill per unit is kept before the formations are summed again.
+const FILL_FRESH_MS: i64 = 60_000;
+
+/// Fill per unit of a placement, least filled first: the formations' needs (summed at most
+/// once a minute, and again after an import in this process) against the places taken.
 pub(super) async fn unit_fill(
     app: &App,
     placement_id: &str,
-) -> Result<Vec<UnitFill>, ServiceError> {
-    let formations = app.store.formations().await?;
-    let taken: BTreeMap<String, u64> = placement::counts(app, placement_id)
+) -> Result<Arc<Vec<UnitFill>>, ServiceError> {
+    // One computation at a time: pages asking at once wait for the first.
+    static SUMMING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let now = app.clock.now_ms();
+    let fresh = || {
+        app.caches
+            .unit_fill
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .filter(|(at, id, _)| now - at < FILL_FRESH_MS && id == placement_id)
+            .map(|(_, _, fill)| fill)
+    };
+    if let Some(fill) = fresh() {
+        return Ok(fill);
+    }
+    let _turn = SUMMING.lock().await;
+    if let Some(fill) = fresh() {
+        return Ok(fill);
+    }
+    let taken: BTreeMap<String, u64> = placement::unit_counts(app, placement_id)
         .await?
         .iter()
         .cloned()
         .collect();
-    let mut units: BTreeMap<String, (String, u64, u64)> = BTreeMap::new();
-    for f in &formations {
-        let e = units
-            .entry(f.unit_kerja.clone())
-            .or_insert_with(|| (f.nama_unit.clone().unwrap_or_default(), 0, 0));
-        e.1 += u64::from(f.jumlah);
-        e.2 += taken.get(&f.kode_formasi).copied().unwrap_or(0);
-    }
-    let mut out: Vec<UnitFill> = units
+    let mut out: Vec<UnitFill> = app
+        .store
+        .formation_needs_per_unit()
+        .await?
         .into_iter()
-        .map(|(unit, (nama, kebutuhan, terisi))| UnitFill {
-            persen: percent(terisi, kebutuhan),
-            unit,
-            nama,
-            kebutuhan,
-            terisi,
+        .map(|(unit, nama, kebutuhan)| {
+            let terisi = taken.get(&unit).copied().unwrap_or(0);
+            UnitFill {
+                persen: percent(terisi, kebutuhan),
+                unit,
+                nama,
+                kebutuhan,
+                terisi,
+            }
         })
         .collect();
     out.sort_by(|a, b| a.persen.cmp(&b.persen).then(a.unit.cmp(&b.unit)));
-    Ok(out)
+    let fill = Arc::new(out);
+    if let Ok(mut c) = app.caches.unit_fill.lock() {
+        *c = Some((now, placement_id.to_owned(), fill.clone()));
+    }
+    Ok(fill)
 }
 
 async fn placement_card(app: &App) -> Result<Option<PlacementCard>, ServiceError> {
     let Some(p) = app.store.latest_placement().await? else {
         return Ok(None);
     };
-    let mut per_unit = unit_fill(app, &p.id).await?;
-    let jumlah_unit = per_unit.len();
-    per_unit.truncate(15);
+    let fill = unit_fill(app, &p.id).await?;
+    let jumlah_unit = fill.len();
+    let per_unit = fill.iter().take(15).cloned().collect();
     Ok(Some(PlacementCard {
         per_unit,
         jumlah_unit,

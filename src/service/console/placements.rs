@@ -20,7 +20,12 @@ pub struct View {
     pub ditempatkan: u64,
     pub tidak_ditempatkan: u64,
     pub kebutuhan: u64,
+    /// The least filled units (or the unit asked for).
     pub per_unit: Vec<UnitFill>,
+    /// Units in all.
+    pub jumlah_unit: usize,
+    /// The unit asked for, whose formation lines follow.
+    pub unit: Option<String>,
     pub per_formasi: Vec<FormationFill>,
     /// A page of the unplaced.
     pub belum: Vec<Unplaced>,
@@ -51,7 +56,12 @@ pub struct Unplaced {
 }
 
 /// The latest placement (none when nothing was placed yet), unplaced after rank `after`.
-pub async fn view(app: &App, after: u64) -> Result<Option<View>, ServiceError> {
+/// Units shown when none is asked for.
+const UNITS_SHOWN: usize = 50;
+
+/// The latest placement: its least filled units, or one unit with its formation lines, and a
+/// page of the unplaced.
+pub async fn view(app: &App, after: u64, unit: Option<&str>) -> Result<Option<View>, ServiceError> {
     let Some(p) = app.store.latest_placement().await? else {
         return Ok(None);
     };
@@ -60,10 +70,12 @@ pub async fn view(app: &App, after: u64) -> Result<Option<View>, ServiceError> {
         .iter()
         .cloned()
         .collect();
-    let per_formasi = app
-        .store
-        .formations()
-        .await?
+    let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+    let formations = match unit {
+        Some(u) => app.store.formations_of_unit(u).await?,
+        None => Vec::new(),
+    };
+    let per_formasi = formations
         .into_iter()
         .map(|f| {
             let kebutuhan = u64::from(f.jumlah);
@@ -87,8 +99,16 @@ pub async fn view(app: &App, after: u64) -> Result<Option<View>, ServiceError> {
     let more = rows.len() as u64 > PAGE;
     rows.truncate(PAGE as usize);
     let berikutnya = more.then(|| rows.last().map(|(l, _)| l.urutan)).flatten();
+    let fill = super::dashboard::unit_fill(app, &p.id).await?;
+    let jumlah_unit = fill.len();
+    let per_unit = match unit {
+        Some(u) => fill.iter().filter(|f| f.unit == u).cloned().collect(),
+        None => fill.iter().take(UNITS_SHOWN).cloned().collect(),
+    };
     Ok(Some(View {
-        per_unit: super::dashboard::unit_fill(app, &p.id).await?,
+        per_unit,
+        jumlah_unit,
+        unit: unit.map(str::to_owned),
         per_formasi,
         belum: rows
             .into_iter()
