@@ -733,7 +733,7 @@ pub struct InstanceSummary {
 pub async fn list(app: &App) -> Result<Vec<InstanceSummary>, ServiceError> {
     Ok(app
         .store
-        .instances(None)
+        .instances_head(None)
         .await?
         .into_iter()
         .map(|r| InstanceSummary {

@@ -40,6 +40,11 @@ pub enum Applied {
 const INSTANCE_COLUMNS: &str =
     "id, workflow, versi, subjek, keadaan, revisi, dibuat_oleh, dibuat_ms, diperbarui_ms";
 
+/// The same without the subject (which may hold a whole regency's recap): `subjek` reads as
+/// JSON null.
+const INSTANCE_HEAD_COLUMNS: &str =
+    "id, workflow, versi, 'null', keadaan, revisi, dibuat_oleh, dibuat_ms, diperbarui_ms";
+
 fn instance_from(r: &QueryResult) -> StoreResult<InstanceRow> {
     let subjek: String = get(r, 3)?;
     let keadaan: String = get(r, 4)?;
@@ -316,9 +321,18 @@ impl Store {
 
     /// One instance.
     pub async fn instance(&self, id: &str) -> StoreResult<Option<InstanceRow>> {
+        self.instance_with(INSTANCE_COLUMNS, id).await
+    }
+
+    /// One instance without its subject (`subjek` is null): for pages that show its state.
+    pub async fn instance_head(&self, id: &str) -> StoreResult<Option<InstanceRow>> {
+        self.instance_with(INSTANCE_HEAD_COLUMNS, id).await
+    }
+
+    async fn instance_with(&self, columns: &str, id: &str) -> StoreResult<Option<InstanceRow>> {
         let rows = self
             .query(
-                &format!("SELECT {INSTANCE_COLUMNS} FROM instans WHERE instansi = ? AND id = ?"),
+                &format!("SELECT {columns} FROM instans WHERE instansi = ? AND id = ?"),
                 vec![self.tenant.clone().into(), id.into()],
             )
             .await?;
@@ -327,6 +341,19 @@ impl Store {
 
     /// Instances, newest first; optionally only those with `status`.
     pub async fn instances(&self, status: Option<Status>) -> StoreResult<Vec<InstanceRow>> {
+        self.instances_with(INSTANCE_COLUMNS, status).await
+    }
+
+    /// [`Store::instances`] without their subjects (`subjek` is null).
+    pub async fn instances_head(&self, status: Option<Status>) -> StoreResult<Vec<InstanceRow>> {
+        self.instances_with(INSTANCE_HEAD_COLUMNS, status).await
+    }
+
+    async fn instances_with(
+        &self,
+        columns: &str,
+        status: Option<Status>,
+    ) -> StoreResult<Vec<InstanceRow>> {
         let mut values: Vec<Value> = vec![self.tenant.clone().into()];
         let filter = match status {
             Some(s) => {
@@ -338,7 +365,7 @@ impl Store {
         let rows = self
             .query(
                 &format!(
-                    "SELECT {INSTANCE_COLUMNS} FROM instans WHERE instansi = ?{filter} ORDER BY dibuat_ms DESC, id DESC"
+                    "SELECT {columns} FROM instans WHERE instansi = ?{filter} ORDER BY dibuat_ms DESC, id DESC"
                 ),
                 values,
             )

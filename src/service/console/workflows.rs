@@ -39,7 +39,7 @@ pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {
     let (dir, _) = workflow::directory(app).await?;
     let now = app.clock.now_ms();
     let tz = app.settings.timezone;
-    let mut rows = app.store.instances(Some(Status::Berjalan)).await?;
+    let mut rows = app.store.instances_head(Some(Status::Berjalan)).await?;
     rows.sort_by_key(|r| r.diperbarui_ms);
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -157,7 +157,7 @@ fn answer(code: &str) -> String {
 pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
     let row = app
         .store
-        .instance(id)
+        .instance_head(id)
         .await?
         .ok_or_else(|| ServiceError::not_found(Sought::Instance, id))?;
     let (dir, _) = workflow::directory(app).await?;
