@@ -368,6 +368,9 @@ pub struct Settings {
     pub session_idle: chrono::Duration,
     /// `unggah_maks` (`MERIT_UNGGAH_MAKS`, MB): the largest file the console accepts.
     pub upload_max_bytes: u64,
+    /// `proksi_tepercaya` (`MERIT_PROKSI_TEPERCAYA`): addresses of the reverse proxies in
+    /// front of merit, whose `X-Forwarded-For` names the client (empty: the TCP peer is).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// One scalar setting: its YAML key, environment variable and default.
@@ -473,7 +476,24 @@ const KEYS: &[Key] = &[
         env: "MERIT_UNGGAH_MAKS",
         default: Some("50"),
     },
+    Key {
+        yaml: "proksi_tepercaya",
+        env: "MERIT_PROKSI_TEPERCAYA",
+        default: Some(""),
+    },
 ];
+
+/// Comma-separated IP addresses (none when empty).
+fn proxies(v: &str) -> Result<Vec<std::net::IpAddr>, String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.parse()
+                .map_err(|_| format!("`{a}` bukan alamat IP; tulis alamat IP proksi dipisah koma"))
+        })
+        .collect()
+}
 
 /// Structured (non-scalar) YAML keys.
 const STRUCTURED: &[&str] = &["jadwal", "hari_libur", "batas_skrip", "instansi"];
@@ -605,6 +625,7 @@ impl Settings {
             upload_max_bytes: m.number("unggah_maks", 1..=4096, "harus angka 1–4096 (MB)")?
                 * 1024
                 * 1024,
+            trusted_proxies: m.parse("proksi_tepercaya", proxies)?,
         })
     }
 }

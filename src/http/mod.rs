@@ -152,6 +152,32 @@ pub async fn serve(
     serve_with_grace(listener, state, shutdown, DEFAULT_GRACE).await
 }
 
+/// The client behind a request: the TCP peer, unless the peer is a trusted proxy — then the
+/// right-most address in `X-Forwarded-For` that is not itself a trusted proxy (what a client
+/// writes further left cannot be trusted).
+fn client_of(
+    peer: std::net::SocketAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::SocketAddr {
+    if !trusted.contains(&peer.ip()) {
+        return peer;
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|a| a.trim().parse())
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .map_or(peer, |ip| std::net::SocketAddr::new(ip, 0))
+}
+
 /// Serves on `listener` until `shutdown` resolves; then stops accepting, lets requests in
 /// flight finish for at most `grace`, and closes whatever is left (a client holding a
 /// connection open cannot keep the process from stopping).
@@ -161,6 +187,8 @@ pub async fn serve_with_grace(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<()> {
+    let trusted: Arc<Vec<std::net::IpAddr>> =
+        Arc::new(state.app.settings().trusted_proxies.clone());
     let app = router(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut connections = tokio::task::JoinSet::new();
@@ -183,11 +211,13 @@ pub async fn serve_with_grace(
                     }
                 };
                 let _ = stream.set_nodelay(true);
+                let trusted = trusted.clone();
                 let service = hyper_util::service::TowerToHyperService::new(
                     tower::ServiceExt::map_request(
                         app.clone(),
                         move |mut req: axum::http::Request<hyper::body::Incoming>| {
-                            req.extensions_mut().insert(ClientAddr(peer));
+                            let client = client_of(peer, req.headers(), &trusted);
+                            req.extensions_mut().insert(ClientAddr(client));
                             req
                         },
                     ),
@@ -533,5 +563,36 @@ async fn record_answer(
             page(StatusCode::OK, Html(pages::recorded(&view, &token)))
         }
         Err(e) => page_for(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_behind_a_trusted_proxy_is_the_right_most_untrusted_address() {
+        let proxy: std::net::SocketAddr = "10.0.0.2:5000".parse().unwrap();
+        let trusted = vec!["10.0.0.2".parse().unwrap(), "10.0.0.3".parse().unwrap()];
+        let mut h = axum::http::HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "1.2.3.4, 203.0.113.7, 10.0.0.3".parse().unwrap(),
+        );
+        // A client may write anything on the left; the proxies append on the right.
+        assert_eq!(
+            client_of(proxy, &h, &trusted).ip().to_string(),
+            "203.0.113.7"
+        );
+        // Not from a trusted proxy: the header is ignored.
+        let stranger: std::net::SocketAddr = "198.51.100.9:1234".parse().unwrap();
+        assert_eq!(client_of(stranger, &h, &trusted), stranger);
+        // A header that does not read is no client at all.
+        h.insert("x-forwarded-for", "bukan-alamat".parse().unwrap());
+        assert_eq!(client_of(proxy, &h, &trusted), proxy);
+        assert_eq!(
+            client_of(proxy, &axum::http::HeaderMap::new(), &trusted),
+            proxy
+        );
     }
 }
