@@ -65,45 +65,47 @@ pub(super) async fn rule_titles(app: &App, run: &Run) -> BTreeMap<String, String
 /// Places taken per formation in placement `id` (kept after the first read: a placement never
 /// changes).
 pub(super) async fn counts(app: &App, id: &str) -> Result<Arc<Vec<(String, u64)>>, ServiceError> {
-    if let Some(c) = app
-        .caches
-        .placement_counts
-        .lock()
-        .ok()
-        .and_then(|c| c.get(id).cloned())
-    {
-        return Ok(c);
-    }
-    let counts = Arc::new(app.store.placement_counts(id).await?);
-    if let Ok(mut c) = app.caches.placement_counts.lock() {
-        c.insert(id.to_owned(), counts.clone());
-    }
-    Ok(counts)
+    kept_counts(app, id.to_owned(), || app.store.placement_counts(id)).await
 }
 
-/// Places taken per unit in placement `id` (kept after the first read, like [`counts`]).
+/// Places taken per unit in placement `id` (kept like [`counts`]).
 pub(super) async fn unit_counts(
     app: &App,
     id: &str,
 ) -> Result<Arc<Vec<(String, u64)>>, ServiceError> {
-    // One reader at a time: the pages asking at once wait for the first, not each re-count.
-    static COUNTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    let key = format!("{id}/unit");
-    let cached = || {
+    kept_counts(app, format!("{id}/unit"), || {
+        app.store.placement_unit_counts(id)
+    })
+    .await
+}
+
+/// Counts of a placement under `key`, read by `read` once: pages asking at once wait for the
+/// first reader instead of each counting again.
+async fn kept_counts<F, Fut>(
+    app: &App,
+    key: String,
+    read: F,
+) -> Result<Arc<Vec<(String, u64)>>, ServiceError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = crate::store::StoreResult<Vec<(String, u64)>>>,
+{
+    static READING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let kept = || {
         app.caches
             .placement_counts
             .lock()
             .ok()
             .and_then(|c| c.get(&key).cloned())
     };
-    if let Some(c) = cached() {
+    if let Some(c) = kept() {
         return Ok(c);
     }
-    let _turn = COUNTING.lock().await;
-    if let Some(c) = cached() {
+    let _turn = READING.lock().await;
+    if let Some(c) = kept() {
         return Ok(c);
     }
-    let counts = Arc::new(app.store.placement_unit_counts(id).await?);
+    let counts = Arc::new(read().await?);
     if let Ok(mut c) = app.caches.placement_counts.lock() {
         c.insert(key, counts.clone());
     }

@@ -232,22 +232,7 @@ impl Store {
             )
             .await?;
         rows.iter()
-            .map(|r| {
-                let nik: String = get(r, 0)?;
-                Ok((
-                    Placement {
-                        nik: Nik::parse(&nik).map_err(corrupt)?,
-                        urutan: u64::try_from(get::<i64>(r, 1)?).unwrap_or_default(),
-                        prioritas: get(r, 2)?,
-                        kode_formasi: get(r, 3)?,
-                        unit_kerja: get(r, 4)?,
-                        jabatan: get(r, 5)?,
-                        putaran: u8::try_from(get::<i64>(r, 6)?).unwrap_or_default(),
-                        alasan: get(r, 7)?,
-                    },
-                    get(r, 8)?,
-                ))
-            })
+            .map(|r| Ok((super::placements::placement_from(r)?, get(r, 8)?)))
             .collect()
     }
 }

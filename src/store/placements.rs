@@ -29,6 +29,22 @@ fn record_from(r: &QueryResult) -> StoreResult<PlacementRecord> {
 const RECORD_COLUMNS: &str =
     "id, run_id, ditempatkan, tidak_ditempatkan, jumlah_formasi, dibuat_oleh, dibuat_ms";
 
+/// The columns `nik, urutan, prioritas, kode_formasi, unit_kerja, jabatan, putaran (BIGINT),
+/// alasan` of a placement line, first in the row.
+pub(super) fn placement_from(r: &QueryResult) -> StoreResult<Placement> {
+    let nik: String = get(r, 0)?;
+    Ok(Placement {
+        nik: Nik::parse(&nik).map_err(corrupt)?,
+        urutan: u64::try_from(get::<i64>(r, 1)?).unwrap_or_default(),
+        prioritas: get(r, 2)?,
+        kode_formasi: get(r, 3)?,
+        unit_kerja: get(r, 4)?,
+        jabatan: get(r, 5)?,
+        putaran: u8::try_from(get::<i64>(r, 6)?).unwrap_or_default(),
+        alasan: get(r, 7)?,
+    })
+}
+
 impl Store {
     /// The `layak` candidates of `run_id`, with the data each decision was made on.
     pub async fn placement_inputs(&self, run_id: &str) -> StoreResult<Vec<Applicant>> {
@@ -170,18 +186,8 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                let nik: String = get(r, 0)?;
                 Ok(PlacementLine {
-                    placement: Placement {
-                        nik: Nik::parse(&nik).map_err(corrupt)?,
-                        urutan: u64::try_from(get::<i64>(r, 1)?).unwrap_or_default(),
-                        prioritas: get(r, 2)?,
-                        kode_formasi: get(r, 3)?,
-                        unit_kerja: get(r, 4)?,
-                        jabatan: get(r, 5)?,
-                        putaran: u8::try_from(get::<i64>(r, 6)?).unwrap_or_default(),
-                        alasan: get(r, 7)?,
-                    },
+                    placement: placement_from(r)?,
                     nama: get::<Option<String>>(r, 8)?.unwrap_or_default(),
                 })
             })

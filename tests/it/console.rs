@@ -664,3 +664,60 @@ async fn the_audit_chain_verifies_and_names_the_first_altered_entry() {
     );
     assert!(said.contains(&target.urutan.to_string()), "{said}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_the_limit_is_refused_in_words_and_nothing_is_written() {
+    let db = TestDb::new().await;
+    let shared: SharedClock = clock();
+    let app = App::open(db.settings_with(&[("MERIT_UNGGAH_MAKS", "1")]), shared)
+        .await
+        .unwrap();
+    accounts::add(
+        &app,
+        &Email::parse(OPERATOR.0).unwrap(),
+        "",
+        Role::Operator,
+        Some(Password::parse(OPERATOR.1).unwrap()),
+        &Actor::cli(),
+    )
+    .await
+    .unwrap();
+    let addr = serve_http(&app).await;
+    let mut o = Client::new(addr);
+    assert_eq!(o.sign_in(OPERATOR.0, OPERATOR.1).await.status, 303);
+    let token = o.token().await;
+    let mut csv = format!("{}\n", crate::support::CANDIDATE_HEADER);
+    while csv.len() < 2 * 1024 * 1024 {
+        csv.push_str(&crate::support::candidate_row(
+            "1609022304870001",
+            "BUDI",
+            "1987-04-23",
+            "L",
+        ));
+        csv.push('\n');
+    }
+    let b = "batas-merit-uji";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"jenis\"\r\n\r\ncalon\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"berkas\"; filename=\"calon.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
+    );
+    let r = o
+        .send(
+            "POST",
+            "/admin/impor",
+            &[(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={b}"),
+            )],
+            body.as_bytes(),
+        )
+        .await;
+    assert!(matches!(r.status, 400 | 413), "{}", r.status);
+    let t = r.text();
+    assert!(t.contains("batas unggah 1 MB"), "{t}");
+    let n = merit::store::testing::scalar(app.store_for_tests(), "SELECT COUNT(*) FROM calon")
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}

@@ -135,15 +135,28 @@ struct ImportResult<'a> {
 }
 
 /// Writes an uploaded file to a fresh folder; returns the folder and the file.
+/// What a broken upload tells the person: too large (with the limit), or cut off.
+fn upload_error(e: &axum::extract::multipart::MultipartError, limit_mb: u64) -> ServiceError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ServiceError::value(
+            "berkas",
+            format!("berkas lebih besar dari batas unggah {limit_mb} MB (setelan unggah_maks)"),
+        )
+    } else {
+        ServiceError::value("berkas", "unggahan terputus atau rusak; unggah sekali lagi")
+    }
+}
+
 async fn receive(
     mut multipart: Multipart,
     dir: &std::path::Path,
+    limit_mb: u64,
 ) -> Result<(Option<String>, Option<String>, std::path::PathBuf, String), ServiceError> {
     let (mut csrf, mut jenis, mut file, mut original) = (None, None, None, String::new());
     while let Some(mut field) = multipart
         .next_field()
         .await
-        .map_err(|e| ServiceError::value("berkas", format!("unggahan tidak terbaca: {e}")))?
+        .map_err(|e| upload_error(&e, limit_mb))?
     {
         match field.name().unwrap_or_default() {
             "csrf" => csrf = field.text().await.ok(),
@@ -165,7 +178,7 @@ async fn receive(
                 while let Some(chunk) = field
                     .chunk()
                     .await
-                    .map_err(|e| ServiceError::value("berkas", format!("unggahan terputus: {e}")))?
+                    .map_err(|e| upload_error(&e, limit_mb))?
                 {
                     out.write_all(&chunk).await.map_err(|e| {
                         ServiceError::unexpected("berkas unggahan", crate::domain::io_message(&e))
@@ -207,7 +220,8 @@ pub(super) async fn import(
             ));
         }
     };
-    let (csrf, jenis, path, original) = match receive(multipart, &folder.0).await {
+    let limit_mb = state.app.settings().upload_max_bytes / 1024 / 1024;
+    let (csrf, jenis, path, original) = match receive(multipart, &folder.0, limit_mb).await {
         Ok(v) => v,
         Err(e) => return failure(e),
     };

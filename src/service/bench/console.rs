@@ -6,9 +6,8 @@
 use std::sync::Arc;
 
 use serde::Serialize;
-use tokio::net::TcpListener;
 
-use super::notify::{drive, percentile};
+use super::notify::{Loopback, drive, percentile};
 use crate::{
     domain::{Email, Password, Role},
     service::{
@@ -115,21 +114,8 @@ pub async fn console(
         ));
     }
     let cookies = sessions(app, clients).await?;
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| ServiceError::unexpected("HTTP", e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| ServiceError::unexpected("HTTP", e))?;
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let server = tokio::spawn(frontend.serve(
-        app.clone(),
-        Arc::default(),
-        listener,
-        Box::pin(async move {
-            let _ = stop_rx.wait_for(|s| *s).await;
-        }),
-    ));
+    let server = Loopback::start(app, frontend).await?;
+    let addr = server.addr;
     let cycle = |paths: Vec<String>| -> Arc<Vec<(String, String)>> {
         Arc::new(
             (0..requests)
@@ -199,8 +185,7 @@ pub async fn console(
             }
         }
     }
-    let _ = stop_tx.send(true);
-    let _ = server.await;
+    server.stop().await;
     let email = Email::parse(ACCOUNT).map_err(ServiceError::Unexpected)?;
     accounts::disable(app, &email, &Actor::cli()).await?;
     if let Some(e) = failed {

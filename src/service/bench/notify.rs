@@ -138,6 +138,43 @@ pub async fn mail(
     })
 }
 
+/// merit's HTTP server on a free loopback port, for the duration of a bench.
+pub(super) struct Loopback {
+    pub(super) addr: std::net::SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Loopback {
+    pub(super) async fn start(
+        app: &App,
+        frontend: &dyn crate::service::runtime::Frontend,
+    ) -> Result<Self, ServiceError> {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| ServiceError::unexpected("HTTP", e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServiceError::unexpected("HTTP", e))?;
+        let (stop, mut stopping) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(frontend.serve(
+            app.clone(),
+            Arc::default(),
+            listener,
+            Box::pin(async move {
+                let _ = stopping.wait_for(|s| *s).await;
+            }),
+        ));
+        Ok(Self { addr, stop, task })
+    }
+
+    /// Stops serving and waits for the server to end.
+    pub(super) async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
 /// One request on a fresh connection; `extra` holds more header lines (each ending in CRLF).
 pub(super) async fn request(
     addr: std::net::SocketAddr,
@@ -273,21 +310,8 @@ pub async fn http(
         );
         links.push(format!("/persetujuan/{token}"));
     }
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| ServiceError::unexpected("HTTP", e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| ServiceError::unexpected("HTTP", e))?;
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let server = tokio::spawn(frontend.serve(
-        app.clone(),
-        Arc::default(),
-        listener,
-        Box::pin(async move {
-            let _ = stop_rx.wait_for(|s| *s).await;
-        }),
-    ));
+    let server = Loopback::start(&app, frontend).await?;
+    let addr = server.addr;
     let get_paths: Arc<Vec<(String, String)>> = Arc::new(
         (0..gets)
             .map(|i| (links[i % links.len()].clone(), String::new()))
@@ -302,8 +326,7 @@ pub async fn http(
     );
     let (post_secs, post_lat) = drive(addr, "POST", post_paths, parallel, &[]).await?;
     let _ = std::fs::remove_dir_all(&work);
-    let _ = stop_tx.send(true);
-    let _ = server.await;
+    server.stop().await;
     Ok(HttpBench {
         get: gets,
         get_per_detik: gets as f64 / get_secs,

@@ -36,10 +36,14 @@ fn name(dir: &Directory, id: &str) -> String {
 
 /// Every running instance's open step, oldest first.
 pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {
+    let mut rows = app.store.instances_head(Some(Status::Berjalan)).await?;
+    if rows.is_empty() {
+        // Nothing to name: a new installation without a directory yet still has a front page.
+        return Ok(Vec::new());
+    }
     let (dir, _) = workflow::directory(app).await?;
     let now = app.clock.now_ms();
     let tz = app.settings.timezone;
-    let mut rows = app.store.instances_head(Some(Status::Berjalan)).await?;
     rows.sort_by_key(|r| r.diperbarui_ms);
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
