@@ -371,6 +371,10 @@ pub struct Settings {
     /// `proksi_tepercaya` (`MERIT_PROKSI_TEPERCAYA`): addresses of the reverse proxies in
     /// front of merit, whose `X-Forwarded-For` names the client (empty: the TCP peer is).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `publikasi_aturan` (`MERIT_PUBLIKASI_ATURAN`): `langsung` (an administrator's publication
+    /// takes effect at once) or `persetujuan` (it waits for the Kepala BKPSDM's approval through
+    /// the workflow `perubahan_aturan`).
+    pub rule_publication_needs_approval: bool,
 }
 
 /// One scalar setting: its YAML key, environment variable and default.
@@ -475,6 +479,11 @@ const KEYS: &[Key] = &[
         yaml: "unggah_maks",
         env: "MERIT_UNGGAH_MAKS",
         default: Some("50"),
+    },
+    Key {
+        yaml: "publikasi_aturan",
+        env: "MERIT_PUBLIKASI_ATURAN",
+        default: Some("langsung"),
     },
     Key {
         yaml: "proksi_tepercaya",
@@ -626,6 +635,11 @@ impl Settings {
                 * 1024
                 * 1024,
             trusted_proxies: m.parse("proksi_tepercaya", proxies)?,
+            rule_publication_needs_approval: m.parse("publikasi_aturan", |v| match v.trim() {
+                "langsung" => Ok(false),
+                "persetujuan" => Ok(true),
+                _ => Err("pilih langsung atau persetujuan".to_owned()),
+            })?,
         })
     }
 }

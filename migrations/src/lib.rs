@@ -14,6 +14,7 @@ mod m20261127_000004_create_schedule;
 mod m20261129_000005_harden;
 mod m20261129_000006_outbox_channel;
 mod m20261130_000007_console;
+mod m20261202_000008_drafts;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_harden::Migration),
             Box::new(m20261129_000006_outbox_channel::Migration),
             Box::new(m20261130_000007_console::Migration),
+            Box::new(m20261202_000008_drafts::Migration),
         ]
     }
 }

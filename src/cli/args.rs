@@ -393,6 +393,43 @@ pub enum RulesCommand {
         #[arg(long, value_name = "ID")]
         ruleset: Option<String>,
     },
+    /// Versi ruleset yang pernah diterbitkan: nomor, waktu, penulis, alasan, nomor surat.
+    Versions {
+        /// Ruleset.
+        ruleset: String,
+    },
+    /// Uji coba isi folder ruleset DIR atas semua calon tanpa menyimpan apa pun (keluaran sama dengan screen --dry-run).
+    Preview {
+        /// Ruleset.
+        ruleset: String,
+        /// Folder berisi ruleset.yaml, skrip, dan tests/ versi baru.
+        #[arg(long, value_name = "DIR")]
+        from: std::path::PathBuf,
+    },
+    /// Terbitkan isi folder DIR sebagai versi baru ruleset: diperiksa, diuji, ditulis utuh ke folder aturan, dicatat.
+    Publish {
+        /// Ruleset.
+        ruleset: String,
+        /// Folder berisi ruleset.yaml, skrip, dan tests/ versi baru.
+        #[arg(long, value_name = "DIR")]
+        from: std::path::PathBuf,
+        /// Alasan perubahan (wajib).
+        #[arg(long, value_name = "TEKS")]
+        reason: String,
+        /// Nomor surat yang menjadi dasar perubahan.
+        #[arg(long, value_name = "NOMOR")]
+        letter: Option<String>,
+    },
+    /// Terbitkan kembali versi lama sebagai versi baru.
+    Restore {
+        /// Ruleset.
+        ruleset: String,
+        /// Nomor versi (lihat merit rules versions).
+        version: i64,
+        /// Alasan pemulihan (wajib).
+        #[arg(long, value_name = "TEKS")]
+        reason: String,
+    },
     /// Tulis berkas definisi Rhai (*.d.rhai) untuk penyunting dengan Rhai language server.
     Definitions {
         /// Folder keluaran (bawaan: folder setiap ruleset).

@@ -1,4 +1,4 @@
-//! `merit rules check|test|explain`.
+//! `merit rules check|test|explain|versions|preview|publish|restore`.
 
 use super::{Exit, Failure, args::RulesCommand, open_app, output};
 use crate::{
@@ -131,6 +131,70 @@ pub(super) async fn run(
             }
             Ok(Exit::Ok)
         }
+        RulesCommand::Versions { ruleset } => {
+            let app = open_app(settings).await?;
+            let key = ruleset_key(&ruleset)?;
+            let versions = service::drafts::versions(&app, &key).await?;
+            if json {
+                output::print_json(&versions)?;
+            } else if versions.is_empty() {
+                println!(
+                    "Ruleset {ruleset} belum pernah diterbitkan lewat merit; berkas di folder aturan yang berlaku."
+                );
+            } else {
+                for v in &versions {
+                    let surat = v
+                        .nomor_surat
+                        .as_deref()
+                        .map(|s| format!(" — surat {s}"))
+                        .unwrap_or_default();
+                    println!(
+                        "versi {}  {}  {}{surat}\n    {}",
+                        v.versi, v.waktu, v.penulis, v.alasan
+                    );
+                }
+            }
+            Ok(Exit::Ok)
+        }
+        RulesCommand::Preview { ruleset, from } => {
+            let app = open_app(settings).await?;
+            let key = ruleset_key(&ruleset)?;
+            let actor = service::audit::Actor::cli();
+            let report = service::drafts::preview_folder(&app, &key, &from, &actor).await?;
+            super::screening::print_dry_run(&app, &report, json).await?;
+            Ok(Exit::Ok)
+        }
+        RulesCommand::Publish {
+            ruleset,
+            from,
+            reason,
+            letter,
+        } => {
+            let app = open_app(settings).await?;
+            let key = ruleset_key(&ruleset)?;
+            let actor = service::audit::Actor::cli();
+            let done = service::drafts::publish_folder(
+                &app,
+                &key,
+                &from,
+                &actor,
+                &reason,
+                letter.as_deref(),
+            )
+            .await?;
+            Ok(published(&ruleset, &done, json)?)
+        }
+        RulesCommand::Restore {
+            ruleset,
+            version,
+            reason,
+        } => {
+            let app = open_app(settings).await?;
+            let key = ruleset_key(&ruleset)?;
+            let actor = service::audit::Actor::cli();
+            let done = service::drafts::restore(&app, &key, version, &actor, &reason).await?;
+            Ok(published(&ruleset, &done, json)?)
+        }
         RulesCommand::Explain { nik, run, ruleset } => {
             let app = open_app(settings).await?;
             let e = match &run {
@@ -143,6 +207,45 @@ pub(super) async fn run(
                 print_explanation(&e);
             }
             Ok(Exit::Ok)
+        }
+    }
+}
+
+fn ruleset_key(id: &str) -> Result<crate::domain::DefinitionKey, Failure> {
+    crate::domain::DefinitionKey::parse(&format!("aturan:{id}")).map_err(Failure::invalid)
+}
+
+/// Says what a publication did: exit 0 when written, 4 when it waits for approval.
+fn published(
+    ruleset: &str,
+    done: &service::drafts::Published,
+    json: bool,
+) -> Result<Exit, Failure> {
+    match done {
+        service::drafts::Published::Version(n) => {
+            if json {
+                output::print_json(
+                    &serde_json::json!({ "ruleset": ruleset, "versi": n, "status": "diterbitkan" }),
+                )?;
+            } else {
+                println!(
+                    "Ruleset {ruleset} diterbitkan sebagai versi {n}; setiap merit serve memuatnya ulang."
+                );
+            }
+            Ok(Exit::Ok)
+        }
+        service::drafts::Published::Waiting(instance) => {
+            if json {
+                output::print_json(
+                    &serde_json::json!({ "ruleset": ruleset, "instans": instance, "status": "menunggu_persetujuan" }),
+                )?;
+            } else {
+                println!(
+                    "Perubahan ruleset {ruleset} menunggu persetujuan Kepala BKPSDM (alur {}, instans {instance}); diterbitkan setelah disetujui.",
+                    service::drafts::CHANGE_WORKFLOW
+                );
+            }
+            Ok(Exit::Refused)
         }
     }
 }

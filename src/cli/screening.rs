@@ -27,6 +27,31 @@ fn when(settings: &Settings, ms: i64) -> String {
     format_datetime_id(from_ms(ms), settings.timezone)
 }
 
+/// A dry run's report, as `merit screen --dry-run` and `merit rules preview` print it.
+pub(super) async fn print_dry_run(
+    app: &service::App,
+    report: &service::screening::DryRunReport,
+    json: bool,
+) -> Result<(), Failure> {
+    if json {
+        output::print_json(report)?;
+        return Ok(());
+    }
+    println!(
+        "Uji coba ruleset {} versi {} (tidak ada yang disimpan):",
+        report.ruleset, report.ruleset_version
+    );
+    print_tally(&report.hasil);
+    match &report.dibandingkan_dengan {
+        Some(run) => {
+            println!("\nDibandingkan dengan penyaringan terakhir {run}:");
+            print_diff(app, &report.perbedaan, 50).await?;
+        }
+        None => println!("\nBelum ada penyaringan yang selesai untuk dibandingkan."),
+    }
+    Ok(())
+}
+
 /// `merit screen [--ruleset ID] [--dry-run]`.
 pub(super) async fn screen(
     settings: Settings,
@@ -42,23 +67,7 @@ pub(super) async fn screen(
         if let Some(bar) = bar {
             bar.finish().await;
         }
-        let report = result?;
-        if json {
-            output::print_json(&report)?;
-            return Ok(Exit::Ok);
-        }
-        println!(
-            "Uji coba ruleset {} versi {} (tidak ada yang disimpan):",
-            report.ruleset, report.ruleset_version
-        );
-        print_tally(&report.hasil);
-        match &report.dibandingkan_dengan {
-            Some(run) => {
-                println!("\nDibandingkan dengan penyaringan terakhir {run}:");
-                print_diff(&app, &report.perbedaan, 50).await?;
-            }
-            None => println!("\nBelum ada penyaringan yang selesai untuk dibandingkan."),
-        }
+        print_dry_run(&app, &result?, json).await?;
         return Ok(Exit::Ok);
     }
     let stop = Arc::new(AtomicBool::new(false));

@@ -45,11 +45,25 @@ pub enum Action {
     LihatIdentitas,
     /// A list with personal data downloaded.
     Unduh,
+    /// A draft of a definition begun.
+    DrafBaru,
+    /// A draft's files changed.
+    DrafUbah,
+    /// A draft checked, tested or previewed.
+    DrafUji,
+    /// A draft discarded.
+    DrafBuang,
+    /// A definition published (from a draft, a folder, or an earlier version).
+    DefinisiTerbit,
+    /// A publication refused (invalid, failing tests, files changed on disk, refused approval).
+    DefinisiTolak,
+    /// A publication sent for approval.
+    DefinisiAjukan,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 25] = [
         Self::Masuk,
         Self::MasukGagal,
         Self::MasukDitahan,
@@ -68,6 +82,13 @@ impl Action {
         Self::PenggunaSandi,
         Self::LihatIdentitas,
         Self::Unduh,
+        Self::DrafBaru,
+        Self::DrafUbah,
+        Self::DrafUji,
+        Self::DrafBuang,
+        Self::DefinisiTerbit,
+        Self::DefinisiTolak,
+        Self::DefinisiAjukan,
     ];
 
     /// The stored name.
@@ -91,6 +112,13 @@ impl Action {
             Self::PenggunaSandi => "pengguna_sandi",
             Self::LihatIdentitas => "lihat_identitas",
             Self::Unduh => "unduh",
+            Self::DrafBaru => "draf_baru",
+            Self::DrafUbah => "draf_ubah",
+            Self::DrafUji => "draf_uji",
+            Self::DrafBuang => "draf_buang",
+            Self::DefinisiTerbit => "definisi_terbit",
+            Self::DefinisiTolak => "definisi_tolak",
+            Self::DefinisiAjukan => "definisi_ajukan",
         }
     }
 
@@ -115,6 +143,13 @@ impl Action {
             Self::PenggunaSandi => "Kata sandi diatur ulang",
             Self::LihatIdentitas => "NIK/NIP lengkap dilihat",
             Self::Unduh => "Daftar diunduh",
+            Self::DrafBaru => "Draf dibuat",
+            Self::DrafUbah => "Draf diubah",
+            Self::DrafUji => "Draf diperiksa/diuji/dipratinjau",
+            Self::DrafBuang => "Draf dibuang",
+            Self::DefinisiTerbit => "Definisi diterbitkan",
+            Self::DefinisiTolak => "Penerbitan ditolak",
+            Self::DefinisiAjukan => "Penerbitan diajukan untuk persetujuan",
         }
     }
 

@@ -8,6 +8,7 @@ mod account;
 mod audit;
 mod candidate;
 mod date;
+mod definition;
 mod employee;
 mod enums;
 mod formation;
@@ -26,6 +27,7 @@ pub use candidate::{CANDIDATE_FIELDS, Candidate};
 pub use date::{
     format_date_id, format_datetime_id, format_deadline_id, parse_date, zone_abbreviation,
 };
+pub use definition::{DefinitionKey, DiffLine, FileDiff, FileSet, is_relative_path, line_diff};
 pub use employee::{Employee, JenjangPeriod};
 pub use enums::{
     AlasanLowongan, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin, Jenjang,
@@ -39,7 +41,7 @@ pub use message::{
 };
 pub use nik::{Nik, NikError};
 pub use nip::{Nip, NipError};
-pub use subject::{Kandidat, PlacementSubject, Subject, VacancySubject};
+pub use subject::{Kandidat, PlacementSubject, RuleChangeSubject, Subject, VacancySubject};
 pub use talent::{KotakTalenta, TingkatKinerja};
 pub use text::{
     Comment, format_number_id, format_rupiah, has_full_identifier, io_message, is_identifier,

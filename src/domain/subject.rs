@@ -16,6 +16,8 @@ pub enum Subject {
     Penempatan(PlacementSubject),
     /// A vacancy to fill from the talent pool.
     Lowongan(VacancySubject),
+    /// A change to a ruleset waiting for approval (`publikasi_aturan: persetujuan`).
+    PerubahanAturan(RuleChangeSubject),
     /// Anything else a workflow was started on.
     Bebas {},
 }
@@ -30,6 +32,24 @@ impl Subject {
             )
         })
     }
+}
+
+/// A ruleset change proposed for approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleChangeSubject {
+    /// The draft that is published when approved.
+    pub draf: String,
+    /// `aturan:ID`.
+    pub definisi: String,
+    /// Who proposed it.
+    pub penulis: String,
+    /// Why.
+    pub alasan: String,
+    pub nomor_surat: Option<String>,
+    /// The preview's summary, as sentences.
+    pub ringkasan: Vec<String>,
+    /// The change as a unified diff (shortened when long).
+    pub perbedaan: String,
 }
 
 /// A placement proposed for approval.

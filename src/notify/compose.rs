@@ -125,7 +125,30 @@ pub fn summary(subject: Option<&Subject>, tz: Tz) -> Vec<String> {
     match subject {
         Some(Subject::Penempatan(p)) => placement_summary(p, tz),
         Some(Subject::Lowongan(v)) => vacancy_summary(v),
+        Some(Subject::PerubahanAturan(c)) => {
+            let mut out = vec![
+                format!(
+                    "Perubahan {} diajukan oleh {}.",
+                    c.definisi.replace("aturan:", "ruleset "),
+                    c.penulis
+                ),
+                format!("Alasan: {}", c.alasan),
+            ];
+            if let Some(n) = &c.nomor_surat {
+                out.push(format!("Nomor surat: {n}"));
+            }
+            out.extend(c.ringkasan.iter().cloned());
+            out
+        }
         Some(Subject::Bebas {}) | None => Vec::new(),
+    }
+}
+
+/// The change a rule-change prompt shows in full.
+fn change_text(subject: Option<&Subject>) -> Option<String> {
+    match subject {
+        Some(Subject::PerubahanAturan(c)) => Some(c.perbedaan.clone()),
+        _ => None,
     }
 }
 
@@ -181,6 +204,8 @@ struct PromptPage<'a> {
     tautan: Vec<Link>,
     /// The read-only details page behind the same link.
     rincian: String,
+    /// A rule change's diff, shown as it is.
+    perbedaan: Option<String>,
     pilihan: Vec<Choice>,
     berlaku_sampai: String,
     instansi: &'a str,
@@ -251,6 +276,7 @@ fn prompt(
             .map(|ms| format_deadline_id(crate::clock::from_ms(ms), st.tz)),
         alasan_kembali: p.alasan_kembali.as_deref(),
         ringkasan: summary(out.subjek, st.tz),
+        perbedaan: change_text(out.subjek),
         rincian: tautan
             .first()
             .map(|l| format!("{}/rincian", l.url))

@@ -75,6 +75,31 @@ const PAGE_TEMPLATES: &[(&str, &str)] = &[
         include_str!("pages/admin/unduhan.html"),
     ),
     ("admin/aturan.html", include_str!("pages/admin/aturan.html")),
+    (
+        "admin/sunting.html",
+        include_str!("pages/admin/sunting.html"),
+    ),
+    ("admin/draf.html", include_str!("pages/admin/draf.html")),
+    (
+        "admin/penyunting.html",
+        include_str!("pages/admin/penyunting.html"),
+    ),
+    (
+        "admin/pratinjau.html",
+        include_str!("pages/admin/pratinjau.html"),
+    ),
+    (
+        "admin/alur_definisi.html",
+        include_str!("pages/admin/alur_definisi.html"),
+    ),
+    (
+        "admin/direktori.html",
+        include_str!("pages/admin/direktori.html"),
+    ),
+    (
+        "admin/templat.html",
+        include_str!("pages/admin/templat.html"),
+    ),
     ("admin/audit.html", include_str!("pages/admin/audit.html")),
     (
         "admin/pengguna.html",

@@ -15,20 +15,22 @@ pub struct Side<'a> {
 }
 
 /// A rule whose result changed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuleChange {
     /// Rule id.
     pub id: String,
     /// Before: `lolos`, `gagal`, `tinjau`, `kesalahan`, or `-` (rule absent).
-    pub sebelum: &'static str,
+    pub sebelum: String,
     /// After.
-    pub sesudah: &'static str,
+    pub sesudah: String,
     /// Reason after, if any.
     pub alasan: Option<String>,
+    /// Reason before, if any.
+    pub alasan_sebelum: Option<String>,
 }
 
 /// A candidate whose outcome changed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
     /// Candidate.
     pub nik: Nik,
@@ -43,7 +45,7 @@ pub struct Change {
 }
 
 /// Summary of a comparison.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DiffReport {
     /// Candidates compared.
     pub dibandingkan: u64,
@@ -116,9 +118,10 @@ pub fn compare(before: &Side<'_>, after: &Side<'_>, report: &mut DiffReport, lim
                 *report.per_aturan.entry(id.clone()).or_default() += 1;
                 aturan.push(RuleChange {
                     id: id.clone(),
-                    sebelum: code(rb),
-                    sesudah: code(ra),
+                    sebelum: code(rb).to_owned(),
+                    sesudah: code(ra).to_owned(),
                     alasan: ra.and_then(RuleVerdict::reason).map(str::to_owned),
+                    alasan_sebelum: rb.and_then(RuleVerdict::reason).map(str::to_owned),
                 });
             }
         }
@@ -194,9 +197,10 @@ mod tests {
             c.aturan,
             vec![RuleChange {
                 id: "R-2".into(),
-                sebelum: "lolos",
-                sesudah: "gagal",
-                alasan: Some("usia".into())
+                sebelum: "lolos".into(),
+                sesudah: "gagal".into(),
+                alasan: Some("usia".into()),
+                alasan_sebelum: None,
             }]
         );
     }

@@ -30,6 +30,8 @@ pub struct Details {
     pub usulan: Option<Proposal>,
     /// The shortlist, for a vacancy.
     pub daftar_pendek: Option<Shortlist>,
+    /// The change, for a ruleset change awaiting approval.
+    pub perubahan: Option<crate::domain::RuleChangeSubject>,
 }
 
 /// A PPPK proposal.
@@ -157,6 +159,7 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
         kode: format!("MERIT-{}", v.token.kode),
         usulan: None,
         daftar_pendek: None,
+        perubahan: None,
     };
     match subject {
         Subject::Penempatan(p) => {
@@ -191,6 +194,9 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
                 unit_kerja: vac.unit_kerja,
                 dinilai: vac.jumlah_dinilai,
             });
+        }
+        Subject::PerubahanAturan(c) => {
+            out.perubahan = Some(c);
         }
         Subject::Bebas {} => {}
     }

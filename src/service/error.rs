@@ -246,6 +246,10 @@ pub enum Sought {
     Subject,
     /// A console account by e-mail.
     Account,
+    /// A draft of a definition.
+    Draft,
+    /// A published version of a definition.
+    Version,
 }
 
 impl fmt::Display for Sought {
@@ -260,6 +264,8 @@ impl fmt::Display for Sought {
             Self::Candidate => "calon dengan NIK",
             Self::Decision => "keputusan penyaringan untuk calon dengan NIK",
             Self::Subject => "subjek",
+            Self::Draft => "draf",
+            Self::Version => "versi",
             Self::Account => "akun",
         })
     }
@@ -343,6 +349,20 @@ pub enum Refusal {
     /// Files merit would write exist already; nothing was written.
     #[error("berkas berikut sudah ada dan tidak ditimpa; tidak ada yang ditulis: {}", .0.join(", "))]
     FilesExist(Vec<String>),
+    /// The files on disk changed since the draft began (someone edited them by hand).
+    #[error(
+        "berkas di server berubah sejak draf ini dibuat (kemungkinan diubah langsung): {}; tidak ada yang ditulis. Buat draf baru dari versi yang berlaku, lalu ulangi perubahan Anda",
+        .0.join(", ")
+    )]
+    DiskChanged(Vec<String>),
+    /// A draft saved on an older revision than the one stored.
+    #[error(
+        "draf ini sudah diubah di tempat lain sejak halaman dibuka; muat ulang halaman lalu ulangi perubahan Anda"
+    )]
+    DraftMoved,
+    /// A draft that is no longer open for changes.
+    #[error("draf ini {0}; tidak dapat diubah atau diterbitkan lagi")]
+    DraftClosed(String),
 }
 
 fn decided_message(ended: Option<WorkflowStatus>) -> String {

@@ -10,6 +10,7 @@ pub mod console;
 pub mod definitions;
 pub mod demo;
 pub mod details;
+pub mod drafts;
 mod error;
 mod import;
 pub mod init;
@@ -87,6 +88,8 @@ pub struct Caches {
     pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
     /// The delivery channels (e-mail keeps its SMTP connection open between passes).
     pub(crate) channels: std::sync::OnceLock<crate::notify::Channels>,
+    /// Previews of drafts running in this process, by draft id.
+    pub(crate) previews: Mutex<std::collections::HashMap<String, Arc<drafts::PreviewJob>>>,
 }
 
 impl App {

@@ -407,7 +407,7 @@ async fn evaluate(
 }
 
 /// What `merit screen --dry-run` would change.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DryRunReport {
     pub ruleset: String,
     /// Version in force (evaluated now).
@@ -432,6 +432,17 @@ pub async fn dry_run(
 ) -> Result<DryRunReport, ServiceError> {
     let catalog = super::definitions::read(app, |d| d.compiled()).await?;
     let rs = candidate_ruleset(&catalog, ruleset)?;
+    dry_run_of(app, &rs, progress, None).await
+}
+
+/// [`dry_run`] with a given ruleset (a draft's); stops with [`Refusal::RunStopped`] when
+/// `cancelled` is set between chunks.
+pub async fn dry_run_of(
+    app: &App,
+    rs: &Arc<Ruleset>,
+    progress: Option<SharedProgress>,
+    cancelled: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<DryRunReport, ServiceError> {
     let previous = app.store.latest_finished_run(Some(&rs.id)).await?;
     let chunks = plan_run(app).await?;
     if let Some(p) = &progress {
@@ -441,7 +452,12 @@ pub async fn dry_run(
     let mut tally = Tally::default();
     let mut diff = DiffReport::default();
     for (lo, hi, _) in chunks {
-        let now = evaluate(&rs, app.store.candidates_between(&lo, &hi).await?).await?;
+        if cancelled.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Err(
+                Refusal::RunStopped("pratinjau dibatalkan karena draf berubah".into()).into(),
+            );
+        }
+        let now = evaluate(rs, app.store.candidates_between(&lo, &hi).await?).await?;
         for d in &now {
             tally.add(&rule_ids, d.hasil, &d.kode);
         }

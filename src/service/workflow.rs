@@ -110,6 +110,15 @@ pub fn check_edits(
     check_in(&overlay, &dir, settings)
 }
 
+/// [`check`] of the workflow files held by `src` under `folder` (a draft's).
+pub(crate) fn check_source(
+    src: &dyn crate::sources::Source,
+    folder: &Path,
+    settings: &crate::config::Settings,
+) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
+    check_in(src, folder, settings)
+}
+
 fn check_in(
     src: &dyn crate::sources::Source,
     folder: &Path,
@@ -406,13 +415,32 @@ pub async fn start(
     reference: Option<&str>,
     by: &str,
 ) -> Result<String, ServiceError> {
+    let def = definition_in_force(app, id).await?;
+    let subjek = subject(app, def.as_ref(), reference).await?;
+    start_on(app, def.as_ref(), subjek, by).await
+}
+
+/// Starts an instance of workflow `id` about `subjek` as given (a rule change for approval).
+pub(crate) async fn start_with_subject(
+    app: &App,
+    id: &str,
+    subjek: serde_json::Value,
+    by: &str,
+) -> Result<String, ServiceError> {
+    let def = definition_in_force(app, id).await?;
+    start_on(app, def.as_ref(), subjek, by).await
+}
+
+async fn start_on(
+    app: &App,
+    def: &WorkflowDef,
+    subjek: serde_json::Value,
+    by: &str,
+) -> Result<String, ServiceError> {
     let (dir, warning) = directory(app).await?;
     if let Some(w) = warning {
         tracing::warn!("{w}");
     }
-    let def = definition_in_force(app, id).await?;
-    let def = def.as_ref();
-    let subjek = subject(app, def, reference).await?;
     let now = app.clock.now();
     app.store
         .save_workflow_version(
@@ -520,11 +548,22 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
         kunjungan: req.kunjungan,
     });
     match apply_event(app, &dir, &cal, &req.instance, &event, None).await? {
-        Some((_, plan)) => Ok(DecideReport {
-            instance_id: req.instance.clone(),
-            status: plan.state.status,
-            langkah_aktif: plan.state.langkah_aktif,
-        }),
+        Some((applied, plan)) => {
+            if applied == Applied::Yes && plan.state.status != Status::Berjalan {
+                super::drafts::on_change_decided(
+                    app,
+                    &req.instance,
+                    plan.state.status == Status::SelesaiDisetujui,
+                    &req.orang,
+                )
+                .await?;
+            }
+            Ok(DecideReport {
+                instance_id: req.instance.clone(),
+                status: plan.state.status,
+                langkah_aktif: plan.state.langkah_aktif,
+            })
+        }
         None => Err(ServiceError::not_found(Sought::Instance, &req.instance)),
     }
 }

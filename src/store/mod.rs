@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod bulk;
 mod console;
+mod drafts;
 mod entity;
 mod imports;
 mod outbox;
@@ -30,6 +31,7 @@ use sea_orm::{
 
 pub use accounts::{SessionRow, UserRow};
 pub use console::{CandidateListRow, CandidateSearch, DecisionOfRun, Search};
+pub use drafts::{DraftRow, VersionRow};
 pub use imports::{ImportBatch, ImportWriter};
 pub use outbox::{OutboxRow, OutboxStats};
 pub use runs::{Chunk, ExportRow};

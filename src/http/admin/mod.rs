@@ -4,6 +4,7 @@
 
 mod actions;
 mod downloads;
+mod editor;
 mod pages;
 mod signin;
 
@@ -66,6 +67,28 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/unduhan", get(downloads::index))
         .route("/admin/unduhan/{berkas}", get(downloads::file))
         .route("/admin/aturan", get(pages::rules))
+        .route("/admin/draf", post(editor::begin))
+        .route("/admin/draf/{id}", get(editor::draft))
+        .route(
+            "/admin/draf/{id}/berkas",
+            get(editor::file).post(editor::save_file),
+        )
+        .route("/admin/draf/{id}/param", post(editor::set_param))
+        .route("/admin/draf/{id}/aturan", post(editor::rule))
+        .route("/admin/draf/{id}/terima", post(editor::accept))
+        .route(
+            "/admin/draf/{id}/pratinjau",
+            get(editor::preview).post(editor::start_preview),
+        )
+        .route("/admin/draf/{id}/terbitkan", post(editor::publish))
+        .route("/admin/draf/{id}/buang", post(editor::discard))
+        .route("/admin/versi/pulihkan", post(editor::restore))
+        .route("/admin/alur-definisi", get(editor::workflows))
+        .route(
+            "/admin/direktori",
+            get(editor::directory).post(editor::edit_directory),
+        )
+        .route("/admin/templat", get(editor::templates))
         .route("/admin/audit", get(pages::audit))
         .route("/admin/pengguna", get(pages::users).post(actions::add_user))
         .route("/admin/pengguna/nonaktif", post(actions::disable_user))

@@ -21,7 +21,7 @@ struct Page<'a, T: Serialize> {
     isi: T,
 }
 
-fn page<T: Serialize>(template: &str, frame: Frame<'_>, isi: T) -> Response {
+pub(super) fn page<T: Serialize>(template: &str, frame: Frame<'_>, isi: T) -> Response {
     html(template, &Page { f: frame, isi })
 }
 
@@ -295,6 +295,8 @@ struct RulesPage {
 
 #[derive(Serialize)]
 struct RulesetView {
+    /// Versions and drafts.
+    sunting: Option<service::console::editor::DefinitionIndex>,
     id: String,
     judul: String,
     versi: String,
@@ -308,9 +310,10 @@ pub(super) async fn rules(State(state): State<AppState>, signed: Signed) -> Resp
         Ok(c) => c,
         Err(e) => return failure(e),
     };
-    let ruleset = catalog
+    let mut ruleset: Vec<RulesetView> = catalog
         .all()
         .map(|rs| RulesetView {
+            sunting: None,
             id: rs.id.clone(),
             judul: rs.judul.clone(),
             versi: rs.version.clone(),
@@ -325,6 +328,15 @@ pub(super) async fn rules(State(state): State<AppState>, signed: Signed) -> Resp
                 .collect(),
         })
         .collect();
+    if signed.require(crate::domain::Role::Admin).is_ok() {
+        for rs in &mut ruleset {
+            let key = crate::domain::DefinitionKey::Ruleset(rs.id.clone());
+            match service::console::editor::index(&state.app, &key).await {
+                Ok(i) => rs.sunting = Some(i),
+                Err(e) => return failure(e),
+            }
+        }
+    }
     let mut frame = signed.frame(&state, "Aturan", "aturan");
     crumb(&mut frame, "Aturan", "/admin/aturan");
     page("admin/aturan.html", frame, RulesPage { ruleset })

@@ -4,6 +4,8 @@
 
 pub mod candidates;
 pub mod dashboard;
+pub mod diagram;
+pub mod editor;
 pub mod placements;
 pub mod runs;
 pub mod workflows;

@@ -1,0 +1,541 @@
+//! What the definition editor's pages show (console.md 4): a definition's versions and
+//! drafts, a draft with its diff, problems, test results and preview, one file in the editor
+//! with its lines numbered and wrong lines marked, and a preview's changed candidates.
+
+use serde::Serialize;
+
+use crate::{
+    domain::{DefinitionKey, FileDiff, format_datetime_id},
+    service::{
+        App, ServiceError,
+        drafts::{self, Draft, DraftStatus, PreviewView, VersionInfo},
+        rules::Explanation,
+    },
+};
+
+/// A draft as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftLine {
+    pub id: String,
+    pub penulis: String,
+    pub status: &'static str,
+    pub diubah: String,
+}
+
+/// A definition's page part: its versions and open drafts.
+#[derive(Debug, Clone, Serialize)]
+pub struct DefinitionIndex {
+    pub definisi: String,
+    pub label: String,
+    pub versi: Vec<VersionInfo>,
+    pub draf: Vec<DraftLine>,
+}
+
+fn when(app: &App, ms: i64) -> String {
+    format_datetime_id(crate::clock::from_ms(ms), app.settings().timezone)
+}
+
+/// The versions and open drafts of `key`.
+pub async fn index(app: &App, key: &DefinitionKey) -> Result<DefinitionIndex, ServiceError> {
+    Ok(DefinitionIndex {
+        definisi: key.code(),
+        label: key.label(),
+        versi: drafts::versions(app, key).await?,
+        draf: drafts::open_drafts(app, Some(key))
+            .await?
+            .into_iter()
+            .map(|d| DraftLine {
+                penulis: d.penulis.clone(),
+                status: d.status.label(),
+                diubah: when(app, d.diubah_ms),
+                id: d.id,
+            })
+            .collect(),
+    })
+}
+
+/// A problem at a line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub berkas: String,
+    pub baris: usize,
+    pub pesan: String,
+}
+
+/// A file of a draft as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileLine {
+    pub berkas: String,
+    pub baris: usize,
+    pub berubah: bool,
+    pub salah: usize,
+}
+
+/// A rule of a ruleset draft, from its manifest.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RuleLine {
+    pub id: String,
+    pub judul: String,
+    pub dasar_hukum: String,
+    pub skrip: String,
+    pub pesan: String,
+}
+
+/// One rule's expected vs actual result in a failing case.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleResult {
+    pub id: String,
+    pub harapan: String,
+    pub hasil: String,
+    pub alasan: Option<String>,
+    pub salah: bool,
+}
+
+/// A failing test case.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedCase {
+    pub nomor: usize,
+    pub nama: String,
+    pub berkas: String,
+    pub baris: usize,
+    pub harapan: String,
+    pub hasil: String,
+    pub aturan: Vec<RuleResult>,
+}
+
+/// Uji's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestView {
+    pub kasus: usize,
+    pub lulus: usize,
+    pub gagal: Vec<FailedCase>,
+}
+
+/// The preview part of a draft's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewPart {
+    /// `belum`, `berjalan`, `gagal`, `selesai`.
+    pub status: &'static str,
+    pub selesai: u64,
+    pub jumlah: u64,
+    pub persen: u64,
+    pub pesan: Option<String>,
+    pub ringkasan: Vec<String>,
+    pub perpindahan: Vec<(String, u64)>,
+    pub per_aturan: Vec<(String, u64)>,
+    pub berubah: u64,
+    pub dibandingkan_dengan: Option<String>,
+}
+
+/// A draft's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftPage {
+    pub id: String,
+    pub definisi: String,
+    pub label: String,
+    pub aturan_set: bool,
+    pub penulis: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub terbuka: bool,
+    pub revisi: i64,
+    pub dibuat: String,
+    pub diubah: String,
+    pub catatan: Option<String>,
+    pub instans: Option<String>,
+    pub berkas: Vec<FileLine>,
+    pub perbedaan: Vec<FileDiff>,
+    pub param: Vec<(String, String)>,
+    pub aturan: Vec<RuleLine>,
+    pub diperiksa: bool,
+    pub kesalahan: Vec<Problem>,
+    pub uji: Option<TestView>,
+    pub pratinjau: PreviewPart,
+    pub persetujuan: bool,
+    /// Where the definition's index page is.
+    pub kembali: &'static str,
+}
+
+/// Where the index page of `key` is.
+pub fn index_path(key: &DefinitionKey) -> &'static str {
+    match key {
+        DefinitionKey::Ruleset(_) => "/admin/aturan",
+        DefinitionKey::Workflows => "/admin/alur-definisi",
+        DefinitionKey::Directory => "/admin/direktori",
+        DefinitionKey::Templates => "/admin/templat",
+    }
+}
+
+fn scalar(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The scalar params and the rules of a manifest, read leniently (a broken manifest shows
+/// none; Periksa says why).
+fn manifest_parts(d: &Draft) -> (Vec<(String, String)>, Vec<RuleLine>) {
+    let Some(text) = d.berkas.0.get("ruleset.yaml") else {
+        return (Vec::new(), Vec::new());
+    };
+    let Ok(v) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return (Vec::new(), Vec::new());
+    };
+    let params = v
+        .get("param")
+        .and_then(|p| p.as_mapping())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), scalar(v)?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let text_of = |r: &serde_yaml::Value, k: &str| r.get(k).and_then(scalar).unwrap_or_default();
+    let rules = v
+        .get("aturan")
+        .and_then(|a| a.as_sequence())
+        .map(|s| {
+            s.iter()
+                .map(|r| RuleLine {
+                    id: text_of(r, "id"),
+                    judul: text_of(r, "judul"),
+                    dasar_hukum: text_of(r, "dasar_hukum"),
+                    skrip: text_of(r, "skrip"),
+                    pesan: text_of(r, "pesan"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (params, rules)
+}
+
+fn problems(app: &App, d: &Draft) -> Vec<Problem> {
+    let diags = drafts::check(app.settings(), &d.key, &d.berkas);
+    drafts::problems_by_file(app.settings(), &d.key, &diags)
+        .into_iter()
+        .map(|(berkas, baris, pesan)| Problem {
+            berkas,
+            baris,
+            pesan,
+        })
+        .collect()
+}
+
+fn test_view(app: &App, d: &Draft) -> TestView {
+    let t = drafts::test(app.settings(), &d.key, &d.berkas);
+    let root = drafts::relative_to(app.settings(), &d.key);
+    TestView {
+        kasus: t.kasus,
+        lulus: t.kasus.saturating_sub(t.gagal.len()),
+        gagal: t
+            .gagal
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FailedCase {
+                nomor: i,
+                nama: f.nama.clone(),
+                berkas: root(&f.file),
+                baris: f.line,
+                harapan: f.harapan.to_string(),
+                hasil: f.aktual.to_string(),
+                aturan: f
+                    .aturan
+                    .iter()
+                    .map(|(m, wrong)| RuleResult {
+                        id: m.id.clone(),
+                        harapan: m.harapan.to_string(),
+                        hasil: m.aktual.code().to_owned(),
+                        alasan: m.aktual.reason().map(str::to_owned),
+                        salah: *wrong,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn preview_part(app: &App, d: &Draft) -> PreviewPart {
+    let mut part = PreviewPart {
+        status: "belum",
+        selesai: 0,
+        jumlah: 0,
+        persen: 0,
+        pesan: None,
+        ringkasan: Vec::new(),
+        perpindahan: Vec::new(),
+        per_aturan: Vec::new(),
+        berubah: 0,
+        dibandingkan_dengan: None,
+    };
+    match drafts::preview_view(app, d) {
+        PreviewView::None => {}
+        PreviewView::Running(done, total) => {
+            part.status = "berjalan";
+            part.selesai = done;
+            part.jumlah = total;
+            part.persen = (done * 100).checked_div(total).unwrap_or(0);
+        }
+        PreviewView::Failed(e) => {
+            part.status = "gagal";
+            part.pesan = Some(e);
+        }
+        PreviewView::Ready(r) => {
+            part.status = "selesai";
+            part.selesai = r.hasil.total;
+            part.jumlah = r.hasil.total;
+            part.persen = 100;
+            part.ringkasan = drafts::summary_lines(&r);
+            part.perpindahan = r.perbedaan.perpindahan.clone().into_iter().collect();
+            part.per_aturan = r.perbedaan.per_aturan.clone().into_iter().collect();
+            part.berubah = r.perbedaan.berubah;
+            part.dibandingkan_dengan = r.dibandingkan_dengan.clone();
+        }
+    }
+    part
+}
+
+/// A draft's page; `check` and `test` run Periksa and Uji on its current text.
+pub async fn draft_page(
+    app: &App,
+    id: &str,
+    check: bool,
+    test: bool,
+) -> Result<DraftPage, ServiceError> {
+    let d = drafts::get(app, id).await?;
+    let perbedaan = drafts::diff_in_force(app.settings(), &d)?;
+    let kesalahan = if check { problems(app, &d) } else { Vec::new() };
+    let aturan_set = matches!(d.key, DefinitionKey::Ruleset(_));
+    let (param, aturan) = if aturan_set {
+        manifest_parts(&d)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let berkas = d
+        .berkas
+        .0
+        .iter()
+        .map(|(p, t)| FileLine {
+            berkas: p.clone(),
+            baris: t.lines().count(),
+            berubah: perbedaan.iter().any(|f| &f.berkas == p),
+            salah: kesalahan.iter().filter(|k| &k.berkas == p).count(),
+        })
+        .collect();
+    Ok(DraftPage {
+        definisi: d.key.code(),
+        label: d.key.label(),
+        aturan_set,
+        penulis: d.penulis.clone(),
+        status: d.status.code(),
+        status_label: d.status.label(),
+        terbuka: d.status == DraftStatus::Terbuka,
+        revisi: d.revisi,
+        dibuat: when(app, d.dibuat_ms),
+        diubah: when(app, d.diubah_ms),
+        catatan: d
+            .catatan
+            .clone()
+            .filter(|_| d.status != DraftStatus::Menunggu),
+        instans: d.instans.clone(),
+        berkas,
+        perbedaan,
+        param,
+        aturan,
+        diperiksa: check,
+        kesalahan,
+        uji: (test && aturan_set).then(|| test_view(app, &d)),
+        pratinjau: if aturan_set {
+            preview_part(app, &d)
+        } else {
+            preview_part_none()
+        },
+        persetujuan: aturan_set && app.settings().rule_publication_needs_approval,
+        kembali: index_path(&d.key),
+        id: d.id,
+    })
+}
+
+fn preview_part_none() -> PreviewPart {
+    PreviewPart {
+        status: "belum",
+        selesai: 0,
+        jumlah: 0,
+        persen: 0,
+        pesan: None,
+        ringkasan: Vec::new(),
+        perpindahan: Vec::new(),
+        per_aturan: Vec::new(),
+        berubah: 0,
+        dibandingkan_dengan: None,
+    }
+}
+
+/// One line of the editor's gutter.
+#[derive(Debug, Clone, Serialize)]
+pub struct GutterLine {
+    pub no: usize,
+    /// What is wrong on it.
+    pub salah: Option<String>,
+}
+
+/// The editor page.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditorPage {
+    pub id: String,
+    pub definisi: String,
+    pub label: String,
+    pub revisi: i64,
+    pub berkas: String,
+    pub baru: bool,
+    pub teks: String,
+    pub baris: Vec<GutterLine>,
+    pub rows: usize,
+    pub diperiksa: bool,
+    pub kesalahan: Vec<Problem>,
+    /// Problems in the draft's other files.
+    pub kesalahan_lain: Vec<Problem>,
+    pub terbuka: bool,
+}
+
+/// File `path` of draft `id` in the editor (a new file when it has none).
+pub async fn editor(
+    app: &App,
+    id: &str,
+    path: &str,
+    check: bool,
+) -> Result<EditorPage, ServiceError> {
+    let d = drafts::get(app, id).await?;
+    let teks = d.berkas.0.get(path).cloned();
+    let all = if check { problems(app, &d) } else { Vec::new() };
+    let (kesalahan, kesalahan_lain): (Vec<Problem>, Vec<Problem>) =
+        all.into_iter().partition(|p| p.berkas == path);
+    let text = teks.clone().unwrap_or_default();
+    let n = text.lines().count().max(1);
+    let baris = (1..=n)
+        .map(|no| GutterLine {
+            no,
+            salah: {
+                let here: Vec<&str> = kesalahan
+                    .iter()
+                    .filter(|p| p.baris == no)
+                    .map(|p| p.pesan.as_str())
+                    .collect();
+                (!here.is_empty()).then(|| here.join("; "))
+            },
+        })
+        .collect();
+    Ok(EditorPage {
+        definisi: d.key.code(),
+        label: d.key.label(),
+        revisi: d.revisi,
+        berkas: path.to_owned(),
+        baru: teks.is_none(),
+        teks: text,
+        baris,
+        rows: n + 2,
+        diperiksa: check,
+        kesalahan,
+        kesalahan_lain,
+        terbuka: d.status == DraftStatus::Terbuka,
+        id: d.id,
+    })
+}
+
+/// A changed candidate in a preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangedCandidate {
+    pub nik: String,
+    pub nama: String,
+    pub sebelum: String,
+    pub sesudah: String,
+    /// Rule, before → after, old reason, new reason.
+    pub aturan: Vec<(String, String, String, String, String)>,
+}
+
+/// The preview page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewPage {
+    pub id: String,
+    pub label: String,
+    pub bagian: PreviewPart,
+    pub calon: Vec<ChangedCandidate>,
+    pub halaman: usize,
+    pub jumlah_halaman: usize,
+    pub disimpan: usize,
+    pub contoh: Option<Explanation>,
+    pub contoh_salah: Option<String>,
+}
+
+const PER_PAGE: usize = 50;
+
+/// A draft's preview: progress while it runs, then its changed candidates page by page, and
+/// the full explanation of one candidate (`nik`) under the draft.
+pub async fn preview_page(
+    app: &App,
+    id: &str,
+    page: usize,
+    nik: Option<&str>,
+) -> Result<PreviewPage, ServiceError> {
+    let d = drafts::get(app, id).await?;
+    let bagian = preview_part(app, &d);
+    let (mut calon, mut pages, mut kept) = (Vec::new(), 1, 0);
+    let page = page.max(1);
+    if let Some(r) = &d.pratinjau {
+        kept = r.perbedaan.perubahan.len();
+        pages = kept.div_ceil(PER_PAGE).max(1);
+        let slice: Vec<_> = r
+            .perbedaan
+            .perubahan
+            .iter()
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .collect();
+        let niks: Vec<crate::domain::Nik> = slice.iter().map(|c| c.nik).collect();
+        let names = crate::service::screening::names(app, &niks).await?;
+        let label =
+            |h: Option<crate::domain::Hasil>| h.map_or("-".to_owned(), |h| h.label().to_owned());
+        calon = slice
+            .into_iter()
+            .map(|c| ChangedCandidate {
+                nik: c.nik.masked(),
+                nama: names.get(&c.nik).cloned().unwrap_or_default(),
+                sebelum: label(c.hasil_sebelum),
+                sesudah: label(c.hasil_sesudah),
+                aturan: c
+                    .aturan
+                    .iter()
+                    .map(|a| {
+                        (
+                            a.id.clone(),
+                            a.sebelum.clone(),
+                            a.sesudah.clone(),
+                            a.alasan_sebelum.clone().unwrap_or_default(),
+                            a.alasan.clone().unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+    }
+    let (contoh, contoh_salah) = match nik.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => match drafts::explain_sample(app, &d, n).await {
+            Ok(e) => (Some(e), None),
+            Err(e) => (None, Some(e.to_string())),
+        },
+        None => (None, None),
+    };
+    Ok(PreviewPage {
+        id: d.id.clone(),
+        label: d.key.label(),
+        bagian,
+        calon,
+        halaman: page,
+        jumlah_halaman: pages,
+        disimpan: kept,
+        contoh,
+        contoh_salah,
+    })
+}

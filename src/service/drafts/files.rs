@@ -1,0 +1,269 @@
+//! Where a definition's files live, reading them as a [`FileSet`], and writing a published set
+//! back so that a reader sees the old files or the new ones, never a mix.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use crate::{
+    config::Settings,
+    domain::{DefinitionKey, FileSet, io_message},
+    sources::{Disk, EntryKind, Source},
+};
+
+/// The folder of a definition: read through `src` under `root`, written under `target`.
+pub(super) struct Location {
+    pub src: Arc<dyn Source>,
+    /// Where `src` holds the files (the built-in copies when the folder does not exist).
+    pub root: PathBuf,
+    /// Where a publication writes them.
+    pub target: PathBuf,
+    /// Whether files below sub-folders belong to it (a ruleset's `tests/`).
+    pub nested: bool,
+    /// Which top-level names belong to it (the workflow folder also holds `templates/`).
+    pub only: Names,
+}
+
+/// Which top-level names of a folder belong to a definition.
+pub(super) enum Names {
+    Any,
+    Yaml,
+    Exactly(String),
+}
+
+impl Names {
+    fn admits(&self, name: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Yaml => name.ends_with(".yaml") || name.ends_with(".yml"),
+            Self::Exactly(n) => n == name,
+        }
+    }
+}
+
+pub(super) fn location(settings: &Settings, key: &DefinitionKey) -> Location {
+    match key {
+        DefinitionKey::Ruleset(id) => {
+            let (src, dir) = crate::service::rules::rules_folder(settings);
+            Location {
+                src,
+                root: dir.join(id),
+                target: settings.rules_dir.join(id),
+                nested: true,
+                only: Names::Any,
+            }
+        }
+        DefinitionKey::Workflows => {
+            let (src, dir) = crate::service::workflow::workflows_folder(settings);
+            Location {
+                src,
+                root: dir,
+                target: settings.workflows_dir.clone(),
+                nested: false,
+                only: Names::Yaml,
+            }
+        }
+        DefinitionKey::Templates => {
+            let (src, dir) = crate::service::workflow::workflows_folder(settings);
+            Location {
+                src,
+                root: dir.join("templates"),
+                target: settings.workflows_dir.join("templates"),
+                nested: false,
+                only: Names::Any,
+            }
+        }
+        DefinitionKey::Directory => {
+            let file = &settings.directory;
+            let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            Location {
+                src: Arc::new(Disk),
+                root: folder.clone(),
+                target: folder,
+                nested: false,
+                only: Names::Exactly(directory_name(settings)),
+            }
+        }
+    }
+}
+
+/// The directory's file name inside its folder.
+pub(super) fn directory_name(settings: &Settings) -> String {
+    settings
+        .directory
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "directory.yaml".into())
+}
+
+/// The definition's files as they are now (an empty set when its folder has none).
+pub(super) fn read(settings: &Settings, key: &DefinitionKey) -> Result<FileSet, String> {
+    let loc = location(settings, key);
+    let mut out = FileSet::default();
+    if loc.src.kind(&loc.root) != Some(EntryKind::Folder) {
+        return Ok(out);
+    }
+    walk(&loc, &loc.root, "", &mut out)?;
+    Ok(out)
+}
+
+fn walk(loc: &Location, folder: &Path, prefix: &str, out: &mut FileSet) -> Result<(), String> {
+    for (name, kind) in loc.src.entries(folder).map_err(|e| e.to_string())? {
+        if name.starts_with('.') || (prefix.is_empty() && !loc.only.admits(&name)) {
+            continue;
+        }
+        let rel = format!("{prefix}{name}");
+        match kind {
+            EntryKind::File if name != "README.md" => {
+                let text = loc
+                    .src
+                    .read(&folder.join(&name))
+                    .map_err(|e| e.to_string())?;
+                out.0.insert(rel, text);
+            }
+            EntryKind::Folder if loc.nested => {
+                walk(loc, &folder.join(&name), &format!("{rel}/"), out)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Files read from folder `dir` on disk (for `merit rules publish --from DIR`).
+pub(super) fn read_folder(dir: &Path) -> Result<FileSet, String> {
+    let loc = Location {
+        src: Arc::new(Disk),
+        root: dir.to_path_buf(),
+        target: dir.to_path_buf(),
+        nested: true,
+        only: Names::Any,
+    };
+    if Disk.kind(dir) != Some(EntryKind::Folder) {
+        return Err(format!("{} bukan folder", dir.display()));
+    }
+    let mut out = FileSet::default();
+    walk(&loc, dir, "", &mut out)?;
+    Ok(out)
+}
+
+fn io(path: &Path, e: &std::io::Error) -> String {
+    format!("{} tidak dapat ditulis: {}", path.display(), io_message(e))
+}
+
+/// Writes `files` over `before` in the definition's target folder. A ruleset is written whole
+/// into a fresh folder that then takes the old one's place in one rename; the other kinds file
+/// by file, each through a temporary file and a rename, removed files last.
+pub(super) fn write(
+    settings: &Settings,
+    key: &DefinitionKey,
+    before: &FileSet,
+    files: &FileSet,
+) -> Result<(), String> {
+    let loc = location(settings, key);
+    if matches!(key, DefinitionKey::Ruleset(_)) {
+        return swap_folder(&loc.target, files);
+    }
+    std::fs::create_dir_all(&loc.target).map_err(|e| io(&loc.target, &e))?;
+    for (rel, text) in &files.0 {
+        if before.0.get(rel) != Some(text) {
+            crate::service::rules::write_atomically(&loc.target.join(rel), text)?;
+        }
+    }
+    for rel in before.0.keys().filter(|r| !files.0.contains_key(*r)) {
+        let path = loc.target.join(rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(&path, &e)),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `files` into a new folder beside `target`, then exchanges the two (Linux
+/// `renameat2(RENAME_EXCHANGE)`: no moment without the folder); elsewhere, or when the target
+/// does not exist yet, two renames.
+fn swap_folder(target: &Path, files: &FileSet) -> Result<(), String> {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| io(parent, &e))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging = parent.join(format!(".{name}.baru-{}", uuid::Uuid::new_v4().simple()));
+    let result = (|| {
+        for (rel, text) in &files.0 {
+            let path = staging.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io(dir, &e))?;
+            }
+            std::fs::write(&path, text).map_err(|e| io(&path, &e))?;
+        }
+        // Files merit does not manage (README.md) stay with the ruleset.
+        if let Ok(text) = std::fs::read_to_string(target.join("README.md")) {
+            let _ = std::fs::write(staging.join("README.md"), text);
+        }
+        if !target.exists() {
+            return std::fs::rename(&staging, target).map_err(|e| io(target, &e));
+        }
+        if exchange(&staging, target).is_ok() {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Ok(());
+        }
+        let old = parent.join(format!(".{name}.lama-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::rename(target, &old).map_err(|e| io(target, &e))?;
+        if let Err(e) = std::fs::rename(&staging, target) {
+            let _ = std::fs::rename(&old, target);
+            return Err(io(target, &e));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_is_replaced_whole() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let target = tmp.path().join("rs");
+        std::fs::create_dir_all(target.join("tests")).expect("mkdir");
+        std::fs::write(target.join("lama.rhai"), "lama").expect("write");
+        std::fs::write(target.join("README.md"), "baca").expect("write");
+        let files = FileSet(
+            [
+                ("baru.rhai".to_owned(), "baru".to_owned()),
+                ("tests/k.yaml".to_owned(), "k".to_owned()),
+            ]
+            .into(),
+        );
+        swap_folder(&target, &files).expect("swap");
+        let read = read_folder(&target).expect("read");
+        assert_eq!(read, files);
+        assert_eq!(
+            std::fs::read_to_string(target.join("README.md")).ok(),
+            Some("baca".into())
+        );
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("ls").collect();
+        assert_eq!(left.len(), 1, "no staging folder is left behind");
+    }
+}

@@ -1,0 +1,669 @@
+//! Definitions edited in the browser or from the command line (console.md 4): a **draft** per
+//! definition kept in the database with its author and the digest of the files it began from;
+//! **check**, **test** and **preview** of the draft's text; **publish** (written atomically,
+//! recorded as a numbered version with author, reason and letter, optionally after approval by
+//! workflow) and **restore** of any earlier version. The console and `merit rules
+//! versions|preview|publish|restore` share these functions.
+
+mod edit;
+mod files;
+mod preview;
+mod publish;
+
+use std::sync::Arc;
+
+pub use edit::{
+    DirectoryEdit, NewRule, add_rule, edit_directory, move_rule, retire_rule, set_param,
+};
+pub use preview::{
+    PreviewJob, PreviewView, cancel_preview, explain_sample, preview_folder, preview_now,
+    preview_view, start_preview,
+};
+pub use publish::{
+    CHANGE_WORKFLOW, Published, VersionInfo, on_change_decided, publish, publish_folder, restore,
+    summary_lines, versions,
+};
+
+use super::{App, Definition, Invalid, Refusal, ServiceError, Sought, audit::Actor};
+use crate::{
+    config::Settings,
+    diagnostic::{Diagnostic, Diagnostics},
+    domain::{Action, DefinitionKey, FileDiff, FileSet, is_relative_path},
+    rules::{self, Ruleset, TestFailure},
+    sources::Memory,
+    store::DraftRow,
+};
+
+/// The largest file a draft holds (a rule script, a workflow).
+pub const FILE_MAX: usize = 256 * 1024;
+
+/// Where a draft is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftStatus {
+    /// Being edited.
+    Terbuka,
+    /// Waiting for the Kepala BKPSDM's approval.
+    Menunggu,
+    /// Published.
+    Diterbitkan,
+    /// Discarded.
+    Dibuang,
+    /// Approval refused (or the approved publication could not be written).
+    Ditolak,
+}
+
+impl DraftStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Terbuka => "terbuka",
+            Self::Menunggu => "menunggu",
+            Self::Diterbitkan => "diterbitkan",
+            Self::Dibuang => "dibuang",
+            Self::Ditolak => "ditolak",
+        }
+    }
+
+    /// How a page says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Terbuka => "sedang disunting",
+            Self::Menunggu => "menunggu persetujuan Kepala BKPSDM",
+            Self::Diterbitkan => "sudah diterbitkan",
+            Self::Dibuang => "sudah dibuang",
+            Self::Ditolak => "ditolak",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "menunggu" => Self::Menunggu,
+            "diterbitkan" => Self::Diterbitkan,
+            "dibuang" => Self::Dibuang,
+            "ditolak" => Self::Ditolak,
+            _ => Self::Terbuka,
+        }
+    }
+}
+
+/// A draft of a definition.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub id: String,
+    pub key: DefinitionKey,
+    pub penulis: String,
+    /// Digest of the files on disk when it began.
+    pub dasar: String,
+    /// Those files.
+    pub berkas_dasar: FileSet,
+    /// Its files now.
+    pub berkas: FileSet,
+    pub revisi: i64,
+    pub status: DraftStatus,
+    /// The approval instance, when sent for approval.
+    pub instans: Option<String>,
+    /// Why it ended as it did.
+    pub catatan: Option<String>,
+    /// The preview made on its current revision, if any.
+    pub pratinjau: Option<crate::service::screening::DryRunReport>,
+    pub dibuat_ms: i64,
+    pub diubah_ms: i64,
+}
+
+fn from_row(row: DraftRow) -> Result<Draft, ServiceError> {
+    let key = DefinitionKey::parse(&row.definisi).map_err(ServiceError::Unexpected)?;
+    Ok(Draft {
+        key,
+        berkas_dasar: FileSet::from_json(&row.berkas_dasar).map_err(ServiceError::Unexpected)?,
+        berkas: FileSet::from_json(&row.berkas).map_err(ServiceError::Unexpected)?,
+        status: DraftStatus::parse(&row.status),
+        pratinjau: row
+            .pratinjau
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok()),
+        id: row.id,
+        penulis: row.penulis,
+        dasar: row.dasar,
+        revisi: row.revisi,
+        instans: row.instans,
+        catatan: row.catatan,
+        dibuat_ms: row.dibuat_ms,
+        diubah_ms: row.diubah_ms,
+    })
+}
+
+/// The files of `key` as they are on disk now.
+pub fn files_in_force(settings: &Settings, key: &DefinitionKey) -> Result<FileSet, ServiceError> {
+    files::read(settings, key).map_err(ServiceError::Unexpected)
+}
+
+/// Whether `key` names something that exists (a ruleset folder, or one of the fixed kinds).
+async fn known(app: &App, key: &DefinitionKey) -> Result<(), ServiceError> {
+    if let DefinitionKey::Ruleset(id) = key {
+        let catalog = super::definitions::read(app, |d| d.compiled()).await?;
+        let on_disk = files_in_force(&app.settings, key)?;
+        if catalog.get(id).is_none() && on_disk.0.is_empty() {
+            return Err(ServiceError::not_found(Sought::Ruleset, id.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Begins a draft of `key` from the files in force.
+pub async fn begin(app: &App, key: &DefinitionKey, actor: &Actor) -> Result<Draft, ServiceError> {
+    known(app, key).await?;
+    let files = files_in_force(&app.settings, key)?;
+    begin_with(app, key, actor, files).await
+}
+
+/// Begins a draft of `key` holding `files` (a folder given on the command line, a version to
+/// restore); its base is what is on disk now.
+pub(crate) async fn begin_with(
+    app: &App,
+    key: &DefinitionKey,
+    actor: &Actor,
+    files: FileSet,
+) -> Result<Draft, ServiceError> {
+    let base = files_in_force(&app.settings, key)?;
+    let now = app.clock.now().timestamp_millis();
+    let row = DraftRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        definisi: key.code(),
+        penulis: actor.orang.clone(),
+        dasar: base.digest(),
+        berkas_dasar: base.to_json(),
+        berkas: files.to_json(),
+        revisi: 1,
+        status: DraftStatus::Terbuka.code().into(),
+        instans: None,
+        catatan: None,
+        pratinjau: None,
+        dibuat_ms: now,
+        diubah_ms: now,
+    };
+    app.store.insert_draft(&row).await?;
+    super::audit::record(
+        app,
+        actor,
+        Action::DrafBaru,
+        &key.code(),
+        &format!("draf {}", row.id),
+    )
+    .await?;
+    from_row(row)
+}
+
+/// One draft.
+pub async fn get(app: &App, id: &str) -> Result<Draft, ServiceError> {
+    let row = app
+        .store
+        .draft(id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Draft, id))?;
+    from_row(row)
+}
+
+/// The open and waiting drafts of `key` (of every definition when `None`), newest first.
+pub async fn open_drafts(
+    app: &App,
+    key: Option<&DefinitionKey>,
+) -> Result<Vec<Draft>, ServiceError> {
+    let code = key.map(DefinitionKey::code);
+    app.store
+        .drafts(code.as_deref(), &["terbuka", "menunggu"])
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
+fn open(d: &Draft) -> Result<(), ServiceError> {
+    if d.status == DraftStatus::Terbuka {
+        Ok(())
+    } else {
+        Err(Refusal::DraftClosed(d.status.label().into()).into())
+    }
+}
+
+/// Text as a draft keeps it: LF line ends, one final newline, bounded.
+fn normalise(path: &str, text: &str) -> Result<String, ServiceError> {
+    if text.len() > FILE_MAX {
+        return Err(ServiceError::value(
+            path,
+            format!("berkas lebih dari {} KB", FILE_MAX / 1024),
+        ));
+    }
+    let mut t = text.replace("\r\n", "\n").replace('\r', "\n");
+    if !t.ends_with('\n') {
+        t.push('\n');
+    }
+    Ok(t)
+}
+
+/// Replaces a draft's files when it is still at `revisi` (cancelling a preview of the old
+/// text); refused when someone saved in between.
+pub async fn replace_files(
+    app: &App,
+    id: &str,
+    revisi: i64,
+    files: FileSet,
+    actor: &Actor,
+    what: &str,
+) -> Result<Draft, ServiceError> {
+    let d = get(app, id).await?;
+    open(&d)?;
+    if d.revisi != revisi {
+        return Err(Refusal::DraftMoved.into());
+    }
+    let now = app.clock.now().timestamp_millis();
+    if !app
+        .store
+        .save_draft_files(id, revisi, &files.to_json(), now)
+        .await?
+    {
+        return Err(Refusal::DraftMoved.into());
+    }
+    cancel_preview(app, id);
+    super::audit::record(
+        app,
+        actor,
+        Action::DrafUbah,
+        &d.key.code(),
+        &format!("draf {id}: {what}"),
+    )
+    .await?;
+    get(app, id).await
+}
+
+/// Writes one file of a draft (`None` removes it).
+pub async fn save_file(
+    app: &App,
+    id: &str,
+    revisi: i64,
+    path: &str,
+    text: Option<&str>,
+    actor: &Actor,
+) -> Result<Draft, ServiceError> {
+    let path = path.trim();
+    if !is_relative_path(path) {
+        return Err(ServiceError::value(
+            "berkas",
+            format!("nama berkas '{path}' tidak sah: pakai huruf, angka, _, -, . dan / saja"),
+        ));
+    }
+    let d = get(app, id).await?;
+    let mut files = d.berkas.clone();
+    let what = match text {
+        Some(t) => {
+            files.0.insert(path.to_owned(), normalise(path, t)?);
+            format!("{path} diubah")
+        }
+        None => {
+            files.0.remove(path);
+            format!("{path} dihapus")
+        }
+    };
+    replace_files(app, id, revisi, files, actor, &what).await
+}
+
+/// Discards an open draft.
+pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<(), ServiceError> {
+    let d = get(app, id).await?;
+    open(&d)?;
+    let now = app.clock.now().timestamp_millis();
+    if !app
+        .store
+        .set_draft_status(id, "terbuka", "dibuang", None, None, now)
+        .await?
+    {
+        return Err(Refusal::DraftMoved.into());
+    }
+    cancel_preview(app, id);
+    super::audit::record(
+        app,
+        actor,
+        Action::DrafBuang,
+        &d.key.code(),
+        &format!("draf {id}"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// What the draft changes against the files in force now.
+pub fn diff_in_force(settings: &Settings, d: &Draft) -> Result<Vec<FileDiff>, ServiceError> {
+    Ok(files_in_force(settings, &d.key)?.diff(&d.berkas))
+}
+
+/// The folder the files of `key` are checked under (so messages name the real paths).
+fn checked_root(settings: &Settings, key: &DefinitionKey) -> std::path::PathBuf {
+    files::location(settings, key).target
+}
+
+/// The draft's ruleset compiled from its files (tests parsed, not run).
+pub fn compile_ruleset(
+    settings: &Settings,
+    id: &str,
+    files: &FileSet,
+) -> Result<Arc<Ruleset>, Diagnostics> {
+    let parent = settings.rules_dir.clone();
+    let mem = Memory::under(
+        &parent,
+        files
+            .0
+            .iter()
+            .map(|(r, t)| (format!("{id}/{r}"), t.clone())),
+    );
+    let (catalog, refused) = rules::load_all(&mem, &parent, &settings.script_limits, false);
+    let mut diags = Diagnostics::new();
+    for (_, r) in refused {
+        if let rules::Refusal::Invalid(d) = r {
+            diags.0.extend(d.0);
+        }
+    }
+    match catalog.get(id) {
+        Some(rs) if diags.0.is_empty() => Ok(rs),
+        Some(_) => Err(diags),
+        None => {
+            if diags.0.is_empty() {
+                diags.push(Diagnostic::file(
+                    &parent.join(id).join("ruleset.yaml"),
+                    format!("ruleset.yaml tidak ada atau id-nya bukan '{id}'"),
+                ));
+            }
+            Err(diags)
+        }
+    }
+}
+
+/// Periksa: every problem in the draft's files, with file and line.
+pub fn check(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> Diagnostics {
+    let root = checked_root(settings, key);
+    match key {
+        DefinitionKey::Ruleset(id) => compile_ruleset(settings, id, files)
+            .err()
+            .unwrap_or_default(),
+        DefinitionKey::Workflows => {
+            let mem = Memory::under(&root, files.0.clone());
+            super::workflow::check_source(&mem, &root, settings)
+                .err()
+                .unwrap_or_default()
+        }
+        DefinitionKey::Templates => {
+            let mem = Memory::under(&root, files.0.clone());
+            crate::render::Templates::load(&mem, &root)
+                .err()
+                .unwrap_or_default()
+        }
+        DefinitionKey::Directory => {
+            let name = files::directory_name(settings);
+            match files.0.get(&name) {
+                Some(text) => crate::workflow::Directory::parse(&root.join(&name), text)
+                    .err()
+                    .unwrap_or_default(),
+                None => {
+                    let mut d = Diagnostics::new();
+                    d.push(Diagnostic::file(
+                        &root.join(&name),
+                        "berkas direktori tidak ada",
+                    ));
+                    d
+                }
+            }
+        }
+    }
+}
+
+/// What Uji found.
+#[derive(Debug, Clone, Default)]
+pub struct TestOutcome {
+    /// Cases run.
+    pub kasus: usize,
+    /// Failing cases, expected vs actual per rule.
+    pub gagal: Vec<TestFailure>,
+    /// Why the ruleset could not be tested.
+    pub masalah: Diagnostics,
+}
+
+/// Uji: the ruleset's own test cases run on the draft.
+pub fn test(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> TestOutcome {
+    let DefinitionKey::Ruleset(id) = key else {
+        return TestOutcome::default();
+    };
+    match compile_ruleset(settings, id, files) {
+        Ok(rs) => TestOutcome {
+            kasus: rs.tests.len(),
+            gagal: rules::run_tests(&rs),
+            masalah: Diagnostics::new(),
+        },
+        Err(d) => TestOutcome {
+            masalah: d,
+            ..TestOutcome::default()
+        },
+    }
+}
+
+/// Accepts the current results of the failing cases named `cases` as their new expectations
+/// (in the draft's test files; nothing on disk).
+pub async fn accept_results(
+    app: &App,
+    id: &str,
+    revisi: i64,
+    cases: &[String],
+    actor: &Actor,
+) -> Result<Draft, ServiceError> {
+    let d = get(app, id).await?;
+    let outcome = test(&app.settings, &d.key, &d.berkas);
+    let root = checked_root(&app.settings, &d.key);
+    let mut files = d.berkas.clone();
+    let mut accepted = Vec::new();
+    for f in outcome.gagal.iter().filter(|f| cases.contains(&f.nama)) {
+        let Ok(rel) = f.file.strip_prefix(&root) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let Some(text) = files.0.get(&rel) else {
+            continue;
+        };
+        let rewritten = f
+            .actual_expectation()
+            .and_then(|(h, g, t)| rules::rewrite_expectation(text, f.line, h, &g, &t));
+        match rewritten {
+            Ok(new) => {
+                files.0.insert(rel, new);
+                accepted.push(f.nama.clone());
+            }
+            Err(e) => {
+                return Err(ServiceError::value(
+                    format!("kasus '{}'", f.nama),
+                    format!("harapan tidak dapat diperbarui: {e}"),
+                ));
+            }
+        }
+    }
+    if accepted.is_empty() {
+        return Err(ServiceError::value(
+            "kasus",
+            "tidak ada kasus gagal yang dipilih",
+        ));
+    }
+    replace_files(
+        app,
+        id,
+        revisi,
+        files,
+        actor,
+        &format!("hasil baru diterima untuk kasus: {}", accepted.join("; ")),
+    )
+    .await
+}
+
+/// Check (and, for a ruleset, test) a draft's files as a publication requires: the errors as
+/// a service error.
+pub(crate) fn gate(
+    settings: &Settings,
+    key: &DefinitionKey,
+    files: &FileSet,
+) -> Result<(), ServiceError> {
+    let diags = check(settings, key, files);
+    if !diags.0.is_empty() {
+        let what = match key {
+            DefinitionKey::Ruleset(_) => Definition::Ruleset,
+            DefinitionKey::Workflows => Definition::Workflow,
+            DefinitionKey::Directory => Definition::Directory,
+            DefinitionKey::Templates => Definition::Templates,
+        };
+        return Err(ServiceError::definitions(what, diags));
+    }
+    if let DefinitionKey::Ruleset(id) = key {
+        let t = test(settings, key, files);
+        if !t.gagal.is_empty() {
+            return Err(Invalid::TestsFail {
+                ruleset: id.clone(),
+                failures: t.gagal,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Problems grouped by file (relative to the definition's folder) and line, for an editor
+/// that marks them.
+pub fn problems_by_file(
+    settings: &Settings,
+    key: &DefinitionKey,
+    diags: &Diagnostics,
+) -> Vec<(String, usize, String)> {
+    let root = checked_root(settings, key);
+    diags
+        .0
+        .iter()
+        .map(|d| {
+            let rel = d
+                .file
+                .strip_prefix(&root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|_| d.file.display().to_string());
+            (rel, d.line, d.message.clone())
+        })
+        .collect()
+}
+
+/// Audits a check, test or preview of a draft.
+pub async fn audit_trial(
+    app: &App,
+    d: &Draft,
+    actor: &Actor,
+    what: &str,
+) -> Result<(), ServiceError> {
+    super::audit::record(
+        app,
+        actor,
+        Action::DrafUji,
+        &d.key.code(),
+        &format!("draf {}: {what}", d.id),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// A path of `key`'s checked folder made relative to it, as the editor names files.
+pub fn relative_to(
+    settings: &Settings,
+    key: &DefinitionKey,
+) -> impl Fn(&std::path::Path) -> String {
+    let root = checked_root(settings, key);
+    move |p: &std::path::Path| {
+        p.strip_prefix(&root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| p.display().to_string())
+    }
+}
+
+/// Applies a directory form to `actor`'s open draft of the directory (begun when they hold
+/// none); refused, with nothing changed, when the result is not a valid directory.
+pub async fn edit_directory_draft(
+    app: &App,
+    actor: &Actor,
+    edit: &DirectoryEdit,
+) -> Result<Draft, ServiceError> {
+    let key = DefinitionKey::Directory;
+    let mine = open_drafts(app, Some(&key))
+        .await?
+        .into_iter()
+        .find(|d| d.penulis == actor.orang && d.status == DraftStatus::Terbuka);
+    let d = match mine {
+        Some(d) => d,
+        None => begin(app, &key, actor).await?,
+    };
+    let name = files::directory_name(&app.settings);
+    let file = checked_root(&app.settings, &key).join(&name);
+    let text = d.berkas.0.get(&name).cloned().unwrap_or_default();
+    let new =
+        edit_directory(&file, &text, edit).map_err(|e| ServiceError::value("direktori", e))?;
+    let mut files = d.berkas.clone();
+    files.0.insert(name, new);
+    let what = match edit {
+        DirectoryEdit::Person { id, .. } => format!("orang {id} ditambahkan/diubah"),
+        DirectoryEdit::Acting {
+            jenis,
+            peran,
+            orang,
+            ..
+        } => format!("{jenis} {peran}: {orang}"),
+        DirectoryEdit::RemoveActing(k) => format!("pelaksana ke-{} dihapus", k + 1),
+    };
+    replace_files(app, &d.id, d.revisi, files, actor, &what).await
+}
+
+/// The message templates of `files` (missing ones from the built-in copies) rendered with a
+/// sample approval request and a sample notice, as an approver would read them.
+pub fn sample_messages(
+    settings: &Settings,
+    files: &FileSet,
+) -> Result<Vec<(String, String)>, Diagnostics> {
+    let root = checked_root(settings, &DefinitionKey::Templates);
+    let templates = crate::render::Templates::load(&Memory::under(&root, files.0.clone()), &root)?;
+    let instansi = settings.instansi.nama.clone();
+    let prompt = serde_json::json!({
+        "jenis": "permintaan",
+        "salam": "Yth. Bapak/Ibu Sekretaris Daerah",
+        "judul_workflow": "Usulan Kebutuhan PPPK Paruh Waktu",
+        "judul_langkah": "Persetujuan Sekretaris Daerah",
+        "kapasitas": "Sekretaris Daerah",
+        "kode": "MERIT-7KQ2XA",
+        "tenggat": "4 Desember 2026 pukul 16.00 WIB",
+        "alasan_kembali": null,
+        "ringkasan": ["2.911 calon diusulkan pada 412 formasi di 38 unit kerja.", "57 calon layak belum mendapat formasi."],
+        "perbedaan": null,
+        "rincian": "https://merit.contoh.go.id/persetujuan/CONTOH/rincian",
+        "tautan": [
+            {"label": "Setuju", "url": "https://merit.contoh.go.id/persetujuan/CONTOH.setuju"},
+            {"label": "Tolak", "url": "https://merit.contoh.go.id/persetujuan/CONTOH.tolak"},
+            {"label": "Kembalikan", "url": "https://merit.contoh.go.id/persetujuan/CONTOH.kembalikan"}
+        ],
+        "pilihan": [],
+        "berlaku_sampai": "9 Desember 2026 pukul 16.00 WIB",
+        "instansi": instansi,
+    });
+    let notice = serde_json::json!({
+        "salam": "Yth. Bapak/Ibu Kepala BKPSDM",
+        "perihal": "Usulan Kebutuhan PPPK Paruh Waktu selesai disetujui",
+        "paragraf": ["Alur persetujuan di bawah ini telah selesai dengan hasil disetujui."],
+        "ringkasan": ["2.911 calon diusulkan pada 412 formasi di 38 unit kerja."],
+        "instansi": instansi,
+        "tanggal": "2 Desember 2026",
+    });
+    let mut out = Vec::new();
+    for (name, ctx) in [
+        ("permintaan.txt", &prompt),
+        ("permintaan.html", &prompt),
+        ("pemberitahuan.txt", &notice),
+        ("pemberitahuan.html", &notice),
+    ] {
+        let text = templates.render(name, ctx).unwrap_or_else(|e| e);
+        out.push((name.to_owned(), text));
+    }
+    Ok(out)
+}

@@ -1,0 +1,221 @@
+//! Pratinjau: a dry run of a draft's ruleset over every candidate, compared with the newest
+//! finished run. In the console it runs in the background with live progress; the result is
+//! kept on the draft (for the revision it was made on), so every process shows it. A change to
+//! the draft cancels a preview still running.
+
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicBool, Ordering},
+};
+
+use super::{Draft, ServiceError, compile_ruleset, get};
+use crate::{
+    domain::{DefinitionKey, Nik},
+    progress::{Progress, SharedProgress},
+    service::{
+        App, Definition, Sought,
+        rules::{Explanation, explain_rules},
+        screening::{DryRunReport, dry_run_of},
+    },
+};
+
+/// A preview running in this process.
+pub struct PreviewJob {
+    revisi: i64,
+    progress: SharedProgress,
+    cancel: Arc<AtomicBool>,
+    failed: Mutex<Option<String>>,
+}
+
+/// What the preview part of a draft's page shows.
+#[derive(Debug, Clone)]
+pub enum PreviewView {
+    /// Not run on this revision.
+    None,
+    /// Running: candidates done and in all.
+    Running(u64, u64),
+    /// Stopped with this message.
+    Failed(String),
+    /// Finished.
+    Ready(Box<DryRunReport>),
+}
+
+fn ruleset_of(app: &App, d: &Draft) -> Result<Arc<crate::rules::Ruleset>, ServiceError> {
+    let DefinitionKey::Ruleset(id) = &d.key else {
+        return Err(ServiceError::value(
+            "pratinjau",
+            "pratinjau hanya untuk ruleset",
+        ));
+    };
+    compile_ruleset(&app.settings, id, &d.berkas)
+        .map_err(|diags| ServiceError::definitions(Definition::Ruleset, diags))
+}
+
+/// Runs the preview of draft `d` now and keeps it on the draft.
+pub async fn preview_now(
+    app: &App,
+    d: &Draft,
+    progress: Option<SharedProgress>,
+) -> Result<DryRunReport, ServiceError> {
+    let rs = ruleset_of(app, d)?;
+    let report = dry_run_of(app, &rs, progress, None).await?;
+    if let Ok(json) = serde_json::to_string(&report) {
+        app.store.save_draft_preview(&d.id, d.revisi, &json).await?;
+    }
+    Ok(report)
+}
+
+/// Starts the preview of draft `id` in the background (nothing when one runs on its current
+/// revision already).
+pub async fn start_preview(app: &App, id: &str) -> Result<(), ServiceError> {
+    let d = get(app, id).await?;
+    let rs = ruleset_of(app, &d)?;
+    let job = {
+        let Ok(mut jobs) = app.caches.previews.lock() else {
+            return Err(ServiceError::Unexpected(
+                "daftar pratinjau tidak dapat dibuka".into(),
+            ));
+        };
+        if let Some(j) = jobs.get(id)
+            && j.revisi == d.revisi
+            && !j.cancel.load(Ordering::Relaxed)
+            && j.failed.lock().map(|f| f.is_none()).unwrap_or(false)
+        {
+            return Ok(());
+        }
+        if let Some(old) = jobs.remove(id) {
+            old.cancel.store(true, Ordering::Relaxed);
+        }
+        let job = Arc::new(PreviewJob {
+            revisi: d.revisi,
+            progress: Progress::shared(),
+            cancel: Arc::new(AtomicBool::new(false)),
+            failed: Mutex::new(None),
+        });
+        jobs.insert(id.to_owned(), job.clone());
+        job
+    };
+    let app = app.clone();
+    let id = id.to_owned();
+    tokio::spawn(async move {
+        let result = dry_run_of(&app, &rs, Some(job.progress.clone()), Some(&job.cancel)).await;
+        let stored = match result {
+            Ok(report) => match serde_json::to_string(&report) {
+                Ok(json) => app
+                    .store
+                    .save_draft_preview(&id, job.revisi, &json)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            },
+            Err(e) => Err(e.to_string()),
+        };
+        match stored {
+            Ok(()) => {
+                if let Ok(mut jobs) = app.caches.previews.lock()
+                    && jobs.get(&id).is_some_and(|j| Arc::ptr_eq(j, &job))
+                {
+                    jobs.remove(&id);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(draf = %id, "pratinjau gagal: {e}");
+                if let Ok(mut f) = job.failed.lock() {
+                    *f = Some(e);
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Cancels a preview of draft `id` running in this process.
+pub fn cancel_preview(app: &App, id: &str) {
+    if let Ok(mut jobs) = app.caches.previews.lock()
+        && let Some(j) = jobs.remove(id)
+    {
+        j.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The preview of `d`'s current revision: kept, running here, failed, or none.
+pub fn preview_view(app: &App, d: &Draft) -> PreviewView {
+    if let Some(r) = &d.pratinjau {
+        return PreviewView::Ready(Box::new(r.clone()));
+    }
+    let Ok(jobs) = app.caches.previews.lock() else {
+        return PreviewView::None;
+    };
+    match jobs.get(&d.id) {
+        Some(j) if j.revisi == d.revisi => {
+            if let Some(e) = j.failed.lock().ok().and_then(|f| f.clone()) {
+                return PreviewView::Failed(e);
+            }
+            let (done, total) = j.progress.get();
+            PreviewView::Running(done, total)
+        }
+        _ => PreviewView::None,
+    }
+}
+
+/// Every rule's result for one candidate under the draft, with the newest run's outcome.
+pub async fn explain_sample(app: &App, d: &Draft, nik: &str) -> Result<Explanation, ServiceError> {
+    let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
+    let rs = ruleset_of(app, d)?;
+    let candidate = app
+        .store
+        .candidate(&nik)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
+    let nama = candidate.nama.clone();
+    let hash = candidate.data_hash();
+    let run_terakhir = app.store.latest_decision(&nik).await?.map(|(run, dec)| {
+        crate::service::rules::StoredOutcome {
+            run_id: run.id,
+            versi_aturan: run.versi,
+            hasil: dec.hasil,
+            data_berubah: dec.data_hash != hash,
+        }
+    });
+    let eval = rs.evaluator().candidate(Arc::new(candidate));
+    Ok(Explanation {
+        nik: nik.masked(),
+        nama,
+        ruleset: rs.id.clone(),
+        versi_aturan: rs.version.clone(),
+        sumber: format!("draf {}", d.id),
+        hasil: eval.hasil,
+        prioritas: eval.prioritas,
+        aturan: explain_rules(&rs, &eval.verdicts),
+        run_terakhir,
+    })
+}
+
+/// `merit rules preview RULESET --from DIR`: the folder's ruleset over every candidate,
+/// nothing stored.
+pub async fn preview_folder(
+    app: &App,
+    key: &DefinitionKey,
+    dir: &std::path::Path,
+    actor: &crate::service::audit::Actor,
+) -> Result<DryRunReport, ServiceError> {
+    let DefinitionKey::Ruleset(id) = key else {
+        return Err(ServiceError::value(
+            "pratinjau",
+            "pratinjau hanya untuk ruleset",
+        ));
+    };
+    let files = super::files::read_folder(dir).map_err(|e| ServiceError::value("--from", e))?;
+    let rs = compile_ruleset(&app.settings, id, &files)
+        .map_err(|diags| ServiceError::definitions(Definition::Ruleset, diags))?;
+    crate::service::audit::record(
+        app,
+        actor,
+        crate::domain::Action::DrafUji,
+        &key.code(),
+        &format!("pratinjau folder {}", dir.display()),
+    )
+    .await?;
+    dry_run_of(app, &rs, None, None).await
+}

@@ -1,0 +1,494 @@
+//! Terbitkan and Pulihkan: a draft that checks (and whose ruleset passes its own tests) is
+//! written over the files on disk — refused when those changed since the draft began — and
+//! recorded as the next numbered version; with `publikasi_aturan: persetujuan` a ruleset
+//! change first goes to the Kepala BKPSDM through the workflow `perubahan_aturan`.
+
+use serde::Serialize;
+
+use super::{Draft, DraftStatus, files, files_in_force, gate, get, open, preview_now};
+use crate::{
+    domain::{
+        Action, DefinitionKey, FileSet, RuleChangeSubject, format_datetime_id, format_number_id,
+    },
+    service::{
+        App, Refusal, ServiceError, Sought, audit::Actor, definitions, screening::DryRunReport,
+    },
+    store::VersionRow,
+};
+
+/// The shipped workflow that approves ruleset changes.
+pub const CHANGE_WORKFLOW: &str = "perubahan_aturan";
+
+/// Lines of a diff carried in an approval prompt.
+const DIFF_LINES_IN_PROMPT: usize = 200;
+
+/// What a publication did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Published {
+    /// Written and recorded as this version.
+    Version(i64),
+    /// Sent for approval in this workflow instance.
+    Waiting(String),
+}
+
+/// A published version as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    pub versi: i64,
+    /// `30 November 2026 pukul 09.15 WIB`.
+    pub waktu: String,
+    pub waktu_ms: i64,
+    pub penulis: String,
+    pub alasan: String,
+    pub nomor_surat: Option<String>,
+    /// First 12 hex digits of the files' digest.
+    pub sidik: String,
+    /// The preview's summary when published.
+    pub ringkasan: Vec<String>,
+    pub draf: Option<String>,
+}
+
+/// The published versions of `key`, newest first.
+pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>, ServiceError> {
+    let tz = app.settings.timezone;
+    Ok(app
+        .store
+        .versions(&key.code(), false)
+        .await?
+        .into_iter()
+        .map(|v| VersionInfo {
+            versi: v.nomor,
+            waktu: format_datetime_id(crate::clock::from_ms(v.dibuat_ms), tz),
+            waktu_ms: v.dibuat_ms,
+            penulis: v.penulis,
+            alasan: v.alasan,
+            nomor_surat: v.nomor_surat,
+            sidik: v.hash.chars().take(12).collect(),
+            ringkasan: v
+                .ringkasan
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or_default(),
+            draf: v.draf,
+        })
+        .collect())
+}
+
+/// A preview as sentences (for the version record and the approval prompt).
+pub fn summary_lines(r: &DryRunReport) -> Vec<String> {
+    let n = |v: u64| format_number_id(i64::try_from(v).unwrap_or(i64::MAX));
+    let mut out = vec![format!(
+        "Pratinjau atas {} calon: {} layak, {} tidak layak, {} perlu verifikasi.",
+        n(r.hasil.total),
+        n(r.hasil.layak),
+        n(r.hasil.tidak_layak),
+        n(r.hasil.perlu_verifikasi)
+    )];
+    match &r.dibandingkan_dengan {
+        Some(run) => {
+            out.push(format!(
+                "Dibandingkan dengan penyaringan {run}: {} calon berubah hasil.",
+                n(r.perbedaan.berubah)
+            ));
+            for (k, v) in &r.perbedaan.perpindahan {
+                out.push(format!("{}: {} calon.", k.replace('_', " "), n(*v)));
+            }
+        }
+        None => out.push("Belum ada penyaringan selesai untuk dibandingkan.".into()),
+    }
+    out
+}
+
+fn reason(alasan: &str) -> Result<String, ServiceError> {
+    let a = alasan.trim();
+    if a.is_empty() {
+        return Err(ServiceError::value(
+            "alasan",
+            "wajib diisi: tulis mengapa perubahan ini diterbitkan",
+        ));
+    }
+    Ok(crate::domain::Comment::parse(a)
+        .map(crate::domain::Comment::into_string)
+        .unwrap_or_else(|| a.chars().take(1000).collect()))
+}
+
+fn letter(surat: Option<&str>) -> Option<String> {
+    surat
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.chars().filter(|c| !c.is_control()).take(200).collect())
+}
+
+/// What the reason and letter of a waiting draft are, kept in its note.
+#[derive(Serialize, serde::Deserialize)]
+struct Pending {
+    alasan: String,
+    nomor_surat: Option<String>,
+    ringkasan: Vec<String>,
+}
+
+/// The files changed on disk since `d` began, or none.
+fn disk_changes(app: &App, d: &Draft) -> Result<(FileSet, Vec<String>), ServiceError> {
+    let disk = files_in_force(&app.settings, &d.key)?;
+    if disk.digest() == d.dasar {
+        return Ok((disk, Vec::new()));
+    }
+    let changed = d
+        .berkas_dasar
+        .diff(&disk)
+        .into_iter()
+        .map(|f| format!("{} ({})", f.berkas, f.status))
+        .collect();
+    Ok((disk, changed))
+}
+
+async fn refuse(app: &App, actor: &Actor, d: &Draft, e: ServiceError) -> ServiceError {
+    let _ = crate::service::audit::record(
+        app,
+        actor,
+        Action::DefinisiTolak,
+        &d.key.code(),
+        &format!("draf {}: {e}", d.id),
+    )
+    .await;
+    e
+}
+
+/// Terbitkan: publishes draft `id` with a reason and an optional letter number.
+pub async fn publish(
+    app: &App,
+    id: &str,
+    actor: &Actor,
+    alasan: &str,
+    surat: Option<&str>,
+) -> Result<Published, ServiceError> {
+    let alasan = reason(alasan)?;
+    let surat = letter(surat);
+    let d = get(app, id).await?;
+    open(&d)?;
+    if let Err(e) = gate(&app.settings, &d.key, &d.berkas) {
+        return Err(refuse(app, actor, &d, e).await);
+    }
+    let (_, changed) = disk_changes(app, &d)?;
+    if !changed.is_empty() {
+        return Err(refuse(app, actor, &d, Refusal::DiskChanged(changed).into()).await);
+    }
+    let ringkasan = match &d.key {
+        DefinitionKey::Ruleset(_) => {
+            let report = match &d.pratinjau {
+                Some(r) => r.clone(),
+                None => preview_now(app, &d, None).await?,
+            };
+            summary_lines(&report)
+        }
+        _ => Vec::new(),
+    };
+    if matches!(d.key, DefinitionKey::Ruleset(_)) && app.settings.rule_publication_needs_approval {
+        return send_for_approval(app, &d, actor, alasan, surat, ringkasan).await;
+    }
+    write_and_record(
+        app,
+        &d,
+        DraftStatus::Terbuka,
+        &d.penulis.clone(),
+        actor,
+        &alasan,
+        surat,
+        ringkasan,
+    )
+    .await
+    .map(Published::Version)
+}
+
+async fn send_for_approval(
+    app: &App,
+    d: &Draft,
+    actor: &Actor,
+    alasan: String,
+    surat: Option<String>,
+    ringkasan: Vec<String>,
+) -> Result<Published, ServiceError> {
+    let mut diff = String::new();
+    for f in super::diff_in_force(&app.settings, d)? {
+        diff.push_str(&f.unified());
+    }
+    let lines: Vec<&str> = diff.lines().collect();
+    let mut perbedaan = lines
+        .iter()
+        .take(DIFF_LINES_IN_PROMPT)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
+    if lines.len() > DIFF_LINES_IN_PROMPT {
+        perbedaan.push_str(&format!(
+            "\n… {} baris lagi; lihat rincian",
+            lines.len() - DIFF_LINES_IN_PROMPT
+        ));
+    }
+    let subject = RuleChangeSubject {
+        draf: d.id.clone(),
+        definisi: d.key.code(),
+        penulis: d.penulis.clone(),
+        alasan: alasan.clone(),
+        nomor_surat: surat.clone(),
+        ringkasan: ringkasan.clone(),
+        perbedaan,
+    };
+    let mut value = serde_json::to_value(&subject)
+        .map_err(|e| ServiceError::unexpected("subjek perubahan", e))?;
+    if let Some(o) = value.as_object_mut() {
+        o.insert("jenis".into(), "perubahan_aturan".into());
+    }
+    let instance =
+        crate::service::workflow::start_with_subject(app, CHANGE_WORKFLOW, value, &actor.orang)
+            .await?;
+    let note = serde_json::to_string(&Pending {
+        alasan,
+        nomor_surat: surat,
+        ringkasan,
+    })
+    .unwrap_or_default();
+    let now = app.clock.now().timestamp_millis();
+    if !app
+        .store
+        .set_draft_status(
+            &d.id,
+            "terbuka",
+            "menunggu",
+            Some(&instance),
+            Some(&note),
+            now,
+        )
+        .await?
+    {
+        return Err(Refusal::DraftMoved.into());
+    }
+    crate::service::audit::record(
+        app,
+        actor,
+        Action::DefinisiAjukan,
+        &d.key.code(),
+        &format!(
+            "draf {} diajukan pada alur {CHANGE_WORKFLOW} {instance}",
+            d.id
+        ),
+    )
+    .await?;
+    Ok(Published::Waiting(instance))
+}
+
+/// Writes `d`'s files and records the version; `from` is the status the draft must still be
+/// in (a second click or a second approver loses here).
+#[allow(clippy::too_many_arguments)]
+async fn write_and_record(
+    app: &App,
+    d: &Draft,
+    from: DraftStatus,
+    penulis: &str,
+    actor: &Actor,
+    alasan: &str,
+    surat: Option<String>,
+    ringkasan: Vec<String>,
+) -> Result<i64, ServiceError> {
+    let now = app.clock.now().timestamp_millis();
+    let (disk, changed) = disk_changes(app, d)?;
+    if !changed.is_empty() {
+        return Err(refuse(app, actor, d, Refusal::DiskChanged(changed).into()).await);
+    }
+    if !app
+        .store
+        .set_draft_status(&d.id, from.code(), "diterbitkan", None, None, now)
+        .await?
+    {
+        return Err(Refusal::DraftClosed(DraftStatus::Diterbitkan.label().into()).into());
+    }
+    let code = d.key.code();
+    // The files as they were before merit first published them, so they can be restored.
+    if app.store.versions(&code, false).await?.is_empty() && !disk.0.is_empty() {
+        app.store
+            .insert_version(&VersionRow {
+                definisi: code.clone(),
+                nomor: 0,
+                hash: disk.digest(),
+                berkas: disk.to_json(),
+                penulis: "sistem".into(),
+                alasan: "Keadaan berkas sebelum penerbitan pertama lewat merit".into(),
+                nomor_surat: None,
+                ringkasan: None,
+                draf: None,
+                dibuat_ms: now,
+            })
+            .await?;
+    }
+    if let Err(e) = files::write(&app.settings, &d.key, &disk, &d.berkas) {
+        let _ = app
+            .store
+            .set_draft_status(&d.id, "diterbitkan", from.code(), None, None, now)
+            .await;
+        return Err(refuse(app, actor, d, ServiceError::Unexpected(e)).await);
+    }
+    let nomor = app
+        .store
+        .insert_version(&VersionRow {
+            definisi: code.clone(),
+            nomor: 0,
+            hash: d.berkas.digest(),
+            berkas: d.berkas.to_json(),
+            penulis: penulis.to_owned(),
+            alasan: alasan.to_owned(),
+            nomor_surat: surat.clone(),
+            ringkasan: serde_json::to_string(&ringkasan).ok(),
+            draf: Some(d.id.clone()),
+            dibuat_ms: now,
+        })
+        .await?;
+    crate::service::audit::record(
+        app,
+        actor,
+        Action::DefinisiTerbit,
+        &code,
+        &format!(
+            "versi {nomor} dari draf {} oleh {penulis}: {alasan}{}",
+            d.id,
+            surat.map(|s| format!(" (surat {s})")).unwrap_or_default()
+        ),
+    )
+    .await?;
+    let refreshed = definitions::refresh(app).await?;
+    if let Some(problem) = refreshed.workflows_refused {
+        tracing::warn!("definisi alur setelah penerbitan: {problem}");
+    }
+    Ok(nomor)
+}
+
+/// The end of a `perubahan_aturan` instance: approved publishes the draft it carries, refused
+/// closes it. Other instances are left alone.
+pub async fn on_change_decided(
+    app: &App,
+    instance: &str,
+    approved: bool,
+    by: &str,
+) -> Result<(), ServiceError> {
+    let Some(row) = app.store.draft_of_instance(instance).await? else {
+        return Ok(());
+    };
+    let d = super::from_row(row)?;
+    if d.status != DraftStatus::Menunggu {
+        return Ok(());
+    }
+    let actor = Actor::account(by, "alur persetujuan");
+    let now = app.clock.now().timestamp_millis();
+    if !approved {
+        app.store
+            .set_draft_status(
+                &d.id,
+                "menunggu",
+                "ditolak",
+                None,
+                Some(&format!("ditolak oleh {by}")),
+                now,
+            )
+            .await?;
+        crate::service::audit::record(
+            app,
+            &actor,
+            Action::DefinisiTolak,
+            &d.key.code(),
+            &format!("draf {}: persetujuan ditolak pada alur {instance}", d.id),
+        )
+        .await?;
+        return Ok(());
+    }
+    let pending: Pending = d
+        .catatan
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok())
+        .unwrap_or(Pending {
+            alasan: "disetujui melalui alur persetujuan".into(),
+            nomor_surat: None,
+            ringkasan: Vec::new(),
+        });
+    let result = match gate(&app.settings, &d.key, &d.berkas) {
+        Ok(()) => {
+            write_and_record(
+                app,
+                &d,
+                DraftStatus::Menunggu,
+                &d.penulis.clone(),
+                &actor,
+                &format!("{} (disetujui oleh {by})", pending.alasan),
+                pending.nomor_surat.clone(),
+                pending.ringkasan.clone(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        tracing::warn!(draf = %d.id, "perubahan disetujui tetapi tidak dapat diterbitkan: {e}");
+        app.store
+            .set_draft_status(
+                &d.id,
+                "menunggu",
+                "ditolak",
+                None,
+                Some(&format!(
+                    "disetujui oleh {by}, tetapi tidak dapat diterbitkan: {e}"
+                )),
+                now,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// `merit rules publish RULESET --from DIR`: the folder's files as a draft, published.
+pub async fn publish_folder(
+    app: &App,
+    key: &DefinitionKey,
+    dir: &std::path::Path,
+    actor: &Actor,
+    alasan: &str,
+    surat: Option<&str>,
+) -> Result<Published, ServiceError> {
+    reason(alasan)?;
+    let files = files::read_folder(dir).map_err(|e| ServiceError::value("--from", e))?;
+    let d = super::begin_with(app, key, actor, files).await?;
+    let result = publish(app, &d.id, actor, alasan, surat).await;
+    if result.is_err() {
+        let _ = super::discard(app, &d.id, actor).await;
+    }
+    result
+}
+
+/// Pulihkan: version `nomor` of `key` published again as a new version.
+pub async fn restore(
+    app: &App,
+    key: &DefinitionKey,
+    nomor: i64,
+    actor: &Actor,
+    alasan: &str,
+) -> Result<Published, ServiceError> {
+    let alasan = reason(alasan)?;
+    let v = app
+        .store
+        .version(&key.code(), nomor)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::not_found(Sought::Version, format!("{} versi {nomor}", key.code()))
+        })?;
+    let files = FileSet::from_json(&v.berkas).map_err(ServiceError::Unexpected)?;
+    let d = super::begin_with(app, key, actor, files).await?;
+    let result = publish(
+        app,
+        &d.id,
+        actor,
+        &format!("Pemulihan versi {nomor}: {alasan}"),
+        None,
+    )
+    .await;
+    if result.is_err() {
+        let _ = super::discard(app, &d.id, actor).await;
+    }
+    result
+}
