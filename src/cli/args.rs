@@ -359,6 +359,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 16)]
         parallel: usize,
     },
+    /// Penyunting aturan pada basis data yang dikonfigurasi: Periksa + Uji draf (p50/p99) dan
+    /// Pratinjau draf atas semua calon; draf dibuang sesudahnya.
+    Editor {
+        /// Pengulangan Periksa + Uji.
+        #[arg(long, default_value_t = 50)]
+        reps: usize,
+    },
     /// Halaman konsol (beranda, pencarian, rincian calon, linimasa alur) pada basis data yang
     /// dikonfigurasi, dengan beberapa klien yang masuk bersamaan.
     Console {

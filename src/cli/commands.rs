@@ -186,6 +186,25 @@ async fn bench(
             }
             return Ok(Exit::Ok);
         }
+        super::args::BenchCommand::Editor { reps } => {
+            let app = super::open_app(settings.clone()).await?;
+            let r = crate::service::bench::editor::editor(&app, reps).await?;
+            if json {
+                output::print_json(&r)?;
+            } else {
+                println!(
+                    "Periksa + Uji ruleset {} ({} kasus uji), {} kali: p50 {:.1} ms, p99 {:.1} ms",
+                    r.ruleset, r.kasus_uji, r.ulangan, r.periksa_uji_p50_ms, r.periksa_uji_p99_ms
+                );
+                println!(
+                    "Pratinjau atas {} calon ({} berubah hasil): {:.0} ms",
+                    output::count(r.calon),
+                    output::count(r.berubah),
+                    r.pratinjau_ms
+                );
+            }
+            return Ok(Exit::Ok);
+        }
         super::args::BenchCommand::Console { requests, parallel } => {
             let app = super::open_app(settings.clone()).await?;
             let r =

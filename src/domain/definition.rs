@@ -204,12 +204,12 @@ pub fn line_diff(a: &str, b: &str) -> Vec<DiffLine> {
                 ops.push((' ', Some(pre + i), Some(pre + j)));
                 i += 1;
                 j += 1;
-            } else if j < m && (i == n || t[i * (m + 1) + j + 1] >= t[(i + 1) * (m + 1) + j]) {
-                ops.push(('+', None, Some(pre + j)));
-                j += 1;
-            } else {
+            } else if i < n && (j == m || t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j + 1]) {
                 ops.push(('-', Some(pre + i), None));
                 i += 1;
+            } else {
+                ops.push(('+', None, Some(pre + j)));
+                j += 1;
             }
         }
     }

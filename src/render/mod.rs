@@ -79,6 +79,10 @@ const PAGE_TEMPLATES: &[(&str, &str)] = &[
         "admin/sunting.html",
         include_str!("pages/admin/sunting.html"),
     ),
+    (
+        "admin/diagram.html",
+        include_str!("pages/admin/diagram.html"),
+    ),
     ("admin/draf.html", include_str!("pages/admin/draf.html")),
     (
         "admin/penyunting.html",

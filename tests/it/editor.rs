@@ -18,7 +18,7 @@ use crate::{
     support::{TestDb, serve_http},
 };
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -33,7 +33,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The demo's data with private copies of the shipped rules and workflows (publishing writes
 /// into them) and the given extra settings.
-async fn editable_app(db: &TestDb, extra: &[(&str, &str)]) -> App {
+pub async fn editable_app(db: &TestDb, extra: &[(&str, &str)]) -> App {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let rules = db.path("rules");
     let workflows = db.path("workflows");
@@ -110,6 +110,19 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
     let mut c = Client::new(addr);
     assert_eq!(c.sign_in(ADMIN.0, ADMIN.1).await.status, 303);
     let token = c.token().await;
+    for (path, shows) in [
+        ("/admin/alur-definisi", "diagram-usulan_pppk_paruh_waktu"),
+        ("/admin/direktori", "form-pelaksana"),
+        (
+            "/admin/templat",
+            "Tahap        : Persetujuan Sekretaris Daerah",
+        ),
+        ("/admin/aturan", "buat-draf"),
+    ] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        assert!(r.text().contains(shows), "{path}: {}", r.text());
+    }
     let r = c
         .post(
             "/admin/draf",

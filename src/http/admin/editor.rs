@@ -279,6 +279,17 @@ pub(super) async fn rule(
                 ),
                 format!("aturan {rule_id} ditambahkan"),
             ),
+            "ubah" => {
+                let mut files = Ok(d.berkas.clone());
+                for k in ["judul", "dasar_hukum", "pesan"] {
+                    files =
+                        files.and_then(|fs| drafts::set_rule_field(&fs, &rule_id, k, field(&f, k)));
+                }
+                (
+                    files,
+                    format!("judul, dasar hukum, dan pesan aturan {rule_id} diubah"),
+                )
+            }
             other => (Err(format!("aksi '{other}' tidak dikenal")), String::new()),
         };
         let files = files.map_err(|e| ServiceError::value("aturan", e))?;
@@ -331,8 +342,12 @@ pub(super) async fn start_preview(
     }
     let result = async {
         let d = drafts::get(&state.app, &id).await?;
-        drafts::start_preview(&state.app, &id).await?;
-        drafts::audit_trial(&state.app, &d, &signed.actor(), "pratinjau").await
+        let job = drafts::start_preview(&state.app, &id).await?;
+        drafts::audit_trial(&state.app, &d, &signed.actor(), "pratinjau").await?;
+        // A regency's preview ends within a second: the page then shows the result at once
+        // instead of the progress page.
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(1500), job.ended()).await;
+        Ok(())
     }
     .await;
     match result {

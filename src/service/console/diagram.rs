@@ -176,12 +176,13 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
                 let edge_x = if on_right { X + W + 2 } else { X - 2 };
                 format!("M{start_x} {} H{lane} V{ty} H{edge_x}", mid + off)
             };
+            // Side arrows are told apart by colour (the legend under the diagram names them).
             panah.push(Edge {
                 d,
                 jenis,
-                label,
-                lx: if on_right { start_x + 4 } else { start_x - 60 },
-                ly: mid + off - 3,
+                label: "",
+                lx: 0,
+                ly: 0,
             });
         }
     }
@@ -192,5 +193,36 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
         tinggi: end_y + 60,
         simpul,
         panah,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_workflows_are_drawn_and_rendered() {
+        let settings = crate::config::Settings::load_from(
+            None,
+            vec![(
+                "MERIT_WORKFLOWS_DIR".to_owned(),
+                concat!(env!("CARGO_MANIFEST_DIR"), "/workflows").to_owned(),
+            )],
+        )
+        .expect("settings");
+        let defs = crate::service::workflow::check(&settings).expect("shipped workflows");
+        let diagrams: Vec<Diagram> = defs.values().map(diagram).collect();
+        let first = &diagrams[0];
+        assert_eq!(
+            first.simpul.len(),
+            defs.values().next().map_or(0, |d| d.langkah.len()) + 2
+        );
+        let page = crate::render::try_page(
+            "admin/diagram.html",
+            &serde_json::json!({ "diagram": diagrams }),
+        )
+        .expect("renders");
+        assert!(page.contains("<svg class=\"diagram\""));
+        assert!(page.contains("marker-end=\"url(#panah-setuju)\""));
     }
 }

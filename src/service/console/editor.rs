@@ -152,6 +152,10 @@ pub struct DraftPage {
     pub uji: Option<TestView>,
     pub pratinjau: PreviewPart,
     pub persetujuan: bool,
+    /// The draft's workflows drawn (a draft of the workflows, when valid).
+    pub diagram: Vec<super::diagram::Diagram>,
+    /// The draft's templates rendered with sample data (a draft of the templates).
+    pub contoh: Vec<(String, String)>,
     /// Where the definition's index page is.
     pub kembali: &'static str,
 }
@@ -353,6 +357,18 @@ pub async fn draft_page(
             preview_part_none()
         },
         persetujuan: aturan_set && app.settings().rule_publication_needs_approval,
+        diagram: match d.key {
+            DefinitionKey::Workflows => drafts::workflows_of(app.settings(), &d.berkas)
+                .map(|w| w.values().map(super::diagram::diagram).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        },
+        contoh: match d.key {
+            DefinitionKey::Templates => {
+                drafts::sample_messages(app.settings(), &d.berkas).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        },
         kembali: index_path(&d.key),
         id: d.id,
     })

@@ -168,6 +168,53 @@ pub fn retire_rule(files: &FileSet, id: &str) -> Result<FileSet, String> {
     Ok(files)
 }
 
+/// Sets `judul`, `dasar_hukum` or `pesan` of rule `id` to `value` (one line, quoted).
+pub fn set_rule_field(
+    files: &FileSet,
+    id: &str,
+    field: &str,
+    value: &str,
+) -> Result<FileSet, String> {
+    if !matches!(field, "judul" | "dasar_hukum" | "pesan") {
+        return Err(format!("kolom {field} tidak dapat diubah di sini"));
+    }
+    let value = value.trim();
+    if value.is_empty() || value.contains('\n') {
+        return Err(format!("{field} wajib diisi dalam satu baris"));
+    }
+    let text = manifest(files)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let entries = rule_entries(&lines)?;
+    let (_, s, e) = entries
+        .iter()
+        .find(|(r, _, _)| r == id)
+        .cloned()
+        .ok_or_else(|| format!("aturan {id} tidak ada pada ruleset.yaml"))?;
+    let at = (s..e)
+        .find(|&i| {
+            lines[i]
+                .trim_start()
+                .trim_start_matches("- ")
+                .strip_prefix(field)
+                .is_some_and(|r| r.starts_with(':'))
+        })
+        .ok_or_else(|| format!("aturan {id} tidak memiliki {field}"))?;
+    let line = lines[at];
+    let colon = line.find(&format!("{field}:")).unwrap_or(0);
+    let rest = line[colon + field.len() + 1..].trim();
+    if rest.starts_with('>') || rest.starts_with('|') {
+        return Err(format!(
+            "{field} aturan {id} ditulis dalam beberapa baris; ubah lewat penyunting ruleset.yaml"
+        ));
+    }
+    let quoted = serde_json::to_string(value).unwrap_or_default();
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    out[at] = format!("{}{field}: {quoted}", &line[..colon]);
+    let mut files = files.clone();
+    files.0.insert(MANIFEST.into(), join(&out));
+    Ok(files)
+}
+
 /// A new rule for the form: its id, title, legal basis and message.
 #[derive(Debug, Clone)]
 pub struct NewRule {
@@ -283,6 +330,11 @@ mod tests {
         .expect("add");
         assert!(f.0[MANIFEST].contains("  - id: PW-99\n    judul: \"Uji\""));
         assert!(f.0.contains_key("pw_99.rhai"));
+        let f = set_rule_field(&shipped(), "PW-07", "judul", "Usia pelamar").expect("judul");
+        assert!(
+            f.0[MANIFEST].contains("    judul: \"Usia pelamar\"\n    dasar_hukum: \"PP 49/2018")
+        );
+        assert!(set_rule_field(&shipped(), "PW-07", "skrip", "x.rhai").is_err());
     }
 }
 

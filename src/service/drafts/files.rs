@@ -88,6 +88,33 @@ pub(super) fn location(settings: &Settings, key: &DefinitionKey) -> Location {
     }
 }
 
+/// Whether a draft of `key` may hold a file at `rel`: a ruleset anything inside its folder,
+/// the workflows only `*.yaml` beside each other, the templates only files beside each other,
+/// the directory only its own file.
+pub(super) fn admits(settings: &Settings, key: &DefinitionKey, rel: &str) -> Result<(), String> {
+    let loc = location(settings, key);
+    let top = rel.split('/').next().unwrap_or_default();
+    if (!loc.nested && rel.contains('/')) || !loc.only.admits(top) {
+        return Err(match key {
+            DefinitionKey::Ruleset(_) => format!("berkas '{rel}' tidak dapat dipakai"),
+            DefinitionKey::Workflows => {
+                format!(
+                    "berkas '{rel}' tidak dapat dipakai: definisi alur berupa berkas .yaml di folder alur"
+                )
+            }
+            DefinitionKey::Templates => {
+                format!(
+                    "berkas '{rel}' tidak dapat dipakai: templat berada langsung di folder templates"
+                )
+            }
+            DefinitionKey::Directory => {
+                format!("draf direktori hanya berisi {}", directory_name(settings))
+            }
+        });
+    }
+    Ok(())
+}
+
 /// The directory's file name inside its folder.
 pub(super) fn directory_name(settings: &Settings) -> String {
     settings
@@ -162,6 +189,15 @@ pub(super) fn write(
     files: &FileSet,
 ) -> Result<(), String> {
     let loc = location(settings, key);
+    // Without a folder of its own merit reads the built-in copies; the first publication
+    // writes them all out, so that the other rulesets or workflows do not vanish with it.
+    match key {
+        DefinitionKey::Ruleset(_) => materialise("rules", &settings.rules_dir)?,
+        DefinitionKey::Workflows | DefinitionKey::Templates => {
+            materialise("workflows", &settings.workflows_dir)?;
+        }
+        DefinitionKey::Directory => {}
+    }
     if matches!(key, DefinitionKey::Ruleset(_)) {
         return swap_folder(&loc.target, files);
     }
@@ -178,6 +214,25 @@ pub(super) fn write(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io(&path, &e)),
         }
+    }
+    Ok(())
+}
+
+/// Writes the built-in copies of folder `top` into `target` when `target` does not exist.
+fn materialise(top: &str, target: &Path) -> Result<(), String> {
+    if target.exists() {
+        return Ok(());
+    }
+    let prefix = format!("{top}/");
+    for (rel, text) in crate::sources::builtin_files() {
+        let Some(inner) = rel.strip_prefix(&prefix) else {
+            continue;
+        };
+        let path = target.join(inner);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, &e))?;
+        }
+        crate::service::rules::write_atomically(&path, text)?;
     }
     Ok(())
 }

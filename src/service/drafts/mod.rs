@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 pub use edit::{
     DirectoryEdit, NewRule, add_rule, edit_directory, move_rule, retire_rule, set_param,
+    set_rule_field,
 };
 pub use preview::{
     PreviewJob, PreviewView, cancel_preview, explain_sample, preview_folder, preview_now,
@@ -292,6 +293,7 @@ pub async fn save_file(
         ));
     }
     let d = get(app, id).await?;
+    files::admits(&app.settings, &d.key, path).map_err(|e| ServiceError::value("berkas", e))?;
     let mut files = d.berkas.clone();
     let what = match text {
         Some(t) => {
@@ -505,6 +507,9 @@ pub(crate) fn gate(
     key: &DefinitionKey,
     files: &FileSet,
 ) -> Result<(), ServiceError> {
+    for rel in files.0.keys() {
+        files::admits(settings, key, rel).map_err(|e| ServiceError::value("berkas", e))?;
+    }
     let diags = check(settings, key, files);
     if !diags.0.is_empty() {
         let what = match key {
@@ -666,4 +671,13 @@ pub fn sample_messages(
         out.push((name.to_owned(), text));
     }
     Ok(out)
+}
+
+/// The workflows a draft of the workflow folder defines, when they are valid.
+pub fn workflows_of(
+    settings: &Settings,
+    files: &FileSet,
+) -> Result<std::collections::BTreeMap<String, crate::workflow::WorkflowDef>, Diagnostics> {
+    let root = checked_root(settings, &DefinitionKey::Workflows);
+    super::workflow::check_source(&Memory::under(&root, files.0.clone()), &root, settings)
 }

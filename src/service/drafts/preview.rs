@@ -25,6 +25,21 @@ pub struct PreviewJob {
     progress: SharedProgress,
     cancel: Arc<AtomicBool>,
     failed: Mutex<Option<String>>,
+    finished: AtomicBool,
+    done: tokio::sync::Notify,
+}
+
+impl PreviewJob {
+    /// Waits until the preview has ended (kept, failed or cancelled).
+    pub async fn ended(&self) {
+        loop {
+            let woken = self.done.notified();
+            if self.finished.load(Ordering::Acquire) {
+                return;
+            }
+            woken.await;
+        }
+    }
 }
 
 /// What the preview part of a draft's page shows.
@@ -65,9 +80,9 @@ pub async fn preview_now(
     Ok(report)
 }
 
-/// Starts the preview of draft `id` in the background (nothing when one runs on its current
-/// revision already).
-pub async fn start_preview(app: &App, id: &str) -> Result<(), ServiceError> {
+/// Starts the preview of draft `id` in the background (joining one that runs on its current
+/// revision already); the job can be awaited.
+pub async fn start_preview(app: &App, id: &str) -> Result<Arc<PreviewJob>, ServiceError> {
     let d = get(app, id).await?;
     let rs = ruleset_of(app, &d)?;
     let job = {
@@ -81,7 +96,7 @@ pub async fn start_preview(app: &App, id: &str) -> Result<(), ServiceError> {
             && !j.cancel.load(Ordering::Relaxed)
             && j.failed.lock().map(|f| f.is_none()).unwrap_or(false)
         {
-            return Ok(());
+            return Ok(j.clone());
         }
         if let Some(old) = jobs.remove(id) {
             old.cancel.store(true, Ordering::Relaxed);
@@ -91,12 +106,15 @@ pub async fn start_preview(app: &App, id: &str) -> Result<(), ServiceError> {
             progress: Progress::shared(),
             cancel: Arc::new(AtomicBool::new(false)),
             failed: Mutex::new(None),
+            finished: AtomicBool::new(false),
+            done: tokio::sync::Notify::new(),
         });
         jobs.insert(id.to_owned(), job.clone());
         job
     };
     let app = app.clone();
     let id = id.to_owned();
+    let handle = job.clone();
     tokio::spawn(async move {
         let result = dry_run_of(&app, &rs, Some(job.progress.clone()), Some(&job.cancel)).await;
         let stored = match result {
@@ -126,8 +144,10 @@ pub async fn start_preview(app: &App, id: &str) -> Result<(), ServiceError> {
                 }
             }
         }
+        job.finished.store(true, Ordering::Release);
+        job.done.notify_waiters();
     });
-    Ok(())
+    Ok(handle)
 }
 
 /// Cancels a preview of draft `id` running in this process.
