@@ -83,6 +83,7 @@ const PAGE_TEMPLATES: &[(&str, &str)] = &[
         "admin/diagram.html",
         include_str!("pages/admin/diagram.html"),
     ),
+    ("admin/beda.html", include_str!("pages/admin/beda.html")),
     ("admin/draf.html", include_str!("pages/admin/draf.html")),
     (
         "admin/penyunting.html",

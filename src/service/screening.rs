@@ -451,18 +451,33 @@ pub async fn dry_run_of(
     let rule_ids: Vec<String> = rs.rules.iter().map(|r| r.id.clone()).collect();
     let mut tally = Tally::default();
     let mut diff = DiffReport::default();
-    for (lo, hi, _) in chunks {
+    let prev = previous.as_ref();
+    // The next chunk is read while this one is evaluated: reading and evaluating take about
+    // as long as each other, so the preview takes the longer of the two, not their sum.
+    let mut chunks = chunks.into_iter();
+    let mut next = match chunks.next() {
+        Some((lo, hi, _)) => Some(read_chunk(app, prev, &lo, &hi).await?),
+        None => None,
+    };
+    while let Some((candidates, before)) = next.take() {
         if cancelled.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
             return Err(
                 Refusal::RunStopped("pratinjau dibatalkan karena draf berubah".into()).into(),
             );
         }
-        let now = evaluate(rs, app.store.candidates_between(&lo, &hi).await?).await?;
+        let following = chunks.next();
+        let (now, fetched) = tokio::join!(evaluate(rs, candidates), async {
+            match &following {
+                Some((lo, hi, _)) => read_chunk(app, prev, lo, hi).await.map(Some),
+                None => Ok(None),
+            }
+        });
+        let now = now?;
+        next = fetched?;
         for d in &now {
             tally.add(&rule_ids, d.hasil, &d.kode);
         }
-        if let Some(prev) = &previous {
-            let before = app.store.decisions_between(&prev.id, &lo, &hi).await?;
+        if let Some(prev) = prev {
             screening::compare(
                 &Side {
                     rules: &prev.aturan,
@@ -487,6 +502,21 @@ pub async fn dry_run_of(
         hasil: tally,
         perbedaan: diff,
     })
+}
+
+/// One chunk's candidates and, when there is a run to compare with, its decisions there.
+async fn read_chunk(
+    app: &App,
+    previous: Option<&Run>,
+    lo: &str,
+    hi: &str,
+) -> Result<(Vec<Candidate>, Vec<Decision>), ServiceError> {
+    let candidates = app.store.candidates_between(lo, hi).await?;
+    let before = match previous {
+        Some(run) => app.store.decisions_between(&run.id, lo, hi).await?,
+        None => Vec::new(),
+    };
+    Ok((candidates, before))
 }
 
 /// Compares the decisions of two runs.

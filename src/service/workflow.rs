@@ -549,14 +549,19 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
     });
     match apply_event(app, &dir, &cal, &req.instance, &event, None).await? {
         Some((applied, plan)) => {
-            if applied == Applied::Yes && plan.state.status != Status::Berjalan {
-                super::drafts::on_change_decided(
+            // The decision is recorded whatever happens to a rule change it ends; a failure
+            // there is logged, and the draft page settles it again (`drafts::settle`).
+            if applied == Applied::Yes
+                && plan.state.status != Status::Berjalan
+                && let Err(e) = super::drafts::on_change_decided(
                     app,
                     &req.instance,
                     plan.state.status == Status::SelesaiDisetujui,
                     &req.orang,
                 )
-                .await?;
+                .await
+            {
+                tracing::error!(instans = %req.instance, "perubahan aturan tidak dapat diselesaikan: {e}");
             }
             Ok(DecideReport {
                 instance_id: req.instance.clone(),

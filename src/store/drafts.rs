@@ -141,7 +141,9 @@ impl Store {
     ) -> StoreResult<Vec<DraftRow>> {
         let marks = vec!["?"; statuses.len().max(1)].join(", ");
         let mut values: Vec<sea_orm::Value> = vec![self.tenant.clone().into()];
-        let mut sql = format!("SELECT {DRAFT_COLUMNS} FROM draf WHERE instansi = ?");
+        // Lists leave the preview (up to megabytes of JSON) out.
+        let columns = DRAFT_COLUMNS.replace("pratinjau,", "CAST(NULL AS TEXT) AS pratinjau,");
+        let mut sql = format!("SELECT {columns} FROM draf WHERE instansi = ?");
         if let Some(d) = definisi {
             sql.push_str(" AND definisi = ?");
             values.push(d.into());
@@ -216,12 +218,15 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Moves a draft from status `from` to `to`; false when it was not in `from`.
+    /// Moves a draft from status `from` to `to` (only while it is at `revisi`, when given);
+    /// false when it was not.
+    #[allow(clippy::too_many_arguments)]
     pub async fn set_draft_status(
         &self,
         id: &str,
         from: &str,
         to: &str,
+        revisi: Option<i64>,
         instans: Option<&str>,
         catatan: Option<&str>,
         now_ms: i64,
@@ -230,7 +235,7 @@ impl Store {
             .conn()
             .execute_raw(self.stmt(
                 "UPDATE draf SET status = ?, instans = COALESCE(?, instans), catatan = ?, diubah_ms = ? \
-                 WHERE instansi = ? AND id = ? AND status = ?",
+                 WHERE instansi = ? AND id = ? AND status = ? AND revisi = COALESCE(?, revisi)",
                 vec![
                     to.into(),
                     instans.map(str::to_owned).into(),
@@ -239,6 +244,7 @@ impl Store {
                     self.tenant.clone().into(),
                     id.into(),
                     from.into(),
+                    revisi.into(),
                 ],
             ))
             .await?;

@@ -6,16 +6,16 @@ use std::path::Path;
 
 use merit::{
     domain::{AuditFilter, DefinitionKey},
+    notify::{Channels, Mailer},
     service::{
-        App, Refusal, ServiceError, audit, audit::Actor, drafts, screening, workflow,
-        workflow::DecideRequest,
+        App, Refusal, ServiceError, answers, audit, audit::Actor, drafts, outbox, screening,
+        workflow,
     },
-    workflow::{Answer, Channel},
 };
 
 use crate::{
     console::{ADMIN, Client, OPERATOR, PENGAMAT, clock, demo_app},
-    support::{TestDb, serve_http},
+    support::{TestDb, eml_files, header, plain, serve_http},
 };
 
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -259,11 +259,23 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
         )
         .await;
     assert_eq!(r.status, 400);
+    let d = drafts::get(&app, &id).await.unwrap();
+    let stale = (d.revisi - 1).to_string();
+    let current = d.revisi.to_string();
+    // A page opened before the last change publishes nothing unseen.
+    let r = c
+        .post(
+            &format!("{page}/terbitkan"),
+            &[("csrf", &token), ("revisi", &stale), ("alasan", "lama")],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text());
     let r = c
         .post(
             &format!("{page}/terbitkan"),
             &[
                 ("csrf", &token),
+                ("revisi", &current),
                 ("alasan", "Surat MenPANRB tentang batas usia"),
                 ("nomor_surat", "B/1/2026"),
             ],
@@ -304,7 +316,7 @@ async fn a_hand_edit_refuses_publication_and_versions_restore() {
         .await
         .unwrap();
     std::fs::write(db.path("rules/pppk_paruh_waktu/gaji.rhai"), "lolos()\n").unwrap();
-    let e = drafts::publish(&app, &d.id, &admin(), "uji", None)
+    let e = drafts::publish(&app, &d.id, None, &admin(), "uji", None)
         .await
         .unwrap_err();
     match &e {
@@ -355,7 +367,7 @@ async fn a_hand_edit_refuses_publication_and_versions_restore() {
     ));
     drafts::discard(&app, &b.id, &other).await.unwrap();
 
-    let done = drafts::publish(&app, &a.id, &admin(), "catatan", None)
+    let done = drafts::publish(&app, &a.id, None, &admin(), "catatan", None)
         .await
         .unwrap();
     assert_eq!(done, drafts::Published::Version(2));
@@ -378,29 +390,40 @@ async fn kepala(app: &App) -> String {
     dir.holders("KEPALA_BKPSDM", today)[0].orang.clone()
 }
 
-/// With `publikasi_aturan: persetujuan` a publication waits for the Kepala BKPSDM: approved it
-/// is written, refused it is not.
+/// With `publikasi_aturan: persetujuan` a publication waits for the Kepala BKPSDM: the prompt
+/// carries the diff (NIKs masked) and the preview's summary; a reply SETUJU publishes, a reply
+/// TOLAK does not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rule_change_waits_for_approval_and_is_published_only_when_approved() {
+async fn a_rule_change_waits_for_approval_and_is_published_only_when_approved_by_reply() {
     let db = TestDb::new().await;
     let app = editable_app(&db, &[("MERIT_PUBLIKASI_ATURAN", "persetujuan")]).await;
     let kepala = kepala(&app).await;
+    let (dir, _) = workflow::directory(&app).await.unwrap();
+    let kepala_email = dir.person(&kepala).unwrap().email.clone();
     let before = drafts::files_in_force(app.settings(), &pppk()).unwrap();
+    let outbox_dir = db.dir.path().join("outbox");
 
-    for (answer, published) in [(Answer::Tolak, false), (Answer::Setuju, true)] {
+    for (reply, published) in [("TOLAK belum ada surat dasarnya", false), ("SETUJU", true)] {
         let d = drafts::begin(&app, &pppk(), &admin()).await.unwrap();
-        let files = drafts::set_param(&d.berkas, "bup_guru", "60").unwrap();
-        let files = {
-            let mut f = files;
-            f.0.insert("catatan.txt".into(), format!("{answer:?}\n"));
-            f
-        };
+        let mut files = drafts::set_param(&d.berkas, "bup_guru", "60").unwrap();
+        files.0.insert("catatan.txt".into(), format!("{reply}\n"));
+        // A NIK in the change (test cases hold them) is masked in the prompt.
+        files
+            .0
+            .insert("nik.txt".into(), "1609022304870001\n".into());
         drafts::replace_files(&app, &d.id, d.revisi, files, &admin(), "uji")
             .await
             .unwrap();
-        let done = drafts::publish(&app, &d.id, &admin(), "Perubahan uji", Some("B/2/2026"))
-            .await
-            .unwrap();
+        let done = drafts::publish(
+            &app,
+            &d.id,
+            None,
+            &admin(),
+            "Perubahan uji",
+            Some("B/2/2026"),
+        )
+        .await
+        .unwrap();
         let drafts::Published::Waiting(instance) = done else {
             panic!("{done:?}");
         };
@@ -412,25 +435,53 @@ async fn a_rule_change_waits_for_approval_and_is_published_only_when_approved() 
             drafts::files_in_force(app.settings(), &pppk()).unwrap(),
             before
         );
-        let view = workflow::show(&app, &instance).await.unwrap();
-        workflow::decide(
+
+        outbox::deliver(
             &app,
-            &DecideRequest {
-                instance: instance.clone(),
-                langkah: view.langkah_aktif.clone().unwrap(),
-                orang: kepala.clone(),
-                jawaban: answer.clone(),
-                komentar: Some("alasan".into()),
-                saluran: Channel::Balasan,
-                dicatat_oleh: None,
-                kunjungan: None,
-            },
+            &Channels::email(Mailer::new(&app.settings().mail_url)),
+            false,
         )
         .await
         .unwrap();
+        let mut code = String::new();
+        for m in eml_files(&outbox_dir) {
+            let subject = header(&m, "Subject");
+            let Some(c) = subject.split("[MERIT-").nth(1).map(|r| r[..6].to_owned()) else {
+                continue;
+            };
+            if app
+                .store_for_tests()
+                .code(&c)
+                .await
+                .unwrap()
+                .is_some_and(|r| r.instans_id == instance)
+            {
+                let body = plain(&m);
+                assert!(
+                    body.contains("+catatan") || body.contains("catatan.txt"),
+                    "diff in the prompt: {body}"
+                );
+                assert!(body.contains("Alasan: Perubahan uji"), "{body}");
+                assert!(body.contains("Pratinjau atas"), "{body}");
+                assert!(!body.contains("1609022304870001"), "NIK masked: {body}");
+                if let Ok(dir) = std::env::var("MERIT_SCREENSHOT_DIR") {
+                    std::fs::write(Path::new(&dir).join("perubahan-aturan.eml"), &m).unwrap();
+                }
+                code = c;
+            }
+        }
+        assert!(!code.is_empty(), "a prompt was sent for {instance}");
+        let mail = format!(
+            "From: {kepala_email}\r\nTo: merit@localhost\r\nSubject: Re: [MERIT-{code}] Persetujuan\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{reply}\r\n"
+        );
+        let out = answers::ingest(&app, mail.as_bytes()).await.unwrap();
+        assert!(
+            matches!(out, answers::IngestOutcome::Dicatat { .. }),
+            "{out:?}"
+        );
         let d = drafts::get(&app, &d.id).await.unwrap();
         let on_disk = db.path("rules/pppk_paruh_waktu/catatan.txt").exists();
-        assert_eq!(on_disk, published, "{answer:?}");
+        assert_eq!(on_disk, published, "{reply}");
         assert_eq!(
             d.status,
             if published {
@@ -440,8 +491,11 @@ async fn a_rule_change_waits_for_approval_and_is_published_only_when_approved() 
             }
         );
     }
+    let v = drafts::versions(&app, &pppk()).await.unwrap();
+    assert!(v[0].alasan.contains("disetujui oleh"), "{:?}", v[0]);
     let seen = actions(&app).await;
     assert!(seen.iter().any(|a| a == "definisi_ajukan"));
+    assert!(seen.iter().any(|a| a == "definisi_tolak"));
 }
 
 /// A workflow edit with an error names file and line; a valid one is published while an
@@ -481,7 +535,7 @@ async fn workflows_and_the_directory_are_edited_as_drafts() {
         "{shown}"
     );
     assert!(
-        drafts::publish(&app, &d.id, &admin(), "salah", None)
+        drafts::publish(&app, &d.id, None, &admin(), "salah", None)
             .await
             .is_err()
     );
@@ -501,7 +555,7 @@ async fn workflows_and_the_directory_are_edited_as_drafts() {
     )
     .await
     .unwrap();
-    drafts::publish(&app, &d.id, &admin(), "judul tahun 2026", None)
+    drafts::publish(&app, &d.id, None, &admin(), "judul tahun 2026", None)
         .await
         .unwrap();
     let again = workflow::show(&app, &running).await.unwrap();
@@ -547,7 +601,7 @@ async fn workflows_and_the_directory_are_edited_as_drafts() {
         bad.is_err(),
         "an unknown person and dates out of order are refused"
     );
-    drafts::publish(&app, &d.id, &admin(), "Plt. Sekda", None)
+    drafts::publish(&app, &d.id, None, &admin(), "Plt. Sekda", None)
         .await
         .unwrap();
     let (dir, _) = workflow::directory(&app).await.unwrap();

@@ -221,14 +221,14 @@ pub(super) async fn set_param(
     let result = async {
         let d = drafts::get(&state.app, &id).await?;
         let files = drafts::set_param(&d.berkas, name, value)
-            .map_err(|e| ServiceError::value(format!("param {name}"), e))?;
+            .map_err(|e| ServiceError::value(format!("parameter {name}"), e))?;
         drafts::replace_files(
             &state.app,
             &id,
             revisi,
             files,
             &signed.actor(),
-            &format!("param {name} = {value}"),
+            &format!("parameter {name} = {value}"),
         )
         .await
     }
@@ -265,7 +265,7 @@ pub(super) async fn rule(
             ),
             "pensiun" => (
                 drafts::retire_rule(&d.berkas, &rule_id),
-                format!("aturan {rule_id} dipensiunkan"),
+                format!("aturan {rule_id} dikeluarkan dari ruleset"),
             ),
             "tambah" => (
                 drafts::add_rule(
@@ -361,8 +361,6 @@ pub(super) async fn start_preview(
 pub(super) struct PreviewQuery {
     #[serde(default)]
     hal: Option<usize>,
-    #[serde(default)]
-    nik: Option<String>,
 }
 
 /// `GET /admin/draf/{id}/pratinjau`: progress (refreshing itself), then the result.
@@ -375,7 +373,49 @@ pub(super) async fn preview(
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
-    match editor::preview_page(&state.app, &id, q.hal.unwrap_or(1), q.nik.as_deref()).await {
+    match editor::preview_page(&state.app, &id, q.hal.unwrap_or(1), None).await {
+        Ok(p) => {
+            let back = format!("/admin/draf/{id}");
+            page(
+                &signed,
+                &state,
+                "admin/pratinjau.html",
+                "Pratinjau",
+                &[("Draf", &back), ("Pratinjau", "")],
+                p,
+            )
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// `POST /admin/draf/{id}/jelaskan`: one candidate (`nik`) explained under the draft — a POST,
+/// so the NIK stays out of addresses and history; audited.
+pub(super) async fn explain(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = admitted(&signed, &headers, &f) {
+        return r.into_response();
+    }
+    let nik = field(&f, "nik").trim().to_owned();
+    let result = async {
+        let p = editor::preview_page(&state.app, &id, 1, Some(&nik)).await?;
+        let d = drafts::get(&state.app, &id).await?;
+        let shown = p
+            .contoh
+            .as_ref()
+            .map_or("NIK tidak sah atau tidak ada".to_owned(), |c| {
+                format!("penjelasan calon {}", c.nik)
+            });
+        drafts::audit_trial(&state.app, &d, &signed.actor(), &shown).await?;
+        Ok::<_, ServiceError>(p)
+    }
+    .await;
+    match result {
         Ok(p) => {
             let back = format!("/admin/draf/{id}");
             page(
@@ -402,8 +442,21 @@ pub(super) async fn publish(
     if let Err(r) = admitted(&signed, &headers, &f) {
         return r.into_response();
     }
+    let revisi = match revision(&f) {
+        Ok(r) => r,
+        Err(e) => return failure(e),
+    };
     let surat = Some(field(&f, "nomor_surat")).filter(|s| !s.trim().is_empty());
-    match drafts::publish(&state.app, &id, &signed.actor(), field(&f, "alasan"), surat).await {
+    let published = drafts::publish(
+        &state.app,
+        &id,
+        Some(revisi),
+        &signed.actor(),
+        field(&f, "alasan"),
+        surat,
+    )
+    .await;
+    match published {
         Ok(drafts::Published::Version(n)) => {
             Redirect::to(&format!("/admin/draf/{id}?versi={n}")).into_response()
         }
@@ -574,6 +627,7 @@ pub(super) async fn edit_directory(
             sampai: field(&f, "sampai").to_owned(),
             dasar: field(&f, "dasar").to_owned(),
         },
+        "hapus_orang" => drafts::DirectoryEdit::RemovePerson(field(&f, "id").to_owned()),
         "hapus_pelaksana" => match field(&f, "nomor").parse() {
             Ok(k) => drafts::DirectoryEdit::RemoveActing(k),
             Err(_) => return failure(ServiceError::value("nomor", "tidak sah")),

@@ -80,6 +80,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
             "/admin/draf/{id}/pratinjau",
             get(editor::preview).post(editor::start_preview),
         )
+        .route("/admin/draf/{id}/jelaskan", post(editor::explain))
         .route("/admin/draf/{id}/terbitkan", post(editor::publish))
         .route("/admin/draf/{id}/buang", post(editor::discard))
         .route("/admin/versi/pulihkan", post(editor::restore))

@@ -29,13 +29,13 @@ pub struct EditorBench {
     pub pratinjau_ms: f64,
 }
 
-/// Edits `usia_minimal` of `pppk_paruh_waktu` in a draft, checks and tests it `reps` times,
+/// Edits `usia_minimal` (to 25) of `pppk_paruh_waktu` in a draft, checks and tests it `reps` times,
 /// previews it once, and discards it.
 pub async fn editor(app: &App, reps: usize) -> Result<EditorBench, ServiceError> {
     let key = DefinitionKey::Ruleset("pppk_paruh_waktu".into());
     let actor = Actor::cli();
     let d = drafts::begin(app, &key, &actor).await?;
-    let files = drafts::set_param(&d.berkas, "usia_minimal", "21")
+    let files = drafts::set_param(&d.berkas, "usia_minimal", "25")
         .map_err(|e| ServiceError::value("usia_minimal", e))?;
     let d = drafts::replace_files(app, &d.id, d.revisi, files, &actor, "bench").await?;
     let result = measure(app, &key, &d, reps).await;

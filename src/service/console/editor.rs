@@ -145,6 +145,8 @@ pub struct DraftPage {
     pub instans: Option<String>,
     pub berkas: Vec<FileLine>,
     pub perbedaan: Vec<FileDiff>,
+    /// The files on the server changed since the draft began: publishing is refused.
+    pub server_berubah: Vec<FileDiff>,
     pub param: Vec<(String, String)>,
     pub aturan: Vec<RuleLine>,
     pub diperiksa: bool,
@@ -308,8 +310,19 @@ pub async fn draft_page(
     check: bool,
     test: bool,
 ) -> Result<DraftPage, ServiceError> {
-    let d = drafts::get(app, id).await?;
+    let mut d = drafts::get(app, id).await?;
+    if d.status == DraftStatus::Menunggu {
+        drafts::settle(app, &d).await?;
+        d = drafts::get(app, id).await?;
+    }
     let perbedaan = drafts::diff_in_force(app.settings(), &d)?;
+    // What changed on the server since the draft began (a hand edit, another publication).
+    let server_berubah = match d.status {
+        DraftStatus::Terbuka | DraftStatus::Menunggu => d
+            .berkas_dasar
+            .diff(&drafts::files_in_force(app.settings(), &d.key)?),
+        _ => Vec::new(),
+    };
     let kesalahan = if check { problems(app, &d) } else { Vec::new() };
     let aturan_set = matches!(d.key, DefinitionKey::Ruleset(_));
     let (param, aturan) = if aturan_set {
@@ -346,6 +359,7 @@ pub async fn draft_page(
         instans: d.instans.clone(),
         berkas,
         perbedaan,
+        server_berubah,
         param,
         aturan,
         diperiksa: check,

@@ -42,22 +42,23 @@ pub fn set_param(files: &FileSet, name: &str, value: &str) -> Result<FileSet, St
     let value = value.trim();
     if value.is_empty() || value.contains('\n') {
         return Err(format!(
-            "nilai param {name} tidak boleh kosong atau berbaris banyak"
+            "nilai parameter {name} wajib diisi dalam satu baris"
         ));
     }
     let lines: Vec<&str> = text.lines().collect();
-    let (start, end) = block(&lines, "param").ok_or("ruleset.yaml tidak memiliki bagian param")?;
+    let (start, end) =
+        block(&lines, "param").ok_or("ruleset.yaml tidak memiliki bagian param (parameter)")?;
     let at = (start..end)
         .find(|&i| {
             let l = lines[i].trim_start();
             indent(lines[i]) > 0 && l.strip_prefix(name).is_some_and(|r| r.starts_with(':'))
         })
-        .ok_or_else(|| format!("param {name} tidak ada pada ruleset.yaml"))?;
+        .ok_or_else(|| format!("parameter {name} tidak ada pada ruleset.yaml"))?;
     let line = lines[at];
     let after_colon = &line[line.find(':').map_or(line.len(), |c| c + 1)..];
     if after_colon.trim_start().starts_with('{') || after_colon.trim().is_empty() {
         return Err(format!(
-            "param {name} bukan nilai tunggal; ubah lewat penyunting ruleset.yaml"
+            "parameter {name} bukan nilai tunggal; ubah lewat penyunting ruleset.yaml"
         ));
     }
     let comment = after_colon
@@ -123,7 +124,7 @@ pub fn move_rule(files: &FileSet, id: &str) -> Result<FileSet, String> {
         .position(|(r, _, _)| r == id)
         .ok_or_else(|| format!("aturan {id} tidak ada pada ruleset.yaml"))?;
     if k == 0 {
-        return Err(format!("aturan {id} sudah yang pertama"));
+        return Err(format!("aturan {id} sudah di urutan pertama"));
     }
     let (_, a0, a1) = entries[k - 1];
     let (_, b0, b1) = entries[k];
@@ -360,6 +361,8 @@ pub enum DirectoryEdit {
     },
     /// The acting official at this position removed.
     RemoveActing(usize),
+    /// A person removed, by id (refused while someone names them as superior or acting).
+    RemovePerson(String),
 }
 
 /// Applies `edit` to the directory text `text` (comments are not kept: the file is written
@@ -440,6 +443,15 @@ pub fn edit_directory(
             }
             acting.push(Value::Mapping(m));
             root.insert(s("pelaksana"), Value::Sequence(acting));
+        }
+        DirectoryEdit::RemovePerson(id) => {
+            let mut people = list(root, "orang")?;
+            let before = people.len();
+            people.retain(|p| p.get("id").and_then(Value::as_str) != Some(id.trim()));
+            if people.len() == before {
+                return Err(format!("orang {id} tidak ada pada direktori"));
+            }
+            root.insert(s("orang"), Value::Sequence(people));
         }
         DirectoryEdit::RemoveActing(k) => {
             let mut acting = list(root, "pelaksana")?;

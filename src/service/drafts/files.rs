@@ -76,7 +76,11 @@ pub(super) fn location(settings: &Settings, key: &DefinitionKey) -> Location {
         }
         DefinitionKey::Directory => {
             let file = &settings.directory;
-            let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            // `directory.yaml` (the default) has the empty path as its parent: the working folder.
+            let folder = file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             Location {
                 src: Arc::new(Disk),
                 root: folder.clone(),
@@ -132,6 +136,12 @@ pub(super) fn read(settings: &Settings, key: &DefinitionKey) -> Result<FileSet, 
         return Ok(out);
     }
     walk(&loc, &loc.root, "", &mut out)?;
+    if matches!(key, DefinitionKey::Directory) && out.0.is_empty() && settings.directory.exists() {
+        return Err(format!(
+            "{} tidak dapat dibaca sebagai direktori",
+            settings.directory.display()
+        ));
+    }
     Ok(out)
 }
 
@@ -254,7 +264,7 @@ fn swap_folder(target: &Path, files: &FileSet) -> Result<(), String> {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| io(dir, &e))?;
             }
-            std::fs::write(&path, text).map_err(|e| io(&path, &e))?;
+            write_synced(&path, text).map_err(|e| io(&path, &e))?;
         }
         // Files merit does not manage (README.md) stay with the ruleset.
         if let Ok(text) = std::fs::read_to_string(target.join("README.md")) {
@@ -280,6 +290,40 @@ fn swap_folder(target: &Path, files: &FileSet) -> Result<(), String> {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Writes `text` to a new file and flushes it to the disk before the folder is swapped in.
+fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// Holds an exclusive lock on `.merit-terbit.lock` beside `target` while a publication checks,
+/// writes and records (two processes publishing the same definition take turns); released
+/// when dropped.
+pub(super) struct PublishLock(#[allow(dead_code)] std::fs::File);
+
+impl PublishLock {
+    pub(super) fn take(settings: &Settings, key: &DefinitionKey) -> Result<Self, String> {
+        let target = location(settings, key).target;
+        let folder = match key {
+            DefinitionKey::Ruleset(_) => target.parent().map(Path::to_path_buf).unwrap_or_default(),
+            _ => target,
+        };
+        std::fs::create_dir_all(&folder).map_err(|e| io(&folder, &e))?;
+        let path = folder.join(".merit-terbit.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io(&path, &e))?;
+        rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+            .map_err(|e| io(&path, &std::io::Error::from(e)))?;
+        Ok(Self(file))
+    }
 }
 
 #[cfg(target_os = "linux")]

@@ -22,7 +22,7 @@ pub use preview::{
 };
 pub use publish::{
     CHANGE_WORKFLOW, Published, VersionInfo, on_change_decided, publish, publish_folder, restore,
-    summary_lines, versions,
+    settle, summary_lines, versions,
 };
 
 use super::{App, Definition, Invalid, Refusal, ServiceError, Sought, audit::Actor};
@@ -289,7 +289,7 @@ pub async fn save_file(
     if !is_relative_path(path) {
         return Err(ServiceError::value(
             "berkas",
-            format!("nama berkas '{path}' tidak sah: pakai huruf, angka, _, -, . dan / saja"),
+            format!("nama berkas '{path}' tidak sah: gunakan hanya huruf, angka, _, -, . dan /"),
         ));
     }
     let d = get(app, id).await?;
@@ -315,7 +315,7 @@ pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<(), ServiceEr
     let now = app.clock.now().timestamp_millis();
     if !app
         .store
-        .set_draft_status(id, "terbuka", "dibuang", None, None, now)
+        .set_draft_status(id, "terbuka", "dibuang", None, None, None, now)
         .await?
     {
         return Err(Refusal::DraftMoved.into());
@@ -370,7 +370,7 @@ pub fn compile_ruleset(
             if diags.0.is_empty() {
                 diags.push(Diagnostic::file(
                     &parent.join(id).join("ruleset.yaml"),
-                    format!("ruleset.yaml tidak ada atau id-nya bukan '{id}'"),
+                    format!("ruleset.yaml tidak ada atau id di dalamnya bukan '{id}'"),
                 ));
             }
             Err(diags)
@@ -508,6 +508,12 @@ pub(crate) fn gate(
     files: &FileSet,
 ) -> Result<(), ServiceError> {
     for rel in files.0.keys() {
+        if !is_relative_path(rel) {
+            return Err(ServiceError::value(
+                "berkas",
+                format!("nama berkas '{rel}' tidak sah"),
+            ));
+        }
         files::admits(settings, key, rel).map_err(|e| ServiceError::value("berkas", e))?;
     }
     let diags = check(settings, key, files);
@@ -618,6 +624,7 @@ pub async fn edit_directory_draft(
             ..
         } => format!("{jenis} {peran}: {orang}"),
         DirectoryEdit::RemoveActing(k) => format!("pelaksana ke-{} dihapus", k + 1),
+        DirectoryEdit::RemovePerson(id) => format!("orang {id} dihapus"),
     };
     replace_files(app, &d.id, d.revisi, files, actor, &what).await
 }

@@ -154,10 +154,13 @@ async fn refuse(app: &App, actor: &Actor, d: &Draft, e: ServiceError) -> Service
     e
 }
 
-/// Terbitkan: publishes draft `id` with a reason and an optional letter number.
+/// Terbitkan: publishes draft `id` with a reason and an optional letter number — the text
+/// the publisher saw, when `revisi` names it (a change saved since is refused, not published
+/// unseen).
 pub async fn publish(
     app: &App,
     id: &str,
+    revisi: Option<i64>,
     actor: &Actor,
     alasan: &str,
     surat: Option<&str>,
@@ -166,6 +169,9 @@ pub async fn publish(
     let surat = letter(surat);
     let d = get(app, id).await?;
     open(&d)?;
+    if revisi.is_some_and(|r| r != d.revisi) {
+        return Err(Refusal::DraftMoved.into());
+    }
     if let Err(e) = gate(&app.settings, &d.key, &d.berkas) {
         return Err(refuse(app, actor, &d, e).await);
     }
@@ -225,6 +231,8 @@ async fn send_for_approval(
             lines.len() - DIFF_LINES_IN_PROMPT
         ));
     }
+    // Test cases hold NIKs: the prompt and the details page show them masked.
+    let (perbedaan, _) = crate::domain::redact_identifiers(&perbedaan);
     let subject = RuleChangeSubject {
         draf: d.id.clone(),
         definisi: d.key.code(),
@@ -239,9 +247,6 @@ async fn send_for_approval(
     if let Some(o) = value.as_object_mut() {
         o.insert("jenis".into(), "perubahan_aturan".into());
     }
-    let instance =
-        crate::service::workflow::start_with_subject(app, CHANGE_WORKFLOW, value, &actor.orang)
-            .await?;
     let note = serde_json::to_string(&Pending {
         alasan,
         nomor_surat: surat,
@@ -249,13 +254,16 @@ async fn send_for_approval(
     })
     .unwrap_or_default();
     let now = app.clock.now().timestamp_millis();
+    // The draft is claimed before the workflow starts: a second click loses here and sends
+    // no second prompt.
     if !app
         .store
         .set_draft_status(
             &d.id,
             "terbuka",
             "menunggu",
-            Some(&instance),
+            Some(d.revisi),
+            None,
             Some(&note),
             now,
         )
@@ -263,6 +271,34 @@ async fn send_for_approval(
     {
         return Err(Refusal::DraftMoved.into());
     }
+    let instance = match crate::service::workflow::start_with_subject(
+        app,
+        CHANGE_WORKFLOW,
+        value,
+        &actor.orang,
+    )
+    .await
+    {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = app
+                .store
+                .set_draft_status(&d.id, "menunggu", "terbuka", None, None, None, now)
+                .await;
+            return Err(e);
+        }
+    };
+    app.store
+        .set_draft_status(
+            &d.id,
+            "menunggu",
+            "menunggu",
+            None,
+            Some(&instance),
+            Some(&note),
+            now,
+        )
+        .await?;
     crate::service::audit::record(
         app,
         actor,
@@ -278,7 +314,8 @@ async fn send_for_approval(
 }
 
 /// Writes `d`'s files and records the version; `from` is the status the draft must still be
-/// in (a second click or a second approver loses here).
+/// in (a second click or a second approver loses here). Publications of one definition take
+/// turns under a lock, so the check against the disk and the write see the same files.
 #[allow(clippy::too_many_arguments)]
 async fn write_and_record(
     app: &App,
@@ -290,6 +327,12 @@ async fn write_and_record(
     surat: Option<String>,
     ringkasan: Vec<String>,
 ) -> Result<i64, ServiceError> {
+    let settings = app.settings.clone();
+    let key = d.key.clone();
+    let _lock = tokio::task::spawn_blocking(move || files::PublishLock::take(&settings, &key))
+        .await
+        .map_err(|e| ServiceError::unexpected("kunci penerbitan", e))?
+        .map_err(ServiceError::Unexpected)?;
     let now = app.clock.now().timestamp_millis();
     let (disk, changed) = disk_changes(app, d)?;
     if !changed.is_empty() {
@@ -297,13 +340,22 @@ async fn write_and_record(
     }
     if !app
         .store
-        .set_draft_status(&d.id, from.code(), "diterbitkan", None, None, now)
+        .set_draft_status(
+            &d.id,
+            from.code(),
+            "diterbitkan",
+            Some(d.revisi),
+            None,
+            None,
+            now,
+        )
         .await?
     {
-        return Err(Refusal::DraftClosed(DraftStatus::Diterbitkan.label().into()).into());
+        return Err(Refusal::DraftMoved.into());
     }
     let code = d.key.code();
-    // The files as they were before merit first published them, so they can be restored.
+    // The files as they were before merit first published them (version 1), so they can be
+    // restored.
     if app.store.versions(&code, false).await?.is_empty() && !disk.0.is_empty() {
         app.store
             .insert_version(&VersionRow {
@@ -321,13 +373,9 @@ async fn write_and_record(
             .await?;
     }
     if let Err(e) = files::write(&app.settings, &d.key, &disk, &d.berkas) {
-        let _ = app
-            .store
-            .set_draft_status(&d.id, "diterbitkan", from.code(), None, None, now)
-            .await;
-        return Err(refuse(app, actor, d, ServiceError::Unexpected(e)).await);
+        return Err(undo(app, d, from, actor, now, ServiceError::Unexpected(e)).await);
     }
-    let nomor = app
+    let recorded = app
         .store
         .insert_version(&VersionRow {
             definisi: code.clone(),
@@ -341,7 +389,18 @@ async fn write_and_record(
             draf: Some(d.id.clone()),
             dibuat_ms: now,
         })
-        .await?;
+        .await;
+    let nomor = match recorded {
+        Ok(n) => n,
+        Err(e) => {
+            // Not recorded: the files go back to what they were, so nothing is in force
+            // without its version.
+            if let Err(w) = files::write(&app.settings, &d.key, &d.berkas, &disk) {
+                tracing::error!(draf = %d.id, "berkas tidak dapat dikembalikan: {w}");
+            }
+            return Err(undo(app, d, from, actor, now, e.into()).await);
+        }
+    };
     crate::service::audit::record(
         app,
         actor,
@@ -359,6 +418,22 @@ async fn write_and_record(
         tracing::warn!("definisi alur setelah penerbitan: {problem}");
     }
     Ok(nomor)
+}
+
+/// A publication that failed half-way: the draft goes back to `from`, the refusal is audited.
+async fn undo(
+    app: &App,
+    d: &Draft,
+    from: DraftStatus,
+    actor: &Actor,
+    now: i64,
+    e: ServiceError,
+) -> ServiceError {
+    let _ = app
+        .store
+        .set_draft_status(&d.id, "diterbitkan", from.code(), None, None, None, now)
+        .await;
+    refuse(app, actor, d, e).await
 }
 
 /// The end of a `perubahan_aturan` instance: approved publishes the draft it carries, refused
@@ -385,7 +460,10 @@ pub async fn on_change_decided(
                 "menunggu",
                 "ditolak",
                 None,
-                Some(&format!("ditolak oleh {by}")),
+                None,
+                Some(&format!(
+                    "Perubahan ditolak oleh {by} pada alur persetujuan."
+                )),
                 now,
             )
             .await?;
@@ -432,14 +510,36 @@ pub async fn on_change_decided(
                 "menunggu",
                 "ditolak",
                 None,
+                None,
                 Some(&format!(
-                    "disetujui oleh {by}, tetapi tidak dapat diterbitkan: {e}"
+                    "Disetujui oleh {by}, tetapi tidak dapat diterbitkan: {e}. Buat draf baru dari versi yang berlaku."
                 )),
                 now,
             )
             .await?;
     }
     Ok(())
+}
+
+/// A draft still waiting on an approval instance that has ended (the process stopped between
+/// the decision and the publication): settled now as the instance ended.
+pub async fn settle(app: &App, d: &Draft) -> Result<(), ServiceError> {
+    let (DraftStatus::Menunggu, Some(instance)) = (d.status, &d.instans) else {
+        return Ok(());
+    };
+    let view = crate::service::workflow::show(app, instance).await?;
+    match view.status {
+        crate::workflow::Status::Berjalan => Ok(()),
+        s => {
+            on_change_decided(
+                app,
+                instance,
+                s == crate::workflow::Status::SelesaiDisetujui,
+                "sistem",
+            )
+            .await
+        }
+    }
 }
 
 /// `merit rules publish RULESET --from DIR`: the folder's files as a draft, published.
@@ -454,7 +554,7 @@ pub async fn publish_folder(
     reason(alasan)?;
     let files = files::read_folder(dir).map_err(|e| ServiceError::value("--from", e))?;
     let d = super::begin_with(app, key, actor, files).await?;
-    let result = publish(app, &d.id, actor, alasan, surat).await;
+    let result = publish(app, &d.id, None, actor, alasan, surat).await;
     if result.is_err() {
         let _ = super::discard(app, &d.id, actor).await;
     }
@@ -482,6 +582,7 @@ pub async fn restore(
     let result = publish(
         app,
         &d.id,
+        None,
         actor,
         &format!("Pemulihan versi {nomor}: {alasan}"),
         None,
