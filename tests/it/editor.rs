@@ -614,3 +614,143 @@ async fn workflows_and_the_directory_are_edited_as_drafts() {
         dir.holders("SEKDA", today)
     );
 }
+
+/// `merit rules versions|preview|publish|restore` from the command line: exit 3 for a folder
+/// that does not check, 0 when published, 4 while approval is pending; the same versions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rules_are_published_and_restored_from_the_command_line() {
+    let db = TestDb::new().await;
+    let app = editable_app(&db, &[]).await;
+    let run = |args: &[&str], extra: &[(&str, &str)]| {
+        let mut cmd = crate::cli::merit_command(&db, args);
+        cmd.env("MERIT_RULES_DIR", db.path("rules"))
+            .env("MERIT_WORKFLOWS_DIR", db.path("workflows"))
+            .env("MERIT_DIRECTORY", db.path("data/directory.yaml"));
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let folder = db.path("salinan");
+    copy_dir(&db.path("rules/pppk_paruh_waktu"), &folder);
+    let from = folder.to_str().unwrap();
+
+    // A script that does not compile: exit 3 with file and line, nothing written.
+    let usia = std::fs::read_to_string(folder.join("usia.rhai")).unwrap();
+    std::fs::write(
+        folder.join("usia.rhai"),
+        usia.replacen("return lolos();", "return lolos(;", 1),
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "rules",
+            "publish",
+            "pppk_paruh_waktu",
+            "--from",
+            from,
+            "--reason",
+            "uji",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("usia.rhai:6"),
+        "{out:?}"
+    );
+    std::fs::write(folder.join("usia.rhai"), &usia).unwrap();
+
+    // Preview prints what `screen --dry-run` prints.
+    std::fs::write(
+        folder.join("ruleset.yaml"),
+        std::fs::read_to_string(folder.join("ruleset.yaml"))
+            .unwrap()
+            .replace(
+                "judul: Penyaringan PPPK Paruh Waktu 2025",
+                "judul: Penyaringan PPPK Paruh Waktu 2026",
+            ),
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "rules",
+            "preview",
+            "pppk_paruh_waktu",
+            "--from",
+            from,
+            "--json",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let preview: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        preview["perbedaan"]["dibandingkan"].as_u64().unwrap() > 0,
+        "{preview}"
+    );
+
+    // Published (the files before become version 1), listed, restored.
+    let out = run(
+        &[
+            "rules",
+            "publish",
+            "pppk_paruh_waktu",
+            "--from",
+            from,
+            "--reason",
+            "Tahun 2026",
+            "--letter",
+            "B/59/2026",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let shipped = std::fs::read_to_string(db.path("rules/pppk_paruh_waktu/ruleset.yaml")).unwrap();
+    assert!(shipped.contains("Paruh Waktu 2026"));
+    let out = run(&["rules", "versions", "pppk_paruh_waktu", "--json"], &[]);
+    let versions: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(versions[0]["versi"], 2);
+    assert_eq!(versions[0]["nomor_surat"], "B/59/2026");
+    assert_eq!(versions[1]["versi"], 1);
+    let out = run(
+        &[
+            "rules",
+            "restore",
+            "pppk_paruh_waktu",
+            "1",
+            "--reason",
+            "batal",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let back = std::fs::read_to_string(db.path("rules/pppk_paruh_waktu/ruleset.yaml")).unwrap();
+    assert!(back.contains("Paruh Waktu 2025"));
+
+    // Under approval: exit 4, nothing written yet.
+    let out = run(
+        &[
+            "rules",
+            "publish",
+            "pppk_paruh_waktu",
+            "--from",
+            from,
+            "--reason",
+            "Tahun 2026 lagi",
+        ],
+        &[("MERIT_PUBLIKASI_ATURAN", "persetujuan")],
+    );
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("menunggu persetujuan"),
+        "{out:?}"
+    );
+    let still = std::fs::read_to_string(db.path("rules/pppk_paruh_waktu/ruleset.yaml")).unwrap();
+    assert!(still.contains("Paruh Waktu 2025"));
+    let seen = actions(&app).await;
+    assert!(
+        seen.iter().filter(|a| *a == "definisi_terbit").count() >= 2,
+        "{seen:?}"
+    );
+}

@@ -124,13 +124,13 @@ pub(super) async fn draft(
             if let Some(v) = q.versi {
                 p.catatan = Some(format!("Diterbitkan sebagai versi {v}."));
             }
-            let back = p.kembali;
+            let (back, label) = (p.kembali, p.kembali_label);
             page(
                 &signed,
                 &state,
                 "admin/draf.html",
                 "Draf",
-                &[("Aturan", back), ("Draf", "")],
+                &[(label, back), ("Draf", "")],
                 p,
             )
         }

@@ -158,8 +158,19 @@ pub struct DraftPage {
     pub diagram: Vec<super::diagram::Diagram>,
     /// The draft's templates rendered with sample data (a draft of the templates).
     pub contoh: Vec<(String, String)>,
-    /// Where the definition's index page is.
+    /// Where the definition's index page is, and its name.
     pub kembali: &'static str,
+    pub kembali_label: &'static str,
+}
+
+/// What the index page of `key` is called.
+pub fn index_label(key: &DefinitionKey) -> &'static str {
+    match key {
+        DefinitionKey::Ruleset(_) => "Aturan",
+        DefinitionKey::Workflows => "Definisi alur",
+        DefinitionKey::Directory => "Direktori",
+        DefinitionKey::Templates => "Templat pesan",
+    }
 }
 
 /// Where the index page of `key` is.
@@ -384,6 +395,7 @@ pub async fn draft_page(
             _ => Vec::new(),
         },
         kembali: index_path(&d.key),
+        kembali_label: index_label(&d.key),
         id: d.id,
     })
 }
