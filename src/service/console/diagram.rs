@@ -111,9 +111,10 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
         })
         .collect();
     let end_y = y_of(n);
+    // Approval arrives from the right, refusal from the left: each end sits on its side.
     let ends = [
-        (X, "setuju", "Selesai disetujui"),
-        (X + W / 2 + 10, "tolak", "Selesai ditolak"),
+        (X + W / 2 + 10, "setuju", "Selesai disetujui"),
+        (X, "tolak", "Selesai ditolak"),
     ];
     for (x, jenis, label) in ends {
         simpul.push(Node {
@@ -127,6 +128,9 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
     }
     let mut panah = Vec::new();
     let (mut right, mut left) = (0, 0);
+    // Arrows into an end state each come down at their own place and height, so no two share
+    // a segment.
+    let mut into_end = [0i32; 2];
     for (i, s) in def.langkah.iter().enumerate() {
         let i = i as i32;
         let mid = y_of(i) + H / 2;
@@ -166,10 +170,14 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
                 _ => 12,
             };
             let d = if top_entry {
+                let end = usize::from(matches!(target, Target::Rejected));
+                let k = into_end[end];
+                into_end[end] += 1;
+                let x = tx - (W / 2 - 10) / 2 + 12 + (k * 10) % (W / 2 - 30);
                 format!(
-                    "M{start_x} {} H{lane} V{} H{tx} V{}",
+                    "M{start_x} {} H{lane} V{} H{x} V{}",
                     mid + off,
-                    ty - 14,
+                    ty - 8 - (k % 6) * 5,
                     ty - 2
                 )
             } else {
