@@ -11,8 +11,8 @@ pub(crate) struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // `definisi`: `aturan:ID`, `alur`, `direktori` or `templat`. `berkas` and
-        // `berkas_dasar` are JSON objects (relative path → text); `dasar` is the digest of the
-        // files on disk when the draft began, compared again before publishing.
+        // `berkas_dasar` (the files on disk when the draft began, compared again before
+        // publishing) are JSON objects (relative path → text).
         manager
             .create_table(
                 Table::create()
@@ -22,7 +22,6 @@ impl MigrationTrait for Migration {
                     .col(string("instansi"))
                     .col(string("definisi"))
                     .col(string("penulis"))
-                    .col(string("dasar"))
                     .col(text("berkas_dasar"))
                     .col(text("berkas"))
                     .col(big_integer("revisi"))
@@ -43,6 +42,17 @@ impl MigrationTrait for Migration {
                     .col("instansi")
                     .col("definisi")
                     .col("status")
+                    .to_owned(),
+            )
+            .await?;
+        // The end of every workflow instance asks whether a draft waits on it.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_draf_instans")
+                    .table("draf")
+                    .col("instansi")
+                    .col("instans")
                     .to_owned(),
             )
             .await?;

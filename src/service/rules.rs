@@ -389,16 +389,27 @@ pub async fn explain_now(
     let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
     let catalog = super::definitions::read(app, |d| d.compiled()).await?;
     let rs = candidate_ruleset(&catalog, ruleset)?;
+    evaluate_now(app, &rs, &nik, "dievaluasi_sekarang").await
+}
+
+/// Every rule of `rs` evaluated now for the candidate with `nik`, with the outcome the newest
+/// finished run stored for comparison; `sumber` says where the rules come from.
+pub(crate) async fn evaluate_now(
+    app: &App,
+    rs: &Arc<Ruleset>,
+    nik: &Nik,
+    sumber: &str,
+) -> Result<Explanation, ServiceError> {
     let candidate = app
         .store
-        .candidate(&nik)
+        .candidate(nik)
         .await?
         .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
     let nama = candidate.nama.clone();
     let hash = candidate.data_hash();
     let run_terakhir = app
         .store
-        .latest_decision(&nik)
+        .latest_decision(nik)
         .await?
         .map(|(run, d)| StoredOutcome {
             run_id: run.id,
@@ -412,10 +423,10 @@ pub async fn explain_now(
         nama,
         ruleset: rs.id.clone(),
         versi_aturan: rs.version.clone(),
-        sumber: "dievaluasi_sekarang".into(),
+        sumber: sumber.to_owned(),
         hasil: eval.hasil,
         prioritas: eval.prioritas,
-        aturan: explain_rules(&rs, &eval.verdicts),
+        aturan: explain_rules(rs, &eval.verdicts),
         run_terakhir,
     })
 }

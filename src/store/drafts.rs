@@ -12,9 +12,7 @@ pub struct DraftRow {
     /// `aturan:ID`, `alur`, `direktori` or `templat`.
     pub definisi: String,
     pub penulis: String,
-    /// Digest of the files on disk when the draft began.
-    pub dasar: String,
-    /// Those files (JSON).
+    /// The files on disk when the draft began (JSON).
     pub berkas_dasar: String,
     /// The draft's files (JSON).
     pub berkas: String,
@@ -32,7 +30,7 @@ pub struct DraftRow {
     pub diubah_ms: i64,
 }
 
-const DRAFT_COLUMNS: &str = "id, definisi, penulis, dasar, berkas_dasar, berkas, revisi, status, \
+const DRAFT_COLUMNS: &str = "id, definisi, penulis, berkas_dasar, berkas, revisi, status, \
      instans, catatan, pratinjau, dibuat_ms, diubah_ms";
 
 fn draft_from(r: &QueryResult) -> StoreResult<DraftRow> {
@@ -40,16 +38,15 @@ fn draft_from(r: &QueryResult) -> StoreResult<DraftRow> {
         id: get(r, 0)?,
         definisi: get(r, 1)?,
         penulis: get(r, 2)?,
-        dasar: get(r, 3)?,
-        berkas_dasar: get(r, 4)?,
-        berkas: get(r, 5)?,
-        revisi: get(r, 6)?,
-        status: get(r, 7)?,
-        instans: get(r, 8)?,
-        catatan: get(r, 9)?,
-        pratinjau: get(r, 10)?,
-        dibuat_ms: get(r, 11)?,
-        diubah_ms: get(r, 12)?,
+        berkas_dasar: get(r, 3)?,
+        berkas: get(r, 4)?,
+        revisi: get(r, 5)?,
+        status: get(r, 6)?,
+        instans: get(r, 7)?,
+        catatan: get(r, 8)?,
+        pratinjau: get(r, 9)?,
+        dibuat_ms: get(r, 10)?,
+        diubah_ms: get(r, 11)?,
     })
 }
 
@@ -98,14 +95,13 @@ impl Store {
             .execute_raw(self.stmt(
                 &format!(
                     "INSERT INTO draf (instansi, {DRAFT_COLUMNS}) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 vec![
                     self.tenant.clone().into(),
                     d.id.clone().into(),
                     d.definisi.clone().into(),
                     d.penulis.clone().into(),
-                    d.dasar.clone().into(),
                     d.berkas_dasar.clone().into(),
                     d.berkas.clone().into(),
                     d.revisi.into(),

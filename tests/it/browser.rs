@@ -36,14 +36,28 @@ impl Drop for Driver {
 
 fn call(port: u16, method: &str, path: &str, body: Option<Value>) -> Value {
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
+    // A busy chromedriver (two cores, several browsers) may drop a connection before it reads
+    // the request: sending again is safe then, as nothing was done.
+    let mut sent = None;
+    for _ in 0..5 {
+        let attempt = TcpStream::connect(("127.0.0.1", port)).and_then(|mut s| {
+            s.set_read_timeout(Some(Duration::from_secs(60)))?;
+            write!(
+                s,
+                "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )?;
+            Ok(s)
+        });
+        match attempt {
+            Ok(s) => {
+                sent = Some(s);
+                break;
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(200)),
+        }
+    }
+    let mut s = sent.expect("chromedriver takes the request");
     // Read the head, then exactly Content-Length bytes (chromedriver keeps connections open).
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
@@ -305,6 +319,20 @@ impl Browser {
         panic!("never reached {what:?}: {}", self.url());
     }
 
+    /// Fills the sign-in form on the page shown and waits for the dashboard.
+    fn sign_in_here(&self, (email, password): (&str, &str)) {
+        self.type_into("#email", email);
+        self.type_into("#kata_sandi", password);
+        self.click("button[type=submit]");
+        self.wait_for("jumlah-layak");
+    }
+
+    /// Opens the sign-in page of `site` and signs in.
+    fn sign_in(&self, site: &str, account: (&str, &str)) {
+        self.go(&format!("{site}/admin/masuk"));
+        self.sign_in_here(account);
+    }
+
     fn cookie(&self, name: &str) -> String {
         self.call("GET", &format!("/cookie/{name}"), None)["value"]["value"]
             .as_str()
@@ -428,10 +456,7 @@ async fn console_in_headless_chromium() {
             // Sign in: the console sends a stranger to the sign-in form first.
             b.go(&format!("{site}/admin"));
             assert!(b.url().contains("/admin/masuk"), "{}", b.url());
-            b.type_into("#email", ADMIN.0);
-            b.type_into("#kata_sandi", ADMIN.1);
-            b.click("button[type=submit]");
-            b.wait_for("jumlah-layak");
+            b.sign_in_here(ADMIN);
             // The dashboard's counts are the run's.
             let hasil = &shown["run"]["hasil"];
             for (id, key) in [
@@ -611,16 +636,13 @@ async fn definition_editor_in_headless_chromium() {
 
     // Sign in, begin a draft, set the param, break and fix a script.
     let site = format!("http://{addr}");
-    let draft_url = {
+    // One browser for the whole test, handed between the blocking steps.
+    let (b, draft_url) = {
         let site = site.clone();
         let (broken, script) = (broken.clone(), script.clone());
         tokio::task::spawn_blocking(move || {
             let b = Browser::open(1366, 900);
-            b.go(&format!("{site}/admin/masuk"));
-            b.type_into("#email", ADMIN.0);
-            b.type_into("#kata_sandi", ADMIN.1);
-            b.click("button[type=submit]");
-            b.wait_for("jumlah-layak");
+            b.sign_in(&site, ADMIN);
             b.go(&format!("{site}/admin/aturan"));
             b.click("form:has(input[value='aturan:pppk_paruh_waktu']) button.buat-draf");
             b.wait_url("/admin/draf/");
@@ -650,7 +672,7 @@ async fn definition_editor_in_headless_chromium() {
             b.click("#terima");
             b.wait_for("hasil-uji");
             assert_ne!(b.text("#hasil-uji"), before, "one more case passes");
-            draft
+            (b, draft)
         })
         .await
         .unwrap()
@@ -700,12 +722,6 @@ async fn definition_editor_in_headless_chromium() {
     let moved = {
         let draft_url = draft_url.clone();
         tokio::task::spawn_blocking(move || {
-            let b = Browser::open(1366, 900);
-            b.go(&format!("{site}/admin/masuk"));
-            b.type_into("#email", ADMIN.0);
-            b.type_into("#kata_sandi", ADMIN.1);
-            b.click("button[type=submit]");
-            b.wait_for("jumlah-layak");
             b.go(&draft_url);
             b.click("#pratinjau");
             b.wait_for("ringkasan-pratinjau");

@@ -76,6 +76,32 @@ async fn actions(app: &App) -> Vec<String> {
         .collect()
 }
 
+/// Saves `text` as `path` of draft `id` in the editor (on its current revision) and returns
+/// the editor page the save leads to.
+async fn save_shown(
+    c: &mut Client,
+    app: &App,
+    id: &str,
+    token: &str,
+    path: &str,
+    text: &str,
+) -> String {
+    let revisi = drafts::get(app, id).await.unwrap().revisi.to_string();
+    let r = c
+        .post(
+            &format!("/admin/draf/{id}/berkas"),
+            &[
+                ("csrf", token),
+                ("revisi", &revisi),
+                ("berkas", path),
+                ("teks", text),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    c.get(r.header("location").unwrap()).await.text()
+}
+
 /// A ruleset edited over HTTP: a param, a broken script marked on its line, fixed, tested with
 /// one changed case accepted, previewed (equal to the CLI's preview of the same files),
 /// published with a reason, and screened with.
@@ -153,37 +179,17 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
     let script = d.berkas.0["usia.rhai"].clone();
     let broken = script.replacen("return lolos();", "return lolos(;", 1);
     let line = broken.lines().position(|l| l.contains("lolos(;")).unwrap() + 1;
-    let r = c
-        .post(
-            &format!("{page}/berkas"),
-            &[
-                ("csrf", &token),
-                ("revisi", &d.revisi.to_string()),
-                ("berkas", "usia.rhai"),
-                ("teks", &broken),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303);
-    let editor = c.get(r.header("location").unwrap()).await.text();
+    let editor = save_shown(&mut c, &app, &id, &token, "usia.rhai", &broken).await;
     assert!(
         editor.contains(&format!("<span id=\"baris-{line}\" class=\"salah\"")),
         "{editor}"
     );
-    let d = drafts::get(&app, &id).await.unwrap();
-    let r = c
-        .post(
-            &format!("{page}/berkas"),
-            &[
-                ("csrf", &token),
-                ("revisi", &d.revisi.to_string()),
-                ("berkas", "usia.rhai"),
-                ("teks", &script),
-            ],
-        )
-        .await;
-    let editor = c.get(r.header("location").unwrap()).await.text();
+    let editor = save_shown(&mut c, &app, &id, &token, "usia.rhai", &script).await;
     assert!(!editor.contains("class=\"salah\""), "{editor}");
+    // A path outside the draft's folder is refused in words, on opening and on saving.
+    let r = c.get(&format!("{page}/berkas?berkas=../merit.yaml")).await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("tidak sah"), "{}", r.text());
 
     // Uji: the cases that expected 20-year-olds to pass now fail; accept one.
     let tested = c.get(&format!("{page}?uji=1")).await.text();
@@ -382,6 +388,28 @@ async fn a_hand_edit_refuses_publication_and_versions_restore() {
     );
     let v = drafts::versions(&app, &pppk()).await.unwrap();
     assert!(v[0].alasan.starts_with("Pemulihan versi 1"));
+
+    // An employee ruleset has no candidates to be previewed on: refused in words, and its
+    // publication carries no preview.
+    let jobfill = DefinitionKey::Ruleset("pengisian_jabatan".into());
+    let d = drafts::begin(&app, &jobfill, &admin()).await.unwrap();
+    let e = drafts::start_preview(&app, &d.id, &admin())
+        .await
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("pengisian_jabatan"), "{e}");
+    let d = drafts::save_file(&app, &d.id, d.revisi, "catatan.txt", Some("jpt"), &admin())
+        .await
+        .unwrap();
+    let done = drafts::publish(&app, &d.id, Some(d.revisi), &admin(), "catatan", None)
+        .await
+        .unwrap();
+    assert_eq!(done, drafts::Published::Version(2));
+    assert!(
+        drafts::versions(&app, &jobfill).await.unwrap()[0]
+            .ringkasan
+            .is_empty()
+    );
 }
 
 async fn kepala(app: &App) -> String {
@@ -568,8 +596,29 @@ async fn workflows_and_the_directory_are_edited_as_drafts() {
         .unwrap();
     assert_ne!(workflow::show(&app, &new).await.unwrap().versi, old.versi);
 
-    // The directory: a Plt. with its decree and dates, through the form's service path.
+    // The directory: a form that would make it invalid is refused and leaves no draft; a Plt.
+    // with its decree and dates is kept, through the form's service path.
     let kepala = kepala(&app).await;
+    let unknown = drafts::edit_directory_draft(
+        &app,
+        &admin(),
+        &drafts::DirectoryEdit::Acting {
+            peran: "SEKDA".into(),
+            orang: "tidak-ada".into(),
+            jenis: "Plh.".into(),
+            mulai: "2025-08-01".into(),
+            sampai: "2025-08-31".into(),
+            dasar: "SK".into(),
+        },
+    )
+    .await;
+    assert!(unknown.is_err());
+    assert!(
+        drafts::open_drafts(&app, Some(&DefinitionKey::Directory))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let d = drafts::edit_directory_draft(
         &app,
         &admin(),

@@ -1,7 +1,7 @@
 //! The definition editor (console.md 4), for administrators only: drafts of rulesets,
 //! workflows, the directory and the templates; Periksa, Uji, Pratinjau, Terbitkan, Buang and
 //! Pulihkan. Every GET and POST here requires the admin role (403 otherwise); every POST also
-//! the session's CSRF token.
+//! the session's CSRF token, checked before anything in the form is read.
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use axum::{
     http::HeaderMap,
     response::{IntoResponse, Redirect, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Signed, failure};
 use crate::{
@@ -19,6 +19,9 @@ use crate::{
     http::AppState,
     service::{ServiceError, console::editor, drafts},
 };
+
+/// A submitted form, field by field.
+type Fields = HashMap<String, String>;
 
 fn encode(s: &str) -> String {
     s.bytes()
@@ -31,35 +34,58 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-fn field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
+fn field<'a>(f: &'a Fields, k: &str) -> &'a str {
     f.get(k).map_or("", String::as_str)
 }
 
-fn revision(f: &HashMap<String, String>) -> Result<i64, ServiceError> {
+/// The draft revision the form was made on.
+fn revision(f: &Fields) -> Result<i64, ServiceError> {
     field(f, "revisi")
         .parse()
         .map_err(|_| ServiceError::value("revisi", "tidak sah; muat ulang halaman"))
 }
 
-/// Admin role and CSRF token, or the 403 page.
-fn admitted(
-    signed: &Signed,
-    headers: &HeaderMap,
-    f: &HashMap<String, String>,
-) -> Result<(), super::Forbidden> {
+fn definition(f: &Fields) -> Result<DefinitionKey, ServiceError> {
+    DefinitionKey::parse(field(f, "definisi")).map_err(|e| ServiceError::value("definisi", e))
+}
+
+/// The admin role and this session's CSRF token, or the 403 page.
+fn admit(signed: &Signed, headers: &HeaderMap, f: &Fields) -> Result<(), super::Forbidden> {
     signed
         .require(Role::Admin)
         .and_then(|()| signed.check_csrf(super::actions::token(headers, field(f, "csrf"))))
 }
 
-fn page<T: serde::Serialize>(
+/// A POST: the admin role and the CSRF token first (403), then `act` — which says where to go
+/// next — or its error as a page.
+async fn answer(
+    signed: &Signed,
+    headers: &HeaderMap,
+    f: &Fields,
+    act: impl Future<Output = Result<String, ServiceError>>,
+) -> Response {
+    if let Err(r) = admit(signed, headers, f) {
+        return r.into_response();
+    }
+    match act.await {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => failure(e),
+    }
+}
+
+/// A page under the editor, for admins only: `made` rendered with `template`, or its error.
+fn shown<T: Serialize>(
     signed: &Signed,
     state: &AppState,
     template: &str,
-    judul: &str,
     trail: &[(&str, &str)],
-    isi: T,
+    made: Result<T, ServiceError>,
 ) -> Response {
+    let isi = match made {
+        Ok(isi) => isi,
+        Err(e) => return failure(e),
+    };
+    let judul = trail.last().map_or("", |(label, _)| *label);
     let mut frame = signed.frame(state, judul, "aturan");
     for (label, link) in trail {
         frame.jejak.push(((*label).to_owned(), (*link).to_owned()));
@@ -72,19 +98,13 @@ pub(super) async fn begin(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let key = match DefinitionKey::parse(field(&f, "definisi")) {
-        Ok(k) => k,
-        Err(e) => return failure(ServiceError::value("definisi", e)),
+    let act = async {
+        let d = drafts::begin(&state.app, &definition(&f)?, &signed.actor()).await?;
+        Ok(format!("/admin/draf/{}", d.id))
     };
-    match drafts::begin(&state.app, &key, &signed.actor()).await {
-        Ok(d) => Redirect::to(&format!("/admin/draf/{}", d.id)).into_response(),
-        Err(e) => failure(e),
-    }
+    answer(&signed, &headers, &f, act).await
 }
 
 /// The draft page's query: run Periksa and/or Uji on the current text.
@@ -109,33 +129,25 @@ pub(super) async fn draft(
         return r.into_response();
     }
     let (check, test) = (q.periksa.is_some(), q.uji.is_some());
-    match editor::draft_page(&state.app, &id, check, test).await {
-        Ok(mut p) => {
-            if check || test {
-                let what = match (check, test) {
-                    (true, true) => "periksa dan uji",
-                    (true, false) => "periksa",
-                    _ => "uji",
-                };
-                if let Ok(d) = drafts::get(&state.app, &id).await {
-                    let _ = drafts::audit_trial(&state.app, &d, &signed.actor(), what).await;
-                }
-            }
+    let made = editor::draft_page(&state.app, &id, check, test, &signed.actor())
+        .await
+        .map(|mut p| {
             if let Some(v) = q.versi {
                 p.catatan = Some(format!("Diterbitkan sebagai versi {v}."));
             }
-            let (back, label) = (p.kembali, p.kembali_label);
-            page(
-                &signed,
-                &state,
-                "admin/draf.html",
-                "Draf",
-                &[(label, back), ("Draf", "")],
-                p,
-            )
-        }
-        Err(e) => failure(e),
-    }
+            p
+        });
+    let (back, label) = match &made {
+        Ok(p) => (p.kembali, p.kembali_label),
+        Err(_) => ("/admin/aturan", "Aturan"),
+    };
+    shown(
+        &signed,
+        &state,
+        "admin/draf.html",
+        &[(label, back), ("Draf", "")],
+        made,
+    )
 }
 
 /// The editor's query.
@@ -156,20 +168,10 @@ pub(super) async fn file(
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
-    match editor::editor(&state.app, &id, &q.berkas, q.periksa.is_some()).await {
-        Ok(p) => {
-            let back = format!("/admin/draf/{id}");
-            page(
-                &signed,
-                &state,
-                "admin/penyunting.html",
-                "Penyunting",
-                &[("Draf", &back), ("Berkas", "")],
-                p,
-            )
-        }
-        Err(e) => failure(e),
-    }
+    let made = editor::editor(&state.app, &id, q.berkas.trim(), q.periksa.is_some()).await;
+    let back = format!("/admin/draf/{id}");
+    let trail = [("Draf", back.as_str()), ("Penyunting", "")];
+    shown(&signed, &state, "admin/penyunting.html", &trail, made)
 }
 
 /// `POST /admin/draf/{id}/berkas`: saves (or with `hapus`, removes) one file, then shows it
@@ -179,27 +181,20 @@ pub(super) async fn save_file(
     signed: Signed,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let revisi = match revision(&f) {
-        Ok(r) => r,
-        Err(e) => return failure(e),
+    let act = async {
+        let path = field(&f, "berkas").trim();
+        let remove = f.contains_key("hapus");
+        let text = (!remove).then(|| field(&f, "teks"));
+        drafts::save_file(&state.app, &id, revision(&f)?, path, text, &signed.actor()).await?;
+        Ok(if remove {
+            format!("/admin/draf/{id}?periksa=1")
+        } else {
+            format!("/admin/draf/{id}/berkas?berkas={}&periksa=1", encode(path))
+        })
     };
-    let path = field(&f, "berkas").trim().to_owned();
-    let remove = f.contains_key("hapus");
-    let text = (!remove).then(|| field(&f, "teks"));
-    match drafts::save_file(&state.app, &id, revisi, &path, text, &signed.actor()).await {
-        Ok(_) if remove => Redirect::to(&format!("/admin/draf/{id}?periksa=1")).into_response(),
-        Ok(_) => Redirect::to(&format!(
-            "/admin/draf/{id}/berkas?berkas={}&periksa=1",
-            encode(&path)
-        ))
-        .into_response(),
-        Err(e) => failure(e),
-    }
+    answer(&signed, &headers, &f, act).await
 }
 
 /// `POST /admin/draf/{id}/param`: one parameter of a ruleset draft.
@@ -208,98 +203,84 @@ pub(super) async fn set_param(
     signed: Signed,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let revisi = match revision(&f) {
-        Ok(r) => r,
-        Err(e) => return failure(e),
-    };
-    let (name, value) = (field(&f, "nama"), field(&f, "nilai"));
-    let result = async {
-        let d = drafts::get(&state.app, &id).await?;
-        let files = drafts::set_param(&d.berkas, name, value)
-            .map_err(|e| ServiceError::value(format!("parameter {name}"), e))?;
-        drafts::replace_files(
+    let act = async {
+        let (name, value) = (field(&f, "nama"), field(&f, "nilai"));
+        let what = format!("parameter {name} = {value}");
+        drafts::edit(
             &state.app,
             &id,
-            revisi,
-            files,
+            revision(&f)?,
             &signed.actor(),
-            &format!("parameter {name} = {value}"),
+            &what,
+            |files| {
+                drafts::set_param(files, name, value)
+                    .map_err(|e| ServiceError::value(format!("parameter {name}"), e))
+            },
         )
-        .await
-    }
-    .await;
-    match result {
-        Ok(_) => Redirect::to(&format!("/admin/draf/{id}?periksa=1")).into_response(),
-        Err(e) => failure(e),
-    }
+        .await?;
+        Ok(format!("/admin/draf/{id}?periksa=1"))
+    };
+    answer(&signed, &headers, &f, act).await
 }
 
-/// `POST /admin/draf/{id}/aturan`: a rule moved up (`naik`), retired (`pensiun`) or added
-/// (`tambah`).
+/// `POST /admin/draf/{id}/aturan`: a rule moved up (`naik`), taken out (`pensiun`), added
+/// (`tambah`), or its title, legal basis and message changed (`ubah`).
 pub(super) async fn rule(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let revisi = match revision(&f) {
-        Ok(r) => r,
-        Err(e) => return failure(e),
-    };
-    let rule_id = field(&f, "id").trim().to_owned();
-    let result = async {
-        let d = drafts::get(&state.app, &id).await?;
-        let (files, what) = match field(&f, "aksi") {
-            "naik" => (
-                drafts::move_rule(&d.berkas, &rule_id),
-                format!("aturan {rule_id} dinaikkan"),
-            ),
-            "pensiun" => (
-                drafts::retire_rule(&d.berkas, &rule_id),
-                format!("aturan {rule_id} dikeluarkan dari ruleset"),
-            ),
-            "tambah" => (
-                drafts::add_rule(
-                    &d.berkas,
-                    &drafts::NewRule {
-                        id: rule_id.clone(),
-                        judul: field(&f, "judul").to_owned(),
-                        dasar_hukum: field(&f, "dasar_hukum").to_owned(),
-                        pesan: field(&f, "pesan").to_owned(),
-                    },
-                ),
-                format!("aturan {rule_id} ditambahkan"),
-            ),
-            "ubah" => {
-                let mut files = Ok(d.berkas.clone());
-                for k in ["judul", "dasar_hukum", "pesan"] {
-                    files =
-                        files.and_then(|fs| drafts::set_rule_field(&fs, &rule_id, k, field(&f, k)));
-                }
-                (
-                    files,
-                    format!("judul, dasar hukum, dan pesan aturan {rule_id} diubah"),
-                )
+    let act = async {
+        let rule = field(&f, "id").trim();
+        let aksi = field(&f, "aksi");
+        let what = match aksi {
+            "naik" => format!("aturan {rule} dinaikkan"),
+            "pensiun" => format!("aturan {rule} dikeluarkan dari ruleset"),
+            "tambah" => format!("aturan {rule} ditambahkan"),
+            "ubah" => format!("judul, dasar hukum, dan pesan aturan {rule} diubah"),
+            other => {
+                return Err(ServiceError::value(
+                    "aksi",
+                    format!("'{other}' tidak dikenal"),
+                ));
             }
-            other => (Err(format!("aksi '{other}' tidak dikenal")), String::new()),
         };
-        let files = files.map_err(|e| ServiceError::value("aturan", e))?;
-        drafts::replace_files(&state.app, &id, revisi, files, &signed.actor(), &what).await
-    }
-    .await;
-    match result {
-        Ok(_) => Redirect::to(&format!("/admin/draf/{id}?periksa=1")).into_response(),
-        Err(e) => failure(e),
-    }
+        drafts::edit(
+            &state.app,
+            &id,
+            revision(&f)?,
+            &signed.actor(),
+            &what,
+            |files| {
+                match aksi {
+                    "naik" => drafts::move_rule(files, rule),
+                    "pensiun" => drafts::retire_rule(files, rule),
+                    "tambah" => drafts::add_rule(
+                        files,
+                        &drafts::NewRule {
+                            id: rule.to_owned(),
+                            judul: field(&f, "judul").to_owned(),
+                            dasar_hukum: field(&f, "dasar_hukum").to_owned(),
+                            pesan: field(&f, "pesan").to_owned(),
+                        },
+                    ),
+                    _ => ["judul", "dasar_hukum", "pesan"]
+                        .into_iter()
+                        .try_fold(files.clone(), |fs, k| {
+                            drafts::set_rule_field(&fs, rule, k, field(&f, k))
+                        }),
+                }
+                .map_err(|e| ServiceError::value("aturan", e))
+            },
+        )
+        .await?;
+        Ok(format!("/admin/draf/{id}?periksa=1"))
+    };
+    answer(&signed, &headers, &f, act).await
 }
 
 /// `POST /admin/draf/{id}/terima`: the current results of the ticked failing cases
@@ -309,24 +290,18 @@ pub(super) async fn accept(
     signed: Signed,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let revisi = match revision(&f) {
-        Ok(r) => r,
-        Err(e) => return failure(e),
+    let act = async {
+        let cases: Vec<String> = f
+            .iter()
+            .filter(|(k, _)| k.starts_with("kasus_"))
+            .map(|(_, v)| v.clone())
+            .collect();
+        drafts::accept_results(&state.app, &id, revision(&f)?, &cases, &signed.actor()).await?;
+        Ok(format!("/admin/draf/{id}?uji=1"))
     };
-    let cases: Vec<String> = f
-        .iter()
-        .filter(|(k, _)| k.starts_with("kasus_"))
-        .map(|(_, v)| v.clone())
-        .collect();
-    match drafts::accept_results(&state.app, &id, revisi, &cases, &signed.actor()).await {
-        Ok(_) => Redirect::to(&format!("/admin/draf/{id}?uji=1")).into_response(),
-        Err(e) => failure(e),
-    }
+    answer(&signed, &headers, &f, act).await
 }
 
 /// `POST /admin/draf/{id}/pratinjau`: starts the preview in the background.
@@ -335,25 +310,16 @@ pub(super) async fn start_preview(
     signed: Signed,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let result = async {
-        let d = drafts::get(&state.app, &id).await?;
-        let job = drafts::start_preview(&state.app, &id).await?;
-        drafts::audit_trial(&state.app, &d, &signed.actor(), "pratinjau").await?;
+    let act = async {
+        let job = drafts::start_preview(&state.app, &id, &signed.actor()).await?;
         // A regency's preview ends within a second: the page then shows the result at once
         // instead of the progress page.
         let _ = tokio::time::timeout(std::time::Duration::from_millis(1500), job.ended()).await;
-        Ok(())
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&format!("/admin/draf/{id}/pratinjau")).into_response(),
-        Err(e) => failure(e),
-    }
+        Ok(format!("/admin/draf/{id}/pratinjau"))
+    };
+    answer(&signed, &headers, &f, act).await
 }
 
 /// The preview page's query.
@@ -373,20 +339,8 @@ pub(super) async fn preview(
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
-    match editor::preview_page(&state.app, &id, q.hal.unwrap_or(1), None).await {
-        Ok(p) => {
-            let back = format!("/admin/draf/{id}");
-            page(
-                &signed,
-                &state,
-                "admin/pratinjau.html",
-                "Pratinjau",
-                &[("Draf", &back), ("Pratinjau", "")],
-                p,
-            )
-        }
-        Err(e) => failure(e),
-    }
+    let made = editor::preview_page(&state.app, &id, q.hal.unwrap_or(1), None).await;
+    preview_shown(&signed, &state, &id, made)
 }
 
 /// `POST /admin/draf/{id}/jelaskan`: one candidate (`nik`) explained under the draft — a POST,
@@ -396,39 +350,25 @@ pub(super) async fn explain(
     signed: Signed,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
+    if let Err(r) = admit(&signed, &headers, &f) {
         return r.into_response();
     }
-    let nik = field(&f, "nik").trim().to_owned();
-    let result = async {
-        let p = editor::preview_page(&state.app, &id, 1, Some(&nik)).await?;
-        let d = drafts::get(&state.app, &id).await?;
-        let shown = p
-            .contoh
-            .as_ref()
-            .map_or("NIK tidak sah atau tidak ada".to_owned(), |c| {
-                format!("penjelasan calon {}", c.nik)
-            });
-        drafts::audit_trial(&state.app, &d, &signed.actor(), &shown).await?;
-        Ok::<_, ServiceError>(p)
-    }
-    .await;
-    match result {
-        Ok(p) => {
-            let back = format!("/admin/draf/{id}");
-            page(
-                &signed,
-                &state,
-                "admin/pratinjau.html",
-                "Pratinjau",
-                &[("Draf", &back), ("Pratinjau", "")],
-                p,
-            )
-        }
-        Err(e) => failure(e),
-    }
+    let actor = signed.actor();
+    let made = editor::preview_page(&state.app, &id, 1, Some((field(&f, "nik"), &actor))).await;
+    preview_shown(&signed, &state, &id, made)
+}
+
+fn preview_shown(
+    signed: &Signed,
+    state: &AppState,
+    id: &str,
+    made: Result<editor::PreviewPage, ServiceError>,
+) -> Response {
+    let back = format!("/admin/draf/{id}");
+    let trail = [("Draf", back.as_str()), ("Pratinjau", "")];
+    shown(signed, state, "admin/pratinjau.html", &trail, made)
 }
 
 /// `POST /admin/draf/{id}/terbitkan`: publishes with `alasan` and optional `nomor_surat`.
@@ -437,34 +377,25 @@ pub(super) async fn publish(
     signed: Signed,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let revisi = match revision(&f) {
-        Ok(r) => r,
-        Err(e) => return failure(e),
+    let act = async {
+        let surat = Some(field(&f, "nomor_surat")).filter(|s| !s.trim().is_empty());
+        let published = drafts::publish(
+            &state.app,
+            &id,
+            Some(revision(&f)?),
+            &signed.actor(),
+            field(&f, "alasan"),
+            surat,
+        )
+        .await?;
+        Ok(match published {
+            drafts::Published::Version(n) => format!("/admin/draf/{id}?versi={n}"),
+            drafts::Published::Waiting(_) => format!("/admin/draf/{id}"),
+        })
     };
-    let surat = Some(field(&f, "nomor_surat")).filter(|s| !s.trim().is_empty());
-    let published = drafts::publish(
-        &state.app,
-        &id,
-        Some(revisi),
-        &signed.actor(),
-        field(&f, "alasan"),
-        surat,
-    )
-    .await;
-    match published {
-        Ok(drafts::Published::Version(n)) => {
-            Redirect::to(&format!("/admin/draf/{id}?versi={n}")).into_response()
-        }
-        Ok(drafts::Published::Waiting(_)) => {
-            Redirect::to(&format!("/admin/draf/{id}")).into_response()
-        }
-        Err(e) => failure(e),
-    }
+    answer(&signed, &headers, &f, act).await
 }
 
 /// `POST /admin/draf/{id}/buang`.
@@ -473,19 +404,13 @@ pub(super) async fn discard(
     signed: Signed,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let back = match drafts::get(&state.app, &id).await {
-        Ok(d) => editor::index_path(&d.key),
-        Err(e) => return failure(e),
+    let act = async {
+        let key = drafts::discard(&state.app, &id, &signed.actor()).await?;
+        Ok(editor::index_page(&key).0.to_owned())
     };
-    match drafts::discard(&state.app, &id, &signed.actor()).await {
-        Ok(()) => Redirect::to(back).into_response(),
-        Err(e) => failure(e),
-    }
+    answer(&signed, &headers, &f, act).await
 }
 
 /// `POST /admin/versi/pulihkan`: version `versi` of `definisi` published again.
@@ -493,37 +418,24 @@ pub(super) async fn restore(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let key = match DefinitionKey::parse(field(&f, "definisi")) {
-        Ok(k) => k,
-        Err(e) => return failure(ServiceError::value("definisi", e)),
+    let act = async {
+        let key = definition(&f)?;
+        let versi = field(&f, "versi")
+            .parse::<i64>()
+            .map_err(|_| ServiceError::value("versi", "bukan nomor versi"))?;
+        drafts::restore(
+            &state.app,
+            &key,
+            versi,
+            &signed.actor(),
+            field(&f, "alasan"),
+        )
+        .await?;
+        Ok(editor::index_page(&key).0.to_owned())
     };
-    let Ok(versi) = field(&f, "versi").parse::<i64>() else {
-        return failure(ServiceError::value("versi", "bukan nomor versi"));
-    };
-    match drafts::restore(
-        &state.app,
-        &key,
-        versi,
-        &signed.actor(),
-        field(&f, "alasan"),
-    )
-    .await
-    {
-        Ok(_) => Redirect::to(editor::index_path(&key)).into_response(),
-        Err(e) => failure(e),
-    }
-}
-
-#[derive(serde::Serialize)]
-struct WorkflowsPage {
-    sunting: editor::DefinitionIndex,
-    diagram: Vec<crate::service::console::diagram::Diagram>,
-    masalah: Option<String>,
+    answer(&signed, &headers, &f, act).await
 }
 
 /// `GET /admin/alur-definisi`: every workflow in force as a diagram, its versions and drafts.
@@ -531,42 +443,9 @@ pub(super) async fn workflows(State(state): State<AppState>, signed: Signed) -> 
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
-    let result = async {
-        let live = crate::service::definitions::read(&state.app, |d| d.workflows()).await?;
-        let sunting = editor::index(&state.app, &DefinitionKey::Workflows).await?;
-        Ok::<_, ServiceError>(WorkflowsPage {
-            sunting,
-            diagram: live
-                .value
-                .as_ref()
-                .map(|w| {
-                    w.values()
-                        .map(|d| crate::service::console::diagram::diagram(d))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            masalah: live.problem.as_ref().map(ToString::to_string),
-        })
-    }
-    .await;
-    match result {
-        Ok(p) => page(
-            &signed,
-            &state,
-            "admin/alur_definisi.html",
-            "Definisi alur",
-            &[("Definisi alur", "")],
-            p,
-        ),
-        Err(e) => failure(e),
-    }
-}
-
-#[derive(serde::Serialize)]
-struct DirectoryPage {
-    sunting: editor::DefinitionIndex,
-    direktori: serde_json::Value,
-    peringatan: Option<String>,
+    let made = editor::workflows_page(&state.app).await;
+    let trail = [("Definisi alur", "")];
+    shown(&signed, &state, "admin/alur_definisi.html", &trail, made)
 }
 
 /// `GET /admin/direktori`: people, roles and acting officials, with forms.
@@ -574,82 +453,64 @@ pub(super) async fn directory(State(state): State<AppState>, signed: Signed) -> 
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
-    let result = async {
-        let (dir, peringatan) = crate::service::workflow::directory(&state.app).await?;
-        Ok::<_, ServiceError>(DirectoryPage {
-            sunting: editor::index(&state.app, &DefinitionKey::Directory).await?,
-            direktori: serde_json::to_value(dir.as_ref()).unwrap_or_default(),
-            peringatan,
-        })
-    }
-    .await;
-    match result {
-        Ok(p) => page(
-            &signed,
-            &state,
-            "admin/direktori.html",
-            "Direktori",
-            &[("Direktori", "")],
-            p,
-        ),
-        Err(e) => failure(e),
-    }
+    let made = editor::directory_page(&state.app).await;
+    shown(
+        &signed,
+        &state,
+        "admin/direktori.html",
+        &[("Direktori", "")],
+        made,
+    )
 }
 
-/// `POST /admin/direktori`: a person (`aksi=orang`) or an acting official (`aksi=pelaksana`)
-/// added to the admin's directory draft, or one removed (`aksi=hapus_pelaksana`).
+/// `POST /admin/direktori`: a person added or changed (`aksi=orang`) or removed
+/// (`hapus_orang`), an acting official added (`pelaksana`) or removed (`hapus_pelaksana`), in
+/// the admin's directory draft.
 pub(super) async fn edit_directory(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admitted(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let edit = match field(&f, "aksi") {
-        "orang" => drafts::DirectoryEdit::Person {
-            id: field(&f, "id").to_owned(),
-            nama: field(&f, "nama").to_owned(),
-            email: field(&f, "email").to_owned(),
-            peran: field(&f, "peran")
-                .split(',')
-                .map(|p| p.trim().to_owned())
-                .filter(|p| !p.is_empty())
-                .collect(),
-            atasan: Some(field(&f, "atasan").to_owned()),
-        },
-        "pelaksana" => drafts::DirectoryEdit::Acting {
-            peran: field(&f, "peran").to_owned(),
-            orang: field(&f, "orang").to_owned(),
-            jenis: field(&f, "jenis").to_owned(),
-            mulai: field(&f, "mulai").to_owned(),
-            sampai: field(&f, "sampai").to_owned(),
-            dasar: field(&f, "dasar").to_owned(),
-        },
-        "hapus_orang" => drafts::DirectoryEdit::RemovePerson(field(&f, "id").to_owned()),
-        "hapus_pelaksana" => match field(&f, "nomor").parse() {
-            Ok(k) => drafts::DirectoryEdit::RemoveActing(k),
-            Err(_) => return failure(ServiceError::value("nomor", "tidak sah")),
-        },
-        other => {
-            return failure(ServiceError::value(
-                "aksi",
-                format!("'{other}' tidak dikenal"),
-            ));
-        }
+    let act = async {
+        let text = |k: &str| field(&f, k).to_owned();
+        let edit = match field(&f, "aksi") {
+            "orang" => drafts::DirectoryEdit::Person {
+                id: text("id"),
+                nama: text("nama"),
+                email: text("email"),
+                peran: field(&f, "peran")
+                    .split(',')
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+                atasan: Some(text("atasan")),
+            },
+            "pelaksana" => drafts::DirectoryEdit::Acting {
+                peran: text("peran"),
+                orang: text("orang"),
+                jenis: text("jenis"),
+                mulai: text("mulai"),
+                sampai: text("sampai"),
+                dasar: text("dasar"),
+            },
+            "hapus_orang" => drafts::DirectoryEdit::RemovePerson(text("id")),
+            "hapus_pelaksana" => drafts::DirectoryEdit::RemoveActing(
+                field(&f, "nomor")
+                    .parse()
+                    .map_err(|_| ServiceError::value("nomor", "tidak sah"))?,
+            ),
+            other => {
+                return Err(ServiceError::value(
+                    "aksi",
+                    format!("'{other}' tidak dikenal"),
+                ));
+            }
+        };
+        let d = drafts::edit_directory_draft(&state.app, &signed.actor(), &edit).await?;
+        Ok(format!("/admin/draf/{}?periksa=1", d.id))
     };
-    match drafts::edit_directory_draft(&state.app, &signed.actor(), &edit).await {
-        Ok(d) => Redirect::to(&format!("/admin/draf/{}?periksa=1", d.id)).into_response(),
-        Err(e) => failure(e),
-    }
-}
-
-#[derive(serde::Serialize)]
-struct TemplatesPage {
-    sunting: editor::DefinitionIndex,
-    contoh: Vec<(String, String)>,
-    masalah: Option<String>,
+    answer(&signed, &headers, &f, act).await
 }
 
 /// `GET /admin/templat`: the templates in force rendered with a sample message.
@@ -657,28 +518,12 @@ pub(super) async fn templates(State(state): State<AppState>, signed: Signed) -> 
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
-    let result = async {
-        let files = drafts::files_in_force(state.app.settings(), &DefinitionKey::Templates)?;
-        let (contoh, masalah) = match drafts::sample_messages(state.app.settings(), &files) {
-            Ok(c) => (c, None),
-            Err(d) => (Vec::new(), Some(d.to_string())),
-        };
-        Ok::<_, ServiceError>(TemplatesPage {
-            sunting: editor::index(&state.app, &DefinitionKey::Templates).await?,
-            contoh,
-            masalah,
-        })
-    }
-    .await;
-    match result {
-        Ok(p) => page(
-            &signed,
-            &state,
-            "admin/templat.html",
-            "Templat pesan",
-            &[("Templat pesan", "")],
-            p,
-        ),
-        Err(e) => failure(e),
-    }
+    let made = editor::templates_page(&state.app).await;
+    shown(
+        &signed,
+        &state,
+        "admin/templat.html",
+        &[("Templat pesan", "")],
+        made,
+    )
 }

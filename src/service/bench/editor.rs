@@ -63,7 +63,7 @@ async fn measure(
     }
     times.sort_by(f64::total_cmp);
     let t = Instant::now();
-    let job = drafts::start_preview(app, &d.id).await?;
+    let job = drafts::start_preview(app, &d.id, &Actor::cli()).await?;
     job.ended().await;
     let pratinjau_ms = t.elapsed().as_secs_f64() * 1000.0;
     let after = drafts::get(app, &d.id).await?;

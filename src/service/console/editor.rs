@@ -8,6 +8,7 @@ use crate::{
     domain::{DefinitionKey, FileDiff, format_datetime_id},
     service::{
         App, ServiceError,
+        audit::Actor,
         drafts::{self, Draft, DraftStatus, PreviewView, VersionInfo},
         rules::Explanation,
     },
@@ -153,6 +154,8 @@ pub struct DraftPage {
     pub kesalahan: Vec<Problem>,
     pub uji: Option<TestView>,
     pub pratinjau: PreviewPart,
+    /// Whether the draft can be previewed over the candidates (a candidate ruleset).
+    pub pratinjau_bisa: bool,
     pub persetujuan: bool,
     /// The draft's workflows drawn (a draft of the workflows, when valid).
     pub diagram: Vec<super::diagram::Diagram>,
@@ -163,23 +166,13 @@ pub struct DraftPage {
     pub kembali_label: &'static str,
 }
 
-/// What the index page of `key` is called.
-pub fn index_label(key: &DefinitionKey) -> &'static str {
+/// The console page that lists `key`'s versions and drafts: its address and its name.
+pub fn index_page(key: &DefinitionKey) -> (&'static str, &'static str) {
     match key {
-        DefinitionKey::Ruleset(_) => "Aturan",
-        DefinitionKey::Workflows => "Definisi alur",
-        DefinitionKey::Directory => "Direktori",
-        DefinitionKey::Templates => "Templat pesan",
-    }
-}
-
-/// Where the index page of `key` is.
-pub fn index_path(key: &DefinitionKey) -> &'static str {
-    match key {
-        DefinitionKey::Ruleset(_) => "/admin/aturan",
-        DefinitionKey::Workflows => "/admin/alur-definisi",
-        DefinitionKey::Directory => "/admin/direktori",
-        DefinitionKey::Templates => "/admin/templat",
+        DefinitionKey::Ruleset(_) => ("/admin/aturan", "Aturan"),
+        DefinitionKey::Workflows => ("/admin/alur-definisi", "Definisi alur"),
+        DefinitionKey::Directory => ("/admin/direktori", "Direktori"),
+        DefinitionKey::Templates => ("/admin/templat", "Templat pesan"),
     }
 }
 
@@ -192,14 +185,23 @@ fn scalar(v: &serde_yaml::Value) -> Option<String> {
     }
 }
 
-/// The scalar params and the rules of a manifest, read leniently (a broken manifest shows
-/// none; Periksa says why).
-fn manifest_parts(d: &Draft) -> (Vec<(String, String)>, Vec<RuleLine>) {
+/// What a ruleset draft's manifest says, read leniently (a broken manifest shows none;
+/// Periksa says why).
+#[derive(Default)]
+struct Manifest {
+    /// Scalar params.
+    param: Vec<(String, String)>,
+    aturan: Vec<RuleLine>,
+    /// `calon` or `pegawai`.
+    subjek: String,
+}
+
+fn manifest_parts(d: &Draft) -> Manifest {
     let Some(text) = d.berkas.0.get("ruleset.yaml") else {
-        return (Vec::new(), Vec::new());
+        return Manifest::default();
     };
     let Ok(v) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
-        return (Vec::new(), Vec::new());
+        return Manifest::default();
     };
     let params = v
         .get("param")
@@ -226,7 +228,11 @@ fn manifest_parts(d: &Draft) -> (Vec<(String, String)>, Vec<RuleLine>) {
                 .collect()
         })
         .unwrap_or_default();
-    (params, rules)
+    Manifest {
+        param: params,
+        aturan: rules,
+        subjek: v.get("subjek").and_then(scalar).unwrap_or_default(),
+    }
 }
 
 fn problems(app: &App, d: &Draft) -> Vec<Problem> {
@@ -314,33 +320,45 @@ fn preview_part(app: &App, d: &Draft) -> PreviewPart {
     part
 }
 
-/// A draft's page; `check` and `test` run Periksa and Uji on its current text.
+/// A draft's page; `check` and `test` run Periksa and Uji on its current text (audited as
+/// `actor`'s).
 pub async fn draft_page(
     app: &App,
     id: &str,
     check: bool,
     test: bool,
+    actor: &Actor,
 ) -> Result<DraftPage, ServiceError> {
     let mut d = drafts::get(app, id).await?;
     if d.status == DraftStatus::Menunggu {
         drafts::settle(app, &d).await?;
         d = drafts::get(app, id).await?;
     }
-    let perbedaan = drafts::diff_in_force(app.settings(), &d)?;
+    if check || test {
+        let what = match (check, test) {
+            (true, true) => "periksa dan uji",
+            (true, false) => "periksa",
+            _ => "uji",
+        };
+        drafts::audit_trial(app, &d, actor, what).await?;
+    }
+    let disk = drafts::files_in_force(app.settings(), &d.key)?;
+    let perbedaan = disk.diff(&d.berkas);
     // What changed on the server since the draft began (a hand edit, another publication).
     let server_berubah = match d.status {
-        DraftStatus::Terbuka | DraftStatus::Menunggu => d
-            .berkas_dasar
-            .diff(&drafts::files_in_force(app.settings(), &d.key)?),
+        DraftStatus::Terbuka | DraftStatus::Menunggu => d.berkas_dasar.diff(&disk),
         _ => Vec::new(),
     };
     let kesalahan = if check { problems(app, &d) } else { Vec::new() };
     let aturan_set = matches!(d.key, DefinitionKey::Ruleset(_));
-    let (param, aturan) = if aturan_set {
+    let manifest = if aturan_set {
         manifest_parts(&d)
     } else {
-        (Vec::new(), Vec::new())
+        Manifest::default()
     };
+    // An employee ruleset is judged when a vacancy opens: there is nothing to preview it on.
+    let pratinjau_bisa = aturan_set && manifest.subjek != "pegawai";
+    let (param, aturan) = (manifest.param, manifest.aturan);
     let berkas = d
         .berkas
         .0
@@ -376,11 +394,8 @@ pub async fn draft_page(
         diperiksa: check,
         kesalahan,
         uji: (test && aturan_set).then(|| test_view(app, &d)),
-        pratinjau: if aturan_set {
-            preview_part(app, &d)
-        } else {
-            preview_part_none()
-        },
+        pratinjau: preview_part(app, &d),
+        pratinjau_bisa,
         persetujuan: aturan_set && app.settings().rule_publication_needs_approval,
         diagram: match d.key {
             DefinitionKey::Workflows => drafts::workflows_of(app.settings(), &d.berkas)
@@ -394,25 +409,10 @@ pub async fn draft_page(
             }
             _ => Vec::new(),
         },
-        kembali: index_path(&d.key),
-        kembali_label: index_label(&d.key),
+        kembali: index_page(&d.key).0,
+        kembali_label: index_page(&d.key).1,
         id: d.id,
     })
-}
-
-fn preview_part_none() -> PreviewPart {
-    PreviewPart {
-        status: "belum",
-        selesai: 0,
-        jumlah: 0,
-        persen: 0,
-        pesan: None,
-        ringkasan: Vec::new(),
-        perpindahan: Vec::new(),
-        per_aturan: Vec::new(),
-        berubah: 0,
-        dibandingkan_dengan: None,
-    }
 }
 
 /// One line of the editor's gutter.
@@ -450,6 +450,7 @@ pub async fn editor(
     check: bool,
 ) -> Result<EditorPage, ServiceError> {
     let d = drafts::get(app, id).await?;
+    drafts::admitted_path(app.settings(), &d.key, path)?;
     let teks = d.berkas.0.get(path).cloned();
     let all = if check { problems(app, &d) } else { Vec::new() };
     let (kesalahan, kesalahan_lain): (Vec<Problem>, Vec<Problem>) =
@@ -514,12 +515,13 @@ pub struct PreviewPage {
 const PER_PAGE: usize = 50;
 
 /// A draft's preview: progress while it runs, then its changed candidates page by page, and
-/// the full explanation of one candidate (`nik`) under the draft.
+/// the full explanation of one candidate under the draft (`sample`: the NIK asked for, and
+/// who asked, for the audit log).
 pub async fn preview_page(
     app: &App,
     id: &str,
     page: usize,
-    nik: Option<&str>,
+    sample: Option<(&str, &Actor)>,
 ) -> Result<PreviewPage, ServiceError> {
     let d = drafts::get(app, id).await?;
     let bagian = preview_part(app, &d);
@@ -562,11 +564,19 @@ pub async fn preview_page(
             })
             .collect();
     }
-    let (contoh, contoh_salah) = match nik.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => match drafts::explain_sample(app, &d, n).await {
-            Ok(e) => (Some(e), None),
-            Err(e) => (None, Some(e.to_string())),
-        },
+    let (contoh, contoh_salah) = match sample {
+        Some((nik, actor)) => {
+            let result = drafts::explain_sample(app, &d, nik.trim()).await;
+            let shown = match &result {
+                Ok(e) => format!("penjelasan calon {}", e.nik),
+                Err(_) => "penjelasan calon: NIK tidak sah atau tidak ada".to_owned(),
+            };
+            drafts::audit_trial(app, &d, actor, &shown).await?;
+            match result {
+                Ok(e) => (Some(e), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        }
         None => (None, None),
     };
     Ok(PreviewPage {
@@ -579,5 +589,70 @@ pub async fn preview_page(
         disimpan: kept,
         contoh,
         contoh_salah,
+    })
+}
+
+/// `/admin/alur-definisi`: every workflow in force drawn, its versions and drafts.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkflowsPage {
+    pub sunting: DefinitionIndex,
+    pub diagram: Vec<super::diagram::Diagram>,
+    /// Why the workflow files on the server are not in force, when they are not.
+    pub masalah: Option<String>,
+}
+
+/// The workflows page.
+pub async fn workflows_page(app: &App) -> Result<WorkflowsPage, ServiceError> {
+    let live = crate::service::definitions::read(app, |d| d.workflows()).await?;
+    Ok(WorkflowsPage {
+        sunting: index(app, &DefinitionKey::Workflows).await?,
+        diagram: live
+            .value
+            .as_ref()
+            .map(|w| w.values().map(|d| super::diagram::diagram(d)).collect())
+            .unwrap_or_default(),
+        masalah: live.problem.as_ref().map(ToString::to_string),
+    })
+}
+
+/// `/admin/direktori`: the directory in force, its versions and drafts.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectoryPage {
+    pub sunting: DefinitionIndex,
+    pub direktori: crate::workflow::Directory,
+    /// Why the directory file is not in force, when it is not.
+    pub peringatan: Option<String>,
+}
+
+/// The directory page.
+pub async fn directory_page(app: &App) -> Result<DirectoryPage, ServiceError> {
+    let (dir, peringatan) = crate::service::workflow::directory(app).await?;
+    Ok(DirectoryPage {
+        sunting: index(app, &DefinitionKey::Directory).await?,
+        direktori: dir.as_ref().clone(),
+        peringatan,
+    })
+}
+
+/// `/admin/templat`: the templates in force rendered with a sample message.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplatesPage {
+    pub sunting: DefinitionIndex,
+    pub contoh: Vec<(String, String)>,
+    /// Why the templates on the server do not render, when they do not.
+    pub masalah: Option<String>,
+}
+
+/// The templates page.
+pub async fn templates_page(app: &App) -> Result<TemplatesPage, ServiceError> {
+    let files = drafts::files_in_force(app.settings(), &DefinitionKey::Templates)?;
+    let (contoh, masalah) = match drafts::sample_messages(app.settings(), &files) {
+        Ok(c) => (c, None),
+        Err(d) => (Vec::new(), Some(d.to_string())),
+    };
+    Ok(TemplatesPage {
+        sunting: index(app, &DefinitionKey::Templates).await?,
+        contoh,
+        masalah,
     })
 }

@@ -114,15 +114,20 @@ fn rule_entries(lines: &[&str]) -> Result<Vec<(String, usize, usize)>, String> {
     Ok(out)
 }
 
+/// Where rule `id` is among `entries`.
+fn rule_at(entries: &[(String, usize, usize)], id: &str) -> Result<usize, String> {
+    entries
+        .iter()
+        .position(|(r, _, _)| r == id)
+        .ok_or_else(|| format!("aturan {id} tidak ada pada ruleset.yaml"))
+}
+
 /// Moves rule `id` one place up in the evaluation order.
 pub fn move_rule(files: &FileSet, id: &str) -> Result<FileSet, String> {
     let text = manifest(files)?;
     let lines: Vec<&str> = text.lines().collect();
     let entries = rule_entries(&lines)?;
-    let k = entries
-        .iter()
-        .position(|(r, _, _)| r == id)
-        .ok_or_else(|| format!("aturan {id} tidak ada pada ruleset.yaml"))?;
+    let k = rule_at(&entries, id)?;
     if k == 0 {
         return Err(format!("aturan {id} sudah di urutan pertama"));
     }
@@ -144,11 +149,7 @@ pub fn retire_rule(files: &FileSet, id: &str) -> Result<FileSet, String> {
     let text = manifest(files)?;
     let lines: Vec<&str> = text.lines().collect();
     let entries = rule_entries(&lines)?;
-    let (_, s, e) = entries
-        .iter()
-        .find(|(r, _, _)| r == id)
-        .cloned()
-        .ok_or_else(|| format!("aturan {id} tidak ada pada ruleset.yaml"))?;
+    let (_, s, e) = entries[rule_at(&entries, id)?].clone();
     let script = (s..e).find_map(|i| {
         lines[i]
             .trim_start()
@@ -186,11 +187,7 @@ pub fn set_rule_field(
     let text = manifest(files)?;
     let lines: Vec<&str> = text.lines().collect();
     let entries = rule_entries(&lines)?;
-    let (_, s, e) = entries
-        .iter()
-        .find(|(r, _, _)| r == id)
-        .cloned()
-        .ok_or_else(|| format!("aturan {id} tidak ada pada ruleset.yaml"))?;
+    let (_, s, e) = entries[rule_at(&entries, id)?].clone();
     let at = (s..e)
         .find(|&i| {
             lines[i]

@@ -93,9 +93,8 @@ pub struct Draft {
     pub id: String,
     pub key: DefinitionKey,
     pub penulis: String,
-    /// Digest of the files on disk when it began.
-    pub dasar: String,
-    /// Those files.
+    /// The files on disk when it began (publishing is refused when the disk no longer holds
+    /// them).
     pub berkas_dasar: FileSet,
     /// Its files now.
     pub berkas: FileSet,
@@ -124,7 +123,6 @@ fn from_row(row: DraftRow) -> Result<Draft, ServiceError> {
             .and_then(|p| serde_json::from_str(p).ok()),
         id: row.id,
         penulis: row.penulis,
-        dasar: row.dasar,
         revisi: row.revisi,
         instans: row.instans,
         catatan: row.catatan,
@@ -138,23 +136,15 @@ pub fn files_in_force(settings: &Settings, key: &DefinitionKey) -> Result<FileSe
     files::read(settings, key).map_err(ServiceError::Unexpected)
 }
 
-/// Whether `key` names something that exists (a ruleset folder, or one of the fixed kinds).
-async fn known(app: &App, key: &DefinitionKey) -> Result<(), ServiceError> {
-    if let DefinitionKey::Ruleset(id) = key {
-        let catalog = super::definitions::read(app, |d| d.compiled()).await?;
-        let on_disk = files_in_force(&app.settings, key)?;
-        if catalog.get(id).is_none() && on_disk.0.is_empty() {
-            return Err(ServiceError::not_found(Sought::Ruleset, id.clone()));
-        }
-    }
-    Ok(())
-}
-
-/// Begins a draft of `key` from the files in force.
+/// Begins a draft of `key` from the files in force (a ruleset must have some).
 pub async fn begin(app: &App, key: &DefinitionKey, actor: &Actor) -> Result<Draft, ServiceError> {
-    known(app, key).await?;
-    let files = files_in_force(&app.settings, key)?;
-    begin_with(app, key, actor, files).await
+    let base = files_in_force(&app.settings, key)?;
+    if let DefinitionKey::Ruleset(id) = key
+        && base.0.is_empty()
+    {
+        return Err(ServiceError::not_found(Sought::Ruleset, id.clone()));
+    }
+    insert(app, key, actor, base.clone(), base).await
 }
 
 /// Begins a draft of `key` holding `files` (a folder given on the command line, a version to
@@ -166,12 +156,21 @@ pub(crate) async fn begin_with(
     files: FileSet,
 ) -> Result<Draft, ServiceError> {
     let base = files_in_force(&app.settings, key)?;
+    insert(app, key, actor, base, files).await
+}
+
+async fn insert(
+    app: &App,
+    key: &DefinitionKey,
+    actor: &Actor,
+    base: FileSet,
+    files: FileSet,
+) -> Result<Draft, ServiceError> {
     let now = app.clock.now().timestamp_millis();
     let row = DraftRow {
         id: uuid::Uuid::now_v7().to_string(),
         definisi: key.code(),
         penulis: actor.orang.clone(),
-        dasar: base.digest(),
         berkas_dasar: base.to_json(),
         berkas: files.to_json(),
         revisi: 1,
@@ -251,29 +250,58 @@ pub async fn replace_files(
     actor: &Actor,
     what: &str,
 ) -> Result<Draft, ServiceError> {
+    edit(app, id, revisi, actor, what, |_| Ok(files)).await
+}
+
+/// Changes a draft's files with `change` (a form's edit of the current text; its error is
+/// the form's message) when the draft is still at `revisi`.
+pub async fn edit(
+    app: &App,
+    id: &str,
+    revisi: i64,
+    actor: &Actor,
+    what: &str,
+    change: impl FnOnce(&FileSet) -> Result<FileSet, ServiceError>,
+) -> Result<Draft, ServiceError> {
     let d = get(app, id).await?;
+    let files = change(&d.berkas)?;
+    store_files(app, d, revisi, files, actor, what).await
+}
+
+/// Keeps `files` as `d`'s new text (a revision guards against a save in between) and returns
+/// the draft as it is now.
+async fn store_files(
+    app: &App,
+    mut d: Draft,
+    revisi: i64,
+    files: FileSet,
+    actor: &Actor,
+    what: &str,
+) -> Result<Draft, ServiceError> {
     open(&d)?;
-    if d.revisi != revisi {
-        return Err(Refusal::DraftMoved.into());
-    }
     let now = app.clock.now().timestamp_millis();
-    if !app
-        .store
-        .save_draft_files(id, revisi, &files.to_json(), now)
-        .await?
+    if d.revisi != revisi
+        || !app
+            .store
+            .save_draft_files(&d.id, revisi, &files.to_json(), now)
+            .await?
     {
         return Err(Refusal::DraftMoved.into());
     }
-    cancel_preview(app, id);
+    cancel_preview(app, &d.id);
     super::audit::record(
         app,
         actor,
         Action::DrafUbah,
         &d.key.code(),
-        &format!("draf {id}: {what}"),
+        &format!("draf {}: {what}", d.id),
     )
     .await?;
-    get(app, id).await
+    d.berkas = files;
+    d.revisi = revisi + 1;
+    d.pratinjau = None;
+    d.diubah_ms = now;
+    Ok(d)
 }
 
 /// Writes one file of a draft (`None` removes it).
@@ -286,14 +314,8 @@ pub async fn save_file(
     actor: &Actor,
 ) -> Result<Draft, ServiceError> {
     let path = path.trim();
-    if !is_relative_path(path) {
-        return Err(ServiceError::value(
-            "berkas",
-            format!("nama berkas '{path}' tidak sah: gunakan hanya huruf, angka, _, -, . dan /"),
-        ));
-    }
     let d = get(app, id).await?;
-    files::admits(&app.settings, &d.key, path).map_err(|e| ServiceError::value("berkas", e))?;
+    admitted_path(&app.settings, &d.key, path)?;
     let mut files = d.berkas.clone();
     let what = match text {
         Some(t) => {
@@ -305,11 +327,26 @@ pub async fn save_file(
             format!("{path} dihapus")
         }
     };
-    replace_files(app, id, revisi, files, actor, &what).await
+    store_files(app, d, revisi, files, actor, &what).await
 }
 
-/// Discards an open draft.
-pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<(), ServiceError> {
+/// Whether a draft of `key` may hold a file at `path`, said as a form error.
+pub fn admitted_path(
+    settings: &Settings,
+    key: &DefinitionKey,
+    path: &str,
+) -> Result<(), ServiceError> {
+    if !is_relative_path(path) {
+        return Err(ServiceError::value(
+            "berkas",
+            format!("nama berkas '{path}' tidak sah: gunakan hanya huruf, angka, _, -, . dan /"),
+        ));
+    }
+    files::admits(settings, key, path).map_err(|e| ServiceError::value("berkas", e))
+}
+
+/// Discards an open draft; says what it was a draft of.
+pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<DefinitionKey, ServiceError> {
     let d = get(app, id).await?;
     open(&d)?;
     let now = app.clock.now().timestamp_millis();
@@ -329,7 +366,7 @@ pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<(), ServiceEr
         &format!("draf {id}"),
     )
     .await?;
-    Ok(())
+    Ok(d.key)
 }
 
 /// What the draft changes against the files in force now.
@@ -416,6 +453,16 @@ pub fn check(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> Diagn
     }
 }
 
+/// Whether `d` can be previewed over the candidates: a draft of a candidate ruleset that
+/// compiles (an employee ruleset is judged when a vacancy opens).
+pub fn previewable(settings: &Settings, d: &Draft) -> bool {
+    match &d.key {
+        DefinitionKey::Ruleset(id) => compile_ruleset(settings, id, &d.berkas)
+            .is_ok_and(|rs| rs.subjek == rules::SubjectKind::Calon),
+        _ => false,
+    }
+}
+
 /// What Uji found.
 #[derive(Debug, Clone, Default)]
 pub struct TestOutcome {
@@ -456,20 +503,19 @@ pub async fn accept_results(
 ) -> Result<Draft, ServiceError> {
     let d = get(app, id).await?;
     let outcome = test(&app.settings, &d.key, &d.berkas);
-    let root = checked_root(&app.settings, &d.key);
+    let relative = relative_to(&app.settings, &d.key);
     let mut files = d.berkas.clone();
     let mut accepted = Vec::new();
     for f in outcome.gagal.iter().filter(|f| cases.contains(&f.nama)) {
-        let Ok(rel) = f.file.strip_prefix(&root) else {
-            continue;
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        let Some(text) = files.0.get(&rel) else {
-            continue;
-        };
-        let rewritten = f
-            .actual_expectation()
-            .and_then(|(h, g, t)| rules::rewrite_expectation(text, f.line, h, &g, &t));
+        let rel = relative(&f.file);
+        let rewritten = files
+            .0
+            .get(&rel)
+            .ok_or_else(|| format!("berkas {rel} tidak ada pada draf"))
+            .and_then(|text| {
+                f.actual_expectation()
+                    .and_then(|(h, g, t)| rules::rewrite_expectation(text, f.line, h, &g, &t))
+            });
         match rewritten {
             Ok(new) => {
                 files.0.insert(rel, new);
@@ -489,15 +535,8 @@ pub async fn accept_results(
             "tidak ada kasus gagal yang dipilih",
         ));
     }
-    replace_files(
-        app,
-        id,
-        revisi,
-        files,
-        actor,
-        &format!("hasil baru diterima untuk kasus: {}", accepted.join("; ")),
-    )
-    .await
+    let what = format!("hasil baru diterima untuk kasus: {}", accepted.join("; "));
+    store_files(app, d, revisi, files, actor, &what).await
 }
 
 /// Check (and, for a ruleset, test) a draft's files as a publication requires: the errors as
@@ -508,13 +547,7 @@ pub(crate) fn gate(
     files: &FileSet,
 ) -> Result<(), ServiceError> {
     for rel in files.0.keys() {
-        if !is_relative_path(rel) {
-            return Err(ServiceError::value(
-                "berkas",
-                format!("nama berkas '{rel}' tidak sah"),
-            ));
-        }
-        files::admits(settings, key, rel).map_err(|e| ServiceError::value("berkas", e))?;
+        admitted_path(settings, key, rel)?;
     }
     let diags = check(settings, key, files);
     if !diags.0.is_empty() {
@@ -546,18 +579,11 @@ pub fn problems_by_file(
     key: &DefinitionKey,
     diags: &Diagnostics,
 ) -> Vec<(String, usize, String)> {
-    let root = checked_root(settings, key);
+    let relative = relative_to(settings, key);
     diags
         .0
         .iter()
-        .map(|d| {
-            let rel = d
-                .file
-                .strip_prefix(&root)
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_else(|_| d.file.display().to_string());
-            (rel, d.line, d.message.clone())
-        })
+        .map(|d| (relative(&d.file), d.line, d.message.clone()))
         .collect()
 }
 
@@ -583,7 +609,7 @@ pub async fn audit_trial(
 pub fn relative_to(
     settings: &Settings,
     key: &DefinitionKey,
-) -> impl Fn(&std::path::Path) -> String {
+) -> impl Fn(&std::path::Path) -> String + use<> {
     let root = checked_root(settings, key);
     move |p: &std::path::Path| {
         p.strip_prefix(&root)
@@ -600,19 +626,24 @@ pub async fn edit_directory_draft(
     edit: &DirectoryEdit,
 ) -> Result<Draft, ServiceError> {
     let key = DefinitionKey::Directory;
+    let name = files::directory_name(&app.settings);
+    let file = checked_root(&app.settings, &key).join(&name);
     let mine = open_drafts(app, Some(&key))
         .await?
         .into_iter()
         .find(|d| d.penulis == actor.orang && d.status == DraftStatus::Terbuka);
+    // The edit is made and checked before a draft is begun for it: a refused form leaves
+    // nothing behind.
+    let text = match &mine {
+        Some(d) => d.berkas.0.get(&name).cloned(),
+        None => files_in_force(&app.settings, &key)?.0.remove(&name),
+    };
+    let new = edit_directory(&file, &text.unwrap_or_default(), edit)
+        .map_err(|e| ServiceError::value("direktori", e))?;
     let d = match mine {
         Some(d) => d,
         None => begin(app, &key, actor).await?,
     };
-    let name = files::directory_name(&app.settings);
-    let file = checked_root(&app.settings, &key).join(&name);
-    let text = d.berkas.0.get(&name).cloned().unwrap_or_default();
-    let new =
-        edit_directory(&file, &text, edit).map_err(|e| ServiceError::value("direktori", e))?;
     let mut files = d.berkas.clone();
     files.0.insert(name, new);
     let what = match edit {
@@ -626,7 +657,8 @@ pub async fn edit_directory_draft(
         DirectoryEdit::RemoveActing(k) => format!("pelaksana ke-{} dihapus", k + 1),
         DirectoryEdit::RemovePerson(id) => format!("orang {id} dihapus"),
     };
-    replace_files(app, &d.id, d.revisi, files, actor, &what).await
+    let revisi = d.revisi;
+    store_files(app, d, revisi, files, actor, &what).await
 }
 
 /// The message templates of `files` (missing ones from the built-in copies) rendered with a

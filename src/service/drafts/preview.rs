@@ -12,9 +12,10 @@ use super::{Draft, ServiceError, compile_ruleset, get};
 use crate::{
     domain::{DefinitionKey, Nik},
     progress::{Progress, SharedProgress},
+    rules::SubjectKind,
     service::{
-        App, Definition, Sought,
-        rules::{Explanation, explain_rules},
+        App, Definition, Invalid,
+        rules::{Explanation, evaluate_now},
         screening::{DryRunReport, dry_run_of},
     },
 };
@@ -55,6 +56,8 @@ pub enum PreviewView {
     Ready(Box<DryRunReport>),
 }
 
+/// The draft's ruleset, when it is one screening candidates (only those can be previewed
+/// over the candidates).
 fn ruleset_of(app: &App, d: &Draft) -> Result<Arc<crate::rules::Ruleset>, ServiceError> {
     let DefinitionKey::Ruleset(id) = &d.key else {
         return Err(ServiceError::value(
@@ -62,8 +65,12 @@ fn ruleset_of(app: &App, d: &Draft) -> Result<Arc<crate::rules::Ruleset>, Servic
             "pratinjau hanya untuk ruleset",
         ));
     };
-    compile_ruleset(&app.settings, id, &d.berkas)
-        .map_err(|diags| ServiceError::definitions(Definition::Ruleset, diags))
+    let rs = compile_ruleset(&app.settings, id, &d.berkas)
+        .map_err(|diags| ServiceError::definitions(Definition::Ruleset, diags))?;
+    if rs.subjek != SubjectKind::Calon {
+        return Err(Invalid::NotForCandidates(id.clone()).into());
+    }
+    Ok(rs)
 }
 
 /// Runs the preview of draft `d` now and keeps it on the draft.
@@ -81,10 +88,15 @@ pub async fn preview_now(
 }
 
 /// Starts the preview of draft `id` in the background (joining one that runs on its current
-/// revision already); the job can be awaited.
-pub async fn start_preview(app: &App, id: &str) -> Result<Arc<PreviewJob>, ServiceError> {
+/// revision already), audited as `actor`'s; the job can be awaited.
+pub async fn start_preview(
+    app: &App,
+    id: &str,
+    actor: &crate::service::audit::Actor,
+) -> Result<Arc<PreviewJob>, ServiceError> {
     let d = get(app, id).await?;
     let rs = ruleset_of(app, &d)?;
+    super::audit_trial(app, &d, actor, "pratinjau").await?;
     let job = {
         let Ok(mut jobs) = app.caches.previews.lock() else {
             return Err(ServiceError::Unexpected(
@@ -179,37 +191,14 @@ pub fn preview_view(app: &App, d: &Draft) -> PreviewView {
     }
 }
 
-/// Every rule's result for one candidate under the draft, with the newest run's outcome.
+/// Every rule's result for one candidate under the draft, with the newest run's outcome
+/// (the NIK shown masked).
 pub async fn explain_sample(app: &App, d: &Draft, nik: &str) -> Result<Explanation, ServiceError> {
     let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
     let rs = ruleset_of(app, d)?;
-    let candidate = app
-        .store
-        .candidate(&nik)
-        .await?
-        .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
-    let nama = candidate.nama.clone();
-    let hash = candidate.data_hash();
-    let run_terakhir = app.store.latest_decision(&nik).await?.map(|(run, dec)| {
-        crate::service::rules::StoredOutcome {
-            run_id: run.id,
-            versi_aturan: run.versi,
-            hasil: dec.hasil,
-            data_berubah: dec.data_hash != hash,
-        }
-    });
-    let eval = rs.evaluator().candidate(Arc::new(candidate));
-    Ok(Explanation {
-        nik: nik.masked(),
-        nama,
-        ruleset: rs.id.clone(),
-        versi_aturan: rs.version.clone(),
-        sumber: format!("draf {}", d.id),
-        hasil: eval.hasil,
-        prioritas: eval.prioritas,
-        aturan: explain_rules(&rs, &eval.verdicts),
-        run_terakhir,
-    })
+    let mut e = evaluate_now(app, &rs, &nik, &format!("draf {}", d.id)).await?;
+    e.nik = nik.masked();
+    Ok(e)
 }
 
 /// `merit rules preview RULESET --from DIR`: the folder's ruleset over every candidate,

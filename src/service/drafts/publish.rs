@@ -74,6 +74,18 @@ pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>
         .collect())
 }
 
+/// Who proposed a change, as an official reads it (`cli:USER` is someone at the server's
+/// command line).
+fn proposer(penulis: &str) -> String {
+    match penulis.strip_prefix("cli:") {
+        Some(user) if user.is_empty() || user == "tidak diketahui" => {
+            "pengguna baris perintah server (merit rules publish)".to_owned()
+        }
+        Some(user) => format!("{user} lewat baris perintah server"),
+        None => penulis.to_owned(),
+    }
+}
+
 /// A preview as sentences (for the version record and the approval prompt).
 pub fn summary_lines(r: &DryRunReport) -> Vec<String> {
     let n = |v: u64| format_number_id(i64::try_from(v).unwrap_or(i64::MAX));
@@ -85,9 +97,9 @@ pub fn summary_lines(r: &DryRunReport) -> Vec<String> {
         n(r.hasil.perlu_verifikasi)
     )];
     match &r.dibandingkan_dengan {
-        Some(run) => {
+        Some(_) => {
             out.push(format!(
-                "Dibandingkan dengan penyaringan {run}: {} calon berubah hasil.",
+                "Dibandingkan dengan penyaringan terakhir yang selesai: {} calon berubah hasil.",
                 n(r.perbedaan.berubah)
             ));
             for (k, v) in &r.perbedaan.perpindahan {
@@ -130,7 +142,7 @@ struct Pending {
 /// The files changed on disk since `d` began, or none.
 fn disk_changes(app: &App, d: &Draft) -> Result<(FileSet, Vec<String>), ServiceError> {
     let disk = files_in_force(&app.settings, &d.key)?;
-    if disk.digest() == d.dasar {
+    if disk == d.berkas_dasar {
         return Ok((disk, Vec::new()));
     }
     let changed = d
@@ -179,15 +191,14 @@ pub async fn publish(
     if !changed.is_empty() {
         return Err(refuse(app, actor, &d, Refusal::DiskChanged(changed).into()).await);
     }
-    let ringkasan = match &d.key {
-        DefinitionKey::Ruleset(_) => {
-            let report = match &d.pratinjau {
-                Some(r) => r.clone(),
-                None => preview_now(app, &d, None).await?,
-            };
-            summary_lines(&report)
+    // A candidate ruleset's publication carries its preview (made now if the draft has none);
+    // an employee ruleset is judged when a vacancy opens, so it has none to carry.
+    let ringkasan = match &d.pratinjau {
+        Some(r) => summary_lines(r),
+        None if super::previewable(&app.settings, &d) => {
+            summary_lines(&preview_now(app, &d, None).await?)
         }
-        _ => Vec::new(),
+        None => Vec::new(),
     };
     if matches!(d.key, DefinitionKey::Ruleset(_)) && app.settings.rule_publication_needs_approval {
         return send_for_approval(app, &d, actor, alasan, surat, ringkasan).await;
@@ -236,7 +247,7 @@ async fn send_for_approval(
     let subject = RuleChangeSubject {
         draf: d.id.clone(),
         definisi: d.key.code(),
-        penulis: d.penulis.clone(),
+        penulis: proposer(&d.penulis),
         alasan: alasan.clone(),
         nomor_surat: surat.clone(),
         ringkasan: ringkasan.clone(),
@@ -452,21 +463,13 @@ pub async fn on_change_decided(
         return Ok(());
     }
     let actor = Actor::account(by, "alur persetujuan");
-    let now = app.clock.now().timestamp_millis();
     if !approved {
-        app.store
-            .set_draft_status(
-                &d.id,
-                "menunggu",
-                "ditolak",
-                None,
-                None,
-                Some(&format!(
-                    "Perubahan ditolak oleh {by} pada alur persetujuan."
-                )),
-                now,
-            )
-            .await?;
+        refused_by_approval(
+            app,
+            &d,
+            &format!("Perubahan ditolak oleh {by} pada alur persetujuan."),
+        )
+        .await?;
         crate::service::audit::record(
             app,
             &actor,
@@ -504,20 +507,20 @@ pub async fn on_change_decided(
     };
     if let Err(e) = result {
         tracing::warn!(draf = %d.id, "perubahan disetujui tetapi tidak dapat diterbitkan: {e}");
-        app.store
-            .set_draft_status(
-                &d.id,
-                "menunggu",
-                "ditolak",
-                None,
-                None,
-                Some(&format!(
-                    "Disetujui oleh {by}, tetapi tidak dapat diterbitkan: {e}. Buat draf baru dari versi yang berlaku."
-                )),
-                now,
-            )
-            .await?;
+        let note = format!(
+            "Disetujui oleh {by}, tetapi tidak dapat diterbitkan: {e}. Buat draf baru dari versi yang berlaku."
+        );
+        refused_by_approval(app, &d, &note).await?;
     }
+    Ok(())
+}
+
+/// A waiting draft closed with `note` (refused, or approved but not publishable).
+async fn refused_by_approval(app: &App, d: &Draft, note: &str) -> Result<(), ServiceError> {
+    let now = app.clock.now().timestamp_millis();
+    app.store
+        .set_draft_status(&d.id, "menunggu", "ditolak", None, None, Some(note), now)
+        .await?;
     Ok(())
 }
 
@@ -553,12 +556,7 @@ pub async fn publish_folder(
 ) -> Result<Published, ServiceError> {
     reason(alasan)?;
     let files = files::read_folder(dir).map_err(|e| ServiceError::value("--from", e))?;
-    let d = super::begin_with(app, key, actor, files).await?;
-    let result = publish(app, &d.id, None, actor, alasan, surat).await;
-    if result.is_err() {
-        let _ = super::discard(app, &d.id, actor).await;
-    }
-    result
+    publish_files(app, key, files, actor, alasan, surat).await
 }
 
 /// Pulihkan: version `nomor` of `key` published again as a new version.
@@ -578,16 +576,22 @@ pub async fn restore(
             ServiceError::not_found(Sought::Version, format!("{} versi {nomor}", key.code()))
         })?;
     let files = FileSet::from_json(&v.berkas).map_err(ServiceError::Unexpected)?;
+    let alasan = format!("Pemulihan versi {nomor}: {alasan}");
+    publish_files(app, key, files, actor, &alasan, None).await
+}
+
+/// `files` published through a draft of their own, discarded when the publication is refused
+/// (so a failed command leaves no draft behind).
+async fn publish_files(
+    app: &App,
+    key: &DefinitionKey,
+    files: FileSet,
+    actor: &Actor,
+    alasan: &str,
+    surat: Option<&str>,
+) -> Result<Published, ServiceError> {
     let d = super::begin_with(app, key, actor, files).await?;
-    let result = publish(
-        app,
-        &d.id,
-        None,
-        actor,
-        &format!("Pemulihan versi {nomor}: {alasan}"),
-        None,
-    )
-    .await;
+    let result = publish(app, &d.id, None, actor, alasan, surat).await;
     if result.is_err() {
         let _ = super::discard(app, &d.id, actor).await;
     }
