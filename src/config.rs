@@ -319,6 +319,48 @@ impl Default for Agency {
     }
 }
 
+/// One signing official in `pejabat`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Official {
+    /// Name with titles, as signed.
+    pub nama: String,
+    /// NIP (18 digits, spaces allowed); checked.
+    #[serde(default)]
+    pub nip: Option<String>,
+    /// Title above the signature, e.g. `Bupati Ogan Komering Ulu Timur`.
+    #[serde(default)]
+    pub jabatan: Option<String>,
+}
+
+/// `pejabat`: the PPK and the head of BKPSDM for signature blocks (documents.md 1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Officials {
+    /// The PPK (the Bupati or Wali Kota).
+    #[serde(default)]
+    pub ppk: Option<Official>,
+    /// Kepala BKPSDM.
+    #[serde(default)]
+    pub kepala_bkpsdm: Option<Official>,
+}
+
+impl Officials {
+    fn checked(self) -> Result<Self, String> {
+        for (who, o) in [("ppk", &self.ppk), ("kepala_bkpsdm", &self.kepala_bkpsdm)] {
+            let Some(o) = o else { continue };
+            if o.nama.trim().is_empty() {
+                return Err(format!("pejabat.{who}.nama wajib diisi"));
+            }
+            if let Some(nip) = &o.nip {
+                crate::domain::Nip::parse(nip)
+                    .map_err(|e| format!("pejabat.{who}.nip tidak sah: {e}"))?;
+            }
+        }
+        Ok(self)
+    }
+}
+
 /// Every setting merit reads, typed.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -368,6 +410,13 @@ pub struct Settings {
     pub session_idle: chrono::Duration,
     /// `unggah_maks` (`MERIT_UNGGAH_MAKS`, MB): the largest file the console accepts.
     pub upload_max_bytes: u64,
+    /// `umk` (`MERIT_UMK`): the regional minimum wage, rupiah per month, when set.
+    pub umk: Option<i64>,
+    /// `pejabat`: who signs documents (else from the directory).
+    pub pejabat: Officials,
+    /// `lampiran_maks` (`MERIT_LAMPIRAN_MAKS`, MB): the largest file a prompt carries; a larger
+    /// one is offered as a link to the details page.
+    pub attachment_max_bytes: u64,
     /// `proksi_tepercaya` (`MERIT_PROKSI_TEPERCAYA`): addresses of the reverse proxies in
     /// front of merit, whose `X-Forwarded-For` names the client (empty: the TCP peer is).
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -486,6 +535,16 @@ const KEYS: &[Key] = &[
         default: Some("langsung"),
     },
     Key {
+        yaml: "umk",
+        env: "MERIT_UMK",
+        default: Some(""),
+    },
+    Key {
+        yaml: "lampiran_maks",
+        env: "MERIT_LAMPIRAN_MAKS",
+        default: Some("5"),
+    },
+    Key {
         yaml: "proksi_tepercaya",
         env: "MERIT_PROKSI_TEPERCAYA",
         default: Some(""),
@@ -505,7 +564,7 @@ fn proxies(v: &str) -> Result<Vec<std::net::IpAddr>, String> {
 }
 
 /// Structured (non-scalar) YAML keys.
-const STRUCTURED: &[&str] = &["jadwal", "hari_libur", "batas_skrip", "instansi"];
+const STRUCTURED: &[&str] = &["jadwal", "hari_libur", "batas_skrip", "instansi", "pejabat"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -635,6 +694,25 @@ impl Settings {
                 * 1024
                 * 1024,
             trusted_proxies: m.parse("proksi_tepercaya", proxies)?,
+            umk: m.parse("umk", |v| {
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                crate::domain::parse_rupiah(v)
+                    .filter(|n| *n > 0)
+                    .map(Some)
+                    .ok_or_else(|| "harus jumlah rupiah per bulan, contoh 3500000".to_owned())
+            })?,
+            pejabat: m
+                .structured("pejabat", |v| {
+                    serde_yaml::from_value::<Officials>(v)
+                        .map_err(|e| e.to_string())
+                        .and_then(Officials::checked)
+                })?
+                .unwrap_or_default(),
+            attachment_max_bytes: m.number("lampiran_maks", 0..=100, "harus angka 0–100 (MB)")?
+                * 1024
+                * 1024,
             rule_publication_needs_approval: m.parse("publikasi_aturan", |v| match v.trim() {
                 "langsung" => Ok(false),
                 "persetujuan" => Ok(true),

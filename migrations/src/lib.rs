@@ -15,6 +15,7 @@ mod m20261129_000005_harden;
 mod m20261129_000006_outbox_channel;
 mod m20261130_000007_console;
 mod m20261202_000008_drafts;
+mod m20261202_000009_documents;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_outbox_channel::Migration),
             Box::new(m20261130_000007_console::Migration),
             Box::new(m20261202_000008_drafts::Migration),
+            Box::new(m20261202_000009_documents::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    HasilSeleksi2024, JenisKelamin, KategoriJabatan, KategoriPelamar, Nik, Pendidikan, Seleksi2024,
+    AlasanTidakDiusulkan, HasilSeleksi2024, JenisKelamin, KategoriJabatan, KategoriPelamar, Nik, Pendidikan, Seleksi2024,
     StatusKhusus,
 };
 
@@ -84,13 +84,20 @@ pub struct Candidate {
     pub email: Option<String>,
     /// Phone number.
     pub no_hp: Option<String>,
+    /// SSCASN participant number.
+    #[serde(default)]
+    pub nomor_peserta: Option<String>,
+    /// Why the agency does not propose this candidate, when it has said so.
+    #[serde(default)]
+    pub alasan_tidak_diusulkan: Option<AlasanTidakDiusulkan>,
 }
 
 impl Candidate {
-    /// A content hash of every field: what a screening decision records as the data it used.
-    /// The first 128 bits of a SHA-256 over the fields in declaration order, each followed by
-    /// a unit separator (absent values as a NUL byte). Stored in the database: never change the
-    /// encoding.
+    /// A content hash of every field screening reads: what a screening decision records as the
+    /// data it used. The first 128 bits of a SHA-256 over the fields in declaration order, each
+    /// followed by a unit separator (absent values as a NUL byte). `nomor_peserta` and
+    /// `alasan_tidak_diusulkan` are the agency's administration, not screening data, and are
+    /// left out. Stored in the database: never change the encoding.
     pub fn data_hash(&self) -> String {
         let mut h = Sha256::new();
         let mut field = |s: &str| {

@@ -185,6 +185,29 @@ code_enum! {
 }
 
 code_enum! {
+    /// Where a formation's pay comes from (documents.md 1).
+    SumberAnggaran {
+        Apbd = "APBD", "APBD";
+        Blud = "BLUD", "BLUD";
+        Bos = "BOS", "BOS";
+        Dak = "DAK", "DAK";
+        Lainnya = "lainnya", "lainnya";
+    }
+}
+
+code_enum! {
+    /// Why an agency did not propose a screened candidate (documents.md 1 and 2).
+    AlasanTidakDiusulkan {
+        TidakAktif = "tidak_aktif", "tidak aktif bekerja";
+        Anggaran = "anggaran", "anggaran tidak tersedia";
+        TidakAdaKebutuhan = "tidak_ada_kebutuhan", "tidak ada kebutuhan formasi";
+        Meninggal = "meninggal", "meninggal dunia";
+        MengundurkanDiri = "mengundurkan_diri", "mengundurkan diri";
+        Lainnya = "lainnya", "lainnya";
+    }
+}
+
+code_enum! {
     /// Position level of an employee or a vacancy.
     Jenjang {
         Pelaksana = "pelaksana", "Pelaksana";

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{KategoriJabatan, Pendidikan, normalize_key};
+use super::{KategoriJabatan, Pendidikan, SumberAnggaran, normalize_key};
 
 /// A formation: `jumlah` places of one position in one unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,9 +21,19 @@ pub struct Formation {
     pub jurusan: Vec<String>,
     /// Number of places, at least 1.
     pub jumlah: u32,
+    /// Monthly pay offered in rupiah; `None` means the candidate's last pay (`gaji_terakhir`).
+    pub upah: Option<i64>,
+    /// Where the pay comes from.
+    pub sumber_anggaran: SumberAnggaran,
 }
 
 impl Formation {
+    /// The monthly pay of a candidate placed here: the formation's `upah`, else what the
+    /// candidate was last paid.
+    pub fn upah_for(&self, gaji_terakhir: i64) -> i64 {
+        self.upah.unwrap_or(gaji_terakhir)
+    }
+
     /// Whether a candidate's major is accepted (any major when none is listed).
     pub fn accepts_major(&self, major: Option<&str>) -> bool {
         if self.jurusan.is_empty() {
@@ -52,6 +62,8 @@ mod tests {
             pendidikan_minimal: Pendidikan::D3,
             jurusan: vec![],
             jumlah: 1,
+            upah: None,
+            sumber_anggaran: SumberAnggaran::Apbd,
         };
         assert!(f.accepts_major(None));
         f.jurusan = vec!["Keperawatan".into(), "Kebidanan".into()];

@@ -30,9 +30,9 @@ pub use date::{
 pub use definition::{DefinitionKey, DiffLine, FileDiff, FileSet, is_relative_path, line_diff};
 pub use employee::{Employee, JenjangPeriod};
 pub use enums::{
-    AlasanLowongan, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin, Jenjang,
+    AlasanLowongan, AlasanTidakDiusulkan, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin, Jenjang,
     KategoriJabatan, KategoriPelamar, Pendidikan, Potensial, Predikat, Seleksi2024, StatusKhusus,
-    UnknownValue,
+    SumberAnggaran, UnknownValue,
 };
 pub use formation::Formation;
 pub use message::{

@@ -2,7 +2,7 @@
 
 use super::{Column, FieldError, RecordKey, RowView, Schema, fields};
 use crate::domain::{
-    Candidate, HasilSeleksi2024, JenisKelamin, KategoriJabatan, KategoriPelamar, Pendidikan,
+    AlasanTidakDiusulkan, Candidate, HasilSeleksi2024, JenisKelamin, KategoriJabatan, KategoriPelamar, Pendidikan,
     Seleksi2024, StatusKhusus,
 };
 
@@ -50,6 +50,8 @@ impl Schema for CandidateSchema {
         opt("status_khusus"),
         opt("email"),
         opt("no_hp"),
+        opt("nomor_peserta"),
+        opt("alasan_tidak_diusulkan"),
     ];
 
     fn parse(
@@ -79,6 +81,9 @@ impl Schema for CandidateSchema {
         let status_khusus = v.opt_code("status_khusus", StatusKhusus::parse);
         let email = v.opt_text("email");
         let no_hp = v.opt_text("no_hp");
+        let nomor_peserta = v.opt_text("nomor_peserta");
+        let alasan_tidak_diusulkan =
+            v.opt_code("alasan_tidak_diusulkan", AlasanTidakDiusulkan::parse);
 
         let errors = v.take_errors();
         if !errors.is_empty() {
@@ -109,6 +114,8 @@ impl Schema for CandidateSchema {
                 status_khusus: status_khusus?,
                 email,
                 no_hp,
+                nomor_peserta,
+                alasan_tidak_diusulkan: alasan_tidak_diusulkan?,
             })
         };
         build().ok_or_else(|| {

@@ -263,6 +263,14 @@ impl<'a> RowView<'a> {
         v
     }
 
+    /// An optional whole rupiah amount: `Some(None)` when blank, `None` when invalid.
+    pub fn opt_rupiah(&self, column: &str) -> Option<Option<i64>> {
+        if self.cell(column).is_none() {
+            return Some(None);
+        }
+        self.rupiah(column).map(Some)
+    }
+
     /// An optional decimal number (`85.5` or `85,5`).
     pub fn opt_decimal(&self, column: &str) -> Option<Option<f64>> {
         let Some(cell) = self.cell(column) else {

@@ -1,7 +1,7 @@
 //! Formation files (interfaces.md 2.2), keyed by `kode_formasi`.
 
 use super::{Column, FieldError, RecordKey, RowView, Schema};
-use crate::domain::{Formation, KategoriJabatan, Pendidikan};
+use crate::domain::{Formation, KategoriJabatan, Pendidikan, SumberAnggaran};
 
 /// `merit import formations`.
 #[derive(Debug)]
@@ -43,6 +43,14 @@ impl Schema for FormationSchema {
             name: "jumlah",
             required: true,
         },
+        Column {
+            name: "upah",
+            required: false,
+        },
+        Column {
+            name: "sumber_anggaran",
+            required: false,
+        },
     ];
 
     fn parse(
@@ -65,6 +73,8 @@ impl Schema for FormationSchema {
             })
             .unwrap_or_default();
         let jumlah = v.integer("jumlah", 1, 100_000);
+        let upah = v.opt_rupiah("upah");
+        let sumber_anggaran = v.opt_code("sumber_anggaran", SumberAnggaran::parse);
 
         let errors = v.take_errors();
         if !errors.is_empty() {
@@ -80,6 +90,8 @@ impl Schema for FormationSchema {
                 pendidikan_minimal: pendidikan_minimal?,
                 jurusan,
                 jumlah: u32::try_from(jumlah?).ok()?,
+                upah: upah?,
+                sumber_anggaran: sumber_anggaran?.unwrap_or(SumberAnggaran::Apbd),
             })
         };
         build().ok_or_else(|| {

@@ -301,6 +301,8 @@ mod tests {
             pendidikan_minimal: min,
             jurusan: vec![],
             jumlah: n,
+            upah: None,
+            sumber_anggaran: crate::domain::SumberAnggaran::Apbd,
         }
     }
 

@@ -260,6 +260,8 @@ pub(crate) fn example_calon() -> CalonObj {
         status_khusus: None,
         email: None,
         no_hp: None,
+        nomor_peserta: None,
+        alasan_tidak_diusulkan: None,
     }))
 }
 

@@ -14,6 +14,7 @@ pub mod drafts;
 mod error;
 mod import;
 pub mod init;
+pub mod lists;
 pub mod outbox;
 pub mod placement;
 pub mod reload;

@@ -20,6 +20,7 @@ pub(crate) enum Val<'a> {
     Bool(bool),
     OptF64(Option<f64>),
     I64(i64),
+    OptI64(Option<i64>),
 }
 
 /// A write transaction on either engine.
@@ -140,6 +141,7 @@ fn bind_sqlite<'q>(
         Val::Bool(b) => q.bind(b),
         Val::OptF64(f) => q.bind(f),
         Val::I64(i) => q.bind(i),
+        Val::OptI64(i) => q.bind(i),
     }
 }
 
@@ -154,6 +156,7 @@ fn bind_pg<'q>(
         Val::Bool(b) => q.bind(b),
         Val::OptF64(f) => q.bind(f),
         Val::I64(i) => q.bind(i),
+        Val::OptI64(i) => q.bind(i),
     }
 }
 
@@ -365,7 +368,7 @@ enum Array<'a> {
     Date(Vec<NaiveDate>),
     Bool(Vec<bool>),
     F64(Vec<Option<f64>>),
-    I64(Vec<i64>),
+    I64(Vec<Option<i64>>),
 }
 
 impl<'a> Array<'a> {
@@ -375,7 +378,7 @@ impl<'a> Array<'a> {
             Val::Date(_) => Self::Date(Vec::with_capacity(rows)),
             Val::Bool(_) => Self::Bool(Vec::with_capacity(rows)),
             Val::OptF64(_) => Self::F64(Vec::with_capacity(rows)),
-            Val::I64(_) => Self::I64(Vec::with_capacity(rows)),
+            Val::I64(_) | Val::OptI64(_) => Self::I64(Vec::with_capacity(rows)),
         }
     }
 
@@ -396,7 +399,8 @@ impl<'a> Array<'a> {
             (Self::Date(a), Val::Date(d)) => a.push(d),
             (Self::Bool(a), Val::Bool(b)) => a.push(b),
             (Self::F64(a), Val::OptF64(f)) => a.push(f),
-            (Self::I64(a), Val::I64(i)) => a.push(i),
+            (Self::I64(a), Val::I64(i)) => a.push(Some(i)),
+            (Self::I64(a), Val::OptI64(i)) => a.push(i),
             (_, v) => {
                 return Err(StoreError::Corrupt(format!(
                     "kolom berisi nilai campuran: {v:?}"

@@ -37,7 +37,7 @@ pub struct ImportBatch {
 }
 
 /// The columns of `calon` and `calon_arsip`, in bind order.
-pub(crate) const CANDIDATE_COLUMNS: [&str; 27] = [
+pub(crate) const CANDIDATE_COLUMNS: [&str; 29] = [
     "instansi",
     "nik",
     "nama",
@@ -65,9 +65,11 @@ pub(crate) const CANDIDATE_COLUMNS: [&str; 27] = [
     "data_hash",
     "impor_id",
     "diperbarui_ms",
+    "nomor_peserta",
+    "alasan_tidak_diusulkan",
 ];
 
-const FORMATION_COLUMNS: [&str; 11] = [
+const FORMATION_COLUMNS: [&str; 13] = [
     "instansi",
     "kode_formasi",
     "unit_kerja",
@@ -79,6 +81,8 @@ const FORMATION_COLUMNS: [&str; 11] = [
     "jumlah",
     "impor_id",
     "diperbarui_ms",
+    "upah",
+    "sumber_anggaran",
 ];
 
 const EMPLOYEE_COLUMNS: [&str; 20] = [
@@ -238,7 +242,7 @@ impl Store {
     }
 }
 
-fn candidate_values<'a>(c: &'a Candidate, hash: &'a str) -> [Val<'a>; 24] {
+fn candidate_values<'a>(c: &'a Candidate, hash: &'a str) -> [Val<'a>; 26] {
     [
         Val::Text(c.nik.as_str()),
         Val::Text(&c.nama),
@@ -264,6 +268,8 @@ fn candidate_values<'a>(c: &'a Candidate, hash: &'a str) -> [Val<'a>; 24] {
         Val::OptText(c.email.as_deref()),
         Val::OptText(c.no_hp.as_deref()),
         Val::Text(hash),
+        Val::OptText(c.nomor_peserta.as_deref()),
+        Val::OptText(c.alasan_tidak_diusulkan.map(|a| a.code())),
     ]
 }
 
@@ -346,6 +352,8 @@ impl ImportWriter {
                     Val::Text(f.pendidikan_minimal.code()),
                     Val::OptText(m.as_deref()),
                     Val::I64(i64::from(f.jumlah)),
+                    Val::OptI64(f.upah),
+                    Val::Text(f.sumber_anggaran.code()),
                 ]
             })
             .collect();

@@ -7,9 +7,9 @@ use super::{
     entity::{calon, calon_arsip, formasi, pegawai},
 };
 use crate::domain::{
-    Candidate, Employee, Formation, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin,
+    AlasanTidakDiusulkan, Candidate, Employee, Formation, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin,
     Jenjang, KategoriJabatan, KategoriPelamar, KotakTalenta, Nik, Nip, Pendidikan, Potensial,
-    Predikat, Seleksi2024, StatusKhusus,
+    Predikat, Seleksi2024, StatusKhusus, SumberAnggaran,
 };
 
 fn corrupt(what: &str, key: &str, detail: impl std::fmt::Display) -> StoreError {
@@ -59,6 +59,13 @@ impl TryFrom<calon::Model> for Candidate {
                 .map_err(|e| corrupt(w, &k, e))?,
             email: m.email,
             no_hp: m.no_hp,
+            nomor_peserta: m.nomor_peserta,
+            alasan_tidak_diusulkan: m
+                .alasan_tidak_diusulkan
+                .as_deref()
+                .map(AlasanTidakDiusulkan::parse)
+                .transpose()
+                .map_err(|e| corrupt(w, &k, e))?,
         })
     }
 }
@@ -93,6 +100,8 @@ impl From<calon_arsip::Model> for calon::Model {
             data_hash: m.data_hash,
             impor_id: m.impor_id,
             diperbarui_ms: m.diperbarui_ms,
+            nomor_peserta: m.nomor_peserta,
+            alasan_tidak_diusulkan: m.alasan_tidak_diusulkan,
         }
     }
 }
@@ -119,6 +128,14 @@ impl TryFrom<formasi::Model> for Formation {
                 })
                 .unwrap_or_default(),
             jumlah: parse(w, &k, u32::try_from(m.jumlah))?,
+            upah: m.upah,
+            sumber_anggaran: m
+                .sumber_anggaran
+                .as_deref()
+                .map(SumberAnggaran::parse)
+                .transpose()
+                .map_err(|e| corrupt(w, &k, e))?
+                .unwrap_or(SumberAnggaran::Apbd),
         })
     }
 }
@@ -265,7 +282,7 @@ impl Store {
 /// row (fields separated by U+001F, NULL written as U+001E) plus the one floating-point column,
 /// kept apart so it round-trips exactly. Reading 23 values per row cost more than evaluating
 /// them on SQLite, where the driver copies every value out under a global lock.
-const PACKED_FIELDS: [&str; 21] = [
+const PACKED_FIELDS: [&str; 23] = [
     "nik",
     "nama",
     "tanggal_lahir",
@@ -287,6 +304,8 @@ const PACKED_FIELDS: [&str; 21] = [
     "gaji_terakhir",
     "status_khusus",
     "email",
+    "no_hp",
+    "nomor_peserta",
 ];
 const SEP: char = '\u{1f}';
 const NULL: &str = "\u{1e}";
@@ -296,7 +315,7 @@ fn packed_select() -> String {
         .iter()
         .map(|c| format!("COALESCE(CAST({c} AS TEXT), '{NULL}')"))
         .collect();
-    parts.push(format!("COALESCE(CAST(no_hp AS TEXT), '{NULL}')"));
+    parts.push(format!("COALESCE(CAST(alasan_tidak_diusulkan AS TEXT), '{NULL}')"));
     format!(
         "SELECT {}, nilai_seleksi FROM calon WHERE instansi = ? AND nik > ? AND nik <= ? ORDER BY nik",
         parts.join(&format!(" || '{SEP}' || "))
@@ -355,6 +374,11 @@ fn unpack(packed: &str, nilai_seleksi: Option<f64>) -> Option<StoreResult<Candid
                 .map_err(|e| corrupt(w, key, e))?,
             email: text(20),
             no_hp: text(21),
+            nomor_peserta: text(22),
+            alasan_tidak_diusulkan: f[23]
+                .map(AlasanTidakDiusulkan::parse)
+                .transpose()
+                .map_err(|e| corrupt(w, key, e))?,
         })
     };
     Some(build())

@@ -47,9 +47,9 @@ fn count(r: &QueryResult, i: usize) -> StoreResult<u64> {
     Ok(u64::try_from(get::<Option<i64>>(r, i)?.unwrap_or_default()).unwrap_or_default())
 }
 
-const DECISION_COLUMNS: &str = "nik, hasil, prioritas, kode_aturan, alasan, data_hash";
+pub(super) const DECISION_COLUMNS: &str = "nik, hasil, prioritas, kode_aturan, alasan, data_hash";
 
-fn decision_from(r: &QueryResult) -> StoreResult<Decision> {
+pub(super) fn decision_from(r: &QueryResult) -> StoreResult<Decision> {
     let nik: String = get(r, 0)?;
     let hasil: String = get(r, 1)?;
     Ok(Decision {

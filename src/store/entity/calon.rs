@@ -33,6 +33,8 @@ pub struct Model {
     pub data_hash: String,
     pub impor_id: String,
     pub diperbarui_ms: i64,
+    pub nomor_peserta: Option<String>,
+    pub alasan_tidak_diusulkan: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -17,6 +17,8 @@ pub struct Model {
     pub jumlah: i32,
     pub impor_id: String,
     pub diperbarui_ms: i64,
+    pub upah: Option<i64>,
+    pub sumber_anggaran: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

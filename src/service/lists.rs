@@ -1,0 +1,995 @@
+//! The lists officials sign and send (documents.md 2): `rincian`, `usulan`, `tidak-diusulkan`,
+//! `anggaran`, `rekap` and `rekap-pengisian`, as XLSX or CSV. Every PPPK list is read from one
+//! placement and the screening run it was made from, so their totals agree: the rows of
+//! `usulan` are the placed candidates, and `rincian.diusulkan`, `rekap.diusulkan` and
+//! `anggaran.jumlah_orang` each sum to that count. The small lists are built in memory (they
+//! have a row per unit); `usulan` and `tidak-diusulkan` are written a page at a time.
+
+use std::{collections::BTreeMap, path::Path};
+
+use serde::Serialize;
+
+use super::{App, Prerequisite, Refusal, ServiceError, Sought, placement::ExportReport};
+use crate::{
+    domain::{
+        AlasanTidakDiusulkan, Findings, HasilSeleksi2024, KategoriPelamar, StatusKhusus, Subject,
+        VacancySubject, format_datetime_id, mask_identifier,
+    },
+    export::{Section, TableWriter, Value},
+    placement::PlacementRecord,
+    screening::{Run, RunStatus},
+    store::UnproposedLine,
+};
+
+/// The lists of documents.md 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ListKind {
+    Rincian,
+    Usulan,
+    TidakDiusulkan,
+    Anggaran,
+    Rekap,
+    RekapPengisian,
+}
+
+impl ListKind {
+    /// Every list, in the order the console offers them.
+    pub const ALL: [Self; 6] = [
+        Self::Usulan,
+        Self::Rincian,
+        Self::Anggaran,
+        Self::Rekap,
+        Self::TidakDiusulkan,
+        Self::RekapPengisian,
+    ];
+
+    /// The contract name (`merit export NAME`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Rincian => "rincian",
+            Self::Usulan => "usulan",
+            Self::TidakDiusulkan => "tidak-diusulkan",
+            Self::Anggaran => "anggaran",
+            Self::Rekap => "rekap",
+            Self::RekapPengisian => "rekap-pengisian",
+        }
+    }
+
+    /// The list named `code`.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Its title, for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Rincian => "Rincian kebutuhan PPPK Paruh Waktu",
+            Self::Usulan => "Daftar usulan PPPK Paruh Waktu",
+            Self::TidakDiusulkan => "Daftar calon yang tidak diusulkan",
+            Self::Anggaran => "Rekap anggaran upah PPPK Paruh Waktu",
+            Self::Rekap => "Rekapitulasi penyaringan dan usulan",
+            Self::RekapPengisian => "Rekapitulasi pengisian jabatan",
+        }
+    }
+
+    /// What it holds, for the download page.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Rincian => {
+                "Kebutuhan per unit kerja, jabatan dan kualifikasi pendidikan, jumlah yang diusulkan dan sisanya."
+            }
+            Self::Usulan => {
+                "Setiap calon yang diusulkan, dengan formasi, upah dan sumber anggarannya (untuk SIASN)."
+            }
+            Self::TidakDiusulkan => {
+                "Setiap calon yang disaring tetapi tidak diusulkan, dengan kode alasan untuk BKN dan keterangannya."
+            }
+            Self::Anggaran => {
+                "Jumlah orang dan upah per bulan dan per tahun per unit kerja dan sumber anggaran, serta yang di bawah UMK."
+            }
+            Self::Rekap => {
+                "Jumlah calon, hasil penyaringan dan usulan per unit kerja dan per kategori pelamar."
+            }
+            Self::RekapPengisian => {
+                "Setiap lowongan jabatan: yang dinilai, daftar pendek, yang dipilih dan status persetujuannya."
+            }
+        }
+    }
+
+    /// Whether the list names people (and so carries identifiers).
+    pub fn names_people(self) -> bool {
+        matches!(self, Self::Usulan | Self::TidakDiusulkan)
+    }
+}
+
+/// A proposal: a placement and the screening run it was made from.
+#[derive(Debug, Clone)]
+pub struct ProposalSource {
+    pub run: Run,
+    pub placement: PlacementRecord,
+}
+
+impl ProposalSource {
+    /// "penyaringan … (versi aturan …), penempatan …", for headers and documents.
+    pub fn describe(&self) -> String {
+        format!(
+            "penyaringan {} (ruleset {}, versi aturan {}), penempatan {}",
+            self.run.id, self.run.ruleset, self.run.versi, self.placement.id
+        )
+    }
+}
+
+/// The proposal named by `id` (a placement id, or a run id for its newest placement), else
+/// the newest placement.
+pub async fn proposal_source(app: &App, id: Option<&str>) -> Result<ProposalSource, ServiceError> {
+    let placement = match id {
+        Some(id) => match app.store.placement(id).await? {
+            Some(p) => p,
+            None => {
+                if app.store.run(id).await?.is_none() {
+                    return Err(ServiceError::not_found(Sought::Screening, id));
+                }
+                let pid = app
+                    .store
+                    .latest_placement_of_run(id)
+                    .await?
+                    .ok_or_else(|| ServiceError::missing(Prerequisite::Placement))?;
+                super::placement::chosen_placement(app, Some(&pid)).await?
+            }
+        },
+        None => super::placement::chosen_placement(app, None).await?,
+    };
+    let run = app
+        .store
+        .run(&placement.run_id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Screening, &placement.run_id))?;
+    if run.status != RunStatus::Selesai {
+        return Err(Refusal::RunUnfinished(run.id).into());
+    }
+    Ok(ProposalSource { run, placement })
+}
+
+/// The unit names the formations give.
+async fn unit_names(app: &App) -> Result<BTreeMap<String, String>, ServiceError> {
+    let mut names = BTreeMap::new();
+    for f in app.store.formations().await? {
+        if let Some(n) = f.nama_unit.filter(|n| !n.trim().is_empty()) {
+            names.entry(f.unit_kerja).or_insert(n);
+        }
+    }
+    Ok(names)
+}
+
+/// One row of `rincian`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RincianRow {
+    pub unit_kerja: String,
+    pub nama_unit: String,
+    pub jabatan: String,
+    pub kategori_jabatan: String,
+    pub kualifikasi_pendidikan: String,
+    pub kebutuhan: u64,
+    pub diusulkan: u64,
+    pub sisa: u64,
+}
+
+/// `rincian`: the formations per unit × position × minimum education, with how many the
+/// placement proposes. Places taken in a formation removed since are kept in a row of their
+/// own, so the total still equals the proposal.
+pub async fn rincian(app: &App, src: &ProposalSource) -> Result<Vec<RincianRow>, ServiceError> {
+    let mut taken: BTreeMap<String, u64> = super::placement::counts(app, &src.placement.id)
+        .await?
+        .iter()
+        .cloned()
+        .collect();
+    type Key = (String, String, String, String);
+    let mut rows: BTreeMap<Key, (RincianRow, Vec<String>)> = BTreeMap::new();
+    for f in app.store.formations().await? {
+        let key = (
+            f.unit_kerja.clone(),
+            f.jabatan.clone(),
+            f.kategori_jabatan.code().to_owned(),
+            f.pendidikan_minimal.code().to_owned(),
+        );
+        let placed = taken.remove(&f.kode_formasi).unwrap_or(0);
+        let (row, majors) = rows.entry(key).or_insert_with(|| {
+            (
+                RincianRow {
+                    unit_kerja: f.unit_kerja.clone(),
+                    nama_unit: f.nama_unit.clone().unwrap_or_default(),
+                    jabatan: f.jabatan.clone(),
+                    kategori_jabatan: f.kategori_jabatan.label().to_owned(),
+                    kualifikasi_pendidikan: String::new(),
+                    kebutuhan: 0,
+                    diusulkan: 0,
+                    sisa: 0,
+                },
+                Vec::new(),
+            )
+        });
+        row.kebutuhan += u64::from(f.jumlah);
+        row.diusulkan += placed;
+        for j in f.jurusan {
+            if !majors.contains(&j) {
+                majors.push(j);
+            }
+        }
+        if row.kualifikasi_pendidikan.is_empty() {
+            row.kualifikasi_pendidikan = format!("{} atau lebih tinggi", f.pendidikan_minimal);
+        }
+    }
+    let mut out: Vec<RincianRow> = rows
+        .into_values()
+        .map(|(mut row, majors)| {
+            if !majors.is_empty() {
+                row.kualifikasi_pendidikan =
+                    format!("{} ({})", row.kualifikasi_pendidikan, majors.join("; "));
+            }
+            row.sisa = row.kebutuhan.saturating_sub(row.diusulkan);
+            row
+        })
+        .collect();
+    let gone: u64 = taken.values().sum();
+    if gone > 0 {
+        out.push(RincianRow {
+            unit_kerja: "-".into(),
+            nama_unit: "Formasi yang sudah dihapus sejak penempatan".into(),
+            jabatan: taken.keys().cloned().collect::<Vec<_>>().join("; "),
+            kategori_jabatan: String::new(),
+            kualifikasi_pendidikan: String::new(),
+            kebutuhan: 0,
+            diusulkan: gone,
+            sisa: 0,
+        });
+    }
+    Ok(out)
+}
+
+/// One row of `rekap`: a unit, a category, or the total.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RekapRow {
+    /// Unit code, category code, or `JUMLAH`.
+    pub kode: String,
+    /// Unit or category name.
+    pub nama: String,
+    pub jumlah_calon: u64,
+    pub layak: u64,
+    pub tidak_layak: u64,
+    pub perlu_verifikasi: u64,
+    pub diusulkan: u64,
+}
+
+impl RekapRow {
+    fn add(&mut self, hasil: &str, diusulkan: bool, n: u64) {
+        self.jumlah_calon += n;
+        match hasil {
+            "layak" => self.layak += n,
+            "tidak_layak" => self.tidak_layak += n,
+            _ => self.perlu_verifikasi += n,
+        }
+        if diusulkan {
+            self.diusulkan += n;
+        }
+    }
+}
+
+/// `rekap`: screening and proposal per unit (the candidate's own), per applicant category,
+/// and in total.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rekap {
+    pub per_unit: Vec<RekapRow>,
+    pub per_kategori: Vec<RekapRow>,
+    pub jumlah: RekapRow,
+}
+
+/// Builds `rekap` for a proposal.
+pub async fn rekap(app: &App, src: &ProposalSource) -> Result<Rekap, ServiceError> {
+    let names = unit_names(app).await?;
+    let counts = app
+        .store
+        .recap_counts(&src.run.id, &src.placement.id)
+        .await?;
+    let mut units: BTreeMap<String, RekapRow> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, RekapRow> = BTreeMap::new();
+    let mut total = RekapRow {
+        kode: "JUMLAH".into(),
+        nama: "Jumlah".into(),
+        ..RekapRow::default()
+    };
+    for c in &counts {
+        units
+            .entry(c.unit_kerja.clone())
+            .or_insert_with(|| RekapRow {
+                kode: c.unit_kerja.clone(),
+                nama: names.get(&c.unit_kerja).cloned().unwrap_or_default(),
+                ..RekapRow::default()
+            })
+            .add(&c.hasil, c.diusulkan, c.jumlah);
+        kinds
+            .entry(c.kategori_pelamar.clone())
+            .or_insert_with(|| RekapRow {
+                kode: c.kategori_pelamar.clone(),
+                nama: KategoriPelamar::parse(&c.kategori_pelamar)
+                    .map(|k| k.label().to_owned())
+                    .unwrap_or_default(),
+                ..RekapRow::default()
+            })
+            .add(&c.hasil, c.diusulkan, c.jumlah);
+        total.add(&c.hasil, c.diusulkan, c.jumlah);
+    }
+    Ok(Rekap {
+        per_unit: units.into_values().collect(),
+        per_kategori: kinds.into_values().collect(),
+        jumlah: total,
+    })
+}
+
+/// One row of `anggaran`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AnggaranRow {
+    pub unit_kerja: String,
+    pub nama_unit: String,
+    pub sumber_anggaran: String,
+    pub jumlah_orang: u64,
+    pub upah_per_bulan: i64,
+    pub upah_per_tahun: i64,
+    pub di_bawah_umk: u64,
+}
+
+/// `anggaran`: the proposal's pay per formation unit and budget source, with the total.
+#[derive(Debug, Clone, Serialize)]
+pub struct Anggaran {
+    pub baris: Vec<AnggaranRow>,
+    pub jumlah: AnggaranRow,
+    /// Per budget source: (source, people, pay per year).
+    pub per_sumber: Vec<AnggaranRow>,
+    /// The regional minimum wage compared with, when set.
+    pub umk: Option<i64>,
+}
+
+/// Builds `anggaran` for a proposal.
+pub async fn anggaran(app: &App, src: &ProposalSource) -> Result<Anggaran, ServiceError> {
+    let names = unit_names(app).await?;
+    let umk = app.settings.umk;
+    let mut sums = app
+        .store
+        .budget_sums(&src.run.id, &src.placement.id, umk)
+        .await?;
+    sums.sort_by(|a, b| {
+        (&a.unit_kerja, a.sumber_anggaran).cmp(&(&b.unit_kerja, b.sumber_anggaran))
+    });
+    let mut total = AnggaranRow {
+        unit_kerja: "JUMLAH".into(),
+        nama_unit: "Jumlah".into(),
+        ..AnggaranRow::default()
+    };
+    let mut per_source: BTreeMap<_, AnggaranRow> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(sums.len());
+    for s in sums {
+        let row = AnggaranRow {
+            nama_unit: names.get(&s.unit_kerja).cloned().unwrap_or_default(),
+            unit_kerja: s.unit_kerja,
+            sumber_anggaran: s.sumber_anggaran.code().to_owned(),
+            jumlah_orang: s.jumlah_orang,
+            upah_per_bulan: s.upah_per_bulan,
+            upah_per_tahun: s.upah_per_bulan * 12,
+            di_bawah_umk: if umk.is_some() { s.di_bawah_umk } else { 0 },
+        };
+        for acc in [
+            &mut total,
+            per_source
+                .entry(s.sumber_anggaran)
+                .or_insert_with(|| AnggaranRow {
+                    sumber_anggaran: s.sumber_anggaran.code().to_owned(),
+                    ..AnggaranRow::default()
+                }),
+        ] {
+            acc.jumlah_orang += row.jumlah_orang;
+            acc.upah_per_bulan += row.upah_per_bulan;
+            acc.upah_per_tahun += row.upah_per_tahun;
+            acc.di_bawah_umk += row.di_bawah_umk;
+        }
+        rows.push(row);
+    }
+    Ok(Anggaran {
+        baris: rows,
+        jumlah: total,
+        per_sumber: per_source.into_values().collect(),
+        umk,
+    })
+}
+
+/// Why a screened candidate is not proposed (documents.md 2, `tidak-diusulkan`): the agency's
+/// own code when it gave one; else a failed activity rule (PW-05) → `tidak_aktif`; a failed
+/// status rule (PW-02) for one who died → `meninggal`, or resigned (or APS in 2024) →
+/// `mengundurkan_diri`; eligible but no fitting slot → `tidak_ada_kebutuhan`; else `lainnya`.
+pub fn derived_reason(line: &UnproposedLine, failed: &[String]) -> AlasanTidakDiusulkan {
+    if let Some(own) = line.alasan_instansi {
+        return own;
+    }
+    let failed_rule = |id: &str| failed.iter().any(|f| f == id);
+    if failed_rule("PW-05") {
+        return AlasanTidakDiusulkan::TidakAktif;
+    }
+    if failed_rule("PW-02") {
+        if line.status_khusus == Some(StatusKhusus::Meninggal) {
+            return AlasanTidakDiusulkan::Meninggal;
+        }
+        if line.status_khusus == Some(StatusKhusus::MengundurkanDiri)
+            || line.hasil_seleksi_2024 == Some(HasilSeleksi2024::Aps)
+        {
+            return AlasanTidakDiusulkan::MengundurkanDiri;
+        }
+    }
+    if line.decision.hasil == crate::domain::Hasil::Layak {
+        return AlasanTidakDiusulkan::TidakAdaKebutuhan;
+    }
+    AlasanTidakDiusulkan::Lainnya
+}
+
+/// One row of `rekap-pengisian`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PengisianRow {
+    pub lowongan: String,
+    pub jabatan: String,
+    pub unit_kerja: String,
+    pub dinilai: u64,
+    pub layak: u64,
+    pub perlu_verifikasi: u64,
+    /// Masked NIPs, best first.
+    pub daftar_pendek: String,
+    /// The appointee (masked NIP and name), once chosen.
+    pub dipilih: String,
+    /// The workflow's state, for people.
+    pub status: String,
+}
+
+/// `rekap-pengisian`: every vacancy with its shortlist and where its approval stands.
+pub async fn pengisian(app: &App) -> Result<Vec<PengisianRow>, ServiceError> {
+    let mut out = Vec::new();
+    for (id, subject, instance) in app.store.vacancies().await? {
+        let Ok(Subject::Lowongan(v)) = Subject::from_value(&subject) else {
+            continue;
+        };
+        let state = match &instance {
+            Some(i) => app.store.instance_head(i).await?.map(|r| r.state),
+            None => None,
+        };
+        out.push(pengisian_row(id, &v, state.as_ref()));
+    }
+    Ok(out)
+}
+
+fn pengisian_row(
+    id: String,
+    v: &VacancySubject,
+    state: Option<&crate::workflow::planner::State>,
+) -> PengisianRow {
+    use crate::{domain::Hasil, workflow::planner::Status};
+    let count = |h: Hasil| v.kandidat.iter().filter(|k| k.hasil == h).count() as u64;
+    let chosen = state
+        .filter(|s| s.status == Status::SelesaiDisetujui)
+        .and_then(|s| s.pilihan.as_deref())
+        .map(|nip| match v.candidate(nip) {
+            Some(k) => format!("{} ({})", k.nama, mask_identifier(&k.nip)),
+            None => mask_identifier(nip),
+        })
+        .unwrap_or_default();
+    let status = match state {
+        None => "belum diajukan".to_owned(),
+        Some(s) => match s.status {
+            Status::Berjalan => format!(
+                "menunggu persetujuan{}",
+                s.langkah_aktif
+                    .as_deref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default()
+            ),
+            Status::SelesaiDisetujui => "disetujui".to_owned(),
+            Status::SelesaiDitolak => "ditolak".to_owned(),
+        },
+    };
+    PengisianRow {
+        lowongan: id,
+        jabatan: v.jabatan.clone(),
+        unit_kerja: v.unit_kerja.clone(),
+        dinilai: v.jumlah_dinilai as u64,
+        layak: count(Hasil::Layak),
+        perlu_verifikasi: count(Hasil::PerluVerifikasi),
+        daftar_pendek: v
+            .shortlist
+            .iter()
+            .map(|n| mask_identifier(n))
+            .collect::<Vec<_>>()
+            .join("; "),
+        dipilih: chosen,
+        status,
+    }
+}
+
+fn n(v: u64) -> Value {
+    Value::Number(v as f64)
+}
+
+fn rp(v: i64) -> Value {
+    Value::Number(v as f64)
+}
+
+/// The summary sheet's heading block: the agency, the list, its source and when it was made.
+fn heading(app: &App, kind: ListKind, source: &str) -> Section {
+    Section {
+        title: app.settings.instansi.nama.clone(),
+        header: vec!["Keterangan".into(), "Isi".into()],
+        rows: vec![
+            vec!["Daftar".into(), kind.title().into()],
+            vec!["Sumber data".into(), source.into()],
+            vec![
+                "Dibuat".into(),
+                format_datetime_id(app.clock.now(), app.settings.timezone).into(),
+            ],
+        ],
+    }
+}
+
+/// Writes list `kind` to `path` (`.xlsx` or `.csv`). `id` names the placement or run (default:
+/// the newest placement); NIKs are masked unless `full_identifiers`.
+pub async fn export(
+    app: &App,
+    kind: ListKind,
+    id: Option<&str>,
+    path: &Path,
+    full_identifiers: bool,
+) -> Result<ExportReport, ServiceError> {
+    if kind == ListKind::RekapPengisian {
+        return export_pengisian(app, path).await;
+    }
+    let src = proposal_source(app, id).await?;
+    let rows = match kind {
+        ListKind::Rincian => export_rincian(app, &src, path).await?,
+        ListKind::Usulan => export_usulan(app, &src, path, full_identifiers).await?,
+        ListKind::TidakDiusulkan => {
+            export_unproposed(app, &src, path, full_identifiers).await?
+        }
+        ListKind::Anggaran => export_anggaran(app, &src, path).await?,
+        ListKind::Rekap | ListKind::RekapPengisian => export_rekap(app, &src, path).await?,
+    };
+    Ok(ExportReport {
+        berkas: path.display().to_string(),
+        baris: rows,
+        sumber: src.placement.id,
+    })
+}
+
+async fn export_rincian(
+    app: &App,
+    src: &ProposalSource,
+    path: &Path,
+) -> Result<u64, ServiceError> {
+    let rows = rincian(app, src).await?;
+    let mut out = TableWriter::create(
+        path,
+        "Rincian",
+        &[
+            "unit_kerja",
+            "nama_unit",
+            "jabatan",
+            "kategori_jabatan",
+            "kualifikasi_pendidikan",
+            "kebutuhan",
+            "diusulkan",
+            "sisa",
+        ],
+        &[12.0, 36.0, 36.0, 28.0, 34.0, 11.0, 11.0, 9.0],
+    )?;
+    let mut sum = [0u64; 3];
+    for r in &rows {
+        sum[0] += r.kebutuhan;
+        sum[1] += r.diusulkan;
+        sum[2] += r.sisa;
+        out.row(&[
+            r.unit_kerja.clone().into(),
+            r.nama_unit.clone().into(),
+            r.jabatan.clone().into(),
+            r.kategori_jabatan.clone().into(),
+            r.kualifikasi_pendidikan.clone().into(),
+            n(r.kebutuhan),
+            n(r.diusulkan),
+            n(r.sisa),
+        ])?;
+    }
+    let written = out.finish(&[
+        heading(app, ListKind::Rincian, &src.describe()),
+        Section {
+            title: "Jumlah".into(),
+            header: vec!["Kebutuhan".into(), "Diusulkan".into(), "Sisa".into()],
+            rows: vec![vec![n(sum[0]), n(sum[1]), n(sum[2])]],
+        },
+    ])?;
+    Ok(u64::from(written))
+}
+
+async fn export_usulan(
+    app: &App,
+    src: &ProposalSource,
+    path: &Path,
+    full: bool,
+) -> Result<u64, ServiceError> {
+    let mut out = TableWriter::create(
+        path,
+        "Usulan",
+        &[
+            "no",
+            "nik",
+            "nomor_peserta",
+            "nama",
+            "tempat_lahir",
+            "tanggal_lahir",
+            "jenis_kelamin",
+            "kategori_pelamar",
+            "pendidikan",
+            "jurusan",
+            "kode_formasi",
+            "jabatan",
+            "unit_kerja",
+            "nama_unit",
+            "upah",
+            "sumber_anggaran",
+        ],
+        &[
+            7.0, 19.0, 18.0, 30.0, 18.0, 13.0, 8.0, 10.0, 10.0, 24.0, 16.0, 32.0, 11.0, 32.0,
+            13.0, 10.0,
+        ],
+    )?;
+    let names = unit_names(app).await?;
+    let (mut after, mut no, mut pay) = (0u64, 0u64, 0i64);
+    loop {
+        let page = app
+            .store
+            .proposed_page(&src.run.id, &src.placement.id, after, 5_000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.urutan;
+        for l in &page {
+            no += 1;
+            pay += l.upah;
+            out.row(&[
+                n(no),
+                if full {
+                    l.nik.as_str().into()
+                } else {
+                    l.nik.masked().into()
+                },
+                l.nomor_peserta.clone().unwrap_or_default().into(),
+                l.nama.clone().into(),
+                l.tempat_lahir.clone().unwrap_or_default().into(),
+                l.tanggal_lahir
+                    .map_or(Value::Empty, |d| d.format("%Y-%m-%d").to_string().into()),
+                l.jenis_kelamin.clone().into(),
+                l.kategori_pelamar.clone().into(),
+                l.pendidikan.clone().into(),
+                l.jurusan.clone().unwrap_or_default().into(),
+                l.kode_formasi.clone().into(),
+                l.jabatan.clone().into(),
+                l.unit_kerja.clone().into(),
+                names.get(&l.unit_kerja).cloned().unwrap_or_default().into(),
+                rp(l.upah),
+                l.sumber_anggaran.code().into(),
+            ])?;
+        }
+    }
+    let written = out.finish(&[
+        heading(app, ListKind::Usulan, &src.describe()),
+        Section {
+            title: "Jumlah".into(),
+            header: vec![
+                "Diusulkan".into(),
+                "Upah per bulan".into(),
+                "Upah per tahun".into(),
+            ],
+            rows: vec![vec![n(no), rp(pay), rp(pay * 12)]],
+        },
+    ])?;
+    Ok(u64::from(written))
+}
+
+async fn export_unproposed(
+    app: &App,
+    src: &ProposalSource,
+    path: &Path,
+    full: bool,
+) -> Result<u64, ServiceError> {
+    let mut out = TableWriter::create(
+        path,
+        "Tidak diusulkan",
+        &[
+            "nik",
+            "nama",
+            "kategori_pelamar",
+            "unit_kerja",
+            "hasil",
+            "alasan_tidak_diusulkan",
+            "keterangan",
+        ],
+        &[19.0, 30.0, 10.0, 12.0, 17.0, 22.0, 90.0],
+    )?;
+    let mut per_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .store
+            .unproposed_page(&src.run.id, &src.placement.id, &cursor, 5_000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        cursor = last.decision.nik.as_str().to_owned();
+        for l in &page {
+            let f = Findings::of(
+                src.run.aturan.iter().map(String::as_str),
+                &l.decision.verdicts(),
+            );
+            let reason = derived_reason(l, &f.gagal);
+            *per_reason.entry(reason.code()).or_default() += 1;
+            let mut notes = f.alasan.join("; ");
+            if let Some(p) = l.alasan_penempatan.as_deref().filter(|_| notes.is_empty()) {
+                notes = p.to_owned();
+            }
+            if !full {
+                notes = crate::domain::redact_identifiers(&notes).0;
+            }
+            out.row(&[
+                if full {
+                    l.decision.nik.as_str().into()
+                } else {
+                    l.decision.nik.masked().into()
+                },
+                l.nama.clone().into(),
+                l.kategori_pelamar.clone().into(),
+                l.unit_kerja.clone().into(),
+                l.decision.hasil.code().into(),
+                reason.code().into(),
+                notes.into(),
+            ])?;
+        }
+    }
+    let written = out.finish(&[
+        heading(app, ListKind::TidakDiusulkan, &src.describe()),
+        Section {
+            title: "Per alasan tidak diusulkan".into(),
+            header: vec!["Alasan".into(), "Jumlah".into()],
+            rows: AlasanTidakDiusulkan::ALL
+                .iter()
+                .map(|a| {
+                    vec![
+                        format!("{} ({})", a.code(), a.label()).into(),
+                        n(per_reason.get(a.code()).copied().unwrap_or(0)),
+                    ]
+                })
+                .collect(),
+        },
+    ])?;
+    Ok(u64::from(written))
+}
+
+async fn export_anggaran(
+    app: &App,
+    src: &ProposalSource,
+    path: &Path,
+) -> Result<u64, ServiceError> {
+    let a = anggaran(app, src).await?;
+    let mut out = TableWriter::create(
+        path,
+        "Anggaran",
+        &[
+            "unit_kerja",
+            "nama_unit",
+            "sumber_anggaran",
+            "jumlah_orang",
+            "upah_per_bulan",
+            "upah_per_tahun",
+            "di_bawah_umk",
+        ],
+        &[12.0, 36.0, 16.0, 13.0, 18.0, 20.0, 13.0],
+    )?;
+    for r in a.baris.iter().chain([&a.jumlah]) {
+        out.row(&[
+            r.unit_kerja.clone().into(),
+            r.nama_unit.clone().into(),
+            r.sumber_anggaran.clone().into(),
+            n(r.jumlah_orang),
+            rp(r.upah_per_bulan),
+            rp(r.upah_per_tahun),
+            n(r.di_bawah_umk),
+        ])?;
+    }
+    let umk = match a.umk {
+        Some(u) => crate::domain::format_rupiah(u),
+        None => "belum ditetapkan (pengaturan umk)".into(),
+    };
+    let mut head = heading(app, ListKind::Anggaran, &src.describe());
+    head.rows.push(vec!["UMK per bulan".into(), umk.into()]);
+    let written = out.finish(&[
+        head,
+        Section {
+            title: "Per sumber anggaran".into(),
+            header: vec![
+                "Sumber".into(),
+                "Jumlah orang".into(),
+                "Upah per bulan".into(),
+                "Upah per tahun".into(),
+            ],
+            rows: a
+                .per_sumber
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.sumber_anggaran.clone().into(),
+                        n(r.jumlah_orang),
+                        rp(r.upah_per_bulan),
+                        rp(r.upah_per_tahun),
+                    ]
+                })
+                .collect(),
+        },
+    ])?;
+    Ok(u64::from(written))
+}
+
+async fn export_rekap(app: &App, src: &ProposalSource, path: &Path) -> Result<u64, ServiceError> {
+    let r = rekap(app, src).await?;
+    let mut out = TableWriter::create(
+        path,
+        "Rekap",
+        &[
+            "unit_kerja",
+            "nama",
+            "jumlah_calon",
+            "layak",
+            "tidak_layak",
+            "perlu_verifikasi",
+            "diusulkan",
+        ],
+        &[16.0, 36.0, 13.0, 10.0, 12.0, 16.0, 11.0],
+    )?;
+    for row in r.per_unit.iter().chain(&r.per_kategori).chain([&r.jumlah]) {
+        out.row(&[
+            row.kode.clone().into(),
+            row.nama.clone().into(),
+            n(row.jumlah_calon),
+            n(row.layak),
+            n(row.tidak_layak),
+            n(row.perlu_verifikasi),
+            n(row.diusulkan),
+        ])?;
+    }
+    let mut head = heading(app, ListKind::Rekap, &src.describe());
+    head.rows.push(vec![
+        "Susunan".into(),
+        format!(
+            "{} baris per unit kerja, lalu {} baris per kategori pelamar, lalu jumlah",
+            r.per_unit.len(),
+            r.per_kategori.len()
+        )
+        .into(),
+    ]);
+    let written = out.finish(&[head])?;
+    Ok(u64::from(written))
+}
+
+async fn export_pengisian(app: &App, path: &Path) -> Result<ExportReport, ServiceError> {
+    let rows = pengisian(app).await?;
+    let mut out = TableWriter::create(
+        path,
+        "Pengisian jabatan",
+        &[
+            "lowongan",
+            "jabatan",
+            "unit_kerja",
+            "dinilai",
+            "layak",
+            "perlu_verifikasi",
+            "daftar_pendek",
+            "dipilih",
+            "status",
+        ],
+        &[38.0, 34.0, 12.0, 9.0, 8.0, 16.0, 50.0, 34.0, 28.0],
+    )?;
+    for r in &rows {
+        out.row(&[
+            r.lowongan.clone().into(),
+            r.jabatan.clone().into(),
+            r.unit_kerja.clone().into(),
+            n(r.dinilai),
+            n(r.layak),
+            n(r.perlu_verifikasi),
+            r.daftar_pendek.clone().into(),
+            r.dipilih.clone().into(),
+            r.status.clone().into(),
+        ])?;
+    }
+    let written = out.finish(&[heading(
+        app,
+        ListKind::RekapPengisian,
+        &format!("{} lowongan", rows.len()),
+    )])?;
+    Ok(ExportReport {
+        berkas: path.display().to_string(),
+        baris: u64::from(written),
+        sumber: "lowongan".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        domain::{Hasil, Nik},
+        screening::Decision,
+    };
+
+    fn line(hasil: Hasil) -> UnproposedLine {
+        UnproposedLine {
+            decision: Decision {
+                nik: Nik::parse("1609022304870001").unwrap(),
+                hasil,
+                prioritas: None,
+                kode: String::new(),
+                alasan: None,
+                data_hash: String::new(),
+            },
+            nama: "A".into(),
+            kategori_pelamar: "R3".into(),
+            unit_kerja: "U1".into(),
+            status_khusus: None,
+            hasil_seleksi_2024: None,
+            alasan_instansi: None,
+            alasan_penempatan: None,
+        }
+    }
+
+    #[test]
+    fn every_reason_path() {
+        let failed = |ids: &[&str]| ids.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let mut l = line(Hasil::TidakLayak);
+        assert_eq!(
+            derived_reason(&l, &failed(&["PW-05", "PW-02"])),
+            AlasanTidakDiusulkan::TidakAktif
+        );
+        l.status_khusus = Some(StatusKhusus::Meninggal);
+        assert_eq!(
+            derived_reason(&l, &failed(&["PW-02"])),
+            AlasanTidakDiusulkan::Meninggal
+        );
+        l.status_khusus = Some(StatusKhusus::MengundurkanDiri);
+        assert_eq!(
+            derived_reason(&l, &failed(&["PW-02"])),
+            AlasanTidakDiusulkan::MengundurkanDiri
+        );
+        l.status_khusus = None;
+        l.hasil_seleksi_2024 = Some(HasilSeleksi2024::Aps);
+        assert_eq!(
+            derived_reason(&l, &failed(&["PW-02"])),
+            AlasanTidakDiusulkan::MengundurkanDiri
+        );
+        // PW-02 for TMS is none of the named reasons.
+        l.hasil_seleksi_2024 = Some(HasilSeleksi2024::Tms);
+        assert_eq!(
+            derived_reason(&l, &failed(&["PW-02"])),
+            AlasanTidakDiusulkan::Lainnya
+        );
+        assert_eq!(
+            derived_reason(&line(Hasil::Layak), &[]),
+            AlasanTidakDiusulkan::TidakAdaKebutuhan
+        );
+        assert_eq!(
+            derived_reason(&line(Hasil::PerluVerifikasi), &[]),
+            AlasanTidakDiusulkan::Lainnya
+        );
+        // The agency's own code wins over everything derived.
+        let mut own = line(Hasil::Layak);
+        own.alasan_instansi = Some(AlasanTidakDiusulkan::Anggaran);
+        assert_eq!(
+            derived_reason(&own, &failed(&["PW-05"])),
+            AlasanTidakDiusulkan::Anggaran
+        );
+    }
+}

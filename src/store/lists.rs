@@ -1,0 +1,327 @@
+//! What the lists officials sign are read from (documents.md 2): a screening run's decisions
+//! joined with the placement made from it, the candidates' data each decision was made on
+//! (the archived version when it has changed since) and the formations. Totals are counted by
+//! the database; long lists are read a page at a time, so memory stays flat.
+
+use sea_orm::QueryResult;
+
+use super::{
+    Store, StoreResult, corrupt, get,
+    runs::{DECISION_COLUMNS, decision_from},
+};
+use crate::{
+    domain::{AlasanTidakDiusulkan, HasilSeleksi2024, Nik, StatusKhusus, SumberAnggaran},
+    screening::Decision,
+};
+
+/// Candidates of one group of a run, counted (one row of `rekap`'s source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecapCount {
+    /// The candidate's own unit.
+    pub unit_kerja: String,
+    /// Applicant category code.
+    pub kategori_pelamar: String,
+    /// Outcome code.
+    pub hasil: String,
+    /// Whether these candidates are in the placement.
+    pub diusulkan: bool,
+    pub jumlah: u64,
+}
+
+/// Placed candidates of one unit and budget source, summed (one row of `anggaran`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetSum {
+    /// The unit of the formation they are placed in.
+    pub unit_kerja: String,
+    pub sumber_anggaran: SumberAnggaran,
+    pub jumlah_orang: u64,
+    /// Monthly pay, summed.
+    pub upah_per_bulan: i64,
+    /// People paid less than the regional minimum wage.
+    pub di_bawah_umk: u64,
+}
+
+/// One proposed candidate with the data the proposal carries.
+#[derive(Debug, Clone)]
+pub struct ProposedLine {
+    /// Placement order.
+    pub urutan: u64,
+    pub nik: Nik,
+    pub nomor_peserta: Option<String>,
+    pub nama: String,
+    pub tempat_lahir: Option<String>,
+    pub tanggal_lahir: Option<chrono::NaiveDate>,
+    pub jenis_kelamin: String,
+    pub kategori_pelamar: String,
+    pub pendidikan: String,
+    pub jurusan: Option<String>,
+    pub kode_formasi: String,
+    pub jabatan: String,
+    /// The formation's unit.
+    pub unit_kerja: String,
+    pub upah: i64,
+    pub sumber_anggaran: SumberAnggaran,
+}
+
+/// A screened candidate left out of the placement, with what says why.
+#[derive(Debug, Clone)]
+pub struct UnproposedLine {
+    pub decision: Decision,
+    pub nama: String,
+    pub kategori_pelamar: String,
+    pub unit_kerja: String,
+    pub status_khusus: Option<StatusKhusus>,
+    pub hasil_seleksi_2024: Option<HasilSeleksi2024>,
+    /// The agency's own reason, when it has given one.
+    pub alasan_instansi: Option<AlasanTidakDiusulkan>,
+    /// Why placement found no slot (layak candidates only).
+    pub alasan_penempatan: Option<String>,
+}
+
+fn count(r: &QueryResult, i: usize) -> StoreResult<u64> {
+    Ok(u64::try_from(get::<Option<i64>>(r, i)?.unwrap_or_default()).unwrap_or_default())
+}
+
+fn source(code: Option<String>) -> StoreResult<SumberAnggaran> {
+    code.as_deref()
+        .map(SumberAnggaran::parse)
+        .transpose()
+        .map_err(corrupt)
+        .map(|s| s.unwrap_or(SumberAnggaran::Apbd))
+}
+
+/// The candidate data a decision was made on: the archived version when it has changed since.
+const CANDIDATE_JOIN: &str = "LEFT JOIN calon c ON c.instansi = k.instansi AND c.nik = k.nik \
+     LEFT JOIN calon_arsip a ON a.instansi = k.instansi AND a.data_hash = k.data_hash";
+
+impl Store {
+    /// The newest placement made from run `run_id`, by id.
+    pub async fn latest_placement_of_run(&self, run_id: &str) -> StoreResult<Option<String>> {
+        let rows = self
+            .query(
+                "SELECT id FROM penempatan WHERE instansi = ? AND run_id = ? ORDER BY dibuat_ms DESC, id DESC LIMIT 1",
+                vec![self.tenant.clone().into(), run_id.into()],
+            )
+            .await?;
+        rows.first().map(|r| get(r, 0)).transpose()
+    }
+
+    /// The decisions of `run_id` counted per unit, category, outcome and whether placement
+    /// `placement_id` proposes them.
+    pub async fn recap_counts(
+        &self,
+        run_id: &str,
+        placement_id: &str,
+    ) -> StoreResult<Vec<RecapCount>> {
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT COALESCE(a.unit_kerja, c.unit_kerja), COALESCE(a.kategori_pelamar, c.kategori_pelamar), k.hasil, \
+                     CASE WHEN p.kode_formasi IS NULL THEN 0 ELSE 1 END, COUNT(*) \
+                     FROM keputusan k {CANDIDATE_JOIN} \
+                     LEFT JOIN penempatan_rinci p ON p.penempatan_id = ? AND p.nik = k.nik \
+                     WHERE k.run_id = ? GROUP BY 1, 2, 3, 4"
+                ),
+                vec![placement_id.into(), run_id.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RecapCount {
+                    unit_kerja: get::<Option<String>>(r, 0)?.unwrap_or_default(),
+                    kategori_pelamar: get::<Option<String>>(r, 1)?.unwrap_or_default(),
+                    hasil: get(r, 2)?,
+                    diusulkan: get::<i32>(r, 3)? == 1,
+                    jumlah: count(r, 4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The placed candidates of `placement_id` summed per formation unit and budget source;
+    /// pay is the formation's `upah`, else the candidate's last pay. `umk` counts those below.
+    pub async fn budget_sums(
+        &self,
+        run_id: &str,
+        placement_id: &str,
+        umk: Option<i64>,
+    ) -> StoreResult<Vec<BudgetSum>> {
+        let pay = "COALESCE(f.upah, a.gaji_terakhir, c.gaji_terakhir, 0)";
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT p.unit_kerja, f.sumber_anggaran, COUNT(*), SUM({pay}), \
+                     SUM(CASE WHEN {pay} < ? THEN 1 ELSE 0 END) \
+                     FROM penempatan_rinci p \
+                     JOIN keputusan k ON k.run_id = ? AND k.nik = p.nik {CANDIDATE_JOIN} \
+                     LEFT JOIN formasi f ON f.instansi = k.instansi AND f.kode_formasi = p.kode_formasi \
+                     WHERE p.penempatan_id = ? AND p.kode_formasi IS NOT NULL GROUP BY 1, 2"
+                ),
+                vec![
+                    umk.unwrap_or(i64::MIN).into(),
+                    run_id.into(),
+                    placement_id.into(),
+                ],
+            )
+            .await?;
+        let mut out: Vec<BudgetSum> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let row = BudgetSum {
+                unit_kerja: get::<Option<String>>(r, 0)?.unwrap_or_default(),
+                sumber_anggaran: source(get(r, 1)?)?,
+                jumlah_orang: count(r, 2)?,
+                upah_per_bulan: get::<Option<i64>>(r, 3)?.unwrap_or_default(),
+                di_bawah_umk: count(r, 4)?,
+            };
+            // A NULL source (a formation removed since) and `APBD` are one group.
+            match out.iter_mut().find(|o| {
+                o.unit_kerja == row.unit_kerja && o.sumber_anggaran == row.sumber_anggaran
+            }) {
+                Some(o) => {
+                    o.jumlah_orang += row.jumlah_orang;
+                    o.upah_per_bulan += row.upah_per_bulan;
+                    o.di_bawah_umk += row.di_bawah_umk;
+                }
+                None => out.push(row),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` proposed candidates of `placement_id` after placement order `after`.
+    pub async fn proposed_page(
+        &self,
+        run_id: &str,
+        placement_id: &str,
+        after: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<ProposedLine>> {
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT p.urutan, p.nik, c.nomor_peserta, COALESCE(a.nama, c.nama), COALESCE(a.tempat_lahir, c.tempat_lahir), \
+                     COALESCE(a.tanggal_lahir, c.tanggal_lahir), COALESCE(a.jenis_kelamin, c.jenis_kelamin), \
+                     COALESCE(a.kategori_pelamar, c.kategori_pelamar), COALESCE(a.pendidikan, c.pendidikan), \
+                     COALESCE(a.jurusan, c.jurusan), p.kode_formasi, p.jabatan, p.unit_kerja, \
+                     COALESCE(f.upah, a.gaji_terakhir, c.gaji_terakhir, 0), f.sumber_anggaran \
+                     FROM penempatan_rinci p \
+                     JOIN keputusan k ON k.run_id = ? AND k.nik = p.nik {CANDIDATE_JOIN} \
+                     LEFT JOIN formasi f ON f.instansi = k.instansi AND f.kode_formasi = p.kode_formasi \
+                     WHERE p.penempatan_id = ? AND p.kode_formasi IS NOT NULL AND p.urutan > ? \
+                     ORDER BY p.urutan LIMIT ?"
+                ),
+                vec![
+                    run_id.into(),
+                    placement_id.into(),
+                    i64::try_from(after).unwrap_or(i64::MAX).into(),
+                    i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                ],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let nik: String = get(r, 1)?;
+                let text = |i| get::<Option<String>>(r, i).map(Option::unwrap_or_default);
+                Ok(ProposedLine {
+                    urutan: u64::try_from(get::<i64>(r, 0)?).unwrap_or_default(),
+                    nik: Nik::parse(&nik).map_err(corrupt)?,
+                    nomor_peserta: get(r, 2)?,
+                    nama: text(3)?,
+                    tempat_lahir: get(r, 4)?,
+                    tanggal_lahir: get(r, 5)?,
+                    jenis_kelamin: text(6)?,
+                    kategori_pelamar: text(7)?,
+                    pendidikan: text(8)?,
+                    jurusan: get(r, 9)?,
+                    kode_formasi: text(10)?,
+                    jabatan: text(11)?,
+                    unit_kerja: text(12)?,
+                    upah: get::<Option<i64>>(r, 13)?.unwrap_or_default(),
+                    sumber_anggaran: source(get(r, 14)?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Up to `limit` decisions of `run_id` after NIK `after` that placement `placement_id`
+    /// does not propose.
+    pub async fn unproposed_page(
+        &self,
+        run_id: &str,
+        placement_id: &str,
+        after: &str,
+        limit: u64,
+    ) -> StoreResult<Vec<UnproposedLine>> {
+        let decision_columns: Vec<String> = DECISION_COLUMNS
+            .split(", ")
+            .map(|c| format!("k.{c}"))
+            .collect();
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {}, COALESCE(a.nama, c.nama), COALESCE(a.kategori_pelamar, c.kategori_pelamar), \
+                     COALESCE(a.unit_kerja, c.unit_kerja), COALESCE(a.status_khusus, c.status_khusus), \
+                     COALESCE(a.hasil_seleksi_2024, c.hasil_seleksi_2024), c.alasan_tidak_diusulkan, p.alasan \
+                     FROM keputusan k {CANDIDATE_JOIN} \
+                     LEFT JOIN penempatan_rinci p ON p.penempatan_id = ? AND p.nik = k.nik \
+                     WHERE k.run_id = ? AND k.nik > ? AND p.kode_formasi IS NULL ORDER BY k.nik LIMIT ?",
+                    decision_columns.join(", ")
+                ),
+                vec![
+                    placement_id.into(),
+                    run_id.into(),
+                    after.into(),
+                    i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                ],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let text = |i| get::<Option<String>>(r, i).map(Option::unwrap_or_default);
+                let code = |i| get::<Option<String>>(r, i);
+                Ok(UnproposedLine {
+                    decision: decision_from(r)?,
+                    nama: text(6)?,
+                    kategori_pelamar: text(7)?,
+                    unit_kerja: text(8)?,
+                    status_khusus: code(9)?
+                        .as_deref()
+                        .map(StatusKhusus::parse)
+                        .transpose()
+                        .map_err(corrupt)?,
+                    hasil_seleksi_2024: code(10)?
+                        .as_deref()
+                        .map(HasilSeleksi2024::parse)
+                        .transpose()
+                        .map_err(corrupt)?,
+                    alasan_instansi: code(11)?
+                        .as_deref()
+                        .map(AlasanTidakDiusulkan::parse)
+                        .transpose()
+                        .map_err(corrupt)?,
+                    alasan_penempatan: code(12)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every vacancy: (id, subject JSON, workflow instance id), newest first.
+    pub async fn vacancies(&self) -> StoreResult<Vec<(String, serde_json::Value, Option<String>)>> {
+        let rows = self
+            .query(
+                "SELECT id, hasil, instans_id FROM lowongan WHERE instansi = ? ORDER BY dibuat_ms DESC, id DESC",
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let hasil: String = get(r, 1)?;
+                Ok((
+                    get(r, 0)?,
+                    serde_json::from_str(&hasil).map_err(corrupt)?,
+                    get(r, 2)?,
+                ))
+            })
+            .collect()
+    }
+}
