@@ -370,6 +370,8 @@ pub struct Settings {
     pub rules_dir: PathBuf,
     /// `MERIT_WORKFLOWS_DIR`.
     pub workflows_dir: PathBuf,
+    /// `MERIT_DOKUMEN_DIR`: the document templates (documents.md 3).
+    pub documents_dir: PathBuf,
     /// `MERIT_DIRECTORY`.
     pub directory: PathBuf,
     /// `MERIT_MAIL_URL`.
@@ -443,6 +445,11 @@ const KEYS: &[Key] = &[
         yaml: "rules_dir",
         env: "MERIT_RULES_DIR",
         default: Some("rules"),
+    },
+    Key {
+        yaml: "dokumen_dir",
+        env: "MERIT_DOKUMEN_DIR",
+        default: Some("dokumen"),
     },
     Key {
         yaml: "workflows_dir",
@@ -639,6 +646,7 @@ impl Settings {
             database_url: m.parse("database_url", database_url)?,
             rules_dir: m.parse("rules_dir", folder)?,
             workflows_dir: m.parse("workflows_dir", folder)?,
+            documents_dir: m.parse("dokumen_dir", folder)?,
             directory: m.parse("directory", folder)?,
             mail_url: m.parse("mail_url", MailUrl::parse)?,
             mail_from: m.parse("mail_from", mail_from)?,

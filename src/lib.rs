@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod diagnostic;
+pub mod documents;
 pub mod domain;
 pub mod export;
 pub mod generate;

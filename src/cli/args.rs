@@ -66,9 +66,12 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         run: Option<String>,
     },
-    /// Ekspor keputusan atau penempatan ke berkas .csv atau .xlsx.
+    /// Ekspor keputusan, penempatan, dan daftar usulan ke berkas .csv atau .xlsx.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Dokumen PDF untuk ditandatangani: berita acara, surat usulan, SPTJM, rekap.
+    #[command(subcommand)]
+    Document(DocumentCommand),
     /// Alur persetujuan: periksa definisi, mulai, daftar, rincian, dan keputusan.
     #[command(subcommand)]
     Workflow(WorkflowCommand),
@@ -309,6 +312,58 @@ pub enum ExportCommand {
         #[arg(long, value_name = "BERKAS")]
         output: PathBuf,
     },
+    /// Rincian kebutuhan per unit kerja, jabatan, dan kualifikasi pendidikan.
+    Rincian(ListArgs),
+    /// Daftar usulan: setiap calon yang diusulkan (untuk SIASN).
+    Usulan(ListArgs),
+    /// Calon yang disaring tetapi tidak diusulkan, dengan kode alasannya.
+    TidakDiusulkan(ListArgs),
+    /// Upah per unit kerja dan sumber anggaran, dengan jumlahnya.
+    Anggaran(ListArgs),
+    /// Rekap penyaringan dan usulan per unit kerja dan kategori pelamar.
+    Rekap(ListArgs),
+    /// Rekap pengisian jabatan: setiap lowongan dan daftar pendeknya.
+    RekapPengisian(ListArgs),
+}
+
+/// `merit document …` (documents.md 3).
+#[derive(Debug, Subcommand)]
+pub enum DocumentCommand {
+    /// Berita acara verifikasi hasil penyaringan.
+    BeritaAcaraVerifikasi(DocumentArgs),
+    /// Draf surat usulan PPK kepada Menteri PANRB dengan rincian kebutuhan.
+    SuratUsulan(DocumentArgs),
+    /// Surat Pernyataan Tanggung Jawab Mutlak PPK.
+    Sptjm(DocumentArgs),
+    /// Berita acara Tim Penilai Kinerja untuk pengisian jabatan.
+    BeritaAcaraTpk(DocumentArgs),
+    /// Rekap dan anggaran siap cetak, dengan grafik.
+    Rekap(DocumentArgs),
+}
+
+/// What a document is made from and where it goes.
+#[derive(Debug, clap::Args)]
+pub struct DocumentArgs {
+    /// Alur persetujuan yang menjadi dasar (riwayat dan subjeknya); bawaan: yang terbaru.
+    #[arg(long, value_name = "ID")]
+    pub instance: Option<String>,
+    /// Penempatan, atau penyaringan (penempatan terakhirnya); bawaan: subjek alur atau penempatan terakhir.
+    #[arg(long, value_name = "ID")]
+    pub run: Option<String>,
+    /// Berkas keluaran .pdf.
+    #[arg(long, value_name = "BERKAS")]
+    pub output: PathBuf,
+}
+
+/// What a list of documents.md 2 is read from and written to.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Penempatan, atau penyaringan (penempatan terakhirnya); bawaan: penempatan terakhir.
+    #[arg(long, value_name = "ID")]
+    pub run: Option<String>,
+    /// Berkas keluaran .csv atau .xlsx.
+    #[arg(long, value_name = "BERKAS")]
+    pub output: PathBuf,
 }
 
 /// `merit bench …`.
@@ -358,6 +413,13 @@ pub enum BenchCommand {
         /// Klien bersamaan.
         #[arg(long, default_value_t = 16)]
         parallel: usize,
+    },
+    /// Setiap daftar (XLSX) dan dokumen (PDF) dari usulan terakhir pada basis data yang
+    /// dikonfigurasi: waktu dan ukuran masing-masing, dan memori puncak proses.
+    Dokumen {
+        /// Hanya daftar atau dokumen ini (nama dipisah koma, mis. usulan,rekap); bawaan: semua.
+        #[arg(long, value_name = "NAMA")]
+        only: Option<String>,
     },
     /// Penyunting aturan pada basis data yang dikonfigurasi: Periksa + Uji draf (p50/p99) dan
     /// Pratinjau draf atas semua calon; draf dibuang sesudahnya.

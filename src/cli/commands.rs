@@ -80,6 +80,9 @@ pub(super) async fn dispatch(
         Command::Export(cmd) => {
             super::screening::export(cmd, settings(config.as_deref())?, json).await
         }
+        Command::Document(cmd) => {
+            super::screening::document(cmd, settings(config.as_deref())?, json).await
+        }
         Command::Generate(args) => {
             let opts = GenerateOptions {
                 candidates: args.candidates,
@@ -182,6 +185,29 @@ async fn bench(
                 println!(
                     "POST keputusan: {} keputusan, {:.0}/s, p99 {:.2} ms",
                     r.post, r.post_per_detik, r.post_p99_ms
+                );
+            }
+            return Ok(Exit::Ok);
+        }
+        super::args::BenchCommand::Dokumen { only } => {
+            let app = super::open_app(settings.clone()).await?;
+            let r = crate::service::bench::documents::documents(&app, only.as_deref()).await?;
+            if json {
+                output::print_json(&r)?;
+            } else {
+                for b in &r.berkas {
+                    println!(
+                        "{:<28} {:>9.0} ms {:>10} KB {:>9} baris/halaman",
+                        b.nama,
+                        b.ms,
+                        output::count(b.ukuran.div_ceil(1024)),
+                        output::count(b.baris)
+                    );
+                }
+                println!(
+                    "Jumlah {:.0} ms; memori puncak proses {} MB",
+                    r.jumlah_ms,
+                    output::count(r.rss_puncak_mb)
                 );
             }
             return Ok(Exit::Ok);

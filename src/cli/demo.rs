@@ -80,6 +80,16 @@ pub(super) async fn run(
             r.surat_terkirim,
             r.kotak_keluar.display()
         );
+        println!(
+            "  Daftar (XLSX) dan dokumen (PDF) untuk ditandatangani ditulis ke {}:",
+            r.folder.display()
+        );
+        let names: Vec<String> = r
+            .berkas
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        println!("    {}", names.join(", "));
         println!();
         println!(
             "Tautan persetujuan (buka di peramban; halaman konfirmasi tidak mengubah apa pun sebelum tombol ditekan):"

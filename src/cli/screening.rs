@@ -18,6 +18,7 @@ use crate::{
     screening::{Run, RunStatus},
     service::{
         self, App,
+        lists::ListKind,
         placement::ExportReport,
         screening::{ScreenOptions, ScreenReport},
     },
@@ -387,6 +388,56 @@ pub(super) async fn place(
 }
 
 /// `merit export decisions|placements`.
+/// `merit document KIND`.
+pub(super) async fn document(
+    cmd: super::args::DocumentCommand,
+    settings: Settings,
+    json: bool,
+) -> Result<Exit, Failure> {
+    use super::args::DocumentCommand as C;
+    use crate::documents::DocumentKind as K;
+    let (kind, args) = match cmd {
+        C::BeritaAcaraVerifikasi(a) => (K::BeritaAcaraVerifikasi, a),
+        C::SuratUsulan(a) => (K::SuratUsulan, a),
+        C::Sptjm(a) => (K::Sptjm, a),
+        C::BeritaAcaraTpk(a) => (K::BeritaAcaraTpk, a),
+        C::Rekap(a) => (K::Rekap, a),
+    };
+    let app = open_app(settings).await?;
+    let report = service::documents::write(
+        &app,
+        kind,
+        args.instance.as_deref(),
+        args.run.as_deref(),
+        &args.output,
+    )
+    .await?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "{} ({} halaman, {} KB) dari {} ditulis ke {}.",
+            kind.title(),
+            report
+                .halaman
+                .map_or_else(|| "?".to_owned(), |h| h.to_string()),
+            output::count(report.ukuran.div_ceil(1024)),
+            report.sumber,
+            report.berkas
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// A list of documents.md 2, identifiers in full (the command line is the administrator's).
+async fn list(
+    app: &service::App,
+    kind: ListKind,
+    args: &super::args::ListArgs,
+) -> Result<ExportReport, service::ServiceError> {
+    service::lists::export(app, kind, args.run.as_deref(), &args.output, true).await
+}
+
 pub(super) async fn export(
     cmd: ExportCommand,
     settings: Settings,
@@ -400,6 +451,12 @@ pub(super) async fn export(
         ExportCommand::Placements { id, output } => {
             service::placement::export_placements(&app, id.as_deref(), output, true).await?
         }
+        ExportCommand::Rincian(a) => list(&app, ListKind::Rincian, a).await?,
+        ExportCommand::Usulan(a) => list(&app, ListKind::Usulan, a).await?,
+        ExportCommand::TidakDiusulkan(a) => list(&app, ListKind::TidakDiusulkan, a).await?,
+        ExportCommand::Anggaran(a) => list(&app, ListKind::Anggaran, a).await?,
+        ExportCommand::Rekap(a) => list(&app, ListKind::Rekap, a).await?,
+        ExportCommand::RekapPengisian(a) => list(&app, ListKind::RekapPengisian, a).await?,
     };
     if json {
         output::print_json(&report)?;

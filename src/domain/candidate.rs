@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    AlasanTidakDiusulkan, HasilSeleksi2024, JenisKelamin, KategoriJabatan, KategoriPelamar, Nik, Pendidikan, Seleksi2024,
-    StatusKhusus,
+    AlasanTidakDiusulkan, HasilSeleksi2024, JenisKelamin, KategoriJabatan, KategoriPelamar, Nik,
+    Pendidikan, Seleksi2024, StatusKhusus,
 };
 
 /// The candidate import columns, in the order files and exports give them; also the fields

@@ -19,6 +19,8 @@ pub enum DefinitionKey {
     Directory,
     /// The message templates (`workflows/templates/`).
     Templates,
+    /// The document templates (`dokumen/`).
+    Documents,
 }
 
 impl DefinitionKey {
@@ -28,10 +30,11 @@ impl DefinitionKey {
             "alur" => Ok(Self::Workflows),
             "direktori" => Ok(Self::Directory),
             "templat" => Ok(Self::Templates),
+            "dokumen" => Ok(Self::Documents),
             other => match other.strip_prefix("aturan:") {
                 Some(id) if is_identifier(id) => Ok(Self::Ruleset(id.to_owned())),
                 _ => Err(format!(
-                    "definisi '{other}' tidak dikenal: tulis aturan:ID, alur, direktori, atau templat"
+                    "definisi '{other}' tidak dikenal: tulis aturan:ID, alur, direktori, templat, atau dokumen"
                 )),
             },
         }
@@ -44,6 +47,7 @@ impl DefinitionKey {
             Self::Workflows => "alur".into(),
             Self::Directory => "direktori".into(),
             Self::Templates => "templat".into(),
+            Self::Documents => "dokumen".into(),
         }
     }
 
@@ -54,6 +58,7 @@ impl DefinitionKey {
             Self::Workflows => "definisi alur persetujuan".into(),
             Self::Directory => "direktori pejabat".into(),
             Self::Templates => "templat pesan".into(),
+            Self::Documents => "templat dokumen".into(),
         }
     }
 }

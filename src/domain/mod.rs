@@ -30,9 +30,9 @@ pub use date::{
 pub use definition::{DefinitionKey, DiffLine, FileDiff, FileSet, is_relative_path, line_diff};
 pub use employee::{Employee, JenjangPeriod};
 pub use enums::{
-    AlasanLowongan, AlasanTidakDiusulkan, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin, Jenjang,
-    KategoriJabatan, KategoriPelamar, Pendidikan, Potensial, Predikat, Seleksi2024, StatusKhusus,
-    SumberAnggaran, UnknownValue,
+    AlasanLowongan, AlasanTidakDiusulkan, Golongan, HasilSeleksi2024, HukumanDisiplin,
+    JenisKelamin, Jenjang, KategoriJabatan, KategoriPelamar, Pendidikan, Potensial, Predikat,
+    Seleksi2024, StatusKhusus, SumberAnggaran, UnknownValue,
 };
 pub use formation::Formation;
 pub use message::{

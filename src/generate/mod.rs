@@ -245,7 +245,10 @@ pub fn generate(opts: &GenerateOptions) -> std::io::Result<GenerateSummary> {
     let mut rng = Rng::new(opts.seed);
     let units = units_for(opts.candidates);
     let (candidate_rows, dirty, groups) = write_candidates(&mut rng, &units, opts)?;
-    let (formation_lines, slots) = write_formations(&mut rng, &units, &groups, &opts.out)?;
+    // Pay and budget come from their own stream, so the rest of the data set stays as it was.
+    let mut budget = Rng::new(opts.seed ^ 0x5EED_B0D6);
+    let (formation_lines, slots) =
+        write_formations(&mut rng, &mut budget, &units, &groups, &opts.out)?;
     let employees = write_employees(&mut rng, &units, opts)?;
     write_directory(&opts.out)?;
     Ok(GenerateSummary {
@@ -437,7 +440,11 @@ fn write_candidates(
 ) -> std::io::Result<(u64, u64, Groups)> {
     let path = opts.out.join("candidates.csv");
     let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, File::create(&path)?));
-    w.write_record(crate::domain::CANDIDATE_FIELDS)?;
+    w.write_record(
+        crate::domain::CANDIDATE_FIELDS
+            .iter()
+            .chain(&["nomor_peserta"]),
+    )?;
     let pools = UnitPools::new(units);
     let reference = reference();
     let mut used = HashSet::with_capacity(opts.candidates as usize);
@@ -527,6 +534,7 @@ fn write_candidates(
             status_khusus,
             &email,
             &no_hp,
+            &participant_number(&nik),
         ])?;
         let key = (
             unit,
@@ -551,8 +559,36 @@ fn min_education(category: KategoriJabatan) -> Pendidikan {
     }
 }
 
+/// An SSCASN participant number for nine candidates in ten (the rest have not registered),
+/// derived from the NIK so that it draws nothing from the generator's stream.
+fn participant_number(nik: &str) -> String {
+    match (nik.get(..4), nik.get(10..), nik.ends_with('0')) {
+        (Some(region), Some(tail), false) => format!("25{region}2{tail}"),
+        _ => String::new(),
+    }
+}
+
+/// A formation line's monthly pay and budget source, as agencies set them in 2025: most lines
+/// paid from the APBD at or above the regional minimum wage (Rp3.500.000 in the demo), health
+/// posts partly from a hospital's BLUD, some teachers from BOS below the minimum wage, a few
+/// from DAK, and a few lines left empty (pay = the candidate's last pay).
+fn pay_and_budget(budget: &mut Rng, category: KategoriJabatan) -> (String, &'static str) {
+    let roll = budget.below(100);
+    let (pay, source) = match category {
+        KategoriJabatan::Guru if roll < 20 => (Some(2_400_000), "BOS"),
+        KategoriJabatan::Guru => (Some(3_500_000), "APBD"),
+        KategoriJabatan::TenagaKesehatan if roll < 30 => (Some(3_750_000), "BLUD"),
+        KategoriJabatan::TenagaKesehatan => (Some(3_600_000), "APBD"),
+        _ if roll < 3 => (Some(3_500_000), "DAK"),
+        _ if roll < 5 => (None, "APBD"),
+        _ => (Some(3_500_000), "APBD"),
+    };
+    (pay.map(|p: i64| p.to_string()).unwrap_or_default(), source)
+}
+
 fn write_formations(
     rng: &mut Rng,
+    budget: &mut Rng,
     units: &[Unit],
     groups: &Groups,
     out: &Path,
@@ -567,6 +603,8 @@ fn write_formations(
         "pendidikan_minimal",
         "jurusan",
         "jumlah",
+        "upah",
+        "sumber_anggaran",
     ])?;
     // One line per unit, category and title: about seven places for every ten candidates, so
     // that (with ~15% ineligible) the slots stay fewer than the eligible candidates.
@@ -580,6 +618,7 @@ fn write_formations(
         lines += 1;
         places += jumlah;
         let u = &units[unit];
+        let (upah, sumber) = pay_and_budget(budget, category);
         w.write_record([
             &format!("F{}-{lines:04}", u.code),
             &u.code,
@@ -589,6 +628,8 @@ fn write_formations(
             education.code(),
             major.as_deref().unwrap_or(""),
             &jumlah.to_string(),
+            &upah,
+            sumber,
         ])?;
     }
     w.flush()?;

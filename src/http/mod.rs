@@ -135,6 +135,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/persetujuan/{token}/rincian", get(rincian::view))
         .route("/persetujuan/{token}/rincian.xlsx", get(rincian::workbook))
+        .route(
+            "/persetujuan/{token}/unduh/{berkas}",
+            get(rincian::download),
+        )
         .merge(admin::router(&state))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

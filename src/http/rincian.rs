@@ -65,3 +65,43 @@ pub(super) async fn workbook(State(state): State<AppState>, Path(token): Path<St
         Err(e) => page_for(&e),
     }
 }
+
+/// `GET /persetujuan/{token}/unduh/{berkas}`: a list or document of what the link is about.
+pub(super) async fn download(
+    State(state): State<AppState>,
+    Path((token, name)): Path<(String, String)>,
+) -> Response {
+    let Ok(dir) = crate::service::TempFolder::new("rincian") else {
+        return super::status_page(StatusCode::INTERNAL_SERVER_ERROR);
+    };
+    // The name is one of the offered file names (checked by the service) before it is used.
+    let safe = !name.contains('/') && !name.contains("..");
+    if !safe {
+        return super::status_page(StatusCode::NOT_FOUND);
+    }
+    let path = dir.path().join(&name);
+    let result = details::download(&state.app, &token, &name, &path).await;
+    let bytes = result.map(|()| std::fs::read(&path));
+    match bytes {
+        Ok(Ok(b)) => {
+            let kind = if name.ends_with(".pdf") {
+                "application/pdf"
+            } else {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, kind.to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}\""),
+                    ),
+                ],
+                b,
+            )
+                .into_response()
+        }
+        Ok(Err(_)) => super::status_page(StatusCode::INTERNAL_SERVER_ERROR),
+        Err(e) => page_for(&e),
+    }
+}

@@ -2,8 +2,8 @@
 
 use super::{Column, FieldError, RecordKey, RowView, Schema, fields};
 use crate::domain::{
-    AlasanTidakDiusulkan, Candidate, HasilSeleksi2024, JenisKelamin, KategoriJabatan, KategoriPelamar, Pendidikan,
-    Seleksi2024, StatusKhusus,
+    AlasanTidakDiusulkan, Candidate, HasilSeleksi2024, JenisKelamin, KategoriJabatan,
+    KategoriPelamar, Pendidikan, Seleksi2024, StatusKhusus,
 };
 
 /// `merit import candidates`.

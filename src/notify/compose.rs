@@ -52,6 +52,50 @@ pub struct Outgoing<'a> {
     pub message: &'a Queued,
     /// What the instance it is about is about, when it is about one.
     pub subjek: Option<&'a Subject>,
+    /// The lists and documents the message carries, when any.
+    pub lampiran: Option<&'a Enclosures>,
+}
+
+/// What a message carries besides its text (documents.md 3, issue 15): files within the size
+/// limit, lines added to its summary (the budget for BPKAD), and the files too large to carry,
+/// which the reader downloads from the details page instead.
+#[derive(Debug, Clone, Default)]
+pub struct Enclosures {
+    pub files: Vec<crate::notify::mailer::Attachment>,
+    /// Lines added to the summary.
+    pub notes: Vec<String>,
+    /// (file name, size in bytes) of what exceeded the limit.
+    pub too_large: Vec<(String, u64)>,
+}
+
+impl Enclosures {
+    /// The summary lines that name what is attached and what is not.
+    fn lines(&self) -> Vec<String> {
+        let mut out = self.notes.clone();
+        for f in &self.files {
+            out.push(format!(
+                "Terlampir: {} ({})",
+                f.name,
+                size_text(f.bytes.len() as u64)
+            ));
+        }
+        for (name, size) in &self.too_large {
+            out.push(format!(
+                "{name} ({}) terlalu besar untuk dilampirkan; unduh dari halaman rincian pada tautan di bawah.",
+                size_text(*size)
+            ));
+        }
+        out
+    }
+}
+
+/// `12 KB`, `3,4 MB`.
+fn size_text(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    }
 }
 
 /// `****************1234`: all but the last four digits hidden.
@@ -275,7 +319,10 @@ fn prompt(
             .tenggat_ms
             .map(|ms| format_deadline_id(crate::clock::from_ms(ms), st.tz)),
         alasan_kembali: p.alasan_kembali.as_deref(),
-        ringkasan: summary(out.subjek, st.tz),
+        ringkasan: summary(out.subjek, st.tz)
+            .into_iter()
+            .chain(out.lampiran.map(Enclosures::lines).unwrap_or_default())
+            .collect(),
         perbedaan: change_text(out.subjek),
         rincian: tautan
             .first()
@@ -428,7 +475,10 @@ pub fn compose(out: &Outgoing<'_>, st: &Setting<'_>) -> Result<Draft, String> {
                 perihal: &perihal,
                 paragraf,
                 ringkasan: match content {
-                    Content::Selesai(_) => summary(out.subjek, st.tz),
+                    Content::Selesai(_) => summary(out.subjek, st.tz)
+                        .into_iter()
+                        .chain(out.lampiran.map(Enclosures::lines).unwrap_or_default())
+                        .collect(),
                     _ => Vec::new(),
                 },
                 instansi: st.instansi,
@@ -461,6 +511,7 @@ pub fn compose(out: &Outgoing<'_>, st: &Setting<'_>) -> Result<Draft, String> {
         message_id,
         in_reply_to,
         date: st.now.into(),
+        attachments: out.lampiran.map(|l| l.files.clone()).unwrap_or_default(),
     })
 }
 

@@ -40,6 +40,18 @@ pub struct Draft {
     pub in_reply_to: Option<String>,
     /// The `Date` header: when merit composed it, by its clock.
     pub date: std::time::SystemTime,
+    /// Files carried with the message.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file carried with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// File name as the recipient sees it.
+    pub name: String,
+    /// MIME type.
+    pub content_type: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
 }
 
 /// Why a message was not delivered.
@@ -72,20 +84,33 @@ pub fn format(d: &Draft) -> Result<(Vec<u8>, lettre::address::Envelope), SendErr
     if let Some(r) = &d.in_reply_to {
         b = b.in_reply_to(format!("<{r}>"));
     }
-    let msg = b
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(d.text.clone()),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(d.html.clone()),
-                ),
+    let bodies = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(d.text.clone()),
         )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(d.html.clone()),
+        );
+    let body = if d.attachments.is_empty() {
+        bodies
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(bodies);
+        for a in &d.attachments {
+            let kind = ContentType::parse(&a.content_type).map_err(|e| {
+                SendError::Permanent(format!("jenis lampiran {} tidak sah: {e}", a.content_type))
+            })?;
+            mixed = mixed.singlepart(
+                lettre::message::Attachment::new(a.name.clone()).body(a.bytes.to_vec(), kind),
+            );
+        }
+        mixed
+    };
+    let msg = b
+        .multipart(body)
         .map_err(|e| SendError::Permanent(format!("pesan tidak dapat disusun: {e}")))?;
     Ok((msg.formatted(), msg.envelope().clone()))
 }

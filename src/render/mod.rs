@@ -116,6 +116,7 @@ fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     // Numbers as Indonesians write them: 2.911, 1.000.000.
     env.add_filter("angka", |v: i64| crate::domain::format_number_id(v));
+    env.add_filter("rupiah", |v: i64| crate::domain::format_rupiah(v));
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") {
             AutoEscape::Html

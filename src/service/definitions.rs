@@ -18,6 +18,7 @@ use super::{App, ServiceError};
 use crate::{
     config::Settings,
     diagnostic::Diagnostics,
+    documents::DocumentTemplates,
     render::Templates,
     rules::{Catalog, LiveCatalog, Refusal, Ruleset, run_tests},
     workflow::WorkflowDef,
@@ -139,6 +140,7 @@ pub struct Definitions {
     rules: OnceLock<Rulesets>,
     workflows: OnceLock<ArcSwap<Loaded<Workflows>>>,
     templates: OnceLock<ArcSwap<Loaded<Templates>>>,
+    documents: OnceLock<ArcSwap<Loaded<DocumentTemplates>>>,
 }
 
 /// What a refresh changed and refused.
@@ -152,6 +154,8 @@ pub struct Refreshed {
     pub workflows_refused: Option<Diagnostics>,
     /// Why the templates were refused.
     pub templates_refused: Option<Diagnostics>,
+    /// Why the document templates were refused.
+    pub documents_refused: Option<Diagnostics>,
 }
 
 /// Workflows, their roles and people checked against the directory file when it reads (a
@@ -170,6 +174,20 @@ fn load_templates(settings: &Settings) -> Result<Templates, Diagnostics> {
     Templates::load(src.as_ref(), &dir.join("templates"))
 }
 
+/// The document templates of the `dokumen` folder (built-in copies for what it lacks), each
+/// typeset with sample data before it is put in force.
+fn load_documents(settings: &Settings) -> Result<DocumentTemplates, Diagnostics> {
+    let builtin = crate::sources::builtin();
+    let builtin_dir = std::path::Path::new(crate::sources::BUILTIN_ROOT).join("dokumen");
+    let t = DocumentTemplates::read(
+        &crate::sources::Disk,
+        &settings.documents_dir,
+        builtin.as_ref(),
+        &builtin_dir,
+    );
+    super::documents::check(&t).map(|()| t)
+}
+
 fn loaded<T>(new: Result<T, Diagnostics>) -> ArcSwap<Loaded<T>> {
     let cell = ArcSwap::default();
     swap_if_valid(&cell, new);
@@ -183,6 +201,7 @@ impl Definitions {
             rules: OnceLock::new(),
             workflows: OnceLock::new(),
             templates: OnceLock::new(),
+            documents: OnceLock::new(),
         }
     }
 
@@ -193,6 +212,11 @@ impl Definitions {
     fn workflow_cell(&self) -> &ArcSwap<Loaded<Workflows>> {
         self.workflows
             .get_or_init(|| loaded(load_workflows(&self.settings)))
+    }
+
+    fn document_cell(&self) -> &ArcSwap<Loaded<DocumentTemplates>> {
+        self.documents
+            .get_or_init(|| loaded(load_documents(&self.settings)))
     }
 
     fn template_cell(&self) -> &ArcSwap<Loaded<Templates>> {
@@ -215,6 +239,11 @@ impl Definitions {
         let templates = self.template_cell();
         swap_if_valid(templates, load_templates(&self.settings));
         out.templates_refused = templates.load().problem.clone();
+        // Document templates are read again only once something has used them.
+        if let Some(documents) = self.documents.get() {
+            swap_if_valid(documents, load_documents(&self.settings));
+            out.documents_refused = documents.load().problem.clone();
+        }
         out
     }
 
@@ -238,6 +267,11 @@ impl Definitions {
     /// The message templates in force (blocking on first use).
     pub fn templates(&self) -> Arc<Loaded<Templates>> {
         self.template_cell().load_full()
+    }
+
+    /// The document templates in force (blocking on first use: each is typeset once).
+    pub fn documents(&self) -> Arc<Loaded<DocumentTemplates>> {
+        self.document_cell().load_full()
     }
 }
 

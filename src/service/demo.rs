@@ -131,6 +131,8 @@ pub struct DemoReport {
     pub tautan: Vec<DemoLink>,
     /// The console's administrator account: e-mail and generated password.
     pub akun_admin: (String, String),
+    /// The lists and documents written into the demo folder.
+    pub berkas: Vec<PathBuf>,
 }
 
 /// The demo's administrator account.
@@ -165,7 +167,10 @@ pub async fn prepare(
     if settings.instansi == Agency::default() {
         settings.instansi.nama = "Pemerintah Kabupaten Contoh (data fiktif)".to_owned();
         settings.instansi.kota = Some("Kota Contoh".to_owned());
+        settings.instansi.alamat = Some("Jalan Merdeka Nomor 1, Kota Contoh".to_owned());
     }
+    // The regional minimum wage the generated pay is set against.
+    settings.umk.get_or_insert(3_500_000);
     let app = App::open(settings, clock).await?;
     Ok((app, summary, dir))
 }
@@ -226,6 +231,7 @@ pub async fn run(
     )
     .await?;
     let sent = super::outbox::flush(app).await?;
+    let berkas = write_papers(app, dir).await?;
     let outbox = dir.join("outbox");
     let email = crate::domain::Email::parse(DEMO_ADMIN).map_err(ServiceError::Unexpected)?;
     let password = super::accounts::add(
@@ -254,5 +260,23 @@ pub async fn run(
         surat_terkirim: sent.terkirim,
         tautan: links(&outbox),
         kotak_keluar: outbox,
+        berkas,
     })
+}
+
+/// Writes every list (XLSX) and document (PDF) of the demo proposal and vacancy into `dir`,
+/// so that a new user can open them.
+async fn write_papers(app: &App, dir: &Path) -> Result<Vec<PathBuf>, ServiceError> {
+    let mut out = Vec::new();
+    for kind in super::lists::ListKind::ALL {
+        let path = dir.join(format!("{}.xlsx", kind.code()));
+        super::lists::export(app, kind, None, &path, true).await?;
+        out.push(path);
+    }
+    for kind in crate::documents::DocumentKind::ALL {
+        let path = dir.join(format!("{}.pdf", kind.code()));
+        super::documents::write(app, kind, None, None, &path).await?;
+        out.push(path);
+    }
+    Ok(out)
 }

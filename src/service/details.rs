@@ -32,6 +32,10 @@ pub struct Details {
     pub daftar_pendek: Option<Shortlist>,
     /// The change, for a ruleset change awaiting approval.
     pub perubahan: Option<crate::domain::RuleChangeSubject>,
+    /// The budget of the proposal, for a placement.
+    pub anggaran: Option<super::lists::Anggaran>,
+    /// The lists and documents offered for download (file names).
+    pub unduhan: Vec<String>,
 }
 
 /// A PPPK proposal.
@@ -160,9 +164,14 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
         usulan: None,
         daftar_pendek: None,
         perubahan: None,
+        anggaran: None,
+        unduhan: Vec::new(),
     };
     match subject {
         Subject::Penempatan(p) => {
+            let src = super::lists::proposal_source(app, Some(&p.id)).await?;
+            out.anggaran = Some(super::lists::anggaran(app, &src).await?);
+            out.unduhan = offered(true);
             let (per_unit, per_kategori) = recap(app, &p.id).await?;
             let lines = app.store.placement_page(&p.id, true, 0, SHOWN + 1).await?;
             out.usulan = Some(Proposal {
@@ -188,6 +197,7 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
             });
         }
         Subject::Lowongan(vac) => {
+            out.unduhan = offered(false);
             out.daftar_pendek = Some(Shortlist {
                 kandidat: vac.kandidat.iter().map(shortlisted).collect(),
                 jabatan: vac.jabatan,
@@ -203,39 +213,127 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
     Ok(out)
 }
 
+/// The files the details page offers: the lists and documents of a proposal, or the TPK
+/// minutes of a vacancy.
+fn offered(proposal: bool) -> Vec<String> {
+    use super::lists::ListKind;
+    use crate::documents::DocumentKind;
+    if !proposal {
+        return vec![format!("{}.pdf", DocumentKind::BeritaAcaraTpk.code())];
+    }
+    ListKind::ALL
+        .iter()
+        .filter(|k| **k != ListKind::RekapPengisian)
+        .map(|k| format!("{}.xlsx", k.code()))
+        .chain(
+            DocumentKind::ALL
+                .iter()
+                .filter(|k| !k.is_job_fill())
+                .map(|k| format!("{}.pdf", k.code())),
+        )
+        .collect()
+}
+
+/// Writes file `name` of the offer behind link `raw` to `path` (identifiers masked).
+pub async fn download(app: &App, raw: &str, name: &str, path: &Path) -> Result<(), ServiceError> {
+    use super::lists::ListKind;
+    use crate::documents::DocumentKind;
+    let d = details(app, raw).await?;
+    if !d.unduhan.iter().any(|n| n == name) {
+        return Err(ServiceError::not_found(super::Sought::Subject, name));
+    }
+    let v = answers::verified(app, raw).await?;
+    let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?;
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    match (subject, ext) {
+        (Subject::Penempatan(p), "xlsx") => {
+            let kind = ListKind::parse(stem)
+                .ok_or_else(|| ServiceError::not_found(super::Sought::Subject, name))?;
+            super::lists::export(app, kind, Some(&p.id), path, false).await?;
+        }
+        (Subject::Penempatan(p), "pdf") => {
+            let kind = DocumentKind::parse(stem)
+                .ok_or_else(|| ServiceError::not_found(super::Sought::Subject, name))?;
+            super::documents::write(app, kind, Some(&v.row.id), Some(&p.id), path).await?;
+        }
+        (Subject::Lowongan(_), "pdf") => {
+            super::documents::write(
+                app,
+                DocumentKind::BeritaAcaraTpk,
+                Some(&v.row.id),
+                None,
+                path,
+            )
+            .await?;
+        }
+        _ => return Err(ServiceError::not_found(super::Sought::Subject, name)),
+    }
+    Ok(())
+}
+
+/// The shortlist of vacancy `v` as a workbook at `path` (NIP masked), as the TPK receives it.
+pub fn shortlist_workbook(
+    v: &crate::domain::VacancySubject,
+    path: &Path,
+) -> Result<(), ServiceError> {
+    write_shortlist(
+        &Shortlist {
+            kandidat: v.kandidat.iter().map(shortlisted).collect(),
+            jabatan: v.jabatan.clone(),
+            unit_kerja: v.unit_kerja.clone(),
+            dinilai: v.jumlah_dinilai,
+        },
+        path,
+    )
+}
+
+fn write_shortlist(s: &Shortlist, path: &Path) -> Result<(), ServiceError> {
+    let mut out = TableWriter::create(
+        path,
+        "Daftar pendek",
+        &[
+            "peringkat",
+            "nama",
+            "nip",
+            "kotak_talenta",
+            "predikat",
+            "hasil",
+            "alasan",
+        ],
+        &[10.0, 30.0, 22.0, 14.0, 30.0, 18.0, 80.0],
+    )?;
+    for k in &s.kandidat {
+        out.row(&[
+            k.peringkat
+                .map_or(Value::Empty, |p| Value::Number(f64::from(p))),
+            k.nama.clone().into(),
+            k.nip.clone().into(),
+            Value::Number(k.kotak_talenta as f64),
+            k.predikat.join(", ").into(),
+            k.hasil.clone().into(),
+            k.alasan.join("; ").into(),
+        ])?;
+    }
+    out.finish(&[Section {
+        title: format!("Daftar pendek {} — {}", s.jabatan, s.unit_kerja),
+        header: vec!["".into(), "Jumlah".into()],
+        rows: vec![
+            vec!["Pegawai dinilai".into(), Value::Number(s.dinilai as f64)],
+            vec![
+                "Daftar pendek".into(),
+                Value::Number(s.kandidat.len() as f64),
+            ],
+        ],
+    }])?;
+    Ok(())
+}
+
 /// The same lists as a workbook at `path` (every proposed candidate, NIK masked).
 pub async fn workbook(app: &App, raw: &str, path: &Path) -> Result<(), ServiceError> {
     let d = details(app, raw).await?;
     let n = |v: u64| Value::Number(v as f64);
     if let Some(s) = &d.daftar_pendek {
-        let mut out = TableWriter::create(
-            path,
-            "Daftar pendek",
-            &[
-                "peringkat",
-                "nama",
-                "nip",
-                "kotak_talenta",
-                "predikat",
-                "hasil",
-                "alasan",
-            ],
-            &[10.0, 30.0, 22.0, 14.0, 30.0, 18.0, 80.0],
-        )?;
-        for k in &s.kandidat {
-            out.row(&[
-                k.peringkat
-                    .map_or(Value::Empty, |p| Value::Number(f64::from(p))),
-                k.nama.clone().into(),
-                k.nip.clone().into(),
-                Value::Number(k.kotak_talenta as f64),
-                k.predikat.join(", ").into(),
-                k.hasil.clone().into(),
-                k.alasan.join("; ").into(),
-            ])?;
-        }
-        out.finish(&[])?;
-        return Ok(());
+        return write_shortlist(s, path);
     }
     let Some(u) = &d.usulan else {
         let out = TableWriter::create(path, "Rincian", &["keterangan"], &[60.0])?;

@@ -280,6 +280,8 @@ pub enum Definition {
     Directory,
     /// The message templates.
     Templates,
+    /// The document templates (`dokumen/`).
+    Documents,
     /// The settings file.
     Settings,
 }
@@ -292,6 +294,7 @@ impl Definition {
             Self::Workflow => "periksa dengan merit workflow check",
             Self::Directory => "periksa berkas direktori orang",
             Self::Templates => "periksa templat di folder workflows/templates",
+            Self::Documents => "periksa templat dokumen di folder dokumen",
             Self::Settings => "periksa merit.yaml dan variabel MERIT_*",
         }
     }
@@ -304,6 +307,7 @@ impl fmt::Display for Definition {
             Self::Workflow => "workflow",
             Self::Directory => "direktori orang",
             Self::Templates => "templat pesan",
+            Self::Documents => "templat dokumen",
             Self::Settings => "pengaturan",
         })
     }

@@ -533,8 +533,46 @@ fn heading(app: &App, kind: ListKind, source: &str) -> Section {
 }
 
 /// Writes list `kind` to `path` (`.xlsx` or `.csv`). `id` names the placement or run (default:
-/// the newest placement); NIKs are masked unless `full_identifiers`.
+/// the newest placement); NIKs are masked unless `full_identifiers`. The file appears whole or
+/// not at all: it is written beside `path` and renamed into place.
 pub async fn export(
+    app: &App,
+    kind: ListKind,
+    id: Option<&str>,
+    path: &Path,
+    full_identifiers: bool,
+) -> Result<ExportReport, ServiceError> {
+    let format = crate::export::ExportFormat::of(path)?;
+    let ext = match format {
+        crate::export::ExportFormat::Csv => "csv",
+        crate::export::ExportFormat::Xlsx => "xlsx",
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let partial = path.with_file_name(format!(
+        ".{name}.{}.sebagian.{ext}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let written = export_to(app, kind, id, &partial, full_identifiers).await;
+    let renamed = written.and_then(|mut report| {
+        std::fs::rename(&partial, path).map_err(|e| {
+            ServiceError::from(crate::export::ExportError::Write {
+                path: path.display().to_string(),
+                message: crate::domain::io_message(&e),
+            })
+        })?;
+        report.berkas = path.display().to_string();
+        Ok(report)
+    });
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    renamed
+}
+
+async fn export_to(
     app: &App,
     kind: ListKind,
     id: Option<&str>,
@@ -548,9 +586,7 @@ pub async fn export(
     let rows = match kind {
         ListKind::Rincian => export_rincian(app, &src, path).await?,
         ListKind::Usulan => export_usulan(app, &src, path, full_identifiers).await?,
-        ListKind::TidakDiusulkan => {
-            export_unproposed(app, &src, path, full_identifiers).await?
-        }
+        ListKind::TidakDiusulkan => export_unproposed(app, &src, path, full_identifiers).await?,
         ListKind::Anggaran => export_anggaran(app, &src, path).await?,
         ListKind::Rekap | ListKind::RekapPengisian => export_rekap(app, &src, path).await?,
     };
@@ -561,11 +597,7 @@ pub async fn export(
     })
 }
 
-async fn export_rincian(
-    app: &App,
-    src: &ProposalSource,
-    path: &Path,
-) -> Result<u64, ServiceError> {
+async fn export_rincian(app: &App, src: &ProposalSource, path: &Path) -> Result<u64, ServiceError> {
     let rows = rincian(app, src).await?;
     let mut out = TableWriter::create(
         path,
@@ -637,8 +669,8 @@ async fn export_usulan(
             "sumber_anggaran",
         ],
         &[
-            7.0, 19.0, 18.0, 30.0, 18.0, 13.0, 8.0, 10.0, 10.0, 24.0, 16.0, 32.0, 11.0, 32.0,
-            13.0, 10.0,
+            7.0, 19.0, 18.0, 30.0, 18.0, 13.0, 8.0, 10.0, 10.0, 24.0, 16.0, 32.0, 11.0, 32.0, 13.0,
+            10.0,
         ],
     )?;
     let names = unit_names(app).await?;

@@ -10,7 +10,9 @@ pub mod console;
 pub mod definitions;
 pub mod demo;
 pub mod details;
+pub mod documents;
 pub mod drafts;
+pub mod enclosures;
 mod error;
 mod import;
 pub mod init;
@@ -171,4 +173,28 @@ pub fn current_user() -> String {
         .ok()
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| "tidak diketahui".to_owned())
+}
+
+/// A private temporary folder, removed with everything in it when dropped.
+pub struct TempFolder(pub std::path::PathBuf);
+
+impl TempFolder {
+    /// Creates `merit-{what}-{random}` under the system's temporary folder.
+    pub fn new(what: &str) -> std::io::Result<Self> {
+        let dir =
+            std::env::temp_dir().join(format!("merit-{what}-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{App, ServiceError};
 use crate::{
     domain::{Content, MessageKind, Notice, Subject},
-    notify::{Channels, Mailer, Outgoing, SendError, Setting},
+    notify::{Channels, Mailer, Outgoing, SendError, Setting, compose::Enclosures},
     store::OutboxRow,
 };
 
@@ -120,6 +120,7 @@ pub async fn deliver(
     let mut report = DeliveryReport::default();
     let mut seen = std::collections::HashSet::new();
     let mut subjects = Subjects(HashMap::new());
+    let mut made = super::enclosures::Made::default();
     loop {
         let now = app.clock.now();
         let batch = app
@@ -155,7 +156,13 @@ pub async fn deliver(
                 instansi: &app.settings.instansi.nama,
             };
             let subject = subjects.of(app, row.instans_id.as_deref()).await?;
-            let outcome = send_one(&row, subject, channels, &setting).await;
+            let enclosed = match (&row.message, &subject) {
+                (Ok(m), Ok(s)) => {
+                    super::enclosures::enclosures(app, &mut made, &m.content, s.as_ref()).await
+                }
+                _ => None,
+            };
+            let outcome = send_one(&row, subject, enclosed.as_ref(), channels, &setting).await;
             record(app, &row, outcome, &mut report).await?;
         }
     }
@@ -165,6 +172,7 @@ pub async fn deliver(
 async fn send_one(
     row: &OutboxRow,
     subject: Result<Option<Subject>, String>,
+    enclosed: Option<&Enclosures>,
     channels: &Channels,
     setting: &Setting<'_>,
 ) -> Result<String, SendError> {
@@ -191,6 +199,7 @@ async fn send_one(
         id: &row.id,
         message,
         subjek: subject.as_ref(),
+        lampiran: enclosed,
     };
     channel.deliver(&out, setting).await
 }

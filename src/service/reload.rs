@@ -91,9 +91,13 @@ pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
                 .push(format!("workflow {} versi {}", d.id, d.versi));
         }
     }
-    for problem in [&refreshed.workflows_refused, &refreshed.templates_refused]
-        .into_iter()
-        .flatten()
+    for problem in [
+        &refreshed.workflows_refused,
+        &refreshed.templates_refused,
+        &refreshed.documents_refused,
+    ]
+    .into_iter()
+    .flatten()
     {
         report
             .ditolak

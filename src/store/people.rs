@@ -7,9 +7,9 @@ use super::{
     entity::{calon, calon_arsip, formasi, pegawai},
 };
 use crate::domain::{
-    AlasanTidakDiusulkan, Candidate, Employee, Formation, Golongan, HasilSeleksi2024, HukumanDisiplin, JenisKelamin,
-    Jenjang, KategoriJabatan, KategoriPelamar, KotakTalenta, Nik, Nip, Pendidikan, Potensial,
-    Predikat, Seleksi2024, StatusKhusus, SumberAnggaran,
+    AlasanTidakDiusulkan, Candidate, Employee, Formation, Golongan, HasilSeleksi2024,
+    HukumanDisiplin, JenisKelamin, Jenjang, KategoriJabatan, KategoriPelamar, KotakTalenta, Nik,
+    Nip, Pendidikan, Potensial, Predikat, Seleksi2024, StatusKhusus, SumberAnggaran,
 };
 
 fn corrupt(what: &str, key: &str, detail: impl std::fmt::Display) -> StoreError {
@@ -315,7 +315,9 @@ fn packed_select() -> String {
         .iter()
         .map(|c| format!("COALESCE(CAST({c} AS TEXT), '{NULL}')"))
         .collect();
-    parts.push(format!("COALESCE(CAST(alasan_tidak_diusulkan AS TEXT), '{NULL}')"));
+    parts.push(format!(
+        "COALESCE(CAST(alasan_tidak_diusulkan AS TEXT), '{NULL}')"
+    ));
     format!(
         "SELECT {}, nilai_seleksi FROM calon WHERE instansi = ? AND nik > ? AND nik <= ? ORDER BY nik",
         parts.join(&format!(" || '{SEP}' || "))

@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod console;
 mod crash;
+mod documents;
 mod editor;
 mod hardening;
 mod imports;

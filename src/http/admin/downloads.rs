@@ -1,5 +1,6 @@
-//! Unduhan: the lists that exist today (decisions of the latest run, the latest placement) as
-//! XLSX or CSV, NIK in full only for roles allowed to see it (each such download audited).
+//! Unduhan: every list (decisions of the latest run, the latest placement, and the lists of
+//! documents.md 2) as XLSX or CSV, and the documents of documents.md 3 as PDF; NIK in full
+//! only for roles allowed to see it (each download audited).
 
 use axum::{
     body::Body,
@@ -11,9 +12,10 @@ use serde::Serialize;
 
 use super::{Signed, TempFolder, failure, html, status};
 use crate::{
+    documents::DocumentKind,
     domain::Action,
     http::AppState,
-    service::{self, ServiceError, audit},
+    service::{self, ServiceError, audit, lists::ListKind},
 };
 
 /// One file on offer.
@@ -21,7 +23,33 @@ use crate::{
 struct Offer {
     judul: &'static str,
     keterangan: &'static str,
-    berkas: Vec<&'static str>,
+    berkas: Vec<String>,
+}
+
+/// What `/admin/unduhan/{name}` makes.
+#[derive(Clone, Copy)]
+enum Wanted {
+    Decisions,
+    Placements,
+    List(ListKind),
+    Document(DocumentKind),
+}
+
+/// Reads a file name on offer (`usulan.xlsx`, `sptjm.pdf`).
+fn wanted(name: &str) -> Option<(Wanted, &str)> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if ext == "pdf" {
+        return DocumentKind::parse(stem).map(|k| (Wanted::Document(k), ext));
+    }
+    if ext != "xlsx" && ext != "csv" {
+        return None;
+    }
+    let w = match stem {
+        "keputusan" => Wanted::Decisions,
+        "penempatan" => Wanted::Placements,
+        other => Wanted::List(ListKind::parse(other)?),
+    };
+    Some((w, ext))
 }
 
 #[derive(Serialize)]
@@ -40,20 +68,36 @@ pub(super) async fn index(State(state): State<AppState>, signed: Signed) -> Resp
         "admin/unduhan.html",
         &Index {
             f: frame,
-            daftar: vec![
-                Offer {
-                    judul: "Keputusan penyaringan",
-                    keterangan: "Setiap calon pada penyaringan terakhir yang selesai: hasil, aturan yang tidak lolos, dan alasannya.",
-                    berkas: vec!["keputusan.xlsx", "keputusan.csv"],
-                },
-                Offer {
-                    judul: "Penempatan",
-                    keterangan: "Penempatan terakhir: formasi setiap calon yang memenuhi syarat, atau alasan belum mendapat formasi.",
-                    berkas: vec!["penempatan.xlsx", "penempatan.csv"],
-                },
-            ],
+            daftar: offers(),
         },
     )
+}
+
+fn offers() -> Vec<Offer> {
+    let both = |stem: &str| vec![format!("{stem}.xlsx"), format!("{stem}.csv")];
+    let mut out = vec![
+        Offer {
+            judul: "Keputusan penyaringan",
+            keterangan: "Setiap calon pada penyaringan terakhir yang selesai: hasil, aturan yang tidak lolos, dan alasannya.",
+            berkas: both("keputusan"),
+        },
+        Offer {
+            judul: "Penempatan",
+            keterangan: "Penempatan terakhir: formasi setiap calon yang memenuhi syarat, atau alasan belum mendapat formasi.",
+            berkas: both("penempatan"),
+        },
+    ];
+    out.extend(ListKind::ALL.iter().map(|k| Offer {
+        judul: k.title(),
+        keterangan: k.description(),
+        berkas: both(k.code()),
+    }));
+    out.extend(DocumentKind::ALL.iter().map(|k| Offer {
+        judul: k.title(),
+        keterangan: k.description(),
+        berkas: vec![format!("{}.pdf", k.code())],
+    }));
+    out
 }
 
 /// A readable stream over an open file, in 64 KiB pieces.
@@ -79,8 +123,7 @@ pub(super) async fn file(
     signed: Signed,
     Path(name): Path<String>,
 ) -> Response {
-    let Some((list @ ("keputusan" | "penempatan"), ext @ ("xlsx" | "csv"))) = name.rsplit_once('.')
-    else {
+    let Some((what, ext)) = wanted(&name) else {
         return status(StatusCode::NOT_FOUND);
     };
     let full = signed.session.account.peran.sees_identifiers();
@@ -93,10 +136,22 @@ pub(super) async fn file(
             ));
         }
     };
-    let path = dir.0.join(format!("{list}.{ext}"));
-    let written = match list {
-        "keputusan" => service::placement::export_decisions(&state.app, None, &path, full).await,
-        _ => service::placement::export_placements(&state.app, None, &path, full).await,
+    let path = dir.0.join(&name);
+    let written = match what {
+        Wanted::Decisions => {
+            service::placement::export_decisions(&state.app, None, &path, full).await
+        }
+        Wanted::Placements => {
+            service::placement::export_placements(&state.app, None, &path, full).await
+        }
+        Wanted::List(kind) => service::lists::export(&state.app, kind, None, &path, full).await,
+        Wanted::Document(kind) => service::documents::write(&state.app, kind, None, None, &path)
+            .await
+            .map(|r| service::placement::ExportReport {
+                berkas: r.berkas,
+                baris: r.halaman.unwrap_or(0),
+                sumber: r.sumber,
+            }),
     };
     // A list with full identifiers goes out only once its download is in the audit log.
     let opened = match written {
@@ -107,10 +162,13 @@ pub(super) async fn file(
                 Action::Unduh,
                 &name,
                 &format!(
-                    "{} baris dari {}{}",
+                    "{} {} dari {}{}",
                     report.baris,
+                    if ext == "pdf" { "halaman" } else { "baris" },
                     report.sumber,
-                    if full {
+                    if ext == "pdf" {
+                        ""
+                    } else if full {
                         "; NIK lengkap"
                     } else {
                         "; NIK disamarkan"
@@ -133,10 +191,10 @@ pub(super) async fn file(
         Ok(f) => f,
         Err(e) => return failure(e),
     };
-    let kind = if ext == "xlsx" {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    } else {
-        "text/csv; charset=utf-8"
+    let kind = match ext {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf" => "application/pdf",
+        _ => "text/csv; charset=utf-8",
     };
     (
         [

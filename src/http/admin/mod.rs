@@ -147,23 +147,7 @@ impl IntoResponse for Forbidden {
 
 /// A private temporary folder, removed when dropped — also when the request is abandoned
 /// half-way (a closed connection, a time limit), so no upload or export is left behind.
-pub(super) struct TempFolder(pub(super) std::path::PathBuf);
-
-impl TempFolder {
-    /// Creates `merit-{what}-{random}` under the system's temporary folder.
-    pub(super) fn new(what: &str) -> std::io::Result<Self> {
-        let dir =
-            std::env::temp_dir().join(format!("merit-{what}-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir)?;
-        Ok(Self(dir))
-    }
-}
-
-impl Drop for TempFolder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+pub(super) use crate::service::TempFolder;
 
 /// The value of cookie `name`.
 pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

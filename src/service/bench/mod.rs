@@ -6,6 +6,7 @@
 //! visible whether all cores work.
 
 pub mod console;
+pub mod documents;
 pub mod editor;
 pub mod notify;
 pub mod smtp;

@@ -173,6 +173,7 @@ pub fn index_page(key: &DefinitionKey) -> (&'static str, &'static str) {
         DefinitionKey::Workflows => ("/admin/alur-definisi", "Definisi alur"),
         DefinitionKey::Directory => ("/admin/direktori", "Direktori"),
         DefinitionKey::Templates => ("/admin/templat", "Templat pesan"),
+        DefinitionKey::Documents => ("/admin/templat", "Templat dokumen"),
     }
 }
 
@@ -641,6 +642,12 @@ pub struct TemplatesPage {
     pub contoh: Vec<(String, String)>,
     /// Why the templates on the server do not render, when they do not.
     pub masalah: Option<String>,
+    /// The document templates (`dokumen/`): their versions and drafts.
+    pub dokumen: DefinitionIndex,
+    /// The document template files in force.
+    pub berkas_dokumen: Vec<String>,
+    /// Why the document templates on the server are refused, when they are.
+    pub masalah_dokumen: Option<String>,
 }
 
 /// The templates page.
@@ -650,9 +657,17 @@ pub async fn templates_page(app: &App) -> Result<TemplatesPage, ServiceError> {
         Ok(c) => (c, None),
         Err(d) => (Vec::new(), Some(d.to_string())),
     };
+    let documents = crate::service::definitions::read(app, |d| d.documents()).await?;
     Ok(TemplatesPage {
         sunting: index(app, &DefinitionKey::Templates).await?,
         contoh,
         masalah,
+        dokumen: index(app, &DefinitionKey::Documents).await?,
+        berkas_dokumen: documents
+            .value
+            .as_ref()
+            .map(|t| t.files.iter().map(|(n, _)| n.clone()).collect())
+            .unwrap_or_default(),
+        masalah_dokumen: documents.problem.as_ref().map(ToString::to_string),
     })
 }

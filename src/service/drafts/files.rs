@@ -29,6 +29,7 @@ pub(super) struct Location {
 pub(super) enum Names {
     Any,
     Yaml,
+    Typst,
     Exactly(String),
 }
 
@@ -37,6 +38,7 @@ impl Names {
         match self {
             Self::Any => true,
             Self::Yaml => name.ends_with(".yaml") || name.ends_with(".yml"),
+            Self::Typst => name.ends_with(".typ"),
             Self::Exactly(n) => n == name,
         }
     }
@@ -72,6 +74,24 @@ pub(super) fn location(settings: &Settings, key: &DefinitionKey) -> Location {
                 target: settings.workflows_dir.join("templates"),
                 nested: false,
                 only: Names::Any,
+            }
+        }
+        DefinitionKey::Documents => {
+            let dir = &settings.documents_dir;
+            let (src, root): (Arc<dyn crate::sources::Source>, PathBuf) = if dir.exists() {
+                (Arc::new(Disk), dir.clone())
+            } else {
+                (
+                    crate::sources::builtin(),
+                    Path::new(crate::sources::BUILTIN_ROOT).join("dokumen"),
+                )
+            };
+            Location {
+                src,
+                root,
+                target: dir.clone(),
+                nested: false,
+                only: Names::Typst,
             }
         }
         DefinitionKey::Directory => {
@@ -114,6 +134,9 @@ pub(super) fn admits(settings: &Settings, key: &DefinitionKey, rel: &str) -> Res
             DefinitionKey::Directory => {
                 format!("draf direktori hanya berisi {}", directory_name(settings))
             }
+            DefinitionKey::Documents => format!(
+                "berkas '{rel}' tidak dapat dipakai: templat dokumen berupa berkas .typ langsung di folder dokumen"
+            ),
         });
     }
     Ok(())
@@ -206,6 +229,7 @@ pub(super) fn write(
         DefinitionKey::Workflows | DefinitionKey::Templates => {
             materialise("workflows", &settings.workflows_dir)?;
         }
+        DefinitionKey::Documents => materialise("dokumen", &settings.documents_dir)?,
         DefinitionKey::Directory => {}
     }
     if matches!(key, DefinitionKey::Ruleset(_)) {

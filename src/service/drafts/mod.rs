@@ -434,6 +434,19 @@ pub fn check(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> Diagn
                 .err()
                 .unwrap_or_default()
         }
+        DefinitionKey::Documents => {
+            let mem = Memory::under(&root, files.0.clone());
+            let builtin = crate::sources::builtin();
+            let t = crate::documents::DocumentTemplates::read(
+                &mem,
+                &root,
+                builtin.as_ref(),
+                &std::path::Path::new(crate::sources::BUILTIN_ROOT).join("dokumen"),
+            );
+            crate::service::documents::check(&t)
+                .err()
+                .unwrap_or_default()
+        }
         DefinitionKey::Directory => {
             let name = files::directory_name(settings);
             match files.0.get(&name) {
@@ -556,6 +569,7 @@ pub(crate) fn gate(
             DefinitionKey::Workflows => Definition::Workflow,
             DefinitionKey::Directory => Definition::Directory,
             DefinitionKey::Templates => Definition::Templates,
+            DefinitionKey::Documents => Definition::Documents,
         };
         return Err(ServiceError::definitions(what, diags));
     }

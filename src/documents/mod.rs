@@ -1,0 +1,188 @@
+//! The documents officials sign (documents.md 3): which there are, and their templates — typst
+//! markup files in the `dokumen` folder that an administrator edits without recompiling, each
+//! missing file replaced by the copy built into merit. [`typeset`] turns a template and its
+//! data into PDF.
+
+pub mod typeset;
+
+use std::path::{Path, PathBuf};
+
+use crate::{
+    diagnostic::{Diagnostic, Diagnostics},
+    sources::{EntryKind, Source},
+};
+
+/// The documents of documents.md 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum DocumentKind {
+    BeritaAcaraVerifikasi,
+    SuratUsulan,
+    Sptjm,
+    BeritaAcaraTpk,
+    Rekap,
+}
+
+impl DocumentKind {
+    /// Every document, in the order the console offers them.
+    pub const ALL: [Self; 5] = [
+        Self::SuratUsulan,
+        Self::Sptjm,
+        Self::Rekap,
+        Self::BeritaAcaraVerifikasi,
+        Self::BeritaAcaraTpk,
+    ];
+
+    /// The contract name (`merit document NAME`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::BeritaAcaraVerifikasi => "berita-acara-verifikasi",
+            Self::SuratUsulan => "surat-usulan",
+            Self::Sptjm => "sptjm",
+            Self::BeritaAcaraTpk => "berita-acara-tpk",
+            Self::Rekap => "rekap",
+        }
+    }
+
+    /// The document named `code`.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Its template's file name.
+    pub fn file(self) -> String {
+        format!("{}.typ", self.code())
+    }
+
+    /// Its title, for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::BeritaAcaraVerifikasi => "Berita acara verifikasi",
+            Self::SuratUsulan => "Surat usulan rincian kebutuhan",
+            Self::Sptjm => "Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)",
+            Self::BeritaAcaraTpk => "Berita acara Tim Penilai Kinerja",
+            Self::Rekap => "Rekapitulasi usulan (cetak)",
+        }
+    }
+
+    /// What it holds, for the download page.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::BeritaAcaraVerifikasi => {
+                "Hasil penyaringan per hasil dan kategori, verifikator yang menjawab dan catatannya, dengan rekap terlampir."
+            }
+            Self::SuratUsulan => {
+                "Draf surat PPK kepada Menteri PANRB dengan rincian kebutuhan terlampir dan jumlah anggaran."
+            }
+            Self::Sptjm => {
+                "Pernyataan tanggung jawab mutlak PPK atas jumlah, anggaran dan kebenaran data."
+            }
+            Self::BeritaAcaraTpk => {
+                "Lowongan, anggota TPK yang menjawab, kuorum, daftar pendek dengan kotak talenta, dan rekomendasinya."
+            }
+            Self::Rekap => "Tabel rekap dan anggaran dengan grafik, siap cetak.",
+        }
+    }
+
+    /// Whether the document is about a job-fill vacancy (else about the PPPK proposal).
+    pub fn is_job_fill(self) -> bool {
+        self == Self::BeritaAcaraTpk
+    }
+}
+
+/// The built-in shared markup (letterhead, signature block) every template imports.
+pub const SHARED: &str = "kop.typ";
+
+/// The templates in force: every markup file of the folder (the five documents and what they
+/// import), each document missing from the folder taken from the built-in copies.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentTemplates {
+    /// (file name, text).
+    pub files: Vec<(String, String)>,
+    /// Where each came from (for messages).
+    pub paths: Vec<(String, PathBuf)>,
+}
+
+impl DocumentTemplates {
+    /// Reads folder `dir` of `src`; `builtin` supplies what the folder lacks.
+    pub fn read(src: &dyn Source, dir: &Path, builtin: &dyn Source, builtin_dir: &Path) -> Self {
+        let mut out = Self::default();
+        if let Ok(entries) = src.entries(dir) {
+            for (name, kind) in entries {
+                if kind == EntryKind::File
+                    && name.ends_with(".typ")
+                    && let Ok(text) = src.read(&dir.join(&name))
+                {
+                    out.paths.push((name.clone(), dir.join(&name)));
+                    out.files.push((name, text));
+                }
+            }
+        }
+        let needed = Self::needed();
+        for name in needed {
+            if out.files.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            let path = builtin_dir.join(&name);
+            if let Ok(text) = builtin.read(&path) {
+                out.paths.push((name.clone(), path));
+                out.files.push((name, text));
+            }
+        }
+        out
+    }
+
+    /// The files merit ships: the five documents and the shared letterhead.
+    pub fn needed() -> Vec<String> {
+        DocumentKind::ALL
+            .iter()
+            .map(|k| k.file())
+            .chain([SHARED.to_owned()])
+            .collect()
+    }
+
+    /// The text of template `name`.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// Where file `name` was read from.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.paths
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| PathBuf::from(name))
+    }
+
+    /// Typesets document `kind` with `data` (JSON) and an optional logo (name, bytes).
+    pub fn pdf(
+        &self,
+        kind: DocumentKind,
+        data: &[u8],
+        logo: Option<(&str, &[u8])>,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<u8>, Diagnostics> {
+        let main = kind.file();
+        let job = typeset::Job {
+            files: &self.files,
+            main: &main,
+            data,
+            logo,
+            today,
+        };
+        typeset::pdf(&job).map_err(|problems| {
+            let mut d = Diagnostics::new();
+            for p in problems {
+                let message = format!("dokumen {}: {}", kind.code(), p.message);
+                d.push(match &p.file {
+                    Some(f) => Diagnostic::at(&self.path(f), p.line, p.col, message),
+                    None => Diagnostic::file(&self.path(&main), message),
+                });
+            }
+            d
+        })
+    }
+}

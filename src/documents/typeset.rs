@@ -1,0 +1,234 @@
+//! Typesetting with typst: the only module that imports it. A template set (the main markup
+//! file and the markup files it imports) is compiled against one JSON data file and an
+//! optional logo, all held in memory, with the fonts built into the binary, so that a document
+//! never depends on the files or fonts of the machine it is made on.
+
+use std::sync::OnceLock;
+
+use typst::{
+    Library, LibraryExt, World, WorldExt,
+    diag::{FileError, FileResult, Severity, SourceDiagnostic},
+    foundations::{Bytes, Datetime, Duration},
+    syntax::{DiagSpan, FileId, RootedPath, Source, VirtualPath, VirtualRoot},
+    text::{Font, FontBook},
+    utils::LazyHash,
+};
+use typst_layout::PagedDocument;
+
+/// A problem in a template, at a place in one of its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file, as named in the template set (`surat-usulan.typ`), when known.
+    pub file: Option<String>,
+    /// 1-based line and column, when known.
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// What one document is made from.
+pub struct Job<'a> {
+    /// Markup files by name (`surat-usulan.typ`, `kop.typ`); `main` among them.
+    pub files: &'a [(String, String)],
+    pub main: &'a str,
+    /// The data the template reads as `json("/data.json")`.
+    pub data: &'a [u8],
+    /// A logo the template reads by the name given (`/logo.png`).
+    pub logo: Option<(&'a str, &'a [u8])>,
+    /// "Today" for the template's `datetime.today()`.
+    pub today: chrono::NaiveDate,
+}
+
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+/// The standard library and the built-in fonts, made once per process.
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let fonts: Vec<Font> = typst_assets::fonts()
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .collect();
+        Shared {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    })
+}
+
+fn file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+struct Memory<'a> {
+    shared: &'static Shared,
+    main: FileId,
+    sources: Vec<Source>,
+    data: (FileId, Bytes),
+    logo: Option<(FileId, Bytes)>,
+    today: Datetime,
+    names: Vec<(FileId, &'a str)>,
+}
+
+impl World for Memory<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.shared.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.sources
+            .iter()
+            .find(|s| s.id() == id)
+            .cloned()
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data.0 {
+            return Ok(self.data.1.clone());
+        }
+        if let Some((logo, bytes)) = &self.logo
+            && *logo == id
+        {
+            return Ok(bytes.clone());
+        }
+        if let Some(s) = self.sources.iter().find(|s| s.id() == id) {
+            return Ok(Bytes::from_string(s.text().to_owned()));
+        }
+        Err(not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.vpath().get_with_slash().into())
+}
+
+impl Memory<'_> {
+    fn problem(&self, d: &SourceDiagnostic) -> Problem {
+        let place = self.place(d.span);
+        let mut message = d.message.to_string();
+        for h in &d.hints {
+            message.push_str(&format!(" (petunjuk: {})", h.v));
+        }
+        match place {
+            Some((file, line, col)) => Problem {
+                file: Some(file),
+                line,
+                col,
+                message,
+            },
+            None => Problem {
+                file: None,
+                line: 0,
+                col: 0,
+                message,
+            },
+        }
+    }
+
+    fn place(&self, span: DiagSpan) -> Option<(String, usize, usize)> {
+        let id = span.id()?;
+        let range = self.range(span)?;
+        let lines = match self.source(id) {
+            Ok(src) => src.lines().clone(),
+            Err(_) => self.file(id).ok()?.lines().ok()?,
+        };
+        let (line, col) = lines.byte_to_line_column(range.start)?;
+        let name = self
+            .names
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map(|(_, n)| (*n).to_owned())
+            .unwrap_or_else(|| {
+                id.vpath()
+                    .get_with_slash()
+                    .trim_start_matches('/')
+                    .to_owned()
+            });
+        Some((name, line + 1, col + 1))
+    }
+}
+
+/// Compiles `job` to PDF bytes, or says what is wrong and where.
+pub fn pdf(job: &Job<'_>) -> Result<Vec<u8>, Vec<Problem>> {
+    let problem = |message: String| {
+        vec![Problem {
+            file: None,
+            line: 0,
+            col: 0,
+            message,
+        }]
+    };
+    let mut sources = Vec::with_capacity(job.files.len());
+    let mut names = Vec::with_capacity(job.files.len());
+    let mut main = None;
+    for (name, text) in job.files {
+        let id = file_id(&format!("/{name}"))
+            .ok_or_else(|| problem(format!("nama berkas templat '{name}' tidak sah")))?;
+        if name == job.main {
+            main = Some(id);
+        }
+        names.push((id, name.as_str()));
+        sources.push(Source::new(id, text.clone()));
+    }
+    let main = main.ok_or_else(|| problem(format!("templat {} tidak ada", job.main)))?;
+    let data = file_id("/data.json").ok_or_else(|| problem("data.json".into()))?;
+    let logo = match job.logo {
+        Some((name, bytes)) => Some((
+            file_id(name).ok_or_else(|| problem(format!("nama logo '{name}' tidak sah")))?,
+            Bytes::new(bytes.to_vec()),
+        )),
+        None => None,
+    };
+    let today = Datetime::from_ymd(
+        chrono::Datelike::year(&job.today),
+        u8::try_from(chrono::Datelike::month(&job.today)).unwrap_or(1),
+        u8::try_from(chrono::Datelike::day(&job.today)).unwrap_or(1),
+    )
+    .ok_or_else(|| problem("tanggal tidak sah".into()))?;
+    let world = Memory {
+        shared: shared(),
+        main,
+        sources,
+        data: (data, Bytes::new(job.data.to_vec())),
+        logo,
+        today,
+        names,
+    };
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let errors = |ds: &[SourceDiagnostic]| {
+        ds.iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| world.problem(d))
+            .collect::<Vec<_>>()
+    };
+    let document = compiled.output.map_err(|e| errors(&e))?;
+    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|e| errors(&e))
+}
+
+/// Lets typst's memoisation caches forget what the last documents left (a long-running server
+/// would otherwise keep every document's intermediate results).
+pub fn trim_caches() {
+    typst::comemo::evict(10);
+}

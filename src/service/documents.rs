@@ -1,0 +1,701 @@
+//! `merit document …` (documents.md 3): the data of each document gathered from the proposal
+//! (a placement and its run), the workflow instance's history, the vacancy and the settings,
+//! then typeset with the templates in force. Every number is formatted here, the Indonesian
+//! way, so that templates only place text. The same data builders feed the check of the
+//! templates on reload (with sample data), so a template that reads a field the real data
+//! lacks is refused before it is used.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{
+    App, Prerequisite, ServiceError, Sought,
+    lists::{self, Anggaran, AnggaranRow, ProposalSource, Rekap, RekapRow, RincianRow},
+};
+use crate::{
+    config::{Official, Officials},
+    diagnostic::{Diagnostic, Diagnostics},
+    documents::{DocumentKind, DocumentTemplates},
+    domain::{
+        Subject, VacancySubject, format_date_id, format_datetime_id, format_number_id,
+        format_rupiah, mask_identifier,
+    },
+    workflow::{
+        Directory, HistoryRow, InstanceRow, Mode,
+        directory::{role_title, titled},
+    },
+};
+
+/// What `merit document` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentReport {
+    pub berkas: String,
+    /// Bytes.
+    pub ukuran: u64,
+    /// Pages.
+    pub halaman: Option<u64>,
+    /// The placement, vacancy or instance it was made from.
+    pub sumber: String,
+}
+
+fn num(n: u64) -> String {
+    format_number_id(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// A signer for a signature block: the `pejabat` setting, else the directory's holder of the
+/// role; the NIP is masked (documents go out by e-mail).
+fn signer(
+    set: Option<&Official>,
+    dir: Option<&Directory>,
+    role: &str,
+    today: chrono::NaiveDate,
+) -> Value {
+    if let Some(o) = set {
+        return json!({
+            "nama": o.nama,
+            "nip": o.nip.as_deref().map(mask_identifier),
+            "jabatan": o.jabatan.clone().unwrap_or_else(|| role_title(role).unwrap_or(role).to_owned()),
+        });
+    }
+    let held = dir.and_then(|d| {
+        d.holders(role, today).first().and_then(|h| {
+            d.person(&h.orang)
+                .map(|p| (p.nama.clone(), titled(&h.kapasitas)))
+        })
+    });
+    let (nama, jabatan) = held.unwrap_or_else(|| {
+        (
+            "(nama pejabat belum diatur)".to_owned(),
+            role_title(role).unwrap_or(role).to_owned(),
+        )
+    });
+    json!({ "nama": nama, "nip": Value::Null, "jabatan": jabatan })
+}
+
+/// The part every document shares: the agency, the date, the signers.
+fn header(
+    app: &App,
+    officials: &Officials,
+    dir: Option<&Directory>,
+    source: &str,
+    logo: Option<&str>,
+) -> Value {
+    let now = app.clock.now();
+    let today = now.with_timezone(&app.settings.timezone).date_naive();
+    let i = &app.settings.instansi;
+    let kota = i.kota.clone().unwrap_or_else(|| "..............".into());
+    json!({
+        "instansi": {
+            "nama": i.nama,
+            "singkatan": i.singkatan,
+            "alamat": i.alamat,
+            "kota": kota,
+            "logo": logo,
+        },
+        "kota": kota,
+        "tanggal": format_date_id(today),
+        "dibuat": format_datetime_id(now, app.settings.timezone),
+        "sumber": source,
+        "nomor": format!(".........../........../BKPSDM/{}", today.format("%Y")),
+        "bkpsdm": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "pejabat": {
+            "ppk": signer(officials.ppk.as_ref(), dir, "PPK", today),
+            "kepala_bkpsdm": signer(officials.kepala_bkpsdm.as_ref(), dir, "KEPALA_BKPSDM", today),
+        },
+    })
+}
+
+fn merge(mut base: Value, extra: Value) -> Value {
+    if let (Value::Object(b), Value::Object(e)) = (&mut base, extra) {
+        b.extend(e);
+    }
+    base
+}
+
+fn rekap_value(r: &Rekap) -> Value {
+    let row = |x: &RekapRow| {
+        json!({
+            "kode": x.kode, "nama": x.nama,
+            "jumlah_calon": num(x.jumlah_calon), "layak": num(x.layak),
+            "tidak_layak": num(x.tidak_layak), "perlu_verifikasi": num(x.perlu_verifikasi),
+            "diusulkan": num(x.diusulkan),
+        })
+    };
+    json!({
+        "per_unit": r.per_unit.iter().map(row).collect::<Vec<_>>(),
+        "per_kategori": r.per_kategori.iter().map(row).collect::<Vec<_>>(),
+        "jumlah": row(&r.jumlah),
+    })
+}
+
+fn anggaran_value(a: &Anggaran) -> Value {
+    let row = |x: &AnggaranRow| {
+        json!({
+            "unit_kerja": x.unit_kerja, "nama_unit": x.nama_unit, "sumber_anggaran": x.sumber_anggaran,
+            "jumlah_orang": num(x.jumlah_orang), "per_bulan": format_rupiah(x.upah_per_bulan),
+            "per_tahun": format_rupiah(x.upah_per_tahun), "di_bawah_umk": num(x.di_bawah_umk),
+        })
+    };
+    json!({
+        "baris": a.baris.iter().chain([&a.jumlah]).map(row).collect::<Vec<_>>(),
+        "per_sumber": a.per_sumber.iter().map(|s| json!({
+            "sumber": s.sumber_anggaran, "jumlah_orang": num(s.jumlah_orang),
+            "per_bulan": format_rupiah(s.upah_per_bulan), "per_tahun": format_rupiah(s.upah_per_tahun),
+        })).collect::<Vec<_>>(),
+        "per_bulan": format_rupiah(a.jumlah.upah_per_bulan),
+        "per_tahun": format_rupiah(a.jumlah.upah_per_tahun),
+        "umk": a.umk.map_or_else(|| "belum ditetapkan".to_owned(), format_rupiah),
+    })
+}
+
+fn rincian_value(rows: &[RincianRow]) -> (Value, Value) {
+    let sum = |f: fn(&RincianRow) -> u64| rows.iter().map(f).sum::<u64>();
+    (
+        rows.iter()
+            .map(|r| {
+                json!({
+                    "unit_kerja": r.unit_kerja, "nama_unit": r.nama_unit, "jabatan": r.jabatan,
+                    "kategori_jabatan": r.kategori_jabatan, "kualifikasi_pendidikan": r.kualifikasi_pendidikan,
+                    "kebutuhan": num(r.kebutuhan), "diusulkan": num(r.diusulkan), "sisa": num(r.sisa),
+                })
+            })
+            .collect(),
+        json!({
+            "kebutuhan": num(sum(|r| r.kebutuhan)),
+            "diusulkan": num(sum(|r| r.diusulkan)),
+            "sisa": num(sum(|r| r.sisa)),
+        }),
+    )
+}
+
+/// An answer in a workflow's history, as a document lists it.
+fn answer_value(h: &HistoryRow, dir: Option<&Directory>, tz: chrono_tz::Tz) -> Value {
+    let id = h.orang.clone().unwrap_or_default();
+    let nama = dir
+        .and_then(|d| d.person(&id))
+        .map_or_else(|| id.clone(), |p| p.nama.clone());
+    let kapasitas = h.kapasitas.as_deref().map(titled).unwrap_or_default();
+    json!({
+        "nama": if kapasitas.is_empty() { nama } else { format!("{nama} ({kapasitas})") },
+        "keputusan": h.keputusan.clone().unwrap_or_default(),
+        "waktu": format_datetime_id(crate::clock::from_ms(h.waktu_ms), tz),
+        "komentar": h.komentar.as_deref().map(|c| crate::domain::redact_identifiers(c).0).unwrap_or_default(),
+    })
+}
+
+/// The inputs of a PPPK document.
+pub struct ProposalInputs<'a> {
+    pub source: &'a ProposalSource,
+    pub rincian: &'a [RincianRow],
+    pub rekap: &'a Rekap,
+    pub anggaran: &'a Anggaran,
+    /// Decisions in the workflow instance's history.
+    pub answers: Vec<Value>,
+    /// The workflow's title, when there is an instance.
+    pub alur: String,
+}
+
+/// The data of a PPPK document (`berita-acara-verifikasi`, `surat-usulan`, `sptjm`, `rekap`).
+pub fn proposal_data(head: Value, p: &ProposalInputs<'_>, tz: chrono_tz::Tz) -> Value {
+    let (rincian, jumlah) = rincian_value(p.rincian);
+    let t = &p.source.run.hasil;
+    let biggest: Vec<&RekapRow> = {
+        let mut v: Vec<&RekapRow> = p.rekap.per_unit.iter().collect();
+        v.sort_by(|a, b| b.diusulkan.cmp(&a.diusulkan).then(a.kode.cmp(&b.kode)));
+        v.truncate(25);
+        v
+    };
+    merge(
+        head,
+        json!({
+            "run": {
+                "id": p.source.run.id,
+                "ruleset": p.source.run.ruleset,
+                "versi": p.source.run.versi,
+                "selesai": p.source.run.selesai_ms.map(|ms| format_datetime_id(crate::clock::from_ms(ms), tz)).unwrap_or_default(),
+            },
+            "penempatan": p.source.placement.id,
+            "alur": p.alur,
+            "hasil": [
+                {"nama": "Layak", "jumlah": num(t.layak)},
+                {"nama": "Tidak layak", "jumlah": num(t.tidak_layak)},
+                {"nama": "Perlu verifikasi", "jumlah": num(t.perlu_verifikasi)},
+                {"nama": "Jumlah calon", "jumlah": num(t.total)},
+            ],
+            "rekap": rekap_value(p.rekap),
+            "anggaran": anggaran_value(p.anggaran),
+            "rincian": rincian,
+            "jumlah": jumlah,
+            "verifikator": p.answers,
+            "grafik": biggest.iter().map(|r| json!({
+                "label": if r.nama.is_empty() { r.kode.clone() } else { r.nama.clone() },
+                "nilai": r.diusulkan,
+                "teks": num(r.diusulkan),
+            })).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// The data of `berita-acara-tpk`.
+pub fn tpk_data(
+    head: Value,
+    v: &VacancySubject,
+    members: Vec<Value>,
+    recused: Vec<String>,
+    quorum: String,
+    recommendation: String,
+    chair: Value,
+) -> Value {
+    merge(
+        head,
+        json!({
+            "lowongan": {
+                "id": v.id, "jabatan": v.jabatan, "unit_kerja": v.unit_kerja,
+                "jenjang": crate::domain::Jenjang::parse(&v.jenjang).map(|j| j.label().to_owned()).unwrap_or_else(|_| v.jenjang.clone()),
+                "alasan": v.alasan, "dinilai": num(v.jumlah_dinilai as u64),
+                "ruleset": v.ruleset, "versi": v.versi_aturan,
+            },
+            "anggota": members,
+            "konflik": recused,
+            "kuorum": quorum,
+            "daftar_pendek": v.shortlist.iter().filter_map(|nip| v.candidate(nip)).map(|k| json!({
+                "peringkat": k.peringkat.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+                "nama": k.nama, "nip": mask_identifier(&k.nip),
+                "kotak_talenta": k.kotak_talenta.to_string(),
+                "predikat": k.predikat.join(", "), "hasil": k.hasil.label(),
+            })).collect::<Vec<_>>(),
+            "rekomendasi": recommendation,
+            "ketua": chair,
+        }),
+    )
+}
+
+/// Sample data of the shape the real documents have, to check templates with.
+pub fn sample(kind: DocumentKind) -> Value {
+    use crate::{config::Agency, screening::Run};
+    let head = json!({
+        "instansi": {"nama": Agency::default().nama, "singkatan": null, "alamat": "Jl. Contoh No. 1", "kota": "Kota Contoh", "logo": null},
+        "kota": "Kota Contoh", "tanggal": "2 Desember 2026", "dibuat": "2 Desember 2026 pukul 09.15 WIB",
+        "sumber": "penyaringan contoh", "nomor": "…/…/BKPSDM/2026",
+        "bkpsdm": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "pejabat": {
+            "ppk": {"nama": "Contoh", "nip": "**************0001", "jabatan": "Bupati"},
+            "kepala_bkpsdm": {"nama": "Contoh", "nip": null, "jabatan": "Kepala BKPSDM"},
+        },
+    });
+    if kind.is_job_fill() {
+        let v: VacancySubject = serde_json::from_value(json!({
+            "id": "L1", "jenjang": "administrator", "unit_kerja": "U1", "jabatan": "Kepala Bagian",
+            "alasan": "pensiun", "tanggal": "2026-12-01", "ruleset": "pengisian_jabatan", "versi_aturan": "v",
+            "shortlist": ["198001012005011003"],
+            "kandidat": [{"nip": "198001012005011003", "nama": "Contoh", "hasil": "layak", "kotak_talenta": 9,
+                          "predikat": ["sangat baik"], "aturan_gagal": [], "aturan_tinjau": [], "peringkat": 1, "alasan": []}],
+            "jumlah_dinilai": 10, "email_kandidat": {},
+        }))
+        .unwrap_or_else(|_| VacancySubject {
+            id: "L1".into(),
+            jenjang: String::new(),
+            unit_kerja: String::new(),
+            jabatan: String::new(),
+            alasan: String::new(),
+            tanggal: String::new(),
+            ruleset: String::new(),
+            versi_aturan: String::new(),
+            shortlist: vec![],
+            kandidat: vec![],
+            jumlah_dinilai: 0,
+            email_kandidat: Default::default(),
+        });
+        let member = json!({"nama": "Contoh (TPK)", "keputusan": "setuju", "waktu": "2 Desember 2026 pukul 09.15 WIB", "komentar": ""});
+        let chair = json!({"nama": "Contoh", "nip": null, "jabatan": "Ketua TPK"});
+        return tpk_data(
+            head,
+            &v,
+            vec![member],
+            vec!["Contoh".into()],
+            "2 dari 3".into(),
+            "Disetujui.".into(),
+            chair,
+        );
+    }
+    let run = Run {
+        id: "run".into(),
+        ruleset: "pppk_paruh_waktu".into(),
+        versi: "v".into(),
+        status: crate::screening::RunStatus::Selesai,
+        aturan: Vec::new(),
+        jumlah_potongan: 1,
+        hasil: crate::screening::Tally::default(),
+        dibuat_oleh: String::new(),
+        dibuat_ms: 0,
+        selesai_ms: Some(0),
+        alasan_gagal: None,
+    };
+    let source = ProposalSource {
+        run,
+        placement: crate::placement::PlacementRecord {
+            id: "p".into(),
+            run_id: "run".into(),
+            ditempatkan: 1,
+            tidak_ditempatkan: 0,
+            jumlah_formasi: 1,
+            dibuat_oleh: String::new(),
+            dibuat_ms: 0,
+        },
+    };
+    let unit = RekapRow {
+        kode: "U1".into(),
+        nama: "Unit".into(),
+        jumlah_calon: 1,
+        layak: 1,
+        diusulkan: 1,
+        ..RekapRow::default()
+    };
+    let rekap = Rekap {
+        per_unit: vec![unit.clone()],
+        per_kategori: vec![unit.clone()],
+        jumlah: unit,
+    };
+    let row = AnggaranRow {
+        unit_kerja: "U1".into(),
+        sumber_anggaran: "APBD".into(),
+        jumlah_orang: 1,
+        upah_per_bulan: 3_500_000,
+        upah_per_tahun: 42_000_000,
+        ..AnggaranRow::default()
+    };
+    let anggaran = Anggaran {
+        baris: vec![row.clone()],
+        jumlah: row.clone(),
+        per_sumber: vec![row],
+        umk: Some(3_500_000),
+    };
+    let rincian = [RincianRow {
+        unit_kerja: "U1".into(),
+        nama_unit: "Unit".into(),
+        jabatan: "Jabatan".into(),
+        kategori_jabatan: "Tenaga Teknis".into(),
+        kualifikasi_pendidikan: "SMA".into(),
+        kebutuhan: 1,
+        diusulkan: 1,
+        sisa: 0,
+    }];
+    let answer = json!({"nama": "Contoh", "keputusan": "setuju", "waktu": "2 Desember 2026 pukul 09.15 WIB", "komentar": ""});
+    proposal_data(
+        head,
+        &ProposalInputs {
+            source: &source,
+            rincian: &rincian,
+            rekap: &rekap,
+            anggaran: &anggaran,
+            answers: vec![answer],
+            alur: "Usulan".into(),
+        },
+        chrono_tz::Asia::Jakarta,
+    )
+}
+
+/// Checks every document template by typesetting it with sample data: a template that does
+/// not compile, or reads what the data lacks, is refused at its file and line.
+pub fn check(templates: &DocumentTemplates) -> Result<(), Diagnostics> {
+    let mut all = Diagnostics::new();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default();
+    for kind in DocumentKind::ALL {
+        if templates.text(&kind.file()).is_none() {
+            all.push(Diagnostic::file(
+                &templates.path(&kind.file()),
+                format!("templat dokumen {} tidak ada", kind.code()),
+            ));
+            continue;
+        }
+        let data = sample(kind).to_string();
+        if let Err(d) = templates.pdf(kind, data.as_bytes(), None, today) {
+            all.0.extend(d.0);
+        }
+    }
+    all.into_result(())
+}
+
+/// The workflow instance a document is about: the one named, else the newest whose subject
+/// is a placement (or, for `berita-acara-tpk`, a vacancy).
+async fn chosen_instance(
+    app: &App,
+    kind: DocumentKind,
+    id: Option<&str>,
+) -> Result<Option<InstanceRow>, ServiceError> {
+    if let Some(id) = id {
+        return app
+            .store
+            .instance(id)
+            .await?
+            .map(Some)
+            .ok_or_else(|| ServiceError::not_found(Sought::Instance, id));
+    }
+    let mut all = app.store.instances(None).await?;
+    all.sort_by(|a, b| b.dibuat_ms.cmp(&a.dibuat_ms).then(b.id.cmp(&a.id)));
+    Ok(all.into_iter().find(|i| {
+        matches!(
+            (kind.is_job_fill(), Subject::from_value(&i.subjek)),
+            (true, Ok(Subject::Lowongan(_))) | (false, Ok(Subject::Penempatan(_)))
+        )
+    }))
+}
+
+fn decisions(history: &[HistoryRow]) -> impl Iterator<Item = &HistoryRow> {
+    history.iter().filter(|h| h.jenis == "keputusan")
+}
+
+/// The data of document `kind` (JSON) and what it was made from.
+pub async fn data(
+    app: &App,
+    kind: DocumentKind,
+    instance: Option<&str>,
+    run: Option<&str>,
+    logo: Option<&str>,
+) -> Result<(Value, String), ServiceError> {
+    let (dir, _) = super::workflow::directory(app).await?;
+    let inst = chosen_instance(app, kind, instance).await?;
+    let history = match &inst {
+        Some(i) => app.store.history(&i.id).await?,
+        None => Vec::new(),
+    };
+    let tz = app.settings.timezone;
+    let alur = match &inst {
+        Some(i) => super::workflow::titles(app, i, "")
+            .await
+            .map(|(t, _)| t)
+            .unwrap_or_else(|_| i.workflow.clone()),
+        None => String::new(),
+    };
+    if kind.is_job_fill() {
+        let inst = inst.ok_or_else(|| ServiceError::missing(Prerequisite::VacancySubject))?;
+        let Ok(Subject::Lowongan(v)) = Subject::from_value(&inst.subjek) else {
+            return Err(ServiceError::missing(Prerequisite::VacancySubject));
+        };
+        let tpk: Vec<&HistoryRow> = decisions(&history)
+            .filter(|h| h.kapasitas.as_deref().is_some_and(|k| k.contains("TPK")))
+            .collect();
+        let recused: Vec<String> = tpk
+            .iter()
+            .filter(|h| {
+                h.komentar.as_deref().is_some_and(|c| {
+                    let c = c.to_lowercase();
+                    c.contains("benturan kepentingan") || c.contains("konflik kepentingan")
+                })
+            })
+            .map(|h| {
+                let id = h.orang.clone().unwrap_or_default();
+                dir.person(&id).map_or(id, |p| p.nama.clone())
+            })
+            .collect();
+        let workflows = super::definitions::read(app, |d| d.workflows()).await?;
+        let quorum = workflows
+            .value
+            .as_ref()
+            .and_then(|w| w.get(&inst.workflow))
+            .and_then(|def| {
+                def.langkah.iter().find(
+                    |s| matches!(&s.penyetuju, crate::workflow::Approvers::Peran(r) if r == "TPK"),
+                )
+            })
+            .map(|s| match s.mode {
+                Mode::Kuorum(n) => format!("{n} persetujuan anggota TPK"),
+                Mode::Semua => "semua anggota TPK".to_owned(),
+                Mode::SalahSatu => "satu anggota TPK".to_owned(),
+            })
+            .unwrap_or_else(|| "tidak ditetapkan".to_owned());
+        let agreed = tpk
+            .iter()
+            .filter(|h| h.keputusan.as_deref() == Some("setuju"))
+            .count();
+        let recommendation = if tpk.is_empty() {
+            "Belum ada pertimbangan TPK.".to_owned()
+        } else {
+            format!(
+                "{} dari {} anggota TPK yang menjawab menyetujui daftar pendek di atas untuk diteruskan kepada Sekretaris Daerah dan PPK{}.",
+                agreed,
+                tpk.len(),
+                v.shortlist
+                    .first()
+                    .and_then(|n| v.candidate(n))
+                    .map(|k| format!(
+                        ", dengan peringkat pertama {} ({})",
+                        k.nama,
+                        mask_identifier(&k.nip)
+                    ))
+                    .unwrap_or_default()
+            )
+        };
+        let members: Vec<Value> = tpk
+            .iter()
+            .map(|h| answer_value(h, Some(&dir), tz))
+            .collect();
+        let today = app.clock.now().with_timezone(&tz).date_naive();
+        let chair = signer(None, Some(&dir), "SEKDA", today);
+        let head = header(
+            app,
+            &app.settings.pejabat,
+            Some(&dir),
+            &format!("lowongan {}, alur {}", v.id, inst.id),
+            logo,
+        );
+        let source = format!("lowongan {} (alur {})", v.id, inst.id);
+        return Ok((
+            tpk_data(head, &v, members, recused, quorum, recommendation, chair),
+            source,
+        ));
+    }
+    // A PPPK document: the placement the instance is about, else the one named or the newest.
+    let placement_id = match (run, &inst) {
+        (Some(r), _) => Some(r.to_owned()),
+        (None, Some(i)) => match Subject::from_value(&i.subjek) {
+            Ok(Subject::Penempatan(p)) => Some(p.id),
+            _ => None,
+        },
+        (None, None) => None,
+    };
+    let source = lists::proposal_source(app, placement_id.as_deref()).await?;
+    let rincian = lists::rincian(app, &source).await?;
+    let rekap = lists::rekap(app, &source).await?;
+    let anggaran = lists::anggaran(app, &source).await?;
+    let answers = decisions(&history)
+        .map(|h| answer_value(h, Some(&dir), tz))
+        .collect();
+    let head = header(
+        app,
+        &app.settings.pejabat,
+        Some(&dir),
+        &source.describe(),
+        logo,
+    );
+    let described = source.placement.id.clone();
+    let data = proposal_data(
+        head,
+        &ProposalInputs {
+            source: &source,
+            rincian: &rincian,
+            rekap: &rekap,
+            anggaran: &anggaran,
+            answers,
+            alur,
+        },
+        tz,
+    );
+    Ok((data, described))
+}
+
+/// The document templates in force (the last valid ones when the folder's are refused).
+pub async fn templates(app: &App) -> Result<std::sync::Arc<DocumentTemplates>, ServiceError> {
+    let loaded = super::definitions::read(app, |d| d.documents()).await?;
+    match (&loaded.value, &loaded.problem) {
+        (Some(t), _) => Ok(t.clone()),
+        (None, problem) => Err(ServiceError::definitions(
+            super::Definition::Documents,
+            problem.clone().unwrap_or_default(),
+        )),
+    }
+}
+
+/// The PDF bytes of document `kind`, and what it was made from.
+pub async fn pdf(
+    app: &App,
+    kind: DocumentKind,
+    instance: Option<&str>,
+    run: Option<&str>,
+) -> Result<(Vec<u8>, String), ServiceError> {
+    let logo = match &app.settings.instansi.logo {
+        Some(path) => {
+            let bytes = tokio::fs::read(path).await.map_err(|e| {
+                ServiceError::unexpected(
+                    "logo instansi",
+                    format!("{}: {}", path.display(), crate::domain::io_message(&e)),
+                )
+            })?;
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("png")
+                .to_lowercase();
+            Some((format!("/logo.{ext}"), bytes))
+        }
+        None => None,
+    };
+    let (data, source) = data(
+        app,
+        kind,
+        instance,
+        run,
+        logo.as_ref().map(|l| l.0.as_str()),
+    )
+    .await?;
+    let templates = templates(app).await?;
+    let today = app
+        .clock
+        .now()
+        .with_timezone(&app.settings.timezone)
+        .date_naive();
+    let bytes = tokio::task::spawn_blocking(move || {
+        let json = data.to_string();
+        let out = templates.pdf(
+            kind,
+            json.as_bytes(),
+            logo.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+            today,
+        );
+        crate::documents::typeset::trim_caches();
+        out
+    })
+    .await
+    .map_err(|e| ServiceError::unexpected("menyusun dokumen", e))?
+    .map_err(|d| ServiceError::definitions(super::Definition::Documents, d))?;
+    Ok((bytes, source))
+}
+
+/// Writes document `kind` to `path` (whole or not at all).
+pub async fn write(
+    app: &App,
+    kind: DocumentKind,
+    instance: Option<&str>,
+    run: Option<&str>,
+    path: &Path,
+) -> Result<DocumentReport, ServiceError> {
+    if path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
+    {
+        return Err(crate::export::ExportError::Unsupported(path.display().to_string()).into());
+    }
+    let (bytes, source) = pdf(app, kind, instance, run).await?;
+    let partial = path.with_extension(format!("{}.sebagian", uuid::Uuid::new_v4().simple()));
+    let written = std::fs::write(&partial, &bytes).and_then(|()| std::fs::rename(&partial, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(crate::export::ExportError::Write {
+            path: path.display().to_string(),
+            message: crate::domain::io_message(&e),
+        }
+        .into());
+    }
+    Ok(DocumentReport {
+        berkas: path.display().to_string(),
+        ukuran: bytes.len() as u64,
+        halaman: page_count(&bytes),
+        sumber: source,
+    })
+}
+
+/// The page count a PDF declares (`/Type /Pages … /Count N`), for reports.
+fn page_count(pdf: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(pdf);
+    let at = text.find("/Type /Pages")?;
+    let rest = &text[at..];
+    let c = rest.find("/Count ")?;
+    rest[c + 7..]
+        .split(|ch: char| !ch.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}

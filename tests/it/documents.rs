@@ -1,0 +1,578 @@
+//! The lists and documents officials sign (issue 15, documents.md): lists cross-checked on a
+//! generated regency and read back with calamine; PDFs typeset with the real templates and
+//! read back with `pdftotext`; a broken template refused at its line while the last good one
+//! keeps serving; prompts carrying attachments, and a link when a file is too large.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+};
+
+use calamine::{Data, Reader, open_workbook_auto};
+use merit::{
+    config::Settings,
+    documents::DocumentKind,
+    domain::Jenjang,
+    ingest::ImportKind,
+    service::{
+        App, definitions, documents,
+        lists::{self, ListKind},
+        outbox,
+        placement::place,
+        screening::{self, ScreenOptions},
+        vacancy::{self, VacancyRequest},
+        workflow::{self, DecideRequest},
+    },
+    workflow::{Answer, Channel},
+};
+
+use crate::support::{TestDb, eml_files, import_file, plain, regency, write};
+
+const CONFIG: &str = "\
+instansi:
+  nama: Pemerintah Kabupaten Uji Dokumen
+  alamat: Jalan Merdeka Nomor 1
+  kota: Martapura
+umk: 3500000
+pejabat:
+  ppk:
+    nama: H. Lanosin, S.T.
+    nip: \"197001012000031001\"
+    jabatan: Bupati Uji
+  kepala_bkpsdm:
+    nama: Drs. Sutikno, M.M.
+    nip: \"197502022001121002\"
+";
+
+fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let config = write(db.dir.path(), "merit.yaml", CONFIG);
+    let mut vars = vec![
+        ("MERIT_DATABASE_URL".to_owned(), db.settings().database_url),
+        ("MERIT_RULES_DIR".to_owned(), format!("{root}/rules")),
+        (
+            "MERIT_WORKFLOWS_DIR".to_owned(),
+            format!("{root}/workflows"),
+        ),
+        (
+            "MERIT_MAIL_URL".to_owned(),
+            format!("file://{}/outbox", db.dir.path().display()),
+        ),
+        (
+            "MERIT_DIRECTORY".to_owned(),
+            db.path("gen/directory.yaml").display().to_string(),
+        ),
+        (
+            "MERIT_DOKUMEN_DIR".to_owned(),
+            db.path("dokumen").display().to_string(),
+        ),
+    ];
+    vars.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    Settings::load_from(Some(&config), vars).unwrap()
+}
+
+/// A regency of `n` candidates screened and placed, with employees for job-fill.
+async fn proposal(db: &TestDb, n: u64) -> App {
+    // The generator writes the directory the settings name.
+    merit::generate::generate(&merit::generate::GenerateOptions {
+        candidates: n,
+        out: db.path("gen"),
+        seed: 15,
+    })
+    .unwrap();
+    let app = db.app_with(settings(db, &[])).await;
+    regency(&app, db.dir.path(), n, 15).await;
+    import_file(&app, ImportKind::Employees, &db.path("gen/employees.csv")).await;
+    let run = screening::screen(
+        &app,
+        &ScreenOptions {
+            ruleset: None,
+            by: "penguji".into(),
+            progress: None,
+            stop: None,
+        },
+    )
+    .await
+    .unwrap();
+    place(&app, Some(&run.run_id), "penguji").await.unwrap();
+    app
+}
+
+/// Every row of the data sheet (the last) of a workbook, by column name.
+fn sheet(path: &Path) -> Vec<HashMap<String, Data>> {
+    let mut book = open_workbook_auto(path).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[0], "Ringkasan", "{}", path.display());
+    let range = book.worksheet_range(names.last().unwrap()).unwrap();
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    rows.map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+fn summary_text(path: &Path) -> String {
+    let mut book = open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range("Ringkasan").unwrap();
+    range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn num(row: &HashMap<String, Data>, col: &str) -> u64 {
+    match &row[col] {
+        Data::Float(f) => *f as u64,
+        Data::Int(i) => *i as u64,
+        other => panic!("{col} is not a number: {other:?}"),
+    }
+}
+
+fn text(row: &HashMap<String, Data>, col: &str) -> String {
+    row[col].to_string()
+}
+
+async fn export(app: &App, kind: ListKind, dir: &Path, ext: &str) -> PathBuf {
+    let path = dir.join(format!("{}.{ext}", kind.code()));
+    lists::export(app, kind, None, &path, true).await.unwrap();
+    path
+}
+
+#[tokio::test]
+async fn lists_agree_with_each_other_and_read_back() {
+    let db = TestDb::new().await;
+    let app = proposal(&db, 600).await;
+    let out = db.path("daftar");
+    std::fs::create_dir_all(&out).unwrap();
+    let placed = app
+        .store_for_tests()
+        .latest_placement()
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(placed.ditempatkan > 100, "{placed:?}");
+
+    let usulan = sheet(&export(&app, ListKind::Usulan, &out, "xlsx").await);
+    assert_eq!(usulan.len() as u64, placed.ditempatkan);
+    assert!(usulan.iter().all(|r| text(r, "nik").len() == 16));
+    assert!(usulan.iter().any(|r| text(r, "sumber_anggaran") == "BOS"));
+    let pay: u64 = usulan.iter().map(|r| num(r, "upah")).sum();
+
+    let rincian = sheet(&export(&app, ListKind::Rincian, &out, "xlsx").await);
+    let proposed: u64 = rincian.iter().map(|r| num(r, "diusulkan")).sum();
+    assert_eq!(proposed, placed.ditempatkan);
+    for r in &rincian {
+        assert_eq!(num(r, "sisa"), num(r, "kebutuhan") - num(r, "diusulkan"));
+    }
+
+    let rekap = sheet(&export(&app, ListKind::Rekap, &out, "xlsx").await);
+    let total = rekap.last().unwrap();
+    assert_eq!(text(total, "unit_kerja"), "JUMLAH");
+    assert_eq!(num(total, "diusulkan"), placed.ditempatkan);
+    let categories: Vec<&HashMap<String, Data>> = rekap
+        .iter()
+        .filter(|r| {
+            ["R1", "R2", "R3", "R4", "R5", "CPNS"].contains(&text(r, "unit_kerja").as_str())
+        })
+        .collect();
+    let units: Vec<&HashMap<String, Data>> =
+        rekap[..rekap.len() - 1 - categories.len()].iter().collect();
+    for col in [
+        "jumlah_calon",
+        "layak",
+        "tidak_layak",
+        "perlu_verifikasi",
+        "diusulkan",
+    ] {
+        let by_unit: u64 = units.iter().map(|r| num(r, col)).sum();
+        let by_category: u64 = categories.iter().map(|r| num(r, col)).sum();
+        assert_eq!(by_unit, by_category, "{col}");
+        assert_eq!(by_unit, num(total, col), "{col}");
+    }
+
+    let anggaran_path = export(&app, ListKind::Anggaran, &out, "xlsx").await;
+    let anggaran = sheet(&anggaran_path);
+    let total = anggaran.last().unwrap();
+    assert_eq!(num(total, "jumlah_orang"), placed.ditempatkan);
+    assert_eq!(num(total, "upah_per_bulan"), pay);
+    assert_eq!(num(total, "upah_per_tahun"), pay * 12);
+    assert!(
+        num(total, "di_bawah_umk") > 0,
+        "BOS teachers are paid below the UMK"
+    );
+    let summary = summary_text(&anggaran_path);
+    assert!(
+        summary.contains("Pemerintah Kabupaten Uji Dokumen"),
+        "{summary}"
+    );
+    assert!(summary.contains(&placed.id), "{summary}");
+    assert!(summary.contains("Rp3.500.000"), "{summary}");
+
+    let unproposed = sheet(&export(&app, ListKind::TidakDiusulkan, &out, "xlsx").await);
+    let run = app
+        .store_for_tests()
+        .run(&placed.run_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        unproposed.len() as u64 + placed.ditempatkan,
+        run.hasil.total
+    );
+    let codes = [
+        "tidak_aktif",
+        "anggaran",
+        "tidak_ada_kebutuhan",
+        "meninggal",
+        "mengundurkan_diri",
+        "lainnya",
+    ];
+    assert!(
+        unproposed
+            .iter()
+            .all(|r| codes.contains(&text(r, "alasan_tidak_diusulkan").as_str()))
+    );
+    for r in &unproposed {
+        let reason = text(r, "alasan_tidak_diusulkan");
+        if text(r, "hasil") == "layak" {
+            assert_eq!(reason, "tidak_ada_kebutuhan", "{r:?}");
+        }
+        if text(r, "keterangan").starts_with("PW-05") {
+            assert_eq!(reason, "tidak_aktif", "{r:?}");
+        }
+    }
+    assert!(
+        unproposed
+            .iter()
+            .any(|r| text(r, "alasan_tidak_diusulkan") == "tidak_aktif")
+    );
+
+    // CSV: the same rows, with a BOM.
+    let csv = std::fs::read_to_string(export(&app, ListKind::Usulan, &out, "csv").await).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.lines().count() as u64, placed.ditempatkan + 1);
+
+    // No job-fill yet: the list is empty but well formed.
+    let vacancies = sheet(&export(&app, ListKind::RekapPengisian, &out, "xlsx").await);
+    assert!(vacancies.is_empty());
+}
+
+#[tokio::test]
+async fn formula_like_text_is_neutralised_in_every_csv_list() {
+    let db = TestDb::new().await;
+    let app = db.app_with(settings(&db, &[])).await;
+    write(
+        db.dir.path(),
+        "formasi.csv",
+        "kode_formasi,unit_kerja,nama_unit,kategori_jabatan,jabatan,pendidikan_minimal,jurusan,jumlah,upah,sumber_anggaran\n\
+         K01,U10,=HYPERLINK(\"x\"),tenaga_teknis,Pengelola Data,SMA,,1,,\n",
+    );
+    import_file(&app, ImportKind::Formations, &db.path("formasi.csv")).await;
+    let row = |nik: &str, name: &str, born: &str| {
+        format!(
+            "{nik},{name},{born},L,OKU Timur,SMA,IPA,R3,ya,cpns,tidak_lulus,ya,70.5,tidak,ya,2012-03-01,U10,tenaga_teknis,Pengelola Data,1750000,,,081234567890,PN-1,"
+        )
+    };
+    let header = format!(
+        "{},nomor_peserta,alasan_tidak_diusulkan",
+        crate::support::CANDIDATE_HEADER
+    );
+    write(
+        db.dir.path(),
+        "calon.csv",
+        &format!(
+            "{header}\n{}\n{}\n",
+            row("1609021001850001", "\"=SUM(A1:A9)\"", "1985-01-10"),
+            row("1609021205900001", "+CMD", "1990-05-12"),
+        ),
+    );
+    import_file(&app, ImportKind::Candidates, &db.path("calon.csv")).await;
+    let run = screening::screen(
+        &app,
+        &ScreenOptions {
+            ruleset: None,
+            by: "penguji".into(),
+            progress: None,
+            stop: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(run.layak, 2);
+    place(&app, Some(&run.run_id), "penguji").await.unwrap();
+    let out = db.path("csv");
+    std::fs::create_dir_all(&out).unwrap();
+    for kind in [
+        ListKind::Usulan,
+        ListKind::TidakDiusulkan,
+        ListKind::Rincian,
+        ListKind::Anggaran,
+        ListKind::Rekap,
+    ] {
+        let text = std::fs::read_to_string(export(&app, kind, &out, "csv").await).unwrap();
+        for field in text.lines().flat_map(|l| l.split(',')) {
+            let f = field.trim_matches('"');
+            assert!(
+                !f.starts_with('=') && !f.starts_with('+') && !f.starts_with('@'),
+                "{}: {field}",
+                kind.code()
+            );
+        }
+        let formula =
+            text.contains("'=SUM") || text.contains("'+CMD") || text.contains("'=HYPERLINK");
+        assert!(formula, "{}: {text}", kind.code());
+    }
+    // The XLSX holds the text as text (a spreadsheet never runs a string cell).
+    let usulan = sheet(&export(&app, ListKind::Usulan, &out, "xlsx").await);
+    assert_eq!(text(&usulan[0], "nama"), "=SUM(A1:A9)");
+    assert_eq!(text(&usulan[0], "nomor_peserta"), "PN-1");
+    // The one left without a slot is `tidak_ada_kebutuhan`; an agency's own code wins.
+    let unproposed = sheet(&export(&app, ListKind::TidakDiusulkan, &out, "xlsx").await);
+    assert_eq!(
+        text(&unproposed[0], "alasan_tidak_diusulkan"),
+        "tidak_ada_kebutuhan"
+    );
+    write(
+        db.dir.path(),
+        "calon2.csv",
+        &format!(
+            "{header}\n{}\n",
+            row("1609021205900001", "+CMD", "1990-05-12").replace(",PN-1,", ",PN-1,anggaran")
+        ),
+    );
+    import_file(&app, ImportKind::Candidates, &db.path("calon2.csv")).await;
+    let unproposed = sheet(&export(&app, ListKind::TidakDiusulkan, &out, "xlsx").await);
+    assert_eq!(text(&unproposed[0], "alasan_tidak_diusulkan"), "anggaran");
+}
+
+fn pdf_text(path: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", &path.display().to_string(), "-"])
+        .output()
+        .expect("pdftotext (Debian poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn decide(app: &App, inst: &str, step: &str, who: &str) -> impl std::future::Future<Output = ()> {
+    let req = DecideRequest {
+        instance: inst.to_owned(),
+        langkah: step.to_owned(),
+        orang: who.to_owned(),
+        jawaban: Answer::Setuju,
+        komentar: Some(format!("catatan {who}")),
+        saluran: Channel::Tautan,
+        dicatat_oleh: None,
+        kunjungan: None,
+    };
+    let app = app.clone();
+    async move {
+        workflow::decide(&app, &req).await.unwrap();
+    }
+}
+
+fn eml_to(dir: &Path, address: &str) -> Vec<String> {
+    eml_files(dir)
+        .into_iter()
+        .filter(|e| e.contains(&format!("To: {address}")) || e.contains(&format!("<{address}>")))
+        .collect()
+}
+
+#[tokio::test]
+async fn documents_prompts_and_templates() {
+    let db = TestDb::new().await;
+    let app = proposal(&db, 400).await;
+    let placed = app
+        .store_for_tests()
+        .latest_placement()
+        .await
+        .unwrap()
+        .unwrap();
+    let inst = workflow::start(&app, "usulan_pppk_paruh_waktu", None, "kepala_bkpsdm")
+        .await
+        .unwrap();
+    decide(&app, &inst, "verifikasi", "verifikator_1").await;
+    decide(&app, &inst, "persetujuan_bkpsdm", "kepala_bkpsdm").await;
+    outbox::flush(&app).await.unwrap();
+    let mail = db.path("outbox");
+
+    // BPKAD: the budget in the body and the `anggaran` list attached.
+    let bpkad = eml_to(&mail, "kepala@bpkad.contoh.go.id");
+    assert_eq!(bpkad.len(), 1);
+    assert!(bpkad[0].contains("multipart/mixed"), "{}", &bpkad[0][..400]);
+    assert!(bpkad[0].contains("filename=\"anggaran.xlsx\""));
+    let body = plain(&bpkad[0]);
+    assert!(body.contains("Anggaran upah:"), "{body}");
+    assert!(body.contains("Terlampir: anggaran.xlsx"), "{body}");
+
+    // The documents, read back as text.
+    let out = db.path("pdf");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut texts = HashMap::new();
+    for kind in [
+        DocumentKind::SuratUsulan,
+        DocumentKind::Sptjm,
+        DocumentKind::Rekap,
+        DocumentKind::BeritaAcaraVerifikasi,
+    ] {
+        let path = out.join(format!("{}.pdf", kind.code()));
+        let report = documents::write(&app, kind, Some(&inst), None, &path)
+            .await
+            .unwrap();
+        assert!(report.ukuran > 10_000, "{report:?}");
+        assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF"));
+        texts.insert(kind, pdf_text(&path));
+    }
+    let count = merit::domain::format_number_id(placed.ditempatkan as i64);
+    let src = lists::proposal_source(&app, None).await.unwrap();
+    let budget = lists::anggaran(&app, &src).await.unwrap();
+    let per_year = merit::domain::format_rupiah(budget.jumlah.upah_per_tahun);
+    for (kind, t) in &texts {
+        assert!(
+            t.contains("PEMERINTAH KABUPATEN UJI DOKUMEN"),
+            "{kind:?}: {t}"
+        );
+        assert!(t.contains("Halaman 1 dari"), "{kind:?}");
+    }
+    let surat = &texts[&DocumentKind::SuratUsulan];
+    assert!(surat.contains(&format!("{count} orang")), "{surat}");
+    assert!(surat.contains(&per_year), "{per_year}: {surat}");
+    assert!(surat.contains("H. Lanosin, S.T."));
+    assert!(surat.contains("NIP **************1001"), "{surat}");
+    assert!(!surat.contains("197001012000031001"));
+    let sptjm = &texts[&DocumentKind::Sptjm];
+    assert!(sptjm.contains("TANGGUNG JAWAB MUTLAK") && sptjm.contains(&per_year));
+    let ba = &texts[&DocumentKind::BeritaAcaraVerifikasi];
+    assert!(
+        ba.contains("Drs. Sutikno, M.M.") && ba.contains("**************1002"),
+        "{ba}"
+    );
+    assert!(ba.contains("catatan verifikator_1"), "{ba}");
+    assert!(texts[&DocumentKind::Rekap].contains(&count));
+
+    // The Sekda's prompt with no room for attachments: a link instead.
+    let small = db
+        .app_with(settings(&db, &[("MERIT_LAMPIRAN_MAKS", "0")]))
+        .await;
+    decide(&small, &inst, "anggaran", "kepala_bpkad").await;
+    outbox::flush(&small).await.unwrap();
+    let sekda = eml_to(&mail, "sekda@setda.contoh.go.id");
+    let prompt = sekda.iter().find(|e| e.contains("[MERIT-")).unwrap();
+    assert!(!prompt.contains("multipart/mixed"));
+    let body = plain(prompt);
+    assert!(
+        body.contains("rekap.xlsx") && body.contains("terlalu besar"),
+        "{body}"
+    );
+    assert!(body.contains("/rincian"), "{body}");
+    // The PPK's prompt carries the rekap, the draft letter and the SPTJM.
+    decide(&app, &inst, "sekda", "sekda").await;
+    outbox::flush(&app).await.unwrap();
+    let ppk = eml_to(&mail, "bupati@contoh.go.id");
+    let prompt = ppk.iter().find(|e| e.contains("[MERIT-")).unwrap();
+    for f in ["rekap.xlsx", "surat-usulan.pdf", "sptjm.pdf"] {
+        assert!(prompt.contains(&format!("filename=\"{f}\"")), "{f}");
+    }
+    // Approved: the final `usulan` to Kepala BKPSDM and the SIASN operators.
+    decide(&app, &inst, "ppk", "bupati").await;
+    outbox::flush(&app).await.unwrap();
+    let siasn = eml_to(&mail, "siasn1@bkpsdm.contoh.go.id");
+    assert!(siasn.iter().any(|e| e.contains("filename=\"usulan.xlsx\"")));
+
+    // Job-fill: the TPK prompt carries the shortlist; the minutes name the vacancy.
+    let unit = app.store_for_tests().employees().await.unwrap()[0]
+        .unit_kerja
+        .clone();
+    let v = vacancy::open(
+        &app,
+        &VacancyRequest {
+            jenjang: Jenjang::Administrator,
+            unit,
+            jabatan: "Kepala Bagian Umum".into(),
+            alasan: merit::domain::AlasanLowongan::Pensiun,
+            tanggal: None,
+        },
+        "penguji",
+    )
+    .await
+    .unwrap();
+    let vinst = v.instance_id.clone().unwrap();
+    decide(&app, &vinst, "verifikasi", "verifikator_1").await;
+    outbox::flush(&app).await.unwrap();
+    let tpk = eml_to(&mail, "inspektur@inspektorat.contoh.go.id");
+    assert!(
+        tpk.iter()
+            .any(|e| e.contains("filename=\"daftar-pendek.xlsx\""))
+    );
+    decide(&app, &vinst, "tpk", "inspektur").await;
+    let path = out.join("berita-acara-tpk.pdf");
+    documents::write(
+        &app,
+        DocumentKind::BeritaAcaraTpk,
+        Some(&vinst),
+        None,
+        &path,
+    )
+    .await
+    .unwrap();
+    let t = pdf_text(&path);
+    assert!(
+        t.contains("Kepala Bagian Umum") && t.contains("2 persetujuan anggota TPK"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Rahmawati") && t.contains("catatan inspektur"),
+        "{t}"
+    );
+
+    // A broken template is refused at its line; the last good one keeps serving.
+    let folder = db.path("dokumen");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (rel, text) in merit::sources::builtin_files() {
+        if let Some(name) = rel.strip_prefix("dokumen/") {
+            std::fs::write(folder.join(name), text).unwrap();
+        }
+    }
+    let good = definitions::refresh(&app).await.unwrap();
+    assert!(
+        good.documents_refused.is_none(),
+        "{:?}",
+        good.documents_refused
+    );
+    let sptjm = folder.join("sptjm.typ");
+    let text = std::fs::read_to_string(&sptjm).unwrap();
+    std::fs::write(
+        &sptjm,
+        text.replacen(
+            "Yang bertanda tangan",
+            "#tidak_ada_fungsi() Yang bertanda tangan",
+            1,
+        ),
+    )
+    .unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("Yang bertanda tangan"))
+        .unwrap()
+        + 1;
+    let refused = definitions::refresh(&app)
+        .await
+        .unwrap()
+        .documents_refused
+        .unwrap();
+    let shown = refused.to_string();
+    assert!(shown.contains(&format!("sptjm.typ:{line}:")), "{shown}");
+    let path = out.join("sptjm-lagi.pdf");
+    documents::write(&app, DocumentKind::Sptjm, Some(&inst), None, &path)
+        .await
+        .unwrap();
+    assert!(pdf_text(&path).contains("Yang bertanda tangan"));
+}
