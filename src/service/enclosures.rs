@@ -44,7 +44,10 @@ impl Item {
 /// Files made during one delivery pass, by subject and item: every approver of a step gets
 /// the same bytes, made once.
 #[derive(Default)]
-pub struct Made(HashMap<(String, Item), Result<Arc<Vec<u8>>, String>>);
+pub struct Made(HashMap<(String, Item), MadeFile>);
+
+/// A file's bytes, or why it could not be made.
+type MadeFile = Result<Arc<Vec<u8>>, String>;
 
 /// Whether capacity `kapasitas` (`BPKAD`, `Plh. SEKDA (SK …)`) names role `role`.
 fn names_role(kapasitas: &str, role: &str) -> bool {
