@@ -150,8 +150,8 @@ impl Store {
         let rows = self
             .query(
                 &format!(
-                    "SELECT p.unit_kerja, f.sumber_anggaran, COUNT(*), SUM({pay}), \
-                     SUM(CASE WHEN {pay} < ? THEN 1 ELSE 0 END) \
+                    "SELECT p.unit_kerja, f.sumber_anggaran, COUNT(*), CAST(SUM({pay}) AS BIGINT), \
+                     CAST(SUM(CASE WHEN {pay} < ? THEN 1 ELSE 0 END) AS BIGINT) \
                      FROM penempatan_rinci p \
                      JOIN keputusan k ON k.run_id = ? AND k.nik = p.nik {CANDIDATE_JOIN} \
                      LEFT JOIN formasi f ON f.instansi = k.instansi AND f.kode_formasi = p.kode_formasi \

@@ -75,6 +75,16 @@ fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
     Settings::load_from(Some(&config), vars).unwrap()
 }
 
+async fn screen(app: &App) -> screening::ScreenReport {
+    let opts = ScreenOptions {
+        ruleset: None,
+        by: "penguji".into(),
+        progress: None,
+        stop: None,
+    };
+    screening::screen(app, &opts).await.unwrap()
+}
+
 /// A regency of `n` candidates screened and placed, with employees for job-fill.
 async fn proposal(db: &TestDb, n: u64) -> App {
     // The generator writes the directory the settings name.
@@ -87,17 +97,7 @@ async fn proposal(db: &TestDb, n: u64) -> App {
     let app = db.app_with(settings(db, &[])).await;
     regency(&app, db.dir.path(), n, 15).await;
     import_file(&app, ImportKind::Employees, &db.path("gen/employees.csv")).await;
-    let run = screening::screen(
-        &app,
-        &ScreenOptions {
-            ruleset: None,
-            by: "penguji".into(),
-            progress: None,
-            stop: None,
-        },
-    )
-    .await
-    .unwrap();
+    let run = screen(&app).await;
     place(&app, Some(&run.run_id), "penguji").await.unwrap();
     app
 }
@@ -291,17 +291,7 @@ async fn formula_like_text_is_neutralised_in_every_csv_list() {
         ),
     );
     import_file(&app, ImportKind::Candidates, &db.path("calon.csv")).await;
-    let run = screening::screen(
-        &app,
-        &ScreenOptions {
-            ruleset: None,
-            by: "penguji".into(),
-            progress: None,
-            stop: None,
-        },
-    )
-    .await
-    .unwrap();
+    let run = screen(&app).await;
     assert_eq!(run.layak, 2);
     place(&app, Some(&run.run_id), "penguji").await.unwrap();
     let out = db.path("csv");
