@@ -687,15 +687,33 @@ pub async fn write(
     })
 }
 
-/// The page count a PDF declares (`/Type /Pages … /Count N`), for reports.
+/// The page count a PDF declares in its page tree (`/Type/Pages/Count N`), for reports.
 fn page_count(pdf: &[u8]) -> Option<u64> {
     let text = String::from_utf8_lossy(pdf);
-    let at = text.find("/Type /Pages")?;
+    let at = text
+        .find("/Type/Pages")
+        .or_else(|| text.find("/Type /Pages"))?;
     let rest = &text[at..];
-    let c = rest.find("/Count ")?;
-    rest[c + 7..]
+    let c = rest.find("/Count")?;
+    rest[c + 6..]
+        .trim_start()
         .split(|ch: char| !ch.is_ascii_digit())
         .next()?
         .parse()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_count_reads_the_page_tree() {
+        assert_eq!(
+            page_count(b"1 0 obj\n<</Type/Pages/Count 33/Kids[7 0 R]>>"),
+            Some(33)
+        );
+        assert_eq!(page_count(b"<< /Type /Pages /Count 2 >>"), Some(2));
+        assert_eq!(page_count(b"<</Type/Outlines/Count 4>>"), None);
+    }
 }
