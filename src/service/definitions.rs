@@ -239,11 +239,9 @@ impl Definitions {
         let templates = self.template_cell();
         swap_if_valid(templates, load_templates(&self.settings));
         out.templates_refused = templates.load().problem.clone();
-        // Document templates are read again only once something has used them.
-        if let Some(documents) = self.documents.get() {
-            swap_if_valid(documents, load_documents(&self.settings));
-            out.documents_refused = documents.load().problem.clone();
-        }
+        let documents = self.document_cell();
+        swap_if_valid(documents, load_documents(&self.settings));
+        out.documents_refused = documents.load().problem.clone();
         out
     }
 

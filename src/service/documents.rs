@@ -55,7 +55,9 @@ fn signer(
     if let Some(o) = set {
         return json!({
             "nama": o.nama,
-            "nip": o.nip.as_deref().map(mask_identifier),
+            "nip": o.nip.as_deref().map(|n| {
+                crate::domain::Nip::parse(n).map_or_else(|_| mask_identifier(n), |nip| nip.masked())
+            }),
             "jabatan": o.jabatan.clone().unwrap_or_else(|| role_title(role).unwrap_or(role).to_owned()),
         });
     }
@@ -397,6 +399,13 @@ pub fn sample(kind: DocumentKind) -> Value {
     )
 }
 
+/// A 1×1 PNG, the logo the templates are checked with.
+const SAMPLE_LOGO: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
+    0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 248, 207, 80, 15, 0, 3,
+    134, 1, 128, 90, 52, 125, 107, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
 /// Checks every document template by typesetting it with sample data: a template that does
 /// not compile, or reads what the data lacks, is refused at its file and line.
 pub fn check(templates: &DocumentTemplates) -> Result<(), Diagnostics> {
@@ -410,20 +419,26 @@ pub fn check(templates: &DocumentTemplates) -> Result<(), Diagnostics> {
             ));
             continue;
         }
-        let data = sample(kind).to_string();
-        if let Err(d) = templates.pdf(kind, data.as_bytes(), None, today) {
-            all.0.extend(d.0);
+        // Once without a logo and once with one: a template may break on either path.
+        for logo in [None, Some(("/logo.png", SAMPLE_LOGO))] {
+            let mut data = sample(kind);
+            data["instansi"]["logo"] = logo.map_or(Value::Null, |(n, _)| Value::from(n));
+            if let Err(d) = templates.pdf(kind, data.to_string().as_bytes(), logo, today) {
+                all.0.extend(d.0);
+                break;
+            }
         }
     }
     all.into_result(())
 }
 
 /// The workflow instance a document is about: the one named, else the newest whose subject
-/// is a placement (or, for `berita-acara-tpk`, a vacancy).
+/// is placement `placement` (any placement when `None`; for `berita-acara-tpk`, a vacancy).
 async fn chosen_instance(
     app: &App,
     kind: DocumentKind,
     id: Option<&str>,
+    placement: Option<&str>,
 ) -> Result<Option<InstanceRow>, ServiceError> {
     if let Some(id) = id {
         return app
@@ -435,12 +450,13 @@ async fn chosen_instance(
     }
     let mut all = app.store.instances(None).await?;
     all.sort_by(|a, b| b.dibuat_ms.cmp(&a.dibuat_ms).then(b.id.cmp(&a.id)));
-    Ok(all.into_iter().find(|i| {
-        matches!(
-            (kind.is_job_fill(), Subject::from_value(&i.subjek)),
-            (true, Ok(Subject::Lowongan(_))) | (false, Ok(Subject::Penempatan(_)))
-        )
-    }))
+    Ok(all.into_iter().find(
+        |i| match (kind.is_job_fill(), Subject::from_value(&i.subjek)) {
+            (true, Ok(Subject::Lowongan(_))) => true,
+            (false, Ok(Subject::Penempatan(p))) => placement.is_none_or(|id| id == p.id),
+            _ => false,
+        },
+    ))
 }
 
 fn decisions(history: &[HistoryRow]) -> impl Iterator<Item = &HistoryRow> {
@@ -456,7 +472,19 @@ pub async fn data(
     logo: Option<&str>,
 ) -> Result<(Value, String), ServiceError> {
     let (dir, _) = super::workflow::directory(app).await?;
-    let inst = chosen_instance(app, kind, instance).await?;
+    // A PPPK document names its placement first (the one asked for, else the newest), so that
+    // the history read is that proposal's, never another's.
+    let named = match (kind.is_job_fill(), run, instance) {
+        (false, Some(r), None) => Some(lists::proposal_source(app, Some(r)).await?),
+        _ => None,
+    };
+    let inst = chosen_instance(
+        app,
+        kind,
+        instance,
+        named.as_ref().map(|s| s.placement.id.as_str()),
+    )
+    .await?;
     let history = match &inst {
         Some(i) => app.store.history(&i.id).await?,
         None => Vec::new(),
@@ -556,7 +584,10 @@ pub async fn data(
         },
         (None, None) => None,
     };
-    let source = lists::proposal_source(app, placement_id.as_deref()).await?;
+    let source = match named {
+        Some(s) => s,
+        None => lists::proposal_source(app, placement_id.as_deref()).await?,
+    };
     let rincian = lists::rincian(app, &source).await?;
     let rekap = lists::rekap(app, &source).await?;
     let anggaran = lists::anggaran(app, &source).await?;
@@ -606,20 +637,25 @@ pub async fn pdf(
     run: Option<&str>,
 ) -> Result<(Vec<u8>, String), ServiceError> {
     let logo = match &app.settings.instansi.logo {
-        Some(path) => {
-            let bytes = tokio::fs::read(path).await.map_err(|e| {
-                ServiceError::unexpected(
-                    "logo instansi",
-                    format!("{}: {}", path.display(), crate::domain::io_message(&e)),
-                )
-            })?;
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("png")
-                .to_lowercase();
-            Some((format!("/logo.{ext}"), bytes))
-        }
+        Some(path) => match tokio::fs::read(path).await {
+            Ok(bytes) => {
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("png")
+                    .to_lowercase();
+                Some((format!("/logo.{ext}"), bytes))
+            }
+            Err(e) => {
+                // A missing logo never stops a document: it is typeset without one.
+                tracing::warn!(
+                    "logo instansi {} tidak dapat dibaca ({}); dokumen disusun tanpa logo",
+                    path.display(),
+                    crate::domain::io_message(&e)
+                );
+                None
+            }
+        },
         None => None,
     };
     let (data, source) = data(

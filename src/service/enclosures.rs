@@ -1,7 +1,8 @@
-//! What a prompt or notice carries (issue 15): the BPKAD prompt the budget (summary in its
-//! body, the `anggaran` list attached); the Sekda and PPK prompts the `rekap` list, and the
-//! PPK prompt the draft `surat-usulan` and `sptjm`; the TPK prompt the shortlist; the notice
-//! that a proposal was approved the final `usulan` list. Each file is attached when it is no
+//! What a prompt or notice carries (issue 15, documents.md 3): every prompt about a proposal
+//! the `rekap` list and its step's documents — the Kepala BKPSDM the verification minutes, the
+//! BPKAD the `anggaran` list (and the budget in the body), the PPK the draft `surat-usulan`
+//! and `sptjm`; the TPK prompt the shortlist; the notice that a proposal was approved the
+//! final `usulan` list. Each file is attached when it is no
 //! larger than `lampiran_maks`, otherwise the message says to download it from the details
 //! page its link opens. Identifiers in attached lists are masked, as in every message.
 
@@ -67,12 +68,12 @@ fn items(content: &Content, subject: &Subject) -> Vec<Item> {
                 return Vec::new();
             };
             let k = p.kapasitas.as_str();
-            let mut out = Vec::new();
+            let mut out = vec![Item::List(ListKind::Rekap)];
+            if names_role(k, "KEPALA_BKPSDM") {
+                out.push(Item::Document(DocumentKind::BeritaAcaraVerifikasi));
+            }
             if names_role(k, "BPKAD") {
                 out.push(Item::List(ListKind::Anggaran));
-            }
-            if names_role(k, "SEKDA") || names_role(k, "PPK") {
-                out.push(Item::List(ListKind::Rekap));
             }
             if names_role(k, "PPK") {
                 out.push(Item::Document(DocumentKind::SuratUsulan));
@@ -96,7 +97,12 @@ fn subject_key(subject: &Subject) -> String {
     }
 }
 
-async fn make(app: &App, item: Item, subject: &Subject) -> Result<Vec<u8>, ServiceError> {
+async fn make(
+    app: &App,
+    item: Item,
+    subject: &Subject,
+    instance: Option<&str>,
+) -> Result<Vec<u8>, ServiceError> {
     let dir = super::TempFolder::new("lampiran")
         .map_err(|e| ServiceError::unexpected("folder lampiran", crate::domain::io_message(&e)))?;
     let path = dir.path().join(item.file_name());
@@ -105,7 +111,7 @@ async fn make(app: &App, item: Item, subject: &Subject) -> Result<Vec<u8>, Servi
             super::lists::export(app, kind, Some(&p.id), &path, false).await?;
         }
         (Item::Document(kind), Subject::Penempatan(p)) => {
-            let (bytes, _) = super::documents::pdf(app, kind, None, Some(&p.id)).await?;
+            let (bytes, _) = super::documents::pdf(app, kind, instance, Some(&p.id)).await?;
             return Ok(bytes);
         }
         (Item::Shortlist, Subject::Lowongan(v)) => {
@@ -156,6 +162,7 @@ pub async fn enclosures(
     made: &mut Made,
     content: &Content,
     subject: Option<&Subject>,
+    instance: Option<&str>,
 ) -> Option<Enclosures> {
     let subject = subject?;
     let wanted = items(content, subject);
@@ -173,7 +180,7 @@ pub async fn enclosures(
     for item in wanted {
         let key = (subject_key(subject), item);
         if !made.0.contains_key(&key) {
-            let bytes = make(app, item, subject)
+            let bytes = make(app, item, subject, instance)
                 .await
                 .map(Arc::new)
                 .map_err(|e| e.to_string());

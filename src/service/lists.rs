@@ -401,17 +401,16 @@ pub async fn anggaran(app: &App, src: &ProposalSource) -> Result<Anggaran, Servi
 }
 
 /// Why a screened candidate is not proposed (documents.md 2, `tidak-diusulkan`): the agency's
-/// own code when it gave one; else a failed activity rule (PW-05) → `tidak_aktif`; a failed
-/// status rule (PW-02) for one who died → `meninggal`, or resigned (or APS in 2024) →
-/// `mengundurkan_diri`; eligible but no fitting slot → `tidak_ada_kebutuhan`; else `lainnya`.
+/// own code when it gave one; else a failed status rule (PW-02) for one who died →
+/// `meninggal`, or resigned (or APS in 2024) → `mengundurkan_diri`; a failed activity rule
+/// (PW-05) → `tidak_aktif`; eligible but no fitting slot → `tidak_ada_kebutuhan`; else
+/// `lainnya`.
 pub fn derived_reason(line: &UnproposedLine, failed: &[String]) -> AlasanTidakDiusulkan {
     if let Some(own) = line.alasan_instansi {
         return own;
     }
     let failed_rule = |id: &str| failed.iter().any(|f| f == id);
-    if failed_rule("PW-05") {
-        return AlasanTidakDiusulkan::TidakAktif;
-    }
+    // The specific reasons first: one who died or resigned is often also no longer active.
     if failed_rule("PW-02") {
         if line.status_khusus == Some(StatusKhusus::Meninggal) {
             return AlasanTidakDiusulkan::Meninggal;
@@ -421,6 +420,9 @@ pub fn derived_reason(line: &UnproposedLine, failed: &[String]) -> AlasanTidakDi
         {
             return AlasanTidakDiusulkan::MengundurkanDiri;
         }
+    }
+    if failed_rule("PW-05") {
+        return AlasanTidakDiusulkan::TidakAktif;
     }
     if line.decision.hasil == crate::domain::Hasil::Layak {
         return AlasanTidakDiusulkan::TidakAdaKebutuhan;
@@ -987,8 +989,9 @@ mod tests {
             AlasanTidakDiusulkan::TidakAktif
         );
         l.status_khusus = Some(StatusKhusus::Meninggal);
+        // Died and no longer active: the specific reason.
         assert_eq!(
-            derived_reason(&l, &failed(&["PW-02"])),
+            derived_reason(&l, &failed(&["PW-02", "PW-05"])),
             AlasanTidakDiusulkan::Meninggal
         );
         l.status_khusus = Some(StatusKhusus::MengundurkanDiri);

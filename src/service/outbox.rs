@@ -158,7 +158,14 @@ pub async fn deliver(
             let subject = subjects.of(app, row.instans_id.as_deref()).await?;
             let enclosed = match (&row.message, &subject) {
                 (Ok(m), Ok(s)) => {
-                    super::enclosures::enclosures(app, &mut made, &m.content, s.as_ref()).await
+                    super::enclosures::enclosures(
+                        app,
+                        &mut made,
+                        &m.content,
+                        s.as_ref(),
+                        row.instans_id.as_deref(),
+                    )
+                    .await
                 }
                 _ => None,
             };

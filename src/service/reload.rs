@@ -54,6 +54,7 @@ pub fn fingerprint(settings: &crate::config::Settings) -> u64 {
     walk(&settings.rules_dir, &mut h);
     walk(&settings.workflows_dir, &mut h);
     walk(&settings.directory, &mut h);
+    walk(&settings.documents_dir, &mut h);
     h.finish()
 }
 

@@ -90,7 +90,8 @@ fn source(code: Option<String>) -> StoreResult<SumberAnggaran> {
         .map(|s| s.unwrap_or(SumberAnggaran::Apbd))
 }
 
-/// The candidate data a decision was made on: the archived version when it has changed since.
+/// The candidate data a decision was made on: the archived version when it has changed since
+/// (every column from the one version, never mixed).
 const CANDIDATE_JOIN: &str = "LEFT JOIN calon c ON c.instansi = k.instansi AND c.nik = k.nik \
      LEFT JOIN calon_arsip a ON a.instansi = k.instansi AND a.data_hash = k.data_hash";
 
@@ -116,7 +117,7 @@ impl Store {
         let rows = self
             .query(
                 &format!(
-                    "SELECT COALESCE(a.unit_kerja, c.unit_kerja), COALESCE(a.kategori_pelamar, c.kategori_pelamar), k.hasil, \
+                    "SELECT CASE WHEN a.data_hash IS NULL THEN c.unit_kerja ELSE a.unit_kerja END, CASE WHEN a.data_hash IS NULL THEN c.kategori_pelamar ELSE a.kategori_pelamar END, k.hasil, \
                      CASE WHEN p.kode_formasi IS NULL THEN 0 ELSE 1 END, COUNT(*) \
                      FROM keputusan k {CANDIDATE_JOIN} \
                      LEFT JOIN penempatan_rinci p ON p.penempatan_id = ? AND p.nik = k.nik \
@@ -146,7 +147,7 @@ impl Store {
         placement_id: &str,
         umk: Option<i64>,
     ) -> StoreResult<Vec<BudgetSum>> {
-        let pay = "COALESCE(f.upah, a.gaji_terakhir, c.gaji_terakhir, 0)";
+        let pay = "COALESCE(f.upah, CASE WHEN a.data_hash IS NULL THEN c.gaji_terakhir ELSE a.gaji_terakhir END, 0)";
         let rows = self
             .query(
                 &format!(
@@ -199,11 +200,11 @@ impl Store {
         let rows = self
             .query(
                 &format!(
-                    "SELECT p.urutan, p.nik, c.nomor_peserta, COALESCE(a.nama, c.nama), COALESCE(a.tempat_lahir, c.tempat_lahir), \
-                     COALESCE(a.tanggal_lahir, c.tanggal_lahir), COALESCE(a.jenis_kelamin, c.jenis_kelamin), \
-                     COALESCE(a.kategori_pelamar, c.kategori_pelamar), COALESCE(a.pendidikan, c.pendidikan), \
-                     COALESCE(a.jurusan, c.jurusan), p.kode_formasi, p.jabatan, p.unit_kerja, \
-                     COALESCE(f.upah, a.gaji_terakhir, c.gaji_terakhir, 0), f.sumber_anggaran \
+                    "SELECT p.urutan, p.nik, c.nomor_peserta, CASE WHEN a.data_hash IS NULL THEN c.nama ELSE a.nama END, CASE WHEN a.data_hash IS NULL THEN c.tempat_lahir ELSE a.tempat_lahir END, \
+                     CASE WHEN a.data_hash IS NULL THEN c.tanggal_lahir ELSE a.tanggal_lahir END, CASE WHEN a.data_hash IS NULL THEN c.jenis_kelamin ELSE a.jenis_kelamin END, \
+                     CASE WHEN a.data_hash IS NULL THEN c.kategori_pelamar ELSE a.kategori_pelamar END, CASE WHEN a.data_hash IS NULL THEN c.pendidikan ELSE a.pendidikan END, \
+                     CASE WHEN a.data_hash IS NULL THEN c.jurusan ELSE a.jurusan END, p.kode_formasi, p.jabatan, p.unit_kerja, \
+                     COALESCE(f.upah, CASE WHEN a.data_hash IS NULL THEN c.gaji_terakhir ELSE a.gaji_terakhir END, 0), f.sumber_anggaran \
                      FROM penempatan_rinci p \
                      JOIN keputusan k ON k.run_id = ? AND k.nik = p.nik {CANDIDATE_JOIN} \
                      LEFT JOIN formasi f ON f.instansi = k.instansi AND f.kode_formasi = p.kode_formasi \
@@ -259,9 +260,9 @@ impl Store {
         let rows = self
             .query(
                 &format!(
-                    "SELECT {}, COALESCE(a.nama, c.nama), COALESCE(a.kategori_pelamar, c.kategori_pelamar), \
-                     COALESCE(a.unit_kerja, c.unit_kerja), COALESCE(a.status_khusus, c.status_khusus), \
-                     COALESCE(a.hasil_seleksi_2024, c.hasil_seleksi_2024), c.alasan_tidak_diusulkan, p.alasan \
+                    "SELECT {}, CASE WHEN a.data_hash IS NULL THEN c.nama ELSE a.nama END, CASE WHEN a.data_hash IS NULL THEN c.kategori_pelamar ELSE a.kategori_pelamar END, \
+                     CASE WHEN a.data_hash IS NULL THEN c.unit_kerja ELSE a.unit_kerja END, CASE WHEN a.data_hash IS NULL THEN c.status_khusus ELSE a.status_khusus END, \
+                     CASE WHEN a.data_hash IS NULL THEN c.hasil_seleksi_2024 ELSE a.hasil_seleksi_2024 END, c.alasan_tidak_diusulkan, p.alasan \
                      FROM keputusan k {CANDIDATE_JOIN} \
                      LEFT JOIN penempatan_rinci p ON p.penempatan_id = ? AND p.nik = k.nik \
                      WHERE k.run_id = ? AND k.nik > ? AND p.kode_formasi IS NULL ORDER BY k.nik LIMIT ?",
