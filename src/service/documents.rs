@@ -116,7 +116,35 @@ fn merge(mut base: Value, extra: Value) -> Value {
     base
 }
 
+/// Rows a printed table holds; the rest is summed into one row that points to the XLSX list
+/// (a national-scale proposal has tens of thousands of units: no one prints that, and
+/// typesetting it would take minutes and gigabytes).
+const PRINTED_ROWS: usize = 400;
+
+/// The first [`PRINTED_ROWS`] of `rows`, and the rest summed by `sum` when there is a rest.
+fn printed<T: Clone>(rows: &[T], sum: impl Fn(&[T]) -> T) -> Vec<T> {
+    if rows.len() <= PRINTED_ROWS {
+        return rows.to_vec();
+    }
+    let mut out = rows[..PRINTED_ROWS].to_vec();
+    out.push(sum(&rows[PRINTED_ROWS..]));
+    out
+}
+
+fn rest_label(n: usize) -> String {
+    format!("{} baris lainnya (lengkap di berkas XLSX)", num(n as u64))
+}
+
 fn rekap_value(r: &Rekap) -> Value {
+    let sum = |rows: &[RekapRow]| RekapRow {
+        kode: "…".into(),
+        nama: rest_label(rows.len()),
+        jumlah_calon: rows.iter().map(|x| x.jumlah_calon).sum(),
+        layak: rows.iter().map(|x| x.layak).sum(),
+        tidak_layak: rows.iter().map(|x| x.tidak_layak).sum(),
+        perlu_verifikasi: rows.iter().map(|x| x.perlu_verifikasi).sum(),
+        diusulkan: rows.iter().map(|x| x.diusulkan).sum(),
+    };
     let row = |x: &RekapRow| {
         json!({
             "kode": x.kode, "nama": x.nama,
@@ -126,13 +154,23 @@ fn rekap_value(r: &Rekap) -> Value {
         })
     };
     json!({
-        "per_unit": r.per_unit.iter().map(row).collect::<Vec<_>>(),
+        "per_unit": printed(&r.per_unit, sum).iter().map(row).collect::<Vec<_>>(),
         "per_kategori": r.per_kategori.iter().map(row).collect::<Vec<_>>(),
         "jumlah": row(&r.jumlah),
     })
 }
 
 fn anggaran_value(a: &Anggaran) -> Value {
+    let sum = |rows: &[AnggaranRow]| AnggaranRow {
+        unit_kerja: "…".into(),
+        nama_unit: rest_label(rows.len()),
+        sumber_anggaran: String::new(),
+        jumlah_orang: rows.iter().map(|x| x.jumlah_orang).sum(),
+        upah_per_bulan: rows.iter().map(|x| x.upah_per_bulan).sum(),
+        upah_per_tahun: rows.iter().map(|x| x.upah_per_tahun).sum(),
+        di_bawah_umk: rows.iter().map(|x| x.di_bawah_umk).sum(),
+    };
+    let shown = printed(&a.baris, sum);
     let row = |x: &AnggaranRow| {
         json!({
             "unit_kerja": x.unit_kerja, "nama_unit": x.nama_unit, "sumber_anggaran": x.sumber_anggaran,
@@ -141,7 +179,7 @@ fn anggaran_value(a: &Anggaran) -> Value {
         })
     };
     json!({
-        "baris": a.baris.iter().chain([&a.jumlah]).map(row).collect::<Vec<_>>(),
+        "baris": shown.iter().chain([&a.jumlah]).map(row).collect::<Vec<_>>(),
         "per_sumber": a.per_sumber.iter().map(|s| json!({
             "sumber": s.sumber_anggaran, "jumlah_orang": num(s.jumlah_orang),
             "per_bulan": format_rupiah(s.upah_per_bulan), "per_tahun": format_rupiah(s.upah_per_tahun),
@@ -154,8 +192,19 @@ fn anggaran_value(a: &Anggaran) -> Value {
 
 fn rincian_value(rows: &[RincianRow]) -> (Value, Value) {
     let sum = |f: fn(&RincianRow) -> u64| rows.iter().map(f).sum::<u64>();
+    let rest = |rs: &[RincianRow]| RincianRow {
+        unit_kerja: "…".into(),
+        nama_unit: rest_label(rs.len()),
+        jabatan: String::new(),
+        kategori_jabatan: String::new(),
+        kualifikasi_pendidikan: String::new(),
+        kebutuhan: rs.iter().map(|r| r.kebutuhan).sum(),
+        diusulkan: rs.iter().map(|r| r.diusulkan).sum(),
+        sisa: rs.iter().map(|r| r.sisa).sum(),
+    };
     (
-        rows.iter()
+        printed(rows, rest)
+            .iter()
             .map(|r| {
                 json!({
                     "unit_kerja": r.unit_kerja, "nama_unit": r.nama_unit, "jabatan": r.jabatan,

@@ -676,14 +676,14 @@ async fn export_usulan(
         ],
     )?;
     let names = unit_names(app).await?;
-    let (mut after, mut no, mut pay) = (0u64, 0u64, 0i64);
+    let (mut after, mut no, mut pay) = (String::new(), 0u64, 0i64);
     loop {
         let page = app
             .store
-            .proposed_page(&src.run.id, &src.placement.id, after, 5_000)
+            .proposed_page(&src.run.id, &src.placement.id, &after, 5_000)
             .await?;
         let Some(last) = page.last() else { break };
-        after = last.urutan;
+        after = last.nik.as_str().to_owned();
         for l in &page {
             no += 1;
             pay += l.upah;

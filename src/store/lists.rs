@@ -3,6 +3,8 @@
 //! (the archived version when it has changed since) and the formations. Totals are counted by
 //! the database; long lists are read a page at a time, so memory stays flat.
 
+use std::sync::OnceLock;
+
 use sea_orm::QueryResult;
 
 use super::{
@@ -44,8 +46,6 @@ pub struct BudgetSum {
 /// One proposed candidate with the data the proposal carries.
 #[derive(Debug, Clone)]
 pub struct ProposedLine {
-    /// Placement order.
-    pub urutan: u64,
     pub nik: Nik,
     pub nomor_peserta: Option<String>,
     pub nama: String,
@@ -94,6 +94,87 @@ fn source(code: Option<String>) -> StoreResult<SumberAnggaran> {
 /// (every column from the one version, never mixed).
 const CANDIDATE_JOIN: &str = "LEFT JOIN calon c ON c.instansi = k.instansi AND c.nik = k.nik \
      LEFT JOIN calon_arsip a ON a.instansi = k.instansi AND a.data_hash = k.data_hash";
+
+/// The columns of a proposed candidate, in [`ProposedLine`] order.
+const PROPOSED: [&str; 14] = [
+    "p.nik",
+    "c.nomor_peserta",
+    "CASE WHEN a.data_hash IS NULL THEN c.nama ELSE a.nama END",
+    "CASE WHEN a.data_hash IS NULL THEN c.tempat_lahir ELSE a.tempat_lahir END",
+    "CASE WHEN a.data_hash IS NULL THEN c.tanggal_lahir ELSE a.tanggal_lahir END",
+    "CASE WHEN a.data_hash IS NULL THEN c.jenis_kelamin ELSE a.jenis_kelamin END",
+    "CASE WHEN a.data_hash IS NULL THEN c.kategori_pelamar ELSE a.kategori_pelamar END",
+    "CASE WHEN a.data_hash IS NULL THEN c.pendidikan ELSE a.pendidikan END",
+    "CASE WHEN a.data_hash IS NULL THEN c.jurusan ELSE a.jurusan END",
+    "p.kode_formasi",
+    "p.jabatan",
+    "p.unit_kerja",
+    "COALESCE(f.upah, CASE WHEN a.data_hash IS NULL THEN c.gaji_terakhir ELSE a.gaji_terakhir END, 0)",
+    "f.sumber_anggaran",
+];
+const SEP: char = '\u{1f}';
+const NULL: &str = "\u{1e}";
+
+fn proposed_sql(select: &str) -> String {
+    format!(
+        "SELECT {select} FROM penempatan_rinci p \
+         JOIN keputusan k ON k.run_id = ? AND k.nik = p.nik {CANDIDATE_JOIN} \
+         LEFT JOIN formasi f ON f.instansi = k.instansi AND f.kode_formasi = p.kode_formasi \
+         WHERE p.penempatan_id = ? AND p.kode_formasi IS NOT NULL AND p.nik > ? \
+         ORDER BY p.nik LIMIT ?"
+    )
+}
+
+fn date_of(v: Option<&str>) -> StoreResult<Option<chrono::NaiveDate>> {
+    v.map(|d| chrono::NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d"))
+        .transpose()
+        .map_err(corrupt)
+}
+
+/// A proposed candidate from its fields as text (`None` for NULL).
+fn proposed_from(f: &[Option<&str>]) -> StoreResult<ProposedLine> {
+    let text = |i: usize| f[i].unwrap_or_default().to_owned();
+    let opt = |i: usize| f[i].map(str::to_owned);
+    Ok(ProposedLine {
+        nik: Nik::parse(f[0].unwrap_or_default()).map_err(corrupt)?,
+        nomor_peserta: opt(1),
+        nama: text(2),
+        tempat_lahir: opt(3),
+        tanggal_lahir: date_of(f[4])?,
+        jenis_kelamin: text(5),
+        kategori_pelamar: text(6),
+        pendidikan: text(7),
+        jurusan: opt(8),
+        kode_formasi: text(9),
+        jabatan: text(10),
+        unit_kerja: text(11),
+        upah: f[12].and_then(|v| v.parse().ok()).unwrap_or_default(),
+        sumber_anggaran: source(f[13].map(str::to_owned))?,
+    })
+}
+
+/// One packed row; `None` when a value held a separator character.
+fn unpack_proposed(packed: &str) -> Option<StoreResult<ProposedLine>> {
+    let f: Vec<Option<&str>> = packed
+        .split(SEP)
+        .map(|v| (v != NULL).then_some(v))
+        .collect();
+    (f.len() == PROPOSED.len()).then(|| proposed_from(&f))
+}
+
+/// One row read column by column.
+fn proposed_from_columns(r: &QueryResult) -> StoreResult<ProposedLine> {
+    let mut texts: Vec<Option<String>> = Vec::with_capacity(PROPOSED.len());
+    for i in 0..PROPOSED.len() {
+        texts.push(match i {
+            4 => get::<Option<chrono::NaiveDate>>(r, i)?.map(|d| d.to_string()),
+            12 => get::<Option<i64>>(r, i)?.map(|v| v.to_string()),
+            _ => get::<Option<String>>(r, i)?,
+        });
+    }
+    let f: Vec<Option<&str>> = texts.iter().map(Option::as_deref).collect();
+    proposed_from(&f)
+}
 
 impl Store {
     /// The newest placement made from run `run_id`, by id.
@@ -189,59 +270,47 @@ impl Store {
         Ok(out)
     }
 
-    /// Up to `limit` proposed candidates of `placement_id` after placement order `after`.
+    /// Up to `limit` proposed candidates of `placement_id` after NIK `after`, by NIK (the
+    /// order in which the joined tables are stored, about twice as fast as placement order at a
+    /// million rows). Each row comes packed into one text value (see [`PROPOSED`]); a page
+    /// holding a separator character is read again column by column.
     pub async fn proposed_page(
         &self,
         run_id: &str,
         placement_id: &str,
-        after: u64,
+        after: &str,
         limit: u64,
     ) -> StoreResult<Vec<ProposedLine>> {
-        let rows = self
-            .query(
-                &format!(
-                    "SELECT p.urutan, p.nik, c.nomor_peserta, CASE WHEN a.data_hash IS NULL THEN c.nama ELSE a.nama END, CASE WHEN a.data_hash IS NULL THEN c.tempat_lahir ELSE a.tempat_lahir END, \
-                     CASE WHEN a.data_hash IS NULL THEN c.tanggal_lahir ELSE a.tanggal_lahir END, CASE WHEN a.data_hash IS NULL THEN c.jenis_kelamin ELSE a.jenis_kelamin END, \
-                     CASE WHEN a.data_hash IS NULL THEN c.kategori_pelamar ELSE a.kategori_pelamar END, CASE WHEN a.data_hash IS NULL THEN c.pendidikan ELSE a.pendidikan END, \
-                     CASE WHEN a.data_hash IS NULL THEN c.jurusan ELSE a.jurusan END, p.kode_formasi, p.jabatan, p.unit_kerja, \
-                     COALESCE(f.upah, CASE WHEN a.data_hash IS NULL THEN c.gaji_terakhir ELSE a.gaji_terakhir END, 0), f.sumber_anggaran \
-                     FROM penempatan_rinci p \
-                     JOIN keputusan k ON k.run_id = ? AND k.nik = p.nik {CANDIDATE_JOIN} \
-                     LEFT JOIN formasi f ON f.instansi = k.instansi AND f.kode_formasi = p.kode_formasi \
-                     WHERE p.penempatan_id = ? AND p.kode_formasi IS NOT NULL AND p.urutan > ? \
-                     ORDER BY p.urutan LIMIT ?"
-                ),
-                vec![
-                    run_id.into(),
-                    placement_id.into(),
-                    i64::try_from(after).unwrap_or(i64::MAX).into(),
-                    i64::try_from(limit).unwrap_or(i64::MAX).into(),
-                ],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let nik: String = get(r, 1)?;
-                let text = |i| get::<Option<String>>(r, i).map(Option::unwrap_or_default);
-                Ok(ProposedLine {
-                    urutan: u64::try_from(get::<i64>(r, 0)?).unwrap_or_default(),
-                    nik: Nik::parse(&nik).map_err(corrupt)?,
-                    nomor_peserta: get(r, 2)?,
-                    nama: text(3)?,
-                    tempat_lahir: get(r, 4)?,
-                    tanggal_lahir: get(r, 5)?,
-                    jenis_kelamin: text(6)?,
-                    kategori_pelamar: text(7)?,
-                    pendidikan: text(8)?,
-                    jurusan: get(r, 9)?,
-                    kode_formasi: text(10)?,
-                    jabatan: text(11)?,
-                    unit_kerja: text(12)?,
-                    upah: get::<Option<i64>>(r, 13)?.unwrap_or_default(),
-                    sumber_anggaran: source(get(r, 14)?)?,
-                })
-            })
-            .collect()
+        static PACKED: OnceLock<String> = OnceLock::new();
+        let packed = PACKED.get_or_init(|| {
+            let parts: Vec<String> = PROPOSED
+                .iter()
+                .map(|c| format!("COALESCE(CAST({c} AS TEXT), '{NULL}')"))
+                .collect();
+            proposed_sql(&parts.join(&format!(" || '{SEP}' || ")))
+        });
+        let values = || -> Vec<sea_orm::Value> {
+            vec![
+                run_id.into(),
+                placement_id.into(),
+                after.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            ]
+        };
+        let rows = self.query(packed, values()).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let text: String = get(r, 0)?;
+            match unpack_proposed(&text) {
+                Some(line) => out.push(line?),
+                None => {
+                    let plain = proposed_sql(&PROPOSED.join(", "));
+                    let rows = self.query(&plain, values()).await?;
+                    return rows.iter().map(proposed_from_columns).collect();
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Up to `limit` decisions of `run_id` after NIK `after` that placement `placement_id`
@@ -324,5 +393,43 @@ impl Store {
                 ))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_row_reads_back_or_asks_for_the_plain_way() {
+        let row = [
+            "1609022304870001",
+            NULL,
+            "SITI",
+            "OKU Timur",
+            "1987-04-23",
+            "P",
+            "R3",
+            "SMA",
+            NULL,
+            "K01",
+            "Pengelola Data",
+            "U10",
+            "3500000",
+            "BOS",
+        ]
+        .join(&SEP.to_string());
+        let line = unpack_proposed(&row).unwrap().unwrap();
+        assert_eq!(line.nama, "SITI");
+        assert_eq!(line.nomor_peserta, None);
+        assert_eq!(line.upah, 3_500_000);
+        assert_eq!(line.sumber_anggaran, SumberAnggaran::Bos);
+        assert_eq!(
+            line.tanggal_lahir.map(|d| d.to_string()).as_deref(),
+            Some("1987-04-23")
+        );
+        // A name holding the separator: the page is read the plain way.
+        let odd = row.replace("SITI", &format!("SI{SEP}TI"));
+        assert!(unpack_proposed(&odd).is_none());
     }
 }
