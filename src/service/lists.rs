@@ -15,7 +15,7 @@ use crate::{
         AlasanTidakDiusulkan, Findings, HasilSeleksi2024, KategoriPelamar, StatusKhusus, Subject,
         VacancySubject, format_datetime_id, mask_identifier,
     },
-    export::{Section, TableWriter, Value},
+    export::{ExportError, Section, TableWriter, Value},
     placement::PlacementRecord,
     screening::{Run, RunStatus},
     store::UnproposedLine,
@@ -510,6 +510,58 @@ fn pengisian_row(
     }
 }
 
+/// A list written on a thread of its own while the next page is read from the database (at a
+/// million rows, building the XLSX and reading take about as long as each other).
+struct Pipe {
+    rows: Option<tokio::sync::mpsc::Sender<Vec<Vec<Value>>>>,
+    writer: tokio::task::JoinHandle<Result<TableWriter, ExportError>>,
+}
+
+impl Pipe {
+    fn new(mut out: TableWriter) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Value>>>(2);
+        let writer = tokio::task::spawn_blocking(move || {
+            while let Some(rows) = rx.blocking_recv() {
+                for r in &rows {
+                    out.row(r)?;
+                }
+            }
+            Ok(out)
+        });
+        Self {
+            rows: Some(tx),
+            writer,
+        }
+    }
+
+    /// Hands over one page; when the writer has stopped, its error.
+    async fn send(&mut self, rows: Vec<Vec<Value>>) -> Result<(), ServiceError> {
+        let sent = match &self.rows {
+            Some(tx) => tx.send(rows).await.is_ok(),
+            None => false,
+        };
+        if sent {
+            return Ok(());
+        }
+        self.rows = None;
+        match (&mut self.writer).await {
+            Ok(Err(e)) => Err(e.into()),
+            Ok(Ok(_)) => Err(ServiceError::unexpected("daftar", "penulis berhenti")),
+            Err(e) => Err(ServiceError::unexpected("daftar", e)),
+        }
+    }
+
+    /// Waits for the writer and finishes the file with `summary`.
+    async fn finish(mut self, summary: &[Section]) -> Result<u32, ServiceError> {
+        self.rows = None;
+        let out = self
+            .writer
+            .await
+            .map_err(|e| ServiceError::unexpected("daftar", e))??;
+        Ok(out.finish(summary)?)
+    }
+}
+
 fn n(v: u64) -> Value {
     Value::Number(v as f64)
 }
@@ -649,7 +701,7 @@ async fn export_usulan(
     path: &Path,
     full: bool,
 ) -> Result<u64, ServiceError> {
-    let mut out = TableWriter::create(
+    let out = TableWriter::create(
         path,
         "Usulan",
         &[
@@ -676,6 +728,7 @@ async fn export_usulan(
         ],
     )?;
     let names = unit_names(app).await?;
+    let mut out = Pipe::new(out);
     let (mut after, mut no, mut pay) = (String::new(), 0u64, 0i64);
     loop {
         let page = app
@@ -684,10 +737,11 @@ async fn export_usulan(
             .await?;
         let Some(last) = page.last() else { break };
         after = last.nik.as_str().to_owned();
+        let mut rows = Vec::with_capacity(page.len());
         for l in &page {
             no += 1;
             pay += l.upah;
-            out.row(&[
+            rows.push(vec![
                 n(no),
                 if full {
                     l.nik.as_str().into()
@@ -709,21 +763,24 @@ async fn export_usulan(
                 names.get(&l.unit_kerja).cloned().unwrap_or_default().into(),
                 rp(l.upah),
                 l.sumber_anggaran.code().into(),
-            ])?;
+            ]);
         }
+        out.send(rows).await?;
     }
-    let written = out.finish(&[
-        heading(app, ListKind::Usulan, &src.describe()),
-        Section {
-            title: "Jumlah".into(),
-            header: vec![
-                "Diusulkan".into(),
-                "Upah per bulan".into(),
-                "Upah per tahun".into(),
-            ],
-            rows: vec![vec![n(no), rp(pay), rp(pay * 12)]],
-        },
-    ])?;
+    let written = out
+        .finish(&[
+            heading(app, ListKind::Usulan, &src.describe()),
+            Section {
+                title: "Jumlah".into(),
+                header: vec![
+                    "Diusulkan".into(),
+                    "Upah per bulan".into(),
+                    "Upah per tahun".into(),
+                ],
+                rows: vec![vec![n(no), rp(pay), rp(pay * 12)]],
+            },
+        ])
+        .await?;
     Ok(u64::from(written))
 }
 
@@ -733,7 +790,7 @@ async fn export_unproposed(
     path: &Path,
     full: bool,
 ) -> Result<u64, ServiceError> {
-    let mut out = TableWriter::create(
+    let out = TableWriter::create(
         path,
         "Tidak diusulkan",
         &[
@@ -747,6 +804,7 @@ async fn export_unproposed(
         ],
         &[19.0, 30.0, 10.0, 12.0, 17.0, 22.0, 90.0],
     )?;
+    let mut out = Pipe::new(out);
     let mut per_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut cursor = String::new();
     loop {
@@ -756,6 +814,7 @@ async fn export_unproposed(
             .await?;
         let Some(last) = page.last() else { break };
         cursor = last.decision.nik.as_str().to_owned();
+        let mut rows = Vec::with_capacity(page.len());
         for l in &page {
             let f = Findings::of(
                 src.run.aturan.iter().map(String::as_str),
@@ -770,7 +829,7 @@ async fn export_unproposed(
             if !full {
                 notes = crate::domain::redact_identifiers(&notes).0;
             }
-            out.row(&[
+            rows.push(vec![
                 if full {
                     l.decision.nik.as_str().into()
                 } else {
@@ -782,25 +841,28 @@ async fn export_unproposed(
                 l.decision.hasil.code().into(),
                 reason.code().into(),
                 notes.into(),
-            ])?;
+            ]);
         }
+        out.send(rows).await?;
     }
-    let written = out.finish(&[
-        heading(app, ListKind::TidakDiusulkan, &src.describe()),
-        Section {
-            title: "Per alasan tidak diusulkan".into(),
-            header: vec!["Alasan".into(), "Jumlah".into()],
-            rows: AlasanTidakDiusulkan::ALL
-                .iter()
-                .map(|a| {
-                    vec![
-                        format!("{} ({})", a.code(), a.label()).into(),
-                        n(per_reason.get(a.code()).copied().unwrap_or(0)),
-                    ]
-                })
-                .collect(),
-        },
-    ])?;
+    let written = out
+        .finish(&[
+            heading(app, ListKind::TidakDiusulkan, &src.describe()),
+            Section {
+                title: "Per alasan tidak diusulkan".into(),
+                header: vec!["Alasan".into(), "Jumlah".into()],
+                rows: AlasanTidakDiusulkan::ALL
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            format!("{} ({})", a.code(), a.label()).into(),
+                            n(per_reason.get(a.code()).copied().unwrap_or(0)),
+                        ]
+                    })
+                    .collect(),
+            },
+        ])
+        .await?;
     Ok(u64::from(written))
 }
 
