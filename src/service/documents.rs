@@ -116,10 +116,11 @@ fn merge(mut base: Value, extra: Value) -> Value {
     base
 }
 
-/// Rows a printed table holds; the rest is summed into one row that points to the XLSX list
+/// Rows a printed table holds (a regency's rincian, ~1,000 rows, prints whole); the rest is
+/// summed into one row that points to the XLSX list
 /// (a national-scale proposal has tens of thousands of units: no one prints that, and
 /// typesetting it would take minutes and gigabytes).
-const PRINTED_ROWS: usize = 400;
+const PRINTED_ROWS: usize = 2_000;
 
 /// The first [`PRINTED_ROWS`] of `rows`, and the rest summed by `sum` when there is a rest.
 fn printed<T: Clone>(rows: &[T], sum: impl Fn(&[T]) -> T) -> Vec<T> {
