@@ -743,11 +743,7 @@ async fn export_usulan(
             pay += l.upah;
             rows.push(vec![
                 n(no),
-                if full {
-                    l.nik.as_str().into()
-                } else {
-                    l.nik.masked().into()
-                },
+                super::placement::shown(&l.nik, full),
                 l.nomor_peserta.clone().unwrap_or_default().into(),
                 l.nama.clone().into(),
                 l.tempat_lahir.clone().unwrap_or_default().into(),
@@ -830,11 +826,7 @@ async fn export_unproposed(
                 notes = crate::domain::redact_identifiers(&notes).0;
             }
             rows.push(vec![
-                if full {
-                    l.decision.nik.as_str().into()
-                } else {
-                    l.decision.nik.masked().into()
-                },
+                super::placement::shown(&l.decision.nik, full),
                 l.nama.clone().into(),
                 l.kategori_pelamar.clone().into(),
                 l.unit_kerja.clone().into(),

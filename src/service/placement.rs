@@ -37,7 +37,8 @@ pub struct ExportReport {
     pub sumber: String,
 }
 
-fn shown(nik: &crate::domain::Nik, full: bool) -> Value {
+/// A NIK cell: in full for roles that may see it, else masked.
+pub(super) fn shown(nik: &crate::domain::Nik, full: bool) -> Value {
     if full {
         nik.as_str().into()
     } else {
