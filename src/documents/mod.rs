@@ -96,10 +96,17 @@ pub const SHARED: &str = "kop.typ";
 /// import), each document missing from the folder taken from the built-in copies.
 #[derive(Debug, Clone, Default)]
 pub struct DocumentTemplates {
-    /// (file name, text).
-    pub files: Vec<(String, String)>,
-    /// Where each came from (for messages).
-    pub paths: Vec<(String, PathBuf)>,
+    pub files: Vec<Template>,
+}
+
+/// One markup file.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// File name (`sptjm.typ`), as templates import it.
+    pub name: String,
+    /// Where it was read from (for messages).
+    pub path: PathBuf,
+    pub text: String,
 }
 
 impl DocumentTemplates {
@@ -108,24 +115,22 @@ impl DocumentTemplates {
         let mut out = Self::default();
         if let Ok(entries) = src.entries(dir) {
             for (name, kind) in entries {
+                let path = dir.join(&name);
                 if kind == EntryKind::File
                     && name.ends_with(".typ")
-                    && let Ok(text) = src.read(&dir.join(&name))
+                    && let Ok(text) = src.read(&path)
                 {
-                    out.paths.push((name.clone(), dir.join(&name)));
-                    out.files.push((name, text));
+                    out.files.push(Template { name, path, text });
                 }
             }
         }
-        let needed = Self::needed();
-        for name in needed {
-            if out.files.iter().any(|(n, _)| *n == name) {
+        for name in Self::needed() {
+            if out.files.iter().any(|t| t.name == name) {
                 continue;
             }
             let path = builtin_dir.join(&name);
             if let Ok(text) = builtin.read(&path) {
-                out.paths.push((name.clone(), path));
-                out.files.push((name, text));
+                out.files.push(Template { name, path, text });
             }
         }
         out
@@ -140,21 +145,19 @@ impl DocumentTemplates {
             .collect()
     }
 
+    fn get(&self, name: &str) -> Option<&Template> {
+        self.files.iter().find(|t| t.name == name)
+    }
+
     /// The text of template `name`.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.files
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, t)| t.as_str())
+        self.get(name).map(|t| t.text.as_str())
     }
 
     /// Where file `name` was read from.
     pub fn path(&self, name: &str) -> PathBuf {
-        self.paths
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, p)| p.clone())
-            .unwrap_or_else(|| PathBuf::from(name))
+        self.get(name)
+            .map_or_else(|| PathBuf::from(name), |t| t.path.clone())
     }
 
     /// Typesets document `kind` with `data` (JSON) and an optional logo (name, bytes).
@@ -167,7 +170,11 @@ impl DocumentTemplates {
     ) -> Result<Vec<u8>, Diagnostics> {
         let main = kind.file();
         let job = typeset::Job {
-            files: &self.files,
+            files: self
+                .files
+                .iter()
+                .map(|t| (t.name.as_str(), t.text.as_str()))
+                .collect(),
             main: &main,
             data,
             logo,

@@ -28,8 +28,8 @@ pub struct Problem {
 
 /// What one document is made from.
 pub struct Job<'a> {
-    /// Markup files by name (`surat-usulan.typ`, `kop.typ`); `main` among them.
-    pub files: &'a [(String, String)],
+    /// Markup files (name, text): `surat-usulan.typ`, `kop.typ`, …; `main` among them.
+    pub files: Vec<(&'a str, &'a str)>,
     pub main: &'a str,
     /// The data the template reads as `json("/data.json")`.
     pub data: &'a [u8],
@@ -183,14 +183,14 @@ pub fn pdf(job: &Job<'_>) -> Result<Vec<u8>, Vec<Problem>> {
     let mut sources = Vec::with_capacity(job.files.len());
     let mut names = Vec::with_capacity(job.files.len());
     let mut main = None;
-    for (name, text) in job.files {
+    for &(name, text) in &job.files {
         let id = file_id(&format!("/{name}"))
             .ok_or_else(|| problem(format!("nama berkas templat '{name}' tidak sah")))?;
         if name == job.main {
             main = Some(id);
         }
-        names.push((id, name.as_str()));
-        sources.push(Source::new(id, text.clone()));
+        names.push((id, name));
+        sources.push(Source::new(id, text.to_owned()));
     }
     let main = main.ok_or_else(|| problem(format!("templat {} tidak ada", job.main)))?;
     let data = file_id("/data.json").ok_or_else(|| problem("data.json".into()))?;

@@ -1,6 +1,8 @@
 //! Files for people: CSV (UTF-8 with BOM, so Excel reads names correctly) or XLSX, chosen by
 //! extension. An XLSX has its summary sheet first and its data sheet streamed row by row (flat
-//! memory), with the header row frozen, filters on, and sensible column widths.
+//! memory), with the header row frozen, filters on, and sensible column widths. A file appears
+//! whole or not at all: it is written beside its name and renamed into place when finished
+//! (an abandoned writer removes what it wrote).
 
 use std::{
     fs::File,
@@ -95,11 +97,61 @@ pub struct Section {
     pub rows: Vec<Vec<Value>>,
 }
 
+/// The MIME type of a file merit hands out, by its extension.
+pub fn content_type(name: &str) -> &'static str {
+    match name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("pdf") => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Where a file is written before it is renamed to `target`.
+fn partial_of(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(
+        ".{name}.{}.sebagian",
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
+/// Writes `bytes` to `path` whole or not at all (beside it, then renamed into place).
+pub fn write_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), ExportError> {
+    let partial = partial_of(path);
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            io_err(path, &e)
+        })
+}
+
 /// Writes one table (and, for XLSX, a summary sheet).
 pub struct TableWriter {
+    /// The name the finished file gets (messages name it).
     path: PathBuf,
-    inner: Inner,
+    /// Where it is written until then.
+    partial: PathBuf,
+    /// Taken by [`TableWriter::finish`].
+    inner: Option<Inner>,
     rows: u32,
+}
+
+impl Drop for TableWriter {
+    fn drop(&mut self) {
+        // Not finished (an error, an abandoned request): leave nothing behind.
+        if self.inner.is_some() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
 }
 
 enum Inner {
@@ -141,9 +193,11 @@ impl TableWriter {
         header: &[&str],
         widths: &[f64],
     ) -> Result<Self, ExportError> {
+        let partial = partial_of(path);
         let inner = match ExportFormat::of(path)? {
             ExportFormat::Csv => {
-                let mut file = BufWriter::new(File::create(path).map_err(|e| io_err(path, &e))?);
+                let mut file =
+                    BufWriter::new(File::create(&partial).map_err(|e| io_err(path, &e))?);
                 file.write_all(b"\xEF\xBB\xBF")
                     .map_err(|e| io_err(path, &e))?;
                 let mut w = csv::Writer::from_writer(file);
@@ -178,7 +232,8 @@ impl TableWriter {
         };
         Ok(Self {
             path: path.to_path_buf(),
-            inner,
+            partial,
+            inner: Some(inner),
             rows: 0,
         })
     }
@@ -187,7 +242,10 @@ impl TableWriter {
     pub fn row(&mut self, cells: &[Value]) -> Result<(), ExportError> {
         let path = self.path.clone();
         let x = |e: rust_xlsxwriter::XlsxError| xlsx_err(&path, e);
-        match &mut self.inner {
+        let Some(inner) = &mut self.inner else {
+            return Ok(());
+        };
+        match inner {
             Inner::Csv(w) => w
                 .write_record(cells.iter().map(|v| match v {
                     // Text a spreadsheet would run as a formula is neutralised.
@@ -218,23 +276,33 @@ impl TableWriter {
 
     /// Finishes the file; `summary` fills the XLSX summary sheet (ignored for CSV). Returns the
     /// number of data rows.
-    pub fn finish(self, summary: &[Section]) -> Result<u32, ExportError> {
-        let path = self.path;
+    pub fn finish(mut self, summary: &[Section]) -> Result<u32, ExportError> {
+        let path = self.path.clone();
         let x = |e: rust_xlsxwriter::XlsxError| xlsx_err(&path, e);
-        match self.inner {
-            Inner::Csv(mut w) => w.flush().map_err(|e| write_err(&path, e))?,
+        let Some(inner) = self.inner.as_mut() else {
+            return Ok(self.rows);
+        };
+        match inner {
+            Inner::Csv(w) => w.flush().map_err(|e| write_err(&path, e))?,
             Inner::Xlsx {
-                mut book,
+                book,
                 data,
                 summary: s,
                 columns,
             } => {
-                let ws = book.worksheet_from_index(data).map_err(x)?;
+                let ws = book.worksheet_from_index(*data).map_err(x)?;
                 ws.autofilter(0, 0, self.rows, columns.saturating_sub(1))
                     .map_err(x)?;
-                write_summary(book.worksheet_from_index(s).map_err(x)?, summary).map_err(x)?;
-                book.save(&path).map_err(x)?;
+                write_summary(book.worksheet_from_index(*s).map_err(x)?, summary).map_err(x)?;
+                book.save(&self.partial).map_err(x)?;
             }
+        }
+        // Closed before it is renamed; `Drop` removes the partial file if the rename fails.
+        let inner = self.inner.take();
+        drop(inner);
+        if let Err(e) = std::fs::rename(&self.partial, &self.path) {
+            let _ = std::fs::remove_file(&self.partial);
+            return Err(io_err(&self.path, &e));
         }
         Ok(self.rows)
     }

@@ -74,21 +74,10 @@ pub(super) async fn download(
     let Ok(dir) = crate::service::TempFolder::new("rincian") else {
         return super::status_page(StatusCode::INTERNAL_SERVER_ERROR);
     };
-    // The name is one of the offered file names (checked by the service) before it is used.
-    let safe = !name.contains('/') && !name.contains("..");
-    if !safe {
-        return super::status_page(StatusCode::NOT_FOUND);
-    }
-    let path = dir.path().join(&name);
-    let result = details::download(&state.app, &token, &name, &path).await;
-    let bytes = result.map(|()| std::fs::read(&path));
-    match bytes {
+    let result = details::download(&state.app, &token, &name, dir.path()).await;
+    match result.map(std::fs::read) {
         Ok(Ok(b)) => {
-            let kind = if name.ends_with(".pdf") {
-                "application/pdf"
-            } else {
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            };
+            let kind = crate::export::content_type(&name);
             (
                 [
                     (header::CONTENT_TYPE, kind.to_owned()),

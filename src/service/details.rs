@@ -234,16 +234,28 @@ fn offered(proposal: bool) -> Vec<String> {
         .collect()
 }
 
-/// Writes file `name` of the offer behind link `raw` to `path` (identifiers masked).
-pub async fn download(app: &App, raw: &str, name: &str, path: &Path) -> Result<(), ServiceError> {
+/// Writes file `name` of the offer behind link `raw` into folder `dir` (identifiers masked)
+/// and returns its path; a name not on offer is not found (and never becomes a path).
+pub async fn download(
+    app: &App,
+    raw: &str,
+    name: &str,
+    dir: &Path,
+) -> Result<std::path::PathBuf, ServiceError> {
     use super::lists::ListKind;
     use crate::documents::DocumentKind;
-    let d = details(app, raw).await?;
-    if !d.unduhan.iter().any(|n| n == name) {
-        return Err(ServiceError::not_found(super::Sought::Subject, name));
-    }
     let v = answers::verified(app, raw).await?;
     let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?;
+    let on_offer = match &subject {
+        Subject::Penempatan(_) => offered(true),
+        Subject::Lowongan(_) => offered(false),
+        _ => Vec::new(),
+    };
+    if !on_offer.iter().any(|n| n == name) {
+        return Err(ServiceError::not_found(super::Sought::Subject, name));
+    }
+    let path = dir.join(name);
+    let path = path.as_path();
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
     match (subject, ext) {
         (Subject::Penempatan(p), "xlsx") => {
@@ -268,7 +280,7 @@ pub async fn download(app: &App, raw: &str, name: &str, path: &Path) -> Result<(
         }
         _ => return Err(ServiceError::not_found(super::Sought::Subject, name)),
     }
-    Ok(())
+    Ok(path.to_path_buf())
 }
 
 /// The shortlist of vacancy `v` as a workbook at `path` (NIP masked), as the TPK receives it.

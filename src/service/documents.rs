@@ -11,11 +11,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{
-    App, Prerequisite, ServiceError, Sought,
+    App, Invalid, Prerequisite, ServiceError, Sought,
     lists::{self, Anggaran, AnggaranRow, ProposalSource, Rekap, RekapRow, RincianRow},
 };
 use crate::{
-    config::{Official, Officials},
+    config::{Agency, Official, Officials},
     diagnostic::{Diagnostic, Diagnostics},
     documents::{DocumentKind, DocumentTemplates},
     domain::{
@@ -24,7 +24,7 @@ use crate::{
     },
     workflow::{
         Directory, HistoryRow, InstanceRow, Mode,
-        directory::{role_title, titled},
+        directory::{names_role, role_title, titled},
     },
 };
 
@@ -76,17 +76,37 @@ fn signer(
     json!({ "nama": nama, "nip": Value::Null, "jabatan": jabatan })
 }
 
+/// Who and when a document is made for: the agency, its signers, the moment.
+pub struct Letterhead<'a> {
+    pub agency: &'a Agency,
+    pub officials: &'a Officials,
+    pub directory: Option<&'a Directory>,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub tz: chrono_tz::Tz,
+    /// The logo's name in the template's files, when there is one.
+    pub logo: Option<&'a str>,
+}
+
+impl<'a> Letterhead<'a> {
+    fn of(app: &'a App, directory: &'a Directory, logo: Option<&'a str>) -> Self {
+        Self {
+            agency: &app.settings.instansi,
+            officials: &app.settings.pejabat,
+            directory: Some(directory),
+            now: app.clock.now(),
+            tz: app.settings.timezone,
+            logo,
+        }
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+}
+
 /// The part every document shares: the agency, the date, the signers.
-fn header(
-    app: &App,
-    officials: &Officials,
-    dir: Option<&Directory>,
-    source: &str,
-    logo: Option<&str>,
-) -> Value {
-    let now = app.clock.now();
-    let today = now.with_timezone(&app.settings.timezone).date_naive();
-    let i = &app.settings.instansi;
+fn header(l: &Letterhead<'_>, source: &str) -> Value {
+    let (now, today, i, dir, officials) = (l.now, l.today(), l.agency, l.directory, l.officials);
     let kota = i.kota.clone().unwrap_or_else(|| "..............".into());
     json!({
         "instansi": {
@@ -94,11 +114,11 @@ fn header(
             "singkatan": i.singkatan,
             "alamat": i.alamat,
             "kota": kota,
-            "logo": logo,
+            "logo": l.logo,
         },
         "kota": kota,
         "tanggal": format_date_id(today),
-        "dibuat": format_datetime_id(now, app.settings.timezone),
+        "dibuat": format_datetime_id(now, l.tz),
         "sumber": source,
         "nomor": format!(".........../........../BKPSDM/{}", today.format("%Y")),
         "bkpsdm": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
@@ -324,69 +344,94 @@ pub fn tpk_data(
     )
 }
 
-/// Sample data of the shape the real documents have, to check templates with.
-pub fn sample(kind: DocumentKind) -> Value {
-    use crate::{config::Agency, screening::Run};
-    let head = json!({
-        "instansi": {"nama": Agency::default().nama, "singkatan": null, "alamat": "Jl. Contoh No. 1", "kota": "Kota Contoh", "logo": null},
-        "kota": "Kota Contoh", "tanggal": "2 Desember 2026", "dibuat": "2 Desember 2026 pukul 09.15 WIB",
-        "sumber": "penyaringan contoh", "nomor": "…/…/BKPSDM/2026",
-        "bkpsdm": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
-        "pejabat": {
-            "ppk": {"nama": "Contoh", "nip": "**************0001", "jabatan": "Bupati"},
-            "kepala_bkpsdm": {"nama": "Contoh", "nip": null, "jabatan": "Kepala BKPSDM"},
-        },
-    });
+/// Sample data of the shape the real documents have, to check templates with: the same
+/// builders as the real data, over a small made-up proposal or vacancy.
+pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
+    use crate::{
+        config::Agency,
+        domain::{Hasil, Kandidat},
+        screening::{Run, RunStatus, Tally},
+    };
+    let agency = Agency {
+        alamat: Some("Jalan Contoh Nomor 1".into()),
+        kota: Some("Kota Contoh".into()),
+        ..Agency::default()
+    };
+    let official = |jabatan: &str| Official {
+        nama: "Contoh".into(),
+        nip: Some("197001012000031001".into()),
+        jabatan: Some(jabatan.into()),
+    };
+    let officials = Officials {
+        ppk: Some(official("Bupati Contoh")),
+        kepala_bkpsdm: None,
+    };
+    let letterhead = Letterhead {
+        agency: &agency,
+        officials: &officials,
+        directory: None,
+        now: chrono::DateTime::UNIX_EPOCH,
+        tz: chrono_tz::Asia::Jakarta,
+        logo,
+    };
+    let head = header(&letterhead, "contoh");
+    let answer = json!({"nama": "Contoh", "keputusan": "setuju", "waktu": "1 Januari 1970 pukul 07.00 WIB", "komentar": ""});
     if kind.is_job_fill() {
-        let v: VacancySubject = serde_json::from_value(json!({
-            "id": "L1", "jenjang": "administrator", "unit_kerja": "U1", "jabatan": "Kepala Bagian",
-            "alasan": "pensiun", "tanggal": "2026-12-01", "ruleset": "pengisian_jabatan", "versi_aturan": "v",
-            "shortlist": ["198001012005011003"],
-            "kandidat": [{"nip": "198001012005011003", "nama": "Contoh", "hasil": "layak", "kotak_talenta": 9,
-                          "predikat": ["sangat baik"], "aturan_gagal": [], "aturan_tinjau": [], "peringkat": 1, "alasan": []}],
-            "jumlah_dinilai": 10, "email_kandidat": {},
-        }))
-        .unwrap_or_else(|_| VacancySubject {
+        let nip = "198001012005011003".to_owned();
+        let v = VacancySubject {
             id: "L1".into(),
-            jenjang: String::new(),
-            unit_kerja: String::new(),
-            jabatan: String::new(),
-            alasan: String::new(),
-            tanggal: String::new(),
-            ruleset: String::new(),
-            versi_aturan: String::new(),
-            shortlist: vec![],
-            kandidat: vec![],
-            jumlah_dinilai: 0,
+            jenjang: "administrator".into(),
+            unit_kerja: "U1".into(),
+            jabatan: "Kepala Bagian".into(),
+            alasan: "pensiun".into(),
+            tanggal: "2026-12-01".into(),
+            ruleset: "pengisian_jabatan".into(),
+            versi_aturan: "v".into(),
+            shortlist: vec![nip.clone()],
+            kandidat: vec![Kandidat {
+                nip,
+                nama: "Contoh".into(),
+                hasil: Hasil::Layak,
+                kotak_talenta: 9,
+                predikat: vec!["Sangat Baik".into()],
+                aturan_gagal: vec![],
+                aturan_tinjau: vec![],
+                peringkat: Some(1),
+                alasan: vec![],
+            }],
+            jumlah_dinilai: 10,
             email_kandidat: Default::default(),
-        });
-        let member = json!({"nama": "Contoh (TPK)", "keputusan": "setuju", "waktu": "2 Desember 2026 pukul 09.15 WIB", "komentar": ""});
-        let chair = json!({"nama": "Contoh", "nip": null, "jabatan": "Ketua TPK"});
+        };
+        let chair = signer(
+            Some(&official("Sekretaris Daerah")),
+            None,
+            "SEKDA",
+            letterhead.today(),
+        );
         return tpk_data(
             head,
             &v,
-            vec![member],
+            vec![answer],
             vec!["Contoh".into()],
-            "2 dari 3".into(),
+            "2 persetujuan anggota TPK".into(),
             "Disetujui.".into(),
             chair,
         );
     }
-    let run = Run {
-        id: "run".into(),
-        ruleset: "pppk_paruh_waktu".into(),
-        versi: "v".into(),
-        status: crate::screening::RunStatus::Selesai,
-        aturan: Vec::new(),
-        jumlah_potongan: 1,
-        hasil: crate::screening::Tally::default(),
-        dibuat_oleh: String::new(),
-        dibuat_ms: 0,
-        selesai_ms: Some(0),
-        alasan_gagal: None,
-    };
     let source = ProposalSource {
-        run,
+        run: Run {
+            id: "run".into(),
+            ruleset: "pppk_paruh_waktu".into(),
+            versi: "v".into(),
+            status: RunStatus::Selesai,
+            aturan: Vec::new(),
+            jumlah_potongan: 1,
+            hasil: Tally::default(),
+            dibuat_oleh: String::new(),
+            dibuat_ms: 0,
+            selesai_ms: Some(0),
+            alasan_gagal: None,
+        },
         placement: crate::placement::PlacementRecord {
             id: "p".into(),
             run_id: "run".into(),
@@ -396,6 +441,7 @@ pub fn sample(kind: DocumentKind) -> Value {
             dibuat_oleh: String::new(),
             dibuat_ms: 0,
         },
+        formations: Vec::new(),
     };
     let unit = RekapRow {
         kode: "U1".into(),
@@ -434,7 +480,6 @@ pub fn sample(kind: DocumentKind) -> Value {
         diusulkan: 1,
         sisa: 0,
     }];
-    let answer = json!({"nama": "Contoh", "keputusan": "setuju", "waktu": "2 Desember 2026 pukul 09.15 WIB", "komentar": ""});
     proposal_data(
         head,
         &ProposalInputs {
@@ -445,7 +490,7 @@ pub fn sample(kind: DocumentKind) -> Value {
             answers: vec![answer],
             alur: "Usulan".into(),
         },
-        chrono_tz::Asia::Jakarta,
+        letterhead.tz,
     )
 }
 
@@ -471,8 +516,7 @@ pub fn check(templates: &DocumentTemplates) -> Result<(), Diagnostics> {
         }
         // Once without a logo and once with one: a template may break on either path.
         for logo in [None, Some(("/logo.png", SAMPLE_LOGO))] {
-            let mut data = sample(kind);
-            data["instansi"]["logo"] = logo.map_or(Value::Null, |(n, _)| Value::from(n));
+            let data = sample(kind, logo.map(|(n, _)| n));
             if let Err(d) = templates.pdf(kind, data.to_string().as_bytes(), logo, today) {
                 all.0.extend(d.0);
                 break;
@@ -482,31 +526,52 @@ pub fn check(templates: &DocumentTemplates) -> Result<(), Diagnostics> {
     all.into_result(())
 }
 
-/// The workflow instance a document is about: the one named, else the newest whose subject
-/// is placement `placement` (any placement when `None`; for `berita-acara-tpk`, a vacancy).
+/// The workflow instance a document is about: the one named (refused when it is about
+/// something else), else the newest about placement `placement` (any placement when `None`)
+/// or, for `berita-acara-tpk`, about a vacancy. Subjects are read newest first, one at a time:
+/// a proposal's subject is large.
 async fn chosen_instance(
     app: &App,
     kind: DocumentKind,
     id: Option<&str>,
     placement: Option<&str>,
 ) -> Result<Option<InstanceRow>, ServiceError> {
+    let fits = |i: &InstanceRow| match (kind.is_job_fill(), Subject::from_value(&i.subjek)) {
+        (true, Ok(Subject::Lowongan(_))) => true,
+        (false, Ok(Subject::Penempatan(p))) => placement.is_none_or(|id| id == p.id),
+        _ => false,
+    };
     if let Some(id) = id {
-        return app
+        let inst = app
             .store
             .instance(id)
             .await?
-            .map(Some)
-            .ok_or_else(|| ServiceError::not_found(Sought::Instance, id));
+            .ok_or_else(|| ServiceError::not_found(Sought::Instance, id))?;
+        if !fits(&inst) {
+            return Err(ServiceError::Invalid(Invalid::Value {
+                field: "--instance".into(),
+                problem: format!(
+                    "alur {id} bukan tentang {}",
+                    if kind.is_job_fill() {
+                        "lowongan jabatan"
+                    } else {
+                        "usulan PPPK (penempatan) yang diminta"
+                    }
+                ),
+            }));
+        }
+        return Ok(Some(inst));
     }
-    let mut all = app.store.instances(None).await?;
-    all.sort_by(|a, b| b.dibuat_ms.cmp(&a.dibuat_ms).then(b.id.cmp(&a.id)));
-    Ok(all.into_iter().find(
-        |i| match (kind.is_job_fill(), Subject::from_value(&i.subjek)) {
-            (true, Ok(Subject::Lowongan(_))) => true,
-            (false, Ok(Subject::Penempatan(p))) => placement.is_none_or(|id| id == p.id),
-            _ => false,
-        },
-    ))
+    let mut heads = app.store.instances_head(None).await?;
+    heads.sort_by(|a, b| b.dibuat_ms.cmp(&a.dibuat_ms).then(b.id.cmp(&a.id)));
+    for h in heads {
+        if let Some(inst) = app.store.instance(&h.id).await?
+            && fits(&inst)
+        {
+            return Ok(Some(inst));
+        }
+    }
+    Ok(None)
 }
 
 fn decisions(history: &[HistoryRow]) -> impl Iterator<Item = &HistoryRow> {
@@ -522,11 +587,18 @@ pub async fn data(
     logo: Option<&str>,
 ) -> Result<(Value, String), ServiceError> {
     let (dir, _) = super::workflow::directory(app).await?;
-    // A PPPK document names its placement first (the one asked for, else the newest), so that
+    let letterhead = Letterhead::of(app, &dir, logo);
+    if kind.is_job_fill() {
+        let inst = chosen_instance(app, kind, instance, None)
+            .await?
+            .ok_or_else(|| ServiceError::missing(Prerequisite::Vacancy))?;
+        return tpk(app, &inst, &letterhead, &dir).await;
+    }
+    // The placement first (the one asked for, else the instance's, else the newest), so that
     // the history read is that proposal's, never another's.
-    let named = match (kind.is_job_fill(), run, instance) {
-        (false, Some(r), None) => Some(lists::proposal_source(app, Some(r)).await?),
-        _ => None,
+    let named = match run {
+        Some(r) => Some(lists::proposal_source(app, Some(r)).await?),
+        None => None,
     };
     let inst = chosen_instance(
         app,
@@ -535,123 +607,30 @@ pub async fn data(
         named.as_ref().map(|s| s.placement.id.as_str()),
     )
     .await?;
-    let history = match &inst {
-        Some(i) => app.store.history(&i.id).await?,
-        None => Vec::new(),
-    };
-    let tz = app.settings.timezone;
-    let alur = match &inst {
-        Some(i) => super::workflow::titles(app, i, "")
-            .await
-            .map(|(t, _)| t)
-            .unwrap_or_else(|_| i.workflow.clone()),
-        None => String::new(),
-    };
-    if kind.is_job_fill() {
-        let inst = inst.ok_or_else(|| ServiceError::missing(Prerequisite::VacancySubject))?;
-        let Ok(Subject::Lowongan(v)) = Subject::from_value(&inst.subjek) else {
-            return Err(ServiceError::missing(Prerequisite::VacancySubject));
-        };
-        let tpk: Vec<&HistoryRow> = decisions(&history)
-            .filter(|h| h.kapasitas.as_deref().is_some_and(|k| k.contains("TPK")))
-            .collect();
-        let recused: Vec<String> = tpk
-            .iter()
-            .filter(|h| {
-                h.komentar.as_deref().is_some_and(|c| {
-                    let c = c.to_lowercase();
-                    c.contains("benturan kepentingan") || c.contains("konflik kepentingan")
-                })
-            })
-            .map(|h| {
-                let id = h.orang.clone().unwrap_or_default();
-                dir.person(&id).map_or(id, |p| p.nama.clone())
-            })
-            .collect();
-        let workflows = super::definitions::read(app, |d| d.workflows()).await?;
-        let quorum = workflows
-            .value
-            .as_ref()
-            .and_then(|w| w.get(&inst.workflow))
-            .and_then(|def| {
-                def.langkah.iter().find(
-                    |s| matches!(&s.penyetuju, crate::workflow::Approvers::Peran(r) if r == "TPK"),
-                )
-            })
-            .map(|s| match s.mode {
-                Mode::Kuorum(n) => format!("{n} persetujuan anggota TPK"),
-                Mode::Semua => "semua anggota TPK".to_owned(),
-                Mode::SalahSatu => "satu anggota TPK".to_owned(),
-            })
-            .unwrap_or_else(|| "tidak ditetapkan".to_owned());
-        let agreed = tpk
-            .iter()
-            .filter(|h| h.keputusan.as_deref() == Some("setuju"))
-            .count();
-        let recommendation = if tpk.is_empty() {
-            "Belum ada pertimbangan TPK.".to_owned()
-        } else {
-            format!(
-                "{} dari {} anggota TPK yang menjawab menyetujui daftar pendek di atas untuk diteruskan kepada Sekretaris Daerah dan PPK{}.",
-                agreed,
-                tpk.len(),
-                v.shortlist
-                    .first()
-                    .and_then(|n| v.candidate(n))
-                    .map(|k| format!(
-                        ", dengan peringkat pertama {} ({})",
-                        k.nama,
-                        mask_identifier(&k.nip)
-                    ))
-                    .unwrap_or_default()
-            )
-        };
-        let members: Vec<Value> = tpk
-            .iter()
-            .map(|h| answer_value(h, Some(&dir), tz))
-            .collect();
-        let today = app.clock.now().with_timezone(&tz).date_naive();
-        let chair = signer(None, Some(&dir), "SEKDA", today);
-        let head = header(
-            app,
-            &app.settings.pejabat,
-            Some(&dir),
-            &format!("lowongan {}, alur {}", v.id, inst.id),
-            logo,
-        );
-        let source = format!("lowongan {} (alur {})", v.id, inst.id);
-        return Ok((
-            tpk_data(head, &v, members, recused, quorum, recommendation, chair),
-            source,
-        ));
-    }
-    // A PPPK document: the placement the instance is about, else the one named or the newest.
-    let placement_id = match (run, &inst) {
-        (Some(r), _) => Some(r.to_owned()),
+    let source = match (named, &inst) {
+        (Some(s), _) => s,
         (None, Some(i)) => match Subject::from_value(&i.subjek) {
-            Ok(Subject::Penempatan(p)) => Some(p.id),
-            _ => None,
+            Ok(Subject::Penempatan(p)) => lists::proposal_source(app, Some(&p.id)).await?,
+            _ => lists::proposal_source(app, None).await?,
         },
-        (None, None) => None,
+        (None, None) => lists::proposal_source(app, None).await?,
     };
-    let source = match named {
-        Some(s) => s,
-        None => lists::proposal_source(app, placement_id.as_deref()).await?,
+    let (history, alur) = match &inst {
+        Some(i) => (
+            app.store.history(&i.id).await?,
+            super::workflow::titles(app, i, "")
+                .await
+                .map_or_else(|_| i.workflow.clone(), |(t, _)| t),
+        ),
+        None => (Vec::new(), String::new()),
     };
     let rincian = lists::rincian(app, &source).await?;
     let rekap = lists::rekap(app, &source).await?;
     let anggaran = lists::anggaran(app, &source).await?;
     let answers = decisions(&history)
-        .map(|h| answer_value(h, Some(&dir), tz))
+        .map(|h| answer_value(h, Some(&dir), letterhead.tz))
         .collect();
-    let head = header(
-        app,
-        &app.settings.pejabat,
-        Some(&dir),
-        &source.describe(),
-        logo,
-    );
-    let described = source.placement.id.clone();
+    let head = header(&letterhead, &source.describe());
     let data = proposal_data(
         head,
         &ProposalInputs {
@@ -662,9 +641,87 @@ pub async fn data(
             answers,
             alur,
         },
-        tz,
+        letterhead.tz,
     );
-    Ok((data, described))
+    Ok((data, source.placement.id))
+}
+
+/// The data of `berita-acara-tpk` for job-fill instance `inst`.
+async fn tpk(
+    app: &App,
+    inst: &InstanceRow,
+    letterhead: &Letterhead<'_>,
+    dir: &Directory,
+) -> Result<(Value, String), ServiceError> {
+    let Ok(Subject::Lowongan(v)) = Subject::from_value(&inst.subjek) else {
+        return Err(ServiceError::missing(Prerequisite::Vacancy));
+    };
+    let history = app.store.history(&inst.id).await?;
+    let tpk: Vec<&HistoryRow> = decisions(&history)
+        .filter(|h| h.kapasitas.as_deref().is_some_and(|k| names_role(k, "TPK")))
+        .collect();
+    let recused: Vec<String> = tpk
+        .iter()
+        .filter(|h| {
+            h.komentar.as_deref().is_some_and(|c| {
+                let c = c.to_lowercase();
+                c.contains("benturan kepentingan") || c.contains("konflik kepentingan")
+            })
+        })
+        .map(|h| {
+            let id = h.orang.clone().unwrap_or_default();
+            dir.person(&id).map_or(id, |p| p.nama.clone())
+        })
+        .collect();
+    let workflows = super::definitions::read(app, |d| d.workflows()).await?;
+    let quorum = workflows
+        .value
+        .as_ref()
+        .and_then(|w| w.get(&inst.workflow))
+        .and_then(|def| {
+            def.langkah.iter().find(
+                |s| matches!(&s.penyetuju, crate::workflow::Approvers::Peran(r) if r == "TPK"),
+            )
+        })
+        .map(|s| match s.mode {
+            Mode::Kuorum(n) => format!("{n} persetujuan anggota TPK"),
+            Mode::Semua => "semua anggota TPK".to_owned(),
+            Mode::SalahSatu => "satu anggota TPK".to_owned(),
+        })
+        .unwrap_or_else(|| "tidak ditetapkan".to_owned());
+    let agreed = tpk
+        .iter()
+        .filter(|h| h.keputusan.as_deref() == Some("setuju"))
+        .count();
+    let recommendation = if tpk.is_empty() {
+        "Belum ada pertimbangan TPK.".to_owned()
+    } else {
+        format!(
+            "{} dari {} anggota TPK yang menjawab menyetujui daftar pendek di atas untuk diteruskan kepada Sekretaris Daerah dan PPK{}.",
+            agreed,
+            tpk.len(),
+            v.shortlist
+                .first()
+                .and_then(|n| v.candidate(n))
+                .map(|k| format!(
+                    ", dengan peringkat pertama {} ({})",
+                    k.nama,
+                    mask_identifier(&k.nip)
+                ))
+                .unwrap_or_default()
+        )
+    };
+    let members: Vec<Value> = tpk
+        .iter()
+        .map(|h| answer_value(h, Some(dir), letterhead.tz))
+        .collect();
+    let chair = signer(None, Some(dir), "SEKDA", letterhead.today());
+    let source = format!("lowongan {} (alur {})", v.id, inst.id);
+    let head = header(letterhead, &source);
+    Ok((
+        tpk_data(head, &v, members, recused, quorum, recommendation, chair),
+        source,
+    ))
 }
 
 /// The document templates in force (the last valid ones when the folder's are refused).
@@ -752,19 +809,17 @@ pub async fn write(
         .and_then(|e| e.to_str())
         .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
     {
-        return Err(crate::export::ExportError::Unsupported(path.display().to_string()).into());
+        return Err(ServiceError::Invalid(Invalid::Value {
+            field: "--output".into(),
+            problem: format!(
+                "{} bukan berkas .pdf; dokumen ditulis sebagai PDF, misalnya --output {}.pdf",
+                path.display(),
+                kind.code()
+            ),
+        }));
     }
     let (bytes, source) = pdf(app, kind, instance, run).await?;
-    let partial = path.with_extension(format!("{}.sebagian", uuid::Uuid::new_v4().simple()));
-    let written = std::fs::write(&partial, &bytes).and_then(|()| std::fs::rename(&partial, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(crate::export::ExportError::Write {
-            path: path.display().to_string(),
-            message: crate::domain::io_message(&e),
-        }
-        .into());
-    }
+    crate::export::write_atomically(path, &bytes)?;
     Ok(DocumentReport {
         berkas: path.display().to_string(),
         ukuran: bytes.len() as u64,

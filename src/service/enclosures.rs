@@ -13,9 +13,8 @@ use crate::{
     documents::DocumentKind,
     domain::{Content, Ending, Subject, format_number_id, format_rupiah},
     notify::{compose::Enclosures, mailer::Attachment},
+    workflow::directory::names_role,
 };
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// One thing a message may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,27 +34,17 @@ impl Item {
     }
 
     fn content_type(self) -> &'static str {
-        match self {
-            Self::Document(_) => "application/pdf",
-            _ => XLSX,
-        }
+        crate::export::content_type(&self.file_name())
     }
 }
 
-/// Files made during one delivery pass, by subject and item: every approver of a step gets
-/// the same bytes, made once.
+/// Files made during one delivery pass, by subject, instance (documents read its history) and
+/// item: every approver of a step gets the same bytes, made once.
 #[derive(Default)]
-pub struct Made(HashMap<(String, Item), MadeFile>);
+pub struct Made(HashMap<(String, Option<String>, Item), MadeFile>);
 
 /// A file's bytes, or why it could not be made.
 type MadeFile = Result<Arc<Vec<u8>>, String>;
-
-/// Whether capacity `kapasitas` (`BPKAD`, `Plh. SEKDA (SK …)`) names role `role`.
-fn names_role(kapasitas: &str, role: &str) -> bool {
-    kapasitas
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| w == role)
-}
 
 /// What message `content` about `subject` carries.
 fn items(content: &Content, subject: &Subject) -> Vec<Item> {
@@ -103,16 +92,16 @@ async fn make(
     subject: &Subject,
     instance: Option<&str>,
 ) -> Result<Vec<u8>, ServiceError> {
+    if let (Item::Document(kind), Subject::Penempatan(p)) = (item, subject) {
+        let (bytes, _) = super::documents::pdf(app, kind, instance, Some(&p.id)).await?;
+        return Ok(bytes);
+    }
     let dir = super::TempFolder::new("lampiran")
         .map_err(|e| ServiceError::unexpected("folder lampiran", crate::domain::io_message(&e)))?;
     let path = dir.path().join(item.file_name());
     match (item, subject) {
         (Item::List(kind), Subject::Penempatan(p)) => {
             super::lists::export(app, kind, Some(&p.id), &path, false).await?;
-        }
-        (Item::Document(kind), Subject::Penempatan(p)) => {
-            let (bytes, _) = super::documents::pdf(app, kind, instance, Some(&p.id)).await?;
-            return Ok(bytes);
         }
         (Item::Shortlist, Subject::Lowongan(v)) => {
             super::details::shortlist_workbook(v, &path)?;
@@ -178,7 +167,7 @@ pub async fn enclosures(
     }
     let limit = app.settings.attachment_max_bytes;
     for item in wanted {
-        let key = (subject_key(subject), item);
+        let key = (subject_key(subject), instance.map(str::to_owned), item);
         if !made.0.contains_key(&key) {
             let bytes = make(app, item, subject, instance)
                 .await
@@ -204,18 +193,4 @@ pub async fn enclosures(
         }
     }
     Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn roles_are_whole_words() {
-        assert!(names_role("BPKAD", "BPKAD"));
-        assert!(names_role("Plh. SEKDA (SK Bupati 800/12/2026)", "SEKDA"));
-        assert!(!names_role("KEPALA_BKPSDM", "PPK"));
-        assert!(names_role("PPK", "PPK"));
-        assert!(!names_role("ditunjuk langsung", "TPK"));
-    }
 }

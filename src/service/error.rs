@@ -185,6 +185,11 @@ pub enum Prerequisite {
     /// A vacancy needs a valid job-fill ruleset.
     #[error("tidak ada ruleset pengisian jabatan yang valid; jalankan merit rules check")]
     JobFillRuleset,
+    /// The TPK minutes need a vacancy with its job-fill workflow.
+    #[error(
+        "belum ada lowongan jabatan dengan alur pengisian jabatan; buat dengan merit vacancy open"
+    )]
+    Vacancy,
     /// A job-fill workflow needs a vacancy as its subject.
     #[error(
         "workflow pengisian jabatan memerlukan --subject lowongan:ID (buat lowongan dengan merit vacancy open)"

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::{App, Prerequisite, Refusal, ServiceError, Sought, placement::ExportReport};
 use crate::{
+    domain::Formation,
     domain::{
         AlasanTidakDiusulkan, Findings, HasilSeleksi2024, KategoriPelamar, StatusKhusus, Subject,
         VacancySubject, format_datetime_id, mask_identifier,
@@ -95,18 +96,15 @@ impl ListKind {
             }
         }
     }
-
-    /// Whether the list names people (and so carries identifiers).
-    pub fn names_people(self) -> bool {
-        matches!(self, Self::Usulan | Self::TidakDiusulkan)
-    }
 }
 
-/// A proposal: a placement and the screening run it was made from.
+/// A proposal: a placement, the screening run it was made from, and the formations in force
+/// (read once: every list needs them, at least for the units' names).
 #[derive(Debug, Clone)]
 pub struct ProposalSource {
     pub run: Run,
     pub placement: PlacementRecord,
+    pub formations: Vec<Formation>,
 }
 
 impl ProposalSource {
@@ -147,18 +145,28 @@ pub async fn proposal_source(app: &App, id: Option<&str>) -> Result<ProposalSour
     if run.status != RunStatus::Selesai {
         return Err(Refusal::RunUnfinished(run.id).into());
     }
-    Ok(ProposalSource { run, placement })
+    Ok(ProposalSource {
+        run,
+        placement,
+        formations: app.store.formations().await?,
+    })
 }
 
-/// The unit names the formations give.
-async fn unit_names(app: &App) -> Result<BTreeMap<String, String>, ServiceError> {
-    let mut names = BTreeMap::new();
-    for f in app.store.formations().await? {
-        if let Some(n) = f.nama_unit.filter(|n| !n.trim().is_empty()) {
-            names.entry(f.unit_kerja).or_insert(n);
+impl ProposalSource {
+    /// The unit names the formations give.
+    fn unit_names(&self) -> BTreeMap<&str, &str> {
+        let mut names = BTreeMap::new();
+        for f in &self.formations {
+            if let Some(n) = f.nama_unit.as_deref().filter(|n| !n.trim().is_empty()) {
+                names.entry(f.unit_kerja.as_str()).or_insert(n);
+            }
         }
+        names
     }
-    Ok(names)
+
+    fn unit_name(names: &BTreeMap<&str, &str>, unit: &str) -> String {
+        names.get(unit).map(|n| (*n).to_owned()).unwrap_or_default()
+    }
 }
 
 /// One row of `rincian`.
@@ -185,7 +193,7 @@ pub async fn rincian(app: &App, src: &ProposalSource) -> Result<Vec<RincianRow>,
         .collect();
     type Key = (String, String, String, String);
     let mut rows: BTreeMap<Key, (RincianRow, Vec<String>)> = BTreeMap::new();
-    for f in app.store.formations().await? {
+    for f in &src.formations {
         let key = (
             f.unit_kerja.clone(),
             f.jabatan.clone(),
@@ -200,7 +208,7 @@ pub async fn rincian(app: &App, src: &ProposalSource) -> Result<Vec<RincianRow>,
                     nama_unit: f.nama_unit.clone().unwrap_or_default(),
                     jabatan: f.jabatan.clone(),
                     kategori_jabatan: f.kategori_jabatan.label().to_owned(),
-                    kualifikasi_pendidikan: String::new(),
+                    kualifikasi_pendidikan: format!("{} atau lebih tinggi", f.pendidikan_minimal),
                     kebutuhan: 0,
                     diusulkan: 0,
                     sisa: 0,
@@ -210,13 +218,10 @@ pub async fn rincian(app: &App, src: &ProposalSource) -> Result<Vec<RincianRow>,
         });
         row.kebutuhan += u64::from(f.jumlah);
         row.diusulkan += placed;
-        for j in f.jurusan {
-            if !majors.contains(&j) {
-                majors.push(j);
+        for j in &f.jurusan {
+            if !majors.contains(j) {
+                majors.push(j.clone());
             }
-        }
-        if row.kualifikasi_pendidikan.is_empty() {
-            row.kualifikasi_pendidikan = format!("{} atau lebih tinggi", f.pendidikan_minimal);
         }
     }
     let mut out: Vec<RincianRow> = rows
@@ -285,7 +290,7 @@ pub struct Rekap {
 
 /// Builds `rekap` for a proposal.
 pub async fn rekap(app: &App, src: &ProposalSource) -> Result<Rekap, ServiceError> {
-    let names = unit_names(app).await?;
+    let names = src.unit_names();
     let counts = app
         .store
         .recap_counts(&src.run.id, &src.placement.id)
@@ -302,7 +307,7 @@ pub async fn rekap(app: &App, src: &ProposalSource) -> Result<Rekap, ServiceErro
             .entry(c.unit_kerja.clone())
             .or_insert_with(|| RekapRow {
                 kode: c.unit_kerja.clone(),
-                nama: names.get(&c.unit_kerja).cloned().unwrap_or_default(),
+                nama: ProposalSource::unit_name(&names, &c.unit_kerja),
                 ..RekapRow::default()
             })
             .add(&c.hasil, c.diusulkan, c.jumlah);
@@ -342,7 +347,7 @@ pub struct AnggaranRow {
 pub struct Anggaran {
     pub baris: Vec<AnggaranRow>,
     pub jumlah: AnggaranRow,
-    /// Per budget source: (source, people, pay per year).
+    /// Per budget source (the unit columns empty).
     pub per_sumber: Vec<AnggaranRow>,
     /// The regional minimum wage compared with, when set.
     pub umk: Option<i64>,
@@ -350,7 +355,7 @@ pub struct Anggaran {
 
 /// Builds `anggaran` for a proposal.
 pub async fn anggaran(app: &App, src: &ProposalSource) -> Result<Anggaran, ServiceError> {
-    let names = unit_names(app).await?;
+    let names = src.unit_names();
     let umk = app.settings.umk;
     let mut sums = app
         .store
@@ -368,13 +373,13 @@ pub async fn anggaran(app: &App, src: &ProposalSource) -> Result<Anggaran, Servi
     let mut rows = Vec::with_capacity(sums.len());
     for s in sums {
         let row = AnggaranRow {
-            nama_unit: names.get(&s.unit_kerja).cloned().unwrap_or_default(),
+            nama_unit: ProposalSource::unit_name(&names, &s.unit_kerja),
             unit_kerja: s.unit_kerja,
             sumber_anggaran: s.sumber_anggaran.code().to_owned(),
             jumlah_orang: s.jumlah_orang,
             upah_per_bulan: s.upah_per_bulan,
             upah_per_tahun: s.upah_per_bulan * 12,
-            di_bawah_umk: if umk.is_some() { s.di_bawah_umk } else { 0 },
+            di_bawah_umk: s.di_bawah_umk,
         };
         for acc in [
             &mut total,
@@ -551,14 +556,18 @@ impl Pipe {
         }
     }
 
-    /// Waits for the writer and finishes the file with `summary`.
-    async fn finish(mut self, summary: &[Section]) -> Result<u32, ServiceError> {
+    /// Waits for the writer and finishes the file with `summary` (saving a large XLSX takes
+    /// seconds: off the async threads too).
+    async fn finish(mut self, summary: Vec<Section>) -> Result<u32, ServiceError> {
         self.rows = None;
         let out = self
             .writer
             .await
             .map_err(|e| ServiceError::unexpected("daftar", e))??;
-        Ok(out.finish(summary)?)
+        tokio::task::spawn_blocking(move || out.finish(&summary))
+            .await
+            .map_err(|e| ServiceError::unexpected("daftar", e))?
+            .map_err(ServiceError::from)
     }
 }
 
@@ -586,47 +595,10 @@ fn heading(app: &App, kind: ListKind, source: &str) -> Section {
     }
 }
 
-/// Writes list `kind` to `path` (`.xlsx` or `.csv`). `id` names the placement or run (default:
-/// the newest placement); NIKs are masked unless `full_identifiers`. The file appears whole or
-/// not at all: it is written beside `path` and renamed into place.
+/// Writes list `kind` to `path` (`.xlsx` or `.csv`, whole or not at all). `id` names the
+/// placement or run (default: the newest placement); NIKs are masked unless
+/// `full_identifiers`.
 pub async fn export(
-    app: &App,
-    kind: ListKind,
-    id: Option<&str>,
-    path: &Path,
-    full_identifiers: bool,
-) -> Result<ExportReport, ServiceError> {
-    let format = crate::export::ExportFormat::of(path)?;
-    let ext = match format {
-        crate::export::ExportFormat::Csv => "csv",
-        crate::export::ExportFormat::Xlsx => "xlsx",
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let partial = path.with_file_name(format!(
-        ".{name}.{}.sebagian.{ext}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    let written = export_to(app, kind, id, &partial, full_identifiers).await;
-    let renamed = written.and_then(|mut report| {
-        std::fs::rename(&partial, path).map_err(|e| {
-            ServiceError::from(crate::export::ExportError::Write {
-                path: path.display().to_string(),
-                message: crate::domain::io_message(&e),
-            })
-        })?;
-        report.berkas = path.display().to_string();
-        Ok(report)
-    });
-    if renamed.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    renamed
-}
-
-async fn export_to(
     app: &App,
     kind: ListKind,
     id: Option<&str>,
@@ -727,7 +699,7 @@ async fn export_usulan(
             10.0,
         ],
     )?;
-    let names = unit_names(app).await?;
+    let names = src.unit_names();
     let mut out = Pipe::new(out);
     let (mut after, mut no, mut pay) = (String::new(), 0u64, 0i64);
     loop {
@@ -756,7 +728,7 @@ async fn export_usulan(
                 l.kode_formasi.clone().into(),
                 l.jabatan.clone().into(),
                 l.unit_kerja.clone().into(),
-                names.get(&l.unit_kerja).cloned().unwrap_or_default().into(),
+                ProposalSource::unit_name(&names, &l.unit_kerja).into(),
                 rp(l.upah),
                 l.sumber_anggaran.code().into(),
             ]);
@@ -764,7 +736,7 @@ async fn export_usulan(
         out.send(rows).await?;
     }
     let written = out
-        .finish(&[
+        .finish(vec![
             heading(app, ListKind::Usulan, &src.describe()),
             Section {
                 title: "Jumlah".into(),
@@ -838,7 +810,7 @@ async fn export_unproposed(
         out.send(rows).await?;
     }
     let written = out
-        .finish(&[
+        .finish(vec![
             heading(app, ListKind::TidakDiusulkan, &src.describe()),
             Section {
                 title: "Per alasan tidak diusulkan".into(),

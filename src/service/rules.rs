@@ -245,22 +245,7 @@ fn update(f: &TestFailure, r: Result<(), String>) -> ExpectationUpdate {
 /// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
 /// reader sees the old file or the new one, never half of one.
 pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!(
-                "{} tidak dapat ditulis: {}",
-                path.display(),
-                crate::domain::io_message(&e)
-            )
-        })
+    crate::export::write_atomically(path, text).map_err(|e| e.to_string())
 }
 
 /// One rule's result, explained.

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use sea_orm::QueryResult;
 
 use super::{
-    Store, StoreResult, corrupt, get,
+    Store, StoreResult, corrupt, get, packed,
     runs::{DECISION_COLUMNS, decision_from},
 };
 use crate::{
@@ -112,8 +112,6 @@ const PROPOSED: [&str; 14] = [
     "COALESCE(f.upah, CASE WHEN a.data_hash IS NULL THEN c.gaji_terakhir ELSE a.gaji_terakhir END, 0)",
     "f.sumber_anggaran",
 ];
-const SEP: char = '\u{1f}';
-const NULL: &str = "\u{1e}";
 
 fn proposed_sql(select: &str) -> String {
     format!(
@@ -155,11 +153,7 @@ fn proposed_from(f: &[Option<&str>]) -> StoreResult<ProposedLine> {
 
 /// One packed row; `None` when a value held a separator character.
 fn unpack_proposed(packed: &str) -> Option<StoreResult<ProposedLine>> {
-    let f: Vec<Option<&str>> = packed
-        .split(SEP)
-        .map(|v| (v != NULL).then_some(v))
-        .collect();
-    (f.len() == PROPOSED.len()).then(|| proposed_from(&f))
+    packed::fields(packed, PROPOSED.len()).map(|f| proposed_from(&f))
 }
 
 /// One row read column by column.
@@ -282,13 +276,7 @@ impl Store {
         limit: u64,
     ) -> StoreResult<Vec<ProposedLine>> {
         static PACKED: OnceLock<String> = OnceLock::new();
-        let packed = PACKED.get_or_init(|| {
-            let parts: Vec<String> = PROPOSED
-                .iter()
-                .map(|c| format!("COALESCE(CAST({c} AS TEXT), '{NULL}')"))
-                .collect();
-            proposed_sql(&parts.join(&format!(" || '{SEP}' || ")))
-        });
+        let packed = PACKED.get_or_init(|| proposed_sql(&packed::select(&PROPOSED)));
         let values = || -> Vec<sea_orm::Value> {
             vec![
                 run_id.into(),
@@ -399,6 +387,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::packed::{NULL, SEP};
 
     #[test]
     fn a_packed_row_reads_back_or_asks_for_the_plain_way() {

@@ -14,6 +14,7 @@ mod entity;
 mod imports;
 mod lists;
 mod outbox;
+mod packed;
 mod people;
 mod placements;
 mod runs;

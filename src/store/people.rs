@@ -279,10 +279,9 @@ impl Store {
 }
 
 /// The candidate columns read for screening, packed by the database into one text value per
-/// row (fields separated by U+001F, NULL written as U+001E) plus the one floating-point column,
-/// kept apart so it round-trips exactly. Reading 23 values per row cost more than evaluating
-/// them on SQLite, where the driver copies every value out under a global lock.
-const PACKED_FIELDS: [&str; 23] = [
+/// row (see [`super::packed`]) plus the one floating-point column, kept apart so it
+/// round-trips exactly.
+const PACKED_FIELDS: [&str; 24] = [
     "nik",
     "nama",
     "tanggal_lahir",
@@ -306,33 +305,22 @@ const PACKED_FIELDS: [&str; 23] = [
     "email",
     "no_hp",
     "nomor_peserta",
+    "alasan_tidak_diusulkan",
 ];
-const SEP: char = '\u{1f}';
-const NULL: &str = "\u{1e}";
 
-fn packed_select() -> String {
-    let mut parts: Vec<String> = PACKED_FIELDS
-        .iter()
-        .map(|c| format!("COALESCE(CAST({c} AS TEXT), '{NULL}')"))
-        .collect();
-    parts.push(format!(
-        "COALESCE(CAST(alasan_tidak_diusulkan AS TEXT), '{NULL}')"
-    ));
-    format!(
-        "SELECT {}, nilai_seleksi FROM calon WHERE instansi = ? AND nik > ? AND nik <= ? ORDER BY nik",
-        parts.join(&format!(" || '{SEP}' || "))
-    )
+fn packed_select() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT {}, nilai_seleksi FROM calon WHERE instansi = ? AND nik > ? AND nik <= ? ORDER BY nik",
+            super::packed::select(&PACKED_FIELDS)
+        )
+    })
 }
 
 /// Unpacks one row of [`packed_select`]; `None` when a value held a separator character.
 fn unpack(packed: &str, nilai_seleksi: Option<f64>) -> Option<StoreResult<Candidate>> {
-    let f: Vec<Option<&str>> = packed
-        .split(SEP)
-        .map(|v| (v != NULL).then_some(v))
-        .collect();
-    if f.len() != PACKED_FIELDS.len() + 1 {
-        return None;
-    }
+    let f = super::packed::fields(packed, PACKED_FIELDS.len())?;
     let key = f[0].unwrap_or_default();
     let text = |i: usize| f[i].map(str::to_owned);
     let need = |i: usize| {
@@ -391,7 +379,7 @@ impl Store {
     pub async fn candidates_between(&self, lo: &str, hi: &str) -> StoreResult<Vec<Candidate>> {
         let rows = self
             .query(
-                &packed_select(),
+                packed_select(),
                 vec![self.tenant.clone().into(), lo.into(), hi.into()],
             )
             .await?;

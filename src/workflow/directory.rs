@@ -54,6 +54,14 @@ pub fn role_title(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether capacity `kapasitas` (`BPKAD`, `Plh. SEKDA (SK …)`, `TPK`) names role `role` as a
+/// whole word.
+pub fn names_role(kapasitas: &str, role: &str) -> bool {
+    kapasitas
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| w == role)
+}
+
 /// `text` with every standard role code written as its title (a capacity such as
 /// `Plh. SEKDA (SK …)` becomes `Plh. Sekretaris Daerah (SK …)`).
 pub fn titled(text: &str) -> String {
@@ -492,6 +500,15 @@ pelaksana:
     sampai: 2026-02-05
     dasar: SK Bupati Nomor 800/12/2026
 ";
+
+    #[test]
+    fn capacities_name_roles_as_whole_words() {
+        assert!(names_role("BPKAD", "BPKAD"));
+        assert!(names_role("Plh. SEKDA (SK Bupati 800/12/2026)", "SEKDA"));
+        assert!(!names_role("KEPALA_BKPSDM", "PPK"));
+        assert!(names_role("PPK", "PPK"));
+        assert!(!names_role("ditunjuk langsung", "TPK"));
+    }
 
     #[test]
     fn acting_officials_hold_the_role_only_in_their_period() {

@@ -256,9 +256,49 @@ async fn lists_agree_with_each_other_and_read_back() {
     assert!(csv.starts_with('\u{feff}'));
     assert_eq!(csv.lines().count() as u64, placed.ditempatkan + 1);
 
-    // No job-fill yet: the list is empty but well formed.
+    // No job-fill yet: the list is empty but well formed, and the TPK minutes say what is
+    // missing.
     let vacancies = sheet(&export(&app, ListKind::RekapPengisian, &out, "xlsx").await);
     assert!(vacancies.is_empty());
+    let tpk = out.join("ba-tpk.pdf");
+    let e = documents::write(&app, DocumentKind::BeritaAcaraTpk, None, None, &tpk)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("belum ada lowongan"), "{e}");
+    assert!(!tpk.exists());
+
+    // A refused or failed export leaves the file that was there, and nothing half-written.
+    let kept = write(&out, "lama.xlsx", "versi lama");
+    let e = lists::export(&app, ListKind::Usulan, Some("tidak-ada"), &kept, true)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("tidak-ada"), "{e}");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "versi lama");
+    let missing = out.join("tidak-ada").join("usulan.xlsx");
+    let e = lists::export(&app, ListKind::Usulan, None, &missing, true)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("tidak-ada/usulan.xlsx") && !e.contains("sebagian"),
+        "{e}"
+    );
+    let e = documents::write(
+        &app,
+        DocumentKind::Sptjm,
+        None,
+        None,
+        &out.join("sptjm.xlsx"),
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("bukan berkas .pdf"), "{e}");
+    let leftovers: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains("sebagian"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[tokio::test]
@@ -495,6 +535,17 @@ async fn documents_prompts_and_templates() {
     .await
     .unwrap();
     let vinst = v.instance_id.clone().unwrap();
+    // A proposal's document asked of the vacancy's workflow is refused, not made from another.
+    let e = documents::write(
+        &app,
+        DocumentKind::SuratUsulan,
+        Some(&vinst),
+        None,
+        &out.join("x.pdf"),
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("bukan tentang usulan"), "{e}");
     decide(&app, &vinst, "verifikasi", "verifikator_1").await;
     outbox::flush(&app).await.unwrap();
     let tpk = eml_to(&mail, "inspektur@inspektorat.contoh.go.id");

@@ -191,11 +191,7 @@ pub(super) async fn file(
         Ok(f) => f,
         Err(e) => return failure(e),
     };
-    let kind = match ext {
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pdf" => "application/pdf",
-        _ => "text/csv; charset=utf-8",
-    };
+    let kind = crate::export::content_type(&name);
     (
         [
             (header::CONTENT_TYPE, kind.to_owned()),

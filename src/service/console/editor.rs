@@ -666,7 +666,7 @@ pub async fn templates_page(app: &App) -> Result<TemplatesPage, ServiceError> {
         berkas_dokumen: documents
             .value
             .as_ref()
-            .map(|t| t.files.iter().map(|(n, _)| n.clone()).collect())
+            .map(|t| t.files.iter().map(|f| f.name.clone()).collect())
             .unwrap_or_default(),
         masalah_dokumen: documents.problem.as_ref().map(ToString::to_string),
     })
