@@ -320,44 +320,68 @@ impl Default for Agency {
 }
 
 /// One signing official in `pejabat`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Official {
     /// Name with titles, as signed.
     pub nama: String,
-    /// NIP (18 digits, spaces allowed); checked.
-    #[serde(default)]
-    pub nip: Option<String>,
+    pub nip: Option<crate::domain::Nip>,
     /// Title above the signature, e.g. `Bupati Ogan Komering Ulu Timur`.
-    #[serde(default)]
     pub jabatan: Option<String>,
 }
 
 /// `pejabat`: the PPK and the head of BKPSDM for signature blocks (documents.md 1).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Officials {
     /// The PPK (the Bupati or Wali Kota).
-    #[serde(default)]
     pub ppk: Option<Official>,
     /// Kepala BKPSDM.
-    #[serde(default)]
     pub kepala_bkpsdm: Option<Official>,
 }
 
-impl Officials {
-    fn checked(self) -> Result<Self, String> {
-        for (who, o) in [("ppk", &self.ppk), ("kepala_bkpsdm", &self.kepala_bkpsdm)] {
-            let Some(o) = o else { continue };
+/// `pejabat` as written in the file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOfficials {
+    #[serde(default)]
+    ppk: Option<RawOfficial>,
+    #[serde(default)]
+    kepala_bkpsdm: Option<RawOfficial>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOfficial {
+    nama: String,
+    #[serde(default)]
+    nip: Option<String>,
+    #[serde(default)]
+    jabatan: Option<String>,
+}
+
+impl RawOfficials {
+    /// The officials, each name present and each NIP read as a NIP (errors name the key).
+    fn parsed(self) -> Result<Officials, String> {
+        let one = |who: &str, o: Option<RawOfficial>| -> Result<Option<Official>, String> {
+            let Some(o) = o else { return Ok(None) };
             if o.nama.trim().is_empty() {
                 return Err(format!("pejabat.{who}.nama wajib diisi"));
             }
-            if let Some(nip) = &o.nip {
-                crate::domain::Nip::parse(nip)
-                    .map_err(|e| format!("pejabat.{who}.nip tidak sah: {e}"))?;
-            }
-        }
-        Ok(self)
+            let nip = o
+                .nip
+                .as_deref()
+                .map(crate::domain::Nip::parse)
+                .transpose()
+                .map_err(|e| format!("pejabat.{who}.nip tidak sah: {e}"))?;
+            Ok(Some(Official {
+                nama: o.nama,
+                nip,
+                jabatan: o.jabatan,
+            }))
+        };
+        Ok(Officials {
+            ppk: one("ppk", self.ppk)?,
+            kepala_bkpsdm: one("kepala_bkpsdm", self.kepala_bkpsdm)?,
+        })
     }
 }
 
@@ -713,9 +737,9 @@ impl Settings {
             })?,
             pejabat: m
                 .structured("pejabat", |v| {
-                    serde_yaml::from_value::<Officials>(v)
+                    serde_yaml::from_value::<RawOfficials>(v)
                         .map_err(|e| e.to_string())
-                        .and_then(Officials::checked)
+                        .and_then(RawOfficials::parsed)
                 })?
                 .unwrap_or_default(),
             attachment_max_bytes: m.number("lampiran_maks", 0..=100, "harus angka 0–100 (MB)")?
@@ -1104,6 +1128,27 @@ mod tests {
         let s = Settings::load_from(Some(&p), env(&[("MERIT_TENANT", "oku")])).unwrap();
         assert_eq!(s.tenant, "oku");
         assert_eq!(s.timezone, chrono_tz::Asia::Makassar);
+    }
+
+    #[test]
+    fn officials_are_read_with_their_nip_and_errors_name_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "pejabat:\n  ppk:\n    nama: H. Lanosin\n    nip: \"1970 0101 2000 03 1 001\"\n",
+        );
+        let s = Settings::load_from(Some(&p), env(&[])).unwrap();
+        let ppk = s.pejabat.ppk.unwrap();
+        assert_eq!(ppk.nip.unwrap().masked(), "**************1001");
+        assert!(s.pejabat.kepala_bkpsdm.is_none());
+        let p = write(
+            dir.path(),
+            "pejabat:\n  kepala_bkpsdm:\n    nama: Sutikno\n    nip: \"12345\"\n",
+        );
+        let e = Settings::load_from(Some(&p), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("pejabat.kepala_bkpsdm.nip tidak sah"), "{e}");
     }
 
     #[test]

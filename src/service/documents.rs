@@ -55,9 +55,7 @@ fn signer(
     if let Some(o) = set {
         return json!({
             "nama": o.nama,
-            "nip": o.nip.as_deref().map(|n| {
-                crate::domain::Nip::parse(n).map_or_else(|_| mask_identifier(n), |nip| nip.masked())
-            }),
+            "nip": o.nip.as_ref().map(crate::domain::Nip::masked),
             "jabatan": o.jabatan.clone().unwrap_or_else(|| role_title(role).unwrap_or(role).to_owned()),
         });
     }
@@ -359,7 +357,7 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
     };
     let official = |jabatan: &str| Official {
         nama: "Contoh".into(),
-        nip: Some("197001012000031001".into()),
+        nip: crate::domain::Nip::parse("197001012000031001").ok(),
         jabatan: Some(jabatan.into()),
     };
     let officials = Officials {
