@@ -19,14 +19,13 @@ use merit::{
         lists::{self, ListKind},
         outbox,
         placement::place,
-        screening::{self, ScreenOptions},
         vacancy::{self, VacancyRequest},
         workflow::{self, DecideRequest},
     },
     workflow::{Answer, Channel},
 };
 
-use crate::support::{TestDb, eml_files, import_file, plain, regency, write};
+use crate::support::{TestDb, eml_files, import_file, plain, regency, screen, write};
 
 const CONFIG: &str = "\
 instansi:
@@ -73,16 +72,6 @@ fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
     );
     Settings::load_from(Some(&config), vars).unwrap()
-}
-
-async fn screen(app: &App) -> screening::ScreenReport {
-    let opts = ScreenOptions {
-        ruleset: None,
-        by: "penguji".into(),
-        progress: None,
-        stop: None,
-    };
-    screening::screen(app, &opts).await.unwrap()
 }
 
 /// A regency of `n` candidates screened and placed, with employees for job-fill.

@@ -5,27 +5,13 @@ use std::collections::HashMap;
 use calamine::{Data, Reader, open_workbook_auto};
 use merit::{
     ingest::ImportKind,
-    service::{
-        App,
-        placement::{export_decisions, export_placements, place},
-        screening::{self, ScreenOptions, ScreenReport},
-    },
+    service::placement::{export_decisions, export_placements, place},
 };
 
 use crate::{
     cli::merit,
-    support::{CANDIDATE_HEADER, TestDb, candidate_row, import_file, regency, write},
+    support::{CANDIDATE_HEADER, TestDb, candidate_row, import_file, regency, screen, write},
 };
-
-async fn screen(app: &App) -> ScreenReport {
-    let opts = ScreenOptions {
-        ruleset: None,
-        by: "penguji".into(),
-        progress: None,
-        stop: None,
-    };
-    screening::screen(app, &opts).await.unwrap()
-}
 
 fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
     let text = std::fs::read_to_string(path).unwrap();

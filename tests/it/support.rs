@@ -178,6 +178,17 @@ pub async fn regency(app: &App, dir: &Path, n: u64, seed: u64) -> PathBuf {
     out
 }
 
+/// Screens every candidate with the default ruleset, as `penguji`.
+pub async fn screen(app: &App) -> merit::service::screening::ScreenReport {
+    let opts = merit::service::screening::ScreenOptions {
+        ruleset: None,
+        by: "penguji".into(),
+        progress: None,
+        stop: None,
+    };
+    merit::service::screening::screen(app, &opts).await.unwrap()
+}
+
 /// Imports `path` (every row must be valid).
 pub async fn import_file(app: &App, kind: merit::ingest::ImportKind, path: &Path) {
     let opts = merit::service::ImportOptions {
