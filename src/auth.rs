@@ -80,6 +80,19 @@ pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A token bound to `nonce` by an HMAC under `secret` for one `purpose` (the sign-in form's
+/// CSRF token, bound to its cookie): whoever can plant a cookie cannot make its token.
+pub fn bound_token(secret: &[u8], purpose: &str, nonce: &str) -> String {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else {
+        return String::new();
+    };
+    mac.update(b"merit:");
+    mac.update(purpose.as_bytes());
+    mac.update(b":");
+    mac.update(nonce.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// Whether two secrets are equal, in time independent of where they differ.
 pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()

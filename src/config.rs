@@ -427,6 +427,10 @@ pub struct Settings {
     /// `balasan_wajib_lolos_autentikasi`: refuse replies whose `Authentication-Results` says
     /// the sender failed DKIM and SPF (or DMARC).
     pub reply_auth_required: bool,
+    /// `autentikasi_server` (`MERIT_AUTENTIKASI_SERVER`): the authserv-id of the agency's own
+    /// receiving mail server; only `Authentication-Results` headers carrying it count. Without
+    /// it, only the top-most header counts.
+    pub reply_auth_server: Option<String>,
     /// `instansi` (the name also from `MERIT_INSTANSI`).
     pub instansi: Agency,
     /// `impor_xlsx_maks_mb`, `impor_sel_maks`: how much one imported file may make merit read.
@@ -436,6 +440,13 @@ pub struct Settings {
     pub session_idle: chrono::Duration,
     /// `unggah_maks` (`MERIT_UNGGAH_MAKS`, MB): the largest file the console accepts.
     pub upload_max_bytes: u64,
+    /// `pemeriksaan_detik`, `pemeriksaan_memori_mb`: how long and how much memory checking an
+    /// administrator's edit may take (a document template typeset with sample data, a
+    /// ruleset's test cases, a message template's samples).
+    pub check_limits: crate::sandbox::Limits,
+    /// `dokumen_detik`, `dokumen_memori_mb`: the same for a real document (a regency's rekap
+    /// at a million candidates takes seconds and hundreds of MB).
+    pub document_limits: crate::sandbox::Limits,
     /// `umk` (`MERIT_UMK`): the regional minimum wage, rupiah per month, when set.
     pub umk: Option<i64>,
     /// `pejabat`: who signs documents (else from the directory).
@@ -551,9 +562,34 @@ const KEYS: &[Key] = &[
         default: Some("ya"),
     },
     Key {
+        yaml: "autentikasi_server",
+        env: "MERIT_AUTENTIKASI_SERVER",
+        default: Some(""),
+    },
+    Key {
         yaml: "sesi_ttl",
         env: "MERIT_SESI_TTL",
         default: Some("30m"),
+    },
+    Key {
+        yaml: "pemeriksaan_detik",
+        env: "MERIT_PEMERIKSAAN_DETIK",
+        default: Some("10"),
+    },
+    Key {
+        yaml: "pemeriksaan_memori_mb",
+        env: "MERIT_PEMERIKSAAN_MEMORI_MB",
+        default: Some("1024"),
+    },
+    Key {
+        yaml: "dokumen_detik",
+        env: "MERIT_DOKUMEN_DETIK",
+        default: Some("300"),
+    },
+    Key {
+        yaml: "dokumen_memori_mb",
+        env: "MERIT_DOKUMEN_MEMORI_MB",
+        default: Some("4096"),
     },
     Key {
         yaml: "unggah_maks",
@@ -685,6 +721,22 @@ impl Settings {
             reply_auth_required: m.parse("balasan_wajib_lolos_autentikasi", |v| {
                 crate::domain::parse_bool(v).ok_or_else(|| "harus ya atau tidak".to_owned())
             })?,
+            reply_auth_server: m.parse("autentikasi_server", |v| {
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                if v.len() > 253
+                    || !v
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                {
+                    return Err(
+                        "harus nama server surat (authserv-id), misalnya mx.kabupaten.go.id"
+                            .to_owned(),
+                    );
+                }
+                Ok(Some(v.to_ascii_lowercase()))
+            })?,
             read_limits: crate::ingest::ReadLimits {
                 uncompressed_bytes: m.number(
                     "impor_xlsx_maks_mb",
@@ -722,6 +774,32 @@ impl Settings {
             session_idle: m.parse("sesi_ttl", |v| {
                 parse_duration_within(v, chrono::Duration::hours(12))
             })?,
+            check_limits: crate::sandbox::Limits {
+                wall: std::time::Duration::from_secs(m.number(
+                    "pemeriksaan_detik",
+                    1..=600,
+                    "harus angka 1–600 (detik)",
+                )?),
+                memory: m.number(
+                    "pemeriksaan_memori_mb",
+                    256..=65_536,
+                    "harus angka 256–65536 (MB)",
+                )? * 1024
+                    * 1024,
+            },
+            document_limits: crate::sandbox::Limits {
+                wall: std::time::Duration::from_secs(m.number(
+                    "dokumen_detik",
+                    1..=3_600,
+                    "harus angka 1–3600 (detik)",
+                )?),
+                memory: m.number(
+                    "dokumen_memori_mb",
+                    256..=65_536,
+                    "harus angka 256–65536 (MB)",
+                )? * 1024
+                    * 1024,
+            },
             upload_max_bytes: m.number("unggah_maks", 1..=4096, "harus angka 1–4096 (MB)")?
                 * 1024
                 * 1024,
@@ -1033,11 +1111,22 @@ pub fn parse_duration_within(s: &str, max: chrono::Duration) -> Result<chrono::D
         .filter(|secs| *secs <= max.num_seconds())
         .ok_or_else(|| {
             format!(
-                "durasi '{s}' terlalu panjang; paling lama {} hari",
-                max.num_days()
+                "durasi '{s}' terlalu panjang; paling lama {}",
+                in_words(max)
             )
         })?;
     Ok(chrono::Duration::seconds(secs))
+}
+
+/// A bound in its largest whole unit: `365 hari`, `12 jam`, `30 menit`.
+fn in_words(d: chrono::Duration) -> String {
+    let secs = d.num_seconds();
+    match secs {
+        s if s % 86_400 == 0 => format!("{} hari", s / 86_400),
+        s if s % 3_600 == 0 => format!("{} jam", s / 3_600),
+        s if s % 60 == 0 => format!("{} menit", s / 60),
+        s => format!("{s} detik"),
+    }
 }
 
 fn parse_schedules(v: serde_yaml::Value) -> Result<Vec<ScheduleSetting>, String> {
@@ -1199,6 +1288,21 @@ mod tests {
             e.contains("`secret`") && !e.contains("pendek"),
             "the secret must not be echoed: {e}"
         );
+
+        let e = Settings::load_from(None, env(&[("MERIT_SESI_TTL", "13h")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("paling lama 12 jam"), "{e}");
+        let e = Settings::load_from(None, env(&[("MERIT_AUTENTIKASI_SERVER", "mx; dkim=pass")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`autentikasi_server`"), "{e}");
+        let s = Settings::load_from(
+            None,
+            env(&[("MERIT_AUTENTIKASI_SERVER", "MX.Contoh.go.id")]),
+        )
+        .unwrap();
+        assert_eq!(s.reply_auth_server.as_deref(), Some("mx.contoh.go.id"));
     }
 
     #[test]

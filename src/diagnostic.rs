@@ -6,7 +6,7 @@ use std::{
 };
 
 /// One problem in one file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub file: PathBuf,
     /// 1-based line (0 when the problem is the whole file).

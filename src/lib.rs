@@ -18,6 +18,7 @@ pub mod placement;
 pub mod progress;
 pub mod render;
 pub mod rules;
+pub mod sandbox;
 pub mod screening;
 pub mod service;
 pub mod sources;

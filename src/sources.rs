@@ -273,10 +273,22 @@ pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static str)> {
     embedded::FILES.iter().copied()
 }
 
-/// Where a kind of definition is read from: the configured folder when it exists, else the
-/// built-in copies (said once per process on standard error).
+/// Whether the configured folder holds definitions of its own: it exists and has an entry
+/// that is not hidden (a folder holding only a stray `.merit-terbit.lock`, as a failed
+/// publication of an earlier version could leave, holds nothing).
+pub fn in_use(configured: &Path) -> bool {
+    match std::fs::read_dir(configured) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .any(|e| !e.file_name().to_string_lossy().starts_with('.')),
+        Err(_) => configured.exists(),
+    }
+}
+
+/// Where a kind of definition is read from: the configured folder when it holds definitions
+/// ([`in_use`]), else the built-in copies (said once per process on standard error).
 pub fn folder(configured: &Path, builtin_folder: &str, what: &str) -> (Arc<dyn Source>, PathBuf) {
-    if configured.exists() {
+    if in_use(configured) {
         return (Arc::new(Disk), configured.to_path_buf());
     }
     static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());

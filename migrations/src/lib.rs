@@ -16,6 +16,7 @@ mod m20261129_000006_outbox_channel;
 mod m20261130_000007_console;
 mod m20261202_000008_drafts;
 mod m20261202_000009_documents;
+mod m20261207_000010_trust;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_console::Migration),
             Box::new(m20261202_000008_drafts::Migration),
             Box::new(m20261202_000009_documents::Migration),
+            Box::new(m20261207_000010_trust::Migration),
         ]
     }
 }

@@ -152,8 +152,17 @@ pub(super) async fn audit(
         AuditCommand::List {
             orang,
             sejak,
+            nik,
             limit,
         } => {
+            let tag = match nik {
+                Some(n) => {
+                    let nik = crate::domain::Nik::parse(n.trim())
+                        .map_err(|e| Failure::invalid(format!("--nik: {e}")))?;
+                    Some(audit::tag(&app, nik.as_str()).await?)
+                }
+                None => None,
+            };
             let sejak_ms = match sejak {
                 Some(d) => {
                     let date = crate::domain::parse_date(&d).ok_or_else(|| {
@@ -171,6 +180,7 @@ pub(super) async fn audit(
             let filter = AuditFilter {
                 orang,
                 sejak_ms,
+                tag,
                 ..AuditFilter::default()
             };
             let entries = audit::list(&app, &filter, limit.clamp(1, 100_000)).await?;
@@ -201,8 +211,21 @@ pub(super) async fn audit(
             }
             Ok(Exit::Ok)
         }
-        AuditCommand::Verify => {
-            let v = audit::verify(&app).await?;
+        AuditCommand::Verify { anchor } => {
+            let anchor = match anchor {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        Failure::invalid(format!(
+                            "--anchor: {} tidak dapat dibaca: {}",
+                            path.display(),
+                            crate::domain::io_message(&e)
+                        ))
+                    })?;
+                    Some(audit::parse_anchor(&text)?)
+                }
+                None => None,
+            };
+            let v = audit::verify(&app, anchor.as_ref()).await?;
             if json {
                 output::print_json(&v)?;
             } else {
@@ -212,8 +235,11 @@ pub(super) async fn audit(
                         output::count(v.diperiksa)
                     ),
                     _ => println!(
-                        "Rantai audit utuh: {} catatan diperiksa.",
-                        output::count(v.diperiksa)
+                        "Rantai audit utuh: {} catatan diperiksa{}.",
+                        output::count(v.diperiksa),
+                        v.jangkar
+                            .map(|n| format!(", sampai jangkar pada catatan {n} tidak ada yang dihapus atau ditulis ulang"))
+                            .unwrap_or_default()
                     ),
                 }
             }
@@ -222,6 +248,40 @@ pub(super) async fn audit(
             } else {
                 Exit::Ok
             })
+        }
+        AuditCommand::Anchor { output: file } => {
+            let a = audit::anchor(&app).await?;
+            let text = serde_json::to_string_pretty(&a)
+                .map_err(|e| Failure::unexpected(format!("jangkar: {e}")))?;
+            match file {
+                Some(path) => {
+                    crate::export::write_atomically(&path, format!("{text}\n").as_bytes())
+                        .map_err(|e| Failure::invalid(e.to_string()))?;
+                    if json {
+                        output::print_json(&a)?;
+                    } else {
+                        println!(
+                            "Jangkar audit ditulis ke {}: catatan {}, {}. Simpan di luar server (mis. dicetak atau dikirim ke pejabat yang berwenang); periksa kelak dengan: merit audit verify --anchor {}",
+                            path.display(),
+                            a.urutan,
+                            a.waktu,
+                            path.display()
+                        );
+                    }
+                }
+                None if json => output::print_json(&a)?,
+                None => {
+                    println!(
+                        "Kepala rantai audit: catatan {}, {}, hash {}.",
+                        a.urutan, a.waktu, a.hash
+                    );
+                    println!(
+                        "Simpan baris JSON berikut di luar server sebagai jangkar; periksa kelak dengan merit audit verify --anchor BERKAS:"
+                    );
+                    println!("{}", serde_json::to_string(&a).unwrap_or_default());
+                }
+            }
+            Ok(Exit::Ok)
         }
     }
 }

@@ -165,12 +165,26 @@ pub enum AuditCommand {
         /// Hanya sejak tanggal ini (YYYY-MM-DD, waktu setempat).
         #[arg(long, value_name = "TANGGAL")]
         sejak: Option<String>,
+        /// Hanya catatan tentang calon ini (NIK lengkap; dicocokkan lewat tanda berkunci).
+        #[arg(long, value_name = "NIK")]
+        nik: Option<String>,
         /// Paling banyak sekian catatan.
         #[arg(long, default_value_t = 100)]
         limit: u64,
     },
-    /// Hitung ulang rantai hash; sebutkan catatan pertama yang berubah (keluar 4 bila rusak).
-    Verify,
+    /// Hitung ulang rantai hash berkunci; sebutkan catatan pertama yang berubah (keluar 4 bila rusak).
+    Verify {
+        /// Berkas jangkar dari merit audit anchor: juga periksa bahwa tidak ada catatan sampai
+        /// jangkar itu yang dihapus atau ditulis ulang.
+        #[arg(long, value_name = "BERKAS")]
+        anchor: Option<std::path::PathBuf>,
+    },
+    /// Cetak kepala rantai audit (nomor, waktu, hash berkunci) untuk disimpan di luar basis data.
+    Anchor {
+        /// Tulis jangkar ke berkas ini (JSON) alih-alih mencetaknya.
+        #[arg(long, value_name = "BERKAS")]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 /// `merit mail …`.
@@ -493,8 +507,9 @@ pub enum RulesCommand {
     Restore {
         /// Ruleset.
         ruleset: String,
-        /// Nomor versi (lihat merit rules versions).
-        version: i64,
+        /// Nomor versi atau sidiknya (lihat merit rules versions).
+        #[arg(value_name = "VERSI")]
+        version: String,
         /// Alasan pemulihan (wajib).
         #[arg(long, value_name = "TEKS")]
         reason: String,

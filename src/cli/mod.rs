@@ -29,6 +29,10 @@ use crate::{
 /// commands that run the service (`serve`, `demo`, `bench http`).
 pub fn run(frontend: &dyn crate::service::runtime::Frontend) -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(crate::sandbox::CHILD_COMMAND) {
+        return child(&args[1..]);
+    }
     let parsed = localize::localize(Cli::command())
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -55,6 +59,47 @@ pub fn run(frontend: &dyn crate::service::runtime::Frontend) -> ExitCode {
         Err(failure) => {
             eprintln!("kesalahan: {}", failure.message);
             failure.exit.into()
+        }
+    }
+}
+
+/// A child process of merit ([`crate::sandbox`]): sets its limits, reads its job's input from
+/// standard input, writes the answer on standard output. Not a command for people.
+fn child(args: &[String]) -> ExitCode {
+    use std::io::{Read, Write};
+    let Some((job, memory, wall)) = crate::sandbox::child_arguments(args) else {
+        eprintln!("kesalahan: argumen pekerjaan terpisah tidak sah");
+        return Exit::Usage.into();
+    };
+    if let Err(e) = crate::sandbox::enter(memory, wall) {
+        eprintln!("kesalahan: batas pekerjaan terpisah tidak dapat dipasang: {e}");
+        return Exit::Unexpected.into();
+    }
+    let mut input = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut input) {
+        eprintln!("kesalahan: masukan tidak terbaca: {e}");
+        return Exit::Unexpected.into();
+    }
+    let answer = match job {
+        crate::documents::child::JOB => crate::documents::child::serve(&input),
+        crate::service::drafts::SAMPLES_JOB => crate::service::drafts::serve_samples(&input),
+        other => Err(format!("pekerjaan '{other}' tidak dikenal")),
+    };
+    match answer {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(&out)
+                .and_then(|()| stdout.flush())
+                .is_err()
+            {
+                return Exit::Unexpected.into();
+            }
+            Exit::Ok.into()
+        }
+        Err(e) => {
+            eprintln!("kesalahan: {e}");
+            Exit::Invalid.into()
         }
     }
 }

@@ -149,8 +149,8 @@ pub(super) async fn run(
                         .map(|s| format!(" — surat {s}"))
                         .unwrap_or_default();
                     println!(
-                        "versi {}  {}  {}{surat}\n    {}",
-                        v.versi, v.waktu, v.penulis, v.alasan
+                        "versi {}  sidik {}  {}  {}{surat}\n    {}",
+                        v.versi, v.sidik, v.waktu, v.penulis, v.alasan
                     );
                 }
             }
@@ -192,7 +192,7 @@ pub(super) async fn run(
             let app = open_app(settings).await?;
             let key = ruleset_key(&ruleset)?;
             let actor = service::audit::Actor::cli();
-            let done = service::drafts::restore(&app, &key, version, &actor, &reason).await?;
+            let done = service::drafts::restore(&app, &key, &version, &actor, &reason).await?;
             Ok(published(&ruleset, &done, json)?)
         }
         RulesCommand::Explain { nik, run, ruleset } => {

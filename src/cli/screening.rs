@@ -129,9 +129,15 @@ fn print_screen(r: &ScreenReport) {
     } else {
         ""
     };
+    let name = service::drafts::VersionName {
+        nomor: r.ruleset_versi,
+        sidik: r.ruleset_version.clone(),
+    };
     println!(
-        "Penyaringan {} selesai{resumed}: ruleset {} versi {}.",
-        r.run_id, r.ruleset, r.ruleset_version
+        "Penyaringan {} selesai{resumed}: ruleset {} {}.",
+        r.run_id,
+        r.ruleset,
+        name.label()
     );
     print_tally(&Tally {
         total: r.total,
@@ -255,10 +261,16 @@ pub(super) async fn runs(
         }
         RunsCommand::Show { id } => {
             let (run, progress) = service::screening::show(&app, &id).await?;
+            let versi = service::screening::version_of(&app, &run).await?;
             if json {
-                output::print_json(&serde_json::json!({ "run": run, "kemajuan": progress }))?;
+                output::print_json(&serde_json::json!({
+                    "run": run,
+                    "kemajuan": progress,
+                    "ruleset_version": versi.sidik,
+                    "ruleset_versi": versi.nomor,
+                }))?;
             } else {
-                print_run(app.settings(), &run, &progress);
+                print_run(app.settings(), &run, &versi, &progress);
             }
         }
         RunsCommand::Diff { a, b, limit } => {
@@ -326,9 +338,14 @@ pub(super) async fn runs(
     Ok(Exit::Ok)
 }
 
-fn print_run(settings: &Settings, run: &Run, progress: &crate::screening::ChunkProgress) {
+fn print_run(
+    settings: &Settings,
+    run: &Run,
+    versi: &service::drafts::VersionName,
+    progress: &crate::screening::ChunkProgress,
+) {
     println!("Penyaringan {}", run.id);
-    println!("  Ruleset      {} versi {}", run.ruleset, run.versi);
+    println!("  Ruleset      {} {}", run.ruleset, versi.label());
     println!("  Status       {}", status_label(run.status));
     println!(
         "  Dimulai      {} oleh {}",

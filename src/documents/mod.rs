@@ -1,8 +1,10 @@
 //! The documents officials sign (documents.md 3): which there are, and their templates — typst
 //! markup files in the `dokumen` folder that an administrator edits without recompiling, each
 //! missing file replaced by the copy built into merit. [`typeset`] turns a template and its
-//! data into PDF.
+//! data into PDF; [`child`] does it in a child process under time and memory limits, which is
+//! how merit always typesets (a template is an administrator's program).
 
+pub mod child;
 pub mod typeset;
 
 use std::path::{Path, PathBuf};
@@ -89,6 +91,9 @@ impl DocumentKind {
     }
 }
 
+/// A logo a template reads: (name as the template reads it, image bytes).
+pub type Logo<'a> = Option<(&'a str, &'a [u8])>;
+
 /// The built-in shared markup (letterhead, signature block) every template imports.
 pub const SHARED: &str = "kop.typ";
 
@@ -160,36 +165,96 @@ impl DocumentTemplates {
             .map_or_else(|| PathBuf::from(name), |t| t.path.clone())
     }
 
-    /// Typesets document `kind` with `data` (JSON) and an optional logo (name, bytes).
+    /// Typesets document `kind` with `data` (JSON) and an optional logo (name, bytes), in a
+    /// child process under `limits`.
     pub fn pdf(
         &self,
         kind: DocumentKind,
         data: &[u8],
-        logo: Option<(&str, &[u8])>,
+        logo: Logo<'_>,
         today: chrono::NaiveDate,
+        limits: &crate::sandbox::Limits,
     ) -> Result<Vec<u8>, Diagnostics> {
-        let main = kind.file();
-        let job = typeset::Job {
+        let mut out = self.typeset_all(&[(kind, data, logo)], today, true, limits);
+        out.pop().unwrap_or_else(|| Err(Diagnostics::new()))
+    }
+
+    /// Typesets several documents in one child process under `limits` (with `keep_pdf`
+    /// false only whether each typesets: a check). One outcome per document, in order; when
+    /// the child gives none (a limit passed), every document is refused with why.
+    pub fn typeset_all(
+        &self,
+        docs: &[(DocumentKind, &[u8], Logo<'_>)],
+        today: chrono::NaiveDate,
+        keep_pdf: bool,
+        limits: &crate::sandbox::Limits,
+    ) -> Vec<Result<Vec<u8>, Diagnostics>> {
+        let mains: Vec<String> = docs.iter().map(|(k, _, _)| k.file()).collect();
+        let req = child::Request {
             files: self
                 .files
                 .iter()
                 .map(|t| (t.name.as_str(), t.text.as_str()))
                 .collect(),
-            main: &main,
-            data,
-            logo,
             today,
+            keep_pdf,
+            items: docs
+                .iter()
+                .zip(&mains)
+                .map(|((_, data, logo), main)| child::Item {
+                    main,
+                    data,
+                    logo: *logo,
+                })
+                .collect(),
         };
-        typeset::pdf(&job).map_err(|problems| {
-            let mut d = Diagnostics::new();
-            for p in problems {
-                let message = format!("dokumen {}: {}", kind.code(), p.message);
-                d.push(match &p.file {
-                    Some(f) => Diagnostic::at(&self.path(f), p.line, p.col, message),
-                    None => Diagnostic::file(&self.path(&main), message),
-                });
-            }
-            d
-        })
+        match child::typeset(&req, limits) {
+            Ok(outcomes) => outcomes
+                .into_iter()
+                .zip(docs)
+                .map(|(o, (kind, _, _))| o.map_err(|p| self.diagnostics(*kind, p)))
+                .collect(),
+            Err(e) => docs
+                .iter()
+                .map(|(kind, _, _)| {
+                    Err(Diagnostic::file(
+                        &self.path(&kind.file()),
+                        format!("dokumen {}: penyusunan {e}", kind.code()),
+                    )
+                    .into())
+                })
+                .collect(),
+        }
+    }
+
+    /// The syntax errors of every markup file (nothing evaluated: a quick, bounded check).
+    pub fn syntax(&self) -> Diagnostics {
+        let files: Vec<(&str, &str)> = self
+            .files
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str()))
+            .collect();
+        let mut d = Diagnostics::new();
+        for p in typeset::syntax(&files) {
+            let message = format!("sintaks templat: {}", p.message);
+            d.push(match &p.file {
+                Some(f) => Diagnostic::at(&self.path(f), p.line, p.col, message),
+                None => Diagnostic::file(Path::new("dokumen"), message),
+            });
+        }
+        d
+    }
+
+    fn diagnostics(&self, kind: DocumentKind, problems: Vec<typeset::Problem>) -> Diagnostics {
+        let main = kind.file();
+        let mut d = Diagnostics::new();
+        for p in problems {
+            let message = format!("dokumen {}: {}", kind.code(), p.message);
+            d.push(match &p.file {
+                Some(f) => Diagnostic::at(&self.path(f), p.line, p.col, message),
+                None => Diagnostic::file(&self.path(&main), message),
+            });
+        }
+        d
     }
 }

@@ -16,7 +16,7 @@ use typst::{
 use typst_layout::PagedDocument;
 
 /// A problem in a template, at a place in one of its files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// The file, as named in the template set (`surat-usulan.typ`), when known.
     pub file: Option<String>,
@@ -227,8 +227,39 @@ pub fn pdf(job: &Job<'_>) -> Result<Vec<u8>, Vec<Problem>> {
     typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|e| errors(&e))
 }
 
-/// Lets typst's memoisation caches forget what the last documents left (a long-running server
-/// would otherwise keep every document's intermediate results).
-pub fn trim_caches() {
-    typst::comemo::evict(10);
+/// The syntax errors of markup files (parsing only, nothing evaluated: bounded by the size of
+/// the files, so it is safe anywhere). Typesetting finds the rest, in a child process.
+pub fn syntax(files: &[(&str, &str)]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for &(name, text) in files {
+        let Some(id) = file_id(&format!("/{name}")) else {
+            out.push(Problem {
+                file: None,
+                line: 0,
+                col: 0,
+                message: format!("nama berkas templat '{name}' tidak sah"),
+            });
+            continue;
+        };
+        let source = Source::new(id, text.to_owned());
+        for d in source.root().errors_and_warnings().0 {
+            let range = match d.span.get() {
+                typst::syntax::DiagSpanKind::Number { num, sub_range, .. } => {
+                    source.range(num, sub_range)
+                }
+                typst::syntax::DiagSpanKind::Range { range, .. } => Some(range),
+                typst::syntax::DiagSpanKind::Detached => None,
+            };
+            let (line, col) = range
+                .and_then(|r| source.lines().byte_to_line_column(r.start))
+                .map_or((0, 0), |(l, c)| (l + 1, c + 1));
+            out.push(Problem {
+                file: Some(name.to_owned()),
+                line,
+                col,
+                message: d.message.to_string(),
+            });
+        }
+    }
+    out
 }

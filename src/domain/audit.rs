@@ -1,8 +1,12 @@
-//! The audit log (console.md 2–3): who did what, on what, when and from where. Entries form a
-//! chain per agency: each carries the hash of the one before, so changing or removing a row
-//! shows.
+//! The audit log (console.md 2–3, 5): who did what, on what, when and from where. Entries form
+//! a chain per agency: each carries the hash of the one before, so changing or removing a row
+//! shows. Since issue 21 the chain is keyed — each hash is an HMAC-SHA-256 with a key derived
+//! from the server secret — so a person who can write to the database but does not hold the
+//! secret cannot recompute it. Entries written before that are plain SHA-256; the first keyed
+//! entry seals them.
 
-use serde::Serialize;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The actions the log records.
@@ -59,11 +63,13 @@ pub enum Action {
     DefinisiTolak,
     /// A publication sent for approval.
     DefinisiAjukan,
+    /// The unkeyed chain written before keyed hashes sealed into the keyed chain.
+    AuditSegel,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::Masuk,
         Self::MasukGagal,
         Self::MasukDitahan,
@@ -89,6 +95,7 @@ impl Action {
         Self::DefinisiTerbit,
         Self::DefinisiTolak,
         Self::DefinisiAjukan,
+        Self::AuditSegel,
     ];
 
     /// The stored name.
@@ -119,6 +126,7 @@ impl Action {
             Self::DefinisiTerbit => "definisi_terbit",
             Self::DefinisiTolak => "definisi_tolak",
             Self::DefinisiAjukan => "definisi_ajukan",
+            Self::AuditSegel => "audit_segel",
         }
     }
 
@@ -150,6 +158,7 @@ impl Action {
             Self::DefinisiTerbit => "Definisi diterbitkan",
             Self::DefinisiTolak => "Penerbitan ditolak",
             Self::DefinisiAjukan => "Penerbitan diajukan untuk persetujuan",
+            Self::AuditSegel => "Rantai audit lama disegel dengan kunci",
         }
     }
 
@@ -195,18 +204,71 @@ pub struct AuditEntry {
     pub hash_sebelum: String,
     /// This entry's hash.
     pub hash: String,
+    /// Whether `hash` is keyed (HMAC) rather than plain SHA-256 (entries before issue 21).
+    pub berkunci: bool,
 }
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The hash of an entry: SHA-256 over the previous hash and every field, each length-prefixed
-/// so that no two different entries hash alike.
-pub fn chain_hash(prev: &str, urutan: i64, waktu_ms: i64, e: &AuditEvent) -> String {
-    let mut h = Sha256::new();
+/// The key of an agency's chain: 32 bytes derived from the server secret, never stored.
+#[derive(Clone)]
+pub struct AuditKey([u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(***)")
+    }
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+impl AuditKey {
+    /// The key of `tenant`'s chain under `secret` (HMAC-SHA-256 of a fixed label and the
+    /// tenant, so each agency's chain has its own key and the link-signing key is not reused).
+    pub fn derive(secret: &[u8], tenant: &str) -> Self {
+        let mut mac = mac_with(secret);
+        mac.update(b"merit/audit/v1\0");
+        mac.update(tenant.as_bytes());
+        Self(mac.finalize().into_bytes().into())
+    }
+
+    /// A short keyed tag of `value` (`#` and 16 letters `a`–`p`, never digits, so it is never
+    /// mistaken for an identity number): the same value always gives the same tag, so an
+    /// auditor can find every entry about one person, but the tag does not reveal the value.
+    pub fn tag(&self, value: &str) -> String {
+        let mut mac = mac_with(&self.0);
+        mac.update(b"tag\0");
+        mac.update(value.as_bytes());
+        let out = mac.finalize().into_bytes();
+        let mut t = String::with_capacity(17);
+        t.push('#');
+        for b in &out[..8] {
+            t.push(char::from(b'a' + (b >> 4)));
+            t.push(char::from(b'a' + (b & 0x0f)));
+        }
+        t
+    }
+
+    /// Whether `s` has the shape of a tag.
+    pub fn is_tag(s: &str) -> bool {
+        s.strip_prefix('#')
+            .is_some_and(|t| t.len() == 16 && t.bytes().all(|b| (b'a'..=b'p').contains(&b)))
+    }
+}
+
+fn mac_with(key: &[u8]) -> HmacSha256 {
+    // HMAC takes a key of any length.
+    <HmacSha256 as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+}
+
+/// Feeds the previous hash and every field, each length-prefixed so that no two different
+/// entries hash alike.
+fn fields(mut update: impl FnMut(&[u8]), prev: &str, urutan: i64, waktu_ms: i64, e: &AuditEvent) {
     let mut field = |b: &[u8]| {
-        h.update((b.len() as u64).to_be_bytes());
-        h.update(b);
+        update(&(b.len() as u64).to_be_bytes());
+        update(b);
     };
     field(prev.as_bytes());
     field(&urutan.to_be_bytes());
@@ -214,8 +276,47 @@ pub fn chain_hash(prev: &str, urutan: i64, waktu_ms: i64, e: &AuditEvent) -> Str
     for f in [&e.orang, &e.dari, &e.aksi, &e.objek, &e.rincian] {
         field(f.as_bytes());
     }
+}
+
+/// The unkeyed hash of an entry (entries written before issue 21): SHA-256.
+pub fn chain_hash(prev: &str, urutan: i64, waktu_ms: i64, e: &AuditEvent) -> String {
+    let mut h = Sha256::new();
+    fields(|b| h.update(b), prev, urutan, waktu_ms, e);
     hex::encode(h.finalize())
 }
+
+/// The keyed hash of an entry: HMAC-SHA-256 under the agency's [`AuditKey`].
+pub fn keyed_hash(
+    key: &AuditKey,
+    prev: &str,
+    urutan: i64,
+    waktu_ms: i64,
+    e: &AuditEvent,
+) -> String {
+    let mut mac = mac_with(&key.0);
+    mac.update(b"merit/audit/entri/v1\0");
+    fields(|b| mac.update(b), prev, urutan, waktu_ms, e);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The head of a chain as the agency keeps it outside the database (`merit audit anchor`):
+/// a later `merit audit verify --anchor` shows whether any entry up to it was removed or
+/// rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// Always `merit-audit-jangkar/1`: what this file is.
+    pub jenis: String,
+    pub instansi: String,
+    pub urutan: i64,
+    pub waktu_ms: i64,
+    /// The time in words (for the person keeping it).
+    pub waktu: String,
+    /// The keyed hash of entry `urutan`.
+    pub hash: String,
+}
+
+/// What [`Anchor::jenis`] says.
+pub const ANCHOR_KIND: &str = "merit-audit-jangkar/1";
 
 impl AuditEntry {
     /// The event it records.
@@ -229,10 +330,15 @@ impl AuditEntry {
         }
     }
 
-    /// Whether this entry follows `prev_hash` and its own hash is right.
-    pub fn holds_after(&self, prev_hash: &str) -> bool {
-        self.hash_sebelum == prev_hash
-            && self.hash == chain_hash(prev_hash, self.urutan, self.waktu_ms, &self.event())
+    /// Whether this entry follows `prev_hash` and its own hash is right (keyed entries under
+    /// `key`).
+    pub fn holds_after(&self, prev_hash: &str, key: &AuditKey) -> bool {
+        let expected = if self.berkunci {
+            keyed_hash(key, prev_hash, self.urutan, self.waktu_ms, &self.event())
+        } else {
+            chain_hash(prev_hash, self.urutan, self.waktu_ms, &self.event())
+        };
+        self.hash_sebelum == prev_hash && self.hash == expected
     }
 }
 
@@ -252,7 +358,8 @@ mod tests {
 
     #[test]
     fn a_changed_field_breaks_the_chain() {
-        let h1 = chain_hash(GENESIS, 1, 10, &event("a"));
+        let key = AuditKey::derive(b"rahasia", "default");
+        let h1 = keyed_hash(&key, GENESIS, 1, 10, &event("a"));
         let e = AuditEntry {
             urutan: 1,
             waktu_ms: 10,
@@ -263,11 +370,38 @@ mod tests {
             rincian: "a".into(),
             hash_sebelum: GENESIS.into(),
             hash: h1.clone(),
+            berkunci: true,
         };
-        assert!(e.holds_after(GENESIS));
+        assert!(e.holds_after(GENESIS, &key));
         let mut changed = e.clone();
         changed.rincian = "b".into();
-        assert!(!changed.holds_after(GENESIS));
+        assert!(!changed.holds_after(GENESIS, &key));
+        // Recomputed without the key (plain SHA-256, or another secret), it does not hold.
+        changed.hash = chain_hash(GENESIS, 1, 10, &changed.event());
+        assert!(!changed.holds_after(GENESIS, &key));
+        let other = AuditKey::derive(b"rahasia lain", "default");
+        changed.hash = keyed_hash(&other, GENESIS, 1, 10, &changed.event());
+        assert!(!changed.holds_after(GENESIS, &key));
+        // An old, unkeyed entry still verifies as SHA-256.
+        let mut old = e.clone();
+        old.berkunci = false;
+        old.hash = chain_hash(GENESIS, 1, 10, &old.event());
+        assert!(old.holds_after(GENESIS, &key));
+        // Each agency has its own key; tags are stable and do not show the value.
+        assert_ne!(
+            keyed_hash(
+                &AuditKey::derive(b"rahasia", "lain"),
+                GENESIS,
+                1,
+                10,
+                &event("a")
+            ),
+            h1
+        );
+        let t = key.tag("1609014107900001");
+        assert_eq!(t, key.tag("1609014107900001"));
+        assert_eq!(t.len(), 17);
+        assert!(t.starts_with('#') && !t.contains("1609014107900001"));
         // Fields cannot be shifted into one another.
         let mut a = event("");
         a.objek = "xy".into();
@@ -291,6 +425,9 @@ pub struct AuditFilter {
     pub sejak_ms: Option<i64>,
     /// Until (exclusive), epoch ms.
     pub sampai_ms: Option<i64>,
+    /// Entries whose object ends with this keyed tag ([`AuditKey::tag`]): every view of one
+    /// person's NIK, every sign-in attempt on one account name.
+    pub tag: Option<String>,
     /// Entries before this position (keyset paging, newest first).
     pub sebelum: Option<i64>,
 }

@@ -22,7 +22,10 @@ mod vacancy;
 mod verdict;
 
 pub use account::{Email, Password, Role};
-pub use audit::{Action, AuditEntry, AuditEvent, AuditFilter, GENESIS, chain_hash};
+pub use audit::{
+    ANCHOR_KIND, Action, Anchor, AuditEntry, AuditEvent, AuditFilter, AuditKey, GENESIS,
+    chain_hash, keyed_hash,
+};
 pub use candidate::{CANDIDATE_FIELDS, Candidate};
 pub use date::{
     format_date_id, format_datetime_id, format_deadline_id, parse_date, zone_abbreviation,

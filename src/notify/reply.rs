@@ -29,11 +29,14 @@ pub enum Reading {
     Unclear,
 }
 
-/// What the receiving mail server says of the sender (`Authentication-Results`, RFC 8601).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What a receiving mail server says of the sender (one `Authentication-Results` header,
+/// RFC 8601).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Authentication {
     /// The header was present.
     pub present: bool,
+    /// The authserv-id that opens the header (the server that wrote it), lower case.
+    pub server: String,
     /// `dkim=fail`.
     pub dkim_fail: bool,
     /// `spf=fail`.
@@ -63,8 +66,8 @@ pub struct Reply {
     pub message_id: Option<String>,
     /// An auto-reply (out of office, vacation): never answered.
     pub auto: bool,
-    /// The receiving server's verdict on the sender.
-    pub auth: Authentication,
+    /// Every `Authentication-Results` header, top-most first.
+    pub auth: Vec<Authentication>,
     /// The first line of the reply proper, if any (cut to a readable length).
     pub first_line: Option<String>,
     /// The answer, when the first line is one.
@@ -427,13 +430,38 @@ fn auto_reply(msg: &mail_parser::Message<'_>, subject: &str) -> bool {
     .any(|p| s.starts_with(p) || s.contains(&format!(" {p}")))
 }
 
-/// The verdicts of the top-most `Authentication-Results` header: the one the receiving server
-/// added last, above anything the sender could have written.
-fn authentication(msg: &mail_parser::Message<'_>) -> Authentication {
-    let Some(raw) = msg.header_raw("Authentication-Results") else {
-        return Authentication::default();
-    };
+impl Reply {
+    /// The verdict that counts: the top-most `Authentication-Results` header — the one the
+    /// agency's own receiving server added last, above anything a sender could have written —
+    /// or, with `server` (the receiving server's authserv-id, `autentikasi_server`), the
+    /// top-most header carrying that id. Lower headers are ignored.
+    pub fn authentication(&self, server: Option<&str>) -> Authentication {
+        let found = match server.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => self.auth.iter().find(|a| a.server.eq_ignore_ascii_case(id)),
+            None => self.auth.first(),
+        };
+        found.cloned().unwrap_or_default()
+    }
+}
+
+/// Every `Authentication-Results` header of the message, top-most first.
+fn authentications(msg: &mail_parser::Message<'_>) -> Vec<Authentication> {
+    msg.headers_raw()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+        .map(|(_, raw)| authentication(raw))
+        .collect()
+}
+
+/// The verdicts of one `Authentication-Results` header value.
+fn authentication(raw: &str) -> Authentication {
     let lower = raw.to_lowercase();
+    // The authserv-id comes first, before the first `;` (and before any version number).
+    let server = lower
+        .split(';')
+        .next()
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_default()
+        .to_owned();
     let says = |method: &str, result: &str| {
         lower
             .split(|c: char| c == ';' || c.is_whitespace())
@@ -446,6 +474,7 @@ fn authentication(msg: &mail_parser::Message<'_>) -> Authentication {
     };
     Authentication {
         present: true,
+        server,
         dkim_fail: says("dkim", "fail"),
         spf_fail: says("spf", "fail"),
         dmarc_fail: says("dmarc", "fail"),
@@ -515,7 +544,7 @@ pub fn parse(raw: &[u8]) -> Option<Reply> {
         refs,
         message_id: msg.message_id().map(str::to_owned),
         auto,
-        auth: authentication(&msg),
+        auth: authentications(&msg),
         first_line: first_line.map(|l| l.chars().take(120).collect()),
         verdict,
         ambiguous,
@@ -621,19 +650,53 @@ mod tests {
                 .as_bytes(),
             )
             .unwrap()
-            .auth
+            .authentication(None)
         };
         assert!(
             msg("mx.contoh.go.id; dkim=fail (bad sig) header.d=x; spf=fail smtp.mailfrom=x")
                 .failed()
+        );
+        assert_eq!(
+            msg("MX.contoh.go.id 1; dkim=pass").server,
+            "mx.contoh.go.id"
         );
         assert!(msg("mx.contoh.go.id; dmarc=fail header.from=contoh.go.id").failed());
         assert!(!msg("mx.contoh.go.id; dkim=fail; spf=pass").failed());
         assert!(!msg("mx.contoh.go.id; dkim=pass; spf=pass; dmarc=pass").failed());
         let none = parse(b"From: a@b.id\r\nSubject: x\r\n\r\nSETUJU\r\n")
             .unwrap()
-            .auth;
+            .authentication(None);
         assert!(!none.present && !none.failed());
+    }
+
+    /// A sender can write an `Authentication-Results` header of their own below the ones the
+    /// receiving servers add: only the top-most one (or the configured server's) counts.
+    #[test]
+    fn a_forged_lower_header_is_ignored() {
+        let raw =
+            b"Authentication-Results: mx.contoh.go.id; dmarc=fail header.from=contoh.go.id\r\n\
+Received: from relay\r\n\
+Authentication-Results: mx.contoh.go.id; dkim=pass; spf=pass; dmarc=pass\r\n\
+From: sekda@contoh.go.id\r\nSubject: x\r\n\r\nSETUJU\r\n";
+        let r = parse(raw).unwrap();
+        assert_eq!(r.auth.len(), 2);
+        assert!(
+            r.authentication(None).failed(),
+            "the top-most header says dmarc=fail"
+        );
+        assert!(r.authentication(Some("mx.contoh.go.id")).failed());
+        // With the server named, a header from another server is not read at all (a forged
+        // pass from "mx.palsu" is ignored; without the named server's header, nothing is known).
+        let raw = b"Authentication-Results: mx.palsu.id; dkim=pass; spf=pass; dmarc=pass\r\n\
+Authentication-Results: mx.contoh.go.id; dkim=fail; spf=fail\r\n\
+From: sekda@contoh.go.id\r\nSubject: x\r\n\r\nSETUJU\r\n";
+        let r = parse(raw).unwrap();
+        assert!(
+            !r.authentication(None).failed(),
+            "top-most is the palsu pass"
+        );
+        assert!(r.authentication(Some("MX.contoh.go.id")).failed());
+        assert!(!r.authentication(Some("mx.lain.id")).present);
     }
 
     #[test]

@@ -132,11 +132,41 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
+/// Instructions one message template may run per message (an administrator's template that
+/// loops without end stops here): far above what a prompt needs.
+pub const TEMPLATE_FUEL: u64 = 5_000_000;
+
+/// The most one message template may write per message.
+pub const TEMPLATE_OUTPUT_MAX: usize = 2 * 1024 * 1024;
+
+/// A writer that refuses to grow beyond its cap.
+struct Capped {
+    out: Vec<u8>,
+    cap: usize,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len() + buf.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("keluaran templat terlalu besar"));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Templates {
     /// Loads the message templates of folder `dir` of `src`, each missing file replaced by
     /// its built-in copy; a template that does not compile is a diagnostic at its line.
     pub fn load(src: &dyn Source, dir: &Path) -> Result<Self, Diagnostics> {
         let mut env = environment();
+        env.set_fuel(Some(TEMPLATE_FUEL));
         let mut diags = Diagnostics::new();
         for (name, builtin) in MESSAGE_TEMPLATES {
             let path = dir.join(name);
@@ -153,12 +183,30 @@ impl Templates {
         diags.into_result(Self { env })
     }
 
-    /// Renders message template `name` with `ctx`.
+    /// Renders message template `name` with `ctx`, within [`TEMPLATE_FUEL`] instructions and
+    /// [`TEMPLATE_OUTPUT_MAX`] bytes of output.
     pub fn render(&self, name: &str, ctx: &impl Serialize) -> Result<String, String> {
-        self.env
+        let mut out = Capped {
+            out: Vec::new(),
+            cap: TEMPLATE_OUTPUT_MAX,
+            over: false,
+        };
+        let done = self
+            .env
             .get_template(name)
-            .and_then(|t| t.render(ctx))
-            .map_err(|e| format!("templat {name} gagal: {e}"))
+            .and_then(|t| t.render_captured_to(ctx, &mut out).map(|_| ()));
+        match done {
+            Ok(()) => String::from_utf8(out.out).map_err(|e| format!("templat {name} gagal: {e}")),
+            Err(_) if out.over => Err(format!(
+                "templat {name} dihentikan: keluarannya melebihi {} MB",
+                TEMPLATE_OUTPUT_MAX / (1024 * 1024)
+            )),
+            Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(format!(
+                "templat {name} dihentikan: melebihi {} langkah (kemungkinan perulangan tanpa akhir)",
+                crate::domain::format_number_id(i64::try_from(TEMPLATE_FUEL).unwrap_or(i64::MAX))
+            )),
+            Err(e) => Err(format!("templat {name} gagal: {e}")),
+        }
     }
 }
 
@@ -228,5 +276,30 @@ mod tests {
         );
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
+    }
+
+    /// An administrator's template that loops without end, or writes without end, is stopped
+    /// by its fuel or its output cap, with a message saying which.
+    #[test]
+    fn hostile_message_templates_stop() {
+        let dir = Path::new("workflows/templates");
+        let load = |text: &str| {
+            let src = crate::sources::Memory::under(
+                dir,
+                [("permintaan.txt".to_owned(), text.to_owned())],
+            );
+            Templates::load(&src, dir).expect("compiles")
+        };
+        let ctx = serde_json::json!({});
+        let big = load(r#"{% for i in range(3) %}{{ "x" * 100000000 }}{% endfor %}"#);
+        let e = big.render("permintaan.txt", &ctx).unwrap_err();
+        assert!(e.contains("melebihi 2 MB"), "{e}");
+        let endless = load(
+            "{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}",
+        );
+        let e = endless.render("permintaan.txt", &ctx).unwrap_err();
+        assert!(e.contains("langkah") || e.contains("melebihi"), "{e}");
+        let fine = load("Yth. {{ 1 + 1 }}");
+        assert_eq!(fine.render("permintaan.txt", &ctx).as_deref(), Ok("Yth. 2"));
     }
 }

@@ -157,10 +157,10 @@ pub struct ReloadReport {
     pub removed: Vec<String>,
 }
 
-/// A catalog that can be reloaded while it is being read.
+/// A catalog that can be reloaded while it is being read, from the same folder or, when the
+/// installation moved from the built-in copies to a folder of its own, from another.
 pub struct LiveCatalog {
-    src: Arc<dyn Source>,
-    dir: PathBuf,
+    place: ArcSwap<(Arc<dyn Source>, PathBuf)>,
     limits: ScriptLimits,
     run_own_tests: bool,
     current: ArcSwap<Catalog>,
@@ -188,8 +188,7 @@ impl LiveCatalog {
         let (catalog, refused) = load_all(src.as_ref(), dir, limits, run_own_tests);
         (
             Self {
-                src,
-                dir: dir.to_path_buf(),
+                place: ArcSwap::from_pointee((src, dir.to_path_buf())),
                 limits: *limits,
                 run_own_tests,
                 current: ArcSwap::from_pointee(catalog),
@@ -206,15 +205,23 @@ impl LiveCatalog {
     /// Re-reads the folder: each ruleset that changed is validated and its tests run; it
     /// replaces the version in force only if both pass.
     pub fn reload(&self) -> ReloadReport {
+        let place = self.place.load_full();
+        self.reload_from(place.0.clone(), &place.1)
+    }
+
+    /// [`LiveCatalog::reload`] from folder `dir` of `src`, which from now on is the folder
+    /// reloaded (an installation that ran on the built-in copies and now has a folder).
+    pub fn reload_from(&self, src: Arc<dyn Source>, dir: &Path) -> ReloadReport {
+        self.place.store(Arc::new((src.clone(), dir.to_path_buf())));
         let old = self.current();
         let mut next = (*old).clone();
         let mut report = ReloadReport::default();
-        let dirs = match folders(self.src.as_ref(), &self.dir) {
+        let dirs = match folders(src.as_ref(), dir) {
             Ok(d) => d,
             Err(d) => {
                 report
                     .refused
-                    .push((self.dir.display().to_string(), Refusal::Invalid(d)));
+                    .push((dir.display().to_string(), Refusal::Invalid(d)));
                 return report;
             }
         };
@@ -222,7 +229,7 @@ impl LiveCatalog {
         for folder in dirs {
             let id = folder_id(&folder);
             seen.push(id.clone());
-            match load_one(self.src.as_ref(), &folder, &self.limits, self.run_own_tests) {
+            match load_one(src.as_ref(), &folder, &self.limits, self.run_own_tests) {
                 Ok(rs) => {
                     if old.get(&rs.id).is_none_or(|o| o.version != rs.version) {
                         report.accepted.push((rs.id.clone(), rs.version.clone()));

@@ -5,6 +5,10 @@
 
 use std::{
     cell::Cell,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -22,6 +26,9 @@ use crate::config::ScriptLimits;
 
 thread_local! {
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// Set while a cancellable batch (a preview) runs on this thread: scripts stop as soon as
+    /// it is raised, not only between subjects.
+    static CANCEL: std::cell::RefCell<Option<Arc<AtomicBool>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Runs `f` with a wall-clock deadline on this thread; scripts running past it are stopped.
@@ -32,8 +39,39 @@ pub(crate) fn with_deadline<T>(limit: Duration, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Runs `f` with `cancel` watched on this thread: a script running when it is raised stops.
+pub(crate) fn with_cancel<T>(cancel: Option<Arc<AtomicBool>>, f: impl FnOnce() -> T) -> T {
+    CANCEL.with(|c| *c.borrow_mut() = cancel);
+    let out = f();
+    CANCEL.with(|c| *c.borrow_mut() = None);
+    out
+}
+
+fn cancelled() -> bool {
+    CANCEL.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    })
+}
+
 /// The value a deadline-stopped script terminates with.
 const DEADLINE_TOKEN: &str = "merit:tenggat";
+
+/// The value a cancelled script terminates with.
+const CANCEL_TOKEN: &str = "merit:batal";
+
+/// Whether `err` is a script stopped by one of its limits (operations, time, sizes, depth) or
+/// by cancellation — not a mistake in what it computes.
+pub(crate) fn is_limit(err: &EvalAltResult) -> bool {
+    matches!(
+        err,
+        EvalAltResult::ErrorTooManyOperations(_)
+            | EvalAltResult::ErrorTerminated(..)
+            | EvalAltResult::ErrorDataTooLarge(..)
+            | EvalAltResult::ErrorStackOverflow(_)
+    )
+}
 
 /// Builds an engine with merit's host API, the given limits and module resolver.
 pub(crate) fn build(limits: &ScriptLimits, modules: Option<StaticModuleResolver>) -> Engine {
@@ -69,15 +107,16 @@ pub(crate) fn build(limits: &ScriptLimits, modules: Option<StaticModuleResolver>
     engine.on_debug(|s, src, pos| tracing::debug!(target: "merit::aturan", "{src:?} {pos}: {s}"));
     engine.on_progress(|ops| {
         // Reading the clock costs ~20 ns: look every 256 operations.
-        if ops & 0xff == 0
-            && DEADLINE
-                .with(Cell::get)
-                .is_some_and(|d| Instant::now() >= d)
-        {
-            Some(DEADLINE_TOKEN.into())
-        } else {
-            None
+        if ops & 0xff != 0 {
+            return None;
         }
+        if cancelled() {
+            return Some(CANCEL_TOKEN.into());
+        }
+        DEADLINE
+            .with(Cell::get)
+            .is_some_and(|d| Instant::now() >= d)
+            .then(|| DEADLINE_TOKEN.into())
     });
     engine.set_module_resolver(modules.unwrap_or_default());
     super::host::register(&mut engine);
@@ -103,6 +142,11 @@ pub(crate) fn describe(err: &EvalAltResult, limits: &ScriptLimits) -> (String, P
                 "skrip dihentikan: melewati batas waktu {} ms",
                 limits.tenggat_ms
             )
+        }
+        E::ErrorTerminated(token, _)
+            if token.clone().into_string().is_ok_and(|t| t == CANCEL_TOKEN) =>
+        {
+            "skrip dihentikan karena pekerjaannya dibatalkan".to_owned()
         }
         E::ErrorDataTooLarge(what, _) => format!(
             "skrip membuat data terlalu besar ({what}; batas teks {} bita, larik {} unsur, peta {} kunci)",

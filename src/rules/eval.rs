@@ -3,7 +3,13 @@
 //! needs verification); it never stops a batch. Batches ([`evaluate_candidates`],
 //! [`evaluate_employees`]) run on every core, each thread with its own compiled copy.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use rayon::prelude::*;
 use rhai::{Dynamic, EvalAltResult, Scope};
@@ -28,6 +34,9 @@ pub struct Evaluation {
     pub prioritas: Option<f64>,
     /// Why the priority could not be computed, if it could not.
     pub catatan_prioritas: Option<String>,
+    /// Whether a script was stopped by one of its limits (operations, time, sizes, depth).
+    #[serde(skip)]
+    pub batas: bool,
 }
 
 /// Evaluates subjects one at a time, each script in isolation.
@@ -124,6 +133,7 @@ impl<'r> Evaluator<'r> {
         let (rs, c) = (self.rs, self.compiled);
         let len = self.scope.len();
         let mut verdicts = Vec::with_capacity(rs.rules.len());
+        let mut batas = false;
         let split = rs.rules.len().min(self.caches.len());
         let (caches, priority_cache) = self.caches.split_at_mut(split);
         for ((rule, ast), cache) in rs.rules.iter().zip(&c.rules).zip(caches.iter_mut()) {
@@ -132,7 +142,10 @@ impl<'r> Evaluator<'r> {
             self.scope.rewind(len);
             verdicts.push(match out {
                 Ok(v) => verdict(rule, v),
-                Err(e) => RuleVerdict::Kesalahan(error_text(rs, &rule.skrip, &e)),
+                Err(e) => {
+                    batas |= engine::is_limit(&e);
+                    RuleVerdict::Kesalahan(error_text(rs, &rule.skrip, &e))
+                }
             });
         }
         let (prioritas, catatan_prioritas) = match (
@@ -145,7 +158,10 @@ impl<'r> Evaluator<'r> {
                 self.scope.rewind(len);
                 match out {
                     Ok(v) => priority(file, v),
-                    Err(e) => (None, Some(error_text(rs, file, &e))),
+                    Err(e) => {
+                        batas |= engine::is_limit(&e);
+                        (None, Some(error_text(rs, file, &e)))
+                    }
                 }
             }
             _ => (None, None),
@@ -155,6 +171,7 @@ impl<'r> Evaluator<'r> {
             verdicts,
             prioritas,
             catatan_prioritas,
+            batas,
         }
     }
 }
@@ -170,6 +187,83 @@ fn all_kesalahan(rs: &Ruleset, why: &str) -> Evaluation {
         verdicts,
         prioritas: None,
         catatan_prioritas: None,
+        batas: false,
+    }
+}
+
+/// Evaluations watched while a long batch runs (a preview): it can be cancelled between any
+/// two subjects and inside a running script, and it stops by itself, with the reason kept,
+/// when most evaluations so far hit a script limit (a draft that loops would otherwise spend
+/// its time limit on every candidate).
+#[derive(Debug)]
+pub struct Watch {
+    cancel: Arc<AtomicBool>,
+    evaluated: AtomicU64,
+    limited: AtomicU64,
+    example: Mutex<Option<String>>,
+}
+
+/// Evaluations seen before the share hitting limits is judged.
+const JUDGED_AFTER: u64 = 16;
+
+impl Watch {
+    /// A watch raising `cancel` when it stops the batch.
+    pub fn new(cancel: Arc<AtomicBool>) -> Self {
+        Self {
+            cancel,
+            evaluated: AtomicU64::new(0),
+            limited: AtomicU64::new(0),
+            example: Mutex::new(None),
+        }
+    }
+
+    /// Whether the batch is to stop (cancelled, or stopped by itself).
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    fn note(&self, e: &Evaluation) {
+        let n = self.evaluated.fetch_add(1, Ordering::Relaxed) + 1;
+        if !e.batas {
+            return;
+        }
+        let hit = self.limited.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Ok(mut ex) = self.example.lock()
+            && ex.is_none()
+        {
+            *ex = e
+                .verdicts
+                .iter()
+                .find_map(|v| match v {
+                    RuleVerdict::Kesalahan(m) => Some(m.clone()),
+                    _ => None,
+                })
+                .or_else(|| e.catatan_prioritas.clone());
+        }
+        if n >= JUDGED_AFTER && hit * 2 > n {
+            self.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Why the batch stopped by itself: most evaluations hit a script limit (how many of how
+    /// many, and one of the messages).
+    pub fn stopped_for_limits(&self) -> Option<String> {
+        let (n, hit) = (
+            self.evaluated.load(Ordering::Relaxed),
+            self.limited.load(Ordering::Relaxed),
+        );
+        (n >= JUDGED_AFTER && hit * 2 > n).then(|| {
+            let example = self
+                .example
+                .lock()
+                .ok()
+                .and_then(|e| e.clone())
+                .map(|e| format!(" (misalnya: {e})"))
+                .unwrap_or_default();
+            format!(
+                "{hit} dari {n} evaluasi pertama melewati batas skrip{example}; perbaiki skripnya lalu jalankan lagi"
+            )
+        })
     }
 }
 
@@ -241,11 +335,33 @@ pub fn evaluate_candidates(
     candidates: &[Arc<Candidate>],
     threads: usize,
 ) -> Vec<Evaluation> {
+    evaluate_candidates_watched(rs, candidates, threads, None)
+}
+
+/// [`evaluate_candidates`] under `watch`: once it is cancelled (by its owner, or by itself
+/// when most evaluations hit a limit) the remaining candidates are not evaluated and a
+/// running script stops; their results are placeholders the caller discards.
+pub fn evaluate_candidates_watched(
+    rs: &Ruleset,
+    candidates: &[Arc<Candidate>],
+    threads: usize,
+    watch: Option<&Watch>,
+) -> Vec<Evaluation> {
     run_pool(threads, || {
         candidates
             .par_chunks(CHUNK)
             .flat_map_iter(|chunk| {
-                on_this_thread(rs, chunk.len(), |ev, i| ev.candidate(chunk[i].clone()))
+                engine::with_cancel(watch.map(|w| w.cancel.clone()), || {
+                    on_this_thread(rs, chunk.len(), |ev, i| match watch {
+                        Some(w) if w.cancelled() => all_kesalahan(rs, "dibatalkan"),
+                        Some(w) => {
+                            let e = ev.candidate(chunk[i].clone());
+                            w.note(&e);
+                            e
+                        }
+                        None => ev.candidate(chunk[i].clone()),
+                    })
+                })
             })
             .collect()
     })

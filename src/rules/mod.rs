@@ -18,10 +18,15 @@ mod testcases;
 mod testrun;
 
 pub use catalog::{Catalog, LiveCatalog, Refusal, ReloadReport, load_all};
-pub use eval::{Evaluation, Evaluator, evaluate_candidates, evaluate_employees, worker_threads};
+pub use eval::{
+    Evaluation, Evaluator, Watch, evaluate_candidates, evaluate_candidates_watched,
+    evaluate_employees, worker_threads,
+};
 pub use expr::{ExprEngine, ExprError, Expression};
 pub use host::{Tanggal, add_months, decimal_years, rupiah, whole_months, whole_years};
 pub use ruleset::{MAX_RULES, Rule, Ruleset, SubjectKind, load as load_ruleset, load_from_sources};
 pub use subject::{CALON_FIELDS, LOWONGAN_FIELDS, PEGAWAI_FIELDS};
 pub use testcases::{TestCase, TestSubject};
-pub use testrun::{RuleMismatch, TestFailure, rewrite_expectation, run_tests};
+pub use testrun::{
+    RuleMismatch, TEST_BUDGET, TestFailure, rewrite_expectation, run_tests, run_tests_within,
+};

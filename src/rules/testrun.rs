@@ -1,6 +1,10 @@
 //! Running a ruleset's test cases and describing failures (expected vs actual per rule).
 
-use std::{fmt, path::PathBuf};
+use std::{
+    fmt,
+    path::PathBuf,
+    time::{Duration, Instant},
+};
 
 use super::{Ruleset, testcases::TestSubject};
 use crate::domain::{Hasil, RuleVerdict};
@@ -32,6 +36,9 @@ pub struct TestFailure {
     pub aktual: Hasil,
     /// Every rule, expected vs actual (mismatching ones are marked).
     pub aturan: Vec<(RuleMismatch, bool)>,
+    /// Why the case has no result (not run: the tests passed their time limit, or most cases
+    /// hit the script limits; its parameters do not compile).
+    pub catatan: Option<String>,
 }
 
 impl fmt::Display for TestFailure {
@@ -46,6 +53,9 @@ impl fmt::Display for TestFailure {
             self.harapan,
             self.aktual
         )?;
+        if let Some(c) = &self.catatan {
+            write!(f, "    {c}")?;
+        }
         for (i, (m, wrong)) in self.aturan.iter().enumerate() {
             let mark = if *wrong { "✗" } else { " " };
             let reason = m
@@ -68,12 +78,53 @@ impl fmt::Display for TestFailure {
     }
 }
 
-/// Runs every test case of `rs`; returns the failures. Cases that set parameters run on a
-/// copy compiled with them (one per distinct set).
+/// How long a ruleset's tests may run when no other budget is given.
+pub const TEST_BUDGET: Duration = Duration::from_secs(10);
+
+/// Runs every test case of `rs` within [`TEST_BUDGET`]; returns the failures.
 pub fn run_tests(rs: &Ruleset) -> Vec<TestFailure> {
+    run_tests_within(rs, TEST_BUDGET)
+}
+
+/// Cases run before the share hitting script limits is judged.
+const JUDGED_AFTER: usize = 4;
+
+/// Runs every test case of `rs`; returns the failures. Cases that set parameters run on a
+/// copy compiled with them (one per distinct set). The whole run stays within `budget`, and
+/// stops early when most cases so far hit a script limit (each would spend its own time limit
+/// to say the same): the cases not run are failures saying why, so a ruleset whose tests
+/// could not finish is never taken as passing.
+pub fn run_tests_within(rs: &Ruleset, budget: Duration) -> Vec<TestFailure> {
+    let started = Instant::now();
     let mut variants: Vec<(String, Option<Ruleset>)> = Vec::new();
     let mut failures = Vec::new();
+    let (mut run, mut limited) = (0usize, 0usize);
     for case in &rs.tests {
+        let stop = if started.elapsed() >= budget {
+            Some(format!(
+                "tidak dijalankan: pengujian melewati batas waktu {} detik",
+                budget.as_secs()
+            ))
+        } else if run >= JUDGED_AFTER && limited * 2 > run {
+            Some(format!(
+                "tidak dijalankan: {limited} dari {run} kasus sebelumnya melewati batas skrip; perbaiki skripnya dahulu"
+            ))
+        } else {
+            None
+        };
+        if let Some(catatan) = stop {
+            failures.push(TestFailure {
+                ruleset: rs.id.clone(),
+                nama: case.nama.clone(),
+                file: case.file.clone(),
+                line: case.line,
+                harapan: case.harapan,
+                aktual: Hasil::PerluVerifikasi,
+                aturan: Vec::new(),
+                catatan: Some(catatan),
+            });
+            continue;
+        }
         let variant = if case.param.is_empty() {
             None
         } else {
@@ -95,6 +146,7 @@ pub fn run_tests(rs: &Ruleset) -> Vec<TestFailure> {
                     harapan: case.harapan,
                     aktual: Hasil::PerluVerifikasi,
                     aturan: Vec::new(),
+                    catatan: Some("param kasus ini tidak dapat dikompilasi".to_owned()),
                 });
                 continue;
             }
@@ -104,6 +156,8 @@ pub fn run_tests(rs: &Ruleset) -> Vec<TestFailure> {
             TestSubject::Calon(c) => ev.candidate(c.clone()),
             TestSubject::Pegawai(e, v) => ev.employee(e.clone(), v.clone()),
         };
+        run += 1;
+        limited += usize::from(eval.batas);
         let expectation = |id: &str| -> &'static str {
             match (&case.gagal, &case.tinjau) {
                 (Some(g), _) if g.contains(id) => "gagal",
@@ -152,6 +206,7 @@ pub fn run_tests(rs: &Ruleset) -> Vec<TestFailure> {
                 harapan: case.harapan,
                 aktual: eval.hasil,
                 aturan,
+                catatan: None,
             });
         }
     }
@@ -178,7 +233,10 @@ impl TestFailure {
             }
         }
         if self.aturan.is_empty() {
-            return Err("param kasus ini tidak dapat dikompilasi".to_owned());
+            return Err(self
+                .catatan
+                .clone()
+                .unwrap_or_else(|| "kasus ini tidak menghasilkan apa pun".to_owned()));
         }
         Ok((self.aktual, gagal, tinjau))
     }

@@ -12,6 +12,7 @@ use super::{
 use crate::{
     auth,
     domain::{Action, Email, Password, Role},
+    store::AuditCount,
 };
 
 /// Refusals within this window count towards throttling.
@@ -26,8 +27,61 @@ const ABSOLUTE_MS: i64 = 12 * 3_600 * 1_000;
 /// Password checks running at once in this process.
 static VERIFYING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// A session's last use is written at most this often (not on every page).
+/// Admission to a password check: the refusals on record are read and a place reserved under
+/// this lock, so parallel attempts cannot all read the same count.
+static ADMITTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Attempts admitted and still being checked, per throttle key (`akun #…`, `dari …`): each
+/// counts as a refusal until it ends, so exactly [`THROTTLE_AFTER`] may fail in a window.
+static IN_FLIGHT: std::sync::Mutex<Vec<(String, i64)>> = std::sync::Mutex::new(Vec::new());
+
+/// A session's last use is written at most this often (not on every page), and more often
+/// when `sesi_ttl` is short: see [`touch_after_ms`].
 const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// How old a session's recorded last use may get before a request writes it again: the
+/// shorter of a minute and half the idle limit, so a session in use never ends early.
+fn touch_after_ms(idle_ms: i64) -> i64 {
+    TOUCH_EVERY_MS.min(idle_ms / 2)
+}
+
+/// What an unknown account name is recorded as: never what was typed (it may be a password
+/// typed into the wrong field).
+pub const UNKNOWN_ACCOUNT: &str = "(tidak dikenal)";
+
+fn in_flight(key: &str) -> i64 {
+    IN_FLIGHT
+        .lock()
+        .map(|v| v.iter().filter(|(k, _)| k == key).map(|(_, n)| n).sum())
+        .unwrap_or(0)
+}
+
+/// A place reserved for one attempt under its throttle keys, given back when dropped (also
+/// when the request is abandoned half-way).
+struct Reserved(Vec<String>);
+
+impl Reserved {
+    fn take(keys: Vec<String>) -> Self {
+        if let Ok(mut v) = IN_FLIGHT.lock() {
+            for k in &keys {
+                v.push((k.clone(), 1));
+            }
+        }
+        Self(keys)
+    }
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        if let Ok(mut v) = IN_FLIGHT.lock() {
+            for k in &self.0 {
+                if let Some(i) = v.iter().position(|(x, _)| x == k) {
+                    v.swap_remove(i);
+                }
+            }
+        }
+    }
+}
 
 /// An account as the console and `merit user list` show it.
 #[derive(Debug, Clone, Serialize)]
@@ -187,6 +241,31 @@ pub struct Opened {
     pub account: Account,
 }
 
+/// The CSRF token of the sign-in form for a cookie holding `nonce`: an HMAC of it under the
+/// server secret, so a cookie an attacker plants is useless without the secret.
+pub async fn sign_in_token(app: &App, nonce: &str) -> Result<String, ServiceError> {
+    let secret = super::outbox::link_secret(app).await?;
+    Ok(auth::bound_token(&secret, "masuk", nonce))
+}
+
+/// A fresh sign-in form's cookie value and the token the form carries.
+pub async fn sign_in_form(app: &App) -> Result<(String, String), ServiceError> {
+    let nonce = auth::token().map_err(ServiceError::Unexpected)?;
+    let token = sign_in_token(app, &nonce).await?;
+    Ok((nonce, token))
+}
+
+/// Whether `token` is the sign-in form's token for the cookie `nonce`.
+pub async fn sign_in_token_holds(app: &App, nonce: &str, token: &str) -> bool {
+    if nonce.is_empty() || token.is_empty() {
+        return false;
+    }
+    match sign_in_token(app, nonce).await {
+        Ok(expected) => auth::same(token, &expected),
+        Err(_) => false,
+    }
+}
+
 /// Signs `email` in from `dari` with `password`.
 pub async fn sign_in(
     app: &App,
@@ -196,44 +275,58 @@ pub async fn sign_in(
 ) -> Result<Opened, ServiceError> {
     let typed = crate::domain::strip_controls(email.trim()).to_lowercase();
     let parsed = Email::parse(&typed).ok();
-    // Attempts count under the address as the account is found, so variants of one address
-    // share one counter.
-    let who = parsed
+    let user = match &parsed {
+        Some(e) => app.store.user(e.as_str()).await?,
+        None => None,
+    };
+    // Attempts count under a keyed tag of the name as the account is found (so variants of
+    // one address share one counter, and an unknown name is counted without being written).
+    let name = parsed
         .as_ref()
         .map_or_else(|| typed.clone(), |e| e.as_str().to_owned());
-    let actor = Actor::account(&who, dari);
-    // Few checks at a time: bounded memory (19 MiB each), and the counts read below see the
-    // failures of the checks before, so parallel guesses do not slip past the throttle.
-    let _turn = VERIFYING
-        .acquire()
-        .await
-        .map_err(|e| ServiceError::unexpected("antrean masuk", e))?;
+    let objek = format!("akun {}", audit::tag(app, &name).await?);
+    let actor = Actor::account(
+        user.as_ref().map_or(UNKNOWN_ACCOUNT, |u| u.email.as_str()),
+        dari,
+    );
+    let address = format!("dari {dari}");
     let now = app.clock.now_ms();
     let since = now - THROTTLE_WINDOW_MS;
-    let refused_account = app
-        .store
-        .audit_count(Action::MasukGagal.code(), Some(&who), None, since)
-        .await?;
-    let refused_address = app
-        .store
-        .audit_count(Action::MasukGagal.code(), None, Some(dari), since)
-        .await?;
-    if refused_account >= THROTTLE_AFTER || refused_address >= THROTTLE_AFTER {
+    let reserved = {
+        let _admit = ADMITTING.lock().await;
+        let refused_account = app
+            .store
+            .audit_count(Action::MasukGagal.code(), AuditCount::Objek(&objek), since)
+            .await?
+            + in_flight(&objek);
+        let refused_address = app
+            .store
+            .audit_count(Action::MasukGagal.code(), AuditCount::Dari(dari), since)
+            .await?
+            + in_flight(&address);
+        if refused_account >= THROTTLE_AFTER || refused_address >= THROTTLE_AFTER {
+            None
+        } else {
+            Some(Reserved::take(vec![objek.clone(), address]))
+        }
+    };
+    let Some(reserved) = reserved else {
         // Recorded, but not counted: a refused attempt does not lengthen the window.
         audit::record(
             app,
             &actor,
             Action::MasukDitahan,
-            "",
+            &objek,
             "ditahan: terlalu banyak percobaan",
         )
         .await?;
         return Err(Refusal::SignInThrottled(THROTTLE_WINDOW_MS / 60_000).into());
-    }
-    let user = match &parsed {
-        Some(e) => app.store.user(e.as_str()).await?,
-        None => None,
     };
+    // Few checks at a time: bounded memory (19 MiB each).
+    let _turn = VERIFYING
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::unexpected("antrean masuk", e))?;
     let (pw, hash) = (
         password.to_owned(),
         user.as_ref().map(|u| u.hash_sandi.clone()),
@@ -242,16 +335,20 @@ pub async fn sign_in(
         .await
         .map_err(|e| ServiceError::unexpected("memeriksa kata sandi", e))?;
     let Some(user) = user.filter(|u| matches && u.aktif) else {
-        audit::record(
+        // The refusal is on record before the reservation is given back.
+        let recorded = audit::record(
             app,
             &actor,
             Action::MasukGagal,
-            "",
+            &objek,
             "surel atau kata sandi salah, atau akun tidak aktif",
         )
-        .await?;
+        .await;
+        drop(reserved);
+        recorded?;
         return Err(Refusal::SignInRefused.into());
     };
+    drop(reserved);
     let cookie = auth::token().map_err(ServiceError::Unexpected)?;
     let csrf = auth::token().map_err(ServiceError::Unexpected)?;
     app.store
@@ -286,7 +383,7 @@ pub async fn session(app: &App, cookie: &str) -> Result<Option<Session>, Service
         app.store.end_session(&digest).await?;
         return Ok(None);
     }
-    if now - row.terakhir_ms > TOUCH_EVERY_MS {
+    if now - row.terakhir_ms > touch_after_ms(idle) {
         app.store.touch_session(&digest, now).await?;
     }
     Ok(Some(Session {
@@ -318,4 +415,13 @@ pub async fn sweep(app: &App) -> Result<u64, ServiceError> {
             now - ABSOLUTE_MS,
         )
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_session_in_use_is_touched_before_half_its_idle_time() {
+        assert_eq!(super::touch_after_ms(30 * 60_000), 60_000);
+        assert_eq!(super::touch_after_ms(60_000), 30_000);
+    }
 }

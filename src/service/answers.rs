@@ -296,7 +296,10 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
             alasan: "balasan otomatis".to_owned(),
         });
     }
-    if app.settings.reply_auth_required && r.auth.failed() {
+    if app.settings.reply_auth_required
+        && r.authentication(app.settings.reply_auth_server.as_deref())
+            .failed()
+    {
         // The receiving server says the sender is forged: no answer, and no reply either (it
         // would go to the person whose address was forged).
         tracing::warn!(dari = %r.from, "balasan ditolak: Authentication-Results menyatakan pengirim tidak lolos DKIM/SPF/DMARC");

@@ -1,11 +1,21 @@
 //! The audit log: every sign-in, state change and full-identifier view, written by the entry
 //! point that knows who and from where (the console, the command line, the scheduler), and
 //! checked link by link by `merit audit verify`.
+//!
+//! The chain is keyed (console.md 5): each hash is an HMAC under [`key`], derived from the
+//! server secret and never stored, so someone who can only write to the database cannot
+//! recompute a rewritten chain. An older, unkeyed chain is sealed into the keyed one by an
+//! `audit_segel` entry the first time this version writes. [`anchor`] gives the head for the
+//! agency to keep elsewhere; [`verify`] with that anchor also catches entries removed from the
+//! end or a chain rewritten as a whole.
 
 use serde::Serialize;
 
-use super::{App, ServiceError};
-use crate::domain::{Action, AuditEntry, AuditEvent, AuditFilter, GENESIS};
+use super::{App, Invalid, ServiceError};
+use crate::domain::{
+    ANCHOR_KIND, Action, Anchor, AuditEntry, AuditEvent, AuditFilter, AuditKey, GENESIS,
+    format_datetime_id,
+};
 
 /// Who acts, and from where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +52,46 @@ impl Actor {
     }
 }
 
+/// The key of this agency's chain, derived from the server secret.
+pub async fn key(app: &App) -> Result<AuditKey, ServiceError> {
+    let secret = super::outbox::link_secret(app).await?;
+    Ok(AuditKey::derive(&secret, &app.settings.tenant))
+}
+
+/// A keyed tag of `value` (a NIK, a typed e-mail address): the same value gives the same tag,
+/// so every entry about one person can be found, without the value in the log.
+pub async fn tag(app: &App, value: &str) -> Result<String, ServiceError> {
+    Ok(key(app).await?.tag(value))
+}
+
+/// Seals a chain whose newest entry is unkeyed (written before keyed hashes) with an
+/// `audit_segel` entry: from it on every entry is keyed and the old chain cannot be rewritten
+/// without breaking the seal.
+async fn seal_if_needed(app: &App, key: &AuditKey) -> Result<(), ServiceError> {
+    if app.caches.audit_sealed.get().is_some() {
+        return Ok(());
+    }
+    if let Some(head) = app.store.audit_head().await?
+        && !head.berkunci
+    {
+        let event = AuditEvent {
+            orang: "sistem".to_owned(),
+            dari: "sistem".to_owned(),
+            aksi: Action::AuditSegel.code().to_owned(),
+            objek: format!("entri 1–{}", head.urutan),
+            rincian: format!(
+                "rantai audit lama (SHA-256, entri 1 sampai {}, hash terakhir {}) disegel; entri berikutnya dikunci dengan HMAC",
+                head.urutan, head.hash
+            ),
+        };
+        app.store
+            .append_audit(&event, app.clock.now_ms(), key)
+            .await?;
+    }
+    let _ = app.caches.audit_sealed.set(());
+    Ok(())
+}
+
 /// Appends an entry. Details are bounded and stripped of control characters, and any full
 /// NIK or NIP in them is masked: the log says whose data was seen, never the number itself.
 pub async fn record(
@@ -65,7 +115,12 @@ pub async fn record(
         objek: clip(objek, 500),
         rincian: clip(rincian, 2_000),
     };
-    Ok(app.store.append_audit(&event, app.clock.now_ms()).await?)
+    let key = key(app).await?;
+    seal_if_needed(app, &key).await?;
+    Ok(app
+        .store
+        .append_audit(&event, app.clock.now_ms(), &key)
+        .await?)
 }
 
 /// Records, logging rather than failing: for actions that have already happened.
@@ -93,21 +148,85 @@ pub struct Verification {
     pub rusak_pada: Option<i64>,
     /// Why, in words.
     pub alasan: Option<String>,
+    /// The entry an anchor named and whether it held (`None` without an anchor).
+    pub jangkar: Option<i64>,
 }
 
-/// Recomputes the chain from the first entry; stops at the first that does not hold.
-pub async fn verify(app: &App) -> Result<Verification, ServiceError> {
+impl Verification {
+    fn broken(diperiksa: u64, at: i64, alasan: String, jangkar: Option<i64>) -> Self {
+        Self {
+            diperiksa,
+            rusak_pada: Some(at),
+            alasan: Some(alasan),
+            jangkar,
+        }
+    }
+}
+
+/// The head of the chain as the agency keeps it outside the database (`merit audit anchor`);
+/// an unkeyed chain is sealed first, so the head is always a keyed entry.
+pub async fn anchor(app: &App) -> Result<Anchor, ServiceError> {
+    let key = key(app).await?;
+    seal_if_needed(app, &key).await?;
+    let head = app
+        .store
+        .audit_head()
+        .await?
+        .ok_or(Invalid::Missing(super::Prerequisite::AuditEntries))?;
+    Ok(Anchor {
+        jenis: ANCHOR_KIND.to_owned(),
+        instansi: app.settings.tenant.clone(),
+        urutan: head.urutan,
+        waktu_ms: head.waktu_ms,
+        waktu: format_datetime_id(crate::clock::from_ms(head.waktu_ms), app.settings.timezone),
+        hash: head.hash,
+    })
+}
+
+/// Reads an anchor file's text (as `merit audit anchor --output` wrote it).
+pub fn parse_anchor(text: &str) -> Result<Anchor, ServiceError> {
+    let a: Anchor = serde_json::from_str(text.trim()).map_err(|e| {
+        ServiceError::value(
+            "--anchor",
+            format!("bukan berkas jangkar audit merit ({e})"),
+        )
+    })?;
+    if a.jenis != ANCHOR_KIND {
+        return Err(ServiceError::value(
+            "--anchor",
+            format!("jenis '{}' bukan {ANCHOR_KIND}", a.jenis),
+        ));
+    }
+    Ok(a)
+}
+
+/// Recomputes the chain from the first entry (keyed entries under this agency's key) and
+/// stops at the first that does not hold. With `anchor`, the entry it names must still be
+/// there exactly as anchored: entries removed from the end, or a chain rewritten as a whole,
+/// show.
+pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, ServiceError> {
+    let key = key(app).await?;
+    if let Some(a) = anchor
+        && a.instansi != app.settings.tenant
+    {
+        return Err(ServiceError::value(
+            "--anchor",
+            format!(
+                "jangkar untuk instansi '{}', bukan '{}'",
+                a.instansi, app.settings.tenant
+            ),
+        ));
+    }
+    let jangkar = anchor.map(|a| a.urutan);
     let mut prev_hash = GENESIS.to_owned();
     let mut expected = 1;
     let mut checked = 0;
+    // Where the keyed chain began: an unkeyed entry after it was written around the key.
+    let mut keyed_since: Option<i64> = None;
     loop {
         let page = app.store.audit_after(expected - 1, 5_000).await?;
         if page.is_empty() {
-            return Ok(Verification {
-                diperiksa: checked,
-                rusak_pada: None,
-                alasan: None,
-            });
+            break;
         }
         for e in page {
             let broken = if e.urutan != expected {
@@ -117,21 +236,64 @@ pub async fn verify(app: &App) -> Result<Verification, ServiceError> {
                 ))
             } else if e.hash_sebelum != prev_hash {
                 Some("tidak menyambung dengan entri sebelumnya".to_owned())
-            } else if !e.holds_after(&prev_hash) {
-                Some("isinya berubah sejak dicatat".to_owned())
+            } else if let (Some(since), false) = (keyed_since, e.berkunci) {
+                Some(format!(
+                    "entri tanpa kunci setelah rantai berkunci sejak entri {since}: ditulis tanpa kunci server"
+                ))
+            } else if !e.holds_after(&prev_hash, &key) {
+                Some(if e.berkunci {
+                    "isinya berubah sejak dicatat (atau MERIT_SECRET berbeda dari saat dicatat)"
+                        .to_owned()
+                } else {
+                    "isinya berubah sejak dicatat".to_owned()
+                })
             } else {
                 None
             };
             if let Some(alasan) = broken {
-                return Ok(Verification {
-                    diperiksa: checked,
-                    rusak_pada: Some(expected),
-                    alasan: Some(alasan),
-                });
+                return Ok(Verification::broken(checked, expected, alasan, jangkar));
+            }
+            if let Some(a) = anchor
+                && e.urutan == a.urutan
+                && (e.hash != a.hash || e.waktu_ms != a.waktu_ms)
+            {
+                return Ok(Verification::broken(
+                    checked,
+                    a.urutan,
+                    format!(
+                        "entri {} tidak sama dengan jangkar tanggal {}: rantai ditulis ulang",
+                        a.urutan, a.waktu
+                    ),
+                    jangkar,
+                ));
+            }
+            if e.berkunci && keyed_since.is_none() {
+                keyed_since = Some(e.urutan);
             }
             checked += 1;
             expected += 1;
             prev_hash = e.hash;
         }
     }
+    if let Some(a) = anchor
+        && expected <= a.urutan
+    {
+        return Ok(Verification::broken(
+            checked,
+            expected,
+            format!(
+                "log audit berhenti di entri {} padahal jangkar tanggal {} mencatat entri {}: entri dihapus",
+                expected - 1,
+                a.waktu,
+                a.urutan
+            ),
+            jangkar,
+        ));
+    }
+    Ok(Verification {
+        diperiksa: checked,
+        rusak_pada: None,
+        alasan: None,
+        jangkar,
+    })
 }

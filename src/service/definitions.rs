@@ -89,9 +89,12 @@ impl Rulesets {
         }
     }
 
-    /// Reads the folder again; returns the rulesets newly adopted (id, version).
-    fn refresh(&self) -> Vec<(String, String)> {
-        let report = self.compiled.reload();
+    /// Reads the rules again — from the folder, or the built-in copies while there is none, as
+    /// it is now (a publication may have written the folder since this process started);
+    /// returns the rulesets newly adopted (id, version).
+    fn refresh(&self, settings: &Settings) -> Vec<(String, String)> {
+        let (src, dir) = super::rules::rules_folder(settings);
+        let report = self.compiled.reload_from(src, &dir);
         let (adopted, failing) = adopt(&self.adopted.load(), &self.compiled.current());
         let newly: Vec<(String, String)> = adopted
             .all()
@@ -137,6 +140,9 @@ fn adopt(before: &Catalog, compiled: &Catalog) -> (Catalog, Vec<(String, Refusal
 /// The compiled definitions of one application, each kind loaded on first use.
 pub struct Definitions {
     settings: Settings,
+    /// The fingerprint of the edited files when they were last read (see
+    /// [`Definitions::refresh_if_changed`]).
+    seen: std::sync::Mutex<Option<u64>>,
     rules: OnceLock<Rulesets>,
     workflows: OnceLock<ArcSwap<Loaded<Workflows>>>,
     templates: OnceLock<ArcSwap<Loaded<Templates>>>,
@@ -185,7 +191,7 @@ fn load_documents(settings: &Settings) -> Result<DocumentTemplates, Diagnostics>
         builtin.as_ref(),
         &builtin_dir,
     );
-    super::documents::check(&t).map(|()| t)
+    super::documents::check(&t, &settings.check_limits).map(|()| t)
 }
 
 fn loaded<T>(new: Result<T, Diagnostics>) -> ArcSwap<Loaded<T>> {
@@ -198,6 +204,7 @@ impl Definitions {
     fn new(settings: Settings) -> Self {
         Self {
             settings,
+            seen: std::sync::Mutex::new(None),
             rules: OnceLock::new(),
             workflows: OnceLock::new(),
             templates: OnceLock::new(),
@@ -206,7 +213,26 @@ impl Definitions {
     }
 
     fn rulesets(&self) -> &Rulesets {
-        self.rules.get_or_init(|| Rulesets::load(&self.settings))
+        self.rules.get_or_init(|| {
+            self.remember(super::reload::fingerprint(&self.settings));
+            Rulesets::load(&self.settings)
+        })
+    }
+
+    fn remember(&self, fingerprint: u64) {
+        if let Ok(mut s) = self.seen.lock() {
+            *s = Some(fingerprint);
+        }
+    }
+
+    /// Reads the sources again when the files changed since they were last read (a
+    /// publication by another process, a hand edit) — so a run started now screens with what
+    /// is published, not with what this process read at start. Cheap when nothing changed
+    /// (the files' names, sizes and times are compared).
+    pub fn refresh_if_changed(&self) -> Option<Refreshed> {
+        let now = super::reload::fingerprint(&self.settings);
+        let seen = self.seen.lock().ok().and_then(|s| *s);
+        (seen != Some(now)).then(|| self.refresh())
     }
 
     fn workflow_cell(&self) -> &ArcSwap<Loaded<Workflows>> {
@@ -227,9 +253,10 @@ impl Definitions {
     /// Reads again every kind loaded so far (the others load fresh on first use); each is
     /// swapped in only when valid (blocking).
     pub fn refresh(&self) -> Refreshed {
+        self.remember(super::reload::fingerprint(&self.settings));
         let mut out = Refreshed::default();
         if let Some(r) = self.rules.get() {
-            out.rulesets = r.refresh();
+            out.rulesets = r.refresh(&self.settings);
         }
         let workflows = self.workflow_cell();
         swap_if_valid(workflows, load_workflows(&self.settings));

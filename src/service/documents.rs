@@ -17,7 +17,7 @@ use super::{
 use crate::{
     config::{Agency, Official, Officials},
     diagnostic::{Diagnostic, Diagnostics},
-    documents::{DocumentKind, DocumentTemplates},
+    documents::{DocumentKind, DocumentTemplates, Logo},
     domain::{
         Subject, VacancySubject, format_date_id, format_datetime_id, format_number_id,
         format_rupiah, mask_identifier,
@@ -499,26 +499,59 @@ const SAMPLE_LOGO: &[u8] = &[
     134, 1, 128, 90, 52, 125, 107, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
 ];
 
-/// Checks every document template by typesetting it with sample data: a template that does
-/// not compile, or reads what the data lacks, is refused at its file and line.
-pub fn check(templates: &DocumentTemplates) -> Result<(), Diagnostics> {
-    let mut all = Diagnostics::new();
+/// Checks every document template: first its syntax, then by typesetting it with sample data
+/// (with and without a logo: a template may break on either path), all in one child process
+/// under `limits`. A template that does not compile, reads what the data lacks, or passes
+/// the limits is refused at its file and line.
+pub fn check(
+    templates: &DocumentTemplates,
+    limits: &crate::sandbox::Limits,
+) -> Result<(), Diagnostics> {
+    let mut all = templates.syntax();
+    if !all.0.is_empty() {
+        return Err(all);
+    }
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default();
+    let mut kinds = Vec::new();
     for kind in DocumentKind::ALL {
         if templates.text(&kind.file()).is_none() {
             all.push(Diagnostic::file(
                 &templates.path(&kind.file()),
                 format!("templat dokumen {} tidak ada", kind.code()),
             ));
-            continue;
+        } else {
+            kinds.push(kind);
         }
-        // Once without a logo and once with one: a template may break on either path.
-        for logo in [None, Some(("/logo.png", SAMPLE_LOGO))] {
-            let data = sample(kind, logo.map(|(n, _)| n));
-            if let Err(d) = templates.pdf(kind, data.to_string().as_bytes(), logo, today) {
-                all.0.extend(d.0);
-                break;
-            }
+    }
+    let logos = [None, Some(("/logo.png", SAMPLE_LOGO))];
+    let samples: Vec<(DocumentKind, String, Logo<'_>)> = kinds
+        .iter()
+        .flat_map(|kind| {
+            logos.iter().map(move |logo| {
+                (
+                    *kind,
+                    sample(*kind, logo.map(|(n, _)| n)).to_string(),
+                    *logo,
+                )
+            })
+        })
+        .collect();
+    let docs: Vec<(DocumentKind, &[u8], Logo<'_>)> = samples
+        .iter()
+        .map(|(k, data, logo)| (*k, data.as_bytes(), *logo))
+        .collect();
+    let mut refused: Vec<DocumentKind> = Vec::new();
+    for (outcome, (kind, _, _)) in templates
+        .typeset_all(&docs, today, false, limits)
+        .into_iter()
+        .zip(&docs)
+    {
+        // One refusal per document (a limit passed refuses every one with the same words).
+        if let Err(d) = outcome
+            && !refused.contains(kind)
+        {
+            refused.push(*kind);
+            all.0.extend(d.0);
         }
     }
     all.into_result(())
@@ -777,16 +810,16 @@ pub async fn pdf(
         .now()
         .with_timezone(&app.settings.timezone)
         .date_naive();
+    let limits = app.settings.document_limits;
     let bytes = tokio::task::spawn_blocking(move || {
         let json = data.to_string();
-        let out = templates.pdf(
+        templates.pdf(
             kind,
             json.as_bytes(),
             logo.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
             today,
-        );
-        crate::documents::typeset::trim_caches();
-        out
+            &limits,
+        )
     })
     .await
     .map_err(|e| ServiceError::unexpected("menyusun dokumen", e))?

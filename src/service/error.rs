@@ -195,6 +195,9 @@ pub enum Prerequisite {
         "workflow pengisian jabatan memerlukan --subject lowongan:ID (buat lowongan dengan merit vacancy open)"
     )]
     VacancySubject,
+    /// An anchor needs an entry to anchor.
+    #[error("log audit masih kosong; belum ada entri untuk ditambatkan")]
+    AuditEntries,
 }
 
 /// Nothing of a kind is known by the identifier given.
@@ -372,6 +375,21 @@ pub enum Refusal {
     /// A draft that is no longer open for changes.
     #[error("draf ini {0}; tidak dapat diubah atau diterbitkan lagi")]
     DraftClosed(String),
+    /// The checks of administrators' edits are all taken for now.
+    #[error(
+        "pemeriksaan lain sedang berjalan di server ini dan belum selesai dalam {0} detik; coba lagi sebentar lagi"
+    )]
+    Busy(u64),
+    /// An administrator holds as many open drafts as allowed.
+    #[error(
+        "Anda sudah memegang {0} draf terbuka; terbitkan atau buang salah satunya sebelum membuat draf baru"
+    )]
+    TooManyDrafts(usize),
+    /// As many previews run in this process as allowed.
+    #[error(
+        "{0} pratinjau sedang berjalan di server ini; tunggu salah satunya selesai, lalu mulai lagi"
+    )]
+    TooManyPreviews(usize),
 }
 
 fn decided_message(ended: Option<WorkflowStatus>) -> String {

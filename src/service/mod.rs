@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod answers;
 pub mod audit;
 pub mod bench;
+pub mod bounded;
 pub mod console;
 pub mod definitions;
 pub mod demo;
@@ -91,6 +92,9 @@ pub struct Caches {
     pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
     /// The delivery channels (e-mail keeps its SMTP connection open between passes).
     pub(crate) channels: std::sync::OnceLock<crate::notify::Channels>,
+    /// Set once this process has seen the audit chain end in a keyed entry (an older, unkeyed
+    /// chain is sealed before the first entry this version writes).
+    pub(crate) audit_sealed: std::sync::OnceLock<()>,
     /// Previews of drafts running in this process, by draft id.
     pub(crate) previews: Mutex<std::collections::HashMap<String, Arc<drafts::PreviewJob>>>,
 }

@@ -340,6 +340,18 @@ async fn run_task(
                     }
                 ));
             }
+            // The head of the audit chain, to be kept outside the database: a later
+            // `merit audit verify --anchor` shows entries removed or rewritten up to it.
+            match super::audit::anchor(app).await {
+                Ok(a) => pesan.push_str(&format!(
+                    " Jangkar log audit: catatan {}, {}, hash {}. Simpan baris berikut di luar server sebagai berkas jangkar dan periksa kelak dengan merit audit verify --anchor BERKAS: {}",
+                    crate::domain::format_number_id(a.urutan),
+                    a.waktu,
+                    a.hash,
+                    serde_json::to_string(&a).unwrap_or_default()
+                )),
+                Err(e) => tracing::warn!("jangkar audit untuk ringkasan: {e}"),
+            }
             let day = now.with_timezone(&app.settings.timezone).date_naive();
             tell_admins(
                 app,

@@ -46,7 +46,11 @@ pub struct ScreenOptions {
 pub struct ScreenReport {
     pub run_id: String,
     pub ruleset: String,
+    /// The fingerprint of the ruleset version (what every decision stores).
     pub ruleset_version: String,
+    /// Its number among the published versions (`versi 3`); `None` when never published
+    /// through merit (the built-in copies).
+    pub ruleset_versi: Option<i64>,
     /// Decisions.
     pub total: u64,
     /// `layak`.
@@ -108,6 +112,7 @@ fn report(run: &Run, resumed: bool, durasi_ms: Timings) -> ScreenReport {
         run_id: run.id.clone(),
         ruleset: run.ruleset.clone(),
         ruleset_version: run.versi.clone(),
+        ruleset_versi: None,
         total: run.hasil.total,
         layak: run.hasil.layak,
         tidak_layak: run.hasil.tidak_layak,
@@ -167,7 +172,12 @@ pub(super) async fn ruleset_of(
 /// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.
 pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, ServiceError> {
     let started = Instant::now();
-    let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
+    // What is published now screens, whatever this process read at start.
+    let (adopted, refused) = super::definitions::read(app, |d| {
+        d.refresh_if_changed();
+        d.adopted()
+    })
+    .await?;
     let current =
         super::rules::adopted_candidate_ruleset(&adopted, &refused, opts.ruleset.as_deref())?;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
@@ -186,7 +196,9 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     }
     let clocks = Arc::new(Clocks::default());
     let finished = work_or_fail(app, &run, Some(&current), opts, &clocks).await?;
-    Ok(report(&finished, resumed, clocks.timings(started)))
+    let mut out = report(&finished, resumed, clocks.timings(started));
+    out.ruleset_versi = version_of(app, &finished).await?.nomor;
+    Ok(out)
 }
 
 /// Works on `run`; an error other than a lost database (which leaves the run to be resumed)
@@ -363,7 +375,7 @@ async fn work_chunks(
             .iter()
             .map(|c| c.kategori_pelamar.code())
             .collect();
-        let decisions = evaluate(rs, candidates).await?;
+        let decisions = evaluate(rs, candidates, None).await?;
         let mut tally = Tally::default();
         for (d, k) in decisions.iter().zip(&categories) {
             tally.add_in(&run.aturan, k, d.hasil, &d.kode);
@@ -391,11 +403,17 @@ async fn work_chunks(
 async fn evaluate(
     rs: &Arc<Ruleset>,
     candidates: Vec<Candidate>,
+    watch: Option<Arc<rules::Watch>>,
 ) -> Result<Vec<Decision>, ServiceError> {
     let rs = rs.clone();
     tokio::task::spawn_blocking(move || {
         let candidates: Vec<Arc<Candidate>> = candidates.into_iter().map(Arc::new).collect();
-        let evaluations = rules::evaluate_candidates(&rs, &candidates, rules::worker_threads());
+        let evaluations = rules::evaluate_candidates_watched(
+            &rs,
+            &candidates,
+            rules::worker_threads(),
+            watch.as_deref(),
+        );
         candidates
             .iter()
             .zip(evaluations)
@@ -435,14 +453,23 @@ pub async fn dry_run(
     dry_run_of(app, &rs, progress, None).await
 }
 
-/// [`dry_run`] with a given ruleset (a draft's); stops with [`Refusal::RunStopped`] when
-/// `cancelled` is set between chunks.
+/// [`dry_run`] with a given ruleset (a draft's); stops with [`Refusal::RunStopped`] as soon
+/// as `cancel` is raised (between any two candidates, and inside a running script), and by
+/// itself, saying why, when most evaluations hit a script limit.
 pub async fn dry_run_of(
     app: &App,
     rs: &Arc<Ruleset>,
     progress: Option<SharedProgress>,
-    cancelled: Option<&std::sync::atomic::AtomicBool>,
+    cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
 ) -> Result<DryRunReport, ServiceError> {
+    let watch = Arc::new(rules::Watch::new(cancel.unwrap_or_default()));
+    let stopped = |watch: &rules::Watch| -> ServiceError {
+        Refusal::RunStopped(match watch.stopped_for_limits() {
+            Some(why) => format!("pratinjau dihentikan: {why}"),
+            None => "pratinjau dibatalkan karena draf berubah atau dibuang".into(),
+        })
+        .into()
+    };
     let previous = app.store.latest_finished_run(Some(&rs.id)).await?;
     let chunks = plan_run(app).await?;
     if let Some(p) = &progress {
@@ -460,19 +487,20 @@ pub async fn dry_run_of(
         None => None,
     };
     while let Some((candidates, before)) = next.take() {
-        if cancelled.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
-            return Err(
-                Refusal::RunStopped("pratinjau dibatalkan karena draf berubah".into()).into(),
-            );
+        if watch.cancelled() {
+            return Err(stopped(&watch));
         }
         let following = chunks.next();
-        let (now, fetched) = tokio::join!(evaluate(rs, candidates), async {
+        let (now, fetched) = tokio::join!(evaluate(rs, candidates, Some(watch.clone())), async {
             match &following {
                 Some((lo, hi, _)) => read_chunk(app, prev, lo, hi).await.map(Some),
                 None => Ok(None),
             }
         });
         let now = now?;
+        if watch.cancelled() {
+            return Err(stopped(&watch));
+        }
         next = fetched?;
         for d in &now {
             tally.add(&rule_ids, d.hasil, &d.kode);
@@ -572,6 +600,13 @@ pub async fn show(
     Ok((run, progress))
 }
 
+/// The ruleset version `run` screened with, as people name it (number and fingerprint).
+pub async fn version_of(app: &App, run: &Run) -> Result<super::drafts::VersionName, ServiceError> {
+    Ok(super::drafts::numbering(app, &run.ruleset)
+        .await?
+        .name(&run.versi, Some(run.dibuat_ms)))
+}
+
 /// A run by id, or an invalid-input error naming it.
 pub(crate) async fn existing_run(store: &Store, id: &str) -> Result<Run, ServiceError> {
     store
@@ -650,7 +685,7 @@ pub async fn verify(app: &App, run_id: &str) -> Result<VerifyReport, ServiceErro
                 None => out.data_hilang.push(d.nik.as_str().to_owned()),
             }
         }
-        let again = evaluate(&rs, inputs).await?;
+        let again = evaluate(&rs, inputs, None).await?;
         let stored: std::collections::HashMap<Nik, &Decision> =
             page.iter().map(|d| (d.nik, d)).collect();
         for d in &again {

@@ -1,12 +1,14 @@
 //! The audit log: appended in a write transaction so that the chain has no gaps and no forks
-//! (PostgreSQL: a concurrent append loses on the primary key and retries).
+//! (PostgreSQL: a concurrent append loses on the primary key and retries). Every entry is
+//! hashed with the agency's key ([`AuditKey`]); the key itself is never stored.
 
 use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::{Store, StoreError, StoreResult, get};
-use crate::domain::{AuditEntry, AuditEvent, AuditFilter, GENESIS, chain_hash};
+use crate::domain::{AuditEntry, AuditEvent, AuditFilter, AuditKey, GENESIS, keyed_hash};
 
-const COLUMNS: &str = "urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash";
+const COLUMNS: &str =
+    "urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash, berkunci";
 
 fn entry_from(r: &QueryResult) -> StoreResult<AuditEntry> {
     Ok(AuditEntry {
@@ -19,12 +21,27 @@ fn entry_from(r: &QueryResult) -> StoreResult<AuditEntry> {
         rincian: get(r, 6)?,
         hash_sebelum: get(r, 7)?,
         hash: get(r, 8)?,
+        berkunci: get(r, 9)?,
     })
 }
 
+/// What an audit count matches.
+#[derive(Debug, Clone, Copy)]
+pub enum AuditCount<'a> {
+    /// Entries from this address.
+    Dari(&'a str),
+    /// Entries about exactly this object.
+    Objek(&'a str),
+}
+
 impl Store {
-    /// Appends `e` at `now_ms` to this agency's chain.
-    pub async fn append_audit(&self, e: &AuditEvent, now_ms: i64) -> StoreResult<AuditEntry> {
+    /// Appends `e` at `now_ms` to this agency's chain, hashed under `key`.
+    pub async fn append_audit(
+        &self,
+        e: &AuditEvent,
+        now_ms: i64,
+        key: &AuditKey,
+    ) -> StoreResult<AuditEntry> {
         for _ in 0..50 {
             let txn = self.begin_write().await?;
             let last = txn
@@ -38,11 +55,11 @@ impl Store {
                 None => (0, GENESIS.to_owned()),
             };
             let urutan = prev_n + 1;
-            let hash = chain_hash(&prev_hash, urutan, now_ms, e);
+            let hash = keyed_hash(key, &prev_hash, urutan, now_ms, e);
             let done = txn
                 .execute_raw(self.stmt(
-                    "INSERT INTO audit (instansi, urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, urutan) DO NOTHING",
+                    "INSERT INTO audit (instansi, urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash, berkunci) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, urutan) DO NOTHING",
                     vec![
                         self.tenant.clone().into(),
                         urutan.into(),
@@ -54,6 +71,7 @@ impl Store {
                         e.rincian.clone().into(),
                         prev_hash.clone().into(),
                         hash.clone().into(),
+                        true.into(),
                     ],
                 ))
                 .await?;
@@ -69,6 +87,7 @@ impl Store {
                     rincian: e.rincian.clone(),
                     hash_sebelum: prev_hash,
                     hash,
+                    berkunci: true,
                 });
             }
             txn.rollback().await?;
@@ -98,6 +117,11 @@ impl Store {
             sql.push_str(" AND waktu_ms < ?");
             values.push(s.into());
         }
+        if let Some(t) = &f.tag {
+            // A keyed tag closes the object it names (`NIK ****0001 #…`, `akun #…`).
+            sql.push_str(" AND objek LIKE ?");
+            values.push(format!("%{t}").into());
+        }
         if let Some(b) = f.sebelum {
             sql.push_str(" AND urutan < ?");
             values.push(b.into());
@@ -125,18 +149,40 @@ impl Store {
         rows.iter().map(entry_from).collect()
     }
 
-    /// How many entries of `aksi` name `orang` (or come from `dari`) since `since_ms`.
+    /// The newest entry of this agency's chain.
+    pub async fn audit_head(&self) -> StoreResult<Option<AuditEntry>> {
+        let rows = self
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM audit WHERE instansi = ? ORDER BY urutan DESC LIMIT 1"
+                ),
+                vec![self.tenant.clone().into()],
+            )
+            .await?;
+        rows.first().map(entry_from).transpose()
+    }
+
+    /// Entry `urutan`, if it is there.
+    pub async fn audit_entry(&self, urutan: i64) -> StoreResult<Option<AuditEntry>> {
+        let rows = self
+            .query(
+                &format!("SELECT {COLUMNS} FROM audit WHERE instansi = ? AND urutan = ?"),
+                vec![self.tenant.clone().into(), urutan.into()],
+            )
+            .await?;
+        rows.first().map(entry_from).transpose()
+    }
+
+    /// How many entries of `aksi` match `on` since `since_ms`.
     pub async fn audit_count(
         &self,
         aksi: &str,
-        orang: Option<&str>,
-        dari: Option<&str>,
+        on: AuditCount<'_>,
         since_ms: i64,
     ) -> StoreResult<i64> {
-        let (column, value) = match (orang, dari) {
-            (Some(o), _) => ("orang", o),
-            (None, Some(d)) => ("dari", d),
-            (None, None) => return Ok(0),
+        let (column, value) = match on {
+            AuditCount::Dari(d) => ("dari", d),
+            AuditCount::Objek(o) => ("objek", o),
         };
         let rows = self
             .query(

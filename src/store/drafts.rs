@@ -68,10 +68,12 @@ pub struct VersionRow {
     /// The draft it came from.
     pub draf: Option<String>,
     pub dibuat_ms: i64,
+    /// The fingerprint people see (a ruleset's version hash, as its runs store it); `None`
+    /// for versions recorded before it was kept.
+    pub sidik: Option<String>,
 }
 
-const VERSION_COLUMNS: &str =
-    "definisi, nomor, hash, berkas, penulis, alasan, nomor_surat, ringkasan, draf, dibuat_ms";
+const VERSION_COLUMNS: &str = "definisi, nomor, hash, berkas, penulis, alasan, nomor_surat, ringkasan, draf, dibuat_ms, sidik";
 
 fn version_from(r: &QueryResult) -> StoreResult<VersionRow> {
     Ok(VersionRow {
@@ -85,6 +87,7 @@ fn version_from(r: &QueryResult) -> StoreResult<VersionRow> {
         ringkasan: get(r, 7)?,
         draf: get(r, 8)?,
         dibuat_ms: get(r, 9)?,
+        sidik: get(r, 10)?,
     })
 }
 
@@ -266,7 +269,7 @@ impl Store {
                 .execute_raw(self.stmt(
                     &format!(
                         "INSERT INTO versi_definisi (instansi, {VERSION_COLUMNS}) \
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
                          ON CONFLICT (instansi, definisi, nomor) DO NOTHING"
                     ),
                     vec![
@@ -281,6 +284,7 @@ impl Store {
                         v.ringkasan.clone().into(),
                         v.draf.clone().into(),
                         v.dibuat_ms.into(),
+                        v.sidik.clone().into(),
                     ],
                 ))
                 .await?;
@@ -308,6 +312,27 @@ impl Store {
             )
             .await?;
         rows.iter().map(version_from).collect()
+    }
+
+    /// Keeps the fingerprint of a version recorded before fingerprints were kept.
+    pub async fn set_version_fingerprint(
+        &self,
+        definisi: &str,
+        nomor: i64,
+        sidik: &str,
+    ) -> StoreResult<()> {
+        self.conn()
+            .execute_raw(self.stmt(
+                "UPDATE versi_definisi SET sidik = ? WHERE instansi = ? AND definisi = ? AND nomor = ? AND sidik IS NULL",
+                vec![
+                    sidik.into(),
+                    self.tenant.clone().into(),
+                    definisi.into(),
+                    nomor.into(),
+                ],
+            ))
+            .await?;
+        Ok(())
     }
 
     /// One published version with its files.

@@ -32,6 +32,7 @@ use sea_orm::{
 };
 
 pub use accounts::{SessionRow, UserRow};
+pub use audit::AuditCount;
 pub use console::{CandidateListRow, CandidateSearch, DecisionOfRun, Search};
 pub use drafts::{DraftRow, VersionRow};
 pub use imports::{ImportBatch, ImportWriter};

@@ -663,7 +663,8 @@ async fn definition_editor_in_headless_chromium() {
             b.click("#simpan");
             b.wait_for("id=\"valid\"");
             // Uji: accept the new result of one case.
-            b.go(&format!("{draft}?uji=1"));
+            b.go(&draft);
+            b.click("#uji");
             let page = b.wait_for("hasil-uji");
             assert!(page.contains("PW-07 tepat 20 tahun"), "{page}");
             shoot(&b, "draf-uji.png");

@@ -499,6 +499,25 @@ async fn full_identifiers_only_on_a_detail_page_for_allowed_roles_and_audited() 
         !digits16(&entry.objek),
         "the audit log masks the NIK it names"
     );
+    // Beside the masked NIK a keyed tag names the person: the candidate's page links to every
+    // entry about them, and that list holds this view and nothing about anyone else.
+    let tag = entry.objek.rsplit(' ').next().unwrap().to_owned();
+    assert!(merit::domain::AuditKey::is_tag(&tag), "{}", entry.objek);
+    let text = detail.text();
+    let link = text
+        .split("href=\"/admin/audit?tanda=")
+        .nth(1)
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .unwrap();
+    let log = o.get(&format!("/admin/audit?tanda={link}")).await.text();
+    assert!(log.contains(&tag), "{log}");
+    assert_eq!(
+        log.matches("<tr>").count(),
+        2,
+        "the header and this one view: {log}"
+    );
+    let none = o.get("/admin/audit?tanda=%23bukan-tanda").await.text();
+    assert_eq!(none.matches("<tr>").count(), 1, "{none}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -632,7 +651,7 @@ async fn the_audit_chain_verifies_and_names_the_first_altered_entry() {
     let page = c.get("/admin/audit").await.text();
     assert!(page.contains("pilih:**************1001"), "{page}");
     assert_eq!(long_digits(&page), None);
-    let v = audit::verify(&app).await.unwrap();
+    let v = audit::verify(&app, None).await.unwrap();
     assert!(v.rusak_pada.is_none(), "{v:?}");
     assert!(v.diperiksa >= 6, "{v:?}");
     // Someone edits an entry in the database by hand.
@@ -647,7 +666,7 @@ async fn the_audit_chain_verifies_and_names_the_first_altered_entry() {
     )
     .await
     .unwrap();
-    let v = audit::verify(&app).await.unwrap();
+    let v = audit::verify(&app, None).await.unwrap();
     assert_eq!(v.rusak_pada, Some(target.urutan), "{v:?}");
     // The command line says the same and fails.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_merit"))

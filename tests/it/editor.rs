@@ -192,7 +192,18 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
     assert!(r.text().contains("tidak sah"), "{}", r.text());
 
     // Uji: the cases that expected 20-year-olds to pass now fail; accept one.
-    let tested = c.get(&format!("{page}?uji=1")).await.text();
+    // Uji is a POST (with the session's token); a GET runs nothing.
+    let r = c.get(&format!("{page}?uji=1")).await.text();
+    assert!(!r.contains("hasil-uji"), "{r}");
+    let r = c.post(&format!("{page}/periksa"), &[("uji", "1")]).await;
+    assert_eq!(r.status, 403, "no token, nothing run");
+    let tested = c
+        .post(
+            &format!("{page}/periksa"),
+            &[("csrf", &token), ("uji", "1")],
+        )
+        .await
+        .text();
     assert!(tested.contains("PW-07 tepat 20 tahun"), "{tested}");
     let d = drafts::get(&app, &id).await.unwrap();
     let failing = drafts::test(app.settings(), &d.key, &d.berkas).gagal;
@@ -208,7 +219,13 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
             ],
         )
         .await;
-    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        r.status,
+        200,
+        "the cases are run again and shown: {}",
+        r.text()
+    );
+    assert!(r.text().contains("hasil-uji"), "{}", r.text());
     let d = drafts::get(&app, &id).await.unwrap();
     assert_eq!(
         drafts::test(app.settings(), &d.key, &d.berkas).gagal.len(),
@@ -378,7 +395,7 @@ async fn a_hand_edit_refuses_publication_and_versions_restore() {
         .unwrap();
     assert_eq!(done, drafts::Published::Version(2));
     assert!(db.path("rules/pppk_paruh_waktu/catatan.txt").exists());
-    let done = drafts::restore(&app, &pppk(), 1, &admin(), "kembali ke semula")
+    let done = drafts::restore(&app, &pppk(), "1", &admin(), "kembali ke semula")
         .await
         .unwrap();
     assert_eq!(done, drafts::Published::Version(3));
@@ -551,7 +568,7 @@ async fn workflows_and_the_directory_are_edited_as_drafts() {
     )
     .await
     .unwrap();
-    let diags = drafts::check(app.settings(), &key, &d.berkas);
+    let diags = drafts::check(app.settings(), &key, &d.berkas, drafts::Depth::Full);
     let line = broken
         .lines()
         .position(|l| l.contains("anggaraan"))

@@ -782,6 +782,78 @@ async fn replies_that_fail_authentication_are_refused() {
     assert!(recorded(&ingest(&off.app, &forged(&code)).await, "setuju"));
 }
 
+/// Issue 21, item 4: a sender writes a passing `Authentication-Results` header of their own
+/// below the one the agency's server added (which says `dmarc=fail`): only the top-most one
+/// counts, or, with `autentikasi_server`, only the headers of that server.
+#[tokio::test]
+async fn a_forged_lower_authentication_header_approves_nothing() {
+    let two_headers = |code: &str, top: &str| {
+        reply(
+            "verif@contoh.go.id",
+            &format!("Re: [MERIT-{code}] x"),
+            &format!(
+                "Authentication-Results: {top}\r\n\
+Received: from mail.palsu.example by relay\r\n\
+Authentication-Results: mx.contoh.go.id; dkim=pass header.d=contoh.go.id; spf=pass smtp.mailfrom=contoh.go.id; dmarc=pass\r\n"
+            ),
+            "SETUJU",
+        )
+    };
+    let f = fixture().await;
+    let id = workflow::start(&f.app, "uji_keras", None, "kaban")
+        .await
+        .unwrap();
+    let code = code_of(&workflow::show(&f.app, &id).await.unwrap(), "verif");
+    let out = ingest(
+        &f.app,
+        &two_headers(
+            &code,
+            "mx.contoh.go.id; dmarc=fail header.from=contoh.go.id",
+        ),
+    )
+    .await;
+    assert!(matches!(out, IngestOutcome::Ditolak { .. }), "{out:?}");
+    assert_eq!(
+        workflow::show(&f.app, &id)
+            .await
+            .unwrap()
+            .langkah_aktif
+            .as_deref(),
+        Some("verifikasi"),
+        "nothing was recorded"
+    );
+
+    // With the agency's server named, a header from another server at the top is not read:
+    // the named server's own (lower) verdict counts.
+    let named = fixture_with(
+        &[("MERIT_AUTENTIKASI_SERVER", "mx.bkpsdm.contoh.go.id")],
+        DIRECTORY,
+    )
+    .await;
+    let id = workflow::start(&named.app, "uji_keras", None, "kaban")
+        .await
+        .unwrap();
+    let code = code_of(&workflow::show(&named.app, &id).await.unwrap(), "verif");
+    let raw = reply(
+        "verif@contoh.go.id",
+        &format!("Re: [MERIT-{code}] x"),
+        "Authentication-Results: relay.lain.example; dkim=pass; spf=pass; dmarc=pass\r\n\
+Authentication-Results: mx.bkpsdm.contoh.go.id; dkim=fail; spf=fail\r\n",
+        "SETUJU",
+    );
+    let out = ingest(&named.app, &raw).await;
+    assert!(matches!(out, IngestOutcome::Ditolak { .. }), "{out:?}");
+    // The named server vouching for the sender: recorded.
+    let raw = reply(
+        "verif@contoh.go.id",
+        &format!("Re: [MERIT-{code}] x"),
+        "Authentication-Results: mx.bkpsdm.contoh.go.id; dkim=pass; spf=pass; dmarc=pass\r\n\
+Authentication-Results: mx.bkpsdm.contoh.go.id; dmarc=fail\r\n",
+        "SETUJU",
+    );
+    assert!(recorded(&ingest(&named.app, &raw).await, "setuju"));
+}
+
 /// Item 22: a prompt sent at 23.50 has its deadline at the close of a working day, and its
 /// reminders fall at the start of one.
 #[tokio::test]

@@ -20,4 +20,5 @@ mod screening;
 mod serve;
 mod store;
 mod support;
+mod trust;
 mod workflow;

@@ -107,13 +107,12 @@ pub(super) async fn begin(
     answer(&signed, &headers, &f, act).await
 }
 
-/// The draft page's query: run Periksa and/or Uji on the current text.
+/// The draft page's query: `periksa` shows the quick check of the current text (after a save;
+/// Periksa and Uji proper are POST actions), `versi` the version just published.
 #[derive(Debug, Deserialize, Default)]
 pub(super) struct DraftQuery {
     #[serde(default)]
     periksa: Option<String>,
-    #[serde(default)]
-    uji: Option<String>,
     #[serde(default)]
     versi: Option<i64>,
 }
@@ -128,8 +127,11 @@ pub(super) async fn draft(
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
-    let (check, test) = (q.periksa.is_some(), q.uji.is_some());
-    let made = editor::draft_page(&state.app, &id, check, test, &signed.actor())
+    let trial = editor::Trial {
+        check: q.periksa.is_some().then_some(drafts::Depth::Quick),
+        test: false,
+    };
+    let made = editor::draft_page(&state.app, &id, trial, &signed.actor())
         .await
         .map(|mut p| {
             if let Some(v) = q.versi {
@@ -137,13 +139,39 @@ pub(super) async fn draft(
             }
             p
         });
+    draft_shown(&signed, &state, made)
+}
+
+/// `POST /admin/draf/{id}/periksa`: Periksa (and, with `uji`, Uji; with only `uji`, Uji
+/// alone) on the draft's current text, off the request threads and within the check limits;
+/// the page shows the result.
+pub(super) async fn trial(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if let Err(r) = admit(&signed, &headers, &f) {
+        return r.into_response();
+    }
+    let trial = editor::Trial::asked(f.contains_key("periksa"), f.contains_key("uji"));
+    let made = editor::draft_page(&state.app, &id, trial, &signed.actor()).await;
+    draft_shown(&signed, &state, made)
+}
+
+fn draft_shown(
+    signed: &Signed,
+    state: &AppState,
+    made: Result<editor::DraftPage, ServiceError>,
+) -> Response {
     let (back, label) = match &made {
         Ok(p) => (p.kembali, p.kembali_label),
         Err(_) => ("/admin/aturan", "Aturan"),
     };
     shown(
-        &signed,
-        &state,
+        signed,
+        state,
         "admin/draf.html",
         &[(label, back), ("Draf", "")],
         made,
@@ -292,16 +320,29 @@ pub(super) async fn accept(
     Path(id): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    let act = async {
-        let cases: Vec<String> = f
-            .iter()
-            .filter(|(k, _)| k.starts_with("kasus_"))
-            .map(|(_, v)| v.clone())
-            .collect();
-        drafts::accept_results(&state.app, &id, revision(&f)?, &cases, &signed.actor()).await?;
-        Ok(format!("/admin/draf/{id}?uji=1"))
+    if let Err(r) = admit(&signed, &headers, &f) {
+        return r.into_response();
+    }
+    let cases: Vec<String> = f
+        .iter()
+        .filter(|(k, _)| k.starts_with("kasus_"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    let accepted = async {
+        drafts::accept_results(&state.app, &id, revision(&f)?, &cases, &signed.actor()).await
     };
-    answer(&signed, &headers, &f, act).await
+    if let Err(e) = accepted.await {
+        return failure(e);
+    }
+    // The cases run again on the new text, shown at once (Uji is not a page to link to).
+    let made = editor::draft_page(
+        &state.app,
+        &id,
+        editor::Trial::asked(false, true),
+        &signed.actor(),
+    )
+    .await;
+    draft_shown(&signed, &state, made)
 }
 
 /// `POST /admin/draf/{id}/pratinjau`: starts the preview in the background.
@@ -422,13 +463,10 @@ pub(super) async fn restore(
 ) -> Response {
     let act = async {
         let key = definition(&f)?;
-        let versi = field(&f, "versi")
-            .parse::<i64>()
-            .map_err(|_| ServiceError::value("versi", "bukan nomor versi"))?;
         drafts::restore(
             &state.app,
             &key,
-            versi,
+            field(&f, "versi"),
             &signed.actor(),
             field(&f, "alasan"),
         )

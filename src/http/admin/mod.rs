@@ -69,6 +69,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/aturan", get(pages::rules))
         .route("/admin/draf", post(editor::begin))
         .route("/admin/draf/{id}", get(editor::draft))
+        .route("/admin/draf/{id}/periksa", post(editor::trial))
         .route(
             "/admin/draf/{id}/berkas",
             get(editor::file).post(editor::save_file),

@@ -306,17 +306,31 @@ struct RulesetView {
 
 /// `GET /admin/aturan`: the rulesets in force, rule by rule (editing is console.md 4).
 pub(super) async fn rules(State(state): State<AppState>, signed: Signed) -> Response {
-    let catalog = match service::definitions::read(&state.app, |d| d.compiled()).await {
+    let catalog = match service::definitions::read(&state.app, |d| {
+        d.refresh_if_changed();
+        d.compiled()
+    })
+    .await
+    {
         Ok(c) => c,
         Err(e) => return failure(e),
     };
+    let mut names = std::collections::HashMap::new();
+    for rs in catalog.all() {
+        match service::drafts::numbering(&state.app, &rs.id).await {
+            Ok(n) => {
+                names.insert(rs.id.clone(), n.name(&rs.version, None).label());
+            }
+            Err(e) => return failure(e),
+        }
+    }
     let mut ruleset: Vec<RulesetView> = catalog
         .all()
         .map(|rs| RulesetView {
             sunting: None,
             id: rs.id.clone(),
             judul: rs.judul.clone(),
-            versi: rs.version.clone(),
+            versi: names.remove(&rs.id).unwrap_or_else(|| rs.version.clone()),
             subjek: match rs.subjek {
                 crate::rules::SubjectKind::Calon => "calon",
                 crate::rules::SubjectKind::Pegawai => "pegawai",
@@ -351,6 +365,9 @@ pub(super) struct AuditQuery {
     aksi: Option<String>,
     #[serde(default)]
     sejak: Option<String>,
+    /// A keyed tag (`#` and 16 hex digits): every entry about one person or account name.
+    #[serde(default)]
+    tanda: Option<String>,
     #[serde(default)]
     sebelum: Option<i64>,
 }
@@ -395,6 +412,15 @@ pub(super) async fn audit(
         aksi: nonempty(&q.aksi),
         sejak_ms,
         sampai_ms: None,
+        // Anything not shaped like a tag matches nothing rather than everything.
+        tag: nonempty(&q.tanda).map(|t| {
+            let t = format!("#{}", t.trim().trim_start_matches('#'));
+            if crate::domain::AuditKey::is_tag(&t) {
+                t
+            } else {
+                "#-".to_owned()
+            }
+        }),
         sebelum: q.sebelum,
     };
     const PAGE: u64 = 100;

@@ -30,11 +30,21 @@ fn next_page(lanjut: Option<&str>) -> String {
     }
 }
 
+fn https(state: &AppState) -> bool {
+    state.app.settings().base_url.starts_with("https://")
+}
+
 fn secure(state: &AppState) -> &'static str {
-    if state.app.settings().base_url.starts_with("https://") {
-        "; Secure"
+    if https(state) { "; Secure" } else { "" }
+}
+
+/// The sign-in form's cookie: `__Host-merit_masuk` over https (the browser then refuses one
+/// set by another host or for a narrower path), else `merit_masuk` under `/admin`.
+fn signin_cookie(state: &AppState) -> (&'static str, &'static str) {
+    if https(state) {
+        ("__Host-merit_masuk", "/")
     } else {
-        ""
+        (SIGNIN_COOKIE, "/admin")
     }
 }
 
@@ -60,14 +70,17 @@ struct FormPage<'a> {
     pesan: Option<String>,
 }
 
-fn form_page(
+async fn form_page(
     state: &AppState,
     code: StatusCode,
     lanjut: &str,
     email: &str,
     pesan: Option<String>,
 ) -> Response {
-    let token = crate::auth::token().unwrap_or_default();
+    let (nonce, token) = match accounts::sign_in_form(&state.app).await {
+        Ok(pair) => pair,
+        Err(e) => return failure(e),
+    };
     let mut res = html(
         "admin/masuk.html",
         &FormPage {
@@ -80,10 +93,11 @@ fn form_page(
         },
     );
     *res.status_mut() = code;
+    let (name, path) = signin_cookie(state);
     set_cookie(
         &mut res,
         &format!(
-            "{SIGNIN_COOKIE}={token}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+            "{name}={nonce}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=3600{}",
             secure(state)
         ),
     );
@@ -108,6 +122,7 @@ pub(super) async fn form(
         "",
         None,
     )
+    .await
 }
 
 /// The sign-in form.
@@ -127,8 +142,8 @@ pub(super) async fn submit(
     axum::Extension(addr): axum::Extension<ClientAddr>,
     Form(f): Form<SignIn>,
 ) -> Response {
-    let expected = cookie(&headers, SIGNIN_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !crate::auth::same(&f.csrf, &expected) {
+    let nonce = cookie(&headers, signin_cookie(&state).0).unwrap_or_default();
+    if !accounts::sign_in_token_holds(&state.app, &nonce, &f.csrf).await {
         return status(StatusCode::FORBIDDEN);
     }
     let lanjut = next_page(f.lanjut.as_deref());
@@ -144,19 +159,26 @@ pub(super) async fn submit(
                     secure(&state)
                 ),
             );
+            let (name, path) = signin_cookie(&state);
             set_cookie(
                 &mut res,
-                &format!("{SIGNIN_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0"),
+                &format!(
+                    "{name}=; Path={path}; HttpOnly; SameSite=Strict; Max-Age=0{}",
+                    secure(&state)
+                ),
             );
             res
         }
-        Err(ServiceError::Refused(Refusal::SignInRefused)) => form_page(
-            &state,
-            StatusCode::UNAUTHORIZED,
-            &lanjut,
-            &email,
-            Some("Surel atau kata sandi salah, atau akun tidak aktif.".to_owned()),
-        ),
+        Err(ServiceError::Refused(Refusal::SignInRefused)) => {
+            form_page(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                &lanjut,
+                &email,
+                Some("Surel atau kata sandi salah, atau akun tidak aktif.".to_owned()),
+            )
+            .await
+        }
         Err(e @ ServiceError::Refused(Refusal::SignInThrottled(_))) => failure(e),
         Err(e) => failure(e),
     }

@@ -53,7 +53,7 @@ async fn measure(
     let mut cases = 0;
     for _ in 0..reps.max(1) {
         let t = Instant::now();
-        let diags = drafts::check(app.settings(), key, &d.berkas);
+        let diags = drafts::check(app.settings(), key, &d.berkas, drafts::Depth::Full);
         let tested = drafts::test(app.settings(), key, &d.berkas);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         cases = tested.kasus;

@@ -145,6 +145,9 @@ pub struct Detail {
     pub nik: String,
     /// Whether `nik` is the full number (a view that was audited).
     pub nik_lengkap: bool,
+    /// The keyed tag every audit entry about this candidate carries (for a link to them),
+    /// for viewers who see the full NIK.
+    pub tanda_audit: Option<String>,
     pub nama: String,
     /// The data as imported: (label, value), in the order of the import columns.
     pub data: Vec<(String, String)>,
@@ -200,16 +203,22 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
         .await?
         .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
     let full = viewer.role.sees_identifiers();
-    if full {
+    let tanda_audit = if full {
+        // The masked NIK alone is ambiguous at a million candidates: the keyed tag beside it
+        // finds every view of this one person.
+        let tag = audit::tag(app, nik.as_str()).await?;
         audit::record(
             app,
             &viewer.actor,
             Action::LihatIdentitas,
-            &nik.masked(),
+            &format!("NIK {} {tag}", nik.masked()),
             "halaman calon",
         )
         .await?;
-    }
+        Some(tag)
+    } else {
+        None
+    };
     let tz = app.settings.timezone;
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
     let data = vec![
@@ -311,6 +320,7 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
             nik.masked()
         },
         nik_lengkap: full,
+        tanda_audit,
         nama: c.nama.clone(),
         data,
         keputusan,

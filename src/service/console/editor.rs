@@ -102,6 +102,8 @@ pub struct FailedCase {
     pub harapan: String,
     pub hasil: String,
     pub aturan: Vec<RuleResult>,
+    /// Why the case has no result (not run: a limit passed).
+    pub catatan: Option<String>,
 }
 
 /// Uji's result.
@@ -236,22 +238,28 @@ fn manifest_parts(d: &Draft) -> Manifest {
     }
 }
 
-fn problems(app: &App, d: &Draft) -> Vec<Problem> {
-    let diags = drafts::check(app.settings(), &d.key, &d.berkas);
-    drafts::problems_by_file(app.settings(), &d.key, &diags)
+/// The draft's problems, checked off the request threads.
+async fn problems(
+    app: &App,
+    d: &Draft,
+    depth: drafts::Depth,
+) -> Result<Vec<Problem>, ServiceError> {
+    let diags = drafts::check_off_thread(app, &d.key, &d.berkas, depth).await?;
+    Ok(drafts::problems_by_file(app.settings(), &d.key, &diags)
         .into_iter()
         .map(|(berkas, baris, pesan)| Problem {
             berkas,
             baris,
             pesan,
         })
-        .collect()
+        .collect())
 }
 
-fn test_view(app: &App, d: &Draft) -> TestView {
-    let t = drafts::test(app.settings(), &d.key, &d.berkas);
+/// The draft's test cases, run off the request threads.
+async fn test_view(app: &App, d: &Draft) -> Result<TestView, ServiceError> {
+    let t = drafts::test_off_thread(app, &d.key, &d.berkas).await?;
     let root = drafts::relative_to(app.settings(), &d.key);
-    TestView {
+    Ok(TestView {
         kasus: t.kasus,
         lulus: t.kasus.saturating_sub(t.gagal.len()),
         gagal: t
@@ -265,6 +273,7 @@ fn test_view(app: &App, d: &Draft) -> TestView {
                 baris: f.line,
                 harapan: f.harapan.to_string(),
                 hasil: f.aktual.to_string(),
+                catatan: f.catatan.clone(),
                 aturan: f
                     .aturan
                     .iter()
@@ -278,7 +287,7 @@ fn test_view(app: &App, d: &Draft) -> TestView {
                     .collect(),
             })
             .collect(),
-    }
+    })
 }
 
 fn preview_part(app: &App, d: &Draft) -> PreviewPart {
@@ -321,21 +330,41 @@ fn preview_part(app: &App, d: &Draft) -> PreviewPart {
     part
 }
 
-/// A draft's page; `check` and `test` run Periksa and Uji on its current text (audited as
-/// `actor`'s).
+/// What a draft's page runs on the draft's current text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Trial {
+    /// Periksa, to this depth: quick (reading and compiling) after a save, full when asked.
+    pub check: Option<drafts::Depth>,
+    /// Uji: the ruleset's test cases.
+    pub test: bool,
+}
+
+impl Trial {
+    /// Periksa and/or Uji asked for by the administrator (a POST): a full check, audited.
+    pub fn asked(check: bool, test: bool) -> Self {
+        Self {
+            check: check.then_some(drafts::Depth::Full),
+            test,
+        }
+    }
+}
+
+/// A draft's page, running `trial` on its current text: Periksa and Uji asked for are audited
+/// as `actor`'s; the quick check a page shows after a save is not.
 pub async fn draft_page(
     app: &App,
     id: &str,
-    check: bool,
-    test: bool,
+    trial: Trial,
     actor: &Actor,
 ) -> Result<DraftPage, ServiceError> {
+    let (check, test) = (trial.check.is_some(), trial.test);
     let mut d = drafts::get(app, id).await?;
     if d.status == DraftStatus::Menunggu {
         drafts::settle(app, &d).await?;
         d = drafts::get(app, id).await?;
     }
-    if check || test {
+    let asked = trial.check == Some(drafts::Depth::Full) || test;
+    if asked {
         let what = match (check, test) {
             (true, true) => "periksa dan uji",
             (true, false) => "periksa",
@@ -350,7 +379,10 @@ pub async fn draft_page(
         DraftStatus::Terbuka | DraftStatus::Menunggu => d.berkas_dasar.diff(&disk),
         _ => Vec::new(),
     };
-    let kesalahan = if check { problems(app, &d) } else { Vec::new() };
+    let kesalahan = match trial.check {
+        Some(depth) => problems(app, &d, depth).await?,
+        None => Vec::new(),
+    };
     let aturan_set = matches!(d.key, DefinitionKey::Ruleset(_));
     let manifest = if aturan_set {
         manifest_parts(&d)
@@ -394,7 +426,11 @@ pub async fn draft_page(
         aturan,
         diperiksa: check,
         kesalahan,
-        uji: (test && aturan_set).then(|| test_view(app, &d)),
+        uji: if test && aturan_set {
+            Some(test_view(app, &d).await?)
+        } else {
+            None
+        },
         pratinjau: preview_part(app, &d),
         pratinjau_bisa,
         persetujuan: aturan_set && app.settings().rule_publication_needs_approval,
@@ -405,9 +441,10 @@ pub async fn draft_page(
             _ => Vec::new(),
         },
         contoh: match d.key {
-            DefinitionKey::Templates => {
-                drafts::sample_messages(app.settings(), &d.berkas).unwrap_or_default()
-            }
+            DefinitionKey::Templates => match drafts::samples_off_thread(app, &d.berkas).await? {
+                Ok(c) => c,
+                Err(d) => vec![("Contoh tidak dapat dibuat".to_owned(), d.to_string())],
+            },
             _ => Vec::new(),
         },
         kembali: index_page(&d.key).0,
@@ -453,7 +490,11 @@ pub async fn editor(
     let d = drafts::get(app, id).await?;
     drafts::admitted_path(app.settings(), &d.key, path)?;
     let teks = d.berkas.0.get(path).cloned();
-    let all = if check { problems(app, &d) } else { Vec::new() };
+    let all = if check {
+        problems(app, &d, drafts::Depth::Quick).await?
+    } else {
+        Vec::new()
+    };
     let (kesalahan, kesalahan_lain): (Vec<Problem>, Vec<Problem>) =
         all.into_iter().partition(|p| p.berkas == path);
     let text = teks.clone().unwrap_or_default();
@@ -653,7 +694,7 @@ pub struct TemplatesPage {
 /// The templates page.
 pub async fn templates_page(app: &App) -> Result<TemplatesPage, ServiceError> {
     let files = drafts::files_in_force(app.settings(), &DefinitionKey::Templates)?;
-    let (contoh, masalah) = match drafts::sample_messages(app.settings(), &files) {
+    let (contoh, masalah) = match drafts::samples_off_thread(app, &files).await? {
         Ok(c) => (c, None),
         Err(d) => (Vec::new(), Some(d.to_string())),
     };

@@ -20,6 +20,7 @@ use crate::{
 pub struct RunRow {
     pub id: String,
     pub ruleset: String,
+    /// The ruleset version in words: `versi 3 (sidik 05851349a1933e75)`.
     pub versi: String,
     pub status: &'static str,
     pub dimulai: String,
@@ -30,11 +31,41 @@ pub struct RunRow {
     pub perlu_verifikasi: u64,
 }
 
-fn row(app: &App, r: &Run) -> RunRow {
+/// The numbering of every ruleset's published versions, read once per page.
+#[derive(Default)]
+struct Names(std::collections::HashMap<String, crate::service::drafts::Numbering>);
+
+impl Names {
+    async fn of(app: &App, runs: &[&Run]) -> Result<Self, ServiceError> {
+        let mut out = Self::default();
+        for r in runs {
+            if !out.0.contains_key(&r.ruleset) {
+                let n = crate::service::drafts::numbering(app, &r.ruleset).await?;
+                out.0.insert(r.ruleset.clone(), n);
+            }
+        }
+        Ok(out)
+    }
+
+    fn label(&self, r: &Run) -> String {
+        self.0
+            .get(&r.ruleset)
+            .map_or_else(
+                || crate::service::drafts::VersionName {
+                    nomor: None,
+                    sidik: r.versi.clone(),
+                },
+                |n| n.name(&r.versi, Some(r.dibuat_ms)),
+            )
+            .label()
+    }
+}
+
+fn row(app: &App, names: &Names, r: &Run) -> RunRow {
     RunRow {
         id: r.id.clone(),
         ruleset: r.ruleset.clone(),
-        versi: r.versi.clone(),
+        versi: names.label(r),
         status: r.status.code(),
         dimulai: when(r.dibuat_ms, app.settings.timezone),
         dibuat_oleh: r.dibuat_oleh.clone(),
@@ -47,11 +78,9 @@ fn row(app: &App, r: &Run) -> RunRow {
 
 /// Every run, newest first.
 pub async fn list(app: &App) -> Result<Vec<RunRow>, ServiceError> {
-    Ok(screening::runs(app)
-        .await?
-        .iter()
-        .map(|r| row(app, r))
-        .collect())
+    let runs = screening::runs(app).await?;
+    let names = Names::of(app, &runs.iter().collect::<Vec<_>>()).await?;
+    Ok(runs.iter().map(|r| row(app, &names, r)).collect())
 }
 
 /// One run.
@@ -153,6 +182,7 @@ pub async fn detail(app: &App, id: &str, banding: Option<&str>) -> Result<Detail
         None => None,
     };
     let tz = app.settings.timezone;
+    let names = Names::of(app, &[&run]).await?;
     Ok(Detail {
         berjalan: run.status == RunStatus::Berjalan,
         potongan_selesai: progress.selesai,
@@ -166,7 +196,7 @@ pub async fn detail(app: &App, id: &str, banding: Option<&str>) -> Result<Detail
         per_aturan,
         lainnya,
         banding,
-        run: row(app, &run),
+        run: row(app, &names, &run),
     })
 }
 

@@ -78,14 +78,15 @@ pub(super) fn location(settings: &Settings, key: &DefinitionKey) -> Location {
         }
         DefinitionKey::Documents => {
             let dir = &settings.documents_dir;
-            let (src, root): (Arc<dyn crate::sources::Source>, PathBuf) = if dir.exists() {
-                (Arc::new(Disk), dir.clone())
-            } else {
-                (
-                    crate::sources::builtin(),
-                    Path::new(crate::sources::BUILTIN_ROOT).join("dokumen"),
-                )
-            };
+            let (src, root): (Arc<dyn crate::sources::Source>, PathBuf) =
+                if crate::sources::in_use(dir) {
+                    (Arc::new(Disk), dir.clone())
+                } else {
+                    (
+                        crate::sources::builtin(),
+                        Path::new(crate::sources::BUILTIN_ROOT).join("dokumen"),
+                    )
+                };
             Location {
                 src,
                 root,
@@ -214,35 +215,71 @@ fn io(path: &Path, e: &std::io::Error) -> String {
 
 /// Writes `files` over `before` in the definition's target folder. A ruleset is written whole
 /// into a fresh folder that then takes the old one's place in one rename; the other kinds file
-/// by file, each through a temporary file and a rename, removed files last.
+/// by file, each through a temporary file and a rename, removed files last. In an installation
+/// that runs on the built-in copies, the built-in folder is first written out whole (so the
+/// other rulesets or workflows do not vanish with this one); when the writing then fails,
+/// that folder is taken away again, leaving the files exactly as they were. Returns the folder
+/// written out, if one was, for [`take_back`].
 pub(super) fn write(
     settings: &Settings,
     key: &DefinitionKey,
     before: &FileSet,
     files: &FileSet,
-) -> Result<(), String> {
+) -> Result<Option<PathBuf>, String> {
     let loc = location(settings, key);
-    // Without a folder of its own merit reads the built-in copies; the first publication
-    // writes them all out, so that the other rulesets or workflows do not vanish with it.
-    match key {
+    let created = match key {
         DefinitionKey::Ruleset(_) => materialise("rules", &settings.rules_dir)?,
         DefinitionKey::Workflows | DefinitionKey::Templates => {
-            materialise("workflows", &settings.workflows_dir)?;
+            materialise("workflows", &settings.workflows_dir)?
         }
         DefinitionKey::Documents => materialise("dokumen", &settings.documents_dir)?,
-        DefinitionKey::Directory => {}
+        DefinitionKey::Directory => None,
+    };
+    let written = if matches!(key, DefinitionKey::Ruleset(_)) {
+        swap_folder(&loc.target, files)
+    } else {
+        write_files(&loc.target, before, files)
+    };
+    match written {
+        Ok(()) => Ok(created),
+        Err(e) => {
+            if let Some(folder) = created {
+                unmaterialise(&folder);
+            }
+            Err(e)
+        }
     }
-    if matches!(key, DefinitionKey::Ruleset(_)) {
-        return swap_folder(&loc.target, files);
+}
+
+/// Undoes a [`write`] whose publication could not be recorded: the folder it wrote out is taken
+/// away again, or else `files` go back over `written`.
+pub(super) fn take_back(
+    settings: &Settings,
+    key: &DefinitionKey,
+    created: Option<PathBuf>,
+    written: &FileSet,
+    files: &FileSet,
+) -> Result<(), String> {
+    match created {
+        Some(folder) => {
+            unmaterialise(&folder);
+            Ok(())
+        }
+        None => write(settings, key, written, files).map(|_| ()),
     }
-    std::fs::create_dir_all(&loc.target).map_err(|e| io(&loc.target, &e))?;
+}
+
+/// Writes the files of `files` that differ from `before` into `target`, then removes those it
+/// no longer has.
+fn write_files(target: &Path, before: &FileSet, files: &FileSet) -> Result<(), String> {
+    std::fs::create_dir_all(target).map_err(|e| io(target, &e))?;
     for (rel, text) in &files.0 {
         if before.0.get(rel) != Some(text) {
-            crate::service::rules::write_atomically(&loc.target.join(rel), text)?;
+            crate::service::rules::write_atomically(&target.join(rel), text)?;
         }
     }
     for rel in before.0.keys().filter(|r| !files.0.contains_key(*r)) {
-        let path = loc.target.join(rel);
+        let path = target.join(rel);
         match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -252,23 +289,67 @@ pub(super) fn write(
     Ok(())
 }
 
-/// Writes the built-in copies of folder `top` into `target` when `target` does not exist.
-fn materialise(top: &str, target: &Path) -> Result<(), String> {
-    if target.exists() {
-        return Ok(());
+/// Writes the built-in copies of folder `top` to `target` when `target` does not exist: all
+/// into a staging folder beside it, which then takes its name in one rename (a reader sees no
+/// folder or the whole folder). Returns the folder when this call made it.
+fn materialise(top: &str, target: &Path) -> Result<Option<PathBuf>, String> {
+    if crate::sources::in_use(target) {
+        return Ok(None);
     }
+    // An empty folder (perhaps holding only the lock file an earlier version left) is replaced.
+    if target.is_dir() {
+        let _ = std::fs::remove_file(target.join(".merit-terbit.lock"));
+        let _ = std::fs::remove_dir(target);
+    }
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| io(parent, &e))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging = parent.join(format!(".{name}.bawaan-{}", uuid::Uuid::new_v4().simple()));
     let prefix = format!("{top}/");
-    for (rel, text) in crate::sources::builtin_files() {
-        let Some(inner) = rel.strip_prefix(&prefix) else {
-            continue;
-        };
-        let path = target.join(inner);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io(dir, &e))?;
+    let result = (|| {
+        std::fs::create_dir_all(&staging).map_err(|e| io(&staging, &e))?;
+        for (rel, text) in crate::sources::builtin_files() {
+            let Some(inner) = rel.strip_prefix(&prefix) else {
+                continue;
+            };
+            let path = staging.join(inner);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io(dir, &e))?;
+            }
+            write_synced(&path, text).map_err(|e| io(&path, &e))?;
         }
-        crate::service::rules::write_atomically(&path, text)?;
+        std::fs::rename(&staging, target).map_err(|e| io(target, &e))
+    })();
+    match result {
+        Ok(()) => Ok(Some(target.to_path_buf())),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            // Another publication wrote the same folder out meanwhile: use that one.
+            if target.is_dir() { Ok(None) } else { Err(e) }
+        }
     }
-    Ok(())
+}
+
+/// Takes a folder [`materialise`] made away again (renamed aside first, so nobody reads a
+/// half-removed folder).
+fn unmaterialise(folder: &Path) {
+    let aside = folder.with_file_name(format!(
+        ".{}.batal-{}",
+        folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    if std::fs::rename(folder, &aside).is_ok() {
+        let _ = std::fs::remove_dir_all(&aside);
+    }
 }
 
 /// Writes `files` into a new folder beside `target`, then exchanges the two (Linux
@@ -324,29 +405,30 @@ fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
     f.sync_all()
 }
 
-/// Holds an exclusive lock on `.merit-terbit.lock` beside `target` while a publication checks,
-/// writes and records (two processes publishing the same definition take turns); released
-/// when dropped.
+/// Holds an exclusive lock while a publication checks, writes and records (two processes
+/// publishing the same definition take turns); released when dropped. The lock is taken on
+/// the folder that holds the definition's folder (`rules/`'s parent for a ruleset), which
+/// exists before any publication, so taking it creates nothing: no lock file is left in a
+/// folder merit reads definitions from.
 pub(super) struct PublishLock(#[allow(dead_code)] std::fs::File);
 
 impl PublishLock {
     pub(super) fn take(settings: &Settings, key: &DefinitionKey) -> Result<Self, String> {
-        let target = location(settings, key).target;
-        let folder = match key {
-            DefinitionKey::Ruleset(_) => target.parent().map(Path::to_path_buf).unwrap_or_default(),
-            _ => target,
+        let top = match key {
+            DefinitionKey::Ruleset(_) => settings.rules_dir.clone(),
+            DefinitionKey::Workflows | DefinitionKey::Templates => settings.workflows_dir.clone(),
+            DefinitionKey::Documents => settings.documents_dir.clone(),
+            DefinitionKey::Directory => settings.directory.clone(),
         };
+        let folder = top
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         std::fs::create_dir_all(&folder).map_err(|e| io(&folder, &e))?;
-        let path = folder.join(".merit-terbit.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io(&path, &e))?;
-        rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
-            .map_err(|e| io(&path, &std::io::Error::from(e)))?;
-        Ok(Self(file))
+        let dir = std::fs::File::open(&folder).map_err(|e| io(&folder, &e))?;
+        rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive)
+            .map_err(|e| io(&folder, &std::io::Error::from(e)))?;
+        Ok(Self(dir))
     }
 }
 
@@ -388,5 +470,20 @@ mod tests {
         );
         let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("ls").collect();
         assert_eq!(left.len(), 1, "no staging folder is left behind");
+    }
+
+    #[test]
+    fn built_in_copies_are_written_out_whole_and_taken_back() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let target = tmp.path().join("rules");
+        let made = materialise("rules", &target).expect("materialise");
+        assert_eq!(made.as_deref(), Some(target.as_path()));
+        assert!(target.join("pppk_paruh_waktu/ruleset.yaml").is_file());
+        assert!(target.join("pengisian_jabatan/ruleset.yaml").is_file());
+        // A second call finds the folder and leaves it.
+        assert_eq!(materialise("rules", &target).expect("again"), None);
+        unmaterialise(&target);
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("ls").collect();
+        assert!(left.is_empty(), "nothing left behind: {left:?}");
     }
 }

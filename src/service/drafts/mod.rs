@@ -21,8 +21,8 @@ pub use preview::{
     preview_view, start_preview,
 };
 pub use publish::{
-    CHANGE_WORKFLOW, Published, VersionInfo, on_change_decided, publish, publish_folder, restore,
-    settle, summary_lines, versions,
+    CHANGE_WORKFLOW, Numbering, Published, VersionInfo, VersionName, numbering, on_change_decided,
+    publish, publish_folder, resolve_version, restore, settle, summary_lines, versions,
 };
 
 use super::{App, Definition, Invalid, Refusal, ServiceError, Sought, audit::Actor};
@@ -136,8 +136,23 @@ pub fn files_in_force(settings: &Settings, key: &DefinitionKey) -> Result<FileSe
     files::read(settings, key).map_err(ServiceError::Unexpected)
 }
 
-/// Begins a draft of `key` from the files in force (a ruleset must have some).
+/// Open drafts one person may hold at once (each is checked, tested and previewed on the
+/// server).
+pub const DRAFTS_PER_PERSON: usize = 5;
+
+/// Begins a draft of `key` from the files in force (a ruleset must have some); refused when
+/// `actor` already holds [`DRAFTS_PER_PERSON`] open drafts.
 pub async fn begin(app: &App, key: &DefinitionKey, actor: &Actor) -> Result<Draft, ServiceError> {
+    let held = app
+        .store
+        .drafts(None, &[DraftStatus::Terbuka.code()])
+        .await?
+        .iter()
+        .filter(|d| d.penulis == actor.orang)
+        .count();
+    if held >= DRAFTS_PER_PERSON {
+        return Err(Refusal::TooManyDrafts(DRAFTS_PER_PERSON).into());
+    }
     let base = files_in_force(&app.settings, key)?;
     if let DefinitionKey::Ruleset(id) = key
         && base.0.is_empty()
@@ -415,8 +430,37 @@ pub fn compile_ruleset(
     }
 }
 
+/// The one fingerprint people see for `files` of `key`: for a ruleset its version — the hash
+/// of its manifest and scripts that every run and decision stores — so a published version
+/// and the runs made with it carry the same; for the other kinds the first 16 hex digits of
+/// the files' digest.
+pub fn fingerprint(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> String {
+    if let DefinitionKey::Ruleset(id) = key
+        && let Ok(rs) = compile_ruleset(settings, id, files)
+    {
+        return rs.version.clone();
+    }
+    files.digest().chars().take(16).collect()
+}
+
+/// How far a check goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Reading and compiling only — bounded by the size of the files, so safe on any page
+    /// view: document templates are parsed, not typeset.
+    Quick,
+    /// Everything a publication requires: document templates typeset with sample data (in a
+    /// child process under the check limits).
+    Full,
+}
+
 /// Periksa: every problem in the draft's files, with file and line.
-pub fn check(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> Diagnostics {
+pub fn check(
+    settings: &Settings,
+    key: &DefinitionKey,
+    files: &FileSet,
+    depth: Depth,
+) -> Diagnostics {
     let root = checked_root(settings, key);
     match key {
         DefinitionKey::Ruleset(id) => compile_ruleset(settings, id, files)
@@ -430,9 +474,11 @@ pub fn check(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> Diagn
         }
         DefinitionKey::Templates => {
             let mem = Memory::under(&root, files.0.clone());
-            crate::render::Templates::load(&mem, &root)
-                .err()
-                .unwrap_or_default()
+            match (crate::render::Templates::load(&mem, &root), depth) {
+                (Err(d), _) => d,
+                (Ok(_), Depth::Quick) => Diagnostics::new(),
+                (Ok(_), Depth::Full) => samples_in_child(settings, files).err().unwrap_or_default(),
+            }
         }
         DefinitionKey::Documents => {
             let mem = Memory::under(&root, files.0.clone());
@@ -443,9 +489,12 @@ pub fn check(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> Diagn
                 builtin.as_ref(),
                 &std::path::Path::new(crate::sources::BUILTIN_ROOT).join("dokumen"),
             );
-            crate::service::documents::check(&t)
-                .err()
-                .unwrap_or_default()
+            match depth {
+                Depth::Quick => t.syntax(),
+                Depth::Full => crate::service::documents::check(&t, &settings.check_limits)
+                    .err()
+                    .unwrap_or_default(),
+            }
         }
         DefinitionKey::Directory => {
             let name = files::directory_name(settings);
@@ -495,7 +544,7 @@ pub fn test(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> TestOu
     match compile_ruleset(settings, id, files) {
         Ok(rs) => TestOutcome {
             kasus: rs.tests.len(),
-            gagal: rules::run_tests(&rs),
+            gagal: rules::run_tests_within(&rs, settings.check_limits.wall),
             masalah: Diagnostics::new(),
         },
         Err(d) => TestOutcome {
@@ -515,11 +564,15 @@ pub async fn accept_results(
     actor: &Actor,
 ) -> Result<Draft, ServiceError> {
     let d = get(app, id).await?;
-    let outcome = test(&app.settings, &d.key, &d.berkas);
+    let outcome = test_off_thread(app, &d.key, &d.berkas).await?;
     let relative = relative_to(&app.settings, &d.key);
     let mut files = d.berkas.clone();
     let mut accepted = Vec::new();
-    for f in outcome.gagal.iter().filter(|f| cases.contains(&f.nama)) {
+    for f in outcome
+        .gagal
+        .iter()
+        .filter(|f| f.catatan.is_none() && cases.contains(&f.nama))
+    {
         let rel = relative(&f.file);
         let rewritten = files
             .0
@@ -552,6 +605,95 @@ pub async fn accept_results(
     store_files(app, d, revisi, files, actor, &what).await
 }
 
+/// [`check`] on the bounded pool (off the request threads).
+pub async fn check_off_thread(
+    app: &App,
+    key: &DefinitionKey,
+    files: &FileSet,
+    depth: Depth,
+) -> Result<Diagnostics, ServiceError> {
+    let (settings, key, files) = (app.settings.clone(), key.clone(), files.clone());
+    super::bounded::run("memeriksa draf", move || {
+        check(&settings, &key, &files, depth)
+    })
+    .await
+}
+
+/// [`test`] on the bounded pool.
+pub async fn test_off_thread(
+    app: &App,
+    key: &DefinitionKey,
+    files: &FileSet,
+) -> Result<TestOutcome, ServiceError> {
+    let (settings, key, files) = (app.settings.clone(), key.clone(), files.clone());
+    super::bounded::run("menguji draf", move || test(&settings, &key, &files)).await
+}
+
+/// [`gate`] on the bounded pool.
+pub(crate) async fn gate_off_thread(
+    app: &App,
+    key: &DefinitionKey,
+    files: &FileSet,
+) -> Result<(), ServiceError> {
+    let (settings, key, files) = (app.settings.clone(), key.clone(), files.clone());
+    super::bounded::run("memeriksa draf", move || gate(&settings, &key, &files)).await?
+}
+
+/// The job name of rendering message template samples in a child process.
+pub const SAMPLES_JOB: &str = "contoh";
+
+/// What a child process renders samples from.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SampleRequest {
+    root: std::path::PathBuf,
+    instansi: String,
+    files: std::collections::BTreeMap<String, String>,
+}
+
+type SampleAnswer = Result<Vec<(String, String)>, Vec<Diagnostic>>;
+
+/// [`sample_messages`] in a child process under the check limits (a template's fuel and
+/// output cap bound its steps and what it writes, not what it holds in memory meanwhile),
+/// on the bounded pool.
+pub async fn samples_off_thread(
+    app: &App,
+    files: &FileSet,
+) -> Result<Result<Vec<(String, String)>, Diagnostics>, ServiceError> {
+    let settings = app.settings.clone();
+    let files = files.clone();
+    super::bounded::run("contoh templat", move || {
+        samples_in_child(&settings, &files)
+    })
+    .await
+}
+
+fn samples_in_child(
+    settings: &Settings,
+    files: &FileSet,
+) -> Result<Vec<(String, String)>, Diagnostics> {
+    let root = checked_root(settings, &DefinitionKey::Templates);
+    let request = SampleRequest {
+        root: root.clone(),
+        instansi: settings.instansi.nama.clone(),
+        files: files.0.clone(),
+    };
+    let refused = |why: String| Diagnostics::from(Diagnostic::file(&root, why));
+    let input = serde_json::to_vec(&request).map_err(|e| refused(e.to_string()))?;
+    let out = crate::sandbox::run(SAMPLES_JOB, &input, &settings.check_limits)
+        .map_err(|e| refused(format!("contoh templat: {e}")))?;
+    let answer: SampleAnswer = serde_json::from_slice(&out)
+        .map_err(|e| refused(format!("contoh templat tidak terbaca: {e}")))?;
+    answer.map_err(Diagnostics)
+}
+
+/// In a child process of merit: answers a [`SampleRequest`] read from `input`.
+pub fn serve_samples(input: &[u8]) -> Result<Vec<u8>, String> {
+    let req: SampleRequest = serde_json::from_slice(input).map_err(|e| e.to_string())?;
+    let answer: SampleAnswer =
+        render_samples(&req.root, &req.instansi, &FileSet(req.files)).map_err(|d| d.0);
+    serde_json::to_vec(&answer).map_err(|e| e.to_string())
+}
+
 /// Check (and, for a ruleset, test) a draft's files as a publication requires: the errors as
 /// a service error.
 pub(crate) fn gate(
@@ -562,7 +704,7 @@ pub(crate) fn gate(
     for rel in files.0.keys() {
         admitted_path(settings, key, rel)?;
     }
-    let diags = check(settings, key, files);
+    let diags = check(settings, key, files, Depth::Full);
     if !diags.0.is_empty() {
         let what = match key {
             DefinitionKey::Ruleset(_) => Definition::Ruleset,
@@ -676,14 +818,24 @@ pub async fn edit_directory_draft(
 }
 
 /// The message templates of `files` (missing ones from the built-in copies) rendered with a
-/// sample approval request and a sample notice, as an approver would read them.
+/// sample approval request and a sample notice, as an approver would read them; a template
+/// that cannot render (or passes its fuel or output cap) is a problem at its file. Runs the
+/// administrator's templates in this process: pages call [`samples_off_thread`].
 pub fn sample_messages(
     settings: &Settings,
     files: &FileSet,
 ) -> Result<Vec<(String, String)>, Diagnostics> {
     let root = checked_root(settings, &DefinitionKey::Templates);
-    let templates = crate::render::Templates::load(&Memory::under(&root, files.0.clone()), &root)?;
-    let instansi = settings.instansi.nama.clone();
+    render_samples(&root, &settings.instansi.nama, files)
+}
+
+fn render_samples(
+    root: &std::path::Path,
+    instansi: &str,
+    files: &FileSet,
+) -> Result<Vec<(String, String)>, Diagnostics> {
+    let templates = crate::render::Templates::load(&Memory::under(root, files.0.clone()), root)?;
+    let instansi = instansi.to_owned();
     let prompt = serde_json::json!({
         "jenis": "permintaan",
         "salam": "Yth. Bapak/Ibu Sekretaris Daerah",
@@ -714,16 +866,19 @@ pub fn sample_messages(
         "tanggal": "2 Desember 2026",
     });
     let mut out = Vec::new();
+    let mut problems = Diagnostics::new();
     for (name, ctx) in [
         ("permintaan.txt", &prompt),
         ("permintaan.html", &prompt),
         ("pemberitahuan.txt", &notice),
         ("pemberitahuan.html", &notice),
     ] {
-        let text = templates.render(name, ctx).unwrap_or_else(|e| e);
-        out.push((name.to_owned(), text));
+        match templates.render(name, ctx) {
+            Ok(text) => out.push((name.to_owned(), text)),
+            Err(e) => problems.push(Diagnostic::file(&root.join(name), e)),
+        }
     }
-    Ok(out)
+    problems.into_result(out)
 }
 
 /// The workflows a draft of the workflow folder defines, when they are valid.

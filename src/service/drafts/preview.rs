@@ -14,11 +14,14 @@ use crate::{
     progress::{Progress, SharedProgress},
     rules::SubjectKind,
     service::{
-        App, Definition, Invalid,
+        App, Definition, Invalid, Refusal,
         rules::{Explanation, evaluate_now},
         screening::{DryRunReport, dry_run_of},
     },
 };
+
+/// Previews running at once in one process (each keeps both cores busy on a large data set).
+pub(crate) const PREVIEWS_AT_ONCE: usize = 2;
 
 /// A preview running in this process.
 pub struct PreviewJob {
@@ -113,6 +116,13 @@ pub async fn start_preview(
         if let Some(old) = jobs.remove(id) {
             old.cancel.store(true, Ordering::Relaxed);
         }
+        let running = jobs
+            .values()
+            .filter(|j| !j.finished.load(Ordering::Acquire) && !j.cancel.load(Ordering::Relaxed))
+            .count();
+        if running >= PREVIEWS_AT_ONCE {
+            return Err(Refusal::TooManyPreviews(PREVIEWS_AT_ONCE).into());
+        }
         let job = Arc::new(PreviewJob {
             revisi: d.revisi,
             progress: Progress::shared(),
@@ -128,7 +138,13 @@ pub async fn start_preview(
     let id = id.to_owned();
     let handle = job.clone();
     tokio::spawn(async move {
-        let result = dry_run_of(&app, &rs, Some(job.progress.clone()), Some(&job.cancel)).await;
+        let result = dry_run_of(
+            &app,
+            &rs,
+            Some(job.progress.clone()),
+            Some(job.cancel.clone()),
+        )
+        .await;
         let stored = match result {
             Ok(report) => match serde_json::to_string(&report) {
                 Ok(json) => app

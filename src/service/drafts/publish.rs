@@ -5,13 +5,14 @@
 
 use serde::Serialize;
 
-use super::{Draft, DraftStatus, files, files_in_force, gate, get, open, preview_now};
+use super::{Draft, DraftStatus, files, files_in_force, get, open, preview_now};
 use crate::{
     domain::{
         Action, DefinitionKey, FileSet, RuleChangeSubject, format_datetime_id, format_number_id,
     },
     service::{
-        App, Refusal, ServiceError, Sought, audit::Actor, definitions, screening::DryRunReport,
+        App, Invalid, Refusal, ServiceError, Sought, audit::Actor, definitions,
+        screening::DryRunReport,
     },
     store::VersionRow,
 };
@@ -41,20 +42,36 @@ pub struct VersionInfo {
     pub penulis: String,
     pub alasan: String,
     pub nomor_surat: Option<String>,
-    /// First 12 hex digits of the files' digest.
+    /// The fingerprint: for a ruleset its version hash, the `ruleset_version` its runs show.
     pub sidik: String,
     /// The preview's summary when published.
     pub ringkasan: Vec<String>,
     pub draf: Option<String>,
 }
 
-/// The published versions of `key`, newest first.
+/// The published versions of `key`, newest first. Versions recorded before fingerprints were
+/// kept get theirs now (computed from their files, once).
 pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>, ServiceError> {
     let tz = app.settings.timezone;
-    Ok(app
-        .store
-        .versions(&key.code(), false)
-        .await?
+    let code = key.code();
+    let mut rows = app.store.versions(&code, false).await?;
+    if rows.iter().any(|v| v.sidik.is_none()) {
+        rows = app.store.versions(&code, true).await?;
+        for v in rows.iter_mut().filter(|v| v.sidik.is_none()) {
+            let files = FileSet::from_json(&v.berkas).map_err(ServiceError::Unexpected)?;
+            let settings = app.settings.clone();
+            let k = key.clone();
+            let sidik =
+                tokio::task::spawn_blocking(move || super::fingerprint(&settings, &k, &files))
+                    .await
+                    .map_err(|e| ServiceError::unexpected("sidik versi", e))?;
+            app.store
+                .set_version_fingerprint(&code, v.nomor, &sidik)
+                .await?;
+            v.sidik = Some(sidik);
+        }
+    }
+    Ok(rows
         .into_iter()
         .map(|v| VersionInfo {
             versi: v.nomor,
@@ -63,7 +80,7 @@ pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>
             penulis: v.penulis,
             alasan: v.alasan,
             nomor_surat: v.nomor_surat,
-            sidik: v.hash.chars().take(12).collect(),
+            sidik: v.sidik.unwrap_or_default(),
             ringkasan: v
                 .ringkasan
                 .as_deref()
@@ -72,6 +89,131 @@ pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>
             draf: v.draf,
         })
         .collect())
+}
+
+/// A ruleset version as people name it: its number among the published versions and its
+/// fingerprint (the hash runs and decisions store).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct VersionName {
+    /// `3` for "versi 3"; `None` when these files were never published through merit (the
+    /// built-in copies, a hand edit).
+    pub nomor: Option<i64>,
+    pub sidik: String,
+}
+
+impl VersionName {
+    /// `versi 3 (sidik 05851349a1933e75)`.
+    pub fn label(&self) -> String {
+        match self.nomor {
+            Some(n) => format!("versi {n} (sidik {})", self.sidik),
+            None => format!("sidik {} (belum diterbitkan lewat merit)", self.sidik),
+        }
+    }
+}
+
+/// The published versions of one ruleset, to name fingerprints by number.
+#[derive(Debug, Clone, Default)]
+pub struct Numbering(Vec<(i64, String, i64)>);
+
+impl Numbering {
+    /// The name of fingerprint `sidik` as of `at_ms` (a run's start; `None`: now): the newest
+    /// version with these files published by then, else the first published with them (a
+    /// run made before the first publication through merit, on the files that publication
+    /// recorded as version 1).
+    pub fn name(&self, sidik: &str, at_ms: Option<i64>) -> VersionName {
+        let same = || self.0.iter().filter(|(_, s, _)| s == sidik);
+        let by_then = same()
+            .filter(|(_, _, made)| at_ms.is_none_or(|t| *made <= t))
+            .map(|(n, _, _)| *n)
+            .max();
+        VersionName {
+            nomor: by_then.or_else(|| same().map(|(n, _, _)| *n).min()),
+            sidik: sidik.to_owned(),
+        }
+    }
+}
+
+/// The numbering of ruleset `id`'s published versions.
+pub async fn numbering(app: &App, id: &str) -> Result<Numbering, ServiceError> {
+    Ok(Numbering(
+        versions(app, &DefinitionKey::Ruleset(id.to_owned()))
+            .await?
+            .into_iter()
+            .map(|v| (v.versi, v.sidik, v.waktu_ms))
+            .collect(),
+    ))
+}
+
+/// The version of `key` that `which` names: its number (`3`, `versi 3`) or its fingerprint
+/// (whole, or its first 6 or more hex digits when only one version starts so).
+pub async fn resolve_version(
+    app: &App,
+    key: &DefinitionKey,
+    which: &str,
+) -> Result<i64, ServiceError> {
+    let w = which.trim().to_lowercase();
+    let w = w
+        .strip_prefix("versi")
+        .map(str::trim)
+        .unwrap_or(w.as_str())
+        .trim_start_matches('v');
+    let all = versions(app, key).await?;
+    let missing = || {
+        ServiceError::NotFound(
+            crate::service::NotFound {
+                what: Sought::Version,
+                id: format!("{} {which}", key.code()),
+                hint: None,
+            }
+            .with_hint(format!(
+                "versi yang ada: {}",
+                all.iter()
+                    .map(|v| format!("{} (sidik {})", v.versi, v.sidik))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        )
+    };
+    // A number names a version when one has it; else digits may start a fingerprint.
+    if let Ok(n) = w.parse::<i64>()
+        && let Some(v) = all.iter().find(|v| v.versi == n)
+    {
+        return Ok(v.versi);
+    }
+    if w.len() < 6 || !w.chars().all(|c| c.is_ascii_hexdigit()) {
+        if w.parse::<i64>().is_ok() {
+            return Err(missing());
+        }
+        return Err(ServiceError::value(
+            "versi",
+            format!(
+                "'{which}' bukan nomor versi maupun sidik (paling sedikit 6 digit heksadesimal)"
+            ),
+        ));
+    }
+    let mut hits: Vec<i64> = all
+        .iter()
+        .filter(|v| v.sidik.starts_with(w))
+        .map(|v| v.versi)
+        .collect();
+    hits.sort_unstable();
+    hits.dedup();
+    // One set of files published twice (a restore) has one fingerprint: the newest number.
+    let same_files = all
+        .iter()
+        .filter(|v| v.sidik.starts_with(w))
+        .map(|v| v.sidik.as_str())
+        .collect::<std::collections::BTreeSet<_>>();
+    match (hits.last(), same_files.len()) {
+        (Some(n), 1) => Ok(*n),
+        (None, _) => Err(missing()),
+        _ => Err(Invalid::Ambiguous {
+            what: "versi dengan sidik itu",
+            choices: hits.iter().map(ToString::to_string).collect(),
+            option: "nomor versi atau sidik yang lebih panjang",
+        }
+        .into()),
+    }
 }
 
 /// Who proposed a change, as an official reads it (`cli:USER` is someone at the server's
@@ -184,7 +326,7 @@ pub async fn publish(
     if revisi.is_some_and(|r| r != d.revisi) {
         return Err(Refusal::DraftMoved.into());
     }
-    if let Err(e) = gate(&app.settings, &d.key, &d.berkas) {
+    if let Err(e) = super::gate_off_thread(app, &d.key, &d.berkas).await {
         return Err(refuse(app, actor, &d, e).await);
     }
     let (_, changed) = disk_changes(app, &d)?;
@@ -380,12 +522,14 @@ async fn write_and_record(
                 ringkasan: None,
                 draf: None,
                 dibuat_ms: now,
+                sidik: Some(super::fingerprint(&app.settings, &d.key, &disk)),
             })
             .await?;
     }
-    if let Err(e) = files::write(&app.settings, &d.key, &disk, &d.berkas) {
-        return Err(undo(app, d, from, actor, now, ServiceError::Unexpected(e)).await);
-    }
+    let created = match files::write(&app.settings, &d.key, &disk, &d.berkas) {
+        Ok(created) => created,
+        Err(e) => return Err(undo(app, d, from, actor, now, ServiceError::Unexpected(e)).await),
+    };
     let recorded = app
         .store
         .insert_version(&VersionRow {
@@ -399,6 +543,7 @@ async fn write_and_record(
             ringkasan: serde_json::to_string(&ringkasan).ok(),
             draf: Some(d.id.clone()),
             dibuat_ms: now,
+            sidik: Some(super::fingerprint(&app.settings, &d.key, &d.berkas)),
         })
         .await;
     let nomor = match recorded {
@@ -406,7 +551,7 @@ async fn write_and_record(
         Err(e) => {
             // Not recorded: the files go back to what they were, so nothing is in force
             // without its version.
-            if let Err(w) = files::write(&app.settings, &d.key, &d.berkas, &disk) {
+            if let Err(w) = files::take_back(&app.settings, &d.key, created, &d.berkas, &disk) {
                 tracing::error!(draf = %d.id, "berkas tidak dapat dikembalikan: {w}");
             }
             return Err(undo(app, d, from, actor, now, e.into()).await);
@@ -489,7 +634,7 @@ pub async fn on_change_decided(
             nomor_surat: None,
             ringkasan: Vec::new(),
         });
-    let result = match gate(&app.settings, &d.key, &d.berkas) {
+    let result = match super::gate_off_thread(app, &d.key, &d.berkas).await {
         Ok(()) => {
             write_and_record(
                 app,
@@ -559,15 +704,17 @@ pub async fn publish_folder(
     publish_files(app, key, files, actor, alasan, surat).await
 }
 
-/// Pulihkan: version `nomor` of `key` published again as a new version.
+/// Pulihkan: the version of `key` that `which` names (its number or its fingerprint)
+/// published again as a new version.
 pub async fn restore(
     app: &App,
     key: &DefinitionKey,
-    nomor: i64,
+    which: &str,
     actor: &Actor,
     alasan: &str,
 ) -> Result<Published, ServiceError> {
     let alasan = reason(alasan)?;
+    let nomor = resolve_version(app, key, which).await?;
     let v = app
         .store
         .version(&key.code(), nomor)
