@@ -31,12 +31,10 @@ pub struct Limits {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SandboxError {
     /// merit's own executable could not be found to start the child.
-    #[error(
-        "program merit tidak ditemukan untuk menjalankan pekerjaan terpisah ({0}); atur MERIT_EXE"
-    )]
+    #[error("tidak dapat dijalankan: program merit tidak ditemukan ({0}); atur MERIT_EXE")]
     NoExecutable(String),
     /// The child could not be started or talked to.
-    #[error("pekerjaan terpisah tidak dapat dijalankan: {0}")]
+    #[error("tidak dapat dijalankan: {0}")]
     Io(String),
     /// The wall-clock limit passed.
     #[error("dihentikan setelah melewati batas waktu {} detik", .0.as_secs())]
@@ -44,22 +42,37 @@ pub enum SandboxError {
     /// The child ran out of its address space.
     #[error("dihentikan karena melewati batas memori {} MB", .0 / (1024 * 1024))]
     OutOfMemory(u64),
-    /// The child ended another way.
-    #[error("pekerjaan terpisah berhenti tanpa hasil ({0})")]
+    /// The child ended another way (what it said is logged).
+    #[error("berhenti tanpa hasil ({0}); rincian ada di log server")]
     Crashed(String),
 }
 
-/// The merit executable to start children from: `MERIT_EXE`, else this process's executable
-/// when it is merit, else a `merit` beside it or one folder up (a test binary in
-/// `target/debug/deps/` finds `target/debug/merit`).
+/// The executable of this process when it is merit itself (set by the command line on start).
+static SELF: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Says that this process is merit: children are started from its own executable — through
+/// `/proc/self/exe` on Linux, which still works after the file was replaced by an upgrade.
+pub fn this_is_merit() {
+    let me = PathBuf::from("/proc/self/exe");
+    let _ = SELF.set(if me.exists() {
+        me
+    } else {
+        std::env::current_exe().unwrap_or_default()
+    });
+}
+
+/// The merit executable to start children from: `MERIT_EXE`, else this process's when it is
+/// merit ([`this_is_merit`]), else a `merit` beside this program or one folder up (a test
+/// binary in `target/debug/deps/` finds `target/debug/merit`).
 fn executable() -> Result<PathBuf, SandboxError> {
     if let Some(p) = std::env::var_os("MERIT_EXE").filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(p));
     }
-    let me = std::env::current_exe().map_err(|e| SandboxError::NoExecutable(e.to_string()))?;
-    if me.file_stem().is_some_and(|s| s == "merit") {
-        return Ok(me);
+    if let Some(me) = SELF.get().filter(|p| !p.as_os_str().is_empty()) {
+        return Ok(me.clone());
     }
+    let me = std::env::current_exe()
+        .map_err(|e| SandboxError::NoExecutable(crate::domain::io_message(&e)))?;
     let beside = me.parent().map(|d| d.join("merit"));
     let above = me
         .parent()
@@ -81,17 +94,25 @@ pub fn run(job: &str, input: &[u8], limits: &Limits) -> Result<Vec<u8>, SandboxE
         .arg(job)
         .arg(limits.memory.to_string())
         .arg(limits.wall.as_secs().max(1).to_string())
+        // Nothing of the server's environment (database addresses, passwords) reaches the
+        // child: it reads only its input.
+        .env_clear()
         // One thread for whatever the job parallelises: the server keeps the other core.
         .env("RAYON_NUM_THREADS", "1")
         // mimalloc reserves 1 GiB of address space up front by default, which an address-space
         // limit of that size leaves no room beside; it grows in 64 MiB steps instead.
         .env("MIMALLOC_ARENA_RESERVE", "64MiB")
-        .env_remove("MERIT_SECRET")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| SandboxError::Io(format!("{}: {e}", exe.display())))?;
+        .map_err(|e| {
+            SandboxError::Io(format!(
+                "{}: {}",
+                exe.display(),
+                crate::domain::io_message(&e)
+            ))
+        })?;
     let pid = rustix::process::Pid::from_raw(i32::try_from(child.id()).unwrap_or(0));
     // The watchdog: killed when the limit passes before the parent says it is done.
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
@@ -123,43 +144,47 @@ pub fn run(job: &str, input: &[u8], limits: &Limits) -> Result<Vec<u8>, SandboxE
         }
         String::from_utf8_lossy(&text).into_owned()
     });
+    // The answer is bounded like the child's memory: no more is read than it could hold.
     let mut out = Vec::new();
     let read = child
         .stdout
         .take()
-        .map(|mut s| s.read_to_end(&mut out))
+        .map(|s| s.take(limits.memory).read_to_end(&mut out))
         .transpose();
     // Done before the child is reaped: its pid cannot have been reused when the watchdog kills.
     let _ = done_tx.send(());
     let timed_out = watchdog.join().unwrap_or(false);
-    let status = child.wait().map_err(|e| SandboxError::Io(e.to_string()))?;
+    let status = child
+        .wait()
+        .map_err(|e| SandboxError::Io(crate::domain::io_message(&e)))?;
     let _ = writer.join();
     let said = errors.join().unwrap_or_default();
     if timed_out {
         return Err(SandboxError::TimedOut(limits.wall));
     }
-    read.map_err(|e| SandboxError::Io(e.to_string()))?;
+    read.map_err(|e| SandboxError::Io(crate::domain::io_message(&e)))?;
     if status.success() {
         return Ok(out);
     }
-    if said.contains("memory allocation") || said.contains(OUT_OF_MEMORY) {
+    // What the child said is for the log (it may be a program's English), not for people.
+    tracing::warn!(
+        pekerjaan = job,
+        "pekerjaan terpisah berhenti: {}",
+        said.trim()
+    );
+    // A failed allocation under the address-space limit aborts with this line.
+    if said.contains("memory allocation") {
         return Err(SandboxError::OutOfMemory(limits.memory));
     }
     use std::os::unix::process::ExitStatusExt;
-    let how = match (status.code(), status.signal()) {
-        (Some(c), _) => format!("kode keluar {c}"),
-        (None, Some(s)) => format!("sinyal {s}"),
-        _ => "tidak diketahui".to_owned(),
-    };
-    let last = said.lines().rev().find(|l| !l.trim().is_empty());
-    Err(SandboxError::Crashed(match last {
-        Some(l) => format!("{how}: {}", l.chars().take(300).collect::<String>()),
-        None => how,
-    }))
+    Err(SandboxError::Crashed(
+        match (status.code(), status.signal()) {
+            (Some(c), _) => format!("kode keluar {c}"),
+            (None, Some(s)) => format!("dihentikan sinyal {s}"),
+            _ => "sebab tidak diketahui".to_owned(),
+        },
+    ))
 }
-
-/// What a child writes on standard error when an allocation fails.
-pub const OUT_OF_MEMORY: &str = "merit: memori habis";
 
 /// In the child: the limits it runs under, set on itself before it reads anything (address
 /// space, CPU seconds as a second line behind the parent's wall clock, no core files) and a

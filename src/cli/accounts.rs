@@ -140,6 +140,9 @@ pub(super) async fn user(
     Ok(Exit::Ok)
 }
 
+/// Said when the audit key comes from a secret kept in the database itself.
+const KEY_IN_DATABASE: &str = "Catatan: kunci rantai audit diturunkan dari rahasia yang disimpan merit di basis data. Atur MERIT_SECRET di lingkungan layanan (bukan di basis data) agar orang yang hanya dapat menulis basis data tidak dapat menghitung ulang rantai; simpan jangkar di luar server.";
+
 /// Runs `merit audit …`.
 pub(super) async fn audit(
     cmd: AuditCommand,
@@ -243,6 +246,9 @@ pub(super) async fn audit(
                     ),
                 }
             }
+            if v.kunci_di_basis_data && !json {
+                eprintln!("{KEY_IN_DATABASE}");
+            }
             Ok(if v.rusak_pada.is_some() {
                 Exit::Refused
             } else {
@@ -251,6 +257,9 @@ pub(super) async fn audit(
         }
         AuditCommand::Anchor { output: file } => {
             let a = audit::anchor(&app).await?;
+            if audit::key_in_database(&app) && !json {
+                eprintln!("{KEY_IN_DATABASE}");
+            }
             let text = serde_json::to_string_pretty(&a)
                 .map_err(|e| Failure::unexpected(format!("jangkar: {e}")))?;
             match file {

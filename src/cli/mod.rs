@@ -33,6 +33,7 @@ pub fn run(frontend: &dyn crate::service::runtime::Frontend) -> ExitCode {
     if args.first().map(String::as_str) == Some(crate::sandbox::CHILD_COMMAND) {
         return child(&args[1..]);
     }
+    crate::sandbox::this_is_merit();
     let parsed = localize::localize(Cli::command())
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m));

@@ -38,9 +38,13 @@ pub(super) async fn print_dry_run(
         output::print_json(report)?;
         return Ok(());
     }
+    let versi = service::drafts::numbering(app, &report.ruleset)
+        .await?
+        .name(&report.ruleset_version, None);
     println!(
-        "Uji coba ruleset {} versi {} (tidak ada yang disimpan):",
-        report.ruleset, report.ruleset_version
+        "Uji coba ruleset {}, {} (tidak ada yang disimpan):",
+        report.ruleset,
+        versi.label()
     );
     print_tally(&report.hasil);
     match &report.dibandingkan_dengan {

@@ -219,7 +219,7 @@ impl DocumentTemplates {
                 .map(|(kind, _, _)| {
                     Err(Diagnostic::file(
                         &self.path(&kind.file()),
-                        format!("dokumen {}: penyusunan {e}", kind.code()),
+                        format!("dokumen {} tidak dapat disusun: {e}", kind.code()),
                     )
                     .into())
                 })

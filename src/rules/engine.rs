@@ -31,20 +31,38 @@ thread_local! {
     static CANCEL: std::cell::RefCell<Option<Arc<AtomicBool>>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Clears this thread's deadline and cancel flag when dropped, also when `f` panics (the
+/// thread may be a pool thread that screens next).
+struct Reset;
+
+impl Drop for Reset {
+    fn drop(&mut self) {
+        DEADLINE.with(|d| d.set(None));
+        CANCEL.with(|c| *c.borrow_mut() = None);
+    }
+}
+
 /// Runs `f` with a wall-clock deadline on this thread; scripts running past it are stopped.
 pub(crate) fn with_deadline<T>(limit: Duration, f: impl FnOnce() -> T) -> T {
     DEADLINE.with(|d| d.set(Some(Instant::now() + limit)));
-    let out = f();
-    DEADLINE.with(|d| d.set(None));
-    out
+    let _reset = DeadlineReset;
+    f()
+}
+
+/// Clears only the deadline (a subject's), leaving the batch's cancel flag.
+struct DeadlineReset;
+
+impl Drop for DeadlineReset {
+    fn drop(&mut self) {
+        DEADLINE.with(|d| d.set(None));
+    }
 }
 
 /// Runs `f` with `cancel` watched on this thread: a script running when it is raised stops.
 pub(crate) fn with_cancel<T>(cancel: Option<Arc<AtomicBool>>, f: impl FnOnce() -> T) -> T {
     CANCEL.with(|c| *c.borrow_mut() = cancel);
-    let out = f();
-    CANCEL.with(|c| *c.borrow_mut() = None);
-    out
+    let _reset = Reset;
+    f()
 }
 
 fn cancelled() -> bool {

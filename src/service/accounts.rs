@@ -27,13 +27,17 @@ const ABSOLUTE_MS: i64 = 12 * 3_600 * 1_000;
 /// Password checks running at once in this process.
 static VERIFYING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// Admission to a password check: the refusals on record are read and a place reserved under
-/// this lock, so parallel attempts cannot all read the same count.
-static ADMITTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// Attempts admitted and still being checked, per throttle key (`akun #…`, `dari …`): each
-/// counts as a refusal until it ends, so exactly [`THROTTLE_AFTER`] may fail in a window.
-static IN_FLIGHT: std::sync::Mutex<Vec<(String, i64)>> = std::sync::Mutex::new(Vec::new());
+/// Sign-in attempts of one application (database and agency) in this process.
+#[derive(Default)]
+pub(crate) struct SignIns {
+    /// Admission to a password check: the refusals on record are read and a place reserved
+    /// under this lock, so parallel attempts cannot all read the same count.
+    admitting: tokio::sync::Mutex<()>,
+    /// Attempts admitted and still being checked, per throttle key (`akun #…`, `dari …`): each
+    /// counts as a refusal until it ends, so exactly [`THROTTLE_AFTER`] may fail in a window
+    /// (in one process; several `merit serve` processes each admit their own checks).
+    in_flight: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+}
 
 /// A session's last use is written at most this often (not on every page), and more often
 /// when `sesi_ttl` is short: see [`touch_after_ms`].
@@ -49,34 +53,39 @@ fn touch_after_ms(idle_ms: i64) -> i64 {
 /// typed into the wrong field).
 pub const UNKNOWN_ACCOUNT: &str = "(tidak dikenal)";
 
-fn in_flight(key: &str) -> i64 {
-    IN_FLIGHT
-        .lock()
-        .map(|v| v.iter().filter(|(k, _)| k == key).map(|(_, n)| n).sum())
-        .unwrap_or(0)
+impl SignIns {
+    fn in_flight(&self, key: &str) -> i64 {
+        self.in_flight
+            .lock()
+            .map(|m| m.get(key).copied().unwrap_or(0))
+            .unwrap_or(0)
+    }
 }
 
 /// A place reserved for one attempt under its throttle keys, given back when dropped (also
 /// when the request is abandoned half-way).
-struct Reserved(Vec<String>);
+struct Reserved(std::sync::Arc<SignIns>, Vec<String>);
 
 impl Reserved {
-    fn take(keys: Vec<String>) -> Self {
-        if let Ok(mut v) = IN_FLIGHT.lock() {
+    fn take(sign_ins: &std::sync::Arc<SignIns>, keys: Vec<String>) -> Self {
+        if let Ok(mut m) = sign_ins.in_flight.lock() {
             for k in &keys {
-                v.push((k.clone(), 1));
+                *m.entry(k.clone()).or_default() += 1;
             }
         }
-        Self(keys)
+        Self(sign_ins.clone(), keys)
     }
 }
 
 impl Drop for Reserved {
     fn drop(&mut self) {
-        if let Ok(mut v) = IN_FLIGHT.lock() {
-            for k in &self.0 {
-                if let Some(i) = v.iter().position(|(x, _)| x == k) {
-                    v.swap_remove(i);
+        if let Ok(mut m) = self.0.in_flight.lock() {
+            for k in &self.1 {
+                if let Some(n) = m.get_mut(k) {
+                    *n -= 1;
+                    if *n <= 0 {
+                        m.remove(k);
+                    }
                 }
             }
         }
@@ -292,22 +301,23 @@ pub async fn sign_in(
     let address = format!("dari {dari}");
     let now = app.clock.now_ms();
     let since = now - THROTTLE_WINDOW_MS;
+    let sign_ins = app.caches.sign_ins.clone();
     let reserved = {
-        let _admit = ADMITTING.lock().await;
+        let _admit = sign_ins.admitting.lock().await;
         let refused_account = app
             .store
             .audit_count(Action::MasukGagal.code(), AuditCount::Objek(&objek), since)
             .await?
-            + in_flight(&objek);
+            + sign_ins.in_flight(&objek);
         let refused_address = app
             .store
             .audit_count(Action::MasukGagal.code(), AuditCount::Dari(dari), since)
             .await?
-            + in_flight(&address);
+            + sign_ins.in_flight(&address);
         if refused_account >= THROTTLE_AFTER || refused_address >= THROTTLE_AFTER {
             None
         } else {
-            Some(Reserved::take(vec![objek.clone(), address]))
+            Some(Reserved::take(&sign_ins, vec![objek.clone(), address]))
         }
     };
     let Some(reserved) = reserved else {
@@ -335,16 +345,21 @@ pub async fn sign_in(
         .await
         .map_err(|e| ServiceError::unexpected("memeriksa kata sandi", e))?;
     let Some(user) = user.filter(|u| matches && u.aktif) else {
-        // The refusal is on record before the reservation is given back.
-        let recorded = audit::record(
-            app,
-            &actor,
-            Action::MasukGagal,
-            &objek,
-            "surel atau kata sandi salah, atau akun tidak aktif",
-        )
-        .await;
-        drop(reserved);
+        // The refusal goes on record and the reservation is given back while no admission
+        // counts: it is counted once, never twice or not at all.
+        let recorded = {
+            let _admit = sign_ins.admitting.lock().await;
+            let recorded = audit::record(
+                app,
+                &actor,
+                Action::MasukGagal,
+                &objek,
+                "surel atau kata sandi salah, atau akun tidak aktif",
+            )
+            .await;
+            drop(reserved);
+            recorded
+        };
         recorded?;
         return Err(Refusal::SignInRefused.into());
     };

@@ -64,15 +64,18 @@ pub async fn tag(app: &App, value: &str) -> Result<String, ServiceError> {
     Ok(key(app).await?.tag(value))
 }
 
-/// Seals a chain whose newest entry is unkeyed (written before keyed hashes) with an
-/// `audit_segel` entry: from it on every entry is keyed and the old chain cannot be rewritten
-/// without breaking the seal.
+/// Seals a chain written wholly before keyed hashes (its newest entry unkeyed, no keyed entry
+/// anywhere) with an `audit_segel` entry: from it on every entry is keyed and the old chain
+/// cannot be rewritten without breaking the seal. An unkeyed head after keyed entries were
+/// written is not sealed: it can only come from someone rewriting the log, and [`verify`]
+/// names it.
 async fn seal_if_needed(app: &App, key: &AuditKey) -> Result<(), ServiceError> {
     if app.caches.audit_sealed.get().is_some() {
         return Ok(());
     }
     if let Some(head) = app.store.audit_head().await?
         && !head.berkunci
+        && !app.store.audit_has_keyed().await?
     {
         let event = AuditEvent {
             orang: "sistem".to_owned(),
@@ -148,8 +151,11 @@ pub struct Verification {
     pub rusak_pada: Option<i64>,
     /// Why, in words.
     pub alasan: Option<String>,
-    /// The entry an anchor named and whether it held (`None` without an anchor).
+    /// The entry the anchor named, when checked against one.
     pub jangkar: Option<i64>,
+    /// Whether the chain's key comes from a secret stored in the database itself (no
+    /// `MERIT_SECRET`): then whoever can write the database can also read the key.
+    pub kunci_di_basis_data: bool,
 }
 
 impl Verification {
@@ -159,8 +165,14 @@ impl Verification {
             rusak_pada: Some(at),
             alasan: Some(alasan),
             jangkar,
+            kunci_di_basis_data: false,
         }
     }
+}
+
+/// Whether the audit key comes from a secret merit generated and keeps in the database.
+pub fn key_in_database(app: &App) -> bool {
+    app.settings.secret.is_none()
 }
 
 /// The head of the chain as the agency keeps it outside the database (`merit audit anchor`);
@@ -185,10 +197,10 @@ pub async fn anchor(app: &App) -> Result<Anchor, ServiceError> {
 
 /// Reads an anchor file's text (as `merit audit anchor --output` wrote it).
 pub fn parse_anchor(text: &str) -> Result<Anchor, ServiceError> {
-    let a: Anchor = serde_json::from_str(text.trim()).map_err(|e| {
+    let a: Anchor = serde_json::from_str(text.trim()).map_err(|_| {
         ServiceError::value(
             "--anchor",
-            format!("bukan berkas jangkar audit merit ({e})"),
+            "bukan berkas jangkar audit merit (tulis dengan merit audit anchor --output BERKAS)",
         )
     })?;
     if a.jenis != ANCHOR_KIND {
@@ -206,6 +218,17 @@ pub fn parse_anchor(text: &str) -> Result<Anchor, ServiceError> {
 /// show.
 pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, ServiceError> {
     let key = key(app).await?;
+    // Entries written while merit kept its own secret in the database, before `MERIT_SECRET`
+    // was set, hold under the key of that secret — up to the first entry under the new key,
+    // which seals them (a rewrite of them breaks it).
+    let earlier = match (
+        &app.settings.secret,
+        app.store.setting(super::outbox::GENERATED_SECRET).await?,
+    ) {
+        (Some(_), Some(stored)) => Some(AuditKey::derive(stored.as_bytes(), &app.settings.tenant)),
+        _ => None,
+    };
+    let mut rotated = earlier.is_none();
     if let Some(a) = anchor
         && a.instansi != app.settings.tenant
     {
@@ -223,6 +246,7 @@ pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, 
     let mut checked = 0;
     // Where the keyed chain began: an unkeyed entry after it was written around the key.
     let mut keyed_since: Option<i64> = None;
+    let mut previous_keyed = true;
     loop {
         let page = app.store.audit_after(expected - 1, 5_000).await?;
         if page.is_empty() {
@@ -240,7 +264,19 @@ pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, 
                 Some(format!(
                     "entri tanpa kunci setelah rantai berkunci sejak entri {since}: ditulis tanpa kunci server"
                 ))
-            } else if !e.holds_after(&prev_hash, &key) {
+            } else if e.berkunci && !previous_keyed && e.aksi != Action::AuditSegel.code() {
+                // Only the seal follows the entries written before keyed hashes: a keyed entry
+                // on an unkeyed head means the keyed entries before it were taken away.
+                Some(
+                    "entri berkunci pertama setelah entri tanpa kunci bukan segel: entri berkunci sebelumnya dihapus atau ditulis ulang"
+                        .to_owned(),
+                )
+            } else if !e.holds_after(&prev_hash, &key)
+                && (rotated
+                    || !earlier
+                        .as_ref()
+                        .is_some_and(|k| e.holds_after(&prev_hash, k)))
+            {
                 Some(if e.berkunci {
                     "isinya berubah sejak dicatat (atau MERIT_SECRET berbeda dari saat dicatat)"
                         .to_owned()
@@ -270,6 +306,10 @@ pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, 
             if e.berkunci && keyed_since.is_none() {
                 keyed_since = Some(e.urutan);
             }
+            if e.berkunci && !rotated && e.holds_after(&prev_hash, &key) {
+                rotated = true;
+            }
+            previous_keyed = e.berkunci;
             checked += 1;
             expected += 1;
             prev_hash = e.hash;
@@ -295,5 +335,6 @@ pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, 
         rusak_pada: None,
         alasan: None,
         jangkar,
+        kunci_di_basis_data: key_in_database(app),
     })
 }

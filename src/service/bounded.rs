@@ -14,20 +14,44 @@ use super::{Refusal, ServiceError};
 /// Checks running at once in this process.
 pub const SLOTS: usize = 2;
 
-static POOL: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(SLOTS);
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(SLOTS);
 
-/// How long a request waits for a place before it is told to come back.
+/// Real documents typeset at once in this process (each in a child that may take the
+/// `dokumen_memori_mb` limit).
+static DOCUMENTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(SLOTS);
+
+/// How long a check waits for a place before it is told to come back.
 const WAIT: Duration = Duration::from_secs(20);
 
-/// Runs `work` on the bounded pool; refused with [`Refusal::Busy`] when no place frees up
-/// within a while.
+/// How long a document waits for a place (the documents before it may take minutes).
+const WAIT_DOCUMENT: Duration = Duration::from_secs(600);
+
+/// Runs `work` (a check of an administrator's edit) on the bounded pool; refused with
+/// [`Refusal::Busy`] when no place frees up within a while.
 pub async fn run<T: Send + 'static>(
     what: &'static str,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ServiceError> {
-    let permit = tokio::time::timeout(WAIT, POOL.acquire())
+    on(&CHECKS, WAIT, what, work).await
+}
+
+/// Runs `work` (typesetting a real document) with at most [`SLOTS`] at once.
+pub async fn document<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ServiceError> {
+    on(&DOCUMENTS, WAIT_DOCUMENT, what, work).await
+}
+
+async fn on<T: Send + 'static>(
+    pool: &'static tokio::sync::Semaphore,
+    wait: Duration,
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ServiceError> {
+    let permit = tokio::time::timeout(wait, pool.acquire())
         .await
-        .map_err(|_| Refusal::Busy(WAIT.as_secs()))?
+        .map_err(|_| Refusal::Busy(wait.as_secs()))?
         .map_err(|e| ServiceError::unexpected(what, e))?;
     tokio::task::spawn_blocking(move || {
         let _held = permit;

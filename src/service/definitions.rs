@@ -140,8 +140,8 @@ fn adopt(before: &Catalog, compiled: &Catalog) -> (Catalog, Vec<(String, Refusal
 /// The compiled definitions of one application, each kind loaded on first use.
 pub struct Definitions {
     settings: Settings,
-    /// The fingerprint of the edited files when they were last read (see
-    /// [`Definitions::refresh_if_changed`]).
+    /// The fingerprint of the rules folder when it was last read (see
+    /// [`Definitions::refresh_rules_if_changed`]).
     seen: std::sync::Mutex<Option<u64>>,
     rules: OnceLock<Rulesets>,
     workflows: OnceLock<ArcSwap<Loaded<Workflows>>>,
@@ -214,7 +214,7 @@ impl Definitions {
 
     fn rulesets(&self) -> &Rulesets {
         self.rules.get_or_init(|| {
-            self.remember(super::reload::fingerprint(&self.settings));
+            self.remember(super::reload::rules_fingerprint(&self.settings));
             Rulesets::load(&self.settings)
         })
     }
@@ -225,14 +225,21 @@ impl Definitions {
         }
     }
 
-    /// Reads the sources again when the files changed since they were last read (a
+    /// Reads the rules again when their files changed since they were last read (a
     /// publication by another process, a hand edit) — so a run started now screens with what
     /// is published, not with what this process read at start. Cheap when nothing changed
-    /// (the files' names, sizes and times are compared).
-    pub fn refresh_if_changed(&self) -> Option<Refreshed> {
-        let now = super::reload::fingerprint(&self.settings);
+    /// (the files' names, sizes and times are compared); the other kinds are left to the
+    /// reload loop. Returns the rulesets newly put in force.
+    pub fn refresh_rules_if_changed(&self) -> Vec<(String, String)> {
+        let now = super::reload::rules_fingerprint(&self.settings);
         let seen = self.seen.lock().ok().and_then(|s| *s);
-        (seen != Some(now)).then(|| self.refresh())
+        match self.rules.get() {
+            Some(r) if seen != Some(now) => {
+                self.remember(now);
+                r.refresh(&self.settings)
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn workflow_cell(&self) -> &ArcSwap<Loaded<Workflows>> {
@@ -253,7 +260,7 @@ impl Definitions {
     /// Reads again every kind loaded so far (the others load fresh on first use); each is
     /// swapped in only when valid (blocking).
     pub fn refresh(&self) -> Refreshed {
-        self.remember(super::reload::fingerprint(&self.settings));
+        self.remember(super::reload::rules_fingerprint(&self.settings));
         let mut out = Refreshed::default();
         if let Some(r) = self.rules.get() {
             out.rulesets = r.refresh(&self.settings);

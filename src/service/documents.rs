@@ -811,7 +811,7 @@ pub async fn pdf(
         .with_timezone(&app.settings.timezone)
         .date_naive();
     let limits = app.settings.document_limits;
-    let bytes = tokio::task::spawn_blocking(move || {
+    let bytes = super::bounded::document("menyusun dokumen", move || {
         let json = data.to_string();
         templates.pdf(
             kind,
@@ -821,8 +821,7 @@ pub async fn pdf(
             &limits,
         )
     })
-    .await
-    .map_err(|e| ServiceError::unexpected("menyusun dokumen", e))?
+    .await?
     .map_err(|d| ServiceError::definitions(super::Definition::Documents, d))?;
     Ok((bytes, source))
 }

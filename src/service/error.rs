@@ -377,7 +377,7 @@ pub enum Refusal {
     DraftClosed(String),
     /// The checks of administrators' edits are all taken for now.
     #[error(
-        "pemeriksaan lain sedang berjalan di server ini dan belum selesai dalam {0} detik; coba lagi sebentar lagi"
+        "pekerjaan lain yang sejenis sedang berjalan di server ini dan belum selesai dalam {0} detik; coba lagi sebentar lagi"
     )]
     Busy(u64),
     /// An administrator holds as many open drafts as allowed.

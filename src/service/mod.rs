@@ -95,6 +95,8 @@ pub struct Caches {
     /// Set once this process has seen the audit chain end in a keyed entry (an older, unkeyed
     /// chain is sealed before the first entry this version writes).
     pub(crate) audit_sealed: std::sync::OnceLock<()>,
+    /// Sign-in attempts being checked (the throttle's places).
+    pub(crate) sign_ins: Arc<accounts::SignIns>,
     /// Previews of drafts running in this process, by draft id.
     pub(crate) previews: Mutex<std::collections::HashMap<String, Arc<drafts::PreviewJob>>>,
 }

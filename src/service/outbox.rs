@@ -28,6 +28,9 @@ pub struct DeliveryReport {
     pub gagal: u64,
 }
 
+/// The setting under which merit keeps the secret it generated when `MERIT_SECRET` is unset.
+pub(crate) const GENERATED_SECRET: &str = "rahasia_tautan";
+
 /// The link-signing secret: `MERIT_SECRET`, else one generated once and kept in the database.
 pub async fn link_secret(app: &App) -> Result<Arc<Vec<u8>>, ServiceError> {
     if let Some(s) = &app.settings.secret {
@@ -40,7 +43,7 @@ pub async fn link_secret(app: &App) -> Result<Arc<Vec<u8>>, ServiceError> {
     getrandom::fill(&mut bytes).map_err(|e| ServiceError::unexpected("pembangkit acak", e))?;
     let stored = app
         .store
-        .setting_or_insert("rahasia_tautan", &hex::encode(bytes))
+        .setting_or_insert(GENERATED_SECRET, &hex::encode(bytes))
         .await?;
     let secret = Arc::new(stored.into_bytes());
     if let Ok(mut c) = app.caches.link_secret.lock() {

@@ -48,6 +48,13 @@ fn walk(path: &Path, h: &mut std::collections::hash_map::DefaultHasher) {
     }
 }
 
+/// A fingerprint of the rules folder alone (names, sizes, modification times).
+pub fn rules_fingerprint(settings: &crate::config::Settings) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    walk(&settings.rules_dir, &mut h);
+    h.finish()
+}
+
 /// A fingerprint of every file administrators edit (names, sizes, modification times).
 pub fn fingerprint(settings: &crate::config::Settings) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();

@@ -174,7 +174,7 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     let started = Instant::now();
     // What is published now screens, whatever this process read at start.
     let (adopted, refused) = super::definitions::read(app, |d| {
-        d.refresh_if_changed();
+        d.refresh_rules_if_changed();
         d.adopted()
     })
     .await?;

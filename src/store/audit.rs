@@ -162,15 +162,15 @@ impl Store {
         rows.first().map(entry_from).transpose()
     }
 
-    /// Entry `urutan`, if it is there.
-    pub async fn audit_entry(&self, urutan: i64) -> StoreResult<Option<AuditEntry>> {
+    /// Whether any entry of this agency's chain is keyed.
+    pub async fn audit_has_keyed(&self) -> StoreResult<bool> {
         let rows = self
             .query(
-                &format!("SELECT {COLUMNS} FROM audit WHERE instansi = ? AND urutan = ?"),
-                vec![self.tenant.clone().into(), urutan.into()],
+                "SELECT urutan FROM audit WHERE instansi = ? AND berkunci = ? LIMIT 1",
+                vec![self.tenant.clone().into(), true.into()],
             )
             .await?;
-        rows.first().map(entry_from).transpose()
+        Ok(!rows.is_empty())
     }
 
     /// How many entries of `aksi` match `on` since `since_ms`.

@@ -967,3 +967,53 @@ async fn the_daily_digest_carries_the_audit_anchor() {
             .is_none()
     );
 }
+
+/// `MERIT_SECRET` set after merit kept its own secret in the database: the earlier entries
+/// still verify (under the stored secret, up to the first entry under the new one), and
+/// rewriting them with the stored secret — which a database writer can read — breaks that
+/// first entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_set_later_keeps_the_earlier_entries_verifiable() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    some_entries(&app).await;
+    let stored = app
+        .store_for_tests()
+        .setting("rahasia_tautan")
+        .await
+        .unwrap()
+        .unwrap();
+    let later = app.with_settings(|s| {
+        s.secret = Some(merit::config::Secret::new(
+            "rahasia-baru-yang-panjang-sekali-2026",
+        ))
+    });
+    some_entries(&later).await;
+    let v = audit::verify(&later, None).await.unwrap();
+    assert!(v.rusak_pada.is_none(), "{v:?}");
+    assert!(!v.kunci_di_basis_data);
+
+    // Entry 3 rewritten with the old key and 3–6 recomputed: entry 7, under the new key, no
+    // longer follows.
+    let old = merit::domain::AuditKey::derive(stored.as_bytes(), "default");
+    let all = entries(&later).await;
+    let mut prev = all[1].hash.clone();
+    for mut e in all.into_iter().skip(2).take(4) {
+        if e.urutan == 3 {
+            e.orang = "orang-lain@contoh.go.id".into();
+        }
+        let hash = merit::domain::keyed_hash(&old, &prev, e.urutan, e.waktu_ms, &e.event());
+        testing::execute(
+            later.store_for_tests(),
+            &format!(
+                "UPDATE audit SET orang = '{}', hash_sebelum = '{prev}', hash = '{hash}' WHERE urutan = {}",
+                e.orang, e.urutan
+            ),
+        )
+        .await
+        .unwrap();
+        prev = hash;
+    }
+    let v = audit::verify(&later, None).await.unwrap();
+    assert_eq!(v.rusak_pada, Some(7), "{v:?}");
+}

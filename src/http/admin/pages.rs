@@ -307,7 +307,7 @@ struct RulesetView {
 /// `GET /admin/aturan`: the rulesets in force, rule by rule (editing is console.md 4).
 pub(super) async fn rules(State(state): State<AppState>, signed: Signed) -> Response {
     let catalog = match service::definitions::read(&state.app, |d| {
-        d.refresh_if_changed();
+        d.refresh_rules_if_changed();
         d.compiled()
     })
     .await
@@ -365,7 +365,7 @@ pub(super) struct AuditQuery {
     aksi: Option<String>,
     #[serde(default)]
     sejak: Option<String>,
-    /// A keyed tag (`#` and 16 hex digits): every entry about one person or account name.
+    /// A keyed tag (`#` and 16 letters a–p): every entry about one person or account name.
     #[serde(default)]
     tanda: Option<String>,
     #[serde(default)]

@@ -52,9 +52,10 @@ async fn measure(
     let mut times = Vec::with_capacity(reps);
     let mut cases = 0;
     for _ in 0..reps.max(1) {
+        // The console's path: off the request threads, on the bounded pool.
         let t = Instant::now();
-        let diags = drafts::check(app.settings(), key, &d.berkas, drafts::Depth::Full);
-        let tested = drafts::test(app.settings(), key, &d.berkas);
+        let diags = drafts::check_off_thread(app, key, &d.berkas, drafts::Depth::Full).await?;
+        let tested = drafts::test_off_thread(app, key, &d.berkas).await?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         cases = tested.kasus;
         if !diags.0.is_empty() {

@@ -288,13 +288,23 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
         }
         None => None,
     };
+    // Versions named as everywhere else: number and fingerprint.
+    let names = match &keputusan {
+        Some(k) => crate::service::drafts::numbering(app, &k.ruleset).await?,
+        None => crate::service::drafts::Numbering::default(),
+    };
+    let keputusan = keputusan.map(|mut k| {
+        let at = decisions.first().map(|d| d.dibuat_ms);
+        k.versi = names.name(&k.versi, at).label();
+        k
+    });
     let sebelumnya = decisions
         .iter()
         .skip(1)
         .map(|d| Earlier {
             penyaringan: d.run_id.clone(),
             waktu: when(d.dibuat_ms, tz),
-            versi: d.versi.clone(),
+            versi: names.name(&d.versi, Some(d.dibuat_ms)).label(),
             hasil: d.hasil.clone(),
         })
         .collect();

@@ -289,23 +289,22 @@ fn write_files(target: &Path, before: &FileSet, files: &FileSet) -> Result<(), S
     Ok(())
 }
 
-/// Writes the built-in copies of folder `top` to `target` when `target` does not exist: all
-/// into a staging folder beside it, which then takes its name in one rename (a reader sees no
-/// folder or the whole folder). Returns the folder when this call made it.
+/// Writes the built-in copies of folder `top` to `target` when it holds no definitions of its
+/// own: all into a staging folder beside it, which then takes its place in one rename (a reader
+/// sees no folder or the whole folder). A folder holding only hidden entries (`.git`,
+/// `.gitkeep`, the lock file an earlier version left) is exchanged with the staging folder and
+/// its hidden entries moved back in. Returns the folder when this call wrote it out. Errors name
+/// `target`, never the staging folder.
 fn materialise(top: &str, target: &Path) -> Result<Option<PathBuf>, String> {
     if crate::sources::in_use(target) {
         return Ok(None);
     }
-    // An empty folder (perhaps holding only the lock file an earlier version left) is replaced.
-    if target.is_dir() {
-        let _ = std::fs::remove_file(target.join(".merit-terbit.lock"));
-        let _ = std::fs::remove_dir(target);
-    }
+    let _ = std::fs::remove_file(target.join(".merit-terbit.lock"));
     let parent = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| io(parent, &e))?;
+    std::fs::create_dir_all(parent).map_err(|e| io(target, &e))?;
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -313,43 +312,52 @@ fn materialise(top: &str, target: &Path) -> Result<Option<PathBuf>, String> {
     let staging = parent.join(format!(".{name}.bawaan-{}", uuid::Uuid::new_v4().simple()));
     let prefix = format!("{top}/");
     let result = (|| {
-        std::fs::create_dir_all(&staging).map_err(|e| io(&staging, &e))?;
+        std::fs::create_dir_all(&staging)?;
         for (rel, text) in crate::sources::builtin_files() {
             let Some(inner) = rel.strip_prefix(&prefix) else {
                 continue;
             };
             let path = staging.join(inner);
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| io(dir, &e))?;
+                std::fs::create_dir_all(dir)?;
             }
-            write_synced(&path, text).map_err(|e| io(&path, &e))?;
+            write_synced(&path, text)?;
         }
-        std::fs::rename(&staging, target).map_err(|e| io(target, &e))
+        if !target.is_dir() {
+            return std::fs::rename(&staging, target);
+        }
+        // The hidden entries of the old folder (now at `staging`) move back in.
+        exchange(&staging, target)?;
+        for entry in std::fs::read_dir(&staging)? {
+            let entry = entry?;
+            std::fs::rename(entry.path(), target.join(entry.file_name()))?;
+        }
+        std::fs::remove_dir(&staging)
     })();
-    match result {
-        Ok(()) => Ok(Some(target.to_path_buf())),
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            // Another publication wrote the same folder out meanwhile: use that one.
-            if target.is_dir() { Ok(None) } else { Err(e) }
-        }
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(io(target, &e));
     }
+    Ok(Some(target.to_path_buf()))
 }
 
-/// Takes a folder [`materialise`] made away again (renamed aside first, so nobody reads a
-/// half-removed folder).
+/// Takes what [`materialise`] wrote out away again: each entry that is not hidden is renamed
+/// aside and removed (nobody reads a half-removed ruleset), then the folder when it is empty.
 fn unmaterialise(folder: &Path) {
-    let aside = folder.with_file_name(format!(
-        ".{}.batal-{}",
-        folder
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    if std::fs::rename(folder, &aside).is_ok() {
-        let _ = std::fs::remove_dir_all(&aside);
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let aside = folder.join(format!(".{name}.batal-{}", uuid::Uuid::new_v4().simple()));
+        if std::fs::rename(entry.path(), &aside).is_ok() {
+            let _ = std::fs::remove_dir_all(&aside).or_else(|_| std::fs::remove_file(&aside));
+        }
     }
+    let _ = std::fs::remove_dir(folder);
 }
 
 /// Writes `files` into a new folder beside `target`, then exchanges the two (Linux
@@ -364,12 +372,13 @@ fn swap_folder(target: &Path, files: &FileSet) -> Result<(), String> {
         .unwrap_or_default();
     let staging = parent.join(format!(".{name}.baru-{}", uuid::Uuid::new_v4().simple()));
     let result = (|| {
+        // Errors name the file as it will be, never the staging folder.
         for (rel, text) in &files.0 {
             let path = staging.join(rel);
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| io(dir, &e))?;
+                std::fs::create_dir_all(dir).map_err(|e| io(&target.join(rel), &e))?;
             }
-            write_synced(&path, text).map_err(|e| io(&path, &e))?;
+            write_synced(&path, text).map_err(|e| io(&target.join(rel), &e))?;
         }
         // Files merit does not manage (README.md) stay with the ruleset.
         if let Ok(text) = std::fs::read_to_string(target.join("README.md")) {
@@ -485,5 +494,24 @@ mod tests {
         unmaterialise(&target);
         let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("ls").collect();
         assert!(left.is_empty(), "nothing left behind: {left:?}");
+
+        // A folder holding only hidden entries keeps them: the copies are written in beside
+        // them, and taken away again without them.
+        std::fs::create_dir_all(target.join(".git")).expect("mkdir");
+        std::fs::write(target.join(".gitkeep"), "").expect("write");
+        let made = materialise("rules", &target).expect("materialise");
+        assert_eq!(made.as_deref(), Some(target.as_path()));
+        assert!(target.join("pppk_paruh_waktu/ruleset.yaml").is_file());
+        assert!(target.join("pengisian_jabatan/ruleset.yaml").is_file());
+        assert!(target.join(".git").is_dir() && target.join(".gitkeep").is_file());
+        unmaterialise(&target);
+        let mut left: Vec<String> = std::fs::read_dir(&target)
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".git", ".gitkeep"]);
+        let beside: Vec<_> = std::fs::read_dir(tmp.path()).expect("ls").collect();
+        assert_eq!(beside.len(), 1, "no staging folder is left behind");
     }
 }

@@ -432,8 +432,8 @@ pub fn compile_ruleset(
 
 /// The one fingerprint people see for `files` of `key`: for a ruleset its version — the hash
 /// of its manifest and scripts that every run and decision stores — so a published version
-/// and the runs made with it carry the same; for the other kinds the first 16 hex digits of
-/// the files' digest.
+/// and the runs made with it carry the same; for the other kinds (and a ruleset that does not
+/// compile, which no run can have used) the first 16 hex digits of the files' digest.
 pub fn fingerprint(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> String {
     if let DefinitionKey::Ruleset(id) = key
         && let Ok(rs) = compile_ruleset(settings, id, files)
@@ -680,9 +680,9 @@ fn samples_in_child(
     let refused = |why: String| Diagnostics::from(Diagnostic::file(&root, why));
     let input = serde_json::to_vec(&request).map_err(|e| refused(e.to_string()))?;
     let out = crate::sandbox::run(SAMPLES_JOB, &input, &settings.check_limits)
-        .map_err(|e| refused(format!("contoh templat: {e}")))?;
+        .map_err(|e| refused(format!("contoh templat tidak dapat dibuat: {e}")))?;
     let answer: SampleAnswer = serde_json::from_slice(&out)
-        .map_err(|e| refused(format!("contoh templat tidak terbaca: {e}")))?;
+        .map_err(|_| refused("contoh templat tidak terbaca dari pekerjaan terpisah".to_owned()))?;
     answer.map_err(Diagnostics)
 }
 

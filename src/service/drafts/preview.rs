@@ -113,15 +113,20 @@ pub async fn start_preview(
         {
             return Ok(j.clone());
         }
-        if let Some(old) = jobs.remove(id) {
-            old.cancel.store(true, Ordering::Relaxed);
-        }
+        // Other drafts' previews still running (this draft's own older one is replaced).
         let running = jobs
-            .values()
-            .filter(|j| !j.finished.load(Ordering::Acquire) && !j.cancel.load(Ordering::Relaxed))
+            .iter()
+            .filter(|(k, j)| {
+                k.as_str() != id
+                    && !j.finished.load(Ordering::Acquire)
+                    && !j.cancel.load(Ordering::Relaxed)
+            })
             .count();
         if running >= PREVIEWS_AT_ONCE {
             return Err(Refusal::TooManyPreviews(PREVIEWS_AT_ONCE).into());
+        }
+        if let Some(old) = jobs.remove(id) {
+            old.cancel.store(true, Ordering::Relaxed);
         }
         let job = Arc::new(PreviewJob {
             revisi: d.revisi,

@@ -59,12 +59,7 @@ pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>
         rows = app.store.versions(&code, true).await?;
         for v in rows.iter_mut().filter(|v| v.sidik.is_none()) {
             let files = FileSet::from_json(&v.berkas).map_err(ServiceError::Unexpected)?;
-            let settings = app.settings.clone();
-            let k = key.clone();
-            let sidik =
-                tokio::task::spawn_blocking(move || super::fingerprint(&settings, &k, &files))
-                    .await
-                    .map_err(|e| ServiceError::unexpected("sidik versi", e))?;
+            let sidik = fingerprint_of(app, key, &files).await?;
             app.store
                 .set_version_fingerprint(&code, v.nomor, &sidik)
                 .await?;
@@ -89,6 +84,18 @@ pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>
             draf: v.draf,
         })
         .collect())
+}
+
+/// [`super::fingerprint`] off the async threads (a ruleset is compiled for it).
+async fn fingerprint_of(
+    app: &App,
+    key: &DefinitionKey,
+    files: &FileSet,
+) -> Result<String, ServiceError> {
+    let (settings, key, files) = (app.settings.clone(), key.clone(), files.clone());
+    tokio::task::spawn_blocking(move || super::fingerprint(&settings, &key, &files))
+        .await
+        .map_err(|e| ServiceError::unexpected("sidik versi", e))
 }
 
 /// A ruleset version as people name it: its number among the published versions and its
@@ -191,25 +198,14 @@ pub async fn resolve_version(
             ),
         ));
     }
-    let mut hits: Vec<i64> = all
-        .iter()
-        .filter(|v| v.sidik.starts_with(w))
-        .map(|v| v.versi)
-        .collect();
-    hits.sort_unstable();
-    hits.dedup();
-    // One set of files published twice (a restore) has one fingerprint: the newest number.
-    let same_files = all
-        .iter()
-        .filter(|v| v.sidik.starts_with(w))
-        .map(|v| v.sidik.as_str())
-        .collect::<std::collections::BTreeSet<_>>();
-    match (hits.last(), same_files.len()) {
-        (Some(n), 1) => Ok(*n),
-        (None, _) => Err(missing()),
-        _ => Err(Invalid::Ambiguous {
+    // One set of files published twice (a restore) has one fingerprint: its newest number.
+    let matching: Vec<&VersionInfo> = all.iter().filter(|v| v.sidik.starts_with(w)).collect();
+    match matching.first() {
+        None => Err(missing()),
+        Some(newest) if matching.iter().all(|v| v.sidik == newest.sidik) => Ok(newest.versi),
+        Some(_) => Err(Invalid::Ambiguous {
             what: "versi dengan sidik itu",
-            choices: hits.iter().map(ToString::to_string).collect(),
+            choices: matching.iter().map(|v| v.versi.to_string()).collect(),
             option: "nomor versi atau sidik yang lebih panjang",
         }
         .into()),
@@ -522,10 +518,11 @@ async fn write_and_record(
                 ringkasan: None,
                 draf: None,
                 dibuat_ms: now,
-                sidik: Some(super::fingerprint(&app.settings, &d.key, &disk)),
+                sidik: Some(fingerprint_of(app, &d.key, &disk).await?),
             })
             .await?;
     }
+    let sidik = fingerprint_of(app, &d.key, &d.berkas).await?;
     let created = match files::write(&app.settings, &d.key, &disk, &d.berkas) {
         Ok(created) => created,
         Err(e) => return Err(undo(app, d, from, actor, now, ServiceError::Unexpected(e)).await),
@@ -543,7 +540,7 @@ async fn write_and_record(
             ringkasan: serde_json::to_string(&ringkasan).ok(),
             draf: Some(d.id.clone()),
             dibuat_ms: now,
-            sidik: Some(super::fingerprint(&app.settings, &d.key, &d.berkas)),
+            sidik: Some(sidik),
         })
         .await;
     let nomor = match recorded {
