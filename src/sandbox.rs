@@ -159,6 +159,7 @@ pub fn run(job: &str, input: &[u8], limits: &Limits) -> Result<Vec<u8>, SandboxE
         .map_err(|e| SandboxError::Io(crate::domain::io_message(&e)))?;
     let _ = writer.join();
     let said = errors.join().unwrap_or_default();
+    note_peak(&said);
     if timed_out {
         return Err(SandboxError::TimedOut(limits.wall));
     }
@@ -184,6 +185,44 @@ pub fn run(job: &str, input: &[u8], limits: &Limits) -> Result<Vec<u8>, SandboxE
             _ => "sebab tidak diketahui".to_owned(),
         },
     ))
+}
+
+/// The largest peak memory a child of this process reported, in KB (for benchmarks).
+static CHILD_PEAK_KB: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// What a child writes last on standard error: its peak resident memory.
+const PEAK_LINE: &str = "merit: rss_puncak_kb ";
+
+fn note_peak(said: &str) {
+    if let Some(kb) = said
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(PEAK_LINE)?.trim().parse::<u64>().ok())
+    {
+        CHILD_PEAK_KB.fetch_max(kb, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// The largest peak resident memory of any child this process ran, in MB.
+pub fn children_peak_mb() -> u64 {
+    CHILD_PEAK_KB.load(std::sync::atomic::Ordering::Relaxed) / 1024
+}
+
+/// The peak resident memory of this process (`VmHWM`), in KB.
+pub fn own_peak_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// In the child, when its answer is written: tells the parent its peak memory.
+pub fn report_peak() {
+    eprintln!("{PEAK_LINE}{}", own_peak_kb());
 }
 
 /// In the child: the limits it runs under, set on itself before it reads anything (address

@@ -205,9 +205,10 @@ async fn bench(
                     );
                 }
                 println!(
-                    "Jumlah {:.0} ms; memori puncak proses {} MB",
+                    "Jumlah {:.0} ms; memori puncak proses {} MB, proses penyusun dokumen {} MB",
                     r.jumlah_ms,
-                    output::count(r.rss_puncak_mb)
+                    output::count(r.rss_puncak_mb),
+                    output::count(r.rss_anak_puncak_mb)
                 );
             }
             return Ok(Exit::Ok);

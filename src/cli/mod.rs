@@ -96,6 +96,7 @@ fn child(args: &[String]) -> ExitCode {
             {
                 return Exit::Unexpected.into();
             }
+            crate::sandbox::report_peak();
             Exit::Ok.into()
         }
         Err(e) => {

@@ -782,6 +782,7 @@ async fn hostile_checks_stop_at_their_limits_while_the_server_answers() {
     )
     .await
     .unwrap();
+    let t = Instant::now();
     let shown = c
         .post(
             &format!("/admin/draf/{}/periksa", d.id),
@@ -789,6 +790,7 @@ async fn hostile_checks_stop_at_their_limits_while_the_server_answers() {
         )
         .await
         .text();
+    eprintln!("memory-hungry template stopped after {:?}", t.elapsed());
     assert!(
         shown.contains("batas memori") || shown.contains("batas waktu"),
         "{shown}"
@@ -850,8 +852,10 @@ async fn hostile_checks_stop_at_their_limits_while_the_server_answers() {
     assert!(slowest < StdDuration::from_secs(1), "{slowest:?}");
 
     // Its preview stops by itself, saying why.
+    let t = Instant::now();
     let job = drafts::start_preview(&app, &d.id, &admin).await.unwrap();
     job.ended().await;
+    eprintln!("hostile preview stopped after {:?}", t.elapsed());
     let d = drafts::get(&app, &d.id).await.unwrap();
     match drafts::preview_view(&app, &d) {
         PreviewView::Failed(e) => assert!(e.contains("melewati batas skrip"), "{e}"),

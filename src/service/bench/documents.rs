@@ -28,17 +28,12 @@ pub struct DocumentsBench {
     pub jumlah_ms: f64,
     /// Peak resident memory of the process (VmHWM), MB.
     pub rss_puncak_mb: u64,
+    /// The largest peak of the child processes that typeset the documents, MB.
+    pub rss_anak_puncak_mb: u64,
 }
 
 fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
+    crate::sandbox::own_peak_kb() / 1024
 }
 
 /// Makes every list (XLSX) and document (PDF), or those named in `only` (comma-separated).
@@ -80,5 +75,6 @@ pub async fn documents(app: &App, only: Option<&str>) -> Result<DocumentsBench, 
         berkas: out,
         jumlah_ms: all.elapsed().as_secs_f64() * 1e3,
         rss_puncak_mb: peak_rss_mb(),
+        rss_anak_puncak_mb: crate::sandbox::children_peak_mb(),
     })
 }
