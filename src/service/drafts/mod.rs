@@ -652,7 +652,7 @@ struct SampleRequest {
 
 type SampleAnswer = Result<Vec<(String, String)>, Vec<Diagnostic>>;
 
-/// [`sample_messages`] in a child process under the check limits (a template's fuel and
+/// Samples of the message templates ([`render_samples`]) in a child process under the check limits (a template's fuel and
 /// output cap bound its steps and what it writes, not what it holds in memory meanwhile),
 /// on the bounded pool.
 pub async fn samples_off_thread(
@@ -820,15 +820,8 @@ pub async fn edit_directory_draft(
 /// The message templates of `files` (missing ones from the built-in copies) rendered with a
 /// sample approval request and a sample notice, as an approver would read them; a template
 /// that cannot render (or passes its fuel or output cap) is a problem at its file. Runs the
-/// administrator's templates in this process: pages call [`samples_off_thread`].
-pub fn sample_messages(
-    settings: &Settings,
-    files: &FileSet,
-) -> Result<Vec<(String, String)>, Diagnostics> {
-    let root = checked_root(settings, &DefinitionKey::Templates);
-    render_samples(&root, &settings.instansi.nama, files)
-}
-
+/// administrator's templates in the calling process: only a child process calls it (see
+/// [`samples_off_thread`]).
 fn render_samples(
     root: &std::path::Path,
     instansi: &str,
