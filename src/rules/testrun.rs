@@ -100,12 +100,12 @@ pub fn run_tests_within(rs: &Ruleset, budget: Duration) -> Vec<TestFailure> {
     for case in &rs.tests {
         let stop = if started.elapsed() >= budget {
             Some(format!(
-                "tidak dijalankan: pengujian melewati batas waktu {} detik",
+                "tidak dijalankan karena pengujian melewati batas waktu {} detik",
                 budget.as_secs()
             ))
         } else if run >= JUDGED_AFTER && limited * 2 > run {
             Some(format!(
-                "tidak dijalankan: {limited} dari {run} kasus sebelumnya melewati batas skrip; perbaiki skripnya dahulu"
+                "tidak dijalankan karena {limited} dari {run} kasus sebelumnya melewati batas skrip; perbaiki skripnya dahulu"
             ))
         } else {
             None
@@ -144,7 +144,7 @@ pub fn run_tests_within(rs: &Ruleset, budget: Duration) -> Vec<TestFailure> {
                     harapan: case.harapan,
                     aktual: Hasil::PerluVerifikasi,
                     aturan: Vec::new(),
-                    catatan: Some("param kasus ini tidak dapat dikompilasi".to_owned()),
+                    catatan: Some("karena param kasusnya tidak dapat dikompilasi".to_owned()),
                 });
                 continue;
             }

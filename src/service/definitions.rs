@@ -141,7 +141,7 @@ fn adopt(before: &Catalog, compiled: &Catalog) -> (Catalog, Vec<(String, Refusal
 pub struct Definitions {
     settings: Settings,
     /// The fingerprint of the rules folder when it was last read (see
-    /// [`Definitions::refresh_rules_if_changed`]).
+    /// [`Definitions::rulesets`]).
     seen: std::sync::Mutex<Option<u64>>,
     rules: OnceLock<Rulesets>,
     workflows: OnceLock<ArcSwap<Loaded<Workflows>>>,
@@ -212,33 +212,31 @@ impl Definitions {
         }
     }
 
+    /// The rulesets, read again first when their files changed since they were last read (a
+    /// publication by another process, a hand edit): every reader — a run, a dry run, an
+    /// explanation, a vacancy, the Aturan page — gets what is published, not what this process
+    /// read at start. Cheap when nothing changed (the files' names, sizes and times are
+    /// compared); the other kinds are left to the reload loop.
     fn rulesets(&self) -> &Rulesets {
-        self.rules.get_or_init(|| {
+        let mut fresh = false;
+        let r = self.rules.get_or_init(|| {
+            fresh = true;
             self.remember(super::reload::rules_fingerprint(&self.settings));
             Rulesets::load(&self.settings)
-        })
+        });
+        if !fresh {
+            let now = super::reload::rules_fingerprint(&self.settings);
+            if self.seen.lock().ok().and_then(|s| *s) != Some(now) {
+                self.remember(now);
+                r.refresh(&self.settings);
+            }
+        }
+        r
     }
 
     fn remember(&self, fingerprint: u64) {
         if let Ok(mut s) = self.seen.lock() {
             *s = Some(fingerprint);
-        }
-    }
-
-    /// Reads the rules again when their files changed since they were last read (a
-    /// publication by another process, a hand edit) — so a run started now screens with what
-    /// is published, not with what this process read at start. Cheap when nothing changed
-    /// (the files' names, sizes and times are compared); the other kinds are left to the
-    /// reload loop. Returns the rulesets newly put in force.
-    pub fn refresh_rules_if_changed(&self) -> Vec<(String, String)> {
-        let now = super::reload::rules_fingerprint(&self.settings);
-        let seen = self.seen.lock().ok().and_then(|s| *s);
-        match self.rules.get() {
-            Some(r) if seen != Some(now) => {
-                self.remember(now);
-                r.refresh(&self.settings)
-            }
-            _ => Vec::new(),
         }
     }
 

@@ -172,12 +172,9 @@ pub(super) async fn ruleset_of(
 /// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.
 pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, ServiceError> {
     let started = Instant::now();
-    // What is published now screens, whatever this process read at start.
-    let (adopted, refused) = super::definitions::read(app, |d| {
-        d.refresh_rules_if_changed();
-        d.adopted()
-    })
-    .await?;
+    // What is published now screens, whatever this process read at start (see
+    // `Definitions::rulesets`).
+    let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
     let current =
         super::rules::adopted_candidate_ruleset(&adopted, &refused, opts.ruleset.as_deref())?;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {

@@ -360,10 +360,7 @@ async fn a_console_publication_on_built_in_copies_is_screened_with() {
         .await;
     assert_eq!(r.status, 303, "{}", r.text());
     assert!(db.path("rules/pengisian_jabatan/ruleset.yaml").is_file());
-    let published = drafts::versions(&app, &DefinitionKey::Ruleset("pppk_paruh_waktu".into()))
-        .await
-        .unwrap()[0]
-        .clone();
+    let published = drafts::versions(&app, &pppk()).await.unwrap()[0].clone();
     assert_eq!(published.versi, 2);
     let r = admin.post("/admin/penyaringan", &[("csrf", &token)]).await;
     assert_eq!(r.status, 303, "{}", r.text());
@@ -719,6 +716,55 @@ where
     (out, slowest)
 }
 
+/// A typst template that would run for hours.
+const TYPST_LOOP: &str = "#for i in range(100000) { for j in range(100000) { } }\n";
+
+/// A rule script that runs until a limit stops it.
+const RHAI_LOOP: &str = "let n = 0; loop { n += 1; }\n";
+
+fn pppk() -> DefinitionKey {
+    DefinitionKey::Ruleset("pppk_paruh_waktu".into())
+}
+
+fn admin() -> Actor {
+    Actor::account(ADMIN.0, "127.0.0.1")
+}
+
+/// A draft of `key` by the administrator with `file` replaced by `text`; its id.
+async fn hostile_draft(app: &App, key: DefinitionKey, file: &str, text: &str) -> String {
+    let admin = admin();
+    let d = drafts::begin(app, &key, &admin).await.unwrap();
+    drafts::save_file(app, &d.id, d.revisi, file, Some(text), &admin)
+        .await
+        .unwrap();
+    d.id
+}
+
+/// Presses Periksa (`what` = `periksa`) or Uji (`uji`) on draft `id` as the signed-in `c`,
+/// while asking `/healthz` and a confirm page again and again; the page shown and the slowest
+/// answer meanwhile.
+async fn periksa_while_answering(
+    addr: std::net::SocketAddr,
+    link: &str,
+    c: &Client,
+    token: &str,
+    id: &str,
+    what: &'static str,
+) -> (String, StdDuration) {
+    let mut poster = Client {
+        addr,
+        cookies: c.cookies.clone(),
+    };
+    let (page, token) = (format!("/admin/draf/{id}/periksa"), token.to_owned());
+    while_answering(addr, link, async move {
+        poster
+            .post(&page, &[("csrf", &token), (what, "1")])
+            .await
+            .text()
+    })
+    .await
+}
+
 /// A document template that never ends, one that fills memory, a message template that writes
 /// without end and a Rhai script that spends its time limit on every case: each stopped at its
 /// limit, saying so, while `/healthz` and a confirm page keep answering.
@@ -738,40 +784,16 @@ async fn hostile_checks_stop_at_their_limits_while_the_server_answers() {
     let mut c = Client::new(addr);
     assert_eq!(c.sign_in(ADMIN.0, ADMIN.1).await.status, 303);
     let token = c.token().await;
-    let admin = Actor::account(ADMIN.0, "127.0.0.1");
+    let admin = admin();
 
     // Typst: two nested loops over 100,000 — hours in-process.
-    let d = drafts::begin(&app, &DefinitionKey::Documents, &admin)
-        .await
-        .unwrap();
-    drafts::save_file(
-        &app,
-        &d.id,
-        d.revisi,
-        "sptjm.typ",
-        Some("#for i in range(100000) { for j in range(100000) { } }\n"),
-        &admin,
-    )
-    .await
-    .unwrap();
-    let page = format!("/admin/draf/{}/periksa", d.id);
-    let mut poster = Client {
-        addr,
-        cookies: c.cookies.clone(),
-    };
-    let t = token.clone();
-    let (shown, slowest) = while_answering(addr, &link, async move {
-        poster
-            .post(&page, &[("csrf", &t), ("periksa", "1")])
-            .await
-            .text()
-    })
-    .await;
+    let docs = hostile_draft(&app, DefinitionKey::Documents, "sptjm.typ", TYPST_LOOP).await;
+    let (shown, slowest) = periksa_while_answering(addr, &link, &c, &token, &docs, "periksa").await;
     assert!(shown.contains("batas waktu 2 detik"), "{shown}");
     assert!(slowest < StdDuration::from_secs(1), "{slowest:?}");
 
     // Typst: a template that fills memory stops at the memory limit.
-    let d = drafts::get(&app, &d.id).await.unwrap();
+    let d = drafts::get(&app, &docs).await.unwrap();
     drafts::save_file(
         &app,
         &d.id,
@@ -785,7 +807,7 @@ async fn hostile_checks_stop_at_their_limits_while_the_server_answers() {
     let t = Instant::now();
     let shown = c
         .post(
-            &format!("/admin/draf/{}/periksa", d.id),
+            &format!("/admin/draf/{docs}/periksa"),
             &[("csrf", &token), ("periksa", "1")],
         )
         .await
@@ -795,61 +817,28 @@ async fn hostile_checks_stop_at_their_limits_while_the_server_answers() {
         shown.contains("batas memori") || shown.contains("batas waktu"),
         "{shown}"
     );
-    drafts::discard(&app, &d.id, &admin).await.unwrap();
+    drafts::discard(&app, &docs, &admin).await.unwrap();
 
     // A message template writing without end: the draft page shows the sample stopped.
-    let d = drafts::begin(&app, &DefinitionKey::Templates, &admin)
-        .await
-        .unwrap();
-    drafts::save_file(
+    let templates = hostile_draft(
         &app,
-        &d.id,
-        d.revisi,
+        DefinitionKey::Templates,
         "permintaan.html",
-        Some(r#"{% for i in range(3) %}{{ "x" * 100000000 }}{% endfor %}"#),
-        &admin,
+        r#"{% for i in range(3) %}{{ "x" * 100000000 }}{% endfor %}"#,
     )
-    .await
-    .unwrap();
-    let r = c.get(&format!("/admin/draf/{}", d.id)).await;
+    .await;
+    let r = c.get(&format!("/admin/draf/{templates}")).await;
     assert_eq!(r.status, 200);
     assert!(r.body.len() < 3 * 1024 * 1024, "{}", r.body.len());
     assert!(r.text().contains("melebihi 2 MB"));
-    drafts::discard(&app, &d.id, &admin).await.unwrap();
+    drafts::discard(&app, &templates, &admin).await.unwrap();
 
     // Rhai: a script that runs into its time limit on every case; Uji stops early.
-    let d = drafts::begin(
-        &app,
-        &DefinitionKey::Ruleset("pppk_paruh_waktu".into()),
-        &admin,
-    )
-    .await
-    .unwrap();
-    drafts::save_file(
-        &app,
-        &d.id,
-        d.revisi,
-        "usia.rhai",
-        Some("let n = 0; loop { n += 1; }\n"),
-        &admin,
-    )
-    .await
-    .unwrap();
-    let page = format!("/admin/draf/{}/periksa", d.id);
-    let mut poster = Client {
-        addr,
-        cookies: c.cookies.clone(),
-    };
-    let t = token.clone();
-    let (shown, slowest) = while_answering(addr, &link, async move {
-        poster
-            .post(&page, &[("csrf", &t), ("uji", "1")])
-            .await
-            .text()
-    })
-    .await;
+    let id = hostile_draft(&app, pppk(), "usia.rhai", RHAI_LOOP).await;
+    let (shown, slowest) = periksa_while_answering(addr, &link, &c, &token, &id, "uji").await;
     assert!(shown.contains("melewati batas skrip"), "{shown}");
     assert!(slowest < StdDuration::from_secs(1), "{slowest:?}");
+    let d = drafts::get(&app, &id).await.unwrap();
 
     // Its preview stops by itself, saying why.
     let t = Instant::now();
@@ -875,22 +864,11 @@ async fn previews_and_drafts_are_limited() {
         s.script_limits.tenggat_ms = 1_000;
         s.script_limits.operasi = 1_000_000_000_000;
     });
-    let admin = Actor::account(ADMIN.0, "127.0.0.1");
-    let key = DefinitionKey::Ruleset("pppk_paruh_waktu".into());
+    let admin = admin();
+    let key = pppk();
     let mut ids = Vec::new();
     for _ in 0..3 {
-        let d = drafts::begin(&app, &key, &admin).await.unwrap();
-        drafts::save_file(
-            &app,
-            &d.id,
-            d.revisi,
-            "usia.rhai",
-            Some("let n = 0; loop { n += 1; }\n"),
-            &admin,
-        )
-        .await
-        .unwrap();
-        ids.push(d.id);
+        ids.push(hostile_draft(&app, key.clone(), "usia.rhai", RHAI_LOOP).await);
     }
     let first = drafts::start_preview(&app, &ids[0], &admin).await.unwrap();
     let _second = drafts::start_preview(&app, &ids[1], &admin).await.unwrap();

@@ -290,70 +290,20 @@ pub(super) async fn import_form(State(state): State<AppState>, signed: Signed) -
 
 #[derive(Serialize)]
 struct RulesPage {
-    ruleset: Vec<RulesetView>,
-}
-
-#[derive(Serialize)]
-struct RulesetView {
-    /// Versions and drafts.
-    sunting: Option<service::console::editor::DefinitionIndex>,
-    id: String,
-    judul: String,
-    versi: String,
-    subjek: &'static str,
-    aturan: Vec<(String, String, String)>,
+    ruleset: Vec<service::console::editor::RulesetView>,
 }
 
 /// `GET /admin/aturan`: the rulesets in force, rule by rule (editing is console.md 4).
 pub(super) async fn rules(State(state): State<AppState>, signed: Signed) -> Response {
-    let catalog = match service::definitions::read(&state.app, |d| {
-        d.refresh_rules_if_changed();
-        d.compiled()
-    })
-    .await
-    {
-        Ok(c) => c,
-        Err(e) => return failure(e),
-    };
-    let mut names = std::collections::HashMap::new();
-    for rs in catalog.all() {
-        match service::drafts::numbering(&state.app, &rs.id).await {
-            Ok(n) => {
-                names.insert(rs.id.clone(), n.name(&rs.version, None).label());
-            }
-            Err(e) => return failure(e),
+    let editing = signed.require(crate::domain::Role::Admin).is_ok();
+    match service::console::editor::rules_page(&state.app, editing).await {
+        Ok(ruleset) => {
+            let mut frame = signed.frame(&state, "Aturan", "aturan");
+            crumb(&mut frame, "Aturan", "/admin/aturan");
+            page("admin/aturan.html", frame, RulesPage { ruleset })
         }
+        Err(e) => failure(e),
     }
-    let mut ruleset: Vec<RulesetView> = catalog
-        .all()
-        .map(|rs| RulesetView {
-            sunting: None,
-            id: rs.id.clone(),
-            judul: rs.judul.clone(),
-            versi: names.remove(&rs.id).unwrap_or_else(|| rs.version.clone()),
-            subjek: match rs.subjek {
-                crate::rules::SubjectKind::Calon => "calon",
-                crate::rules::SubjectKind::Pegawai => "pegawai",
-            },
-            aturan: rs
-                .rules
-                .iter()
-                .map(|r| (r.id.clone(), r.judul.clone(), r.dasar_hukum.clone()))
-                .collect(),
-        })
-        .collect();
-    if signed.require(crate::domain::Role::Admin).is_ok() {
-        for rs in &mut ruleset {
-            let key = crate::domain::DefinitionKey::Ruleset(rs.id.clone());
-            match service::console::editor::index(&state.app, &key).await {
-                Ok(i) => rs.sunting = Some(i),
-                Err(e) => return failure(e),
-            }
-        }
-    }
-    let mut frame = signed.frame(&state, "Aturan", "aturan");
-    crumb(&mut frame, "Aturan", "/admin/aturan");
-    page("admin/aturan.html", frame, RulesPage { ruleset })
 }
 
 /// The audit page's query.

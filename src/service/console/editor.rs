@@ -38,10 +38,20 @@ fn when(app: &App, ms: i64) -> String {
 
 /// The versions and open drafts of `key`.
 pub async fn index(app: &App, key: &DefinitionKey) -> Result<DefinitionIndex, ServiceError> {
+    let versi = drafts::versions(app, key).await?;
+    index_of(app, key, versi).await
+}
+
+/// [`index`] with the versions already read.
+async fn index_of(
+    app: &App,
+    key: &DefinitionKey,
+    versi: Vec<VersionInfo>,
+) -> Result<DefinitionIndex, ServiceError> {
     Ok(DefinitionIndex {
         definisi: key.code(),
         label: key.label(),
-        versi: drafts::versions(app, key).await?,
+        versi,
         draf: drafts::open_drafts(app, Some(key))
             .await?
             .into_iter()
@@ -53,6 +63,55 @@ pub async fn index(app: &App, key: &DefinitionKey) -> Result<DefinitionIndex, Se
             })
             .collect(),
     })
+}
+
+/// A ruleset in force on the Aturan page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesetView {
+    /// Versions and drafts (for administrators).
+    pub sunting: Option<DefinitionIndex>,
+    pub id: String,
+    pub judul: String,
+    /// The version in force in words: `versi 2 (sidik …)`.
+    pub versi: String,
+    pub subjek: &'static str,
+    /// (id, title, legal basis) per rule.
+    pub aturan: Vec<(String, String, String)>,
+}
+
+/// `/admin/aturan`: the rulesets in force, rule by rule, each version named by number and
+/// fingerprint; with `editing` (administrators) their versions and drafts too. Each
+/// ruleset's versions are read once for both.
+pub async fn rules_page(app: &App, editing: bool) -> Result<Vec<RulesetView>, ServiceError> {
+    let catalog = crate::service::definitions::read(app, |d| d.compiled()).await?;
+    let mut out = Vec::new();
+    for rs in catalog.all() {
+        let key = DefinitionKey::Ruleset(rs.id.clone());
+        let versions = drafts::versions(app, &key).await?;
+        let versi = drafts::Numbering::of(&versions)
+            .name(&rs.version, None)
+            .label();
+        out.push(RulesetView {
+            sunting: if editing {
+                Some(index_of(app, &key, versions).await?)
+            } else {
+                None
+            },
+            id: rs.id.clone(),
+            judul: rs.judul.clone(),
+            versi,
+            subjek: match rs.subjek {
+                crate::rules::SubjectKind::Calon => "calon",
+                crate::rules::SubjectKind::Pegawai => "pegawai",
+            },
+            aturan: rs
+                .rules
+                .iter()
+                .map(|r| (r.id.clone(), r.judul.clone(), r.dasar_hukum.clone()))
+                .collect(),
+        });
+    }
+    Ok(out)
 }
 
 /// A problem at a line.
@@ -102,8 +161,16 @@ pub struct FailedCase {
     pub harapan: String,
     pub hasil: String,
     pub aturan: Vec<RuleResult>,
-    /// Why the case has no result (not run: a limit passed).
-    pub catatan: Option<String>,
+}
+
+/// Cases with no result, for one reason (not run: a limit passed; parameters that do not
+/// compile).
+#[derive(Debug, Clone, Serialize)]
+pub struct NoResult {
+    pub alasan: String,
+    pub jumlah: usize,
+    /// The first few case names, joined.
+    pub kasus: String,
 }
 
 /// Uji's result.
@@ -112,6 +179,8 @@ pub struct TestView {
     pub kasus: usize,
     pub lulus: usize,
     pub gagal: Vec<FailedCase>,
+    /// Cases without a result, grouped by why (said once, not once per case).
+    pub tanpa_hasil: Vec<NoResult>,
 }
 
 /// The preview part of a draft's page.
@@ -259,12 +328,32 @@ async fn problems(
 async fn test_view(app: &App, d: &Draft) -> Result<TestView, ServiceError> {
     let t = drafts::test_off_thread(app, &d.key, &d.berkas).await?;
     let root = drafts::relative_to(app.settings(), &d.key);
+    let (none, failed): (Vec<_>, Vec<_>) = t.gagal.iter().partition(|f| f.catatan.is_some());
+    let mut tanpa_hasil: Vec<NoResult> = Vec::new();
+    for f in none {
+        let alasan = f.catatan.clone().unwrap_or_default();
+        match tanpa_hasil.iter_mut().find(|g| g.alasan == alasan) {
+            Some(g) => {
+                g.jumlah += 1;
+                if g.jumlah <= 5 {
+                    g.kasus.push_str(&format!("; {}", f.nama));
+                } else if g.jumlah == 6 {
+                    g.kasus.push_str("; …");
+                }
+            }
+            None => tanpa_hasil.push(NoResult {
+                alasan,
+                jumlah: 1,
+                kasus: f.nama.clone(),
+            }),
+        }
+    }
     Ok(TestView {
         kasus: t.kasus,
         lulus: t.kasus.saturating_sub(t.gagal.len()),
-        gagal: t
-            .gagal
-            .iter()
+        tanpa_hasil,
+        gagal: failed
+            .into_iter()
             .enumerate()
             .map(|(i, f)| FailedCase {
                 nomor: i,
@@ -273,7 +362,6 @@ async fn test_view(app: &App, d: &Draft) -> Result<TestView, ServiceError> {
                 baris: f.line,
                 harapan: f.harapan.to_string(),
                 hasil: f.aktual.to_string(),
-                catatan: f.catatan.clone(),
                 aturan: f
                     .aturan
                     .iter()

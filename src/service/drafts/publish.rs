@@ -142,13 +142,21 @@ impl Numbering {
 
 /// The numbering of ruleset `id`'s published versions.
 pub async fn numbering(app: &App, id: &str) -> Result<Numbering, ServiceError> {
-    Ok(Numbering(
-        versions(app, &DefinitionKey::Ruleset(id.to_owned()))
-            .await?
-            .into_iter()
-            .map(|v| (v.versi, v.sidik, v.waktu_ms))
-            .collect(),
+    Ok(Numbering::of(
+        &versions(app, &DefinitionKey::Ruleset(id.to_owned())).await?,
     ))
+}
+
+impl Numbering {
+    /// The numbering of versions already read.
+    pub fn of(versions: &[VersionInfo]) -> Self {
+        Self(
+            versions
+                .iter()
+                .map(|v| (v.versi, v.sidik.clone(), v.waktu_ms))
+                .collect(),
+        )
+    }
 }
 
 /// The version of `key` that `which` names: its number (`3`, `versi 3`) or its fingerprint
