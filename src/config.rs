@@ -288,7 +288,7 @@ impl ScriptLimits {
 
 /// The agency merit works for (`instansi`): its name signs every message and heads every
 /// document.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     /// Full name, e.g. `Pemerintah Kabupaten Ogan Komering Ulu Timur`.

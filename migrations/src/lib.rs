@@ -17,6 +17,7 @@ mod m20261130_000007_console;
 mod m20261202_000008_drafts;
 mod m20261202_000009_documents;
 mod m20261207_000010_trust;
+mod m20261208_000011_reliance;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_drafts::Migration),
             Box::new(m20261202_000009_documents::Migration),
             Box::new(m20261207_000010_trust::Migration),
+            Box::new(m20261208_000011_reliance::Migration),
         ]
     }
 }

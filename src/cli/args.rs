@@ -56,7 +56,16 @@ pub enum Command {
         /// Evaluasi tanpa menyimpan apa pun; tampilkan perubahan hasil dibandingkan penyaringan terakhir.
         #[arg(long)]
         dry_run: bool,
+        /// Saring ulang satu calon saja sekarang (mis. setelah koreksi data atau verifikasi manual).
+        #[arg(long, value_name = "NIK", conflicts_with_all = ["dry_run", "ruleset"])]
+        nik: Option<String>,
     },
+    /// Verifikasi manual atas aturan yang hasilnya perlu diperiksa dengan tangan.
+    #[command(subcommand)]
+    Verification(VerificationCommand),
+    /// Data seorang calon: lihat, dan koreksi kolom demi kolom dengan alasan.
+    #[command(subcommand)]
+    Candidate(CandidateCommand),
     /// Penyaringan yang lalu: daftar, rincian, perbandingan, pemeriksaan ulang, pembatalan.
     #[command(subcommand)]
     Runs(RunsCommand),
@@ -113,6 +122,63 @@ pub enum Command {
     /// Catatan audit: daftar dan pemeriksaan rantai hash.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+/// `merit verification …`.
+#[derive(Debug, Subcommand)]
+pub enum VerificationCommand {
+    /// Catat temuan verifikator pada satu aturan seorang calon (berlaku selama datanya tidak berubah).
+    Set {
+        /// NIK calon.
+        nik: String,
+        /// Id aturan (mis. PW-01).
+        #[arg(long, value_name = "ATURAN")]
+        rule: String,
+        /// Hasil pemeriksaan: lolos atau gagal.
+        #[arg(long, value_name = "HASIL")]
+        result: String,
+        /// Catatan: apa yang diperiksa (mis. KTP asli).
+        #[arg(long, value_name = "TEKS")]
+        note: String,
+    },
+    /// Daftar temuan verifikasi manual, terbaru lebih dulu.
+    List {
+        /// Hanya temuan untuk calon ini.
+        #[arg(long, value_name = "NIK")]
+        nik: Option<String>,
+    },
+    /// Cabut temuan yang berlaku pada satu aturan seorang calon.
+    Clear {
+        /// NIK calon.
+        nik: String,
+        /// Id aturan.
+        #[arg(long, value_name = "ATURAN")]
+        rule: String,
+        /// Alasan pencabutan.
+        #[arg(long, value_name = "TEKS")]
+        note: String,
+    },
+}
+
+/// `merit candidate …`.
+#[derive(Debug, Subcommand)]
+pub enum CandidateCommand {
+    /// Tampilkan data seorang calon (kolom seperti pada berkas impor).
+    Show {
+        /// NIK calon.
+        nik: String,
+    },
+    /// Koreksi kolom data seorang calon; data lama diarsipkan dan perubahan dicatat di audit.
+    Set {
+        /// NIK calon.
+        nik: String,
+        /// Perubahan KOLOM=NILAI, satu atau lebih (mis. jenis_kelamin=P).
+        #[arg(value_name = "KOLOM=NILAI", required = true)]
+        changes: Vec<String>,
+        /// Dasar koreksi (wajib).
+        #[arg(long, value_name = "TEKS")]
+        reason: String,
+    },
 }
 
 /// `merit user …`.
@@ -191,7 +257,12 @@ pub enum AuditCommand {
 #[derive(Debug, Subcommand)]
 pub enum MailCommand {
     /// Baca satu pesan email (RFC 5322) dari masukan standar dan proses sebagai jawaban.
-    Ingest,
+    Ingest {
+        /// Untuk alias pipa server surat: keluar 0 bila pesan tertangani (termasuk ditolak dengan
+        /// penjelasan), 75 bila harus dicoba lagi nanti, 65 bila masukan bukan pesan surel.
+        #[arg(long)]
+        mta: bool,
+    },
     /// Kirim semua isi kotak keluar sekarang (mengabaikan jeda percobaan ulang), lalu keluar.
     Flush,
 }
@@ -248,6 +319,15 @@ pub enum WorkflowCommand {
     },
     /// Jalankan tenggat, pengingat, dan eskalasi yang jatuh tempo sekarang.
     Tick,
+    /// Batalkan instans yang sedang berjalan; tautannya tidak berlaku lagi dan orang yang
+    /// ditunggu diberi tahu.
+    Cancel {
+        /// Id instans.
+        instance: String,
+        /// Alasan pembatalan (wajib).
+        #[arg(long, value_name = "TEKS")]
+        reason: String,
+    },
 }
 
 /// `merit vacancy …`.

@@ -7,6 +7,35 @@ use crate::{
     service::{self, ImportOptions},
 };
 
+/// Whether a command only reads the database (then a missing SQLite file is an error, not a
+/// new empty database).
+fn reads_only(cmd: &Command) -> bool {
+    use super::args::{
+        AuditCommand, CandidateCommand, RulesCommand, UserCommand, VerificationCommand,
+        WorkflowCommand,
+    };
+    match cmd {
+        Command::Runs(_) | Command::Export(_) | Command::Document(_) => true,
+        Command::Audit(a) => matches!(
+            a,
+            AuditCommand::List { .. } | AuditCommand::Verify { .. } | AuditCommand::Anchor { .. }
+        ),
+        Command::User(u) => matches!(u, UserCommand::List),
+        Command::Workflow(w) => matches!(w, WorkflowCommand::List | WorkflowCommand::Show { .. }),
+        Command::Rules(r) => matches!(
+            r,
+            RulesCommand::Versions { .. } | RulesCommand::Explain { .. }
+        ),
+        Command::Verification(v) => matches!(v, VerificationCommand::List { .. }),
+        Command::Candidate(c) => matches!(c, CandidateCommand::Show { .. }),
+        Command::Place { .. } | Command::Screen { .. } => {
+            // They write, but only over data that must exist already.
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Runs the parsed command.
 pub(super) async fn dispatch(
     cli: Cli,
@@ -14,6 +43,15 @@ pub(super) async fn dispatch(
 ) -> Result<Exit, Failure> {
     let config = cli.config.clone();
     let json = cli.json;
+    if reads_only(&cli.command) {
+        let settings = settings(config.as_deref())?;
+        if let Some(path) = service::missing_database(&settings) {
+            return Err(Failure::invalid(format!(
+                "basis data {} tidak ada di folder ini, dan perintah ini hanya membaca: tidak ada yang dibuat. Jalankan perintah dari folder instalasi merit (untuk demo: cd demo), atau tunjuk konfigurasinya dengan --config",
+                path.display()
+            )));
+        }
+    }
     match cli.command {
         Command::Migrate => migrate(settings(config.as_deref())?, json).await,
         Command::Import(args) => {
@@ -70,8 +108,17 @@ pub(super) async fn dispatch(
         Command::Audit(cmd) => {
             super::accounts::audit(cmd, settings(config.as_deref())?, json).await
         }
-        Command::Screen { ruleset, dry_run } => {
-            super::screening::screen(settings(config.as_deref())?, ruleset, dry_run, json).await
+        Command::Screen { nik: Some(nik), .. } => {
+            super::screening::screen_one(settings(config.as_deref())?, &nik, json).await
+        }
+        Command::Screen {
+            ruleset, dry_run, ..
+        } => super::screening::screen(settings(config.as_deref())?, ruleset, dry_run, json).await,
+        Command::Verification(cmd) => {
+            super::candidates::verification(cmd, settings(config.as_deref())?, json).await
+        }
+        Command::Candidate(cmd) => {
+            super::candidates::candidate(cmd, settings(config.as_deref())?, json).await
         }
         Command::Runs(cmd) => super::screening::runs(cmd, settings(config.as_deref())?, json).await,
         Command::Place { run } => {

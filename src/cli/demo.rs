@@ -43,6 +43,7 @@ pub(super) async fn run(
             "konsol": format!("http://{addr}/admin"),
             "akun_admin": { "email": r.akun_admin.0, "kata_sandi": r.akun_admin.1 },
             "tautan": r.tautan,
+            "konfigurasi": r.folder.join("merit.yaml"),
         }))?;
     } else {
         println!(
@@ -110,6 +111,15 @@ pub(super) async fn run(
             r.akun_admin.0, r.akun_admin.1
         );
         println!("  (akun administrator demo; kata sandi ini hanya dicetak sekali).");
+        println!();
+        println!(
+            "Perintah merit untuk demo ini (konfigurasinya di {}):",
+            r.folder.join("merit.yaml").display()
+        );
+        println!(
+            "  cd {} && merit runs list",
+            output::shell_word(&r.folder.display().to_string())
+        );
     }
     if no_serve {
         return Ok(Exit::Ok);

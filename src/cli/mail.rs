@@ -8,10 +8,72 @@ use crate::{
     service::{self, answers::IngestOutcome},
 };
 
+/// `merit mail ingest --mta` (interfaces.md 3): for a mail server's pipe alias. Exit 0 when the
+/// message was handled (applied, ignored, or refused with an explanation sent back: the server
+/// must bounce nothing, least of all to a forged sender), 75 (EX_TEMPFAIL) when it could not be
+/// handled now so the server keeps it and retries, 65 (EX_DATAERR) when the input is not a
+/// mail message at all.
+async fn ingest_for_mta(settings: Settings, json: bool) -> Exit {
+    let mut raw = Vec::new();
+    if let Err(e) = tokio::io::stdin()
+        .take(MAX_MESSAGE)
+        .read_to_end(&mut raw)
+        .await
+    {
+        eprintln!(
+            "kesalahan: tidak dapat membaca masukan: {}",
+            crate::domain::io_message(&e)
+        );
+        return Exit::TempFail;
+    }
+    if !crate::notify::reply::looks_like_message(&raw) {
+        eprintln!("kesalahan: masukan bukan pesan surel (kosong atau tanpa bagian kepala)");
+        return Exit::DataErr;
+    }
+    let app = match open_app(settings).await {
+        Ok(app) => app,
+        Err(f) => {
+            eprintln!(
+                "kesalahan: {}; pesan disimpan server surat untuk dicoba lagi",
+                f.message
+            );
+            return Exit::TempFail;
+        }
+    };
+    match service::answers::ingest(&app, &raw).await {
+        Ok(outcome) => {
+            if json {
+                let _ = output::print_json(&outcome);
+            }
+            match &outcome {
+                IngestOutcome::Dicatat { .. } => {}
+                IngestOutcome::Diabaikan { alasan } => {
+                    eprintln!("Pesan diabaikan ({alasan}).");
+                }
+                IngestOutcome::Ditolak { alasan, .. } => {
+                    eprintln!("Balasan tidak diproses: {alasan}.");
+                }
+            }
+            Exit::Ok
+        }
+        Err(service::ServiceError::Invalid(e)) => {
+            eprintln!("kesalahan: {e}");
+            Exit::DataErr
+        }
+        Err(e) => {
+            eprintln!("kesalahan: {e}; pesan disimpan server surat untuk dicoba lagi");
+            Exit::TempFail
+        }
+    }
+}
+
 /// Largest message `ingest` reads (replies with attachments are cut off here).
 const MAX_MESSAGE: u64 = 25 * 1024 * 1024;
 
 pub(super) async fn run(cmd: MailCommand, settings: Settings, json: bool) -> Result<Exit, Failure> {
+    if let MailCommand::Ingest { mta: true } = cmd {
+        return Ok(ingest_for_mta(settings, json).await);
+    }
     let app = open_app(settings).await?;
     match cmd {
         MailCommand::Flush => {
@@ -32,7 +94,7 @@ pub(super) async fn run(cmd: MailCommand, settings: Settings, json: bool) -> Res
             }
             Ok(Exit::Ok)
         }
-        MailCommand::Ingest => {
+        MailCommand::Ingest { .. } => {
             let mut raw = Vec::new();
             tokio::io::stdin()
                 .take(MAX_MESSAGE)

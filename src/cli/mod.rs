@@ -3,6 +3,7 @@
 
 mod accounts;
 mod args;
+mod candidates;
 mod commands;
 mod demo;
 mod localize;

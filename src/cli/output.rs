@@ -19,6 +19,11 @@ pub enum Exit {
     Invalid = 3,
     /// 4: refused by state (already decided, expired).
     Refused = 4,
+    /// 65 (EX_DATAERR): `mail ingest --mta` was given something that is not a mail message.
+    DataErr = 65,
+    /// 75 (EX_TEMPFAIL): `mail ingest --mta` could not handle the message now; the mail
+    /// server keeps it and tries again.
+    TempFail = 75,
 }
 
 impl From<Exit> for ExitCode {
@@ -129,6 +134,19 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), super::Fa
         .map_err(|e| super::Failure::unexpected(e.to_string()))?;
     println!("{text}");
     Ok(())
+}
+
+/// `word` as one shell word: as it is when it needs no quoting, else in single quotes.
+pub(super) fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 #[cfg(test)]

@@ -127,6 +127,37 @@ pub(super) async fn screen(
     Ok(Exit::Ok)
 }
 
+/// `merit screen --nik NIK`.
+pub(super) async fn screen_one(settings: Settings, nik: &str, json: bool) -> Result<Exit, Failure> {
+    let nik = Nik::parse(nik).map_err(|e| Failure::invalid(format!("NIK: {e}")))?;
+    let app = open_app(settings).await?;
+    let report = service::screening::screen_one(&app, &nik, &service::audit::Actor::cli()).await?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        let name = service::drafts::VersionName {
+            nomor: report.ruleset_versi,
+            sidik: report.ruleset_version.clone(),
+        };
+        println!(
+            "Calon {} disaring ulang dengan ruleset {} {}: {}.",
+            nik.masked(),
+            report.ruleset,
+            name.label(),
+            report
+                .hasil_calon
+                .as_deref()
+                .and_then(|h| crate::domain::Hasil::parse(h).ok())
+                .map_or("-", |h| h.label())
+        );
+        println!(
+            "Penyaringan perorangan {} memuat keputusan ini dan keputusan penyaringan sebelumnya untuk calon lain.",
+            report.run_id
+        );
+    }
+    Ok(Exit::Ok)
+}
+
 fn print_screen(r: &ScreenReport) {
     let resumed = if r.dilanjutkan {
         " (melanjutkan penyaringan yang terputus)"

@@ -22,6 +22,7 @@ fn status_label(s: Status) -> &'static str {
         Status::Berjalan => "berjalan",
         Status::SelesaiDisetujui => "selesai, disetujui",
         Status::SelesaiDitolak => "selesai, ditolak",
+        Status::Dibatalkan => "dibatalkan",
     }
 }
 
@@ -204,6 +205,20 @@ pub(super) async fn run(
                 println!(
                     "{} pengatur waktu dijalankan, {} usang, {} sudah dijalankan proses lain.",
                     report.dijalankan, report.usang, report.oleh_proses_lain
+                );
+            }
+            Ok(Exit::Ok)
+        }
+        WorkflowCommand::Cancel { instance, reason } => {
+            let app = open_app(settings).await?;
+            let report =
+                service::workflow::cancel(&app, &instance, &service::audit::Actor::cli(), &reason)
+                    .await?;
+            if json {
+                output::print_json(&report)?;
+            } else {
+                println!(
+                    "Instans {instance} dibatalkan; tautannya tidak berlaku lagi dan orang yang ditunggu diberi tahu."
                 );
             }
             Ok(Exit::Ok)

@@ -65,11 +65,19 @@ pub enum Action {
     DefinisiAjukan,
     /// The unkeyed chain written before keyed hashes sealed into the keyed chain.
     AuditSegel,
+    /// A verifier's manual finding recorded.
+    Verifikasi,
+    /// A manual finding cleared (by a verifier) or dropped (the data changed).
+    VerifikasiAkhir,
+    /// A candidate's data corrected.
+    CalonUbah,
+    /// A workflow instance cancelled.
+    AlurBatal,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 30] = [
         Self::Masuk,
         Self::MasukGagal,
         Self::MasukDitahan,
@@ -96,6 +104,10 @@ impl Action {
         Self::DefinisiTolak,
         Self::DefinisiAjukan,
         Self::AuditSegel,
+        Self::Verifikasi,
+        Self::VerifikasiAkhir,
+        Self::CalonUbah,
+        Self::AlurBatal,
     ];
 
     /// The stored name.
@@ -127,6 +139,10 @@ impl Action {
             Self::DefinisiTolak => "definisi_tolak",
             Self::DefinisiAjukan => "definisi_ajukan",
             Self::AuditSegel => "audit_segel",
+            Self::Verifikasi => "verifikasi",
+            Self::VerifikasiAkhir => "verifikasi_akhir",
+            Self::CalonUbah => "calon_ubah",
+            Self::AlurBatal => "alur_batal",
         }
     }
 
@@ -159,6 +175,10 @@ impl Action {
             Self::DefinisiTolak => "Penerbitan ditolak",
             Self::DefinisiAjukan => "Penerbitan diajukan untuk persetujuan",
             Self::AuditSegel => "Rantai audit lama disegel dengan kunci",
+            Self::Verifikasi => "Verifikasi manual dicatat",
+            Self::VerifikasiAkhir => "Verifikasi manual dicabut atau gugur",
+            Self::CalonUbah => "Data calon dikoreksi",
+            Self::AlurBatal => "Alur persetujuan dibatalkan",
         }
     }
 

@@ -93,6 +93,63 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// Every field in the form an import file writes it (codes, ISO dates, `ya`/`tidak`,
+    /// empty when absent), in import column order: what a correction starts from.
+    pub fn import_fields(&self) -> Vec<(&'static str, String)> {
+        let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+        let flag = |b: bool| if b { "ya" } else { "tidak" }.to_owned();
+        vec![
+            ("nik", self.nik.as_str().to_owned()),
+            ("nama", self.nama.clone()),
+            ("tanggal_lahir", self.tanggal_lahir.to_string()),
+            ("jenis_kelamin", self.jenis_kelamin.code().to_owned()),
+            ("tempat_lahir", opt(&self.tempat_lahir)),
+            ("pendidikan", self.pendidikan.code().to_owned()),
+            ("jurusan", opt(&self.jurusan)),
+            ("kategori_pelamar", self.kategori_pelamar.code().to_owned()),
+            ("terdata_bkn", flag(self.terdata_bkn)),
+            ("seleksi_2024", self.seleksi_2024.code().to_owned()),
+            (
+                "hasil_seleksi_2024",
+                self.hasil_seleksi_2024.code().to_owned(),
+            ),
+            ("ikut_semua_tahap", flag(self.ikut_semua_tahap)),
+            (
+                "nilai_seleksi",
+                self.nilai_seleksi
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("ppg", flag(self.ppg)),
+            ("aktif_bekerja", flag(self.aktif_bekerja)),
+            ("tmt_kerja", self.tmt_kerja.to_string()),
+            ("unit_kerja", self.unit_kerja.clone()),
+            (
+                "kategori_jabatan",
+                self.kategori_jabatan
+                    .map(|k| k.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+            ("jabatan", opt(&self.jabatan)),
+            ("gaji_terakhir", self.gaji_terakhir.to_string()),
+            (
+                "status_khusus",
+                self.status_khusus
+                    .map(|k| k.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+            ("email", opt(&self.email)),
+            ("no_hp", opt(&self.no_hp)),
+            ("nomor_peserta", opt(&self.nomor_peserta)),
+            (
+                "alasan_tidak_diusulkan",
+                self.alasan_tidak_diusulkan
+                    .map(|k| k.code().to_owned())
+                    .unwrap_or_default(),
+            ),
+        ]
+    }
+
     /// A content hash of every field screening reads: what a screening decision records as the
     /// data it used. The first 128 bits of a SHA-256 over the fields in declaration order, each
     /// followed by a unit separator (absent values as a NUL byte). `nomor_peserta` and

@@ -34,6 +34,10 @@ pub enum MessageKind {
     PenyaringanSelesai,
     /// A reply could not be applied; the sender is told why and what to send.
     BalasanDitolak,
+    /// The instance was cancelled; the people awaited are told why.
+    Dibatalkan,
+    /// A reply was applied; its sender gets a short acknowledgement.
+    JawabanTercatat,
 }
 
 impl MessageKind {
@@ -60,6 +64,8 @@ impl MessageKind {
             Self::Admin => "admin",
             Self::PenyaringanSelesai => "penyaringan_selesai",
             Self::BalasanDitolak => "balasan_ditolak",
+            Self::Dibatalkan => "dibatalkan",
+            Self::JawabanTercatat => "jawaban_tercatat",
         }
     }
 
@@ -77,6 +83,8 @@ impl MessageKind {
             "admin" => Self::Admin,
             "penyaringan_selesai" => Self::PenyaringanSelesai,
             "balasan_ditolak" => Self::BalasanDitolak,
+            "dibatalkan" => Self::Dibatalkan,
+            "jawaban_tercatat" => Self::JawabanTercatat,
             other => {
                 let n = other.strip_prefix("pengingat")?;
                 Self::Pengingat(if n.is_empty() { 1 } else { n.parse().ok()? })
@@ -142,6 +150,47 @@ pub struct Prompt {
     pub opsi: Vec<String>,
     /// Why the step was sent back to this person, when it was.
     pub alasan_kembali: Option<String>,
+    /// The answers already given on this instance, oldest first (who, as what, when, comment).
+    #[serde(default)]
+    pub jawaban_sebelumnya: Vec<PriorAnswer>,
+}
+
+/// An answer already given on an instance, as a prompt shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorAnswer {
+    /// The person's name.
+    pub nama: String,
+    /// In what capacity (a role code or a Plt./Plh. note; shown by its title).
+    pub kapasitas: String,
+    /// The step's title.
+    pub langkah: String,
+    /// `setuju`, `tolak`, `kembalikan`, `pilih:OPTION`.
+    pub keputusan: String,
+    pub komentar: Option<String>,
+    /// When, epoch ms.
+    pub waktu_ms: i64,
+}
+
+/// A running instance was cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancelled {
+    /// The workflow and the step that was open.
+    #[serde(flatten)]
+    pub about: About,
+    pub alasan: String,
+}
+
+/// A reply by e-mail was applied: the short acknowledgement sent back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyApplied {
+    #[serde(flatten)]
+    pub about: About,
+    /// `setuju`, `tolak`, `kembalikan`, `pilih:OPTION`.
+    pub keputusan: String,
+    /// The subject of the reply, for "Re:".
+    pub perihal: String,
+    /// Message-ID of the reply, for threading.
+    pub in_reply_to: Option<String>,
 }
 
 impl Prompt {
@@ -258,6 +307,10 @@ pub enum Content {
     PenyaringanSelesai(Notice),
     /// A reply could not be applied.
     BalasanDitolak(ReplyRefused),
+    /// The instance was cancelled (to the people awaited and the requester).
+    Dibatalkan(Cancelled),
+    /// A reply was applied (to its sender).
+    JawabanTercatat(ReplyApplied),
 }
 
 impl Content {
@@ -276,6 +329,8 @@ impl Content {
             Self::Admin(_) => MessageKind::Admin,
             Self::PenyaringanSelesai(_) => MessageKind::PenyaringanSelesai,
             Self::BalasanDitolak(_) => MessageKind::BalasanDitolak,
+            Self::Dibatalkan(_) => MessageKind::Dibatalkan,
+            Self::JawabanTercatat(_) => MessageKind::JawabanTercatat,
         }
     }
 
@@ -309,6 +364,8 @@ impl Content {
             Self::Terpilih(p) | Self::TidakTerpilih(p) => serde_json::to_value(p),
             Self::Admin(p) | Self::PenyaringanSelesai(p) => serde_json::to_value(p),
             Self::BalasanDitolak(p) => serde_json::to_value(p),
+            Self::Dibatalkan(p) => serde_json::to_value(p),
+            Self::JawabanTercatat(p) => serde_json::to_value(p),
         };
         // Plain structs of strings and numbers always serialize.
         v.unwrap_or_default()
@@ -340,6 +397,8 @@ impl Content {
             MessageKind::Admin => Self::Admin(de(kind, v)?),
             MessageKind::PenyaringanSelesai => Self::PenyaringanSelesai(de(kind, v)?),
             MessageKind::BalasanDitolak => Self::BalasanDitolak(de(kind, v)?),
+            MessageKind::Dibatalkan => Self::Dibatalkan(de(kind, v)?),
+            MessageKind::JawabanTercatat => Self::JawabanTercatat(de(kind, v)?),
         })
     }
 }
@@ -456,6 +515,7 @@ mod tests {
             jawaban: vec!["setuju".into()],
             opsi: vec![],
             alasan_kembali: None,
+            jawaban_sebelumnya: Vec::new(),
         };
         for c in [
             Content::Pengingat(2, prompt.clone()),

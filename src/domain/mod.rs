@@ -20,6 +20,7 @@ mod talent;
 mod text;
 mod vacancy;
 mod verdict;
+mod verification;
 
 pub use account::{Email, Password, Role};
 pub use audit::{
@@ -39,8 +40,8 @@ pub use enums::{
 };
 pub use formation::Formation;
 pub use message::{
-    About, CandidateNotice, ChannelKind, Content, Ending, Finished, MessageKind, Notice, Prompt,
-    Queued, Recipient, ReplyRefused, Returned, StepClosed,
+    About, Cancelled, CandidateNotice, ChannelKind, Content, Ending, Finished, MessageKind, Notice,
+    PriorAnswer, Prompt, Queued, Recipient, ReplyApplied, ReplyRefused, Returned, StepClosed,
 };
 pub use nik::{Nik, NikError};
 pub use nip::{Nip, NipError};
@@ -53,3 +54,6 @@ pub use text::{
 };
 pub use vacancy::Vacancy;
 pub use verdict::{Findings, Hasil, RuleVerdict};
+pub use verification::{
+    Applied, MANUAL_LEAD, ManualFinding, StatusTemuan, Temuan, apply as apply_findings, is_manual,
+};

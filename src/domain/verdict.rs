@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub enum RuleVerdict {
     /// Passes.
     Lolos,
+    /// Passes because a verifier checked by hand what the script could not (the reason says
+    /// who, when and what); counts as `lolos` everywhere.
+    LolosManual(String),
     /// Fails: the subject is ineligible.
     Gagal(String),
     /// Needs manual verification.
@@ -21,7 +24,7 @@ impl RuleVerdict {
     /// `lolos`, `gagal`, `tinjau` or `kesalahan`.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Lolos => "lolos",
+            Self::Lolos | Self::LolosManual(_) => "lolos",
             Self::Gagal(_) => "gagal",
             Self::Tinjau(_) => "tinjau",
             Self::Kesalahan(_) => "kesalahan",
@@ -32,7 +35,7 @@ impl RuleVerdict {
     pub fn reason(&self) -> Option<&str> {
         match self {
             Self::Lolos => None,
-            Self::Gagal(r) | Self::Tinjau(r) | Self::Kesalahan(r) => Some(r),
+            Self::LolosManual(r) | Self::Gagal(r) | Self::Tinjau(r) | Self::Kesalahan(r) => Some(r),
         }
     }
 
@@ -60,7 +63,7 @@ impl Hasil {
             match v {
                 RuleVerdict::Gagal(_) => return Self::TidakLayak,
                 RuleVerdict::Tinjau(_) | RuleVerdict::Kesalahan(_) => review = true,
-                RuleVerdict::Lolos => {}
+                RuleVerdict::Lolos | RuleVerdict::LolosManual(_) => {}
             }
         }
         if review {
@@ -89,7 +92,7 @@ impl Findings {
         let mut f = Self::default();
         for (id, v) in ids.into_iter().zip(verdicts) {
             match v {
-                RuleVerdict::Lolos => continue,
+                RuleVerdict::Lolos | RuleVerdict::LolosManual(_) => continue,
                 RuleVerdict::Gagal(_) => f.gagal.push(id.to_owned()),
                 RuleVerdict::Tinjau(_) | RuleVerdict::Kesalahan(_) => f.tinjau.push(id.to_owned()),
             }

@@ -318,7 +318,13 @@ fn security_headers(res: &mut Response) {
 
 /// A Bahasa page for `status`.
 fn status_page(status: StatusCode) -> Response {
-    let (title, text) = match status {
+    let (title, text) = status_text(status);
+    page(status, Html(pages::message(title, text)))
+}
+
+/// The title and paragraph of the page for `status`.
+fn status_text(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
         StatusCode::BAD_REQUEST => (
             "Permintaan tidak dapat diproses",
             "Formulir atau alamat yang dikirim tidak lengkap atau tidak sesuai. Silakan kembali dan coba lagi.",
@@ -379,8 +385,7 @@ fn status_page(status: StatusCode) -> Response {
             "Permintaan tidak dapat diproses",
             "Permintaan tidak dapat diproses. Silakan kembali dan coba lagi.",
         ),
-    };
-    page(status, Html(pages::message(title, text)))
+    }
 }
 
 /// Our page with `status`, marked so the guard leaves it alone.

@@ -12,6 +12,8 @@ pub(super) const CSS: &str = include_str!("assets/merit.css");
 struct Message<'a> {
     judul: &'a str,
     teks: &'a str,
+    /// A way back: (label, link).
+    kembali: Option<(&'a str, &'a str)>,
 }
 
 /// A page with a title and one paragraph.
@@ -21,6 +23,19 @@ pub(super) fn message(title: &str, text: &str) -> String {
         &Message {
             judul: title,
             teks: text,
+            kembali: None,
+        },
+    )
+}
+
+/// A page with a title, one paragraph and a link back (the console's error pages).
+pub(super) fn message_back(title: &str, text: &str, back: (&str, &str)) -> String {
+    render::page(
+        "pesan.html",
+        &Message {
+            judul: title,
+            teks: text,
+            kembali: Some(back),
         },
     )
 }

@@ -253,6 +253,62 @@ struct PromptPage<'a> {
     pilihan: Vec<Choice>,
     berlaku_sampai: String,
     instansi: &'a str,
+    /// The answers already given on this instance, one line each.
+    jawaban_sebelumnya: Vec<String>,
+}
+
+/// An answer as people read it: the reply word, or the option chosen by name.
+pub fn answer_words(subject: Option<&Subject>, code: &str) -> String {
+    match code {
+        "setuju" => "SETUJU".to_owned(),
+        "tolak" => "TOLAK".to_owned(),
+        "kembalikan" => "KEMBALIKAN".to_owned(),
+        other => match other.strip_prefix("pilih:") {
+            Some(o) => format!("memilih {}", option_name(subject, o)),
+            None => other.to_owned(),
+        },
+    }
+}
+
+/// One line per answer already given: who, as what, when, on which step, and the comment.
+pub fn prior_lines(
+    answers: &[crate::domain::PriorAnswer],
+    subject: Option<&Subject>,
+    tz: Tz,
+) -> Vec<String> {
+    answers
+        .iter()
+        .map(|a| {
+            let mut line = format!(
+                "{} ({}), {}: {} pada {}",
+                a.nama,
+                titled(&a.kapasitas),
+                a.langkah,
+                answer_words(subject, &a.keputusan),
+                format_datetime_id(crate::clock::from_ms(a.waktu_ms), tz)
+            );
+            if let Some(c) = a.komentar.as_deref().filter(|c| !c.trim().is_empty()) {
+                line.push_str(&format!(" — \"{}\"", c.trim()));
+            }
+            line
+        })
+        .collect()
+}
+
+/// A subject line without the reply and forward prefixes mail programs add.
+fn bare_subject(s: &str) -> &str {
+    let mut s = s.trim();
+    loop {
+        let lower = s.to_lowercase();
+        let cut = ["re:", "fw:", "fwd:", "balas:", "bls:", "tr:"]
+            .iter()
+            .find(|p| lower.starts_with(*p))
+            .map(|p| p.len());
+        match cut {
+            Some(n) => s = s[n..].trim_start(),
+            None => return s,
+        }
+    }
 }
 
 /// One signed link per answer the prompt offers.
@@ -340,6 +396,7 @@ fn prompt(
             .collect(),
         berlaku_sampai: format_datetime_id(st.now + st.link_ttl, st.tz),
         instansi: st.instansi,
+        jawaban_sebelumnya: prior_lines(&p.jawaban_sebelumnya, out.subjek, st.tz),
     };
     Ok((
         format!("[MERIT-{}] {label}: {judul} - {langkah}", p.kode),
@@ -425,7 +482,7 @@ fn notice(content: &Content, subject: Option<&Subject>) -> (String, Vec<String>)
             ],
         ),
         Content::BalasanDitolak(r) => (
-            format!("Re: {}", r.perihal),
+            format!("Re: {}", bare_subject(&r.perihal)),
             vec![
                 format!(
                     "Dengan hormat, balasan Bapak/Ibu belum dapat kami proses karena {}.",
@@ -437,6 +494,30 @@ fn notice(content: &Content, subject: Option<&Subject>) -> (String, Vec<String>)
                 ),
             ],
         ),
+        Content::Dibatalkan(c) => {
+            let judul = &c.about.judul_workflow;
+            let mut p = vec![format!(
+                "Dengan hormat, kami sampaikan bahwa proses {judul} telah dibatalkan dengan alasan: {}.",
+                c.alasan.trim_end_matches('.')
+            )];
+            if let Some(langkah) = &c.about.judul_langkah {
+                p.push(format!(
+                    "Jawaban Bapak/Ibu pada tahap \"{langkah}\" tidak diperlukan lagi; tautan pada surel permohonan sebelumnya tidak berlaku lagi."
+                ));
+            }
+            (format!("Dibatalkan: {judul}"), p)
+        }
+        Content::JawabanTercatat(a) => {
+            let judul = &a.about.judul_workflow;
+            let langkah = a.about.judul_langkah.clone().unwrap_or_default();
+            (
+                format!("Re: {}", bare_subject(&a.perihal)),
+                vec![format!(
+                    "Dengan hormat, jawaban {} Bapak/Ibu pada tahap \"{langkah}\" untuk {judul} telah tercatat. Terima kasih; Bapak/Ibu tidak perlu membalas lagi.",
+                    answer_words(subject, &a.keputusan)
+                )],
+            )
+        }
         Content::PenyaringanSelesai(n) => {
             ("Penyaringan terjadwal selesai".to_owned(), vec![n.pesan.clone()])
         }
@@ -498,6 +579,7 @@ pub fn compose(out: &Outgoing<'_>, st: &Setting<'_>) -> Result<Draft, String> {
     };
     let in_reply_to = match content {
         Content::BalasanDitolak(r) => r.in_reply_to.clone(),
+        Content::JawabanTercatat(r) => r.in_reply_to.clone(),
         _ => None,
     };
     Ok(Draft {

@@ -497,6 +497,22 @@ fn body_text(msg: &mail_parser::Message<'_>) -> String {
     }
 }
 
+/// Whether `raw` is a mail message at all: not empty, and starting with a header block (a
+/// `Name: value` line, or an mbox `From ` line before one).
+pub fn looks_like_message(raw: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(4096)]);
+    let mut lines = text.lines().skip_while(|l| l.trim().is_empty());
+    let mut first = lines.next();
+    if first.is_some_and(|l| l.starts_with("From ")) {
+        first = lines.next();
+    }
+    first.is_some_and(|l| {
+        l.split_once(':').is_some_and(|(name, _)| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+        })
+    })
+}
+
 /// Parses one RFC 5322 message. `None` when it is not an email at all.
 pub fn parse(raw: &[u8]) -> Option<Reply> {
     let msg = MessageParser::default().parse(raw)?;

@@ -49,6 +49,18 @@ const PAGE_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("admin/calon.html", include_str!("pages/admin/calon.html")),
     (
+        "admin/calon_ubah.html",
+        include_str!("pages/admin/calon_ubah.html"),
+    ),
+    (
+        "admin/verifikasi.html",
+        include_str!("pages/admin/verifikasi.html"),
+    ),
+    (
+        "admin/konfirmasi_aksi.html",
+        include_str!("pages/admin/konfirmasi_aksi.html"),
+    ),
+    (
         "admin/calon_rinci.html",
         include_str!("pages/admin/calon_rinci.html"),
     ),

@@ -227,7 +227,7 @@ impl TestFailure {
                         m.id
                     ));
                 }
-                RuleVerdict::Lolos => {}
+                RuleVerdict::Lolos | RuleVerdict::LolosManual(_) => {}
             }
         }
         if self.aturan.is_empty() {

@@ -7,9 +7,9 @@ mod run;
 use std::collections::BTreeMap;
 
 pub use diff::{Change, DiffReport, RuleChange, Side, compare};
-pub use run::{ChunkProgress, Run, RunStatus};
+pub use run::{ChunkProgress, Run, RunKind, RunStatus};
 
-use crate::domain::{Hasil, Nik, RuleVerdict};
+use crate::domain::{Applied, Hasil, ManualFinding, Nik, RuleVerdict};
 
 /// Candidates per chunk of a run.
 pub const CHUNK_SIZE: usize = 5_000;
@@ -24,7 +24,8 @@ pub struct Decision {
     pub nik: Nik,
     pub hasil: Hasil,
     pub prioritas: Option<f64>,
-    /// One letter per rule, in ruleset order: `L` lolos, `G` gagal, `T` tinjau, `E` kesalahan (the script failed).
+    /// One letter per rule, in ruleset order: `L` lolos, `G` gagal, `T` tinjau, `E` kesalahan
+    /// (the script failed), `V` lolos by a verifier's manual finding.
     pub kode: String,
     /// Reasons of the non-passing rules, in order, as a JSON array (none when all pass).
     pub alasan: Option<String>,
@@ -58,9 +59,49 @@ impl Decision {
     }
 }
 
+impl Decision {
+    /// Applies a verifier's findings in force on this candidate (console.md 5): a finding
+    /// replaces a review verdict while the data hash is the one it was made on, and is dropped
+    /// otherwise. The outcome is derived again.
+    pub fn apply_findings(
+        &mut self,
+        rules: &[String],
+        findings: &[ManualFinding],
+        when: impl Fn(i64) -> String,
+    ) -> Applied {
+        let mut verdicts = self.verdicts();
+        let applied =
+            crate::domain::apply_findings(rules, &mut verdicts, &self.data_hash, findings, when);
+        if !applied.applied.is_empty() || !applied.dropped.is_empty() {
+            self.hasil = Hasil::from_verdicts(&verdicts);
+            (self.kode, self.alasan) = encode(&verdicts);
+        }
+        applied
+    }
+
+    /// Takes over the verifier's verdicts of `stored` (the same candidate decided before) on
+    /// rules this evaluation leaves for review: how a decision made with findings is checked
+    /// again from the scripts alone.
+    pub fn keep_manual_of(&mut self, stored: &Decision) {
+        let mut verdicts = self.verdicts();
+        let mut changed = false;
+        for (mine, theirs) in verdicts.iter_mut().zip(stored.verdicts()) {
+            if mine.asks_review() && crate::domain::is_manual(&theirs) {
+                *mine = theirs;
+                changed = true;
+            }
+        }
+        if changed {
+            self.hasil = Hasil::from_verdicts(&verdicts);
+            (self.kode, self.alasan) = encode(&verdicts);
+        }
+    }
+}
+
 fn letter(v: &RuleVerdict) -> char {
     match v {
         RuleVerdict::Lolos => 'L',
+        RuleVerdict::LolosManual(_) => 'V',
         RuleVerdict::Gagal(_) => 'G',
         RuleVerdict::Tinjau(_) => 'T',
         RuleVerdict::Kesalahan(_) => 'E',
@@ -88,6 +129,7 @@ pub fn decode(kode: &str, alasan: Option<&str>) -> Vec<RuleVerdict> {
                 'G' => RuleVerdict::Gagal(next()),
                 'T' => RuleVerdict::Tinjau(next()),
                 'E' => RuleVerdict::Kesalahan(next()),
+                'V' => RuleVerdict::LolosManual(next()),
                 _ => RuleVerdict::Lolos,
             }
         })
@@ -164,6 +206,32 @@ impl Tally {
             .entry(kategori.to_owned())
             .or_default()
             .add(hasil);
+    }
+
+    /// Takes one decision about a candidate of `kategori` out again (the inverse of
+    /// [`Tally::add_in`]).
+    pub fn remove_in(&mut self, rule_ids: &[String], kategori: &str, hasil: Hasil, kode: &str) {
+        self.total = self.total.saturating_sub(1);
+        let dec = |n: &mut u64| *n = n.saturating_sub(1);
+        match hasil {
+            Hasil::Layak => dec(&mut self.layak),
+            Hasil::TidakLayak => dec(&mut self.tidak_layak),
+            Hasil::PerluVerifikasi => dec(&mut self.perlu_verifikasi),
+        }
+        for (id, c) in rule_ids.iter().zip(kode.chars()) {
+            if c == 'G'
+                && let Some(n) = self.gagal_per_aturan.get_mut(id)
+            {
+                dec(n);
+            }
+        }
+        if let Some(k) = self.per_kategori.get_mut(kategori) {
+            match hasil {
+                Hasil::Layak => dec(&mut k.layak),
+                Hasil::TidakLayak => dec(&mut k.tidak_layak),
+                Hasil::PerluVerifikasi => dec(&mut k.perlu_verifikasi),
+            }
+        }
     }
 
     /// Adds another tally (of other candidates) to this one.

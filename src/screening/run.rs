@@ -36,6 +36,37 @@ impl RunStatus {
     }
 }
 
+/// What a run screened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunKind {
+    /// Every candidate.
+    #[default]
+    Penuh,
+    /// One candidate screened again (e.g. after a correction); everyone else keeps the
+    /// decision of the run before, copied into this one.
+    Perorangan,
+}
+
+impl RunKind {
+    /// The stored name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Penuh => "penuh",
+            Self::Perorangan => "perorangan",
+        }
+    }
+
+    /// Parses the stored name (anything unknown reads as a full run).
+    pub fn parse(s: &str) -> Self {
+        if s == "perorangan" {
+            Self::Perorangan
+        } else {
+            Self::Penuh
+        }
+    }
+}
+
 /// A screening run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Run {
@@ -59,6 +90,8 @@ pub struct Run {
     pub selesai_ms: Option<i64>,
     /// Why it failed.
     pub alasan_gagal: Option<String>,
+    /// Every candidate, or one screened again.
+    pub jenis: RunKind,
 }
 
 /// How far a run is.

@@ -194,17 +194,40 @@ pub async fn list(app: &App) -> Result<Vec<Account>, ServiceError> {
         .collect()
 }
 
-/// Disables an account and ends its sessions.
+/// Disables an account and ends its sessions. Nobody disables their own account from the
+/// console (`actor` is that account), and the last active administrator stays.
 pub async fn disable(app: &App, email: &Email, actor: &Actor) -> Result<(), ServiceError> {
-    if !app
+    if actor.orang.eq_ignore_ascii_case(email.as_str()) {
+        return Err(super::Refusal::OwnAccount.into());
+    }
+    match app
         .store
-        .set_user_active(email.as_str(), false, app.clock.now_ms())
+        .disable_user_keeping_admin(email.as_str(), app.clock.now_ms())
         .await?
     {
-        return Err(ServiceError::not_found(Sought::Account, email.as_str()));
+        None => return Err(ServiceError::not_found(Sought::Account, email.as_str())),
+        Some(false) => return Err(super::Refusal::LastAdmin.into()),
+        Some(true) => {}
     }
     audit::record(app, actor, Action::PenggunaNonaktif, email.as_str(), "").await?;
     Ok(())
+}
+
+/// Ends every session of an account now (it signs in again); audited.
+pub async fn end_sessions(app: &App, email: &Email, actor: &Actor) -> Result<u64, ServiceError> {
+    if app.store.user(email.as_str()).await?.is_none() {
+        return Err(ServiceError::not_found(Sought::Account, email.as_str()));
+    }
+    let n = app.store.end_sessions_of(email.as_str()).await?;
+    audit::record(
+        app,
+        actor,
+        Action::Keluar,
+        email.as_str(),
+        &format!("{n} sesi diakhiri oleh administrator"),
+    )
+    .await?;
+    Ok(n)
 }
 
 /// Enables a disabled account again (its old sessions stay ended).

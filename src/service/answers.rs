@@ -6,7 +6,7 @@ use super::{
     workflow::{self, DecideRequest},
 };
 use crate::{
-    domain::{Content, Queued, Recipient, ReplyRefused, Subject},
+    domain::{About, Content, Queued, Recipient, ReplyApplied, ReplyRefused, Subject},
     notify::{
         compose::{option_name, summary},
         reply::{self, Verdict},
@@ -36,6 +36,8 @@ pub struct LinkView {
     pub kode: String,
     /// Already answered this way (a repeated POST is a no-op).
     pub sudah_tercatat: bool,
+    /// The answers already given on this instance, one line each.
+    pub jawaban_sebelumnya: Vec<String>,
 }
 
 struct Resolved {
@@ -149,15 +151,33 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         nama: dir
             .person(&code.orang)
             .map_or_else(|| code.orang.clone(), |p| p.nama.clone()),
-        kapasitas: seat
-            .map(|s| crate::workflow::directory::titled(&s.kapasitas))
-            .unwrap_or_default(),
+        kapasitas: match seat {
+            Some(s) => crate::workflow::directory::titled(&s.kapasitas),
+            // The step has moved on (a link used again): the capacity the answer was given in.
+            None => app
+                .store
+                .history(&code.instans_id)
+                .await?
+                .iter()
+                .rev()
+                .find(|h| {
+                    h.jenis == "keputusan"
+                        && h.langkah.as_deref() == Some(code.langkah.as_str())
+                        && h.orang.as_deref() == Some(code.orang.as_str())
+                })
+                .and_then(|h| h.kapasitas.as_deref())
+                .map_or_else(
+                    || "penyetuju tahap ini".to_owned(),
+                    crate::workflow::directory::titled,
+                ),
+        },
         jawaban: label,
         keputusan: t.jawaban.clone(),
         perlu_komentar: answer == Answer::Kembalikan,
         ringkasan: summary(subject.as_ref(), app.settings.timezone),
         kode: format!("MERIT-{}", t.kode),
         sudah_tercatat,
+        jawaban_sebelumnya: workflow::answer_lines(app, &row).await?,
     };
     Ok(Resolved {
         code,
@@ -331,7 +351,9 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
         ),
         (Some(c), Some(p)) if p.id != c.orang && !acting_for(app, &dir, &p.id, &c.orang) => refuse(
             format!(
-                "permintaan ini ditujukan kepada penyetuju lain; {} tidak dapat menjawab atas namanya",
+                "permintaan ini ditujukan kepada {}; {} tidak tercatat sebagai pelaksana tugas (Plt./Plh.) baginya sehingga tidak dapat menjawab permintaan ini",
+                dir.person(&c.orang)
+                    .map_or_else(|| "penyetuju lain".to_owned(), |a| a.nama.clone()),
                 p.nama
             ),
             false,
@@ -341,6 +363,29 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
             Ok(answer) => record(app, &r, c, &p.id, answer).await?,
         },
     };
+    if let (IngestOutcome::Dicatat { .. }, Some(p), Some(c), Some(row)) =
+        (&outcome, &sender, &code, &row)
+    {
+        acknowledge(app, &r, c, row, p).await?;
+    }
+    if let (IngestOutcome::Ditolak { alasan, .. }, Some(c)) = (&outcome, &code) {
+        // On the timeline too, so the officer sees who wrote and why nothing changed.
+        let who = sender
+            .as_ref()
+            .map_or_else(|| r.from.clone(), |p| p.nama.clone());
+        workflow::note(
+            app,
+            &c.instans_id,
+            "balasan_ditolak",
+            sender.as_ref().map(|p| p.id.clone()),
+            Some(Channel::Balasan.as_str().to_owned()),
+            format!(
+                "balasan surel dari {who} tidak diproses: {}",
+                crate::domain::redact_identifiers(&crate::domain::strip_controls(alasan)).0
+            ),
+        )
+        .await;
+    }
     if let IngestOutcome::Ditolak { alasan, .. } = &outcome {
         tracing::warn!(dari = %r.from, "balasan tidak diproses: {}", crate::domain::redact_identifiers(alasan).0);
         if let Some(p) = &sender {
@@ -454,6 +499,55 @@ async fn record(
         ) => Ok(refuse(e.to_string(), e.is_input())),
         Err(e) => Err(e),
     }
+}
+
+/// Tells the sender of an applied reply that it was recorded (console.md 5).
+async fn acknowledge(
+    app: &App,
+    r: &reply::Reply,
+    c: &CodeRow,
+    row: &crate::workflow::InstanceRow,
+    p: &crate::workflow::directory::Person,
+) -> Result<(), ServiceError> {
+    let (judul, judul_langkah) = workflow::titles(app, row, &c.langkah).await?;
+    let keputusan = match &r.verdict {
+        Some(Verdict::Setuju) => "setuju".to_owned(),
+        Some(Verdict::Tolak) => "tolak".to_owned(),
+        Some(Verdict::Kembalikan) => "kembalikan".to_owned(),
+        Some(Verdict::Pilih(n)) => row
+            .state
+            .opsi
+            .get(n.wrapping_sub(1))
+            .map_or_else(|| format!("pilih:{n}"), |o| format!("pilih:{o}")),
+        None => return Ok(()),
+    };
+    let key = format!(
+        "tercatat/{}",
+        r.message_id
+            .clone()
+            .unwrap_or_else(|| format!("{}/{}/{}", c.instans_id, c.langkah, c.kunjungan))
+    );
+    let message = Queued {
+        kunci: key,
+        recipient: Recipient::email(Some(&p.id), Some(&p.nama), &p.email),
+        content: Content::JawabanTercatat(ReplyApplied {
+            about: About {
+                instans_id: c.instans_id.clone(),
+                workflow: row.workflow.clone(),
+                judul_workflow: judul,
+                langkah: Some(c.langkah.clone()),
+                judul_langkah,
+                kunjungan: c.kunjungan,
+            },
+            keputusan,
+            perihal: crate::domain::strip_controls(&r.subject),
+            in_reply_to: r.message_id.clone(),
+        }),
+    };
+    app.store
+        .enqueue(Some(&c.instans_id), &message, app.clock.now_ms())
+        .await?;
+    Ok(())
 }
 
 /// Answers the sender of a reply that was not applied: why, and how to answer.

@@ -171,8 +171,59 @@ pub async fn prepare(
     }
     // The regional minimum wage the generated pay is set against.
     settings.umk.get_or_insert(3_500_000);
+    write_config(&dir, &settings)?;
     let app = App::open(settings, clock).await?;
     Ok((app, summary, dir))
+}
+
+/// The demo's settings as `DIR/merit.yaml`, with absolute paths: `cd DIR && merit …` (or
+/// `merit --config DIR/merit.yaml …`) then works on the demo's database, outbox and directory
+/// instead of creating an empty database somewhere else.
+fn write_config(dir: &Path, settings: &Settings) -> Result<(), ServiceError> {
+    #[derive(serde::Serialize)]
+    struct DemoConfig<'a> {
+        database_url: &'a str,
+        mail_url: String,
+        directory: String,
+        rules_dir: String,
+        workflows_dir: String,
+        dokumen_dir: String,
+        base_url: &'a str,
+        http_addr: String,
+        umk: Option<i64>,
+        instansi: &'a Agency,
+    }
+    let absolute = |p: &Path| -> String {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().map_or_else(|_| p.to_path_buf(), |cwd| cwd.join(p))
+        };
+        p.display().to_string()
+    };
+    let mail_url = match &settings.mail_url {
+        MailUrl::File(folder) => format!("file://{}", absolute(folder)),
+        _ => format!("file://{}", dir.join("outbox").display()),
+    };
+    let config = DemoConfig {
+        database_url: &settings.database_url,
+        mail_url,
+        directory: absolute(&settings.directory),
+        rules_dir: absolute(&settings.rules_dir),
+        workflows_dir: absolute(&settings.workflows_dir),
+        dokumen_dir: absolute(&settings.documents_dir),
+        base_url: &settings.base_url,
+        http_addr: settings.http_addr.to_string(),
+        umk: settings.umk,
+        instansi: &settings.instansi,
+    };
+    let yaml = serde_yaml::to_string(&config).map_err(|e| fail("konfigurasi demo", e))?;
+    let text = format!(
+        "# Konfigurasi demo merit, ditulis oleh `merit demo`. Jalankan perintah merit dari folder\n# ini (cd {}) agar memakai basis data, kotak keluar, dan direktori demo.\n{yaml}",
+        dir.display()
+    );
+    std::fs::write(dir.join("merit.yaml"), text)
+        .map_err(|e| io_fail("tidak dapat menulis konfigurasi demo", &e))
 }
 
 /// Imports the data, screens, places, starts the workflows and writes the prompts.

@@ -36,6 +36,8 @@ pub struct Details {
     pub anggaran: Option<super::lists::Anggaran>,
     /// The lists and documents offered for download (file names).
     pub unduhan: Vec<String>,
+    /// The answers already given on this instance (who, as what, when, comment).
+    pub jawaban_sebelumnya: Vec<String>,
 }
 
 /// A PPPK proposal.
@@ -166,6 +168,7 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
         perubahan: None,
         anggaran: None,
         unduhan: Vec::new(),
+        jawaban_sebelumnya: super::workflow::answer_lines(app, &v.row).await?,
     };
     match subject {
         Subject::Penempatan(p) => {

@@ -429,6 +429,7 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
             dibuat_ms: 0,
             selesai_ms: Some(0),
             alasan_gagal: None,
+            jenis: Default::default(),
         },
         placement: crate::placement::PlacementRecord {
             id: "p".into(),

@@ -385,6 +385,38 @@ pub enum Refusal {
         "Anda sudah memegang {0} draf terbuka; terbitkan atau buang salah satunya sebelum membuat draf baru"
     )]
     TooManyDrafts(usize),
+    /// A manual finding on a rule the candidate's latest decision does not leave for review.
+    #[error(
+        "aturan {aturan} tidak meminta verifikasi manual untuk calon ini (hasil terakhir: {hasil}); temuan manual hanya untuk aturan yang hasilnya perlu verifikasi"
+    )]
+    NoReviewAsked {
+        /// Rule id.
+        aturan: String,
+        /// The latest verdict, as people read it.
+        hasil: String,
+    },
+    /// No finding in force to clear.
+    #[error("tidak ada temuan verifikasi manual yang berlaku untuk aturan {0} pada calon ini")]
+    NoFindingInForce(String),
+    /// A correction that changes nothing.
+    #[error("data yang dikirim sama dengan data tersimpan; tidak ada yang diubah")]
+    NothingChanged,
+    /// Screening one candidate needs a finished run of the same ruleset version.
+    #[error("{0}")]
+    SingleScreeningNeedsRun(String),
+    /// An administrator may not disable their own account.
+    #[error(
+        "Anda tidak dapat menonaktifkan akun Anda sendiri; minta administrator lain melakukannya"
+    )]
+    OwnAccount,
+    /// The last active administrator cannot be disabled.
+    #[error(
+        "akun ini adalah satu-satunya administrator aktif; tambahkan atau aktifkan administrator lain lebih dahulu"
+    )]
+    LastAdmin,
+    /// A workflow whose subject would be empty.
+    #[error("{0}")]
+    EmptySubject(String),
     /// As many previews run in this process as allowed.
     #[error(
         "{0} pratinjau sedang berjalan di server ini; tunggu salah satunya selesai, lalu mulai lagi"

@@ -495,6 +495,7 @@ fn pengisian_row(
             ),
             Status::SelesaiDisetujui => "disetujui".to_owned(),
             Status::SelesaiDitolak => "ditolak".to_owned(),
+            Status::Dibatalkan => "dibatalkan".to_owned(),
         },
     };
     PengisianRow {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bench;
 pub mod bounded;
 pub mod console;
+pub mod correction;
 pub mod definitions;
 pub mod demo;
 pub mod details;
@@ -28,6 +29,7 @@ pub mod screening;
 pub mod status;
 pub mod supervise;
 pub mod vacancy;
+pub mod verification;
 pub mod workflow;
 
 use std::sync::{Arc, Mutex};
@@ -170,6 +172,12 @@ impl App {
         self.code_source = Some(source);
         self
     }
+}
+
+/// The SQLite file the settings name, when it does not exist (a read-only command must not
+/// create an empty database in the wrong folder).
+pub fn missing_database(settings: &Settings) -> Option<std::path::PathBuf> {
+    crate::store::sqlite_file(&settings.database_url).filter(|p| !p.exists())
 }
 
 /// Who is running a command, for audit records: `$USER`, else `tidak diketahui`.

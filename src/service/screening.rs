@@ -67,6 +67,9 @@ pub struct ScreenReport {
     pub selesai: bool,
     /// Where this process spent its time.
     pub durasi_ms: Timings,
+    /// A run of one candidate (`--nik`): that candidate's outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hasil_calon: Option<String>,
 }
 
 /// Time spent by this process on a run, in milliseconds. Reading, evaluating and storing are
@@ -121,6 +124,7 @@ fn report(run: &Run, resumed: bool, durasi_ms: Timings) -> ScreenReport {
         dilanjutkan: resumed,
         selesai: run.status == RunStatus::Selesai,
         durasi_ms,
+        hasil_calon: None,
     }
 }
 
@@ -195,6 +199,112 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     let finished = work_or_fail(app, &run, Some(&current), opts, &clocks).await?;
     let mut out = report(&finished, resumed, clocks.timings(started));
     out.ruleset_versi = version_of(app, &finished).await?.nomor;
+    Ok(out)
+}
+
+/// Screens one candidate again now with the ruleset in force (`merit screen --nik`, e.g. after a
+/// correction or a manual finding): a finished run of kind `perorangan` holding the newest run's
+/// decisions for everyone else and this candidate's new one. Refused while a run is unfinished,
+/// or when the ruleset in force is not the version of the newest run (then everyone must be
+/// screened again).
+pub async fn screen_one(
+    app: &App,
+    nik: &Nik,
+    actor: &super::audit::Actor,
+) -> Result<ScreenReport, ServiceError> {
+    let started = Instant::now();
+    let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
+    let current = super::rules::adopted_candidate_ruleset(&adopted, &refused, None)?;
+    if let Some(run) = app.store.any_unfinished_run().await? {
+        return Err(Refusal::SingleScreeningNeedsRun(format!(
+            "penyaringan {} masih berjalan; tunggu sampai selesai, lalu ulangi",
+            run.id
+        ))
+        .into());
+    }
+    let Some(base) = app.store.latest_finished_run(Some(&current.id)).await? else {
+        return Err(Refusal::SingleScreeningNeedsRun(
+            "belum ada penyaringan yang selesai; jalankan merit screen untuk semua calon lebih dahulu"
+                .to_owned(),
+        )
+        .into());
+    };
+    if base.versi != current.version {
+        return Err(Refusal::SingleScreeningNeedsRun(
+            "aturan yang berlaku sudah berbeda dari versi penyaringan terakhir; saring semua calon (merit screen) agar semua keputusan memakai versi yang sama"
+                .to_owned(),
+        )
+        .into());
+    }
+    let candidate = app
+        .store
+        .candidate(nik)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
+    let kategori = candidate.kategori_pelamar.code();
+    let findings: Vec<crate::domain::ManualFinding> = app
+        .store
+        .findings(Some(nik), 1_000)
+        .await?
+        .into_iter()
+        .filter(|f| f.status == crate::domain::StatusTemuan::Berlaku)
+        .collect();
+    let mut decisions = evaluate(&current, vec![candidate], None).await?;
+    let dropped = apply_findings(app, &base.aturan, &mut decisions, &findings);
+    let Some(decision) = decisions.pop() else {
+        return Err(ServiceError::Unexpected(
+            "evaluasi tidak menghasilkan keputusan".into(),
+        ));
+    };
+    let mut tally = base.hasil.clone();
+    if let Some(old) = app.store.decision(&base.id, nik).await? {
+        let old_kategori = match app.store.candidate_version(nik, &old.data_hash).await? {
+            Some(c) => c.kategori_pelamar.code(),
+            None => kategori,
+        };
+        tally.remove_in(&base.aturan, old_kategori, old.hasil, &old.kode);
+    }
+    tally.add_in(&base.aturan, kategori, decision.hasil, &decision.kode);
+    let now = app.clock.now_ms();
+    let run = Run {
+        id: uuid::Uuid::now_v7().to_string(),
+        ruleset: base.ruleset.clone(),
+        versi: base.versi.clone(),
+        status: RunStatus::Selesai,
+        aturan: base.aturan.clone(),
+        jumlah_potongan: 0,
+        hasil: tally,
+        dibuat_oleh: actor.orang.clone(),
+        dibuat_ms: now,
+        selesai_ms: Some(now),
+        alasan_gagal: None,
+        jenis: screening::RunKind::Perorangan,
+    };
+    app.store
+        .create_single_run(&run, &base.id, &decision)
+        .await?;
+    if !dropped.is_empty() {
+        super::verification::drop_findings(app, &dropped).await?;
+    }
+    super::audit::record(
+        app,
+        actor,
+        crate::domain::Action::Penyaringan,
+        &format!(
+            "NIK {} {}",
+            nik.masked(),
+            super::audit::tag(app, nik.as_str()).await?
+        ),
+        &format!(
+            "penyaringan perorangan: hasil {} (sebelumnya dari penyaringan {})",
+            decision.hasil.label(),
+            base.id
+        ),
+    )
+    .await?;
+    let mut out = report(&run, false, Clocks::default().timings(started));
+    out.ruleset_versi = version_of(app, &run).await?.nomor;
+    out.hasil_calon = Some(decision.hasil.code().to_owned());
     Ok(out)
 }
 
@@ -285,6 +395,7 @@ async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceErro
         dibuat_ms: now,
         selesai_ms: None,
         alasan_gagal: None,
+        jenis: Default::default(),
     };
     app.store.create_run(&run, &plan).await?;
     Ok(run)
@@ -372,7 +483,9 @@ async fn work_chunks(
             .iter()
             .map(|c| c.kategori_pelamar.code())
             .collect();
-        let decisions = evaluate(rs, candidates, None).await?;
+        let findings = app.store.findings_between(&chunk.lo, &chunk.hi).await?;
+        let mut decisions = evaluate(rs, candidates, None).await?;
+        let dropped = apply_findings(app, &run.aturan, &mut decisions, &findings);
         let mut tally = Tally::default();
         for (d, k) in decisions.iter().zip(&categories) {
             tally.add_in(&run.aturan, k, d.hasil, &d.kode);
@@ -385,6 +498,9 @@ async fn work_chunks(
             .complete_chunk(&chunk, owner, &decisions, &tally, app.clock.now_ms())
             .await?;
         Clocks::add(&clocks.simpan, t);
+        if kept && !dropped.is_empty() {
+            super::verification::drop_findings(app, &dropped).await?;
+        }
         if kept {
             if let Some(p) = &opts.progress {
                 p.add(n);
@@ -394,6 +510,38 @@ async fn work_chunks(
         }
     }
     Ok(())
+}
+
+/// Applies the verifiers' findings in force to a chunk's decisions; returns the findings made
+/// on data that has changed since (to be dropped).
+pub(super) fn apply_findings(
+    app: &App,
+    rules: &[String],
+    decisions: &mut [Decision],
+    findings: &[crate::domain::ManualFinding],
+) -> Vec<crate::domain::ManualFinding> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let tz = app.settings.timezone;
+    let when = |ms: i64| super::console::when(ms, tz);
+    let mut by_nik: std::collections::HashMap<Nik, Vec<crate::domain::ManualFinding>> =
+        std::collections::HashMap::new();
+    for f in findings {
+        by_nik.entry(f.nik).or_default().push(f.clone());
+    }
+    let mut dropped = Vec::new();
+    for d in decisions.iter_mut() {
+        if let Some(mine) = by_nik.get(&d.nik) {
+            let applied = d.apply_findings(rules, mine, when);
+            dropped.extend(
+                mine.iter()
+                    .filter(|f| applied.dropped.contains(&f.id))
+                    .cloned(),
+            );
+        }
+    }
+    dropped
 }
 
 /// Evaluates candidates on every core (off the async runtime) into decisions.
@@ -494,7 +642,16 @@ pub async fn dry_run_of(
                 None => Ok(None),
             }
         });
-        let now = now?;
+        let mut now = now?;
+        let findings = match (now.first(), now.last()) {
+            (Some(first), Some(last)) => {
+                app.store
+                    .findings_between(&before_key(first.nik.as_str()), last.nik.as_str())
+                    .await?
+            }
+            _ => Vec::new(),
+        };
+        apply_findings(app, &rule_ids, &mut now, &findings);
         if watch.cancelled() {
             return Err(stopped(&watch));
         }
@@ -542,6 +699,13 @@ async fn read_chunk(
         None => Vec::new(),
     };
     Ok((candidates, before))
+}
+
+/// The largest key below `nik` (findings are read by the half-open range `(lo, hi]`).
+fn before_key(nik: &str) -> String {
+    let mut lo = nik.to_owned();
+    lo.pop();
+    lo
 }
 
 /// Compares the decisions of two runs.
@@ -682,9 +846,15 @@ pub async fn verify(app: &App, run_id: &str) -> Result<VerifyReport, ServiceErro
                 None => out.data_hilang.push(d.nik.as_str().to_owned()),
             }
         }
-        let again = evaluate(&rs, inputs, None).await?;
+        let mut again = evaluate(&rs, inputs, None).await?;
         let stored: std::collections::HashMap<Nik, &Decision> =
             page.iter().map(|d| (d.nik, d)).collect();
+        for d in &mut again {
+            // A verifier's finding is part of the decision, not of the scripts.
+            if let Some(s) = stored.get(&d.nik) {
+                d.keep_manual_of(s);
+            }
+        }
         for d in &again {
             out.diperiksa += 1;
             if stored.get(&d.nik).is_some_and(|s| **s == *d) {

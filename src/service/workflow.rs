@@ -238,6 +238,51 @@ pub fn new_code() -> String {
         .collect()
 }
 
+/// The answers given on an instance so far, one line each as prompts show them (the
+/// approver's details page).
+pub(super) async fn answer_lines(
+    app: &App,
+    row: &InstanceRow,
+) -> Result<Vec<String>, ServiceError> {
+    let def = definition_of(app, row).await?;
+    let (dir, _) = directory(app).await?;
+    let answers = prior_answers(app, &def, &dir, &row.id).await?;
+    let subject = crate::domain::Subject::from_value(&row.subjek).ok();
+    Ok(crate::notify::compose::prior_lines(
+        &answers,
+        subject.as_ref(),
+        app.settings.timezone,
+    ))
+}
+
+/// The answers given on instance `id` so far, as prompts show them.
+async fn prior_answers(
+    app: &App,
+    def: &WorkflowDef,
+    dir: &Directory,
+    id: &str,
+) -> Result<Vec<crate::domain::PriorAnswer>, ServiceError> {
+    Ok(app
+        .store
+        .history(id)
+        .await?
+        .iter()
+        .filter(|h| h.jenis == "keputusan")
+        .map(|h| {
+            planner::prior_answer(
+                def,
+                dir,
+                h.langkah.as_deref().unwrap_or_default(),
+                h.orang.as_deref().unwrap_or_default(),
+                h.kapasitas.as_deref().unwrap_or_default(),
+                h.keputusan.as_deref().unwrap_or_default(),
+                h.komentar.as_deref(),
+                h.waktu_ms,
+            )
+        })
+        .collect())
+}
+
 /// Plans `event` for `inst` at `now`.
 fn plan(
     app: &App,
@@ -279,6 +324,7 @@ async fn apply_event(
             id: row.id.clone(),
             subjek: row.subjek.clone(),
             state: row.state.clone(),
+            jawaban: prior_answers(app, &def, dir, &row.id).await?,
         };
         let plan = plan(app, &def, &inst, event, now, dir, cal).map_err(ServiceError::from)?;
         let applied = app
@@ -351,6 +397,15 @@ async fn subject(
     let reference = match (reference, def.subjek) {
         (Some(r), _) => r.trim().to_owned(),
         (None, SubjectKind::Penempatan) => "penempatan:terbaru".to_owned(),
+        (None, SubjectKind::Bebas) if def.id == super::drafts::CHANGE_WORKFLOW => {
+            // Its subject is a rule change, which only the editor makes: started bare, it
+            // would ask the Kepala BKPSDM to approve an empty summary.
+            return Err(super::Refusal::EmptySubject(format!(
+                "{} tidak dapat dimulai tanpa subjek: perubahan aturan diajukan dari penyunting (Aturan → draf → Terbitkan), yang menyertakan perubahan dan pratinjaunya",
+                def.judul
+            ))
+            .into());
+        }
         (None, SubjectKind::Bebas) => return Ok(json!({ "jenis": "bebas" })),
         (None, SubjectKind::PengisianJabatan) => {
             return Err(ServiceError::missing(Prerequisite::VacancySubject));
@@ -420,6 +475,30 @@ pub async fn start(
     start_on(app, def.as_ref(), subjek, by).await
 }
 
+/// What starting workflow `id` on `reference` would do, for the console's confirmation page;
+/// refused (as `start` would be) when the subject would be empty or cannot be found.
+pub async fn start_preview(
+    app: &App,
+    id: &str,
+    reference: Option<&str>,
+) -> Result<Vec<String>, ServiceError> {
+    let def = definition_in_force(app, id).await?;
+    let subjek = subject(app, def.as_ref(), reference).await?;
+    let parsed = crate::domain::Subject::from_value(&subjek).ok();
+    let mut lines = vec![format!("Alur \"{}\" akan dimulai.", def.judul)];
+    let summary = crate::notify::compose::summary(parsed.as_ref(), app.settings.timezone);
+    if !summary.is_empty() {
+        lines.push(format!("Yang diajukan: {}.", summary.join("; ")));
+    }
+    if let Some(first) = def.langkah.first() {
+        lines.push(format!(
+            "Permohonan tahap pertama (\"{}\") langsung dikirim lewat surel kepada penyetujunya; jawaban mereka mengubah proses ini.",
+            first.judul
+        ));
+    }
+    Ok(lines)
+}
+
 /// Starts an instance of workflow `id` about `subjek` as given (a rule change for approval).
 pub(crate) async fn start_with_subject(
     app: &App,
@@ -455,6 +534,7 @@ async fn start_on(
         id: uuid::Uuid::now_v7().to_string(),
         subjek,
         state: planner::State::default(),
+        jawaban: Vec::new(),
     };
     let pemohon = dir.person(by).map(|p| p.id.clone());
     let cal = calendar(app);
@@ -570,6 +650,79 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
             })
         }
         None => Err(ServiceError::not_found(Sought::Instance, &req.instance)),
+    }
+}
+
+/// Cancels a running instance with a reason (console.md 5): its open links stop working, the
+/// people awaited and the requester are told, a rule change waiting on it is refused; audited.
+pub async fn cancel(
+    app: &App,
+    id: &str,
+    actor: &super::audit::Actor,
+    reason: &str,
+) -> Result<DecideReport, ServiceError> {
+    let reason = crate::domain::Comment::parse(reason)
+        .map(crate::domain::Comment::into_string)
+        .unwrap_or_default();
+    if reason.trim().is_empty() {
+        return Err(ServiceError::value(
+            "alasan",
+            "wajib diisi: tulis mengapa proses ini dibatalkan",
+        ));
+    }
+    let (dir, _) = directory(app).await?;
+    let cal = calendar(app);
+    let event = Event::Cancel {
+        oleh: actor.orang.clone(),
+        alasan: reason.clone(),
+    };
+    let Some((applied, plan)) = apply_event(app, &dir, &cal, id, &event, None).await? else {
+        return Err(ServiceError::not_found(Sought::Instance, id));
+    };
+    if applied == Applied::Yes {
+        super::audit::record(
+            app,
+            actor,
+            crate::domain::Action::AlurBatal,
+            &format!("proses {id}"),
+            &format!("alasan: {reason}"),
+        )
+        .await?;
+        if let Err(e) = super::drafts::on_change_decided(app, id, false, &actor.orang).await {
+            tracing::error!(instans = %id, "perubahan aturan tidak dapat diselesaikan: {e}");
+        }
+    }
+    Ok(DecideReport {
+        instance_id: id.to_owned(),
+        status: plan.state.status,
+        langkah_aktif: plan.state.langkah_aktif,
+    })
+}
+
+/// Writes a line on an instance's timeline that changes nothing else (a reply refused: who
+/// wrote and why). Failures are logged: the line is a courtesy, the refusal stands anyway.
+pub(super) async fn note(
+    app: &App,
+    id: &str,
+    jenis: &str,
+    orang: Option<String>,
+    saluran: Option<String>,
+    komentar: String,
+) {
+    let result = async {
+        let (dir, _) = directory(app).await?;
+        let cal = calendar(app);
+        let event = Event::Note {
+            jenis: jenis.to_owned(),
+            orang,
+            saluran,
+            komentar,
+        };
+        apply_event(app, &dir, &cal, id, &event, None).await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(instans = %id, "catatan riwayat tidak tersimpan: {e}");
     }
 }
 

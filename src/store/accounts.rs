@@ -2,7 +2,7 @@
 
 use sea_orm::{ConnectionTrait, QueryResult};
 
-use super::{Store, StoreResult, get};
+use super::{Backend, Store, StoreResult, get};
 
 /// An account.
 #[derive(Debug, Clone)]
@@ -120,6 +120,55 @@ impl Store {
             self.end_sessions_of(email).await?;
         }
         Ok(done.rows_affected() > 0)
+    }
+
+    /// Disables an account unless it is the last active administrator, in one write
+    /// transaction (on PostgreSQL the active administrators' rows are locked first, so two
+    /// administrators disabling each other at once cannot leave none). `None` when there is
+    /// no such account, `Some(false)` when it is the last active administrator.
+    pub async fn disable_user_keeping_admin(
+        &self,
+        email: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<bool>> {
+        let txn = self.begin_write().await?;
+        let lock = if self.backend == Backend::Postgres {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let admins: Vec<String> = txn
+            .query_all_raw(self.stmt(
+                &format!(
+                    "SELECT email FROM pengguna WHERE instansi = ? AND peran = 'admin' AND aktif = ?{lock}"
+                ),
+                vec![self.tenant.clone().into(), true.into()],
+            ))
+            .await?
+            .iter()
+            .map(|r| get::<String>(r, 0))
+            .collect::<StoreResult<_>>()?;
+        if admins.len() <= 1 && admins.iter().any(|a| a == email) {
+            txn.rollback().await?;
+            return Ok(Some(false));
+        }
+        let done = txn
+            .execute_raw(self.stmt(
+                "UPDATE pengguna SET aktif = ?, diubah_ms = ? WHERE instansi = ? AND email = ?",
+                vec![
+                    false.into(),
+                    now_ms.into(),
+                    self.tenant.clone().into(),
+                    email.into(),
+                ],
+            ))
+            .await?;
+        txn.commit().await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.end_sessions_of(email).await?;
+        Ok(Some(true))
     }
 
     /// Replaces an account's password hash and ends its sessions; false when there is none.

@@ -20,6 +20,7 @@ mod placements;
 mod runs;
 mod schedule;
 mod settings;
+mod verification;
 mod workflows;
 
 use std::time::Duration;
@@ -262,6 +263,15 @@ pub(crate) fn placeholders(backend: Backend, sql: &str) -> String {
         }
     }
     out
+}
+
+/// The file a SQLite URL names (`None` for PostgreSQL and in-memory databases).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
 /// Recognises the backend, and for SQLite creates the file's folder and makes sure the file is

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     domain::{Hasil, Nik},
-    screening::{ChunkProgress, Decision, NIK_MAX, Run, RunStatus, Tally},
+    screening::{ChunkProgress, Decision, NIK_MAX, Run, RunKind, RunStatus, Tally},
 };
 
 /// A claimed chunk.
@@ -64,7 +64,7 @@ pub(super) fn decision_from(r: &QueryResult) -> StoreResult<Decision> {
 
 const RUN_COLUMNS: &str = "id, ruleset, versi, status, aturan, jumlah_potongan, total, layak, tidak_layak, \
                            perlu_verifikasi, gagal_per_aturan, dibuat_oleh, dibuat_ms, selesai_ms, \
-                           alasan_gagal, per_kategori";
+                           alasan_gagal, per_kategori, jenis";
 
 fn json_or_default<T: serde::de::DeserializeOwned + Default>(
     text: Option<String>,
@@ -98,6 +98,7 @@ fn run_from(r: &QueryResult) -> StoreResult<Run> {
         dibuat_ms: get(r, 12)?,
         selesai_ms: get(r, 13)?,
         alasan_gagal: get(r, 14)?,
+        jenis: RunKind::parse(&get::<String>(r, 16)?),
     })
 }
 
@@ -234,6 +235,73 @@ impl Store {
             .collect();
         insert.run(&mut tx, &values).await?;
         tx.commit().await
+    }
+
+    /// Records a finished run of one candidate screened again (`perorangan`): the decisions of
+    /// `base` for everyone else, and `decision` for that candidate, in one transaction.
+    pub async fn create_single_run(
+        &self,
+        run: &Run,
+        base: &str,
+        decision: &Decision,
+    ) -> StoreResult<()> {
+        let txn = self.begin_write().await?;
+        let aturan = serde_json::to_string(&run.aturan).map_err(corrupt)?;
+        let gagal = serde_json::to_string(&run.hasil.gagal_per_aturan).map_err(corrupt)?;
+        let kategori = serde_json::to_string(&run.hasil.per_kategori).map_err(corrupt)?;
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        txn.execute_raw(self.stmt(
+            "INSERT INTO run_penyaringan (id, instansi, ruleset, versi, status, aturan, jumlah_potongan, total, layak, \
+             tidak_layak, perlu_verifikasi, gagal_per_aturan, dibuat_oleh, dibuat_ms, selesai_ms, per_kategori, jenis) \
+             VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                run.id.clone().into(),
+                self.tenant.clone().into(),
+                run.ruleset.clone().into(),
+                run.versi.clone().into(),
+                run.status.code().into(),
+                aturan.into(),
+                n(run.hasil.total).into(),
+                n(run.hasil.layak).into(),
+                n(run.hasil.tidak_layak).into(),
+                n(run.hasil.perlu_verifikasi).into(),
+                gagal.into(),
+                run.dibuat_oleh.clone().into(),
+                run.dibuat_ms.into(),
+                run.selesai_ms.into(),
+                kategori.into(),
+                run.jenis.code().into(),
+            ],
+        ))
+        .await?;
+        txn.execute_raw(self.stmt(
+            "INSERT INTO keputusan (run_id, nik, instansi, hasil, prioritas, kode_aturan, alasan, data_hash) \
+             SELECT ?, nik, instansi, hasil, prioritas, kode_aturan, alasan, data_hash FROM keputusan \
+             WHERE run_id = ? AND nik <> ?",
+            vec![
+                run.id.clone().into(),
+                base.into(),
+                decision.nik.as_str().into(),
+            ],
+        ))
+        .await?;
+        txn.execute_raw(self.stmt(
+            "INSERT INTO keputusan (run_id, nik, instansi, hasil, prioritas, kode_aturan, alasan, data_hash) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                run.id.clone().into(),
+                decision.nik.as_str().into(),
+                self.tenant.clone().into(),
+                decision.hasil.code().into(),
+                decision.prioritas.into(),
+                decision.kode.clone().into(),
+                decision.alasan.clone().into(),
+                decision.data_hash.clone().into(),
+            ],
+        ))
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The run of `ruleset` that has not finished, if any.

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    About, CandidateNotice, Content, Ending, Finished, Notice, Prompt, Queued, Recipient, Returned,
-    StepClosed, VacancySubject,
+    About, Cancelled, CandidateNotice, Content, Ending, Finished, Notice, PriorAnswer, Prompt,
+    Queued, Recipient, Returned, StepClosed, VacancySubject,
 };
 
 use super::{
@@ -27,6 +27,8 @@ pub enum Status {
     SelesaiDisetujui,
     /// Ended refused.
     SelesaiDitolak,
+    /// Stopped by an officer before it ended (with a reason).
+    Dibatalkan,
 }
 
 impl Status {
@@ -36,6 +38,7 @@ impl Status {
             Self::Berjalan => "berjalan",
             Self::SelesaiDisetujui => "selesai_disetujui",
             Self::SelesaiDitolak => "selesai_ditolak",
+            Self::Dibatalkan => "dibatalkan",
         }
     }
 
@@ -45,6 +48,7 @@ impl Status {
             "berjalan" => Some(Self::Berjalan),
             "selesai_disetujui" => Some(Self::SelesaiDisetujui),
             "selesai_ditolak" => Some(Self::SelesaiDitolak),
+            "dibatalkan" => Some(Self::Dibatalkan),
             _ => None,
         }
     }
@@ -102,6 +106,8 @@ pub struct Instance {
     /// The subject, as scripts see it (`subjek`).
     pub subjek: serde_json::Value,
     pub state: State,
+    /// The answers given so far (every prompt shows them).
+    pub jawaban: Vec<PriorAnswer>,
 }
 
 /// How an answer arrived.
@@ -221,6 +227,22 @@ pub enum Event {
     },
     /// Someone answers.
     Decide(Decision),
+    /// An officer stops the instance (`merit workflow cancel`, the console's Batalkan).
+    Cancel {
+        /// Who (an account's e-mail or `cli:USER`).
+        oleh: String,
+        alasan: String,
+    },
+    /// Something worth a line on the timeline that changes nothing else (a reply refused).
+    Note {
+        /// History kind (e.g. `balasan_ditolak`).
+        jenis: String,
+        /// The person concerned, when known.
+        orang: Option<String>,
+        /// How it arrived.
+        saluran: Option<String>,
+        komentar: String,
+    },
     /// A timer fires.
     Timer {
         jenis: TimerKind,
@@ -357,6 +379,34 @@ impl Refusal {
     }
 }
 
+/// An answer on the timeline as a prompt shows it: names and titles, not ids.
+#[allow(clippy::too_many_arguments)]
+pub fn prior_answer(
+    def: &WorkflowDef,
+    directory: &Directory,
+    langkah: &str,
+    orang: &str,
+    kapasitas: &str,
+    keputusan: &str,
+    komentar: Option<&str>,
+    waktu_ms: i64,
+) -> PriorAnswer {
+    PriorAnswer {
+        nama: directory
+            .person(orang)
+            .map_or_else(|| orang.to_owned(), |p| p.nama.clone()),
+        kapasitas: kapasitas.to_owned(),
+        langkah: def
+            .langkah
+            .iter()
+            .find(|s| s.id == langkah)
+            .map_or_else(|| langkah.to_owned(), |s| s.judul.clone()),
+        keputusan: keputusan.to_owned(),
+        komentar: komentar.map(str::to_owned),
+        waktu_ms,
+    }
+}
+
 /// Who an end notice goes to.
 enum NoticeTo {
     /// A person in the directory.
@@ -409,6 +459,17 @@ pub fn advance(
             p.go(Target::Step(0), None);
         }
         Event::Decide(d) => p.decide(d)?,
+        Event::Cancel { oleh, alasan } => p.cancel(oleh, alasan)?,
+        Event::Note {
+            jenis,
+            orang,
+            saluran,
+            komentar,
+        } => p.log(jenis, None, |e| {
+            e.orang.clone_from(orang);
+            e.saluran.clone_from(saluran);
+            e.komentar = Some(komentar.clone());
+        }),
         Event::Timer {
             jenis,
             langkah,
@@ -507,7 +568,81 @@ impl Planner<'_, '_> {
             jawaban,
             opsi: st.opsi.clone(),
             alasan_kembali: reason.map(str::to_owned),
+            jawaban_sebelumnya: self.answers_so_far(),
         }
+    }
+
+    /// The answers given on this instance, including those of this plan, oldest first.
+    fn answers_so_far(&self) -> Vec<PriorAnswer> {
+        let mut out = self.inst.jawaban.clone();
+        out.extend(
+            self.plan
+                .history
+                .iter()
+                .filter(|e| e.jenis == "keputusan")
+                .map(|e| {
+                    prior_answer(
+                        self.def,
+                        self.ctx.directory,
+                        e.langkah.as_deref().unwrap_or_default(),
+                        e.orang.as_deref().unwrap_or_default(),
+                        e.kapasitas.as_deref().unwrap_or_default(),
+                        e.keputusan.as_deref().unwrap_or_default(),
+                        e.komentar.as_deref(),
+                        e.waktu_ms,
+                    )
+                }),
+        );
+        out
+    }
+
+    /// Stops a running instance: the people still awaited and the requester are told why, open
+    /// links and timers stop counting.
+    fn cancel(&mut self, oleh: &str, alasan: &str) -> Result<(), Refusal> {
+        let st = &self.plan.state;
+        if st.status != Status::Berjalan {
+            return Err(Refusal::Finished(st.status.as_str()));
+        }
+        let alasan = alasan.trim();
+        if alasan.is_empty() {
+            return Err(Refusal::NeedsComment);
+        }
+        let step = st
+            .langkah_aktif
+            .as_deref()
+            .and_then(|id| self.def.langkah.iter().find(|s| s.id == id));
+        let about = self.about(step);
+        let awaited: Vec<String> = st
+            .kursi
+            .iter()
+            .filter(|s| s.keputusan.is_none())
+            .map(|s| s.orang.clone())
+            .chain(st.pemohon.clone())
+            .collect();
+        let langkah = step.map(|s| s.id.clone());
+        self.log("dibatalkan", langkah.as_deref(), |e| {
+            e.komentar = Some(format!("dibatalkan oleh {oleh}: {alasan}"));
+        });
+        let content = Content::Dibatalkan(Cancelled {
+            about,
+            alasan: alasan.to_owned(),
+        });
+        let mut seen = std::collections::BTreeSet::new();
+        for person in awaited {
+            if seen.insert(person.clone()) {
+                self.send("batal", &person, content.clone());
+            }
+        }
+        if self.plan.state.langkah_aktif.take().is_some() {
+            self.plan.cancel_visits.push(self.plan.state.kunjungan);
+        }
+        let st = &mut self.plan.state;
+        st.status = Status::Dibatalkan;
+        st.kursi.clear();
+        st.opsi.clear();
+        st.kuorum = None;
+        st.tenggat_ms = None;
+        Ok(())
     }
 
     /// The people an approver spec names today, with their capacity.

@@ -72,6 +72,7 @@ impl World {
                 id: "i1".into(),
                 subjek: serde_json::json!({ "jenis": "bebas" }),
                 state: State::default(),
+                jawaban: Vec::new(),
             },
             next_code: 0,
             now: monday(),

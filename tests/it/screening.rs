@@ -644,6 +644,7 @@ async fn totals_of_a_run_with_thousands_of_rules_are_kept() {
         dibuat_ms: 1,
         selesai_ms: None,
         alasan_gagal: None,
+        jenis: Default::default(),
     };
     app.store_for_tests()
         .create_run(&run, &chunks)

@@ -11,7 +11,11 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 
-use super::{Forbidden, Frame, Signed, TempFolder, failure, html};
+use std::collections::HashMap;
+
+use super::{
+    Confirm, Forbidden, Frame, Signed, TempFolder, confirm_page, confirmed, failure, html,
+};
 use crate::{
     domain::{Action, Email, Role},
     http::AppState,
@@ -56,15 +60,36 @@ pub(super) async fn start_run(
     }
 }
 
-/// `POST /admin/penempatan`: places the eligible of the latest finished run.
+type Fields = HashMap<String, String>;
+
+fn field<'a>(f: &'a Fields, k: &str) -> &'a str {
+    f.get(k).map_or("", String::as_str)
+}
+
+/// `POST /admin/penempatan`: places the eligible of the latest finished run, after its
+/// confirmation page.
 pub(super) async fn place(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
-    Form(f): Form<Plain>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = allowed(&signed, Role::Operator, &headers, &f.csrf) {
+    if let Err(r) = allowed(&signed, Role::Operator, &headers, field(&f, "csrf")) {
         return r.into_response();
+    }
+    if !confirmed(&f) {
+        let c = Confirm {
+            judul: "Jalankan penempatan?",
+            uraian: vec![
+                "Calon yang layak pada penyaringan terakhir yang selesai akan ditempatkan ke formasi yang tersedia, dengan alasan untuk setiap calon.".to_owned(),
+                "Penempatan baru menjadi penempatan terbaru: daftar usulan, dokumen, dan alur usulan yang dimulai sesudahnya memakai hasil ini. Penempatan sebelumnya tetap tersimpan.".to_owned(),
+            ],
+            aksi: "/admin/penempatan".to_owned(),
+            tombol: "Ya, jalankan penempatan",
+            kembali: "/admin/penempatan".to_owned(),
+            isian_wajib: Vec::new(),
+        };
+        return confirm_page(&signed, &state, "penempatan", &c, &f);
     }
     match service::placement::place(&state.app, None, &signed.session.account.email).await {
         Ok(report) => {
@@ -82,35 +107,35 @@ pub(super) async fn place(
     }
 }
 
-/// The start-a-workflow form.
-#[derive(Debug, Deserialize)]
-pub(super) struct StartWorkflow {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    workflow: String,
-    #[serde(default)]
-    subjek: Option<String>,
-}
-
-/// `POST /admin/alur`: starts a workflow.
+/// `POST /admin/alur` (`workflow`, `subjek`): starts a workflow, after its confirmation page.
 pub(super) async fn start_workflow(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
-    Form(f): Form<StartWorkflow>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = allowed(&signed, Role::Operator, &headers, &f.csrf) {
+    if let Err(r) = allowed(&signed, Role::Operator, &headers, field(&f, "csrf")) {
         return r.into_response();
     }
-    let subject = f.subjek.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    match service::workflow::start(
-        &state.app,
-        &f.workflow,
-        subject,
-        &signed.session.account.email,
-    )
-    .await
+    let workflow = field(&f, "workflow");
+    let subject = Some(field(&f, "subjek").trim()).filter(|s| !s.is_empty());
+    if !confirmed(&f) {
+        // What would start, told before anything is sent to anyone.
+        let c = match service::workflow::start_preview(&state.app, workflow, subject).await {
+            Ok(lines) => Confirm {
+                judul: "Mulai alur persetujuan?",
+                uraian: lines,
+                aksi: "/admin/alur".to_owned(),
+                tombol: "Ya, mulai dan kirim permohonan",
+                kembali: "/admin/alur".to_owned(),
+                isian_wajib: Vec::new(),
+            },
+            Err(e) => return failure(e),
+        };
+        return confirm_page(&signed, &state, "alur", &c, &f);
+    }
+    match service::workflow::start(&state.app, workflow, subject, &signed.session.account.email)
+        .await
     {
         Ok(id) => {
             audit::note(
@@ -118,7 +143,7 @@ pub(super) async fn start_workflow(
                 &signed.actor(),
                 Action::AlurMulai,
                 &id,
-                &format!("workflow {}", f.workflow),
+                &format!("workflow {workflow}"),
             )
             .await;
             Redirect::to(&format!("/admin/alur/{id}")).into_response()
@@ -340,22 +365,158 @@ pub(super) struct Account {
     email: String,
 }
 
-/// `POST /admin/pengguna/nonaktif` (admin).
+/// An account action on the Pengguna page, asked once more before it is done.
+async fn account_action(
+    state: &AppState,
+    signed: &Signed,
+    headers: &HeaderMap,
+    f: &Fields,
+    ask: impl FnOnce(&str) -> Confirm<'static>,
+    act: impl AsyncFnOnce(&Email) -> Result<(), ServiceError>,
+) -> Response {
+    if let Err(r) = allowed(signed, Role::Admin, headers, field(f, "csrf")) {
+        return r.into_response();
+    }
+    let email = match Email::parse(field(f, "email")) {
+        Ok(e) => e,
+        Err(e) => return failure(ServiceError::value("surel", e)),
+    };
+    if !confirmed(f) {
+        return confirm_page(signed, state, "pengguna", &ask(email.as_str()), f);
+    }
+    match act(&email).await {
+        Ok(()) => Redirect::to("/admin/pengguna").into_response(),
+        Err(e) => failure(e),
+    }
+}
+
+fn account_confirm(
+    judul: &'static str,
+    uraian: String,
+    tombol: &'static str,
+    aksi: &str,
+) -> Confirm<'static> {
+    Confirm {
+        judul,
+        uraian: vec![uraian],
+        aksi: aksi.to_owned(),
+        tombol,
+        kembali: "/admin/pengguna".to_owned(),
+        isian_wajib: Vec::new(),
+    }
+}
+
+/// `POST /admin/pengguna/nonaktif` (admin): never one's own account, never the last admin.
 pub(super) async fn disable_user(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
-    Form(f): Form<Account>,
+    Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = allowed(&signed, Role::Admin, &headers, &f.csrf) {
+    let actor = signed.actor();
+    account_action(
+        &state,
+        &signed,
+        &headers,
+        &f,
+        |email| {
+            account_confirm(
+                "Nonaktifkan akun?",
+                format!("Akun {email} tidak dapat masuk lagi dan semua sesinya berakhir saat ini juga. Akun dapat diaktifkan kembali di halaman ini."),
+                "Ya, nonaktifkan",
+                "/admin/pengguna/nonaktif",
+            )
+        },
+        async |email| service::accounts::disable(&state.app, email, &actor).await,
+    )
+    .await
+}
+
+/// `POST /admin/pengguna/aktif` (admin): a disabled account enabled again.
+pub(super) async fn enable_user(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
+    let actor = signed.actor();
+    account_action(
+        &state,
+        &signed,
+        &headers,
+        &f,
+        |email| {
+            account_confirm(
+                "Aktifkan kembali akun?",
+                format!("Akun {email} dapat masuk lagi dengan kata sandinya; sesi lamanya tetap berakhir."),
+                "Ya, aktifkan kembali",
+                "/admin/pengguna/aktif",
+            )
+        },
+        async |email| service::accounts::enable(&state.app, email, &actor).await,
+    )
+    .await
+}
+
+/// `POST /admin/pengguna/sesi` (admin): every session of an account ended now.
+pub(super) async fn end_sessions(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
+    let actor = signed.actor();
+    account_action(
+        &state,
+        &signed,
+        &headers,
+        &f,
+        |email| {
+            account_confirm(
+                "Akhiri semua sesi akun ini?",
+                format!("Semua sesi akun {email} berakhir saat ini juga, di perangkat mana pun; pemiliknya harus masuk lagi."),
+                "Ya, akhiri semua sesi",
+                "/admin/pengguna/sesi",
+            )
+        },
+        async |email| {
+            service::accounts::end_sessions(&state.app, email, &actor)
+                .await
+                .map(|_| ())
+        },
+    )
+    .await
+}
+
+/// `POST /admin/alur/{id}/batalkan` (operator): a running instance cancelled with a reason,
+/// after its confirmation page.
+pub(super) async fn cancel_workflow(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Form(f): Form<Fields>,
+) -> Response {
+    if let Err(r) = allowed(&signed, Role::Operator, &headers, field(&f, "csrf")) {
         return r.into_response();
     }
-    let email = match Email::parse(&f.email) {
-        Ok(e) => e,
-        Err(e) => return failure(ServiceError::value("surel", e)),
-    };
-    match service::accounts::disable(&state.app, &email, &signed.actor()).await {
-        Ok(()) => Redirect::to("/admin/pengguna").into_response(),
+    let back = format!("/admin/alur/{}", super::percent_encode(&id));
+    if !confirmed(&f) || field(&f, "alasan").trim().is_empty() {
+        let c = Confirm {
+            judul: "Batalkan proses persetujuan?",
+            uraian: vec![
+                "Proses ini berhenti dengan status dibatalkan: tautan pada surel permohonan tidak berlaku lagi, dan orang yang masih ditunggu jawabannya serta pengaju diberi tahu beserta alasannya.".to_owned(),
+                "Pembatalan tidak dapat diurungkan; bila perlu, mulai proses baru.".to_owned(),
+            ],
+            aksi: format!("{back}/batalkan"),
+            tombol: "Ya, batalkan proses ini",
+            kembali: back,
+            isian_wajib: vec![("alasan", "Alasan pembatalan (wajib; disampaikan kepada penerima)")],
+        };
+        return confirm_page(&signed, &state, "alur", &c, &f);
+    }
+    match service::workflow::cancel(&state.app, &id, &signed.actor(), field(&f, "alasan")).await {
+        Ok(_) => Redirect::to(&back).into_response(),
         Err(e) => failure(e),
     }
 }

@@ -73,6 +73,30 @@ async fn answer(
     }
 }
 
+/// A POST that changes or removes something: the admin role and the token first (403), then,
+/// unless the form carries its confirmation and every field the page asks for, the
+/// confirmation page (nothing changed); else `act` as in [`answer`].
+async fn asked_first(
+    signed: &Signed,
+    state: &AppState,
+    headers: &HeaderMap,
+    f: &Fields,
+    c: super::Confirm<'_>,
+    act: impl Future<Output = Result<String, ServiceError>>,
+) -> Response {
+    if let Err(r) = admit(signed, headers, f) {
+        return r.into_response();
+    }
+    let missing = c
+        .isian_wajib
+        .iter()
+        .any(|(name, _)| field(f, name).trim().is_empty());
+    if !super::confirmed(f) || missing {
+        return super::confirm_page(signed, state, "aturan", &c, f);
+    }
+    answer(signed, headers, f, act).await
+}
+
 /// A page under the editor, for admins only: `made` rendered with `template`, or its error.
 fn shown<T: Serialize>(
     signed: &Signed,
@@ -81,12 +105,25 @@ fn shown<T: Serialize>(
     trail: &[(&str, &str)],
     made: Result<T, ServiceError>,
 ) -> Response {
+    noted(signed, state, template, trail, made, None)
+}
+
+/// [`shown`] with the notice an action left for the page (e.g. a version restored).
+fn noted<T: Serialize>(
+    signed: &Signed,
+    state: &AppState,
+    template: &str,
+    trail: &[(&str, &str)],
+    made: Result<T, ServiceError>,
+    pesan: Option<String>,
+) -> Response {
     let isi = match made {
         Ok(isi) => isi,
         Err(e) => return failure(e),
     };
     let judul = trail.last().map_or("", |(label, _)| *label);
     let mut frame = signed.frame(state, judul, "aturan");
+    frame.pesan = pesan;
     for (label, link) in trail {
         frame.jejak.push(((*label).to_owned(), (*link).to_owned()));
     }
@@ -262,6 +299,7 @@ pub(super) async fn rule(
     Path(id): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
+    let retiring = field(&f, "aksi") == "pensiun";
     let act = async {
         let rule = field(&f, "id").trim();
         let aksi = field(&f, "aksi");
@@ -308,6 +346,20 @@ pub(super) async fn rule(
         .await?;
         Ok(format!("/admin/draf/{id}?periksa=1"))
     };
+    if retiring {
+        let rule = field(&f, "id").trim();
+        let c = super::Confirm {
+            judul: "Keluarkan aturan dari draf?",
+            uraian: vec![format!(
+                "Aturan {rule} dikeluarkan dari draf ini: skripnya tidak dijalankan lagi setelah draf diterbitkan. Versi yang berlaku tidak berubah sebelum diterbitkan, dan aturan dapat ditambahkan kembali."
+            )],
+            aksi: format!("/admin/draf/{}/aturan", encode(&id)),
+            tombol: "Ya, keluarkan",
+            kembali: format!("/admin/draf/{}", encode(&id)),
+            isian_wajib: Vec::new(),
+        };
+        return asked_first(&signed, &state, &headers, &f, c, act).await;
+    }
     answer(&signed, &headers, &f, act).await
 }
 
@@ -420,6 +472,17 @@ pub(super) async fn publish(
     Path(id): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
+    let c = super::Confirm {
+        judul: "Terbitkan draf ini?",
+        uraian: vec![
+            "Draf diperiksa dan diuji sekali lagi, lalu menjadi versi yang berlaku (atau diajukan dahulu kepada Kepala BKPSDM bila penerbitan memerlukan persetujuan). Penyaringan berikutnya memakai versi ini.".to_owned(),
+            "Alasan dan nomor surat dicatat pada versi dan di log audit.".to_owned(),
+        ],
+        aksi: format!("/admin/draf/{}/terbitkan", encode(&id)),
+        tombol: "Ya, terbitkan",
+        kembali: format!("/admin/draf/{}", encode(&id)),
+        isian_wajib: vec![("alasan", "Alasan perubahan (wajib)")],
+    };
     let act = async {
         let surat = Some(field(&f, "nomor_surat")).filter(|s| !s.trim().is_empty());
         let published = drafts::publish(
@@ -436,7 +499,7 @@ pub(super) async fn publish(
             drafts::Published::Waiting(_) => format!("/admin/draf/{id}"),
         })
     };
-    answer(&signed, &headers, &f, act).await
+    asked_first(&signed, &state, &headers, &f, c, act).await
 }
 
 /// `POST /admin/draf/{id}/buang`.
@@ -447,11 +510,19 @@ pub(super) async fn discard(
     Path(id): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
+    let c = super::Confirm {
+        judul: "Buang draf ini?",
+        uraian: vec!["Semua perubahan pada draf ini hilang; versi yang berlaku tidak berubah. Draf yang dibuang tidak dapat dibuka lagi.".to_owned()],
+        aksi: format!("/admin/draf/{}/buang", encode(&id)),
+        tombol: "Ya, buang draf",
+        kembali: format!("/admin/draf/{}", encode(&id)),
+        isian_wajib: Vec::new(),
+    };
     let act = async {
         let key = drafts::discard(&state.app, &id, &signed.actor()).await?;
         Ok(editor::index_page(&key).0.to_owned())
     };
-    answer(&signed, &headers, &f, act).await
+    asked_first(&signed, &state, &headers, &f, c, act).await
 }
 
 /// `POST /admin/versi/pulihkan`: version `versi` of `definisi` published again.
@@ -461,6 +532,17 @@ pub(super) async fn restore(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
+    let c = super::Confirm {
+        judul: "Pulihkan versi ini?",
+        uraian: vec![format!(
+            "Versi {} diterbitkan kembali sebagai versi baru dan menjadi yang berlaku; versi yang sekarang berlaku tetap tersimpan dan dapat dipulihkan lagi.",
+            field(&f, "versi")
+        )],
+        aksi: "/admin/versi/pulihkan".to_owned(),
+        tombol: "Ya, pulihkan",
+        kembali: "/admin/aturan".to_owned(),
+        isian_wajib: vec![("alasan", "Alasan pemulihan (wajib)")],
+    };
     let act = async {
         let key = definition(&f)?;
         drafts::restore(
@@ -471,34 +553,54 @@ pub(super) async fn restore(
             field(&f, "alasan"),
         )
         .await?;
-        Ok(editor::index_page(&key).0.to_owned())
+        Ok(super::with_notice(
+            &state,
+            editor::index_page(&key).0,
+            &format!(
+                "Versi {} dipulihkan dan sekarang berlaku sebagai versi baru.",
+                field(&f, "versi")
+            ),
+        )
+        .await)
     };
-    answer(&signed, &headers, &f, act).await
+    asked_first(&signed, &state, &headers, &f, c, act).await
 }
 
 /// `GET /admin/alur-definisi`: every workflow in force as a diagram, its versions and drafts.
-pub(super) async fn workflows(State(state): State<AppState>, signed: Signed) -> Response {
+pub(super) async fn workflows(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<super::NoticeQuery>,
+) -> Response {
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
     let made = editor::workflows_page(&state.app).await;
     let trail = [("Definisi alur", "")];
-    shown(&signed, &state, "admin/alur_definisi.html", &trail, made)
+    let pesan = q.open(&state).await;
+    noted(
+        &signed,
+        &state,
+        "admin/alur_definisi.html",
+        &trail,
+        made,
+        pesan,
+    )
 }
 
 /// `GET /admin/direktori`: people, roles and acting officials, with forms.
-pub(super) async fn directory(State(state): State<AppState>, signed: Signed) -> Response {
+pub(super) async fn directory(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<super::NoticeQuery>,
+) -> Response {
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
     let made = editor::directory_page(&state.app).await;
-    shown(
-        &signed,
-        &state,
-        "admin/direktori.html",
-        &[("Direktori", "")],
-        made,
-    )
+    let pesan = q.open(&state).await;
+    let trail = [("Direktori", "")];
+    noted(&signed, &state, "admin/direktori.html", &trail, made, pesan)
 }
 
 /// `POST /admin/direktori`: a person added or changed (`aksi=orang`) or removed
@@ -552,16 +654,16 @@ pub(super) async fn edit_directory(
 }
 
 /// `GET /admin/templat`: the templates in force rendered with a sample message.
-pub(super) async fn templates(State(state): State<AppState>, signed: Signed) -> Response {
+pub(super) async fn templates(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<super::NoticeQuery>,
+) -> Response {
     if let Err(r) = signed.require(Role::Admin) {
         return r.into_response();
     }
     let made = editor::templates_page(&state.app).await;
-    shown(
-        &signed,
-        &state,
-        "admin/templat.html",
-        &[("Templat pesan", "")],
-        made,
-    )
+    let pesan = q.open(&state).await;
+    let trail = [("Templat pesan", "")];
+    noted(&signed, &state, "admin/templat.html", &trail, made, pesan)
 }

@@ -5,6 +5,7 @@
 mod actions;
 mod downloads;
 mod editor;
+mod officer;
 mod pages;
 mod signin;
 
@@ -46,6 +47,17 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/keluar", post(signin::sign_out))
         .route("/admin/calon", get(pages::candidates))
         .route("/admin/calon/{nik}", get(pages::candidate))
+        .route(
+            "/admin/calon/{nik}/ubah",
+            get(officer::edit_form).post(officer::edit),
+        )
+        .route("/admin/calon/{nik}/saring", post(officer::rescreen))
+        .route("/admin/calon/{nik}/verifikasi", post(officer::verify))
+        .route("/admin/calon/{nik}/verifikasi/cabut", post(officer::clear))
+        .route("/admin/verifikasi", get(officer::findings))
+        .route("/admin/alur/{id}/batalkan", post(actions::cancel_workflow))
+        .route("/admin/pengguna/aktif", post(actions::enable_user))
+        .route("/admin/pengguna/sesi", post(actions::end_sessions))
         .route(
             "/admin/penyaringan",
             get(pages::runs).post(actions::start_run),
@@ -229,6 +241,8 @@ pub(super) struct Frame<'a> {
     pub jejak: Vec<(String, String)>,
     /// merit's version.
     pub versi: &'static str,
+    /// A notice an action left for this page (sealed in the redirect's `?pesan=`).
+    pub pesan: Option<String>,
 }
 
 impl Signed {
@@ -252,7 +266,36 @@ impl Signed {
             csrf: self.session.csrf.clone(),
             jejak: vec![("Beranda".to_owned(), "/admin".to_owned())],
             versi: env!("CARGO_PKG_VERSION"),
+            pesan: None,
         }
+    }
+}
+
+/// The query of a page an action redirects to with a notice.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct NoticeQuery {
+    #[serde(default)]
+    pub pesan: Option<String>,
+}
+
+impl NoticeQuery {
+    /// The notice, when the token is ours.
+    pub(super) async fn open(&self, state: &AppState) -> Option<String> {
+        match self.pesan.as_deref() {
+            Some(p) => crate::service::console::open_notice(&state.app, p).await,
+            None => None,
+        }
+    }
+}
+
+/// `page` with `pesan` sealed into its query, shown there once.
+pub(super) async fn with_notice(state: &AppState, page: &str, pesan: &str) -> String {
+    match crate::service::console::seal_notice(&state.app, pesan).await {
+        Ok(sealed) => {
+            let sep = if page.contains('?') { '&' } else { '?' };
+            format!("{page}{sep}pesan={}", percent_encode(&sealed))
+        }
+        Err(_) => page.to_owned(),
     }
 }
 
@@ -271,9 +314,13 @@ pub(super) fn html(name: &str, ctx: &impl Serialize) -> Response {
     }
 }
 
-/// The Bahasa page for `status`.
+/// The way back from a console error page.
+const BACK: (&str, &str) = ("Kembali ke Beranda konsol", "/admin");
+
+/// The Bahasa page for `status`, with a way back to the console.
 pub(super) fn status(code: StatusCode) -> Response {
-    super::status_page(code)
+    let (title, text) = super::status_text(code);
+    super::page(code, Html(super::pages::message_back(title, text, BACK)))
 }
 
 /// A service error as the console shows it: input and refusals as a page saying what is
@@ -298,9 +345,82 @@ pub(super) fn failure(e: ServiceError) -> Response {
     };
     super::page(
         code,
-        Html(super::pages::message(
+        Html(super::pages::message_back(
             title,
             &crate::domain::redact_identifiers(&format!("{e}.")).0,
+            BACK,
         )),
+    )
+}
+
+/// Whether a form carries the confirmation its confirmation page adds (`konfirmasi=ya`).
+pub(super) fn confirmed(f: &std::collections::HashMap<String, String>) -> bool {
+    f.get("konfirmasi").map(String::as_str) == Some("ya")
+}
+
+/// What a confirmation page says and sends again.
+pub(super) struct Confirm<'a> {
+    /// Title, e.g. "Batalkan proses persetujuan?".
+    pub judul: &'a str,
+    /// What will happen, one sentence each.
+    pub uraian: Vec<String>,
+    /// Where the confirmed form goes.
+    pub aksi: String,
+    /// The button.
+    pub tombol: &'a str,
+    /// Where "Batal" leads.
+    pub kembali: String,
+    /// Fields a person must fill on this page (name, label), e.g. a reason.
+    pub isian_wajib: Vec<(&'a str, &'a str)>,
+}
+
+#[derive(Serialize)]
+struct ConfirmPage<'a> {
+    f: Frame<'a>,
+    uraian: &'a [String],
+    aksi: &'a str,
+    tombol: &'a str,
+    kembali: &'a str,
+    /// The form as sent, echoed as hidden fields (the token and the confirmation excluded).
+    tersembunyi: Vec<(&'a str, &'a str)>,
+    isian_wajib: Vec<(&'a str, &'a str, &'a str)>,
+}
+
+/// The page that asks before an action that changes or removes something (console.md 5): it
+/// says what will happen and sends the same form again with `konfirmasi=ya`. No JavaScript.
+pub(super) fn confirm_page(
+    signed: &Signed,
+    state: &AppState,
+    menu: &'static str,
+    c: &Confirm<'_>,
+    form: &std::collections::HashMap<String, String>,
+) -> Response {
+    let wanted: Vec<&str> = c.isian_wajib.iter().map(|(n, _)| *n).collect();
+    let mut tersembunyi: Vec<(&str, &str)> = form
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(k.as_str(), "csrf" | "konfirmasi") && !wanted.contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    tersembunyi.sort_unstable();
+    let isian_wajib = c
+        .isian_wajib
+        .iter()
+        .map(|(name, label)| (*name, *label, form.get(*name).map_or("", String::as_str)))
+        .collect();
+    let mut frame = signed.frame(state, c.judul, menu);
+    frame.jejak.push((c.judul.to_owned(), String::new()));
+    html(
+        "admin/konfirmasi_aksi.html",
+        &ConfirmPage {
+            f: frame,
+            uraian: &c.uraian,
+            aksi: &c.aksi,
+            tombol: c.tombol,
+            kembali: &c.kembali,
+            tersembunyi,
+            isian_wajib,
+        },
     )
 }

@@ -94,16 +94,56 @@ pub(super) async fn candidate(
     State(state): State<AppState>,
     signed: Signed,
     Path(key): Path<String>,
+    Query(q): Query<super::NoticeQuery>,
 ) -> Response {
-    match console::candidates::detail(&state.app, &signed.viewer(), &key).await {
-        Ok(d) => {
+    let shown = async {
+        let d = console::candidates::detail(&state.app, &signed.viewer(), &key).await?;
+        let temuan = service::verification::of_candidate(&state.app, &key).await?;
+        Ok::<_, service::ServiceError>((d, temuan, q.open(&state).await))
+    }
+    .await;
+    match shown {
+        Ok((d, temuan, pesan)) => {
+            // Rules a verifier may settle by hand: those left for review, and those settled
+            // by a finding (which a new finding replaces).
+            let tinjau = d
+                .keputusan
+                .iter()
+                .flat_map(|k| &k.aturan)
+                .filter(|a| {
+                    matches!(a.hasil, "tinjau" | "kesalahan")
+                        || a.alasan
+                            .as_deref()
+                            .is_some_and(|r| r.starts_with(crate::domain::MANUAL_LEAD))
+                })
+                .map(|a| (a.id.clone(), a.judul.clone()))
+                .collect();
             let mut frame = signed.frame(&state, "Calon", "calon");
+            frame.pesan = pesan;
             crumb(&mut frame, "Calon", "/admin/calon");
             crumb(&mut frame, &d.nama, "");
-            page("admin/calon_rinci.html", frame, d)
+            page(
+                "admin/calon_rinci.html",
+                frame,
+                CandidatePage {
+                    detail: d,
+                    temuan,
+                    tinjau,
+                },
+            )
         }
         Err(e) => failure(e),
     }
+}
+
+#[derive(Serialize)]
+struct CandidatePage {
+    #[serde(flatten)]
+    detail: console::candidates::Detail,
+    /// Manual findings on this candidate, newest first.
+    temuan: Vec<service::verification::FindingView>,
+    /// Rules a verifier may settle: (id, title).
+    tinjau: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -294,11 +334,16 @@ struct RulesPage {
 }
 
 /// `GET /admin/aturan`: the rulesets in force, rule by rule (editing is console.md 4).
-pub(super) async fn rules(State(state): State<AppState>, signed: Signed) -> Response {
+pub(super) async fn rules(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<super::NoticeQuery>,
+) -> Response {
     let editing = signed.require(crate::domain::Role::Admin).is_ok();
     match service::console::editor::rules_page(&state.app, editing).await {
         Ok(ruleset) => {
             let mut frame = signed.frame(&state, "Aturan", "aturan");
+            frame.pesan = q.open(&state).await;
             crumb(&mut frame, "Aturan", "/admin/aturan");
             page("admin/aturan.html", frame, RulesPage { ruleset })
         }

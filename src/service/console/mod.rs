@@ -42,6 +42,21 @@ pub async fn candidate_key(app: &App, key: &str) -> Result<Nik, ServiceError> {
         .ok_or_else(|| ServiceError::not_found(Sought::Candidate, "(rujukan tidak dikenal)"))
 }
 
+/// A notice for the page an action redirects to, sealed so that nobody can put words on a
+/// console page through a crafted link.
+pub async fn seal_notice(app: &App, text: &str) -> Result<String, ServiceError> {
+    let secret = super::outbox::link_secret(app).await?;
+    Ok(crate::auth::seal(&secret, &format!("pesan\u{1f}{text}")))
+}
+
+/// The notice a sealed token carries; `None` when forged or unreadable.
+pub async fn open_notice(app: &App, token: &str) -> Option<String> {
+    let secret = super::outbox::link_secret(app).await.ok()?;
+    crate::auth::open(&secret, token)?
+        .strip_prefix("pesan\u{1f}")
+        .map(str::to_owned)
+}
+
 /// `when` (epoch ms) as people read it.
 pub fn when(ms: i64, tz: Tz) -> String {
     format_datetime_id(crate::clock::from_ms(ms), tz)

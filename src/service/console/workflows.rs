@@ -127,6 +127,8 @@ fn happened(jenis: &str) -> String {
         "eskalasi" => "Eskalasi",
         "catatan" => "Catatan",
         "selesai" => "Selesai",
+        "dibatalkan" => "Dibatalkan",
+        "balasan_ditolak" => "Balasan surel tidak diproses",
         other => other,
     }
     .to_owned()

@@ -1,0 +1,285 @@
+//! Manual verification (console.md 5): a verifier records a finding (`lolos` or `gagal`, with a
+//! note) on a rule the candidate's latest decision leaves for review; screening applies it while
+//! the candidate's data is what was verified, and drops it when the data changes. Every finding,
+//! clearance and drop is audited.
+
+use super::{App, Refusal, ServiceError, Sought, audit, audit::Actor};
+use crate::domain::{Action, ManualFinding, Nik, RuleVerdict, StatusTemuan, Temuan};
+
+/// Longest note kept.
+const NOTE_MAX: usize = 1_000;
+
+/// A finding as people read it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FindingView {
+    pub id: String,
+    /// `************1234`.
+    pub nik: String,
+    /// The console's reference of the candidate (for a link).
+    pub rujukan: String,
+    pub nama: String,
+    pub aturan: String,
+    /// The rule's title, when the ruleset in force has the rule.
+    pub judul_aturan: String,
+    /// `lolos` or `gagal`.
+    pub hasil: String,
+    pub catatan: String,
+    pub oleh: String,
+    pub waktu: String,
+    /// `berlaku`, `dicabut`, `diganti`, `gugur`.
+    pub status: String,
+    /// The status as people read it.
+    pub keterangan: String,
+    pub diakhiri_oleh: Option<String>,
+    pub catatan_akhir: Option<String>,
+}
+
+fn note_of(note: &str) -> Result<String, ServiceError> {
+    let note = crate::domain::strip_controls(note.trim());
+    if note.is_empty() {
+        return Err(ServiceError::value(
+            "catatan",
+            "wajib diisi: tulis apa yang diperiksa (mis. KTP asli, akta kelahiran)",
+        ));
+    }
+    if note.chars().count() > NOTE_MAX {
+        return Err(ServiceError::value(
+            "catatan",
+            format!("paling panjang {NOTE_MAX} karakter"),
+        ));
+    }
+    Ok(note)
+}
+
+/// The rule's id as typed, checked against the candidate's latest decision: it must be a rule
+/// of that decision's ruleset. Returns (ruleset, the rule's verdict there).
+async fn latest_verdict(
+    app: &App,
+    nik: &Nik,
+    aturan: &str,
+) -> Result<(String, RuleVerdict), ServiceError> {
+    let Some((run, decision)) = app.store.latest_decision(nik).await? else {
+        return Err(Refusal::SingleScreeningNeedsRun(
+            "calon ini belum pernah disaring; jalankan penyaringan lebih dahulu".to_owned(),
+        )
+        .into());
+    };
+    let Some(i) = run.aturan.iter().position(|r| r == aturan) else {
+        return Err(ServiceError::value(
+            "aturan",
+            format!(
+                "'{aturan}' bukan aturan ruleset {}; yang ada: {}",
+                run.ruleset,
+                run.aturan.join(", ")
+            ),
+        ));
+    };
+    let verdict = decision
+        .verdicts()
+        .get(i)
+        .cloned()
+        .unwrap_or(RuleVerdict::Lolos);
+    Ok((run.ruleset, verdict))
+}
+
+async fn candidate_hash(app: &App, nik: &Nik) -> Result<String, ServiceError> {
+    Ok(app
+        .store
+        .candidate(nik)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?
+        .data_hash())
+}
+
+async fn audit_object(app: &App, nik: &Nik) -> Result<String, ServiceError> {
+    Ok(format!(
+        "NIK {} {}",
+        nik.masked(),
+        audit::tag(app, nik.as_str()).await?
+    ))
+}
+
+/// Records a finding on `aturan` for `nik`. The rule must ask for review in the candidate's
+/// latest decision (or carry a finding already, which this one replaces).
+pub async fn set(
+    app: &App,
+    actor: &Actor,
+    nik: &Nik,
+    aturan: &str,
+    hasil: Temuan,
+    catatan: &str,
+) -> Result<ManualFinding, ServiceError> {
+    let catatan = note_of(catatan)?;
+    let aturan = aturan.trim();
+    let (ruleset, verdict) = latest_verdict(app, nik, aturan).await?;
+    if !verdict.asks_review() && !crate::domain::is_manual(&verdict) {
+        return Err(Refusal::NoReviewAsked {
+            aturan: aturan.to_owned(),
+            hasil: verdict.code().to_owned(),
+        }
+        .into());
+    }
+    let finding = ManualFinding {
+        id: uuid::Uuid::now_v7().to_string(),
+        nik: *nik,
+        ruleset,
+        aturan: aturan.to_owned(),
+        hasil,
+        catatan: catatan.clone(),
+        data_hash: candidate_hash(app, nik).await?,
+        oleh: actor.orang.clone(),
+        dibuat_ms: app.clock.now_ms(),
+        status: StatusTemuan::Berlaku,
+        diakhiri_oleh: None,
+        diakhiri_ms: None,
+        catatan_akhir: None,
+    };
+    let replaced = app.store.put_finding(&finding).await?;
+    let objek = audit_object(app, nik).await?;
+    audit::record(
+        app,
+        actor,
+        Action::Verifikasi,
+        &objek,
+        &format!(
+            "aturan {aturan}: {}{}; catatan: {catatan}",
+            hasil.label(),
+            if replaced.is_some() {
+                " (menggantikan temuan sebelumnya)"
+            } else {
+                ""
+            }
+        ),
+    )
+    .await?;
+    Ok(finding)
+}
+
+/// Clears the finding in force on `aturan` for `nik`, with a note.
+pub async fn clear(
+    app: &App,
+    actor: &Actor,
+    nik: &Nik,
+    aturan: &str,
+    catatan: &str,
+) -> Result<(), ServiceError> {
+    let catatan = note_of(catatan)?;
+    let aturan = aturan.trim();
+    let current: Vec<String> = app
+        .store
+        .findings(Some(nik), 1_000)
+        .await?
+        .into_iter()
+        .filter(|f| f.aturan == aturan && f.status == StatusTemuan::Berlaku)
+        .map(|f| f.id)
+        .collect();
+    let ended = app
+        .store
+        .end_findings(
+            &current,
+            StatusTemuan::Dicabut,
+            &actor.orang,
+            &catatan,
+            app.clock.now_ms(),
+        )
+        .await?;
+    if ended == 0 {
+        return Err(Refusal::NoFindingInForce(aturan.to_owned()).into());
+    }
+    let objek = audit_object(app, nik).await?;
+    audit::record(
+        app,
+        actor,
+        Action::VerifikasiAkhir,
+        &objek,
+        &format!("temuan aturan {aturan} dicabut; catatan: {catatan}"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Drops findings made on data that has changed since (screening found them), each audited.
+pub(super) async fn drop_findings(
+    app: &App,
+    findings: &[ManualFinding],
+) -> Result<(), ServiceError> {
+    let why = "data calon berubah sejak diverifikasi; periksa kembali";
+    for f in findings {
+        let ended = app
+            .store
+            .end_findings(
+                std::slice::from_ref(&f.id),
+                StatusTemuan::Gugur,
+                "sistem",
+                why,
+                app.clock.now_ms(),
+            )
+            .await?;
+        if ended > 0 {
+            tracing::warn!(aturan = %f.aturan, nik = %f.nik.masked(), "verifikasi manual gugur: {why}");
+            let objek = audit_object(app, &f.nik).await?;
+            audit::note(
+                app,
+                &Actor::system(),
+                Action::VerifikasiAkhir,
+                &objek,
+                &format!("temuan aturan {} oleh {} gugur: {why}", f.aturan, f.oleh),
+            )
+            .await;
+        }
+    }
+    Ok(())
+}
+
+/// Findings, newest first (those in force first when listing everyone's), as people read them.
+pub async fn list(app: &App, nik: Option<&Nik>) -> Result<Vec<FindingView>, ServiceError> {
+    let findings = app.store.findings(nik, 500).await?;
+    let titles = rule_titles(app).await;
+    let tz = app.settings.timezone;
+    let mut out = Vec::with_capacity(findings.len());
+    let mut names = std::collections::HashMap::new();
+    for f in findings {
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(f.nik) {
+            let name = app
+                .store
+                .candidate(&f.nik)
+                .await?
+                .map_or_else(|| "(tidak ada lagi)".to_owned(), |c| c.nama);
+            slot.insert(name);
+        }
+        out.push(FindingView {
+            id: f.id.clone(),
+            nik: f.nik.masked(),
+            rujukan: super::console::reference(app, &f.nik).await?,
+            nama: names.get(&f.nik).cloned().unwrap_or_default(),
+            judul_aturan: titles.get(&f.aturan).cloned().unwrap_or_default(),
+            aturan: f.aturan,
+            hasil: f.hasil.code().to_owned(),
+            catatan: crate::domain::redact_identifiers(&f.catatan).0,
+            oleh: f.oleh,
+            waktu: super::console::when(f.dibuat_ms, tz),
+            status: f.status.code().to_owned(),
+            keterangan: f.status.label().to_owned(),
+            diakhiri_oleh: f.diakhiri_oleh,
+            catatan_akhir: f.catatan_akhir,
+        });
+    }
+    Ok(out)
+}
+
+/// Rule id → title, over the candidate rulesets in force.
+async fn rule_titles(app: &App) -> std::collections::HashMap<String, String> {
+    let Ok((adopted, _)) = super::definitions::read(app, |d| d.adopted()).await else {
+        return std::collections::HashMap::new();
+    };
+    adopted
+        .all()
+        .flat_map(|rs| rs.rules.iter().map(|r| (r.id.clone(), r.judul.clone())))
+        .collect()
+}
+
+/// The findings on one candidate named by a console key (NIK or reference), newest first.
+pub async fn of_candidate(app: &App, key: &str) -> Result<Vec<FindingView>, ServiceError> {
+    let nik = super::console::candidate_key(app, key).await?;
+    list(app, Some(&nik)).await
+}
