@@ -101,7 +101,7 @@ pub enum Command {
         #[arg(long, value_name = "FOLDER", default_value = "demo")]
         dir: std::path::PathBuf,
         /// Jumlah calon.
-        #[arg(long, default_value_t = 4_200)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 4_200)]
         candidates: u64,
         /// Keluar setelah menyiapkan demo, tanpa melayani HTTP.
         #[arg(long)]
@@ -235,7 +235,7 @@ pub enum AuditCommand {
         #[arg(long, value_name = "NIK")]
         nik: Option<String>,
         /// Paling banyak sekian catatan.
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 100)]
         limit: u64,
     },
     /// Hitung ulang rantai hash berkunci; sebutkan catatan pertama yang berubah (keluar 4 bila rusak).
@@ -370,7 +370,7 @@ pub enum RunsCommand {
         /// Penyaringan kedua (sesudah).
         b: String,
         /// Jumlah calon yang dicantumkan (semua tetap dihitung).
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 50)]
         limit: usize,
     },
     /// Evaluasi ulang setiap keputusan sebuah penyaringan dari data dan versi aturan yang tersimpan.
@@ -466,22 +466,22 @@ pub enum BenchCommand {
     /// Evaluasi ruleset pppk_paruh_waktu saja (tanpa basis data) dibandingkan implementasi Rust asli.
     Rules {
         /// Jumlah calon.
-        #[arg(long, default_value_t = 1_000_000)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 1_000_000)]
         candidates: usize,
         /// Jumlah thread (bawaan: semua inti).
-        #[arg(long)]
+        #[arg(long, value_name = "JUMLAH")]
         threads: Option<usize>,
         /// Pengulangan per konfigurasi (median dilaporkan).
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, value_name = "KALI", default_value_t = 3)]
         reps: usize,
     },
     /// Keputusan per detik pada alur persetujuan (status, riwayat, kotak keluar dalam satu transaksi).
     Workflow {
         /// Jumlah instans (masing-masing empat keputusan).
-        #[arg(long, default_value_t = 2_000)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 2_000)]
         instances: usize,
         /// Jawaban yang diproses bersamaan.
-        #[arg(long, default_value_t = 8)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 8)]
         parallel: usize,
         /// Basis data (bawaan: berkas SQLite sementara); tenant tersendiri dipakai.
         #[arg(long, value_name = "URL")]
@@ -490,7 +490,7 @@ pub enum BenchCommand {
     /// Pesan per detik dari kotak keluar ke server SMTP melalui satu sambungan.
     Mail {
         /// Jumlah pesan.
-        #[arg(long, default_value_t = 5_000)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 5_000)]
         messages: usize,
         /// Server SMTP (bawaan: server uji di dalam proses).
         #[arg(long, value_name = "URL")]
@@ -499,13 +499,13 @@ pub enum BenchCommand {
     /// Halaman konfirmasi (GET) dan keputusan (POST) melalui HTTP pada loopback.
     Http {
         /// Instans (satu POST masing-masing).
-        #[arg(long, default_value_t = 2_000)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 2_000)]
         instances: usize,
         /// Jumlah GET.
-        #[arg(long, default_value_t = 20_000)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 20_000)]
         gets: usize,
         /// Klien bersamaan.
-        #[arg(long, default_value_t = 16)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 16)]
         parallel: usize,
     },
     /// Setiap daftar (XLSX) dan dokumen (PDF) dari usulan terakhir pada basis data yang
@@ -519,17 +519,17 @@ pub enum BenchCommand {
     /// Pratinjau draf atas semua calon; draf dibuang sesudahnya.
     Editor {
         /// Pengulangan Periksa + Uji.
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, value_name = "KALI", default_value_t = 50)]
         reps: usize,
     },
     /// Halaman konsol (beranda, pencarian, rincian calon, linimasa alur) pada basis data yang
     /// dikonfigurasi, dengan beberapa klien yang masuk bersamaan.
     Console {
         /// Permintaan per jenis halaman.
-        #[arg(long, default_value_t = 2_000)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 2_000)]
         requests: usize,
         /// Klien bersamaan (masing-masing dengan sesinya).
-        #[arg(long, default_value_t = 16)]
+        #[arg(long, value_name = "JUMLAH", default_value_t = 16)]
         parallel: usize,
     },
 }
@@ -634,7 +634,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// Jumlah calon.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "JUMLAH")]
     pub candidates: u64,
     /// Folder keluaran.
     #[arg(long, value_name = "FOLDER")]

@@ -425,10 +425,15 @@ fn init(dir: &std::path::Path, json: bool) -> Result<Exit, Failure> {
         for f in &report.ditulis {
             println!("  {f}");
         }
+        // The folder by its full name: "ditulis ke ." reads as a stray full stop.
+        let folder = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         println!(
-            "{} berkas bawaan ditulis ke {}. Ubah sesuai kebutuhan, lalu periksa dengan merit rules check dan merit workflow check.",
+            "{} berkas bawaan ditulis ke folder {}.",
             report.ditulis.len(),
-            dir.display()
+            folder.display()
+        );
+        println!(
+            "Ubah berkas tersebut sesuai kebutuhan, lalu periksa dengan perintah merit rules check dan merit workflow check."
         );
     }
     Ok(Exit::Ok)

@@ -119,7 +119,7 @@ pub(super) async fn run(cmd: MailCommand, settings: Settings, json: bool) -> Res
                 } => {
                     if !json {
                         println!(
-                            "Jawaban {keputusan} dari {orang} dicatat pada langkah {langkah} instans {instance_id}."
+                            "Jawaban {keputusan} dari {orang} dicatat pada langkah {langkah} proses persetujuan {instance_id}."
                         );
                     }
                     Ok(Exit::Ok)

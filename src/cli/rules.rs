@@ -241,7 +241,7 @@ fn published(
                 )?;
             } else {
                 println!(
-                    "Perubahan ruleset {ruleset} menunggu persetujuan Kepala BKPSDM (alur {}, instans {instance}); diterbitkan setelah disetujui.",
+                    "Perubahan ruleset {ruleset} menunggu persetujuan Kepala BKPSDM (alur {}, proses persetujuan {instance}); diterbitkan setelah disetujui.",
                     service::drafts::CHANGE_WORKFLOW
                 );
             }

@@ -93,7 +93,7 @@ pub(super) async fn run(
             } else {
                 let view = service::workflow::show(&app, &instance).await?;
                 println!(
-                    "Instans {instance} dimulai: {} (versi {}).",
+                    "Proses persetujuan {instance} dimulai: {} (versi {}).",
                     view.judul, view.versi
                 );
                 print_open_step(&view);
@@ -106,7 +106,7 @@ pub(super) async fn run(
             if json {
                 output::print_json(&list)?;
             } else if list.is_empty() {
-                println!("Belum ada instans workflow.");
+                println!("Belum ada proses persetujuan.");
             } else {
                 for i in &list {
                     println!(
@@ -254,7 +254,7 @@ fn print_open_step(view: &InstanceView) {
 }
 
 fn print_view(view: &InstanceView, settings: &Settings) {
-    println!("Instans {}", view.instance_id);
+    println!("Proses persetujuan {}", view.instance_id);
     println!(
         "  Workflow: {} — {} (versi {})",
         view.workflow, view.judul, view.versi
@@ -376,7 +376,7 @@ pub(super) async fn vacancy(
             }
         }
         if let Some(i) = &report.instance_id {
-            println!("Alur pengisian jabatan dimulai: instans {i}.");
+            println!("Alur pengisian jabatan dimulai: proses persetujuan {i}.");
         }
     }
     Ok(Exit::Ok)

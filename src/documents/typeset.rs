@@ -120,6 +120,39 @@ impl World for Memory<'_> {
     }
 }
 
+/// A typst message in Bahasa Indonesia: the common ones translated, the rest behind a Bahasa
+/// lead with typst's own words in quotes (the file, line and column come with the problem).
+pub(crate) fn typst_message(raw: &str) -> String {
+    let quoted = |rest: &str| rest.trim().trim_matches('`').to_owned();
+    if let Some(rest) = raw.strip_prefix("unknown variable: ") {
+        return format!("variabel '{}' tidak dikenal", quoted(rest));
+    }
+    if let Some(rest) = raw.strip_prefix("file not found (searched at ") {
+        return format!("berkas tidak ditemukan (dicari di {}", rest.trim());
+    }
+    if let Some(rest) = raw.strip_prefix("expected ") {
+        let what = match rest.trim() {
+            "expression" => "sebuah ekspresi".to_owned(),
+            "semicolon or line break" => "titik koma atau baris baru".to_owned(),
+            "closing paren" => "kurung tutup ')'".to_owned(),
+            "closing bracket" => "kurung siku tutup ']'".to_owned(),
+            "closing brace" => "kurung kurawal tutup '}'".to_owned(),
+            "comma" => "koma".to_owned(),
+            "identifier" => "sebuah nama".to_owned(),
+            other => format!("\"{other}\""),
+        };
+        return format!("di sini seharusnya ada {what}");
+    }
+    match raw {
+        "unclosed delimiter" => "tanda pembuka belum ditutup".to_owned(),
+        "unclosed string" => "teks dalam tanda kutip belum ditutup".to_owned(),
+        "unexpected closing paren" | "unexpected closing bracket" | "unexpected closing brace" => {
+            "tanda penutup tanpa pasangan pembuka".to_owned()
+        }
+        other => format!("kesalahan templat typst (pesan typst: \"{other}\")"),
+    }
+}
+
 fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.vpath().get_with_slash().into())
 }
@@ -127,9 +160,9 @@ fn not_found(id: FileId) -> FileError {
 impl Memory<'_> {
     fn problem(&self, d: &SourceDiagnostic) -> Problem {
         let place = self.place(d.span);
-        let mut message = d.message.to_string();
+        let mut message = typst_message(&d.message);
         for h in &d.hints {
-            message.push_str(&format!(" (petunjuk: {})", h.v));
+            message.push_str(&format!(" (petunjuk typst: \"{}\")", h.v));
         }
         match place {
             Some((file, line, col)) => Problem {
@@ -257,7 +290,7 @@ pub fn syntax(files: &[(&str, &str)]) -> Vec<Problem> {
                 file: Some(name.to_owned()),
                 line,
                 col,
-                message: d.message.to_string(),
+                message: typst_message(&d.message),
             });
         }
     }

@@ -71,13 +71,18 @@ pub fn format_deadline_id(at: DateTime<Utc>, tz: Tz) -> String {
 
 /// `30 November 2026 pukul 09.15 WIB`, in the given zone.
 pub fn format_datetime_id(at: DateTime<Utc>, tz: Tz) -> String {
+    format!("{} {}", format_moment_id(at, tz), zone_abbreviation(tz, at))
+}
+
+/// `30 November 2026 pukul 09.15`, local time without the zone's name: for naming things by
+/// when they happened (`Penyaringan 30 November 2026 pukul 09.15`).
+pub fn format_moment_id(at: DateTime<Utc>, tz: Tz) -> String {
     let local = at.with_timezone(&tz);
     format!(
-        "{} pukul {:02}.{:02} {}",
+        "{} pukul {:02}.{:02}",
         format_date_id(local.date_naive()),
         local.hour(),
-        local.minute(),
-        zone_abbreviation(tz, at)
+        local.minute()
     )
 }
 

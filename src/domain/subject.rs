@@ -27,7 +27,7 @@ impl Subject {
     pub fn from_value(v: &serde_json::Value) -> Result<Self, String> {
         Self::deserialize(v).map_err(|e| {
             format!(
-                "subjek instans tidak dapat dibaca: {}",
+                "subjek proses persetujuan tidak dapat dibaca: {}",
                 crate::diagnostic::translate_serde_of(&e.to_string(), "JSON")
             )
         })

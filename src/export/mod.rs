@@ -134,6 +134,35 @@ pub fn write_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), Expo
         })
 }
 
+/// A column code (`unit_kerja`) as a person reads it in a workbook (`Unit kerja`); CSV files
+/// keep the codes, which import files and scripts match on.
+pub fn header_words(code: &str) -> String {
+    const ACRONYMS: [&str; 8] = ["nik", "nip", "nuptk", "tmt", "umk", "opd", "ppk", "bkn"];
+    let words: Vec<String> = code
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            if ACRONYMS.contains(&w) {
+                w.to_uppercase()
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect();
+    match code {
+        "no" => return "No.".to_owned(),
+        "run_id" => return "Id penyaringan".to_owned(),
+        _ => {}
+    }
+    let mut text = words.join(" ");
+    if let Some(first) = text.get(..1)
+        && first.chars().all(|c| c.is_ascii_lowercase())
+    {
+        text.replace_range(..1, &first.to_uppercase());
+    }
+    text
+}
+
 /// Writes one table (and, for XLSX, a summary sheet).
 pub struct TableWriter {
     /// The name the finished file gets (messages name it).
@@ -219,7 +248,7 @@ impl TableWriter {
                 }
                 ws.set_freeze_panes(1, 0).map_err(x)?;
                 for (i, h) in header.iter().enumerate() {
-                    ws.write_string_with_format(0, i as u16, *h, &bold)
+                    ws.write_string_with_format(0, i as u16, header_words(h), &bold)
                         .map_err(x)?;
                 }
                 Inner::Xlsx {

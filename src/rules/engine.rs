@@ -211,7 +211,7 @@ pub(crate) fn describe(err: &EvalAltResult, limits: &ScriptLimits) -> (String, P
             let (m, _) = describe(inner, limits);
             format!("di dalam modul {name}: {m}")
         }
-        E::ErrorParsing(p, _) => format!("kesalahan sintaks: {p}"),
+        E::ErrorParsing(p, _) => super::program::parse_message(p),
         other => format!("kesalahan skrip: {other}"),
     };
     (message, err.position())

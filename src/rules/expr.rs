@@ -51,7 +51,7 @@ impl ExprEngine {
                         "ekspresi berakhir sebelum selesai (kurung atau kutip belum ditutup?)"
                             .to_owned()
                     }
-                    other => format!("kesalahan sintaks: {other}"),
+                    other => super::program::parse_message(other),
                 };
                 ExprError {
                     line: pos.line().unwrap_or(1),

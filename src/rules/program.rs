@@ -280,13 +280,10 @@ pub(crate) fn parse_diagnostic(file: &Path, e: &rhai::ParseError) -> Diagnostic 
         P::VariableUndefined(name) => format!(
             "variabel '{name}' tidak dikenal (skrip mengenal param dan subjeknya: calon, atau pegawai dan lowongan)"
         ),
-        P::MissingToken(token, desc) => format!("kurang '{token}' {desc}"),
         P::UnexpectedEOF => {
             "skrip berakhir sebelum selesai (kurung atau kutip belum ditutup?)".to_owned()
         }
-        P::ModuleUndefined(name) => format!("modul '{name}' tidak dikenal"),
-        P::Reserved(word) => format!("'{word}' adalah kata khusus dan tidak boleh dipakai"),
-        other => format!("kesalahan sintaks: {other}"),
+        other => parse_message(other),
     };
     let pos = e.position();
     Diagnostic::at(
@@ -295,6 +292,138 @@ pub(crate) fn parse_diagnostic(file: &Path, e: &rhai::ParseError) -> Diagnostic 
         pos.position().unwrap_or(0),
         message,
     )
+}
+
+/// A Rhai parse error in Bahasa Indonesia: the common ones translated, the rest behind a Bahasa
+/// lead with Rhai's own words in quotes (the file, line and column come with the diagnostic).
+pub(crate) fn parse_message(e: &rhai::ParseErrorType) -> String {
+    use rhai::{LexError as L, ParseErrorType as P};
+    match e {
+        P::VariableUndefined(name) => format!("variabel '{name}' tidak dikenal"),
+        P::UnexpectedEOF => {
+            "teks berakhir sebelum selesai (kurung atau kutip belum ditutup?)".to_owned()
+        }
+        P::MissingToken(token, desc) => format!("kurang '{token}' {}", missing_purpose(desc)),
+        P::MissingSymbol(s) => format!("kurang simbol {s}"),
+        P::UnknownOperator(op) => format!("operator '{op}' tidak dikenal"),
+        P::ModuleUndefined(name) => format!("modul '{name}' tidak dikenal"),
+        P::Reserved(word) => format!("'{word}' adalah kata khusus dan tidak boleh dipakai"),
+        P::BadInput(L::UnexpectedInput(s)) => format!("'{s}' tidak diharapkan di sini"),
+        P::BadInput(L::UnterminatedString) => "teks dalam tanda kutip belum ditutup".to_owned(),
+        P::BadInput(L::MalformedNumber(s)) => format!("angka '{s}' salah tulis"),
+        P::BadInput(L::MalformedIdentifier(s)) => format!("nama '{s}' tidak sah"),
+        P::BadInput(L::ImproperSymbol(s, _)) => format!("simbol '{s}' tidak dikenal"),
+        P::MalformedIndexExpr(_) => "indeks (di dalam [ ]) salah tulis".to_owned(),
+        P::ExprExpected(_) => "di sini seharusnya ada sebuah ekspresi".to_owned(),
+        P::VariableExpected => "di sini seharusnya ada nama variabel".to_owned(),
+        P::PropertyExpected => "di sini seharusnya ada nama properti".to_owned(),
+        P::AssignmentToConstant(name) => {
+            format!("'{name}' adalah konstanta; nilainya tidak dapat diubah")
+        }
+        P::AssignmentToInvalidLHS(_) => "sisi kiri '=' tidak dapat diberi nilai".to_owned(),
+        P::VariableExists(name) | P::DuplicatedVariable(name) => {
+            format!("variabel '{name}' sudah ada")
+        }
+        P::FnDuplicatedDefinition(name, n) => {
+            format!("fungsi '{name}' dengan {n} parameter ditulis dua kali")
+        }
+        P::FnMissingName => "fungsi tanpa nama".to_owned(),
+        P::FnMissingParams(name) => format!("fungsi '{name}' tidak mempunyai daftar parameter"),
+        P::FnDuplicatedParam(name, p) => {
+            format!("parameter '{p}' ditulis dua kali pada fungsi '{name}'")
+        }
+        P::FnMissingBody(name) => format!("fungsi '{name}' tidak mempunyai isi"),
+        P::DuplicatedProperty(name) => format!("properti '{name}' ditulis dua kali"),
+        P::LoopBreak => "'break' atau 'continue' di luar perulangan".to_owned(),
+        P::ExprTooDeep => "ekspresi bersarang terlalu dalam".to_owned(),
+        other => format!("kesalahan sintaks (pesan Rhai: \"{other}\")"),
+    }
+}
+
+/// What a missing token was needed for, from Rhai's English description.
+fn missing_purpose(desc: &str) -> String {
+    const PLAIN: [(&str, &str); 16] = [
+        (
+            "to terminate this statement",
+            "untuk mengakhiri pernyataan ini",
+        ),
+        ("to terminate this block", "untuk menutup blok ini"),
+        (
+            "to start a statement block",
+            "untuk membuka blok pernyataan",
+        ),
+        ("to start a switch block", "untuk membuka blok switch"),
+        (
+            "to start arguments list of function call",
+            "untuk membuka daftar argumen pemanggilan fungsi",
+        ),
+        (
+            "to separate the items of this array literal",
+            "untuk memisahkan isi larik ini",
+        ),
+        (
+            "to separate the items of this object map literal",
+            "untuk memisahkan isi peta ini",
+        ),
+        (
+            "to separate the items in this switch block",
+            "untuk memisahkan isi blok switch ini",
+        ),
+        (
+            "to separate the parameters of anonymous function",
+            "untuk memisahkan parameter fungsi tanpa nama",
+        ),
+        (
+            "to close the parameters list of anonymous function or closure",
+            "untuk menutup daftar parameter fungsi tanpa nama",
+        ),
+        (
+            "to close the iteration variable",
+            "untuk menutup variabel perulangan",
+        ),
+        (
+            "after the iteration variable",
+            "sesudah variabel perulangan",
+        ),
+        (
+            "after the iteration variable name",
+            "sesudah nama variabel perulangan",
+        ),
+        (
+            "for a matching ( in this expression",
+            "sebagai pasangan '(' pada ekspresi ini",
+        ),
+        (
+            "for a matching [ in this index expression",
+            "sebagai pasangan '[' pada indeks ini",
+        ),
+        ("in this switch case", "pada kasus switch ini"),
+    ];
+    if let Some((_, id)) = PLAIN.iter().find(|(en, _)| *en == desc) {
+        return (*id).to_owned();
+    }
+    const NAMED: [(&str, &str); 4] = [
+        (
+            "to close the arguments list of this function call ",
+            "untuk menutup daftar argumen pemanggilan fungsi ",
+        ),
+        (
+            "to separate the arguments to function call ",
+            "untuk memisahkan argumen pemanggilan fungsi ",
+        ),
+        (
+            "to close the parameters list of function ",
+            "untuk menutup daftar parameter fungsi ",
+        ),
+        ("to follow the property ", "sesudah properti "),
+    ];
+    for (en, id) in NAMED {
+        if let Some(name) = desc.strip_prefix(en) {
+            let name = name.trim_end_matches(" in this object map literal");
+            return format!("{id}{name}");
+        }
+    }
+    format!("(keterangan Rhai: \"{desc}\")")
 }
 
 /// Names a script may call: every function the engine has (host functions and the packages),

@@ -53,7 +53,8 @@ pub struct DiffReport {
     pub berubah: u64,
     /// Count per transition, e.g. `layak → tidak_layak`.
     pub perpindahan: BTreeMap<String, u64>,
-    /// Per rule id: candidates whose result for that rule changed.
+    /// Per rule id: candidates decided on both sides whose result for that rule changed (a
+    /// candidate new on one side changed no rule; it counts in `perpindahan` only).
     pub per_aturan: BTreeMap<String, u64>,
     /// The changed candidates (at most `limit` kept).
     pub perubahan: Vec<Change>,
@@ -115,7 +116,9 @@ pub fn compare(before: &Side<'_>, after: &Side<'_>, report: &mut DiffReport, lim
                 .position(|r| r == id)
                 .and_then(|k| va.get(k));
             if code(rb) != code(ra) {
-                *report.per_aturan.entry(id.clone()).or_default() += 1;
+                if x.is_some() && y.is_some() {
+                    *report.per_aturan.entry(id.clone()).or_default() += 1;
+                }
                 aturan.push(RuleChange {
                     id: id.clone(),
                     sebelum: code(rb).to_owned(),
@@ -191,6 +194,9 @@ mod tests {
         assert_eq!(r.perpindahan["layak → tidak_layak"], 1);
         assert_eq!(r.perpindahan["layak → -"], 1);
         assert_eq!(r.perpindahan["- → layak"], 1);
+        // Only the candidate on both sides changed a rule; the new and the gone ones did not.
+        assert_eq!(r.per_aturan.len(), 1, "{:?}", r.per_aturan);
+        assert_eq!(r.per_aturan["R-2"], 1);
         let c = &r.perubahan[0];
         assert!(c.data_berubah);
         assert_eq!(

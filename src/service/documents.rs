@@ -441,6 +441,7 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
             dibuat_ms: 0,
         },
         formations: Vec::new(),
+        tz: chrono_tz::Asia::Jakarta,
     };
     let unit = RekapRow {
         kode: "U1".into(),
@@ -750,10 +751,19 @@ async fn tpk(
     let chair = signer(None, Some(dir), "SEKDA", letterhead.today());
     let source = format!("lowongan {} (alur {})", v.id, inst.id);
     let head = header(letterhead, &source);
-    Ok((
-        tpk_data(head, &v, members, recused, quorum, recommendation, chair),
-        source,
-    ))
+    let mut data = tpk_data(head, &v, members, recused, quorum, recommendation, chair);
+    // The unit by its name where the formations know it (`Dinas Pendidikan`, not `OPD29`).
+    let unit_name = app
+        .store
+        .formation_needs_per_unit()
+        .await?
+        .into_iter()
+        .find(|(code, name, _)| *code == v.unit_kerja && !name.is_empty())
+        .map(|(_, name, _)| name);
+    if let (Some(name), Some(l)) = (unit_name, data.get_mut("lowongan")) {
+        l["nama_unit"] = Value::String(name);
+    }
+    Ok((data, source))
 }
 
 /// The document templates in force (the last valid ones when the folder's are refused).

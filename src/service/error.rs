@@ -265,7 +265,7 @@ impl fmt::Display for Sought {
         f.write_str(match self {
             Self::Ruleset => "ruleset",
             Self::Workflow => "workflow",
-            Self::Instance => "instans workflow",
+            Self::Instance => "proses persetujuan",
             Self::Placement => "penempatan",
             Self::Vacancy => "lowongan",
             Self::Screening => "penyaringan",

@@ -105,14 +105,21 @@ pub struct ProposalSource {
     pub run: Run,
     pub placement: PlacementRecord,
     pub formations: Vec<Formation>,
+    /// The installation's time zone, to name the run and the placement by when they were made.
+    pub tz: chrono_tz::Tz,
 }
 
 impl ProposalSource {
-    /// "penyaringan … (versi aturan …), penempatan …", for headers and documents.
+    /// "Penempatan 11 Agustus 2025 pukul 09.05 dari penyaringan 11 Agustus 2025 pukul 09.00
+    /// (kumpulan aturan …, sidik …)", for headers and documents.
     pub fn describe(&self) -> String {
+        let at = |ms| crate::domain::format_moment_id(crate::clock::from_ms(ms), self.tz);
         format!(
-            "penyaringan {} (ruleset {}, versi aturan {}), penempatan {}",
-            self.run.id, self.run.ruleset, self.run.versi, self.placement.id
+            "Penempatan {} dari penyaringan {} (kumpulan aturan {}, sidik {})",
+            at(self.placement.dibuat_ms),
+            at(self.run.dibuat_ms),
+            self.run.ruleset,
+            self.run.versi
         )
     }
 }
@@ -149,6 +156,7 @@ pub async fn proposal_source(app: &App, id: Option<&str>) -> Result<ProposalSour
         run,
         placement,
         formations: app.store.formations().await?,
+        tz: app.settings.timezone,
     })
 }
 

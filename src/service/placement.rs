@@ -192,8 +192,13 @@ pub async fn export_decisions(
     let summary = vec![
         Section {
             title: format!(
-                "Hasil penyaringan {} ({}, versi aturan {})",
-                run.ruleset, run.id, run.versi
+                "Hasil penyaringan {} (kumpulan aturan {}, sidik {})",
+                crate::domain::format_moment_id(
+                    crate::clock::from_ms(run.dibuat_ms),
+                    app.settings.timezone
+                ),
+                run.ruleset,
+                run.versi
             ),
             header: vec!["Hasil".into(), "Jumlah".into()],
             rows: vec![
@@ -360,7 +365,13 @@ pub async fn export_placements(
     let n = |v: u64| Value::Number(v as f64);
     let summary = vec![
         Section {
-            title: format!("Penempatan {} (penyaringan {})", record.id, record.run_id),
+            title: format!(
+                "Penempatan {}",
+                crate::domain::format_moment_id(
+                    crate::clock::from_ms(record.dibuat_ms),
+                    app.settings.timezone
+                )
+            ),
             header: vec!["".into(), "Jumlah".into()],
             rows: vec![
                 vec!["Ditempatkan".into(), n(record.ditempatkan)],

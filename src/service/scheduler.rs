@@ -37,9 +37,11 @@ impl Task {
 
     fn describe(self) -> &'static str {
         match self {
-            Self::Penyaringan => "penyaringan semua calon, lalu ringkasan kepada ADMIN",
+            Self::Penyaringan => {
+                "penyaringan semua calon, lalu ringkasan kepada administrator merit"
+            }
             Self::Pengingat => "tenggat, pengingat, dan eskalasi alur persetujuan",
-            Self::Ringkasan => "ringkasan harian kepada ADMIN",
+            Self::Ringkasan => "ringkasan harian kepada administrator merit",
         }
     }
 }

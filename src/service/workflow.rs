@@ -343,7 +343,7 @@ async fn apply_event(
         }
     }
     Err(ServiceError::Unexpected(
-        "instans terus berubah oleh proses lain; coba lagi".to_owned(),
+        "proses persetujuan ini terus diubah oleh proses lain; coba lagi".to_owned(),
     ))
 }
 

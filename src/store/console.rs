@@ -77,30 +77,10 @@ fn upper_bound(prefix: &str) -> String {
 }
 
 impl Store {
-    /// One page of candidates, ordered by name then NIK.
-    pub async fn search_candidates(
-        &self,
-        q: &CandidateSearch,
-    ) -> StoreResult<Vec<CandidateListRow>> {
-        // Names compare byte by byte on both databases (PostgreSQL's language collations skip
-        // punctuation, which would break prefix ranges and keyset pages); the index matches.
-        let key = if self.backend() == super::Backend::Postgres {
-            "(lower(c.nama) COLLATE \"C\")"
-        } else {
-            "lower(c.nama)"
-        };
-        // SQLite would walk the name index to avoid sorting and filter a million rows; the
-        // hundred or so candidates sharing four digits are found and sorted faster.
-        let hint =
-            if self.backend() == super::Backend::Sqlite && matches!(q.search, Search::Last4(_)) {
-                " INDEXED BY idx_calon_nik4"
-            } else {
-                ""
-            };
-        let mut sql = format!(
-            "SELECT c.nik, c.nama, lower(c.nama), c.unit_kerja, c.kategori_pelamar, c.kategori_jabatan, k.hasil \
-             FROM calon c{hint} LEFT JOIN keputusan k ON k.run_id = ? AND k.nik = c.nik WHERE c.instansi = ?",
-        );
+    /// The conditions of a candidate search after `WHERE c.instansi = ?` and the values of
+    /// every placeholder from the run id on (run id, tenant, then the conditions').
+    fn candidate_filter(&self, q: &CandidateSearch, key: &str) -> (String, Vec<Value>) {
+        let mut sql = String::new();
         let mut v: Vec<Value> = vec![
             q.run_id.clone().unwrap_or_default().into(),
             self.tenant.clone().into(),
@@ -133,6 +113,60 @@ impl Store {
             sql.push_str(" AND c.kategori_pelamar = ?");
             v.push(k.clone().into());
         }
+        (sql, v)
+    }
+
+    /// How many candidates a search finds (its cursor and limit ignored), counting at most
+    /// `cap + 1`: a page says "more than `cap`" rather than counting a million rows.
+    pub async fn count_candidates(&self, q: &CandidateSearch, cap: u64) -> StoreResult<u64> {
+        let key = if self.backend() == super::Backend::Postgres {
+            "(lower(c.nama) COLLATE \"C\")"
+        } else {
+            "lower(c.nama)"
+        };
+        let (filter, mut v) = self.candidate_filter(q, key);
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM calon c LEFT JOIN keputusan k ON k.run_id = ? \
+             AND k.nik = c.nik WHERE c.instansi = ?{filter} LIMIT ?) AS n",
+        );
+        v.push(
+            i64::try_from(cap.saturating_add(1))
+                .unwrap_or(i64::MAX)
+                .into(),
+        );
+        let rows = self.query(&sql, v).await?;
+        let n: i64 = match rows.first() {
+            Some(r) => get(r, 0)?,
+            None => 0,
+        };
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
+    /// One page of candidates, ordered by name then NIK.
+    pub async fn search_candidates(
+        &self,
+        q: &CandidateSearch,
+    ) -> StoreResult<Vec<CandidateListRow>> {
+        // Names compare byte by byte on both databases (PostgreSQL's language collations skip
+        // punctuation, which would break prefix ranges and keyset pages); the index matches.
+        let key = if self.backend() == super::Backend::Postgres {
+            "(lower(c.nama) COLLATE \"C\")"
+        } else {
+            "lower(c.nama)"
+        };
+        // SQLite would walk the name index to avoid sorting and filter a million rows; the
+        // hundred or so candidates sharing four digits are found and sorted faster.
+        let hint =
+            if self.backend() == super::Backend::Sqlite && matches!(q.search, Search::Last4(_)) {
+                " INDEXED BY idx_calon_nik4"
+            } else {
+                ""
+            };
+        let (filter, mut v) = self.candidate_filter(q, key);
+        let mut sql = format!(
+            "SELECT c.nik, c.nama, lower(c.nama), c.unit_kerja, c.kategori_pelamar, c.kategori_jabatan, k.hasil \
+             FROM calon c{hint} LEFT JOIN keputusan k ON k.run_id = ? AND k.nik = c.nik WHERE c.instansi = ?{filter}",
+        );
         if let Some((name, nik)) = &q.setelah {
             sql.push_str(&format!(" AND ({key} > ? OR ({key} = ? AND c.nik > ?))"));
             v.push(name.clone().into());

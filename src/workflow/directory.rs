@@ -54,6 +54,32 @@ pub fn role_title(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Role `code` as people read it: its title (`KEPALA_BKPSDM` → `Kepala BKPSDM`), or for a role
+/// merit does not know the code in sentence case (`INSPEKTUR` → `Inspektur`).
+pub fn role_name(code: &str) -> String {
+    if let Some(t) = role_title(code) {
+        return t.to_owned();
+    }
+    let words: Vec<String> = code
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            // An acronym of the agency's world stays in capitals.
+            if w.len() <= 5 && w.chars().all(|c| c.is_ascii_uppercase()) && w != "KEPALA" {
+                w.to_owned()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect();
+    let mut text = words.join(" ");
+    if let Some(first) = text.get(..1) {
+        let upper = first.to_uppercase();
+        text.replace_range(..1, &upper);
+    }
+    text
+}
+
 /// Whether capacity `kapasitas` (`BPKAD`, `Plh. SEKDA (SK …)`, `TPK`) names role `role` as a
 /// whole word.
 pub fn names_role(kapasitas: &str, role: &str) -> bool {
@@ -378,6 +404,11 @@ impl Directory {
     pub fn by_email(&self, email: &str) -> Option<&Person> {
         let email = email.trim().to_lowercase();
         self.orang.values().find(|p| p.email == email)
+    }
+
+    /// Every acting official (Plt./Plh.), as the file lists them.
+    pub fn acting(&self) -> &[Acting] {
+        &self.pelaksana
     }
 
     /// Every person.

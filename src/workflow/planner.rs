@@ -316,7 +316,7 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// The instance has ended.
-    #[error("instans sudah berakhir dengan status {0}; keputusan tidak dapat diubah")]
+    #[error("proses persetujuan sudah berakhir dengan status {0}; keputusan tidak dapat diubah")]
     Finished(&'static str),
     /// Another step is open.
     #[error("langkah '{langkah}' tidak sedang terbuka (langkah aktif: {aktif})")]
@@ -454,7 +454,7 @@ pub fn advance(
             p.plan.state.pemohon = pemohon.clone();
             p.log("dimulai", None, |e| {
                 e.orang = pemohon.clone();
-                e.komentar = Some(format!("workflow {} versi {}", def.id, def.versi));
+                e.komentar = Some(format!("{}, definisi bersidik {}", def.judul, def.versi));
             });
             p.go(Target::Step(0), None);
         }

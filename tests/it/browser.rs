@@ -196,29 +196,33 @@ async fn a_person_confirms_an_answer_in_headless_chromium() {
 }
 
 /// One WebDriver session in headless Chromium.
-struct Browser {
+pub struct Browser {
     driver: Driver,
     base: String,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
-    fn open(width: u32, height: u32) -> Self {
+    pub fn open(width: u32, height: u32) -> Self {
         let driver = chromedriver();
         let profile = tempfile::tempdir().unwrap();
+        let mut options = json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--lang=id-ID", format!("--window-size={width},{height}"),
+                     format!("--user-data-dir={}", profile.path().display())]
+        });
+        // A window is at least 500 px wide: a phone's width is emulated instead.
+        if width < 500 {
+            options["mobileEmulation"] = json!({ "deviceMetrics": {
+                "width": width, "height": height, "pixelRatio": 1.0 } });
+        }
         let session = call(
             driver.port,
             "POST",
             "/session",
-            Some(
-                json!({ "capabilities": { "alwaysMatch": { "goog:chromeOptions": {
-                    "binary": "/usr/bin/chromium",
-                    "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                             "--lang=id-ID", format!("--window-size={width},{height}"),
-                             format!("--user-data-dir={}", profile.path().display())]
-                }}}}),
-            ),
+            Some(json!({ "capabilities": { "alwaysMatch": { "goog:chromeOptions": options } } })),
         );
         let sid = session["value"]["sessionId"]
             .as_str()
@@ -231,7 +235,7 @@ impl Browser {
         }
     }
 
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         call(
             self.driver.port,
             method,
@@ -240,25 +244,25 @@ impl Browser {
         )
     }
 
-    fn go(&self, url: &str) {
+    pub fn go(&self, url: &str) {
         self.call("POST", "/url", Some(json!({ "url": url })));
     }
 
-    fn source(&self) -> String {
+    pub fn source(&self) -> String {
         self.call("GET", "/source", None)["value"]
             .as_str()
             .unwrap_or_default()
             .to_owned()
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         self.call("GET", "/url", None)["value"]
             .as_str()
             .unwrap_or_default()
             .to_owned()
     }
 
-    fn find(&self, css: &str) -> String {
+    pub fn find(&self, css: &str) -> String {
         let v = self.call(
             "POST",
             "/element",
@@ -272,7 +276,7 @@ impl Browser {
             .to_owned()
     }
 
-    fn text(&self, css: &str) -> String {
+    pub fn text(&self, css: &str) -> String {
         let e = self.find(css);
         self.call("GET", &format!("/element/{e}/text"), None)["value"]
             .as_str()
@@ -280,7 +284,7 @@ impl Browser {
             .to_owned()
     }
 
-    fn type_into(&self, css: &str, text: &str) {
+    pub fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css);
         self.call("POST", &format!("/element/{e}/clear"), Some(json!({})));
         self.call(
@@ -290,13 +294,13 @@ impl Browser {
         );
     }
 
-    fn click(&self, css: &str) {
+    pub fn click(&self, css: &str) {
         let e = self.find(css);
         self.call("POST", &format!("/element/{e}/click"), Some(json!({})));
     }
 
     /// Waits (polling the page, at most 20 s) until its source contains `what`.
-    fn wait_for(&self, what: &str) -> String {
+    pub fn wait_for(&self, what: &str) -> String {
         let mut page = String::new();
         for _ in 0..200 {
             page = self.source();
@@ -309,7 +313,7 @@ impl Browser {
     }
 
     /// Waits (at most 20 s) until the address contains `what`.
-    fn wait_url(&self, what: &str) {
+    pub fn wait_url(&self, what: &str) {
         for _ in 0..200 {
             if self.url().contains(what) {
                 return;
@@ -320,7 +324,7 @@ impl Browser {
     }
 
     /// Fills the sign-in form on the page shown and waits for the dashboard.
-    fn sign_in_here(&self, (email, password): (&str, &str)) {
+    pub fn sign_in_here(&self, (email, password): (&str, &str)) {
         self.type_into("#email", email);
         self.type_into("#kata_sandi", password);
         self.click("button[type=submit]");
@@ -328,19 +332,29 @@ impl Browser {
     }
 
     /// Opens the sign-in page of `site` and signs in.
-    fn sign_in(&self, site: &str, account: (&str, &str)) {
+    pub fn sign_in(&self, site: &str, account: (&str, &str)) {
         self.go(&format!("{site}/admin/masuk"));
         self.sign_in_here(account);
     }
 
-    fn cookie(&self, name: &str) -> String {
+    pub fn cookie(&self, name: &str) -> String {
         self.call("GET", &format!("/cookie/{name}"), None)["value"]["value"]
             .as_str()
             .unwrap_or_default()
             .to_owned()
     }
 
-    fn screenshot(&self, to: &std::path::Path) {
+    /// Runs `script` (a function body) in the page and returns what it returns.
+    pub fn script(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": [] })),
+        )["value"]
+            .clone()
+    }
+
+    pub fn screenshot(&self, to: &std::path::Path) {
         let v = self.call("GET", "/screenshot", None);
         let png = base64_decode(v["value"].as_str().unwrap());
         if let Some(dir) = to.parent() {

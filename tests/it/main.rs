@@ -21,4 +21,5 @@ mod serve;
 mod store;
 mod support;
 mod trust;
+mod words;
 mod workflow;

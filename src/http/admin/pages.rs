@@ -181,7 +181,7 @@ pub(super) async fn run(
         Ok(d) => {
             let mut frame = signed.frame(&state, "Penyaringan", "penyaringan");
             crumb(&mut frame, "Penyaringan", "/admin/penyaringan");
-            crumb(&mut frame, &id, "");
+            crumb(&mut frame, &d.run.nama, "");
             page("admin/penyaringan_rinci.html", frame, d)
         }
         Err(e) => failure(e),
@@ -222,7 +222,7 @@ pub(super) async fn placements(
 #[derive(Serialize)]
 struct Workflows {
     menunggu: Vec<console::workflows::Awaiting>,
-    semua: Vec<service::workflow::InstanceSummary>,
+    semua: Vec<console::workflows::InstanceLine>,
     /// Instances matching the filter beyond those shown.
     lainnya: usize,
     definisi: Vec<(String, String)>,
@@ -264,11 +264,11 @@ pub(super) async fn workflows(
         Ok(m) => m,
         Err(e) => return failure(e),
     };
-    match service::workflow::list(&state.app).await {
+    match console::workflows::instances(&state.app).await {
         Ok(semua) => {
             let matching: Vec<_> = semua
                 .into_iter()
-                .filter(|i| saring.status.is_empty() || i.status.as_str() == saring.status)
+                .filter(|i| saring.status.is_empty() || i.status == saring.status)
                 .filter(|i| saring.workflow.is_empty() || i.workflow == saring.workflow)
                 .collect();
             let lainnya = matching.len().saturating_sub(SHOWN_INSTANCES);
@@ -424,16 +424,26 @@ pub(super) async fn audit(
             let more = entries.len() as u64 > PAGE;
             entries.truncate(PAGE as usize);
             let berikutnya = more.then(|| entries.last().map(|e| e.urutan)).flatten();
+            // Runs, placements and approval processes by name, not by id.
+            let texts = entries
+                .iter()
+                .flat_map(|e| [e.objek.clone(), e.rincian.clone()])
+                .collect();
+            let words = match console::ids_in_words(&state.app, texts).await {
+                Ok(w) => w,
+                Err(e) => return failure(e),
+            };
             let catatan = entries
                 .into_iter()
-                .map(|e| AuditRow {
+                .zip(words.chunks(2))
+                .map(|(e, w)| AuditRow {
                     urutan: e.urutan,
                     waktu: console::when(e.waktu_ms, tz),
                     aksi: Action::parse(&e.aksi).map_or(e.aksi.clone(), |a| a.label().to_owned()),
                     orang: e.orang,
                     dari: e.dari,
-                    objek: e.objek,
-                    rincian: e.rincian,
+                    objek: w.first().cloned().unwrap_or_default(),
+                    rincian: w.get(1).cloned().unwrap_or_default(),
                 })
                 .collect();
             let mut frame = signed.frame(&state, "Audit", "audit");

@@ -35,9 +35,17 @@ pub struct Page {
     pub baris: Vec<Row>,
     /// The run whose outcomes are shown.
     pub penyaringan: Option<String>,
+    /// That run's name.
+    pub penyaringan_nama: Option<String>,
     /// The cursor of the next page, when there is one.
     pub berikutnya: Option<String>,
+    /// How many candidates the search finds, in words: `123 calon ditemukan`, or `lebih dari
+    /// 10.000 calon ditemukan` (counting stops there).
+    pub ditemukan: String,
 }
+
+/// Counting the candidates a search finds stops here.
+const COUNT_CAP: u64 = 10_000;
 
 /// One candidate in the list (NIK masked).
 #[derive(Debug, Clone, Serialize)]
@@ -79,7 +87,19 @@ fn search_of(q: Option<&str>) -> Result<Search, ServiceError> {
 /// One page of candidates.
 pub async fn list(app: &App, query: &Query) -> Result<Page, ServiceError> {
     // The latest finished run: a run in progress has only part of its results.
-    let run = app.store.latest_finished_run(None).await?.map(|r| r.id);
+    let latest = app.store.latest_finished_run(None).await?;
+    let penyaringan_nama = match &latest {
+        Some(r) => {
+            let version = crate::service::screening::version_of(app, r).await?;
+            Some(super::run_name(
+                r.dibuat_ms,
+                app.settings.timezone,
+                &version,
+            ))
+        }
+        None => None,
+    };
+    let run = latest.map(|r| r.id);
     let secret = crate::service::outbox::link_secret(app).await?;
     let setelah = match &query.setelah {
         Some(c) => Some(
@@ -93,18 +113,28 @@ pub async fn list(app: &App, query: &Query) -> Result<Page, ServiceError> {
         None => None,
     };
     let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-    let mut rows = app
-        .store
-        .search_candidates(&CandidateSearch {
-            search: search_of(query.q.as_deref())?,
-            run_id: run.clone(),
-            hasil: nonempty(&query.hasil),
-            unit: nonempty(&query.unit),
-            kategori: nonempty(&query.kategori),
-            setelah,
-            limit: PAGE + 1,
-        })
-        .await?;
+    let search = CandidateSearch {
+        search: search_of(query.q.as_deref())?,
+        run_id: run.clone(),
+        hasil: nonempty(&query.hasil),
+        unit: nonempty(&query.unit),
+        kategori: nonempty(&query.kategori),
+        setelah,
+        limit: PAGE + 1,
+    };
+    let found = app.store.count_candidates(&search, COUNT_CAP).await?;
+    let ditemukan = if found > COUNT_CAP {
+        format!(
+            "lebih dari {} calon ditemukan",
+            crate::domain::format_number_id(i64::try_from(COUNT_CAP).unwrap_or(i64::MAX))
+        )
+    } else {
+        format!(
+            "{} calon ditemukan",
+            crate::domain::format_number_id(i64::try_from(found).unwrap_or(i64::MAX))
+        )
+    };
+    let mut rows = app.store.search_candidates(&search).await?;
     let more = rows.len() as u64 > PAGE;
     rows.truncate(PAGE as usize);
     let berikutnya = if more {
@@ -132,7 +162,9 @@ pub async fn list(app: &App, query: &Query) -> Result<Page, ServiceError> {
             })
             .collect(),
         penyaringan: run,
+        penyaringan_nama,
         berikutnya,
+        ditemukan,
     })
 }
 
@@ -163,6 +195,8 @@ pub struct Detail {
 #[derive(Debug, Clone, Serialize)]
 pub struct DecisionView {
     pub penyaringan: String,
+    /// The run's name.
+    pub penyaringan_nama: String,
     pub ruleset: String,
     pub versi: String,
     pub hasil: String,
@@ -174,6 +208,8 @@ pub struct DecisionView {
 #[derive(Debug, Clone, Serialize)]
 pub struct Earlier {
     pub penyaringan: String,
+    /// The run's name.
+    pub penyaringan_nama: String,
     pub waktu: String,
     pub versi: String,
     pub hasil: String,
@@ -267,11 +303,13 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
         ),
     ];
     let decisions = app.store.decisions_of(&nik).await?;
+    let run_names = super::RunNames::load(app).await?;
     let keputusan = match decisions.first() {
         Some(d) => {
             let e = crate::service::rules::explain_in_run(app, nik.as_str(), &d.run_id).await?;
             Some(DecisionView {
                 penyaringan: d.run_id.clone(),
+                penyaringan_nama: run_names.name(&d.run_id),
                 ruleset: e.ruleset,
                 versi: e.versi_aturan,
                 hasil: e.hasil.code().to_owned(),
@@ -303,6 +341,7 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
         .skip(1)
         .map(|d| Earlier {
             penyaringan: d.run_id.clone(),
+            penyaringan_nama: run_names.name(&d.run_id),
             waktu: when(d.dibuat_ms, tz),
             versi: names.name(&d.versi, Some(d.dibuat_ms)).label(),
             hasil: d.hasil.clone(),

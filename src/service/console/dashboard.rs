@@ -31,6 +31,8 @@ pub struct Dashboard {
 #[derive(Debug, Clone, Serialize)]
 pub struct RunCard {
     pub id: String,
+    /// As people name it: `Penyaringan 7 Desember 2026 pukul 02.00 (versi 3)`.
+    pub nama: String,
     pub ruleset: String,
     pub versi: String,
     /// `berjalan`, `selesai`, `gagal`.
@@ -74,6 +76,8 @@ pub struct Bar {
 #[derive(Debug, Clone, Serialize)]
 pub struct PlacementCard {
     pub id: String,
+    /// As people name it: `Penempatan 7 Desember 2026 pukul 02.05`.
+    pub nama: String,
     pub ditempatkan: u64,
     pub tidak_ditempatkan: u64,
     pub kebutuhan: u64,
@@ -155,7 +159,9 @@ async fn run_card(app: &App) -> Result<Option<RunCard>, ServiceError> {
             total: c.total(),
         })
         .collect();
+    let version = crate::service::screening::version_of(app, &run).await?;
     Ok(Some(RunCard {
+        nama: super::run_name(run.dibuat_ms, app.settings.timezone, &version),
         dimulai: when(run.dibuat_ms, app.settings.timezone),
         status: run.status.code(),
         total: t.total,
@@ -237,6 +243,7 @@ async fn placement_card(app: &App) -> Result<Option<PlacementCard>, ServiceError
     Ok(Some(PlacementCard {
         per_unit,
         jumlah_unit,
+        nama: super::placement_name(p.dibuat_ms, app.settings.timezone),
         id: p.id,
         ditempatkan: p.ditempatkan,
         tidak_ditempatkan: p.tidak_ditempatkan,

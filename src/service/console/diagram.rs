@@ -1,7 +1,9 @@
 //! A workflow definition drawn as a diagram for `/admin/alur-definisi`: steps top to bottom in
-//! their order, the two end states below, and an arrow per answer — approval on the right,
-//! refusal and send-back on the left — each in its own lane so no two arrows overlap. The
-//! template turns this into SVG; no script runs in the browser.
+//! their order (whole titles wrapped, a conditional step's condition and a choice step's
+//! options said in the box), the two end states below, and an arrow per answer — approval on
+//! the right, refusal and send-back on the left — each in its own lane so no two arrows
+//! overlap. Narrow enough to read on a phone held upright. The template turns this into SVG; no
+//! script runs in the browser.
 
 use serde::Serialize;
 
@@ -19,7 +21,14 @@ pub struct Node {
     pub h: i32,
     /// `langkah`, `setuju` (approved end) or `tolak` (refused end).
     pub jenis: &'static str,
+    /// The text, line by line (whole words; nothing is cut).
     pub baris: Vec<String>,
+    /// How many of the first lines are the title (drawn bold).
+    pub tebal: usize,
+    /// A step that runs only when its condition holds (`syarat`).
+    pub bersyarat: bool,
+    /// A step where the approver chooses one option (`pilihan`).
+    pub memilih: bool,
 }
 
 /// An arrow.
@@ -45,12 +54,16 @@ pub struct Diagram {
     pub panah: Vec<Edge>,
 }
 
-const X: i32 = 230;
-const W: i32 = 330;
-const H: i32 = 76;
-const GAP: i32 = 44;
+/// Box width: narrow enough that the whole diagram fits a phone held upright without
+/// shrinking its text much.
+const W: i32 = 280;
+/// Characters of 13 px text that fit on a line of a box.
+const CHARS: usize = 36;
+const LINE: i32 = 17;
+const PAD: i32 = 10;
+const GAP: i32 = 40;
 const TOP: i32 = 16;
-const LANE: i32 = 14;
+const LANE: i32 = 12;
 
 fn span(s: &Span) -> String {
     match s {
@@ -61,25 +74,57 @@ fn span(s: &Span) -> String {
 
 fn who(a: &Approvers) -> String {
     match a {
-        Approvers::Peran(r) => r.clone(),
-        Approvers::Orang(p) => format!("orang {p}"),
+        Approvers::Peran(r) => crate::workflow::directory::role_name(r),
+        Approvers::Orang(p) => format!("orang tertentu ({p})"),
         Approvers::Rumus(_) => "menurut rumus".into(),
     }
 }
 
-fn cut(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
+/// `text` in lines of at most `width` characters, broken between words (a word longer than a
+/// line is broken inside).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > width {
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            out.push(word.drain(..width).collect());
+        }
+        let word: String = word.into_iter().collect();
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
     }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
-fn lines(step: &Step) -> Vec<String> {
-    let mut out = vec![
-        cut(&step.judul, 46),
-        format!("Penyetuju: {}", who(&step.penyetuju)),
-    ];
+/// A step's box text and how many lines its title takes.
+fn lines(step: &Step) -> (Vec<String>, usize) {
+    let mut out = wrap(&step.judul, CHARS);
+    let title = out.len();
+    out.extend(wrap(&format!("Penyetuju: {}", who(&step.penyetuju)), CHARS));
+    if let Some(c) = &step.syarat {
+        out.extend(wrap(
+            &format!("Hanya bila {}; bila tidak, langkah dilewati.", c.text()),
+            CHARS,
+        ));
+    }
+    if let Some(p) = &step.pilihan {
+        out.extend(wrap(
+            &format!("Penyetuju memilih satu dari {}.", p.text()),
+            CHARS,
+        ));
+    }
     let mut timing = Vec::new();
     if let Some(t) = &step.tenggat {
         timing.push(format!("tenggat {}", span(t)));
@@ -88,33 +133,68 @@ fn lines(step: &Step) -> Vec<String> {
         timing.push(format!("eskalasi {} → {}", span(&e.setelah), who(&e.ke)));
     }
     if !timing.is_empty() {
-        out.push(cut(&timing.join(" · "), 52));
+        out.extend(wrap(&timing.join(" · "), CHARS));
     }
-    out
+    (out, title)
 }
 
-/// Lays out `def`.
+/// Whether an answer's arrow runs down the side lanes (anything but approval to the next step).
+fn on_a_lane(jenis: &str, target: &Target, i: usize) -> bool {
+    !(jenis == "setuju" && matches!(target, Target::Step(k) if *k == i + 1))
+}
+
+/// Lays out `def`: steps top to bottom, as tall as their text.
 pub fn diagram(def: &WorkflowDef) -> Diagram {
-    let n = def.langkah.len() as i32;
-    let y_of = |i: i32| TOP + i * (H + GAP);
-    let mut simpul: Vec<Node> = def
+    let answers = |s: &Step| {
+        [
+            (s.jika_setuju, "setuju", "setuju"),
+            (s.jika_tolak, "tolak", "tolak"),
+            (s.jika_kembalikan, "kembalikan", "kembalikan"),
+        ]
+    };
+    // Lanes first: the boxes sit right of the left lanes.
+    let left_lanes = def
         .langkah
         .iter()
         .enumerate()
-        .map(|(i, s)| Node {
-            x: X,
-            y: y_of(i as i32),
+        .flat_map(|(i, s)| answers(s).map(|(t, j, _)| (i, t, j)))
+        .filter(|(i, t, j)| *j != "setuju" && on_a_lane(j, t, *i))
+        .count() as i32;
+    let x0 = 10 + left_lanes * LANE + 10;
+    let texts: Vec<(Vec<String>, usize)> = def.langkah.iter().map(lines).collect();
+    let mut ys = Vec::with_capacity(texts.len() + 1);
+    let mut y = TOP;
+    for (t, _) in &texts {
+        ys.push(y);
+        y += PAD + t.len() as i32 * LINE + GAP;
+    }
+    let end_y = y;
+    let h_of = |i: usize| {
+        texts
+            .get(i)
+            .map_or(40, |(t, _)| PAD + t.len() as i32 * LINE)
+    };
+    let mut simpul: Vec<Node> = def
+        .langkah
+        .iter()
+        .zip(&texts)
+        .enumerate()
+        .map(|(i, (s, (t, title)))| Node {
+            x: x0,
+            y: ys[i],
             w: W,
-            h: H,
+            h: h_of(i),
             jenis: "langkah",
-            baris: lines(s),
+            baris: t.clone(),
+            tebal: *title,
+            bersyarat: s.syarat.is_some(),
+            memilih: s.pilihan.is_some(),
         })
         .collect();
-    let end_y = y_of(n);
     // Approval arrives from the right, refusal from the left: each end sits on its side.
     let ends = [
-        (X + W / 2 + 10, "setuju", "Selesai disetujui"),
-        (X, "tolak", "Selesai ditolak"),
+        (x0 + W / 2 + 10, "setuju", "Selesai disetujui"),
+        (x0, "tolak", "Selesai ditolak"),
     ];
     for (x, jenis, label) in ends {
         simpul.push(Node {
@@ -124,6 +204,9 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
             h: 40,
             jenis,
             baris: vec![label.into()],
+            tebal: 1,
+            bersyarat: false,
+            memilih: false,
         });
     }
     let mut panah = Vec::new();
@@ -132,38 +215,34 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
     // a segment.
     let mut into_end = [0i32; 2];
     for (i, s) in def.langkah.iter().enumerate() {
-        let i = i as i32;
-        let mid = y_of(i) + H / 2;
-        for (target, jenis, label) in [
-            (&s.jika_setuju, "setuju", "setuju"),
-            (&s.jika_tolak, "tolak", "tolak"),
-            (&s.jika_kembalikan, "kembalikan", "kembalikan"),
-        ] {
+        let mid = ys[i] + h_of(i) / 2;
+        for (target, jenis, label) in answers(s) {
             let (tx, ty, top_entry) = match target {
-                Target::Step(k) => (X + W / 2, y_of(*k as i32) + H / 2, false),
+                Target::Step(k) => (x0 + W / 2, ys[k] + h_of(k) / 2, false),
                 Target::Approved => (ends[0].0 + (W / 2 - 10) / 2, end_y, true),
                 Target::Rejected => (ends[1].0 + (W / 2 - 10) / 2, end_y, true),
             };
             // Approval to the next step: straight down.
-            if jenis == "setuju" && matches!(target, Target::Step(k) if *k as i32 == i + 1) {
+            if !on_a_lane(jenis, &target, i) {
+                let bottom = ys[i] + h_of(i);
                 panah.push(Edge {
-                    d: format!("M{} {} V{}", X + W / 2, y_of(i) + H, y_of(i + 1) - 2),
+                    d: format!("M{} {} V{}", x0 + W / 2, bottom, ys[i + 1] - 2),
                     jenis,
                     label,
-                    lx: X + W / 2 + 6,
-                    ly: y_of(i) + H + GAP / 2 + 4,
+                    lx: x0 + W / 2 + 6,
+                    ly: bottom + GAP / 2 + 4,
                 });
                 continue;
             }
             let on_right = jenis == "setuju";
             let lane = if on_right {
                 right += 1;
-                X + W + 10 + right * LANE
+                x0 + W + 10 + right * LANE
             } else {
                 left += 1;
-                X - 10 - left * LANE
+                x0 - 10 - left * LANE
             };
-            let start_x = if on_right { X + W } else { X };
+            let start_x = if on_right { x0 + W } else { x0 };
             let off = match jenis {
                 "setuju" => -12,
                 "tolak" => 0,
@@ -181,7 +260,7 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
                     ty - 2
                 )
             } else {
-                let edge_x = if on_right { X + W + 2 } else { X - 2 };
+                let edge_x = if on_right { x0 + W + 2 } else { x0 - 2 };
                 format!("M{start_x} {} H{lane} V{ty} H{edge_x}", mid + off)
             };
             // Side arrows are told apart by colour (the legend under the diagram names them).
@@ -197,7 +276,7 @@ pub fn diagram(def: &WorkflowDef) -> Diagram {
     Diagram {
         id: def.id.clone(),
         judul: def.judul.clone(),
-        lebar: X + W + 30 + right * LANE + 20,
+        lebar: x0 + W + 10 + right * LANE + 20,
         tinggi: end_y + 60,
         simpul,
         panah,
@@ -232,5 +311,42 @@ mod tests {
         .expect("renders");
         assert!(page.contains("<svg class=\"diagram\""));
         assert!(page.contains("marker-end=\"url(#panah-setuju)\""));
+        // Whole titles, wrapped; the conditional step and the choice step say what they are.
+        let job = &diagrams[diagrams
+            .iter()
+            .position(|d| d.id == "pengisian_jabatan")
+            .expect("shipped")];
+        let text: String = job
+            .simpul
+            .iter()
+            .map(|n| n.baris.join(" "))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        assert!(
+            text.contains("Pencatatan hasil pengawasan BKN (khusus JPT Pratama)"),
+            "{text}"
+        );
+        assert!(text.contains("Hanya bila"), "{text}");
+        assert!(text.contains("memilih satu"), "{text}");
+        assert!(
+            !text.contains('…') && !text.contains("KEPALA_BKPSDM"),
+            "{text}"
+        );
+        assert!(job.simpul.iter().any(|n| n.bersyarat) && job.simpul.iter().any(|n| n.memilih));
+        assert!(
+            job.simpul
+                .iter()
+                .all(|n| n.baris.iter().all(|l| l.chars().count() <= CHARS)),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn wrapping_keeps_whole_words() {
+        assert_eq!(
+            wrap("Pencatatan hasil pengawasan BKN (khusus JPT Pratama)", 20),
+            ["Pencatatan hasil", "pengawasan BKN", "(khusus JPT Pratama)"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
     }
 }

@@ -378,6 +378,23 @@ async fn test_view(app: &App, d: &Draft) -> Result<TestView, ServiceError> {
     })
 }
 
+/// The titles of a ruleset draft's rules, by id.
+fn rule_titles(d: &Draft) -> std::collections::BTreeMap<String, String> {
+    manifest_parts(d)
+        .aturan
+        .into_iter()
+        .map(|r| (r.id, r.judul))
+        .collect()
+}
+
+/// A rule by id and title (`PW-01 Usia`); by id alone only when the draft no longer has it.
+fn titled_rule(titles: &std::collections::BTreeMap<String, String>, id: &str) -> String {
+    match titles.get(id).filter(|t| !t.is_empty()) {
+        Some(t) => format!("{id} {t}"),
+        None => format!("{id} (tidak ada lagi dalam draf)"),
+    }
+}
+
 fn preview_part(app: &App, d: &Draft) -> PreviewPart {
     let mut part = PreviewPart {
         status: "belum",
@@ -410,7 +427,13 @@ fn preview_part(app: &App, d: &Draft) -> PreviewPart {
             part.persen = 100;
             part.ringkasan = drafts::summary_lines(&r);
             part.perpindahan = r.perbedaan.perpindahan.clone().into_iter().collect();
-            part.per_aturan = r.perbedaan.per_aturan.clone().into_iter().collect();
+            let titles = rule_titles(d);
+            part.per_aturan = r
+                .perbedaan
+                .per_aturan
+                .iter()
+                .map(|(k, v)| (titled_rule(&titles, k), *v))
+                .collect();
             part.berubah = r.perbedaan.berubah;
             part.dibandingkan_dengan = r.dibandingkan_dengan.clone();
         }
@@ -671,6 +694,7 @@ pub async fn preview_page(
         let names = crate::service::screening::names(app, &niks).await?;
         let label =
             |h: Option<crate::domain::Hasil>| h.map_or("-".to_owned(), |h| h.label().to_owned());
+        let titles = rule_titles(&d);
         calon = slice
             .into_iter()
             .map(|c| ChangedCandidate {
@@ -683,9 +707,9 @@ pub async fn preview_page(
                     .iter()
                     .map(|a| {
                         (
-                            a.id.clone(),
-                            a.sebelum.clone(),
-                            a.sesudah.clone(),
+                            titled_rule(&titles, &a.id),
+                            a.sebelum.replace('_', " "),
+                            a.sesudah.replace('_', " "),
                             a.alasan_sebelum.clone().unwrap_or_default(),
                             a.alasan.clone().unwrap_or_default(),
                         )
@@ -750,14 +774,75 @@ pub async fn workflows_page(app: &App) -> Result<WorkflowsPage, ServiceError> {
 pub struct DirectoryPage {
     pub sunting: DefinitionIndex,
     pub direktori: crate::workflow::Directory,
+    /// The people with their roles by title.
+    pub orang: Vec<PersonLine>,
+    /// The acting officials with roles by title and dates in words.
+    pub pelaksana: Vec<ActingLine>,
     /// Why the directory file is not in force, when it is not.
     pub peringatan: Option<String>,
 }
 
+/// A person of the directory as the page shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonLine {
+    /// The id the files and the audit trail use (forms send it back).
+    pub id: String,
+    pub nama: String,
+    pub email: String,
+    /// Roles by title.
+    pub peran: Vec<String>,
+    /// The superior's name (or id, when not in the directory).
+    pub atasan: Option<String>,
+}
+
+/// An acting official as the page shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActingLine {
+    /// `Plt.` or `Plh.`.
+    pub jenis: &'static str,
+    /// The role stood in for, by title.
+    pub peran: String,
+    /// Who stands in (a name).
+    pub orang: String,
+    /// First and last day, in words.
+    pub mulai: String,
+    pub sampai: String,
+    pub dasar: String,
+}
+
 /// The directory page.
 pub async fn directory_page(app: &App) -> Result<DirectoryPage, ServiceError> {
+    use crate::{domain::format_date_id, workflow::directory::role_name};
     let (dir, peringatan) = crate::service::workflow::directory(app).await?;
+    let named = |id: &str| {
+        dir.person(id)
+            .map_or_else(|| id.to_owned(), |p| p.nama.clone())
+    };
+    let orang = dir
+        .people()
+        .map(|p| PersonLine {
+            id: p.id.clone(),
+            nama: p.nama.clone(),
+            email: p.email.clone(),
+            peran: p.peran.iter().map(|r| role_name(r)).collect(),
+            atasan: p.atasan.as_deref().map(named),
+        })
+        .collect();
+    let pelaksana = dir
+        .acting()
+        .iter()
+        .map(|a| ActingLine {
+            jenis: a.jenis.label(),
+            peran: role_name(&a.peran),
+            orang: named(&a.orang),
+            mulai: format_date_id(a.mulai),
+            sampai: format_date_id(a.sampai),
+            dasar: a.dasar.clone(),
+        })
+        .collect();
     Ok(DirectoryPage {
+        orang,
+        pelaksana,
         sunting: index(app, &DefinitionKey::Directory).await?,
         direktori: dir.as_ref().clone(),
         peringatan,

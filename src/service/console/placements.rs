@@ -15,7 +15,11 @@ pub const PAGE: u64 = 50;
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
     pub id: String,
+    /// As people name it: `Penempatan 7 Desember 2026 pukul 02.05`.
+    pub nama: String,
     pub penyaringan: String,
+    /// The run's name.
+    pub penyaringan_nama: String,
     pub dibuat: String,
     pub ditempatkan: u64,
     pub tidak_ditempatkan: u64,
@@ -105,7 +109,10 @@ pub async fn view(app: &App, after: u64, unit: Option<&str>) -> Result<Option<Vi
         Some(u) => fill.iter().filter(|f| f.unit == u).cloned().collect(),
         None => fill.iter().take(UNITS_SHOWN).cloned().collect(),
     };
+    let penyaringan_nama = super::RunNames::load(app).await?.name(&p.run_id);
     Ok(Some(View {
+        nama: super::placement_name(p.dibuat_ms, app.settings.timezone),
+        penyaringan_nama,
         per_unit,
         jumlah_unit,
         unit: unit.map(str::to_owned),

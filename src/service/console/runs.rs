@@ -19,6 +19,8 @@ use crate::{
 #[derive(Debug, Clone, Serialize)]
 pub struct RunRow {
     pub id: String,
+    /// As people name it: `Penyaringan 7 Desember 2026 pukul 02.00 (versi 3)`.
+    pub nama: String,
     pub ruleset: String,
     /// The ruleset version in words: `versi 3 (sidik 05851349a1933e75)`.
     pub versi: String,
@@ -47,25 +49,24 @@ impl Names {
         Ok(out)
     }
 
-    fn label(&self, r: &Run) -> String {
-        self.0
-            .get(&r.ruleset)
-            .map_or_else(
-                || crate::service::drafts::VersionName {
-                    nomor: None,
-                    sidik: r.versi.clone(),
-                },
-                |n| n.name(&r.versi, Some(r.dibuat_ms)),
-            )
-            .label()
+    fn version(&self, r: &Run) -> crate::service::drafts::VersionName {
+        self.0.get(&r.ruleset).map_or_else(
+            || crate::service::drafts::VersionName {
+                nomor: None,
+                sidik: r.versi.clone(),
+            },
+            |n| n.name(&r.versi, Some(r.dibuat_ms)),
+        )
     }
 }
 
 fn row(app: &App, names: &Names, r: &Run) -> RunRow {
+    let version = names.version(r);
     RunRow {
         id: r.id.clone(),
+        nama: super::run_name(r.dibuat_ms, app.settings.timezone, &version),
         ruleset: r.ruleset.clone(),
-        versi: names.label(r),
+        versi: version.label(),
         status: r.status.code(),
         dimulai: when(r.dibuat_ms, app.settings.timezone),
         dibuat_oleh: r.dibuat_oleh.clone(),
@@ -103,6 +104,8 @@ pub struct Detail {
     pub per_aturan: Vec<Bar>,
     /// Other runs to compare with.
     pub lainnya: Vec<String>,
+    /// The same runs with their names: (id, name).
+    pub lainnya_nama: Vec<(String, String)>,
     /// The comparison asked for.
     pub banding: Option<Comparison>,
 }
@@ -111,12 +114,16 @@ pub struct Detail {
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub dengan: String,
+    /// The other run's name.
+    pub dengan_nama: String,
     pub dibandingkan: u64,
     pub berubah: u64,
     /// `layak → tidak_layak` and their counts.
     pub perpindahan: Vec<(String, u64)>,
     /// Per rule: candidates whose result changed.
     pub per_aturan: Vec<(String, u64)>,
+    /// The same with each rule's id and title (`PW-01 Usia`).
+    pub per_aturan_judul: Vec<(String, u64)>,
     /// Some changed candidates (masked NIK): name, before, after, reasons.
     pub contoh: Vec<Changed>,
 }
@@ -168,17 +175,22 @@ pub async fn detail(app: &App, id: &str, banding: Option<&str>) -> Result<Detail
             persen: percent(n, longest),
         })
         .collect();
-    let lainnya = app
+    let named = super::RunNames::load(app).await?;
+    let lainnya_nama: Vec<(String, String)> = app
         .store
         .runs()
         .await?
         .into_iter()
         .filter(|r| r.id != run.id && r.status == RunStatus::Selesai)
-        .map(|r| r.id)
+        .map(|r| {
+            let n = named.of(&r);
+            (r.id, n)
+        })
         .take(20)
         .collect();
+    let lainnya = lainnya_nama.iter().map(|(id, _)| id.clone()).collect();
     let banding = match banding.filter(|b| !b.is_empty()) {
-        Some(other) => Some(compare(app, other, &run.id).await?),
+        Some(other) => Some(compare(app, other, &run.id, &named, &titles).await?),
         None => None,
     };
     let tz = app.settings.timezone;
@@ -195,20 +207,38 @@ pub async fn detail(app: &App, id: &str, banding: Option<&str>) -> Result<Detail
         alasan_gagal: run.alasan_gagal.clone(),
         per_aturan,
         lainnya,
+        lainnya_nama,
         banding,
         run: row(app, &names, &run),
     })
 }
 
-async fn compare(app: &App, before: &str, after: &str) -> Result<Comparison, ServiceError> {
+async fn compare(
+    app: &App,
+    before: &str,
+    after: &str,
+    named: &super::RunNames,
+    titles: &std::collections::BTreeMap<String, String>,
+) -> Result<Comparison, ServiceError> {
     let (_, _, report) = screening::diff(app, before, after).await?;
     let niks: Vec<crate::domain::Nik> = report.perubahan.iter().map(|c| c.nik).collect();
     let names = screening::names(app, &niks).await?;
+    let titled = |id: &str| {
+        titles
+            .get(id)
+            .map_or_else(|| id.to_owned(), |j| format!("{id} {j}"))
+    };
     Ok(Comparison {
         dengan: before.to_owned(),
+        dengan_nama: named.name(before),
         dibandingkan: report.dibandingkan,
         berubah: report.berubah,
         perpindahan: report.perpindahan.into_iter().collect(),
+        per_aturan_judul: report
+            .per_aturan
+            .iter()
+            .map(|(k, n)| (titled(k), *n))
+            .collect(),
         per_aturan: report.per_aturan.into_iter().collect(),
         contoh: report
             .perubahan
@@ -222,7 +252,7 @@ async fn compare(app: &App, before: &str, after: &str) -> Result<Comparison, Ser
                 sesudah: c
                     .hasil_sesudah
                     .map_or_else(|| "-".to_owned(), |h| h.code().to_owned()),
-                aturan: c.aturan.iter().map(|a| a.id.clone()).collect(),
+                aturan: c.aturan.iter().map(|a| titled(&a.id)).collect(),
             })
             .collect(),
     })

@@ -9,7 +9,7 @@ use super::when;
 use crate::{
     domain::mask_identifier,
     service::{App, ServiceError, Sought, workflow},
-    workflow::{Directory, Status},
+    workflow::{Directory, InstanceRow, Status},
 };
 
 /// An open step.
@@ -18,6 +18,8 @@ pub struct Awaiting {
     pub instance_id: String,
     /// Workflow title.
     pub judul: String,
+    /// The instance in words: title, subject, start.
+    pub nama: String,
     /// Step title.
     pub langkah: String,
     /// Who has not answered yet (names).
@@ -32,6 +34,71 @@ pub struct Awaiting {
 fn name(dir: &Directory, id: &str) -> String {
     dir.person(id)
         .map_or_else(|| id.to_owned(), |p| p.nama.clone())
+}
+
+/// Instance `row` in words: `Usulan PPPK Paruh Waktu — Penempatan 7 Desember 2026 pukul 02.05,
+/// dimulai 7 Desember 2026 pukul 02.10`.
+fn instance_name(app: &App, row: &InstanceRow, title: &str) -> String {
+    let tz = app.settings.timezone;
+    let subject = crate::domain::Subject::from_value(&row.subjek)
+        .ok()
+        .and_then(|s| super::subject_words(&s, tz));
+    super::instance_name(title, subject.as_deref(), row.dibuat_ms, tz)
+}
+
+/// What a status code says.
+fn status_words(s: Status) -> &'static str {
+    match s {
+        Status::Berjalan => "berjalan",
+        Status::SelesaiDisetujui => "selesai, disetujui",
+        Status::SelesaiDitolak => "selesai, tidak disetujui",
+        Status::Dibatalkan => "dibatalkan",
+    }
+}
+
+/// An instance in the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceLine {
+    pub instance_id: String,
+    /// The workflow's id (for the filter).
+    pub workflow: String,
+    /// The workflow's title.
+    pub judul: String,
+    /// The instance in words: title, subject, start.
+    pub nama: String,
+    /// The status code (for the filter) and in words.
+    pub status: String,
+    pub status_kata: &'static str,
+    /// The open step's title.
+    pub langkah: Option<String>,
+    /// Who started it (a name).
+    pub dibuat_oleh: String,
+}
+
+/// Every instance, newest first, named in words.
+pub async fn instances(app: &App) -> Result<Vec<InstanceLine>, ServiceError> {
+    let rows = app.store.instances_head(None).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (dir, _) = workflow::directory(app).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let step = row.state.langkah_aktif.clone();
+        let (judul, judul_langkah) =
+            workflow::titles(app, &row, step.as_deref().unwrap_or("")).await?;
+        out.push(InstanceLine {
+            nama: instance_name(app, &row, &judul),
+            status: row.state.status.as_str().to_owned(),
+            status_kata: status_words(row.state.status),
+            langkah: step.map(|s| judul_langkah.unwrap_or(s)),
+            dibuat_oleh: name(&dir, &row.dibuat_oleh),
+            instance_id: row.id,
+            workflow: row.workflow,
+            judul,
+        });
+    }
+    Ok(out)
 }
 
 /// Every running instance's open step, oldest first.
@@ -50,6 +117,7 @@ pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {
         let step = row.state.langkah_aktif.clone().unwrap_or_default();
         let (judul, judul_langkah) = workflow::titles(app, &row, &step).await?;
         out.push(Awaiting {
+            nama: instance_name(app, &row, &judul),
             menunggu: row
                 .state
                 .kursi
@@ -73,6 +141,12 @@ pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {
 pub struct Timeline {
     pub instance_id: String,
     pub judul: String,
+    /// The instance in words: title, subject, start.
+    pub nama: String,
+    /// What it is about, in words (none for a workflow started on nothing in particular).
+    pub perihal: Option<String>,
+    /// Who started it (a name).
+    pub dibuat_oleh: String,
     pub workflow: String,
     pub versi: String,
     /// In words (`berjalan`, `selesai disetujui`, …).
@@ -194,12 +268,18 @@ pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
     }
     let step = row.state.langkah_aktif.clone();
     let (judul, judul_langkah) = workflow::titles(app, &row, step.as_deref().unwrap_or("")).await?;
+    let perihal = crate::domain::Subject::from_value(&row.subjek)
+        .ok()
+        .and_then(|s| super::subject_words(&s, tz));
     Ok(Timeline {
+        nama: instance_name(app, &row, &judul),
+        perihal,
+        dibuat_oleh: name(&dir, &row.dibuat_oleh),
         instance_id: row.id.clone(),
         judul,
         workflow: row.workflow.clone(),
         versi: row.versi.clone(),
-        status: row.state.status.as_str().replace('_', " "),
+        status: status_words(row.state.status).to_owned(),
         langkah_aktif: step.map(|s| judul_langkah.unwrap_or(s)),
         penyetuju: row
             .state

@@ -648,6 +648,38 @@ struct SampleRequest {
     root: std::path::PathBuf,
     instansi: String,
     files: std::collections::BTreeMap<String, String>,
+    /// The sample prompt's times, in words, as a real prompt sent at the sample moment would
+    /// carry them: the step's deadline and the link's validity (`link_ttl` after sending).
+    #[serde(default)]
+    times: SampleTimes,
+}
+
+/// When the sample prompt says its step ends and its link stops working.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct SampleTimes {
+    tenggat: String,
+    berlaku_sampai: String,
+}
+
+impl SampleTimes {
+    /// A prompt sent on Monday 30 November 2026 at 09.00 local time for a step of four
+    /// working days (until Friday 16.00), with this installation's link validity.
+    fn of(settings: &Settings) -> Self {
+        use chrono::TimeZone;
+        let tz = settings.timezone;
+        let at = |month: u32, day: u32, hour: u32| {
+            tz.with_ymd_and_hms(2026, month, day, hour, 0, 0)
+                .single()
+                .map(|t| t.with_timezone(&chrono::Utc))
+        };
+        match (at(11, 30, 9), at(12, 4, 16)) {
+            (Some(sent), Some(due)) => Self {
+                tenggat: crate::domain::format_deadline_id(due, tz),
+                berlaku_sampai: crate::domain::format_datetime_id(sent + settings.link_ttl, tz),
+            },
+            _ => Self::default(),
+        }
+    }
 }
 
 type SampleAnswer = Result<Vec<(String, String)>, Vec<Diagnostic>>;
@@ -673,6 +705,7 @@ fn samples_in_child(
 ) -> Result<Vec<(String, String)>, Diagnostics> {
     let root = checked_root(settings, &DefinitionKey::Templates);
     let request = SampleRequest {
+        times: SampleTimes::of(settings),
         root: root.clone(),
         instansi: settings.instansi.nama.clone(),
         files: files.0.clone(),
@@ -690,7 +723,7 @@ fn samples_in_child(
 pub fn serve_samples(input: &[u8]) -> Result<Vec<u8>, String> {
     let req: SampleRequest = serde_json::from_slice(input).map_err(|e| e.to_string())?;
     let answer: SampleAnswer =
-        render_samples(&req.root, &req.instansi, &FileSet(req.files)).map_err(|d| d.0);
+        render_samples(&req.root, &req.instansi, &req.times, &FileSet(req.files)).map_err(|d| d.0);
     serde_json::to_vec(&answer).map_err(|e| e.to_string())
 }
 
@@ -825,6 +858,7 @@ pub async fn edit_directory_draft(
 fn render_samples(
     root: &std::path::Path,
     instansi: &str,
+    times: &SampleTimes,
     files: &FileSet,
 ) -> Result<Vec<(String, String)>, Diagnostics> {
     let templates = crate::render::Templates::load(&Memory::under(root, files.0.clone()), root)?;
@@ -836,7 +870,7 @@ fn render_samples(
         "judul_langkah": "Persetujuan Sekretaris Daerah",
         "kapasitas": "Sekretaris Daerah",
         "kode": "MERIT-7KQ2XA",
-        "tenggat": "4 Desember 2026 pukul 16.00 WIB",
+        "tenggat": times.tenggat,
         "alasan_kembali": null,
         "ringkasan": ["2.911 calon diusulkan pada 412 formasi di 38 unit kerja.", "57 calon layak belum mendapat formasi."],
         "perbedaan": null,
@@ -847,7 +881,7 @@ fn render_samples(
             {"label": "Kembalikan", "url": "https://merit.contoh.go.id/persetujuan/CONTOH.kembalikan"}
         ],
         "pilihan": [],
-        "berlaku_sampai": "9 Desember 2026 pukul 16.00 WIB",
+        "berlaku_sampai": times.berlaku_sampai,
         "instansi": instansi,
     });
     let notice = serde_json::json!({
@@ -856,7 +890,7 @@ fn render_samples(
         "paragraf": ["Alur persetujuan di bawah ini telah selesai dengan hasil disetujui."],
         "ringkasan": ["2.911 calon diusulkan pada 412 formasi di 38 unit kerja."],
         "instansi": instansi,
-        "tanggal": "2 Desember 2026",
+        "tanggal": "4 Desember 2026",
     });
     let mut out = Vec::new();
     let mut problems = Diagnostics::new();
