@@ -28,10 +28,6 @@ fn reads_only(cmd: &Command) -> bool {
         ),
         Command::Verification(v) => matches!(v, VerificationCommand::List { .. }),
         Command::Candidate(c) => matches!(c, CandidateCommand::Show { .. }),
-        Command::Place { .. } | Command::Screen { .. } => {
-            // They write, but only over data that must exist already.
-            true
-        }
         _ => false,
     }
 }

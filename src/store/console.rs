@@ -198,7 +198,7 @@ impl Store {
             .query(
                 "SELECT k.run_id, r.ruleset, r.versi, r.dibuat_ms, k.hasil FROM keputusan k \
                  JOIN run_penyaringan r ON r.id = k.run_id WHERE k.instansi = ? AND k.nik = ? \
-                 ORDER BY r.dibuat_ms DESC",
+                 ORDER BY r.dibuat_ms DESC, r.id DESC",
                 vec![self.tenant.clone().into(), nik.as_str().into()],
             )
             .await?;

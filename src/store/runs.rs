@@ -648,7 +648,7 @@ impl Store {
         let rows = self
             .query(
                 "SELECT k.run_id FROM keputusan k JOIN run_penyaringan r ON r.id = k.run_id \
-                 WHERE k.instansi = ? AND k.nik = ? AND r.status = 'selesai' ORDER BY r.dibuat_ms DESC LIMIT 1",
+                 WHERE k.instansi = ? AND k.nik = ? AND r.status = 'selesai' ORDER BY r.dibuat_ms DESC, r.id DESC LIMIT 1",
                 vec![self.tenant.clone().into(), nik.as_str().into()],
             )
             .await?;

@@ -754,6 +754,9 @@ async fn definition_editor_in_headless_chromium() {
             b.type_into("#alasan", "Batas usia minimal 30 tahun (uji peramban)");
             b.type_into("#nomor_surat", "B/30/2026");
             b.click("#terbitkan");
+            // The confirmation page says what will happen; nothing is published before it.
+            b.wait_for("Terbitkan draf ini?");
+            b.click("#konfirmasi");
             b.wait_for("Diterbitkan sebagai versi");
             moved
         })

@@ -158,6 +158,28 @@ fn a_new_user_without_the_source_folder() {
         "said once per kind: {err}"
     );
     assert!(text(&out.stdout).contains("/persetujuan/"));
+    // Issue 22: the demo leaves its configuration, and says how to use the CLI on it: in the
+    // demo folder every command works on the demo's database, and nothing is created beside it.
+    let demo = tmp.path().join("demo");
+    assert!(demo.join("merit.yaml").is_file());
+    assert!(
+        text(&out.stdout).contains("cd ") && text(&out.stdout).contains("merit runs list"),
+        "{}",
+        text(&out.stdout)
+    );
+    let runs = bare(&demo, &["runs", "list", "--json"]);
+    assert!(runs.status.success(), "{}", text(&runs.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&runs.stdout).unwrap();
+    assert!(!listed.as_array().unwrap().is_empty(), "the demo's run");
+    let versions = bare(&demo, &["rules", "versions", "pppk_paruh_waktu"]);
+    assert!(versions.status.success(), "{}", text(&versions.stderr));
+    assert!(!demo.join("data/merit.db").exists(), "no second database");
+    let beside = bare(tmp.path(), &["runs", "list"]);
+    assert_eq!(beside.status.code(), Some(3), "{}", text(&beside.stderr));
+    assert!(
+        !tmp.path().join("data/merit.db").exists(),
+        "nothing created beside it"
+    );
     let out = bare(tmp.path(), &["init", "salinan"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let root = tmp.path().join("salinan");

@@ -637,7 +637,11 @@ async fn the_audit_chain_verifies_and_names_the_first_altered_entry() {
     c.sign_in(ADMIN.0, "salah-sekali-saja").await;
     c.sign_in(ADMIN.0, ADMIN.1).await;
     let token = c.token().await;
-    c.post("/admin/penempatan", &[("csrf", &token)]).await;
+    c.post(
+        "/admin/penempatan",
+        &[("csrf", &token), ("konfirmasi", "ya")],
+    )
+    .await;
     // A full NIP in an entry's details is masked when recorded.
     audit::record(
         &app,

@@ -98,7 +98,22 @@ fn sheet(path: &Path) -> Vec<HashMap<String, Data>> {
     assert_eq!(names[0], "Ringkasan", "{}", path.display());
     let range = book.worksheet_range(names.last().unwrap()).unwrap();
     let mut rows = range.rows();
-    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    // Workbook headers are words people read (`Unit kerja`); rows are keyed by the codes the
+    // CSV files keep (`unit_kerja`).
+    let header: Vec<String> = rows
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let words = c.to_string();
+            assert!(!words.contains('_'), "a header in words: {words}");
+            match words.as_str() {
+                "No." => "no".to_owned(),
+                "Id penyaringan" => "run_id".to_owned(),
+                w => w.to_lowercase().replace(' ', "_"),
+            }
+        })
+        .collect();
     rows.map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
         .collect()
 }
@@ -198,7 +213,12 @@ async fn lists_agree_with_each_other_and_read_back() {
         summary.contains("Pemerintah Kabupaten Uji Dokumen"),
         "{summary}"
     );
-    assert!(summary.contains(&placed.id), "{summary}");
+    // The placement named by when it was made, not by its id.
+    assert!(!summary.contains(&placed.id), "{summary}");
+    assert!(
+        summary.contains("Penempatan 11 Agustus 2025 pukul 09.00"),
+        "{summary}"
+    );
     assert!(summary.contains("Rp3.500.000"), "{summary}");
 
     let unproposed = sheet(&export(&app, ListKind::TidakDiusulkan, &out, "xlsx").await);

@@ -274,14 +274,25 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
         "raising the minimum age moves someone"
     );
 
-    // Terbitkan needs a reason; then the files are on disk and a new run uses them.
-    let r = c
-        .post(
-            &format!("{page}/terbitkan"),
-            &[("csrf", &token), ("alasan", " ")],
-        )
-        .await;
-    assert_eq!(r.status, 400);
+    // Terbitkan asks first, and for a reason; then the files are on disk and a new run uses
+    // them.
+    for fields in [
+        vec![("csrf", token.as_str()), ("alasan", "alasan")],
+        vec![
+            ("csrf", token.as_str()),
+            ("alasan", " "),
+            ("konfirmasi", "ya"),
+        ],
+    ] {
+        let r = c.post(&format!("{page}/terbitkan"), &fields).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert!(
+            r.text().contains("Alasan perubahan (wajib)"),
+            "{}",
+            r.text()
+        );
+    }
+    assert_eq!(drafts::versions(&app, &pppk()).await.unwrap().len(), 0);
     let d = drafts::get(&app, &id).await.unwrap();
     let stale = (d.revisi - 1).to_string();
     let current = d.revisi.to_string();
@@ -289,7 +300,12 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
     let r = c
         .post(
             &format!("{page}/terbitkan"),
-            &[("csrf", &token), ("revisi", &stale), ("alasan", "lama")],
+            &[
+                ("csrf", &token),
+                ("revisi", &stale),
+                ("alasan", "lama"),
+                ("konfirmasi", "ya"),
+            ],
         )
         .await;
     assert_eq!(r.status, 409, "{}", r.text());
@@ -301,6 +317,7 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
                 ("revisi", &current),
                 ("alasan", "Surat MenPANRB tentang batas usia"),
                 ("nomor_surat", "B/1/2026"),
+                ("konfirmasi", "ya"),
             ],
         )
         .await;

@@ -240,7 +240,7 @@ async fn a_generated_regency_is_placed_without_overfilling_and_exported() {
     assert_eq!(book.sheet_names(), ["Ringkasan", "Keputusan"]);
     let data = book.worksheet_range("Keputusan").unwrap();
     assert_eq!(data.height(), 4_201);
-    assert_eq!(data.get((0, 0)), Some(&Data::String("nik".into())));
+    assert_eq!(data.get((0, 0)), Some(&Data::String("NIK".into())));
     let first_nik = data.get((1, 0)).unwrap().to_string();
     assert_eq!(first_nik.len(), 16, "a NIK stays text: {first_nik}");
     let summary = book.worksheet_range("Ringkasan").unwrap();

@@ -355,6 +355,7 @@ async fn a_console_publication_on_built_in_copies_is_screened_with() {
                 ("csrf", &token),
                 ("revisi", &d.revisi.to_string()),
                 ("alasan", "Judul PW-01 diperjelas"),
+                ("konfirmasi", "ya"),
             ],
         )
         .await;

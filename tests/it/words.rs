@@ -335,6 +335,7 @@ async fn every_page_prompt_and_list_header_of_the_demo_is_in_words() {
         "/admin/unduhan",
         "/admin/audit",
         "/admin/pengguna",
+        "/admin/verifikasi",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -424,6 +425,34 @@ async fn every_page_prompt_and_list_header_of_the_demo_is_in_words() {
                 note(&format!("{path} lembar {sheet}"), found);
             }
         }
+    }
+    // The pages that ask before an action (console.md 5) are read too: each POST without its
+    // confirmation answers with one.
+    let instance = merit::service::workflow::list(&app).await.unwrap()[0]
+        .instance_id
+        .clone();
+    for (path, fields) in [
+        ("/admin/penempatan".to_owned(), vec![]),
+        (
+            "/admin/alur".to_owned(),
+            vec![("workflow", "usulan_pppk_paruh_waktu")],
+        ),
+        (format!("/admin/alur/{instance}/batalkan"), vec![]),
+        (
+            "/admin/pengguna/nonaktif".to_owned(),
+            vec![("email", ADMIN.0)],
+        ),
+        (format!("{draft}/buang"), vec![]),
+    ] {
+        let mut form = vec![("csrf", token.as_str())];
+        form.extend(fields);
+        let r = c.post(&path, &form).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        pages += 1;
+        note(
+            &format!("POST {path} (konfirmasi)"),
+            codes(&without_urls(&visible(&r.text())), &names),
+        );
     }
     assert!(pages >= 25, "walked only {pages} pages: {seen:?}");
     assert!(workbooks >= 4, "read only {workbooks} workbooks: {seen:?}");
