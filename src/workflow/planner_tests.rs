@@ -377,3 +377,88 @@ fn an_answer_given_twice_is_refused_with_the_first_answer() {
         })
     );
 }
+
+#[test]
+fn a_cancellation_tells_those_still_awaited_and_the_requester_once_and_ends_everything() {
+    let mut w = World::new(flow(
+        "  - { id: tpk, judul: TPK, penyetuju: { peran: TPK }, mode: semua }\n",
+    ));
+    w.answer("tpk", "tpk1", Answer::Setuju).unwrap();
+    // Without a reason nothing happens.
+    let empty = w.apply(&Event::Cancel {
+        oleh: "admin@contoh.go.id".into(),
+        alasan: "  ".into(),
+    });
+    assert_eq!(empty.err(), Some(Refusal::NeedsComment));
+    assert_eq!(w.inst.state.status, Status::Berjalan);
+    let plan = w
+        .apply(&Event::Cancel {
+            oleh: "admin@contoh.go.id".into(),
+            alasan: "formasi direvisi".into(),
+        })
+        .unwrap();
+    assert_eq!(w.inst.state.status, Status::Dibatalkan);
+    assert_eq!(w.step(), None);
+    assert!(w.inst.state.kursi.is_empty());
+    assert_eq!(
+        plan.cancel_visits,
+        vec![1],
+        "the open visit's timers are void"
+    );
+    assert!(
+        kinds_to(&plan, "tpk1").is_empty(),
+        "who answered is not awaited"
+    );
+    assert_eq!(kinds_to(&plan, "tpk2"), [MessageKind::Dibatalkan]);
+    assert_eq!(kinds_to(&plan, "tpk3"), [MessageKind::Dibatalkan]);
+    assert_eq!(kinds_to(&plan, "operator"), [MessageKind::Dibatalkan]);
+    assert!(plan.history.iter().any(|h| h.jenis == "dibatalkan"
+        && h.komentar.as_deref() == Some("dibatalkan oleh admin@contoh.go.id: formasi direvisi")));
+    // Then every answer and a second cancellation are refused; a note is still written.
+    assert_eq!(
+        w.refusal("tpk", "tpk2", Answer::Setuju),
+        Some(Refusal::Finished("dibatalkan"))
+    );
+    let again = w.apply(&Event::Cancel {
+        oleh: "x".into(),
+        alasan: "lagi".into(),
+    });
+    assert_eq!(again.err(), Some(Refusal::Finished("dibatalkan")));
+    let note = w
+        .apply(&Event::Note {
+            jenis: "balasan_ditolak".into(),
+            orang: None,
+            saluran: Some("balasan".into()),
+            komentar: "balasan surel dari orang@luar tidak diproses".into(),
+        })
+        .unwrap();
+    assert_eq!(note.history.len(), 1);
+    assert!(note.outbox.is_empty());
+}
+
+#[test]
+fn the_next_prompt_carries_every_answer_given_so_far() {
+    let mut w = World::new(flow(
+        "  - { id: tpk, judul: TPK, penyetuju: { peran: TPK } }\n  - { id: kaban, judul: Kepala, penyetuju: { peran: KEPALA_BKPSDM } }\n",
+    ));
+    let plan = w
+        .answer_with("tpk", "tpk2", Answer::Setuju, Some("sudah dicek"))
+        .unwrap();
+    let prompt = plan
+        .outbox
+        .iter()
+        .find_map(|m| {
+            m.content
+                .prompt()
+                .filter(|_| m.recipient.orang.as_deref() == Some("kaban"))
+        })
+        .expect("the next step's prompt");
+    assert_eq!(prompt.jawaban_sebelumnya.len(), 1);
+    let a = &prompt.jawaban_sebelumnya[0];
+    assert_eq!(
+        (a.langkah.as_str(), a.keputusan.as_str()),
+        ("TPK", "setuju")
+    );
+    assert_eq!(a.komentar.as_deref(), Some("sudah dicek"));
+    assert_ne!(a.nama, "tpk2", "a name, not an id");
+}

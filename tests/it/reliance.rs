@@ -810,3 +810,47 @@ async fn the_sekda_sees_every_answer_given_before() {
         assert!(details.text().contains(comment.as_str()));
     }
 }
+
+/// Two administrators disabling each other at the same moment (two requests, two connections):
+/// exactly one succeeds, so an active administrator always remains.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_administrators_disabling_each_other_at_once_leave_one() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let (a, b) = (
+        Email::parse("a@bkpsdm.contoh.go.id").unwrap(),
+        Email::parse("b@bkpsdm.contoh.go.id").unwrap(),
+    );
+    for e in [&a, &b] {
+        accounts::add(&app, e, "", merit::domain::Role::Admin, None, &Actor::cli())
+            .await
+            .unwrap();
+    }
+    for _ in 0..5 {
+        let one = {
+            let (app, a, b) = (app.clone(), a.clone(), b.clone());
+            tokio::spawn(async move {
+                accounts::disable(&app, &b, &Actor::account(a.as_str(), "10.0.0.1")).await
+            })
+        };
+        let two = {
+            let (app, a, b) = (app.clone(), a.clone(), b.clone());
+            tokio::spawn(async move {
+                accounts::disable(&app, &a, &Actor::account(b.as_str(), "10.0.0.2")).await
+            })
+        };
+        let (x, y) = (one.await.unwrap(), two.await.unwrap());
+        let refused = [&x, &y].iter().filter(|r| r.is_err()).count();
+        assert_eq!(refused, 1, "{x:?} {y:?}");
+        let active: Vec<_> = accounts::list(&app)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|u| u.aktif)
+            .collect();
+        assert_eq!(active.len(), 1);
+        for e in [&a, &b] {
+            accounts::enable(&app, e, &Actor::cli()).await.unwrap();
+        }
+    }
+}
