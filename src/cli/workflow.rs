@@ -218,7 +218,7 @@ pub(super) async fn run(
                 output::print_json(&report)?;
             } else {
                 println!(
-                    "Instans {instance} dibatalkan; tautannya tidak berlaku lagi dan orang yang ditunggu diberi tahu."
+                    "Proses persetujuan {instance} dibatalkan; tautannya tidak berlaku lagi dan orang yang ditunggu diberi tahu."
                 );
             }
             Ok(Exit::Ok)

@@ -495,6 +495,20 @@ async fn method_not_allowed() -> Response {
     status_page(StatusCode::METHOD_NOT_ALLOWED)
 }
 
+/// `text` as a sentence: a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
 /// Maps why a link led to no decision to its status and page: the one place this happens.
 fn page_for(e: &ServiceError) -> Response {
     let (status, title, text) = match e {
@@ -510,8 +524,15 @@ fn page_for(e: &ServiceError) -> Response {
         ),
         ServiceError::Refused(r) if !r.is_input() => (
             StatusCode::CONFLICT,
-            "Sudah diputuskan",
-            format!("Jawaban tidak diperlukan lagi: {r}."),
+            if matches!(
+                r,
+                Refusal::StepDecided(Some(crate::workflow::Status::Dibatalkan))
+            ) {
+                "Proses dibatalkan"
+            } else {
+                "Sudah diputuskan"
+            },
+            sentence(&r.to_string()),
         ),
         ServiceError::Refused(r) => (
             StatusCode::BAD_REQUEST,

@@ -429,10 +429,15 @@ fn decided_message(ended: Option<WorkflowStatus>) -> String {
         None | Some(WorkflowStatus::Berjalan) => {
             "langkah ini sudah diputuskan; jawaban tidak diperlukan lagi".to_owned()
         }
-        Some(s) => format!(
-            "proses ini sudah selesai ({})",
-            s.as_str().replace('_', " ")
-        ),
+        Some(WorkflowStatus::SelesaiDisetujui) => {
+            "proses ini sudah selesai dan disetujui; jawaban tidak diperlukan lagi".to_owned()
+        }
+        Some(WorkflowStatus::SelesaiDitolak) => {
+            "proses ini sudah selesai dan tidak disetujui; jawaban tidak diperlukan lagi".to_owned()
+        }
+        Some(WorkflowStatus::Dibatalkan) => {
+            "proses ini telah dibatalkan; jawaban tidak diperlukan lagi".to_owned()
+        }
     }
 }
 

@@ -268,6 +268,69 @@ async fn every_page_prompt_and_list_header_of_the_demo_is_in_words() {
     let app = demo_app(&db, 300, clock()).await;
     // A second run, so that a run page offers another to compare with.
     crate::support::screen(&app).await;
+    // The messages of issue 22 are read too: a reply applied (its acknowledgement, and the next
+    // prompt with the answers given so far), a reply from someone else refused (the explanation
+    // sent back), and a process cancelled (the notice to the people awaited).
+    merit::service::outbox::flush(&app).await.unwrap();
+    let mails = crate::support::eml_files(&db.path("outbox"));
+    let prompt = mails
+        .iter()
+        .find(|e| {
+            crate::support::plain(e).contains("Verifikasi hasil penyaringan")
+                && !crate::support::tokens(e).is_empty()
+        })
+        .unwrap();
+    let subject = crate::support::header(prompt, "Subject");
+    let code = subject
+        .split("[MERIT-")
+        .nth(1)
+        .and_then(|s| s.split(']').next())
+        .unwrap();
+    let to = crate::support::header(prompt, "To");
+    let to = to
+        .rsplit_once('<')
+        .map_or(to, |(_, a)| a.trim_end_matches('>'));
+    let other = mails
+        .iter()
+        .map(|e| crate::support::header(e, "To"))
+        .find(|t| !t.contains(to))
+        .and_then(|t| {
+            t.rsplit_once('<')
+                .map(|(_, a)| a.trim_end_matches('>').to_owned())
+        })
+        .unwrap();
+    for (from, id) in [(other.as_str(), "lain"), (to, "benar")] {
+        let raw = format!(
+            "From: {from}\r\nSubject: Re: [MERIT-{code}] Persetujuan\r\nMessage-ID: <{id}@uji>\r\n\r\nSETUJU sudah diperiksa\r\n"
+        );
+        merit::service::answers::ingest(&app, raw.as_bytes())
+            .await
+            .unwrap();
+    }
+    let job_fill = merit::service::workflow::list(&app)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.workflow == "pengisian_jabatan")
+        .unwrap();
+    merit::service::workflow::cancel(
+        &app,
+        &job_fill.instance_id,
+        &merit::service::audit::Actor::cli(),
+        "lowongan diisi melalui mutasi",
+    )
+    .await
+    .unwrap();
+    merit::service::outbox::flush(&app).await.unwrap();
+    let written = crate::support::eml_files(&db.path("outbox")).join("\n");
+    for kind in [
+        "telah tercatat",
+        "belum dapat kami proses",
+        "telah dibatalkan",
+        "Jawaban yang sudah diberikan",
+    ] {
+        assert!(written.contains(kind), "a message saying {kind:?}");
+    }
     let names = data_words(&db.path("data"));
     let addr = serve_http(&app).await;
     let mut c = Client::new(addr);
@@ -390,8 +453,10 @@ async fn every_page_prompt_and_list_header_of_the_demo_is_in_words() {
             continue;
         }
         let r = c.get(&path).await;
+        // An approver's link to a step decided or a process cancelled answers 409 with a page
+        // that is read like any other.
         assert!(
-            matches!(r.status, 200 | 303 | 404),
+            matches!(r.status, 200 | 303 | 404 | 409),
             "{path}: {} {}",
             r.status,
             r.text()
