@@ -49,8 +49,8 @@ pub use nip::{Nip, NipError};
 pub use subject::{Kandidat, PlacementSubject, RuleChangeSubject, Subject, VacancySubject};
 pub use talent::{KotakTalenta, TingkatKinerja};
 pub use text::{
-    Comment, format_number_id, format_rupiah, has_full_identifier, io_message, is_identifier,
-    mask_identifier, neutralize_formula, normalize_key, parse_bool, parse_rupiah,
+    Comment, Note, NoteError, format_number_id, format_rupiah, has_full_identifier, io_message,
+    is_identifier, mask_identifier, neutralize_formula, normalize_key, parse_bool, parse_rupiah,
     redact_identifiers, restore_formula, strip_controls,
 };
 pub use vacancy::Vacancy;

@@ -178,6 +178,44 @@ pub fn strip_controls(raw: &str) -> String {
     out
 }
 
+/// A note someone must write (the reason of a correction, what a verifier checked): control
+/// characters removed, surrounding space trimmed, never empty, at most [`Note::MAX_CHARS`]
+/// characters (a longer one is refused, not cut: it is binding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note(String);
+
+/// Why a note is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoteError {
+    #[error("wajib diisi")]
+    Empty,
+    #[error("paling panjang {} karakter", Note::MAX_CHARS)]
+    TooLong,
+}
+
+impl Note {
+    /// Characters allowed.
+    pub const MAX_CHARS: usize = 1_000;
+
+    /// The cleaned note.
+    pub fn parse(raw: &str) -> Result<Self, NoteError> {
+        let clean = strip_controls(raw);
+        let clean = clean.trim();
+        if clean.is_empty() {
+            return Err(NoteError::Empty);
+        }
+        if clean.chars().count() > Self::MAX_CHARS {
+            return Err(NoteError::TooLong);
+        }
+        Ok(Self(clean.to_owned()))
+    }
+
+    /// The text.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// A comment given with an answer (link, reply or command line): control characters removed,
 /// surrounding space trimmed, never empty, and at most [`Comment::MAX_CHARS`] characters; a
 /// longer text is cut with a note saying so.

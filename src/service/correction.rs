@@ -11,9 +11,6 @@ use crate::{
     store::ImportBatch,
 };
 
-/// Longest reason kept.
-const REASON_MAX: usize = 1_000;
-
 /// One field changed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldChange {
@@ -94,19 +91,14 @@ pub async fn set(
     changes: &[(String, String)],
     reason: &str,
 ) -> Result<Correction, ServiceError> {
-    let reason = crate::domain::strip_controls(reason.trim());
-    if reason.is_empty() {
-        return Err(ServiceError::value(
-            "alasan",
-            "wajib diisi: tulis dasar koreksi (mis. KTP asli, surat keterangan)",
-        ));
-    }
-    if reason.chars().count() > REASON_MAX {
-        return Err(ServiceError::value(
-            "alasan",
-            format!("paling panjang {REASON_MAX} karakter"),
-        ));
-    }
+    let reason = crate::domain::Note::parse(reason)
+        .map(crate::domain::Note::into_string)
+        .map_err(|e| {
+            ServiceError::value(
+                "alasan",
+                format!("{e} (tulis dasar koreksi, mis. KTP asli atau surat keterangan)"),
+            )
+        })?;
     if changes.is_empty() {
         return Err(ServiceError::value(
             "perubahan",

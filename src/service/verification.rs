@@ -6,9 +6,6 @@
 use super::{App, Refusal, ServiceError, Sought, audit, audit::Actor};
 use crate::domain::{Action, ManualFinding, Nik, RuleVerdict, StatusTemuan, Temuan};
 
-/// Longest note kept.
-const NOTE_MAX: usize = 1_000;
-
 /// A finding as people read it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FindingView {
@@ -35,20 +32,14 @@ pub struct FindingView {
 }
 
 fn note_of(note: &str) -> Result<String, ServiceError> {
-    let note = crate::domain::strip_controls(note.trim());
-    if note.is_empty() {
-        return Err(ServiceError::value(
-            "catatan",
-            "wajib diisi: tulis apa yang diperiksa (mis. KTP asli, akta kelahiran)",
-        ));
-    }
-    if note.chars().count() > NOTE_MAX {
-        return Err(ServiceError::value(
-            "catatan",
-            format!("paling panjang {NOTE_MAX} karakter"),
-        ));
-    }
-    Ok(note)
+    crate::domain::Note::parse(note)
+        .map(crate::domain::Note::into_string)
+        .map_err(|e| {
+            ServiceError::value(
+                "catatan",
+                format!("{e} (tulis apa yang diperiksa, mis. KTP asli atau akta kelahiran)"),
+            )
+        })
 }
 
 /// The rule's id as typed, checked against the candidate's latest decision: it must be a rule

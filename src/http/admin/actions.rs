@@ -365,14 +365,75 @@ pub(super) struct Account {
     email: String,
 }
 
-/// An account action on the Pengguna page, asked once more before it is done.
+/// What the Pengguna page's account buttons do (each asked once more before it is done).
+#[derive(Debug, Clone, Copy)]
+enum AccountAct {
+    Disable,
+    Enable,
+    EndSessions,
+}
+
+impl AccountAct {
+    fn confirm(self, email: &str) -> Confirm<'static> {
+        let (judul, uraian, tombol, aksi) = match self {
+            Self::Disable => (
+                "Nonaktifkan akun?",
+                format!(
+                    "Akun {email} tidak dapat masuk lagi dan semua sesinya berakhir saat ini juga. Akun dapat diaktifkan kembali di halaman ini."
+                ),
+                "Ya, nonaktifkan",
+                "/admin/pengguna/nonaktif",
+            ),
+            Self::Enable => (
+                "Aktifkan kembali akun?",
+                format!(
+                    "Akun {email} dapat masuk lagi dengan kata sandinya; sesi lamanya tetap berakhir."
+                ),
+                "Ya, aktifkan kembali",
+                "/admin/pengguna/aktif",
+            ),
+            Self::EndSessions => (
+                "Akhiri semua sesi akun ini?",
+                format!(
+                    "Semua sesi akun {email} berakhir saat ini juga, di perangkat mana pun; pemiliknya harus masuk lagi."
+                ),
+                "Ya, akhiri semua sesi",
+                "/admin/pengguna/sesi",
+            ),
+        };
+        Confirm {
+            judul,
+            uraian: vec![uraian],
+            aksi: aksi.to_owned(),
+            tombol,
+            kembali: "/admin/pengguna".to_owned(),
+            isian_wajib: Vec::new(),
+        }
+    }
+
+    async fn run(
+        self,
+        state: &AppState,
+        email: &Email,
+        actor: &audit::Actor,
+    ) -> Result<(), ServiceError> {
+        match self {
+            Self::Disable => service::accounts::disable(&state.app, email, actor).await,
+            Self::Enable => service::accounts::enable(&state.app, email, actor).await,
+            Self::EndSessions => service::accounts::end_sessions(&state.app, email, actor)
+                .await
+                .map(|_| ()),
+        }
+    }
+}
+
+/// An account action (admin): its confirmation page first, then the action.
 async fn account_action(
     state: &AppState,
     signed: &Signed,
     headers: &HeaderMap,
     f: &Fields,
-    ask: impl FnOnce(&str) -> Confirm<'static>,
-    act: impl AsyncFnOnce(&Email) -> Result<(), ServiceError>,
+    act: AccountAct,
 ) -> Response {
     if let Err(r) = allowed(signed, Role::Admin, headers, field(f, "csrf")) {
         return r.into_response();
@@ -382,27 +443,11 @@ async fn account_action(
         Err(e) => return failure(ServiceError::value("surel", e)),
     };
     if !confirmed(f) {
-        return confirm_page(signed, state, "pengguna", &ask(email.as_str()), f);
+        return confirm_page(signed, state, "pengguna", &act.confirm(email.as_str()), f);
     }
-    match act(&email).await {
+    match act.run(state, &email, &signed.actor()).await {
         Ok(()) => Redirect::to("/admin/pengguna").into_response(),
         Err(e) => failure(e),
-    }
-}
-
-fn account_confirm(
-    judul: &'static str,
-    uraian: String,
-    tombol: &'static str,
-    aksi: &str,
-) -> Confirm<'static> {
-    Confirm {
-        judul,
-        uraian: vec![uraian],
-        aksi: aksi.to_owned(),
-        tombol,
-        kembali: "/admin/pengguna".to_owned(),
-        isian_wajib: Vec::new(),
     }
 }
 
@@ -413,23 +458,7 @@ pub(super) async fn disable_user(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let actor = signed.actor();
-    account_action(
-        &state,
-        &signed,
-        &headers,
-        &f,
-        |email| {
-            account_confirm(
-                "Nonaktifkan akun?",
-                format!("Akun {email} tidak dapat masuk lagi dan semua sesinya berakhir saat ini juga. Akun dapat diaktifkan kembali di halaman ini."),
-                "Ya, nonaktifkan",
-                "/admin/pengguna/nonaktif",
-            )
-        },
-        async |email| service::accounts::disable(&state.app, email, &actor).await,
-    )
-    .await
+    account_action(&state, &signed, &headers, &f, AccountAct::Disable).await
 }
 
 /// `POST /admin/pengguna/aktif` (admin): a disabled account enabled again.
@@ -439,23 +468,7 @@ pub(super) async fn enable_user(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let actor = signed.actor();
-    account_action(
-        &state,
-        &signed,
-        &headers,
-        &f,
-        |email| {
-            account_confirm(
-                "Aktifkan kembali akun?",
-                format!("Akun {email} dapat masuk lagi dengan kata sandinya; sesi lamanya tetap berakhir."),
-                "Ya, aktifkan kembali",
-                "/admin/pengguna/aktif",
-            )
-        },
-        async |email| service::accounts::enable(&state.app, email, &actor).await,
-    )
-    .await
+    account_action(&state, &signed, &headers, &f, AccountAct::Enable).await
 }
 
 /// `POST /admin/pengguna/sesi` (admin): every session of an account ended now.
@@ -465,27 +478,7 @@ pub(super) async fn end_sessions(
     headers: HeaderMap,
     Form(f): Form<Fields>,
 ) -> Response {
-    let actor = signed.actor();
-    account_action(
-        &state,
-        &signed,
-        &headers,
-        &f,
-        |email| {
-            account_confirm(
-                "Akhiri semua sesi akun ini?",
-                format!("Semua sesi akun {email} berakhir saat ini juga, di perangkat mana pun; pemiliknya harus masuk lagi."),
-                "Ya, akhiri semua sesi",
-                "/admin/pengguna/sesi",
-            )
-        },
-        async |email| {
-            service::accounts::end_sessions(&state.app, email, &actor)
-                .await
-                .map(|_| ())
-        },
-    )
-    .await
+    account_action(&state, &signed, &headers, &f, AccountAct::EndSessions).await
 }
 
 /// `POST /admin/alur/{id}/batalkan` (operator): a running instance cancelled with a reason,

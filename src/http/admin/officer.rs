@@ -38,6 +38,38 @@ async fn back_to(state: &AppState, key: &str, pesan: &str) -> String {
     super::with_notice(state, &page, pesan).await
 }
 
+/// An action on one candidate: the operator role and the token (403), then `act` on the
+/// candidate `key` names, which says what to tell on the candidate's page; or its error page.
+async fn on_candidate(
+    state: &AppState,
+    signed: &Signed,
+    headers: &HeaderMap,
+    f: &Fields,
+    key: &str,
+    act: impl AsyncFnOnce(crate::domain::Nik) -> Result<String, ServiceError>,
+) -> Response {
+    if let Err(r) = admit(signed, headers, f) {
+        return r.into_response();
+    }
+    let done = match console::candidate_key(&state.app, key).await {
+        Ok(nik) => act(nik).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(pesan) => Redirect::to(&back_to(state, key, &pesan).await).into_response(),
+        Err(e) => failure(e),
+    }
+}
+
+/// An outcome as people read it.
+fn outcome(report: &service::screening::ScreenReport) -> &'static str {
+    report
+        .hasil_calon
+        .as_deref()
+        .and_then(|h| crate::domain::Hasil::parse(h).ok())
+        .map_or("-", |h| h.label())
+}
+
 /// `POST /admin/calon/{ref}/verifikasi`: a finding (`aturan`, `hasil` lolos|gagal, `catatan`).
 pub(super) async fn verify(
     State(state): State<AppState>,
@@ -46,35 +78,26 @@ pub(super) async fn verify(
     Path(key): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admit(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let done = async {
-        let nik = console::candidate_key(&state.app, &key).await?;
+    let actor = signed.actor();
+    on_candidate(&state, &signed, &headers, &f, &key, async |nik| {
         let hasil = Temuan::parse(field(&f, "hasil"))
             .map_err(|_| ServiceError::value("hasil", "pilih lolos atau gagal"))?;
-        service::verification::set(
+        let finding = service::verification::set(
             &state.app,
-            &signed.actor(),
+            &actor,
             &nik,
             field(&f, "aturan"),
             hasil,
             field(&f, "catatan"),
         )
-        .await
-    }
-    .await;
-    match done {
-        Ok(finding) => {
-            let pesan = format!(
-                "Temuan aturan {} ({}) dicatat; berlaku pada penyaringan berikutnya, atau saring ulang calon ini sekarang.",
-                finding.aturan,
-                finding.hasil.label()
-            );
-            Redirect::to(&back_to(&state, &key, &pesan).await).into_response()
-        }
-        Err(e) => failure(e),
-    }
+        .await?;
+        Ok(format!(
+            "Temuan aturan {} ({}) dicatat; berlaku pada penyaringan berikutnya, atau saring ulang calon ini sekarang.",
+            finding.aturan,
+            finding.hasil.label()
+        ))
+    })
+    .await
 }
 
 /// `POST /admin/calon/{ref}/verifikasi/cabut`: clears the finding on `aturan`, with `catatan`.
@@ -85,28 +108,14 @@ pub(super) async fn clear(
     Path(key): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admit(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let done = async {
-        let nik = console::candidate_key(&state.app, &key).await?;
-        service::verification::clear(
-            &state.app,
-            &signed.actor(),
-            &nik,
-            field(&f, "aturan"),
-            field(&f, "catatan"),
-        )
-        .await
-    }
-    .await;
-    match done {
-        Ok(()) => {
-            let pesan = format!("Temuan aturan {} dicabut.", field(&f, "aturan"));
-            Redirect::to(&back_to(&state, &key, &pesan).await).into_response()
-        }
-        Err(e) => failure(e),
-    }
+    let actor = signed.actor();
+    on_candidate(&state, &signed, &headers, &f, &key, async |nik| {
+        let aturan = field(&f, "aturan");
+        service::verification::clear(&state.app, &actor, &nik, aturan, field(&f, "catatan"))
+            .await?;
+        Ok(format!("Temuan aturan {aturan} dicabut."))
+    })
+    .await
 }
 
 /// `POST /admin/calon/{ref}/saring`: screens this candidate alone now.
@@ -117,26 +126,15 @@ pub(super) async fn rescreen(
     Path(key): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = admit(&signed, &headers, &f) {
-        return r.into_response();
-    }
-    let done = async {
-        let nik = console::candidate_key(&state.app, &key).await?;
-        service::screening::screen_one(&state.app, &nik, &signed.actor()).await
-    }
-    .await;
-    match done {
-        Ok(report) => {
-            let hasil = report
-                .hasil_calon
-                .as_deref()
-                .and_then(|h| crate::domain::Hasil::parse(h).ok())
-                .map_or("-", |h| h.label());
-            let pesan = format!("Calon ini disaring ulang: hasilnya {hasil}.");
-            Redirect::to(&back_to(&state, &key, &pesan).await).into_response()
-        }
-        Err(e) => failure(e),
-    }
+    let actor = signed.actor();
+    on_candidate(&state, &signed, &headers, &f, &key, async |nik| {
+        let report = service::screening::screen_one(&state.app, &nik, &actor).await?;
+        Ok(format!(
+            "Calon ini disaring ulang: hasilnya {}.",
+            outcome(&report)
+        ))
+    })
+    .await
 }
 
 #[derive(Serialize)]
@@ -294,12 +292,7 @@ pub(super) async fn edit(
         if !field(&f, "saring").is_empty() && done.data_penyaringan_berubah {
             match service::screening::screen_one(&state.app, &nik, &signed.actor()).await {
                 Ok(r) => {
-                    let hasil = r
-                        .hasil_calon
-                        .as_deref()
-                        .and_then(|h| crate::domain::Hasil::parse(h).ok())
-                        .map_or("-", |h| h.label());
-                    pesan.push_str(&format!(" Calon disaring ulang: hasilnya {hasil}."));
+                    pesan.push_str(&format!(" Calon disaring ulang: hasilnya {}.", outcome(&r)))
                 }
                 Err(e) => {
                     pesan.push_str(&format!(" Penyaringan ulang belum dapat dilakukan: {e}."))
