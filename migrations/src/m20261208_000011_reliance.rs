@@ -47,6 +47,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // At most one finding in force per candidate and rule, even when two verifiers (or a
+        // double click) record one at the same moment (SQLite and PostgreSQL both know partial
+        // indexes).
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX IF NOT EXISTS idx_verifikasi_berlaku ON verifikasi_manual (instansi, nik, aturan) \
+                 WHERE status = 'berlaku'",
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()
@@ -66,6 +76,10 @@ impl MigrationTrait for Migration {
                     .drop_column("jenis")
                     .to_owned(),
             )
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared("DROP INDEX IF EXISTS idx_verifikasi_berlaku")
             .await?;
         manager
             .drop_table(Table::drop().table("verifikasi_manual").to_owned())

@@ -55,8 +55,7 @@ pub(super) async fn verification(
                     f.hasil.label()
                 );
                 println!(
-                    "Temuan berlaku pada penyaringan berikutnya selama data calon tidak berubah; untuk menerapkannya sekarang: merit screen --nik {}",
-                    nik.as_str()
+                    "Temuan berlaku pada penyaringan berikutnya selama data calon tidak berubah; untuk menerapkannya sekarang: merit screen --nik dengan NIK calon ini."
                 );
             }
         }
@@ -143,8 +142,7 @@ pub(super) async fn candidate(
                 println!("Data lama diarsipkan dan perubahan dicatat di audit.");
                 if done.data_penyaringan_berubah {
                     println!(
-                        "Data penyaringan berubah: saring ulang calon ini dengan merit screen --nik {}",
-                        nik.as_str()
+                        "Data penyaringan berubah: saring ulang calon ini dengan merit screen --nik dan NIK calon ini."
                     );
                 }
             }

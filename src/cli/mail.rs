@@ -30,6 +30,14 @@ async fn ingest_for_mta(settings: Settings, json: bool) -> Exit {
         eprintln!("kesalahan: masukan bukan pesan surel (kosong atau tanpa bagian kepala)");
         return Exit::DataErr;
     }
+    if let Some(path) = service::missing_database(&settings) {
+        // A pipe alias started in the wrong folder must not answer into a new empty database.
+        eprintln!(
+            "kesalahan: basis data {} tidak ada; pesan disimpan server surat untuk dicoba lagi",
+            path.display()
+        );
+        return Exit::TempFail;
+    }
     let app = match open_app(settings).await {
         Ok(app) => app,
         Err(f) => {

@@ -279,12 +279,17 @@ pub(super) async fn runs(
                 println!("Belum ada penyaringan; jalankan merit screen.");
             } else {
                 for r in &runs {
+                    let versi = service::screening::version_of(&app, r).await?;
                     println!(
-                        "{}  {}  {} versi {}  {:<8}  {} calon: {} layak, {} tidak layak, {} perlu verifikasi",
+                        "{}  {}{}  {} {}  {:<8}  {} calon: {} layak, {} tidak layak, {} perlu verifikasi",
                         r.id,
                         when(app.settings(), r.dibuat_ms),
+                        match r.jenis {
+                            crate::screening::RunKind::Penuh => "",
+                            crate::screening::RunKind::Perorangan => " (perorangan)",
+                        },
                         r.ruleset,
-                        r.versi,
+                        versi.label(),
                         status_label(r.status),
                         output::count(r.hasil.total),
                         output::count(r.hasil.layak),

@@ -288,7 +288,7 @@ pub fn prior_lines(
                 format_datetime_id(crate::clock::from_ms(a.waktu_ms), tz)
             );
             if let Some(c) = a.komentar.as_deref().filter(|c| !c.trim().is_empty()) {
-                line.push_str(&format!(" — \"{}\"", c.trim()));
+                line.push_str(&format!(" — \"{}\"", redact_identifiers(c.trim()).0));
             }
             line
         })

@@ -79,14 +79,38 @@ impl Decision {
         applied
     }
 
-    /// Takes over the verifier's verdicts of `stored` (the same candidate decided before) on
-    /// rules this evaluation leaves for review: how a decision made with findings is checked
-    /// again from the scripts alone.
-    pub fn keep_manual_of(&mut self, stored: &Decision) {
+    /// Takes over what a verifier added to `stored` (the same candidate decided before) on
+    /// rules this evaluation leaves for review: a manual verdict backed by one of `findings`
+    /// (same rule, same data, same result), and the note that a finding was dropped. How a
+    /// decision made with findings is checked again from the scripts alone; a manual verdict
+    /// no finding backs (written into the table by hand) stays a difference.
+    pub fn keep_manual_of(
+        &mut self,
+        stored: &Decision,
+        rules: &[String],
+        findings: &[ManualFinding],
+    ) {
+        use crate::domain::Temuan;
         let mut verdicts = self.verdicts();
         let mut changed = false;
-        for (mine, theirs) in verdicts.iter_mut().zip(stored.verdicts()) {
-            if mine.asks_review() && crate::domain::is_manual(&theirs) {
+        for ((mine, theirs), rule) in verdicts.iter_mut().zip(stored.verdicts()).zip(rules) {
+            if !mine.asks_review() {
+                continue;
+            }
+            let backed = crate::domain::is_manual(&theirs)
+                && findings.iter().any(|f| {
+                    f.nik == self.nik
+                        && f.aturan == *rule
+                        && f.data_hash == self.data_hash
+                        && match (&theirs, f.hasil) {
+                            (RuleVerdict::LolosManual(_), Temuan::Lolos) => true,
+                            (RuleVerdict::Gagal(_), Temuan::Gagal) => true,
+                            _ => false,
+                        }
+                });
+            let noted = theirs.code() == mine.code()
+                && matches!((mine.reason(), theirs.reason()), (Some(a), Some(b)) if b.starts_with(a) && b != a);
+            if backed || noted {
                 *mine = theirs;
                 changed = true;
             }

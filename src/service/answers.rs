@@ -105,6 +105,9 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         code,
         row,
     } = verified(app, raw).await?;
+    if row.state.status == Status::Dibatalkan {
+        return Err(Refusal::StepDecided(Some(Status::Dibatalkan)).into());
+    }
     let answer = match t.jawaban.as_str() {
         "setuju" => Answer::Setuju,
         "tolak" => Answer::Tolak,
@@ -346,7 +349,13 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
             true,
         ),
         (Some(_), None) => refuse(
-            format!("pengirim {} tidak terdaftar sebagai penyetuju", r.from),
+            format!(
+                "pengirim {} tidak terdaftar sebagai penyetuju",
+                crate::domain::strip_controls(&r.from)
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            ),
             false,
         ),
         (Some(c), Some(p)) if p.id != c.orang && !acting_for(app, &dir, &p.id, &c.orang) => refuse(
@@ -366,13 +375,23 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
     if let (IngestOutcome::Dicatat { .. }, Some(p), Some(c), Some(row)) =
         (&outcome, &sender, &code, &row)
     {
-        acknowledge(app, &r, c, row, p).await?;
+        // The answer stands whatever happens to its acknowledgement: a failure here must not
+        // make the mail server deliver the reply again.
+        if let Err(e) = acknowledge(app, &r, c, row, p).await {
+            tracing::error!(instans = %c.instans_id, "tanda terima balasan tidak terkirim: {e}");
+        }
     }
     if let (IngestOutcome::Ditolak { alasan, .. }, Some(c)) = (&outcome, &code) {
         // On the timeline too, so the officer sees who wrote and why nothing changed.
-        let who = sender
-            .as_ref()
-            .map_or_else(|| r.from.clone(), |p| p.nama.clone());
+        let who = sender.as_ref().map_or_else(
+            || {
+                crate::domain::strip_controls(&r.from)
+                    .chars()
+                    .take(120)
+                    .collect()
+            },
+            |p| p.nama.clone(),
+        );
         workflow::note(
             app,
             &c.instans_id,

@@ -202,3 +202,27 @@ pub async fn set(
         perubahan,
     })
 }
+
+/// [`set`] from a form that sends every column: only the columns whose value differs from the
+/// record are changes.
+pub async fn set_from_form(
+    app: &App,
+    actor: &Actor,
+    nik: &Nik,
+    form: &std::collections::HashMap<String, String>,
+    reason: &str,
+) -> Result<Correction, ServiceError> {
+    let current = current(app, nik).await?;
+    let changes: Vec<(String, String)> = fields()
+        .into_iter()
+        .filter_map(|c| {
+            let sent = form.get(c)?;
+            let stored = current.iter().find(|(k, _)| k == c).map(|(_, v)| v)?;
+            (sent.trim() != stored.trim()).then(|| (c.to_owned(), sent.clone()))
+        })
+        .collect();
+    if changes.is_empty() {
+        return Err(Refusal::NothingChanged.into());
+    }
+    set(app, actor, nik, &changes, reason).await
+}

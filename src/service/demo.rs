@@ -183,6 +183,9 @@ fn write_config(dir: &Path, settings: &Settings) -> Result<(), ServiceError> {
     #[derive(serde::Serialize)]
     struct DemoConfig<'a> {
         database_url: &'a str,
+        tenant: &'a str,
+        timezone: &'a str,
+        link_ttl: String,
         mail_url: String,
         directory: String,
         rules_dir: String,
@@ -207,6 +210,9 @@ fn write_config(dir: &Path, settings: &Settings) -> Result<(), ServiceError> {
     };
     let config = DemoConfig {
         database_url: &settings.database_url,
+        tenant: &settings.tenant,
+        timezone: settings.timezone.name(),
+        link_ttl: format!("{}m", settings.link_ttl.num_minutes()),
         mail_url,
         directory: absolute(&settings.directory),
         rules_dir: absolute(&settings.rules_dir),

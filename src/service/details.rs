@@ -154,9 +154,18 @@ async fn recap(
     Ok((units.into_values().collect(), kinds.into_values().collect()))
 }
 
+/// A details link's token, checked; a cancelled process shows nobody its candidates any more.
+async fn open_link(app: &App, raw: &str) -> Result<answers::Verified, ServiceError> {
+    let v = answers::verified(app, raw).await?;
+    if v.row.state.status == crate::workflow::Status::Dibatalkan {
+        return Err(super::Refusal::StepDecided(Some(crate::workflow::Status::Dibatalkan)).into());
+    }
+    Ok(v)
+}
+
 /// What the link `raw` asks about, in full.
 pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
-    let v = answers::verified(app, raw).await?;
+    let v = open_link(app, raw).await?;
     let (judul, langkah) = super::workflow::titles(app, &v.row, &v.code.langkah).await?;
     let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?;
     let mut out = Details {
@@ -247,7 +256,7 @@ pub async fn download(
 ) -> Result<std::path::PathBuf, ServiceError> {
     use super::lists::ListKind;
     use crate::documents::DocumentKind;
-    let v = answers::verified(app, raw).await?;
+    let v = open_link(app, raw).await?;
     let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?;
     let on_offer = match &subject {
         Subject::Penempatan(_) => offered(true),
@@ -355,7 +364,7 @@ pub async fn workbook(app: &App, raw: &str, path: &Path) -> Result<(), ServiceEr
         out.finish(&[])?;
         return Ok(());
     };
-    let v = answers::verified(app, raw).await?;
+    let v = open_link(app, raw).await?;
     let Subject::Penempatan(p) =
         Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?
     else {

@@ -215,10 +215,30 @@ pub async fn screen_one(
     let started = Instant::now();
     let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
     let current = super::rules::adopted_candidate_ruleset(&adopted, &refused, None)?;
+    // Another officer's re-screening may land between planning and writing: plan again over it.
+    for _ in 0..5 {
+        if let Some(done) = screen_one_over_newest(app, nik, actor, &current, started).await? {
+            return Ok(done);
+        }
+    }
+    Err(ServiceError::Unexpected(
+        "penyaringan terus berubah oleh proses lain; coba lagi".to_owned(),
+    ))
+}
+
+/// One attempt of [`screen_one`] over the newest finished run; `None` when that run was
+/// superseded before the new one could be written.
+async fn screen_one_over_newest(
+    app: &App,
+    nik: &Nik,
+    actor: &super::audit::Actor,
+    current: &Arc<Ruleset>,
+    started: Instant,
+) -> Result<Option<ScreenReport>, ServiceError> {
     if let Some(run) = app.store.any_unfinished_run().await? {
         return Err(Refusal::SingleScreeningNeedsRun(format!(
-            "penyaringan {} masih berjalan; tunggu sampai selesai, lalu ulangi",
-            run.id
+            "penyaringan yang dimulai {} masih berjalan; tunggu sampai selesai, lalu ulangi",
+            super::console::when(run.dibuat_ms, app.settings.timezone)
         ))
         .into());
     }
@@ -249,7 +269,7 @@ pub async fn screen_one(
         .into_iter()
         .filter(|f| f.status == crate::domain::StatusTemuan::Berlaku)
         .collect();
-    let mut decisions = evaluate(&current, vec![candidate], None).await?;
+    let mut decisions = evaluate(current, vec![candidate], None).await?;
     let dropped = apply_findings(app, &base.aturan, &mut decisions, &findings);
     let Some(decision) = decisions.pop() else {
         return Err(ServiceError::Unexpected(
@@ -280,9 +300,13 @@ pub async fn screen_one(
         alasan_gagal: None,
         jenis: screening::RunKind::Perorangan,
     };
-    app.store
+    if !app
+        .store
         .create_single_run(&run, &base.id, &decision)
-        .await?;
+        .await?
+    {
+        return Ok(None);
+    }
     if !dropped.is_empty() {
         super::verification::drop_findings(app, &dropped).await?;
     }
@@ -296,16 +320,16 @@ pub async fn screen_one(
             super::audit::tag(app, nik.as_str()).await?
         ),
         &format!(
-            "penyaringan perorangan: hasil {} (sebelumnya dari penyaringan {})",
+            "penyaringan perorangan: hasil {}; calon lain tetap seperti pada penyaringan {}",
             decision.hasil.label(),
-            base.id
+            super::console::when(base.dibuat_ms, app.settings.timezone)
         ),
     )
     .await?;
     let mut out = report(&run, false, Clocks::default().timings(started));
     out.ruleset_versi = version_of(app, &run).await?.nomor;
     out.hasil_calon = Some(decision.hasil.code().to_owned());
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// Works on `run`; an error other than a lost database (which leaves the run to be resumed)
@@ -849,10 +873,12 @@ pub async fn verify(app: &App, run_id: &str) -> Result<VerifyReport, ServiceErro
         let mut again = evaluate(&rs, inputs, None).await?;
         let stored: std::collections::HashMap<Nik, &Decision> =
             page.iter().map(|d| (d.nik, d)).collect();
+        // A verifier's finding is part of the decision, not of the scripts: taken over where
+        // a finding on record backs it.
+        let findings = app.store.all_findings_between(&lo, &cursor).await?;
         for d in &mut again {
-            // A verifier's finding is part of the decision, not of the scripts.
             if let Some(s) = stored.get(&d.nik) {
-                d.keep_manual_of(s);
+                d.keep_manual_of(s, &run.aturan, &findings);
             }
         }
         for d in &again {

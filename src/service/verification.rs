@@ -43,12 +43,13 @@ fn note_of(note: &str) -> Result<String, ServiceError> {
 }
 
 /// The rule's id as typed, checked against the candidate's latest decision: it must be a rule
-/// of that decision's ruleset. Returns (ruleset, the rule's verdict there).
+/// of that decision's ruleset. Returns (ruleset, the rule's verdict there, the data hash the
+/// decision was made on).
 async fn latest_verdict(
     app: &App,
     nik: &Nik,
     aturan: &str,
-) -> Result<(String, RuleVerdict), ServiceError> {
+) -> Result<(String, RuleVerdict, String), ServiceError> {
     let Some((run, decision)) = app.store.latest_decision(nik).await? else {
         return Err(Refusal::SingleScreeningNeedsRun(
             "calon ini belum pernah disaring; jalankan penyaringan lebih dahulu".to_owned(),
@@ -70,7 +71,7 @@ async fn latest_verdict(
         .get(i)
         .cloned()
         .unwrap_or(RuleVerdict::Lolos);
-    Ok((run.ruleset, verdict))
+    Ok((run.ruleset, verdict, decision.data_hash))
 }
 
 async fn candidate_hash(app: &App, nik: &Nik) -> Result<String, ServiceError> {
@@ -102,7 +103,16 @@ pub async fn set(
 ) -> Result<ManualFinding, ServiceError> {
     let catatan = note_of(catatan)?;
     let aturan = aturan.trim();
-    let (ruleset, verdict) = latest_verdict(app, nik, aturan).await?;
+    let (ruleset, verdict, decided_on) = latest_verdict(app, nik, aturan).await?;
+    // The verifier judged what the decision shows, which was made on this data: a correction
+    // not yet screened again would bind the finding to data nobody looked at.
+    let data_hash = candidate_hash(app, nik).await?;
+    if data_hash != decided_on {
+        return Err(Refusal::SingleScreeningNeedsRun(
+            "data calon ini berubah sejak penyaringan terakhir; saring ulang calon ini dahulu, lalu catat temuan atas hasil yang baru".to_owned(),
+        )
+        .into());
+    }
     if !verdict.asks_review() && !crate::domain::is_manual(&verdict) {
         return Err(Refusal::NoReviewAsked {
             aturan: aturan.to_owned(),
@@ -117,7 +127,7 @@ pub async fn set(
         aturan: aturan.to_owned(),
         hasil,
         catatan: catatan.clone(),
-        data_hash: candidate_hash(app, nik).await?,
+        data_hash,
         oleh: actor.orang.clone(),
         dibuat_ms: app.clock.now_ms(),
         status: StatusTemuan::Berlaku,
@@ -135,7 +145,7 @@ pub async fn set(
         &format!(
             "aturan {aturan}: {}{}; catatan: {catatan}",
             hasil.label(),
-            if replaced.is_some() {
+            if replaced {
                 " (menggantikan temuan sebelumnya)"
             } else {
                 ""
@@ -228,21 +238,19 @@ pub async fn list(app: &App, nik: Option<&Nik>) -> Result<Vec<FindingView>, Serv
     let titles = rule_titles(app).await;
     let tz = app.settings.timezone;
     let mut out = Vec::with_capacity(findings.len());
-    let mut names = std::collections::HashMap::new();
+    let mut niks: Vec<Nik> = findings.iter().map(|f| f.nik).collect();
+    niks.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+    niks.dedup();
+    let names = app.store.candidate_names(&niks).await?;
     for f in findings {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(f.nik) {
-            let name = app
-                .store
-                .candidate(&f.nik)
-                .await?
-                .map_or_else(|| "(tidak ada lagi)".to_owned(), |c| c.nama);
-            slot.insert(name);
-        }
         out.push(FindingView {
             id: f.id.clone(),
             nik: f.nik.masked(),
             rujukan: super::console::reference(app, &f.nik).await?,
-            nama: names.get(&f.nik).cloned().unwrap_or_default(),
+            nama: names
+                .get(&f.nik)
+                .cloned()
+                .unwrap_or_else(|| "(tidak ada lagi)".to_owned()),
             judul_aturan: titles.get(&f.aturan).cloned().unwrap_or_default(),
             aturan: f.aturan,
             hasil: f.hasil.code().to_owned(),
@@ -252,7 +260,9 @@ pub async fn list(app: &App, nik: Option<&Nik>) -> Result<Vec<FindingView>, Serv
             status: f.status.code().to_owned(),
             keterangan: f.status.label().to_owned(),
             diakhiri_oleh: f.diakhiri_oleh,
-            catatan_akhir: f.catatan_akhir,
+            catatan_akhir: f
+                .catatan_akhir
+                .map(|c| crate::domain::redact_identifiers(&c).0),
         });
     }
     Ok(out)
@@ -273,4 +283,22 @@ async fn rule_titles(app: &App) -> std::collections::HashMap<String, String> {
 pub async fn of_candidate(app: &App, key: &str) -> Result<Vec<FindingView>, ServiceError> {
     let nik = super::console::candidate_key(app, key).await?;
     list(app, Some(&nik)).await
+}
+
+/// The rules of a candidate's latest decision a verifier may settle by hand: (id, title) of
+/// those left for review, and of those a finding settled (a new finding replaces it).
+pub fn settleable(
+    decision: Option<&super::console::candidates::DecisionView>,
+) -> Vec<(String, String)> {
+    decision
+        .iter()
+        .flat_map(|k| &k.aturan)
+        .filter(|a| {
+            matches!(a.hasil, "tinjau" | "kesalahan")
+                || a.alasan
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with(crate::domain::MANUAL_LEAD))
+        })
+        .map(|a| (a.id.clone(), a.judul.clone()))
+        .collect()
 }

@@ -475,15 +475,32 @@ pub async fn start(
     start_on(app, def.as_ref(), subjek, by).await
 }
 
-/// What starting workflow `id` on `reference` would do, for the console's confirmation page;
-/// refused (as `start` would be) when the subject would be empty or cannot be found.
+/// What starting a workflow would do, for the console's confirmation page.
+#[derive(Debug, Clone)]
+pub struct StartPreview {
+    /// What will happen, one sentence each.
+    pub uraian: Vec<String>,
+    /// The subject as it was resolved (`penempatan:ID` for `penempatan:terbaru`): the confirmed
+    /// form starts on exactly what the page named, even if a placement runs in between.
+    pub subjek: Option<String>,
+}
+
+/// What starting workflow `id` on `reference` would do; refused (as `start` would be) when the
+/// subject would be empty or cannot be found.
 pub async fn start_preview(
     app: &App,
     id: &str,
     reference: Option<&str>,
-) -> Result<Vec<String>, ServiceError> {
+) -> Result<StartPreview, ServiceError> {
     let def = definition_in_force(app, id).await?;
     let subjek = subject(app, def.as_ref(), reference).await?;
+    let resolved = match (
+        subjek.get("jenis").and_then(|j| j.as_str()),
+        subjek.get("id"),
+    ) {
+        (Some("penempatan"), Some(serde_json::Value::String(p))) => Some(format!("penempatan:{p}")),
+        _ => reference.map(str::to_owned),
+    };
     let parsed = crate::domain::Subject::from_value(&subjek).ok();
     let mut lines = vec![format!("Alur \"{}\" akan dimulai.", def.judul)];
     let summary = crate::notify::compose::summary(parsed.as_ref(), app.settings.timezone);
@@ -496,7 +513,10 @@ pub async fn start_preview(
             first.judul
         ));
     }
-    Ok(lines)
+    Ok(StartPreview {
+        uraian: lines,
+        subjek: resolved,
+    })
 }
 
 /// Starts an instance of workflow `id` about `subjek` as given (a rule change for approval).

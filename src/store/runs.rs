@@ -62,6 +62,9 @@ pub(super) fn decision_from(r: &QueryResult) -> StoreResult<Decision> {
     })
 }
 
+/// Finished runs, the one that finished last first.
+const NEWEST_FIRST: &str = "ORDER BY COALESCE(selesai_ms, dibuat_ms) DESC, id DESC";
+
 const RUN_COLUMNS: &str = "id, ruleset, versi, status, aturan, jumlah_potongan, total, layak, tidak_layak, \
                            perlu_verifikasi, gagal_per_aturan, dibuat_oleh, dibuat_ms, selesai_ms, \
                            alasan_gagal, per_kategori, jenis";
@@ -185,6 +188,14 @@ impl Store {
     /// Creates a run and its chunks in one transaction.
     pub async fn create_run(&self, run: &Run, chunks: &[(String, String, u64)]) -> StoreResult<()> {
         let mut tx = self.begin_bulk().await?;
+        if tx.backend() == Backend::Postgres {
+            // The screening lock a re-screening of one candidate checks under.
+            let lock = format!(
+                "SELECT pg_advisory_xact_lock(hashtext('merit-penyaringan-' || {}))",
+                sql_literal(&self.tenant)
+            );
+            tx.execute(lock, &[]).await?;
+        }
         let aturan = serde_json::to_string(&run.aturan).map_err(corrupt)?;
         let sql = placeholders(
             self.backend,
@@ -238,14 +249,46 @@ impl Store {
     }
 
     /// Records a finished run of one candidate screened again (`perorangan`): the decisions of
-    /// `base` for everyone else, and `decision` for that candidate, in one transaction.
+    /// `base` for everyone else, and `decision` for that candidate, in one transaction —
+    /// unless, by then, a run is unfinished or `base` is no longer the newest finished run of its
+    /// ruleset (another officer's re-screening came first): then nothing is written and the
+    /// answer is `false`, to be planned again. On PostgreSQL the check holds the tenant's
+    /// screening lock, which starting a run takes too.
     pub async fn create_single_run(
         &self,
         run: &Run,
         base: &str,
         decision: &Decision,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let txn = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            txn.execute_raw(self.stmt(
+                "SELECT pg_advisory_xact_lock(hashtext('merit-penyaringan-' || ?))",
+                vec![self.tenant.clone().into()],
+            ))
+            .await?;
+        }
+        let unfinished = txn
+            .query_one_raw(self.stmt(
+                "SELECT id FROM run_penyaringan WHERE instansi = ? AND status = 'berjalan' LIMIT 1",
+                vec![self.tenant.clone().into()],
+            ))
+            .await?
+            .is_some();
+        let newest = txn
+            .query_one_raw(self.stmt(
+                &format!(
+                    "SELECT id FROM run_penyaringan WHERE instansi = ? AND ruleset = ? AND status = 'selesai' {NEWEST_FIRST} LIMIT 1"
+                ),
+                vec![self.tenant.clone().into(), run.ruleset.clone().into()],
+            ))
+            .await?
+            .map(|r| get::<String>(&r, 0))
+            .transpose()?;
+        if unfinished || newest.as_deref() != Some(base) {
+            txn.rollback().await?;
+            return Ok(false);
+        }
         let aturan = serde_json::to_string(&run.aturan).map_err(corrupt)?;
         let gagal = serde_json::to_string(&run.hasil.gagal_per_aturan).map_err(corrupt)?;
         let kategori = serde_json::to_string(&run.hasil.per_kategori).map_err(corrupt)?;
@@ -301,7 +344,7 @@ impl Store {
         ))
         .await?;
         txn.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// The run of `ruleset` that has not finished, if any.
@@ -591,13 +634,26 @@ impl Store {
         rows.first().map(run_from).transpose()
     }
 
-    /// The newest finished run (of `ruleset`, when given).
+    /// The newest finished run (of `ruleset`, when given): the one that finished last, so that
+    /// a full run finishing after a re-screening of one candidate is the one in force.
     pub async fn latest_finished_run(&self, ruleset: Option<&str>) -> StoreResult<Option<Run>> {
-        Ok(self
-            .runs()
-            .await?
-            .into_iter()
-            .find(|r| r.status == RunStatus::Selesai && ruleset.is_none_or(|rs| rs == r.ruleset)))
+        let rows = match ruleset {
+            Some(rs) => {
+                self.query(
+                    &format!("SELECT {RUN_COLUMNS} FROM run_penyaringan WHERE instansi = ? AND ruleset = ? AND status = 'selesai' {NEWEST_FIRST} LIMIT 1"),
+                    vec![self.tenant.clone().into(), rs.into()],
+                )
+                .await?
+            }
+            None => {
+                self.query(
+                    &format!("SELECT {RUN_COLUMNS} FROM run_penyaringan WHERE instansi = ? AND status = 'selesai' {NEWEST_FIRST} LIMIT 1"),
+                    vec![self.tenant.clone().into()],
+                )
+                .await?
+            }
+        };
+        rows.first().map(run_from).transpose()
     }
 
     /// The decisions of `run_id` with NIK in `(lo, hi]`, by NIK.
@@ -648,7 +704,8 @@ impl Store {
         let rows = self
             .query(
                 "SELECT k.run_id FROM keputusan k JOIN run_penyaringan r ON r.id = k.run_id \
-                 WHERE k.instansi = ? AND k.nik = ? AND r.status = 'selesai' ORDER BY r.dibuat_ms DESC, r.id DESC LIMIT 1",
+                 WHERE k.instansi = ? AND k.nik = ? AND r.status = 'selesai' \
+                 ORDER BY COALESCE(r.selesai_ms, r.dibuat_ms) DESC, r.id DESC LIMIT 1",
                 vec![self.tenant.clone().into(), nik.as_str().into()],
             )
             .await?;

@@ -31,35 +31,36 @@ fn finding_from(r: &QueryResult) -> StoreResult<ManualFinding> {
 }
 
 impl Store {
-    /// Records a finding; the one in force on the same candidate and rule, if any, is marked
-    /// replaced. Returns the replaced finding's id.
-    pub async fn put_finding(&self, f: &ManualFinding) -> StoreResult<Option<String>> {
+    /// Records a finding; those in force on the same candidate and rule are marked replaced,
+    /// in one transaction. Two at once: the unique index on findings in force lets one insert
+    /// through, and the other is tried again over it. Returns whether one was replaced.
+    pub async fn put_finding(&self, f: &ManualFinding) -> StoreResult<bool> {
+        let mut last = None;
+        for _ in 0..5 {
+            match self.try_put_finding(f).await {
+                Ok(replaced) => return Ok(replaced),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| corrupt("temuan tidak tersimpan")))
+    }
+
+    async fn try_put_finding(&self, f: &ManualFinding) -> StoreResult<bool> {
         let txn = self.begin_write().await?;
-        let old = txn
-            .query_one_raw(self.stmt(
-                "SELECT id FROM verifikasi_manual WHERE instansi = ? AND nik = ? AND aturan = ? AND status = 'berlaku'",
+        let replaced = txn
+            .execute_raw(self.stmt(
+                "UPDATE verifikasi_manual SET status = 'diganti', diakhiri_oleh = ?, diakhiri_ms = ? \
+                 WHERE instansi = ? AND nik = ? AND aturan = ? AND status = 'berlaku'",
                 vec![
+                    f.oleh.clone().into(),
+                    f.dibuat_ms.into(),
                     self.tenant.clone().into(),
                     f.nik.as_str().into(),
                     f.aturan.clone().into(),
                 ],
             ))
             .await?
-            .map(|r| get::<String>(&r, 0))
-            .transpose()?;
-        if let Some(old) = &old {
-            txn.execute_raw(self.stmt(
-                "UPDATE verifikasi_manual SET status = 'diganti', diakhiri_oleh = ?, diakhiri_ms = ? \
-                 WHERE instansi = ? AND id = ?",
-                vec![
-                    f.oleh.clone().into(),
-                    f.dibuat_ms.into(),
-                    self.tenant.clone().into(),
-                    old.clone().into(),
-                ],
-            ))
-            .await?;
-        }
+            .rows_affected();
         txn.execute_raw(self.stmt(
             &format!(
                 "INSERT INTO verifikasi_manual (instansi, {COLUMNS}) \
@@ -84,7 +85,7 @@ impl Store {
         ))
         .await?;
         txn.commit().await?;
-        Ok(old)
+        Ok(replaced > 0)
     }
 
     /// Ends the findings `ids` still in force with `status`; returns how many ended.
@@ -131,6 +132,51 @@ impl Store {
         .iter()
         .map(finding_from)
         .collect()
+    }
+
+    /// Every finding (any status) about candidates with NIK in (`lo`, `hi`]: what a run's
+    /// check accepts a manual verdict against.
+    pub async fn all_findings_between(
+        &self,
+        lo: &str,
+        hi: &str,
+    ) -> StoreResult<Vec<ManualFinding>> {
+        self.query(
+            &format!(
+                "SELECT {COLUMNS} FROM verifikasi_manual WHERE instansi = ? AND nik > ? AND nik <= ? ORDER BY nik, dibuat_ms"
+            ),
+            vec![self.tenant.clone().into(), lo.into(), hi.into()],
+        )
+        .await?
+        .iter()
+        .map(finding_from)
+        .collect()
+    }
+
+    /// The names of the candidates `niks` (those still on record), in one query per 500.
+    pub async fn candidate_names(
+        &self,
+        niks: &[Nik],
+    ) -> StoreResult<std::collections::HashMap<Nik, String>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in niks.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut values: Vec<sea_orm::Value> = vec![self.tenant.clone().into()];
+            values.extend(chunk.iter().map(|n| n.as_str().into()));
+            for r in self
+                .query(
+                    &format!("SELECT nik, nama FROM calon WHERE instansi = ? AND nik IN ({marks})"),
+                    values,
+                )
+                .await?
+            {
+                let nik: String = get(&r, 0)?;
+                if let Ok(nik) = Nik::parse(&nik) {
+                    out.insert(nik, get(&r, 1)?);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Findings, newest first: of one candidate (every status), or every finding in force

@@ -273,6 +273,16 @@ impl Store {
             )
             .await?;
         }
+        if plan.state.status == Status::Dibatalkan {
+            // A cancelled process asks nobody anything any more: prompts and reminders still
+            // waiting in the outbox are not sent (the cancellation notices are queued below).
+            w.exec(
+                "UPDATE kotak_keluar SET status = 'batal' WHERE instansi = ? AND instans_id = ? AND status = 'menunggu' \
+                 AND (jenis IN ('permintaan', 'eskalasi', 'tenggat') OR jenis LIKE 'pengingat%')",
+                vec![tenant(), id.into()],
+            )
+            .await?;
+        }
         for t in &plan.timers {
             w.exec(
                 "INSERT INTO pengatur_waktu (id, instansi, instans_id, langkah, kunjungan, jenis, ke, jatuh_tempo_ms, status) \

@@ -14,7 +14,7 @@ use merit::{
     service::{
         App, accounts, audit,
         audit::Actor,
-        console, outbox,
+        console, correction, outbox,
         workflow::{self, DecideRequest},
     },
     workflow::{Answer, Channel, Status},
@@ -225,7 +225,8 @@ async fn a_candidate_left_for_review_is_resolved_by_a_verifier_and_the_finding_d
     );
     let out = merit(&db, &["screen", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
-    let (_, hasil, verdict) = newest(&app, &nik, &rules[0]).await;
+    let (full, hasil, verdict) = newest(&app, &nik, &rules[0]).await;
+    let full_run = full.id.clone();
     assert_eq!(hasil, Hasil::Layak);
     match verdict {
         RuleVerdict::LolosManual(why) => {
@@ -264,6 +265,11 @@ async fn a_candidate_left_for_review_is_resolved_by_a_verifier_and_the_finding_d
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let (run, hasil, verdict) = newest(&app, &nik, &rules[0]).await;
     assert_eq!(run.jenis, RunKind::Perorangan);
+    // Checked again from the scripts, a run holding findings (applied or dropped) is what it was.
+    for id in [run.id.clone(), full_run.clone()] {
+        let checked = merit::service::screening::verify(&app, &id).await.unwrap();
+        assert!(checked.berbeda.is_empty(), "{checked:?}");
+    }
     assert_eq!(hasil, Hasil::PerluVerifikasi);
     assert!(
         matches!(&verdict, RuleVerdict::Tinjau(r) | RuleVerdict::Kesalahan(r) if r.contains("tidak berlaku lagi karena data calon berubah")),
@@ -496,6 +502,11 @@ async fn a_cancelled_process_refuses_its_links_and_tells_the_people_awaited() {
         .find(|e| header(e, "Subject").starts_with("Dibatalkan") && header(e, "To") == awaited)
         .unwrap_or_else(|| panic!("{awaited} is told"));
     assert!(plain(&told).contains("formasi direvisi oleh BKN"));
+    let details = c.get(&format!("/persetujuan/{token}/rincian")).await;
+    assert_ne!(
+        details.status, 200,
+        "a cancelled process shows nobody its candidates"
+    );
     let timeline = c.get(&format!("/admin/alur/{id}")).await.text();
     assert!(timeline.contains("Dibatalkan"), "{timeline}");
 }
@@ -730,6 +741,33 @@ async fn mail_ingest_for_a_mail_server_exits_so_that_nothing_bounces() {
     };
     assert_eq!(out.status.code(), Some(75), "{}", said(&out));
 
+    // A pipe alias pointed at a database that is not there: kept for later, nothing created.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let missing = elsewhere.path().join("data/merit.db");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_merit"));
+    cmd.args(["mail", "ingest", "--mta"])
+        .env(
+            "MERIT_DATABASE_URL",
+            format!("sqlite://{}", missing.display()),
+        )
+        .current_dir(elsewhere.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(reply.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(75), "{}", said(&out));
+    assert!(!missing.exists(), "no empty database made");
+
     // The applied reply is acknowledged; the stranger's refusal is on the timeline.
     outbox::flush(&app).await.unwrap();
     let ack = eml_files(&db.path("outbox"))
@@ -853,4 +891,107 @@ async fn two_administrators_disabling_each_other_at_once_leave_one() {
             accounts::enable(&app, e, &Actor::cli()).await.unwrap();
         }
     }
+}
+
+/// A new process cancelled before its prompts went out: they are never sent, only the notice.
+#[tokio::test]
+async fn prompts_not_yet_sent_stay_unsent_after_a_cancellation() {
+    let db = TestDb::new().await;
+    let app = demo_app(&db, 300, clock()).await;
+    outbox::flush(&app).await.unwrap();
+    let before = eml_files(&db.path("outbox")).len();
+    let id = workflow::start(&app, "usulan_pppk_paruh_waktu", None, "uji")
+        .await
+        .unwrap();
+    workflow::cancel(&app, &id, &Actor::cli(), "salah mulai")
+        .await
+        .unwrap();
+    outbox::flush(&app).await.unwrap();
+    let sent = eml_files(&db.path("outbox"));
+    let new: Vec<&String> = sent[before..].iter().collect();
+    assert!(!new.is_empty());
+    assert!(
+        new.iter()
+            .all(|e| header(e, "Subject").starts_with("Dibatalkan")),
+        "{:?}",
+        new.iter().map(|e| header(e, "Subject")).collect::<Vec<_>>()
+    );
+}
+
+/// Two officers at once: two re-screenings of different candidates, and two findings on one
+/// rule. Each re-screening lands over the other (neither candidate's new decision is lost),
+/// and one finding stays in force.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_officers_at_once_lose_nothing() {
+    let db = TestDb::new().await;
+    let app = demo_app(&db, 300, clock()).await;
+    let store = app.store_for_tests();
+    let base = store.latest_finished_run(None).await.unwrap().unwrap();
+    let two = store.decisions_after(&base.id, "", 2).await.unwrap();
+    for d in &two {
+        correction::set(
+            &app,
+            &Actor::cli(),
+            &d.nik,
+            &[("gaji_terakhir".to_owned(), "1234567".to_owned())],
+            "slip gaji",
+        )
+        .await
+        .unwrap();
+    }
+    let tasks: Vec<_> = two
+        .iter()
+        .map(|d| {
+            let (app, nik) = (app.clone(), d.nik);
+            tokio::spawn(async move {
+                merit::service::screening::screen_one(&app, &nik, &Actor::cli()).await
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let newest = store.latest_finished_run(None).await.unwrap().unwrap();
+    for d in &two {
+        let now = store.decision(&newest.id, &d.nik).await.unwrap().unwrap();
+        let data = store.candidate(&d.nik).await.unwrap().unwrap();
+        assert_eq!(
+            now.data_hash,
+            data.data_hash(),
+            "both re-screenings are in force"
+        );
+    }
+
+    // Two findings on the same rule at once: one in force, the other replaced.
+    let review = left_for_review(&app).await;
+    let (nik, rules) = review[0].clone();
+    let tasks: Vec<_> = ["pertama", "kedua"]
+        .into_iter()
+        .map(|note| {
+            let (app, rule) = (app.clone(), rules[0].clone());
+            tokio::spawn(async move {
+                merit::service::verification::set(
+                    &app,
+                    &Actor::cli(),
+                    &nik,
+                    &rule,
+                    merit::domain::Temuan::Lolos,
+                    note,
+                )
+                .await
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let findings = merit::service::verification::list(&app, Some(&nik))
+        .await
+        .unwrap();
+    assert_eq!(findings.len(), 2);
+    assert_eq!(
+        findings.iter().filter(|f| f.status == "berlaku").count(),
+        1,
+        "{findings:?}"
+    );
 }

@@ -121,18 +121,23 @@ pub(super) async fn start_workflow(
     let subject = Some(field(&f, "subjek").trim()).filter(|s| !s.is_empty());
     if !confirmed(&f) {
         // What would start, told before anything is sent to anyone.
-        let c = match service::workflow::start_preview(&state.app, workflow, subject).await {
-            Ok(lines) => Confirm {
-                judul: "Mulai alur persetujuan?",
-                uraian: lines,
-                aksi: "/admin/alur".to_owned(),
-                tombol: "Ya, mulai dan kirim permohonan",
-                kembali: "/admin/alur".to_owned(),
-                isian_wajib: Vec::new(),
-            },
+        let preview = match service::workflow::start_preview(&state.app, workflow, subject).await {
+            Ok(p) => p,
             Err(e) => return failure(e),
         };
-        return confirm_page(&signed, &state, "alur", &c, &f);
+        let c = Confirm {
+            judul: "Mulai alur persetujuan?",
+            uraian: preview.uraian,
+            aksi: "/admin/alur".to_owned(),
+            tombol: "Ya, mulai dan kirim permohonan",
+            kembali: "/admin/alur".to_owned(),
+            isian_wajib: Vec::new(),
+        };
+        let mut form = f.clone();
+        if let Some(resolved) = preview.subjek {
+            form.insert("subjek".to_owned(), resolved);
+        }
+        return confirm_page(&signed, &state, "alur", &c, &form);
     }
     match service::workflow::start(&state.app, workflow, subject, &signed.session.account.email)
         .await
@@ -492,6 +497,17 @@ pub(super) async fn cancel_workflow(
 ) -> Response {
     if let Err(r) = allowed(&signed, Role::Operator, &headers, field(&f, "csrf")) {
         return r.into_response();
+    }
+    // A rule change waiting for approval is an administrator's publication: only an
+    // administrator withdraws it.
+    match service::workflow::show(&state.app, &id).await {
+        Ok(v) if v.workflow == service::drafts::CHANGE_WORKFLOW => {
+            if let Err(r) = signed.require(Role::Admin) {
+                return r.into_response();
+            }
+        }
+        Ok(_) => {}
+        Err(e) => return failure(e),
     }
     let back = format!("/admin/alur/{}", super::percent_encode(&id));
     if !confirmed(&f) || field(&f, "alasan").trim().is_empty() {

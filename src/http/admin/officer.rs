@@ -260,24 +260,11 @@ pub(super) async fn edit(
     }
     let done = async {
         let nik = console::candidate_key(&state.app, &key).await?;
-        let current = service::correction::current(&state.app, &nik).await?;
-        // Only the columns whose value differs from the record are sent as changes.
-        let changes: Vec<(String, String)> = service::correction::fields()
-            .into_iter()
-            .filter_map(|c| {
-                let sent = f.get(c)?;
-                let stored = current.iter().find(|(k, _)| k == c).map(|(_, v)| v)?;
-                (sent.trim() != stored.trim()).then(|| (c.to_owned(), sent.clone()))
-            })
-            .collect();
-        if changes.is_empty() {
-            return Err(service::Refusal::NothingChanged.into());
-        }
-        let done = service::correction::set(
+        let done = service::correction::set_from_form(
             &state.app,
             &signed.actor(),
             &nik,
-            &changes,
+            &f,
             field(&f, "alasan"),
         )
         .await?;

@@ -104,20 +104,7 @@ pub(super) async fn candidate(
     .await;
     match shown {
         Ok((d, temuan, pesan)) => {
-            // Rules a verifier may settle by hand: those left for review, and those settled
-            // by a finding (which a new finding replaces).
-            let tinjau = d
-                .keputusan
-                .iter()
-                .flat_map(|k| &k.aturan)
-                .filter(|a| {
-                    matches!(a.hasil, "tinjau" | "kesalahan")
-                        || a.alasan
-                            .as_deref()
-                            .is_some_and(|r| r.starts_with(crate::domain::MANUAL_LEAD))
-                })
-                .map(|a| (a.id.clone(), a.judul.clone()))
-                .collect();
+            let tinjau = service::verification::settleable(d.keputusan.as_ref());
             let mut frame = signed.frame(&state, "Calon", "calon");
             frame.pesan = pesan;
             crumb(&mut frame, "Calon", "/admin/calon");

@@ -91,11 +91,7 @@ pub async fn list(app: &App, query: &Query) -> Result<Page, ServiceError> {
     let penyaringan_nama = match &latest {
         Some(r) => {
             let version = crate::service::screening::version_of(app, r).await?;
-            Some(super::run_name(
-                r.dibuat_ms,
-                app.settings.timezone,
-                &version,
-            ))
+            Some(super::run_name(r, app.settings.timezone, &version))
         }
         None => None,
     };

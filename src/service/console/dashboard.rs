@@ -161,7 +161,7 @@ async fn run_card(app: &App) -> Result<Option<RunCard>, ServiceError> {
         .collect();
     let version = crate::service::screening::version_of(app, &run).await?;
     Ok(Some(RunCard {
-        nama: super::run_name(run.dibuat_ms, app.settings.timezone, &version),
+        nama: super::run_name(&run, app.settings.timezone, &version),
         dimulai: when(run.dibuat_ms, app.settings.timezone),
         status: run.status.code(),
         total: t.total,

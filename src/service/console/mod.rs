@@ -78,11 +78,16 @@ pub fn version_words(v: &VersionName) -> String {
         .map_or_else(|| "versi awal".to_owned(), |n| format!("versi {n}"))
 }
 
-/// A run as people name it: `Penyaringan 7 Desember 2026 pukul 02.00 (versi 3)`.
-pub fn run_name(started_ms: i64, tz: Tz, version: &VersionName) -> String {
+/// A run as people name it: `Penyaringan 7 Desember 2026 pukul 02.00 (versi 3)`, or
+/// `Penyaringan perorangan …` for one candidate screened again.
+pub fn run_name(run: &crate::screening::Run, tz: Tz, version: &VersionName) -> String {
+    let kind = match run.jenis {
+        crate::screening::RunKind::Penuh => "",
+        crate::screening::RunKind::Perorangan => " perorangan",
+    };
     format!(
-        "Penyaringan {} ({})",
-        format_moment_id(crate::clock::from_ms(started_ms), tz),
+        "Penyaringan{kind} {} ({})",
+        format_moment_id(crate::clock::from_ms(run.dibuat_ms), tz),
         version_words(version)
     )
 }
@@ -143,10 +148,8 @@ impl RunNames {
                     nomor: None,
                     sidik: r.versi.clone(),
                 });
-            out.0.insert(
-                r.id.clone(),
-                run_name(r.dibuat_ms, app.settings.timezone, &version),
-            );
+            out.0
+                .insert(r.id.clone(), run_name(r, app.settings.timezone, &version));
         }
         Ok(out)
     }

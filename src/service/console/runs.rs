@@ -64,7 +64,7 @@ fn row(app: &App, names: &Names, r: &Run) -> RunRow {
     let version = names.version(r);
     RunRow {
         id: r.id.clone(),
-        nama: super::run_name(r.dibuat_ms, app.settings.timezone, &version),
+        nama: super::run_name(r, app.settings.timezone, &version),
         ruleset: r.ruleset.clone(),
         versi: version.label(),
         status: r.status.code(),
