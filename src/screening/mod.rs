@@ -102,11 +102,11 @@ impl Decision {
                     f.nik == self.nik
                         && f.aturan == *rule
                         && f.data_hash == self.data_hash
-                        && match (&theirs, f.hasil) {
-                            (RuleVerdict::LolosManual(_), Temuan::Lolos) => true,
-                            (RuleVerdict::Gagal(_), Temuan::Gagal) => true,
-                            _ => false,
-                        }
+                        && matches!(
+                            (&theirs, f.hasil),
+                            (RuleVerdict::LolosManual(_), Temuan::Lolos)
+                                | (RuleVerdict::Gagal(_), Temuan::Gagal)
+                        )
                 });
             let noted = theirs.code() == mine.code()
                 && matches!((mine.reason(), theirs.reason()), (Some(a), Some(b)) if b.starts_with(a) && b != a);
