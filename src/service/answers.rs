@@ -351,10 +351,7 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
         (Some(_), None) => refuse(
             format!(
                 "pengirim {} tidak terdaftar sebagai penyetuju",
-                crate::domain::strip_controls(&r.from)
-                    .chars()
-                    .take(120)
-                    .collect::<String>()
+                shown_sender(&r)
             ),
             false,
         ),
@@ -383,15 +380,9 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
     }
     if let (IngestOutcome::Ditolak { alasan, .. }, Some(c)) = (&outcome, &code) {
         // On the timeline too, so the officer sees who wrote and why nothing changed.
-        let who = sender.as_ref().map_or_else(
-            || {
-                crate::domain::strip_controls(&r.from)
-                    .chars()
-                    .take(120)
-                    .collect()
-            },
-            |p| p.nama.clone(),
-        );
+        let who = sender
+            .as_ref()
+            .map_or_else(|| shown_sender(&r), |p| p.nama.clone());
         workflow::note(
             app,
             &c.instans_id,
@@ -430,6 +421,15 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
         }
     }
     Ok(outcome)
+}
+
+/// An outside sender's address as merit repeats it (on the timeline, in a refusal): without
+/// control characters and at most 120 characters, whatever the header held.
+fn shown_sender(r: &reply::Reply) -> String {
+    crate::domain::strip_controls(&r.from)
+        .chars()
+        .take(120)
+        .collect()
 }
 
 fn refuse(alasan: impl Into<String>, unreadable: bool) -> IngestOutcome {

@@ -401,9 +401,11 @@ pub enum Refusal {
     /// A correction that changes nothing.
     #[error("data yang dikirim sama dengan data tersimpan; tidak ada yang diubah")]
     NothingChanged,
-    /// Screening one candidate needs a finished run of the same ruleset version.
+    /// The state asks for a screening (or for one to end) first: screening one candidate
+    /// needs a finished run of the ruleset in force and none unfinished; a finding needs a
+    /// decision made on the candidate's current data.
     #[error("{0}")]
-    SingleScreeningNeedsRun(String),
+    ScreeningFirst(String),
     /// An administrator may not disable their own account.
     #[error(
         "Anda tidak dapat menonaktifkan akun Anda sendiri; minta administrator lain melakukannya"

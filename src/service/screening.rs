@@ -236,21 +236,21 @@ async fn screen_one_over_newest(
     started: Instant,
 ) -> Result<Option<ScreenReport>, ServiceError> {
     if let Some(run) = app.store.any_unfinished_run().await? {
-        return Err(Refusal::SingleScreeningNeedsRun(format!(
+        return Err(Refusal::ScreeningFirst(format!(
             "penyaringan yang dimulai {} masih berjalan; tunggu sampai selesai, lalu ulangi",
             super::console::when(run.dibuat_ms, app.settings.timezone)
         ))
         .into());
     }
     let Some(base) = app.store.latest_finished_run(Some(&current.id)).await? else {
-        return Err(Refusal::SingleScreeningNeedsRun(
+        return Err(Refusal::ScreeningFirst(
             "belum ada penyaringan yang selesai; jalankan merit screen untuk semua calon lebih dahulu"
                 .to_owned(),
         )
         .into());
     };
     if base.versi != current.version {
-        return Err(Refusal::SingleScreeningNeedsRun(
+        return Err(Refusal::ScreeningFirst(
             "aturan yang berlaku sudah berbeda dari versi penyaringan terakhir; saring semua calon (merit screen) agar semua keputusan memakai versi yang sama"
                 .to_owned(),
         )

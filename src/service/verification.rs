@@ -51,7 +51,7 @@ async fn latest_verdict(
     aturan: &str,
 ) -> Result<(String, RuleVerdict, String), ServiceError> {
     let Some((run, decision)) = app.store.latest_decision(nik).await? else {
-        return Err(Refusal::SingleScreeningNeedsRun(
+        return Err(Refusal::ScreeningFirst(
             "calon ini belum pernah disaring; jalankan penyaringan lebih dahulu".to_owned(),
         )
         .into());
@@ -108,7 +108,7 @@ pub async fn set(
     // not yet screened again would bind the finding to data nobody looked at.
     let data_hash = candidate_hash(app, nik).await?;
     if data_hash != decided_on {
-        return Err(Refusal::SingleScreeningNeedsRun(
+        return Err(Refusal::ScreeningFirst(
             "data calon ini berubah sejak penyaringan terakhir; saring ulang calon ini dahulu, lalu catat temuan atas hasil yang baru".to_owned(),
         )
         .into());

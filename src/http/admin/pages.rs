@@ -213,6 +213,8 @@ struct Workflows {
     /// Instances matching the filter beyond those shown.
     lainnya: usize,
     definisi: Vec<(String, String)>,
+    /// The workflows an operator starts from this page (a rule change starts from the editor).
+    mulai: Vec<(String, String)>,
     saring: WorkflowFilter,
 }
 
@@ -235,18 +237,19 @@ pub(super) async fn workflows(
     signed: Signed,
     Query(saring): Query<WorkflowFilter>,
 ) -> Response {
-    let definisi = match service::definitions::read(&state.app, |d| d.workflows()).await {
-        Ok(w) => w
-            .value
-            .as_ref()
-            .map(|w| {
-                w.values()
-                    .map(|d| (d.id.clone(), d.judul.clone()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Err(e) => return failure(e),
-    };
+    let definisi: Vec<(String, String)> =
+        match service::definitions::read(&state.app, |d| d.workflows()).await {
+            Ok(w) => w
+                .value
+                .as_ref()
+                .map(|w| {
+                    w.values()
+                        .map(|d| (d.id.clone(), d.judul.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Err(e) => return failure(e),
+        };
     let menunggu = match console::workflows::awaiting(&state.app).await {
         Ok(m) => m,
         Err(e) => return failure(e),
@@ -259,6 +262,11 @@ pub(super) async fn workflows(
                 .filter(|i| saring.workflow.is_empty() || i.workflow == saring.workflow)
                 .collect();
             let lainnya = matching.len().saturating_sub(SHOWN_INSTANCES);
+            let mulai = definisi
+                .iter()
+                .filter(|(id, _)| id != service::drafts::CHANGE_WORKFLOW)
+                .cloned()
+                .collect();
             let mut frame = signed.frame(&state, "Alur persetujuan", "alur");
             crumb(&mut frame, "Alur", "/admin/alur");
             page(
@@ -269,6 +277,7 @@ pub(super) async fn workflows(
                     semua: matching.into_iter().take(SHOWN_INSTANCES).collect(),
                     lainnya,
                     definisi,
+                    mulai,
                     saring,
                 },
             )
