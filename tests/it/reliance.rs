@@ -554,6 +554,45 @@ async fn actions_that_change_or_remove_ask_first_and_the_last_admin_stays() {
         "the operator is still signed in"
     );
 
+    // The editor's actions too: discarding a draft, retiring a rule from it, restoring a version.
+    let begun = admin
+        .post(
+            "/admin/draf",
+            &[("csrf", &csrf), ("definisi", "aturan:pppk_paruh_waktu")],
+        )
+        .await;
+    assert_eq!(begun.status, 303, "{}", begun.text());
+    let draft_page = begun.header("location").unwrap().to_owned();
+    let draft_id = draft_page.rsplit('/').next().unwrap().to_owned();
+    let before = merit::service::drafts::get(&app, &draft_id).await.unwrap();
+    let revisi = before.revisi.to_string();
+    for (path, fields) in [
+        (format!("{draft_page}/buang"), vec![]),
+        (
+            format!("{draft_page}/aturan"),
+            vec![
+                ("revisi", revisi.as_str()),
+                ("id", "PW-01"),
+                ("aksi", "pensiun"),
+            ],
+        ),
+        (
+            "/admin/versi/pulihkan".to_owned(),
+            vec![("definisi", "aturan:pppk_paruh_waktu"), ("versi", "1")],
+        ),
+    ] {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields);
+        let r = admin.post(&path, &form).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        assert!(
+            r.text().contains("name=\"konfirmasi\" value=\"ya\""),
+            "{path}"
+        );
+    }
+    let after = merit::service::drafts::get(&app, &draft_id).await.unwrap();
+    assert_eq!((after.revisi, after.status), (before.revisi, before.status));
+
     // The rule-change workflow started bare would mail an empty summary: refused.
     let bare = admin
         .post(
