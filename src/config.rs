@@ -10,7 +10,7 @@ use std::{
     str::FromStr,
 };
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -214,6 +214,59 @@ pub struct ScheduleSetting {
     pub cron: String,
     /// Ruleset for `penyaringan`.
     pub ruleset: Option<String>,
+}
+
+/// Office hours, local time (default 08.00–16.00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkingHours {
+    /// Opening time.
+    pub buka: NaiveTime,
+    /// Closing time (after `buka`).
+    pub tutup: NaiveTime,
+}
+
+impl Default for WorkingHours {
+    fn default() -> Self {
+        Self {
+            buka: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
+            tutup: NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default(),
+        }
+    }
+}
+
+impl WorkingHours {
+    /// Parses `08.00-16.00` (or `08:00-16:00`).
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let bad = || format!("'{s}' bukan jam kerja (contoh 08.00-16.00)");
+        let (a, b) = s.split_once('-').ok_or_else(bad)?;
+        let time = |t: &str| {
+            let t = t.trim().replace('.', ":");
+            NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| bad())
+        };
+        let (buka, tutup) = (time(a)?, time(b)?);
+        if tutup <= buka {
+            return Err(format!("jam tutup pada '{s}' harus setelah jam buka"));
+        }
+        Ok(Self { buka, tutup })
+    }
+}
+
+/// Bounds on what one file may make merit read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Total uncompressed size of a spreadsheet's parts, bytes.
+    pub uncompressed_bytes: u64,
+    /// Cells read from one sheet.
+    pub cells: u64,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self {
+            uncompressed_bytes: 1024 * 1024 * 1024,
+            cells: 50_000_000,
+        }
+    }
 }
 
 /// Limits for rule scripts (`batas_skrip` in the YAML file).
@@ -423,7 +476,7 @@ pub struct Settings {
     /// `batas_skrip`.
     pub script_limits: ScriptLimits,
     /// `jam_kerja` (`MERIT_JAM_KERJA`): office hours for deadlines and reminders.
-    pub jam_kerja: crate::workflow::calendar::WorkingHours,
+    pub jam_kerja: WorkingHours,
     /// `balasan_wajib_lolos_autentikasi`: refuse replies whose `Authentication-Results` says
     /// the sender failed DKIM and SPF (or DMARC).
     pub reply_auth_required: bool,
@@ -434,7 +487,7 @@ pub struct Settings {
     /// `instansi` (the name also from `MERIT_INSTANSI`).
     pub instansi: Agency,
     /// `impor_xlsx_maks_mb`, `impor_sel_maks`: how much one imported file may make merit read.
-    pub read_limits: crate::ingest::ReadLimits,
+    pub read_limits: ReadLimits,
     /// `sesi_ttl` (`MERIT_SESI_TTL`): a console session ends after this long unused (and
     /// after 12 hours in any case).
     pub session_idle: chrono::Duration,
@@ -737,7 +790,7 @@ impl Settings {
                 }
                 Ok(Some(v.to_ascii_lowercase()))
             })?,
-            read_limits: crate::ingest::ReadLimits {
+            read_limits: ReadLimits {
                 uncompressed_bytes: m.number(
                     "impor_xlsx_maks_mb",
                     1..=65_536,
@@ -750,7 +803,7 @@ impl Settings {
                     "harus angka 1.000–1.000.000.000",
                 )?,
             },
-            jam_kerja: m.parse("jam_kerja", crate::workflow::calendar::WorkingHours::parse)?,
+            jam_kerja: m.parse("jam_kerja", WorkingHours::parse)?,
             mail_max_attempts: u32::try_from(m.number(
                 "mail_max_attempts",
                 1..=100,

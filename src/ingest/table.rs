@@ -87,23 +87,7 @@ pub enum FileError {
     TooLarge(String),
 }
 
-/// Bounds on what one file may make merit read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReadLimits {
-    /// Total uncompressed size of a spreadsheet's parts, bytes.
-    pub uncompressed_bytes: u64,
-    /// Cells read from one sheet.
-    pub cells: u64,
-}
-
-impl Default for ReadLimits {
-    fn default() -> Self {
-        Self {
-            uncompressed_bytes: 1024 * 1024 * 1024,
-            cells: 50_000_000,
-        }
-    }
-}
+pub use crate::config::ReadLimits;
 
 /// Reads the file at `path`, choosing the reader by extension. Only a regular file is read
 /// (a FIFO, a device, or a link to one could block or never end).

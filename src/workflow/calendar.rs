@@ -3,47 +3,12 @@
 //! never falls after the close of a working day, and a reminder or escalation is sent at the
 //! start of one, never at night.
 
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::definition::{Kalender, Span};
 
-/// Office hours, local time (default 08.00–16.00).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WorkingHours {
-    /// Opening time.
-    pub buka: NaiveTime,
-    /// Closing time (after `buka`).
-    pub tutup: NaiveTime,
-}
-
-impl Default for WorkingHours {
-    fn default() -> Self {
-        Self {
-            buka: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
-            tutup: NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default(),
-        }
-    }
-}
-
-impl WorkingHours {
-    /// Parses `08.00-16.00` (or `08:00-16:00`).
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let bad = || format!("'{s}' bukan jam kerja (contoh 08.00-16.00)");
-        let (a, b) = s.split_once('-').ok_or_else(bad)?;
-        let time = |t: &str| {
-            let t = t.trim().replace('.', ":");
-            NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| bad())
-        };
-        let (buka, tutup) = (time(a)?, time(b)?);
-        if tutup <= buka {
-            return Err(format!("jam tutup pada '{s}' harus setelah jam buka"));
-        }
-        Ok(Self { buka, tutup })
-    }
-}
+pub use crate::config::WorkingHours;
 
 /// What a computed moment is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +161,8 @@ impl Calendar {
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveTime;
+
     use super::*;
 
     fn cal() -> Calendar {
