@@ -35,9 +35,13 @@ fn merit(db: &TestDb, args: &[&str]) -> Output {
 }
 
 fn merit_with(db: &TestDb, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
-        .args(args)
+    fed(merit_cmd(db, args), stdin.unwrap_or_default())
+}
+
+/// `merit ARGS` on the test's database, rules, workflows, directory and outbox, to be adjusted.
+fn merit_cmd(db: &TestDb, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_merit"));
+    cmd.args(args)
         .env("MERIT_DATABASE_URL", &db.url)
         .env("MERIT_RULES_DIR", root().join("rules"))
         .env("MERIT_WORKFLOWS_DIR", root().join("workflows"))
@@ -46,14 +50,21 @@ fn merit_with(db: &TestDb, args: &[&str], stdin: Option<&[u8]>) -> Output {
             "MERIT_MAIL_URL",
             format!("file://{}", db.path("outbox").display()),
         )
-        .current_dir(db.dir.path())
+        .current_dir(db.dir.path());
+    cmd
+}
+
+/// Runs `cmd` with `stdin` on its standard input and collects what it printed.
+fn fed(mut cmd: std::process::Command, stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = cmd
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or_default()).unwrap();
+    input.write_all(stdin).unwrap();
     drop(input);
     child.wait_with_output().unwrap()
 }
@@ -155,6 +166,14 @@ async fn a_candidate_left_for_review_is_resolved_by_a_verifier_and_the_finding_d
         matches!(&verdict, RuleVerdict::Gagal(r) if r.contains(OPERATOR.0) && r.contains("akta kelahiran tidak sesuai")),
         "{verdict:?}"
     );
+    // A notice is shown only when the server sealed it: a crafted link puts no words on a page.
+    let forged = c
+        .get(&format!(
+            "/admin/calon/{key}?pesan=Akun%20Anda%20diblokir%2C%20hubungi%20kami"
+        ))
+        .await;
+    assert_eq!(forged.status, 200);
+    assert!(!forged.text().contains("diblokir"), "{}", forged.text());
     let list = c.get("/admin/verifikasi").await;
     assert_eq!(list.status, 200);
     assert!(list.text().contains("akta kelahiran tidak sesuai"));
@@ -755,55 +774,24 @@ async fn mail_ingest_for_a_mail_server_exits_so_that_nothing_bounces() {
     let out = merit_with(&db, &["mail", "ingest"], Some(stranger.as_bytes()));
     assert_eq!(out.status.code(), Some(4), "{}", said(&out));
     // The database is unreachable: the server keeps the message and tries again.
-    let down = std::process::Command::new(env!("CARGO_BIN_EXE_merit"))
-        .args(["mail", "ingest", "--mta"])
-        .env(
-            "MERIT_DATABASE_URL",
-            "postgres://merit@127.0.0.1:9/tidak_ada",
-        )
-        .current_dir(db.dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = {
-        use std::io::Write;
-        let mut child = down;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(reply.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let mut down = merit_cmd(&db, &["mail", "ingest", "--mta"]);
+    down.env(
+        "MERIT_DATABASE_URL",
+        "postgres://merit@127.0.0.1:9/tidak_ada",
+    );
+    let out = fed(down, reply.as_bytes());
     assert_eq!(out.status.code(), Some(75), "{}", said(&out));
 
     // A pipe alias pointed at a database that is not there: kept for later, nothing created.
     let elsewhere = tempfile::tempdir().unwrap();
     let missing = elsewhere.path().join("data/merit.db");
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_merit"));
-    cmd.args(["mail", "ingest", "--mta"])
-        .env(
-            "MERIT_DATABASE_URL",
-            format!("sqlite://{}", missing.display()),
-        )
-        .current_dir(elsewhere.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(reply.as_bytes())
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = merit_cmd(&db, &["mail", "ingest", "--mta"]);
+    cmd.env(
+        "MERIT_DATABASE_URL",
+        format!("sqlite://{}", missing.display()),
+    )
+    .current_dir(elsewhere.path());
+    let out = fed(cmd, reply.as_bytes());
     assert_eq!(out.status.code(), Some(75), "{}", said(&out));
     assert!(!missing.exists(), "no empty database made");
 

@@ -70,6 +70,22 @@ fn merit(db: &TestDb, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `merit rules publish pppk_paruh_waktu --from FROM` with the reason these tests give.
+fn publish(db: &TestDb, from: &Path) -> Output {
+    merit(
+        db,
+        &[
+            "rules",
+            "publish",
+            "pppk_paruh_waktu",
+            "--from",
+            from.to_str().unwrap(),
+            "--reason",
+            "Judul PW-01 diperjelas",
+        ],
+    )
+}
+
 fn said(out: &Output) -> String {
     format!(
         "{}{}",
@@ -144,18 +160,7 @@ async fn publishing_on_built_in_copies_is_what_a_running_server_screens_with() {
     assert!(page.contains(&before.versi), "{page}");
 
     let from = edited_ruleset(&db);
-    let out = merit(
-        &db,
-        &[
-            "rules",
-            "publish",
-            "pppk_paruh_waktu",
-            "--from",
-            from.to_str().unwrap(),
-            "--reason",
-            "Judul PW-01 diperjelas",
-        ],
-    );
+    let out = publish(&db, &from);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     // Every built-in ruleset was written out, and the new one over it; nothing else left.
     assert!(db.path("rules/pengisian_jabatan/ruleset.yaml").is_file());
@@ -294,18 +299,7 @@ async fn a_refused_publication_leaves_the_files_as_they_were() {
     let out = merit(&db, &["rules", "check"]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     std::fs::write(&script, &good).unwrap();
-    let out = merit(
-        &db,
-        &[
-            "rules",
-            "publish",
-            "pppk_paruh_waktu",
-            "--from",
-            from.to_str().unwrap(),
-            "--reason",
-            "Judul PW-01 diperjelas",
-        ],
-    );
+    let out = publish(&db, &from);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     assert!(db.path("rules/pengisian_jabatan/ruleset.yaml").is_file());
     assert!(hidden(&db.path("rules")).is_empty());
