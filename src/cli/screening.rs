@@ -278,8 +278,8 @@ pub(super) async fn runs(
             } else if runs.is_empty() {
                 println!("Belum ada penyaringan; jalankan merit screen.");
             } else {
-                for r in &runs {
-                    let versi = service::screening::version_of(&app, r).await?;
+                let versions = service::screening::versions_of(&app, &runs).await?;
+                for (r, versi) in runs.iter().zip(versions) {
                     println!(
                         "{}  {}{}  {} {}  {:<8}  {} calon: {} layak, {} tidak layak, {} perlu verifikasi",
                         r.id,

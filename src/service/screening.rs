@@ -792,6 +792,31 @@ pub async fn version_of(app: &App, run: &Run) -> Result<super::drafts::VersionNa
         .name(&run.versi, Some(run.dibuat_ms)))
 }
 
+/// The version names of `runs`, reading each ruleset's published versions once.
+pub async fn versions_of(
+    app: &App,
+    runs: &[Run],
+) -> Result<Vec<super::drafts::VersionName>, ServiceError> {
+    let mut numberings = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(runs.len());
+    for r in runs {
+        if !numberings.contains_key(&r.ruleset) {
+            let n = super::drafts::numbering(app, &r.ruleset).await?;
+            numberings.insert(r.ruleset.clone(), n);
+        }
+        out.push(
+            numberings
+                .get(&r.ruleset)
+                .map(|n| n.name(&r.versi, Some(r.dibuat_ms)))
+                .unwrap_or_else(|| super::drafts::VersionName {
+                    nomor: None,
+                    sidik: r.versi.clone(),
+                }),
+        );
+    }
+    Ok(out)
+}
+
 /// A run by id, or an invalid-input error naming it.
 pub(crate) async fn existing_run(store: &Store, id: &str) -> Result<Run, ServiceError> {
     store
