@@ -1022,3 +1022,63 @@ async fn two_officers_at_once_lose_nothing() {
         "{findings:?}"
     );
 }
+
+/// An answer and a cancellation at the same moment (two requests): whichever lands second plans
+/// again over the first; the process ends cancelled exactly once and no prompt of a step opened
+/// by the answer is left to be sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_racing_a_cancellation_leaves_one_cancelled_process() {
+    let db = TestDb::new().await;
+    let app = demo_app(&db, 300, clock()).await;
+    outbox::flush(&app).await.unwrap();
+    let id = proposal(&app).await;
+    let view = workflow::show(&app, &id).await.unwrap();
+    let step = view.langkah_aktif.clone().unwrap();
+    let answer = {
+        let (app, id, orang) = (app.clone(), id.clone(), view.penyetuju[0].orang.clone());
+        tokio::spawn(async move {
+            workflow::decide(
+                &app,
+                &DecideRequest {
+                    instance: id,
+                    langkah: step,
+                    orang,
+                    jawaban: Answer::Setuju,
+                    komentar: None,
+                    saluran: Channel::Tautan,
+                    dicatat_oleh: None,
+                    kunjungan: None,
+                },
+            )
+            .await
+        })
+    };
+    let cancel = {
+        let (app, id) = (app.clone(), id.clone());
+        tokio::spawn(async move { workflow::cancel(&app, &id, &Actor::cli(), "bersamaan").await })
+    };
+    let _ = answer.await.unwrap();
+    cancel.await.unwrap().unwrap();
+    assert_eq!(
+        workflow::show(&app, &id).await.unwrap().status,
+        Status::Dibatalkan
+    );
+    let history = app.store_for_tests().history(&id).await.unwrap();
+    assert_eq!(
+        history.iter().filter(|h| h.jenis == "dibatalkan").count(),
+        1
+    );
+    let before = eml_files(&db.path("outbox")).len();
+    outbox::flush(&app).await.unwrap();
+    let sent = eml_files(&db.path("outbox"));
+    assert!(
+        sent[before..]
+            .iter()
+            .all(|e| !header(e, "Subject").contains("[MERIT-")),
+        "no prompt goes out after the cancellation: {:?}",
+        sent[before..]
+            .iter()
+            .map(|e| header(e, "Subject"))
+            .collect::<Vec<_>>()
+    );
+}
