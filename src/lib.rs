@@ -2,6 +2,7 @@
 //! regional governments. See `src/README.md` for the module map and the direction data flows.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;

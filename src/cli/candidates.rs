@@ -37,7 +37,8 @@ pub(super) async fn verification(
                     "--result: '{result}' tidak dikenal; tulis lolos atau gagal"
                 ))
             })?;
-            let f = service::verification::set(&app, &actor, &nik, &rule, hasil, &note).await?;
+            let f = service::screening::verification::set(&app, &actor, &nik, &rule, hasil, &note)
+                .await?;
             if json {
                 output::print_json(&serde_json::json!({
                     "id": f.id,
@@ -61,7 +62,7 @@ pub(super) async fn verification(
         }
         VerificationCommand::List { nik } => {
             let nik = nik.as_deref().map(nik_of).transpose()?;
-            let list = service::verification::list(&app, nik.as_ref()).await?;
+            let list = service::screening::verification::list(&app, nik.as_ref()).await?;
             if json {
                 output::print_json(&list)?;
             } else if list.is_empty() {
@@ -77,7 +78,7 @@ pub(super) async fn verification(
         }
         VerificationCommand::Clear { nik, rule, note } => {
             let nik = nik_of(&nik)?;
-            service::verification::clear(&app, &actor, &nik, &rule, &note).await?;
+            service::screening::verification::clear(&app, &actor, &nik, &rule, &note).await?;
             if json {
                 output::print_json(&serde_json::json!({ "dicabut": true }))?;
             } else {
@@ -103,7 +104,7 @@ pub(super) async fn candidate(
     match cmd {
         CandidateCommand::Show { nik } => {
             let nik = nik_of(&nik)?;
-            let fields = service::correction::show(&app, &actor, &nik).await?;
+            let fields = service::screening::correction::show(&app, &actor, &nik).await?;
             if json {
                 let map: serde_json::Map<String, serde_json::Value> = fields
                     .into_iter()
@@ -131,7 +132,8 @@ pub(super) async fn candidate(
                 })?;
                 pairs.push((k.trim().to_owned(), v.to_owned()));
             }
-            let done = service::correction::set(&app, &actor, &nik, &pairs, &reason).await?;
+            let done =
+                service::screening::correction::set(&app, &actor, &nik, &pairs, &reason).await?;
             if json {
                 output::print_json(&done)?;
             } else {

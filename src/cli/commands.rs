@@ -180,8 +180,7 @@ async fn bench(
             database_url,
         } => {
             let r =
-                crate::service::bench::workflow::run(&settings, database_url, instances, parallel)
-                    .await?;
+                crate::bench::workflow::run(&settings, database_url, instances, parallel).await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -199,7 +198,7 @@ async fn bench(
             return Ok(Exit::Ok);
         }
         super::args::BenchCommand::Mail { messages, smtp } => {
-            let r = crate::service::bench::notify::mail(&settings, messages, smtp).await?;
+            let r = crate::bench::notify::mail(&settings, messages, smtp).await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -216,8 +215,7 @@ async fn bench(
             parallel,
         } => {
             let r =
-                crate::service::bench::notify::http(&settings, instances, gets, parallel, frontend)
-                    .await?;
+                crate::bench::notify::http(&settings, instances, gets, parallel, frontend).await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -234,7 +232,7 @@ async fn bench(
         }
         super::args::BenchCommand::Dokumen { only } => {
             let app = super::open_app(settings.clone()).await?;
-            let r = crate::service::bench::documents::documents(&app, only.as_deref()).await?;
+            let r = crate::bench::documents::documents(&app, only.as_deref()).await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -258,7 +256,7 @@ async fn bench(
         }
         super::args::BenchCommand::Editor { reps } => {
             let app = super::open_app(settings.clone()).await?;
-            let r = crate::service::bench::editor::editor(&app, reps).await?;
+            let r = crate::bench::editor::editor(&app, reps).await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -277,8 +275,7 @@ async fn bench(
         }
         super::args::BenchCommand::Console { requests, parallel } => {
             let app = super::open_app(settings.clone()).await?;
-            let r =
-                crate::service::bench::console::console(&app, requests, parallel, frontend).await?;
+            let r = crate::bench::console::console(&app, requests, parallel, frontend).await?;
             if json {
                 output::print_json(&r)?;
             } else {
@@ -302,7 +299,7 @@ async fn bench(
     let dir = settings.rules_dir.clone();
     let path = work.clone();
     let report = tokio::task::spawn_blocking(move || {
-        crate::service::bench::rules_bench(&dir, candidates, threads, reps, &path)
+        crate::bench::rules_bench(&dir, candidates, threads, reps, &path)
     })
     .await
     .map_err(|e| Failure::unexpected(e.to_string()))?
@@ -386,7 +383,7 @@ async fn import(app: &service::App, opts: ImportOptions, json: bool) -> Result<E
     }
     service::audit::note(
         app,
-        &service::audit::Actor::cli(),
+        &service::Actor::cli(),
         crate::domain::Action::Impor,
         &report.berkas,
         &format!(

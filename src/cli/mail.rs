@@ -5,7 +5,7 @@ use tokio::io::AsyncReadExt;
 use super::{Exit, Failure, args::MailCommand, open_app, output};
 use crate::{
     config::Settings,
-    service::{self, answers::IngestOutcome},
+    service::{self, workflow::answers::IngestOutcome},
 };
 
 /// `merit mail ingest --mta` (interfaces.md 3): for a mail server's pipe alias. Exit 0 when the
@@ -48,7 +48,7 @@ async fn ingest_for_mta(settings: Settings, json: bool) -> Exit {
             return Exit::TempFail;
         }
     };
-    match service::answers::ingest(&app, &raw).await {
+    match service::workflow::answers::ingest(&app, &raw).await {
         Ok(outcome) => {
             if json {
                 let _ = output::print_json(&outcome);
@@ -114,7 +114,7 @@ pub(super) async fn run(cmd: MailCommand, settings: Settings, json: bool) -> Res
                         crate::domain::io_message(&e)
                     ))
                 })?;
-            let outcome = service::answers::ingest(&app, &raw).await?;
+            let outcome = service::workflow::answers::ingest(&app, &raw).await?;
             if json {
                 output::print_json(&outcome)?;
             }

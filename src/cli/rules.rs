@@ -134,7 +134,7 @@ pub(super) async fn run(
         RulesCommand::Versions { ruleset } => {
             let app = open_app(settings).await?;
             let key = ruleset_key(&ruleset)?;
-            let versions = service::drafts::versions(&app, &key).await?;
+            let versions = service::ground::versions::versions(&app, &key).await?;
             if json {
                 output::print_json(&versions)?;
             } else if versions.is_empty() {
@@ -159,7 +159,7 @@ pub(super) async fn run(
         RulesCommand::Preview { ruleset, from } => {
             let app = open_app(settings).await?;
             let key = ruleset_key(&ruleset)?;
-            let actor = service::audit::Actor::cli();
+            let actor = service::Actor::cli();
             let report = service::drafts::preview_folder(&app, &key, &from, &actor).await?;
             super::screening::print_dry_run(&app, &report, json).await?;
             Ok(Exit::Ok)
@@ -172,7 +172,7 @@ pub(super) async fn run(
         } => {
             let app = open_app(settings).await?;
             let key = ruleset_key(&ruleset)?;
-            let actor = service::audit::Actor::cli();
+            let actor = service::Actor::cli();
             let done = service::drafts::publish_folder(
                 &app,
                 &key,
@@ -191,7 +191,7 @@ pub(super) async fn run(
         } => {
             let app = open_app(settings).await?;
             let key = ruleset_key(&ruleset)?;
-            let actor = service::audit::Actor::cli();
+            let actor = service::Actor::cli();
             let done = service::drafts::restore(&app, &key, &version, &actor, &reason).await?;
             Ok(published(&ruleset, &done, json)?)
         }
@@ -242,7 +242,7 @@ fn published(
             } else {
                 println!(
                     "Perubahan ruleset {ruleset} menunggu persetujuan Kepala BKPSDM (alur {}, proses persetujuan {instance}); diterbitkan setelah disetujui.",
-                    service::drafts::CHANGE_WORKFLOW
+                    service::ground::CHANGE_WORKFLOW
                 );
             }
             Ok(Exit::Refused)

@@ -18,8 +18,8 @@ use crate::{
     screening::{Run, RunStatus},
     service::{
         self, App,
-        lists::ListKind,
         placement::ExportReport,
+        placement::lists::ListKind,
         screening::{ScreenOptions, ScreenReport},
     },
 };
@@ -38,7 +38,7 @@ pub(super) async fn print_dry_run(
         output::print_json(report)?;
         return Ok(());
     }
-    let versi = service::drafts::numbering(app, &report.ruleset)
+    let versi = service::ground::versions::numbering(app, &report.ruleset)
         .await?
         .name(&report.ruleset_version, None);
     println!(
@@ -97,7 +97,7 @@ pub(super) async fn screen(
     let report = result?;
     service::audit::note(
         &app,
-        &service::audit::Actor::cli(),
+        &service::Actor::cli(),
         crate::domain::Action::Penyaringan,
         &report.run_id,
         &format!(
@@ -131,11 +131,11 @@ pub(super) async fn screen(
 pub(super) async fn screen_one(settings: Settings, nik: &str, json: bool) -> Result<Exit, Failure> {
     let nik = Nik::parse(nik).map_err(|e| Failure::invalid(format!("NIK: {e}")))?;
     let app = open_app(settings).await?;
-    let report = service::screening::screen_one(&app, &nik, &service::audit::Actor::cli()).await?;
+    let report = service::screening::screen_one(&app, &nik, &service::Actor::cli()).await?;
     if json {
         output::print_json(&report)?;
     } else {
-        let name = service::drafts::VersionName {
+        let name = service::ground::versions::VersionName {
             nomor: report.ruleset_versi,
             sidik: report.ruleset_version.clone(),
         };
@@ -164,7 +164,7 @@ fn print_screen(r: &ScreenReport) {
     } else {
         ""
     };
-    let name = service::drafts::VersionName {
+    let name = service::ground::versions::VersionName {
         nomor: r.ruleset_versi,
         sidik: r.ruleset_version.clone(),
     };
@@ -278,7 +278,7 @@ pub(super) async fn runs(
             } else if runs.is_empty() {
                 println!("Belum ada penyaringan; jalankan merit screen.");
             } else {
-                let versions = service::screening::versions_of(&app, &runs).await?;
+                let versions = service::ground::runs::versions_of(&app, &runs).await?;
                 for (r, versi) in runs.iter().zip(versions) {
                     println!(
                         "{}  {}{}  {} {}  {:<8}  {} calon: {} layak, {} tidak layak, {} perlu verifikasi",
@@ -301,7 +301,7 @@ pub(super) async fn runs(
         }
         RunsCommand::Show { id } => {
             let (run, progress) = service::screening::show(&app, &id).await?;
-            let versi = service::screening::version_of(&app, &run).await?;
+            let versi = service::ground::runs::version_of(&app, &run).await?;
             if json {
                 output::print_json(&serde_json::json!({
                     "run": run,
@@ -331,7 +331,7 @@ pub(super) async fn runs(
             let run = service::screening::cancel(&app, &id, &service::current_user()).await?;
             service::audit::note(
                 &app,
-                &service::audit::Actor::cli(),
+                &service::Actor::cli(),
                 crate::domain::Action::PenyaringanBatal,
                 &run.id,
                 "",
@@ -381,7 +381,7 @@ pub(super) async fn runs(
 fn print_run(
     settings: &Settings,
     run: &Run,
-    versi: &service::drafts::VersionName,
+    versi: &service::ground::versions::VersionName,
     progress: &crate::screening::ChunkProgress,
 ) {
     println!("Penyaringan {}", run.id);
@@ -418,7 +418,7 @@ pub(super) async fn place(
     let report = service::placement::place(&app, run.as_deref(), &service::current_user()).await?;
     service::audit::note(
         &app,
-        &service::audit::Actor::cli(),
+        &service::Actor::cli(),
         crate::domain::Action::Penempatan,
         &report.penempatan.id,
         &format!("{} calon ditempatkan", report.penempatan.ditempatkan),
@@ -461,7 +461,7 @@ pub(super) async fn document(
         C::Rekap(a) => (K::Rekap, a),
     };
     let app = open_app(settings).await?;
-    let report = service::documents::write(
+    let report = service::placement::documents::write(
         &app,
         kind,
         args.instance.as_deref(),
@@ -492,7 +492,7 @@ async fn list(
     kind: ListKind,
     args: &super::args::ListArgs,
 ) -> Result<ExportReport, service::ServiceError> {
-    service::lists::export(app, kind, args.run.as_deref(), &args.output, true).await
+    service::placement::lists::export(app, kind, args.run.as_deref(), &args.output, true).await
 }
 
 pub(super) async fn export(

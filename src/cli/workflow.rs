@@ -11,7 +11,7 @@ use crate::{
     domain::{AlasanLowongan, Jenjang, format_datetime_id, parse_date},
     service::{
         self,
-        vacancy::VacancyRequest,
+        workflow::vacancy::VacancyRequest,
         workflow::{DecideRequest, InstanceView},
     },
     workflow::{Answer, Channel, Status},
@@ -82,7 +82,7 @@ pub(super) async fn run(
             let instance = service::workflow::start(&app, &id, subject.as_deref(), &by).await?;
             service::audit::note(
                 &app,
-                &service::audit::Actor::cli(),
+                &service::Actor::cli(),
                 crate::domain::Action::AlurMulai,
                 &instance,
                 &format!("workflow {id}"),
@@ -170,7 +170,7 @@ pub(super) async fn run(
             let report = service::workflow::decide(&app, &req).await?;
             service::audit::note(
                 &app,
-                &service::audit::Actor::cli(),
+                &service::Actor::cli(),
                 crate::domain::Action::AlurKeputusan,
                 &req.instance,
                 &format!(
@@ -212,8 +212,7 @@ pub(super) async fn run(
         WorkflowCommand::Cancel { instance, reason } => {
             let app = open_app(settings).await?;
             let report =
-                service::workflow::cancel(&app, &instance, &service::audit::Actor::cli(), &reason)
-                    .await?;
+                service::workflow::cancel(&app, &instance, &service::Actor::cli(), &reason).await?;
             if json {
                 output::print_json(&report)?;
             } else {
@@ -333,10 +332,10 @@ pub(super) async fn vacancy(
         alasan,
         tanggal,
     };
-    let report = service::vacancy::open(&app, &req, &service::current_user()).await?;
+    let report = service::workflow::vacancy::open(&app, &req, &service::current_user()).await?;
     service::audit::note(
         &app,
-        &service::audit::Actor::cli(),
+        &service::Actor::cli(),
         crate::domain::Action::Lowongan,
         &report.lowongan_id,
         &req.jabatan,

@@ -32,9 +32,10 @@ use serde::Deserialize;
 pub use metrics::Metrics;
 
 use crate::service::{
-    App, Refusal, ServiceError, answers,
+    App, Refusal, ServiceError,
+    ground::supervise::Health,
     runtime::{BoxFuture, Frontend},
-    supervise::Health,
+    workflow::answers,
 };
 
 /// How long a client may take to send a request's headers, and how long a kept-alive

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::{render, service::answers::LinkView};
+use crate::{render, service::workflow::answers::LinkView};
 
 /// The stylesheet every page links (served at `/static/merit.css`).
 pub(super) const CSS: &str = include_str!("assets/merit.css");

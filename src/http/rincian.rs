@@ -9,7 +9,7 @@ use axum::{
 use serde::Serialize;
 
 use super::{AppState, page, page_for};
-use crate::{render, service::details};
+use crate::{render, service::placement::details};
 
 #[derive(Serialize)]
 struct View<'a> {

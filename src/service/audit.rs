@@ -11,129 +11,16 @@
 
 use serde::Serialize;
 
+pub use super::ground::audit::{Actor, key, note, record, tag};
+
+use super::ground::audit::seal_if_needed;
 use super::{App, Invalid, ServiceError};
 use crate::domain::{
-    ANCHOR_KIND, Action, Anchor, AuditEntry, AuditEvent, AuditFilter, AuditKey, GENESIS,
-    format_datetime_id,
+    ANCHOR_KIND, Action, Anchor, AuditEntry, AuditFilter, AuditKey, GENESIS, format_datetime_id,
 };
 
-/// Who acts, and from where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    /// An account's e-mail, `cli:USER`, or `sistem`.
-    pub orang: String,
-    /// An IP address, `cli`, or `sistem`.
-    pub dari: String,
-}
-
-impl Actor {
-    /// Whoever runs the command line.
-    pub fn cli() -> Self {
-        Self {
-            orang: format!("cli:{}", super::current_user()),
-            dari: "cli".to_owned(),
-        }
-    }
-
-    /// merit itself (the scheduler, the reload loop).
-    pub fn system() -> Self {
-        Self {
-            orang: "sistem".to_owned(),
-            dari: "sistem".to_owned(),
-        }
-    }
-
-    /// A signed-in account at an address.
-    pub fn account(email: &str, dari: &str) -> Self {
-        Self {
-            orang: email.to_owned(),
-            dari: dari.to_owned(),
-        }
-    }
-}
-
-/// The key of this agency's chain, derived from the server secret.
-pub async fn key(app: &App) -> Result<AuditKey, ServiceError> {
-    let secret = super::outbox::link_secret(app).await?;
-    Ok(AuditKey::derive(&secret, &app.settings.tenant))
-}
-
-/// A keyed tag of `value` (a NIK, a typed e-mail address): the same value gives the same tag,
-/// so every entry about one person can be found, without the value in the log.
-pub async fn tag(app: &App, value: &str) -> Result<String, ServiceError> {
-    Ok(key(app).await?.tag(value))
-}
-
-/// Seals a chain written wholly before keyed hashes (its newest entry unkeyed, no keyed entry
-/// anywhere) with an `audit_segel` entry: from it on every entry is keyed and the old chain
-/// cannot be rewritten without breaking the seal. An unkeyed head after keyed entries were
-/// written is not sealed: it can only come from someone rewriting the log, and [`verify`]
-/// names it.
-async fn seal_if_needed(app: &App, key: &AuditKey) -> Result<(), ServiceError> {
-    if app.caches.audit_sealed.get().is_some() {
-        return Ok(());
-    }
-    if let Some(head) = app.store.audit_head().await?
-        && !head.berkunci
-        && !app.store.audit_has_keyed().await?
-    {
-        let event = AuditEvent {
-            orang: "sistem".to_owned(),
-            dari: "sistem".to_owned(),
-            aksi: Action::AuditSegel.code().to_owned(),
-            objek: format!("entri 1–{}", head.urutan),
-            rincian: format!(
-                "rantai audit lama (SHA-256, entri 1 sampai {}, hash terakhir {}) disegel; entri berikutnya dikunci dengan HMAC",
-                head.urutan, head.hash
-            ),
-        };
-        app.store
-            .append_audit(&event, app.clock.now_ms(), key)
-            .await?;
-    }
-    let _ = app.caches.audit_sealed.set(());
-    Ok(())
-}
-
-/// Appends an entry. Details are bounded and stripped of control characters, and any full
-/// NIK or NIP in them is masked: the log says whose data was seen, never the number itself.
-pub async fn record(
-    app: &App,
-    actor: &Actor,
-    action: Action,
-    objek: &str,
-    rincian: &str,
-) -> Result<AuditEntry, ServiceError> {
-    let clip = |s: &str, n: usize| {
-        crate::domain::redact_identifiers(&crate::domain::strip_controls(s))
-            .0
-            .chars()
-            .take(n)
-            .collect()
-    };
-    let event = AuditEvent {
-        orang: clip(&actor.orang, 254),
-        dari: clip(&actor.dari, 64),
-        aksi: action.code().to_owned(),
-        objek: clip(objek, 500),
-        rincian: clip(rincian, 2_000),
-    };
-    let key = key(app).await?;
-    seal_if_needed(app, &key).await?;
-    Ok(app
-        .store
-        .append_audit(&event, app.clock.now_ms(), &key)
-        .await?)
-}
-
-/// Records, logging rather than failing: for actions that have already happened.
-pub async fn note(app: &App, actor: &Actor, action: Action, objek: &str, rincian: &str) {
-    if let Err(e) = record(app, actor, action, objek, rincian).await {
-        tracing::error!(aksi = action.code(), "catatan audit tidak tersimpan: {e}");
-    }
-}
-
 /// Entries newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     app: &App,
     filter: &AuditFilter,
@@ -177,6 +64,7 @@ pub fn key_in_database(app: &App) -> bool {
 
 /// The head of the chain as the agency keeps it outside the database (`merit audit anchor`);
 /// an unkeyed chain is sealed first, so the head is always a keyed entry.
+#[tracing::instrument(skip_all)]
 pub async fn anchor(app: &App) -> Result<Anchor, ServiceError> {
     let key = key(app).await?;
     seal_if_needed(app, &key).await?;
@@ -216,6 +104,7 @@ pub fn parse_anchor(text: &str) -> Result<Anchor, ServiceError> {
 /// stops at the first that does not hold. With `anchor`, the entry it names must still be
 /// there exactly as anchored: entries removed from the end, or a chain rewritten as a whole,
 /// show.
+#[tracing::instrument(skip_all)]
 pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, ServiceError> {
     let key = key(app).await?;
     // Entries written while merit kept its own secret in the database, before `MERIT_SECRET`
@@ -223,7 +112,9 @@ pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, 
     // which seals them (a rewrite of them breaks it).
     let earlier = match (
         &app.settings.secret,
-        app.store.setting(super::outbox::GENERATED_SECRET).await?,
+        app.store
+            .setting(crate::service::ground::links::GENERATED_SECRET)
+            .await?,
     ) {
         (Some(_), Some(stored)) => Some(AuditKey::derive(stored.as_bytes(), &app.settings.tenant)),
         _ => None,

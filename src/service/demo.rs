@@ -8,7 +8,7 @@ use super::{
     App, ImportOptions, Invalid, ServiceError,
     placement::place,
     screening::{ScreenOptions, screen},
-    vacancy::VacancyRequest,
+    workflow::vacancy::VacancyRequest,
 };
 use crate::{
     clock::SharedClock,
@@ -140,6 +140,7 @@ pub const DEMO_ADMIN: &str = "admin@merit.contoh.go.id";
 
 /// Starts over in `dir`: synthetic data for `candidates` candidates, settings pointing at it
 /// (`base` for the rest), and the application over it.
+#[tracing::instrument(skip_all)]
 pub async fn prepare(
     base: Settings,
     dir: &Path,
@@ -233,6 +234,7 @@ fn write_config(dir: &Path, settings: &Settings) -> Result<(), ServiceError> {
 }
 
 /// Imports the data, screens, places, starts the workflows and writes the prompts.
+#[tracing::instrument(skip_all)]
 pub async fn run(
     app: &App,
     summary: GenerateSummary,
@@ -275,7 +277,7 @@ pub async fn run(
         .first()
         .map(|e| e.unit_kerja.clone())
         .unwrap_or_else(|| "U01".to_owned());
-    let vacancy = super::vacancy::open(
+    let vacancy = super::workflow::vacancy::open(
         app,
         &VacancyRequest {
             jenjang: Jenjang::Administrator,
@@ -297,7 +299,7 @@ pub async fn run(
         "Administrator Demo",
         crate::domain::Role::Admin,
         None,
-        &super::audit::Actor::cli(),
+        &crate::service::ground::audit::Actor::cli(),
     )
     .await?
     .unwrap_or_default();
@@ -325,14 +327,14 @@ pub async fn run(
 /// so that a new user can open them.
 async fn write_papers(app: &App, dir: &Path) -> Result<Vec<PathBuf>, ServiceError> {
     let mut out = Vec::new();
-    for kind in super::lists::ListKind::ALL {
+    for kind in super::placement::lists::ListKind::ALL {
         let path = dir.join(format!("{}.xlsx", kind.code()));
-        super::lists::export(app, kind, None, &path, true).await?;
+        super::placement::lists::export(app, kind, None, &path, true).await?;
         out.push(path);
     }
     for kind in crate::documents::DocumentKind::ALL {
         let path = dir.join(format!("{}.pdf", kind.code()));
-        super::documents::write(app, kind, None, None, &path).await?;
+        super::placement::documents::write(app, kind, None, None, &path).await?;
         out.push(path);
     }
     Ok(out)

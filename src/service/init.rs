@@ -39,7 +39,7 @@ pub fn write_builtin(dir: &Path) -> Result<InitReport, ServiceError> {
                 )
             })?;
         }
-        super::rules::write_atomically(path, text)
+        crate::service::ground::rules::write_atomically(path, text)
             .map_err(|e| ServiceError::value(path.display().to_string(), e))?;
         written.push((*rel).to_owned());
     }

@@ -2,41 +2,36 @@
 //! each other; the background loops of [`runtime`] call them too. Each use case reads,
 //! evaluates, persists, then notifies.
 
+// The ground floor: used by every use case, uses none.
+pub mod ground;
+
+// Use cases: each uses the ground floor and the modules below `service`, never another use case.
 pub mod accounts;
-pub mod answers;
 pub mod audit;
-pub mod bench;
-pub mod bounded;
-pub mod console;
-pub mod correction;
-pub mod definitions;
-pub mod demo;
-pub mod details;
-pub mod documents;
-pub mod drafts;
-pub mod enclosures;
-mod error;
 mod import;
 pub mod init;
-pub mod lists;
-pub mod outbox;
 pub mod placement;
 pub mod reload;
 pub mod rules;
-pub mod runtime;
-pub mod scheduler;
 pub mod screening;
 pub mod status;
-pub mod supervise;
-pub mod vacancy;
-pub mod verification;
 pub mod workflow;
+
+// Compositions: they call use cases (and the ground floor); no use case calls them.
+pub mod console;
+pub mod demo;
+pub mod drafts;
+pub mod outbox;
+pub mod runtime;
+pub mod scheduler;
 
 use std::sync::{Arc, Mutex};
 
 use crate::{clock::SharedClock, config::Settings, store::Store};
 
-pub use error::{Definition, Invalid, NotFound, Prerequisite, Refusal, ServiceError, Sought};
+pub use ground::{
+    Definition, Invalid, NotFound, Prerequisite, Refusal, ServiceError, Sought, audit::Actor,
+};
 pub use import::{ImportOptions, ImportReport, import};
 
 /// Everything a use case needs: settings, the store and the clock. Entry points hold one and
@@ -89,7 +84,7 @@ pub struct Caches {
     /// import in this process).
     pub(crate) unit_fill: Mutex<Option<(i64, String, UnitFills)>>,
     /// The definitions in force, compiled on first use and refreshed by `serve`.
-    pub(crate) live: std::sync::OnceLock<Arc<definitions::Definitions>>,
+    pub(crate) live: std::sync::OnceLock<Arc<ground::definitions::Definitions>>,
     pub(crate) directory: Mutex<Option<CachedDirectory>>,
     pub(crate) link_secret: Mutex<Option<Arc<Vec<u8>>>>,
     /// The delivery channels (e-mail keeps its SMTP connection open between passes).
@@ -119,6 +114,11 @@ impl App {
     /// The settings in force.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The database's kind, as a bench report names it.
+    pub fn backend_name(&self) -> String {
+        format!("{:?}", self.store.backend())
     }
 
     /// The time source.
@@ -212,3 +212,11 @@ impl Drop for TempFolder {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The hooks of this build (see [`ground::hooks`]): a rule change waiting for approval is
+/// published or refused when its instance ends; document templates are checked with the
+/// documents' own sample data.
+pub(crate) static HOOKS: ground::hooks::Hooks = ground::hooks::Hooks {
+    instance_ended: &[drafts::on_change_decided_hook],
+    check_templates: placement::documents::check,
+};

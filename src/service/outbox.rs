@@ -2,11 +2,14 @@
 //! sent, retried with exponential backoff, or failed after the configured attempts (and `ADMIN`
 //! told). A message the server accepted is marked sent at once and never claimed again.
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{App, ServiceError};
+use super::{
+    App, ServiceError,
+    ground::{links::link_secret, notices::tell_admins},
+};
 use crate::{
     domain::{Content, MessageKind, Notice, Subject},
     notify::{Channels, Mailer, Outgoing, SendError, Setting, compose::Enclosures},
@@ -28,28 +31,12 @@ pub struct DeliveryReport {
     pub gagal: u64,
 }
 
-/// The setting under which merit keeps the secret it generated when `MERIT_SECRET` is unset.
-pub(crate) const GENERATED_SECRET: &str = "rahasia_tautan";
-
-/// The link-signing secret: `MERIT_SECRET`, else one generated once and kept in the database.
-pub async fn link_secret(app: &App) -> Result<Arc<Vec<u8>>, ServiceError> {
-    if let Some(s) = &app.settings.secret {
-        return Ok(Arc::new(s.expose().as_bytes().to_vec()));
-    }
-    if let Some(s) = app.caches.link_secret.lock().ok().and_then(|c| c.clone()) {
-        return Ok(s);
-    }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ServiceError::unexpected("pembangkit acak", e))?;
-    let stored = app
-        .store
-        .setting_or_insert(GENERATED_SECRET, &hex::encode(bytes))
-        .await?;
-    let secret = Arc::new(stored.into_bytes());
-    if let Ok(mut c) = app.caches.link_secret.lock() {
-        *c = Some(secret.clone());
-    }
-    Ok(secret)
+/// Queues one message now (what `merit bench mail` sends; use cases queue theirs with the
+/// change that causes them).
+#[tracing::instrument(skip_all)]
+pub async fn queue(app: &App, message: &crate::domain::Queued) -> Result<(), ServiceError> {
+    app.store.enqueue(None, message, app.clock.now_ms()).await?;
+    Ok(())
 }
 
 /// Backoff after `attempts` failed attempts: 30 s, 1 min, 2 min, … capped at one hour.
@@ -65,11 +52,13 @@ fn channels(app: &App) -> &Channels {
 }
 
 /// Delivers what is due now, over the application's channels.
+#[tracing::instrument(skip_all)]
 pub async fn deliver_due(app: &App) -> Result<DeliveryReport, ServiceError> {
     deliver(app, channels(app), false).await
 }
 
 /// Tries to deliver everything waiting, ignoring retry delays (`merit mail flush`).
+#[tracing::instrument(skip_all)]
 pub async fn flush(app: &App) -> Result<DeliveryReport, ServiceError> {
     deliver(app, channels(app), true).await
 }
@@ -99,12 +88,13 @@ impl Subjects {
 }
 
 /// Delivers what is due (everything waiting when `ignore_delay`, as `merit mail flush` does).
+#[tracing::instrument(skip_all)]
 pub async fn deliver(
     app: &App,
     channels: &Channels,
     ignore_delay: bool,
 ) -> Result<DeliveryReport, ServiceError> {
-    let loaded = super::definitions::read(app, |d| d.templates()).await?;
+    let loaded = crate::service::ground::definitions::read(app, |d| d.templates()).await?;
     let templates = match (&loaded.value, &loaded.problem) {
         (Some(t), _) => t.clone(),
         (None, problem) => {
@@ -123,7 +113,7 @@ pub async fn deliver(
     let mut report = DeliveryReport::default();
     let mut seen = std::collections::HashSet::new();
     let mut subjects = Subjects(HashMap::new());
-    let mut made = super::enclosures::Made::default();
+    let mut made = super::placement::enclosures::Made::default();
     loop {
         let now = app.clock.now();
         let batch = app
@@ -161,7 +151,7 @@ pub async fn deliver(
             let subject = subjects.of(app, row.instans_id.as_deref()).await?;
             let enclosed = match (&row.message, &subject) {
                 (Ok(m), Ok(s)) => {
-                    super::enclosures::enclosures(
+                    super::placement::enclosures::enclosures(
                         app,
                         &mut made,
                         &m.content,
@@ -256,26 +246,6 @@ async fn record(
                 }
             }
         }
-    }
-    Ok(())
-}
-
-/// Queues `content` for everyone holding `ADMIN` today, keyed `{key}/{person}`.
-pub async fn tell_admins(
-    app: &App,
-    instance: Option<&str>,
-    key: &str,
-    content: Content,
-) -> Result<(), ServiceError> {
-    let (dir, _) = super::workflow::directory(app).await?;
-    let today = app
-        .clock
-        .now()
-        .with_timezone(&app.settings.timezone)
-        .date_naive();
-    let now_ms = app.clock.now_ms();
-    for m in dir.to_admins(today, key, &content) {
-        app.store.enqueue(instance, &m, now_ms).await?;
     }
     Ok(())
 }

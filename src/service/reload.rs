@@ -3,15 +3,9 @@
 //! with their tests). An accepted workflow version is stored so that it keeps serving if a later
 //! edit is refused; a refused edit is logged and emailed to `ADMIN` with its `file:line` errors.
 
-use std::{
-    hash::{Hash, Hasher},
-    path::Path,
-    time::UNIX_EPOCH,
-};
-
 use serde::Serialize;
 
-use super::{App, ServiceError, outbox::tell_admins};
+use super::{App, ServiceError, ground::notices::tell_admins};
 
 /// The outcome of a validation pass.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -22,55 +16,14 @@ pub struct ReloadReport {
     pub ditolak: Vec<String>,
 }
 
-fn walk(path: &Path, h: &mut std::collections::hash_map::DefaultHasher) {
-    let Ok(meta) = std::fs::metadata(path) else {
-        path.hash(h);
-        0u8.hash(h);
-        return;
-    };
-    if meta.is_dir() {
-        let Ok(entries) = std::fs::read_dir(path) else {
-            return;
-        };
-        let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        paths.sort();
-        for p in paths {
-            walk(&p, h);
-        }
-    } else {
-        path.hash(h);
-        meta.len().hash(h);
-        meta.modified()
-            .ok()
-            .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_nanos())
-            .hash(h);
-    }
-}
-
-/// A fingerprint of the rules folder alone (names, sizes, modification times).
-pub fn rules_fingerprint(settings: &crate::config::Settings) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    walk(&settings.rules_dir, &mut h);
-    h.finish()
-}
-
-/// A fingerprint of every file administrators edit (names, sizes, modification times).
-pub fn fingerprint(settings: &crate::config::Settings) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    walk(&settings.rules_dir, &mut h);
-    walk(&settings.workflows_dir, &mut h);
-    walk(&settings.directory, &mut h);
-    walk(&settings.documents_dir, &mut h);
-    h.finish()
-}
-
 /// Reads every definition again and puts in force what is valid (see
-/// [`super::definitions::refresh`]); stores accepted workflow versions; reports and emails
+/// [`crate::service::ground::definitions::refresh`]); stores accepted workflow versions; reports and emails
 /// refusals.
+#[tracing::instrument(skip_all)]
 pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
-    let refreshed = super::definitions::refresh(app).await?;
-    let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
+    let refreshed = crate::service::ground::definitions::refresh(app).await?;
+    let (adopted, refused) =
+        crate::service::ground::definitions::read(app, |d| d.adopted()).await?;
     let mut report = ReloadReport::default();
     for rs in adopted
         .all()
@@ -111,7 +64,7 @@ pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
             .ditolak
             .extend(problem.0.iter().map(ToString::to_string));
     }
-    if let (_, Some(w)) = super::workflow::directory(app).await? {
+    if let (_, Some(w)) = crate::service::ground::workflows::directory(app).await? {
         report.ditolak.push(w);
     }
     if !refreshed.rulesets.is_empty() || !report.ditolak.is_empty() {
@@ -120,9 +73,9 @@ pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
             .iter()
             .map(|(id, v)| format!("{id} versi {v}"))
             .collect();
-        super::audit::note(
+        crate::service::ground::audit::note(
             app,
-            &super::audit::Actor::system(),
+            &crate::service::ground::audit::Actor::system(),
             crate::domain::Action::MuatUlang,
             &accepted.join(", "),
             &if report.ditolak.is_empty() {

@@ -2,13 +2,16 @@
 
 use std::{path::PathBuf, sync::Arc};
 
-use super::{App, Definition, Invalid, NotFound, Prerequisite, ServiceError, Sought};
+use super::{
+    App, NotFound, ServiceError, Sought,
+    ground::rules::{candidate_ruleset, edited_folder, rules_folder, write_atomically},
+};
 use crate::{
     config::Settings,
     diagnostic::{Diagnostic, Diagnostics},
     domain::{Hasil, Nik, RuleVerdict},
-    rules::{self, Catalog, Refusal, Ruleset, SubjectKind, TestFailure},
-    sources::{Memory, Overlay},
+    rules::{self, Catalog, Refusal, Ruleset, TestFailure},
+    sources::Overlay,
 };
 
 /// A ruleset that loaded.
@@ -37,11 +40,6 @@ fn summary(rs: &Ruleset) -> RulesetSummary {
     }
 }
 
-/// Where rulesets are read from: the configured folder, else the built-in copies.
-pub fn rules_folder(settings: &Settings) -> (Arc<dyn crate::sources::Source>, std::path::PathBuf) {
-    crate::sources::folder(&settings.rules_dir, "rules", "aturan")
-}
-
 fn load_all(settings: &Settings, run_own_tests: bool) -> (Catalog, Vec<(String, Refusal)>) {
     let (src, dir) = rules_folder(settings);
     rules::load_all(src.as_ref(), &dir, &settings.script_limits, run_own_tests)
@@ -52,27 +50,6 @@ fn load_all(settings: &Settings, run_own_tests: bool) -> (Catalog, Vec<(String, 
 fn edited(settings: &Settings, edits: &[(String, Option<String>)]) -> (Overlay, PathBuf) {
     let (src, dir) = rules_folder(settings);
     edited_folder(src, &dir, edits)
-}
-
-/// `src`'s folder `dir` with `edits` over it.
-pub(super) fn edited_folder(
-    src: Arc<dyn crate::sources::Source>,
-    dir: &std::path::Path,
-    edits: &[(String, Option<String>)],
-) -> (Overlay, PathBuf) {
-    let written = Memory::under(
-        dir,
-        edits
-            .iter()
-            .filter_map(|(rel, text)| Some((rel.clone(), text.clone()?))),
-    );
-    let mut overlay = Overlay::new(src, written);
-    for (rel, text) in edits {
-        if text.is_none() {
-            overlay = overlay.without(&dir.join(rel));
-        }
-    }
-    (overlay, dir.to_path_buf())
 }
 
 /// What `rules check` found.
@@ -242,12 +219,6 @@ fn update(f: &TestFailure, r: Result<(), String>) -> ExpectationUpdate {
     }
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
-/// reader sees the old file or the new one, never half of one.
-pub fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
-    crate::export::write_atomically(path, text).map_err(|e| e.to_string())
-}
-
 /// One rule's result, explained.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RuleExplanation {
@@ -291,71 +262,6 @@ pub struct StoredOutcome {
     pub data_berubah: bool,
 }
 
-/// The ruleset to use for candidates: the one named, else the only `calon` ruleset.
-pub fn candidate_ruleset(
-    catalog: &Catalog,
-    wanted: Option<&str>,
-) -> Result<Arc<Ruleset>, ServiceError> {
-    if let Some(id) = wanted {
-        let rs = catalog.get(id).ok_or_else(|| {
-            ServiceError::NotFound(
-                NotFound {
-                    what: Sought::Ruleset,
-                    id: id.to_owned(),
-                    hint: None,
-                }
-                .with_hint(
-                    "ruleset yang tidak valid tidak dimuat; periksa dengan merit rules check",
-                ),
-            )
-        })?;
-        if rs.subjek != SubjectKind::Calon {
-            return Err(Invalid::NotForCandidates(id.to_owned()).into());
-        }
-        return Ok(rs);
-    }
-    let mut calon: Vec<Arc<Ruleset>> = catalog
-        .all()
-        .filter(|r| r.subjek == SubjectKind::Calon)
-        .cloned()
-        .collect();
-    match calon.len() {
-        1 => Ok(calon.remove(0)),
-        0 => Err(ServiceError::missing(Prerequisite::CandidateRuleset)),
-        _ => Err(Invalid::Ambiguous {
-            what: "ruleset untuk calon",
-            choices: calon.iter().map(|r| r.id.clone()).collect(),
-            option: "--ruleset",
-        }
-        .into()),
-    }
-}
-
-/// The candidate ruleset an official run may be made with: it must compile and pass its own
-/// test cases, as `serve` requires before adopting an edit.
-pub fn adopted_candidate_ruleset(
-    adopted: &Catalog,
-    refused: &[(String, Refusal)],
-    wanted: Option<&str>,
-) -> Result<Arc<Ruleset>, ServiceError> {
-    let chosen = candidate_ruleset(adopted, wanted);
-    if chosen.is_err()
-        && let Some((id, r)) = refused
-            .iter()
-            .find(|(id, _)| wanted.is_none_or(|w| w == id))
-    {
-        return Err(match r {
-            Refusal::TestsFail(failures) => Invalid::TestsFail {
-                ruleset: id.clone(),
-                failures: failures.clone(),
-            }
-            .into(),
-            Refusal::Invalid(d) => ServiceError::definitions(Definition::Ruleset, d.clone()),
-        });
-    }
-    chosen
-}
-
 /// Loads the rulesets in force (compile only; refused ones are left out and logged).
 pub fn catalog(settings: &Settings) -> Catalog {
     let (catalog, refused) = load_all(settings, false);
@@ -366,13 +272,14 @@ pub fn catalog(settings: &Settings) -> Catalog {
 }
 
 /// Explains every rule for the candidate with `nik`, evaluated now with the ruleset in force.
+#[tracing::instrument(skip_all, fields(ruleset = ?ruleset))]
 pub async fn explain_now(
     app: &App,
     nik: &str,
     ruleset: Option<&str>,
 ) -> Result<Explanation, ServiceError> {
     let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
-    let catalog = super::definitions::read(app, |d| d.compiled()).await?;
+    let catalog = crate::service::ground::definitions::read(app, |d| d.compiled()).await?;
     let rs = candidate_ruleset(&catalog, ruleset)?;
     evaluate_now(app, &rs, &nik, "dievaluasi_sekarang").await
 }
@@ -418,13 +325,14 @@ pub(crate) async fn evaluate_now(
 
 /// Explains the decision a screening run stored for the candidate with `nik`: the data and the
 /// ruleset version of that run, as it would be defended in an appeal.
+#[tracing::instrument(skip_all, fields(run_id = %run_id))]
 pub async fn explain_in_run(
     app: &App,
     nik: &str,
     run_id: &str,
 ) -> Result<Explanation, ServiceError> {
     let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
-    let run = super::screening::existing_run(&app.store, run_id).await?;
+    let run = crate::service::ground::runs::existing_run(&app.store, run_id).await?;
     let decision = app.store.decision(&run.id, &nik).await?.ok_or_else(|| {
         ServiceError::NotFound(
             NotFound {
@@ -438,7 +346,7 @@ pub async fn explain_in_run(
             )),
         )
     })?;
-    let rs = super::screening::ruleset_of(app, &run, None).await?;
+    let rs = crate::service::ground::runs::ruleset_of(app, &run, None).await?;
     let nama = match app
         .store
         .candidate_version(&nik, &decision.data_hash)

@@ -19,7 +19,7 @@ use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 
 use super::{
     App, ServiceError,
-    supervise::{Health, supervise},
+    ground::supervise::{Health, supervise},
 };
 
 /// A future the runtime waits on.
@@ -261,7 +261,7 @@ async fn outbox_pass(app: &App) {
 }
 
 async fn reload_pass(app: &App, last: &std::sync::Mutex<Option<u64>>) {
-    let fp = super::reload::fingerprint(&app.settings);
+    let fp = crate::service::ground::rules::fingerprint(&app.settings);
     let previous = last.lock().ok().and_then(|l| *l);
     if previous == Some(fp) {
         return;

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{App, ServiceError, outbox::tell_admins, screening, workflow};
+use super::{App, ServiceError, ground::notices::tell_admins, screening, workflow};
 use crate::domain::{Content, Notice, format_datetime_id};
 
 /// A job to run.
@@ -175,6 +175,7 @@ fn latest_due(
 
 /// Runs every occurrence due now that nobody has claimed. `stop` ends a screening run early
 /// (it stays resumable).
+#[tracing::instrument(skip_all)]
 pub async fn run_due(
     app: &App,
     jobs: &[Job],
@@ -240,6 +241,7 @@ pub async fn run_due(
 
 /// Helps with an unfinished screening run (one another process is running, or one a stopped
 /// process left), when screening is scheduled here at all.
+#[tracing::instrument(skip_all)]
 pub async fn help(
     app: &App,
     jobs: &[Job],
@@ -318,10 +320,11 @@ async fn run_task(
                 n(stats.gagal),
                 n(stats.menunggu)
             );
-            let (dir, _) = workflow::directory(app).await?;
+            let (dir, _) = crate::service::ground::workflows::directory(app).await?;
             for i in open.iter().take(20) {
                 let step = i.state.langkah_aktif.as_deref().unwrap_or_default();
-                let (judul, langkah) = workflow::titles(app, i, step).await?;
+                let (judul, langkah) =
+                    crate::service::ground::workflows::titles(app, i, step).await?;
                 let awaited: Vec<String> = i
                     .state
                     .kursi

@@ -16,7 +16,7 @@ use merit::{
     clock::{FakeClock, SharedClock},
     http::AppState,
     notify::token::{Token, sign},
-    service::{App, outbox, workflow},
+    service::{App, workflow},
 };
 use serde_json::{Value, json};
 
@@ -127,7 +127,9 @@ async fn a_person_confirms_an_answer_in_headless_chromium() {
     let app = App::open(settings, clock).await.unwrap();
     let id = workflow::start(&app, "uji", None, "verif").await.unwrap();
     let row = app.store_for_tests().instance(&id).await.unwrap().unwrap();
-    let secret = outbox::link_secret(&app).await.unwrap();
+    let secret = merit::service::ground::links::link_secret(&app)
+        .await
+        .unwrap();
     let token = sign(
         &secret,
         &Token {

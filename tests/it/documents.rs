@@ -15,12 +15,18 @@ use merit::{
     domain::Jenjang,
     ingest::ImportKind,
     service::{
-        App, definitions, documents,
-        lists::{self, ListKind},
+        App,
+        ground::definitions,
         outbox,
-        placement::place,
-        vacancy::{self, VacancyRequest},
-        workflow::{self, DecideRequest},
+        placement::{
+            documents,
+            lists::{self, ListKind},
+            place,
+        },
+        workflow::{
+            self, DecideRequest,
+            vacancy::{self, VacancyRequest},
+        },
     },
     workflow::{Answer, Channel},
 };

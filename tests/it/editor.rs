@@ -8,8 +8,10 @@ use merit::{
     domain::{AuditFilter, DefinitionKey},
     notify::{Channels, Mailer},
     service::{
-        App, Refusal, ServiceError, answers, audit, audit::Actor, drafts, outbox, screening,
-        workflow,
+        App, Refusal, ServiceError, audit,
+        audit::Actor,
+        drafts, ground, outbox, screening,
+        workflow::{self, answers},
     },
 };
 
@@ -292,7 +294,13 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
             r.text()
         );
     }
-    assert_eq!(drafts::versions(&app, &pppk()).await.unwrap().len(), 0);
+    assert_eq!(
+        ground::versions::versions(&app, &pppk())
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
     let d = drafts::get(&app, &id).await.unwrap();
     let stale = (d.revisi - 1).to_string();
     let current = d.revisi.to_string();
@@ -324,7 +332,7 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
     assert_eq!(r.status, 303, "{}", r.text());
     let on_disk = std::fs::read_to_string(db.path("rules/pppk_paruh_waktu/ruleset.yaml")).unwrap();
     assert!(on_disk.contains("usia_minimal: 30"));
-    let versions = drafts::versions(&app, &pppk()).await.unwrap();
+    let versions = ground::versions::versions(&app, &pppk()).await.unwrap();
     assert_eq!(versions.len(), 2, "the files before and the publication");
     assert_eq!(versions[0].nomor_surat.as_deref(), Some("B/1/2026"));
     assert!(!versions[0].ringkasan.is_empty());
@@ -420,7 +428,7 @@ async fn a_hand_edit_refuses_publication_and_versions_restore() {
         drafts::files_in_force(app.settings(), &pppk()).unwrap(),
         original
     );
-    let v = drafts::versions(&app, &pppk()).await.unwrap();
+    let v = ground::versions::versions(&app, &pppk()).await.unwrap();
     assert!(v[0].alasan.starts_with("Pemulihan versi 1"));
 
     // An employee ruleset has no candidates to be previewed on: refused in words, and its
@@ -440,14 +448,16 @@ async fn a_hand_edit_refuses_publication_and_versions_restore() {
         .unwrap();
     assert_eq!(done, drafts::Published::Version(2));
     assert!(
-        drafts::versions(&app, &jobfill).await.unwrap()[0]
+        ground::versions::versions(&app, &jobfill).await.unwrap()[0]
             .ringkasan
             .is_empty()
     );
 }
 
 async fn kepala(app: &App) -> String {
-    let (dir, _) = workflow::directory(app).await.unwrap();
+    let (dir, _) = merit::service::ground::workflows::directory(app)
+        .await
+        .unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2025, 8, 11).unwrap();
     dir.holders("KEPALA_BKPSDM", today)[0].orang.clone()
 }
@@ -460,7 +470,9 @@ async fn a_rule_change_waits_for_approval_and_is_published_only_when_approved_by
     let db = TestDb::new().await;
     let app = editable_app(&db, &[("MERIT_PUBLIKASI_ATURAN", "persetujuan")]).await;
     let kepala = kepala(&app).await;
-    let (dir, _) = workflow::directory(&app).await.unwrap();
+    let (dir, _) = merit::service::ground::workflows::directory(&app)
+        .await
+        .unwrap();
     let kepala_email = dir.person(&kepala).unwrap().email.clone();
     let before = drafts::files_in_force(app.settings(), &pppk()).unwrap();
     let outbox_dir = db.dir.path().join("outbox");
@@ -553,7 +565,7 @@ async fn a_rule_change_waits_for_approval_and_is_published_only_when_approved_by
             }
         );
     }
-    let v = drafts::versions(&app, &pppk()).await.unwrap();
+    let v = ground::versions::versions(&app, &pppk()).await.unwrap();
     assert!(v[0].alasan.contains("disetujui oleh"), "{:?}", v[0]);
     let seen = actions(&app).await;
     assert!(seen.iter().any(|a| a == "definisi_ajukan"));
@@ -687,7 +699,9 @@ async fn workflows_and_the_directory_are_edited_as_drafts() {
     drafts::publish(&app, &d.id, None, &admin(), "Plt. Sekda", None)
         .await
         .unwrap();
-    let (dir, _) = workflow::directory(&app).await.unwrap();
+    let (dir, _) = merit::service::ground::workflows::directory(&app)
+        .await
+        .unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2025, 8, 11).unwrap();
     assert!(
         dir.holders("SEKDA", today)

@@ -13,11 +13,12 @@ use merit::{
     domain::{AlasanLowongan, Jenjang, has_full_identifier},
     notify::{Channels, Mailer},
     service::{
-        App,
-        answers::{self, IngestOutcome},
-        outbox,
-        vacancy::{self, VacancyRequest},
-        workflow::{self, DecideRequest},
+        App, outbox,
+        workflow::{
+            self, DecideRequest,
+            answers::{self, IngestOutcome},
+            vacancy::{self, VacancyRequest},
+        },
     },
     store::testing::scalar,
     workflow::{Answer, Channel, Status},

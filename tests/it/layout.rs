@@ -65,7 +65,7 @@ fn each_outside_crate_has_one_importing_module() {
 #[test]
 fn entry_points_reach_the_store_only_through_the_service() {
     for (path, text) in sources() {
-        if path.starts_with("cli/") || path.starts_with("http/") {
+        if path.starts_with("cli/") || path.starts_with("http/") || path.starts_with("bench/") {
             assert!(
                 !text.contains("crate::store") && !text.contains("store::"),
                 "{path} reaches the store"
@@ -81,4 +81,208 @@ fn entry_points_reach_the_store_only_through_the_service() {
     let app = &service[start..];
     let body = &app[..app.find("\n}").unwrap()];
     assert!(!body.contains("pub "), "App has a public field:\n{body}");
+}
+
+/// The floors of `service/` (src/README.md): the ground floor uses no use case; a use case uses
+/// the ground floor and never another use case; compositions may call use cases, and nothing
+/// below them calls a composition.
+const GROUND: &[&str] = &["ground"];
+const USE_CASES: &[&str] = &[
+    "accounts",
+    "audit",
+    "import",
+    "init",
+    "placement",
+    "reload",
+    "rules",
+    "screening",
+    "status",
+    "workflow",
+];
+const COMPOSITIONS: &[&str] = &[
+    "console",
+    "demo",
+    "drafts",
+    "outbox",
+    "runtime",
+    "scheduler",
+];
+
+/// Expands `a::{b, c::{d, e}}` into `a::b`, `a::c::d`, `a::c::e`.
+fn expand(path: &str) -> Vec<String> {
+    let Some(open) = path.find('{') else {
+        return vec![path.to_owned()];
+    };
+    let (head, body) = (&path[..open], &path[open + 1..path.len() - 1]);
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&body[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&body[start..]);
+    items
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| expand(&format!("{head}{s}")))
+        .collect()
+}
+
+/// Every path a file names: its `use` trees expanded, and paths written inline.
+fn paths(text: &str) -> Vec<String> {
+    let code: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut out = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(i) = rest.find("use ") {
+        let before = rest[..i].chars().last();
+        rest = &rest[i + 4..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let Some(end) = rest.find(';') else { break };
+        let tree: String = rest[..end].chars().filter(|c| !c.is_whitespace()).collect();
+        out.extend(expand(&tree));
+    }
+    for prefix in ["crate::service::", "super::"] {
+        let mut at = 0;
+        while let Some(i) = code[at..].find(prefix) {
+            let start = at + i;
+            let end = code[start..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .map_or(code.len(), |e| start + e);
+            out.push(code[start..end].to_owned());
+            at = end;
+        }
+    }
+    out
+}
+
+/// The top-level module of `service/` that `path` (as written in `file`) names, if any.
+fn service_target(file: &str, path: &str) -> Option<String> {
+    let rel = file.strip_prefix("service/")?;
+    let parts: Vec<&str> = path.split("::").collect();
+    let own: Vec<&str> = rel.trim_end_matches(".rs").split('/').collect();
+    // How deep the file's module sits below `service`: `x.rs` and `x/mod.rs` are one deep.
+    let depth = if rel.ends_with("/mod.rs") {
+        own.len() - 1
+    } else {
+        own.len()
+    };
+    let name = if parts.first() == Some(&"crate") && parts.get(1) == Some(&"service") {
+        parts.get(2)?
+    } else {
+        let ups = parts.iter().take_while(|p| **p == "super").count();
+        if ups == 0 || ups != depth {
+            return None;
+        }
+        parts.get(ups)?
+    };
+    Some((*name).to_owned())
+}
+
+#[test]
+fn service_floors_hold() {
+    let floor = |m: &str| {
+        if GROUND.contains(&m) {
+            Some(0)
+        } else if USE_CASES.contains(&m) {
+            Some(1)
+        } else if COMPOSITIONS.contains(&m) {
+            Some(2)
+        } else {
+            None
+        }
+    };
+    let mut wrong = Vec::new();
+    for (file, text) in sources() {
+        let Some(rel) = file.strip_prefix("service/") else {
+            continue;
+        };
+        if rel == "mod.rs" {
+            continue;
+        }
+        let own = rel.split('/').next().unwrap().trim_end_matches(".rs");
+        let own_floor = floor(own).unwrap_or_else(|| {
+            panic!("service/{own} is on no floor: add it to GROUND, USE_CASES or COMPOSITIONS")
+        });
+        for path in paths(&text) {
+            let Some(target) = service_target(&file, &path) else {
+                continue;
+            };
+            if target == own {
+                continue;
+            }
+            // Items of `service/mod.rs` itself (App, HOOKS, the error re-exports) are no floor.
+            let Some(target_floor) = floor(&target) else {
+                continue;
+            };
+            let allowed = match own_floor {
+                0 => target_floor == 0,
+                1 => target_floor == 0,
+                _ => true,
+            };
+            if !allowed {
+                wrong.push(format!("{file} uses {path}"));
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(wrong.is_empty(), "floors broken:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn entry_points_write_no_audit() {
+    for (path, text) in sources() {
+        let entry =
+            path.starts_with("cli/") || path.starts_with("http/") || path.starts_with("bench/");
+        if entry {
+            for word in ["audit::record", "audit::note", "ground::audit"] {
+                assert!(!text.contains(word), "{path} writes the audit log ({word})");
+            }
+        }
+    }
+}
+
+#[test]
+fn config_names_no_module_above_it() {
+    let config = sources()
+        .into_iter()
+        .find(|(p, _)| p == "config.rs")
+        .unwrap()
+        .1;
+    for above in [
+        "ingest",
+        "generate",
+        "rules",
+        "screening",
+        "jobfill",
+        "workflow",
+        "placement",
+        "export",
+        "documents",
+        "store",
+        "render",
+        "notify",
+        "service",
+        "http",
+        "cli",
+        "bench",
+    ] {
+        assert!(
+            !config.contains(&format!("crate::{above}")),
+            "config.rs names crate::{above}"
+        );
+    }
 }

@@ -8,9 +8,11 @@ use merit::{
     clock::{FakeClock, SharedClock},
     notify::{Channels, Mailer},
     service::{
-        App,
-        answers::{self, IngestOutcome},
-        outbox, workflow,
+        App, outbox,
+        workflow::{
+            self,
+            answers::{self, IngestOutcome},
+        },
     },
     store::testing::scalar,
 };

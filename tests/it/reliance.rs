@@ -14,7 +14,8 @@ use merit::{
     service::{
         App, accounts, audit,
         audit::Actor,
-        console, correction, outbox,
+        ground, outbox,
+        screening::correction,
         workflow::{self, DecideRequest},
     },
     workflow::{Answer, Channel, Status},
@@ -132,7 +133,7 @@ async fn a_candidate_left_for_review_is_resolved_by_a_verifier_and_the_finding_d
     let mut c = Client::new(addr);
     c.sign_in(OPERATOR.0, OPERATOR.1).await;
     let csrf = c.token().await;
-    let key = console::reference(&app, &nik2).await.unwrap();
+    let key = ground::links::reference(&app, &nik2).await.unwrap();
     let page = c.get(&format!("/admin/calon/{key}")).await;
     assert_eq!(page.status, 200);
     assert!(
@@ -158,7 +159,7 @@ async fn a_candidate_left_for_review_is_resolved_by_a_verifier_and_the_finding_d
     let shown = c.get(saring.header("location").unwrap()).await;
     assert!(shown.text().contains("disaring ulang"), "{}", shown.text());
     let (run2, hasil, verdict) = newest(&app, &nik2, &rules2[0]).await;
-    let f2 = merit::service::verification::list(&app, Some(&nik2))
+    let f2 = merit::service::screening::verification::list(&app, Some(&nik2))
         .await
         .unwrap();
     assert_eq!(hasil, Hasil::TidakLayak, "{run2:?} {verdict:?} {f2:?}");
@@ -294,7 +295,7 @@ async fn a_candidate_left_for_review_is_resolved_by_a_verifier_and_the_finding_d
         matches!(&verdict, RuleVerdict::Tinjau(r) | RuleVerdict::Kesalahan(r) if r.contains("tidak berlaku lagi karena data calon berubah")),
         "{verdict:?}"
     );
-    let findings = merit::service::verification::list(&app, Some(&nik))
+    let findings = merit::service::screening::verification::list(&app, Some(&nik))
         .await
         .unwrap();
     assert!(
@@ -334,7 +335,7 @@ async fn a_correction_is_archived_audited_and_screened_alone() {
     let mut c = Client::new(addr);
     c.sign_in(OPERATOR.0, OPERATOR.1).await;
     let csrf = c.token().await;
-    let key = console::reference(&app, &nik).await.unwrap();
+    let key = ground::links::reference(&app, &nik).await.unwrap();
     let form = c.get(&format!("/admin/calon/{key}/ubah")).await;
     assert_eq!(form.status, 200, "{}", form.text());
     assert!(
@@ -997,7 +998,7 @@ async fn two_officers_at_once_lose_nothing() {
         .map(|note| {
             let (app, rule) = (app.clone(), rules[0].clone());
             tokio::spawn(async move {
-                merit::service::verification::set(
+                merit::service::screening::verification::set(
                     &app,
                     &Actor::cli(),
                     &nik,
@@ -1012,7 +1013,7 @@ async fn two_officers_at_once_lose_nothing() {
     for t in tasks {
         t.await.unwrap().unwrap();
     }
-    let findings = merit::service::verification::list(&app, Some(&nik))
+    let findings = merit::service::screening::verification::list(&app, Some(&nik))
         .await
         .unwrap();
     assert_eq!(findings.len(), 2);

@@ -10,7 +10,7 @@ use chrono::{Duration, TimeZone, Timelike, Utc};
 use merit::{
     clock::{FakeClock, SharedClock},
     config::ScheduleSetting,
-    service::{App, reload, scheduler},
+    service::{App, ground, reload, scheduler},
     store::testing::scalar,
 };
 
@@ -144,7 +144,7 @@ async fn reload_accepts_refuses_keeps_the_last_good_version_and_tells_admin() {
         Utc.with_ymd_and_hms(2025, 8, 11, 2, 0, 0).unwrap(),
     )
     .await;
-    let before = reload::fingerprint(app.settings());
+    let before = ground::rules::fingerprint(app.settings());
     let ok = reload::validate(&app).await.unwrap();
     assert!(ok.ditolak.is_empty(), "{:?}", ok.ditolak);
     assert!(
@@ -159,7 +159,7 @@ async fn reload_accepts_refuses_keeps_the_last_good_version_and_tells_admin() {
         "usulan_pppk_paruh_waktu.yaml",
         &shipped.replace("jika_setuju: anggaran", "jika_setuju: anggaran_x"),
     );
-    assert_ne!(reload::fingerprint(app.settings()), before);
+    assert_ne!(ground::rules::fingerprint(app.settings()), before);
     let refused = reload::validate(&app).await.unwrap();
     assert!(
         refused

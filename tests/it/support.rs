@@ -250,8 +250,8 @@ pub fn header<'a>(eml: &'a str, name: &str) -> &'a str {
 pub async fn sink_on(
     listener: TcpListener,
     reject: &'static [&'static str],
-) -> merit::service::bench::smtp::Sink {
-    merit::service::bench::smtp::Sink::start(listener, reject, true)
+) -> merit::bench::smtp::Sink {
+    merit::bench::smtp::Sink::start(listener, reject, true)
 }
 
 pub async fn http_request(

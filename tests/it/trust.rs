@@ -16,7 +16,7 @@ use merit::{
     domain::{AuditFilter, DefinitionKey, chain_hash},
     service::{
         App, Refusal, ServiceError, accounts, audit, audit::Actor, drafts, drafts::PreviewView,
-        screening,
+        ground, screening,
     },
     store::testing,
 };
@@ -355,7 +355,7 @@ async fn a_console_publication_on_built_in_copies_is_screened_with() {
         .await;
     assert_eq!(r.status, 303, "{}", r.text());
     assert!(db.path("rules/pengisian_jabatan/ruleset.yaml").is_file());
-    let published = drafts::versions(&app, &pppk()).await.unwrap()[0].clone();
+    let published = ground::versions::versions(&app, &pppk()).await.unwrap()[0].clone();
     assert_eq!(published.versi, 2);
     let r = admin.post("/admin/penyaringan", &[("csrf", &token)]).await;
     assert_eq!(r.status, 303, "{}", r.text());

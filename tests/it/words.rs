@@ -303,7 +303,7 @@ async fn every_page_prompt_and_list_header_of_the_demo_is_in_words() {
         let raw = format!(
             "From: {from}\r\nSubject: Re: [MERIT-{code}] Persetujuan\r\nMessage-ID: <{id}@uji>\r\n\r\nSETUJU sudah diperiksa\r\n"
         );
-        merit::service::answers::ingest(&app, raw.as_bytes())
+        merit::service::workflow::answers::ingest(&app, raw.as_bytes())
             .await
             .unwrap();
     }
@@ -316,7 +316,7 @@ async fn every_page_prompt_and_list_header_of_the_demo_is_in_words() {
     merit::service::workflow::cancel(
         &app,
         &job_fill.instance_id,
-        &merit::service::audit::Actor::cli(),
+        &merit::service::Actor::cli(),
         "lowongan diisi melalui mutasi",
     )
     .await

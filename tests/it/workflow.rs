@@ -673,7 +673,9 @@ async fn a_refused_directory_edit_keeps_the_last_good_one() {
         "directory.yaml",
         "orang:\n  - { id: verif, nama: X, email: bukan-email }\n",
     );
-    let (dir, warning) = workflow::directory(&f.app).await.unwrap();
+    let (dir, warning) = merit::service::ground::workflows::directory(&f.app)
+        .await
+        .unwrap();
     assert!(warning.unwrap().contains("tidak sah"));
     assert!(
         dir.person("tpk1").is_some(),
@@ -687,7 +689,7 @@ async fn a_refused_directory_edit_keeps_the_last_good_one() {
 async fn job_fill_from_vacancy_to_the_ppk_choice() {
     use merit::{
         domain::{AlasanLowongan, Jenjang},
-        service::vacancy::{self, VacancyRequest},
+        service::workflow::vacancy::{self, VacancyRequest},
     };
     let db = TestDb::new().await;
     let out = db.path("gen");
@@ -793,7 +795,7 @@ async fn someone_given_the_role_after_the_step_opened_may_answer() {
 /// Issue 12: errors carry what was sought and why, as types; the text comes from them.
 #[tokio::test]
 async fn errors_say_what_was_sought_and_why() {
-    use merit::service::{NotFound, Prerequisite, Sought, answers, placement};
+    use merit::service::{NotFound, Prerequisite, Sought, placement, workflow::answers};
     let db = TestDb::new().await;
     let directory = write(db.dir.path(), "directory.yaml", DIRECTORY);
     let app = db

@@ -501,7 +501,7 @@ pub(super) async fn cancel_workflow(
     // A rule change waiting for approval is an administrator's publication: only an
     // administrator withdraws it.
     match service::workflow::show(&state.app, &id).await {
-        Ok(v) if v.workflow == service::drafts::CHANGE_WORKFLOW => {
+        Ok(v) if v.workflow == service::ground::CHANGE_WORKFLOW => {
             if let Err(r) = signed.require(Role::Admin) {
                 return r.into_response();
             }

@@ -15,7 +15,7 @@ use crate::{
     documents::DocumentKind,
     domain::Action,
     http::AppState,
-    service::{self, ServiceError, audit, lists::ListKind},
+    service::{self, ServiceError, audit, placement::lists::ListKind},
 };
 
 /// One file on offer.
@@ -144,14 +144,18 @@ pub(super) async fn file(
         Wanted::Placements => {
             service::placement::export_placements(&state.app, None, &path, full).await
         }
-        Wanted::List(kind) => service::lists::export(&state.app, kind, None, &path, full).await,
-        Wanted::Document(kind) => service::documents::write(&state.app, kind, None, None, &path)
-            .await
-            .map(|r| service::placement::ExportReport {
-                berkas: r.berkas,
-                baris: r.halaman.unwrap_or(0),
-                sumber: r.sumber,
-            }),
+        Wanted::List(kind) => {
+            service::placement::lists::export(&state.app, kind, None, &path, full).await
+        }
+        Wanted::Document(kind) => {
+            service::placement::documents::write(&state.app, kind, None, None, &path)
+                .await
+                .map(|r| service::placement::ExportReport {
+                    berkas: r.berkas,
+                    baris: r.halaman.unwrap_or(0),
+                    sumber: r.sumber,
+                })
+        }
     };
     // A list with full identifiers goes out only once its download is in the audit log.
     let opened = match written {

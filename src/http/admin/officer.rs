@@ -16,7 +16,7 @@ use super::{Frame, Signed, failure, html, pages::page};
 use crate::{
     domain::{Role, Temuan},
     http::AppState,
-    service::{self, ServiceError, console},
+    service::{self, ServiceError},
 };
 
 type Fields = HashMap<String, String>;
@@ -51,7 +51,7 @@ async fn on_candidate(
     if let Err(r) = admit(signed, headers, f) {
         return r.into_response();
     }
-    let done = match console::candidate_key(&state.app, key).await {
+    let done = match service::ground::links::candidate_key(&state.app, key).await {
         Ok(nik) => act(nik).await,
         Err(e) => Err(e),
     };
@@ -82,7 +82,7 @@ pub(super) async fn verify(
     on_candidate(&state, &signed, &headers, &f, &key, async |nik| {
         let hasil = Temuan::parse(field(&f, "hasil"))
             .map_err(|_| ServiceError::value("hasil", "pilih lolos atau gagal"))?;
-        let finding = service::verification::set(
+        let finding = service::screening::verification::set(
             &state.app,
             &actor,
             &nik,
@@ -111,8 +111,14 @@ pub(super) async fn clear(
     let actor = signed.actor();
     on_candidate(&state, &signed, &headers, &f, &key, async |nik| {
         let aturan = field(&f, "aturan");
-        service::verification::clear(&state.app, &actor, &nik, aturan, field(&f, "catatan"))
-            .await?;
+        service::screening::verification::clear(
+            &state.app,
+            &actor,
+            &nik,
+            aturan,
+            field(&f, "catatan"),
+        )
+        .await?;
         Ok(format!("Temuan aturan {aturan} dicabut."))
     })
     .await
@@ -188,14 +194,14 @@ async fn edit_page(
     form: Option<&Fields>,
     galat: Option<String>,
 ) -> Result<Response, ServiceError> {
-    let nik = console::candidate_key(&state.app, key).await?;
-    let current = service::correction::current(&state.app, &nik).await?;
+    let nik = service::ground::links::candidate_key(&state.app, key).await?;
+    let current = service::screening::correction::current(&state.app, &nik).await?;
     let nama = current
         .iter()
         .find(|(k, _)| k == "nama")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let allowed = service::correction::fields();
+    let allowed = service::screening::correction::fields();
     let kolom = allowed
         .iter()
         .map(|c| {
@@ -259,8 +265,8 @@ pub(super) async fn edit(
         return r.into_response();
     }
     let done = async {
-        let nik = console::candidate_key(&state.app, &key).await?;
-        let done = service::correction::set_from_form(
+        let nik = service::ground::links::candidate_key(&state.app, &key).await?;
+        let done = service::screening::correction::set_from_form(
             &state.app,
             &signed.actor(),
             &nik,
@@ -308,13 +314,13 @@ pub(super) async fn edit(
 
 #[derive(Serialize)]
 struct FindingsPage {
-    temuan: Vec<service::verification::FindingView>,
+    temuan: Vec<service::screening::verification::FindingView>,
     berlaku: usize,
 }
 
 /// `GET /admin/verifikasi`: every finding in force, then the most recent ended ones.
 pub(super) async fn findings(State(state): State<AppState>, signed: Signed) -> Response {
-    match service::verification::list(&state.app, None).await {
+    match service::screening::verification::list(&state.app, None).await {
         Ok(temuan) => {
             let mut frame = signed.frame(&state, "Verifikasi manual", "calon");
             frame.jejak.push((

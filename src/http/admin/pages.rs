@@ -98,13 +98,13 @@ pub(super) async fn candidate(
 ) -> Response {
     let shown = async {
         let d = console::candidates::detail(&state.app, &signed.viewer(), &key).await?;
-        let temuan = service::verification::of_candidate(&state.app, &key).await?;
+        let temuan = service::screening::verification::of_candidate(&state.app, &key).await?;
         Ok::<_, service::ServiceError>((d, temuan, q.open(&state).await))
     }
     .await;
     match shown {
         Ok((d, temuan, pesan)) => {
-            let tinjau = service::verification::settleable(d.keputusan.as_ref());
+            let tinjau = service::console::candidates::settleable(d.keputusan.as_ref());
             let mut frame = signed.frame(&state, "Calon", "calon");
             frame.pesan = pesan;
             crumb(&mut frame, "Calon", "/admin/calon");
@@ -128,7 +128,7 @@ struct CandidatePage {
     #[serde(flatten)]
     detail: console::candidates::Detail,
     /// Manual findings on this candidate, newest first.
-    temuan: Vec<service::verification::FindingView>,
+    temuan: Vec<service::screening::verification::FindingView>,
     /// Rules a verifier may settle: (id, title).
     tinjau: Vec<(String, String)>,
 }
@@ -238,7 +238,7 @@ pub(super) async fn workflows(
     Query(saring): Query<WorkflowFilter>,
 ) -> Response {
     let definisi: Vec<(String, String)> =
-        match service::definitions::read(&state.app, |d| d.workflows()).await {
+        match service::ground::definitions::read(&state.app, |d| d.workflows()).await {
             Ok(w) => w
                 .value
                 .as_ref()
@@ -264,7 +264,7 @@ pub(super) async fn workflows(
             let lainnya = matching.len().saturating_sub(SHOWN_INSTANCES);
             let mulai = definisi
                 .iter()
-                .filter(|(id, _)| id != service::drafts::CHANGE_WORKFLOW)
+                .filter(|(id, _)| id != service::ground::CHANGE_WORKFLOW)
                 .cloned()
                 .collect();
             let mut frame = signed.frame(&state, "Alur persetujuan", "alur");
@@ -434,7 +434,7 @@ pub(super) async fn audit(
                 .zip(words.chunks(2))
                 .map(|(e, w)| AuditRow {
                     urutan: e.urutan,
-                    waktu: console::when(e.waktu_ms, tz),
+                    waktu: service::ground::when(e.waktu_ms, tz),
                     aksi: Action::parse(&e.aksi).map_or(e.aksi.clone(), |a| a.label().to_owned()),
                     orang: e.orang,
                     dari: e.dari,

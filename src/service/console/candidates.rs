@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::{Viewer, reference, when};
+use super::Viewer;
+use crate::service::ground::{links::reference, when};
 use crate::{
     domain::{Action, Nik, format_date_id, format_rupiah},
     service::{App, ServiceError, Sought, audit, rules::RuleExplanation},
@@ -85,18 +86,19 @@ fn search_of(q: Option<&str>) -> Result<Search, ServiceError> {
 }
 
 /// One page of candidates.
+#[tracing::instrument(skip_all)]
 pub async fn list(app: &App, query: &Query) -> Result<Page, ServiceError> {
     // The latest finished run: a run in progress has only part of its results.
     let latest = app.store.latest_finished_run(None).await?;
     let penyaringan_nama = match &latest {
         Some(r) => {
-            let version = crate::service::screening::version_of(app, r).await?;
+            let version = crate::service::ground::runs::version_of(app, r).await?;
             Some(super::run_name(r, app.settings.timezone, &version))
         }
         None => None,
     };
     let run = latest.map(|r| r.id);
-    let secret = crate::service::outbox::link_secret(app).await?;
+    let secret = crate::service::ground::links::link_secret(app).await?;
     let setelah = match &query.setelah {
         Some(c) => Some(
             crate::auth::open(&secret, c)
@@ -227,8 +229,9 @@ fn yes_no(b: bool) -> String {
 
 /// One candidate, named by NIK or reference. A viewer whose role sees identifiers gets the
 /// full NIK, and the view is audited.
+#[tracing::instrument(skip_all)]
 pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, ServiceError> {
-    let nik: Nik = super::candidate_key(app, key).await?;
+    let nik: Nik = crate::service::ground::links::candidate_key(app, key).await?;
     let c = app
         .store
         .candidate(&nik)
@@ -324,8 +327,8 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
     };
     // Versions named as everywhere else: number and fingerprint.
     let names = match &keputusan {
-        Some(k) => crate::service::drafts::numbering(app, &k.ruleset).await?,
-        None => crate::service::drafts::Numbering::default(),
+        Some(k) => crate::service::ground::versions::numbering(app, &k.ruleset).await?,
+        None => crate::service::ground::versions::Numbering::default(),
     };
     let keputusan = keputusan.map(|mut k| {
         let at = decisions.first().map(|d| d.dibuat_ms);
@@ -372,4 +375,20 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
         sebelumnya,
         penempatan,
     })
+}
+
+/// The rules of a candidate's latest decision a verifier may settle by hand: (id, title) of
+/// those left for review, and of those a finding settled (a new finding replaces it).
+pub fn settleable(decision: Option<&DecisionView>) -> Vec<(String, String)> {
+    decision
+        .iter()
+        .flat_map(|k| &k.aturan)
+        .filter(|a| {
+            matches!(a.hasil, "tinjau" | "kesalahan")
+                || a.alasan
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with(crate::domain::MANUAL_LEAD))
+        })
+        .map(|a| (a.id.clone(), a.judul.clone()))
+        .collect()
 }

@@ -6,7 +6,8 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use serde::Serialize;
 
-use super::{percent, when};
+use super::percent;
+use crate::service::ground::when;
 use crate::{
     domain::KategoriPelamar,
     service::{App, ServiceError, placement, scheduler, status::OutboxFigures},
@@ -159,7 +160,7 @@ async fn run_card(app: &App) -> Result<Option<RunCard>, ServiceError> {
             total: c.total(),
         })
         .collect();
-    let version = crate::service::screening::version_of(app, &run).await?;
+    let version = crate::service::ground::runs::version_of(app, &run).await?;
     Ok(Some(RunCard {
         nama: super::run_name(&run, app.settings.timezone, &version),
         dimulai: when(run.dibuat_ms, app.settings.timezone),
@@ -261,6 +262,7 @@ async fn workflow_card(app: &App) -> Result<WorkflowCard, ServiceError> {
 }
 
 /// Reads the front page.
+#[tracing::instrument(skip_all)]
 pub async fn dashboard(app: &App) -> Result<Dashboard, ServiceError> {
     let now = app.clock.now();
     let jadwal = scheduler::list(&app.settings, now)?

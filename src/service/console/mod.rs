@@ -12,11 +12,11 @@ pub mod workflows;
 
 use chrono_tz::Tz;
 
-use super::{App, ServiceError, Sought, audit::Actor};
+use super::{App, ServiceError, audit::Actor, ground::when};
 use crate::{
-    domain::{Nik, Role, Subject, format_datetime_id, format_moment_id},
+    domain::{Role, Subject, format_moment_id},
     screening::Run,
-    service::drafts::VersionName,
+    service::ground::versions::VersionName,
 };
 
 /// Who is looking.
@@ -28,42 +28,21 @@ pub struct Viewer {
     pub actor: Actor,
 }
 
-/// A candidate's opaque reference for links (no NIK in a list page's source).
-pub async fn reference(app: &App, nik: &Nik) -> Result<String, ServiceError> {
-    let secret = super::outbox::link_secret(app).await?;
-    Ok(crate::auth::seal(&secret, nik.as_str()))
-}
-
-/// The candidate named by `key`: a full NIK (typed by someone who knows it) or a reference
-/// from a link.
-pub async fn candidate_key(app: &App, key: &str) -> Result<Nik, ServiceError> {
-    if let Ok(nik) = Nik::parse(key) {
-        return Ok(nik);
-    }
-    let secret = super::outbox::link_secret(app).await?;
-    crate::auth::open(&secret, key)
-        .and_then(|s| Nik::parse(&s).ok())
-        .ok_or_else(|| ServiceError::not_found(Sought::Candidate, "(rujukan tidak dikenal)"))
-}
-
 /// A notice for the page an action redirects to, sealed so that nobody can put words on a
 /// console page through a crafted link.
+#[tracing::instrument(skip_all)]
 pub async fn seal_notice(app: &App, text: &str) -> Result<String, ServiceError> {
-    let secret = super::outbox::link_secret(app).await?;
+    let secret = crate::service::ground::links::link_secret(app).await?;
     Ok(crate::auth::seal(&secret, &format!("pesan\u{1f}{text}")))
 }
 
 /// The notice a sealed token carries; `None` when forged or unreadable.
+#[tracing::instrument(skip_all)]
 pub async fn open_notice(app: &App, token: &str) -> Option<String> {
-    let secret = super::outbox::link_secret(app).await.ok()?;
+    let secret = crate::service::ground::links::link_secret(app).await.ok()?;
     crate::auth::open(&secret, token)?
         .strip_prefix("pesan\u{1f}")
         .map(str::to_owned)
-}
-
-/// `when` (epoch ms) as people read it.
-pub fn when(ms: i64, tz: Tz) -> String {
-    format_datetime_id(crate::clock::from_ms(ms), tz)
 }
 
 /// A share of a whole, in whole percent (0 when the whole is empty).
@@ -138,7 +117,7 @@ impl RunNames {
         let mut out = Self::default();
         for r in &runs {
             if !numbering.contains_key(&r.ruleset) {
-                let n = super::drafts::numbering(app, &r.ruleset).await?;
+                let n = crate::service::ground::versions::numbering(app, &r.ruleset).await?;
                 numbering.insert(r.ruleset.clone(), n);
             }
             let version = numbering
@@ -188,7 +167,7 @@ async fn id_in_words(app: &App, runs: &RunNames, id: &str) -> Result<String, Ser
         return Ok(placement_name(p.dibuat_ms, tz));
     }
     if let Some(row) = app.store.instance_head(id).await? {
-        let (title, _) = super::workflow::titles(app, &row, "").await?;
+        let (title, _) = crate::service::ground::workflows::titles(app, &row, "").await?;
         let subject = Subject::from_value(&row.subjek)
             .ok()
             .and_then(|s| subject_words(&s, tz));
@@ -205,6 +184,7 @@ async fn id_in_words(app: &App, runs: &RunNames, id: &str) -> Result<String, Ser
 
 /// `texts` with every UUID in them written as what it names (runs, placements, approval
 /// processes, drafts), for pages that show what merit recorded, such as the audit log.
+#[tracing::instrument(skip_all)]
 pub async fn ids_in_words(app: &App, texts: Vec<String>) -> Result<Vec<String>, ServiceError> {
     if !texts.iter().any(|t| t.split(is_not_id).any(is_uuid)) {
         return Ok(texts);

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{dashboard::UnitFill, percent, when};
+use super::{dashboard::UnitFill, percent};
+use crate::service::ground::when;
 use crate::service::{App, ServiceError, placement};
 
 /// Rows of the unplaced list per page.
@@ -65,6 +66,7 @@ const UNITS_SHOWN: usize = 50;
 
 /// The latest placement: its least filled units, or one unit with its formation lines, and a
 /// page of the unplaced.
+#[tracing::instrument(skip_all)]
 pub async fn view(app: &App, after: u64, unit: Option<&str>) -> Result<Option<View>, ServiceError> {
     let Some(p) = app.store.latest_placement().await? else {
         return Ok(None);
@@ -95,7 +97,7 @@ pub async fn view(app: &App, after: u64, unit: Option<&str>) -> Result<Option<Vi
             }
         })
         .collect();
-    let secret = crate::service::outbox::link_secret(app).await?;
+    let secret = crate::service::ground::links::link_secret(app).await?;
     let mut rows = app
         .store
         .placement_page(&p.id, false, after, PAGE + 1)

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::{dashboard::Bar, percent, when};
+use super::{dashboard::Bar, percent};
+use crate::service::ground::when;
 use crate::{
     domain::Action,
     screening::{Run, RunStatus},
@@ -35,23 +36,23 @@ pub struct RunRow {
 
 /// The numbering of every ruleset's published versions, read once per page.
 #[derive(Default)]
-struct Names(std::collections::HashMap<String, crate::service::drafts::Numbering>);
+struct Names(std::collections::HashMap<String, crate::service::ground::versions::Numbering>);
 
 impl Names {
     async fn of(app: &App, runs: &[&Run]) -> Result<Self, ServiceError> {
         let mut out = Self::default();
         for r in runs {
             if !out.0.contains_key(&r.ruleset) {
-                let n = crate::service::drafts::numbering(app, &r.ruleset).await?;
+                let n = crate::service::ground::versions::numbering(app, &r.ruleset).await?;
                 out.0.insert(r.ruleset.clone(), n);
             }
         }
         Ok(out)
     }
 
-    fn version(&self, r: &Run) -> crate::service::drafts::VersionName {
+    fn version(&self, r: &Run) -> crate::service::ground::versions::VersionName {
         self.0.get(&r.ruleset).map_or_else(
-            || crate::service::drafts::VersionName {
+            || crate::service::ground::versions::VersionName {
                 nomor: None,
                 sidik: r.versi.clone(),
             },
@@ -78,6 +79,7 @@ fn row(app: &App, names: &Names, r: &Run) -> RunRow {
 }
 
 /// Every run, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list(app: &App) -> Result<Vec<RunRow>, ServiceError> {
     let runs = screening::runs(app).await?;
     let names = Names::of(app, &runs.iter().collect::<Vec<_>>()).await?;
@@ -149,6 +151,7 @@ fn duration(ms: i64) -> String {
 }
 
 /// One run, compared with `banding` when asked.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn detail(app: &App, id: &str, banding: Option<&str>) -> Result<Detail, ServiceError> {
     let run = app
         .store
@@ -260,6 +263,7 @@ async fn compare(
 
 /// Starts (or joins) a screening run in the background; returns its id once the run exists,
 /// or none when it could not start (the error is logged and audited nowhere else).
+#[tracing::instrument(skip_all)]
 pub async fn start(app: &App, actor: &Actor) -> Result<Option<String>, ServiceError> {
     if let Some(r) = app.store.any_unfinished_run().await? {
         return Ok(Some(r.id));

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::when;
 use crate::{
     domain::mask_identifier,
-    service::{App, ServiceError, Sought, workflow},
+    service::{App, ServiceError, Sought},
     workflow::{Directory, InstanceRow, Status},
 };
 
@@ -76,17 +76,19 @@ pub struct InstanceLine {
 }
 
 /// Every instance, newest first, named in words.
+#[tracing::instrument(skip_all)]
 pub async fn instances(app: &App) -> Result<Vec<InstanceLine>, ServiceError> {
     let rows = app.store.instances_head(None).await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let (dir, _) = workflow::directory(app).await?;
+    let (dir, _) = crate::service::ground::workflows::directory(app).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let step = row.state.langkah_aktif.clone();
         let (judul, judul_langkah) =
-            workflow::titles(app, &row, step.as_deref().unwrap_or("")).await?;
+            crate::service::ground::workflows::titles(app, &row, step.as_deref().unwrap_or(""))
+                .await?;
         out.push(InstanceLine {
             nama: instance_name(app, &row, &judul),
             status: row.state.status.as_str().to_owned(),
@@ -102,20 +104,22 @@ pub async fn instances(app: &App) -> Result<Vec<InstanceLine>, ServiceError> {
 }
 
 /// Every running instance's open step, oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {
     let mut rows = app.store.instances_head(Some(Status::Berjalan)).await?;
     if rows.is_empty() {
         // Nothing to name: a new installation without a directory yet still has a front page.
         return Ok(Vec::new());
     }
-    let (dir, _) = workflow::directory(app).await?;
+    let (dir, _) = crate::service::ground::workflows::directory(app).await?;
     let now = app.clock.now_ms();
     let tz = app.settings.timezone;
     rows.sort_by_key(|r| r.diperbarui_ms);
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let step = row.state.langkah_aktif.clone().unwrap_or_default();
-        let (judul, judul_langkah) = workflow::titles(app, &row, &step).await?;
+        let (judul, judul_langkah) =
+            crate::service::ground::workflows::titles(app, &row, &step).await?;
         out.push(Awaiting {
             nama: instance_name(app, &row, &judul),
             menunggu: row
@@ -234,19 +238,23 @@ fn answer(code: &str) -> String {
 }
 
 /// The timeline of instance `id`.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
     let row = app
         .store
         .instance_head(id)
         .await?
         .ok_or_else(|| ServiceError::not_found(Sought::Instance, id))?;
-    let (dir, _) = workflow::directory(app).await?;
+    let (dir, _) = crate::service::ground::workflows::directory(app).await?;
     let dir: Arc<Directory> = dir;
     let tz = app.settings.timezone;
     let mut riwayat = Vec::new();
     for h in app.store.history(id).await? {
         let langkah = match &h.langkah {
-            Some(s) => workflow::titles(app, &row, s).await?.1.or(Some(s.clone())),
+            Some(s) => crate::service::ground::workflows::titles(app, &row, s)
+                .await?
+                .1
+                .or(Some(s.clone())),
             None => None,
         };
         riwayat.push(Event {
@@ -267,7 +275,8 @@ pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
         });
     }
     let step = row.state.langkah_aktif.clone();
-    let (judul, judul_langkah) = workflow::titles(app, &row, step.as_deref().unwrap_or("")).await?;
+    let (judul, judul_langkah) =
+        crate::service::ground::workflows::titles(app, &row, step.as_deref().unwrap_or("")).await?;
     let perihal = crate::domain::Subject::from_value(&row.subjek)
         .ok()
         .and_then(|s| super::subject_words(&s, tz));

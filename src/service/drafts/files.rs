@@ -47,7 +47,7 @@ impl Names {
 pub(super) fn location(settings: &Settings, key: &DefinitionKey) -> Location {
     match key {
         DefinitionKey::Ruleset(id) => {
-            let (src, dir) = crate::service::rules::rules_folder(settings);
+            let (src, dir) = crate::service::ground::rules::rules_folder(settings);
             Location {
                 src,
                 root: dir.join(id),
@@ -57,7 +57,7 @@ pub(super) fn location(settings: &Settings, key: &DefinitionKey) -> Location {
             }
         }
         DefinitionKey::Workflows => {
-            let (src, dir) = crate::service::workflow::workflows_folder(settings);
+            let (src, dir) = crate::service::ground::workflows::workflows_folder(settings);
             Location {
                 src,
                 root: dir,
@@ -67,7 +67,7 @@ pub(super) fn location(settings: &Settings, key: &DefinitionKey) -> Location {
             }
         }
         DefinitionKey::Templates => {
-            let (src, dir) = crate::service::workflow::workflows_folder(settings);
+            let (src, dir) = crate::service::ground::workflows::workflows_folder(settings);
             Location {
                 src,
                 root: dir.join("templates"),
@@ -275,7 +275,7 @@ fn write_files(target: &Path, before: &FileSet, files: &FileSet) -> Result<(), S
     std::fs::create_dir_all(target).map_err(|e| io(target, &e))?;
     for (rel, text) in &files.0 {
         if before.0.get(rel) != Some(text) {
-            crate::service::rules::write_atomically(&target.join(rel), text)?;
+            crate::service::ground::rules::write_atomically(&target.join(rel), text)?;
         }
     }
     for rel in before.0.keys().filter(|r| !files.0.contains_key(*r)) {

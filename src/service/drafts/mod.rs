@@ -10,8 +10,6 @@ mod files;
 mod preview;
 mod publish;
 
-use std::sync::Arc;
-
 pub use edit::{
     DirectoryEdit, NewRule, add_rule, edit_directory, move_rule, retire_rule, set_param,
     set_rule_field,
@@ -21,16 +19,17 @@ pub use preview::{
     preview_view, start_preview,
 };
 pub use publish::{
-    CHANGE_WORKFLOW, Numbering, Published, VersionInfo, VersionName, numbering, on_change_decided,
-    publish, publish_folder, resolve_version, restore, settle, summary_lines, versions,
+    Published, on_change_decided, on_change_decided_hook, publish, publish_folder, resolve_version,
+    restore, settle, summary_lines,
 };
 
 use super::{App, Definition, Invalid, Refusal, ServiceError, Sought, audit::Actor};
+use crate::service::ground::versions::compile_ruleset;
 use crate::{
     config::Settings,
     diagnostic::{Diagnostic, Diagnostics},
     domain::{Action, DefinitionKey, FileDiff, FileSet, is_relative_path},
-    rules::{self, Ruleset, TestFailure},
+    rules::{self, TestFailure},
     sources::Memory,
     store::DraftRow,
 };
@@ -142,6 +141,7 @@ pub const DRAFTS_PER_PERSON: usize = 5;
 
 /// Begins a draft of `key` from the files in force (a ruleset must have some); refused when
 /// `actor` already holds [`DRAFTS_PER_PERSON`] open drafts.
+#[tracing::instrument(skip_all)]
 pub async fn begin(app: &App, key: &DefinitionKey, actor: &Actor) -> Result<Draft, ServiceError> {
     let held = app
         .store
@@ -197,7 +197,7 @@ async fn insert(
         diubah_ms: now,
     };
     app.store.insert_draft(&row).await?;
-    super::audit::record(
+    crate::service::ground::audit::record(
         app,
         actor,
         Action::DrafBaru,
@@ -209,6 +209,7 @@ async fn insert(
 }
 
 /// One draft.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn get(app: &App, id: &str) -> Result<Draft, ServiceError> {
     let row = app
         .store
@@ -219,6 +220,7 @@ pub async fn get(app: &App, id: &str) -> Result<Draft, ServiceError> {
 }
 
 /// The open and waiting drafts of `key` (of every definition when `None`), newest first.
+#[tracing::instrument(skip_all)]
 pub async fn open_drafts(
     app: &App,
     key: Option<&DefinitionKey>,
@@ -257,6 +259,7 @@ fn normalise(path: &str, text: &str) -> Result<String, ServiceError> {
 
 /// Replaces a draft's files when it is still at `revisi` (cancelling a preview of the old
 /// text); refused when someone saved in between.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn replace_files(
     app: &App,
     id: &str,
@@ -270,6 +273,7 @@ pub async fn replace_files(
 
 /// Changes a draft's files with `change` (a form's edit of the current text; its error is
 /// the form's message) when the draft is still at `revisi`.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn edit(
     app: &App,
     id: &str,
@@ -304,7 +308,7 @@ async fn store_files(
         return Err(Refusal::DraftMoved.into());
     }
     cancel_preview(app, &d.id);
-    super::audit::record(
+    crate::service::ground::audit::record(
         app,
         actor,
         Action::DrafUbah,
@@ -320,6 +324,7 @@ async fn store_files(
 }
 
 /// Writes one file of a draft (`None` removes it).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn save_file(
     app: &App,
     id: &str,
@@ -361,6 +366,7 @@ pub fn admitted_path(
 }
 
 /// Discards an open draft; says what it was a draft of.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<DefinitionKey, ServiceError> {
     let d = get(app, id).await?;
     open(&d)?;
@@ -373,7 +379,7 @@ pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<DefinitionKey
         return Err(Refusal::DraftMoved.into());
     }
     cancel_preview(app, id);
-    super::audit::record(
+    crate::service::ground::audit::record(
         app,
         actor,
         Action::DrafBuang,
@@ -392,55 +398,6 @@ pub fn diff_in_force(settings: &Settings, d: &Draft) -> Result<Vec<FileDiff>, Se
 /// The folder the files of `key` are checked under (so messages name the real paths).
 fn checked_root(settings: &Settings, key: &DefinitionKey) -> std::path::PathBuf {
     files::location(settings, key).target
-}
-
-/// The draft's ruleset compiled from its files (tests parsed, not run).
-pub fn compile_ruleset(
-    settings: &Settings,
-    id: &str,
-    files: &FileSet,
-) -> Result<Arc<Ruleset>, Diagnostics> {
-    let parent = settings.rules_dir.clone();
-    let mem = Memory::under(
-        &parent,
-        files
-            .0
-            .iter()
-            .map(|(r, t)| (format!("{id}/{r}"), t.clone())),
-    );
-    let (catalog, refused) = rules::load_all(&mem, &parent, &settings.script_limits, false);
-    let mut diags = Diagnostics::new();
-    for (_, r) in refused {
-        if let rules::Refusal::Invalid(d) = r {
-            diags.0.extend(d.0);
-        }
-    }
-    match catalog.get(id) {
-        Some(rs) if diags.0.is_empty() => Ok(rs),
-        Some(_) => Err(diags),
-        None => {
-            if diags.0.is_empty() {
-                diags.push(Diagnostic::file(
-                    &parent.join(id).join("ruleset.yaml"),
-                    format!("ruleset.yaml tidak ada atau id di dalamnya bukan '{id}'"),
-                ));
-            }
-            Err(diags)
-        }
-    }
-}
-
-/// The one fingerprint people see for `files` of `key`: for a ruleset its version — the hash
-/// of its manifest and scripts that every run and decision stores — so a published version
-/// and the runs made with it carry the same; for the other kinds (and a ruleset that does not
-/// compile, which no run can have used) the first 16 hex digits of the files' digest.
-pub fn fingerprint(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> String {
-    if let DefinitionKey::Ruleset(id) = key
-        && let Ok(rs) = compile_ruleset(settings, id, files)
-    {
-        return rs.version.clone();
-    }
-    files.digest().chars().take(16).collect()
 }
 
 /// How far a check goes.
@@ -468,7 +425,7 @@ pub fn check(
             .unwrap_or_default(),
         DefinitionKey::Workflows => {
             let mem = Memory::under(&root, files.0.clone());
-            super::workflow::check_source(&mem, &root, settings)
+            crate::service::ground::workflows::check_source(&mem, &root, settings)
                 .err()
                 .unwrap_or_default()
         }
@@ -491,9 +448,11 @@ pub fn check(
             );
             match depth {
                 Depth::Quick => t.syntax(),
-                Depth::Full => crate::service::documents::check(&t, &settings.check_limits)
-                    .err()
-                    .unwrap_or_default(),
+                Depth::Full => {
+                    crate::service::placement::documents::check(&t, &settings.check_limits)
+                        .err()
+                        .unwrap_or_default()
+                }
             }
         }
         DefinitionKey::Directory => {
@@ -556,6 +515,7 @@ pub fn test(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> TestOu
 
 /// Accepts the current results of the failing cases named `cases` as their new expectations
 /// (in the draft's test files; nothing on disk).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn accept_results(
     app: &App,
     id: &str,
@@ -606,6 +566,7 @@ pub async fn accept_results(
 }
 
 /// [`check`] on the bounded pool (off the request threads).
+#[tracing::instrument(skip_all)]
 pub async fn check_off_thread(
     app: &App,
     key: &DefinitionKey,
@@ -613,20 +574,22 @@ pub async fn check_off_thread(
     depth: Depth,
 ) -> Result<Diagnostics, ServiceError> {
     let (settings, key, files) = (app.settings.clone(), key.clone(), files.clone());
-    super::bounded::run("memeriksa draf", move || {
+    crate::service::ground::bounded::run("memeriksa draf", move || {
         check(&settings, &key, &files, depth)
     })
     .await
 }
 
 /// [`test`] on the bounded pool.
+#[tracing::instrument(skip_all)]
 pub async fn test_off_thread(
     app: &App,
     key: &DefinitionKey,
     files: &FileSet,
 ) -> Result<TestOutcome, ServiceError> {
     let (settings, key, files) = (app.settings.clone(), key.clone(), files.clone());
-    super::bounded::run("menguji draf", move || test(&settings, &key, &files)).await
+    crate::service::ground::bounded::run("menguji draf", move || test(&settings, &key, &files))
+        .await
 }
 
 /// [`gate`] on the bounded pool.
@@ -636,7 +599,8 @@ pub(crate) async fn gate_off_thread(
     files: &FileSet,
 ) -> Result<(), ServiceError> {
     let (settings, key, files) = (app.settings.clone(), key.clone(), files.clone());
-    super::bounded::run("memeriksa draf", move || gate(&settings, &key, &files)).await?
+    crate::service::ground::bounded::run("memeriksa draf", move || gate(&settings, &key, &files))
+        .await?
 }
 
 /// The job name of rendering message template samples in a child process.
@@ -687,13 +651,14 @@ type SampleAnswer = Result<Vec<(String, String)>, Vec<Diagnostic>>;
 /// Samples of the message templates ([`render_samples`]) in a child process under the check limits (a template's fuel and
 /// output cap bound its steps and what it writes, not what it holds in memory meanwhile),
 /// on the bounded pool.
+#[tracing::instrument(skip_all)]
 pub async fn samples_off_thread(
     app: &App,
     files: &FileSet,
 ) -> Result<Result<Vec<(String, String)>, Diagnostics>, ServiceError> {
     let settings = app.settings.clone();
     let files = files.clone();
-    super::bounded::run("contoh templat", move || {
+    crate::service::ground::bounded::run("contoh templat", move || {
         samples_in_child(&settings, &files)
     })
     .await
@@ -777,13 +742,14 @@ pub fn problems_by_file(
 }
 
 /// Audits a check, test or preview of a draft.
+#[tracing::instrument(skip_all)]
 pub async fn audit_trial(
     app: &App,
     d: &Draft,
     actor: &Actor,
     what: &str,
 ) -> Result<(), ServiceError> {
-    super::audit::record(
+    crate::service::ground::audit::record(
         app,
         actor,
         Action::DrafUji,
@@ -809,6 +775,7 @@ pub fn relative_to(
 
 /// Applies a directory form to `actor`'s open draft of the directory (begun when they hold
 /// none); refused, with nothing changed, when the result is not a valid directory.
+#[tracing::instrument(skip_all)]
 pub async fn edit_directory_draft(
     app: &App,
     actor: &Actor,
@@ -914,5 +881,9 @@ pub fn workflows_of(
     files: &FileSet,
 ) -> Result<std::collections::BTreeMap<String, crate::workflow::WorkflowDef>, Diagnostics> {
     let root = checked_root(settings, &DefinitionKey::Workflows);
-    super::workflow::check_source(&Memory::under(&root, files.0.clone()), &root, settings)
+    crate::service::ground::workflows::check_source(
+        &Memory::under(&root, files.0.clone()),
+        &root,
+        settings,
+    )
 }

@@ -8,7 +8,8 @@ use std::sync::{
     atomic::{AtomicBool, Ordering},
 };
 
-use super::{Draft, ServiceError, compile_ruleset, get};
+use super::{Draft, ServiceError, get};
+use crate::service::ground::versions::compile_ruleset;
 use crate::{
     domain::{DefinitionKey, Nik},
     progress::{Progress, SharedProgress},
@@ -77,6 +78,7 @@ fn ruleset_of(app: &App, d: &Draft) -> Result<Arc<crate::rules::Ruleset>, Servic
 }
 
 /// Runs the preview of draft `d` now and keeps it on the draft.
+#[tracing::instrument(skip_all)]
 pub async fn preview_now(
     app: &App,
     d: &Draft,
@@ -92,10 +94,11 @@ pub async fn preview_now(
 
 /// Starts the preview of draft `id` in the background (joining one that runs on its current
 /// revision already), audited as `actor`'s; the job can be awaited.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn start_preview(
     app: &App,
     id: &str,
-    actor: &crate::service::audit::Actor,
+    actor: &crate::service::Actor,
 ) -> Result<Arc<PreviewJob>, ServiceError> {
     let d = get(app, id).await?;
     let rs = ruleset_of(app, &d)?;
@@ -214,6 +217,7 @@ pub fn preview_view(app: &App, d: &Draft) -> PreviewView {
 
 /// Every rule's result for one candidate under the draft, with the newest run's outcome
 /// (the NIK shown masked).
+#[tracing::instrument(skip_all)]
 pub async fn explain_sample(app: &App, d: &Draft, nik: &str) -> Result<Explanation, ServiceError> {
     let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
     let rs = ruleset_of(app, d)?;
@@ -224,11 +228,12 @@ pub async fn explain_sample(app: &App, d: &Draft, nik: &str) -> Result<Explanati
 
 /// `merit rules preview RULESET --from DIR`: the folder's ruleset over every candidate,
 /// nothing stored.
+#[tracing::instrument(skip_all)]
 pub async fn preview_folder(
     app: &App,
     key: &DefinitionKey,
     dir: &std::path::Path,
-    actor: &crate::service::audit::Actor,
+    actor: &crate::service::Actor,
 ) -> Result<DryRunReport, ServiceError> {
     let DefinitionKey::Ruleset(id) = key else {
         return Err(ServiceError::value(
@@ -239,7 +244,7 @@ pub async fn preview_folder(
     let files = super::files::read_folder(dir).map_err(|e| ServiceError::value("--from", e))?;
     let rs = compile_ruleset(&app.settings, id, &files)
         .map_err(|diags| ServiceError::definitions(Definition::Ruleset, diags))?;
-    crate::service::audit::record(
+    crate::service::ground::audit::record(
         app,
         actor,
         crate::domain::Action::DrafUji,

@@ -6,19 +6,18 @@
 use serde::Serialize;
 
 use super::{Draft, DraftStatus, files, files_in_force, get, open, preview_now};
+use crate::service::ground::{
+    CHANGE_WORKFLOW,
+    versions::{VersionInfo, fingerprint_of, versions},
+};
 use crate::{
-    domain::{
-        Action, DefinitionKey, FileSet, RuleChangeSubject, format_datetime_id, format_number_id,
-    },
+    domain::{Action, DefinitionKey, FileSet, RuleChangeSubject, format_number_id},
     service::{
-        App, Invalid, Refusal, ServiceError, Sought, audit::Actor, definitions,
+        App, Invalid, Refusal, ServiceError, Sought, audit::Actor, ground::definitions,
         screening::DryRunReport,
     },
     store::VersionRow,
 };
-
-/// The shipped workflow that approves ruleset changes.
-pub const CHANGE_WORKFLOW: &str = "perubahan_aturan";
 
 /// Lines of a diff carried in an approval prompt.
 const DIFF_LINES_IN_PROMPT: usize = 200;
@@ -32,135 +31,9 @@ pub enum Published {
     Waiting(String),
 }
 
-/// A published version as listed.
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionInfo {
-    pub versi: i64,
-    /// `30 November 2026 pukul 09.15 WIB`.
-    pub waktu: String,
-    pub waktu_ms: i64,
-    pub penulis: String,
-    pub alasan: String,
-    pub nomor_surat: Option<String>,
-    /// The fingerprint: for a ruleset its version hash, the `ruleset_version` its runs show.
-    pub sidik: String,
-    /// The preview's summary when published.
-    pub ringkasan: Vec<String>,
-    pub draf: Option<String>,
-}
-
-/// The published versions of `key`, newest first. Versions recorded before fingerprints were
-/// kept get theirs now (computed from their files, once).
-pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>, ServiceError> {
-    let tz = app.settings.timezone;
-    let code = key.code();
-    let mut rows = app.store.versions(&code, false).await?;
-    if rows.iter().any(|v| v.sidik.is_none()) {
-        rows = app.store.versions(&code, true).await?;
-        for v in rows.iter_mut().filter(|v| v.sidik.is_none()) {
-            let files = FileSet::from_json(&v.berkas).map_err(ServiceError::Unexpected)?;
-            let sidik = fingerprint_of(app, key, &files).await?;
-            app.store
-                .set_version_fingerprint(&code, v.nomor, &sidik)
-                .await?;
-            v.sidik = Some(sidik);
-        }
-    }
-    Ok(rows
-        .into_iter()
-        .map(|v| VersionInfo {
-            versi: v.nomor,
-            waktu: format_datetime_id(crate::clock::from_ms(v.dibuat_ms), tz),
-            waktu_ms: v.dibuat_ms,
-            penulis: v.penulis,
-            alasan: v.alasan,
-            nomor_surat: v.nomor_surat,
-            sidik: v.sidik.unwrap_or_default(),
-            ringkasan: v
-                .ringkasan
-                .as_deref()
-                .and_then(|r| serde_json::from_str(r).ok())
-                .unwrap_or_default(),
-            draf: v.draf,
-        })
-        .collect())
-}
-
-/// [`super::fingerprint`] off the async threads (a ruleset is compiled for it).
-async fn fingerprint_of(
-    app: &App,
-    key: &DefinitionKey,
-    files: &FileSet,
-) -> Result<String, ServiceError> {
-    let (settings, key, files) = (app.settings.clone(), key.clone(), files.clone());
-    tokio::task::spawn_blocking(move || super::fingerprint(&settings, &key, &files))
-        .await
-        .map_err(|e| ServiceError::unexpected("sidik versi", e))
-}
-
-/// A ruleset version as people name it: its number among the published versions and its
-/// fingerprint (the hash runs and decisions store).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct VersionName {
-    /// `3` for "versi 3"; `None` when these files were never published through merit (the
-    /// built-in copies, a hand edit).
-    pub nomor: Option<i64>,
-    pub sidik: String,
-}
-
-impl VersionName {
-    /// `versi 3 (sidik 05851349a1933e75)`.
-    pub fn label(&self) -> String {
-        match self.nomor {
-            Some(n) => format!("versi {n} (sidik {})", self.sidik),
-            None => format!("sidik {} (belum diterbitkan lewat merit)", self.sidik),
-        }
-    }
-}
-
-/// The published versions of one ruleset, to name fingerprints by number.
-#[derive(Debug, Clone, Default)]
-pub struct Numbering(Vec<(i64, String, i64)>);
-
-impl Numbering {
-    /// The name of fingerprint `sidik` as of `at_ms` (a run's start; `None`: now): the newest
-    /// version with these files published by then, else the first published with them (a
-    /// run made before the first publication through merit, on the files that publication
-    /// recorded as version 1).
-    pub fn name(&self, sidik: &str, at_ms: Option<i64>) -> VersionName {
-        let same = || self.0.iter().filter(|(_, s, _)| s == sidik);
-        let by_then = same()
-            .filter(|(_, _, made)| at_ms.is_none_or(|t| *made <= t))
-            .map(|(n, _, _)| *n)
-            .max();
-        VersionName {
-            nomor: by_then.or_else(|| same().map(|(n, _, _)| *n).min()),
-            sidik: sidik.to_owned(),
-        }
-    }
-}
-
-/// The numbering of ruleset `id`'s published versions.
-pub async fn numbering(app: &App, id: &str) -> Result<Numbering, ServiceError> {
-    Ok(Numbering::of(
-        &versions(app, &DefinitionKey::Ruleset(id.to_owned())).await?,
-    ))
-}
-
-impl Numbering {
-    /// The numbering of versions already read.
-    pub fn of(versions: &[VersionInfo]) -> Self {
-        Self(
-            versions
-                .iter()
-                .map(|v| (v.versi, v.sidik.clone(), v.waktu_ms))
-                .collect(),
-        )
-    }
-}
-
 /// The version of `key` that `which` names: its number (`3`, `versi 3`) or its fingerprint
 /// (whole, or its first 6 or more hex digits when only one version starts so).
+#[tracing::instrument(skip_all)]
 pub async fn resolve_version(
     app: &App,
     key: &DefinitionKey,
@@ -301,7 +174,7 @@ fn disk_changes(app: &App, d: &Draft) -> Result<(FileSet, Vec<String>), ServiceE
 }
 
 async fn refuse(app: &App, actor: &Actor, d: &Draft, e: ServiceError) -> ServiceError {
-    let _ = crate::service::audit::record(
+    let _ = crate::service::ground::audit::record(
         app,
         actor,
         Action::DefinisiTolak,
@@ -315,6 +188,7 @@ async fn refuse(app: &App, actor: &Actor, d: &Draft, e: ServiceError) -> Service
 /// Terbitkan: publishes draft `id` with a reason and an optional letter number — the text
 /// the publisher saw, when `revisi` names it (a change saved since is refused, not published
 /// unseen).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn publish(
     app: &App,
     id: &str,
@@ -456,7 +330,7 @@ async fn send_for_approval(
             now,
         )
         .await?;
-    crate::service::audit::record(
+    crate::service::ground::audit::record(
         app,
         actor,
         Action::DefinisiAjukan,
@@ -562,7 +436,7 @@ async fn write_and_record(
             return Err(undo(app, d, from, actor, now, e.into()).await);
         }
     };
-    crate::service::audit::record(
+    crate::service::ground::audit::record(
         app,
         actor,
         Action::DefinisiTerbit,
@@ -597,8 +471,19 @@ async fn undo(
     refuse(app, actor, d, e).await
 }
 
+/// [`on_change_decided`] as a hook (`service::HOOKS`): told of every instance that ends.
+pub fn on_change_decided_hook<'a>(
+    app: &'a App,
+    instance: &'a str,
+    approved: bool,
+    by: &'a str,
+) -> futures_util::future::BoxFuture<'a, Result<(), ServiceError>> {
+    Box::pin(on_change_decided(app, instance, approved, by))
+}
+
 /// The end of a `perubahan_aturan` instance: approved publishes the draft it carries, refused
 /// closes it. Other instances are left alone.
+#[tracing::instrument(skip_all, fields(instance = %instance))]
 pub async fn on_change_decided(
     app: &App,
     instance: &str,
@@ -620,7 +505,7 @@ pub async fn on_change_decided(
             &format!("Perubahan ditolak oleh {by} pada alur persetujuan."),
         )
         .await?;
-        crate::service::audit::record(
+        crate::service::ground::audit::record(
             app,
             &actor,
             Action::DefinisiTolak,
@@ -676,6 +561,7 @@ async fn refused_by_approval(app: &App, d: &Draft, note: &str) -> Result<(), Ser
 
 /// A draft still waiting on an approval instance that has ended (the process stopped between
 /// the decision and the publication): settled now as the instance ended.
+#[tracing::instrument(skip_all)]
 pub async fn settle(app: &App, d: &Draft) -> Result<(), ServiceError> {
     let (DraftStatus::Menunggu, Some(instance)) = (d.status, &d.instans) else {
         return Ok(());
@@ -696,6 +582,7 @@ pub async fn settle(app: &App, d: &Draft) -> Result<(), ServiceError> {
 }
 
 /// `merit rules publish RULESET --from DIR`: the folder's files as a draft, published.
+#[tracing::instrument(skip_all)]
 pub async fn publish_folder(
     app: &App,
     key: &DefinitionKey,
@@ -711,6 +598,7 @@ pub async fn publish_folder(
 
 /// Pulihkan: the version of `key` that `which` names (its number or its fingerprint)
 /// published again as a new version.
+#[tracing::instrument(skip_all)]
 pub async fn restore(
     app: &App,
     key: &DefinitionKey,

@@ -3,6 +3,9 @@
 //! A run is resumed by whichever process comes next; several processes share its chunks. Each
 //! chunk is read, evaluated on every core, and persisted with its completion in one transaction.
 
+pub mod correction;
+pub mod verification;
+
 use std::{
     sync::{
         Arc,
@@ -11,13 +14,18 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{App, Prerequisite, Refusal, ServiceError, Sought, rules::candidate_ruleset};
+use super::{
+    App, Prerequisite, Refusal, ServiceError, Sought,
+    ground::{
+        rules::candidate_ruleset,
+        runs::{existing_run, ruleset_of, version_of},
+    },
+};
 use crate::{
     domain::{Candidate, Nik},
     progress::SharedProgress,
     rules::{self, Ruleset},
     screening::{self, CHUNK_SIZE, Decision, DiffReport, NIK_MAX, Run, RunStatus, Side, Tally},
-    store::Store,
     worker,
 };
 
@@ -128,59 +136,19 @@ fn report(run: &Run, resumed: bool, durasi_ms: Timings) -> ScreenReport {
     }
 }
 
-/// The ruleset a run was made with: the one in force if it is the same version, else the
-/// sources stored with the run.
-pub(super) async fn ruleset_of(
-    app: &App,
-    run: &Run,
-    current: Option<&Arc<Ruleset>>,
-) -> Result<Arc<Ruleset>, ServiceError> {
-    if let Some(rs) = current.filter(|rs| rs.id == run.ruleset && rs.version == run.versi) {
-        return Ok(rs.clone());
-    }
-    let key = (run.ruleset.clone(), run.versi.clone());
-    if let Some(rs) = app
-        .caches
-        .rulesets
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&key).cloned())
-    {
-        return Ok(rs);
-    }
-    let sources = app
-        .store
-        .ruleset_sources(&run.ruleset, &run.versi)
-        .await?
-        .ok_or_else(|| {
-            ServiceError::Unexpected(format!(
-                "sumber ruleset {} versi {} tidak tersimpan",
-                run.ruleset, run.versi
-            ))
-        })?;
-    let limits = app.settings.script_limits;
-    let (id, versi) = (run.ruleset.clone(), run.versi.clone());
-    let rs = tokio::task::spawn_blocking(move || {
-        rules::load_from_sources(&id, &versi, &sources, &limits)
-    })
-    .await
-    .map_err(|e| ServiceError::unexpected("memuat ruleset tersimpan", e))?
-    .map_err(|d| ServiceError::Unexpected(format!("ruleset tersimpan tidak dapat dimuat:\n{d}")))?;
-    let rs = Arc::new(rs);
-    if let Ok(mut c) = app.caches.rulesets.lock() {
-        c.insert(key, rs.clone());
-    }
-    Ok(rs)
-}
-
 /// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.
+#[tracing::instrument(skip_all)]
 pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, ServiceError> {
     let started = Instant::now();
     // What is published now screens, whatever this process read at start (see
     // `Definitions::rulesets`).
-    let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
-    let current =
-        super::rules::adopted_candidate_ruleset(&adopted, &refused, opts.ruleset.as_deref())?;
+    let (adopted, refused) =
+        crate::service::ground::definitions::read(app, |d| d.adopted()).await?;
+    let current = crate::service::ground::rules::adopted_candidate_ruleset(
+        &adopted,
+        &refused,
+        opts.ruleset.as_deref(),
+    )?;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
         Some(run) => (run, true),
         None => match start_run(app, &current, &opts.by).await {
@@ -207,14 +175,17 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
 /// decisions for everyone else and this candidate's new one. Refused while a run is unfinished,
 /// or when the ruleset in force is not the version of the newest run (then everyone must be
 /// screened again).
+#[tracing::instrument(skip_all)]
 pub async fn screen_one(
     app: &App,
     nik: &Nik,
-    actor: &super::audit::Actor,
+    actor: &crate::service::ground::audit::Actor,
 ) -> Result<ScreenReport, ServiceError> {
     let started = Instant::now();
-    let (adopted, refused) = super::definitions::read(app, |d| d.adopted()).await?;
-    let current = super::rules::adopted_candidate_ruleset(&adopted, &refused, None)?;
+    let (adopted, refused) =
+        crate::service::ground::definitions::read(app, |d| d.adopted()).await?;
+    let current =
+        crate::service::ground::rules::adopted_candidate_ruleset(&adopted, &refused, None)?;
     // Another officer's re-screening may land between planning and writing: plan again over it.
     for _ in 0..5 {
         if let Some(done) = screen_one_over_newest(app, nik, actor, &current, started).await? {
@@ -231,14 +202,14 @@ pub async fn screen_one(
 async fn screen_one_over_newest(
     app: &App,
     nik: &Nik,
-    actor: &super::audit::Actor,
+    actor: &crate::service::ground::audit::Actor,
     current: &Arc<Ruleset>,
     started: Instant,
 ) -> Result<Option<ScreenReport>, ServiceError> {
     if let Some(run) = app.store.any_unfinished_run().await? {
         return Err(Refusal::ScreeningFirst(format!(
             "penyaringan yang dimulai {} masih berjalan; tunggu sampai selesai, lalu ulangi",
-            super::console::when(run.dibuat_ms, app.settings.timezone)
+            crate::service::ground::when(run.dibuat_ms, app.settings.timezone)
         ))
         .into());
     }
@@ -308,21 +279,21 @@ async fn screen_one_over_newest(
         return Ok(None);
     }
     if !dropped.is_empty() {
-        super::verification::drop_findings(app, &dropped).await?;
+        verification::drop_findings(app, &dropped).await?;
     }
-    super::audit::record(
+    crate::service::ground::audit::record(
         app,
         actor,
         crate::domain::Action::Penyaringan,
         &format!(
             "NIK {} {}",
             nik.masked(),
-            super::audit::tag(app, nik.as_str()).await?
+            crate::service::ground::audit::tag(app, nik.as_str()).await?
         ),
         &format!(
             "penyaringan perorangan: hasil {}; calon lain tetap seperti pada penyaringan {}",
             decision.hasil.label(),
-            super::console::when(base.dibuat_ms, app.settings.timezone)
+            crate::service::ground::when(base.dibuat_ms, app.settings.timezone)
         ),
     )
     .await?;
@@ -366,6 +337,7 @@ async fn work_or_fail(
 
 /// Marks an unfinished run failed (cancelled by an operator), so the next screening starts a
 /// new run.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn cancel(app: &App, id: &str, by: &str) -> Result<Run, ServiceError> {
     let run = existing_run(&app.store, id).await?;
     let reason = format!("dibatalkan oleh {by}");
@@ -382,6 +354,7 @@ pub async fn cancel(app: &App, id: &str, by: &str) -> Result<Run, ServiceError> 
 /// Joins the oldest unfinished run, if there is one: claims its free chunks (and those whose
 /// lease ran out) next to whoever else works on it. `serve` calls this so that several
 /// processes share a scheduled run and a crashed or stopped process's run is finished.
+#[tracing::instrument(skip_all)]
 pub async fn join(app: &App, opts: &ScreenOptions) -> Result<Option<ScreenReport>, ServiceError> {
     let started = Instant::now();
     let Some(run) = app.store.any_unfinished_run().await? else {
@@ -523,7 +496,7 @@ async fn work_chunks(
             .await?;
         Clocks::add(&clocks.simpan, t);
         if kept && !dropped.is_empty() {
-            super::verification::drop_findings(app, &dropped).await?;
+            verification::drop_findings(app, &dropped).await?;
         }
         if kept {
             if let Some(p) = &opts.progress {
@@ -548,7 +521,7 @@ pub(super) fn apply_findings(
         return Vec::new();
     }
     let tz = app.settings.timezone;
-    let when = |ms: i64| super::console::when(ms, tz);
+    let when = |ms: i64| crate::service::ground::when(ms, tz);
     let mut by_nik: std::collections::HashMap<Nik, Vec<crate::domain::ManualFinding>> =
         std::collections::HashMap::new();
     for f in findings {
@@ -612,12 +585,13 @@ pub const CHANGES_KEPT: usize = 10_000;
 
 /// Evaluates every candidate with the ruleset in force and compares with the newest finished
 /// run, writing nothing.
+#[tracing::instrument(skip_all, fields(ruleset = ?ruleset))]
 pub async fn dry_run(
     app: &App,
     ruleset: Option<&str>,
     progress: Option<SharedProgress>,
 ) -> Result<DryRunReport, ServiceError> {
-    let catalog = super::definitions::read(app, |d| d.compiled()).await?;
+    let catalog = crate::service::ground::definitions::read(app, |d| d.compiled()).await?;
     let rs = candidate_ruleset(&catalog, ruleset)?;
     dry_run_of(app, &rs, progress, None).await
 }
@@ -625,6 +599,7 @@ pub async fn dry_run(
 /// [`dry_run`] with a given ruleset (a draft's); stops with [`Refusal::RunStopped`] as soon
 /// as `cancel` is raised (between any two candidates, and inside a running script), and by
 /// itself, saying why, when most evaluations hit a script limit.
+#[tracing::instrument(skip_all)]
 pub async fn dry_run_of(
     app: &App,
     rs: &Arc<Ruleset>,
@@ -733,6 +708,7 @@ fn before_key(nik: &str) -> String {
 }
 
 /// Compares the decisions of two runs.
+#[tracing::instrument(skip_all)]
 pub async fn diff(app: &App, a: &str, b: &str) -> Result<(Run, Run, DiffReport), ServiceError> {
     let ra = existing_run(&app.store, a).await?;
     let rb = existing_run(&app.store, b).await?;
@@ -771,11 +747,13 @@ pub async fn diff(app: &App, a: &str, b: &str) -> Result<(Run, Run, DiffReport),
 }
 
 /// Every run of this tenant, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn runs(app: &App) -> Result<Vec<Run>, ServiceError> {
     Ok(app.store.runs().await?)
 }
 
 /// One run and how far its chunks are.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn show(
     app: &App,
     id: &str,
@@ -785,47 +763,8 @@ pub async fn show(
     Ok((run, progress))
 }
 
-/// The ruleset version `run` screened with, as people name it (number and fingerprint).
-pub async fn version_of(app: &App, run: &Run) -> Result<super::drafts::VersionName, ServiceError> {
-    Ok(super::drafts::numbering(app, &run.ruleset)
-        .await?
-        .name(&run.versi, Some(run.dibuat_ms)))
-}
-
-/// The version names of `runs`, reading each ruleset's published versions once.
-pub async fn versions_of(
-    app: &App,
-    runs: &[Run],
-) -> Result<Vec<super::drafts::VersionName>, ServiceError> {
-    let mut numberings = std::collections::HashMap::new();
-    let mut out = Vec::with_capacity(runs.len());
-    for r in runs {
-        if !numberings.contains_key(&r.ruleset) {
-            let n = super::drafts::numbering(app, &r.ruleset).await?;
-            numberings.insert(r.ruleset.clone(), n);
-        }
-        out.push(
-            numberings
-                .get(&r.ruleset)
-                .map(|n| n.name(&r.versi, Some(r.dibuat_ms)))
-                .unwrap_or_else(|| super::drafts::VersionName {
-                    nomor: None,
-                    sidik: r.versi.clone(),
-                }),
-        );
-    }
-    Ok(out)
-}
-
-/// A run by id, or an invalid-input error naming it.
-pub(crate) async fn existing_run(store: &Store, id: &str) -> Result<Run, ServiceError> {
-    store
-        .run(id)
-        .await?
-        .ok_or_else(|| ServiceError::not_found(Sought::Screening, id))
-}
-
 /// The names of some candidates, for reports.
+#[tracing::instrument(skip_all)]
 pub async fn names(
     app: &App,
     niks: &[Nik],
@@ -855,6 +794,7 @@ pub struct VerifyReport {
 
 /// Re-evaluates every decision of a run from the stored ruleset sources and the candidate data
 /// it was made on, and compares.
+#[tracing::instrument(skip_all, fields(run_id = %run_id))]
 pub async fn verify(app: &App, run_id: &str) -> Result<VerifyReport, ServiceError> {
     let run = existing_run(&app.store, run_id).await?;
     let rs = ruleset_of(app, &run, None).await?;

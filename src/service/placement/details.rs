@@ -8,7 +8,8 @@ use std::{collections::BTreeMap, path::Path};
 
 use serde::Serialize;
 
-use super::{App, ServiceError, answers, placement};
+use super as placement;
+use crate::service::{App, ServiceError, ground::links};
 use crate::{
     domain::{Kandidat, Subject, mask_identifier},
     export::{Section, TableWriter, Value},
@@ -155,18 +156,23 @@ async fn recap(
 }
 
 /// A details link's token, checked; a cancelled process shows nobody its candidates any more.
-async fn open_link(app: &App, raw: &str) -> Result<answers::Verified, ServiceError> {
-    let v = answers::verified(app, raw).await?;
+async fn open_link(app: &App, raw: &str) -> Result<links::Verified, ServiceError> {
+    let v = links::verified(app, raw).await?;
     if v.row.state.status == crate::workflow::Status::Dibatalkan {
-        return Err(super::Refusal::StepDecided(Some(crate::workflow::Status::Dibatalkan)).into());
+        return Err(crate::service::Refusal::StepDecided(Some(
+            crate::workflow::Status::Dibatalkan,
+        ))
+        .into());
     }
     Ok(v)
 }
 
 /// What the link `raw` asks about, in full.
+#[tracing::instrument(skip_all)]
 pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
     let v = open_link(app, raw).await?;
-    let (judul, langkah) = super::workflow::titles(app, &v.row, &v.code.langkah).await?;
+    let (judul, langkah) =
+        crate::service::ground::workflows::titles(app, &v.row, &v.code.langkah).await?;
     let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?;
     let mut out = Details {
         judul,
@@ -177,7 +183,7 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
         perubahan: None,
         anggaran: None,
         unduhan: Vec::new(),
-        jawaban_sebelumnya: super::workflow::answer_lines(app, &v.row).await?,
+        jawaban_sebelumnya: crate::service::ground::workflows::answer_lines(app, &v.row).await?,
     };
     match subject {
         Subject::Penempatan(p) => {
@@ -248,6 +254,7 @@ fn offered(proposal: bool) -> Vec<String> {
 
 /// Writes file `name` of the offer behind link `raw` into folder `dir` (identifiers masked)
 /// and returns its path; a name not on offer is not found (and never becomes a path).
+#[tracing::instrument(skip_all)]
 pub async fn download(
     app: &App,
     raw: &str,
@@ -264,7 +271,10 @@ pub async fn download(
         _ => Vec::new(),
     };
     if !on_offer.iter().any(|n| n == name) {
-        return Err(ServiceError::not_found(super::Sought::Subject, name));
+        return Err(ServiceError::not_found(
+            crate::service::Sought::Subject,
+            name,
+        ));
     }
     let path = dir.join(name);
     let path = path.as_path();
@@ -272,12 +282,12 @@ pub async fn download(
     match (subject, ext) {
         (Subject::Penempatan(p), "xlsx") => {
             let kind = ListKind::parse(stem)
-                .ok_or_else(|| ServiceError::not_found(super::Sought::Subject, name))?;
+                .ok_or_else(|| ServiceError::not_found(crate::service::Sought::Subject, name))?;
             super::lists::export(app, kind, Some(&p.id), path, false).await?;
         }
         (Subject::Penempatan(p), "pdf") => {
             let kind = DocumentKind::parse(stem)
-                .ok_or_else(|| ServiceError::not_found(super::Sought::Subject, name))?;
+                .ok_or_else(|| ServiceError::not_found(crate::service::Sought::Subject, name))?;
             super::documents::write(app, kind, Some(&v.row.id), Some(&p.id), path).await?;
         }
         (Subject::Lowongan(_), "pdf") => {
@@ -290,7 +300,12 @@ pub async fn download(
             )
             .await?;
         }
-        _ => return Err(ServiceError::not_found(super::Sought::Subject, name)),
+        _ => {
+            return Err(ServiceError::not_found(
+                crate::service::Sought::Subject,
+                name,
+            ));
+        }
     }
     Ok(path.to_path_buf())
 }
@@ -353,6 +368,7 @@ fn write_shortlist(s: &Shortlist, path: &Path) -> Result<(), ServiceError> {
 }
 
 /// The same lists as a workbook at `path` (every proposed candidate, NIK masked).
+#[tracing::instrument(skip_all)]
 pub async fn workbook(app: &App, raw: &str, path: &Path) -> Result<(), ServiceError> {
     let d = details(app, raw).await?;
     let n = |v: u64| Value::Number(v as f64);

@@ -10,10 +10,8 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{
-    App, Invalid, Prerequisite, ServiceError, Sought,
-    lists::{self, Anggaran, AnggaranRow, ProposalSource, Rekap, RekapRow, RincianRow},
-};
+use super::lists::{self, Anggaran, AnggaranRow, ProposalSource, Rekap, RekapRow, RincianRow};
+use crate::service::{App, Invalid, Prerequisite, ServiceError, Sought};
 use crate::{
     config::{Agency, Official, Officials},
     diagnostic::{Diagnostic, Diagnostics},
@@ -612,6 +610,7 @@ fn decisions(history: &[HistoryRow]) -> impl Iterator<Item = &HistoryRow> {
 }
 
 /// The data of document `kind` (JSON) and what it was made from.
+#[tracing::instrument(skip_all, fields(instance = ?instance, run = ?run))]
 pub async fn data(
     app: &App,
     kind: DocumentKind,
@@ -619,7 +618,7 @@ pub async fn data(
     run: Option<&str>,
     logo: Option<&str>,
 ) -> Result<(Value, String), ServiceError> {
-    let (dir, _) = super::workflow::directory(app).await?;
+    let (dir, _) = crate::service::ground::workflows::directory(app).await?;
     let letterhead = Letterhead::of(app, &dir, logo);
     if kind.is_job_fill() {
         let inst = chosen_instance(app, kind, instance, None)
@@ -651,7 +650,7 @@ pub async fn data(
     let (history, alur) = match &inst {
         Some(i) => (
             app.store.history(&i.id).await?,
-            super::workflow::titles(app, i, "")
+            crate::service::ground::workflows::titles(app, i, "")
                 .await
                 .map_or_else(|_| i.workflow.clone(), |(t, _)| t),
         ),
@@ -706,7 +705,7 @@ async fn tpk(
             dir.person(&id).map_or(id, |p| p.nama.clone())
         })
         .collect();
-    let workflows = super::definitions::read(app, |d| d.workflows()).await?;
+    let workflows = crate::service::ground::definitions::read(app, |d| d.workflows()).await?;
     let quorum = workflows
         .value
         .as_ref()
@@ -767,18 +766,20 @@ async fn tpk(
 }
 
 /// The document templates in force (the last valid ones when the folder's are refused).
+#[tracing::instrument(skip_all)]
 pub async fn templates(app: &App) -> Result<std::sync::Arc<DocumentTemplates>, ServiceError> {
-    let loaded = super::definitions::read(app, |d| d.documents()).await?;
+    let loaded = crate::service::ground::definitions::read(app, |d| d.documents()).await?;
     match (&loaded.value, &loaded.problem) {
         (Some(t), _) => Ok(t.clone()),
         (None, problem) => Err(ServiceError::definitions(
-            super::Definition::Documents,
+            crate::service::Definition::Documents,
             problem.clone().unwrap_or_default(),
         )),
     }
 }
 
 /// The PDF bytes of document `kind`, and what it was made from.
+#[tracing::instrument(skip_all, fields(instance = ?instance, run = ?run))]
 pub async fn pdf(
     app: &App,
     kind: DocumentKind,
@@ -822,7 +823,7 @@ pub async fn pdf(
         .with_timezone(&app.settings.timezone)
         .date_naive();
     let limits = app.settings.document_limits;
-    let bytes = super::bounded::document("menyusun dokumen", move || {
+    let bytes = crate::service::ground::bounded::document("menyusun dokumen", move || {
         let json = data.to_string();
         templates.pdf(
             kind,
@@ -833,11 +834,12 @@ pub async fn pdf(
         )
     })
     .await?
-    .map_err(|d| ServiceError::definitions(super::Definition::Documents, d))?;
+    .map_err(|d| ServiceError::definitions(crate::service::Definition::Documents, d))?;
     Ok((bytes, source))
 }
 
 /// Writes document `kind` to `path` (whole or not at all).
+#[tracing::instrument(skip_all, fields(instance = ?instance, run = ?run))]
 pub async fn write(
     app: &App,
     kind: DocumentKind,

@@ -14,7 +14,8 @@ use std::{
 
 use arc_swap::ArcSwap;
 
-use super::{App, ServiceError};
+use super::ServiceError;
+use crate::service::App;
 use crate::{
     config::Settings,
     diagnostic::Diagnostics,
@@ -171,12 +172,12 @@ fn load_workflows(settings: &Settings) -> Result<Workflows, Diagnostics> {
     let dir = crate::workflow::Directory::load(&crate::sources::Disk, &settings.directory)
         .ok()
         .map(|(d, _)| d);
-    super::workflow::load_definitions(settings, dir.as_ref())
+    super::workflows::load_definitions(settings, dir.as_ref())
         .map(|defs| defs.into_iter().map(|(id, d)| (id, Arc::new(d))).collect())
 }
 
 fn load_templates(settings: &Settings) -> Result<Templates, Diagnostics> {
-    let (src, dir) = super::workflow::workflows_folder(settings);
+    let (src, dir) = super::workflows::workflows_folder(settings);
     Templates::load(src.as_ref(), &dir.join("templates"))
 }
 
@@ -191,7 +192,7 @@ fn load_documents(settings: &Settings) -> Result<DocumentTemplates, Diagnostics>
         builtin.as_ref(),
         &builtin_dir,
     );
-    super::documents::check(&t, &settings.check_limits).map(|()| t)
+    (crate::service::HOOKS.check_templates)(&t, &settings.check_limits).map(|()| t)
 }
 
 fn loaded<T>(new: Result<T, Diagnostics>) -> ArcSwap<Loaded<T>> {
@@ -221,11 +222,11 @@ impl Definitions {
         let mut fresh = false;
         let r = self.rules.get_or_init(|| {
             fresh = true;
-            self.remember(super::reload::rules_fingerprint(&self.settings));
+            self.remember(super::rules::rules_fingerprint(&self.settings));
             Rulesets::load(&self.settings)
         });
         if !fresh {
-            let now = super::reload::rules_fingerprint(&self.settings);
+            let now = super::rules::rules_fingerprint(&self.settings);
             if self.seen.lock().ok().and_then(|s| *s) != Some(now) {
                 self.remember(now);
                 r.refresh(&self.settings);
@@ -258,7 +259,7 @@ impl Definitions {
     /// Reads again every kind loaded so far (the others load fresh on first use); each is
     /// swapped in only when valid (blocking).
     pub fn refresh(&self) -> Refreshed {
-        self.remember(super::reload::rules_fingerprint(&self.settings));
+        self.remember(super::rules::rules_fingerprint(&self.settings));
         let mut out = Refreshed::default();
         if let Some(r) = self.rules.get() {
             out.rulesets = r.refresh(&self.settings);

@@ -1,16 +1,16 @@
 //! Answers from the mailbox: a signed link (GET shows, POST decides) or a plain reply. Both
-//! end in [`super::workflow::decide`] with their channel; anything unclear changes nothing.
+//! end in [`super::decide`] with their channel; anything unclear changes nothing.
 
-use super::{
+use super::{self as workflow, DecideRequest};
+use crate::service::{
     App, Invalid, Refusal, ServiceError,
-    workflow::{self, DecideRequest},
+    ground::links::{Verified, verified},
 };
 use crate::{
     domain::{About, Content, Queued, Recipient, ReplyApplied, ReplyRefused, Subject},
     notify::{
         compose::{option_name, summary},
         reply::{self, Verdict},
-        token::{self, Token},
     },
     workflow::{Answer, Channel, CodeRow, Refusal as WorkflowRefusal, Status},
 };
@@ -65,40 +65,6 @@ async fn recorded_since(
     }))
 }
 
-/// A link's token, checked: signed by us, for a prompt we sent, not expired.
-pub(super) struct Verified {
-    pub(super) token: Token,
-    pub(super) code: CodeRow,
-    pub(super) row: crate::workflow::InstanceRow,
-}
-
-/// Checks a link's token (what every page behind a link starts with).
-pub(super) async fn verified(app: &App, raw: &str) -> Result<Verified, ServiceError> {
-    let secret = super::outbox::link_secret(app).await?;
-    let t: Token = match token::verify(&secret, raw) {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::warn!("tautan persetujuan ditolak: {e}");
-            return Err(Refusal::LinkUnknown.into());
-        }
-    };
-    let Some(code) = app.store.code(&t.kode).await? else {
-        tracing::warn!(kode = %t.kode, "tautan persetujuan dengan kode tidak dikenal");
-        return Err(Refusal::LinkUnknown.into());
-    };
-    let Some(row) = app.store.instance(&code.instans_id).await? else {
-        return Err(Refusal::LinkUnknown.into());
-    };
-    if app.clock.now_ms() > t.terbit_ms + app.settings.link_ttl.num_milliseconds() {
-        return Err(Refusal::LinkExpired.into());
-    }
-    Ok(Verified {
-        token: t,
-        code,
-        row,
-    })
-}
-
 async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
     let Verified {
         token: t,
@@ -135,12 +101,13 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
     if answered_otherwise && !sudah_tercatat {
         return Err(Refusal::StepDecided(Some(st.status)).into());
     }
-    let (judul, judul_langkah) = workflow::titles(app, &row, &code.langkah).await?;
+    let (judul, judul_langkah) =
+        crate::service::ground::workflows::titles(app, &row, &code.langkah).await?;
     // An unreadable subject leaves the summary out rather than the approver without a page.
     let subject = Subject::from_value(&row.subjek)
         .map_err(|e| tracing::warn!(instans = %row.id, "{e}"))
         .ok();
-    let (dir, _) = workflow::directory(app).await?;
+    let (dir, _) = crate::service::ground::workflows::directory(app).await?;
     let label = match &answer {
         Answer::Setuju => "SETUJU".to_owned(),
         Answer::Tolak => "TOLAK".to_owned(),
@@ -180,7 +147,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         ringkasan: summary(subject.as_ref(), app.settings.timezone),
         kode: format!("MERIT-{}", t.kode),
         sudah_tercatat,
-        jawaban_sebelumnya: workflow::answer_lines(app, &row).await?,
+        jawaban_sebelumnya: crate::service::ground::workflows::answer_lines(app, &row).await?,
     };
     Ok(Resolved {
         code,
@@ -191,11 +158,13 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
 }
 
 /// What a link asks (changes nothing).
+#[tracing::instrument(skip_all)]
 pub async fn link_view(app: &App, raw: &str) -> Result<LinkView, ServiceError> {
     Ok(resolve(app, raw).await?.view)
 }
 
 /// Records the answer a link stands for; repeating the same answer is a no-op.
+#[tracing::instrument(skip_all)]
 pub async fn link_answer(
     app: &App,
     raw: &str,
@@ -309,6 +278,7 @@ async fn prompt_of(app: &App, r: &reply::Reply) -> Result<Option<(String, CodeRo
 }
 
 /// Applies one emailed reply.
+#[tracing::instrument(skip_all)]
 pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError> {
     let Some(r) = reply::parse(raw) else {
         return Err(Invalid::NotAMessage.into());
@@ -331,7 +301,7 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
             tidak_terbaca: false,
         });
     }
-    let (dir, _) = workflow::directory(app).await?;
+    let (dir, _) = crate::service::ground::workflows::directory(app).await?;
     let sender = dir.by_email(&r.from).cloned();
     let found = prompt_of(app, &r).await?;
     let kode = found.as_ref().map(|(k, _)| k.clone());
@@ -528,7 +498,8 @@ async fn acknowledge(
     row: &crate::workflow::InstanceRow,
     p: &crate::workflow::directory::Person,
 ) -> Result<(), ServiceError> {
-    let (judul, judul_langkah) = workflow::titles(app, row, &c.langkah).await?;
+    let (judul, judul_langkah) =
+        crate::service::ground::workflows::titles(app, row, &c.langkah).await?;
     let keputusan = match &r.verdict {
         Some(Verdict::Setuju) => "setuju".to_owned(),
         Some(Verdict::Tolak) => "tolak".to_owned(),

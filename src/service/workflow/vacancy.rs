@@ -7,7 +7,7 @@ use std::{collections::BTreeMap, sync::Arc};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{App, Prerequisite, ServiceError};
+use crate::service::{App, Prerequisite, ServiceError};
 use crate::{
     domain::{AlasanLowongan, Employee, Jenjang, Kandidat, Subject, Vacancy, VacancySubject},
     jobfill,
@@ -45,6 +45,7 @@ pub struct VacancyReport {
 /// Opens a vacancy and starts its workflow: read the employees, judge them with the job-fill
 /// ruleset, rank them (`jobfill`), record the vacancy with its ranked subject, and start the
 /// approval workflow on the shortlist.
+#[tracing::instrument(skip_all)]
 pub async fn open(
     app: &App,
     req: &VacancyRequest,
@@ -99,8 +100,7 @@ pub async fn open(
         None
     } else {
         let inst =
-            super::workflow::start(app, JOB_FILL_WORKFLOW, Some(&format!("lowongan:{id}")), by)
-                .await?;
+            super::start(app, JOB_FILL_WORKFLOW, Some(&format!("lowongan:{id}")), by).await?;
         app.store.set_vacancy_instance(&id, &inst).await?;
         Some(inst)
     };
@@ -114,7 +114,7 @@ pub async fn open(
 
 /// The job-fill ruleset in force: `pengisian_jabatan`, else the only employee ruleset.
 async fn job_fill_ruleset(app: &App) -> Result<Arc<Ruleset>, ServiceError> {
-    let catalog = super::definitions::read(app, |d| d.compiled()).await?;
+    let catalog = crate::service::ground::definitions::read(app, |d| d.compiled()).await?;
     catalog
         .all()
         .find(|r| r.subjek == SubjectKind::Pegawai && r.id == JOB_FILL_WORKFLOW)

@@ -9,7 +9,8 @@ use std::{collections::BTreeMap, path::Path};
 
 use serde::Serialize;
 
-use super::{App, Prerequisite, Refusal, ServiceError, Sought, placement::ExportReport};
+use super::ExportReport;
+use crate::service::{App, Prerequisite, Refusal, ServiceError, Sought};
 use crate::{
     domain::Formation,
     domain::{
@@ -126,6 +127,7 @@ impl ProposalSource {
 
 /// The proposal named by `id` (a placement id, or a run id for its newest placement), else
 /// the newest placement.
+#[tracing::instrument(skip_all, fields(id = ?id))]
 pub async fn proposal_source(app: &App, id: Option<&str>) -> Result<ProposalSource, ServiceError> {
     let placement = match id {
         Some(id) => match app.store.placement(id).await? {
@@ -139,10 +141,10 @@ pub async fn proposal_source(app: &App, id: Option<&str>) -> Result<ProposalSour
                     .latest_placement_of_run(id)
                     .await?
                     .ok_or_else(|| ServiceError::missing(Prerequisite::Placement))?;
-                super::placement::chosen_placement(app, Some(&pid)).await?
+                super::chosen_placement(app, Some(&pid)).await?
             }
         },
-        None => super::placement::chosen_placement(app, None).await?,
+        None => super::chosen_placement(app, None).await?,
     };
     let run = app
         .store
@@ -193,8 +195,9 @@ pub struct RincianRow {
 /// `rincian`: the formations per unit × position × minimum education, with how many the
 /// placement proposes. Places taken in a formation removed since are kept in a row of their
 /// own, so the total still equals the proposal.
+#[tracing::instrument(skip_all)]
 pub async fn rincian(app: &App, src: &ProposalSource) -> Result<Vec<RincianRow>, ServiceError> {
-    let mut taken: BTreeMap<String, u64> = super::placement::counts(app, &src.placement.id)
+    let mut taken: BTreeMap<String, u64> = super::counts(app, &src.placement.id)
         .await?
         .iter()
         .cloned()
@@ -297,6 +300,7 @@ pub struct Rekap {
 }
 
 /// Builds `rekap` for a proposal.
+#[tracing::instrument(skip_all)]
 pub async fn rekap(app: &App, src: &ProposalSource) -> Result<Rekap, ServiceError> {
     let names = src.unit_names();
     let counts = app
@@ -362,6 +366,7 @@ pub struct Anggaran {
 }
 
 /// Builds `anggaran` for a proposal.
+#[tracing::instrument(skip_all)]
 pub async fn anggaran(app: &App, src: &ProposalSource) -> Result<Anggaran, ServiceError> {
     let names = src.unit_names();
     let umk = app.settings.umk;
@@ -461,6 +466,7 @@ pub struct PengisianRow {
 }
 
 /// `rekap-pengisian`: every vacancy with its shortlist and where its approval stands.
+#[tracing::instrument(skip_all)]
 pub async fn pengisian(app: &App) -> Result<Vec<PengisianRow>, ServiceError> {
     let mut out = Vec::new();
     for (id, subject, instance) in app.store.vacancies().await? {
@@ -607,6 +613,7 @@ fn heading(app: &App, kind: ListKind, source: &str) -> Section {
 /// Writes list `kind` to `path` (`.xlsx` or `.csv`, whole or not at all). `id` names the
 /// placement or run (default: the newest placement); NIKs are masked unless
 /// `full_identifiers`.
+#[tracing::instrument(skip_all, fields(id = ?id))]
 pub async fn export(
     app: &App,
     kind: ListKind,
@@ -724,7 +731,7 @@ async fn export_usulan(
             pay += l.upah;
             rows.push(vec![
                 n(no),
-                super::placement::shown(&l.nik, full),
+                super::shown(&l.nik, full),
                 l.nomor_peserta.clone().unwrap_or_default().into(),
                 l.nama.clone().into(),
                 l.tempat_lahir.clone().unwrap_or_default().into(),
@@ -807,7 +814,7 @@ async fn export_unproposed(
                 notes = crate::domain::redact_identifiers(&notes).0;
             }
             rows.push(vec![
-                super::placement::shown(&l.decision.nik, full),
+                super::shown(&l.decision.nik, full),
                 l.nama.clone().into(),
                 l.kategori_pelamar.clone().into(),
                 l.unit_kerja.clone().into(),

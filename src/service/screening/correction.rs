@@ -2,9 +2,12 @@
 //! time, with a reason. The new record is validated exactly as an import row; the old one is
 //! archived (decisions made on it still find their data), the change is recorded as a one-row
 //! import and audited with its reason. Screening the candidate again is a separate request
-//! ([`super::screening::screen_one`]).
+//! ([`super::screen_one`]).
 
-use super::{App, Refusal, ServiceError, Sought, audit, audit::Actor};
+use crate::service::{
+    App, Refusal, ServiceError, Sought,
+    ground::audit::{self, Actor},
+};
 use crate::{
     domain::{Action, Candidate, Nik},
     ingest::{CandidateSchema, ImportKind, Schema, parse_pairs},
@@ -42,6 +45,7 @@ pub fn fields() -> Vec<&'static str> {
 
 /// One candidate's data in import form (column, value), for a correction form (which does not
 /// show the NIK).
+#[tracing::instrument(skip_all)]
 pub async fn current(app: &App, nik: &Nik) -> Result<Vec<(String, String)>, ServiceError> {
     Ok(candidate(app, nik)
         .await?
@@ -52,6 +56,7 @@ pub async fn current(app: &App, nik: &Nik) -> Result<Vec<(String, String)>, Serv
 }
 
 /// One candidate's data in import form (column, value), the full NIK included: audited.
+#[tracing::instrument(skip_all)]
 pub async fn show(
     app: &App,
     actor: &Actor,
@@ -84,6 +89,7 @@ async fn candidate(app: &App, nik: &Nik) -> Result<Candidate, ServiceError> {
 }
 
 /// Changes `changes` (column, new value) on `nik`'s record, for `reason`.
+#[tracing::instrument(skip_all)]
 pub async fn set(
     app: &App,
     actor: &Actor,
@@ -205,6 +211,7 @@ pub async fn set(
 
 /// [`set`] from a form that sends every column: only the columns whose value differs from the
 /// record are changes.
+#[tracing::instrument(skip_all)]
 pub async fn set_from_form(
     app: &App,
     actor: &Actor,

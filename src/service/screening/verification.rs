@@ -3,8 +3,11 @@
 //! the candidate's data is what was verified, and drops it when the data changes. Every finding,
 //! clearance and drop is audited.
 
-use super::{App, Refusal, ServiceError, Sought, audit, audit::Actor};
 use crate::domain::{Action, ManualFinding, Nik, RuleVerdict, StatusTemuan, Temuan};
+use crate::service::{
+    App, Refusal, ServiceError, Sought,
+    ground::audit::{self, Actor},
+};
 
 /// A finding as people read it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -93,6 +96,7 @@ async fn audit_object(app: &App, nik: &Nik) -> Result<String, ServiceError> {
 
 /// Records a finding on `aturan` for `nik`. The rule must ask for review in the candidate's
 /// latest decision (or carry a finding already, which this one replaces).
+#[tracing::instrument(skip_all)]
 pub async fn set(
     app: &App,
     actor: &Actor,
@@ -157,6 +161,7 @@ pub async fn set(
 }
 
 /// Clears the finding in force on `aturan` for `nik`, with a note.
+#[tracing::instrument(skip_all)]
 pub async fn clear(
     app: &App,
     actor: &Actor,
@@ -233,6 +238,7 @@ pub(super) async fn drop_findings(
 }
 
 /// Findings, newest first (those in force first when listing everyone's), as people read them.
+#[tracing::instrument(skip_all)]
 pub async fn list(app: &App, nik: Option<&Nik>) -> Result<Vec<FindingView>, ServiceError> {
     let findings = app.store.findings(nik, 500).await?;
     let titles = rule_titles(app).await;
@@ -246,7 +252,7 @@ pub async fn list(app: &App, nik: Option<&Nik>) -> Result<Vec<FindingView>, Serv
         out.push(FindingView {
             id: f.id.clone(),
             nik: f.nik.masked(),
-            rujukan: super::console::reference(app, &f.nik).await?,
+            rujukan: crate::service::ground::links::reference(app, &f.nik).await?,
             nama: names
                 .get(&f.nik)
                 .cloned()
@@ -256,7 +262,7 @@ pub async fn list(app: &App, nik: Option<&Nik>) -> Result<Vec<FindingView>, Serv
             hasil: f.hasil.code().to_owned(),
             catatan: crate::domain::redact_identifiers(&f.catatan).0,
             oleh: f.oleh,
-            waktu: super::console::when(f.dibuat_ms, tz),
+            waktu: crate::service::ground::when(f.dibuat_ms, tz),
             status: f.status.code().to_owned(),
             keterangan: f.status.label().to_owned(),
             diakhiri_oleh: f.diakhiri_oleh,
@@ -270,7 +276,8 @@ pub async fn list(app: &App, nik: Option<&Nik>) -> Result<Vec<FindingView>, Serv
 
 /// Rule id → title, over the candidate rulesets in force.
 async fn rule_titles(app: &App) -> std::collections::HashMap<String, String> {
-    let Ok((adopted, _)) = super::definitions::read(app, |d| d.adopted()).await else {
+    let Ok((adopted, _)) = crate::service::ground::definitions::read(app, |d| d.adopted()).await
+    else {
         return std::collections::HashMap::new();
     };
     adopted
@@ -280,25 +287,8 @@ async fn rule_titles(app: &App) -> std::collections::HashMap<String, String> {
 }
 
 /// The findings on one candidate named by a console key (NIK or reference), newest first.
+#[tracing::instrument(skip_all)]
 pub async fn of_candidate(app: &App, key: &str) -> Result<Vec<FindingView>, ServiceError> {
-    let nik = super::console::candidate_key(app, key).await?;
+    let nik = crate::service::ground::links::candidate_key(app, key).await?;
     list(app, Some(&nik)).await
-}
-
-/// The rules of a candidate's latest decision a verifier may settle by hand: (id, title) of
-/// those left for review, and of those a finding settled (a new finding replaces it).
-pub fn settleable(
-    decision: Option<&super::console::candidates::DecisionView>,
-) -> Vec<(String, String)> {
-    decision
-        .iter()
-        .flat_map(|k| &k.aturan)
-        .filter(|a| {
-            matches!(a.hasil, "tinjau" | "kesalahan")
-                || a.alasan
-                    .as_deref()
-                    .is_some_and(|r| r.starts_with(crate::domain::MANUAL_LEAD))
-        })
-        .map(|a| (a.id.clone(), a.judul.clone()))
-        .collect()
 }

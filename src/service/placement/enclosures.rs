@@ -8,7 +8,8 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use super::{App, ServiceError, lists::ListKind};
+use super::lists::ListKind;
+use crate::service::{App, ServiceError};
 use crate::{
     documents::DocumentKind,
     domain::{Content, Ending, Subject, format_number_id, format_rupiah},
@@ -96,7 +97,7 @@ async fn make(
         let (bytes, _) = super::documents::pdf(app, kind, instance, Some(&p.id)).await?;
         return Ok(bytes);
     }
-    let dir = super::TempFolder::new("lampiran")
+    let dir = crate::service::TempFolder::new("lampiran")
         .map_err(|e| ServiceError::unexpected("folder lampiran", crate::domain::io_message(&e)))?;
     let path = dir.path().join(item.file_name());
     match (item, subject) {
@@ -146,6 +147,7 @@ async fn budget_lines(app: &App, subject: &Subject) -> Result<Vec<String>, Servi
 
 /// What message `content` about `subject` carries; a file that cannot be made is left out
 /// (and logged), never holding the message back.
+#[tracing::instrument(skip_all, fields(instance = ?instance))]
 pub async fn enclosures(
     app: &App,
     made: &mut Made,

@@ -133,7 +133,7 @@ async fn measure(
     let secs = t1.elapsed().as_secs_f64();
     let decisions = instances * STEPS.len();
     Ok(WorkflowBench {
-        basis_data: format!("{:?}", app.store.backend()),
+        basis_data: app.backend_name(),
         instans: instances,
         paralel: parallel,
         keputusan: decisions,

@@ -1,8 +1,13 @@
 //! `merit place`, `merit export decisions`, `merit export placements`.
 
+pub mod details;
+pub mod documents;
+pub mod enclosures;
+pub mod lists;
+
 use std::{collections::BTreeMap, path::Path, sync::Arc};
 
-use super::{App, Prerequisite, Refusal, ServiceError, Sought, screening::existing_run};
+use super::{App, Prerequisite, Refusal, ServiceError, Sought, ground::runs::existing_run};
 use crate::{
     domain::{Findings, Hasil},
     export::{Section, TableWriter, Value},
@@ -52,7 +57,7 @@ fn priority_value(p: Option<f64>) -> Value {
 
 /// Rule titles of a run's ruleset version (for the summary sheet and the console).
 pub(super) async fn rule_titles(app: &App, run: &Run) -> BTreeMap<String, String> {
-    super::screening::ruleset_of(app, run, None)
+    crate::service::ground::runs::ruleset_of(app, run, None)
         .await
         .map(|rs| {
             rs.rules
@@ -116,6 +121,7 @@ where
 /// Writes the decisions of a run (interfaces.md 5) to a `.csv` or `.xlsx` file.
 /// With `full_identifiers` false the NIK column is masked to its last four digits (for roles
 /// that may not see it).
+#[tracing::instrument(skip_all, fields(run = ?run))]
 pub async fn export_decisions(
     app: &App,
     run: Option<&str>,
@@ -260,6 +266,7 @@ pub struct PlacementReport {
 }
 
 /// Places the `layak` candidates of a run (default: the newest finished run).
+#[tracing::instrument(skip_all, fields(run = ?run))]
 pub async fn place(
     app: &App,
     run: Option<&str>,
@@ -299,6 +306,7 @@ pub async fn place(
 }
 
 /// The placement named, or the newest.
+#[tracing::instrument(skip_all, fields(id = ?id))]
 pub async fn chosen_placement(
     app: &App,
     id: Option<&str>,
@@ -319,6 +327,7 @@ pub async fn chosen_placement(
 
 /// Writes a placement (interfaces.md 6) to a `.csv` or `.xlsx` file.
 /// With `full_identifiers` false the NIK column is masked to its last four digits.
+#[tracing::instrument(skip_all, fields(id = ?id))]
 pub async fn export_placements(
     app: &App,
     id: Option<&str>,

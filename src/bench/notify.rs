@@ -96,13 +96,13 @@ pub async fn mail(
     smtp: Option<String>,
 ) -> Result<MailBench, ServiceError> {
     let work = workdir()?;
-    let mut app = temp_app(base, &work).await?;
     let url = match smtp {
         Some(u) => u,
         None => format!("smtp://127.0.0.1:{}", sink().await?),
     };
-    app.settings.mail_url = MailUrl::parse(&url).map_err(|e| ServiceError::value("--smtp", e))?;
-    let now = app.clock.now_ms();
+    let mut settings = base.clone();
+    settings.mail_url = MailUrl::parse(&url).map_err(|e| ServiceError::value("--smtp", e))?;
+    let app = temp_app(&settings, &work).await?;
     for i in 0..messages {
         let m = Queued {
             kunci: format!("bench/{i}"),
@@ -115,11 +115,11 @@ pub async fn mail(
                 pesan: "Pesan uji kecepatan pengiriman.".to_owned(),
             }),
         };
-        app.store.enqueue(None, &m, now).await?;
+        outbox::queue(&app, &m).await?;
     }
-    let channels = Channels::email(Mailer::new(&app.settings.mail_url));
+    let channels = Channels::email(Mailer::new(&app.settings().mail_url));
     // Templates compile once per process, not per message: keep that out of the timing.
-    super::super::definitions::read(&app, |d| d.templates()).await?;
+    crate::service::ground::definitions::read(&app, |d| d.templates()).await?;
     let t = Instant::now();
     let r = outbox::deliver(&app, &channels, true).await?;
     let secs = t.elapsed().as_secs_f64();
@@ -285,18 +285,13 @@ pub async fn http(
     settings.workflows_dir = wfdir;
     settings.directory = work.join("directory.yaml");
     let app = temp_app(&settings, &work).await?;
-    let secret = outbox::link_secret(&app).await?;
+    let secret = crate::service::ground::links::link_secret(&app).await?;
     let mut links = Vec::with_capacity(instances);
     for _ in 0..instances {
         let id = workflow::start(&app, "bench", None, "bench").await?;
-        let row = app
-            .store
-            .instance(&id)
+        let kode = workflow::show(&app, &id)
             .await?
-            .ok_or_else(|| ServiceError::Unexpected("instans hilang".into()))?;
-        let kode = row
-            .state
-            .kursi
+            .penyetuju
             .first()
             .map(|s| s.kode.clone())
             .unwrap_or_default();
@@ -305,7 +300,7 @@ pub async fn http(
             &Token {
                 kode,
                 jawaban: "setuju".into(),
-                terbit_ms: app.clock.now_ms(),
+                terbit_ms: app.clock().now_ms(),
             },
         );
         links.push(format!("/persetujuan/{token}"));

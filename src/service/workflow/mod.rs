@@ -3,230 +3,32 @@
 //! the plan in one transaction; a revision conflict (someone answered first) re-reads and
 //! re-plans.
 
-use std::{collections::BTreeMap, path::Path, sync::Arc};
+use std::{collections::BTreeMap, sync::Arc};
 
 use serde::Serialize;
 use serde_json::json;
 
+pub mod answers;
+pub mod vacancy;
+
+pub use crate::service::ground::workflows::{check, check_edits};
+
 use super::{App, Definition, NotFound, Prerequisite, ServiceError, Sought};
+use crate::service::ground::{
+    CHANGE_WORKFLOW, hooks,
+    workflows::{calendar, definition_of, directory, parse_stored, prior_answers},
+};
 use crate::{
-    diagnostic::Diagnostics,
-    rules::ExprEngine,
     store::Applied,
     workflow::{
         Calendar, Directory, Event, HistoryRow, Instance, InstanceRow, Refusal, Status,
         SubjectKind, WorkflowDef,
-        definition::{self, Context},
-        directory::KNOWN_ROLES,
         planner::{self, Answer, Channel, Ctx, Decision, TimerKind},
     },
 };
 
-/// The setting under which the last good directory is kept.
-const DIRECTORY_KEY: &str = "direktori_terakhir";
-
 /// How many times a decision is re-planned after losing a race.
 const ATTEMPTS: usize = 50;
-
-/// The directory in force: the file when valid (and then saved as the last good copy), else
-/// the last good copy with a warning.
-pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), ServiceError> {
-    let file = &app.settings.directory;
-    // An unchanged file (same size and modification time) is not read again; a changed one is
-    // read and compared with the text in force.
-    let stamp = std::fs::metadata(file)
-        .ok()
-        .and_then(|m| Some((m.len(), m.modified().ok()?)));
-    if let Ok(cache) = app.caches.directory.lock()
-        && let Some(c) = cache.as_ref()
-        && stamp.is_some()
-        && c.stamp == stamp
-    {
-        return Ok((c.directory.clone(), None));
-    }
-    if let Ok(text) = std::fs::read_to_string(file)
-        && let Ok(mut cache) = app.caches.directory.lock()
-        && let Some(c) = cache.as_mut()
-        && c.text == text
-    {
-        c.stamp = stamp;
-        return Ok((c.directory.clone(), None));
-    }
-    match Directory::load(&crate::sources::Disk, file) {
-        Ok((dir, text)) => {
-            app.store.set_setting(DIRECTORY_KEY, &text).await?;
-            let dir = Arc::new(dir);
-            if let Ok(mut cache) = app.caches.directory.lock() {
-                *cache = Some(super::CachedDirectory {
-                    stamp,
-                    text,
-                    directory: dir.clone(),
-                });
-            }
-            Ok((dir, None))
-        }
-        Err(diags) => {
-            let stored = app.store.setting(DIRECTORY_KEY).await?;
-            match stored.and_then(|t| Directory::parse(Path::new("(salinan terakhir)"), &t).ok()) {
-                Some(dir) => Ok((
-                    Arc::new(dir),
-                    Some(format!(
-                        "direktori orang tidak dapat dipakai; salinan valid terakhir tetap berlaku:\n{diags}"
-                    )),
-                )),
-                None => Err(ServiceError::definitions(Definition::Directory, diags)),
-            }
-        }
-    }
-}
-
-fn engine(app_settings: &crate::config::Settings) -> ExprEngine {
-    ExprEngine::new(&app_settings.script_limits)
-}
-
-/// Where workflow definitions are read from: the configured folder, else the built-in copies.
-pub fn workflows_folder(
-    settings: &crate::config::Settings,
-) -> (Arc<dyn crate::sources::Source>, std::path::PathBuf) {
-    crate::sources::folder(&settings.workflows_dir, "workflows", "alur persetujuan")
-}
-
-/// Validates every workflow in the folder against the directory (when it can be read).
-pub fn check(
-    settings: &crate::config::Settings,
-) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
-    let (src, dir) = workflows_folder(settings);
-    check_in(src.as_ref(), &dir, settings)
-}
-
-/// [`check`] of the folder with unsaved `edits` (paths relative to the workflows folder and
-/// their new text; `None` removes the file), read from memory: nothing is written.
-pub fn check_edits(
-    settings: &crate::config::Settings,
-    edits: &[(String, Option<String>)],
-) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
-    let (src, dir) = workflows_folder(settings);
-    let (overlay, dir) = super::rules::edited_folder(src, &dir, edits);
-    check_in(&overlay, &dir, settings)
-}
-
-/// [`check`] of the workflow files held by `src` under `folder` (a draft's).
-pub(crate) fn check_source(
-    src: &dyn crate::sources::Source,
-    folder: &Path,
-    settings: &crate::config::Settings,
-) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
-    check_in(src, folder, settings)
-}
-
-fn check_in(
-    src: &dyn crate::sources::Source,
-    folder: &Path,
-    settings: &crate::config::Settings,
-) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let dir = if settings.directory.exists() {
-        match Directory::load(&crate::sources::Disk, &settings.directory) {
-            Ok((d, _)) => Some(d),
-            Err(d) => {
-                diags.0.extend(d.0);
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let defs = load_in(src, folder, settings, dir.as_ref());
-    match defs {
-        Ok(defs) => diags.into_result(defs),
-        Err(d) => {
-            diags.0.extend(d.0);
-            Err(diags)
-        }
-    }
-}
-
-pub(super) fn load_definitions(
-    settings: &crate::config::Settings,
-    dir: Option<&Directory>,
-) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
-    let (src, folder) = workflows_folder(settings);
-    load_in(src.as_ref(), &folder, settings, dir)
-}
-
-fn load_in(
-    src: &dyn crate::sources::Source,
-    folder: &Path,
-    settings: &crate::config::Settings,
-    dir: Option<&Directory>,
-) -> Result<BTreeMap<String, WorkflowDef>, Diagnostics> {
-    let engine = engine(settings);
-    // Without a readable directory, roles and people are not checked (like people before).
-    let role_known = |r: &str| KNOWN_ROLES.contains(&r) || dir.is_none_or(|d| d.has_role(r));
-    let person_known = |p: &str| dir.is_none_or(|d| d.person(p).is_some());
-    let ctx = Context {
-        engine: &engine,
-        role_known: &role_known,
-        person_known: &person_known,
-    };
-    definition::load_dir(src, folder, &ctx)
-}
-
-/// Parses a stored definition version. Its references were checked when it was adopted; the
-/// directory may have changed since, which the planner reports when it resolves approvers.
-fn parse_stored(
-    settings: &crate::config::Settings,
-    file: &str,
-    source: &str,
-) -> Result<WorkflowDef, Diagnostics> {
-    let engine = engine(settings);
-    let ctx = Context {
-        engine: &engine,
-        role_known: &|_| true,
-        person_known: &|_| true,
-    };
-    definition::parse(Path::new(file), source, &ctx)
-}
-
-/// The definition an instance runs on: its own version, from the stored source.
-async fn definition_of(app: &App, row: &InstanceRow) -> Result<Arc<WorkflowDef>, ServiceError> {
-    let key = (row.workflow.clone(), row.versi.clone());
-    if let Some(def) = app
-        .caches
-        .definitions
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&key).cloned())
-    {
-        return Ok(def);
-    }
-    let (file, source) = app
-        .store
-        .workflow_version(&row.workflow, &row.versi)
-        .await?
-        .ok_or_else(|| {
-            ServiceError::Unexpected(format!(
-                "sumber workflow {} versi {} tidak tersimpan",
-                row.workflow, row.versi
-            ))
-        })?;
-    let def = parse_stored(&app.settings, &file, &source).map_err(|d| {
-        ServiceError::Unexpected(format!("workflow tersimpan tidak dapat dibaca lagi: {d}"))
-    })?;
-    let def = Arc::new(def);
-    if let Ok(mut c) = app.caches.definitions.lock() {
-        c.insert(key, def.clone());
-    }
-    Ok(def)
-}
-
-fn calendar(app: &App) -> Calendar {
-    Calendar {
-        tz: app.settings.timezone,
-        holidays: app.settings.holidays.clone(),
-        jam_kerja: app.settings.jam_kerja,
-    }
-}
 
 /// A fresh reference code: six characters from an alphabet without look-alikes.
 pub fn new_code() -> String {
@@ -236,51 +38,6 @@ pub fn new_code() -> String {
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect()
-}
-
-/// The answers given on an instance so far, one line each as prompts show them (the
-/// approver's details page).
-pub(super) async fn answer_lines(
-    app: &App,
-    row: &InstanceRow,
-) -> Result<Vec<String>, ServiceError> {
-    let def = definition_of(app, row).await?;
-    let (dir, _) = directory(app).await?;
-    let answers = prior_answers(app, &def, &dir, &row.id).await?;
-    let subject = crate::domain::Subject::from_value(&row.subjek).ok();
-    Ok(crate::notify::compose::prior_lines(
-        &answers,
-        subject.as_ref(),
-        app.settings.timezone,
-    ))
-}
-
-/// The answers given on instance `id` so far, as prompts show them.
-async fn prior_answers(
-    app: &App,
-    def: &WorkflowDef,
-    dir: &Directory,
-    id: &str,
-) -> Result<Vec<crate::domain::PriorAnswer>, ServiceError> {
-    Ok(app
-        .store
-        .history(id)
-        .await?
-        .iter()
-        .filter(|h| h.jenis == "keputusan")
-        .map(|h| {
-            planner::prior_answer(
-                def,
-                dir,
-                h.langkah.as_deref().unwrap_or_default(),
-                h.orang.as_deref().unwrap_or_default(),
-                h.kapasitas.as_deref().unwrap_or_default(),
-                h.keputusan.as_deref().unwrap_or_default(),
-                h.komentar.as_deref(),
-                h.waktu_ms,
-            )
-        })
-        .collect())
 }
 
 /// Plans `event` for `inst` at `now`.
@@ -350,7 +107,7 @@ async fn apply_event(
 /// The version of workflow `id` a new instance starts on: the one in force, else (while an
 /// edit is refused and this process has never seen a valid one) the last version stored.
 async fn definition_in_force(app: &App, id: &str) -> Result<Arc<WorkflowDef>, ServiceError> {
-    let live = super::definitions::read(app, |d| d.workflows()).await?;
+    let live = crate::service::ground::definitions::read(app, |d| d.workflows()).await?;
     if let Some(def) = live.value.as_ref().and_then(|w| w.get(id)) {
         return Ok(def.clone());
     }
@@ -397,7 +154,7 @@ async fn subject(
     let reference = match (reference, def.subjek) {
         (Some(r), _) => r.trim().to_owned(),
         (None, SubjectKind::Penempatan) => "penempatan:terbaru".to_owned(),
-        (None, SubjectKind::Bebas) if def.id == super::drafts::CHANGE_WORKFLOW => {
+        (None, SubjectKind::Bebas) if def.id == CHANGE_WORKFLOW => {
             // Its subject is a rule change, which only the editor makes: started bare, it
             // would ask the Kepala BKPSDM to approve an empty summary.
             return Err(super::Refusal::EmptySubject(format!(
@@ -464,6 +221,7 @@ async fn subject(
 }
 
 /// Starts an instance of workflow `id`; returns its id.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn start(
     app: &App,
     id: &str,
@@ -487,6 +245,7 @@ pub struct StartPreview {
 
 /// What starting workflow `id` on `reference` would do; refused (as `start` would be) when the
 /// subject would be empty or cannot be found.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn start_preview(
     app: &App,
     id: &str,
@@ -627,6 +386,7 @@ async fn instance_row(app: &App, id: &str) -> Result<InstanceRow, ServiceError> 
 }
 
 /// Records a decision; concurrent answers to one step produce exactly one transition.
+#[tracing::instrument(skip_all, fields(instance = %req.instance, langkah = %req.langkah))]
 pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, ServiceError> {
     let (dir, warning) = directory(app).await?;
     if let Some(w) = warning {
@@ -651,17 +411,14 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
         Some((applied, plan)) => {
             // The decision is recorded whatever happens to a rule change it ends; a failure
             // there is logged, and the draft page settles it again (`drafts::settle`).
-            if applied == Applied::Yes
-                && plan.state.status != Status::Berjalan
-                && let Err(e) = super::drafts::on_change_decided(
+            if applied == Applied::Yes && plan.state.status != Status::Berjalan {
+                hooks::instance_ended(
                     app,
                     &req.instance,
                     plan.state.status == Status::SelesaiDisetujui,
                     &req.orang,
                 )
-                .await
-            {
-                tracing::error!(instans = %req.instance, "perubahan aturan tidak dapat diselesaikan: {e}");
+                .await;
             }
             Ok(DecideReport {
                 instance_id: req.instance.clone(),
@@ -675,10 +432,11 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
 
 /// Cancels a running instance with a reason (console.md 5): its open links stop working, the
 /// people awaited and the requester are told, a rule change waiting on it is refused; audited.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn cancel(
     app: &App,
     id: &str,
-    actor: &super::audit::Actor,
+    actor: &crate::service::ground::audit::Actor,
     reason: &str,
 ) -> Result<DecideReport, ServiceError> {
     let reason = crate::domain::Comment::parse(reason)
@@ -700,7 +458,7 @@ pub async fn cancel(
         return Err(ServiceError::not_found(Sought::Instance, id));
     };
     if applied == Applied::Yes {
-        super::audit::record(
+        crate::service::ground::audit::record(
             app,
             actor,
             crate::domain::Action::AlurBatal,
@@ -708,9 +466,7 @@ pub async fn cancel(
             &format!("alasan: {reason}"),
         )
         .await?;
-        if let Err(e) = super::drafts::on_change_decided(app, id, false, &actor.orang).await {
-            tracing::error!(instans = %id, "perubahan aturan tidak dapat diselesaikan: {e}");
-        }
+        hooks::instance_ended(app, id, false, &actor.orang).await;
     }
     Ok(DecideReport {
         instance_id: id.to_owned(),
@@ -758,6 +514,7 @@ pub struct TickReport {
 }
 
 /// Fires every timer due now, each once.
+#[tracing::instrument(skip_all)]
 pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
     let cal = calendar(app);
     let mut report = TickReport::default();
@@ -801,17 +558,6 @@ pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
             }
         }
     }
-}
-
-/// The titles of an instance's workflow and of one of its steps (from its own version).
-pub async fn titles(
-    app: &App,
-    row: &InstanceRow,
-    step: &str,
-) -> Result<(String, Option<String>), ServiceError> {
-    let def = definition_of(app, row).await?;
-    let step = def.step(step).map(|(_, s)| s.judul.clone());
-    Ok((def.judul.clone(), step))
 }
 
 /// An instance as `workflow show` prints it.
@@ -891,6 +637,7 @@ fn history_view(app: &App, h: HistoryRow) -> HistoryView {
 }
 
 /// One instance with its history.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
     let row = instance_row(app, id).await?;
     let def = definition_of(app, &row).await?;
@@ -947,6 +694,7 @@ pub struct InstanceSummary {
 }
 
 /// Every instance, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list(app: &App) -> Result<Vec<InstanceSummary>, ServiceError> {
     Ok(app
         .store

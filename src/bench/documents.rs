@@ -7,7 +7,10 @@ use serde::Serialize;
 
 use crate::{
     documents::DocumentKind,
-    service::{App, ServiceError, TempFolder, documents, lists},
+    service::{
+        App, ServiceError, TempFolder,
+        placement::{documents, lists},
+    },
 };
 
 /// One file made.
