@@ -69,16 +69,16 @@ async fn samples(
 
 /// Opens `clients` sessions for the bench account (created or reset first).
 async fn sessions(app: &App, clients: usize) -> Result<Vec<String>, ServiceError> {
-    let email = Email::parse(ACCOUNT).map_err(ServiceError::Unexpected)?;
-    let password = crate::auth::generated_password().map_err(ServiceError::Unexpected)?;
-    let typed = Password::parse(&password).map_err(ServiceError::Unexpected)?;
+    let email = Email::parse(ACCOUNT).map_err(ServiceError::internal)?;
+    let password = crate::auth::generated_password().map_err(ServiceError::internal)?;
+    let typed = Password::parse(&password).map_err(ServiceError::internal)?;
     let actor = Actor::cli();
     match accounts::add(
         app,
         &email,
         "Uji kecepatan konsol",
         Role::Pengamat,
-        Some(Password::parse(&password).map_err(ServiceError::Unexpected)?),
+        Some(Password::parse(&password).map_err(ServiceError::internal)?),
         &actor,
     )
     .await
@@ -186,7 +186,7 @@ pub async fn console(
         }
     }
     server.stop().await;
-    let email = Email::parse(ACCOUNT).map_err(ServiceError::Unexpected)?;
+    let email = Email::parse(ACCOUNT).map_err(ServiceError::internal)?;
     accounts::disable(app, &email, &Actor::cli()).await?;
     if let Some(e) = failed {
         return Err(e);

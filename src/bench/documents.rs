@@ -43,7 +43,7 @@ fn peak_rss_mb() -> u64 {
 pub async fn documents(app: &App, only: Option<&str>) -> Result<DocumentsBench, ServiceError> {
     let wanted = |code: &str| only.is_none_or(|o| o.split(',').any(|w| w.trim() == code));
     let dir = TempFolder::new("bench-dokumen")
-        .map_err(|e| ServiceError::unexpected("folder", crate::domain::io_message(&e)))?;
+        .map_err(|e| ServiceError::failed("folder", crate::domain::io_message(&e)))?;
     let mut out = Vec::new();
     let all = Instant::now();
     for kind in lists::ListKind::ALL {

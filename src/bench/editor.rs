@@ -59,7 +59,7 @@ async fn measure(
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         cases = tested.kasus;
         if !diags.0.is_empty() {
-            return Err(ServiceError::Unexpected(diags.to_string()));
+            return Err(ServiceError::internal(diags.to_string()));
         }
     }
     times.sort_by(f64::total_cmp);
@@ -70,7 +70,7 @@ async fn measure(
     let after = drafts::get(app, &d.id).await?;
     let report = after
         .pratinjau
-        .ok_or_else(|| ServiceError::Unexpected("pratinjau tidak selesai; lihat log".into()))?;
+        .ok_or_else(|| ServiceError::internal("pratinjau tidak selesai; lihat log"))?;
     Ok(EditorBench {
         ruleset: report.ruleset,
         ulangan: times.len(),

@@ -125,7 +125,7 @@ pub async fn mail(
     let secs = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&work);
     if r.terkirim as usize != messages {
-        return Err(ServiceError::Unexpected(format!(
+        return Err(ServiceError::internal(format!(
             "hanya {} dari {messages} pesan terkirim",
             r.terkirim
         )));
@@ -251,7 +251,7 @@ pub(super) async fn drive(
         all.extend(
             t.await
                 .map_err(|e| ServiceError::unexpected("klien uji", e))?
-                .map_err(ServiceError::Unexpected)?,
+                .map_err(ServiceError::internal)?,
         );
     }
     let secs = t.elapsed().as_secs_f64();

@@ -109,7 +109,7 @@ pub struct Account {
 
 fn account_from(u: crate::store::UserRow) -> Result<Account, ServiceError> {
     Ok(Account {
-        peran: Role::parse(&u.peran).map_err(ServiceError::Unexpected)?,
+        peran: Role::parse(&u.peran).map_err(ServiceError::internal)?,
         email: u.email,
         nama: u.nama,
         aktif: u.aktif,
@@ -118,7 +118,7 @@ fn account_from(u: crate::store::UserRow) -> Result<Account, ServiceError> {
 }
 
 fn hashed(p: &Password) -> Result<String, ServiceError> {
-    auth::hash_password(p).map_err(ServiceError::Unexpected)
+    auth::hash_password(p).map_err(ServiceError::internal)
 }
 
 /// A password given, or one generated (returned so it can be handed over once).
@@ -128,8 +128,8 @@ fn password_or_generated(
     match given {
         Some(p) => Ok((p, None)),
         None => {
-            let g = auth::generated_password().map_err(ServiceError::Unexpected)?;
-            let p = Password::parse(&g).map_err(ServiceError::Unexpected)?;
+            let g = auth::generated_password().map_err(ServiceError::internal)?;
+            let p = Password::parse(&g).map_err(ServiceError::internal)?;
             Ok((p, Some(g)))
         }
     }
@@ -290,7 +290,7 @@ pub async fn sign_in_token(app: &App, nonce: &str) -> Result<String, ServiceErro
 /// A fresh sign-in form's cookie value and the token the form carries.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in_form(app: &App) -> Result<(String, String), ServiceError> {
-    let nonce = auth::token().map_err(ServiceError::Unexpected)?;
+    let nonce = auth::token().map_err(ServiceError::internal)?;
     let token = sign_in_token(app, &nonce).await?;
     Ok((nonce, token))
 }
@@ -397,8 +397,8 @@ pub async fn sign_in(
         return Err(Refusal::SignInRefused.into());
     };
     drop(reserved);
-    let cookie = auth::token().map_err(ServiceError::Unexpected)?;
-    let csrf = auth::token().map_err(ServiceError::Unexpected)?;
+    let cookie = auth::token().map_err(ServiceError::internal)?;
+    let csrf = auth::token().map_err(ServiceError::internal)?;
     app.store
         .add_session(&auth::digest(&cookie), &user.email, &csrf, dari, now)
         .await?;
@@ -437,7 +437,7 @@ pub async fn session(app: &App, cookie: &str) -> Result<Option<Session>, Service
     }
     Ok(Some(Session {
         account: Account {
-            peran: Role::parse(&row.peran).map_err(ServiceError::Unexpected)?,
+            peran: Role::parse(&row.peran).map_err(ServiceError::internal)?,
             email: row.email,
             nama: row.nama,
             aktif: row.aktif,

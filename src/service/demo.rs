@@ -21,11 +21,11 @@ use crate::{
 const MARKER: &str = ".merit-demo";
 
 fn fail(context: &str, e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::unexpected(context, e)
+    ServiceError::failed(context, e)
 }
 
 fn io_fail(context: &str, e: &std::io::Error) -> ServiceError {
-    ServiceError::unexpected(context, crate::domain::io_message(e))
+    ServiceError::failed(context, crate::domain::io_message(e))
 }
 
 /// Removes and recreates the demo folder (only a folder merit created, or an empty one).
@@ -292,7 +292,7 @@ pub async fn run(
     let sent = super::outbox::flush(app).await?;
     let berkas = write_papers(app, dir).await?;
     let outbox = dir.join("outbox");
-    let email = crate::domain::Email::parse(DEMO_ADMIN).map_err(ServiceError::Unexpected)?;
+    let email = crate::domain::Email::parse(DEMO_ADMIN).map_err(ServiceError::internal)?;
     let password = super::accounts::add(
         app,
         &email,

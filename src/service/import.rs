@@ -195,7 +195,7 @@ where
         .map_err(|e| ServiceError::unexpected("pembacaan berkas terhenti", e))?;
     let writer = writer
         .take()
-        .ok_or_else(|| ServiceError::Unexpected("transaksi impor hilang".into()))?;
+        .ok_or_else(|| ServiceError::internal("transaksi impor hilang"))?;
     if let Some(e) = write_error {
         writer.abandon().await.ok();
         return Err(e.into());

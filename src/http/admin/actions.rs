@@ -203,7 +203,7 @@ async fn receive(
                     .unwrap_or_default();
                 let path = dir.join(format!("unggahan.{ext}"));
                 let mut out = tokio::fs::File::create(&path).await.map_err(|e| {
-                    ServiceError::unexpected("berkas unggahan", crate::domain::io_message(&e))
+                    ServiceError::failed("berkas unggahan", crate::domain::io_message(&e))
                 })?;
                 while let Some(chunk) = field
                     .chunk()
@@ -211,7 +211,7 @@ async fn receive(
                     .map_err(|e| upload_error(&e, limit_mb))?
                 {
                     out.write_all(&chunk).await.map_err(|e| {
-                        ServiceError::unexpected("berkas unggahan", crate::domain::io_message(&e))
+                        ServiceError::failed("berkas unggahan", crate::domain::io_message(&e))
                     })?;
                 }
                 out.flush().await.ok();
@@ -244,7 +244,7 @@ pub(super) async fn import(
     let folder = match TempFolder::new("unggah") {
         Ok(f) => f,
         Err(e) => {
-            return failure(ServiceError::unexpected(
+            return failure(ServiceError::failed(
                 "folder unggahan",
                 crate::domain::io_message(&e),
             ));

@@ -130,7 +130,7 @@ pub(super) async fn file(
     let dir = match TempFolder::new("unduh") {
         Ok(d) => d,
         Err(e) => {
-            return failure(ServiceError::unexpected(
+            return failure(ServiceError::failed(
                 "folder unduhan",
                 crate::domain::io_message(&e),
             ));
@@ -182,7 +182,7 @@ pub(super) async fn file(
             .await;
             match recorded {
                 Ok(_) => tokio::fs::File::open(&path).await.map_err(|e| {
-                    ServiceError::unexpected("berkas unduhan", crate::domain::io_message(&e))
+                    ServiceError::failed("berkas unduhan", crate::domain::io_message(&e))
                 }),
                 Err(e) => Err(e),
             }

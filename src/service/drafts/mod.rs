@@ -110,11 +110,11 @@ pub struct Draft {
 }
 
 fn from_row(row: DraftRow) -> Result<Draft, ServiceError> {
-    let key = DefinitionKey::parse(&row.definisi).map_err(ServiceError::Unexpected)?;
+    let key = DefinitionKey::parse(&row.definisi).map_err(ServiceError::internal)?;
     Ok(Draft {
         key,
-        berkas_dasar: FileSet::from_json(&row.berkas_dasar).map_err(ServiceError::Unexpected)?,
-        berkas: FileSet::from_json(&row.berkas).map_err(ServiceError::Unexpected)?,
+        berkas_dasar: FileSet::from_json(&row.berkas_dasar).map_err(ServiceError::internal)?,
+        berkas: FileSet::from_json(&row.berkas).map_err(ServiceError::internal)?,
         status: DraftStatus::parse(&row.status),
         pratinjau: row
             .pratinjau
@@ -132,7 +132,7 @@ fn from_row(row: DraftRow) -> Result<Draft, ServiceError> {
 
 /// The files of `key` as they are on disk now.
 pub fn files_in_force(settings: &Settings, key: &DefinitionKey) -> Result<FileSet, ServiceError> {
-    files::read(settings, key).map_err(ServiceError::Unexpected)
+    files::read(settings, key).map_err(ServiceError::internal)
 }
 
 /// Open drafts one person may hold at once (each is checked, tested and previewed on the

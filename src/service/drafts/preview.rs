@@ -105,8 +105,8 @@ pub async fn start_preview(
     super::audit_trial(app, &d, actor, "pratinjau").await?;
     let job = {
         let Ok(mut jobs) = app.caches.previews.lock() else {
-            return Err(ServiceError::Unexpected(
-                "daftar pratinjau tidak dapat dibuka".into(),
+            return Err(ServiceError::internal(
+                "daftar pratinjau tidak dapat dibuka",
             ));
         };
         if let Some(j) = jobs.get(id)

@@ -363,7 +363,7 @@ async fn write_and_record(
     let _lock = tokio::task::spawn_blocking(move || files::PublishLock::take(&settings, &key))
         .await
         .map_err(|e| ServiceError::unexpected("kunci penerbitan", e))?
-        .map_err(ServiceError::Unexpected)?;
+        .map_err(ServiceError::internal)?;
     let now = app.clock.now().timestamp_millis();
     let (disk, changed) = disk_changes(app, d)?;
     if !changed.is_empty() {
@@ -407,7 +407,7 @@ async fn write_and_record(
     let sidik = fingerprint_of(app, &d.key, &d.berkas).await?;
     let created = match files::write(&app.settings, &d.key, &disk, &d.berkas) {
         Ok(created) => created,
-        Err(e) => return Err(undo(app, d, from, actor, now, ServiceError::Unexpected(e)).await),
+        Err(e) => return Err(undo(app, d, from, actor, now, ServiceError::internal(e)).await),
     };
     let recorded = app
         .store
@@ -615,7 +615,7 @@ pub async fn restore(
         .ok_or_else(|| {
             ServiceError::not_found(Sought::Version, format!("{} versi {nomor}", key.code()))
         })?;
-    let files = FileSet::from_json(&v.berkas).map_err(ServiceError::Unexpected)?;
+    let files = FileSet::from_json(&v.berkas).map_err(ServiceError::internal)?;
     let alasan = format!("Pemulihan versi {nomor}: {alasan}");
     publish_files(app, key, files, actor, &alasan, None).await
 }

@@ -40,15 +40,45 @@ pub enum ServiceError {
     /// The database failed (exit 1, HTTP 500).
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// Anything else (exit 1, HTTP 500): a bug, a lost worker, an exhausted retry.
-    #[error("{0}")]
-    Unexpected(String),
+    /// Anything else (exit 1, HTTP 500): a bug, a lost worker, an exhausted retry. Keeps the
+    /// error that caused it, so a log shows the whole chain.
+    #[error(transparent)]
+    Unexpected(Unexpected),
+}
+
+/// An unexpected failure: what was being done, and the error that stopped it (none when merit
+/// itself found something impossible, such as a stored row it cannot read).
+#[derive(Debug, thiserror::Error)]
+#[error("{context}{}", source.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
+pub struct Unexpected {
+    /// What was being done, in Bahasa Indonesia.
+    pub context: String,
+    /// The cause.
+    #[source]
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl ServiceError {
-    /// An unexpected failure with context.
-    pub fn unexpected(context: &str, e: impl fmt::Display) -> Self {
-        Self::Unexpected(format!("{context}: {e}"))
+    /// An unexpected failure while doing `context`, caused by `e` (kept as the source).
+    pub fn unexpected(context: &str, e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Unexpected(Unexpected {
+            context: context.to_owned(),
+            source: Some(Box::new(e)),
+        })
+    }
+
+    /// An unexpected failure while doing `context`, described by `e` (an error that is not a
+    /// `std::error::Error`: its words are kept, there is no chain to keep).
+    pub fn failed(context: &str, e: impl fmt::Display) -> Self {
+        Self::internal(format!("{context}: {e}"))
+    }
+
+    /// An unexpected state merit found itself (no underlying error): `message` says what.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::Unexpected(Unexpected {
+            context: message.into(),
+            source: None,
+        })
     }
 
     /// Definitions that failed validation.
@@ -97,7 +127,7 @@ impl From<WorkflowRefusal> for ServiceError {
 impl From<ExportError> for ServiceError {
     fn from(e: ExportError) -> Self {
         match e {
-            ExportError::Write { .. } => Self::Unexpected(e.to_string()),
+            ExportError::Write { .. } => Self::unexpected("menulis berkas", e),
             e => Self::Invalid(Invalid::Export(e)),
         }
     }
@@ -486,6 +516,6 @@ mod tests {
         assert!(ServiceError::from(WorkflowRefusal::NeedsComment).is_input());
         assert!(!ServiceError::from(WorkflowRefusal::NotApprover("x".into())).is_input());
         assert!(!ServiceError::Refused(Refusal::LinkExpired).is_input());
-        assert!(!ServiceError::Unexpected("x".into()).is_input());
+        assert!(!ServiceError::internal("x").is_input());
     }
 }

@@ -23,7 +23,7 @@ pub async fn link_secret(app: &App) -> Result<Arc<Vec<u8>>, ServiceError> {
         return Ok(s);
     }
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ServiceError::unexpected("pembangkit acak", e))?;
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::failed("pembangkit acak", e))?;
     let stored = app
         .store
         .setting_or_insert(GENERATED_SECRET, &hex::encode(bytes))

@@ -32,7 +32,7 @@ pub async fn ruleset_of(
         .ruleset_sources(&run.ruleset, &run.versi)
         .await?
         .ok_or_else(|| {
-            ServiceError::Unexpected(format!(
+            ServiceError::internal(format!(
                 "sumber ruleset {} versi {} tidak tersimpan",
                 run.ruleset, run.versi
             ))
@@ -44,7 +44,7 @@ pub async fn ruleset_of(
     })
     .await
     .map_err(|e| ServiceError::unexpected("memuat ruleset tersimpan", e))?
-    .map_err(|d| ServiceError::Unexpected(format!("ruleset tersimpan tidak dapat dimuat:\n{d}")))?;
+    .map_err(|d| ServiceError::internal(format!("ruleset tersimpan tidak dapat dimuat:\n{d}")))?;
     let rs = Arc::new(rs);
     if let Ok(mut c) = app.caches.rulesets.lock() {
         c.insert(key, rs.clone());

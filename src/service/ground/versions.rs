@@ -42,7 +42,7 @@ pub async fn versions(app: &App, key: &DefinitionKey) -> Result<Vec<VersionInfo>
     if rows.iter().any(|v| v.sidik.is_none()) {
         rows = app.store.versions(&code, true).await?;
         for v in rows.iter_mut().filter(|v| v.sidik.is_none()) {
-            let files = FileSet::from_json(&v.berkas).map_err(ServiceError::Unexpected)?;
+            let files = FileSet::from_json(&v.berkas).map_err(ServiceError::internal)?;
             let sidik = fingerprint_of(app, key, &files).await?;
             app.store
                 .set_version_fingerprint(&code, v.nomor, &sidik)

@@ -27,7 +27,9 @@ pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), Se
     let file = &app.settings.directory;
     // An unchanged file (same size and modification time) is not read again; a changed one is
     // read and compared with the text in force.
-    let stamp = std::fs::metadata(file)
+    // The file is read on the blocking pool (tokio::fs), never on the async threads.
+    let stamp = tokio::fs::metadata(file)
+        .await
         .ok()
         .and_then(|m| Some((m.len(), m.modified().ok()?)));
     if let Ok(cache) = app.caches.directory.lock()
@@ -37,7 +39,7 @@ pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), Se
     {
         return Ok((c.directory.clone(), None));
     }
-    if let Ok(text) = std::fs::read_to_string(file)
+    if let Ok(text) = tokio::fs::read_to_string(file).await
         && let Ok(mut cache) = app.caches.directory.lock()
         && let Some(c) = cache.as_mut()
         && c.text == text
@@ -45,7 +47,11 @@ pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), Se
         c.stamp = stamp;
         return Ok((c.directory.clone(), None));
     }
-    match Directory::load(&crate::sources::Disk, file) {
+    let path = file.clone();
+    let loaded = tokio::task::spawn_blocking(move || Directory::load(&crate::sources::Disk, &path))
+        .await
+        .map_err(|e| ServiceError::unexpected("membaca direktori orang", e))?;
+    match loaded {
         Ok((dir, text)) => {
             app.store.set_setting(DIRECTORY_KEY, &text).await?;
             let dir = Arc::new(dir);
@@ -198,13 +204,13 @@ pub async fn definition_of(app: &App, row: &InstanceRow) -> Result<Arc<WorkflowD
         .workflow_version(&row.workflow, &row.versi)
         .await?
         .ok_or_else(|| {
-            ServiceError::Unexpected(format!(
+            ServiceError::internal(format!(
                 "sumber workflow {} versi {} tidak tersimpan",
                 row.workflow, row.versi
             ))
         })?;
     let def = parse_stored(&app.settings, &file, &source).map_err(|d| {
-        ServiceError::Unexpected(format!("workflow tersimpan tidak dapat dibaca lagi: {d}"))
+        ServiceError::internal(format!("workflow tersimpan tidak dapat dibaca lagi: {d}"))
     })?;
     let def = Arc::new(def);
     if let Ok(mut c) = app.caches.definitions.lock() {

@@ -98,7 +98,7 @@ async fn make(
         return Ok(bytes);
     }
     let dir = crate::service::TempFolder::new("lampiran")
-        .map_err(|e| ServiceError::unexpected("folder lampiran", crate::domain::io_message(&e)))?;
+        .map_err(|e| ServiceError::failed("folder lampiran", crate::domain::io_message(&e)))?;
     let path = dir.path().join(item.file_name());
     match (item, subject) {
         (Item::List(kind), Subject::Penempatan(p)) => {
@@ -111,7 +111,7 @@ async fn make(
     }
     tokio::fs::read(&path)
         .await
-        .map_err(|e| ServiceError::unexpected("lampiran", crate::domain::io_message(&e)))
+        .map_err(|e| ServiceError::failed("lampiran", crate::domain::io_message(&e)))
 }
 
 /// The budget in words, for the BPKAD prompt's body.

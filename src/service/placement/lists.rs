@@ -566,7 +566,7 @@ impl Pipe {
         self.rows = None;
         match (&mut self.writer).await {
             Ok(Err(e)) => Err(e.into()),
-            Ok(Ok(_)) => Err(ServiceError::unexpected("daftar", "penulis berhenti")),
+            Ok(Ok(_)) => Err(ServiceError::failed("daftar", "penulis berhenti")),
             Err(e) => Err(ServiceError::unexpected("daftar", e)),
         }
     }

@@ -192,7 +192,7 @@ pub async fn screen_one(
             return Ok(done);
         }
     }
-    Err(ServiceError::Unexpected(
+    Err(ServiceError::internal(
         "penyaringan terus berubah oleh proses lain; coba lagi".to_owned(),
     ))
 }
@@ -243,8 +243,8 @@ async fn screen_one_over_newest(
     let mut decisions = evaluate(current, vec![candidate], None).await?;
     let dropped = apply_findings(app, &base.aturan, &mut decisions, &findings);
     let Some(decision) = decisions.pop() else {
-        return Err(ServiceError::Unexpected(
-            "evaluasi tidak menghasilkan keputusan".into(),
+        return Err(ServiceError::internal(
+            "evaluasi tidak menghasilkan keputusan",
         ));
     };
     let mut tally = base.hasil.clone();

@@ -99,7 +99,7 @@ async fn apply_event(
             return Ok(Some((applied, plan)));
         }
     }
-    Err(ServiceError::Unexpected(
+    Err(ServiceError::internal(
         "proses persetujuan ini terus diubah oleh proses lain; coba lagi".to_owned(),
     ))
 }
@@ -346,7 +346,7 @@ async fn start_on(
             return Ok(inst.id);
         }
     }
-    Err(ServiceError::Unexpected(
+    Err(ServiceError::internal(
         "kode rujukan baru terus bertabrakan; coba lagi".to_owned(),
     ))
 }
