@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::Password;
 
 /// Hashes `p` with Argon2id (the crate's defaults: 19 MiB, two passes).
-pub fn hash_password(p: &Password) -> Result<String, String> {
+pub(crate) fn hash_password(p: &Password) -> Result<String, String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| format!("pembangkit acak: {e}"))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
@@ -28,7 +28,7 @@ pub fn hash_password(p: &Password) -> Result<String, String> {
 }
 
 /// Whether `password` matches the PHC string `phc` (false for an unreadable one).
-pub fn verify_password(password: &str, phc: &str) -> bool {
+pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| {
         Argon2::default()
             .verify_password(password.as_bytes(), &h)
@@ -39,7 +39,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// Checks `password` against `phc`, or, when there is no account, against a hash of a random
 /// secret: an unknown address costs as much time as a known one, so timing does not tell
 /// which accounts exist.
-pub fn verify_or_decoy(password: &str, phc: Option<&str>) -> bool {
+pub(crate) fn verify_or_decoy(password: &str, phc: Option<&str>) -> bool {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     match phc {
         Some(phc) => verify_password(password, phc),
@@ -58,14 +58,14 @@ pub fn verify_or_decoy(password: &str, phc: Option<&str>) -> bool {
 }
 
 /// A random token: 32 bytes, hex.
-pub fn token() -> Result<String, String> {
+pub(crate) fn token() -> Result<String, String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| format!("pembangkit acak: {e}"))?;
     Ok(hex::encode(bytes))
 }
 
 /// A password people can type: 16 characters from an alphabet without look-alikes.
-pub fn generated_password() -> Result<String, String> {
+pub(crate) fn generated_password() -> Result<String, String> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| format!("pembangkit acak: {e}"))?;
@@ -76,13 +76,13 @@ pub fn generated_password() -> Result<String, String> {
 }
 
 /// The SHA-256 of a token, hex: what the database keeps of a session cookie.
-pub fn digest(token: &str) -> String {
+pub(crate) fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// A token bound to `nonce` by an HMAC under `secret` for one `purpose` (the sign-in form's
 /// CSRF token, bound to its cookie): whoever can plant a cookie cannot make its token.
-pub fn bound_token(secret: &[u8], purpose: &str, nonce: &str) -> String {
+pub(crate) fn bound_token(secret: &[u8], purpose: &str, nonce: &str) -> String {
     let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else {
         return String::new();
     };
@@ -94,7 +94,7 @@ pub fn bound_token(secret: &[u8], purpose: &str, nonce: &str) -> String {
 }
 
 /// Whether two secrets are equal, in time independent of where they differ.
-pub fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -132,7 +132,7 @@ fn from_letters(text: &str) -> Option<Vec<u8>> {
 
 /// `plain` sealed under `secret`: the same text always seals to the same reference (a stable
 /// link), which only this installation can open.
-pub fn seal(secret: &[u8], plain: &str) -> String {
+pub(crate) fn seal(secret: &[u8], plain: &str) -> String {
     let key = seal_key(secret);
     let nonce: [u8; 24] = {
         let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&key) else {
@@ -156,7 +156,7 @@ pub fn seal(secret: &[u8], plain: &str) -> String {
 }
 
 /// What `reference` was sealed from, when it was sealed under `secret` and is intact.
-pub fn open(secret: &[u8], reference: &str) -> Option<String> {
+pub(crate) fn open(secret: &[u8], reference: &str) -> Option<String> {
     let bytes = from_letters(reference)?;
     if bytes.len() < 24 + 16 {
         return None;

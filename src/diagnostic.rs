@@ -108,7 +108,7 @@ impl From<Diagnostic> for Diagnostics {
 
 /// The (line, column) of the first occurrence of `needle` on a line after the first line
 /// containing `after` (or anywhere).
-pub fn locate(text: &str, needle: &str, after: Option<&str>) -> Option<(usize, usize)> {
+pub(crate) fn locate(text: &str, needle: &str, after: Option<&str>) -> Option<(usize, usize)> {
     let mut armed = after.is_none();
     for (i, line) in text.lines().enumerate() {
         if !armed {
@@ -123,7 +123,7 @@ pub fn locate(text: &str, needle: &str, after: Option<&str>) -> Option<(usize, u
 }
 
 /// A YAML parse or shape error, located and rendered in Bahasa Indonesia.
-pub fn yaml_error(file: &Path, err: &serde_yaml::Error) -> Diagnostic {
+pub(crate) fn yaml_error(file: &Path, err: &serde_yaml::Error) -> Diagnostic {
     let (line, col) = err.location().map_or((0, 0), |l| (l.line(), l.column()));
     let raw = err.to_string();
     // serde's messages end with " at line N column M": the position is already ours.
@@ -132,13 +132,13 @@ pub fn yaml_error(file: &Path, err: &serde_yaml::Error) -> Diagnostic {
 }
 
 /// Translates the common serde messages, keeping a leading field path (`aturan[0]: …`).
-pub fn translate_serde(raw: &str) -> String {
+pub(crate) fn translate_serde(raw: &str) -> String {
     translate_serde_of(raw, "YAML")
 }
 
 /// [`translate_serde`] for text in format `format` (`YAML`, `JSON`), named in a message serde
 /// gives that has no translation.
-pub fn translate_serde_of(raw: &str, format: &str) -> String {
+pub(crate) fn translate_serde_of(raw: &str, format: &str) -> String {
     if let Some((path, rest)) = raw.split_once(": ")
         && !path.contains(' ')
         && !path.is_empty()

@@ -11,10 +11,10 @@ use std::cmp::Ordering;
 use crate::domain::{Employee, Findings, Hasil, Kandidat, RuleVerdict};
 
 /// How many candidates the shortlist holds.
-pub const SHORTLIST: usize = 3;
+pub(crate) const SHORTLIST: usize = 3;
 
 /// One employee as judged: the outcome and each rule's verdict, in ruleset order.
-pub struct Judged<'a> {
+pub(crate) struct Judged<'a> {
     pub employee: &'a Employee,
     /// The overall outcome.
     pub hasil: Hasil,
@@ -43,7 +43,7 @@ fn order(a: &Judged<'_>, b: &Judged<'_>) -> Ordering {
 
 /// Everyone judged, best first, the eligible and those needing verification ranked 1, 2, …;
 /// `rule_ids` name the verdicts.
-pub fn rank(rule_ids: &[&str], mut judged: Vec<Judged<'_>>) -> Vec<Kandidat> {
+pub(crate) fn rank(rule_ids: &[&str], mut judged: Vec<Judged<'_>>) -> Vec<Kandidat> {
     judged.sort_by(order);
     let mut rank = 0;
     judged
@@ -73,7 +73,7 @@ pub fn rank(rule_ids: &[&str], mut judged: Vec<Judged<'_>>) -> Vec<Kandidat> {
 }
 
 /// The shortlist: the best [`SHORTLIST`] of those not ineligible.
-pub fn shortlist(ranked: &[Kandidat]) -> Vec<Kandidat> {
+pub(crate) fn shortlist(ranked: &[Kandidat]) -> Vec<Kandidat> {
     ranked
         .iter()
         .filter(|k| k.hasil != Hasil::TidakLayak)

@@ -14,7 +14,7 @@ pub struct Progress {
 }
 
 /// A shared progress handle.
-pub type SharedProgress = Arc<Progress>;
+pub(crate) type SharedProgress = Arc<Progress>;
 
 impl Progress {
     /// A new counter.

@@ -16,7 +16,7 @@ use std::{
 };
 
 /// The hidden command the child runs as.
-pub const CHILD_COMMAND: &str = "__kotak";
+pub(crate) const CHILD_COMMAND: &str = "__kotak";
 
 /// How much a child may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ static SELF: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// Says that this process is merit: children are started from its own executable — through
 /// `/proc/self/exe` on Linux, which still works after the file was replaced by an upgrade.
-pub fn this_is_merit() {
+pub(crate) fn this_is_merit() {
     let me = PathBuf::from("/proc/self/exe");
     let _ = SELF.set(if me.exists() {
         me
@@ -87,7 +87,7 @@ fn executable() -> Result<PathBuf, SandboxError> {
 
 /// Runs `job` in a child under `limits` with `input` on its standard input; returns what it
 /// wrote on standard output when it exits 0. Blocking: call it off the async threads.
-pub fn run(job: &str, input: &[u8], limits: &Limits) -> Result<Vec<u8>, SandboxError> {
+pub(crate) fn run(job: &str, input: &[u8], limits: &Limits) -> Result<Vec<u8>, SandboxError> {
     let exe = executable()?;
     let mut child = Command::new(&exe)
         .arg(CHILD_COMMAND)
@@ -204,12 +204,12 @@ fn note_peak(said: &str) {
 }
 
 /// The largest peak resident memory of any child this process ran, in MB.
-pub fn children_peak_mb() -> u64 {
+pub(crate) fn children_peak_mb() -> u64 {
     CHILD_PEAK_KB.load(std::sync::atomic::Ordering::Relaxed) / 1024
 }
 
 /// The peak resident memory of this process (`VmHWM`), in KB.
-pub fn own_peak_kb() -> u64 {
+pub(crate) fn own_peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -221,14 +221,14 @@ pub fn own_peak_kb() -> u64 {
 }
 
 /// In the child, when its answer is written: tells the parent its peak memory.
-pub fn report_peak() {
+pub(crate) fn report_peak() {
     eprintln!("{PEAK_LINE}{}", own_peak_kb());
 }
 
 /// In the child: the limits it runs under, set on itself before it reads anything (address
 /// space, CPU seconds as a second line behind the parent's wall clock, no core files) and a
 /// lower priority, so the server's own threads come first.
-pub fn enter(memory: u64, wall_secs: u64) -> std::io::Result<()> {
+pub(crate) fn enter(memory: u64, wall_secs: u64) -> std::io::Result<()> {
     use rustix::process::{Resource, Rlimit, setpriority_process, setrlimit};
     let limit = |n: u64| Rlimit {
         current: Some(n),
@@ -243,7 +243,7 @@ pub fn enter(memory: u64, wall_secs: u64) -> std::io::Result<()> {
 }
 
 /// Parses the child's arguments after [`CHILD_COMMAND`]: job, memory bytes, wall seconds.
-pub fn child_arguments(args: &[String]) -> Option<(&str, u64, u64)> {
+pub(crate) fn child_arguments(args: &[String]) -> Option<(&str, u64, u64)> {
     match args {
         [job, memory, wall] => Some((job.as_str(), memory.parse().ok()?, wall.parse().ok()?)),
         _ => None,

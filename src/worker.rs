@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 /// This process's owner id, e.g. `bkpsdm-1/4321/98765`.
-pub fn owner_id() -> &'static str {
+pub(crate) fn owner_id() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
     ID.get_or_init(|| {
         let pid = std::process::id();
@@ -35,7 +35,7 @@ fn start_ticks(pid: u32) -> Option<u64> {
 
 /// Whether `owner` is known to be dead: it ran on this host and that process is gone.
 /// Owners on other hosts are never declared dead here (their leases decide).
-pub fn is_dead(owner: &str) -> bool {
+pub(crate) fn is_dead(owner: &str) -> bool {
     let mut parts = owner.split('/');
     let (Some(host), Some(pid), Some(start)) = (parts.next(), parts.next(), parts.next()) else {
         return false;

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     /// Comma-separated values.
     Csv,
     /// Excel workbook.
@@ -42,7 +42,7 @@ pub enum ExportError {
 
 impl ExportFormat {
     /// The format named by `path`'s extension.
-    pub fn of(path: &Path) -> Result<Self, ExportError> {
+    pub(crate) fn of(path: &Path) -> Result<Self, ExportError> {
         match path
             .extension()
             .and_then(|e| e.to_str())
@@ -58,7 +58,7 @@ impl ExportFormat {
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Text(String),
     Number(f64),
     /// Nothing.
@@ -90,7 +90,7 @@ impl Value {
 
 /// A section of the summary sheet: a title and a small table.
 #[derive(Debug, Clone, Default)]
-pub struct Section {
+pub(crate) struct Section {
     pub title: String,
     /// Column headers.
     pub header: Vec<String>,
@@ -98,7 +98,7 @@ pub struct Section {
 }
 
 /// The MIME type of a file merit hands out, by its extension.
-pub fn content_type(name: &str) -> &'static str {
+pub(crate) fn content_type(name: &str) -> &'static str {
     match name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -124,7 +124,7 @@ fn partial_of(target: &Path) -> PathBuf {
 }
 
 /// Writes `bytes` to `path` whole or not at all (beside it, then renamed into place).
-pub fn write_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), ExportError> {
+pub(crate) fn write_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), ExportError> {
     let partial = partial_of(path);
     std::fs::write(&partial, bytes)
         .and_then(|()| std::fs::rename(&partial, path))
@@ -136,7 +136,7 @@ pub fn write_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), Expo
 
 /// A column code (`unit_kerja`) as a person reads it in a workbook (`Unit kerja`); CSV files
 /// keep the codes, which import files and scripts match on.
-pub fn header_words(code: &str) -> String {
+pub(crate) fn header_words(code: &str) -> String {
     const ACRONYMS: [&str; 8] = ["nik", "nip", "nuptk", "tmt", "umk", "opd", "ppk", "bkn"];
     let words: Vec<String> = code
         .split('_')
@@ -164,7 +164,7 @@ pub fn header_words(code: &str) -> String {
 }
 
 /// Writes one table (and, for XLSX, a summary sheet).
-pub struct TableWriter {
+pub(crate) struct TableWriter {
     /// The name the finished file gets (messages name it).
     path: PathBuf,
     /// Where it is written until then.
@@ -216,7 +216,7 @@ fn io_err(path: &Path, e: &std::io::Error) -> ExportError {
 
 impl TableWriter {
     /// Creates `path` with a header row. `widths` are XLSX column widths (characters).
-    pub fn create(
+    pub(crate) fn create(
         path: &Path,
         sheet: &str,
         header: &[&str],
@@ -268,7 +268,7 @@ impl TableWriter {
     }
 
     /// Appends a row.
-    pub fn row(&mut self, cells: &[Value]) -> Result<(), ExportError> {
+    pub(crate) fn row(&mut self, cells: &[Value]) -> Result<(), ExportError> {
         let path = self.path.clone();
         let x = |e: rust_xlsxwriter::XlsxError| xlsx_err(&path, e);
         let Some(inner) = &mut self.inner else {
@@ -305,7 +305,7 @@ impl TableWriter {
 
     /// Finishes the file; `summary` fills the XLSX summary sheet (ignored for CSV). Returns the
     /// number of data rows.
-    pub fn finish(mut self, summary: &[Section]) -> Result<u32, ExportError> {
+    pub(crate) fn finish(mut self, summary: &[Section]) -> Result<u32, ExportError> {
         let path = self.path.clone();
         let x = |e: rust_xlsxwriter::XlsxError| xlsx_err(&path, e);
         let Some(inner) = self.inner.as_mut() else {

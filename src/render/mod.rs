@@ -146,10 +146,10 @@ pub struct Templates {
 
 /// Instructions one message template may run per message (an administrator's template that
 /// loops without end stops here): far above what a prompt needs.
-pub const TEMPLATE_FUEL: u64 = 5_000_000;
+pub(crate) const TEMPLATE_FUEL: u64 = 5_000_000;
 
 /// The most one message template may write per message.
-pub const TEMPLATE_OUTPUT_MAX: usize = 2 * 1024 * 1024;
+pub(crate) const TEMPLATE_OUTPUT_MAX: usize = 2 * 1024 * 1024;
 
 /// A writer that refuses to grow beyond its cap.
 struct Capped {
@@ -238,7 +238,7 @@ fn pages() -> &'static Environment<'static> {
 
 /// Renders page `name` with `ctx`, or says why it cannot (a bug: the pages are embedded and
 /// tested).
-pub fn try_page(name: &str, ctx: &impl Serialize) -> Result<String, String> {
+pub(crate) fn try_page(name: &str, ctx: &impl Serialize) -> Result<String, String> {
     pages()
         .get_template(name)
         .and_then(|t| t.render(ctx))
@@ -247,7 +247,7 @@ pub fn try_page(name: &str, ctx: &impl Serialize) -> Result<String, String> {
 
 /// Renders page `name` with `ctx`. A page that cannot render becomes a plain apology rather
 /// than a panic.
-pub fn page(name: &str, ctx: &impl Serialize) -> String {
+pub(crate) fn page(name: &str, ctx: &impl Serialize) -> String {
     match try_page(name, ctx) {
         Ok(html) => html,
         Err(e) => {
