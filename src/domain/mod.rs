@@ -33,7 +33,7 @@ pub use date::{
     zone_abbreviation,
 };
 pub use definition::{DefinitionKey, DiffLine, FileDiff, FileSet, is_relative_path, line_diff};
-pub use employee::{Employee, JenjangPeriod};
+pub use employee::{EMPLOYEE_FIELDS, Employee, JenjangPeriod};
 pub use enums::{
     AlasanLowongan, AlasanTidakDiusulkan, Golongan, HasilSeleksi2024, HukumanDisiplin,
     JenisKelamin, Jenjang, KategoriJabatan, KategoriPelamar, Pendidikan, Potensial, Predikat,
