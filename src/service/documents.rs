@@ -23,7 +23,7 @@ use crate::{
         format_rupiah, mask_identifier,
     },
     workflow::{
-        Directory, HistoryRow, InstanceRow, Mode,
+        Answer, Decided, Directory, HistoryEntry, HistoryKind, InstanceRow, Mode,
         directory::{names_role, role_title, titled},
     },
 };
@@ -241,7 +241,7 @@ fn rincian_value(rows: &[RincianRow]) -> (Value, Value) {
 }
 
 /// An answer in a workflow's history, as a document lists it.
-fn answer_value(h: &HistoryRow, dir: Option<&Directory>, tz: chrono_tz::Tz) -> Value {
+fn answer_value(h: &HistoryEntry, dir: Option<&Directory>, tz: chrono_tz::Tz) -> Value {
     let id = h.orang.clone().unwrap_or_default();
     let nama = dir
         .and_then(|d| d.person(&id))
@@ -249,7 +249,7 @@ fn answer_value(h: &HistoryRow, dir: Option<&Directory>, tz: chrono_tz::Tz) -> V
     let kapasitas = h.kapasitas.as_deref().map(titled).unwrap_or_default();
     json!({
         "nama": if kapasitas.is_empty() { nama } else { format!("{nama} ({kapasitas})") },
-        "keputusan": h.keputusan.clone().unwrap_or_default(),
+        "keputusan": h.keputusan.as_ref().map(Decided::code).unwrap_or_default(),
         "waktu": format_datetime_id(crate::clock::from_ms(h.waktu_ms), tz),
         "komentar": h.komentar.as_deref().map(|c| crate::domain::redact_identifiers(c).0).unwrap_or_default(),
     })
@@ -607,8 +607,8 @@ async fn chosen_instance(
     Ok(None)
 }
 
-fn decisions(history: &[HistoryRow]) -> impl Iterator<Item = &HistoryRow> {
-    history.iter().filter(|h| h.jenis == "keputusan")
+fn decisions(history: &[HistoryEntry]) -> impl Iterator<Item = &HistoryEntry> {
+    history.iter().filter(|h| h.jenis == HistoryKind::Keputusan)
 }
 
 /// The data of document `kind` (JSON) and what it was made from.
@@ -690,7 +690,7 @@ async fn tpk(
         return Err(ServiceError::missing(Prerequisite::Vacancy));
     };
     let history = app.store.history(&inst.id).await?;
-    let tpk: Vec<&HistoryRow> = decisions(&history)
+    let tpk: Vec<&HistoryEntry> = decisions(&history)
         .filter(|h| h.kapasitas.as_deref().is_some_and(|k| names_role(k, "TPK")))
         .collect();
     let recused: Vec<String> = tpk
@@ -724,7 +724,7 @@ async fn tpk(
         .unwrap_or_else(|| "tidak ditetapkan".to_owned());
     let agreed = tpk
         .iter()
-        .filter(|h| h.keputusan.as_deref() == Some("setuju"))
+        .filter(|h| h.keputusan == Some(Decided::Answer(Answer::Setuju)))
         .count();
     let recommendation = if tpk.is_empty() {
         "Belum ada pertimbangan TPK.".to_owned()

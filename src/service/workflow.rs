@@ -14,8 +14,8 @@ use crate::{
     rules::ExprEngine,
     store::Applied,
     workflow::{
-        Calendar, Directory, Event, HistoryRow, Instance, InstanceRow, Refusal, Status,
-        SubjectKind, WorkflowDef,
+        Calendar, Decided, Directory, Event, HistoryEntry, HistoryKind, Instance, InstanceRow,
+        Refusal, Status, SubjectKind, WorkflowDef,
         definition::{self, Context},
         directory::KNOWN_ROLES,
         planner::{self, Answer, Channel, Ctx, Decision, TimerKind},
@@ -267,19 +267,7 @@ async fn prior_answers(
         .history(id)
         .await?
         .iter()
-        .filter(|h| h.jenis == "keputusan")
-        .map(|h| {
-            planner::prior_answer(
-                def,
-                dir,
-                h.langkah.as_deref().unwrap_or_default(),
-                h.orang.as_deref().unwrap_or_default(),
-                h.kapasitas.as_deref().unwrap_or_default(),
-                h.keputusan.as_deref().unwrap_or_default(),
-                h.komentar.as_deref(),
-                h.waktu_ms,
-            )
-        })
+        .filter_map(|h| planner::prior_answer(def, dir, h))
         .collect())
 }
 
@@ -641,8 +629,7 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
         komentar: req
             .komentar
             .as_deref()
-            .and_then(crate::domain::Comment::parse)
-            .map(crate::domain::Comment::into_string),
+            .and_then(crate::domain::Comment::parse),
         saluran: req.saluran,
         dicatat_oleh: req.dicatat_oleh.clone(),
         kunjungan: req.kunjungan,
@@ -681,20 +668,17 @@ pub async fn cancel(
     actor: &super::audit::Actor,
     reason: &str,
 ) -> Result<DecideReport, ServiceError> {
-    let reason = crate::domain::Comment::parse(reason)
-        .map(crate::domain::Comment::into_string)
-        .unwrap_or_default();
-    if reason.trim().is_empty() {
+    let Some(reason) = crate::domain::Comment::parse(reason) else {
         return Err(ServiceError::value(
             "alasan",
             "wajib diisi: tulis mengapa proses ini dibatalkan",
         ));
-    }
+    };
     let (dir, _) = directory(app).await?;
     let cal = calendar(app);
     let event = Event::Cancel {
         oleh: actor.orang.clone(),
-        alasan: reason.clone(),
+        alasan: Some(reason.clone()),
     };
     let Some((applied, plan)) = apply_event(app, &dir, &cal, id, &event, None).await? else {
         return Err(ServiceError::not_found(Sought::Instance, id));
@@ -705,7 +689,7 @@ pub async fn cancel(
             actor,
             crate::domain::Action::AlurBatal,
             &format!("proses {id}"),
-            &format!("alasan: {reason}"),
+            &format!("alasan: {}", reason.as_str()),
         )
         .await?;
         if let Err(e) = super::drafts::on_change_decided(app, id, false, &actor.orang).await {
@@ -724,7 +708,7 @@ pub async fn cancel(
 pub(super) async fn note(
     app: &App,
     id: &str,
-    jenis: &str,
+    jenis: HistoryKind,
     orang: Option<String>,
     saluran: Option<String>,
     komentar: String,
@@ -733,7 +717,7 @@ pub(super) async fn note(
         let (dir, _) = directory(app).await?;
         let cal = calendar(app);
         let event = Event::Note {
-            jenis: jenis.to_owned(),
+            jenis,
             orang,
             saluran,
             komentar,
@@ -876,14 +860,14 @@ fn iso(app: &App, ms: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-fn history_view(app: &App, h: HistoryRow) -> HistoryView {
+fn history_view(app: &App, h: HistoryEntry) -> HistoryView {
     HistoryView {
-        jenis: h.jenis,
+        jenis: h.jenis.as_str().to_owned(),
         langkah: h.langkah,
         orang: h.orang,
         kapasitas: h.kapasitas,
         saluran: h.saluran,
-        keputusan: h.keputusan,
+        keputusan: h.keputusan.as_ref().map(Decided::code),
         komentar: h.komentar,
         waktu: iso(app, h.waktu_ms),
         waktu_ms: h.waktu_ms,

@@ -4,9 +4,9 @@
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Statement, Value};
 
-use super::{Backend, Store, StoreResult, corrupt, get, placeholders};
+use super::{Backend, Store, StoreError, StoreResult, corrupt, get, placeholders};
 use crate::workflow::{
-    CodeRow, HistoryRow, InstanceRow,
+    CodeRow, Decided, HistoryEntry, HistoryKind, InstanceRow,
     planner::{Plan, State, Status},
 };
 
@@ -255,12 +255,12 @@ impl Store {
                     id.into(),
                     (first + i as i64 + 1).into(),
                     e.waktu_ms.into(),
-                    e.jenis.clone().into(),
+                    e.jenis.as_str().into(),
                     e.langkah.clone().into(),
                     e.orang.clone().into(),
                     e.kapasitas.clone().into(),
                     e.saluran.clone().into(),
-                    e.keputusan.clone().into(),
+                    e.keputusan.as_ref().map(Decided::code).into(),
                     e.komentar.clone().into(),
                 ],
             )
@@ -384,7 +384,7 @@ impl Store {
     }
 
     /// An instance's history, in order.
-    pub async fn history(&self, id: &str) -> StoreResult<Vec<HistoryRow>> {
+    pub async fn history(&self, id: &str) -> StoreResult<Vec<HistoryEntry>> {
         let rows = self
             .query(
                 "SELECT urutan, waktu_ms, jenis, langkah, orang, kapasitas, saluran, keputusan, komentar \
@@ -394,15 +394,27 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                Ok(HistoryRow {
+                let jenis: String = get(r, 2)?;
+                let keputusan: Option<String> = get(r, 7)?;
+                Ok(HistoryEntry {
                     urutan: get(r, 0)?,
                     waktu_ms: get(r, 1)?,
-                    jenis: get(r, 2)?,
+                    jenis: HistoryKind::parse(&jenis).ok_or_else(|| {
+                        StoreError::Corrupt(format!("jenis riwayat '{jenis}' tidak dikenal"))
+                    })?,
                     langkah: get(r, 3)?,
                     orang: get(r, 4)?,
                     kapasitas: get(r, 5)?,
                     saluran: get(r, 6)?,
-                    keputusan: get(r, 7)?,
+                    keputusan: keputusan
+                        .map(|k| {
+                            Decided::parse(&k).ok_or_else(|| {
+                                StoreError::Corrupt(format!(
+                                    "keputusan riwayat '{k}' tidak dikenal"
+                                ))
+                            })
+                        })
+                        .transpose()?,
                     komentar: get(r, 8)?,
                 })
             })

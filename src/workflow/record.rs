@@ -1,5 +1,5 @@
-//! Workflow instances as stored: an instance with its subject, state and revision, its
-//! history entries, and the holders of reference codes.
+//! Workflow instances as stored: an instance with its subject, state and revision, and the
+//! holders of reference codes (history entries are the planner's [`super::planner::HistoryEntry`]).
 
 use super::planner::State;
 
@@ -21,22 +21,6 @@ pub struct InstanceRow {
     pub dibuat_ms: i64,
     /// Last change, epoch ms.
     pub diperbarui_ms: i64,
-}
-
-/// A stored history entry.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct HistoryRow {
-    /// Order within the instance.
-    pub urutan: i64,
-    /// When, epoch ms.
-    pub waktu_ms: i64,
-    pub jenis: String,
-    pub langkah: Option<String>,
-    pub orang: Option<String>,
-    pub kapasitas: Option<String>,
-    pub saluran: Option<String>,
-    pub keputusan: Option<String>,
-    pub komentar: Option<String>,
 }
 
 /// Who a reference code was given to.
