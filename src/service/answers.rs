@@ -6,7 +6,7 @@ use super::{
     workflow::{self, DecideRequest},
 };
 use crate::{
-    domain::{About, Content, Queued, Recipient, ReplyApplied, ReplyRefused, Subject},
+    domain::{About, Content, Queued, Recipient, ReplyApplied, ReplyRefused},
     notify::{
         compose::{option_name, summary},
         reply::{self, Verdict},
@@ -124,12 +124,14 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
     }
     let (judul, judul_langkah) = workflow::titles(app, &row, &code.langkah).await?;
     // An unreadable subject leaves the summary out rather than the approver without a page.
-    let subject = Subject::from_value(&row.subjek)
+    let subject = row
+        .subjek
+        .typed()
         .map_err(|e| tracing::warn!(instans = %row.id, "{e}"))
         .ok();
     let (dir, _) = workflow::directory(app).await?;
     let label = match &answer {
-        Answer::Pilih(o) => format!("{} {}", answer.word(), option_name(subject.as_ref(), o)),
+        Answer::Pilih(o) => format!("{} {}", answer.word(), option_name(subject, o)),
         plain => plain.word().to_owned(),
     };
     let step_title = judul_langkah.unwrap_or_else(|| code.langkah.clone());
@@ -158,7 +160,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         jawaban: label,
         keputusan: t.jawaban.clone(),
         perlu_komentar: answer == Answer::Kembalikan,
-        ringkasan: summary(subject.as_ref(), app.settings.timezone),
+        ringkasan: summary(subject, app.settings.timezone),
         kode: format!("MERIT-{}", t.kode),
         sudah_tercatat,
         jawaban_sebelumnya: workflow::answer_lines(app, &row).await?,
@@ -421,10 +423,8 @@ fn refuse(alasan: impl Into<String>, unreadable: bool) -> IngestOutcome {
 
 /// The options as people read them (names, NIPs masked).
 fn option_names(row: Option<&crate::workflow::InstanceRow>, opsi: &[String]) -> Vec<String> {
-    let subject = row.and_then(|row| Subject::from_value(&row.subjek).ok());
-    opsi.iter()
-        .map(|o| option_name(subject.as_ref(), o))
-        .collect()
+    let subject = row.and_then(|row| row.subjek.typed().ok());
+    opsi.iter().map(|o| option_name(subject, o)).collect()
 }
 
 /// The answer a reply's first line gives, or why it gives none.

@@ -167,7 +167,7 @@ async fn open_link(app: &App, raw: &str) -> Result<answers::Verified, ServiceErr
 pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
     let v = open_link(app, raw).await?;
     let (judul, langkah) = super::workflow::titles(app, &v.row, &v.code.langkah).await?;
-    let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?;
+    let subject = v.row.subjek.read().map_err(ServiceError::Unexpected)?;
     let mut out = Details {
         judul,
         langkah: langkah.unwrap_or_else(|| v.code.langkah.clone()),
@@ -257,7 +257,7 @@ pub async fn download(
     use super::lists::ListKind;
     use crate::documents::DocumentKind;
     let v = open_link(app, raw).await?;
-    let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?;
+    let subject = v.row.subjek.read().map_err(ServiceError::Unexpected)?;
     let on_offer = match &subject {
         Subject::Penempatan(_) => offered(true),
         Subject::Lowongan(_) => offered(false),
@@ -365,9 +365,7 @@ pub async fn workbook(app: &App, raw: &str, path: &Path) -> Result<(), ServiceEr
         return Ok(());
     };
     let v = open_link(app, raw).await?;
-    let Subject::Penempatan(p) =
-        Subject::from_value(&v.row.subjek).map_err(ServiceError::Unexpected)?
-    else {
+    let Subject::Penempatan(p) = v.row.subjek.read().map_err(ServiceError::Unexpected)? else {
         return Ok(());
     };
     let mut out = TableWriter::create(

@@ -569,7 +569,7 @@ async fn chosen_instance(
     id: Option<&str>,
     placement: Option<&str>,
 ) -> Result<Option<InstanceRow>, ServiceError> {
-    let fits = |i: &InstanceRow| match (kind.is_job_fill(), Subject::from_value(&i.subjek)) {
+    let fits = |i: &InstanceRow| match (kind.is_job_fill(), i.subjek.typed()) {
         (true, Ok(Subject::Lowongan(_))) => true,
         (false, Ok(Subject::Penempatan(p))) => placement.is_none_or(|id| id == p.id),
         _ => false,
@@ -642,7 +642,7 @@ pub async fn data(
     .await?;
     let source = match (named, &inst) {
         (Some(s), _) => s,
-        (None, Some(i)) => match Subject::from_value(&i.subjek) {
+        (None, Some(i)) => match i.subjek.typed() {
             Ok(Subject::Penempatan(p)) => lists::proposal_source(app, Some(&p.id)).await?,
             _ => lists::proposal_source(app, None).await?,
         },
@@ -686,7 +686,7 @@ async fn tpk(
     letterhead: &Letterhead<'_>,
     dir: &Directory,
 ) -> Result<(Value, String), ServiceError> {
-    let Ok(Subject::Lowongan(v)) = Subject::from_value(&inst.subjek) else {
+    let Ok(Subject::Lowongan(v)) = inst.subjek.typed() else {
         return Err(ServiceError::missing(Prerequisite::Vacancy));
     };
     let history = app.store.history(&inst.id).await?;

@@ -247,10 +247,9 @@ pub(super) async fn answer_lines(
     let def = definition_of(app, row).await?;
     let (dir, _) = directory(app).await?;
     let answers = prior_answers(app, &def, &dir, &row.id).await?;
-    let subject = crate::domain::Subject::from_value(&row.subjek).ok();
     Ok(crate::notify::compose::prior_lines(
         &answers,
-        subject.as_ref(),
+        row.subjek.typed().ok(),
         app.settings.timezone,
     ))
 }
@@ -292,6 +291,23 @@ fn plan(
     planner::advance(def, inst, event, &mut ctx)
 }
 
+/// The subject as workflow expressions (and `workflow show`) see it: a placement proposal's
+/// recap per formation code, kept in a table of its own, is put back as `per_formasi`.
+async fn expression_subject(
+    app: &App,
+    row: &InstanceRow,
+) -> Result<serde_json::Value, ServiceError> {
+    let mut json = row.subjek.json().clone();
+    if let Ok(crate::domain::Subject::Penempatan(_)) = row.subjek.typed()
+        && let Some(o) = json.as_object_mut()
+        && !o.contains_key("per_formasi")
+    {
+        let recap = app.store.proposal_recap(&row.id).await?;
+        o.insert("per_formasi".to_owned(), json!(recap));
+    }
+    Ok(json)
+}
+
 /// Reads instance `id`, plans `event` and applies the plan (claiming `timer` with it), re-reading
 /// and re-planning after a lost race. `None` when the instance does not exist.
 async fn apply_event(
@@ -310,7 +326,7 @@ async fn apply_event(
         let now = app.clock.now();
         let inst = Instance {
             id: row.id.clone(),
-            subjek: row.subjek.clone(),
+            subjek: expression_subject(app, &row).await?,
             state: row.state.clone(),
             jawaban: prior_answers(app, &def, dir, &row.id).await?,
         };
@@ -481,17 +497,14 @@ pub async fn start_preview(
     reference: Option<&str>,
 ) -> Result<StartPreview, ServiceError> {
     let def = definition_in_force(app, id).await?;
-    let subjek = subject(app, def.as_ref(), reference).await?;
-    let resolved = match (
-        subjek.get("jenis").and_then(|j| j.as_str()),
-        subjek.get("id"),
-    ) {
-        (Some("penempatan"), Some(serde_json::Value::String(p))) => Some(format!("penempatan:{p}")),
+    let subjek = crate::workflow::StoredSubject::new(subject(app, def.as_ref(), reference).await?);
+    let parsed = subjek.typed().ok();
+    let resolved = match parsed {
+        Some(crate::domain::Subject::Penempatan(p)) => Some(format!("penempatan:{}", p.id)),
         _ => reference.map(str::to_owned),
     };
-    let parsed = crate::domain::Subject::from_value(&subjek).ok();
     let mut lines = vec![format!("Alur \"{}\" akan dimulai.", def.judul)];
-    let summary = crate::notify::compose::summary(parsed.as_ref(), app.settings.timezone);
+    let summary = crate::notify::compose::summary(parsed, app.settings.timezone);
     if !summary.is_empty() {
         lines.push(format!("Yang diajukan: {}.", summary.join("; ")));
     }
@@ -563,7 +576,7 @@ async fn start_on(
             id: inst.id.clone(),
             workflow: def.id.clone(),
             versi: def.versi.clone(),
-            subjek: inst.subjek.clone(),
+            subjek: crate::workflow::StoredSubject::new(inst.subjek.clone()),
             state: plan.state.clone(),
             revisi: 1,
             dibuat_oleh: by.to_owned(),
@@ -896,7 +909,7 @@ pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
         penyetuju: row.state.kursi.clone(),
         opsi: row.state.opsi.clone(),
         pilihan: row.state.pilihan.clone(),
-        subjek: row.subjek.clone(),
+        subjek: expression_subject(app, &row).await?,
         dibuat_oleh: row.dibuat_oleh.clone(),
         dibuat: iso(app, row.dibuat_ms),
         pengatur_waktu: timers

@@ -14,4 +14,4 @@ pub use planner::{
     Answer, Channel, Decided, Decision, Event, HistoryEntry, HistoryKind, Instance, Plan, Refusal,
     State, Status,
 };
-pub use record::{CodeRow, InstanceRow};
+pub use record::{CodeRow, InstanceRow, StoredSubject};

@@ -40,9 +40,11 @@ fn name(dir: &Directory, id: &str) -> String {
 /// dimulai 7 Desember 2026 pukul 02.10`.
 fn instance_name(app: &App, row: &InstanceRow, title: &str) -> String {
     let tz = app.settings.timezone;
-    let subject = crate::domain::Subject::from_value(&row.subjek)
+    let subject = row
+        .subjek
+        .typed()
         .ok()
-        .and_then(|s| super::subject_words(&s, tz));
+        .and_then(|s| super::subject_words(s, tz));
     super::instance_name(title, subject.as_deref(), row.dibuat_ms, tz)
 }
 
@@ -269,9 +271,11 @@ pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
     }
     let step = row.state.langkah_aktif.clone();
     let (judul, judul_langkah) = workflow::titles(app, &row, step.as_deref().unwrap_or("")).await?;
-    let perihal = crate::domain::Subject::from_value(&row.subjek)
+    let perihal = row
+        .subjek
+        .typed()
         .ok()
-        .and_then(|s| super::subject_words(&s, tz));
+        .and_then(|s| super::subject_words(s, tz));
     Ok(Timeline {
         nama: instance_name(app, &row, &judul),
         perihal,
