@@ -751,7 +751,7 @@ async fn tpk(
     let chair = signer(None, Some(dir), "SEKDA", letterhead.today());
     let source = format!("lowongan {} (alur {})", v.id, inst.id);
     let head = header(letterhead, &source);
-    let mut data = tpk_data(head, &v, members, recused, quorum, recommendation, chair);
+    let mut data = tpk_data(head, v, members, recused, quorum, recommendation, chair);
     // The unit by its name where the formations know it (`Dinas Pendidikan`, not `OPD29`).
     let unit_name = app
         .store
