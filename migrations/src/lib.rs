@@ -18,6 +18,7 @@ mod m20261202_000008_drafts;
 mod m20261202_000009_documents;
 mod m20261207_000010_trust;
 mod m20261208_000011_reliance;
+mod m20261209_000012_proposal_recap;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_documents::Migration),
             Box::new(m20261207_000010_trust::Migration),
             Box::new(m20261208_000011_reliance::Migration),
+            Box::new(m20261209_000012_proposal_recap::Migration),
         ]
     }
 }

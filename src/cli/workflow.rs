@@ -139,15 +139,15 @@ pub(super) async fn run(
             comment,
             pilihan,
         } => {
-            let jawaban = match (decision.trim().to_lowercase().as_str(), pilihan) {
+            let word = decision.trim().to_lowercase();
+            let jawaban = match (Answer::parse(&word), pilihan) {
                 (_, Some(p)) => Answer::Pilih(p),
-                ("setuju", None) => Answer::Setuju,
-                ("tolak", None) => Answer::Tolak,
-                ("kembalikan", None) => Answer::Kembalikan,
-                ("pilih", None) => {
+                (Some(a), None) if !matches!(a, Answer::Pilih(_)) => a,
+                (_, None) if word == "pilih" => {
                     return Err(Failure::invalid("keputusan pilih memerlukan --pilihan"));
                 }
-                (other, None) => {
+                (_, None) => {
+                    let other = word;
                     return Err(Failure {
                         exit: Exit::Usage,
                         message: format!(
@@ -237,8 +237,8 @@ fn print_open_step(view: &InstanceView) {
                         s.orang,
                         s.kapasitas,
                         s.keputusan
-                            .as_deref()
-                            .map(|k| format!(": {k}"))
+                            .as_ref()
+                            .map(|k| format!(": {}", k.code()))
                             .unwrap_or_default()
                     )
                 })

@@ -8,6 +8,28 @@ use super::{
     Predikat,
 };
 
+/// The employee import columns, in the order files and the generator give them; also the
+/// fields scripts read on `pegawai` and the columns the store keeps (after the tenant).
+pub const EMPLOYEE_FIELDS: [&str; 17] = [
+    "nip",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "golongan",
+    "jenjang",
+    "jabatan",
+    "unit_kerja",
+    "tmt_jenjang",
+    "pendidikan",
+    "predikat_1",
+    "predikat_2",
+    "potensial",
+    "kotak_talenta",
+    "hukuman_disiplin",
+    "email",
+    "riwayat_jenjang",
+];
+
 /// One civil servant in the talent pool.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Employee {

@@ -198,7 +198,10 @@ impl Prompt {
     /// typed (which named none).
     pub fn answers(&self) -> Vec<String> {
         if self.jawaban.is_empty() {
-            vec!["setuju".into(), "tolak".into(), "kembalikan".into()]
+            super::Answer::PLAIN
+                .iter()
+                .map(super::Answer::code)
+                .collect()
         } else {
             self.jawaban.clone()
         }

@@ -5,6 +5,7 @@
 //! Bahasa Indonesia messages because they are shown to administrators verbatim.
 
 mod account;
+mod answer;
 mod audit;
 mod candidate;
 mod date;
@@ -23,6 +24,7 @@ mod verdict;
 mod verification;
 
 pub use account::{Email, Password, Role};
+pub use answer::{Answer, UnknownAnswer};
 pub use audit::{
     ANCHOR_KIND, Action, Anchor, AuditEntry, AuditEvent, AuditFilter, AuditKey, GENESIS,
     chain_hash, keyed_hash,
@@ -33,7 +35,7 @@ pub use date::{
     zone_abbreviation,
 };
 pub use definition::{DefinitionKey, DiffLine, FileDiff, FileSet, is_relative_path, line_diff};
-pub use employee::{Employee, JenjangPeriod};
+pub use employee::{EMPLOYEE_FIELDS, Employee, JenjangPeriod};
 pub use enums::{
     AlasanLowongan, AlasanTidakDiusulkan, Golongan, HasilSeleksi2024, HukumanDisiplin,
     JenisKelamin, Jenjang, KategoriJabatan, KategoriPelamar, Pendidikan, Potensial, Predikat,

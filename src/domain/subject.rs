@@ -52,7 +52,8 @@ pub struct RuleChangeSubject {
     pub perbedaan: String,
 }
 
-/// A placement proposed for approval.
+/// A placement proposed for approval. Its recap per formation code is not part of it: the store
+/// keeps it in a table of its own (`Store::proposal_recap`), read where it is used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementSubject {
     /// Placement id.
@@ -65,8 +66,6 @@ pub struct PlacementSubject {
     pub tidak_ditempatkan: u64,
     /// Formation slots offered.
     pub jumlah_formasi: u64,
-    /// Candidates placed per formation code.
-    pub per_formasi: BTreeMap<String, u64>,
     /// When the placement was made, epoch ms.
     pub dibuat_ms: i64,
 }

@@ -643,25 +643,7 @@ fn write_employees(rng: &mut Rng, units: &[Unit], opts: &GenerateOptions) -> std
         1 << 20,
         File::create(opts.out.join("employees.csv"))?,
     ));
-    w.write_record([
-        "nip",
-        "nama",
-        "tanggal_lahir",
-        "jenis_kelamin",
-        "golongan",
-        "jenjang",
-        "jabatan",
-        "unit_kerja",
-        "tmt_jenjang",
-        "pendidikan",
-        "predikat_1",
-        "predikat_2",
-        "potensial",
-        "kotak_talenta",
-        "hukuman_disiplin",
-        "email",
-        "riwayat_jenjang",
-    ])?;
+    w.write_record(crate::domain::EMPLOYEE_FIELDS)?;
     let offices: Vec<&Unit> = units.iter().filter(|u| u.kind == UnitKind::Opd).collect();
     let mut used = HashSet::with_capacity(count as usize);
     let reference = reference();

@@ -17,8 +17,8 @@ use super::{
 };
 use crate::{
     domain::{
-        Content, Ending, PlacementSubject, Prompt, Queued, Subject, VacancySubject, format_date_id,
-        format_datetime_id, format_deadline_id, format_number_id, mask_identifier,
+        Answer, Content, Ending, PlacementSubject, Prompt, Queued, Subject, VacancySubject,
+        format_date_id, format_datetime_id, format_deadline_id, format_number_id, mask_identifier,
         redact_identifiers,
     },
     render::Templates,
@@ -259,14 +259,10 @@ struct PromptPage<'a> {
 
 /// An answer as people read it: the reply word, or the option chosen by name.
 pub fn answer_words(subject: Option<&Subject>, code: &str) -> String {
-    match code {
-        "setuju" => "SETUJU".to_owned(),
-        "tolak" => "TOLAK".to_owned(),
-        "kembalikan" => "KEMBALIKAN".to_owned(),
-        other => match other.strip_prefix("pilih:") {
-            Some(o) => format!("memilih {}", option_name(subject, o)),
-            None => other.to_owned(),
-        },
+    match Answer::parse(code) {
+        Some(Answer::Pilih(o)) => format!("memilih {}", option_name(subject, &o)),
+        Some(plain) => plain.word().to_owned(),
+        None => code.to_owned(),
     }
 }
 
@@ -327,18 +323,13 @@ fn links(p: &Prompt, subject: Option<&Subject>, st: &Setting<'_>) -> Vec<Link> {
     p.answers()
         .iter()
         .filter_map(|a| {
-            let (code, label) = match a.as_str() {
-                "setuju" => ("setuju".to_owned(), "SETUJU".to_owned()),
-                "tolak" => ("tolak".to_owned(), "TOLAK".to_owned()),
-                "kembalikan" => ("kembalikan".to_owned(), "KEMBALIKAN".to_owned()),
-                other => {
-                    let o = other.strip_prefix("pilih:")?;
-                    let i = p.opsi.iter().position(|x| x == o)?;
-                    (
-                        format!("pilih-{i}"),
-                        format!("PILIH {} — {}", i + 1, option_name(subject, o)),
-                    )
+            let answer = Answer::parse(a)?;
+            let code = answer.link_code(&p.opsi)?;
+            let label = match (&answer, answer.option_index(&p.opsi)) {
+                (Answer::Pilih(o), Some(i)) => {
+                    format!("{} {} — {}", answer.word(), i + 1, option_name(subject, o))
                 }
+                (plain, _) => plain.word().to_owned(),
             };
             Some(Link {
                 label,

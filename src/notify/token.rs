@@ -15,7 +15,9 @@ const SIG_BYTES: usize = 16;
 pub struct Token {
     /// Reference code of the prompt.
     pub kode: String,
-    /// The answer the link stands for (`setuju`, `tolak`, `kembalikan`, `pilih-N`).
+    /// The answer the link stands for, as [`crate::domain::Answer::link_code`] spells it
+    /// (`setuju`, `tolak`, `kembalikan`, `pilih-N`); read back with
+    /// [`crate::domain::Answer::from_link_code`] against the step's options.
     pub jawaban: String,
     /// When it was issued, epoch ms.
     pub terbit_ms: i64,

@@ -25,25 +25,7 @@ pub(crate) struct LowonganObj(pub(crate) Arc<Vacancy>);
 pub const CALON_FIELDS: &[&str] = &crate::domain::CANDIDATE_FIELDS;
 
 /// The fields of `pegawai` (the employee import columns).
-pub const PEGAWAI_FIELDS: &[&str] = &[
-    "nip",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "golongan",
-    "jenjang",
-    "jabatan",
-    "unit_kerja",
-    "tmt_jenjang",
-    "pendidikan",
-    "predikat_1",
-    "predikat_2",
-    "potensial",
-    "kotak_talenta",
-    "hukuman_disiplin",
-    "email",
-    "riwayat_jenjang",
-];
+pub const PEGAWAI_FIELDS: &[&str] = &crate::domain::EMPLOYEE_FIELDS;
 
 /// The fields of `lowongan`.
 pub const LOWONGAN_FIELDS: &[&str] = &["jenjang", "unit_kerja", "jabatan", "tanggal", "alasan"];

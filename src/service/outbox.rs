@@ -79,7 +79,7 @@ impl Subjects {
             return Ok(s.clone());
         }
         let subject = match app.store.instance(id).await? {
-            Some(row) => Subject::from_value(&row.subjek).map(Some),
+            Some(row) => row.subjek.read().map(Some),
             None => Ok(None),
         };
         self.0.insert(id.to_owned(), subject.clone());

@@ -9,7 +9,7 @@ use super::{
     entity::impor,
 };
 use crate::{
-    domain::{Candidate, Employee, Formation},
+    domain::{Candidate, EMPLOYEE_FIELDS, Employee, Formation},
     ingest::ImportKind,
 };
 
@@ -85,28 +85,20 @@ const FORMATION_COLUMNS: [&str; 13] = [
     "sumber_anggaran",
 ];
 
-const EMPLOYEE_COLUMNS: [&str; 20] = [
-    "instansi",
-    "nip",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "golongan",
-    "jenjang",
-    "jabatan",
-    "unit_kerja",
-    "tmt_jenjang",
-    "pendidikan",
-    "predikat_1",
-    "predikat_2",
-    "potensial",
-    "kotak_talenta",
-    "hukuman_disiplin",
-    "email",
-    "riwayat_jenjang",
-    "impor_id",
-    "diperbarui_ms",
-];
+/// The tenant, the employee fields, then the import's bookkeeping.
+const EMPLOYEE_COLUMNS: [&str; EMPLOYEE_FIELDS.len() + 3] = employee_columns();
+
+const fn employee_columns() -> [&'static str; EMPLOYEE_FIELDS.len() + 3] {
+    let mut out = ["instansi"; EMPLOYEE_FIELDS.len() + 3];
+    let mut i = 0;
+    while i < EMPLOYEE_FIELDS.len() {
+        out[i + 1] = EMPLOYEE_FIELDS[i];
+        i += 1;
+    }
+    out[EMPLOYEE_FIELDS.len() + 1] = "impor_id";
+    out[EMPLOYEE_FIELDS.len() + 2] = "diperbarui_ms";
+    out
+}
 
 /// An open import transaction.
 pub struct ImportWriter {

@@ -2,11 +2,13 @@
 //! codes, durable timers and the outbox. A plan is applied in one transaction: either the state,
 //! its history, its messages and its timers are all written, or none is.
 
+use std::collections::BTreeMap;
+
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Statement, Value};
 
-use super::{Backend, Store, StoreResult, corrupt, get, placeholders};
+use super::{Backend, Store, StoreError, StoreResult, corrupt, get, placeholders};
 use crate::workflow::{
-    CodeRow, HistoryRow, InstanceRow,
+    CodeRow, Decided, HistoryEntry, HistoryKind, InstanceRow, StoredSubject,
     planner::{Plan, State, Status},
 };
 
@@ -52,13 +54,40 @@ fn instance_from(r: &QueryResult) -> StoreResult<InstanceRow> {
         id: get(r, 0)?,
         workflow: get(r, 1)?,
         versi: get(r, 2)?,
-        subjek: serde_json::from_str(&subjek).map_err(corrupt)?,
+        subjek: StoredSubject::new(serde_json::from_str(&subjek).map_err(corrupt)?),
         state: serde_json::from_str(&keadaan).map_err(corrupt)?,
         revisi: get(r, 5)?,
         dibuat_oleh: get(r, 6)?,
         dibuat_ms: get(r, 7)?,
         diperbarui_ms: get(r, 8)?,
     })
+}
+
+/// A subject's JSON as stored in `instans` and, for a placement proposal, its recap per
+/// formation code (`per_formasi`), which is stored in `rekap_usulan`.
+fn split_recap(subjek: &serde_json::Value) -> (serde_json::Value, Vec<(String, i64)>) {
+    let recap = match subjek.get("jenis").and_then(|j| j.as_str()) {
+        Some("penempatan") => subjek.get("per_formasi").and_then(|m| m.as_object()),
+        _ => None,
+    };
+    let Some(recap) = recap else {
+        return (subjek.clone(), Vec::new());
+    };
+    let counts: Option<Vec<(String, i64)>> = recap
+        .iter()
+        .map(|(k, v)| Some((k.clone(), v.as_i64()?)))
+        .collect();
+    match counts {
+        Some(counts) => {
+            let mut rest = subjek.clone();
+            if let Some(o) = rest.as_object_mut() {
+                o.remove("per_formasi");
+            }
+            (rest, counts)
+        }
+        // Not counts: kept as given, in the subject.
+        None => (subjek.clone(), Vec::new()),
+    }
 }
 
 struct Writer<'a> {
@@ -139,6 +168,8 @@ impl Store {
     /// Creates an instance and applies its first plan, in one transaction. `Conflict` when a
     /// reference code of the plan is taken (nothing is written; plan again with new codes).
     pub async fn create_instance(&self, row: &InstanceRow, plan: &Plan) -> StoreResult<Applied> {
+        // A proposal's recap goes to its own table: reading an instance does not carry it.
+        let (subjek, recap) = split_recap(row.subjek.json());
         let txn = self.begin_write().await?;
         let w = Writer {
             txn: &txn,
@@ -155,7 +186,7 @@ impl Store {
                 row.id.clone().into(),
                 row.workflow.clone().into(),
                 row.versi.clone().into(),
-                row.subjek.to_string().into(),
+                subjek.to_string().into(),
                 serde_json::to_string(&plan.state).map_err(corrupt)?.into(),
                 1i64.into(),
                 row.dibuat_oleh.clone().into(),
@@ -164,6 +195,18 @@ impl Store {
             ],
         )
         .await?;
+        for (kode, jumlah) in &recap {
+            w.exec(
+                "INSERT INTO rekap_usulan (instansi, instans_id, kode_formasi, jumlah) VALUES (?, ?, ?, ?)",
+                vec![
+                    self.tenant.clone().into(),
+                    row.id.clone().into(),
+                    kode.clone().into(),
+                    (*jumlah).into(),
+                ],
+            )
+            .await?;
+        }
         if !self
             .write_effects(&w, &row.id, 0, plan, row.dibuat_ms)
             .await?
@@ -255,12 +298,12 @@ impl Store {
                     id.into(),
                     (first + i as i64 + 1).into(),
                     e.waktu_ms.into(),
-                    e.jenis.clone().into(),
+                    e.jenis.as_str().into(),
                     e.langkah.clone().into(),
                     e.orang.clone().into(),
                     e.kapasitas.clone().into(),
                     e.saluran.clone().into(),
-                    e.keputusan.clone().into(),
+                    e.keputusan.as_ref().map(Decided::code).into(),
                     e.komentar.clone().into(),
                 ],
             )
@@ -383,8 +426,31 @@ impl Store {
         rows.iter().map(instance_from).collect()
     }
 
+    /// The recap of the proposal instance `id` is about (candidates placed per formation code),
+    /// kept apart from its subject; empty when it has none (or its subject, stored before the
+    /// recap had a table of its own, still holds it).
+    pub async fn proposal_recap(&self, id: &str) -> StoreResult<BTreeMap<String, u64>> {
+        let rows = self
+            .query(
+                "SELECT kode_formasi, jumlah FROM rekap_usulan WHERE instansi = ? AND instans_id = ? ORDER BY kode_formasi",
+                vec![self.tenant.clone().into(), id.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let jumlah: i64 = get(r, 1)?;
+                Ok((
+                    get(r, 0)?,
+                    u64::try_from(jumlah).map_err(|_| {
+                        StoreError::Corrupt(format!("jumlah rekap usulan {jumlah} negatif"))
+                    })?,
+                ))
+            })
+            .collect()
+    }
+
     /// An instance's history, in order.
-    pub async fn history(&self, id: &str) -> StoreResult<Vec<HistoryRow>> {
+    pub async fn history(&self, id: &str) -> StoreResult<Vec<HistoryEntry>> {
         let rows = self
             .query(
                 "SELECT urutan, waktu_ms, jenis, langkah, orang, kapasitas, saluran, keputusan, komentar \
@@ -394,15 +460,27 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                Ok(HistoryRow {
+                let jenis: String = get(r, 2)?;
+                let keputusan: Option<String> = get(r, 7)?;
+                Ok(HistoryEntry {
                     urutan: get(r, 0)?,
                     waktu_ms: get(r, 1)?,
-                    jenis: get(r, 2)?,
+                    jenis: HistoryKind::parse(&jenis).ok_or_else(|| {
+                        StoreError::Corrupt(format!("jenis riwayat '{jenis}' tidak dikenal"))
+                    })?,
                     langkah: get(r, 3)?,
                     orang: get(r, 4)?,
                     kapasitas: get(r, 5)?,
                     saluran: get(r, 6)?,
-                    keputusan: get(r, 7)?,
+                    keputusan: keputusan
+                        .map(|k| {
+                            Decided::parse(&k).ok_or_else(|| {
+                                StoreError::Corrupt(format!(
+                                    "keputusan riwayat '{k}' tidak dikenal"
+                                ))
+                            })
+                        })
+                        .transpose()?,
                     komentar: get(r, 8)?,
                 })
             })

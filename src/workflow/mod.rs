@@ -10,5 +10,8 @@ mod record;
 pub use calendar::Calendar;
 pub use definition::{Approvers, Mode, SubjectKind, Target, WorkflowDef};
 pub use directory::Directory;
-pub use planner::{Answer, Channel, Decision, Event, Instance, Plan, Refusal, State, Status};
-pub use record::{CodeRow, HistoryRow, InstanceRow};
+pub use planner::{
+    Answer, Channel, Decided, Decision, Event, HistoryEntry, HistoryKind, Instance, Plan, Refusal,
+    State, Status,
+};
+pub use record::{CodeRow, InstanceRow, StoredSubject};

@@ -5,9 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::Answer;
 use crate::domain::{
-    About, Cancelled, CandidateNotice, Content, Ending, Finished, Notice, PriorAnswer, Prompt,
-    Queued, Recipient, Returned, StepClosed, VacancySubject,
+    About, Cancelled, CandidateNotice, Comment, Content, Ending, Finished, Notice, PriorAnswer,
+    Prompt, Queued, Recipient, Returned, StepClosed, VacancySubject,
 };
 
 use super::{
@@ -62,8 +63,8 @@ pub struct Seat {
     pub kapasitas: String,
     /// Reference code of the prompt (`MERIT-XXXXXX`).
     pub kode: String,
-    /// The answer given, if any (`setuju`, `tolak`, `kembalikan`, `pilih:…`).
-    pub keputusan: Option<String>,
+    /// The answer given, if any (stored as its code: `setuju`, `tolak`, `kembalikan`, `pilih:…`).
+    pub keputusan: Option<Answer>,
     /// Added by escalation: the answer decides the step outright.
     #[serde(default)]
     pub eskalasi: bool,
@@ -133,41 +134,6 @@ impl Channel {
     }
 }
 
-/// An answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
-    /// Agree.
-    Setuju,
-    /// Refuse.
-    Tolak,
-    /// Send back with a reason.
-    Kembalikan,
-    /// Choose an option.
-    Pilih(String),
-}
-
-impl Answer {
-    /// The stored form.
-    pub fn code(&self) -> String {
-        match self {
-            Self::Setuju => "setuju".to_owned(),
-            Self::Tolak => "tolak".to_owned(),
-            Self::Kembalikan => "kembalikan".to_owned(),
-            Self::Pilih(o) => format!("pilih:{o}"),
-        }
-    }
-
-    /// Parses the stored form.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "setuju" => Some(Self::Setuju),
-            "tolak" => Some(Self::Tolak),
-            "kembalikan" => Some(Self::Kembalikan),
-            _ => s.strip_prefix("pilih:").map(|o| Self::Pilih(o.to_owned())),
-        }
-    }
-}
-
 /// A decision on a step.
 #[derive(Debug, Clone)]
 pub struct Decision {
@@ -176,7 +142,7 @@ pub struct Decision {
     pub orang: String,
     pub jawaban: Answer,
     /// Comment (required to send back).
-    pub komentar: Option<String>,
+    pub komentar: Option<Comment>,
     pub saluran: Channel,
     /// Who recorded it, when not the person themself (CLI on someone's behalf).
     pub dicatat_oleh: Option<String>,
@@ -231,12 +197,13 @@ pub enum Event {
     Cancel {
         /// Who (an account's e-mail or `cli:USER`).
         oleh: String,
-        alasan: String,
+        /// Why (required: none is refused).
+        alasan: Option<Comment>,
     },
     /// Something worth a line on the timeline that changes nothing else (a reply refused).
     Note {
         /// History kind (e.g. `balasan_ditolak`).
-        jenis: String,
+        jenis: HistoryKind,
         /// The person concerned, when known.
         orang: Option<String>,
         /// How it arrived.
@@ -255,21 +222,157 @@ pub enum Event {
     },
 }
 
-/// One history entry.
+/// What a history entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HistoryKind {
+    /// The instance started.
+    Dimulai,
+    /// A step opened.
+    Dibuka,
+    /// A step was skipped (its condition did not hold).
+    Dilewati,
+    /// Someone answered.
+    Keputusan,
+    /// A step was sent back.
+    Dikembalikan,
+    /// A reminder went out.
+    Pengingat,
+    /// A deadline passed.
+    TenggatTerlewati,
+    /// The step went to a superior.
+    Eskalasi,
+    /// A note (a problem with the definition or the directory, an unreachable quorum).
+    Catatan,
+    /// The instance ended.
+    Selesai,
+    /// An officer stopped the instance.
+    Dibatalkan,
+    /// A reply by e-mail was not applied.
+    BalasanDitolak,
+}
+
+impl HistoryKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dimulai => "dimulai",
+            Self::Dibuka => "dibuka",
+            Self::Dilewati => "dilewati",
+            Self::Keputusan => "keputusan",
+            Self::Dikembalikan => "dikembalikan",
+            Self::Pengingat => "pengingat",
+            Self::TenggatTerlewati => "tenggat_terlewati",
+            Self::Eskalasi => "eskalasi",
+            Self::Catatan => "catatan",
+            Self::Selesai => "selesai",
+            Self::Dibatalkan => "dibatalkan",
+            Self::BalasanDitolak => "balasan_ditolak",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Dimulai,
+            Self::Dibuka,
+            Self::Dilewati,
+            Self::Keputusan,
+            Self::Dikembalikan,
+            Self::Pengingat,
+            Self::TenggatTerlewati,
+            Self::Eskalasi,
+            Self::Catatan,
+            Self::Selesai,
+            Self::Dibatalkan,
+            Self::BalasanDitolak,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+impl PartialEq<&str> for HistoryKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for HistoryKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// What a history entry says was decided: an answer (on a `keputusan` entry) or how the
+/// instance ended (on `selesai`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decided {
+    /// An approver's answer.
+    Answer(Answer),
+    /// The end status.
+    Ended(Status),
+}
+
+impl Decided {
+    /// The stored form: the answer's code or the status's name.
+    pub fn code(&self) -> String {
+        match self {
+            Self::Answer(a) => a.code(),
+            Self::Ended(s) => s.as_str().to_owned(),
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Answer::parse(s)
+            .map(Self::Answer)
+            .or_else(|| Status::parse(s).map(Self::Ended))
+    }
+
+    /// The answer, when it is one.
+    pub fn answer(&self) -> Option<&Answer> {
+        match self {
+            Self::Answer(a) => Some(a),
+            Self::Ended(_) => None,
+        }
+    }
+}
+
+impl Serialize for Decided {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+/// One history entry: what the planner appends and the store reads back.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
+pub struct HistoryEntry {
+    /// Order within the instance (1-based).
+    pub urutan: i64,
     /// When, epoch ms.
     pub waktu_ms: i64,
-    /// What: dimulai, dibuka, dilewati, keputusan, dikembalikan, pengingat, tenggat_terlewati,
-    /// eskalasi, catatan, selesai.
-    pub jenis: String,
+    /// What happened.
+    pub jenis: HistoryKind,
     pub langkah: Option<String>,
     pub orang: Option<String>,
     pub kapasitas: Option<String>,
     pub saluran: Option<String>,
-    pub keputusan: Option<String>,
+    pub keputusan: Option<Decided>,
     /// Comment or explanation.
     pub komentar: Option<String>,
+}
+
+impl HistoryEntry {
+    /// The answer `orang` gave on `langkah`, when this entry records one.
+    pub fn answer_by(&self, langkah: &str, orang: &str) -> Option<&Answer> {
+        if self.jenis != HistoryKind::Keputusan
+            || self.langkah.as_deref() != Some(langkah)
+            || self.orang.as_deref() != Some(orang)
+        {
+            return None;
+        }
+        self.keputusan.as_ref().and_then(Decided::answer)
+    }
 }
 
 /// A timer to store.
@@ -299,7 +402,7 @@ pub struct Plan {
     /// New state.
     pub state: State,
     /// History to append.
-    pub history: Vec<Entry>,
+    pub history: Vec<HistoryEntry>,
     /// Messages to queue.
     pub outbox: Vec<Queued>,
     /// Timers to store.
@@ -379,31 +482,79 @@ impl Refusal {
     }
 }
 
-/// An answer on the timeline as a prompt shows it: names and titles, not ids.
-#[allow(clippy::too_many_arguments)]
+/// An answer on the timeline as a prompt shows it: names and titles, not ids (none for an
+/// entry that records no answer).
 pub fn prior_answer(
     def: &WorkflowDef,
     directory: &Directory,
-    langkah: &str,
-    orang: &str,
-    kapasitas: &str,
-    keputusan: &str,
-    komentar: Option<&str>,
-    waktu_ms: i64,
-) -> PriorAnswer {
-    PriorAnswer {
+    e: &HistoryEntry,
+) -> Option<PriorAnswer> {
+    if e.jenis != HistoryKind::Keputusan {
+        return None;
+    }
+    let langkah = e.langkah.as_deref().unwrap_or_default();
+    let orang = e.orang.as_deref().unwrap_or_default();
+    Some(PriorAnswer {
         nama: directory
             .person(orang)
             .map_or_else(|| orang.to_owned(), |p| p.nama.clone()),
-        kapasitas: kapasitas.to_owned(),
+        kapasitas: e.kapasitas.clone().unwrap_or_default(),
         langkah: def
             .langkah
             .iter()
             .find(|s| s.id == langkah)
             .map_or_else(|| langkah.to_owned(), |s| s.judul.clone()),
-        keputusan: keputusan.to_owned(),
-        komentar: komentar.map(str::to_owned),
-        waktu_ms,
+        keputusan: e.keputusan.as_ref().map(Decided::code).unwrap_or_default(),
+        komentar: e.komentar.clone(),
+        waktu_ms: e.waktu_ms,
+    })
+}
+
+/// Whether `orang` may answer step `langkah` of an instance in state `st` now, for the prompt
+/// sent at visit `kunjungan` (`None`: the current visit): the instance runs, the step is the
+/// open one at that visit, and they have not answered it yet. Whether they are asked at all
+/// is decided when the answer is planned ([`advance`]).
+pub fn answerable(
+    st: &State,
+    langkah: &str,
+    kunjungan: Option<i64>,
+    orang: &str,
+) -> Result<(), Refusal> {
+    running(st)?;
+    step_open(st, langkah, kunjungan)?;
+    not_answered(st, orang)
+}
+
+fn running(st: &State) -> Result<(), Refusal> {
+    if st.status != Status::Berjalan {
+        return Err(Refusal::Finished(st.status.as_str()));
+    }
+    Ok(())
+}
+
+fn step_open(st: &State, langkah: &str, kunjungan: Option<i64>) -> Result<(), Refusal> {
+    let active = st.langkah_aktif.clone().unwrap_or_default();
+    if active != langkah {
+        return Err(Refusal::StepNotOpen {
+            langkah: langkah.to_owned(),
+            aktif: active,
+        });
+    }
+    if kunjungan.is_some_and(|k| k != st.kunjungan) {
+        return Err(Refusal::Superseded(langkah.to_owned()));
+    }
+    Ok(())
+}
+
+fn not_answered(st: &State, orang: &str) -> Result<(), Refusal> {
+    match st.kursi.iter().find(|s| s.orang == orang) {
+        Some(Seat {
+            keputusan: Some(k), ..
+        }) => Err(Refusal::AlreadyAnswered {
+            orang: orang.to_owned(),
+            keputusan: k.code(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -452,20 +603,20 @@ pub fn advance(
     match event {
         Event::Start { pemohon } => {
             p.plan.state.pemohon = pemohon.clone();
-            p.log("dimulai", None, |e| {
+            p.log(HistoryKind::Dimulai, None, |e| {
                 e.orang = pemohon.clone();
                 e.komentar = Some(format!("{}, definisi bersidik {}", def.judul, def.versi));
             });
             p.go(Target::Step(0), None);
         }
         Event::Decide(d) => p.decide(d)?,
-        Event::Cancel { oleh, alasan } => p.cancel(oleh, alasan)?,
+        Event::Cancel { oleh, alasan } => p.cancel(oleh, alasan.as_ref())?,
         Event::Note {
             jenis,
             orang,
             saluran,
             komentar,
-        } => p.log(jenis, None, |e| {
+        } => p.log(*jenis, None, |e| {
             e.orang.clone_from(orang);
             e.saluran.clone_from(saluran);
             e.komentar = Some(komentar.clone());
@@ -490,11 +641,17 @@ impl Planner<'_, '_> {
         self.ctx.now.timestamp_millis()
     }
 
-    fn log(&mut self, jenis: &str, langkah: Option<&str>, f: impl FnOnce(&mut Entry)) {
+    fn log(
+        &mut self,
+        jenis: HistoryKind,
+        langkah: Option<&str>,
+        f: impl FnOnce(&mut HistoryEntry),
+    ) {
         let entry = with(
-            Entry {
+            HistoryEntry {
+                urutan: self.plan.state.riwayat_n + 1,
                 waktu_ms: self.now_ms(),
-                jenis: jenis.to_owned(),
+                jenis,
                 langkah: langkah.map(str::to_owned),
                 orang: None,
                 kapasitas: None,
@@ -554,11 +711,12 @@ impl Planner<'_, '_> {
         let jawaban = if step.pilihan.is_some() {
             st.opsi
                 .iter()
-                .map(|o| format!("pilih:{o}"))
-                .chain(["tolak".to_owned(), "kembalikan".to_owned()])
+                .map(|o| Answer::Pilih(o.clone()))
+                .chain([Answer::Tolak, Answer::Kembalikan])
+                .map(|a| a.code())
                 .collect()
         } else {
-            vec!["setuju".into(), "tolak".into(), "kembalikan".into()]
+            Answer::PLAIN.iter().map(Answer::code).collect()
         };
         Prompt {
             about: self.about(Some(step)),
@@ -579,34 +737,21 @@ impl Planner<'_, '_> {
             self.plan
                 .history
                 .iter()
-                .filter(|e| e.jenis == "keputusan")
-                .map(|e| {
-                    prior_answer(
-                        self.def,
-                        self.ctx.directory,
-                        e.langkah.as_deref().unwrap_or_default(),
-                        e.orang.as_deref().unwrap_or_default(),
-                        e.kapasitas.as_deref().unwrap_or_default(),
-                        e.keputusan.as_deref().unwrap_or_default(),
-                        e.komentar.as_deref(),
-                        e.waktu_ms,
-                    )
-                }),
+                .filter_map(|e| prior_answer(self.def, self.ctx.directory, e)),
         );
         out
     }
 
     /// Stops a running instance: the people still awaited and the requester are told why, open
     /// links and timers stop counting.
-    fn cancel(&mut self, oleh: &str, alasan: &str) -> Result<(), Refusal> {
+    fn cancel(&mut self, oleh: &str, alasan: Option<&Comment>) -> Result<(), Refusal> {
         let st = &self.plan.state;
         if st.status != Status::Berjalan {
             return Err(Refusal::Finished(st.status.as_str()));
         }
-        let alasan = alasan.trim();
-        if alasan.is_empty() {
+        let Some(alasan) = alasan.map(Comment::as_str) else {
             return Err(Refusal::NeedsComment);
-        }
+        };
         let step = st
             .langkah_aktif
             .as_deref()
@@ -620,7 +765,7 @@ impl Planner<'_, '_> {
             .chain(st.pemohon.clone())
             .collect();
         let langkah = step.map(|s| s.id.clone());
-        self.log("dibatalkan", langkah.as_deref(), |e| {
+        self.log(HistoryKind::Dibatalkan, langkah.as_deref(), |e| {
             e.komentar = Some(format!("dibatalkan oleh {oleh}: {alasan}"));
         });
         let content = Content::Dibatalkan(Cancelled {
@@ -663,7 +808,9 @@ impl Planner<'_, '_> {
                     vec![(id.clone(), format!("{prefix}ditunjuk langsung"))]
                 } else {
                     let m = format!("penyetuju '{id}' tidak ada dalam direktori");
-                    self.log("catatan", Some(step), |e| e.komentar = Some(m.clone()));
+                    self.log(HistoryKind::Catatan, Some(step), |e| {
+                        e.komentar = Some(m.clone())
+                    });
                     self.tell_admin(&m);
                     Vec::new()
                 }
@@ -679,14 +826,18 @@ impl Planner<'_, '_> {
                                 "rumus penyetuju '{}' menghasilkan '{id}' yang tidak ada dalam direktori",
                                 expr.text()
                             );
-                            self.log("catatan", Some(step), |e| e.komentar = Some(m.clone()));
+                            self.log(HistoryKind::Catatan, Some(step), |e| {
+                                e.komentar = Some(m.clone())
+                            });
                         }
                     }
                     out
                 }
                 Err(err) => {
                     let m = format!("rumus penyetuju '{}' gagal: {err}", expr.text());
-                    self.log("catatan", Some(step), |e| e.komentar = Some(m.clone()));
+                    self.log(HistoryKind::Catatan, Some(step), |e| {
+                        e.komentar = Some(m.clone())
+                    });
                     self.tell_admin(&m);
                     Vec::new()
                 }
@@ -719,7 +870,7 @@ impl Planner<'_, '_> {
                     Ok(true) => {}
                     Ok(false) => {
                         skipped[idx] = true;
-                        self.log("dilewati", Some(&step.id), |e| {
+                        self.log(HistoryKind::Dilewati, Some(&step.id), |e| {
                             e.komentar = Some(format!(
                                 "syarat `{}` tidak terpenuhi; langkah dilewati sebagai disetujui",
                                 cond.text()
@@ -733,7 +884,9 @@ impl Planner<'_, '_> {
                             "syarat `{}` tidak dapat dievaluasi ({err}); langkah tetap dibuka",
                             cond.text()
                         );
-                        self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+                        self.log(HistoryKind::Catatan, Some(&step.id), |e| {
+                            e.komentar = Some(m.clone())
+                        });
                         self.tell_admin(&m);
                     }
                 }
@@ -753,25 +906,33 @@ impl Planner<'_, '_> {
                 Ok(opts) if !opts.is_empty() => self.plan.state.opsi = opts,
                 Ok(_) => {
                     let m = format!("daftar pilihan `{}` kosong", expr.text());
-                    self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+                    self.log(HistoryKind::Catatan, Some(&step.id), |e| {
+                        e.komentar = Some(m.clone())
+                    });
                     self.tell_admin(&m);
                 }
                 Err(err) => {
                     let m = format!("daftar pilihan `{}` gagal: {err}", expr.text());
-                    self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+                    self.log(HistoryKind::Catatan, Some(&step.id), |e| {
+                        e.komentar = Some(m.clone())
+                    });
                     self.tell_admin(&m);
                 }
             }
         }
         let people = self.resolve(&step.penyetuju, step, false);
         let opened_note = reason.as_ref().map(|r| format!("dikembalikan: {r}"));
-        self.log("dibuka", Some(&step.id), |e| e.komentar = opened_note);
+        self.log(HistoryKind::Dibuka, Some(&step.id), |e| {
+            e.komentar = opened_note
+        });
         if people.is_empty() {
             let m = format!(
                 "langkah '{}' tidak mempunyai penyetuju hari ini; perbarui direktori orang",
                 step.id
             );
-            self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+            self.log(HistoryKind::Catatan, Some(&step.id), |e| {
+                e.komentar = Some(m.clone())
+            });
             self.tell_admin(&m);
         }
         if let Mode::Kuorum(q) = step.mode {
@@ -782,7 +943,9 @@ impl Planner<'_, '_> {
                     "kuorum {q} pada langkah '{}' melebihi jumlah penyetuju ({seats}); kuorum menjadi {effective}",
                     step.id
                 );
-                self.log("catatan", Some(&step.id), |e| e.komentar = Some(m.clone()));
+                self.log(HistoryKind::Catatan, Some(&step.id), |e| {
+                    e.komentar = Some(m.clone())
+                });
                 self.tell_admin(&m);
             }
             self.plan.state.kuorum = Some(effective);
@@ -868,8 +1031,8 @@ impl Planner<'_, '_> {
         self.plan.state.status = status;
         self.plan.state.langkah_aktif = None;
         self.plan.state.tenggat_ms = None;
-        self.log("selesai", None, |e| {
-            e.keputusan = Some(status.as_str().to_owned())
+        self.log(HistoryKind::Selesai, None, |e| {
+            e.keputusan = Some(Decided::Ended(status))
         });
         let (specs, ending) = match status {
             Status::SelesaiDisetujui => (
@@ -943,7 +1106,9 @@ impl Planner<'_, '_> {
                     }
                     Err(err) => {
                         let m = format!("rumus pemberitahuan '{}' gagal: {err}", e.text());
-                        self.log("catatan", None, |en| en.komentar = Some(m.clone()));
+                        self.log(HistoryKind::Catatan, None, |en| {
+                            en.komentar = Some(m.clone())
+                        });
                     }
                 },
             }
@@ -977,7 +1142,9 @@ impl Planner<'_, '_> {
                     "rumus pemberitahuan kandidat '{}' gagal: {err}",
                     expr.text()
                 );
-                self.log("catatan", None, |en| en.komentar = Some(m.clone()));
+                self.log(HistoryKind::Catatan, None, |en| {
+                    en.komentar = Some(m.clone())
+                });
                 self.tell_admin(&m);
                 return;
             }
@@ -1019,28 +1186,23 @@ impl Planner<'_, '_> {
         let def = self.def;
         let step = self.open_step(d, def)?;
         let answer = self.accepted_answer(d, step)?;
-        let comment = d
-            .komentar
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty());
+        let comment = d.komentar.as_ref().map(Comment::as_str);
         if answer == Answer::Kembalikan && comment.is_none() {
             return Err(Refusal::NeedsComment);
         }
         let seat_idx = self.seat_of(d, step)?;
-        let code = answer.code();
         let seat = &mut self.plan.state.kursi[seat_idx];
-        seat.keputusan = Some(code.clone());
+        seat.keputusan = Some(answer.clone());
         let escalated = seat.eskalasi;
         let mut kapasitas = seat.kapasitas.clone();
         if let Some(by) = &d.dicatat_oleh {
             kapasitas = format!("{kapasitas}; dicatat oleh {by}");
         }
-        self.log("keputusan", Some(&step.id), |e| {
+        self.log(HistoryKind::Keputusan, Some(&step.id), |e| {
             e.orang = Some(d.orang.clone());
             e.kapasitas = Some(kapasitas);
             e.saluran = Some(d.saluran.as_str().to_owned());
-            e.keputusan = Some(code.clone());
+            e.keputusan = Some(Decided::Answer(answer.clone()));
             e.komentar = comment.map(str::to_owned);
         });
         if let Some((target, note)) = self.outcome(step, &answer, escalated, comment) {
@@ -1054,22 +1216,11 @@ impl Planner<'_, '_> {
     /// The step `d` answers, when it is the open one at the visit the answer was asked for.
     fn open_step<'d>(&self, d: &Decision, def: &'d WorkflowDef) -> Result<&'d Step, Refusal> {
         let st = &self.plan.state;
-        if st.status != Status::Berjalan {
-            return Err(Refusal::Finished(st.status.as_str()));
-        }
+        running(st)?;
         let Some((_, step)) = def.step(&d.langkah) else {
             return Err(Refusal::UnknownStep(d.langkah.clone()));
         };
-        let active = st.langkah_aktif.clone().unwrap_or_default();
-        if active != d.langkah {
-            return Err(Refusal::StepNotOpen {
-                langkah: d.langkah.clone(),
-                aktif: active,
-            });
-        }
-        if d.kunjungan.is_some_and(|k| k != st.kunjungan) {
-            return Err(Refusal::Superseded(d.langkah.clone()));
-        }
+        step_open(st, &d.langkah, d.kunjungan)?;
         Ok(step)
     }
 
@@ -1095,13 +1246,7 @@ impl Planner<'_, '_> {
     fn seat_of(&mut self, d: &Decision, step: &Step) -> Result<usize, Refusal> {
         let st = &self.plan.state;
         if let Some(i) = st.kursi.iter().position(|s| s.orang == d.orang) {
-            return match &st.kursi[i].keputusan {
-                Some(k) => Err(Refusal::AlreadyAnswered {
-                    orang: d.orang.clone(),
-                    keputusan: k.clone(),
-                }),
-                None => Ok(i),
-            };
+            return not_answered(st, &d.orang).map(|()| i);
         }
         let date = self.ctx.calendar.local_date(self.ctx.now);
         let now_holders: Vec<(String, String)> = match &step.penyetuju {
@@ -1150,7 +1295,7 @@ impl Planner<'_, '_> {
         let regular = self.plan.state.kursi.iter().filter(|s| !s.eskalasi);
         let agreed = regular
             .clone()
-            .filter(|s| s.keputusan.as_deref() == Some("setuju"))
+            .filter(|s| s.keputusan == Some(Answer::Setuju))
             .count();
         let open = regular.clone().filter(|s| s.keputusan.is_none()).count();
         let total = regular.count();
@@ -1184,7 +1329,7 @@ impl Planner<'_, '_> {
         if let Some(n) = note
             && *answer == Answer::Tolak
         {
-            self.log("catatan", Some(&step.id), |e| {
+            self.log(HistoryKind::Catatan, Some(&step.id), |e| {
                 e.komentar = Some(n.to_owned())
             });
         }
@@ -1206,7 +1351,7 @@ impl Planner<'_, '_> {
             self.send(&key, &o, closed);
         }
         if *answer == Answer::Kembalikan {
-            self.log("dikembalikan", Some(&step.id), |e| {
+            self.log(HistoryKind::Dikembalikan, Some(&step.id), |e| {
                 e.orang = Some(d.orang.clone());
                 e.komentar = note.map(str::to_owned);
             });
@@ -1245,7 +1390,7 @@ impl Planner<'_, '_> {
         let key = format!("{langkah}/{kunjungan}");
         match jenis {
             TimerKind::Pengingat => {
-                self.log("pengingat", Some(langkah), |e| {
+                self.log(HistoryKind::Pengingat, Some(langkah), |e| {
                     e.komentar = Some(format!("pengingat ke-{ke} kepada {names}"));
                 });
                 let n = u32::try_from(ke).unwrap_or(1);
@@ -1255,7 +1400,7 @@ impl Planner<'_, '_> {
                 }
             }
             TimerKind::Tenggat => {
-                self.log("tenggat_terlewati", Some(langkah), |e| {
+                self.log(HistoryKind::TenggatTerlewati, Some(langkah), |e| {
                     e.komentar = Some(format!("belum dijawab oleh {names}"));
                 });
                 for seat in &waiting {
@@ -1272,7 +1417,7 @@ impl Planner<'_, '_> {
                 let Some(esc) = &step.eskalasi else { return };
                 let people = self.resolve(&esc.ke, step, true);
                 let names: Vec<String> = people.iter().map(|(o, _)| o.clone()).collect();
-                self.log("eskalasi", Some(langkah), |e| {
+                self.log(HistoryKind::Eskalasi, Some(langkah), |e| {
                     e.komentar = Some(format!(
                         "belum diputuskan; diteruskan kepada {}",
                         if names.is_empty() {

@@ -119,7 +119,7 @@ impl World {
             langkah: langkah.into(),
             orang: orang.into(),
             jawaban,
-            komentar: komentar.map(str::to_owned),
+            komentar: komentar.and_then(Comment::parse),
             saluran: Channel::Cli,
             dicatat_oleh: None,
             kunjungan: None,
@@ -387,14 +387,14 @@ fn a_cancellation_tells_those_still_awaited_and_the_requester_once_and_ends_ever
     // Without a reason nothing happens.
     let empty = w.apply(&Event::Cancel {
         oleh: "admin@contoh.go.id".into(),
-        alasan: "  ".into(),
+        alasan: Comment::parse("  "),
     });
     assert_eq!(empty.err(), Some(Refusal::NeedsComment));
     assert_eq!(w.inst.state.status, Status::Berjalan);
     let plan = w
         .apply(&Event::Cancel {
             oleh: "admin@contoh.go.id".into(),
-            alasan: "formasi direvisi".into(),
+            alasan: Comment::parse("formasi direvisi"),
         })
         .unwrap();
     assert_eq!(w.inst.state.status, Status::Dibatalkan);
@@ -421,12 +421,12 @@ fn a_cancellation_tells_those_still_awaited_and_the_requester_once_and_ends_ever
     );
     let again = w.apply(&Event::Cancel {
         oleh: "x".into(),
-        alasan: "lagi".into(),
+        alasan: Comment::parse("lagi"),
     });
     assert_eq!(again.err(), Some(Refusal::Finished("dibatalkan")));
     let note = w
         .apply(&Event::Note {
-            jenis: "balasan_ditolak".into(),
+            jenis: HistoryKind::BalasanDitolak,
             orang: None,
             saluran: Some("balasan".into()),
             komentar: "balasan surel dari orang@luar tidak diproses".into(),

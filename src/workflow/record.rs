@@ -1,7 +1,40 @@
-//! Workflow instances as stored: an instance with its subject, state and revision, its
-//! history entries, and the holders of reference codes.
+//! Workflow instances as stored: an instance with its subject, state and revision, and the
+//! holders of reference codes (history entries are the planner's [`super::planner::HistoryEntry`]).
 
 use super::planner::State;
+use crate::domain::Subject;
+
+/// An instance's subject as stored: the JSON workflow expressions see (`subjek`), and its typed
+/// reading, made once when the row is read. An unreadable subject keeps the reason, so a page
+/// that can do without it still shows the instance.
+#[derive(Debug, Clone)]
+pub struct StoredSubject {
+    json: serde_json::Value,
+    typed: Result<Subject, String>,
+}
+
+impl StoredSubject {
+    /// Reads `json` as a subject.
+    pub fn new(json: serde_json::Value) -> Self {
+        let typed = Subject::from_value(&json);
+        Self { json, typed }
+    }
+
+    /// The JSON, as workflow expressions and `workflow show` see it.
+    pub fn json(&self) -> &serde_json::Value {
+        &self.json
+    }
+
+    /// The typed subject, or why it cannot be read.
+    pub fn typed(&self) -> Result<&Subject, &str> {
+        self.typed.as_ref().map_err(String::as_str)
+    }
+
+    /// The typed subject, owned.
+    pub fn read(&self) -> Result<Subject, String> {
+        self.typed.clone()
+    }
+}
 
 /// A stored instance.
 #[derive(Debug, Clone)]
@@ -10,8 +43,8 @@ pub struct InstanceRow {
     pub workflow: String,
     /// Definition version.
     pub versi: String,
-    /// Subject (JSON).
-    pub subjek: serde_json::Value,
+    /// Subject (JSON and typed; JSON null on rows read without it).
+    pub subjek: StoredSubject,
     pub state: State,
     /// Revision for optimistic locking.
     pub revisi: i64,
@@ -21,22 +54,6 @@ pub struct InstanceRow {
     pub dibuat_ms: i64,
     /// Last change, epoch ms.
     pub diperbarui_ms: i64,
-}
-
-/// A stored history entry.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct HistoryRow {
-    /// Order within the instance.
-    pub urutan: i64,
-    /// When, epoch ms.
-    pub waktu_ms: i64,
-    pub jenis: String,
-    pub langkah: Option<String>,
-    pub orang: Option<String>,
-    pub kapasitas: Option<String>,
-    pub saluran: Option<String>,
-    pub keputusan: Option<String>,
-    pub komentar: Option<String>,
 }
 
 /// Who a reference code was given to.

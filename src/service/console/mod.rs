@@ -168,9 +168,7 @@ async fn id_in_words(app: &App, runs: &RunNames, id: &str) -> Result<String, Ser
     }
     if let Some(row) = app.store.instance_head(id).await? {
         let (title, _) = crate::service::ground::workflows::titles(app, &row, "").await?;
-        let subject = Subject::from_value(&row.subjek)
-            .ok()
-            .and_then(|s| subject_words(&s, tz));
+        let subject = row.subjek.typed().ok().and_then(|s| subject_words(s, tz));
         return Ok(format!(
             "proses persetujuan {}",
             instance_name(&title, subject.as_deref(), row.dibuat_ms, tz)

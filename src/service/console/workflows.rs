@@ -9,7 +9,7 @@ use super::when;
 use crate::{
     domain::mask_identifier,
     service::{App, ServiceError, Sought},
-    workflow::{Directory, InstanceRow, Status},
+    workflow::{Answer, Decided, Directory, HistoryKind, InstanceRow, Status},
 };
 
 /// An open step.
@@ -40,9 +40,11 @@ fn name(dir: &Directory, id: &str) -> String {
 /// dimulai 7 Desember 2026 pukul 02.10`.
 fn instance_name(app: &App, row: &InstanceRow, title: &str) -> String {
     let tz = app.settings.timezone;
-    let subject = crate::domain::Subject::from_value(&row.subjek)
+    let subject = row
+        .subjek
+        .typed()
         .ok()
-        .and_then(|s| super::subject_words(&s, tz));
+        .and_then(|s| super::subject_words(s, tz));
     super::instance_name(title, subject.as_deref(), row.dibuat_ms, tz)
 }
 
@@ -193,21 +195,20 @@ pub struct Event {
     pub komentar: Option<String>,
 }
 
-fn happened(jenis: &str) -> String {
+fn happened(jenis: HistoryKind) -> String {
     match jenis {
-        "dimulai" => "Dimulai",
-        "dibuka" => "Langkah dibuka",
-        "dilewati" => "Langkah dilewati",
-        "keputusan" => "Jawaban",
-        "dikembalikan" => "Dikembalikan",
-        "pengingat" => "Pengingat dikirim",
-        "tenggat_terlewati" => "Tenggat terlewati",
-        "eskalasi" => "Eskalasi",
-        "catatan" => "Catatan",
-        "selesai" => "Selesai",
-        "dibatalkan" => "Dibatalkan",
-        "balasan_ditolak" => "Balasan surel tidak diproses",
-        other => other,
+        HistoryKind::Dimulai => "Dimulai",
+        HistoryKind::Dibuka => "Langkah dibuka",
+        HistoryKind::Dilewati => "Langkah dilewati",
+        HistoryKind::Keputusan => "Jawaban",
+        HistoryKind::Dikembalikan => "Dikembalikan",
+        HistoryKind::Pengingat => "Pengingat dikirim",
+        HistoryKind::TenggatTerlewati => "Tenggat terlewati",
+        HistoryKind::Eskalasi => "Eskalasi",
+        HistoryKind::Catatan => "Catatan",
+        HistoryKind::Selesai => "Selesai",
+        HistoryKind::Dibatalkan => "Dibatalkan",
+        HistoryKind::BalasanDitolak => "Balasan surel tidak diproses",
     }
     .to_owned()
 }
@@ -223,17 +224,19 @@ fn channel(s: &str) -> String {
     .to_owned()
 }
 
-fn answer(code: &str) -> String {
-    match code {
-        "setuju" => "SETUJU".to_owned(),
-        "tolak" => "TOLAK".to_owned(),
-        "kembalikan" => "KEMBALIKAN".to_owned(),
-        "selesai_disetujui" => "selesai, disetujui".to_owned(),
-        "selesai_ditolak" => "selesai, tidak disetujui".to_owned(),
-        other => match other.strip_prefix("pilih:") {
-            Some(o) => format!("PILIH {}", mask_identifier(o)),
-            None => other.to_owned(),
-        },
+fn answer(a: &Answer) -> String {
+    match a {
+        Answer::Pilih(o) => format!("{} {}", a.word(), mask_identifier(o)),
+        plain => plain.word().to_owned(),
+    }
+}
+
+fn decided(d: &Decided) -> String {
+    match d {
+        Decided::Answer(a) => answer(a),
+        Decided::Ended(Status::SelesaiDisetujui) => "selesai, disetujui".to_owned(),
+        Decided::Ended(Status::SelesaiDitolak) => "selesai, tidak disetujui".to_owned(),
+        Decided::Ended(other) => other.as_str().to_owned(),
     }
 }
 
@@ -259,7 +262,7 @@ pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
         };
         riwayat.push(Event {
             waktu: when(h.waktu_ms, tz),
-            peristiwa: happened(&h.jenis),
+            peristiwa: happened(h.jenis),
             langkah,
             orang: h.orang.as_deref().map(|o| name(&dir, o)),
             kapasitas: h
@@ -267,7 +270,7 @@ pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
                 .as_deref()
                 .map(crate::workflow::directory::titled),
             saluran: h.saluran.as_deref().map(channel),
-            jawaban: h.keputusan.as_deref().map(answer),
+            jawaban: h.keputusan.as_ref().map(decided),
             komentar: h
                 .komentar
                 .as_deref()
@@ -277,9 +280,11 @@ pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
     let step = row.state.langkah_aktif.clone();
     let (judul, judul_langkah) =
         crate::service::ground::workflows::titles(app, &row, step.as_deref().unwrap_or("")).await?;
-    let perihal = crate::domain::Subject::from_value(&row.subjek)
+    let perihal = row
+        .subjek
+        .typed()
         .ok()
-        .and_then(|s| super::subject_words(&s, tz));
+        .and_then(|s| super::subject_words(s, tz));
     Ok(Timeline {
         nama: instance_name(app, &row, &judul),
         perihal,
@@ -297,7 +302,7 @@ pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
             .map(|s| SeatView {
                 nama: name(&dir, &s.orang),
                 kapasitas: crate::workflow::directory::titled(&s.kapasitas),
-                jawaban: s.keputusan.as_deref().map(answer),
+                jawaban: s.keputusan.as_ref().map(answer),
             })
             .collect(),
         dimulai: when(row.dibuat_ms, tz),

@@ -244,10 +244,9 @@ pub async fn answer_lines(app: &App, row: &InstanceRow) -> Result<Vec<String>, S
     let def = definition_of(app, row).await?;
     let (dir, _) = directory(app).await?;
     let answers = prior_answers(app, &def, &dir, &row.id).await?;
-    let subject = crate::domain::Subject::from_value(&row.subjek).ok();
     Ok(crate::notify::compose::prior_lines(
         &answers,
-        subject.as_ref(),
+        row.subjek.typed().ok(),
         app.settings.timezone,
     ))
 }
@@ -264,18 +263,6 @@ pub async fn prior_answers(
         .history(id)
         .await?
         .iter()
-        .filter(|h| h.jenis == "keputusan")
-        .map(|h| {
-            planner::prior_answer(
-                def,
-                dir,
-                h.langkah.as_deref().unwrap_or_default(),
-                h.orang.as_deref().unwrap_or_default(),
-                h.kapasitas.as_deref().unwrap_or_default(),
-                h.keputusan.as_deref().unwrap_or_default(),
-                h.komentar.as_deref(),
-                h.waktu_ms,
-            )
-        })
+        .filter_map(|h| planner::prior_answer(def, dir, h))
         .collect())
 }

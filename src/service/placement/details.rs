@@ -173,7 +173,7 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
     let v = open_link(app, raw).await?;
     let (judul, langkah) =
         crate::service::ground::workflows::titles(app, &v.row, &v.code.langkah).await?;
-    let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::internal)?;
+    let subject = v.row.subjek.read().map_err(ServiceError::internal)?;
     let mut out = Details {
         judul,
         langkah: langkah.unwrap_or_else(|| v.code.langkah.clone()),
@@ -264,7 +264,7 @@ pub async fn download(
     use super::lists::ListKind;
     use crate::documents::DocumentKind;
     let v = open_link(app, raw).await?;
-    let subject = Subject::from_value(&v.row.subjek).map_err(ServiceError::internal)?;
+    let subject = v.row.subjek.read().map_err(ServiceError::internal)?;
     let on_offer = match &subject {
         Subject::Penempatan(_) => offered(true),
         Subject::Lowongan(_) => offered(false),
@@ -381,9 +381,7 @@ pub async fn workbook(app: &App, raw: &str, path: &Path) -> Result<(), ServiceEr
         return Ok(());
     };
     let v = open_link(app, raw).await?;
-    let Subject::Penempatan(p) =
-        Subject::from_value(&v.row.subjek).map_err(ServiceError::internal)?
-    else {
+    let Subject::Penempatan(p) = v.row.subjek.read().map_err(ServiceError::internal)? else {
         return Ok(());
     };
     let mut out = TableWriter::create(

@@ -21,7 +21,7 @@ use crate::{
         format_rupiah, mask_identifier,
     },
     workflow::{
-        Directory, HistoryRow, InstanceRow, Mode,
+        Answer, Decided, Directory, HistoryEntry, HistoryKind, InstanceRow, Mode,
         directory::{names_role, role_title, titled},
     },
 };
@@ -239,7 +239,7 @@ fn rincian_value(rows: &[RincianRow]) -> (Value, Value) {
 }
 
 /// An answer in a workflow's history, as a document lists it.
-fn answer_value(h: &HistoryRow, dir: Option<&Directory>, tz: chrono_tz::Tz) -> Value {
+fn answer_value(h: &HistoryEntry, dir: Option<&Directory>, tz: chrono_tz::Tz) -> Value {
     let id = h.orang.clone().unwrap_or_default();
     let nama = dir
         .and_then(|d| d.person(&id))
@@ -247,7 +247,7 @@ fn answer_value(h: &HistoryRow, dir: Option<&Directory>, tz: chrono_tz::Tz) -> V
     let kapasitas = h.kapasitas.as_deref().map(titled).unwrap_or_default();
     json!({
         "nama": if kapasitas.is_empty() { nama } else { format!("{nama} ({kapasitas})") },
-        "keputusan": h.keputusan.clone().unwrap_or_default(),
+        "keputusan": h.keputusan.as_ref().map(Decided::code).unwrap_or_default(),
         "waktu": format_datetime_id(crate::clock::from_ms(h.waktu_ms), tz),
         "komentar": h.komentar.as_deref().map(|c| crate::domain::redact_identifiers(c).0).unwrap_or_default(),
     })
@@ -567,7 +567,7 @@ async fn chosen_instance(
     id: Option<&str>,
     placement: Option<&str>,
 ) -> Result<Option<InstanceRow>, ServiceError> {
-    let fits = |i: &InstanceRow| match (kind.is_job_fill(), Subject::from_value(&i.subjek)) {
+    let fits = |i: &InstanceRow| match (kind.is_job_fill(), i.subjek.typed()) {
         (true, Ok(Subject::Lowongan(_))) => true,
         (false, Ok(Subject::Penempatan(p))) => placement.is_none_or(|id| id == p.id),
         _ => false,
@@ -605,8 +605,8 @@ async fn chosen_instance(
     Ok(None)
 }
 
-fn decisions(history: &[HistoryRow]) -> impl Iterator<Item = &HistoryRow> {
-    history.iter().filter(|h| h.jenis == "keputusan")
+fn decisions(history: &[HistoryEntry]) -> impl Iterator<Item = &HistoryEntry> {
+    history.iter().filter(|h| h.jenis == HistoryKind::Keputusan)
 }
 
 /// The data of document `kind` (JSON) and what it was made from.
@@ -641,7 +641,7 @@ pub async fn data(
     .await?;
     let source = match (named, &inst) {
         (Some(s), _) => s,
-        (None, Some(i)) => match Subject::from_value(&i.subjek) {
+        (None, Some(i)) => match i.subjek.typed() {
             Ok(Subject::Penempatan(p)) => lists::proposal_source(app, Some(&p.id)).await?,
             _ => lists::proposal_source(app, None).await?,
         },
@@ -685,11 +685,11 @@ async fn tpk(
     letterhead: &Letterhead<'_>,
     dir: &Directory,
 ) -> Result<(Value, String), ServiceError> {
-    let Ok(Subject::Lowongan(v)) = Subject::from_value(&inst.subjek) else {
+    let Ok(Subject::Lowongan(v)) = inst.subjek.typed() else {
         return Err(ServiceError::missing(Prerequisite::Vacancy));
     };
     let history = app.store.history(&inst.id).await?;
-    let tpk: Vec<&HistoryRow> = decisions(&history)
+    let tpk: Vec<&HistoryEntry> = decisions(&history)
         .filter(|h| h.kapasitas.as_deref().is_some_and(|k| names_role(k, "TPK")))
         .collect();
     let recused: Vec<String> = tpk
@@ -723,7 +723,7 @@ async fn tpk(
         .unwrap_or_else(|| "tidak ditetapkan".to_owned());
     let agreed = tpk
         .iter()
-        .filter(|h| h.keputusan.as_deref() == Some("setuju"))
+        .filter(|h| h.keputusan == Some(Decided::Answer(Answer::Setuju)))
         .count();
     let recommendation = if tpk.is_empty() {
         "Belum ada pertimbangan TPK.".to_owned()
@@ -750,7 +750,7 @@ async fn tpk(
     let chair = signer(None, Some(dir), "SEKDA", letterhead.today());
     let source = format!("lowongan {} (alur {})", v.id, inst.id);
     let head = header(letterhead, &source);
-    let mut data = tpk_data(head, &v, members, recused, quorum, recommendation, chair);
+    let mut data = tpk_data(head, v, members, recused, quorum, recommendation, chair);
     // The unit by its name where the formations know it (`Dinas Pendidikan`, not `OPD29`).
     let unit_name = app
         .store

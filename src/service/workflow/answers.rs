@@ -7,12 +7,14 @@ use crate::service::{
     ground::links::{Verified, verified},
 };
 use crate::{
-    domain::{About, Content, Queued, Recipient, ReplyApplied, ReplyRefused, Subject},
+    domain::{About, Content, Queued, Recipient, ReplyApplied, ReplyRefused},
     notify::{
         compose::{option_name, summary},
         reply::{self, Verdict},
     },
-    workflow::{Answer, Channel, CodeRow, Refusal as WorkflowRefusal, Status},
+    workflow::{
+        Answer, Channel, CodeRow, HistoryKind, Refusal as WorkflowRefusal, Status, planner,
+    },
 };
 
 /// What a link asks, for the confirm page.
@@ -55,14 +57,12 @@ async fn recorded_since(
     answer: &Answer,
     since_ms: i64,
 ) -> Result<bool, ServiceError> {
-    let answer = answer.code();
-    Ok(app.store.history(&code.instans_id).await?.iter().any(|h| {
-        h.jenis == "keputusan"
-            && h.langkah.as_deref() == Some(code.langkah.as_str())
-            && h.orang.as_deref() == Some(code.orang.as_str())
-            && h.keputusan.as_deref() == Some(answer.as_str())
-            && h.waktu_ms >= since_ms
-    }))
+    Ok(app
+        .store
+        .history(&code.instans_id)
+        .await?
+        .iter()
+        .any(|h| h.answer_by(&code.langkah, &code.orang) == Some(answer) && h.waktu_ms >= since_ms))
 }
 
 async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
@@ -74,45 +74,32 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
     if row.state.status == Status::Dibatalkan {
         return Err(Refusal::StepDecided(Some(Status::Dibatalkan)).into());
     }
-    let answer = match t.jawaban.as_str() {
-        "setuju" => Answer::Setuju,
-        "tolak" => Answer::Tolak,
-        "kembalikan" => Answer::Kembalikan,
-        other => {
-            let i: usize = other
-                .strip_prefix("pilih-")
-                .and_then(|i| i.parse().ok())
-                .ok_or(Refusal::LinkUnknown)?;
-            let o = row.state.opsi.get(i).ok_or(Refusal::LinkUnknown)?;
-            Answer::Pilih(o.clone())
-        }
-    };
+    let answer = Answer::from_link_code(&t.jawaban, &row.state.opsi).ok_or(Refusal::LinkUnknown)?;
     let st = &row.state;
     let seat = st.kursi.iter().find(|s| s.orang == code.orang);
-    let current = st.status == Status::Berjalan
-        && st.kunjungan == code.kunjungan
-        && st.langkah_aktif.as_deref() == Some(code.langkah.as_str());
-    let mut sudah_tercatat =
-        current && seat.and_then(|s| s.keputusan.as_deref()) == Some(answer.code().as_str());
-    if !current {
-        sudah_tercatat = recorded_since(app, &code, &answer, t.terbit_ms).await?;
-    }
-    let answered_otherwise = !current || seat.is_some_and(|s| s.keputusan.is_some());
-    if answered_otherwise && !sudah_tercatat {
+    // The planner says whether the link's person may still answer; a refusal is fine only
+    // when this very answer is the one on record (the link used again).
+    let answerable = planner::answerable(st, &code.langkah, Some(code.kunjungan), &code.orang);
+    let sudah_tercatat = match &answerable {
+        Ok(()) => false,
+        Err(WorkflowRefusal::AlreadyAnswered { keputusan, .. }) => *keputusan == answer.code(),
+        Err(_) => recorded_since(app, &code, &answer, t.terbit_ms).await?,
+    };
+    if answerable.is_err() && !sudah_tercatat {
         return Err(Refusal::StepDecided(Some(st.status)).into());
     }
     let (judul, judul_langkah) =
         crate::service::ground::workflows::titles(app, &row, &code.langkah).await?;
     // An unreadable subject leaves the summary out rather than the approver without a page.
-    let subject = Subject::from_value(&row.subjek)
+    let subject = row
+        .subjek
+        .typed()
         .map_err(|e| tracing::warn!(instans = %row.id, "{e}"))
         .ok();
     let (dir, _) = crate::service::ground::workflows::directory(app).await?;
     let label = match &answer {
-        Answer::Setuju => "SETUJU".to_owned(),
-        Answer::Tolak => "TOLAK".to_owned(),
-        Answer::Kembalikan => "KEMBALIKAN".to_owned(),
-        Answer::Pilih(o) => format!("PILIH {}", option_name(subject.as_ref(), o)),
+        Answer::Pilih(o) => format!("{} {}", answer.word(), option_name(subject, o)),
+        plain => plain.word().to_owned(),
     };
     let step_title = judul_langkah.unwrap_or_else(|| code.langkah.clone());
     let view = LinkView {
@@ -130,11 +117,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
                 .await?
                 .iter()
                 .rev()
-                .find(|h| {
-                    h.jenis == "keputusan"
-                        && h.langkah.as_deref() == Some(code.langkah.as_str())
-                        && h.orang.as_deref() == Some(code.orang.as_str())
-                })
+                .find(|h| h.answer_by(&code.langkah, &code.orang).is_some())
                 .and_then(|h| h.kapasitas.as_deref())
                 .map_or_else(
                     || "penyetuju tahap ini".to_owned(),
@@ -144,7 +127,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         jawaban: label,
         keputusan: t.jawaban.clone(),
         perlu_komentar: answer == Answer::Kembalikan,
-        ringkasan: summary(subject.as_ref(), app.settings.timezone),
+        ringkasan: summary(subject, app.settings.timezone),
         kode: format!("MERIT-{}", t.kode),
         sudah_tercatat,
         jawaban_sebelumnya: crate::service::ground::workflows::answer_lines(app, &row).await?,
@@ -178,7 +161,6 @@ pub async fn link_answer(
     if r.view.sudah_tercatat {
         return Ok(r.view);
     }
-    let komentar = komentar.map(str::trim).filter(|c| !c.is_empty());
     let req = DecideRequest {
         instance: r.code.instans_id.clone(),
         langkah: r.code.langkah.clone(),
@@ -344,7 +326,7 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
     {
         // The answer stands whatever happens to its acknowledgement: a failure here must not
         // make the mail server deliver the reply again.
-        if let Err(e) = acknowledge(app, &r, c, row, p).await {
+        if let Err(e) = acknowledge(app, &r, c, row, p, &outcome).await {
             tracing::error!(instans = %c.instans_id, "tanda terima balasan tidak terkirim: {e}");
         }
     }
@@ -356,7 +338,7 @@ pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError
         workflow::note(
             app,
             &c.instans_id,
-            "balasan_ditolak",
+            HistoryKind::BalasanDitolak,
             sender.as_ref().map(|p| p.id.clone()),
             Some(Channel::Balasan.as_str().to_owned()),
             format!(
@@ -411,10 +393,8 @@ fn refuse(alasan: impl Into<String>, unreadable: bool) -> IngestOutcome {
 
 /// The options as people read them (names, NIPs masked).
 fn option_names(row: Option<&crate::workflow::InstanceRow>, opsi: &[String]) -> Vec<String> {
-    let subject = row.and_then(|row| Subject::from_value(&row.subjek).ok());
-    opsi.iter()
-        .map(|o| option_name(subject.as_ref(), o))
-        .collect()
+    let subject = row.and_then(|row| row.subjek.typed().ok());
+    opsi.iter().map(|o| option_name(subject, o)).collect()
 }
 
 /// The answer a reply's first line gives, or why it gives none.
@@ -497,20 +477,14 @@ async fn acknowledge(
     c: &CodeRow,
     row: &crate::workflow::InstanceRow,
     p: &crate::workflow::directory::Person,
+    recorded: &IngestOutcome,
 ) -> Result<(), ServiceError> {
+    let IngestOutcome::Dicatat { keputusan, .. } = recorded else {
+        return Ok(());
+    };
+    let keputusan = keputusan.clone();
     let (judul, judul_langkah) =
         crate::service::ground::workflows::titles(app, row, &c.langkah).await?;
-    let keputusan = match &r.verdict {
-        Some(Verdict::Setuju) => "setuju".to_owned(),
-        Some(Verdict::Tolak) => "tolak".to_owned(),
-        Some(Verdict::Kembalikan) => "kembalikan".to_owned(),
-        Some(Verdict::Pilih(n)) => row
-            .state
-            .opsi
-            .get(n.wrapping_sub(1))
-            .map_or_else(|| format!("pilih:{n}"), |o| format!("pilih:{o}")),
-        None => return Ok(()),
-    };
     let key = format!(
         "tercatat/{}",
         r.message_id

@@ -21,8 +21,8 @@ use crate::service::ground::{
 use crate::{
     store::Applied,
     workflow::{
-        Calendar, Directory, Event, HistoryRow, Instance, InstanceRow, Refusal, Status,
-        SubjectKind, WorkflowDef,
+        Calendar, Decided, Directory, Event, HistoryEntry, HistoryKind, Instance, InstanceRow,
+        Refusal, Status, SubjectKind, WorkflowDef,
         planner::{self, Answer, Channel, Ctx, Decision, TimerKind},
     },
 };
@@ -61,6 +61,23 @@ fn plan(
     planner::advance(def, inst, event, &mut ctx)
 }
 
+/// The subject as workflow expressions (and `workflow show`) see it: a placement proposal's
+/// recap per formation code, kept in a table of its own, is put back as `per_formasi`.
+async fn expression_subject(
+    app: &App,
+    row: &InstanceRow,
+) -> Result<serde_json::Value, ServiceError> {
+    let mut json = row.subjek.json().clone();
+    if let Ok(crate::domain::Subject::Penempatan(_)) = row.subjek.typed()
+        && let Some(o) = json.as_object_mut()
+        && !o.contains_key("per_formasi")
+    {
+        let recap = app.store.proposal_recap(&row.id).await?;
+        o.insert("per_formasi".to_owned(), json!(recap));
+    }
+    Ok(json)
+}
+
 /// Reads instance `id`, plans `event` and applies the plan (claiming `timer` with it), re-reading
 /// and re-planning after a lost race. `None` when the instance does not exist.
 async fn apply_event(
@@ -79,7 +96,7 @@ async fn apply_event(
         let now = app.clock.now();
         let inst = Instance {
             id: row.id.clone(),
-            subjek: row.subjek.clone(),
+            subjek: expression_subject(app, &row).await?,
             state: row.state.clone(),
             jawaban: prior_answers(app, &def, dir, &row.id).await?,
         };
@@ -252,17 +269,14 @@ pub async fn start_preview(
     reference: Option<&str>,
 ) -> Result<StartPreview, ServiceError> {
     let def = definition_in_force(app, id).await?;
-    let subjek = subject(app, def.as_ref(), reference).await?;
-    let resolved = match (
-        subjek.get("jenis").and_then(|j| j.as_str()),
-        subjek.get("id"),
-    ) {
-        (Some("penempatan"), Some(serde_json::Value::String(p))) => Some(format!("penempatan:{p}")),
+    let subjek = crate::workflow::StoredSubject::new(subject(app, def.as_ref(), reference).await?);
+    let parsed = subjek.typed().ok();
+    let resolved = match parsed {
+        Some(crate::domain::Subject::Penempatan(p)) => Some(format!("penempatan:{}", p.id)),
         _ => reference.map(str::to_owned),
     };
-    let parsed = crate::domain::Subject::from_value(&subjek).ok();
     let mut lines = vec![format!("Alur \"{}\" akan dimulai.", def.judul)];
-    let summary = crate::notify::compose::summary(parsed.as_ref(), app.settings.timezone);
+    let summary = crate::notify::compose::summary(parsed, app.settings.timezone);
     if !summary.is_empty() {
         lines.push(format!("Yang diajukan: {}.", summary.join("; ")));
     }
@@ -334,7 +348,7 @@ async fn start_on(
             id: inst.id.clone(),
             workflow: def.id.clone(),
             versi: def.versi.clone(),
-            subjek: inst.subjek.clone(),
+            subjek: crate::workflow::StoredSubject::new(inst.subjek.clone()),
             state: plan.state.clone(),
             revisi: 1,
             dibuat_oleh: by.to_owned(),
@@ -401,8 +415,7 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
         komentar: req
             .komentar
             .as_deref()
-            .and_then(crate::domain::Comment::parse)
-            .map(crate::domain::Comment::into_string),
+            .and_then(crate::domain::Comment::parse),
         saluran: req.saluran,
         dicatat_oleh: req.dicatat_oleh.clone(),
         kunjungan: req.kunjungan,
@@ -439,20 +452,17 @@ pub async fn cancel(
     actor: &crate::service::ground::audit::Actor,
     reason: &str,
 ) -> Result<DecideReport, ServiceError> {
-    let reason = crate::domain::Comment::parse(reason)
-        .map(crate::domain::Comment::into_string)
-        .unwrap_or_default();
-    if reason.trim().is_empty() {
+    let Some(reason) = crate::domain::Comment::parse(reason) else {
         return Err(ServiceError::value(
             "alasan",
             "wajib diisi: tulis mengapa proses ini dibatalkan",
         ));
-    }
+    };
     let (dir, _) = directory(app).await?;
     let cal = calendar(app);
     let event = Event::Cancel {
         oleh: actor.orang.clone(),
-        alasan: reason.clone(),
+        alasan: Some(reason.clone()),
     };
     let Some((applied, plan)) = apply_event(app, &dir, &cal, id, &event, None).await? else {
         return Err(ServiceError::not_found(Sought::Instance, id));
@@ -463,7 +473,7 @@ pub async fn cancel(
             actor,
             crate::domain::Action::AlurBatal,
             &format!("proses {id}"),
-            &format!("alasan: {reason}"),
+            &format!("alasan: {}", reason.as_str()),
         )
         .await?;
         hooks::instance_ended(app, id, false, &actor.orang).await;
@@ -480,7 +490,7 @@ pub async fn cancel(
 pub(super) async fn note(
     app: &App,
     id: &str,
-    jenis: &str,
+    jenis: HistoryKind,
     orang: Option<String>,
     saluran: Option<String>,
     komentar: String,
@@ -489,7 +499,7 @@ pub(super) async fn note(
         let (dir, _) = directory(app).await?;
         let cal = calendar(app);
         let event = Event::Note {
-            jenis: jenis.to_owned(),
+            jenis,
             orang,
             saluran,
             komentar,
@@ -622,14 +632,14 @@ fn iso(app: &App, ms: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-fn history_view(app: &App, h: HistoryRow) -> HistoryView {
+fn history_view(app: &App, h: HistoryEntry) -> HistoryView {
     HistoryView {
-        jenis: h.jenis,
+        jenis: h.jenis.as_str().to_owned(),
         langkah: h.langkah,
         orang: h.orang,
         kapasitas: h.kapasitas,
         saluran: h.saluran,
-        keputusan: h.keputusan,
+        keputusan: h.keputusan.as_ref().map(Decided::code),
         komentar: h.komentar,
         waktu: iso(app, h.waktu_ms),
         waktu_ms: h.waktu_ms,
@@ -659,7 +669,7 @@ pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
         penyetuju: row.state.kursi.clone(),
         opsi: row.state.opsi.clone(),
         pilihan: row.state.pilihan.clone(),
-        subjek: row.subjek.clone(),
+        subjek: expression_subject(app, &row).await?,
         dibuat_oleh: row.dibuat_oleh.clone(),
         dibuat: iso(app, row.dibuat_ms),
         pengatur_waktu: timers
