@@ -32,46 +32,7 @@ pub(super) async fn run(
     json: bool,
 ) -> Result<Exit, Failure> {
     match cmd {
-        WorkflowCommand::Check => match service::workflow::check(&settings) {
-            Ok(defs) => {
-                if json {
-                    let list: Vec<_> = defs
-                        .values()
-                        .map(|d| {
-                            serde_json::json!({
-                                "id": d.id, "judul": d.judul, "versi": d.versi,
-                                "berkas": d.berkas, "langkah": d.langkah.iter().map(|s| &s.id).collect::<Vec<_>>(),
-                            })
-                        })
-                        .collect();
-                    output::print_json(&list)?;
-                } else {
-                    for d in defs.values() {
-                        println!(
-                            "{} (versi {}): {} langkah — valid",
-                            d.id,
-                            d.versi,
-                            d.langkah.len()
-                        );
-                    }
-                    if defs.is_empty() {
-                        println!(
-                            "Tidak ada workflow di {}.",
-                            settings.workflows_dir.display()
-                        );
-                    }
-                }
-                Ok(Exit::Ok)
-            }
-            Err(diags) => {
-                eprintln!("{diags}");
-                eprintln!(
-                    "{} kesalahan; workflow yang salah tidak dapat dipakai (versi valid terakhir tetap berlaku).",
-                    diags.0.len()
-                );
-                Ok(Exit::Invalid)
-            }
-        },
+        WorkflowCommand::Check => check(&settings, json),
         WorkflowCommand::Start {
             id,
             subject,
@@ -79,19 +40,19 @@ pub(super) async fn run(
         } => {
             let app = open_app(settings).await?;
             let by = as_person.unwrap_or_else(service::current_user);
-            let instance = service::workflow::start(&app, &id, subject.as_deref(), &by).await?;
+            let view = service::workflow::start_shown(&app, &id, subject.as_deref(), &by).await?;
+            let instance = &view.instance_id;
             service::audit::note(
                 &app,
                 &service::audit::Actor::cli(),
                 crate::domain::Action::AlurMulai,
-                &instance,
+                instance,
                 &format!("workflow {id}"),
             )
             .await;
             if json {
                 output::print_json(&serde_json::json!({ "instance_id": instance }))?;
             } else {
-                let view = service::workflow::show(&app, &instance).await?;
                 println!(
                     "Proses persetujuan {instance} dimulai: {} (versi {}).",
                     view.judul, view.versi
@@ -139,23 +100,7 @@ pub(super) async fn run(
             comment,
             pilihan,
         } => {
-            let jawaban = match (decision.trim().to_lowercase().as_str(), pilihan) {
-                (_, Some(p)) => Answer::Pilih(p),
-                ("setuju", None) => Answer::Setuju,
-                ("tolak", None) => Answer::Tolak,
-                ("kembalikan", None) => Answer::Kembalikan,
-                ("pilih", None) => {
-                    return Err(Failure::invalid("keputusan pilih memerlukan --pilihan"));
-                }
-                (other, None) => {
-                    return Err(Failure {
-                        exit: Exit::Usage,
-                        message: format!(
-                            "keputusan '{other}' tidak dikenal: gunakan setuju, tolak, atau kembalikan"
-                        ),
-                    });
-                }
-            };
+            let jawaban = answer_of(&decision, pilihan)?;
             let app = open_app(settings).await?;
             let req = DecideRequest {
                 instance,
@@ -223,6 +168,66 @@ pub(super) async fn run(
             }
             Ok(Exit::Ok)
         }
+    }
+}
+
+/// `merit workflow check`.
+fn check(settings: &Settings, json: bool) -> Result<Exit, Failure> {
+    let defs = match service::workflow::check(settings) {
+        Ok(defs) => defs,
+        Err(diags) => {
+            eprintln!("{diags}");
+            eprintln!(
+                "{} kesalahan; workflow yang salah tidak dapat dipakai (versi valid terakhir tetap berlaku).",
+                diags.0.len()
+            );
+            return Ok(Exit::Invalid);
+        }
+    };
+    if json {
+        let list: Vec<_> = defs
+            .values()
+            .map(|d| {
+                serde_json::json!({
+                    "id": d.id, "judul": d.judul, "versi": d.versi,
+                    "berkas": d.berkas, "langkah": d.langkah.iter().map(|s| &s.id).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        output::print_json(&list)?;
+    } else {
+        for d in defs.values() {
+            println!(
+                "{} (versi {}): {} langkah — valid",
+                d.id,
+                d.versi,
+                d.langkah.len()
+            );
+        }
+        if defs.is_empty() {
+            println!(
+                "Tidak ada workflow di {}.",
+                settings.workflows_dir.display()
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// The answer `--decision` (and `--pilihan`) name.
+fn answer_of(decision: &str, pilihan: Option<String>) -> Result<Answer, Failure> {
+    match (decision.trim().to_lowercase().as_str(), pilihan) {
+        (_, Some(p)) => Ok(Answer::Pilih(p)),
+        ("setuju", None) => Ok(Answer::Setuju),
+        ("tolak", None) => Ok(Answer::Tolak),
+        ("kembalikan", None) => Ok(Answer::Kembalikan),
+        ("pilih", None) => Err(Failure::invalid("keputusan pilih memerlukan --pilihan")),
+        (other, None) => Err(Failure {
+            exit: Exit::Usage,
+            message: format!(
+                "keputusan '{other}' tidak dikenal: gunakan setuju, tolak, atau kembalikan"
+            ),
+        }),
     }
 }
 
@@ -344,8 +349,13 @@ pub(super) async fn vacancy(
     .await;
     if json {
         output::print_json(&report)?;
-        return Ok(Exit::Ok);
+    } else {
+        print_vacancy(&report);
     }
+    Ok(Exit::Ok)
+}
+
+fn print_vacancy(report: &service::vacancy::VacancyReport) {
     println!(
         "Lowongan {} dicatat; {} pegawai dinilai.",
         report.lowongan_id,
@@ -379,5 +389,4 @@ pub(super) async fn vacancy(
             println!("Alur pengisian jabatan dimulai: proses persetujuan {i}.");
         }
     }
-    Ok(Exit::Ok)
 }
