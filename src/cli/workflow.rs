@@ -37,61 +37,9 @@ pub(super) async fn run(
             id,
             subject,
             as_person,
-        } => {
-            let app = open_app(settings).await?;
-            let by = as_person.unwrap_or_else(service::current_user);
-            let view = service::workflow::start_shown(&app, &id, subject.as_deref(), &by).await?;
-            let instance = &view.instance_id;
-            service::audit::note(
-                &app,
-                &service::audit::Actor::cli(),
-                crate::domain::Action::AlurMulai,
-                instance,
-                &format!("workflow {id}"),
-            )
-            .await;
-            if json {
-                output::print_json(&serde_json::json!({ "instance_id": instance }))?;
-            } else {
-                println!(
-                    "Proses persetujuan {instance} dimulai: {} (versi {}).",
-                    view.judul, view.versi
-                );
-                print_open_step(&view);
-            }
-            Ok(Exit::Ok)
-        }
-        WorkflowCommand::List => {
-            let app = open_app(settings).await?;
-            let list = service::workflow::list(&app).await?;
-            if json {
-                output::print_json(&list)?;
-            } else if list.is_empty() {
-                println!("Belum ada proses persetujuan.");
-            } else {
-                for i in &list {
-                    println!(
-                        "{}  {:<26} {:<20} langkah: {:<14} dimulai {}",
-                        i.instance_id,
-                        i.workflow,
-                        status_label(i.status),
-                        i.langkah_aktif.as_deref().unwrap_or("-"),
-                        i.dibuat
-                    );
-                }
-            }
-            Ok(Exit::Ok)
-        }
-        WorkflowCommand::Show { instance } => {
-            let app = open_app(settings).await?;
-            let view = service::workflow::show(&app, &instance).await?;
-            if json {
-                output::print_json(&view)?;
-            } else {
-                print_view(&view, app.settings());
-            }
-            Ok(Exit::Ok)
-        }
+        } => start(settings, &id, subject.as_deref(), as_person, json).await,
+        WorkflowCommand::List => list(settings, json).await,
+        WorkflowCommand::Show { instance } => show(settings, &instance, json).await,
         WorkflowCommand::Decide {
             instance,
             step,
@@ -101,7 +49,6 @@ pub(super) async fn run(
             pilihan,
         } => {
             let jawaban = answer_of(&decision, pilihan)?;
-            let app = open_app(settings).await?;
             let req = DecideRequest {
                 instance,
                 langkah: step,
@@ -112,63 +59,148 @@ pub(super) async fn run(
                 dicatat_oleh: Some(service::current_user()),
                 kunjungan: None,
             };
-            let report = service::workflow::decide(&app, &req).await?;
-            service::audit::note(
-                &app,
-                &service::audit::Actor::cli(),
-                crate::domain::Action::AlurKeputusan,
-                &req.instance,
-                &format!(
-                    "langkah {}: {} atas nama {}",
-                    req.langkah,
-                    req.jawaban.code(),
-                    req.orang
-                ),
-            )
-            .await;
-            if json {
-                output::print_json(&report)?;
-            } else {
-                println!(
-                    "Keputusan dicatat. Status instans: {}{}.",
-                    status_label(report.status),
-                    report
-                        .langkah_aktif
-                        .as_deref()
-                        .map(|l| format!("; langkah terbuka: {l}"))
-                        .unwrap_or_default()
-                );
-            }
-            Ok(Exit::Ok)
+            decide(settings, &req, json).await
         }
-        WorkflowCommand::Tick => {
-            let app = open_app(settings).await?;
-            let report = service::workflow::tick(&app).await?;
-            if json {
-                output::print_json(&report)?;
-            } else {
-                println!(
-                    "{} pengatur waktu dijalankan, {} usang, {} sudah dijalankan proses lain.",
-                    report.dijalankan, report.usang, report.oleh_proses_lain
-                );
-            }
-            Ok(Exit::Ok)
-        }
+        WorkflowCommand::Tick => tick(settings, json).await,
         WorkflowCommand::Cancel { instance, reason } => {
-            let app = open_app(settings).await?;
-            let report =
-                service::workflow::cancel(&app, &instance, &service::audit::Actor::cli(), &reason)
-                    .await?;
-            if json {
-                output::print_json(&report)?;
-            } else {
-                println!(
-                    "Proses persetujuan {instance} dibatalkan; tautannya tidak berlaku lagi dan orang yang ditunggu diberi tahu."
-                );
-            }
-            Ok(Exit::Ok)
+            cancel(settings, &instance, &reason, json).await
         }
     }
+}
+
+/// `merit workflow start`.
+async fn start(
+    settings: Settings,
+    id: &str,
+    subject: Option<&str>,
+    as_person: Option<String>,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let by = as_person.unwrap_or_else(service::current_user);
+    let view = service::workflow::start_shown(&app, id, subject, &by).await?;
+    let instance = &view.instance_id;
+    service::audit::note(
+        &app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::AlurMulai,
+        instance,
+        &format!("workflow {id}"),
+    )
+    .await;
+    if json {
+        output::print_json(&serde_json::json!({ "instance_id": instance }))?;
+    } else {
+        println!(
+            "Proses persetujuan {instance} dimulai: {} (versi {}).",
+            view.judul, view.versi
+        );
+        print_open_step(&view);
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow list`.
+async fn list(settings: Settings, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let list = service::workflow::list(&app).await?;
+    if json {
+        output::print_json(&list)?;
+    } else if list.is_empty() {
+        println!("Belum ada proses persetujuan.");
+    } else {
+        for i in &list {
+            println!(
+                "{}  {:<26} {:<20} langkah: {:<14} dimulai {}",
+                i.instance_id,
+                i.workflow,
+                status_label(i.status),
+                i.langkah_aktif.as_deref().unwrap_or("-"),
+                i.dibuat
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow show`.
+async fn show(settings: Settings, instance: &str, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let view = service::workflow::show(&app, instance).await?;
+    if json {
+        output::print_json(&view)?;
+    } else {
+        print_view(&view, app.settings());
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow decide`.
+async fn decide(settings: Settings, req: &DecideRequest, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report = service::workflow::decide(&app, req).await?;
+    service::audit::note(
+        &app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::AlurKeputusan,
+        &req.instance,
+        &format!(
+            "langkah {}: {} atas nama {}",
+            req.langkah,
+            req.jawaban.code(),
+            req.orang
+        ),
+    )
+    .await;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "Keputusan dicatat. Status instans: {}{}.",
+            status_label(report.status),
+            report
+                .langkah_aktif
+                .as_deref()
+                .map(|l| format!("; langkah terbuka: {l}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow tick`.
+async fn tick(settings: Settings, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report = service::workflow::tick(&app).await?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "{} pengatur waktu dijalankan, {} usang, {} sudah dijalankan proses lain.",
+            report.dijalankan, report.usang, report.oleh_proses_lain
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow cancel`.
+async fn cancel(
+    settings: Settings,
+    instance: &str,
+    reason: &str,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report =
+        service::workflow::cancel(&app, instance, &service::audit::Actor::cli(), reason).await?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "Proses persetujuan {instance} dibatalkan; tautannya tidak berlaku lagi dan orang yang ditunggu diberi tahu."
+        );
+    }
+    Ok(Exit::Ok)
 }
 
 /// `merit workflow check`.
