@@ -373,3 +373,32 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
         penempatan,
     })
 }
+
+/// A candidate's page: the detail, the manual findings on them (newest first) and the rules a
+/// verifier may settle.
+#[derive(Debug, Serialize)]
+pub struct DetailPage {
+    #[serde(flatten)]
+    pub detail: Detail,
+    /// Manual findings on this candidate, newest first.
+    pub temuan: Vec<crate::service::verification::FindingView>,
+    /// Rules a verifier may settle: (id, title).
+    pub tinjau: Vec<(String, String)>,
+}
+
+/// [`detail`] with the manual findings on the candidate and the rules a verifier may settle.
+pub async fn detail_page(
+    app: &App,
+    viewer: &Viewer,
+    key: &str,
+) -> Result<DetailPage, ServiceError> {
+    use crate::service::verification;
+    let detail = detail(app, viewer, key).await?;
+    let temuan = verification::of_candidate(app, key).await?;
+    let tinjau = verification::settleable(detail.keputusan.as_ref());
+    Ok(DetailPage {
+        detail,
+        temuan,
+        tinjau,
+    })
+}
