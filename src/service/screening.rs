@@ -785,6 +785,23 @@ pub async fn show(
     Ok((run, progress))
 }
 
+/// [`show`] with the ruleset version the run screened with, as people name it.
+pub async fn show_named(
+    app: &App,
+    id: &str,
+) -> Result<
+    (
+        Run,
+        crate::screening::ChunkProgress,
+        super::drafts::VersionName,
+    ),
+    ServiceError,
+> {
+    let (run, progress) = show(app, id).await?;
+    let versi = version_of(app, &run).await?;
+    Ok((run, progress, versi))
+}
+
 /// The ruleset version `run` screened with, as people name it (number and fingerprint).
 pub async fn version_of(app: &App, run: &Run) -> Result<super::drafts::VersionName, ServiceError> {
     Ok(super::drafts::numbering(app, &run.ruleset)
