@@ -1000,3 +1000,48 @@ pub fn workflows_of(
     let root = checked_root(settings, &DefinitionKey::Workflows);
     super::workflow::check_source(&Memory::under(&root, files.0.clone()), &root, settings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{EditAction, NewRule};
+
+    #[test]
+    fn each_edit_is_audited_in_its_own_words() {
+        let rule = |id: &str| id.to_owned();
+        let cases = [
+            (
+                EditAction::SetParam {
+                    name: "usia_maks".into(),
+                    value: "56".into(),
+                },
+                "parameter usia_maks = 56",
+            ),
+            (EditAction::MoveRule(rule("R2")), "aturan R2 dinaikkan"),
+            (
+                EditAction::RetireRule(rule("R3")),
+                "aturan R3 dikeluarkan dari ruleset",
+            ),
+            (
+                EditAction::AddRule(NewRule {
+                    id: rule("R9"),
+                    judul: String::new(),
+                    dasar_hukum: String::new(),
+                    pesan: String::new(),
+                }),
+                "aturan R9 ditambahkan",
+            ),
+            (
+                EditAction::ChangeRule {
+                    id: rule("R1"),
+                    judul: String::new(),
+                    dasar_hukum: String::new(),
+                    pesan: String::new(),
+                },
+                "judul, dasar hukum, dan pesan aturan R1 diubah",
+            ),
+        ];
+        for (action, words) in cases {
+            assert_eq!(action.what(), words);
+        }
+    }
+}
