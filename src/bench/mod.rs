@@ -63,6 +63,30 @@ pub struct RulesBench {
     pub selisih_hasil: usize,
 }
 
+/// `merit bench rules`: [`rules_bench`] over `candidates` generated in a temporary folder
+/// (removed afterwards), on `threads` threads (default: every core), off the async threads.
+pub async fn rules(
+    settings: &crate::config::Settings,
+    candidates: usize,
+    threads: Option<usize>,
+    reps: usize,
+) -> Result<RulesBench, crate::service::ServiceError> {
+    use crate::service::ServiceError;
+    let threads = threads.unwrap_or_else(rules::worker_threads);
+    let work = std::env::temp_dir().join(format!("merit-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&work)
+        .map_err(|e| ServiceError::internal(format!("folder sementara: {e}")))?;
+    let dir = settings.rules_dir.clone();
+    let path = work.clone();
+    let report =
+        tokio::task::spawn_blocking(move || rules_bench(&dir, candidates, threads, reps, &path))
+            .await
+            .map_err(|e| ServiceError::internal(e.to_string()))
+            .and_then(|r| r.map_err(ServiceError::internal));
+    let _ = std::fs::remove_dir_all(&work);
+    report
+}
+
 /// Process CPU seconds so far (user + system), from /proc.
 fn cpu_seconds() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {

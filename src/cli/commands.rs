@@ -1,7 +1,12 @@
 //! One function per command: call the service, print the outcome.
 
-use super::{Cli, Command, Exit, Failure, args::ImportWhat, open_app, output, settings};
+use super::{
+    Cli, Command, Exit, Failure,
+    args::{BenchCommand, ImportWhat},
+    open_app, output, settings,
+};
 use crate::{
+    config::Settings,
     generate::{GenerateOptions, generate},
     ingest::ImportKind,
     service::{self, ImportOptions},
@@ -52,26 +57,7 @@ pub(super) async fn dispatch(
         Command::Migrate => migrate(settings(config.as_deref())?, json).await,
         Command::Import(args) => {
             let app = open_app(settings(config.as_deref())?).await?;
-            let kind = match args.what {
-                ImportWhat::Candidates => ImportKind::Candidates,
-                ImportWhat::Formations => ImportKind::Formations,
-                ImportWhat::Employees => ImportKind::Employees,
-            };
-            let progress = crate::progress::Progress::shared();
-            let bar = super::progress::show(&progress, "Mengimpor", true);
-            let opts = ImportOptions {
-                kind,
-                path: args.file,
-                skip_invalid: args.skip_invalid,
-                sheet: args.sheet,
-                by: service::current_user(),
-                progress: Some(progress),
-            };
-            let result = import(&app, opts, json).await;
-            if let Some(bar) = bar {
-                bar.finish().await;
-            }
-            result
+            import(&app, args, json).await
         }
         Command::Rules(cmd) => super::rules::run(cmd, settings(config.as_deref())?, json).await,
         Command::Workflow(cmd) => {
@@ -126,64 +112,34 @@ pub(super) async fn dispatch(
         Command::Document(cmd) => {
             super::screening::document(cmd, settings(config.as_deref())?, json).await
         }
-        Command::Generate(args) => {
-            let opts = GenerateOptions {
-                candidates: args.candidates,
-                out: args.out,
-                seed: args.seed,
-            };
-            let summary = tokio::task::spawn_blocking(move || generate(&opts))
-                .await
-                .map_err(|e| Failure::unexpected(e.to_string()))?
-                .map_err(|e| {
-                    Failure::unexpected(format!(
-                        "tidak dapat menulis data sintetis: {}",
-                        crate::domain::io_message(&e)
-                    ))
-                })?;
-            if json {
-                output::print_json(&summary)?;
-            } else {
-                println!(
-                    "Data sintetis ditulis: {} calon ({} baris kotor disengaja), {} baris formasi ({} kebutuhan), {} pegawai, {} unit kerja.",
-                    output::count(summary.calon),
-                    output::count(summary.baris_kotor),
-                    output::count(summary.formasi),
-                    output::count(summary.jumlah_formasi),
-                    output::count(summary.pegawai),
-                    output::count(summary.unit),
-                );
-                for f in &summary.berkas {
-                    println!("  {}", f.display());
-                }
-            }
-            Ok(Exit::Ok)
-        }
+        Command::Generate(args) => generate_data(args, json).await,
     }
 }
 
+/// `merit bench …`: one measurement, its figures printed.
 async fn bench(
-    cmd: super::args::BenchCommand,
-    settings: crate::config::Settings,
+    cmd: BenchCommand,
+    settings: Settings,
     json: bool,
     frontend: &dyn crate::service::runtime::Frontend,
 ) -> Result<Exit, Failure> {
-    let (candidates, threads, reps) = match cmd {
-        super::args::BenchCommand::Rules {
+    use crate::bench;
+    match cmd {
+        BenchCommand::Rules {
             candidates,
             threads,
             reps,
-        } => (candidates, threads, reps),
-        super::args::BenchCommand::Workflow {
+        } => {
+            let r = bench::rules(&settings, candidates, threads, reps).await?;
+            print_or_json(&r, json, print_rules_bench)
+        }
+        BenchCommand::Workflow {
             instances,
             parallel,
             database_url,
         } => {
-            let r =
-                crate::bench::workflow::run(&settings, database_url, instances, parallel).await?;
-            if json {
-                output::print_json(&r)?;
-            } else {
+            let r = bench::workflow::run(&settings, database_url, instances, parallel).await?;
+            print_or_json(&r, json, |r| {
                 println!(
                     "{}: {} keputusan pada {} instans ({} paralel) dalam {:.2} s: {:.0} keputusan/s; memulai {:.0} instans/s",
                     r.basis_data,
@@ -194,31 +150,24 @@ async fn bench(
                     r.keputusan_per_detik,
                     r.instans_per_detik
                 );
-            }
-            return Ok(Exit::Ok);
+            })
         }
-        super::args::BenchCommand::Mail { messages, smtp } => {
-            let r = crate::bench::notify::mail(&settings, messages, smtp).await?;
-            if json {
-                output::print_json(&r)?;
-            } else {
+        BenchCommand::Mail { messages, smtp } => {
+            let r = bench::notify::mail(&settings, messages, smtp).await?;
+            print_or_json(&r, json, |r| {
                 println!(
                     "{} pesan ke {} dalam {:.2} s: {:.0} pesan/s (satu sambungan)",
                     r.pesan, r.tujuan, r.detik, r.pesan_per_detik
                 );
-            }
-            return Ok(Exit::Ok);
+            })
         }
-        super::args::BenchCommand::Http {
+        BenchCommand::Http {
             instances,
             gets,
             parallel,
         } => {
-            let r =
-                crate::bench::notify::http(&settings, instances, gets, parallel, frontend).await?;
-            if json {
-                output::print_json(&r)?;
-            } else {
+            let r = bench::notify::http(&settings, instances, gets, parallel, frontend).await?;
+            print_or_json(&r, json, |r| {
                 println!(
                     "GET halaman konfirmasi: {} permintaan, {:.0}/s, p50 {:.2} ms, p99 {:.2} ms ({} klien)",
                     r.get, r.get_per_detik, r.get_p50_ms, r.get_p99_ms, r.paralel
@@ -227,115 +176,139 @@ async fn bench(
                     "POST keputusan: {} keputusan, {:.0}/s, p99 {:.2} ms",
                     r.post, r.post_per_detik, r.post_p99_ms
                 );
-            }
-            return Ok(Exit::Ok);
+            })
         }
-        super::args::BenchCommand::Dokumen { only } => {
-            let app = super::open_app(settings.clone()).await?;
-            let r = crate::bench::documents::documents(&app, only.as_deref()).await?;
-            if json {
-                output::print_json(&r)?;
-            } else {
-                for b in &r.berkas {
-                    println!(
-                        "{:<28} {:>9.0} ms {:>10} KB {:>9} baris/halaman",
-                        b.nama,
-                        b.ms,
-                        output::count(b.ukuran.div_ceil(1024)),
-                        output::count(b.baris)
-                    );
-                }
-                println!(
-                    "Jumlah {:.0} ms; memori puncak proses {} MB, proses penyusun dokumen {} MB",
-                    r.jumlah_ms,
-                    output::count(r.rss_puncak_mb),
-                    output::count(r.rss_anak_puncak_mb)
-                );
-            }
-            return Ok(Exit::Ok);
+        BenchCommand::Dokumen { only } => {
+            let app = open_app(settings).await?;
+            let r = bench::documents::documents(&app, only.as_deref()).await?;
+            print_or_json(&r, json, print_documents_bench)
         }
-        super::args::BenchCommand::Editor { reps } => {
-            let app = super::open_app(settings.clone()).await?;
-            let r = crate::bench::editor::editor(&app, reps).await?;
-            if json {
-                output::print_json(&r)?;
-            } else {
-                println!(
-                    "Periksa + Uji ruleset {} ({} kasus uji), {} kali: p50 {:.1} ms, p99 {:.1} ms",
-                    r.ruleset, r.kasus_uji, r.ulangan, r.periksa_uji_p50_ms, r.periksa_uji_p99_ms
-                );
-                println!(
-                    "Pratinjau atas {} calon ({} berubah hasil): {:.0} ms",
-                    output::count(r.calon),
-                    output::count(r.berubah),
-                    r.pratinjau_ms
-                );
-            }
-            return Ok(Exit::Ok);
+        BenchCommand::Editor { reps } => {
+            let app = open_app(settings).await?;
+            let r = bench::editor::editor(&app, reps).await?;
+            print_or_json(&r, json, print_editor_bench)
         }
-        super::args::BenchCommand::Console { requests, parallel } => {
-            let app = super::open_app(settings.clone()).await?;
-            let r = crate::bench::console::console(&app, requests, parallel, frontend).await?;
-            if json {
-                output::print_json(&r)?;
-            } else {
-                println!(
-                    "Konsol: {} calon pada penyaringan terakhir, {} klien yang masuk",
-                    output::count(r.calon),
-                    r.klien
-                );
-                for p in &r.halaman {
-                    println!(
-                        "  {:<14} {} permintaan, {:.0} halaman/s, p50 {:.2} ms, p99 {:.2} ms",
-                        p.halaman, p.permintaan, p.per_detik, p.p50_ms, p.p99_ms
-                    );
-                }
-            }
-            return Ok(Exit::Ok);
+        BenchCommand::Console { requests, parallel } => {
+            let app = open_app(settings).await?;
+            let r = bench::console::console(&app, requests, parallel, frontend).await?;
+            print_or_json(&r, json, print_console_bench)
         }
-    };
-    let threads = threads.unwrap_or_else(crate::rules::worker_threads);
-    let work = tempfile_dir()?;
-    let dir = settings.rules_dir.clone();
-    let path = work.clone();
-    let report = tokio::task::spawn_blocking(move || {
-        crate::bench::rules_bench(&dir, candidates, threads, reps, &path)
-    })
-    .await
-    .map_err(|e| Failure::unexpected(e.to_string()))?
-    .map_err(Failure::unexpected);
-    let _ = std::fs::remove_dir_all(&work);
-    let report = report?;
+    }
+}
+
+/// `report` as JSON, or through `print`; exit 0.
+fn print_or_json<T: serde::Serialize>(
+    report: &T,
+    json: bool,
+    print: impl FnOnce(&T),
+) -> Result<Exit, Failure> {
     if json {
-        output::print_json(&report)?;
+        output::print_json(report)?;
     } else {
-        println!(
-            "Evaluasi {} calon, median {} kali:",
-            output::count(report.calon as u64),
-            report.ulangan
-        );
-        for t in &report.hasil {
-            println!(
-                "  {:<6} {} thread: {:>8.3} s  {:>10.0} calon/s  {:>7.0} ns/calon  CPU/wall {:.2}",
-                t.nama, t.thread, t.detik, t.calon_per_detik, t.ns_per_calon, t.cpu_per_wall
-            );
-        }
-        println!(
-            "Rhai/native (1 thread): {:.1}×; percepatan Rhai {:.2}×, native {:.2}×; selisih hasil {}",
-            report.rasio_rhai_native,
-            report.percepatan_rhai,
-            report.percepatan_native,
-            report.selisih_hasil
-        );
+        print(report);
     }
     Ok(Exit::Ok)
 }
 
-fn tempfile_dir() -> Result<std::path::PathBuf, Failure> {
-    let dir = std::env::temp_dir().join(format!("merit-bench-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Failure::unexpected(format!("folder sementara: {e}")))?;
-    Ok(dir)
+fn print_rules_bench(report: &crate::bench::RulesBench) {
+    println!(
+        "Evaluasi {} calon, median {} kali:",
+        output::count(report.calon as u64),
+        report.ulangan
+    );
+    for t in &report.hasil {
+        println!(
+            "  {:<6} {} thread: {:>8.3} s  {:>10.0} calon/s  {:>7.0} ns/calon  CPU/wall {:.2}",
+            t.nama, t.thread, t.detik, t.calon_per_detik, t.ns_per_calon, t.cpu_per_wall
+        );
+    }
+    println!(
+        "Rhai/native (1 thread): {:.1}×; percepatan Rhai {:.2}×, native {:.2}×; selisih hasil {}",
+        report.rasio_rhai_native,
+        report.percepatan_rhai,
+        report.percepatan_native,
+        report.selisih_hasil
+    );
+}
+
+fn print_documents_bench(r: &crate::bench::documents::DocumentsBench) {
+    for b in &r.berkas {
+        println!(
+            "{:<28} {:>9.0} ms {:>10} KB {:>9} baris/halaman",
+            b.nama,
+            b.ms,
+            output::count(b.ukuran.div_ceil(1024)),
+            output::count(b.baris)
+        );
+    }
+    println!(
+        "Jumlah {:.0} ms; memori puncak proses {} MB, proses penyusun dokumen {} MB",
+        r.jumlah_ms,
+        output::count(r.rss_puncak_mb),
+        output::count(r.rss_anak_puncak_mb)
+    );
+}
+
+fn print_editor_bench(r: &crate::bench::editor::EditorBench) {
+    println!(
+        "Periksa + Uji ruleset {} ({} kasus uji), {} kali: p50 {:.1} ms, p99 {:.1} ms",
+        r.ruleset, r.kasus_uji, r.ulangan, r.periksa_uji_p50_ms, r.periksa_uji_p99_ms
+    );
+    println!(
+        "Pratinjau atas {} calon ({} berubah hasil): {:.0} ms",
+        output::count(r.calon),
+        output::count(r.berubah),
+        r.pratinjau_ms
+    );
+}
+
+fn print_console_bench(r: &crate::bench::console::ConsoleBench) {
+    println!(
+        "Konsol: {} calon pada penyaringan terakhir, {} klien yang masuk",
+        output::count(r.calon),
+        r.klien
+    );
+    for p in &r.halaman {
+        println!(
+            "  {:<14} {} permintaan, {:.0} halaman/s, p50 {:.2} ms, p99 {:.2} ms",
+            p.halaman, p.permintaan, p.per_detik, p.p50_ms, p.p99_ms
+        );
+    }
+}
+
+/// `merit generate`: the synthetic regency written off the async threads.
+async fn generate_data(args: super::args::GenerateArgs, json: bool) -> Result<Exit, Failure> {
+    let opts = GenerateOptions {
+        candidates: args.candidates,
+        out: args.out,
+        seed: args.seed,
+    };
+    let summary = tokio::task::spawn_blocking(move || generate(&opts))
+        .await
+        .map_err(|e| Failure::unexpected(e.to_string()))?
+        .map_err(|e| {
+            Failure::unexpected(format!(
+                "tidak dapat menulis data sintetis: {}",
+                crate::domain::io_message(&e)
+            ))
+        })?;
+    if json {
+        output::print_json(&summary)?;
+    } else {
+        println!(
+            "Data sintetis ditulis: {} calon ({} baris kotor disengaja), {} baris formasi ({} kebutuhan), {} pegawai, {} unit kerja.",
+            output::count(summary.calon),
+            output::count(summary.baris_kotor),
+            output::count(summary.formasi),
+            output::count(summary.jumlah_formasi),
+            output::count(summary.pegawai),
+            output::count(summary.unit),
+        );
+        for f in &summary.berkas {
+            println!("  {}", f.display());
+        }
+    }
+    Ok(Exit::Ok)
 }
 
 async fn migrate(settings: crate::config::Settings, json: bool) -> Result<Exit, Failure> {
@@ -353,7 +326,35 @@ async fn migrate(settings: crate::config::Settings, json: bool) -> Result<Exit, 
     Ok(Exit::Ok)
 }
 
-async fn import(app: &service::App, opts: ImportOptions, json: bool) -> Result<Exit, Failure> {
+/// `merit import candidates|formations|employees FILE`, with a progress bar.
+async fn import(
+    app: &service::App,
+    args: super::args::ImportArgs,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let kind = match args.what {
+        ImportWhat::Candidates => ImportKind::Candidates,
+        ImportWhat::Formations => ImportKind::Formations,
+        ImportWhat::Employees => ImportKind::Employees,
+    };
+    let progress = crate::progress::Progress::shared();
+    let bar = super::progress::show(&progress, "Mengimpor", true);
+    let opts = ImportOptions {
+        kind,
+        path: args.file,
+        skip_invalid: args.skip_invalid,
+        sheet: args.sheet,
+        by: service::current_user(),
+        progress: Some(progress),
+    };
+    let result = imported(app, opts, json).await;
+    if let Some(bar) = bar {
+        bar.finish().await;
+    }
+    result
+}
+
+async fn imported(app: &service::App, opts: ImportOptions, json: bool) -> Result<Exit, Failure> {
     let report = service::import(app, &opts, |e| eprintln!("{e}")).await?;
     for w in &report.peringatan {
         eprintln!("peringatan: {w}");

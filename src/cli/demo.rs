@@ -46,83 +46,88 @@ pub(super) async fn run(
             "konfigurasi": r.folder.join("merit.yaml"),
         }))?;
     } else {
-        println!(
-            "Demo merit — Kabupaten contoh (data fiktif) di {}",
-            r.folder.display()
-        );
-        println!(
-            "  {} calon dibuat dan diimpor; {} baris formasi ({} kebutuhan); {} pegawai.",
-            output::count(r.data.calon),
-            output::count(r.data.formasi),
-            output::count(r.data.jumlah_formasi),
-            output::count(r.data.pegawai)
-        );
-        println!(
-            "  Penyaringan: {} layak, {} tidak layak, {} perlu verifikasi.",
-            output::count(r.layak),
-            output::count(r.tidak_layak),
-            output::count(r.perlu_verifikasi)
-        );
-        println!(
-            "  Penempatan: {} calon ditempatkan, {} calon layak belum mendapat formasi.",
-            output::count(r.ditempatkan),
-            output::count(r.tidak_ditempatkan)
-        );
-        println!("  Alur usulan kebutuhan PPPK paruh waktu dimulai.");
-        match &r.pengisian_instance_id {
-            Some(_) => println!(
-                "  Lowongan Kepala Bagian Umum dan Kepegawaian: daftar pendek {} orang; alur pengisian jabatan dimulai.",
-                r.daftar_pendek
-            ),
-            None => println!("  Lowongan dicatat; tidak ada pegawai yang memenuhi syarat."),
-        }
-        println!(
-            "  {} surel ditulis ke {}.",
-            r.surat_terkirim,
-            r.kotak_keluar.display()
-        );
-        println!(
-            "  Daftar (XLSX) dan dokumen (PDF) untuk ditandatangani ditulis ke {}:",
-            r.folder.display()
-        );
-        let names: Vec<String> = r
-            .berkas
-            .iter()
-            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect();
-        println!("    {}", names.join(", "));
-        println!();
-        println!(
-            "Tautan persetujuan (buka di peramban; halaman konfirmasi tidak mengubah apa pun sebelum tombol ditekan):"
-        );
-        for l in &r.tautan {
-            println!("  {} — {}:\n    {}", l.kepada, l.jawaban, l.url);
-        }
-        if let Some(first) = r.tautan.first() {
-            println!(
-                "Rincian permohonan (daftar calon, rekap, unduhan XLSX): tambahkan /rincian pada tautan mana pun di atas, misalnya\n    {}/rincian",
-                first.url
-            );
-        }
-        println!();
-        println!("Konsol web: http://{addr}/admin");
-        println!(
-            "  Masuk dengan surel {} dan kata sandi {}",
-            r.akun_admin.0, r.akun_admin.1
-        );
-        println!("  (akun administrator demo; kata sandi ini hanya dicetak sekali).");
-        println!();
-        println!(
-            "Perintah merit untuk demo ini (konfigurasinya di {}):",
-            r.folder.join("merit.yaml").display()
-        );
-        println!(
-            "  cd {} && merit runs list",
-            output::shell_word(&r.folder.display().to_string())
-        );
+        print_demo(&r, addr);
     }
     if no_serve {
         return Ok(Exit::Ok);
     }
     serve::run_service(app, listener, frontend).await
+}
+
+/// What the demo did and where to look, in words.
+fn print_demo(r: &service::demo::DemoReport, addr: std::net::SocketAddr) {
+    println!(
+        "Demo merit — Kabupaten contoh (data fiktif) di {}",
+        r.folder.display()
+    );
+    println!(
+        "  {} calon dibuat dan diimpor; {} baris formasi ({} kebutuhan); {} pegawai.",
+        output::count(r.data.calon),
+        output::count(r.data.formasi),
+        output::count(r.data.jumlah_formasi),
+        output::count(r.data.pegawai)
+    );
+    println!(
+        "  Penyaringan: {} layak, {} tidak layak, {} perlu verifikasi.",
+        output::count(r.layak),
+        output::count(r.tidak_layak),
+        output::count(r.perlu_verifikasi)
+    );
+    println!(
+        "  Penempatan: {} calon ditempatkan, {} calon layak belum mendapat formasi.",
+        output::count(r.ditempatkan),
+        output::count(r.tidak_ditempatkan)
+    );
+    println!("  Alur usulan kebutuhan PPPK paruh waktu dimulai.");
+    match &r.pengisian_instance_id {
+        Some(_) => println!(
+            "  Lowongan Kepala Bagian Umum dan Kepegawaian: daftar pendek {} orang; alur pengisian jabatan dimulai.",
+            r.daftar_pendek
+        ),
+        None => println!("  Lowongan dicatat; tidak ada pegawai yang memenuhi syarat."),
+    }
+    println!(
+        "  {} surel ditulis ke {}.",
+        r.surat_terkirim,
+        r.kotak_keluar.display()
+    );
+    println!(
+        "  Daftar (XLSX) dan dokumen (PDF) untuk ditandatangani ditulis ke {}:",
+        r.folder.display()
+    );
+    let names: Vec<String> = r
+        .berkas
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    println!("    {}", names.join(", "));
+    println!();
+    println!(
+        "Tautan persetujuan (buka di peramban; halaman konfirmasi tidak mengubah apa pun sebelum tombol ditekan):"
+    );
+    for l in &r.tautan {
+        println!("  {} — {}:\n    {}", l.kepada, l.jawaban, l.url);
+    }
+    if let Some(first) = r.tautan.first() {
+        println!(
+            "Rincian permohonan (daftar calon, rekap, unduhan XLSX): tambahkan /rincian pada tautan mana pun di atas, misalnya\n    {}/rincian",
+            first.url
+        );
+    }
+    println!();
+    println!("Konsol web: http://{addr}/admin");
+    println!(
+        "  Masuk dengan surel {} dan kata sandi {}",
+        r.akun_admin.0, r.akun_admin.1
+    );
+    println!("  (akun administrator demo; kata sandi ini hanya dicetak sekali).");
+    println!();
+    println!(
+        "Perintah merit untuk demo ini (konfigurasinya di {}):",
+        r.folder.join("merit.yaml").display()
+    );
+    println!(
+        "  cd {} && merit runs list",
+        output::shell_word(&r.folder.display().to_string())
+    );
 }

@@ -1,5 +1,7 @@
 //! `merit rules check|test|explain|versions|preview|publish|restore`.
 
+use std::path::Path;
+
 use super::{Exit, Failure, args::RulesCommand, open_app, output};
 use crate::{
     config::Settings,
@@ -12,150 +14,10 @@ pub(super) async fn run(
     json: bool,
 ) -> Result<Exit, Failure> {
     match cmd {
-        RulesCommand::Check => {
-            let report = service::rules::check(&settings);
-            if json {
-                output::print_json(&report)?;
-            } else {
-                for rs in &report.ruleset {
-                    println!(
-                        "{} (versi {}): {} aturan, {} kasus uji — valid",
-                        rs.id, rs.versi, rs.aturan, rs.kasus_uji
-                    );
-                }
-            }
-            for e in &report.kesalahan {
-                eprintln!("{e}");
-            }
-            if report.kesalahan.is_empty() {
-                Ok(Exit::Ok)
-            } else {
-                eprintln!(
-                    "{} kesalahan; ruleset yang salah tidak dapat dipakai.",
-                    report.kesalahan.len()
-                );
-                Ok(Exit::Invalid)
-            }
-        }
-        RulesCommand::Test { perbarui } => {
-            let report = service::rules::test(&settings);
-            let total: usize = report.ruleset.iter().map(|r| r.kasus_uji).sum();
-            for e in &report.tidak_dimuat {
-                eprintln!("{e}");
-            }
-            for f in &report.gagal {
-                eprintln!("{f}\n");
-            }
-            if json {
-                let failures: Vec<serde_json::Value> = report
-                    .gagal
-                    .iter()
-                    .map(|f| {
-                        serde_json::json!({
-                            "ruleset": f.ruleset, "kasus": f.nama, "berkas": f.file, "baris": f.line,
-                            "harapan": f.harapan, "hasil": f.aktual,
-                            "aturan": f.aturan.iter().filter(|(_, wrong)| *wrong).map(|(m, _)| serde_json::json!({
-                                "id": m.id, "harapan": m.harapan, "hasil": m.aktual.code(), "alasan": m.aktual.reason(),
-                            })).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
-                output::print_json(&serde_json::json!({
-                    "ruleset": report.ruleset, "kasus": total, "gagal": failures, "kesalahan": report.tidak_dimuat,
-                }))?;
-            } else {
-                for rs in &report.ruleset {
-                    println!("{}: {} kasus uji", rs.id, rs.kasus_uji);
-                }
-                println!(
-                    "{} dari {total} kasus uji lulus.",
-                    total - report.gagal.len()
-                );
-            }
-            if perbarui && !report.gagal.is_empty() {
-                let updates = service::rules::update_expectations(&report.gagal);
-                for u in &updates {
-                    match &u.alasan {
-                        None => eprintln!(
-                            "Harapan kasus '{}' ({}) diperbarui di {}.",
-                            u.kasus,
-                            u.ruleset,
-                            u.berkas.display()
-                        ),
-                        Some(a) => {
-                            eprintln!("Kasus '{}' ({}) tidak diperbarui: {a}.", u.kasus, u.ruleset)
-                        }
-                    }
-                }
-                // The rewritten files are checked by running the tests again.
-                let again = service::rules::test(&settings);
-                let left = again.gagal.len() + again.tidak_dimuat.len();
-                println!("Setelah diperbarui: {} kasus uji masih gagal.", left);
-                return Ok(if left == 0 { Exit::Ok } else { Exit::Invalid });
-            }
-            if report.gagal.is_empty() && report.tidak_dimuat.is_empty() && total > 0 {
-                Ok(Exit::Ok)
-            } else {
-                Ok(Exit::Invalid)
-            }
-        }
-        RulesCommand::Definitions { out } => {
-            let catalog = service::rules::catalog(&settings);
-            if catalog.is_empty() {
-                return Err(Failure::invalid(
-                    "tidak ada ruleset yang valid; jalankan merit rules check",
-                ));
-            }
-            if let Some(dir) = &out {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    Failure::unexpected(format!(
-                        "{}: {}",
-                        dir.display(),
-                        crate::domain::io_message(&e)
-                    ))
-                })?;
-            }
-            for rs in catalog.all() {
-                let file = match &out {
-                    Some(dir) => dir.join(format!("{}.d.rhai", rs.id)),
-                    None => rs.dir.join("merit.d.rhai"),
-                };
-                rs.write_definitions(&file).map_err(|e| {
-                    Failure::unexpected(format!(
-                        "{}: {} (salinan bawaan tidak dapat ditulisi; pakai --out FOLDER)",
-                        file.display(),
-                        crate::domain::io_message(&e)
-                    ))
-                })?;
-                println!("{}", file.display());
-            }
-            Ok(Exit::Ok)
-        }
-        RulesCommand::Versions { ruleset } => {
-            let app = open_app(settings).await?;
-            let key = ruleset_key(&ruleset)?;
-            let versions = service::ground::versions::versions(&app, &key).await?;
-            if json {
-                output::print_json(&versions)?;
-            } else if versions.is_empty() {
-                println!(
-                    "Ruleset {ruleset} belum pernah diterbitkan lewat merit; berkas di folder aturan yang berlaku."
-                );
-            } else {
-                for v in &versions {
-                    let surat = v
-                        .nomor_surat
-                        .as_deref()
-                        .map(|s| format!(" — surat {s}"))
-                        .unwrap_or_default();
-                    println!(
-                        "versi {}  sidik {}  {}  {}{surat}\n    {}",
-                        v.versi, v.sidik, v.waktu, v.penulis, v.alasan
-                    );
-                }
-            }
-            Ok(Exit::Ok)
-        }
+        RulesCommand::Check => check(&settings, json),
+        RulesCommand::Test { perbarui } => test(&settings, perbarui, json),
+        RulesCommand::Definitions { out } => definitions(&settings, out.as_deref()),
+        RulesCommand::Versions { ruleset } => versions(settings, &ruleset, json).await,
         RulesCommand::Preview { ruleset, from } => {
             let app = open_app(settings).await?;
             let key = ruleset_key(&ruleset)?;
@@ -182,7 +44,7 @@ pub(super) async fn run(
                 letter.as_deref(),
             )
             .await?;
-            Ok(published(&ruleset, &done, json)?)
+            published(&ruleset, &done, json)
         }
         RulesCommand::Restore {
             ruleset,
@@ -193,14 +55,11 @@ pub(super) async fn run(
             let key = ruleset_key(&ruleset)?;
             let actor = service::Actor::cli();
             let done = service::drafts::restore(&app, &key, &version, &actor, &reason).await?;
-            Ok(published(&ruleset, &done, json)?)
+            published(&ruleset, &done, json)
         }
         RulesCommand::Explain { nik, run, ruleset } => {
             let app = open_app(settings).await?;
-            let e = match &run {
-                Some(run) => service::rules::explain_in_run(&app, &nik, run).await?,
-                None => service::rules::explain_now(&app, &nik, ruleset.as_deref()).await?,
-            };
+            let e = service::rules::explain(&app, &nik, run.as_deref(), ruleset.as_deref()).await?;
             if json {
                 output::print_json(&e)?;
             } else {
@@ -209,6 +68,134 @@ pub(super) async fn run(
             Ok(Exit::Ok)
         }
     }
+}
+
+/// `merit rules check`.
+fn check(settings: &Settings, json: bool) -> Result<Exit, Failure> {
+    let report = service::rules::check(settings);
+    if json {
+        output::print_json(&report)?;
+    } else {
+        for rs in &report.ruleset {
+            println!(
+                "{} (versi {}): {} aturan, {} kasus uji — valid",
+                rs.id, rs.versi, rs.aturan, rs.kasus_uji
+            );
+        }
+    }
+    for e in &report.kesalahan {
+        eprintln!("{e}");
+    }
+    if report.kesalahan.is_empty() {
+        Ok(Exit::Ok)
+    } else {
+        eprintln!(
+            "{} kesalahan; ruleset yang salah tidak dapat dipakai.",
+            report.kesalahan.len()
+        );
+        Ok(Exit::Invalid)
+    }
+}
+
+/// `merit rules test [--perbarui]`.
+fn test(settings: &Settings, perbarui: bool, json: bool) -> Result<Exit, Failure> {
+    let run = service::rules::test_and_update(settings, perbarui);
+    let report = &run.report;
+    let total = run.cases();
+    for e in &report.tidak_dimuat {
+        eprintln!("{e}");
+    }
+    for f in &report.gagal {
+        eprintln!("{f}\n");
+    }
+    if json {
+        print_test_json(report, total)?;
+    } else {
+        for rs in &report.ruleset {
+            println!("{}: {} kasus uji", rs.id, rs.kasus_uji);
+        }
+        println!(
+            "{} dari {total} kasus uji lulus.",
+            total - report.gagal.len()
+        );
+    }
+    if let Some(updated) = &run.updated {
+        for u in &updated.updates {
+            match &u.alasan {
+                None => eprintln!(
+                    "Harapan kasus '{}' ({}) diperbarui di {}.",
+                    u.kasus,
+                    u.ruleset,
+                    u.berkas.display()
+                ),
+                Some(a) => {
+                    eprintln!("Kasus '{}' ({}) tidak diperbarui: {a}.", u.kasus, u.ruleset)
+                }
+            }
+        }
+        println!(
+            "Setelah diperbarui: {} kasus uji masih gagal.",
+            updated.still_failing
+        );
+    }
+    Ok(if run.passed() {
+        Exit::Ok
+    } else {
+        Exit::Invalid
+    })
+}
+
+fn print_test_json(report: &service::rules::TestReport, total: usize) -> Result<(), Failure> {
+    let failures: Vec<serde_json::Value> = report
+        .gagal
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "ruleset": f.ruleset, "kasus": f.nama, "berkas": f.file, "baris": f.line,
+                "harapan": f.harapan, "hasil": f.aktual,
+                "aturan": f.aturan.iter().filter(|(_, wrong)| *wrong).map(|(m, _)| serde_json::json!({
+                    "id": m.id, "harapan": m.harapan, "hasil": m.aktual.code(), "alasan": m.aktual.reason(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    output::print_json(&serde_json::json!({
+        "ruleset": report.ruleset, "kasus": total, "gagal": failures, "kesalahan": report.tidak_dimuat,
+    }))?;
+    Ok(())
+}
+
+/// `merit rules definitions [--out FOLDER]`.
+fn definitions(settings: &Settings, out: Option<&Path>) -> Result<Exit, Failure> {
+    service::rules::write_definitions(settings, out, |file| println!("{}", file.display()))?;
+    Ok(Exit::Ok)
+}
+
+/// `merit rules versions RULESET`.
+async fn versions(settings: Settings, ruleset: &str, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let key = ruleset_key(ruleset)?;
+    let versions = service::ground::versions::versions(&app, &key).await?;
+    if json {
+        output::print_json(&versions)?;
+    } else if versions.is_empty() {
+        println!(
+            "Ruleset {ruleset} belum pernah diterbitkan lewat merit; berkas di folder aturan yang berlaku."
+        );
+    } else {
+        for v in &versions {
+            let surat = v
+                .nomor_surat
+                .as_deref()
+                .map(|s| format!(" — surat {s}"))
+                .unwrap_or_default();
+            println!(
+                "versi {}  sidik {}  {}  {}{surat}\n    {}",
+                v.versi, v.sidik, v.waktu, v.penulis, v.alasan
+            );
+        }
+    }
+    Ok(Exit::Ok)
 }
 
 fn ruleset_key(id: &str) -> Result<crate::domain::DefinitionKey, Failure> {

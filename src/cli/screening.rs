@@ -263,7 +263,7 @@ fn status_label(s: RunStatus) -> &'static str {
     }
 }
 
-/// `merit runs list|show|diff|verify`.
+/// `merit runs list|show|diff|cancel|verify`.
 pub(super) async fn runs(
     cmd: RunsCommand,
     settings: Settings,
@@ -271,111 +271,136 @@ pub(super) async fn runs(
 ) -> Result<Exit, Failure> {
     let app = open_app(settings).await?;
     match cmd {
-        RunsCommand::List => {
-            let runs = service::screening::runs(&app).await?;
-            if json {
-                output::print_json(&runs)?;
-            } else if runs.is_empty() {
-                println!("Belum ada penyaringan; jalankan merit screen.");
-            } else {
-                let versions = service::ground::runs::versions_of(&app, &runs).await?;
-                for (r, versi) in runs.iter().zip(versions) {
-                    println!(
-                        "{}  {}{}  {} {}  {:<8}  {} calon: {} layak, {} tidak layak, {} perlu verifikasi",
-                        r.id,
-                        when(app.settings(), r.dibuat_ms),
-                        match r.jenis {
-                            crate::screening::RunKind::Penuh => "",
-                            crate::screening::RunKind::Perorangan => " (perorangan)",
-                        },
-                        r.ruleset,
-                        versi.label(),
-                        status_label(r.status),
-                        output::count(r.hasil.total),
-                        output::count(r.hasil.layak),
-                        output::count(r.hasil.tidak_layak),
-                        output::count(r.hasil.perlu_verifikasi),
-                    );
-                }
-            }
-        }
-        RunsCommand::Show { id } => {
-            let (run, progress) = service::screening::show(&app, &id).await?;
-            let versi = service::ground::runs::version_of(&app, &run).await?;
-            if json {
-                output::print_json(&serde_json::json!({
-                    "run": run,
-                    "kemajuan": progress,
-                    "ruleset_version": versi.sidik,
-                    "ruleset_versi": versi.nomor,
-                }))?;
-            } else {
-                print_run(app.settings(), &run, &versi, &progress);
-            }
-        }
-        RunsCommand::Diff { a, b, limit } => {
-            let (ra, rb, report) = service::screening::diff(&app, &a, &b).await?;
-            if json {
-                output::print_json(&serde_json::json!({
-                    "sebelum": ra.id, "sesudah": rb.id, "perbedaan": report,
-                }))?;
-            } else {
-                println!(
-                    "Penyaringan {} (versi {}) → penyaringan {} (versi {}):",
-                    ra.id, ra.versi, rb.id, rb.versi
-                );
-                print_diff(&app, &report, limit).await?;
-            }
-        }
-        RunsCommand::Cancel { id } => {
-            let run = service::screening::cancel(&app, &id, &service::current_user()).await?;
-            service::audit::note(
-                &app,
-                &service::Actor::cli(),
-                crate::domain::Action::PenyaringanBatal,
-                &run.id,
-                "",
-            )
-            .await;
-            if json {
-                output::print_json(&run)?;
-            } else {
-                println!(
-                    "Penyaringan {} dibatalkan ({}). Penyaringan berikutnya dimulai dari awal.",
-                    run.id,
-                    run.alasan_gagal.as_deref().unwrap_or("-")
-                );
-            }
-        }
-        RunsCommand::Verify { id } => {
-            let report = service::screening::verify(&app, &id).await?;
-            let exact = report.berbeda.is_empty() && report.data_hilang.is_empty();
-            if json {
-                output::print_json(&report)?;
-            } else {
-                println!(
-                    "Penyaringan {}: {} keputusan dievaluasi ulang dari data dan versi aturan yang tersimpan; {} sama persis.",
-                    report.run_id,
-                    output::count(report.diperiksa),
-                    output::count(report.sama)
-                );
-                for nik in report.berbeda.iter().take(20) {
-                    println!("  berbeda: {nik}");
-                }
-                for nik in report.data_hilang.iter().take(20) {
-                    println!("  data tidak tersimpan: {nik}");
-                }
-            }
-            if !exact {
-                return Err(Failure::unexpected(format!(
-                    "{} keputusan tidak dapat direproduksi dan data {} calon tidak ditemukan",
-                    report.berbeda.len(),
-                    report.data_hilang.len()
-                )));
-            }
-        }
+        RunsCommand::List => runs_list(&app, json).await?,
+        RunsCommand::Show { id } => run_show(&app, &id, json).await?,
+        RunsCommand::Diff { a, b, limit } => runs_diff(&app, &a, &b, limit, json).await?,
+        RunsCommand::Cancel { id } => run_cancel(&app, &id, json).await?,
+        RunsCommand::Verify { id } => run_verify(&app, &id, json).await?,
     }
     Ok(Exit::Ok)
+}
+
+/// `merit runs list`.
+async fn runs_list(app: &service::App, json: bool) -> Result<(), Failure> {
+    let runs = service::screening::runs(app).await?;
+    if json {
+        output::print_json(&runs)?;
+    } else if runs.is_empty() {
+        println!("Belum ada penyaringan; jalankan merit screen.");
+    } else {
+        let versions = service::ground::runs::versions_of(app, &runs).await?;
+        for (r, versi) in runs.iter().zip(versions) {
+            println!(
+                "{}  {}{}  {} {}  {:<8}  {} calon: {} layak, {} tidak layak, {} perlu verifikasi",
+                r.id,
+                when(app.settings(), r.dibuat_ms),
+                match r.jenis {
+                    crate::screening::RunKind::Penuh => "",
+                    crate::screening::RunKind::Perorangan => " (perorangan)",
+                },
+                r.ruleset,
+                versi.label(),
+                status_label(r.status),
+                output::count(r.hasil.total),
+                output::count(r.hasil.layak),
+                output::count(r.hasil.tidak_layak),
+                output::count(r.hasil.perlu_verifikasi),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `merit runs show ID`.
+async fn run_show(app: &service::App, id: &str, json: bool) -> Result<(), Failure> {
+    let (run, progress, versi) = service::screening::show_named(app, id).await?;
+    if json {
+        output::print_json(&serde_json::json!({
+            "run": run,
+            "kemajuan": progress,
+            "ruleset_version": versi.sidik,
+            "ruleset_versi": versi.nomor,
+        }))?;
+    } else {
+        print_run(app.settings(), &run, &versi, &progress);
+    }
+    Ok(())
+}
+
+/// `merit runs diff A B`.
+async fn runs_diff(
+    app: &service::App,
+    a: &str,
+    b: &str,
+    limit: usize,
+    json: bool,
+) -> Result<(), Failure> {
+    let (ra, rb, report) = service::screening::diff(app, a, b).await?;
+    if json {
+        output::print_json(&serde_json::json!({
+            "sebelum": ra.id, "sesudah": rb.id, "perbedaan": report,
+        }))?;
+    } else {
+        println!(
+            "Penyaringan {} (versi {}) → penyaringan {} (versi {}):",
+            ra.id, ra.versi, rb.id, rb.versi
+        );
+        print_diff(app, &report, limit).await?;
+    }
+    Ok(())
+}
+
+/// `merit runs cancel ID`.
+async fn run_cancel(app: &service::App, id: &str, json: bool) -> Result<(), Failure> {
+    let run = service::screening::cancel(app, id, &service::current_user()).await?;
+    service::audit::note(
+        app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::PenyaringanBatal,
+        &run.id,
+        "",
+    )
+    .await;
+    if json {
+        output::print_json(&run)?;
+    } else {
+        println!(
+            "Penyaringan {} dibatalkan ({}). Penyaringan berikutnya dimulai dari awal.",
+            run.id,
+            run.alasan_gagal.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+/// `merit runs verify ID`: exit 1 unless every decision is reproduced.
+async fn run_verify(app: &service::App, id: &str, json: bool) -> Result<(), Failure> {
+    let report = service::screening::verify(app, id).await?;
+    let exact = report.berbeda.is_empty() && report.data_hilang.is_empty();
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "Penyaringan {}: {} keputusan dievaluasi ulang dari data dan versi aturan yang tersimpan; {} sama persis.",
+            report.run_id,
+            output::count(report.diperiksa),
+            output::count(report.sama)
+        );
+        for nik in report.berbeda.iter().take(20) {
+            println!("  berbeda: {nik}");
+        }
+        for nik in report.data_hilang.iter().take(20) {
+            println!("  data tidak tersimpan: {nik}");
+        }
+    }
+    if !exact {
+        return Err(Failure::unexpected(format!(
+            "{} keputusan tidak dapat direproduksi dan data {} calon tidak ditemukan",
+            report.berbeda.len(),
+            report.data_hilang.len()
+        )));
+    }
+    Ok(())
 }
 
 fn print_run(

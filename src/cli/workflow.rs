@@ -32,105 +32,14 @@ pub(super) async fn run(
     json: bool,
 ) -> Result<Exit, Failure> {
     match cmd {
-        WorkflowCommand::Check => match service::workflow::check(&settings) {
-            Ok(defs) => {
-                if json {
-                    let list: Vec<_> = defs
-                        .values()
-                        .map(|d| {
-                            serde_json::json!({
-                                "id": d.id, "judul": d.judul, "versi": d.versi,
-                                "berkas": d.berkas, "langkah": d.langkah.iter().map(|s| &s.id).collect::<Vec<_>>(),
-                            })
-                        })
-                        .collect();
-                    output::print_json(&list)?;
-                } else {
-                    for d in defs.values() {
-                        println!(
-                            "{} (versi {}): {} langkah — valid",
-                            d.id,
-                            d.versi,
-                            d.langkah.len()
-                        );
-                    }
-                    if defs.is_empty() {
-                        println!(
-                            "Tidak ada workflow di {}.",
-                            settings.workflows_dir.display()
-                        );
-                    }
-                }
-                Ok(Exit::Ok)
-            }
-            Err(diags) => {
-                eprintln!("{diags}");
-                eprintln!(
-                    "{} kesalahan; workflow yang salah tidak dapat dipakai (versi valid terakhir tetap berlaku).",
-                    diags.0.len()
-                );
-                Ok(Exit::Invalid)
-            }
-        },
+        WorkflowCommand::Check => check(&settings, json),
         WorkflowCommand::Start {
             id,
             subject,
             as_person,
-        } => {
-            let app = open_app(settings).await?;
-            let by = as_person.unwrap_or_else(service::current_user);
-            let instance = service::workflow::start(&app, &id, subject.as_deref(), &by).await?;
-            service::audit::note(
-                &app,
-                &service::Actor::cli(),
-                crate::domain::Action::AlurMulai,
-                &instance,
-                &format!("workflow {id}"),
-            )
-            .await;
-            if json {
-                output::print_json(&serde_json::json!({ "instance_id": instance }))?;
-            } else {
-                let view = service::workflow::show(&app, &instance).await?;
-                println!(
-                    "Proses persetujuan {instance} dimulai: {} (versi {}).",
-                    view.judul, view.versi
-                );
-                print_open_step(&view);
-            }
-            Ok(Exit::Ok)
-        }
-        WorkflowCommand::List => {
-            let app = open_app(settings).await?;
-            let list = service::workflow::list(&app).await?;
-            if json {
-                output::print_json(&list)?;
-            } else if list.is_empty() {
-                println!("Belum ada proses persetujuan.");
-            } else {
-                for i in &list {
-                    println!(
-                        "{}  {:<26} {:<20} langkah: {:<14} dimulai {}",
-                        i.instance_id,
-                        i.workflow,
-                        status_label(i.status),
-                        i.langkah_aktif.as_deref().unwrap_or("-"),
-                        i.dibuat
-                    );
-                }
-            }
-            Ok(Exit::Ok)
-        }
-        WorkflowCommand::Show { instance } => {
-            let app = open_app(settings).await?;
-            let view = service::workflow::show(&app, &instance).await?;
-            if json {
-                output::print_json(&view)?;
-            } else {
-                print_view(&view, app.settings());
-            }
-            Ok(Exit::Ok)
-        }
+        } => start(settings, &id, subject.as_deref(), as_person, json).await,
+        WorkflowCommand::List => list(settings, json).await,
+        WorkflowCommand::Show { instance } => show(settings, &instance, json).await,
         WorkflowCommand::Decide {
             instance,
             step,
@@ -139,24 +48,7 @@ pub(super) async fn run(
             comment,
             pilihan,
         } => {
-            let word = decision.trim().to_lowercase();
-            let jawaban = match (Answer::parse(&word), pilihan) {
-                (_, Some(p)) => Answer::Pilih(p),
-                (Some(a), None) if !matches!(a, Answer::Pilih(_)) => a,
-                (_, None) if word == "pilih" => {
-                    return Err(Failure::invalid("keputusan pilih memerlukan --pilihan"));
-                }
-                (_, None) => {
-                    let other = word;
-                    return Err(Failure {
-                        exit: Exit::Usage,
-                        message: format!(
-                            "keputusan '{other}' tidak dikenal: gunakan setuju, tolak, atau kembalikan"
-                        ),
-                    });
-                }
-            };
-            let app = open_app(settings).await?;
+            let jawaban = answer_of(&decision, pilihan)?;
             let req = DecideRequest {
                 instance,
                 langkah: step,
@@ -167,61 +59,207 @@ pub(super) async fn run(
                 dicatat_oleh: Some(service::current_user()),
                 kunjungan: None,
             };
-            let report = service::workflow::decide(&app, &req).await?;
-            service::audit::note(
-                &app,
-                &service::Actor::cli(),
-                crate::domain::Action::AlurKeputusan,
-                &req.instance,
-                &format!(
-                    "langkah {}: {} atas nama {}",
-                    req.langkah,
-                    req.jawaban.code(),
-                    req.orang
-                ),
-            )
-            .await;
-            if json {
-                output::print_json(&report)?;
-            } else {
-                println!(
-                    "Keputusan dicatat. Status instans: {}{}.",
-                    status_label(report.status),
-                    report
-                        .langkah_aktif
-                        .as_deref()
-                        .map(|l| format!("; langkah terbuka: {l}"))
-                        .unwrap_or_default()
-                );
-            }
-            Ok(Exit::Ok)
+            decide(settings, &req, json).await
         }
-        WorkflowCommand::Tick => {
-            let app = open_app(settings).await?;
-            let report = service::workflow::tick(&app).await?;
-            if json {
-                output::print_json(&report)?;
-            } else {
-                println!(
-                    "{} pengatur waktu dijalankan, {} usang, {} sudah dijalankan proses lain.",
-                    report.dijalankan, report.usang, report.oleh_proses_lain
-                );
-            }
-            Ok(Exit::Ok)
-        }
+        WorkflowCommand::Tick => tick(settings, json).await,
         WorkflowCommand::Cancel { instance, reason } => {
-            let app = open_app(settings).await?;
-            let report =
-                service::workflow::cancel(&app, &instance, &service::Actor::cli(), &reason).await?;
-            if json {
-                output::print_json(&report)?;
-            } else {
-                println!(
-                    "Proses persetujuan {instance} dibatalkan; tautannya tidak berlaku lagi dan orang yang ditunggu diberi tahu."
-                );
-            }
-            Ok(Exit::Ok)
+            cancel(settings, &instance, &reason, json).await
         }
+    }
+}
+
+/// `merit workflow start`.
+async fn start(
+    settings: Settings,
+    id: &str,
+    subject: Option<&str>,
+    as_person: Option<String>,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let by = as_person.unwrap_or_else(service::current_user);
+    let view = service::workflow::start_shown(&app, id, subject, &by).await?;
+    let instance = &view.instance_id;
+    service::audit::note(
+        &app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::AlurMulai,
+        instance,
+        &format!("workflow {id}"),
+    )
+    .await;
+    if json {
+        output::print_json(&serde_json::json!({ "instance_id": instance }))?;
+    } else {
+        println!(
+            "Proses persetujuan {instance} dimulai: {} (versi {}).",
+            view.judul, view.versi
+        );
+        print_open_step(&view);
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow list`.
+async fn list(settings: Settings, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let list = service::workflow::list(&app).await?;
+    if json {
+        output::print_json(&list)?;
+    } else if list.is_empty() {
+        println!("Belum ada proses persetujuan.");
+    } else {
+        for i in &list {
+            println!(
+                "{}  {:<26} {:<20} langkah: {:<14} dimulai {}",
+                i.instance_id,
+                i.workflow,
+                status_label(i.status),
+                i.langkah_aktif.as_deref().unwrap_or("-"),
+                i.dibuat
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow show`.
+async fn show(settings: Settings, instance: &str, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let view = service::workflow::show(&app, instance).await?;
+    if json {
+        output::print_json(&view)?;
+    } else {
+        print_view(&view, app.settings());
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow decide`.
+async fn decide(settings: Settings, req: &DecideRequest, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report = service::workflow::decide(&app, req).await?;
+    service::audit::note(
+        &app,
+        &service::audit::Actor::cli(),
+        crate::domain::Action::AlurKeputusan,
+        &req.instance,
+        &format!(
+            "langkah {}: {} atas nama {}",
+            req.langkah,
+            req.jawaban.code(),
+            req.orang
+        ),
+    )
+    .await;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "Keputusan dicatat. Status instans: {}{}.",
+            status_label(report.status),
+            report
+                .langkah_aktif
+                .as_deref()
+                .map(|l| format!("; langkah terbuka: {l}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow tick`.
+async fn tick(settings: Settings, json: bool) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report = service::workflow::tick(&app).await?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "{} pengatur waktu dijalankan, {} usang, {} sudah dijalankan proses lain.",
+            report.dijalankan, report.usang, report.oleh_proses_lain
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow cancel`.
+async fn cancel(
+    settings: Settings,
+    instance: &str,
+    reason: &str,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report =
+        service::workflow::cancel(&app, instance, &service::audit::Actor::cli(), reason).await?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "Proses persetujuan {instance} dibatalkan; tautannya tidak berlaku lagi dan orang yang ditunggu diberi tahu."
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+/// `merit workflow check`.
+fn check(settings: &Settings, json: bool) -> Result<Exit, Failure> {
+    let defs = match service::workflow::check(settings) {
+        Ok(defs) => defs,
+        Err(diags) => {
+            eprintln!("{diags}");
+            eprintln!(
+                "{} kesalahan; workflow yang salah tidak dapat dipakai (versi valid terakhir tetap berlaku).",
+                diags.0.len()
+            );
+            return Ok(Exit::Invalid);
+        }
+    };
+    if json {
+        let list: Vec<_> = defs
+            .values()
+            .map(|d| {
+                serde_json::json!({
+                    "id": d.id, "judul": d.judul, "versi": d.versi,
+                    "berkas": d.berkas, "langkah": d.langkah.iter().map(|s| &s.id).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        output::print_json(&list)?;
+    } else {
+        for d in defs.values() {
+            println!(
+                "{} (versi {}): {} langkah — valid",
+                d.id,
+                d.versi,
+                d.langkah.len()
+            );
+        }
+        if defs.is_empty() {
+            println!(
+                "Tidak ada workflow di {}.",
+                settings.workflows_dir.display()
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// The answer `--decision` (and `--pilihan`) name.
+fn answer_of(decision: &str, pilihan: Option<String>) -> Result<Answer, Failure> {
+    match (decision.trim().to_lowercase().as_str(), pilihan) {
+        (_, Some(p)) => Ok(Answer::Pilih(p)),
+        ("setuju", None) => Ok(Answer::Setuju),
+        ("tolak", None) => Ok(Answer::Tolak),
+        ("kembalikan", None) => Ok(Answer::Kembalikan),
+        ("pilih", None) => Err(Failure::invalid("keputusan pilih memerlukan --pilihan")),
+        (other, None) => Err(Failure {
+            exit: Exit::Usage,
+            message: format!(
+                "keputusan '{other}' tidak dikenal: gunakan setuju, tolak, atau kembalikan"
+            ),
+        }),
     }
 }
 
@@ -343,8 +381,13 @@ pub(super) async fn vacancy(
     .await;
     if json {
         output::print_json(&report)?;
-        return Ok(Exit::Ok);
+    } else {
+        print_vacancy(&report);
     }
+    Ok(Exit::Ok)
+}
+
+fn print_vacancy(report: &service::workflow::vacancy::VacancyReport) {
     println!(
         "Lowongan {} dicatat; {} pegawai dinilai.",
         report.lowongan_id,
@@ -378,5 +421,4 @@ pub(super) async fn vacancy(
             println!("Alur pengisian jabatan dimulai: proses persetujuan {i}.");
         }
     }
-    Ok(Exit::Ok)
 }

@@ -3,7 +3,7 @@
 use std::{path::PathBuf, sync::Arc};
 
 use super::{
-    App, NotFound, ServiceError, Sought,
+    App, NotFound, Prerequisite, ServiceError, Sought,
     ground::rules::{candidate_ruleset, edited_folder, rules_folder, write_atomically},
 };
 use crate::{
@@ -157,6 +157,97 @@ pub struct ExpectationUpdate {
     pub diperbarui: bool,
     /// Why not, when not.
     pub alasan: Option<String>,
+}
+
+/// What `merit rules test` did: the report and, when asked to update failing expectations,
+/// what was rewritten and how many cases still fail after running the tests again.
+#[derive(Debug, Clone)]
+pub struct TestRun {
+    /// The first run of every ruleset's test cases.
+    pub report: TestReport,
+    /// What updating did, when it was asked for and something failed.
+    pub updated: Option<Updated>,
+}
+
+/// The expectations rewritten by `merit rules test --perbarui` and what is left failing.
+#[derive(Debug, Clone)]
+pub struct Updated {
+    /// Each failing case, rewritten or not.
+    pub updates: Vec<ExpectationUpdate>,
+    /// Cases failing (or rulesets not loading) when the tests ran again on the rewritten files.
+    pub still_failing: usize,
+}
+
+impl TestRun {
+    /// Test cases run.
+    pub fn cases(&self) -> usize {
+        self.report.ruleset.iter().map(|r| r.kasus_uji).sum()
+    }
+
+    /// Whether everything passed: after an update, nothing left failing; else every ruleset
+    /// loaded, no case failed and there was at least one case.
+    pub fn passed(&self) -> bool {
+        match &self.updated {
+            Some(u) => u.still_failing == 0,
+            None => {
+                self.report.gagal.is_empty()
+                    && self.report.tidak_dimuat.is_empty()
+                    && self.cases() > 0
+            }
+        }
+    }
+}
+
+/// Runs every ruleset's test cases; with `update`, rewrites the failing cases' expectations to
+/// their current results and checks the rewritten files by running the tests again.
+pub fn test_and_update(settings: &Settings, update: bool) -> TestRun {
+    let report = test(settings);
+    let updated = (update && !report.gagal.is_empty()).then(|| {
+        let updates = update_expectations(&report.gagal);
+        let again = test(settings);
+        Updated {
+            updates,
+            still_failing: again.gagal.len() + again.tidak_dimuat.len(),
+        }
+    });
+    TestRun { report, updated }
+}
+
+/// Writes each valid ruleset's editor definitions (`merit.d.rhai` in its folder, or
+/// `ID.d.rhai` in `out`), telling `written` each file as it is written.
+pub fn write_definitions(
+    settings: &Settings,
+    out: Option<&std::path::Path>,
+    mut written: impl FnMut(&std::path::Path),
+) -> Result<(), ServiceError> {
+    let catalog = catalog(settings);
+    if catalog.is_empty() {
+        return Err(ServiceError::missing(Prerequisite::AnyRuleset));
+    }
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            ServiceError::internal(format!(
+                "{}: {}",
+                dir.display(),
+                crate::domain::io_message(&e)
+            ))
+        })?;
+    }
+    for rs in catalog.all() {
+        let file = match out {
+            Some(dir) => dir.join(format!("{}.d.rhai", rs.id)),
+            None => rs.dir.join("merit.d.rhai"),
+        };
+        rs.write_definitions(&file).map_err(|e| {
+            ServiceError::internal(format!(
+                "{}: {} (salinan bawaan tidak dapat ditulisi; pakai --out FOLDER)",
+                file.display(),
+                crate::domain::io_message(&e)
+            ))
+        })?;
+        written(&file);
+    }
+    Ok(())
 }
 
 /// Rewrites the expectations of `failures` to their current results, file by file (each
@@ -321,6 +412,20 @@ pub(crate) async fn evaluate_now(
         aturan: explain_rules(rs, &eval.verdicts),
         run_terakhir,
     })
+}
+
+/// Explains the candidate with `nik`: as screening run `run` decided, else evaluated now with
+/// `ruleset` (or the candidate ruleset in force).
+pub async fn explain(
+    app: &App,
+    nik: &str,
+    run: Option<&str>,
+    ruleset: Option<&str>,
+) -> Result<Explanation, ServiceError> {
+    match run {
+        Some(run) => explain_in_run(app, nik, run).await,
+        None => explain_now(app, nik, ruleset).await,
+    }
 }
 
 /// Explains the decision a screening run stored for the candidate with `nik`: the data and the

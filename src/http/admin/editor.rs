@@ -271,23 +271,42 @@ pub(super) async fn set_param(
     Form(f): Form<Fields>,
 ) -> Response {
     let act = async {
-        let (name, value) = (field(&f, "nama"), field(&f, "nilai"));
-        let what = format!("parameter {name} = {value}");
-        drafts::edit(
-            &state.app,
-            &id,
-            revision(&f)?,
-            &signed.actor(),
-            &what,
-            |files| {
-                drafts::set_param(files, name, value)
-                    .map_err(|e| ServiceError::value(format!("parameter {name}"), e))
-            },
-        )
-        .await?;
+        let action = drafts::EditAction::SetParam {
+            name: field(&f, "nama").to_owned(),
+            value: field(&f, "nilai").to_owned(),
+        };
+        drafts::apply_edit(&state.app, &signed.actor(), &id, revision(&f)?, &action).await?;
         Ok(format!("/admin/draf/{id}?periksa=1"))
     };
     answer(&signed, &headers, &f, act).await
+}
+
+/// The rule edit a form asks for with `aksi`: `naik`, `pensiun`, `tambah` or `ubah`.
+fn rule_edit(f: &Fields) -> Result<drafts::EditAction, ServiceError> {
+    let rule = field(f, "id").trim().to_owned();
+    let text = |k: &str| field(f, k).to_owned();
+    Ok(match field(f, "aksi") {
+        "naik" => drafts::EditAction::MoveRule(rule),
+        "pensiun" => drafts::EditAction::RetireRule(rule),
+        "tambah" => drafts::EditAction::AddRule(drafts::NewRule {
+            id: rule,
+            judul: text("judul"),
+            dasar_hukum: text("dasar_hukum"),
+            pesan: text("pesan"),
+        }),
+        "ubah" => drafts::EditAction::ChangeRule {
+            id: rule,
+            judul: text("judul"),
+            dasar_hukum: text("dasar_hukum"),
+            pesan: text("pesan"),
+        },
+        other => {
+            return Err(ServiceError::value(
+                "aksi",
+                format!("'{other}' tidak dikenal"),
+            ));
+        }
+    })
 }
 
 /// `POST /admin/draf/{id}/aturan`: a rule moved up (`naik`), taken out (`pensiun`), added
@@ -299,54 +318,12 @@ pub(super) async fn rule(
     Path(id): Path<String>,
     Form(f): Form<Fields>,
 ) -> Response {
-    let retiring = field(&f, "aksi") == "pensiun";
     let act = async {
-        let rule = field(&f, "id").trim();
-        let aksi = field(&f, "aksi");
-        let what = match aksi {
-            "naik" => format!("aturan {rule} dinaikkan"),
-            "pensiun" => format!("aturan {rule} dikeluarkan dari ruleset"),
-            "tambah" => format!("aturan {rule} ditambahkan"),
-            "ubah" => format!("judul, dasar hukum, dan pesan aturan {rule} diubah"),
-            other => {
-                return Err(ServiceError::value(
-                    "aksi",
-                    format!("'{other}' tidak dikenal"),
-                ));
-            }
-        };
-        drafts::edit(
-            &state.app,
-            &id,
-            revision(&f)?,
-            &signed.actor(),
-            &what,
-            |files| {
-                match aksi {
-                    "naik" => drafts::move_rule(files, rule),
-                    "pensiun" => drafts::retire_rule(files, rule),
-                    "tambah" => drafts::add_rule(
-                        files,
-                        &drafts::NewRule {
-                            id: rule.to_owned(),
-                            judul: field(&f, "judul").to_owned(),
-                            dasar_hukum: field(&f, "dasar_hukum").to_owned(),
-                            pesan: field(&f, "pesan").to_owned(),
-                        },
-                    ),
-                    _ => ["judul", "dasar_hukum", "pesan"]
-                        .into_iter()
-                        .try_fold(files.clone(), |fs, k| {
-                            drafts::set_rule_field(&fs, rule, k, field(&f, k))
-                        }),
-                }
-                .map_err(|e| ServiceError::value("aturan", e))
-            },
-        )
-        .await?;
+        let action = rule_edit(&f)?;
+        drafts::apply_edit(&state.app, &signed.actor(), &id, revision(&f)?, &action).await?;
         Ok(format!("/admin/draf/{id}?periksa=1"))
     };
-    if retiring {
+    if field(&f, "aksi") == "pensiun" {
         let rule = field(&f, "id").trim();
         let c = super::Confirm {
             judul: "Keluarkan aturan dari draf?",

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Frame, Signed, failure, html};
 use crate::{
-    domain::{Action, AuditFilter, Role},
+    domain::Role,
     http::AppState,
     service::{self, console},
 };
@@ -96,41 +96,16 @@ pub(super) async fn candidate(
     Path(key): Path<String>,
     Query(q): Query<super::NoticeQuery>,
 ) -> Response {
-    let shown = async {
-        let d = console::candidates::detail(&state.app, &signed.viewer(), &key).await?;
-        let temuan = service::screening::verification::of_candidate(&state.app, &key).await?;
-        Ok::<_, service::ServiceError>((d, temuan, q.open(&state).await))
-    }
-    .await;
-    match shown {
-        Ok((d, temuan, pesan)) => {
-            let tinjau = service::console::candidates::settleable(d.keputusan.as_ref());
+    match console::candidates::detail_page(&state.app, &signed.viewer(), &key).await {
+        Ok(p) => {
             let mut frame = signed.frame(&state, "Calon", "calon");
-            frame.pesan = pesan;
+            frame.pesan = q.open(&state).await;
             crumb(&mut frame, "Calon", "/admin/calon");
-            crumb(&mut frame, &d.nama, "");
-            page(
-                "admin/calon_rinci.html",
-                frame,
-                CandidatePage {
-                    detail: d,
-                    temuan,
-                    tinjau,
-                },
-            )
+            crumb(&mut frame, &p.detail.nama, "");
+            page("admin/calon_rinci.html", frame, p)
         }
         Err(e) => failure(e),
     }
-}
-
-#[derive(Serialize)]
-struct CandidatePage {
-    #[serde(flatten)]
-    detail: console::candidates::Detail,
-    /// Manual findings on this candidate, newest first.
-    temuan: Vec<service::screening::verification::FindingView>,
-    /// Rules a verifier may settle: (id, title).
-    tinjau: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -208,13 +183,8 @@ pub(super) async fn placements(
 
 #[derive(Serialize)]
 struct Workflows {
-    menunggu: Vec<console::workflows::Awaiting>,
-    semua: Vec<console::workflows::InstanceLine>,
-    /// Instances matching the filter beyond those shown.
-    lainnya: usize,
-    definisi: Vec<(String, String)>,
-    /// The workflows an operator starts from this page (a rule change starts from the editor).
-    mulai: Vec<(String, String)>,
+    #[serde(flatten)]
+    isi: console::workflows::Overview,
     saring: WorkflowFilter,
 }
 
@@ -228,59 +198,17 @@ pub(super) struct WorkflowFilter {
     workflow: String,
 }
 
-/// At most this many instances on the page.
-const SHOWN_INSTANCES: usize = 200;
-
 /// `GET /admin/alur?status=&workflow=`.
 pub(super) async fn workflows(
     State(state): State<AppState>,
     signed: Signed,
     Query(saring): Query<WorkflowFilter>,
 ) -> Response {
-    let definisi: Vec<(String, String)> =
-        match service::ground::definitions::read(&state.app, |d| d.workflows()).await {
-            Ok(w) => w
-                .value
-                .as_ref()
-                .map(|w| {
-                    w.values()
-                        .map(|d| (d.id.clone(), d.judul.clone()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            Err(e) => return failure(e),
-        };
-    let menunggu = match console::workflows::awaiting(&state.app).await {
-        Ok(m) => m,
-        Err(e) => return failure(e),
-    };
-    match console::workflows::instances(&state.app).await {
-        Ok(semua) => {
-            let matching: Vec<_> = semua
-                .into_iter()
-                .filter(|i| saring.status.is_empty() || i.status == saring.status)
-                .filter(|i| saring.workflow.is_empty() || i.workflow == saring.workflow)
-                .collect();
-            let lainnya = matching.len().saturating_sub(SHOWN_INSTANCES);
-            let mulai = definisi
-                .iter()
-                .filter(|(id, _)| id != service::ground::CHANGE_WORKFLOW)
-                .cloned()
-                .collect();
+    match console::workflows::overview(&state.app, &saring.status, &saring.workflow).await {
+        Ok(isi) => {
             let mut frame = signed.frame(&state, "Alur persetujuan", "alur");
             crumb(&mut frame, "Alur", "/admin/alur");
-            page(
-                "admin/alur.html",
-                frame,
-                Workflows {
-                    menunggu,
-                    semua: matching.into_iter().take(SHOWN_INSTANCES).collect(),
-                    lainnya,
-                    definisi,
-                    mulai,
-                    saring,
-                },
-            )
+            page("admin/alur.html", frame, Workflows { isi, saring })
         }
         Err(e) => failure(e),
     }
@@ -366,20 +294,8 @@ pub(super) struct AuditQuery {
 #[derive(Serialize)]
 struct AuditPage {
     cari: AuditQuery,
-    catatan: Vec<AuditRow>,
-    aksi: Vec<(&'static str, &'static str)>,
-    berikutnya: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct AuditRow {
-    urutan: i64,
-    waktu: String,
-    orang: String,
-    dari: String,
-    aksi: String,
-    objek: String,
-    rincian: String,
+    #[serde(flatten)]
+    isi: console::audit::Page,
 }
 
 /// `GET /admin/audit`.
@@ -388,72 +304,18 @@ pub(super) async fn audit(
     signed: Signed,
     Query(q): Query<AuditQuery>,
 ) -> Response {
-    let tz = state.app.settings().timezone;
-    let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-    let sejak_ms = nonempty(&q.sejak)
-        .and_then(|d| crate::domain::parse_date(&d))
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .and_then(|d| {
-            use chrono::TimeZone;
-            tz.from_local_datetime(&d).earliest()
-        })
-        .map(|t| t.timestamp_millis());
-    let filter = AuditFilter {
-        orang: nonempty(&q.orang),
-        aksi: nonempty(&q.aksi),
-        sejak_ms,
-        sampai_ms: None,
-        // Anything not shaped like a tag matches nothing rather than everything.
-        tag: nonempty(&q.tanda).map(|t| {
-            let t = format!("#{}", t.trim().trim_start_matches('#'));
-            if crate::domain::AuditKey::is_tag(&t) {
-                t
-            } else {
-                "#-".to_owned()
-            }
-        }),
+    let search = console::audit::Search {
+        orang: q.orang.clone(),
+        aksi: q.aksi.clone(),
+        sejak: q.sejak.clone(),
+        tanda: q.tanda.clone(),
         sebelum: q.sebelum,
     };
-    const PAGE: u64 = 100;
-    match service::audit::list(&state.app, &filter, PAGE + 1).await {
-        Ok(mut entries) => {
-            let more = entries.len() as u64 > PAGE;
-            entries.truncate(PAGE as usize);
-            let berikutnya = more.then(|| entries.last().map(|e| e.urutan)).flatten();
-            // Runs, placements and approval processes by name, not by id.
-            let texts = entries
-                .iter()
-                .flat_map(|e| [e.objek.clone(), e.rincian.clone()])
-                .collect();
-            let words = match console::ids_in_words(&state.app, texts).await {
-                Ok(w) => w,
-                Err(e) => return failure(e),
-            };
-            let catatan = entries
-                .into_iter()
-                .zip(words.chunks(2))
-                .map(|(e, w)| AuditRow {
-                    urutan: e.urutan,
-                    waktu: service::ground::when(e.waktu_ms, tz),
-                    aksi: Action::parse(&e.aksi).map_or(e.aksi.clone(), |a| a.label().to_owned()),
-                    orang: e.orang,
-                    dari: e.dari,
-                    objek: w.first().cloned().unwrap_or_default(),
-                    rincian: w.get(1).cloned().unwrap_or_default(),
-                })
-                .collect();
+    match console::audit::page(&state.app, &search).await {
+        Ok(isi) => {
             let mut frame = signed.frame(&state, "Audit", "audit");
             crumb(&mut frame, "Audit", "/admin/audit");
-            page(
-                "admin/audit.html",
-                frame,
-                AuditPage {
-                    cari: q,
-                    catatan,
-                    aksi: Action::ALL.iter().map(|a| (a.code(), a.label())).collect(),
-                    berikutnya,
-                },
-            )
+            page("admin/audit.html", frame, AuditPage { cari: q, isi })
         }
         Err(e) => failure(e),
     }

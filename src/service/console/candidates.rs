@@ -392,3 +392,32 @@ pub fn settleable(decision: Option<&DecisionView>) -> Vec<(String, String)> {
         .map(|a| (a.id.clone(), a.judul.clone()))
         .collect()
 }
+
+/// A candidate's page: the detail, the manual findings on them (newest first) and the rules a
+/// verifier may settle.
+#[derive(Debug, Serialize)]
+pub struct DetailPage {
+    #[serde(flatten)]
+    pub detail: Detail,
+    /// Manual findings on this candidate, newest first.
+    pub temuan: Vec<crate::service::screening::verification::FindingView>,
+    /// Rules a verifier may settle: (id, title).
+    pub tinjau: Vec<(String, String)>,
+}
+
+/// [`detail`] with the manual findings on the candidate and the rules a verifier may settle.
+pub async fn detail_page(
+    app: &App,
+    viewer: &Viewer,
+    key: &str,
+) -> Result<DetailPage, ServiceError> {
+    use crate::service::screening::verification;
+    let detail = detail(app, viewer, key).await?;
+    let temuan = verification::of_candidate(app, key).await?;
+    let tinjau = settleable(detail.keputusan.as_ref());
+    Ok(DetailPage {
+        detail,
+        temuan,
+        tinjau,
+    })
+}

@@ -2,6 +2,7 @@
 //! numbers kept as numbers (the templates format them), dates already in words, NIK and NIP
 //! masked unless the viewer's role may see them — and then each view is audited.
 
+pub mod audit;
 pub mod candidates;
 pub mod dashboard;
 pub mod diagram;

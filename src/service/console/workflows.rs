@@ -105,6 +105,60 @@ pub async fn instances(app: &App) -> Result<Vec<InstanceLine>, ServiceError> {
     Ok(out)
 }
 
+/// At most this many instances on the Alur page.
+pub const SHOWN_INSTANCES: usize = 200;
+
+/// The Alur page: who is awaited, the instances matching the filter, and the workflows in
+/// force.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub menunggu: Vec<Awaiting>,
+    /// The first [`SHOWN_INSTANCES`] instances matching the filter.
+    pub semua: Vec<InstanceLine>,
+    /// Instances matching the filter beyond those shown.
+    pub lainnya: usize,
+    /// Every workflow in force: (id, title).
+    pub definisi: Vec<(String, String)>,
+    /// The workflows an operator starts from this page (a rule change starts from the editor).
+    pub mulai: Vec<(String, String)>,
+}
+
+/// The Alur page for instances with `status` (a status code; empty for any) of `workflow` (an
+/// id; empty for any).
+pub async fn overview(app: &App, status: &str, workflow: &str) -> Result<Overview, ServiceError> {
+    let definisi: Vec<(String, String)> =
+        crate::service::ground::definitions::read(app, |d| d.workflows())
+            .await?
+            .value
+            .as_ref()
+            .map(|w| {
+                w.values()
+                    .map(|d| (d.id.clone(), d.judul.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+    let menunggu = awaiting(app).await?;
+    let matching: Vec<_> = instances(app)
+        .await?
+        .into_iter()
+        .filter(|i| status.is_empty() || i.status == status)
+        .filter(|i| workflow.is_empty() || i.workflow == workflow)
+        .collect();
+    let lainnya = matching.len().saturating_sub(SHOWN_INSTANCES);
+    let mulai = definisi
+        .iter()
+        .filter(|(id, _)| id != crate::service::ground::CHANGE_WORKFLOW)
+        .cloned()
+        .collect();
+    Ok(Overview {
+        menunggu,
+        semua: matching.into_iter().take(SHOWN_INSTANCES).collect(),
+        lainnya,
+        definisi,
+        mulai,
+    })
+}
+
 /// Every running instance's open step, oldest first.
 #[tracing::instrument(skip_all)]
 pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {

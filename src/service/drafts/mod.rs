@@ -287,6 +287,90 @@ pub async fn edit(
     store_files(app, d, revisi, files, actor, what).await
 }
 
+/// One form edit of a ruleset draft's manifest (console.md 4).
+#[derive(Debug, Clone)]
+pub enum EditAction {
+    /// A parameter set to a value.
+    SetParam {
+        /// The parameter's name.
+        name: String,
+        /// Its new value, as typed.
+        value: String,
+    },
+    /// A rule moved up one place.
+    MoveRule(String),
+    /// A rule taken out of the ruleset.
+    RetireRule(String),
+    /// A rule added at the end with a script that passes everyone.
+    AddRule(NewRule),
+    /// A rule's title, legal basis and message changed.
+    ChangeRule {
+        /// The rule's id.
+        id: String,
+        /// The new title.
+        judul: String,
+        /// The new legal basis.
+        dasar_hukum: String,
+        /// The new message.
+        pesan: String,
+    },
+}
+
+impl EditAction {
+    /// What the edit did, in the audit log's words.
+    fn what(&self) -> String {
+        match self {
+            Self::SetParam { name, value } => format!("parameter {name} = {value}"),
+            Self::MoveRule(rule) => format!("aturan {rule} dinaikkan"),
+            Self::RetireRule(rule) => format!("aturan {rule} dikeluarkan dari ruleset"),
+            Self::AddRule(r) => format!("aturan {} ditambahkan", r.id),
+            Self::ChangeRule { id, .. } => {
+                format!("judul, dasar hukum, dan pesan aturan {id} diubah")
+            }
+        }
+    }
+
+    /// `files` with the edit made; its error names the form's field.
+    fn apply(&self, files: &FileSet) -> Result<FileSet, ServiceError> {
+        let rule_error = |e| ServiceError::value("aturan", e);
+        match self {
+            Self::SetParam { name, value } => set_param(files, name, value)
+                .map_err(|e| ServiceError::value(format!("parameter {name}"), e)),
+            Self::MoveRule(rule) => move_rule(files, rule).map_err(rule_error),
+            Self::RetireRule(rule) => retire_rule(files, rule).map_err(rule_error),
+            Self::AddRule(r) => add_rule(files, r).map_err(rule_error),
+            Self::ChangeRule {
+                id,
+                judul,
+                dasar_hukum,
+                pesan,
+            } => [
+                ("judul", judul),
+                ("dasar_hukum", dasar_hukum),
+                ("pesan", pesan),
+            ]
+            .into_iter()
+            .try_fold(files.clone(), |fs, (k, v)| set_rule_field(&fs, id, k, v))
+            .map_err(rule_error),
+        }
+    }
+}
+
+/// Makes `action` on draft `id`'s text when the draft is still at `revisi`, audited in the
+/// edit's own words.
+pub async fn apply_edit(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    revisi: i64,
+    action: &EditAction,
+) -> Result<Draft, ServiceError> {
+    edit(app, id, revisi, actor, &action.what(), |files| {
+        action.apply(files)
+    })
+    .await
+}
+
 /// Keeps `files` as `d`'s new text (a revision guards against a save in between) and returns
 /// the draft as it is now.
 async fn store_files(
@@ -886,4 +970,49 @@ pub fn workflows_of(
         &root,
         settings,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EditAction, NewRule};
+
+    #[test]
+    fn each_edit_is_audited_in_its_own_words() {
+        let rule = |id: &str| id.to_owned();
+        let cases = [
+            (
+                EditAction::SetParam {
+                    name: "usia_maks".into(),
+                    value: "56".into(),
+                },
+                "parameter usia_maks = 56",
+            ),
+            (EditAction::MoveRule(rule("R2")), "aturan R2 dinaikkan"),
+            (
+                EditAction::RetireRule(rule("R3")),
+                "aturan R3 dikeluarkan dari ruleset",
+            ),
+            (
+                EditAction::AddRule(NewRule {
+                    id: rule("R9"),
+                    judul: String::new(),
+                    dasar_hukum: String::new(),
+                    pesan: String::new(),
+                }),
+                "aturan R9 ditambahkan",
+            ),
+            (
+                EditAction::ChangeRule {
+                    id: rule("R1"),
+                    judul: String::new(),
+                    dasar_hukum: String::new(),
+                    pesan: String::new(),
+                },
+                "judul, dasar hukum, dan pesan aturan R1 diubah",
+            ),
+        ];
+        for (action, words) in cases {
+            assert_eq!(action.what(), words);
+        }
+    }
 }

@@ -209,6 +209,9 @@ pub enum Prerequisite {
     /// A placement workflow needs a placement.
     #[error("belum ada penempatan; jalankan merit screen lalu merit place")]
     Placement,
+    /// Writing the editor definitions needs at least one valid ruleset.
+    #[error("tidak ada ruleset yang valid; jalankan merit rules check")]
+    AnyRuleset,
     /// Screening needs a valid candidate ruleset.
     #[error("tidak ada ruleset untuk calon yang valid; jalankan merit rules check")]
     CandidateRuleset,

@@ -763,6 +763,23 @@ pub async fn show(
     Ok((run, progress))
 }
 
+/// [`show`] with the ruleset version the run screened with, as people name it.
+pub async fn show_named(
+    app: &App,
+    id: &str,
+) -> Result<
+    (
+        Run,
+        crate::screening::ChunkProgress,
+        crate::service::ground::versions::VersionName,
+    ),
+    ServiceError,
+> {
+    let (run, progress) = show(app, id).await?;
+    let versi = version_of(app, &run).await?;
+    Ok((run, progress, versi))
+}
+
 /// The names of some candidates, for reports.
 #[tracing::instrument(skip_all)]
 pub async fn names(

@@ -250,6 +250,17 @@ pub async fn start(
     start_on(app, def.as_ref(), subjek, by).await
 }
 
+/// [`start`], then the new instance as [`show`] reads it.
+pub async fn start_shown(
+    app: &App,
+    id: &str,
+    reference: Option<&str>,
+    by: &str,
+) -> Result<InstanceView, ServiceError> {
+    let instance = start(app, id, reference, by).await?;
+    show(app, &instance).await
+}
+
 /// What starting a workflow would do, for the console's confirmation page.
 #[derive(Debug, Clone)]
 pub struct StartPreview {
