@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Orchestration: one function per use case. Entry points (`cli`, `http`) call these and never
 //! each other; the background loops of [`runtime`] call them too. Each use case reads,
 //! evaluates, persists, then notifies.
