@@ -88,6 +88,7 @@ pub(super) async fn screen(
         by: service::current_user(),
         progress: Some(progress),
         stop: Some(stop),
+        started: None,
     };
     let result = service::screening::screen(&app, &opts).await;
     signal.abort();

@@ -264,6 +264,7 @@ pub async fn run(
             by: by.clone(),
             progress: None,
             stop: None,
+            started: None,
         },
     )
     .await?;

@@ -255,6 +255,7 @@ pub async fn help(
         by: "penjadwal".to_owned(),
         progress: None,
         stop,
+        started: None,
     };
     screening::join(app, &opts).await
 }
@@ -275,6 +276,7 @@ async fn run_task(
                 by: "penjadwal".to_owned(),
                 progress: None,
                 stop,
+                started: None,
             };
             let r = screening::screen(app, &opts).await?;
             let n = |v: u64| crate::domain::format_number_id(i64::try_from(v).unwrap_or(i64::MAX));

@@ -341,6 +341,7 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
         by: "uji".into(),
         progress: None,
         stop: None,
+        started: None,
     };
     let report = screening::screen(&app, &opts).await.unwrap();
     assert_eq!(report.layak, preview.hasil.layak);

@@ -1114,6 +1114,7 @@ async fn prompts_are_written_as_officials_expect() {
             by: "penguji".into(),
             progress: None,
             stop: None,
+            started: None,
         },
     )
     .await

@@ -884,6 +884,7 @@ async fn formula_like_text_is_neutralised_in_csv_exports() {
             by: "penguji".into(),
             progress: None,
             stop: None,
+            started: None,
         },
     )
     .await

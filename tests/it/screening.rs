@@ -29,6 +29,7 @@ fn opts() -> ScreenOptions {
         by: "penguji".into(),
         progress: None,
         stop: None,
+        started: None,
     }
 }
 
@@ -149,6 +150,7 @@ async fn a_stopped_run_is_resumed_by_the_next_screen() {
         &app,
         &ScreenOptions {
             stop: Some(Arc::new(AtomicBool::new(true))),
+            started: None,
             ..opts()
         },
     )
@@ -187,6 +189,7 @@ async fn claims_are_leased_and_a_lost_claim_cannot_write() {
         &app,
         &ScreenOptions {
             stop: Some(Arc::new(AtomicBool::new(true))),
+            started: None,
             ..opts()
         },
     )
@@ -706,6 +709,7 @@ async fn failed_and_cancelled_runs_do_not_block_the_next_one() {
         &app,
         &ScreenOptions {
             stop: Some(Arc::new(AtomicBool::new(true))),
+            started: None,
             ..opts()
         },
     )
@@ -743,6 +747,7 @@ async fn failed_and_cancelled_runs_do_not_block_the_next_one() {
         &app,
         &ScreenOptions {
             stop: Some(Arc::new(AtomicBool::new(true))),
+            started: None,
             ..opts()
         },
     )

@@ -185,6 +185,7 @@ pub async fn screen(app: &App) -> merit::service::screening::ScreenReport {
         by: "penguji".into(),
         progress: None,
         stop: None,
+        started: None,
     };
     merit::service::screening::screen(app, &opts).await.unwrap()
 }

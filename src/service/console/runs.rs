@@ -269,6 +269,7 @@ pub async fn start(app: &App, actor: &Actor) -> Result<Option<String>, ServiceEr
         return Ok(Some(r.id));
     }
     let (bg, by) = (app.clone(), actor.orang.clone());
+    let (started, mut run_id) = tokio::sync::watch::channel(None);
     let audit_actor = actor.clone();
     tokio::spawn(async move {
         let opts = ScreenOptions {
@@ -276,6 +277,7 @@ pub async fn start(app: &App, actor: &Actor) -> Result<Option<String>, ServiceEr
             by,
             progress: None,
             stop: None,
+            started: Some(started),
         };
         match screening::screen(&bg, &opts).await {
             Ok(r) => {
@@ -291,17 +293,11 @@ pub async fn start(app: &App, actor: &Actor) -> Result<Option<String>, ServiceEr
             Err(e) => tracing::error!("penyaringan dari konsol gagal: {e}"),
         }
     });
-    // The run row appears as soon as its chunks are planned.
-    for _ in 0..100 {
-        if let Some(r) = app.store.any_unfinished_run().await? {
-            return Ok(Some(r.id));
-        }
-        if let Some(r) = app.store.runs().await?.into_iter().next()
-            && app.clock.now_ms() - r.dibuat_ms < 10_000
-        {
-            return Ok(Some(r.id));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    Ok(None)
+    // The run exists once its chunks are planned; a run that fails before that drops the
+    // sender, and the error is logged above.
+    Ok(run_id
+        .wait_for(Option::is_some)
+        .await
+        .ok()
+        .and_then(|id| id.clone()))
 }

@@ -47,6 +47,9 @@ pub struct ScreenOptions {
     pub progress: Option<SharedProgress>,
     /// Set to stop after the chunks in hand (graceful shutdown): the run stays resumable.
     pub stop: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// Told the run's id as soon as the run exists (started here or joined), so a caller that
+    /// screens in the background can answer before the run ends.
+    pub started: Option<tokio::sync::watch::Sender<Option<String>>>,
 }
 
 /// The outcome of `merit screen` (interfaces.md 3).
@@ -160,6 +163,9 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
             },
         },
     };
+    if let Some(tx) = &opts.started {
+        tx.send_replace(Some(run.id.clone()));
+    }
     if resumed && run.versi != current.version {
         tracing::info!(run = %run.id, "melanjutkan run dengan versi aturan {} (versi sekarang {})", run.versi, current.version);
     }
