@@ -64,7 +64,8 @@ pub(super) async fn dispatch(
                 path: args.file,
                 skip_invalid: args.skip_invalid,
                 sheet: args.sheet,
-                by: service::current_user(),
+                berkas: None,
+                actor: service::Actor::cli(),
                 progress: Some(progress),
             };
             let result = import(&app, opts, json).await;
@@ -381,17 +382,6 @@ async fn import(app: &service::App, opts: ImportOptions, json: bool) -> Result<E
         );
         return Ok(Exit::Invalid);
     }
-    service::audit::note(
-        app,
-        &service::Actor::cli(),
-        crate::domain::Action::Impor,
-        &report.berkas,
-        &format!(
-            "{} {what} diimpor, {} baris ditolak",
-            report.diimpor, report.ditolak
-        ),
-    )
-    .await;
     if !json {
         println!(
             "{} {what} diimpor dari {} ({}).",

@@ -79,15 +79,14 @@ pub(super) async fn run(
         } => {
             let app = open_app(settings).await?;
             let by = as_person.unwrap_or_else(service::current_user);
-            let instance = service::workflow::start(&app, &id, subject.as_deref(), &by).await?;
-            service::audit::note(
+            let instance = service::workflow::start(
                 &app,
+                &id,
+                subject.as_deref(),
                 &service::Actor::cli(),
-                crate::domain::Action::AlurMulai,
-                &instance,
-                &format!("workflow {id}"),
+                Some(&by),
             )
-            .await;
+            .await?;
             if json {
                 output::print_json(&serde_json::json!({ "instance_id": instance }))?;
             } else {
@@ -164,23 +163,10 @@ pub(super) async fn run(
                 jawaban,
                 komentar: comment,
                 saluran: Channel::Cli,
-                dicatat_oleh: Some(service::current_user()),
+                dicatat_oleh: Some(service::Actor::cli()),
                 kunjungan: None,
             };
             let report = service::workflow::decide(&app, &req).await?;
-            service::audit::note(
-                &app,
-                &service::Actor::cli(),
-                crate::domain::Action::AlurKeputusan,
-                &req.instance,
-                &format!(
-                    "langkah {}: {} atas nama {}",
-                    req.langkah,
-                    req.jawaban.code(),
-                    req.orang
-                ),
-            )
-            .await;
             if json {
                 output::print_json(&report)?;
             } else {
@@ -332,15 +318,7 @@ pub(super) async fn vacancy(
         alasan,
         tanggal,
     };
-    let report = service::workflow::vacancy::open(&app, &req, &service::current_user()).await?;
-    service::audit::note(
-        &app,
-        &service::Actor::cli(),
-        crate::domain::Action::Lowongan,
-        &report.lowongan_id,
-        &req.jabatan,
-    )
-    .await;
+    let report = service::workflow::vacancy::open(&app, &req, &service::Actor::cli()).await?;
     if json {
         output::print_json(&report)?;
         return Ok(Exit::Ok);

@@ -5,6 +5,7 @@
 pub mod candidates;
 pub mod dashboard;
 pub mod diagram;
+pub mod downloads;
 pub mod editor;
 pub mod placements;
 pub mod runs;

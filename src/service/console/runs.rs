@@ -6,10 +6,9 @@ use serde::Serialize;
 use super::{dashboard::Bar, percent};
 use crate::service::ground::when;
 use crate::{
-    domain::Action,
     screening::{Run, RunStatus},
     service::{
-        App, ServiceError, Sought, audit,
+        App, ServiceError, Sought,
         audit::Actor,
         placement,
         screening::{self, ScreenOptions},
@@ -268,27 +267,16 @@ pub async fn start(app: &App, actor: &Actor) -> Result<Option<String>, ServiceEr
     if let Some(r) = app.store.any_unfinished_run().await? {
         return Ok(Some(r.id));
     }
-    let (bg, by) = (app.clone(), actor.orang.clone());
-    let audit_actor = actor.clone();
+    let (bg, actor) = (app.clone(), actor.clone());
     tokio::spawn(async move {
         let opts = ScreenOptions {
             ruleset: None,
-            by,
+            actor,
             progress: None,
             stop: None,
         };
-        match screening::screen(&bg, &opts).await {
-            Ok(r) => {
-                audit::note(
-                    &bg,
-                    &audit_actor,
-                    Action::Penyaringan,
-                    &r.run_id,
-                    &format!("{} calon dari konsol", r.total),
-                )
-                .await;
-            }
-            Err(e) => tracing::error!("penyaringan dari konsol gagal: {e}"),
+        if let Err(e) = screening::screen(&bg, &opts).await {
+            tracing::error!("penyaringan dari konsol gagal: {e}");
         }
     });
     // The run row appears as soon as its chunks are planned.

@@ -35,6 +35,14 @@ impl Actor {
         }
     }
 
+    /// What the scheduler starts.
+    pub fn schedule() -> Self {
+        Self {
+            orang: "jadwal".to_owned(),
+            dari: "jadwal".to_owned(),
+        }
+    }
+
     /// A signed-in account at an address.
     pub fn account(email: &str, dari: &str) -> Self {
         Self {

@@ -17,6 +17,7 @@ use std::{
 use super::{
     App, Prerequisite, Refusal, ServiceError, Sought,
     ground::{
+        audit::Actor,
         rules::candidate_ruleset,
         runs::{existing_run, ruleset_of, version_of},
     },
@@ -37,12 +38,12 @@ const LEASE_MS: i64 = 120_000;
 const WORKERS: usize = 2;
 
 /// What to screen.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScreenOptions {
     /// Ruleset id (default: the only candidate ruleset).
     pub ruleset: Option<String>,
-    /// Who started it.
-    pub by: String,
+    /// Who started it (audited; the run records `actor.orang`).
+    pub actor: Actor,
     /// Candidates decided so far.
     pub progress: Option<SharedProgress>,
     /// Set to stop after the chunks in hand (graceful shutdown): the run stays resumable.
@@ -151,7 +152,7 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     )?;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
         Some(run) => (run, true),
-        None => match start_run(app, &current, &opts.by).await {
+        None => match start_run(app, &current, &opts.actor.orang).await {
             Ok(run) => (run, false),
             // Another process started one a moment ago: join it.
             Err(e) => match app.store.unfinished_run(&current.id).await? {
@@ -167,6 +168,20 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     let finished = work_or_fail(app, &run, Some(&current), opts, &clocks).await?;
     let mut out = report(&finished, resumed, clocks.timings(started));
     out.ruleset_versi = version_of(app, &finished).await?.nomor;
+    crate::service::ground::audit::record(
+        app,
+        &opts.actor,
+        crate::domain::Action::Penyaringan,
+        &out.run_id,
+        &format!(
+            "ruleset {} versi {}; {} calon{}",
+            out.ruleset,
+            out.ruleset_version,
+            out.total,
+            if out.dilanjutkan { "; melanjutkan" } else { "" }
+        ),
+    )
+    .await?;
     Ok(out)
 }
 
@@ -338,9 +353,9 @@ async fn work_or_fail(
 /// Marks an unfinished run failed (cancelled by an operator), so the next screening starts a
 /// new run.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn cancel(app: &App, id: &str, by: &str) -> Result<Run, ServiceError> {
+pub async fn cancel(app: &App, id: &str, actor: &Actor) -> Result<Run, ServiceError> {
     let run = existing_run(&app.store, id).await?;
-    let reason = format!("dibatalkan oleh {by}");
+    let reason = format!("dibatalkan oleh {}", actor.orang);
     if !app
         .store
         .fail_run(&run.id, &reason, app.clock.now_ms())
@@ -348,6 +363,14 @@ pub async fn cancel(app: &App, id: &str, by: &str) -> Result<Run, ServiceError> 
     {
         return Err(Refusal::RunEnded(run.status).into());
     }
+    crate::service::ground::audit::record(
+        app,
+        actor,
+        crate::domain::Action::PenyaringanBatal,
+        &run.id,
+        "",
+    )
+    .await?;
     existing_run(&app.store, id).await
 }
 

@@ -15,7 +15,9 @@ pub use crate::service::ground::workflows::{check, check_edits};
 
 use super::{App, Definition, NotFound, Prerequisite, ServiceError, Sought};
 use crate::service::ground::{
-    CHANGE_WORKFLOW, hooks,
+    CHANGE_WORKFLOW,
+    audit::{self, Actor},
+    hooks,
     workflows::{calendar, definition_of, directory, parse_stored, prior_answers},
 };
 use crate::{
@@ -220,17 +222,38 @@ async fn subject(
     }
 }
 
-/// Starts an instance of workflow `id`; returns its id.
+/// Starts an instance of workflow `id` on behalf of `pemohon` (a person of the directory;
+/// default `actor.orang`); returns its id. Audited.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn start(
     app: &App,
     id: &str,
     reference: Option<&str>,
-    by: &str,
+    actor: &Actor,
+    pemohon: Option<&str>,
+) -> Result<String, ServiceError> {
+    let instance = start_unaudited(app, id, reference, pemohon.unwrap_or(&actor.orang)).await?;
+    audit::record(
+        app,
+        actor,
+        crate::domain::Action::AlurMulai,
+        &instance,
+        &format!("workflow {id}"),
+    )
+    .await?;
+    Ok(instance)
+}
+
+/// [`start`] for a use case whose own entry covers the start (a vacancy).
+async fn start_unaudited(
+    app: &App,
+    id: &str,
+    reference: Option<&str>,
+    pemohon: &str,
 ) -> Result<String, ServiceError> {
     let def = definition_in_force(app, id).await?;
     let subjek = subject(app, def.as_ref(), reference).await?;
-    start_on(app, def.as_ref(), subjek, by).await
+    start_on(app, def.as_ref(), subjek, pemohon).await
 }
 
 /// What starting a workflow would do, for the console's confirmation page.
@@ -361,8 +384,8 @@ pub struct DecideRequest {
     pub jawaban: Answer,
     pub komentar: Option<String>,
     pub saluran: Channel,
-    /// Who recorded it, when not the person themself.
-    pub dicatat_oleh: Option<String>,
+    /// Who recorded it on the person's behalf (audited); `None` for the person's own answer.
+    pub dicatat_oleh: Option<Actor>,
     /// The step visit the prompt answered was sent for (links and replies); `None` for the
     /// current visit (on someone's behalf).
     pub kunjungan: Option<i64>,
@@ -404,11 +427,28 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
             .and_then(crate::domain::Comment::parse)
             .map(crate::domain::Comment::into_string),
         saluran: req.saluran,
-        dicatat_oleh: req.dicatat_oleh.clone(),
+        dicatat_oleh: req.dicatat_oleh.as_ref().map(|a| a.orang.clone()),
         kunjungan: req.kunjungan,
     });
     match apply_event(app, &dir, &cal, &req.instance, &event, None).await? {
         Some((applied, plan)) => {
+            if let Some(actor) = &req.dicatat_oleh
+                && applied == Applied::Yes
+            {
+                audit::record(
+                    app,
+                    actor,
+                    crate::domain::Action::AlurKeputusan,
+                    &req.instance,
+                    &format!(
+                        "langkah {}: {} atas nama {}",
+                        req.langkah,
+                        req.jawaban.code(),
+                        req.orang
+                    ),
+                )
+                .await?;
+            }
             // The decision is recorded whatever happens to a rule change it ends; a failure
             // there is logged, and the draft page settles it again (`drafts::settle`).
             if applied == Applied::Yes && plan.state.status != Status::Berjalan {
@@ -436,7 +476,7 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
 pub async fn cancel(
     app: &App,
     id: &str,
-    actor: &crate::service::ground::audit::Actor,
+    actor: &Actor,
     reason: &str,
 ) -> Result<DecideReport, ServiceError> {
     let reason = crate::domain::Comment::parse(reason)
@@ -458,7 +498,7 @@ pub async fn cancel(
         return Err(ServiceError::not_found(Sought::Instance, id));
     };
     if applied == Applied::Yes {
-        crate::service::ground::audit::record(
+        audit::record(
             app,
             actor,
             crate::domain::Action::AlurBatal,
