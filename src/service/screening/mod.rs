@@ -152,7 +152,7 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     )?;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
         Some(run) => (run, true),
-        None => match start_run(app, &current, &opts.actor.orang).await {
+        None => match start_run(app, &current, &opts.actor).await {
             Ok(run) => (run, false),
             // Another process started one a moment ago: join it.
             Err(e) => match app.store.unfinished_run(&current.id).await? {
@@ -397,7 +397,7 @@ async fn plan_run(app: &App) -> Result<Vec<(String, String, u64)>, ServiceError>
     Ok(plan)
 }
 
-async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceError> {
+async fn start_run(app: &App, rs: &Ruleset, actor: &Actor) -> Result<Run, ServiceError> {
     let plan = plan_run(app).await?;
     let now = app.clock.now_ms();
     app.store
@@ -411,7 +411,7 @@ async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceErro
         aturan: rs.rules.iter().map(|r| r.id.clone()).collect(),
         jumlah_potongan: plan.len() as u64,
         hasil: Tally::default(),
-        dibuat_oleh: by.to_owned(),
+        dibuat_oleh: actor.orang.clone(),
         dibuat_ms: now,
         selesai_ms: None,
         alasan_gagal: None,

@@ -306,17 +306,17 @@ pub(crate) async fn start_with_subject(
     app: &App,
     id: &str,
     subjek: serde_json::Value,
-    by: &str,
+    actor: &Actor,
 ) -> Result<String, ServiceError> {
     let def = definition_in_force(app, id).await?;
-    start_on(app, def.as_ref(), subjek, by).await
+    start_on(app, def.as_ref(), subjek, &actor.orang).await
 }
 
 async fn start_on(
     app: &App,
     def: &WorkflowDef,
     subjek: serde_json::Value,
-    by: &str,
+    requester: &str,
 ) -> Result<String, ServiceError> {
     let (dir, warning) = directory(app).await?;
     if let Some(w) = warning {
@@ -338,7 +338,7 @@ async fn start_on(
         state: planner::State::default(),
         jawaban: Vec::new(),
     };
-    let pemohon = dir.person(by).map(|p| p.id.clone());
+    let pemohon = dir.person(requester).map(|p| p.id.clone());
     let cal = calendar(app);
     for _ in 0..ATTEMPTS {
         let plan = plan(
@@ -360,7 +360,7 @@ async fn start_on(
             subjek: inst.subjek.clone(),
             state: plan.state.clone(),
             revisi: 1,
-            dibuat_oleh: by.to_owned(),
+            dibuat_oleh: requester.to_owned(),
             dibuat_ms: now.timestamp_millis(),
             diperbarui_ms: now.timestamp_millis(),
         };
@@ -456,7 +456,7 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
                     app,
                     &req.instance,
                     plan.state.status == Status::SelesaiDisetujui,
-                    &req.orang,
+                    &Actor::account(&req.orang, "alur persetujuan"),
                 )
                 .await;
             }
@@ -506,7 +506,13 @@ pub async fn cancel(
             &format!("alasan: {reason}"),
         )
         .await?;
-        hooks::instance_ended(app, id, false, &actor.orang).await;
+        hooks::instance_ended(
+            app,
+            id,
+            false,
+            &Actor::account(&actor.orang, "alur persetujuan"),
+        )
+        .await;
     }
     Ok(DecideReport {
         instance_id: id.to_owned(),
