@@ -72,6 +72,7 @@ async fn apply_event(
     id: &str,
     event: &Event,
     timer: Option<&str>,
+    stamp: Option<&crate::domain::AuditStamp>,
 ) -> Result<Option<(Applied, planner::Plan)>, ServiceError> {
     for _ in 0..ATTEMPTS {
         let Some(row) = app.store.instance(id).await? else {
@@ -95,6 +96,7 @@ async fn apply_event(
                 &plan,
                 timer,
                 now.timestamp_millis(),
+                stamp,
             )
             .await?;
         if applied != Applied::Conflict {
@@ -430,25 +432,27 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
         dicatat_oleh: req.dicatat_oleh.as_ref().map(|a| a.orang.clone()),
         kunjungan: req.kunjungan,
     });
-    match apply_event(app, &dir, &cal, &req.instance, &event, None).await? {
+    // Recorded on someone's behalf: audited in the decision's own transaction.
+    let stamp = match &req.dicatat_oleh {
+        Some(actor) => Some(
+            audit::stamp(
+                app,
+                actor,
+                crate::domain::Action::AlurKeputusan,
+                &req.instance,
+                &format!(
+                    "langkah {}: {} atas nama {}",
+                    req.langkah,
+                    req.jawaban.code(),
+                    req.orang
+                ),
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    match apply_event(app, &dir, &cal, &req.instance, &event, None, stamp.as_ref()).await? {
         Some((applied, plan)) => {
-            if let Some(actor) = &req.dicatat_oleh
-                && applied == Applied::Yes
-            {
-                audit::record(
-                    app,
-                    actor,
-                    crate::domain::Action::AlurKeputusan,
-                    &req.instance,
-                    &format!(
-                        "langkah {}: {} atas nama {}",
-                        req.langkah,
-                        req.jawaban.code(),
-                        req.orang
-                    ),
-                )
-                .await?;
-            }
             // The decision is recorded whatever happens to a rule change it ends; a failure
             // there is logged, and the draft page settles it again (`drafts::settle`).
             if applied == Applied::Yes && plan.state.status != Status::Berjalan {
@@ -494,18 +498,20 @@ pub async fn cancel(
         oleh: actor.orang.clone(),
         alasan: reason.clone(),
     };
-    let Some((applied, plan)) = apply_event(app, &dir, &cal, id, &event, None).await? else {
+    let stamp = audit::stamp(
+        app,
+        actor,
+        crate::domain::Action::AlurBatal,
+        &format!("proses {id}"),
+        &format!("alasan: {reason}"),
+    )
+    .await?;
+    let Some((applied, plan)) =
+        apply_event(app, &dir, &cal, id, &event, None, Some(&stamp)).await?
+    else {
         return Err(ServiceError::not_found(Sought::Instance, id));
     };
     if applied == Applied::Yes {
-        audit::record(
-            app,
-            actor,
-            crate::domain::Action::AlurBatal,
-            &format!("proses {id}"),
-            &format!("alasan: {reason}"),
-        )
-        .await?;
         hooks::instance_ended(
             app,
             id,
@@ -540,7 +546,7 @@ pub(super) async fn note(
             saluran,
             komentar,
         };
-        apply_event(app, &dir, &cal, id, &event, None).await
+        apply_event(app, &dir, &cal, id, &event, None, None).await
     }
     .await;
     if let Err(e) = result {
@@ -594,7 +600,7 @@ pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
                 kunjungan: t.kunjungan,
                 ke: t.ke,
             };
-            match apply_event(app, &dir, &cal, &t.instans_id, &event, Some(&t.id)).await? {
+            match apply_event(app, &dir, &cal, &t.instans_id, &event, Some(&t.id), None).await? {
                 None => {
                     app.store.retire_timer(&t.id).await?;
                 }
