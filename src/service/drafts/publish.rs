@@ -531,7 +531,7 @@ pub async fn on_change_decided(
                 &d,
                 DraftStatus::Menunggu,
                 &d.penulis.clone(),
-                &actor,
+                actor,
                 &format!("{} (disetujui oleh {by})", pending.alasan),
                 pending.nomor_surat.clone(),
                 pending.ringkasan.clone(),
