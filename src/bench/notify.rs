@@ -288,7 +288,14 @@ pub async fn http(
     let secret = crate::service::ground::links::link_secret(&app).await?;
     let mut links = Vec::with_capacity(instances);
     for _ in 0..instances {
-        let id = workflow::start(&app, "bench", None, "bench").await?;
+        let id = workflow::start(
+            &app,
+            "bench",
+            None,
+            &crate::service::Actor::account("bench", "bench"),
+            None,
+        )
+        .await?;
         let kode = workflow::show(&app, &id)
             .await?
             .penyetuju

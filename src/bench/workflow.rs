@@ -95,7 +95,16 @@ async fn measure(
     let t0 = Instant::now();
     let mut ids = Vec::with_capacity(instances);
     for _ in 0..instances {
-        ids.push(workflow::start(app, "bench", None, "bench").await?);
+        ids.push(
+            workflow::start(
+                app,
+                "bench",
+                None,
+                &crate::service::Actor::account("bench", "bench"),
+                None,
+            )
+            .await?,
+        );
     }
     let start_secs = t0.elapsed().as_secs_f64();
     let ids = Arc::new(ids);

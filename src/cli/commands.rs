@@ -344,7 +344,8 @@ async fn import(
         path: args.file,
         skip_invalid: args.skip_invalid,
         sheet: args.sheet,
-        by: service::current_user(),
+        berkas: None,
+        actor: service::Actor::cli(),
         progress: Some(progress),
     };
     let result = imported(app, opts, json).await;
@@ -382,17 +383,6 @@ async fn imported(app: &service::App, opts: ImportOptions, json: bool) -> Result
         );
         return Ok(Exit::Invalid);
     }
-    service::audit::note(
-        app,
-        &service::Actor::cli(),
-        crate::domain::Action::Impor,
-        &report.berkas,
-        &format!(
-            "{} {what} diimpor, {} baris ditolak",
-            report.diimpor, report.ditolak
-        ),
-    )
-    .await;
     if !json {
         println!(
             "{} {what} diimpor dari {} ({}).",

@@ -85,7 +85,7 @@ pub(super) async fn screen(
     });
     let opts = ScreenOptions {
         ruleset,
-        by: service::current_user(),
+        actor: service::Actor::cli(),
         progress: Some(progress),
         stop: Some(stop),
         started: None,
@@ -96,24 +96,6 @@ pub(super) async fn screen(
         bar.finish().await;
     }
     let report = result?;
-    service::audit::note(
-        &app,
-        &service::Actor::cli(),
-        crate::domain::Action::Penyaringan,
-        &report.run_id,
-        &format!(
-            "ruleset {} versi {}; {} calon{}",
-            report.ruleset,
-            report.ruleset_version,
-            report.total,
-            if report.dilanjutkan {
-                "; melanjutkan"
-            } else {
-                ""
-            }
-        ),
-    )
-    .await;
     if !report.selesai {
         return Err(Failure::unexpected(format!(
             "penyaringan {} dihentikan sebelum selesai; jalankan merit screen untuk melanjutkannya",
@@ -353,15 +335,7 @@ async fn runs_diff(
 
 /// `merit runs cancel ID`.
 async fn run_cancel(app: &service::App, id: &str, json: bool) -> Result<(), Failure> {
-    let run = service::screening::cancel(app, id, &service::current_user()).await?;
-    service::audit::note(
-        app,
-        &service::audit::Actor::cli(),
-        crate::domain::Action::PenyaringanBatal,
-        &run.id,
-        "",
-    )
-    .await;
+    let run = service::screening::cancel(app, id, &service::Actor::cli()).await?;
     if json {
         output::print_json(&run)?;
     } else {
@@ -441,15 +415,7 @@ pub(super) async fn place(
     json: bool,
 ) -> Result<Exit, Failure> {
     let app = open_app(settings).await?;
-    let report = service::placement::place(&app, run.as_deref(), &service::current_user()).await?;
-    service::audit::note(
-        &app,
-        &service::Actor::cli(),
-        crate::domain::Action::Penempatan,
-        &report.penempatan.id,
-        &format!("{} calon ditempatkan", report.penempatan.ditempatkan),
-    )
-    .await;
+    let report = service::placement::place(&app, run.as_deref(), &service::Actor::cli()).await?;
     if json {
         output::print_json(&report)?;
         return Ok(Exit::Ok);

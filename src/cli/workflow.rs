@@ -56,7 +56,7 @@ pub(super) async fn run(
                 jawaban,
                 komentar: comment,
                 saluran: Channel::Cli,
-                dicatat_oleh: Some(service::current_user()),
+                dicatat_oleh: Some(service::Actor::cli()),
                 kunjungan: None,
             };
             decide(settings, &req, json).await
@@ -78,16 +78,9 @@ async fn start(
 ) -> Result<Exit, Failure> {
     let app = open_app(settings).await?;
     let by = as_person.unwrap_or_else(service::current_user);
-    let view = service::workflow::start_shown(&app, id, subject, &by).await?;
+    let view = service::workflow::start_shown(&app, id, subject, &service::Actor::cli(), Some(&by))
+        .await?;
     let instance = &view.instance_id;
-    service::audit::note(
-        &app,
-        &service::audit::Actor::cli(),
-        crate::domain::Action::AlurMulai,
-        instance,
-        &format!("workflow {id}"),
-    )
-    .await;
     if json {
         output::print_json(&serde_json::json!({ "instance_id": instance }))?;
     } else {
@@ -139,19 +132,6 @@ async fn show(settings: Settings, instance: &str, json: bool) -> Result<Exit, Fa
 async fn decide(settings: Settings, req: &DecideRequest, json: bool) -> Result<Exit, Failure> {
     let app = open_app(settings).await?;
     let report = service::workflow::decide(&app, req).await?;
-    service::audit::note(
-        &app,
-        &service::audit::Actor::cli(),
-        crate::domain::Action::AlurKeputusan,
-        &req.instance,
-        &format!(
-            "langkah {}: {} atas nama {}",
-            req.langkah,
-            req.jawaban.code(),
-            req.orang
-        ),
-    )
-    .await;
     if json {
         output::print_json(&report)?;
     } else {
@@ -370,15 +350,7 @@ pub(super) async fn vacancy(
         alasan,
         tanggal,
     };
-    let report = service::workflow::vacancy::open(&app, &req, &service::current_user()).await?;
-    service::audit::note(
-        &app,
-        &service::Actor::cli(),
-        crate::domain::Action::Lowongan,
-        &report.lowongan_id,
-        &req.jabatan,
-    )
-    .await;
+    let report = service::workflow::vacancy::open(&app, &req, &service::Actor::cli()).await?;
     if json {
         output::print_json(&report)?;
     } else {

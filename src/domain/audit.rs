@@ -188,6 +188,18 @@ impl Action {
     }
 }
 
+/// An entry prepared before the change it records: its event (clipped and redacted), the
+/// chain's key and its time. The store appends it inside the change's own write transaction.
+#[derive(Clone)]
+pub struct AuditStamp {
+    /// What the entry records.
+    pub event: AuditEvent,
+    /// The key its hash is made under.
+    pub key: AuditKey,
+    /// When, epoch ms.
+    pub waktu_ms: i64,
+}
+
 /// What an entry records before it is chained.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEvent {

@@ -26,8 +26,8 @@ mod verification;
 pub use account::{Email, Password, Role};
 pub use answer::{Answer, UnknownAnswer};
 pub use audit::{
-    ANCHOR_KIND, Action, Anchor, AuditEntry, AuditEvent, AuditFilter, AuditKey, GENESIS,
-    chain_hash, keyed_hash,
+    ANCHOR_KIND, Action, Anchor, AuditEntry, AuditEvent, AuditFilter, AuditKey, AuditStamp,
+    GENESIS, chain_hash, keyed_hash,
 };
 pub use candidate::{CANDIDATE_FIELDS, Candidate};
 pub use date::{

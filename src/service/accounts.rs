@@ -203,17 +203,16 @@ pub async fn disable(app: &App, email: &Email, actor: &Actor) -> Result<(), Serv
     if actor.orang.eq_ignore_ascii_case(email.as_str()) {
         return Err(super::Refusal::OwnAccount.into());
     }
+    let stamp = audit::stamp(app, actor, Action::PenggunaNonaktif, email.as_str(), "").await?;
     match app
         .store
-        .disable_user_keeping_admin(email.as_str(), app.clock.now_ms())
+        .disable_user_keeping_admin(email.as_str(), app.clock.now_ms(), &stamp)
         .await?
     {
-        None => return Err(ServiceError::not_found(Sought::Account, email.as_str())),
-        Some(false) => return Err(super::Refusal::LastAdmin.into()),
-        Some(true) => {}
+        None => Err(ServiceError::not_found(Sought::Account, email.as_str())),
+        Some(false) => Err(super::Refusal::LastAdmin.into()),
+        Some(true) => Ok(()),
     }
-    audit::record(app, actor, Action::PenggunaNonaktif, email.as_str(), "").await?;
-    Ok(())
 }
 
 /// Ends every session of an account now (it signs in again); audited.
@@ -237,14 +236,14 @@ pub async fn end_sessions(app: &App, email: &Email, actor: &Actor) -> Result<u64
 /// Enables a disabled account again (its old sessions stay ended).
 #[tracing::instrument(skip_all)]
 pub async fn enable(app: &App, email: &Email, actor: &Actor) -> Result<(), ServiceError> {
+    let stamp = audit::stamp(app, actor, Action::PenggunaAktif, email.as_str(), "").await?;
     if !app
         .store
-        .set_user_active(email.as_str(), true, app.clock.now_ms())
+        .set_user_active(email.as_str(), true, app.clock.now_ms(), &stamp)
         .await?
     {
         return Err(ServiceError::not_found(Sought::Account, email.as_str()));
     }
-    audit::record(app, actor, Action::PenggunaAktif, email.as_str(), "").await?;
     Ok(())
 }
 
@@ -263,10 +262,14 @@ pub async fn reset_password(
     let hash = tokio::task::spawn_blocking(move || hashed(&password))
         .await
         .map_err(|e| ServiceError::unexpected("hash kata sandi", e))??;
-    app.store
-        .set_user_password(email.as_str(), &hash, app.clock.now_ms())
-        .await?;
-    audit::record(app, actor, Action::PenggunaSandi, email.as_str(), "").await?;
+    let stamp = audit::stamp(app, actor, Action::PenggunaSandi, email.as_str(), "").await?;
+    if !app
+        .store
+        .set_user_password(email.as_str(), &hash, app.clock.now_ms(), &stamp)
+        .await?
+    {
+        return Err(ServiceError::not_found(Sought::Account, email.as_str()));
+    }
     Ok(generated)
 }
 

@@ -1,6 +1,6 @@
-//! The audit log: every sign-in, state change and full-identifier view, written by the entry
-//! point that knows who and from where (the console, the command line, the scheduler), and
-//! checked link by link by `merit audit verify`.
+//! The audit log: every sign-in, state change and full-identifier view, written by the use case
+//! that makes it with the [`Actor`] its entry point names (the console, the command line, the
+//! scheduler), and checked link by link by `merit audit verify`.
 //!
 //! The chain is keyed (console.md 5): each hash is an HMAC under [`key`], derived from the
 //! server secret and never stored, so someone who can only write to the database cannot

@@ -241,7 +241,10 @@ pub async fn run(
     dir: &Path,
 ) -> Result<DemoReport, ServiceError> {
     let data = dir.join("data");
-    let by = "demo".to_owned();
+    let by = super::ground::audit::Actor {
+        orang: "demo".to_owned(),
+        dari: "sistem".to_owned(),
+    };
     for (kind, file) in [
         (ImportKind::Candidates, "candidates.csv"),
         (ImportKind::Formations, "formations.csv"),
@@ -252,7 +255,8 @@ pub async fn run(
             path: data.join(file),
             skip_invalid: true,
             sheet: None,
-            by: by.clone(),
+            berkas: None,
+            actor: by.clone(),
             progress: None,
         };
         super::import(app, &opts, |_| {}).await?;
@@ -261,7 +265,7 @@ pub async fn run(
         app,
         &ScreenOptions {
             ruleset: None,
-            by: by.clone(),
+            actor: by.clone(),
             progress: None,
             stop: None,
             started: None,
@@ -269,8 +273,14 @@ pub async fn run(
     )
     .await?;
     let placement = place(app, Some(&run.run_id), &by).await?;
-    let proposal =
-        super::workflow::start(app, "usulan_pppk_paruh_waktu", None, "kepala_bkpsdm").await?;
+    let proposal = super::workflow::start(
+        app,
+        "usulan_pppk_paruh_waktu",
+        None,
+        &by,
+        Some("kepala_bkpsdm"),
+    )
+    .await?;
     let unit = app
         .store
         .employees()

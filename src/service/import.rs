@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc;
 
-use super::{App, ServiceError};
+use super::{App, ServiceError, ground::audit::Actor};
 use crate::{
     domain::{Candidate, Employee, Formation},
     ingest::ImportKind,
@@ -31,8 +31,11 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     /// Sheet of a workbook (default: the first).
     pub sheet: Option<String>,
-    /// Who runs the import.
-    pub by: String,
+    /// The name the file is known by, in the report and the audit log (an upload's original
+    /// name); default: the path.
+    pub berkas: Option<String>,
+    /// Who runs the import (audited; the batch records `actor.orang`).
+    pub actor: Actor,
     /// Bytes read so far, for a progress bar.
     pub progress: Option<SharedProgress>,
 }
@@ -146,7 +149,10 @@ where
     let mut out = ImportReport {
         impor_id: batch_id.clone(),
         jenis: opts.kind.code(),
-        berkas: opts.path.display().to_string(),
+        berkas: opts
+            .berkas
+            .clone()
+            .unwrap_or_else(|| opts.path.display().to_string()),
         format: String::new(),
         baris: 0,
         diimpor: 0,
@@ -228,7 +234,7 @@ where
         imported: out.diimpor,
         rejected: out.ditolak,
         at_ms: now_ms,
-        by: opts.by.clone(),
+        by: opts.actor.orang.clone(),
     };
     writer.finish(&batch).await?;
     out.disimpan = true;
@@ -236,6 +242,22 @@ where
     if let Ok(mut fill) = app.caches.unit_fill.lock() {
         *fill = None;
     }
+    let what = match opts.kind {
+        ImportKind::Candidates => "calon",
+        ImportKind::Formations => "baris formasi",
+        ImportKind::Employees => "pegawai",
+    };
+    crate::service::ground::audit::record(
+        app,
+        &opts.actor,
+        crate::domain::Action::Impor,
+        &out.berkas,
+        &format!(
+            "{} {what} diimpor, {} baris ditolak",
+            out.diimpor, out.ditolak
+        ),
+    )
+    .await?;
     Ok(out)
 }
 

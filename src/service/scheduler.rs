@@ -252,7 +252,7 @@ pub async fn help(
     }
     let opts = screening::ScreenOptions {
         ruleset: None,
-        by: "penjadwal".to_owned(),
+        actor: crate::service::ground::audit::Actor::schedule(),
         progress: None,
         stop,
         started: None,
@@ -273,7 +273,7 @@ async fn run_task(
         Task::Penyaringan => {
             let opts = screening::ScreenOptions {
                 ruleset: job.ruleset.clone(),
-                by: "penjadwal".to_owned(),
+                actor: crate::service::ground::audit::Actor::schedule(),
                 progress: None,
                 stop,
                 started: None,

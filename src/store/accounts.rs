@@ -3,6 +3,7 @@
 use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::{Backend, Store, StoreResult, get};
+use crate::domain::AuditStamp;
 
 /// An account.
 #[derive(Debug, Clone)]
@@ -97,15 +98,17 @@ impl Store {
         rows.iter().map(user_from).collect()
     }
 
-    /// Enables or disables an account; false when there is none. Disabling ends its sessions.
+    /// Enables or disables an account with its audit entry `stamp`, in one write transaction;
+    /// false when there is none. Disabling ends its sessions.
     pub async fn set_user_active(
         &self,
         email: &str,
         aktif: bool,
         now_ms: i64,
+        stamp: &AuditStamp,
     ) -> StoreResult<bool> {
-        let done = self
-            .conn()
+        let txn = self.begin_write().await?;
+        let done = txn
             .execute_raw(self.stmt(
                 "UPDATE pengguna SET aktif = ?, diubah_ms = ? WHERE instansi = ? AND email = ?",
                 vec![
@@ -116,6 +119,12 @@ impl Store {
                 ],
             ))
             .await?;
+        if done.rows_affected() == 0 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
         if !aktif {
             self.end_sessions_of(email).await?;
         }
@@ -125,11 +134,13 @@ impl Store {
     /// Disables an account unless it is the last active administrator, in one write
     /// transaction (on PostgreSQL the active administrators' rows are locked first, so two
     /// administrators disabling each other at once cannot leave none). `None` when there is
-    /// no such account, `Some(false)` when it is the last active administrator.
+    /// no such account, `Some(false)` when it is the last active administrator. The audit entry
+    /// `stamp` is appended in the same transaction.
     pub async fn disable_user_keeping_admin(
         &self,
         email: &str,
         now_ms: i64,
+        stamp: &AuditStamp,
     ) -> StoreResult<Option<bool>> {
         let txn = self.begin_write().await?;
         let lock = if self.backend == Backend::Postgres {
@@ -163,23 +174,27 @@ impl Store {
                 ],
             ))
             .await?;
-        txn.commit().await?;
         if done.rows_affected() == 0 {
+            txn.rollback().await?;
             return Ok(None);
         }
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
         self.end_sessions_of(email).await?;
         Ok(Some(true))
     }
 
-    /// Replaces an account's password hash and ends its sessions; false when there is none.
+    /// Replaces an account's password hash with its audit entry `stamp`, in one write
+    /// transaction, and ends its sessions; false when there is none.
     pub async fn set_user_password(
         &self,
         email: &str,
         hash: &str,
         now_ms: i64,
+        stamp: &AuditStamp,
     ) -> StoreResult<bool> {
-        let done = self
-            .conn()
+        let txn = self.begin_write().await?;
+        let done = txn
             .execute_raw(self.stmt(
                 "UPDATE pengguna SET hash_sandi = ?, diubah_ms = ? WHERE instansi = ? AND email = ?",
                 vec![
@@ -190,8 +205,14 @@ impl Store {
                 ],
             ))
             .await?;
+        if done.rows_affected() == 0 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
         self.end_sessions_of(email).await?;
-        Ok(done.rows_affected() > 0)
+        Ok(true)
     }
 
     /// Opens a session.

@@ -1,11 +1,14 @@
-//! The audit log: appended in a write transaction so that the chain has no gaps and no forks
-//! (PostgreSQL: a concurrent append loses on the primary key and retries). Every entry is
+//! The audit log: appended in a write transaction — its own, or the one making the change it
+//! records — so that the chain has no gaps and no forks (PostgreSQL: the tenant's chain is
+//! held by a transaction-scoped advisory lock while an entry is appended). Every entry is
 //! hashed with the agency's key ([`AuditKey`]); the key itself is never stored.
 
-use sea_orm::{ConnectionTrait, QueryResult};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult};
 
-use super::{Store, StoreError, StoreResult, get};
-use crate::domain::{AuditEntry, AuditEvent, AuditFilter, AuditKey, GENESIS, keyed_hash};
+use super::{Backend, Store, StoreError, StoreResult, get};
+use crate::domain::{
+    AuditEntry, AuditEvent, AuditFilter, AuditKey, AuditStamp, GENESIS, keyed_hash,
+};
 
 const COLUMNS: &str =
     "urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash, berkunci";
@@ -35,66 +38,92 @@ pub enum AuditCount<'a> {
 }
 
 impl Store {
-    /// Appends `e` at `now_ms` to this agency's chain, hashed under `key`.
+    /// Appends `e` at `now_ms` to this agency's chain, hashed under `key`, in a write
+    /// transaction of its own.
     pub async fn append_audit(
         &self,
         e: &AuditEvent,
         now_ms: i64,
         key: &AuditKey,
     ) -> StoreResult<AuditEntry> {
-        for _ in 0..50 {
-            let txn = self.begin_write().await?;
-            let last = txn
-                .query_one_raw(self.stmt(
-                    "SELECT urutan, hash FROM audit WHERE instansi = ? ORDER BY urutan DESC LIMIT 1",
-                    vec![self.tenant.clone().into()],
-                ))
-                .await?;
-            let (prev_n, prev_hash) = match &last {
-                Some(r) => (get::<i64>(r, 0)?, get::<String>(r, 1)?),
-                None => (0, GENESIS.to_owned()),
-            };
-            let urutan = prev_n + 1;
-            let hash = keyed_hash(key, &prev_hash, urutan, now_ms, e);
-            let done = txn
-                .execute_raw(self.stmt(
-                    "INSERT INTO audit (instansi, urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash, berkunci) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, urutan) DO NOTHING",
-                    vec![
-                        self.tenant.clone().into(),
-                        urutan.into(),
-                        now_ms.into(),
-                        e.orang.clone().into(),
-                        e.dari.clone().into(),
-                        e.aksi.clone().into(),
-                        e.objek.clone().into(),
-                        e.rincian.clone().into(),
-                        prev_hash.clone().into(),
-                        hash.clone().into(),
-                        true.into(),
-                    ],
-                ))
-                .await?;
-            if done.rows_affected() == 1 {
-                txn.commit().await?;
-                return Ok(AuditEntry {
-                    urutan,
-                    waktu_ms: now_ms,
-                    orang: e.orang.clone(),
-                    dari: e.dari.clone(),
-                    aksi: e.aksi.clone(),
-                    objek: e.objek.clone(),
-                    rincian: e.rincian.clone(),
-                    hash_sebelum: prev_hash,
-                    hash,
-                    berkunci: true,
-                });
-            }
-            txn.rollback().await?;
+        let stamp = AuditStamp {
+            event: e.clone(),
+            key: key.clone(),
+            waktu_ms: now_ms,
+        };
+        let txn = self.begin_write().await?;
+        let entry = self.append_audit_in(&txn, &stamp).await?;
+        txn.commit().await?;
+        Ok(entry)
+    }
+
+    /// Appends `stamp` inside the caller's write transaction `txn`, so that the entry and the
+    /// change it records commit or roll back together. On PostgreSQL the tenant's chain is
+    /// locked for the rest of the transaction first (`pg_advisory_xact_lock`), so concurrent
+    /// appends wait for each other instead of forking or failing; SQLite write transactions are
+    /// serialised already.
+    pub(crate) async fn append_audit_in(
+        &self,
+        txn: &DatabaseTransaction,
+        stamp: &AuditStamp,
+    ) -> StoreResult<AuditEntry> {
+        if self.backend == Backend::Postgres {
+            txn.execute_raw(self.stmt(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                vec![format!("audit:{}", self.tenant).into()],
+            ))
+            .await?;
         }
-        Err(StoreError::Corrupt(
-            "catatan audit terus berebut urutan; coba lagi".to_owned(),
-        ))
+        let e = &stamp.event;
+        let now_ms = stamp.waktu_ms;
+        let last = txn
+            .query_one_raw(self.stmt(
+                "SELECT urutan, hash FROM audit WHERE instansi = ? ORDER BY urutan DESC LIMIT 1",
+                vec![self.tenant.clone().into()],
+            ))
+            .await?;
+        let (prev_n, prev_hash) = match &last {
+            Some(r) => (get::<i64>(r, 0)?, get::<String>(r, 1)?),
+            None => (0, GENESIS.to_owned()),
+        };
+        let urutan = prev_n + 1;
+        let hash = keyed_hash(&stamp.key, &prev_hash, urutan, now_ms, e);
+        let done = txn
+            .execute_raw(self.stmt(
+                "INSERT INTO audit (instansi, urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash, berkunci) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, urutan) DO NOTHING",
+                vec![
+                    self.tenant.clone().into(),
+                    urutan.into(),
+                    now_ms.into(),
+                    e.orang.clone().into(),
+                    e.dari.clone().into(),
+                    e.aksi.clone().into(),
+                    e.objek.clone().into(),
+                    e.rincian.clone().into(),
+                    prev_hash.clone().into(),
+                    hash.clone().into(),
+                    true.into(),
+                ],
+            ))
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Corrupt(
+                "catatan audit berebut urutan; coba lagi".to_owned(),
+            ));
+        }
+        Ok(AuditEntry {
+            urutan,
+            waktu_ms: now_ms,
+            orang: e.orang.clone(),
+            dari: e.dari.clone(),
+            aksi: e.aksi.clone(),
+            objek: e.objek.clone(),
+            rincian: e.rincian.clone(),
+            hash_sebelum: prev_hash,
+            hash,
+            berkunci: true,
+        })
     }
 
     /// Entries newest first, filtered, at most `limit`.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, QueryResult, Statement, Value};
 
 use super::{Backend, Store, StoreError, StoreResult, corrupt, get, placeholders};
+use crate::domain::AuditStamp;
 use crate::workflow::{
     CodeRow, Decided, HistoryEntry, HistoryKind, InstanceRow, StoredSubject,
     planner::{Plan, State, Status},
@@ -219,7 +220,9 @@ impl Store {
     }
 
     /// Applies `plan` to instance `id` if its revision is still `expected`; `timer` is the id of
-    /// the timer whose firing this plan is (claimed in the same transaction).
+    /// the timer whose firing this plan is (claimed in the same transaction); `stamp`, the audit
+    /// entry of the change, is appended in the same transaction too.
+    #[allow(clippy::too_many_arguments)]
     pub async fn apply_plan(
         &self,
         id: &str,
@@ -228,6 +231,7 @@ impl Store {
         plan: &Plan,
         timer: Option<&str>,
         now_ms: i64,
+        stamp: Option<&AuditStamp>,
     ) -> StoreResult<Applied> {
         let txn = self.begin_write().await?;
         let w = Writer {
@@ -273,6 +277,9 @@ impl Store {
                 txn.rollback().await?;
                 return Ok(Applied::Conflict);
             }
+        }
+        if let Some(stamp) = stamp {
+            self.append_audit_in(&txn, stamp).await?;
         }
         txn.commit().await?;
         Ok(Applied::Yes)

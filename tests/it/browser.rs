@@ -125,7 +125,15 @@ async fn a_person_confirms_an_answer_in_headless_chromium() {
         Utc.with_ymd_and_hms(2025, 8, 11, 2, 0, 0).unwrap(),
     ));
     let app = App::open(settings, clock).await.unwrap();
-    let id = workflow::start(&app, "uji", None, "verif").await.unwrap();
+    let id = workflow::start(
+        &app,
+        "uji",
+        None,
+        &merit::service::Actor::account("verif", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     let row = app.store_for_tests().instance(&id).await.unwrap().unwrap();
     let secret = merit::service::ground::links::link_secret(&app)
         .await

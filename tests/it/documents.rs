@@ -93,7 +93,13 @@ async fn proposal(db: &TestDb, n: u64) -> App {
     regency(&app, db.dir.path(), n, 15).await;
     import_file(&app, ImportKind::Employees, &db.path("gen/employees.csv")).await;
     let run = screen(&app).await;
-    place(&app, Some(&run.run_id), "penguji").await.unwrap();
+    place(
+        &app,
+        Some(&run.run_id),
+        &merit::service::Actor::account("penguji", "uji"),
+    )
+    .await
+    .unwrap();
     app
 }
 
@@ -348,7 +354,13 @@ async fn formula_like_text_is_neutralised_in_every_csv_list() {
     import_file(&app, ImportKind::Candidates, &db.path("calon.csv")).await;
     let run = screen(&app).await;
     assert_eq!(run.layak, 2);
-    place(&app, Some(&run.run_id), "penguji").await.unwrap();
+    place(
+        &app,
+        Some(&run.run_id),
+        &merit::service::Actor::account("penguji", "uji"),
+    )
+    .await
+    .unwrap();
     let out = db.path("csv");
     std::fs::create_dir_all(&out).unwrap();
     for kind in [
@@ -441,9 +453,15 @@ async fn documents_prompts_and_templates() {
         .await
         .unwrap()
         .unwrap();
-    let inst = workflow::start(&app, "usulan_pppk_paruh_waktu", None, "kepala_bkpsdm")
-        .await
-        .unwrap();
+    let inst = workflow::start(
+        &app,
+        "usulan_pppk_paruh_waktu",
+        None,
+        &merit::service::Actor::account("kepala_bkpsdm", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     decide(&app, &inst, "verifikasi", "verifikator_1").await;
     decide(&app, &inst, "persetujuan_bkpsdm", "kepala_bkpsdm").await;
     outbox::flush(&app).await.unwrap();
@@ -545,7 +563,7 @@ async fn documents_prompts_and_templates() {
             alasan: merit::domain::AlasanLowongan::Pensiun,
             tanggal: None,
         },
-        "penguji",
+        &merit::service::Actor::account("penguji", "uji"),
     )
     .await
     .unwrap();

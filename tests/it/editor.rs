@@ -338,7 +338,7 @@ async fn a_ruleset_is_edited_checked_tested_previewed_and_published_over_http() 
     assert!(!versions[0].ringkasan.is_empty());
     let opts = screening::ScreenOptions {
         ruleset: Some("pppk_paruh_waktu".into()),
-        by: "uji".into(),
+        actor: merit::service::Actor::account("uji", "uji"),
         progress: None,
         stop: None,
         started: None,
@@ -579,9 +579,15 @@ async fn a_rule_change_waits_for_approval_and_is_published_only_when_approved_by
 async fn workflows_and_the_directory_are_edited_as_drafts() {
     let db = TestDb::new().await;
     let app = editable_app(&db, &[]).await;
-    let running = workflow::start(&app, "usulan_pppk_paruh_waktu", None, "uji")
-        .await
-        .unwrap();
+    let running = workflow::start(
+        &app,
+        "usulan_pppk_paruh_waktu",
+        None,
+        &merit::service::Actor::account("uji", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     let old = workflow::show(&app, &running).await.unwrap();
 
     let key = DefinitionKey::Workflows;
@@ -638,9 +644,15 @@ async fn workflows_and_the_directory_are_edited_as_drafts() {
         again.versi, old.versi,
         "the running instance keeps its version"
     );
-    let new = workflow::start(&app, "usulan_pppk_paruh_waktu", None, "uji")
-        .await
-        .unwrap();
+    let new = workflow::start(
+        &app,
+        "usulan_pppk_paruh_waktu",
+        None,
+        &merit::service::Actor::account("uji", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     assert_ne!(workflow::show(&app, &new).await.unwrap().versi, old.versi);
 
     // The directory: a form that would make it invalid is refused and leaves no draft; a Plt.

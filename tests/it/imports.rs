@@ -15,7 +15,8 @@ fn opts(kind: ImportKind, path: std::path::PathBuf, skip_invalid: bool) -> Impor
         path,
         skip_invalid,
         sheet: None,
-        by: "penguji".into(),
+        berkas: None,
+        actor: merit::service::Actor::account("penguji", "uji"),
         progress: None,
     }
 }
@@ -881,7 +882,7 @@ async fn formula_like_text_is_neutralised_in_csv_exports() {
         &app,
         &merit::service::screening::ScreenOptions {
             ruleset: None,
-            by: "penguji".into(),
+            actor: merit::service::Actor::account("penguji", "uji"),
             progress: None,
             stop: None,
             started: None,

@@ -74,7 +74,13 @@ async fn every_placement_rule_through_the_database_including_ties() {
     let run = screen(&app).await;
     assert_eq!((run.layak, run.tidak_layak), (7, 1));
 
-    let report = place(&app, None, "penguji").await.unwrap();
+    let report = place(
+        &app,
+        None,
+        &merit::service::Actor::account("penguji", "uji"),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.penempatan.run_id, run.run_id);
     assert_eq!(report.penempatan.ditempatkan, 3);
     assert_eq!(report.penempatan.tidak_ditempatkan, 4);
@@ -171,7 +177,13 @@ async fn a_generated_regency_is_placed_without_overfilling_and_exported() {
     let app = db.app().await;
     regency(&app, db.dir.path(), 4_200, 12).await;
     let run = screen(&app).await;
-    let report = place(&app, Some(&run.run_id), "penguji").await.unwrap();
+    let report = place(
+        &app,
+        Some(&run.run_id),
+        &merit::service::Actor::account("penguji", "uji"),
+    )
+    .await
+    .unwrap();
     let p = &report.penempatan;
     assert_eq!(p.ditempatkan + p.tidak_ditempatkan, run.layak);
     assert!(p.ditempatkan > 0 && p.ditempatkan <= p.jumlah_formasi);

@@ -928,9 +928,15 @@ async fn prompts_not_yet_sent_stay_unsent_after_a_cancellation() {
     let app = demo_app(&db, 300, clock()).await;
     outbox::flush(&app).await.unwrap();
     let before = eml_files(&db.path("outbox")).len();
-    let id = workflow::start(&app, "usulan_pppk_paruh_waktu", None, "uji")
-        .await
-        .unwrap();
+    let id = workflow::start(
+        &app,
+        "usulan_pppk_paruh_waktu",
+        None,
+        &merit::service::Actor::account("uji", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     workflow::cancel(&app, &id, &Actor::cli(), "salah mulai")
         .await
         .unwrap();

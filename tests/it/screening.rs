@@ -26,7 +26,7 @@ use crate::{
 fn opts() -> ScreenOptions {
     ScreenOptions {
         ruleset: None,
-        by: "penguji".into(),
+        actor: merit::service::Actor::account("penguji", "uji"),
         progress: None,
         stop: None,
         started: None,
@@ -753,16 +753,25 @@ async fn failed_and_cancelled_runs_do_not_block_the_next_one() {
     )
     .await
     .unwrap();
-    let cancelled = screening::cancel(&app, &stopped.run_id, "operator")
-        .await
-        .unwrap();
+    let cancelled = screening::cancel(
+        &app,
+        &stopped.run_id,
+        &merit::service::Actor::account("operator", "uji"),
+    )
+    .await
+    .unwrap();
     assert_eq!(cancelled.status, RunStatus::Gagal);
     assert_eq!(
         cancelled.alasan_gagal.as_deref(),
         Some("dibatalkan oleh operator")
     );
     assert!(matches!(
-        screening::cancel(&app, &stopped.run_id, "operator").await,
+        screening::cancel(
+            &app,
+            &stopped.run_id,
+            &merit::service::Actor::account("operator", "uji")
+        )
+        .await,
         Err(ServiceError::Refused(Refusal::RunEnded(RunStatus::Gagal)))
     ));
     let after = screen(&app).await;

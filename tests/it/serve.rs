@@ -579,12 +579,24 @@ async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
             .unwrap()
             .is_empty()
     );
-    merit::service::workflow::start(&app, "uji", None, "kaban")
-        .await
-        .unwrap();
-    merit::service::workflow::start(&app, "uji", None, "kaban")
-        .await
-        .unwrap();
+    merit::service::workflow::start(
+        &app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
+    merit::service::workflow::start(
+        &app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     // Wednesday 07.00 WIB: both deadlines (Tuesday 09.00) have passed.
     clock.set(Utc.with_ymd_and_hms(2025, 8, 13, 0, 0, 0).unwrap());
     assert_eq!(
@@ -632,4 +644,53 @@ fn serve_command(
         .env("MERIT_HTTP_ADDR", "127.0.0.1:0")
         .stdout(std::process::Stdio::null());
     cmd
+}
+
+/// A scheduled screening leaves its audit entry, written by the screening itself as `jadwal`.
+#[tokio::test]
+async fn a_scheduled_screening_is_audited_as_the_schedule() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = Utc.with_ymd_and_hms(2025, 8, 11, 2, 30, 0).unwrap();
+    let (app, clock) = app_at(&db, &[], t0).await;
+    let app = app.with_settings(|s| {
+        s.schedules = vec![ScheduleSetting {
+            task: "penyaringan".into(),
+            cron: "0 0 * * * *".into(),
+            ruleset: None,
+        }];
+    });
+    crate::support::regency(&app, dir.path(), 20, 7).await;
+    let jobs = scheduler::jobs(app.settings()).unwrap();
+    assert!(
+        scheduler::run_due(&app, &jobs, "a", None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    clock.advance(Duration::hours(1));
+    let fired = scheduler::run_due(&app, &jobs, "a", None).await.unwrap();
+    // (The notice to administrators after it needs a directory this database lacks; the
+    // screening itself ran.)
+    assert_eq!(fired.len(), 1);
+    let entries = merit::service::audit::list(
+        &app,
+        &merit::domain::AuditFilter {
+            aksi: Some(merit::domain::Action::Penyaringan.code().to_owned()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0].orang.as_str(), entries[0].dari.as_str()),
+        ("jadwal", "jadwal")
+    );
+    assert!(
+        entries[0].rincian.contains("20 calon"),
+        "{}",
+        entries[0].rincian
+    );
 }

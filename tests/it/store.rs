@@ -60,7 +60,8 @@ async fn tenants_do_not_see_each_other() {
         path,
         skip_invalid: false,
         sheet: None,
-        by: "uji".into(),
+        berkas: None,
+        actor: merit::service::Actor::account("uji", "uji"),
         progress: None,
     };
     import(&app, &opts, |_| {}).await.unwrap();

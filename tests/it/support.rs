@@ -182,7 +182,7 @@ pub async fn regency(app: &App, dir: &Path, n: u64, seed: u64) -> PathBuf {
 pub async fn screen(app: &App) -> merit::service::screening::ScreenReport {
     let opts = merit::service::screening::ScreenOptions {
         ruleset: None,
-        by: "penguji".into(),
+        actor: merit::service::Actor::account("penguji", "uji"),
         progress: None,
         stop: None,
         started: None,
@@ -197,7 +197,8 @@ pub async fn import_file(app: &App, kind: merit::ingest::ImportKind, path: &Path
         path: path.to_path_buf(),
         skip_invalid: false,
         sheet: None,
-        by: "penguji".into(),
+        berkas: None,
+        actor: merit::service::Actor::account("penguji", "uji"),
         progress: None,
     };
     let report = merit::service::import(app, &opts, |e| panic!("{e}"))

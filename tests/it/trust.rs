@@ -994,3 +994,73 @@ async fn a_secret_set_later_keeps_the_earlier_entries_verifiable() {
     let v = audit::verify(&later, None).await.unwrap();
     assert_eq!(v.rusak_pada, Some(7), "{v:?}");
 }
+
+/// An account change and its audit entry commit together: when the entry cannot be written
+/// (here a trigger refuses it), the action fails and the account is as it was.
+#[tokio::test]
+async fn a_failed_audit_append_rolls_the_account_change_back() {
+    let db = TestDb::new().await;
+    if db.is_postgres() {
+        return; // The trigger below is SQLite's; the transaction is the same on both.
+    }
+    let c = clock();
+    let shared: merit::clock::SharedClock = c.clone();
+    let app = App::open(db.settings(), shared).await.unwrap();
+    let admin = Actor::account(ADMIN.0, "127.0.0.1");
+    let email = merit::domain::Email::parse(OPERATOR.0).unwrap();
+    accounts::add(
+        &app,
+        &email,
+        "",
+        merit::domain::Role::Operator,
+        Some(merit::domain::Password::parse(OPERATOR.1).unwrap()),
+        &Actor::cli(),
+    )
+    .await
+    .unwrap();
+    let store = app.store_for_tests();
+    let state = format!(
+        "SELECT aktif * 1000000000000000 + diubah_ms FROM pengguna WHERE email = '{}'",
+        OPERATOR.0
+    );
+    let before = testing::scalar(store, &state).await.unwrap();
+    let entries = testing::scalar(store, "SELECT COUNT(*) FROM audit")
+        .await
+        .unwrap();
+    testing::execute(
+        store,
+        "CREATE TRIGGER audit_ditolak BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit ditolak'); END",
+    )
+    .await
+    .unwrap();
+    c.advance(Duration::minutes(1));
+    assert!(accounts::disable(&app, &email, &admin).await.is_err());
+    let password = merit::domain::Password::parse("kata-sandi-baru-123").unwrap();
+    assert!(
+        accounts::reset_password(&app, &email, Some(password), &admin)
+            .await
+            .is_err()
+    );
+    assert_eq!(testing::scalar(store, &state).await.unwrap(), before);
+    // Disabled without the trigger, enabling with it fails and leaves it disabled.
+    testing::execute(store, "DROP TRIGGER audit_ditolak")
+        .await
+        .unwrap();
+    accounts::disable(&app, &email, &admin).await.unwrap();
+    let disabled = testing::scalar(store, &state).await.unwrap();
+    testing::execute(
+        store,
+        "CREATE TRIGGER audit_ditolak BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit ditolak'); END",
+    )
+    .await
+    .unwrap();
+    c.advance(Duration::minutes(1));
+    assert!(accounts::enable(&app, &email, &admin).await.is_err());
+    assert_eq!(testing::scalar(store, &state).await.unwrap(), disabled);
+    assert_eq!(
+        testing::scalar(store, "SELECT COUNT(*) FROM audit")
+            .await
+            .unwrap(),
+        entries + 1
+    );
+}

@@ -157,7 +157,15 @@ async fn count(app: &App, sql: &str) -> i64 {
 async fn modes_conditions_and_choices_from_start_to_approval() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let app = &f.app;
-    let id = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let id = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     let v = workflow::show(app, &id).await.unwrap();
     assert_eq!(v.langkah_aktif.as_deref(), Some("satu"));
     assert_eq!(v.penyetuju.len(), 1);
@@ -283,7 +291,15 @@ async fn modes_conditions_and_choices_from_start_to_approval() {
 async fn unreachable_quorum_refuses_and_returns_go_back_with_a_reason() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let app = &f.app;
-    let id = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let id = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     decide(app, &id, "satu", "verif", Answer::Setuju).await;
     for p in ["tpk1", "tpk2", "tpk3"] {
         decide(app, &id, "semua", p, Answer::Setuju).await;
@@ -354,7 +370,15 @@ async fn unreachable_quorum_refuses_and_returns_go_back_with_a_reason() {
 async fn an_acting_official_answers_in_that_capacity() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let app = &f.app;
-    let id = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let id = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     decide(app, &id, "satu", "verif", Answer::Setuju).await;
     for p in ["tpk1", "tpk2", "tpk3"] {
         decide(app, &id, "semua", p, Answer::Setuju).await;
@@ -388,7 +412,15 @@ async fn an_acting_official_answers_in_that_capacity() {
     // Outside the decree's period the acting official is not asked.
     f.clock
         .set(Utc.with_ymd_and_hms(2025, 9, 8, 2, 0, 0).unwrap());
-    let id2 = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let id2 = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     decide(app, &id2, "satu", "verif", Answer::Setuju).await;
     for p in ["tpk1", "tpk2", "tpk3"] {
         decide(app, &id2, "semua", p, Answer::Setuju).await;
@@ -406,7 +438,15 @@ async fn an_acting_official_answers_in_that_capacity() {
 async fn running_instances_keep_their_definition_version() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let app = &f.app;
-    let old = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let old = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     // The administrator removes the first step.
     let edited = UJI.replacen(
         "  - id: satu\n    judul: Verifikasi\n    penyetuju: { peran: VERIFIKATOR_BKPSDM }\n    tenggat: 3d\n    pengingat: [1d, 2d]\n    eskalasi: { setelah: 4d, ke: { peran: KEPALA_BKPSDM } }\n",
@@ -416,13 +456,29 @@ async fn running_instances_keep_their_definition_version() {
     assert_ne!(edited, UJI);
     write(&f.wfdir, "uji.yaml", &edited);
     // The edit is in force once the definitions are read again (serve does so on a change).
-    let kept = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let kept = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         workflow::show(app, &kept).await.unwrap().versi,
         workflow::show(app, &old).await.unwrap().versi
     );
     merit::service::reload::validate(app).await.unwrap();
-    let new = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let new = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     let (vo, vn) = (
         workflow::show(app, &old).await.unwrap(),
         workflow::show(app, &new).await.unwrap(),
@@ -438,7 +494,15 @@ async fn running_instances_keep_their_definition_version() {
     write(&f.wfdir, "uji.yaml", "id: uji\njudul: [rusak\n");
     let refused = merit::service::reload::validate(app).await.unwrap();
     assert!(refused.ditolak.iter().any(|e| e.contains("uji.yaml:")));
-    let kept = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let kept = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(workflow::show(app, &kept).await.unwrap().versi, vn.versi);
     assert!(
         workflow::check(app.settings())
@@ -462,7 +526,15 @@ async fn fifty_concurrent_answers_make_one_transition() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let dir_file = write(f.db.dir.path(), "directory-50.yaml", &directory);
     let app = app_for(&f.db, &f.wfdir, &dir_file, monday()).await;
-    let id = workflow::start(&app, "uji", None, "v0").await.unwrap();
+    let id = workflow::start(
+        &app,
+        "uji",
+        None,
+        &merit::service::Actor::account("v0", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(workflow::show(&app, &id).await.unwrap().penyetuju.len(), 50);
     let mut tasks = Vec::new();
     for i in 0..50 {
@@ -512,7 +584,15 @@ async fn timers_fire_once_in_working_days_and_survive_a_restart() {
     // Friday 15 August 2025 09.00 WIB; 18 August is declared a holiday below? No: only weekends.
     f.clock
         .set(Utc.with_ymd_and_hms(2025, 8, 15, 2, 0, 0).unwrap());
-    let id = workflow::start(app, "uji", None, "kaban").await.unwrap();
+    let id = workflow::start(
+        app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     let kinds = |app: App, id: String| async move {
         workflow::show(&app, &id)
             .await
@@ -582,7 +662,17 @@ async fn two_processes_ticking_together_fire_each_timer_once() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let mut ids = Vec::new();
     for _ in 0..20 {
-        ids.push(workflow::start(&f.app, "uji", None, "kaban").await.unwrap());
+        ids.push(
+            workflow::start(
+                &f.app,
+                "uji",
+                None,
+                &merit::service::Actor::account("kaban", "uji"),
+                None,
+            )
+            .await
+            .unwrap(),
+        );
     }
     let other = app_for(&f.db, &f.wfdir, &f.db.path("directory.yaml"), monday()).await;
     let later = Utc.with_ymd_and_hms(2025, 8, 25, 2, 0, 0).unwrap();
@@ -667,7 +757,15 @@ async fn broken_definitions_are_refused_with_file_and_line() {
 #[tokio::test]
 async fn a_refused_directory_edit_keeps_the_last_good_one() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
-    let id = workflow::start(&f.app, "uji", None, "kaban").await.unwrap();
+    let id = workflow::start(
+        &f.app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     write(
         f.db.dir.path(),
         "directory.yaml",
@@ -720,7 +818,7 @@ async fn job_fill_from_vacancy_to_the_ppk_choice() {
             alasan: AlasanLowongan::parse("pensiun").unwrap(),
             tanggal: None,
         },
-        "kaban",
+        &merit::service::Actor::account("kaban", "uji"),
     )
     .await
     .unwrap();
@@ -766,7 +864,15 @@ async fn job_fill_from_vacancy_to_the_ppk_choice() {
 #[tokio::test]
 async fn someone_given_the_role_after_the_step_opened_may_answer() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
-    let id = workflow::start(&f.app, "uji", None, "kaban").await.unwrap();
+    let id = workflow::start(
+        &f.app,
+        "uji",
+        None,
+        &merit::service::Actor::account("kaban", "uji"),
+        None,
+    )
+    .await
+    .unwrap();
     let err = workflow::decide(&f.app, &req(&id, "satu", "asisten", Answer::Setuju, None))
         .await
         .unwrap_err();
@@ -809,7 +915,15 @@ async fn errors_say_what_was_sought_and_why() {
         })) => assert_eq!(id, "tidak-ada"),
         other => panic!("{other:?}"),
     }
-    match workflow::start(&app, "tidak-ada", None, "uji").await {
+    match workflow::start(
+        &app,
+        "tidak-ada",
+        None,
+        &merit::service::Actor::account("uji", "uji"),
+        None,
+    )
+    .await
+    {
         Err(
             e @ ServiceError::NotFound(NotFound {
                 what: Sought::Workflow,
@@ -822,14 +936,22 @@ async fn errors_say_what_was_sought_and_why() {
         ),
         other => panic!("{other:?}"),
     }
-    match workflow::start(&app, "usulan_pppk_paruh_waktu", Some("lowongan:L-1"), "uji").await {
+    match workflow::start(
+        &app,
+        "usulan_pppk_paruh_waktu",
+        Some("lowongan:L-1"),
+        &merit::service::Actor::account("uji", "uji"),
+        None,
+    )
+    .await
+    {
         Err(ServiceError::Invalid(merit::service::Invalid::Value { field, .. })) => {
             assert_eq!(field, "--subject")
         }
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        placement::place(&app, None, "uji").await,
+        placement::place(&app, None, &merit::service::Actor::account("uji", "uji")).await,
         Err(ServiceError::Invalid(merit::service::Invalid::Missing(
             Prerequisite::FinishedScreening
         )))

@@ -1,6 +1,6 @@
 //! The console's state-changing requests: each checks the role and the CSRF token (form field
-//! `csrf` or header `X-CSRF-Token`), calls the service, records the audit entry, and answers
-//! with a redirect or a result page.
+//! `csrf` or header `X-CSRF-Token`), calls the service with the signed-in actor (the service
+//! writes the audit entry), and answers with a redirect or a result page.
 
 use axum::{
     Form,
@@ -17,7 +17,7 @@ use super::{
     Confirm, Forbidden, Frame, Signed, TempFolder, confirm_page, confirmed, failure, html,
 };
 use crate::{
-    domain::{Action, Email, Role},
+    domain::{Email, Role},
     http::AppState,
     ingest::ImportKind,
     service::{self, ImportOptions, ServiceError, audit, console},
@@ -91,18 +91,8 @@ pub(super) async fn place(
         };
         return confirm_page(&signed, &state, "penempatan", &c, &f);
     }
-    match service::placement::place(&state.app, None, &signed.session.account.email).await {
-        Ok(report) => {
-            audit::note(
-                &state.app,
-                &signed.actor(),
-                Action::Penempatan,
-                &report.penempatan.id,
-                &format!("{} calon ditempatkan", report.penempatan.ditempatkan),
-            )
-            .await;
-            Redirect::to("/admin/penempatan").into_response()
-        }
+    match service::placement::place(&state.app, None, &signed.actor()).await {
+        Ok(_) => Redirect::to("/admin/penempatan").into_response(),
         Err(e) => failure(e),
     }
 }
@@ -139,20 +129,8 @@ pub(super) async fn start_workflow(
         }
         return confirm_page(&signed, &state, "alur", &c, &form);
     }
-    match service::workflow::start(&state.app, workflow, subject, &signed.session.account.email)
-        .await
-    {
-        Ok(id) => {
-            audit::note(
-                &state.app,
-                &signed.actor(),
-                Action::AlurMulai,
-                &id,
-                &format!("workflow {workflow}"),
-            )
-            .await;
-            Redirect::to(&format!("/admin/alur/{id}")).into_response()
-        }
+    match service::workflow::start(&state.app, workflow, subject, &signed.actor(), None).await {
+        Ok(id) => Redirect::to(&format!("/admin/alur/{id}")).into_response(),
         Err(e) => failure(e),
     }
 }
@@ -275,23 +253,13 @@ pub(super) async fn import(
             path: path.clone(),
             skip_invalid: false,
             sheet: None,
-            by: signed.session.account.email.clone(),
+            berkas: Some(original.clone()),
+            actor: signed.actor(),
             progress: None,
         };
-        let mut report = service::import(&state.app, &opts, |_| {})
+        let report = service::import(&state.app, &opts, |_| {})
             .await
             .map_err(failure)?;
-        report.berkas = original.clone();
-        if report.disimpan {
-            audit::note(
-                &state.app,
-                &signed.actor(),
-                Action::Impor,
-                &original,
-                &format!("{} {} diimpor", report.diimpor, report.jenis),
-            )
-            .await;
-        }
         Ok::<_, Response>(report)
     }
     .await;

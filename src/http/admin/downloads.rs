@@ -13,9 +13,12 @@ use serde::Serialize;
 use super::{Signed, TempFolder, failure, html, status};
 use crate::{
     documents::DocumentKind,
-    domain::Action,
     http::AppState,
-    service::{self, ServiceError, audit, placement::lists::ListKind},
+    service::{
+        ServiceError,
+        console::downloads::{Download as Wanted, download},
+        placement::lists::ListKind,
+    },
 };
 
 /// One file on offer.
@@ -26,20 +29,11 @@ struct Offer {
     berkas: Vec<String>,
 }
 
-/// What `/admin/unduhan/{name}` makes.
-#[derive(Clone, Copy)]
-enum Wanted {
-    Decisions,
-    Placements,
-    List(ListKind),
-    Document(DocumentKind),
-}
-
 /// Reads a file name on offer (`usulan.xlsx`, `sptjm.pdf`).
-fn wanted(name: &str) -> Option<(Wanted, &str)> {
+fn wanted(name: &str) -> Option<Wanted> {
     let (stem, ext) = name.rsplit_once('.')?;
     if ext == "pdf" {
-        return DocumentKind::parse(stem).map(|k| (Wanted::Document(k), ext));
+        return DocumentKind::parse(stem).map(Wanted::Document);
     }
     if ext != "xlsx" && ext != "csv" {
         return None;
@@ -49,7 +43,7 @@ fn wanted(name: &str) -> Option<(Wanted, &str)> {
         "penempatan" => Wanted::Placements,
         other => Wanted::List(ListKind::parse(other)?),
     };
-    Some((w, ext))
+    Some(w)
 }
 
 #[derive(Serialize)]
@@ -123,7 +117,7 @@ pub(super) async fn file(
     signed: Signed,
     Path(name): Path<String>,
 ) -> Response {
-    let Some((what, ext)) = wanted(&name) else {
+    let Some(what) = wanted(&name) else {
         return status(StatusCode::NOT_FOUND);
     };
     let full = signed.session.account.peran.sees_identifiers();
@@ -137,56 +131,11 @@ pub(super) async fn file(
         }
     };
     let path = dir.0.join(&name);
-    let written = match what {
-        Wanted::Decisions => {
-            service::placement::export_decisions(&state.app, None, &path, full).await
-        }
-        Wanted::Placements => {
-            service::placement::export_placements(&state.app, None, &path, full).await
-        }
-        Wanted::List(kind) => {
-            service::placement::lists::export(&state.app, kind, None, &path, full).await
-        }
-        Wanted::Document(kind) => {
-            service::placement::documents::write(&state.app, kind, None, None, &path)
-                .await
-                .map(|r| service::placement::ExportReport {
-                    berkas: r.berkas,
-                    baris: r.halaman.unwrap_or(0),
-                    sumber: r.sumber,
-                })
-        }
-    };
     // A list with full identifiers goes out only once its download is in the audit log.
-    let opened = match written {
-        Ok(report) => {
-            let recorded = audit::record(
-                &state.app,
-                &signed.actor(),
-                Action::Unduh,
-                &name,
-                &format!(
-                    "{} {} dari {}{}",
-                    report.baris,
-                    if ext == "pdf" { "halaman" } else { "baris" },
-                    report.sumber,
-                    if ext == "pdf" {
-                        ""
-                    } else if full {
-                        "; NIK lengkap"
-                    } else {
-                        "; NIK disamarkan"
-                    }
-                ),
-            )
-            .await;
-            match recorded {
-                Ok(_) => tokio::fs::File::open(&path).await.map_err(|e| {
-                    ServiceError::failed("berkas unduhan", crate::domain::io_message(&e))
-                }),
-                Err(e) => Err(e),
-            }
-        }
+    let opened = match download(&state.app, &signed.actor(), what, &name, &path, full).await {
+        Ok(_) => tokio::fs::File::open(&path)
+            .await
+            .map_err(|e| ServiceError::failed("berkas unduhan", crate::domain::io_message(&e))),
         Err(e) => Err(e),
     };
     // The open file stays readable after its folder is removed.

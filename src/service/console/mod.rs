@@ -6,6 +6,7 @@ pub mod audit;
 pub mod candidates;
 pub mod dashboard;
 pub mod diagram;
+pub mod downloads;
 pub mod editor;
 pub mod placements;
 pub mod runs;

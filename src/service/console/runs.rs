@@ -6,10 +6,9 @@ use serde::Serialize;
 use super::{dashboard::Bar, percent};
 use crate::service::ground::when;
 use crate::{
-    domain::Action,
     screening::{Run, RunStatus},
     service::{
-        App, ServiceError, Sought, audit,
+        App, ServiceError, Sought,
         audit::Actor,
         placement,
         screening::{self, ScreenOptions},
@@ -268,29 +267,18 @@ pub async fn start(app: &App, actor: &Actor) -> Result<Option<String>, ServiceEr
     if let Some(r) = app.store.any_unfinished_run().await? {
         return Ok(Some(r.id));
     }
-    let (bg, by) = (app.clone(), actor.orang.clone());
+    let (bg, actor) = (app.clone(), actor.clone());
     let (started, mut run_id) = tokio::sync::watch::channel(None);
-    let audit_actor = actor.clone();
     tokio::spawn(async move {
         let opts = ScreenOptions {
             ruleset: None,
-            by,
+            actor,
             progress: None,
             stop: None,
             started: Some(started),
         };
-        match screening::screen(&bg, &opts).await {
-            Ok(r) => {
-                audit::note(
-                    &bg,
-                    &audit_actor,
-                    Action::Penyaringan,
-                    &r.run_id,
-                    &format!("{} calon dari konsol", r.total),
-                )
-                .await;
-            }
-            Err(e) => tracing::error!("penyaringan dari konsol gagal: {e}"),
+        if let Err(e) = screening::screen(&bg, &opts).await {
+            tracing::error!("penyaringan dari konsol gagal: {e}");
         }
     });
     // The run exists once its chunks are planned; a run that fails before that drops the

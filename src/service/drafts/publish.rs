@@ -306,7 +306,7 @@ async fn send_for_approval(
         app,
         CHANGE_WORKFLOW,
         value,
-        &actor.orang,
+        actor,
     )
     .await
     {
@@ -476,9 +476,9 @@ pub fn on_change_decided_hook<'a>(
     app: &'a App,
     instance: &'a str,
     approved: bool,
-    by: &'a str,
+    actor: &'a Actor,
 ) -> futures_util::future::BoxFuture<'a, Result<(), ServiceError>> {
-    Box::pin(on_change_decided(app, instance, approved, by))
+    Box::pin(on_change_decided(app, instance, approved, actor))
 }
 
 /// The end of a `perubahan_aturan` instance: approved publishes the draft it carries, refused
@@ -488,7 +488,7 @@ pub async fn on_change_decided(
     app: &App,
     instance: &str,
     approved: bool,
-    by: &str,
+    actor: &Actor,
 ) -> Result<(), ServiceError> {
     let Some(row) = app.store.draft_of_instance(instance).await? else {
         return Ok(());
@@ -497,7 +497,7 @@ pub async fn on_change_decided(
     if d.status != DraftStatus::Menunggu {
         return Ok(());
     }
-    let actor = Actor::account(by, "alur persetujuan");
+    let by = &actor.orang;
     if !approved {
         refused_by_approval(
             app,
@@ -507,7 +507,7 @@ pub async fn on_change_decided(
         .await?;
         crate::service::ground::audit::record(
             app,
-            &actor,
+            actor,
             Action::DefinisiTolak,
             &d.key.code(),
             &format!("draf {}: persetujuan ditolak pada alur {instance}", d.id),
@@ -531,7 +531,7 @@ pub async fn on_change_decided(
                 &d,
                 DraftStatus::Menunggu,
                 &d.penulis.clone(),
-                &actor,
+                actor,
                 &format!("{} (disetujui oleh {by})", pending.alasan),
                 pending.nomor_surat.clone(),
                 pending.ringkasan.clone(),
@@ -574,7 +574,7 @@ pub async fn settle(app: &App, d: &Draft) -> Result<(), ServiceError> {
                 app,
                 instance,
                 s == crate::workflow::Status::SelesaiDisetujui,
-                "sistem",
+                &Actor::account("sistem", "alur persetujuan"),
             )
             .await
         }

@@ -5,7 +5,7 @@
 
 use super::ServiceError;
 use crate::{
-    domain::{Action, AuditEntry, AuditEvent, AuditKey},
+    domain::{Action, AuditEntry, AuditEvent, AuditKey, AuditStamp},
     service::App,
 };
 
@@ -32,6 +32,14 @@ impl Actor {
         Self {
             orang: "sistem".to_owned(),
             dari: "sistem".to_owned(),
+        }
+    }
+
+    /// What the scheduler starts.
+    pub fn schedule() -> Self {
+        Self {
+            orang: "jadwal".to_owned(),
+            dari: "jadwal".to_owned(),
         }
     }
 
@@ -90,15 +98,17 @@ pub(in crate::service) async fn seal_if_needed(
     Ok(())
 }
 
-/// Appends an entry. Details are bounded and stripped of control characters, and any full
-/// NIK or NIP in them is masked: the log says whose data was seen, never the number itself.
-pub async fn record(
+/// Prepares an entry before the change it records: details bounded and stripped of control
+/// characters, any full NIK or NIP in them masked (the log says whose data was seen, never the
+/// number itself), the key derived and an old chain sealed. The store function that makes the
+/// change appends it in the same transaction, so the change and its entry commit together.
+pub async fn stamp(
     app: &App,
     actor: &Actor,
     action: Action,
     objek: &str,
     rincian: &str,
-) -> Result<AuditEntry, ServiceError> {
+) -> Result<AuditStamp, ServiceError> {
     let clip = |s: &str, n: usize| {
         crate::domain::redact_identifiers(&crate::domain::strip_controls(s))
             .0
@@ -115,13 +125,28 @@ pub async fn record(
     };
     let key = key(app).await?;
     seal_if_needed(app, &key).await?;
-    Ok(app
-        .store
-        .append_audit(&event, app.clock.now_ms(), &key)
-        .await?)
+    Ok(AuditStamp {
+        event,
+        key,
+        waktu_ms: app.clock.now_ms(),
+    })
 }
 
-/// Records, logging rather than failing: for actions that have already happened.
+/// Appends an entry in a transaction of its own (see [`stamp`] for what is kept of it): for a
+/// change that is already made, a failure is an error all the same.
+pub async fn record(
+    app: &App,
+    actor: &Actor,
+    action: Action,
+    objek: &str,
+    rincian: &str,
+) -> Result<AuditEntry, ServiceError> {
+    let s = stamp(app, actor, action, objek, rincian).await?;
+    Ok(app.store.append_audit(&s.event, s.waktu_ms, &s.key).await?)
+}
+
+/// Records, logging rather than failing: only for something already done outside the database
+/// (a reload of files, a refused mail reply).
 pub async fn note(app: &App, actor: &Actor, action: Action, objek: &str, rincian: &str) {
     if let Err(e) = record(app, actor, action, objek, rincian).await {
         tracing::error!(aksi = action.code(), "catatan audit tidak tersimpan: {e}");

@@ -4,13 +4,13 @@
 
 use futures_util::future::BoxFuture;
 
-use super::ServiceError;
+use super::{ServiceError, audit::Actor};
 use crate::{diagnostic::Diagnostics, documents::DocumentTemplates, sandbox::Limits, service::App};
 
-/// A workflow instance ended: (app, instance id, approved, by whom). Each hook decides for
+/// A workflow instance ended: (app, instance id, approved, by whom, as the approval workflow). Each hook decides for
 /// itself whether the instance is one it cares about.
 pub type InstanceEnded =
-    for<'a> fn(&'a App, &'a str, bool, &'a str) -> BoxFuture<'a, Result<(), ServiceError>>;
+    for<'a> fn(&'a App, &'a str, bool, &'a Actor) -> BoxFuture<'a, Result<(), ServiceError>>;
 
 /// Checks the document templates by typesetting them with sample data (the documents know the
 /// shape of their data; the definitions in force only need the verdict).
@@ -27,9 +27,9 @@ pub struct Hooks {
 /// Tells every hook that instance `id` ended. A hook's failure is logged, never returned: the
 /// decision that ended the instance is recorded whatever happens after it (the hook's owner
 /// settles again on its own page, e.g. `drafts::settle`).
-pub async fn instance_ended(app: &App, id: &str, approved: bool, by: &str) {
+pub async fn instance_ended(app: &App, id: &str, approved: bool, actor: &Actor) {
     for hook in crate::service::HOOKS.instance_ended {
-        if let Err(e) = hook(app, id, approved, by).await {
+        if let Err(e) = hook(app, id, approved, actor).await {
             tracing::error!(instans = %id, "tindak lanjut akhir proses gagal: {e}");
         }
     }

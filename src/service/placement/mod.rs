@@ -7,7 +7,10 @@ pub mod lists;
 
 use std::{collections::BTreeMap, path::Path, sync::Arc};
 
-use super::{App, Prerequisite, Refusal, ServiceError, Sought, ground::runs::existing_run};
+use super::{
+    App, Prerequisite, Refusal, ServiceError, Sought,
+    ground::{audit::Actor, runs::existing_run},
+};
 use crate::{
     domain::{Findings, Hasil},
     export::{Section, TableWriter, Value},
@@ -270,7 +273,7 @@ pub struct PlacementReport {
 pub async fn place(
     app: &App,
     run: Option<&str>,
-    by: &str,
+    actor: &Actor,
 ) -> Result<PlacementReport, ServiceError> {
     let run = chosen_run(app, run).await?;
     let formations = app.store.formations().await?;
@@ -295,10 +298,18 @@ pub async fn place(
         ditempatkan: placed,
         tidak_ditempatkan: lines.len() as u64 - placed,
         jumlah_formasi: slots,
-        dibuat_oleh: by.to_owned(),
+        dibuat_oleh: actor.orang.clone(),
         dibuat_ms: app.clock.now_ms(),
     };
     app.store.save_placement(&record, &lines).await?;
+    crate::service::ground::audit::record(
+        app,
+        actor,
+        crate::domain::Action::Penempatan,
+        &record.id,
+        &format!("{} calon ditempatkan", record.ditempatkan),
+    )
+    .await?;
     Ok(PlacementReport {
         penempatan: record,
         alasan_tidak_ditempatkan: reasons,

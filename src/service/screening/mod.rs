@@ -17,6 +17,7 @@ use std::{
 use super::{
     App, Prerequisite, Refusal, ServiceError, Sought,
     ground::{
+        audit::Actor,
         rules::candidate_ruleset,
         runs::{existing_run, ruleset_of, version_of},
     },
@@ -37,12 +38,12 @@ const LEASE_MS: i64 = 120_000;
 const WORKERS: usize = 2;
 
 /// What to screen.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ScreenOptions {
     /// Ruleset id (default: the only candidate ruleset).
     pub ruleset: Option<String>,
-    /// Who started it.
-    pub by: String,
+    /// Who started it (audited; the run records `actor.orang`).
+    pub actor: Actor,
     /// Candidates decided so far.
     pub progress: Option<SharedProgress>,
     /// Set to stop after the chunks in hand (graceful shutdown): the run stays resumable.
@@ -154,7 +155,7 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     )?;
     let (run, resumed) = match app.store.unfinished_run(&current.id).await? {
         Some(run) => (run, true),
-        None => match start_run(app, &current, &opts.by).await {
+        None => match start_run(app, &current, &opts.actor).await {
             Ok(run) => (run, false),
             // Another process started one a moment ago: join it.
             Err(e) => match app.store.unfinished_run(&current.id).await? {
@@ -173,6 +174,20 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     let finished = work_or_fail(app, &run, Some(&current), opts, &clocks).await?;
     let mut out = report(&finished, resumed, clocks.timings(started));
     out.ruleset_versi = version_of(app, &finished).await?.nomor;
+    crate::service::ground::audit::record(
+        app,
+        &opts.actor,
+        crate::domain::Action::Penyaringan,
+        &out.run_id,
+        &format!(
+            "ruleset {} versi {}; {} calon{}",
+            out.ruleset,
+            out.ruleset_version,
+            out.total,
+            if out.dilanjutkan { "; melanjutkan" } else { "" }
+        ),
+    )
+    .await?;
     Ok(out)
 }
 
@@ -344,9 +359,9 @@ async fn work_or_fail(
 /// Marks an unfinished run failed (cancelled by an operator), so the next screening starts a
 /// new run.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn cancel(app: &App, id: &str, by: &str) -> Result<Run, ServiceError> {
+pub async fn cancel(app: &App, id: &str, actor: &Actor) -> Result<Run, ServiceError> {
     let run = existing_run(&app.store, id).await?;
-    let reason = format!("dibatalkan oleh {by}");
+    let reason = format!("dibatalkan oleh {}", actor.orang);
     if !app
         .store
         .fail_run(&run.id, &reason, app.clock.now_ms())
@@ -354,6 +369,14 @@ pub async fn cancel(app: &App, id: &str, by: &str) -> Result<Run, ServiceError> 
     {
         return Err(Refusal::RunEnded(run.status).into());
     }
+    crate::service::ground::audit::record(
+        app,
+        actor,
+        crate::domain::Action::PenyaringanBatal,
+        &run.id,
+        "",
+    )
+    .await?;
     existing_run(&app.store, id).await
 }
 
@@ -380,7 +403,7 @@ async fn plan_run(app: &App) -> Result<Vec<(String, String, u64)>, ServiceError>
     Ok(plan)
 }
 
-async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceError> {
+async fn start_run(app: &App, rs: &Ruleset, actor: &Actor) -> Result<Run, ServiceError> {
     let plan = plan_run(app).await?;
     let now = app.clock.now_ms();
     app.store
@@ -394,7 +417,7 @@ async fn start_run(app: &App, rs: &Ruleset, by: &str) -> Result<Run, ServiceErro
         aturan: rs.rules.iter().map(|r| r.id.clone()).collect(),
         jumlah_potongan: plan.len() as u64,
         hasil: Tally::default(),
-        dibuat_oleh: by.to_owned(),
+        dibuat_oleh: actor.orang.clone(),
         dibuat_ms: now,
         selesai_ms: None,
         alasan_gagal: None,

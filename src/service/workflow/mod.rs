@@ -15,7 +15,9 @@ pub use crate::service::ground::workflows::{check, check_edits};
 
 use super::{App, Definition, NotFound, Prerequisite, ServiceError, Sought};
 use crate::service::ground::{
-    CHANGE_WORKFLOW, hooks,
+    CHANGE_WORKFLOW,
+    audit::{self, Actor},
+    hooks,
     workflows::{calendar, definition_of, directory, parse_stored, prior_answers},
 };
 use crate::{
@@ -87,6 +89,7 @@ async fn apply_event(
     id: &str,
     event: &Event,
     timer: Option<&str>,
+    stamp: Option<&crate::domain::AuditStamp>,
 ) -> Result<Option<(Applied, planner::Plan)>, ServiceError> {
     for _ in 0..ATTEMPTS {
         let Some(row) = app.store.instance(id).await? else {
@@ -110,6 +113,7 @@ async fn apply_event(
                 &plan,
                 timer,
                 now.timestamp_millis(),
+                stamp,
             )
             .await?;
         if applied != Applied::Conflict {
@@ -237,17 +241,38 @@ async fn subject(
     }
 }
 
-/// Starts an instance of workflow `id`; returns its id.
+/// Starts an instance of workflow `id` on behalf of `pemohon` (a person of the directory;
+/// default `actor.orang`); returns its id. Audited.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn start(
     app: &App,
     id: &str,
     reference: Option<&str>,
-    by: &str,
+    actor: &Actor,
+    pemohon: Option<&str>,
+) -> Result<String, ServiceError> {
+    let instance = start_unaudited(app, id, reference, pemohon.unwrap_or(&actor.orang)).await?;
+    audit::record(
+        app,
+        actor,
+        crate::domain::Action::AlurMulai,
+        &instance,
+        &format!("workflow {id}"),
+    )
+    .await?;
+    Ok(instance)
+}
+
+/// [`start`] for a use case whose own entry covers the start (a vacancy).
+async fn start_unaudited(
+    app: &App,
+    id: &str,
+    reference: Option<&str>,
+    pemohon: &str,
 ) -> Result<String, ServiceError> {
     let def = definition_in_force(app, id).await?;
     let subjek = subject(app, def.as_ref(), reference).await?;
-    start_on(app, def.as_ref(), subjek, by).await
+    start_on(app, def.as_ref(), subjek, pemohon).await
 }
 
 /// [`start`], then the new instance as [`show`] reads it.
@@ -255,9 +280,10 @@ pub async fn start_shown(
     app: &App,
     id: &str,
     reference: Option<&str>,
-    by: &str,
+    actor: &Actor,
+    pemohon: Option<&str>,
 ) -> Result<InstanceView, ServiceError> {
-    let instance = start(app, id, reference, by).await?;
+    let instance = start(app, id, reference, actor, pemohon).await?;
     show(app, &instance).await
 }
 
@@ -308,17 +334,17 @@ pub(crate) async fn start_with_subject(
     app: &App,
     id: &str,
     subjek: serde_json::Value,
-    by: &str,
+    actor: &Actor,
 ) -> Result<String, ServiceError> {
     let def = definition_in_force(app, id).await?;
-    start_on(app, def.as_ref(), subjek, by).await
+    start_on(app, def.as_ref(), subjek, &actor.orang).await
 }
 
 async fn start_on(
     app: &App,
     def: &WorkflowDef,
     subjek: serde_json::Value,
-    by: &str,
+    requester: &str,
 ) -> Result<String, ServiceError> {
     let (dir, warning) = directory(app).await?;
     if let Some(w) = warning {
@@ -340,7 +366,7 @@ async fn start_on(
         state: planner::State::default(),
         jawaban: Vec::new(),
     };
-    let pemohon = dir.person(by).map(|p| p.id.clone());
+    let pemohon = dir.person(requester).map(|p| p.id.clone());
     let cal = calendar(app);
     for _ in 0..ATTEMPTS {
         let plan = plan(
@@ -362,7 +388,7 @@ async fn start_on(
             subjek: crate::workflow::StoredSubject::new(inst.subjek.clone()),
             state: plan.state.clone(),
             revisi: 1,
-            dibuat_oleh: by.to_owned(),
+            dibuat_oleh: requester.to_owned(),
             dibuat_ms: now.timestamp_millis(),
             diperbarui_ms: now.timestamp_millis(),
         };
@@ -386,8 +412,8 @@ pub struct DecideRequest {
     pub jawaban: Answer,
     pub komentar: Option<String>,
     pub saluran: Channel,
-    /// Who recorded it, when not the person themself.
-    pub dicatat_oleh: Option<String>,
+    /// Who recorded it on the person's behalf (audited); `None` for the person's own answer.
+    pub dicatat_oleh: Option<Actor>,
     /// The step visit the prompt answered was sent for (links and replies); `None` for the
     /// current visit (on someone's behalf).
     pub kunjungan: Option<i64>,
@@ -428,10 +454,29 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
             .as_deref()
             .and_then(crate::domain::Comment::parse),
         saluran: req.saluran,
-        dicatat_oleh: req.dicatat_oleh.clone(),
+        dicatat_oleh: req.dicatat_oleh.as_ref().map(|a| a.orang.clone()),
         kunjungan: req.kunjungan,
     });
-    match apply_event(app, &dir, &cal, &req.instance, &event, None).await? {
+    // Recorded on someone's behalf: audited in the decision's own transaction.
+    let stamp = match &req.dicatat_oleh {
+        Some(actor) => Some(
+            audit::stamp(
+                app,
+                actor,
+                crate::domain::Action::AlurKeputusan,
+                &req.instance,
+                &format!(
+                    "langkah {}: {} atas nama {}",
+                    req.langkah,
+                    req.jawaban.code(),
+                    req.orang
+                ),
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    match apply_event(app, &dir, &cal, &req.instance, &event, None, stamp.as_ref()).await? {
         Some((applied, plan)) => {
             // The decision is recorded whatever happens to a rule change it ends; a failure
             // there is logged, and the draft page settles it again (`drafts::settle`).
@@ -440,7 +485,7 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
                     app,
                     &req.instance,
                     plan.state.status == Status::SelesaiDisetujui,
-                    &req.orang,
+                    &Actor::account(&req.orang, "alur persetujuan"),
                 )
                 .await;
             }
@@ -460,7 +505,7 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
 pub async fn cancel(
     app: &App,
     id: &str,
-    actor: &crate::service::ground::audit::Actor,
+    actor: &Actor,
     reason: &str,
 ) -> Result<DecideReport, ServiceError> {
     let Some(reason) = crate::domain::Comment::parse(reason) else {
@@ -475,19 +520,27 @@ pub async fn cancel(
         oleh: actor.orang.clone(),
         alasan: Some(reason.clone()),
     };
-    let Some((applied, plan)) = apply_event(app, &dir, &cal, id, &event, None).await? else {
+    let stamp = audit::stamp(
+        app,
+        actor,
+        crate::domain::Action::AlurBatal,
+        &format!("proses {id}"),
+        &format!("alasan: {}", reason.as_str()),
+    )
+    .await?;
+    let Some((applied, plan)) =
+        apply_event(app, &dir, &cal, id, &event, None, Some(&stamp)).await?
+    else {
         return Err(ServiceError::not_found(Sought::Instance, id));
     };
     if applied == Applied::Yes {
-        crate::service::ground::audit::record(
+        hooks::instance_ended(
             app,
-            actor,
-            crate::domain::Action::AlurBatal,
-            &format!("proses {id}"),
-            &format!("alasan: {}", reason.as_str()),
+            id,
+            false,
+            &Actor::account(&actor.orang, "alur persetujuan"),
         )
-        .await?;
-        hooks::instance_ended(app, id, false, &actor.orang).await;
+        .await;
     }
     Ok(DecideReport {
         instance_id: id.to_owned(),
@@ -515,7 +568,7 @@ pub(super) async fn note(
             saluran,
             komentar,
         };
-        apply_event(app, &dir, &cal, id, &event, None).await
+        apply_event(app, &dir, &cal, id, &event, None, None).await
     }
     .await;
     if let Err(e) = result {
@@ -569,7 +622,7 @@ pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
                 kunjungan: t.kunjungan,
                 ke: t.ke,
             };
-            match apply_event(app, &dir, &cal, &t.instans_id, &event, Some(&t.id)).await? {
+            match apply_event(app, &dir, &cal, &t.instans_id, &event, Some(&t.id), None).await? {
                 None => {
                     app.store.retire_timer(&t.id).await?;
                 }

@@ -7,7 +7,7 @@ use std::{collections::BTreeMap, sync::Arc};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::service::{App, Prerequisite, ServiceError};
+use crate::service::{App, Prerequisite, ServiceError, ground::audit::Actor};
 use crate::{
     domain::{AlasanLowongan, Employee, Jenjang, Kandidat, Subject, Vacancy, VacancySubject},
     jobfill,
@@ -49,7 +49,7 @@ pub struct VacancyReport {
 pub async fn open(
     app: &App,
     req: &VacancyRequest,
-    by: &str,
+    actor: &Actor,
 ) -> Result<VacancyReport, ServiceError> {
     if req.unit.trim().is_empty() || req.jabatan.trim().is_empty() {
         return Err(ServiceError::value(
@@ -92,18 +92,31 @@ pub async fn open(
             &rs.version,
             &serde_json::to_value(Subject::Lowongan(subject.clone()))
                 .map_err(|e| ServiceError::unexpected("subjek lowongan", e))?,
-            by,
+            &actor.orang,
             now.timestamp_millis(),
         )
         .await?;
     let instance_id = if subject.shortlist.is_empty() {
         None
     } else {
-        let inst =
-            super::start(app, JOB_FILL_WORKFLOW, Some(&format!("lowongan:{id}")), by).await?;
+        let inst = super::start_unaudited(
+            app,
+            JOB_FILL_WORKFLOW,
+            Some(&format!("lowongan:{id}")),
+            &actor.orang,
+        )
+        .await?;
         app.store.set_vacancy_instance(&id, &inst).await?;
         Some(inst)
     };
+    crate::service::ground::audit::record(
+        app,
+        actor,
+        crate::domain::Action::Lowongan,
+        &id,
+        &req.jabatan,
+    )
+    .await?;
     Ok(VacancyReport {
         lowongan_id: id,
         instance_id,
