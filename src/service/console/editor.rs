@@ -185,7 +185,7 @@ pub struct RuleResult {
 /// A failing test case.
 #[derive(Debug, Clone, Serialize)]
 pub struct FailedCase {
-    /// The case's 0-based position among the failing cases (for anchors on the page).
+    /// The case's 0-based position among the failing cases (names its checkbox, `kasus_N`).
     pub nomor: usize,
     /// The case's name, as its test file writes it.
     pub nama: String,
