@@ -102,6 +102,7 @@ fn links(outbox: &Path) -> Vec<DemoLink> {
 /// What the demo prepared.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DemoReport {
+    /// The folder the demo's files were written to.
     pub folder: PathBuf,
     /// What was generated.
     pub data: GenerateSummary,

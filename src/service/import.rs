@@ -47,6 +47,7 @@ pub struct ImportReport {
     pub impor_id: String,
     /// `calon`, `formasi` or `pegawai`.
     pub jenis: &'static str,
+    /// The path of the file read, as given (display form).
     pub berkas: String,
     /// Format, delimiter and encoding as detected.
     pub format: String,

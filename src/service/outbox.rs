@@ -25,9 +25,11 @@ const BATCH: u64 = 100;
 /// What a delivery pass did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct DeliveryReport {
+    /// Messages the mail server accepted.
     pub terkirim: u64,
     /// Failed for now; retried later.
     pub ditunda: u64,
+    /// Messages given up: a permanent error, or the last allowed attempt failed.
     pub gagal: u64,
 }
 

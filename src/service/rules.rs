@@ -17,7 +17,9 @@ use crate::{
 /// A ruleset that loaded.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RulesetSummary {
+    /// The ruleset's id, as its `ruleset.yaml` names it.
     pub id: String,
+    /// The ruleset's title (`judul` in its manifest).
     pub judul: String,
     /// Version (content hash).
     pub versi: String,
@@ -149,9 +151,11 @@ fn test_in(
 /// What `merit rules test --perbarui` did with one failing case.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ExpectationUpdate {
+    /// The id of the ruleset the case belongs to.
     pub ruleset: String,
     /// Case name.
     pub kasus: String,
+    /// The test file the case is written in (its path as found).
     pub berkas: std::path::PathBuf,
     /// Whether its expectation was rewritten.
     pub diperbarui: bool,
@@ -315,7 +319,9 @@ fn update(f: &TestFailure, r: Result<(), String>) -> ExpectationUpdate {
 pub struct RuleExplanation {
     /// Rule id.
     pub id: String,
+    /// The rule's title, from the ruleset's manifest.
     pub judul: String,
+    /// The legal basis the manifest cites for the rule (`dasar_hukum`).
     pub dasar_hukum: String,
     /// `lolos`, `gagal`, `tinjau` or `kesalahan`.
     pub hasil: &'static str,
@@ -326,8 +332,11 @@ pub struct RuleExplanation {
 /// Every rule's result for one candidate.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Explanation {
+    /// The candidate's NIK in full (16 digits, not masked).
     pub nik: String,
+    /// The candidate's name as imported.
     pub nama: String,
+    /// The id of the ruleset that judged.
     pub ruleset: String,
     /// Ruleset version.
     pub versi_aturan: String,
@@ -335,6 +344,7 @@ pub struct Explanation {
     pub sumber: String,
     /// Overall outcome.
     pub hasil: Hasil,
+    /// Priority from the ruleset's `prioritas` script (higher first); `None` when it has none.
     pub prioritas: Option<f64>,
     /// Rule by rule.
     pub aturan: Vec<RuleExplanation>,
@@ -345,9 +355,11 @@ pub struct Explanation {
 /// An outcome stored by a run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StoredOutcome {
+    /// The id of the newest finished run that decided the candidate.
     pub run_id: String,
     /// Ruleset version of that run.
     pub versi_aturan: String,
+    /// The outcome that run stored.
     pub hasil: Hasil,
     /// Whether the candidate's data has changed since that run.
     pub data_berubah: bool,

@@ -30,19 +30,26 @@ pub struct Search {
 /// One entry as the page shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
+    /// The entry's sequence number in the log (pages go by it).
     pub urutan: i64,
+    /// When, as `30 November 2026 pukul 09.15 WIB` (`waktu` = time).
     pub waktu: String,
+    /// Who acted: an account's e-mail, `cli:USER`, or `sistem`.
     pub orang: String,
+    /// Where from: an IP address, `cli`, or `sistem`.
     pub dari: String,
     /// The action in words.
     pub aksi: String,
+    /// What it acted on, run, placement and process ids put in words.
     pub objek: String,
+    /// Further detail, ids put in words the same way.
     pub rincian: String,
 }
 
 /// A page of the audit log.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
+    /// This page's entries, newest first, at most one page.
     pub catatan: Vec<Row>,
     /// Every action: (code, words), for the filter.
     pub aksi: Vec<(&'static str, &'static str)>,

@@ -33,6 +33,7 @@ pub struct Query {
 /// A page of the list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
+    /// This page's candidates, at most 50, ordered by name then NIK.
     pub baris: Vec<Row>,
     /// The run whose outcomes are shown.
     pub penyaringan: Option<String>,
@@ -55,10 +56,15 @@ pub struct Row {
     pub rujukan: String,
     /// `************1234`.
     pub nik: String,
+    /// The candidate's name as imported.
     pub nama: String,
+    /// The candidate's work unit code as imported.
     pub unit_kerja: String,
+    /// The applicant category code as imported (`R2`, `R3`, …).
     pub kategori_pelamar: String,
+    /// The position category in words; the raw value when it is not a known code.
     pub kategori_jabatan: String,
+    /// The outcome code in the latest finished run; `None` when no run has judged the candidate.
     pub hasil: Option<String>,
 }
 
@@ -178,6 +184,7 @@ pub struct Detail {
     /// The keyed tag every audit entry about this candidate carries (for a link to them),
     /// for viewers who see the full NIK.
     pub tanda_audit: Option<String>,
+    /// The candidate's name as imported.
     pub nama: String,
     /// The data as imported: (label, value), in the order of the import columns.
     pub data: Vec<(String, String)>,
@@ -192,34 +199,49 @@ pub struct Detail {
 /// A decision with every rule's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecisionView {
+    /// The id of the run that made the latest decision.
     pub penyaringan: String,
     /// The run's name.
     pub penyaringan_nama: String,
+    /// The id of the ruleset that decided.
     pub ruleset: String,
+    /// The ruleset version in words: `versi 3 (sidik …)`.
     pub versi: String,
+    /// The outcome code: `layak`, `tidak_layak` or `perlu_verifikasi`.
     pub hasil: String,
+    /// Priority from the ruleset's `prioritas` script (higher first); `None` when it has none.
     pub prioritas: Option<f64>,
+    /// Every rule's verdict with reason and legal basis, identifiers in reasons masked.
     pub aturan: Vec<RuleExplanation>,
 }
 
 /// A decision of an earlier run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Earlier {
+    /// The earlier run's id.
     pub penyaringan: String,
     /// The run's name.
     pub penyaringan_nama: String,
+    /// When that decision was made, as `30 November 2026 pukul 09.15 WIB` (`waktu` = time).
     pub waktu: String,
+    /// The ruleset version it was made under, in words: `versi 3 (sidik …)`.
     pub versi: String,
+    /// The outcome code, as stored.
     pub hasil: String,
 }
 
 /// Where the candidate was placed, or why not.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlacementView {
+    /// The id of the latest placement.
     pub penempatan: String,
+    /// The formation the candidate was placed in; `None` when not placed.
     pub kode_formasi: Option<String>,
+    /// That formation's work unit code; `None` when not placed.
     pub unit_kerja: Option<String>,
+    /// That formation's position; `None` when not placed.
     pub jabatan: Option<String>,
+    /// Why the placement placed them there, or did not (`alasan` = reason), as the placement wrote it.
     pub alasan: String,
 }
 
@@ -397,6 +419,7 @@ pub fn settleable(decision: Option<&DecisionView>) -> Vec<(String, String)> {
 /// verifier may settle.
 #[derive(Debug, Serialize)]
 pub struct DetailPage {
+    /// The candidate's detail (flattened into this object when serialised).
     #[serde(flatten)]
     pub detail: Detail,
     /// Manual findings on this candidate, newest first.

@@ -31,18 +31,25 @@ pub struct Dashboard {
 /// A run in figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunCard {
+    /// The run's UUID (v7), as in its page's address.
     pub id: String,
     /// As people name it: `Penyaringan 7 Desember 2026 pukul 02.00 (versi 3)`.
     pub nama: String,
+    /// The id of the ruleset the run judged with.
     pub ruleset: String,
+    /// The ruleset version's fingerprint (`sidik`) as the run stored it, not in words.
     pub versi: String,
     /// `berjalan`, `selesai`, `gagal`.
     pub status: &'static str,
     /// When it started, in words.
     pub dimulai: String,
+    /// Candidates judged so far (final once `selesai`).
     pub total: u64,
+    /// Of those, judged `layak` (eligible).
     pub layak: u64,
+    /// Of those, judged `tidak_layak` (ineligible).
     pub tidak_layak: u64,
+    /// Of those, left `perlu_verifikasi` for a verifier to review.
     pub perlu_verifikasi: u64,
     /// Outcomes per applicant category.
     pub per_kategori: Vec<CategoryRow>,
@@ -57,9 +64,13 @@ pub struct CategoryRow {
     pub kode: String,
     /// As people read it.
     pub nama: String,
+    /// Of the category, judged `layak` (eligible).
     pub layak: u64,
+    /// Of the category, judged `tidak_layak` (ineligible).
     pub tidak_layak: u64,
+    /// Of the category, left `perlu_verifikasi` for a verifier.
     pub perlu_verifikasi: u64,
+    /// The category's candidates judged: the three counts summed.
     pub total: u64,
 }
 
@@ -68,6 +79,7 @@ pub struct CategoryRow {
 pub struct Bar {
     /// What it counts.
     pub label: String,
+    /// The count the bar stands for (candidates).
     pub nilai: u64,
     /// Its length: a share of the longest bar, 0–100.
     pub persen: u64,
@@ -76,11 +88,15 @@ pub struct Bar {
 /// A placement in figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlacementCard {
+    /// The placement's UUID (v7).
     pub id: String,
     /// As people name it: `Penempatan 7 Desember 2026 pukul 02.05`.
     pub nama: String,
+    /// Candidates the placement gave a formation place.
     pub ditempatkan: u64,
+    /// Eligible candidates left without a place.
     pub tidak_ditempatkan: u64,
+    /// Formation places offered when the placement was made.
     pub kebutuhan: u64,
     /// Fill per unit, emptiest first (the 15 emptiest on the front page).
     pub per_unit: Vec<UnitFill>,
@@ -95,7 +111,9 @@ pub struct UnitFill {
     pub unit: String,
     /// Unit name, when known.
     pub nama: String,
+    /// Places the unit's formations need (their summed `jumlah`).
     pub kebutuhan: u64,
+    /// Of those, the places the placement filled.
     pub terisi: u64,
     /// Filled, 0–100.
     pub persen: u64,

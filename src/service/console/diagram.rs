@@ -15,9 +15,13 @@ use crate::workflow::{
 /// A box.
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {
+    /// The box's left edge, in SVG user units (px).
     pub x: i32,
+    /// The box's top edge, in SVG user units (px).
     pub y: i32,
+    /// The box's width, in px.
     pub w: i32,
+    /// The box's height, in px (grows with the lines of text).
     pub h: i32,
     /// `langkah`, `setuju` (approved end) or `tolak` (refused end).
     pub jenis: &'static str,
@@ -38,19 +42,28 @@ pub struct Edge {
     pub d: String,
     /// `setuju`, `tolak`, `kembalikan`.
     pub jenis: &'static str,
+    /// The text beside a straight-down arrow; empty on side arrows (their colour says it).
     pub label: &'static str,
+    /// Where the label's text starts, x in px (0 when there is no label).
     pub lx: i32,
+    /// Where the label's text sits, y (baseline) in px (0 when there is no label).
     pub ly: i32,
 }
 
 /// A workflow's diagram.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagram {
+    /// The workflow definition's id.
     pub id: String,
+    /// The workflow's title (`judul`).
     pub judul: String,
+    /// The SVG's width in px, with room for every side lane (`lebar` = width).
     pub lebar: i32,
+    /// The SVG's height in px, below the end states (`tinggi` = height).
     pub tinggi: i32,
+    /// The boxes: every step in order, then the two end states (`simpul` = nodes).
     pub simpul: Vec<Node>,
+    /// The arrows, one per answer of each step (`panah` = arrows).
     pub panah: Vec<Edge>,
 }
 

@@ -18,18 +18,26 @@ use crate::{
 /// A draft as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct DraftLine {
+    /// The draft's UUID (v7, made when the draft began); the draft page's address carries it.
     pub id: String,
+    /// Who began the draft: the account's e-mail, or `cli:USER` from the command line.
     pub penulis: String,
+    /// The status as a page says it (`sedang disunting`, `menunggu persetujuan Kepala BKPSDM`, …).
     pub status: &'static str,
+    /// When the draft was last saved, as `30 November 2026 pukul 09.15 WIB`.
     pub diubah: String,
 }
 
 /// A definition's page part: its versions and open drafts.
 #[derive(Debug, Clone, Serialize)]
 pub struct DefinitionIndex {
+    /// The definition's code: `aturan:ID`, `alur`, `direktori`, `templat` or `dokumen`.
     pub definisi: String,
+    /// The definition in words (`ruleset ID`, `definisi alur persetujuan`, …).
     pub label: String,
+    /// The published versions, as `ground::versions::versions` reads them.
     pub versi: Vec<VersionInfo>,
+    /// The drafts still open (`terbuka`) on this definition.
     pub draf: Vec<DraftLine>,
 }
 
@@ -72,10 +80,13 @@ async fn index_of(
 pub struct RulesetView {
     /// Versions and drafts (for administrators).
     pub sunting: Option<DefinitionIndex>,
+    /// The ruleset's id, as its `ruleset.yaml` names it.
     pub id: String,
+    /// The ruleset's title (`judul` in its manifest).
     pub judul: String,
     /// The version in force in words: `versi 2 (sidik …)`.
     pub versi: String,
+    /// Whom it judges: `calon` (candidates) or `pegawai` (employees, when a vacancy opens).
     pub subjek: &'static str,
     /// (id, title, legal basis) per rule.
     pub aturan: Vec<(String, String, String)>,
@@ -120,49 +131,73 @@ pub async fn rules_page(app: &App, editing: bool) -> Result<Vec<RulesetView>, Se
 /// A problem at a line.
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
+    /// The file's path within the definition's folder.
     pub berkas: String,
+    /// The 1-based line the problem is on.
     pub baris: usize,
+    /// What is wrong, as the checker says it (Bahasa Indonesia).
     pub pesan: String,
 }
 
 /// A file of a draft as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileLine {
+    /// The file's path within the definition's folder.
     pub berkas: String,
+    /// How many lines the file has in the draft.
     pub baris: usize,
+    /// Whether the draft's text differs from the file in force on the server.
     pub berubah: bool,
+    /// How many problems the last check found in this file (0 when not checked).
     pub salah: usize,
 }
 
 /// A rule of a ruleset draft, from its manifest.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RuleLine {
+    /// The rule's id from the manifest (`PW-01`); empty when the manifest omits it.
     pub id: String,
+    /// The rule's title (`judul`); empty when the manifest omits it.
     pub judul: String,
+    /// The legal basis the manifest cites (`dasar_hukum`).
     pub dasar_hukum: String,
+    /// The script file the rule runs (`skrip`).
     pub skrip: String,
+    /// The manifest's `pesan` for the rule (the message shown when it does not pass).
     pub pesan: String,
 }
 
 /// One rule's expected vs actual result in a failing case.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleResult {
+    /// The rule's id.
     pub id: String,
+    /// What the case expects of the rule: `lolos`, `gagal`, `tinjau`, or `-` when it does not say.
     pub harapan: String,
+    /// What the rule said: `lolos`, `gagal`, `tinjau` or `kesalahan` (a script error).
     pub hasil: String,
+    /// The reason the rule gave; `None` for a plain `lolos`.
     pub alasan: Option<String>,
+    /// Whether this rule is one that did not match the expectation.
     pub salah: bool,
 }
 
 /// A failing test case.
 #[derive(Debug, Clone, Serialize)]
 pub struct FailedCase {
+    /// The case's 0-based position among the failing cases (names its checkbox, `kasus_N`).
     pub nomor: usize,
+    /// The case's name, as its test file writes it.
     pub nama: String,
+    /// The test file, relative to the ruleset's folder.
     pub berkas: String,
+    /// The line of the case's name in that file.
     pub baris: usize,
+    /// The outcome the case expects (`layak`, `tidak layak`, `perlu verifikasi`).
     pub harapan: String,
+    /// The outcome the draft's rules gave.
     pub hasil: String,
+    /// Every rule's expected vs actual verdict, the mismatching ones marked.
     pub aturan: Vec<RuleResult>,
 }
 
@@ -170,7 +205,9 @@ pub struct FailedCase {
 /// compile).
 #[derive(Debug, Clone, Serialize)]
 pub struct NoResult {
+    /// Why these cases have no result (the test runner's note).
     pub alasan: String,
+    /// How many cases share that reason.
     pub jumlah: usize,
     /// The first few case names, joined.
     pub kasus: String,
@@ -179,8 +216,11 @@ pub struct NoResult {
 /// Uji's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestView {
+    /// How many test cases the ruleset has in all.
     pub kasus: usize,
+    /// How many passed: all cases less the failing and result-less ones.
     pub lulus: usize,
+    /// The cases that ran and got the wrong outcome (`gagal` = failed).
     pub gagal: Vec<FailedCase>,
     /// Cases without a result, grouped by why (said once, not once per case).
     pub tanpa_hasil: Vec<NoResult>,
@@ -191,45 +231,76 @@ pub struct TestView {
 pub struct PreviewPart {
     /// `belum`, `berjalan`, `gagal`, `selesai`.
     pub status: &'static str,
+    /// Candidates judged so far (all of them once `selesai`).
     pub selesai: u64,
+    /// Candidates to judge in all (`jumlah` = total); 0 while `belum` or `gagal`.
     pub jumlah: u64,
+    /// Progress in percent, 0–100 (100 once `selesai`).
     pub persen: u64,
+    /// Why the preview failed; `None` unless the status is `gagal`.
     pub pesan: Option<String>,
+    /// The result as sentences (counts per outcome, the comparison with the last finished run).
     pub ringkasan: Vec<String>,
+    /// Candidates per outcome change, `layak → tidak_layak` style, against the last finished run.
     pub perpindahan: Vec<(String, u64)>,
+    /// Per rule, `ID Title`: candidates whose verdict for that rule changed.
     pub per_aturan: Vec<(String, u64)>,
+    /// Candidates whose outcome changed against the last finished run.
     pub berubah: u64,
+    /// The id of the screening run compared against; `None` when no run had finished.
     pub dibandingkan_dengan: Option<String>,
 }
 
 /// A draft's page.
 #[derive(Debug, Clone, Serialize)]
 pub struct DraftPage {
+    /// The draft's UUID (v7).
     pub id: String,
+    /// The definition's code: `aturan:ID`, `alur`, `direktori`, `templat` or `dokumen`.
     pub definisi: String,
+    /// The definition in words (`ruleset ID`, `definisi alur persetujuan`, …).
     pub label: String,
+    /// Whether the draft is of a ruleset (parameters, rules, Uji and the preview apply).
     pub aturan_set: bool,
+    /// Who began the draft: the account's e-mail, or `cli:USER` from the command line.
     pub penulis: String,
+    /// The status code: `terbuka`, `menunggu`, `diterbitkan`, `dibuang` or `ditolak`.
     pub status: &'static str,
+    /// The status as a page says it (`sedang disunting`, `menunggu persetujuan Kepala BKPSDM`, …).
     pub status_label: &'static str,
+    /// Whether the draft can still be edited (status `terbuka`).
     pub terbuka: bool,
+    /// The revision number, 1 when begun and raised by each save.
     pub revisi: i64,
+    /// When the draft began, as `30 November 2026 pukul 09.15 WIB`.
     pub dibuat: String,
+    /// When the draft was last saved, as `30 November 2026 pukul 09.15 WIB`.
     pub diubah: String,
+    /// Why the draft ended as it did; `None` while it waits for approval or has no note.
     pub catatan: Option<String>,
+    /// The approval workflow instance's id, once sent for approval.
     pub instans: Option<String>,
+    /// The draft's files, with line counts, changes and problem counts.
     pub berkas: Vec<FileLine>,
+    /// How the draft's files differ from those in force on the server.
     pub perbedaan: Vec<FileDiff>,
     /// The files on the server changed since the draft began: publishing is refused.
     pub server_berubah: Vec<FileDiff>,
+    /// The manifest's scalar parameters (`param`), name and value; empty for other definitions.
     pub param: Vec<(String, String)>,
+    /// The manifest's rules; empty for other definitions or a manifest that does not parse.
     pub aturan: Vec<RuleLine>,
+    /// Whether Periksa ran on this page, so `kesalahan` is meaningful.
     pub diperiksa: bool,
+    /// The problems Periksa found (`kesalahan` = errors); empty when it did not run.
     pub kesalahan: Vec<Problem>,
+    /// Uji's results; `None` unless Uji was asked for on a ruleset draft.
     pub uji: Option<TestView>,
+    /// The preview over the candidates: its progress or result.
     pub pratinjau: PreviewPart,
     /// Whether the draft can be previewed over the candidates (a candidate ruleset).
     pub pratinjau_bisa: bool,
+    /// Whether publishing needs the Kepala BKPSDM's approval (a ruleset, when the settings say so).
     pub persetujuan: bool,
     /// The draft's workflows drawn (a draft of the workflows, when valid).
     pub diagram: Vec<super::diagram::Diagram>,
@@ -237,6 +308,7 @@ pub struct DraftPage {
     pub contoh: Vec<(String, String)>,
     /// Where the definition's index page is, and its name.
     pub kembali: &'static str,
+    /// That index page's name (`Aturan`, `Definisi alur`, `Direktori`, `Templat pesan`, …).
     pub kembali_label: &'static str,
 }
 
@@ -571,6 +643,7 @@ pub async fn draft_page(
 /// One line of the editor's gutter.
 #[derive(Debug, Clone, Serialize)]
 pub struct GutterLine {
+    /// The 1-based line number.
     pub no: usize,
     /// What is wrong on it.
     pub salah: Option<String>,
@@ -579,19 +652,31 @@ pub struct GutterLine {
 /// The editor page.
 #[derive(Debug, Clone, Serialize)]
 pub struct EditorPage {
+    /// The draft's UUID (v7).
     pub id: String,
+    /// The definition's code: `aturan:ID`, `alur`, `direktori`, `templat` or `dokumen`.
     pub definisi: String,
+    /// The definition in words (`ruleset ID`, `definisi alur persetujuan`, …).
     pub label: String,
+    /// The draft's revision, sent back with a save to refuse a stale one.
     pub revisi: i64,
+    /// The file's path within the definition's folder.
     pub berkas: String,
+    /// Whether the draft has no such file yet (saving creates it).
     pub baru: bool,
+    /// The file's text in the draft; empty for a new file.
     pub teks: String,
+    /// One gutter line per line of the text (at least one).
     pub baris: Vec<GutterLine>,
+    /// The text area's height in rows: the line count plus two.
     pub rows: usize,
+    /// Whether the quick check ran, so `kesalahan` is meaningful.
     pub diperiksa: bool,
+    /// The problems in this file; empty when not checked.
     pub kesalahan: Vec<Problem>,
     /// Problems in the draft's other files.
     pub kesalahan_lain: Vec<Problem>,
+    /// Whether the draft can still be edited (status `terbuka`).
     pub terbuka: bool,
 }
 
@@ -648,9 +733,13 @@ pub async fn editor(
 /// A changed candidate in a preview.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangedCandidate {
+    /// The candidate's NIK, masked to the last four digits.
     pub nik: String,
+    /// The candidate's name from the imported data; empty when unknown.
     pub nama: String,
+    /// The outcome in the last finished run (`layak`, `tidak layak`, `perlu verifikasi`), or `-`.
     pub sebelum: String,
+    /// The outcome under the draft, in the same words, or `-`.
     pub sesudah: String,
     /// Rule, before → after, old reason, new reason.
     pub aturan: Vec<(String, String, String, String, String)>,
@@ -659,14 +748,23 @@ pub struct ChangedCandidate {
 /// The preview page.
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviewPage {
+    /// The draft's UUID (v7).
     pub id: String,
+    /// The definition in words (`ruleset ID`).
     pub label: String,
+    /// The preview's progress or result, as on the draft's page.
     pub bagian: PreviewPart,
+    /// This page's changed candidates (at most 50).
     pub calon: Vec<ChangedCandidate>,
+    /// The 1-based page shown.
     pub halaman: usize,
+    /// How many pages of 50 the kept changes fill (at least 1).
     pub jumlah_halaman: usize,
+    /// How many changed candidates the preview kept (it keeps a limited number).
     pub disimpan: usize,
+    /// The explanation of the candidate asked for, judged under the draft; `None` when not asked.
     pub contoh: Option<Explanation>,
+    /// Why that explanation could not be made (an invalid or unknown NIK, …).
     pub contoh_salah: Option<String>,
 }
 
@@ -755,7 +853,9 @@ pub async fn preview_page(
 /// `/admin/alur-definisi`: every workflow in force drawn, its versions and drafts.
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkflowsPage {
+    /// The workflow definitions' versions and open drafts.
     pub sunting: DefinitionIndex,
+    /// Every workflow in force drawn; empty when the workflow files on the server are not in force.
     pub diagram: Vec<super::diagram::Diagram>,
     /// Why the workflow files on the server are not in force, when they are not.
     pub masalah: Option<String>,
@@ -779,7 +879,9 @@ pub async fn workflows_page(app: &App) -> Result<WorkflowsPage, ServiceError> {
 /// `/admin/direktori`: the directory in force, its versions and drafts.
 #[derive(Debug, Clone, Serialize)]
 pub struct DirectoryPage {
+    /// The directory's versions and open drafts.
     pub sunting: DefinitionIndex,
+    /// The directory in force; the last valid copy stored when the server's file does not read (see `peringatan`).
     pub direktori: crate::workflow::Directory,
     /// The people with their roles by title.
     pub orang: Vec<PersonLine>,
@@ -794,7 +896,9 @@ pub struct DirectoryPage {
 pub struct PersonLine {
     /// The id the files and the audit trail use (forms send it back).
     pub id: String,
+    /// The person's name.
     pub nama: String,
+    /// The person's e-mail, where the workflows' messages go.
     pub email: String,
     /// Roles by title.
     pub peran: Vec<String>,
@@ -813,7 +917,9 @@ pub struct ActingLine {
     pub orang: String,
     /// First and last day, in words.
     pub mulai: String,
+    /// The last day stood in, as `format_date_id` writes it (`30 November 2026`).
     pub sampai: String,
+    /// The letter it rests on (`dasar`), as the directory file writes it.
     pub dasar: String,
 }
 
@@ -860,7 +966,9 @@ pub async fn directory_page(app: &App) -> Result<DirectoryPage, ServiceError> {
 /// `/admin/templat`: the templates in force rendered with a sample message.
 #[derive(Debug, Clone, Serialize)]
 pub struct TemplatesPage {
+    /// The message templates' versions and open drafts.
     pub sunting: DefinitionIndex,
+    /// Each message template in force rendered with sample data: (name, text).
     pub contoh: Vec<(String, String)>,
     /// Why the templates on the server do not render, when they do not.
     pub masalah: Option<String>,

@@ -15,15 +15,21 @@ pub const PAGE: u64 = 50;
 /// The latest placement.
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
+    /// The placement's UUID (v7).
     pub id: String,
     /// As people name it: `Penempatan 7 Desember 2026 pukul 02.05`.
     pub nama: String,
+    /// The id of the screening run the placement was made from.
     pub penyaringan: String,
     /// The run's name.
     pub penyaringan_nama: String,
+    /// When the placement was made, as `30 November 2026 pukul 09.15 WIB`.
     pub dibuat: String,
+    /// Candidates the placement gave a formation place.
     pub ditempatkan: u64,
+    /// Eligible candidates left without a place.
     pub tidak_ditempatkan: u64,
+    /// Formation places offered when the placement was made.
     pub kebutuhan: u64,
     /// The least filled units (or the unit asked for).
     pub per_unit: Vec<UnitFill>,
@@ -31,6 +37,7 @@ pub struct View {
     pub jumlah_unit: usize,
     /// The unit asked for, whose formation lines follow.
     pub unit: Option<String>,
+    /// The formations of the unit asked for, one line each; empty when no unit is asked for.
     pub per_formasi: Vec<FormationFill>,
     /// A page of the unplaced.
     pub belum: Vec<Unplaced>,
@@ -41,22 +48,32 @@ pub struct View {
 /// One formation line.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormationFill {
+    /// The formation's code (`kode_formasi`).
     pub kode: String,
+    /// The formation's work unit code.
     pub unit: String,
+    /// The formation's position name.
     pub jabatan: String,
+    /// Places the formation offers (its `jumlah`).
     pub kebutuhan: u64,
+    /// Of those, the places the latest placement filled.
     pub terisi: u64,
+    /// Places left: `kebutuhan` less `terisi`, never below 0.
     pub sisa: u64,
+    /// `terisi` of `kebutuhan` in percent, 0–100.
     pub persen: u64,
 }
 
 /// An eligible candidate without a slot.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unplaced {
+    /// A sealed console reference to the candidate's page (no NIK in it).
     pub rujukan: String,
     /// Masked.
     pub nik: String,
+    /// The candidate's name as imported.
     pub nama: String,
+    /// Why no place was found, as the placement wrote it (`alasan` = reason).
     pub alasan: String,
 }
 

@@ -18,18 +18,27 @@ use crate::{
 /// A run in the list.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunRow {
+    /// The run's UUID (v7), as in the run's page address and `merit runs`.
     pub id: String,
     /// As people name it: `Penyaringan 7 Desember 2026 pukul 02.00 (versi 3)`.
     pub nama: String,
+    /// The id of the ruleset the run judged with.
     pub ruleset: String,
     /// The ruleset version in words: `versi 3 (sidik 05851349a1933e75)`.
     pub versi: String,
+    /// `berjalan` (running or to resume), `selesai` (finished) or `gagal` (stopped for good).
     pub status: &'static str,
+    /// When the run began, as `30 November 2026 pukul 09.15 WIB`.
     pub dimulai: String,
+    /// Who started it: an account's e-mail, `cli:USER`, or `sistem` (`oleh` = by whom).
     pub dibuat_oleh: String,
+    /// Candidates judged so far (final once `selesai`).
     pub total: u64,
+    /// Of those, judged `layak` (eligible).
     pub layak: u64,
+    /// Of those, judged `tidak_layak` (ineligible).
     pub tidak_layak: u64,
+    /// Of those, left `perlu_verifikasi` for a verifier to review.
     pub perlu_verifikasi: u64,
 }
 
@@ -88,18 +97,26 @@ pub async fn list(app: &App) -> Result<Vec<RunRow>, ServiceError> {
 /// One run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Detail {
+    /// The run as listed (flattened into this object when serialised).
     #[serde(flatten)]
     pub run: RunRow,
     /// Still running: chunks done of all, candidates decided of all.
     pub berjalan: bool,
+    /// Chunks (`potongan`) finished.
     pub potongan_selesai: u64,
+    /// Chunks planned for the run in all.
     pub potongan_total: u64,
+    /// Candidates in the finished chunks.
     pub calon_selesai: u64,
+    /// Candidates in all the run's chunks.
     pub calon_total: u64,
+    /// `calon_selesai` of `calon_total` in percent, 0–100.
     pub persen: u64,
     /// When it ended, in words, and how long it took.
     pub selesai: Option<String>,
+    /// How long it ran, `3 menit 12 detik` style; `None` while it runs.
     pub durasi: Option<String>,
+    /// Why the run stopped for good; `None` unless its status is `gagal`.
     pub alasan_gagal: Option<String>,
     /// Failures per rule.
     pub per_aturan: Vec<Bar>,
@@ -114,10 +131,13 @@ pub struct Detail {
 /// Two runs compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// The other (earlier-side) run's id.
     pub dengan: String,
     /// The other run's name.
     pub dengan_nama: String,
+    /// Candidates judged in both runs and compared.
     pub dibandingkan: u64,
+    /// Candidates whose outcome differs between the two runs.
     pub berubah: u64,
     /// `layak → tidak_layak` and their counts.
     pub perpindahan: Vec<(String, u64)>,
@@ -132,10 +152,15 @@ pub struct Comparison {
 /// A candidate whose outcome changed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Changed {
+    /// The candidate's NIK, masked to the last four digits.
     pub nik: String,
+    /// The candidate's name from the imported data; empty when unknown.
     pub nama: String,
+    /// The outcome code in the other run (`layak`, `tidak_layak`, `perlu_verifikasi`), or `-`.
     pub sebelum: String,
+    /// The outcome code in this run, or `-` when it did not judge the candidate.
     pub sesudah: String,
+    /// The rules whose verdict changed, each as `ID Title` (the id alone when untitled).
     pub aturan: Vec<String>,
 }
 

@@ -15,6 +15,7 @@ use crate::{
 /// An open step.
 #[derive(Debug, Clone, Serialize)]
 pub struct Awaiting {
+    /// The instance's UUID (v7), as in its timeline page's address.
     pub instance_id: String,
     /// Workflow title.
     pub judul: String,
@@ -28,6 +29,7 @@ pub struct Awaiting {
     pub sejak: String,
     /// The step's deadline, in words.
     pub tenggat: Option<String>,
+    /// Whether the deadline has passed by the clock's now (false when the step has none).
     pub lewat_tenggat: bool,
 }
 
@@ -61,6 +63,7 @@ fn status_words(s: Status) -> &'static str {
 /// An instance in the list.
 #[derive(Debug, Clone, Serialize)]
 pub struct InstanceLine {
+    /// The instance's UUID (v7), as in its timeline page's address.
     pub instance_id: String,
     /// The workflow's id (for the filter).
     pub workflow: String,
@@ -70,6 +73,7 @@ pub struct InstanceLine {
     pub nama: String,
     /// The status code (for the filter) and in words.
     pub status: String,
+    /// The status in words: `berjalan`, `selesai, disetujui`, `selesai, tidak disetujui`, `dibatalkan`.
     pub status_kata: &'static str,
     /// The open step's title.
     pub langkah: Option<String>,
@@ -112,6 +116,7 @@ pub const SHOWN_INSTANCES: usize = 200;
 /// force.
 #[derive(Debug, Clone, Serialize)]
 pub struct Overview {
+    /// Every running instance's open step, the longest unchanged first.
     pub menunggu: Vec<Awaiting>,
     /// The first [`SHOWN_INSTANCES`] instances matching the filter.
     pub semua: Vec<InstanceLine>,
@@ -199,7 +204,9 @@ pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {
 /// An instance as its timeline page shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
+    /// The instance's UUID (v7).
     pub instance_id: String,
+    /// The workflow's title, from the definition the instance runs on.
     pub judul: String,
     /// The instance in words: title, subject, start.
     pub nama: String,
@@ -207,7 +214,9 @@ pub struct Timeline {
     pub perihal: Option<String>,
     /// Who started it (a name).
     pub dibuat_oleh: String,
+    /// The workflow definition's id (as in the workflow files).
     pub workflow: String,
+    /// The definition version the instance runs on: the content hash of its file.
     pub versi: String,
     /// In words (`berjalan`, `selesai disetujui`, …).
     pub status: String,
@@ -224,7 +233,9 @@ pub struct Timeline {
 /// Someone asked at the open step.
 #[derive(Debug, Clone, Serialize)]
 pub struct SeatView {
+    /// The person's name from the directory (their id when the directory lacks them).
     pub nama: String,
+    /// In what capacity they are asked, role codes put as titles (`Plh. …`, `eskalasi: …`).
     pub kapasitas: String,
     /// Their answer, in words, if given.
     pub jawaban: Option<String>,
@@ -241,11 +252,13 @@ pub struct Event {
     pub langkah: Option<String>,
     /// Who (a name).
     pub orang: Option<String>,
+    /// In what capacity they acted, role codes put as titles; `None` when not said.
     pub kapasitas: Option<String>,
     /// How the answer came (`tautan`, `balasan surel`, `baris perintah`).
     pub saluran: Option<String>,
     /// The answer, in words.
     pub jawaban: Option<String>,
+    /// The comment given, or the system's explanation, with identifiers masked.
     pub komentar: Option<String>,
 }
 

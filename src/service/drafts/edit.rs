@@ -216,9 +216,13 @@ pub fn set_rule_field(
 /// A new rule for the form: its id, title, legal basis and message.
 #[derive(Debug, Clone)]
 pub struct NewRule {
+    /// The rule's id as typed (`PW-08`); it must be new to the manifest.
     pub id: String,
+    /// The rule's title, written as its `judul`.
     pub judul: String,
+    /// The legal basis, written as its `dasar_hukum`.
     pub dasar_hukum: String,
+    /// The message shown when the rule does not pass, written as its `pesan`.
     pub pesan: String,
 }
 
@@ -341,19 +345,30 @@ mod tests {
 pub enum DirectoryEdit {
     /// A person added (or replaced, by id).
     Person {
+        /// The person's id in the directory; an existing id is replaced.
         id: String,
+        /// The person's name.
         nama: String,
+        /// The person's e-mail, where prompts go.
         email: String,
+        /// Role codes (`KEPALA_OPD`, …), each trimmed.
         peran: Vec<String>,
+        /// The superior's id in the directory; `None` or blank leaves it out.
         atasan: Option<String>,
     },
     /// An acting official (Plt./Plh.) added.
     Acting {
+        /// The role code stood in for.
         peran: String,
+        /// Who stands in: a person's id in the directory.
         orang: String,
+        /// `Plt.` or `Plh.` (written as typed; the directory check reads it).
         jenis: String,
+        /// The first day, `YYYY-MM-DD`.
         mulai: String,
+        /// The last day, `YYYY-MM-DD`, not before `mulai`.
         sampai: String,
+        /// The letter it rests on (`dasar` = basis), e.g. the SK's number.
         dasar: String,
     },
     /// The acting official at this position removed.

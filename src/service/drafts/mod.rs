@@ -54,6 +54,7 @@ pub enum DraftStatus {
 }
 
 impl DraftStatus {
+    /// The stored name: `terbuka`, `menunggu`, `diterbitkan`, `dibuang` or `ditolak`.
     pub fn code(self) -> &'static str {
         match self {
             Self::Terbuka => "terbuka",
@@ -89,15 +90,20 @@ impl DraftStatus {
 /// A draft of a definition.
 #[derive(Debug, Clone)]
 pub struct Draft {
+    /// A UUID (v7), made when the draft began.
     pub id: String,
+    /// Which definition the draft changes (a ruleset, the workflows, the directory, the templates).
     pub key: DefinitionKey,
+    /// Who began it: the account's e-mail, or `cli:USER` from the command line.
     pub penulis: String,
     /// The files on disk when it began (publishing is refused when the disk no longer holds
     /// them).
     pub berkas_dasar: FileSet,
     /// Its files now.
     pub berkas: FileSet,
+    /// The revision, 1 when begun and raised by each save (a save at an older one is refused).
     pub revisi: i64,
+    /// Where the draft is in its life (stored as its code).
     pub status: DraftStatus,
     /// The approval instance, when sent for approval.
     pub instans: Option<String>,
@@ -105,7 +111,9 @@ pub struct Draft {
     pub catatan: Option<String>,
     /// The preview made on its current revision, if any.
     pub pratinjau: Option<crate::service::screening::DryRunReport>,
+    /// When it began, epoch ms.
     pub dibuat_ms: i64,
+    /// When it was last changed, epoch ms.
     pub diubah_ms: i64,
 }
 

@@ -176,6 +176,7 @@ pub enum Invalid {
         failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
     )]
     TestsFail {
+        /// The id of the ruleset whose own test cases fail.
         ruleset: String,
         /// Each failing case.
         failures: Vec<TestFailure>,
@@ -315,7 +316,9 @@ impl fmt::Display for Sought {
 /// The kinds of definitions administrators write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Definition {
+    /// A ruleset (its `ruleset.yaml`, scripts and test cases).
     Ruleset,
+    /// The approval workflow definitions.
     Workflow,
     /// The directory of people.
     Directory,

@@ -55,8 +55,11 @@ pub async fn candidate_key(app: &App, key: &str) -> Result<Nik, ServiceError> {
 
 /// A link's token, checked: signed by us, for a prompt we sent, not expired.
 pub struct Verified {
+    /// The token as signed: the prompt's reference code, the answer it stands for, when issued.
     pub token: Token,
+    /// The stored prompt the code names: its instance, step, step visit and person.
     pub code: CodeRow,
+    /// The workflow instance the prompt belongs to, as stored now.
     pub row: InstanceRow,
 }
 

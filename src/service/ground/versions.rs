@@ -19,17 +19,23 @@ use crate::{
 /// A published version as listed.
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionInfo {
+    /// The version's number: 1, 2, … in the order versions were recorded.
     pub versi: i64,
     /// `30 November 2026 pukul 09.15 WIB`.
     pub waktu: String,
+    /// When it was published, epoch ms.
     pub waktu_ms: i64,
+    /// Who wrote the published draft: an e-mail, `cli:USER`, or `sistem`.
     pub penulis: String,
+    /// The reason given when publishing (`alasan` = reason).
     pub alasan: String,
+    /// The number of the letter (`surat`) authorising it, when one was given.
     pub nomor_surat: Option<String>,
     /// The fingerprint: for a ruleset its version hash, the `ruleset_version` its runs show.
     pub sidik: String,
     /// The preview's summary when published.
     pub ringkasan: Vec<String>,
+    /// The id of the draft it was published from; `None` for files recorded as found.
     pub draf: Option<String>,
 }
 
@@ -89,6 +95,7 @@ pub struct VersionName {
     /// `3` for "versi 3"; `None` when these files were never published through merit (the
     /// built-in copies, a hand edit).
     pub nomor: Option<i64>,
+    /// The fingerprint: for a ruleset its version hash, else the first 16 hex digits of the files' digest.
     pub sidik: String,
 }
 

@@ -79,6 +79,7 @@ pub async fn directory(app: &App) -> Result<(Arc<Directory>, Option<String>), Se
     }
 }
 
+/// An expression engine for workflow conditions, under the installation's script limits.
 pub fn engine(app_settings: &crate::config::Settings) -> ExprEngine {
     ExprEngine::new(&app_settings.script_limits)
 }
@@ -145,6 +146,7 @@ fn check_in(
     }
 }
 
+/// Reads and checks every workflow definition in the workflows folder, by id; `dir` checks roles and people.
 pub fn load_definitions(
     settings: &crate::config::Settings,
     dir: Option<&Directory>,
@@ -219,6 +221,7 @@ pub async fn definition_of(app: &App, row: &InstanceRow) -> Result<Arc<WorkflowD
     Ok(def)
 }
 
+/// The working calendar: the installation's time zone, holidays and working hours.
 pub fn calendar(app: &App) -> Calendar {
     Calendar {
         tz: app.settings.timezone,

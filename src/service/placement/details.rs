@@ -44,8 +44,11 @@ pub struct Details {
 /// A PPPK proposal.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proposal {
+    /// Candidates the placement proposes (its recorded `jumlah`).
     pub diusulkan: u64,
+    /// Formation places offered when the placement was made.
     pub kebutuhan: u64,
+    /// Eligible candidates the placement left without a formation place.
     pub belum_mendapat_formasi: u64,
     /// Per unit: (unit, name, needs, proposed).
     pub per_unit: Vec<RecapRow>,
@@ -60,9 +63,13 @@ pub struct Proposal {
 /// One line of a recap.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecapRow {
+    /// The work unit's code, or the position category's code.
     pub kode: String,
+    /// The unit's name from its formations (empty when none gives one), or the category's label.
     pub nama: String,
+    /// Places needed: the summed `jumlah` of the formations in force.
     pub kebutuhan: u64,
+    /// Of those, the places the placement fills.
     pub diusulkan: u64,
 }
 
@@ -73,31 +80,45 @@ pub struct Proposed {
     pub no: u64,
     /// Masked.
     pub nik: String,
+    /// The candidate's name from the imported data.
     pub nama: String,
+    /// The work unit code of the formation placed in; empty when the line has none.
     pub unit_kerja: String,
+    /// The formation's position name; empty when the line has none.
     pub jabatan: String,
+    /// The formation code placed in; empty when the line has none.
     pub kode_formasi: String,
 }
 
 /// A vacancy's shortlist.
 #[derive(Debug, Clone, Serialize)]
 pub struct Shortlist {
+    /// The vacant position's name.
     pub jabatan: String,
+    /// The vacancy's work unit code.
     pub unit_kerja: String,
+    /// Employees judged for the vacancy (not only those shortlisted).
     pub dinilai: usize,
+    /// The shortlisted employees, in the order the vacancy recorded them.
     pub kandidat: Vec<Candidate>,
 }
 
 /// A shortlisted employee.
 #[derive(Debug, Clone, Serialize)]
 pub struct Candidate {
+    /// Rank among those not ineligible (1 = best); `None` for an ineligible one.
     pub peringkat: Option<u32>,
+    /// The employee's name.
     pub nama: String,
     /// Masked.
     pub nip: String,
+    /// Box 1–9 of the talent matrix.
     pub kotak_talenta: i64,
+    /// The last two performance ratings, newest first; empty on vacancies opened before they were kept.
     pub predikat: Vec<String>,
+    /// The outcome in words (`layak`, `tidak layak`, `perlu verifikasi`).
     pub hasil: String,
+    /// One reason per rule that did not pass (`ID: alasan`), identifiers in it masked.
     pub alasan: Vec<String>,
 }
 

@@ -29,6 +29,7 @@ use crate::{
 /// What `merit document` wrote.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentReport {
+    /// The path of the PDF written, as given (display form).
     pub berkas: String,
     /// Bytes.
     pub ukuran: u64,
@@ -74,10 +75,15 @@ fn signer(
 
 /// Who and when a document is made for: the agency, its signers, the moment.
 pub struct Letterhead<'a> {
+    /// The agency the document is from (the `instansi` setting): name, city, letterhead.
     pub agency: &'a Agency,
+    /// The signers the `pejabat` setting names; the directory stands in for those it does not.
     pub officials: &'a Officials,
+    /// The directory in force, to find a role's holder; `None` for template samples.
     pub directory: Option<&'a Directory>,
+    /// The moment the document is dated by (the clock's now; the Unix epoch for samples).
     pub now: chrono::DateTime<chrono::Utc>,
+    /// The installation's time zone, for the date and times the document writes.
     pub tz: chrono_tz::Tz,
     /// The logo's name in the template's files, when there is one.
     pub logo: Option<&'a str>,
@@ -255,9 +261,13 @@ fn answer_value(h: &HistoryEntry, dir: Option<&Directory>, tz: chrono_tz::Tz) ->
 
 /// The inputs of a PPPK document.
 pub struct ProposalInputs<'a> {
+    /// The proposal: the placement and the finished run it was made from.
     pub source: &'a ProposalSource,
+    /// The `rincian` rows of that proposal.
     pub rincian: &'a [RincianRow],
+    /// The `rekap` of that proposal (per unit, per applicant category, total).
     pub rekap: &'a Rekap,
+    /// The `anggaran` of that proposal (pay in rupiah per month and year).
     pub anggaran: &'a Anggaran,
     /// Decisions in the workflow instance's history.
     pub answers: Vec<Value>,

@@ -26,11 +26,17 @@ use crate::{
 /// The lists of documents.md 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ListKind {
+    /// `rincian`: needs per unit, position and minimum education, with how many are proposed.
     Rincian,
+    /// `usulan`: every proposed candidate with formation, pay and budget source (for SIASN).
     Usulan,
+    /// `tidak-diusulkan`: every screened candidate not proposed, with BKN's reason code.
     TidakDiusulkan,
+    /// `anggaran`: headcount and pay per unit and budget source, and how many are under the UMK.
     Anggaran,
+    /// `rekap`: screening outcomes and proposals per unit and per applicant category.
     Rekap,
+    /// `rekap-pengisian`: every vacancy's shortlist, appointee and approval status.
     RekapPengisian,
 }
 
@@ -103,8 +109,11 @@ impl ListKind {
 /// (read once: every list needs them, at least for the units' names).
 #[derive(Debug, Clone)]
 pub struct ProposalSource {
+    /// The finished screening run the placement was made from.
     pub run: Run,
+    /// The placement whose proposed candidates the lists hold.
     pub placement: PlacementRecord,
+    /// The formations in force now (read once; they also name the units).
     pub formations: Vec<Formation>,
     /// The installation's time zone, to name the run and the placement by when they were made.
     pub tz: chrono_tz::Tz,
@@ -182,13 +191,21 @@ impl ProposalSource {
 /// One row of `rincian`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RincianRow {
+    /// The work unit's code (`-` on the row of formations removed since the placement).
     pub unit_kerja: String,
+    /// The unit's name from its formations; empty when none gives one.
     pub nama_unit: String,
+    /// The position's name; on the removed-formations row, their codes joined by `; `.
     pub jabatan: String,
+    /// The position category in words (its label); empty on the removed-formations row.
     pub kategori_jabatan: String,
+    /// The minimum education, `S1 atau lebih tinggi`, with the accepted majors in brackets.
     pub kualifikasi_pendidikan: String,
+    /// Places needed: the summed `jumlah` of the matching formations.
     pub kebutuhan: u64,
+    /// Candidates the placement proposes to these formations.
     pub diusulkan: u64,
+    /// Places left: `kebutuhan` less `diusulkan`, never below 0.
     pub sisa: u64,
 }
 
@@ -269,10 +286,15 @@ pub struct RekapRow {
     pub kode: String,
     /// Unit or category name.
     pub nama: String,
+    /// Candidates screened in the run (`jumlah` = count).
     pub jumlah_calon: u64,
+    /// Of those, judged `layak` (eligible).
     pub layak: u64,
+    /// Of those, judged `tidak_layak` (ineligible).
     pub tidak_layak: u64,
+    /// Of those, left `perlu_verifikasi` (any other outcome counts here).
     pub perlu_verifikasi: u64,
+    /// Of those, proposed by the placement.
     pub diusulkan: u64,
 }
 
@@ -294,8 +316,11 @@ impl RekapRow {
 /// and in total.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rekap {
+    /// One row per candidate's own work unit, by unit code.
     pub per_unit: Vec<RekapRow>,
+    /// One row per applicant category (`kategori_pelamar`), named by its label.
     pub per_kategori: Vec<RekapRow>,
+    /// The total row (`kode` `JUMLAH`).
     pub jumlah: RekapRow,
 }
 
@@ -345,19 +370,28 @@ pub async fn rekap(app: &App, src: &ProposalSource) -> Result<Rekap, ServiceErro
 /// One row of `anggaran`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AnggaranRow {
+    /// The placed unit's code; `JUMLAH` on the total row, empty on per-source rows.
     pub unit_kerja: String,
+    /// The unit's name from its formations; `Jumlah` on the total row.
     pub nama_unit: String,
+    /// The formation's budget source code (`APBD`, `BLUD`, `BOS`, `DAK`, `lainnya`).
     pub sumber_anggaran: String,
+    /// Proposed candidates counted in this row.
     pub jumlah_orang: u64,
+    /// Their pay summed, rupiah per month: the formation's `upah`, else the candidate's last salary.
     pub upah_per_bulan: i64,
+    /// `upah_per_bulan` × 12, in rupiah.
     pub upah_per_tahun: i64,
+    /// How many of them are paid below the UMK (0 when no UMK is set).
     pub di_bawah_umk: u64,
 }
 
 /// `anggaran`: the proposal's pay per formation unit and budget source, with the total.
 #[derive(Debug, Clone, Serialize)]
 pub struct Anggaran {
+    /// One row per placed unit and budget source, by unit code.
     pub baris: Vec<AnggaranRow>,
+    /// The total row (`unit_kerja` `JUMLAH`).
     pub jumlah: AnggaranRow,
     /// Per budget source (the unit columns empty).
     pub per_sumber: Vec<AnggaranRow>,
@@ -451,11 +485,17 @@ pub fn derived_reason(line: &UnproposedLine, failed: &[String]) -> AlasanTidakDi
 /// One row of `rekap-pengisian`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PengisianRow {
+    /// The vacancy's id (a UUID v7, made when it opened).
     pub lowongan: String,
+    /// The vacant position's name.
     pub jabatan: String,
+    /// The vacancy's work unit code.
     pub unit_kerja: String,
+    /// Employees judged for the vacancy.
     pub dinilai: u64,
+    /// Of those, judged `layak` (eligible).
     pub layak: u64,
+    /// Of those, left `perlu_verifikasi` for a verifier.
     pub perlu_verifikasi: u64,
     /// Masked NIPs, best first.
     pub daftar_pendek: String,

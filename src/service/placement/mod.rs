@@ -38,6 +38,7 @@ async fn chosen_run(app: &App, id: Option<&str>) -> Result<Run, ServiceError> {
 /// What an export wrote.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ExportReport {
+    /// The path of the file written, as given (display form).
     pub berkas: String,
     /// Data rows.
     pub baris: u64,

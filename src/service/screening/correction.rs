@@ -19,7 +19,9 @@ use crate::{
 pub struct FieldChange {
     /// Import column name.
     pub kolom: String,
+    /// The old value, as the import column would write it.
     pub lama: String,
+    /// The new value, as the import column would write it.
     pub baru: String,
 }
 
@@ -28,6 +30,7 @@ pub struct FieldChange {
 pub struct Correction {
     /// `************1234`.
     pub nik: String,
+    /// Every field that differs, in the import columns' order.
     pub perubahan: Vec<FieldChange>,
     /// Whether screening data changed (the data hash): decisions and manual findings made on
     /// the old data no longer hold for the new.

@@ -56,7 +56,9 @@ pub struct ScreenOptions {
 /// The outcome of `merit screen` (interfaces.md 3).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScreenReport {
+    /// The run's UUID (v7), as `merit runs` and the console name it.
     pub run_id: String,
+    /// The id of the ruleset the run judged with.
     pub ruleset: String,
     /// The fingerprint of the ruleset version (what every decision stores).
     pub ruleset_version: String,
@@ -598,6 +600,7 @@ async fn evaluate(
 /// What `merit screen --dry-run` would change.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DryRunReport {
+    /// The id of the ruleset evaluated: the candidate ruleset in force, the one asked for, or a draft's.
     pub ruleset: String,
     /// Version in force (evaluated now).
     pub ruleset_version: String,
@@ -827,6 +830,7 @@ pub async fn names(
 /// The result of re-evaluating a run from its stored inputs.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyReport {
+    /// The id of the run re-evaluated.
     pub run_id: String,
     /// Decisions re-evaluated.
     pub diperiksa: u64,

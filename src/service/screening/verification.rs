@@ -12,25 +12,33 @@ use crate::service::{
 /// A finding as people read it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FindingView {
+    /// The finding's UUID (v7).
     pub id: String,
     /// `************1234`.
     pub nik: String,
     /// The console's reference of the candidate (for a link).
     pub rujukan: String,
+    /// The candidate's name as imported; `(tidak ada lagi)` when no longer imported.
     pub nama: String,
+    /// The id of the rule the finding settles.
     pub aturan: String,
     /// The rule's title, when the ruleset in force has the rule.
     pub judul_aturan: String,
     /// `lolos` or `gagal`.
     pub hasil: String,
+    /// What the verifier wrote, identifiers in it masked.
     pub catatan: String,
+    /// Who recorded it: an account's e-mail or `cli:USER` (`oleh` = by whom).
     pub oleh: String,
+    /// When it was recorded, as `30 November 2026 pukul 09.15 WIB` (`waktu` = time).
     pub waktu: String,
     /// `berlaku`, `dicabut`, `diganti`, `gugur`.
     pub status: String,
     /// The status as people read it.
     pub keterangan: String,
+    /// Who ended it (revoked or replaced it); `None` while it holds.
     pub diakhiri_oleh: Option<String>,
+    /// The note given when it ended, identifiers in it masked; `None` while it holds.
     pub catatan_akhir: Option<String>,
 }
 

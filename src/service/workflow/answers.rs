@@ -26,6 +26,7 @@ pub struct LinkView {
     pub langkah: String,
     /// The approver's name.
     pub nama: String,
+    /// In what capacity the approver is asked, role codes put as titles; empty when not a seat.
     pub kapasitas: String,
     /// What the link stands for, for people (e.g. `SETUJU`).
     pub jawaban: String,
@@ -35,6 +36,7 @@ pub struct LinkView {
     pub perlu_komentar: bool,
     /// Summary of the subject.
     pub ringkasan: Vec<String>,
+    /// The prompt's reference code, `MERIT-XXXXXX`.
     pub kode: String,
     /// Already answered this way (a repeated POST is a no-op).
     pub sudah_tercatat: bool,
@@ -210,14 +212,21 @@ pub enum IngestOutcome {
     Dicatat {
         /// Instance.
         instance_id: String,
+        /// The step answered, by its id in the workflow definition.
         langkah: String,
+        /// Who answered, by their id in the directory.
         orang: String,
+        /// The answer's code: `setuju`, `tolak`, `kembalikan` or `pilih:OPTION`.
         keputusan: String,
     },
     /// An auto-reply: ignored, no reply sent.
-    Diabaikan { alasan: String },
+    Diabaikan {
+        /// Why it was ignored: `balasan otomatis` (an auto-reply).
+        alasan: String,
+    },
     /// Not applied; the sender was told why (when known).
     Ditolak {
+        /// Why it was not applied, in Bahasa Indonesia (`alasan` = reason).
         alasan: String,
         /// Exit 3 (unreadable, unclear) or 4 (refused by state or sender).
         tidak_terbaca: bool,

@@ -407,10 +407,15 @@ async fn start_on(
 pub struct DecideRequest {
     /// Instance id.
     pub instance: String,
+    /// The step being answered, by its id in the workflow definition.
     pub langkah: String,
+    /// Who answers: a person's id in the directory.
     pub orang: String,
+    /// The answer: `setuju`, `tolak`, `kembalikan` or `pilih:OPTION`.
     pub jawaban: Answer,
+    /// The approver's comment, if any.
     pub komentar: Option<String>,
+    /// How the answer came: `cli` (on someone's behalf), `tautan` (a link) or `balasan` (an e-mail reply).
     pub saluran: Channel,
     /// Who recorded it on the person's behalf (audited); `None` for the person's own answer.
     pub dicatat_oleh: Option<Actor>,
@@ -422,6 +427,7 @@ pub struct DecideRequest {
 /// What a decision did.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecideReport {
+    /// The instance answered (its id, as given).
     pub instance_id: String,
     /// Status after.
     pub status: Status,
@@ -639,11 +645,13 @@ pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
 pub struct InstanceView {
     /// Id.
     pub instance_id: String,
+    /// The workflow definition's id (as in the workflow files).
     pub workflow: String,
     /// Workflow title.
     pub judul: String,
     /// Definition version.
     pub versi: String,
+    /// `berjalan`, `selesai_disetujui`, `selesai_ditolak` or `dibatalkan`.
     pub status: Status,
     /// Open step.
     pub langkah_aktif: Option<String>,
@@ -655,6 +663,7 @@ pub struct InstanceView {
     pub opsi: Vec<String>,
     /// The option chosen.
     pub pilihan: Option<String>,
+    /// What the instance is about (placement, vacancy, rule change), a placement's `per_formasi` put back.
     pub subjek: serde_json::Value,
     /// Who started it.
     pub dibuat_oleh: String,
@@ -662,13 +671,16 @@ pub struct InstanceView {
     pub dibuat: String,
     /// Pending timers.
     pub pengatur_waktu: Vec<TimerView>,
+    /// The history, oldest first (by its order within the instance).
     pub riwayat: Vec<HistoryView>,
 }
 
 /// A pending timer.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimerView {
+    /// `tenggat` (deadline), `pengingat` (reminder) or `eskalasi` (escalation).
     pub jenis: String,
+    /// The step the timer is set on, by id.
     pub langkah: String,
     /// When, ISO 8601.
     pub jatuh_tempo: String,
@@ -677,12 +689,19 @@ pub struct TimerView {
 /// A history entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryView {
+    /// What happened, by its stored name (`dimulai`, `dibuka`, `keputusan`, `tenggat_terlewati`, …).
     pub jenis: String,
+    /// The step it concerns, by id; `None` for instance-wide entries.
     pub langkah: Option<String>,
+    /// Who acted: a person's id in the directory; `None` for the system's own entries.
     pub orang: Option<String>,
+    /// In what capacity they acted (role, `Plh. …`, `eskalasi: ROLE`); `None` when not said.
     pub kapasitas: Option<String>,
+    /// How an answer came: `cli`, `tautan` (a link) or `balasan` (an e-mail reply).
     pub saluran: Option<String>,
+    /// The answer's code (`setuju`, `tolak`, `kembalikan`, `pilih:…`) or, on ending, the end status.
     pub keputusan: Option<String>,
+    /// The comment given, or the system's explanation.
     pub komentar: Option<String>,
     /// When, ISO 8601 with offset.
     pub waktu: String,
@@ -753,9 +772,11 @@ pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
 pub struct InstanceSummary {
     /// Id.
     pub instance_id: String,
+    /// The workflow definition's id (as in the workflow files).
     pub workflow: String,
     /// Definition version.
     pub versi: String,
+    /// `berjalan`, `selesai_disetujui`, `selesai_ditolak` or `dibatalkan`.
     pub status: Status,
     /// Open step.
     pub langkah_aktif: Option<String>,

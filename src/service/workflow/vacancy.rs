@@ -20,10 +20,13 @@ pub const JOB_FILL_WORKFLOW: &str = "pengisian_jabatan";
 /// A vacancy to open.
 #[derive(Debug, Clone)]
 pub struct VacancyRequest {
+    /// The position's level (`pelaksana`, `pengawas`, `administrator`, `jpt_pratama`, …).
     pub jenjang: Jenjang,
     /// Unit code.
     pub unit: String,
+    /// The vacant position's name.
     pub jabatan: String,
+    /// Why it is vacant (`pensiun`, `mutasi`, …).
     pub alasan: AlasanLowongan,
     /// When it is to be filled (default: today).
     pub tanggal: Option<NaiveDate>,
