@@ -136,7 +136,7 @@ fn password_or_generated(
 }
 
 /// Adds an account; returns the generated password when none was given.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add(
     app: &App,
     email: &Email,
@@ -186,7 +186,7 @@ pub async fn add(
 }
 
 /// Every account.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(app: &App) -> Result<Vec<Account>, ServiceError> {
     app.store
         .users()
@@ -198,7 +198,7 @@ pub async fn list(app: &App) -> Result<Vec<Account>, ServiceError> {
 
 /// Disables an account and ends its sessions. Nobody disables their own account from the
 /// console (`actor` is that account), and the last active administrator stays.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn disable(app: &App, email: &Email, actor: &Actor) -> Result<(), ServiceError> {
     if actor.orang.eq_ignore_ascii_case(email.as_str()) {
         return Err(super::Refusal::OwnAccount.into());
@@ -216,7 +216,7 @@ pub async fn disable(app: &App, email: &Email, actor: &Actor) -> Result<(), Serv
 }
 
 /// Ends every session of an account now (it signs in again); audited.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn end_sessions(app: &App, email: &Email, actor: &Actor) -> Result<u64, ServiceError> {
     if app.store.user(email.as_str()).await?.is_none() {
         return Err(ServiceError::not_found(Sought::Account, email.as_str()));
@@ -234,7 +234,7 @@ pub async fn end_sessions(app: &App, email: &Email, actor: &Actor) -> Result<u64
 }
 
 /// Enables a disabled account again (its old sessions stay ended).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn enable(app: &App, email: &Email, actor: &Actor) -> Result<(), ServiceError> {
     let stamp = audit::stamp(app, actor, Action::PenggunaAktif, email.as_str(), "").await?;
     if !app
@@ -248,7 +248,7 @@ pub async fn enable(app: &App, email: &Email, actor: &Actor) -> Result<(), Servi
 }
 
 /// Sets a new password (given, or generated and returned) and ends the account's sessions.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reset_password(
     app: &App,
     email: &Email,
@@ -284,14 +284,14 @@ pub struct Opened {
 
 /// The CSRF token of the sign-in form for a cookie holding `nonce`: an HMAC of it under the
 /// server secret, so a cookie an attacker plants is useless without the secret.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sign_in_token(app: &App, nonce: &str) -> Result<String, ServiceError> {
     let secret = crate::service::ground::links::link_secret(app).await?;
     Ok(auth::bound_token(&secret, "masuk", nonce))
 }
 
 /// A fresh sign-in form's cookie value and the token the form carries.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sign_in_form(app: &App) -> Result<(String, String), ServiceError> {
     let nonce = auth::token().map_err(ServiceError::internal)?;
     let token = sign_in_token(app, &nonce).await?;
@@ -299,7 +299,7 @@ pub async fn sign_in_form(app: &App) -> Result<(String, String), ServiceError> {
 }
 
 /// Whether `token` is the sign-in form's token for the cookie `nonce`.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sign_in_token_holds(app: &App, nonce: &str, token: &str) -> bool {
     if nonce.is_empty() || token.is_empty() {
         return false;
@@ -311,7 +311,7 @@ pub async fn sign_in_token_holds(app: &App, nonce: &str, token: &str) -> bool {
 }
 
 /// Signs `email` in from `dari` with `password`.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sign_in(
     app: &App,
     email: &str,
@@ -423,7 +423,7 @@ pub struct Session {
 
 /// The session a cookie opens, if it is live: the account active, used within `sesi_ttl`,
 /// opened within 12 hours. An expired session is removed.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn session(app: &App, cookie: &str) -> Result<Option<Session>, ServiceError> {
     let digest = auth::digest(cookie);
     let Some(row) = app.store.session(&digest).await? else {
@@ -451,7 +451,7 @@ pub async fn session(app: &App, cookie: &str) -> Result<Option<Session>, Service
 }
 
 /// Ends the session of `cookie`.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sign_out(app: &App, cookie: &str, actor: &Actor) -> Result<(), ServiceError> {
     app.store.end_session(&auth::digest(cookie)).await?;
     audit::record(app, actor, Action::Keluar, "", "").await?;
@@ -459,7 +459,7 @@ pub async fn sign_out(app: &App, cookie: &str, actor: &Actor) -> Result<(), Serv
 }
 
 /// Removes expired sessions (the scheduler calls this now and then).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sweep(app: &App) -> Result<u64, ServiceError> {
     let now = app.clock.now_ms();
     Ok(app

@@ -20,7 +20,7 @@ use crate::domain::{
 };
 
 /// Entries newest first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     app: &App,
     filter: &AuditFilter,
@@ -64,7 +64,7 @@ pub fn key_in_database(app: &App) -> bool {
 
 /// The head of the chain as the agency keeps it outside the database (`merit audit anchor`);
 /// an unkeyed chain is sealed first, so the head is always a keyed entry.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn anchor(app: &App) -> Result<Anchor, ServiceError> {
     let key = key(app).await?;
     seal_if_needed(app, &key).await?;
@@ -104,7 +104,7 @@ pub fn parse_anchor(text: &str) -> Result<Anchor, ServiceError> {
 /// stops at the first that does not hold. With `anchor`, the entry it names must still be
 /// there exactly as anchored: entries removed from the end, or a chain rewritten as a whole,
 /// show.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn verify(app: &App, anchor: Option<&Anchor>) -> Result<Verification, ServiceError> {
     let key = key(app).await?;
     // Entries written while merit kept its own secret in the database, before `MERIT_SECRET`

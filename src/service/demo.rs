@@ -141,7 +141,7 @@ pub const DEMO_ADMIN: &str = "admin@merit.contoh.go.id";
 
 /// Starts over in `dir`: synthetic data for `candidates` candidates, settings pointing at it
 /// (`base` for the rest), and the application over it.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn prepare(
     base: Settings,
     dir: &Path,
@@ -235,7 +235,7 @@ fn write_config(dir: &Path, settings: &Settings) -> Result<(), ServiceError> {
 }
 
 /// Imports the data, screens, places, starts the workflows and writes the prompts.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn run(
     app: &App,
     summary: GenerateSummary,

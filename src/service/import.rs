@@ -80,7 +80,7 @@ enum Msg<T> {
 }
 
 /// Imports a file; `report` is called with every row error as soon as it is found.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn import(
     app: &App,
     opts: &ImportOptions,

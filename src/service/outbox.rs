@@ -35,7 +35,7 @@ pub struct DeliveryReport {
 
 /// Queues one message now (what `merit bench mail` sends; use cases queue theirs with the
 /// change that causes them).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn queue(app: &App, message: &crate::domain::Queued) -> Result<(), ServiceError> {
     app.store.enqueue(None, message, app.clock.now_ms()).await?;
     Ok(())
@@ -54,13 +54,13 @@ fn channels(app: &App) -> &Channels {
 }
 
 /// Delivers what is due now, over the application's channels.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn deliver_due(app: &App) -> Result<DeliveryReport, ServiceError> {
     deliver(app, channels(app), false).await
 }
 
 /// Tries to deliver everything waiting, ignoring retry delays (`merit mail flush`).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn flush(app: &App) -> Result<DeliveryReport, ServiceError> {
     deliver(app, channels(app), true).await
 }
@@ -90,7 +90,7 @@ impl Subjects {
 }
 
 /// Delivers what is due (everything waiting when `ignore_delay`, as `merit mail flush` does).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn deliver(
     app: &App,
     channels: &Channels,

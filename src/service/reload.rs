@@ -19,7 +19,7 @@ pub struct ReloadReport {
 /// Reads every definition again and puts in force what is valid (see
 /// [`crate::service::ground::definitions::refresh`]); stores accepted workflow versions; reports and emails
 /// refusals.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn validate(app: &App) -> Result<ReloadReport, ServiceError> {
     let refreshed = crate::service::ground::definitions::refresh(app).await?;
     let (adopted, refused) =

@@ -375,7 +375,7 @@ pub fn catalog(settings: &Settings) -> Catalog {
 }
 
 /// Explains every rule for the candidate with `nik`, evaluated now with the ruleset in force.
-#[tracing::instrument(skip_all, fields(ruleset = ?ruleset))]
+#[tracing::instrument(level = "debug", skip_all, fields(ruleset = ?ruleset))]
 pub async fn explain_now(
     app: &App,
     nik: &str,
@@ -442,7 +442,7 @@ pub async fn explain(
 
 /// Explains the decision a screening run stored for the candidate with `nik`: the data and the
 /// ruleset version of that run, as it would be defended in an appeal.
-#[tracing::instrument(skip_all, fields(run_id = %run_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(run_id = %run_id))]
 pub async fn explain_in_run(
     app: &App,
     nik: &str,

@@ -175,7 +175,7 @@ fn latest_due(
 
 /// Runs every occurrence due now that nobody has claimed. `stop` ends a screening run early
 /// (it stays resumable).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn run_due(
     app: &App,
     jobs: &[Job],
@@ -241,7 +241,7 @@ pub async fn run_due(
 
 /// Helps with an unfinished screening run (one another process is running, or one a stopped
 /// process left), when screening is scheduled here at all.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn help(
     app: &App,
     jobs: &[Job],

@@ -7,7 +7,7 @@ use super::{App, ServiceError};
 use crate::{config::Settings, store::Store};
 
 /// Whether the database answers.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ping(app: &App) -> Result<(), ServiceError> {
     Ok(app.store.ping().await?)
 }
@@ -45,7 +45,7 @@ fn logged<T, E: std::fmt::Display>(what: &str, r: Result<T, E>) -> Option<T> {
 }
 
 /// The outbox figures (none when they cannot be read; logged).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn outbox(app: &App) -> Option<OutboxFigures> {
     logged(
         "angka kotak keluar",
@@ -60,7 +60,7 @@ pub async fn outbox(app: &App) -> Option<OutboxFigures> {
 }
 
 /// Reads the figures; each group that cannot be read is left out (and logged).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn figures(app: &App) -> Figures {
     let outbox = outbox(app).await;
     let runs = logged("angka penyaringan", app.store.runs().await).map(|runs| {
@@ -79,7 +79,7 @@ pub async fn figures(app: &App) -> Figures {
 }
 
 /// Applies pending migrations; returns the names applied.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn migrate(settings: &Settings) -> Result<Vec<String>, ServiceError> {
     let store = Store::connect(&settings.database_url, &settings.tenant).await?;
     Ok(store.migrate().await?)

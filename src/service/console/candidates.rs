@@ -92,7 +92,7 @@ fn search_of(q: Option<&str>) -> Result<Search, ServiceError> {
 }
 
 /// One page of candidates.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(app: &App, query: &Query) -> Result<Page, ServiceError> {
     // The latest finished run: a run in progress has only part of its results.
     let latest = app.store.latest_finished_run(None).await?;
@@ -251,7 +251,7 @@ fn yes_no(b: bool) -> String {
 
 /// One candidate, named by NIK or reference. A viewer whose role sees identifiers gets the
 /// full NIK, and the view is audited.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, ServiceError> {
     let nik: Nik = crate::service::ground::links::candidate_key(app, key).await?;
     let c = app

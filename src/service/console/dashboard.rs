@@ -280,7 +280,7 @@ async fn workflow_card(app: &App) -> Result<WorkflowCard, ServiceError> {
 }
 
 /// Reads the front page.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn dashboard(app: &App) -> Result<Dashboard, ServiceError> {
     let now = app.clock.now();
     let jadwal = scheduler::list(&app.settings, now)?

@@ -28,7 +28,7 @@ pub enum Download {
 
 /// Writes `what` to `path` (NIK in full when `full`) and records the download of `name` by
 /// `actor`; an entry that cannot be written fails the download.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn download(
     app: &App,
     actor: &Actor,

@@ -46,7 +46,7 @@ fn when(app: &App, ms: i64) -> String {
 }
 
 /// The versions and open drafts of `key`.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn index(app: &App, key: &DefinitionKey) -> Result<DefinitionIndex, ServiceError> {
     let versi = crate::service::ground::versions::versions(app, key).await?;
     index_of(app, key, versi).await
@@ -95,7 +95,7 @@ pub struct RulesetView {
 /// `/admin/aturan`: the rulesets in force, rule by rule, each version named by number and
 /// fingerprint; with `editing` (administrators) their versions and drafts too. Each
 /// ruleset's versions are read once for both.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rules_page(app: &App, editing: bool) -> Result<Vec<RulesetView>, ServiceError> {
     let catalog = crate::service::ground::definitions::read(app, |d| d.compiled()).await?;
     let mut out = Vec::new();
@@ -537,7 +537,7 @@ impl Trial {
 
 /// A draft's page, running `trial` on its current text: Periksa and Uji asked for are audited
 /// as `actor`'s; the quick check a page shows after a save is not.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn draft_page(
     app: &App,
     id: &str,
@@ -681,7 +681,7 @@ pub struct EditorPage {
 }
 
 /// File `path` of draft `id` in the editor (a new file when it has none).
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn editor(
     app: &App,
     id: &str,
@@ -773,7 +773,7 @@ const PER_PAGE: usize = 50;
 /// A draft's preview: progress while it runs, then its changed candidates page by page, and
 /// the full explanation of one candidate under the draft (`sample`: the NIK asked for, and
 /// who asked, for the audit log).
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn preview_page(
     app: &App,
     id: &str,
@@ -862,7 +862,7 @@ pub struct WorkflowsPage {
 }
 
 /// The workflows page.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn workflows_page(app: &App) -> Result<WorkflowsPage, ServiceError> {
     let live = crate::service::ground::definitions::read(app, |d| d.workflows()).await?;
     Ok(WorkflowsPage {
@@ -924,7 +924,7 @@ pub struct ActingLine {
 }
 
 /// The directory page.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn directory_page(app: &App) -> Result<DirectoryPage, ServiceError> {
     use crate::{domain::format_date_id, workflow::directory::role_name};
     let (dir, peringatan) = crate::service::ground::workflows::directory(app).await?;
@@ -981,7 +981,7 @@ pub struct TemplatesPage {
 }
 
 /// The templates page.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn templates_page(app: &App) -> Result<TemplatesPage, ServiceError> {
     let files = drafts::files_in_force(app.settings(), &DefinitionKey::Templates)?;
     let (contoh, masalah) = match drafts::samples_off_thread(app, &files).await? {

@@ -32,14 +32,14 @@ pub struct Viewer {
 
 /// A notice for the page an action redirects to, sealed so that nobody can put words on a
 /// console page through a crafted link.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn seal_notice(app: &App, text: &str) -> Result<String, ServiceError> {
     let secret = crate::service::ground::links::link_secret(app).await?;
     Ok(crate::auth::seal(&secret, &format!("pesan\u{1f}{text}")))
 }
 
 /// The notice a sealed token carries; `None` when forged or unreadable.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn open_notice(app: &App, token: &str) -> Option<String> {
     let secret = crate::service::ground::links::link_secret(app).await.ok()?;
     crate::auth::open(&secret, token)?
@@ -184,7 +184,7 @@ async fn id_in_words(app: &App, runs: &RunNames, id: &str) -> Result<String, Ser
 
 /// `texts` with every UUID in them written as what it names (runs, placements, approval
 /// processes, drafts), for pages that show what merit recorded, such as the audit log.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ids_in_words(app: &App, texts: Vec<String>) -> Result<Vec<String>, ServiceError> {
     if !texts.iter().any(|t| t.split(is_not_id).any(is_uuid)) {
         return Ok(texts);

@@ -83,7 +83,7 @@ const UNITS_SHOWN: usize = 50;
 
 /// The latest placement: its least filled units, or one unit with its formation lines, and a
 /// page of the unplaced.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn view(app: &App, after: u64, unit: Option<&str>) -> Result<Option<View>, ServiceError> {
     let Some(p) = app.store.latest_placement().await? else {
         return Ok(None);

@@ -87,7 +87,7 @@ fn row(app: &App, names: &Names, r: &Run) -> RunRow {
 }
 
 /// Every run, newest first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(app: &App) -> Result<Vec<RunRow>, ServiceError> {
     let runs = screening::runs(app).await?;
     let names = Names::of(app, &runs.iter().collect::<Vec<_>>()).await?;
@@ -175,7 +175,7 @@ fn duration(ms: i64) -> String {
 }
 
 /// One run, compared with `banding` when asked.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn detail(app: &App, id: &str, banding: Option<&str>) -> Result<Detail, ServiceError> {
     let run = app
         .store
@@ -287,7 +287,7 @@ async fn compare(
 
 /// Starts (or joins) a screening run in the background; returns its id once the run exists,
 /// or none when it could not start (the error is logged and audited nowhere else).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn start(app: &App, actor: &Actor) -> Result<Option<String>, ServiceError> {
     if let Some(r) = app.store.any_unfinished_run().await? {
         return Ok(Some(r.id));

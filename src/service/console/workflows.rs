@@ -82,7 +82,7 @@ pub struct InstanceLine {
 }
 
 /// Every instance, newest first, named in words.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn instances(app: &App) -> Result<Vec<InstanceLine>, ServiceError> {
     let rows = app.store.instances_head(None).await?;
     if rows.is_empty() {
@@ -165,7 +165,7 @@ pub async fn overview(app: &App, status: &str, workflow: &str) -> Result<Overvie
 }
 
 /// Every running instance's open step, oldest first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn awaiting(app: &App) -> Result<Vec<Awaiting>, ServiceError> {
     let mut rows = app.store.instances_head(Some(Status::Berjalan)).await?;
     if rows.is_empty() {
@@ -308,7 +308,7 @@ fn decided(d: &Decided) -> String {
 }
 
 /// The timeline of instance `id`.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn timeline(app: &App, id: &str) -> Result<Timeline, ServiceError> {
     let row = app
         .store

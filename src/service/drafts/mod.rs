@@ -149,7 +149,7 @@ pub const DRAFTS_PER_PERSON: usize = 5;
 
 /// Begins a draft of `key` from the files in force (a ruleset must have some); refused when
 /// `actor` already holds [`DRAFTS_PER_PERSON`] open drafts.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn begin(app: &App, key: &DefinitionKey, actor: &Actor) -> Result<Draft, ServiceError> {
     let held = app
         .store
@@ -217,7 +217,7 @@ async fn insert(
 }
 
 /// One draft.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get(app: &App, id: &str) -> Result<Draft, ServiceError> {
     let row = app
         .store
@@ -228,7 +228,7 @@ pub async fn get(app: &App, id: &str) -> Result<Draft, ServiceError> {
 }
 
 /// The open and waiting drafts of `key` (of every definition when `None`), newest first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn open_drafts(
     app: &App,
     key: Option<&DefinitionKey>,
@@ -267,7 +267,7 @@ fn normalise(path: &str, text: &str) -> Result<String, ServiceError> {
 
 /// Replaces a draft's files when it is still at `revisi` (cancelling a preview of the old
 /// text); refused when someone saved in between.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn replace_files(
     app: &App,
     id: &str,
@@ -281,7 +281,7 @@ pub async fn replace_files(
 
 /// Changes a draft's files with `change` (a form's edit of the current text; its error is
 /// the form's message) when the draft is still at `revisi`.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn edit(
     app: &App,
     id: &str,
@@ -416,7 +416,7 @@ async fn store_files(
 }
 
 /// Writes one file of a draft (`None` removes it).
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn save_file(
     app: &App,
     id: &str,
@@ -458,7 +458,7 @@ pub fn admitted_path(
 }
 
 /// Discards an open draft; says what it was a draft of.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<DefinitionKey, ServiceError> {
     let d = get(app, id).await?;
     open(&d)?;
@@ -607,7 +607,7 @@ pub fn test(settings: &Settings, key: &DefinitionKey, files: &FileSet) -> TestOu
 
 /// Accepts the current results of the failing cases named `cases` as their new expectations
 /// (in the draft's test files; nothing on disk).
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn accept_results(
     app: &App,
     id: &str,
@@ -658,7 +658,7 @@ pub async fn accept_results(
 }
 
 /// [`check`] on the bounded pool (off the request threads).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_off_thread(
     app: &App,
     key: &DefinitionKey,
@@ -673,7 +673,7 @@ pub async fn check_off_thread(
 }
 
 /// [`test`] on the bounded pool.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn test_off_thread(
     app: &App,
     key: &DefinitionKey,
@@ -743,7 +743,7 @@ type SampleAnswer = Result<Vec<(String, String)>, Vec<Diagnostic>>;
 /// Samples of the message templates ([`render_samples`]) in a child process under the check limits (a template's fuel and
 /// output cap bound its steps and what it writes, not what it holds in memory meanwhile),
 /// on the bounded pool.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn samples_off_thread(
     app: &App,
     files: &FileSet,
@@ -834,7 +834,7 @@ pub fn problems_by_file(
 }
 
 /// Audits a check, test or preview of a draft.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit_trial(
     app: &App,
     d: &Draft,
@@ -867,7 +867,7 @@ pub fn relative_to(
 
 /// Applies a directory form to `actor`'s open draft of the directory (begun when they hold
 /// none); refused, with nothing changed, when the result is not a valid directory.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn edit_directory_draft(
     app: &App,
     actor: &Actor,

@@ -78,7 +78,7 @@ fn ruleset_of(app: &App, d: &Draft) -> Result<Arc<crate::rules::Ruleset>, Servic
 }
 
 /// Runs the preview of draft `d` now and keeps it on the draft.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn preview_now(
     app: &App,
     d: &Draft,
@@ -94,7 +94,7 @@ pub async fn preview_now(
 
 /// Starts the preview of draft `id` in the background (joining one that runs on its current
 /// revision already), audited as `actor`'s; the job can be awaited.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn start_preview(
     app: &App,
     id: &str,
@@ -217,7 +217,7 @@ pub fn preview_view(app: &App, d: &Draft) -> PreviewView {
 
 /// Every rule's result for one candidate under the draft, with the newest run's outcome
 /// (the NIK shown masked).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn explain_sample(app: &App, d: &Draft, nik: &str) -> Result<Explanation, ServiceError> {
     let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
     let rs = ruleset_of(app, d)?;
@@ -228,7 +228,7 @@ pub async fn explain_sample(app: &App, d: &Draft, nik: &str) -> Result<Explanati
 
 /// `merit rules preview RULESET --from DIR`: the folder's ruleset over every candidate,
 /// nothing stored.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn preview_folder(
     app: &App,
     key: &DefinitionKey,

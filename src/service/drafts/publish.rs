@@ -33,7 +33,7 @@ pub enum Published {
 
 /// The version of `key` that `which` names: its number (`3`, `versi 3`) or its fingerprint
 /// (whole, or its first 6 or more hex digits when only one version starts so).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn resolve_version(
     app: &App,
     key: &DefinitionKey,
@@ -188,7 +188,7 @@ async fn refuse(app: &App, actor: &Actor, d: &Draft, e: ServiceError) -> Service
 /// Terbitkan: publishes draft `id` with a reason and an optional letter number — the text
 /// the publisher saw, when `revisi` names it (a change saved since is refused, not published
 /// unseen).
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn publish(
     app: &App,
     id: &str,
@@ -483,7 +483,7 @@ pub fn on_change_decided_hook<'a>(
 
 /// The end of a `perubahan_aturan` instance: approved publishes the draft it carries, refused
 /// closes it. Other instances are left alone.
-#[tracing::instrument(skip_all, fields(instance = %instance))]
+#[tracing::instrument(level = "debug", skip_all, fields(instance = %instance))]
 pub async fn on_change_decided(
     app: &App,
     instance: &str,
@@ -561,7 +561,7 @@ async fn refused_by_approval(app: &App, d: &Draft, note: &str) -> Result<(), Ser
 
 /// A draft still waiting on an approval instance that has ended (the process stopped between
 /// the decision and the publication): settled now as the instance ended.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn settle(app: &App, d: &Draft) -> Result<(), ServiceError> {
     let (DraftStatus::Menunggu, Some(instance)) = (d.status, &d.instans) else {
         return Ok(());
@@ -582,7 +582,7 @@ pub async fn settle(app: &App, d: &Draft) -> Result<(), ServiceError> {
 }
 
 /// `merit rules publish RULESET --from DIR`: the folder's files as a draft, published.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn publish_folder(
     app: &App,
     key: &DefinitionKey,
@@ -598,7 +598,7 @@ pub async fn publish_folder(
 
 /// Pulihkan: the version of `key` that `which` names (its number or its fingerprint)
 /// published again as a new version.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn restore(
     app: &App,
     key: &DefinitionKey,

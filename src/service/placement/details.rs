@@ -189,7 +189,7 @@ async fn open_link(app: &App, raw: &str) -> Result<links::Verified, ServiceError
 }
 
 /// What the link `raw` asks about, in full.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
     let v = open_link(app, raw).await?;
     let (judul, langkah) =
@@ -275,7 +275,7 @@ fn offered(proposal: bool) -> Vec<String> {
 
 /// Writes file `name` of the offer behind link `raw` into folder `dir` (identifiers masked)
 /// and returns its path; a name not on offer is not found (and never becomes a path).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn download(
     app: &App,
     raw: &str,
@@ -389,7 +389,7 @@ fn write_shortlist(s: &Shortlist, path: &Path) -> Result<(), ServiceError> {
 }
 
 /// The same lists as a workbook at `path` (every proposed candidate, NIK masked).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn workbook(app: &App, raw: &str, path: &Path) -> Result<(), ServiceError> {
     let d = details(app, raw).await?;
     let n = |v: u64| Value::Number(v as f64);

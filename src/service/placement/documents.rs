@@ -620,7 +620,7 @@ fn decisions(history: &[HistoryEntry]) -> impl Iterator<Item = &HistoryEntry> {
 }
 
 /// The data of document `kind` (JSON) and what it was made from.
-#[tracing::instrument(skip_all, fields(instance = ?instance, run = ?run))]
+#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
 pub async fn data(
     app: &App,
     kind: DocumentKind,
@@ -776,7 +776,7 @@ async fn tpk(
 }
 
 /// The document templates in force (the last valid ones when the folder's are refused).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn templates(app: &App) -> Result<std::sync::Arc<DocumentTemplates>, ServiceError> {
     let loaded = crate::service::ground::definitions::read(app, |d| d.documents()).await?;
     match (&loaded.value, &loaded.problem) {
@@ -789,7 +789,7 @@ pub async fn templates(app: &App) -> Result<std::sync::Arc<DocumentTemplates>, S
 }
 
 /// The PDF bytes of document `kind`, and what it was made from.
-#[tracing::instrument(skip_all, fields(instance = ?instance, run = ?run))]
+#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
 pub async fn pdf(
     app: &App,
     kind: DocumentKind,
@@ -849,7 +849,7 @@ pub async fn pdf(
 }
 
 /// Writes document `kind` to `path` (whole or not at all).
-#[tracing::instrument(skip_all, fields(instance = ?instance, run = ?run))]
+#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
 pub async fn write(
     app: &App,
     kind: DocumentKind,

@@ -147,7 +147,7 @@ async fn budget_lines(app: &App, subject: &Subject) -> Result<Vec<String>, Servi
 
 /// What message `content` about `subject` carries; a file that cannot be made is left out
 /// (and logged), never holding the message back.
-#[tracing::instrument(skip_all, fields(instance = ?instance))]
+#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance))]
 pub async fn enclosures(
     app: &App,
     made: &mut Made,

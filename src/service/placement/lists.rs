@@ -136,7 +136,7 @@ impl ProposalSource {
 
 /// The proposal named by `id` (a placement id, or a run id for its newest placement), else
 /// the newest placement.
-#[tracing::instrument(skip_all, fields(id = ?id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = ?id))]
 pub async fn proposal_source(app: &App, id: Option<&str>) -> Result<ProposalSource, ServiceError> {
     let placement = match id {
         Some(id) => match app.store.placement(id).await? {
@@ -212,7 +212,7 @@ pub struct RincianRow {
 /// `rincian`: the formations per unit × position × minimum education, with how many the
 /// placement proposes. Places taken in a formation removed since are kept in a row of their
 /// own, so the total still equals the proposal.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rincian(app: &App, src: &ProposalSource) -> Result<Vec<RincianRow>, ServiceError> {
     let mut taken: BTreeMap<String, u64> = super::counts(app, &src.placement.id)
         .await?
@@ -325,7 +325,7 @@ pub struct Rekap {
 }
 
 /// Builds `rekap` for a proposal.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rekap(app: &App, src: &ProposalSource) -> Result<Rekap, ServiceError> {
     let names = src.unit_names();
     let counts = app
@@ -400,7 +400,7 @@ pub struct Anggaran {
 }
 
 /// Builds `anggaran` for a proposal.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn anggaran(app: &App, src: &ProposalSource) -> Result<Anggaran, ServiceError> {
     let names = src.unit_names();
     let umk = app.settings.umk;
@@ -506,7 +506,7 @@ pub struct PengisianRow {
 }
 
 /// `rekap-pengisian`: every vacancy with its shortlist and where its approval stands.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn pengisian(app: &App) -> Result<Vec<PengisianRow>, ServiceError> {
     let mut out = Vec::new();
     for (id, subject, instance) in app.store.vacancies().await? {
@@ -653,7 +653,7 @@ fn heading(app: &App, kind: ListKind, source: &str) -> Section {
 /// Writes list `kind` to `path` (`.xlsx` or `.csv`, whole or not at all). `id` names the
 /// placement or run (default: the newest placement); NIKs are masked unless
 /// `full_identifiers`.
-#[tracing::instrument(skip_all, fields(id = ?id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = ?id))]
 pub async fn export(
     app: &App,
     kind: ListKind,

@@ -125,7 +125,7 @@ where
 /// Writes the decisions of a run (interfaces.md 5) to a `.csv` or `.xlsx` file.
 /// With `full_identifiers` false the NIK column is masked to its last four digits (for roles
 /// that may not see it).
-#[tracing::instrument(skip_all, fields(run = ?run))]
+#[tracing::instrument(level = "debug", skip_all, fields(run = ?run))]
 pub async fn export_decisions(
     app: &App,
     run: Option<&str>,
@@ -270,7 +270,7 @@ pub struct PlacementReport {
 }
 
 /// Places the `layak` candidates of a run (default: the newest finished run).
-#[tracing::instrument(skip_all, fields(run = ?run))]
+#[tracing::instrument(level = "debug", skip_all, fields(run = ?run))]
 pub async fn place(
     app: &App,
     run: Option<&str>,
@@ -318,7 +318,7 @@ pub async fn place(
 }
 
 /// The placement named, or the newest.
-#[tracing::instrument(skip_all, fields(id = ?id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = ?id))]
 pub async fn chosen_placement(
     app: &App,
     id: Option<&str>,
@@ -339,7 +339,7 @@ pub async fn chosen_placement(
 
 /// Writes a placement (interfaces.md 6) to a `.csv` or `.xlsx` file.
 /// With `full_identifiers` false the NIK column is masked to its last four digits.
-#[tracing::instrument(skip_all, fields(id = ?id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = ?id))]
 pub async fn export_placements(
     app: &App,
     id: Option<&str>,

@@ -48,7 +48,7 @@ pub fn fields() -> Vec<&'static str> {
 
 /// One candidate's data in import form (column, value), for a correction form (which does not
 /// show the NIK).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn current(app: &App, nik: &Nik) -> Result<Vec<(String, String)>, ServiceError> {
     Ok(candidate(app, nik)
         .await?
@@ -59,7 +59,7 @@ pub async fn current(app: &App, nik: &Nik) -> Result<Vec<(String, String)>, Serv
 }
 
 /// One candidate's data in import form (column, value), the full NIK included: audited.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn show(
     app: &App,
     actor: &Actor,
@@ -92,7 +92,7 @@ async fn candidate(app: &App, nik: &Nik) -> Result<Candidate, ServiceError> {
 }
 
 /// Changes `changes` (column, new value) on `nik`'s record, for `reason`.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set(
     app: &App,
     actor: &Actor,
@@ -214,7 +214,7 @@ pub async fn set(
 
 /// [`set`] from a form that sends every column: only the columns whose value differs from the
 /// record are changes.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_from_form(
     app: &App,
     actor: &Actor,

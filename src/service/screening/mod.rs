@@ -143,7 +143,7 @@ fn report(run: &Run, resumed: bool, durasi_ms: Timings) -> ScreenReport {
 }
 
 /// Screens every candidate: resumes the unfinished run of the ruleset, or starts one.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, ServiceError> {
     let started = Instant::now();
     // What is published now screens, whatever this process read at start (see
@@ -198,7 +198,7 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
 /// decisions for everyone else and this candidate's new one. Refused while a run is unfinished,
 /// or when the ruleset in force is not the version of the newest run (then everyone must be
 /// screened again).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn screen_one(
     app: &App,
     nik: &Nik,
@@ -360,7 +360,7 @@ async fn work_or_fail(
 
 /// Marks an unfinished run failed (cancelled by an operator), so the next screening starts a
 /// new run.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn cancel(app: &App, id: &str, actor: &Actor) -> Result<Run, ServiceError> {
     let run = existing_run(&app.store, id).await?;
     let reason = format!("dibatalkan oleh {}", actor.orang);
@@ -385,7 +385,7 @@ pub async fn cancel(app: &App, id: &str, actor: &Actor) -> Result<Run, ServiceEr
 /// Joins the oldest unfinished run, if there is one: claims its free chunks (and those whose
 /// lease ran out) next to whoever else works on it. `serve` calls this so that several
 /// processes share a scheduled run and a crashed or stopped process's run is finished.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn join(app: &App, opts: &ScreenOptions) -> Result<Option<ScreenReport>, ServiceError> {
     let started = Instant::now();
     let Some(run) = app.store.any_unfinished_run().await? else {
@@ -617,7 +617,7 @@ pub const CHANGES_KEPT: usize = 10_000;
 
 /// Evaluates every candidate with the ruleset in force and compares with the newest finished
 /// run, writing nothing.
-#[tracing::instrument(skip_all, fields(ruleset = ?ruleset))]
+#[tracing::instrument(level = "debug", skip_all, fields(ruleset = ?ruleset))]
 pub async fn dry_run(
     app: &App,
     ruleset: Option<&str>,
@@ -631,7 +631,7 @@ pub async fn dry_run(
 /// [`dry_run`] with a given ruleset (a draft's); stops with [`Refusal::RunStopped`] as soon
 /// as `cancel` is raised (between any two candidates, and inside a running script), and by
 /// itself, saying why, when most evaluations hit a script limit.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn dry_run_of(
     app: &App,
     rs: &Arc<Ruleset>,
@@ -740,7 +740,7 @@ fn before_key(nik: &str) -> String {
 }
 
 /// Compares the decisions of two runs.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn diff(app: &App, a: &str, b: &str) -> Result<(Run, Run, DiffReport), ServiceError> {
     let ra = existing_run(&app.store, a).await?;
     let rb = existing_run(&app.store, b).await?;
@@ -779,13 +779,13 @@ pub async fn diff(app: &App, a: &str, b: &str) -> Result<(Run, Run, DiffReport),
 }
 
 /// Every run of this tenant, newest first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn runs(app: &App) -> Result<Vec<Run>, ServiceError> {
     Ok(app.store.runs().await?)
 }
 
 /// One run and how far its chunks are.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn show(
     app: &App,
     id: &str,
@@ -813,7 +813,7 @@ pub async fn show_named(
 }
 
 /// The names of some candidates, for reports.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn names(
     app: &App,
     niks: &[Nik],
@@ -844,7 +844,7 @@ pub struct VerifyReport {
 
 /// Re-evaluates every decision of a run from the stored ruleset sources and the candidate data
 /// it was made on, and compares.
-#[tracing::instrument(skip_all, fields(run_id = %run_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(run_id = %run_id))]
 pub async fn verify(app: &App, run_id: &str) -> Result<VerifyReport, ServiceError> {
     let run = existing_run(&app.store, run_id).await?;
     let rs = ruleset_of(app, &run, None).await?;

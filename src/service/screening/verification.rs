@@ -104,7 +104,7 @@ async fn audit_object(app: &App, nik: &Nik) -> Result<String, ServiceError> {
 
 /// Records a finding on `aturan` for `nik`. The rule must ask for review in the candidate's
 /// latest decision (or carry a finding already, which this one replaces).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set(
     app: &App,
     actor: &Actor,
@@ -169,7 +169,7 @@ pub async fn set(
 }
 
 /// Clears the finding in force on `aturan` for `nik`, with a note.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn clear(
     app: &App,
     actor: &Actor,
@@ -246,7 +246,7 @@ pub(super) async fn drop_findings(
 }
 
 /// Findings, newest first (those in force first when listing everyone's), as people read them.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(app: &App, nik: Option<&Nik>) -> Result<Vec<FindingView>, ServiceError> {
     let findings = app.store.findings(nik, 500).await?;
     let titles = rule_titles(app).await;
@@ -295,7 +295,7 @@ async fn rule_titles(app: &App) -> std::collections::HashMap<String, String> {
 }
 
 /// The findings on one candidate named by a console key (NIK or reference), newest first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn of_candidate(app: &App, key: &str) -> Result<Vec<FindingView>, ServiceError> {
     let nik = crate::service::ground::links::candidate_key(app, key).await?;
     list(app, Some(&nik)).await

@@ -143,13 +143,13 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
 }
 
 /// What a link asks (changes nothing).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn link_view(app: &App, raw: &str) -> Result<LinkView, ServiceError> {
     Ok(resolve(app, raw).await?.view)
 }
 
 /// Records the answer a link stands for; repeating the same answer is a no-op.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn link_answer(
     app: &App,
     raw: &str,
@@ -269,7 +269,7 @@ async fn prompt_of(app: &App, r: &reply::Reply) -> Result<Option<(String, CodeRo
 }
 
 /// Applies one emailed reply.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ingest(app: &App, raw: &[u8]) -> Result<IngestOutcome, ServiceError> {
     let Some(r) = reply::parse(raw) else {
         return Err(Invalid::NotAMessage.into());

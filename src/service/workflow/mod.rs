@@ -243,7 +243,7 @@ async fn subject(
 
 /// Starts an instance of workflow `id` on behalf of `pemohon` (a person of the directory;
 /// default `actor.orang`); returns its id. Audited.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn start(
     app: &App,
     id: &str,
@@ -299,7 +299,7 @@ pub struct StartPreview {
 
 /// What starting workflow `id` on `reference` would do; refused (as `start` would be) when the
 /// subject would be empty or cannot be found.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn start_preview(
     app: &App,
     id: &str,
@@ -443,7 +443,7 @@ async fn instance_row(app: &App, id: &str) -> Result<InstanceRow, ServiceError> 
 }
 
 /// Records a decision; concurrent answers to one step produce exactly one transition.
-#[tracing::instrument(skip_all, fields(instance = %req.instance, langkah = %req.langkah))]
+#[tracing::instrument(level = "debug", skip_all, fields(instance = %req.instance, langkah = %req.langkah))]
 pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, ServiceError> {
     let (dir, warning) = directory(app).await?;
     if let Some(w) = warning {
@@ -507,7 +507,7 @@ pub async fn decide(app: &App, req: &DecideRequest) -> Result<DecideReport, Serv
 
 /// Cancels a running instance with a reason (console.md 5): its open links stop working, the
 /// people awaited and the requester are told, a rule change waiting on it is refused; audited.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn cancel(
     app: &App,
     id: &str,
@@ -594,7 +594,7 @@ pub struct TickReport {
 }
 
 /// Fires every timer due now, each once.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn tick(app: &App) -> Result<TickReport, ServiceError> {
     let cal = calendar(app);
     let mut report = TickReport::default();
@@ -730,7 +730,7 @@ fn history_view(app: &App, h: HistoryEntry) -> HistoryView {
 }
 
 /// One instance with its history.
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
     let row = instance_row(app, id).await?;
     let def = definition_of(app, &row).await?;
@@ -789,7 +789,7 @@ pub struct InstanceSummary {
 }
 
 /// Every instance, newest first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(app: &App) -> Result<Vec<InstanceSummary>, ServiceError> {
     Ok(app
         .store

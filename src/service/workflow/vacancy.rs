@@ -48,7 +48,7 @@ pub struct VacancyReport {
 /// Opens a vacancy and starts its workflow: read the employees, judge them with the job-fill
 /// ruleset, rank them (`jobfill`), record the vacancy with its ranked subject, and start the
 /// approval workflow on the shortlist.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn open(
     app: &App,
     req: &VacancyRequest,
