@@ -230,10 +230,8 @@ fn check(settings: &Settings, json: bool) -> Result<Exit, Failure> {
 fn answer_of(decision: &str, pilihan: Option<String>) -> Result<Answer, Failure> {
     match (decision.trim().to_lowercase().as_str(), pilihan) {
         (_, Some(p)) => Ok(Answer::Pilih(p)),
-        ("setuju", None) => Ok(Answer::Setuju),
-        ("tolak", None) => Ok(Answer::Tolak),
-        ("kembalikan", None) => Ok(Answer::Kembalikan),
         ("pilih", None) => Err(Failure::invalid("keputusan pilih memerlukan --pilihan")),
+        (code, None) if let Some(a) = Answer::PLAIN.into_iter().find(|a| a.code() == code) => Ok(a),
         (other, None) => Err(Failure {
             exit: Exit::Usage,
             message: format!(

@@ -239,7 +239,7 @@ pub async fn enable(app: &App, email: &Email, actor: &Actor) -> Result<(), Servi
     let stamp = audit::stamp(app, actor, Action::PenggunaAktif, email.as_str(), "").await?;
     if !app
         .store
-        .set_user_active(email.as_str(), true, app.clock.now_ms(), &stamp)
+        .enable_user(email.as_str(), app.clock.now_ms(), &stamp)
         .await?
     {
         return Err(ServiceError::not_found(Sought::Account, email.as_str()));

@@ -98,12 +98,11 @@ impl Store {
         rows.iter().map(user_from).collect()
     }
 
-    /// Enables or disables an account with its audit entry `stamp`, in one write transaction;
-    /// false when there is none. Disabling ends its sessions.
-    pub async fn set_user_active(
+    /// Enables an account with its audit entry `stamp`, in one write transaction; false when
+    /// there is none (disabling is [`Store::disable_user_keeping_admin`]).
+    pub async fn enable_user(
         &self,
         email: &str,
-        aktif: bool,
         now_ms: i64,
         stamp: &AuditStamp,
     ) -> StoreResult<bool> {
@@ -112,7 +111,7 @@ impl Store {
             .execute_raw(self.stmt(
                 "UPDATE pengguna SET aktif = ?, diubah_ms = ? WHERE instansi = ? AND email = ?",
                 vec![
-                    aktif.into(),
+                    true.into(),
                     now_ms.into(),
                     self.tenant.clone().into(),
                     email.into(),
@@ -125,10 +124,7 @@ impl Store {
         }
         self.append_audit_in(&txn, stamp).await?;
         txn.commit().await?;
-        if !aktif {
-            self.end_sessions_of(email).await?;
-        }
-        Ok(done.rows_affected() > 0)
+        Ok(true)
     }
 
     /// Disables an account unless it is the last active administrator, in one write
@@ -178,9 +174,9 @@ impl Store {
             txn.rollback().await?;
             return Ok(None);
         }
+        self.end_sessions_in(&txn, email).await?;
         self.append_audit_in(&txn, stamp).await?;
         txn.commit().await?;
-        self.end_sessions_of(email).await?;
         Ok(Some(true))
     }
 
@@ -209,9 +205,9 @@ impl Store {
             txn.rollback().await?;
             return Ok(false);
         }
+        self.end_sessions_in(&txn, email).await?;
         self.append_audit_in(&txn, stamp).await?;
         txn.commit().await?;
-        self.end_sessions_of(email).await?;
         Ok(true)
     }
 
@@ -290,8 +286,12 @@ impl Store {
 
     /// Ends every session of an account.
     pub async fn end_sessions_of(&self, email: &str) -> StoreResult<u64> {
-        let done = self
-            .conn()
+        self.end_sessions_in(self.conn(), email).await
+    }
+
+    /// [`Store::end_sessions_of`] inside a caller's transaction (a disable, a new password).
+    async fn end_sessions_in(&self, conn: &impl ConnectionTrait, email: &str) -> StoreResult<u64> {
+        let done = conn
             .execute_raw(self.stmt(
                 "DELETE FROM sesi WHERE instansi = ? AND email = ?",
                 vec![self.tenant.clone().into(), email.into()],

@@ -69,8 +69,8 @@ impl Store {
     ) -> StoreResult<AuditEntry> {
         if self.backend == Backend::Postgres {
             txn.execute_raw(self.stmt(
-                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
-                vec![format!("audit:{}", self.tenant).into()],
+                "SELECT pg_advisory_xact_lock(hashtext('merit-audit-' || ?))",
+                vec![self.tenant.clone().into()],
             ))
             .await?;
         }

@@ -4,7 +4,7 @@
 use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::{Store, StoreResult, corrupt, get};
-use crate::domain::{ManualFinding, Nik, StatusTemuan, Temuan};
+use crate::domain::{AuditStamp, ManualFinding, Nik, StatusTemuan, Temuan};
 
 const COLUMNS: &str = "id, nik, ruleset, aturan, hasil, catatan, data_hash, oleh, dibuat_ms, status, \
                        diakhiri_oleh, diakhiri_ms, catatan_akhir";
@@ -88,7 +88,8 @@ impl Store {
         Ok(replaced > 0)
     }
 
-    /// Ends the findings `ids` still in force with `status`; returns how many ended.
+    /// Ends the findings `ids` still in force with `status` and appends `stamp` in the same
+    /// write transaction; returns how many ended (none ended: nothing written, no entry).
     pub async fn end_findings(
         &self,
         ids: &[String],
@@ -96,11 +97,12 @@ impl Store {
         by: &str,
         why: &str,
         now_ms: i64,
+        stamp: &AuditStamp,
     ) -> StoreResult<u64> {
+        let txn = self.begin_write().await?;
         let mut n = 0;
         for id in ids {
-            let done = self
-                .conn()
+            let done = txn
                 .execute_raw(self.stmt(
                     "UPDATE verifikasi_manual SET status = ?, diakhiri_oleh = ?, diakhiri_ms = ?, catatan_akhir = ? \
                      WHERE instansi = ? AND id = ? AND status = 'berlaku'",
@@ -116,6 +118,12 @@ impl Store {
                 .await?;
             n += done.rows_affected();
         }
+        if n == 0 {
+            txn.rollback().await?;
+            return Ok(0);
+        }
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
         Ok(n)
     }
 

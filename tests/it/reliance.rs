@@ -1089,3 +1089,57 @@ async fn an_answer_racing_a_cancellation_leaves_one_cancelled_process() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A verifier's finding cleared, or dropped by a screening, while the audit log refuses
+/// entries: the finding stays in force and the action fails — never a change without its entry.
+#[tokio::test]
+async fn a_finding_is_never_ended_without_its_audit_entry() {
+    let db = TestDb::new().await;
+    if db.is_postgres() {
+        return; // The trigger is SQLite's; the transaction is the same on both.
+    }
+    let app = demo_app(&db, 800, clock()).await;
+    let (nik, rules) = left_for_review(&app).await[0].clone();
+    let verification = |app: App, nik: Nik| async move {
+        merit::service::screening::verification::list(&app, Some(&nik))
+            .await
+            .unwrap()
+    };
+    merit::service::screening::verification::set(
+        &app,
+        &Actor::cli(),
+        &nik,
+        &rules[0],
+        merit::domain::Temuan::Lolos,
+        "ijazah asli diperiksa",
+    )
+    .await
+    .unwrap();
+    crate::trust::refuse_audit(app.store_for_tests(), true).await;
+    let cleared = merit::service::screening::verification::clear(
+        &app,
+        &Actor::cli(),
+        &nik,
+        &rules[0],
+        "salah catat",
+    )
+    .await;
+    assert!(cleared.is_err(), "{cleared:?}");
+    let findings = verification(app.clone(), nik).await;
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].status, StatusTemuan::Berlaku.code());
+    crate::trust::refuse_audit(app.store_for_tests(), false).await;
+    merit::service::screening::verification::clear(
+        &app,
+        &Actor::cli(),
+        &nik,
+        &rules[0],
+        "salah catat",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        verification(app.clone(), nik).await[0].status,
+        StatusTemuan::Dicabut.code()
+    );
+}

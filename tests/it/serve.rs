@@ -54,8 +54,13 @@ fn schedule_times_are_read_in_asia_jakarta() {
 }
 
 fn hourly_reminders(settings: &mut merit::config::Settings) {
+    hourly(settings, "pengingat");
+}
+
+/// `task` every hour on the hour, and nothing else scheduled.
+fn hourly(settings: &mut merit::config::Settings, task: &str) {
     settings.schedules = vec![ScheduleSetting {
-        task: "pengingat".into(),
+        task: task.into(),
         cron: "0 0 * * * *".into(),
         ruleset: None,
     }];
@@ -653,13 +658,7 @@ async fn a_scheduled_screening_is_audited_as_the_schedule() {
     let dir = tempfile::tempdir().unwrap();
     let t0 = Utc.with_ymd_and_hms(2025, 8, 11, 2, 30, 0).unwrap();
     let (app, clock) = app_at(&db, &[], t0).await;
-    let app = app.with_settings(|s| {
-        s.schedules = vec![ScheduleSetting {
-            task: "penyaringan".into(),
-            cron: "0 0 * * * *".into(),
-            ruleset: None,
-        }];
-    });
+    let app = app.with_settings(|s| hourly(s, "penyaringan"));
     crate::support::regency(&app, dir.path(), 20, 7).await;
     let jobs = scheduler::jobs(app.settings()).unwrap();
     assert!(

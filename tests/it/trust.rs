@@ -1027,12 +1027,7 @@ async fn a_failed_audit_append_rolls_the_account_change_back() {
     let entries = testing::scalar(store, "SELECT COUNT(*) FROM audit")
         .await
         .unwrap();
-    testing::execute(
-        store,
-        "CREATE TRIGGER audit_ditolak BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit ditolak'); END",
-    )
-    .await
-    .unwrap();
+    refuse_audit(store, true).await;
     c.advance(Duration::minutes(1));
     assert!(accounts::disable(&app, &email, &admin).await.is_err());
     let password = merit::domain::Password::parse("kata-sandi-baru-123").unwrap();
@@ -1043,17 +1038,10 @@ async fn a_failed_audit_append_rolls_the_account_change_back() {
     );
     assert_eq!(testing::scalar(store, &state).await.unwrap(), before);
     // Disabled without the trigger, enabling with it fails and leaves it disabled.
-    testing::execute(store, "DROP TRIGGER audit_ditolak")
-        .await
-        .unwrap();
+    refuse_audit(store, false).await;
     accounts::disable(&app, &email, &admin).await.unwrap();
     let disabled = testing::scalar(store, &state).await.unwrap();
-    testing::execute(
-        store,
-        "CREATE TRIGGER audit_ditolak BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit ditolak'); END",
-    )
-    .await
-    .unwrap();
+    refuse_audit(store, true).await;
     c.advance(Duration::minutes(1));
     assert!(accounts::enable(&app, &email, &admin).await.is_err());
     assert_eq!(testing::scalar(store, &state).await.unwrap(), disabled);
@@ -1063,4 +1051,14 @@ async fn a_failed_audit_append_rolls_the_account_change_back() {
             .unwrap(),
         entries + 1
     );
+}
+
+/// Makes every audit append fail (`true`, a SQLite trigger that raises) or work again.
+pub(crate) async fn refuse_audit(store: &merit::store::Store, refuse: bool) {
+    let sql = if refuse {
+        "CREATE TRIGGER audit_ditolak BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit ditolak'); END"
+    } else {
+        "DROP TRIGGER audit_ditolak"
+    };
+    testing::execute(store, sql).await.unwrap();
 }

@@ -174,7 +174,8 @@ fn disk_changes(app: &App, d: &Draft) -> Result<(FileSet, Vec<String>), ServiceE
 }
 
 async fn refuse(app: &App, actor: &Actor, d: &Draft, e: ServiceError) -> ServiceError {
-    let _ = crate::service::ground::audit::record(
+    // The refusal is what the caller gets; an entry that cannot be written is logged by `note`.
+    crate::service::ground::audit::note(
         app,
         actor,
         Action::DefinisiTolak,

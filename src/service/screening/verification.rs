@@ -187,6 +187,15 @@ pub async fn clear(
         .filter(|f| f.aturan == aturan && f.status == StatusTemuan::Berlaku)
         .map(|f| f.id)
         .collect();
+    let objek = audit_object(app, nik).await?;
+    let stamp = audit::stamp(
+        app,
+        actor,
+        Action::VerifikasiAkhir,
+        &objek,
+        &format!("temuan aturan {aturan} dicabut; catatan: {catatan}"),
+    )
+    .await?;
     let ended = app
         .store
         .end_findings(
@@ -195,20 +204,12 @@ pub async fn clear(
             &actor.orang,
             &catatan,
             app.clock.now_ms(),
+            &stamp,
         )
         .await?;
     if ended == 0 {
         return Err(Refusal::NoFindingInForce(aturan.to_owned()).into());
     }
-    let objek = audit_object(app, nik).await?;
-    audit::record(
-        app,
-        actor,
-        Action::VerifikasiAkhir,
-        &objek,
-        &format!("temuan aturan {aturan} dicabut; catatan: {catatan}"),
-    )
-    .await?;
     Ok(())
 }
 
@@ -219,6 +220,15 @@ pub(super) async fn drop_findings(
 ) -> Result<(), ServiceError> {
     let why = "data calon berubah sejak diverifikasi; periksa kembali";
     for f in findings {
+        let objek = audit_object(app, &f.nik).await?;
+        let stamp = audit::stamp(
+            app,
+            &Actor::system(),
+            Action::VerifikasiAkhir,
+            &objek,
+            &format!("temuan aturan {} oleh {} gugur: {why}", f.aturan, f.oleh),
+        )
+        .await?;
         let ended = app
             .store
             .end_findings(
@@ -227,19 +237,11 @@ pub(super) async fn drop_findings(
                 "sistem",
                 why,
                 app.clock.now_ms(),
+                &stamp,
             )
             .await?;
         if ended > 0 {
             tracing::warn!(aturan = %f.aturan, nik = %f.nik.masked(), "verifikasi manual gugur: {why}");
-            let objek = audit_object(app, &f.nik).await?;
-            audit::note(
-                app,
-                &Actor::system(),
-                Action::VerifikasiAkhir,
-                &objek,
-                &format!("temuan aturan {} oleh {} gugur: {why}", f.aturan, f.oleh),
-            )
-            .await;
         }
     }
     Ok(())
