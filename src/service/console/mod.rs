@@ -159,7 +159,8 @@ fn is_uuid(s: &str) -> bool {
             .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// What the id `id` names, in words: a run, a placement, an approval process or a draft.
+/// What the id `id` names, in words: a run, a placement, an approval process, a draft or a
+/// vacancy.
 async fn id_in_words(app: &App, runs: &RunNames, id: &str) -> Result<String, ServiceError> {
     let tz = app.settings.timezone;
     if runs.0.contains_key(id) {
@@ -178,6 +179,14 @@ async fn id_in_words(app: &App, runs: &RunNames, id: &str) -> Result<String, Ser
     }
     if let Ok(d) = super::drafts::get(app, id).await {
         return Ok(format!("draf {} oleh {}", d.key.label(), d.penulis));
+    }
+    if let Some(v) = app.store.vacancy(id).await?
+        && let Ok(v) = serde_json::from_value::<crate::domain::VacancySubject>(v)
+    {
+        return Ok(format!(
+            "lowongan jabatan {} pada unit {}",
+            v.jabatan, v.unit_kerja
+        ));
     }
     Ok("(rujukan yang tidak tersimpan lagi)".to_owned())
 }
