@@ -176,7 +176,7 @@ async fn job_fill_at_ppk(f: &Fixture) -> (String, Vec<String>) {
             alasan: AlasanLowongan::parse("pensiun").unwrap(),
             tanggal: None,
         },
-        &merit::service::Actor::account("kaban", "uji"),
+        &crate::support::kaban(),
     )
     .await
     .unwrap();
@@ -358,15 +358,9 @@ async fn the_ppk_chooses_by_reply() {
 #[tokio::test]
 async fn acting_officials_may_not_take_the_ppk_step() {
     let f = fixture().await;
-    let id = workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     decide(&f.app, &id, "verifikasi", "verif", Answer::Setuju).await;
     let v = workflow::show(&f.app, &id).await.unwrap();
     let seats: Vec<&str> = v.penyetuju.iter().map(|s| s.orang.as_str()).collect();
@@ -422,15 +416,9 @@ async fn a_vacant_ppk_post_goes_to_the_superior() {
         .replace("peran: [PPK]", "peran: [MANTAN_PPK]")
         .replace("jenis: Plh.", "jenis: Plt.");
     let f = fixture_with(&[], &vacant).await;
-    let id = workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     decide(&f.app, &id, "verifikasi", "verif", Answer::Setuju).await;
     let v = workflow::show(&f.app, &id).await.unwrap();
     let seats: Vec<&str> = v.penyetuju.iter().map(|s| s.orang.as_str()).collect();
@@ -478,15 +466,9 @@ async fn racing_answers_of_one_prompt_make_one_decision() {
     let f = fixture().await;
     let addr = serve_http(&f.app).await;
     for round in 0..8 {
-        let id = workflow::start(
-            &f.app,
-            "uji_keras",
-            None,
-            &merit::service::Actor::account("kaban", "uji"),
-            None,
-        )
-        .await
-        .unwrap();
+        let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+            .await
+            .unwrap();
         let code = code_of(&workflow::show(&f.app, &id).await.unwrap(), "verif");
         deliver(&f.app).await;
         let prompt = eml_files(&f.db.path("outbox"))
@@ -555,15 +537,9 @@ async fn racing_answers_of_one_prompt_make_one_decision() {
 #[tokio::test]
 async fn replies_to_explanations_and_reminders_find_their_prompt() {
     let f = fixture().await;
-    let id = workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let code = code_of(&workflow::show(&f.app, &id).await.unwrap(), "verif");
     let out = ingest(
         &f.app,
@@ -601,15 +577,9 @@ async fn replies_to_explanations_and_reminders_find_their_prompt() {
     // A reminder: the PPK's prompt, a day later.
     f.clock
         .set(Utc.with_ymd_and_hms(2025, 8, 13, 2, 0, 0).unwrap());
-    let id2 = workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id2 = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     f.clock
         .set(Utc.with_ymd_and_hms(2025, 8, 14, 2, 0, 0).unwrap());
     workflow::tick(&f.app).await.unwrap();
@@ -644,15 +614,9 @@ async fn replies_to_explanations_and_reminders_find_their_prompt() {
 async fn html_bottom_posted_and_ambiguous_replies() {
     let f = fixture().await;
     let start = || async {
-        let id = workflow::start(
-            &f.app,
-            "uji_keras",
-            None,
-            &merit::service::Actor::account("kaban", "uji"),
-            None,
-        )
-        .await
-        .unwrap();
+        let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+            .await
+            .unwrap();
         let code = code_of(&workflow::show(&f.app, &id).await.unwrap(), "verif");
         (id, code)
     };
@@ -716,15 +680,9 @@ async fn html_bottom_posted_and_ambiguous_replies() {
 #[tokio::test]
 async fn comments_are_bounded_and_cleaned() {
     let f = fixture().await;
-    let id = workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let code = code_of(&workflow::show(&f.app, &id).await.unwrap(), "verif");
     let huge = format!("KEMBALIKAN {}\u{1b}[31m\u{0}", "x".repeat(20 * 1024 * 1024));
     let out = ingest(
@@ -782,15 +740,9 @@ async fn replies_that_fail_authentication_are_refused() {
         )
     };
     let f = fixture().await;
-    let id = workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let code = code_of(&workflow::show(&f.app, &id).await.unwrap(), "verif");
     let out = ingest(&f.app, &forged(&code)).await;
     assert!(
@@ -824,15 +776,9 @@ async fn replies_that_fail_authentication_are_refused() {
         DIRECTORY,
     )
     .await;
-    let id = workflow::start(
-        &off.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&off.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let code = code_of(&workflow::show(&off.app, &id).await.unwrap(), "verif");
     assert!(recorded(&ingest(&off.app, &forged(&code)).await, "setuju"));
 }
@@ -855,15 +801,9 @@ Authentication-Results: mx.contoh.go.id; dkim=pass header.d=contoh.go.id; spf=pa
         )
     };
     let f = fixture().await;
-    let id = workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let code = code_of(&workflow::show(&f.app, &id).await.unwrap(), "verif");
     let out = ingest(
         &f.app,
@@ -895,7 +835,7 @@ Authentication-Results: mx.contoh.go.id; dkim=pass header.d=contoh.go.id; spf=pa
         &named.app,
         "uji_keras",
         None,
-        &merit::service::Actor::account("kaban", "uji"),
+        &crate::support::kaban(),
         None,
     )
     .await
@@ -929,15 +869,9 @@ async fn deadlines_and_reminders_fall_in_office_hours() {
     // Monday 11 August 2025, 23.50 WIB.
     f.clock
         .set(Utc.with_ymd_and_hms(2025, 8, 11, 16, 50, 0).unwrap());
-    let id = workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let v = workflow::show(&f.app, &id).await.unwrap();
     let due: Vec<(String, String)> = v
         .pengatur_waktu
@@ -972,24 +906,12 @@ async fn colliding_reference_codes_are_drawn_again() {
         let n = seq.fetch_add(1, Ordering::SeqCst);
         ["AAAAAA", "BBBBBB", "AAAAAA", "CCCCCC", "DDDDDD", "EEEEEE"][n.min(5)].to_owned()
     }));
-    let a = workflow::start(
-        &app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
-    let b = workflow::start(
-        &app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let a = workflow::start(&app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
+    let b = workflow::start(&app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let code_a = code_of(&workflow::show(&app, &a).await.unwrap(), "verif");
     let code_b = code_of(&workflow::show(&app, &b).await.unwrap(), "verif");
     assert_eq!(code_a, "AAAAAA");
@@ -1002,15 +924,9 @@ async fn colliding_reference_codes_are_drawn_again() {
         .app
         .for_tenant("kabupaten_lain")
         .with_code_source(Arc::new(|| "AAAAAA".to_owned()));
-    let c = workflow::start(
-        &other,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let c = workflow::start(&other, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     assert_eq!(
         code_of(&workflow::show(&other, &c).await.unwrap(), "verif"),
         "AAAAAA"
@@ -1046,15 +962,9 @@ fn header_of<'a>(response: &'a str, name: &str) -> Option<&'a str> {
 #[tokio::test]
 async fn pages_carry_security_headers_and_errors_speak_bahasa() {
     let f = fixture().await;
-    workflow::start(
-        &f.app,
-        "uji_keras",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    workflow::start(&f.app, "uji_keras", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     deliver(&f.app).await;
     let prompt = mails_to(&f, "verif@").pop().unwrap().0;
     let link = tokens(&prompt)[0].clone();
@@ -1227,7 +1137,7 @@ async fn prompts_are_written_as_officials_expect() {
         &f.app,
         "usulan_pppk_paruh_waktu",
         None,
-        &merit::service::Actor::account("kaban", "uji"),
+        &crate::support::kaban(),
         None,
     )
     .await

@@ -97,15 +97,9 @@ async fn count(app: &App, sql: &str) -> i64 {
 #[tokio::test]
 async fn prompts_in_the_file_outbox_are_complete_and_masked() {
     let f = fixture(None).await;
-    let id = workflow::start(
-        &f.app,
-        "uji_surat",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_surat", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let mailer = Channels::email(Mailer::new(&f.app.settings().mail_url));
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
     assert_eq!(r.terkirim, 1);
@@ -147,15 +141,9 @@ async fn smtp_outage_then_recovery_loses_and_duplicates_nothing() {
     drop(probe);
     let f = fixture(Some(&format!("smtp://127.0.0.1:{port}"))).await;
     for _ in 0..5 {
-        workflow::start(
-            &f.app,
-            "uji_surat",
-            None,
-            &merit::service::Actor::account("kaban", "uji"),
-            None,
-        )
-        .await
-        .unwrap();
+        workflow::start(&f.app, "uji_surat", None, &crate::support::kaban(), None)
+            .await
+            .unwrap();
     }
     let mailer = Channels::email(Mailer::new(&f.app.settings().mail_url));
     let r = outbox::deliver(&f.app, &mailer, false).await.unwrap();
@@ -204,15 +192,9 @@ async fn a_permanent_refusal_fails_the_message_and_tells_admin() {
     let port = listener.local_addr().unwrap().port();
     let sink = sink_on(listener, &["tidak-ada@contoh.go.id"]).await;
     let f = fixture(Some(&format!("smtp://127.0.0.1:{port}"))).await;
-    let id = workflow::start(
-        &f.app,
-        "uji_surat",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_surat", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     workflow::decide(
         &f.app,
         &workflow::DecideRequest {
@@ -242,15 +224,9 @@ async fn a_permanent_refusal_fails_the_message_and_tells_admin() {
 #[tokio::test]
 async fn links_confirm_on_get_decide_on_post_and_refuse_the_rest() {
     let f = fixture(None).await;
-    let id = workflow::start(
-        &f.app,
-        "uji_surat",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji_surat", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let mailer = Channels::email(Mailer::new(&f.app.settings().mail_url));
     outbox::deliver(&f.app, &mailer, false).await.unwrap();
     let toks = tokens(&eml_files(&f.outbox)[0]);
@@ -410,15 +386,9 @@ struct Prompt {
 
 async fn prompt(f: &Fixture) -> Prompt {
     let before = eml_files(&f.outbox).len();
-    let instance = workflow::start(
-        &f.app,
-        "uji_surat",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let instance = workflow::start(&f.app, "uji_surat", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     outbox::deliver(
         &f.app,
         &Channels::email(Mailer::new(&f.app.settings().mail_url)),
@@ -632,15 +602,9 @@ mod base64_lite {
 #[tokio::test]
 async fn a_reminder_on_a_choice_step_offers_the_choices_and_the_deadline() {
     let f = fixture(None).await;
-    workflow::start(
-        &f.app,
-        "uji_pilih",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    workflow::start(&f.app, "uji_pilih", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let channels = Channels::email(Mailer::new(&f.app.settings().mail_url));
     outbox::deliver(&f.app, &channels, false).await.unwrap();
     f.clock.advance(Duration::days(1));
@@ -668,15 +632,9 @@ async fn a_reminder_on_a_choice_step_offers_the_choices_and_the_deadline() {
 #[tokio::test]
 async fn a_message_missing_a_field_fails_and_admin_is_told() {
     let f = fixture(None).await;
-    workflow::start(
-        &f.app,
-        "uji_surat",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    workflow::start(&f.app, "uji_surat", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     merit::store::testing::execute(
         f.app.store_for_tests(),
         "UPDATE kotak_keluar SET data = '{\"nama\": \"x\"}' WHERE jenis = 'permintaan'",

@@ -584,24 +584,12 @@ async fn the_daily_digest_counts_open_and_overdue_steps_for_admin() {
             .unwrap()
             .is_empty()
     );
-    merit::service::workflow::start(
-        &app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
-    merit::service::workflow::start(
-        &app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    merit::service::workflow::start(&app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
+    merit::service::workflow::start(&app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     // Wednesday 07.00 WIB: both deadlines (Tuesday 09.00) have passed.
     clock.set(Utc.with_ymd_and_hms(2025, 8, 13, 0, 0, 0).unwrap());
     assert_eq!(

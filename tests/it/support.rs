@@ -329,3 +329,8 @@ pub fn assert_messages_private(dir: &Path) {
         }
     }
 }
+
+/// The Kepala BKPSDM of the test directories (`kaban`), as the actor who starts a process.
+pub fn kaban() -> merit::service::Actor {
+    merit::service::Actor::account("kaban", "uji")
+}

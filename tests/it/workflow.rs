@@ -157,15 +157,9 @@ async fn count(app: &App, sql: &str) -> i64 {
 async fn modes_conditions_and_choices_from_start_to_approval() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let app = &f.app;
-    let id = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let v = workflow::show(app, &id).await.unwrap();
     assert_eq!(v.langkah_aktif.as_deref(), Some("satu"));
     assert_eq!(v.penyetuju.len(), 1);
@@ -291,15 +285,9 @@ async fn modes_conditions_and_choices_from_start_to_approval() {
 async fn unreachable_quorum_refuses_and_returns_go_back_with_a_reason() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let app = &f.app;
-    let id = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     decide(app, &id, "satu", "verif", Answer::Setuju).await;
     for p in ["tpk1", "tpk2", "tpk3"] {
         decide(app, &id, "semua", p, Answer::Setuju).await;
@@ -370,15 +358,9 @@ async fn unreachable_quorum_refuses_and_returns_go_back_with_a_reason() {
 async fn an_acting_official_answers_in_that_capacity() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let app = &f.app;
-    let id = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     decide(app, &id, "satu", "verif", Answer::Setuju).await;
     for p in ["tpk1", "tpk2", "tpk3"] {
         decide(app, &id, "semua", p, Answer::Setuju).await;
@@ -412,15 +394,9 @@ async fn an_acting_official_answers_in_that_capacity() {
     // Outside the decree's period the acting official is not asked.
     f.clock
         .set(Utc.with_ymd_and_hms(2025, 9, 8, 2, 0, 0).unwrap());
-    let id2 = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id2 = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     decide(app, &id2, "satu", "verif", Answer::Setuju).await;
     for p in ["tpk1", "tpk2", "tpk3"] {
         decide(app, &id2, "semua", p, Answer::Setuju).await;
@@ -438,15 +414,9 @@ async fn an_acting_official_answers_in_that_capacity() {
 async fn running_instances_keep_their_definition_version() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
     let app = &f.app;
-    let old = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let old = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     // The administrator removes the first step.
     let edited = UJI.replacen(
         "  - id: satu\n    judul: Verifikasi\n    penyetuju: { peran: VERIFIKATOR_BKPSDM }\n    tenggat: 3d\n    pengingat: [1d, 2d]\n    eskalasi: { setelah: 4d, ke: { peran: KEPALA_BKPSDM } }\n",
@@ -456,29 +426,17 @@ async fn running_instances_keep_their_definition_version() {
     assert_ne!(edited, UJI);
     write(&f.wfdir, "uji.yaml", &edited);
     // The edit is in force once the definitions are read again (serve does so on a change).
-    let kept = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let kept = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     assert_eq!(
         workflow::show(app, &kept).await.unwrap().versi,
         workflow::show(app, &old).await.unwrap().versi
     );
     merit::service::reload::validate(app).await.unwrap();
-    let new = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let new = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let (vo, vn) = (
         workflow::show(app, &old).await.unwrap(),
         workflow::show(app, &new).await.unwrap(),
@@ -494,15 +452,9 @@ async fn running_instances_keep_their_definition_version() {
     write(&f.wfdir, "uji.yaml", "id: uji\njudul: [rusak\n");
     let refused = merit::service::reload::validate(app).await.unwrap();
     assert!(refused.ditolak.iter().any(|e| e.contains("uji.yaml:")));
-    let kept = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let kept = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     assert_eq!(workflow::show(app, &kept).await.unwrap().versi, vn.versi);
     assert!(
         workflow::check(app.settings())
@@ -584,15 +536,9 @@ async fn timers_fire_once_in_working_days_and_survive_a_restart() {
     // Friday 15 August 2025 09.00 WIB; 18 August is declared a holiday below? No: only weekends.
     f.clock
         .set(Utc.with_ymd_and_hms(2025, 8, 15, 2, 0, 0).unwrap());
-    let id = workflow::start(
-        app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let kinds = |app: App, id: String| async move {
         workflow::show(&app, &id)
             .await
@@ -663,15 +609,9 @@ async fn two_processes_ticking_together_fire_each_timer_once() {
     let mut ids = Vec::new();
     for _ in 0..20 {
         ids.push(
-            workflow::start(
-                &f.app,
-                "uji",
-                None,
-                &merit::service::Actor::account("kaban", "uji"),
-                None,
-            )
-            .await
-            .unwrap(),
+            workflow::start(&f.app, "uji", None, &crate::support::kaban(), None)
+                .await
+                .unwrap(),
         );
     }
     let other = app_for(&f.db, &f.wfdir, &f.db.path("directory.yaml"), monday()).await;
@@ -757,15 +697,9 @@ async fn broken_definitions_are_refused_with_file_and_line() {
 #[tokio::test]
 async fn a_refused_directory_edit_keeps_the_last_good_one() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
-    let id = workflow::start(
-        &f.app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     write(
         f.db.dir.path(),
         "directory.yaml",
@@ -818,7 +752,7 @@ async fn job_fill_from_vacancy_to_the_ppk_choice() {
             alasan: AlasanLowongan::parse("pensiun").unwrap(),
             tanggal: None,
         },
-        &merit::service::Actor::account("kaban", "uji"),
+        &crate::support::kaban(),
     )
     .await
     .unwrap();
@@ -864,15 +798,9 @@ async fn job_fill_from_vacancy_to_the_ppk_choice() {
 #[tokio::test]
 async fn someone_given_the_role_after_the_step_opened_may_answer() {
     let f = fixture(&[("uji.yaml", UJI)]).await;
-    let id = workflow::start(
-        &f.app,
-        "uji",
-        None,
-        &merit::service::Actor::account("kaban", "uji"),
-        None,
-    )
-    .await
-    .unwrap();
+    let id = workflow::start(&f.app, "uji", None, &crate::support::kaban(), None)
+        .await
+        .unwrap();
     let err = workflow::decide(&f.app, &req(&id, "satu", "asisten", Answer::Setuju, None))
         .await
         .unwrap_err();
