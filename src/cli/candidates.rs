@@ -12,7 +12,8 @@ use crate::{
     service::{self, audit::Actor},
 };
 
-fn nik_of(text: &str) -> Result<Nik, Failure> {
+/// A NIK typed on the command line, or a clear refusal.
+pub(super) fn nik_of(text: &str) -> Result<Nik, Failure> {
     Nik::parse(text.trim()).map_err(|e| Failure::invalid(format!("NIK: {e}")))
 }
 

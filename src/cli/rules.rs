@@ -59,6 +59,7 @@ pub(super) async fn run(
         }
         RulesCommand::Explain { nik, run, ruleset } => {
             let app = open_app(settings).await?;
+            let nik = super::candidates::nik_of(&nik)?;
             let e = service::rules::explain(&app, &nik, run.as_deref(), ruleset.as_deref()).await?;
             if json {
                 output::print_json(&e)?;

@@ -112,7 +112,7 @@ pub(super) async fn screen(
 
 /// `merit screen --nik NIK`.
 pub(super) async fn screen_one(settings: Settings, nik: &str, json: bool) -> Result<Exit, Failure> {
-    let nik = Nik::parse(nik).map_err(|e| Failure::invalid(format!("NIK: {e}")))?;
+    let nik = super::candidates::nik_of(nik)?;
     let app = open_app(settings).await?;
     let report = service::screening::screen_one(&app, &nik, &service::Actor::cli()).await?;
     if json {

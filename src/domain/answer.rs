@@ -60,6 +60,15 @@ impl Answer {
         }
     }
 
+    /// The answer as a page shows it: the word, followed for a choice by the option as
+    /// `name` gives it (its title, or a masked identifier).
+    pub fn words(&self, name: impl FnOnce(&str) -> String) -> String {
+        match self {
+            Self::Pilih(o) => format!("{} {}", self.word(), name(o)),
+            plain => plain.word().to_owned(),
+        }
+    }
+
     /// The position of the chosen option among `opsi` (none for the plain answers, or an option
     /// not on the list).
     pub fn option_index(&self, opsi: &[String]) -> Option<usize> {

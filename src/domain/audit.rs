@@ -200,6 +200,41 @@ pub struct AuditStamp {
     pub waktu_ms: i64,
 }
 
+impl AuditStamp {
+    /// The same entry with its details replaced by `rincian` (clipped and redacted like the
+    /// rest): for a change whose details are known only inside its transaction (the number a
+    /// version takes, the sessions ended).
+    #[must_use]
+    pub fn detailed(&self, rincian: &str) -> Self {
+        let mut s = self.clone();
+        s.event.rincian = clipped(rincian, RINCIAN_CHARS);
+        s
+    }
+
+    /// The same entry about `objek` instead (an id made inside the transaction).
+    #[must_use]
+    pub fn about(&self, objek: &str) -> Self {
+        let mut s = self.clone();
+        s.event.objek = clipped(objek, OBJEK_CHARS);
+        s
+    }
+}
+
+/// Longest `objek` kept, in characters.
+pub const OBJEK_CHARS: usize = 500;
+
+/// Longest `rincian` kept, in characters.
+pub const RINCIAN_CHARS: usize = 2_000;
+
+/// `s` stripped of control characters, any full NIK or NIP in it masked, cut at `n` characters.
+pub fn clipped(s: &str, n: usize) -> String {
+    super::redact_identifiers(&super::strip_controls(s))
+        .0
+        .chars()
+        .take(n)
+        .collect()
+}
+
 /// What an entry records before it is chained.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEvent {

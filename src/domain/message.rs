@@ -164,8 +164,8 @@ pub struct PriorAnswer {
     pub kapasitas: String,
     /// The step's title.
     pub langkah: String,
-    /// `setuju`, `tolak`, `kembalikan`, `pilih:OPTION`.
-    pub keputusan: String,
+    /// The answer (stored by its code: `setuju`, `tolak`, `kembalikan`, `pilih:OPTION`).
+    pub keputusan: super::Answer,
     pub komentar: Option<String>,
     /// When, epoch ms.
     pub waktu_ms: i64,
@@ -185,8 +185,8 @@ pub struct Cancelled {
 pub struct ReplyApplied {
     #[serde(flatten)]
     pub about: About,
-    /// `setuju`, `tolak`, `kembalikan`, `pilih:OPTION`.
-    pub keputusan: String,
+    /// The answer (stored by its code: `setuju`, `tolak`, `kembalikan`, `pilih:OPTION`).
+    pub keputusan: super::Answer,
     /// The subject of the reply, for "Re:".
     pub perihal: String,
     /// Message-ID of the reply, for threading.

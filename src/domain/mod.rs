@@ -27,7 +27,7 @@ pub use account::{Email, Password, Role};
 pub use answer::{Answer, UnknownAnswer};
 pub use audit::{
     ANCHOR_KIND, Action, Anchor, AuditEntry, AuditEvent, AuditFilter, AuditKey, AuditStamp,
-    GENESIS, chain_hash, keyed_hash,
+    GENESIS, OBJEK_CHARS, RINCIAN_CHARS, chain_hash, clipped, keyed_hash,
 };
 pub use candidate::{CANDIDATE_FIELDS, Candidate};
 pub use date::{

@@ -258,11 +258,10 @@ struct PromptPage<'a> {
 }
 
 /// An answer as people read it: the reply word, or the option chosen by name.
-pub fn answer_words(subject: Option<&Subject>, code: &str) -> String {
-    match Answer::parse(code) {
-        Some(Answer::Pilih(o)) => format!("memilih {}", option_name(subject, &o)),
-        Some(plain) => plain.word().to_owned(),
-        None => code.to_owned(),
+pub fn answer_words(subject: Option<&Subject>, answer: &Answer) -> String {
+    match answer {
+        Answer::Pilih(o) => format!("memilih {}", option_name(subject, o)),
+        plain => plain.word().to_owned(),
     }
 }
 

@@ -161,6 +161,14 @@ pub async fn add(
             .await
             .map_err(|e| ServiceError::unexpected("hash kata sandi", e))??
     };
+    let stamp = audit::stamp(
+        app,
+        actor,
+        Action::PenggunaTambah,
+        email.as_str(),
+        &format!("peran {}", role.code()),
+    )
+    .await?;
     if !app
         .store
         .add_user(
@@ -169,19 +177,12 @@ pub async fn add(
             role.code(),
             &hash,
             app.clock.now_ms(),
+            &stamp,
         )
         .await?
     {
         return Err(Refusal::AccountExists(email.to_string()).into());
     }
-    audit::record(
-        app,
-        actor,
-        Action::PenggunaTambah,
-        email.as_str(),
-        &format!("peran {}", role.code()),
-    )
-    .await?;
     Ok(generated)
 }
 
@@ -221,15 +222,13 @@ pub async fn end_sessions(app: &App, email: &Email, actor: &Actor) -> Result<u64
     if app.store.user(email.as_str()).await?.is_none() {
         return Err(ServiceError::not_found(Sought::Account, email.as_str()));
     }
-    let n = app.store.end_sessions_of(email.as_str()).await?;
-    audit::record(
-        app,
-        actor,
-        Action::Keluar,
-        email.as_str(),
-        &format!("{n} sesi diakhiri oleh administrator"),
-    )
-    .await?;
+    let stamp = audit::stamp(app, actor, Action::Keluar, email.as_str(), "").await?;
+    let n = app
+        .store
+        .end_sessions_of(email.as_str(), &|n| {
+            stamp.detailed(&format!("{n} sesi diakhiri oleh administrator"))
+        })
+        .await?;
     Ok(n)
 }
 
@@ -402,10 +401,17 @@ pub async fn sign_in(
     drop(reserved);
     let cookie = auth::token().map_err(ServiceError::internal)?;
     let csrf = auth::token().map_err(ServiceError::internal)?;
+    let stamp = audit::stamp(app, &actor, Action::Masuk, "", "").await?;
     app.store
-        .add_session(&auth::digest(&cookie), &user.email, &csrf, dari, now)
+        .add_session(
+            &auth::digest(&cookie),
+            &user.email,
+            &csrf,
+            dari,
+            now,
+            &stamp,
+        )
         .await?;
-    audit::record(app, &actor, Action::Masuk, "", "").await?;
     Ok(Opened {
         cookie,
         account: account_from(user)?,
@@ -432,7 +438,7 @@ pub async fn session(app: &App, cookie: &str) -> Result<Option<Session>, Service
     let now = app.clock.now_ms();
     let idle = app.settings.session_idle.num_milliseconds();
     if !row.aktif || now - row.terakhir_ms > idle || now - row.dibuat_ms > ABSOLUTE_MS {
-        app.store.end_session(&digest).await?;
+        app.store.end_session(&digest, None).await?;
         return Ok(None);
     }
     if now - row.terakhir_ms > touch_after_ms(idle) {
@@ -453,8 +459,10 @@ pub async fn session(app: &App, cookie: &str) -> Result<Option<Session>, Service
 /// Ends the session of `cookie`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn sign_out(app: &App, cookie: &str, actor: &Actor) -> Result<(), ServiceError> {
-    app.store.end_session(&auth::digest(cookie)).await?;
-    audit::record(app, actor, Action::Keluar, "", "").await?;
+    let stamp = audit::stamp(app, actor, Action::Keluar, "", "").await?;
+    app.store
+        .end_session(&auth::digest(cookie), Some(&stamp))
+        .await?;
     Ok(())
 }
 

@@ -146,6 +146,19 @@ where
         )
     });
 
+    // The entry is prepared before the import's write transaction opens (preparing it may
+    // write: the key's secret on first use), and completed with the counts at the end.
+    let stamp = crate::service::ground::audit::stamp(
+        app,
+        &opts.actor,
+        crate::domain::Action::Impor,
+        &opts
+            .berkas
+            .clone()
+            .unwrap_or_else(|| opts.path.display().to_string()),
+        "",
+    )
+    .await?;
     let mut writer = Some(app.store.begin_import(&batch_id, now_ms).await?);
     let mut out = ImportReport {
         impor_id: batch_id.clone(),
@@ -237,28 +250,21 @@ where
         at_ms: now_ms,
         by: opts.actor.orang.clone(),
     };
-    writer.finish(&batch).await?;
-    out.disimpan = true;
-    // Figures derived from the formations are read again.
-    if let Ok(mut fill) = app.caches.unit_fill.lock() {
-        *fill = None;
-    }
     let what = match opts.kind {
         ImportKind::Candidates => "calon",
         ImportKind::Formations => "baris formasi",
         ImportKind::Employees => "pegawai",
     };
-    crate::service::ground::audit::record(
-        app,
-        &opts.actor,
-        crate::domain::Action::Impor,
-        &out.berkas,
-        &format!(
-            "{} {what} diimpor, {} baris ditolak",
-            out.diimpor, out.ditolak
-        ),
-    )
-    .await?;
+    let stamp = stamp.detailed(&format!(
+        "{} {what} diimpor, {} baris ditolak",
+        out.diimpor, out.ditolak
+    ));
+    writer.finish(&batch, &stamp).await?;
+    out.disimpan = true;
+    // Figures derived from the formations are read again.
+    if let Ok(mut fill) = app.caches.unit_fill.lock() {
+        *fill = None;
+    }
     Ok(out)
 }
 

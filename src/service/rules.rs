@@ -378,13 +378,12 @@ pub fn catalog(settings: &Settings) -> Catalog {
 #[tracing::instrument(level = "debug", skip_all, fields(ruleset = ?ruleset))]
 pub async fn explain_now(
     app: &App,
-    nik: &str,
+    nik: &Nik,
     ruleset: Option<&str>,
 ) -> Result<Explanation, ServiceError> {
-    let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
     let catalog = crate::service::ground::definitions::read(app, |d| d.compiled()).await?;
     let rs = candidate_ruleset(&catalog, ruleset)?;
-    evaluate_now(app, &rs, &nik, "dievaluasi_sekarang").await
+    evaluate_now(app, &rs, nik, "dievaluasi_sekarang").await
 }
 
 /// Every rule of `rs` evaluated now for the candidate with `nik`, with the outcome the newest
@@ -430,7 +429,7 @@ pub(crate) async fn evaluate_now(
 /// `ruleset` (or the candidate ruleset in force).
 pub async fn explain(
     app: &App,
-    nik: &str,
+    nik: &Nik,
     run: Option<&str>,
     ruleset: Option<&str>,
 ) -> Result<Explanation, ServiceError> {
@@ -445,12 +444,11 @@ pub async fn explain(
 #[tracing::instrument(level = "debug", skip_all, fields(run_id = %run_id))]
 pub async fn explain_in_run(
     app: &App,
-    nik: &str,
+    nik: &Nik,
     run_id: &str,
 ) -> Result<Explanation, ServiceError> {
-    let nik = Nik::parse(nik).map_err(|e| ServiceError::value("NIK", e))?;
     let run = crate::service::ground::runs::existing_run(&app.store, run_id).await?;
-    let decision = app.store.decision(&run.id, &nik).await?.ok_or_else(|| {
+    let decision = app.store.decision(&run.id, nik).await?.ok_or_else(|| {
         ServiceError::NotFound(
             NotFound {
                 what: Sought::Decision,
@@ -466,7 +464,7 @@ pub async fn explain_in_run(
     let rs = crate::service::ground::runs::ruleset_of(app, &run, None).await?;
     let nama = match app
         .store
-        .candidate_version(&nik, &decision.data_hash)
+        .candidate_version(nik, &decision.data_hash)
         .await?
     {
         Some(c) => c.nama,

@@ -47,7 +47,8 @@ fn user_from(r: &QueryResult) -> StoreResult<UserRow> {
 const USER_COLUMNS: &str = "email, nama, peran, hash_sandi, aktif, dibuat_ms, diubah_ms";
 
 impl Store {
-    /// Adds an account; false when the address has one already.
+    /// Adds an account and its audit entry; false (nothing written) when the address has one
+    /// already.
     pub async fn add_user(
         &self,
         email: &str,
@@ -55,9 +56,10 @@ impl Store {
         peran: &str,
         hash: &str,
         now_ms: i64,
+        stamp: &AuditStamp,
     ) -> StoreResult<bool> {
-        let done = self
-            .conn()
+        let txn = self.begin_write().await?;
+        let done = txn
             .execute_raw(self.stmt(
                 "INSERT INTO pengguna (instansi, email, nama, peran, hash_sandi, aktif, dibuat_ms, diubah_ms) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, email) DO NOTHING",
@@ -73,7 +75,8 @@ impl Store {
                 ],
             ))
             .await?;
-        Ok(done.rows_affected() > 0)
+        self.commit_audited(txn, done.rows_affected() > 0, stamp)
+            .await
     }
 
     /// One account.
@@ -118,13 +121,8 @@ impl Store {
                 ],
             ))
             .await?;
-        if done.rows_affected() == 0 {
-            txn.rollback().await?;
-            return Ok(false);
-        }
-        self.append_audit_in(&txn, stamp).await?;
-        txn.commit().await?;
-        Ok(true)
+        self.commit_audited(txn, done.rows_affected() > 0, stamp)
+            .await
     }
 
     /// Disables an account unless it is the last active administrator, in one write
@@ -211,7 +209,7 @@ impl Store {
         Ok(true)
     }
 
-    /// Opens a session.
+    /// Opens a session, with its audit entry (the sign-in).
     pub async fn add_session(
         &self,
         digest: &str,
@@ -219,9 +217,10 @@ impl Store {
         csrf: &str,
         alamat: &str,
         now_ms: i64,
+        stamp: &AuditStamp,
     ) -> StoreResult<()> {
-        self.conn()
-            .execute_raw(self.stmt(
+        let txn = self.begin_write().await?;
+        txn.execute_raw(self.stmt(
                 "INSERT INTO sesi (id, instansi, email, csrf, alamat, dibuat_ms, terakhir_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 vec![
                     digest.into(),
@@ -234,6 +233,8 @@ impl Store {
                 ],
             ))
             .await?;
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -273,20 +274,33 @@ impl Store {
         Ok(())
     }
 
-    /// Ends a session.
-    pub async fn end_session(&self, digest: &str) -> StoreResult<()> {
-        self.conn()
-            .execute_raw(self.stmt(
-                "DELETE FROM sesi WHERE id = ? AND instansi = ?",
-                vec![digest.into(), self.tenant.clone().into()],
-            ))
-            .await?;
+    /// Ends a session; `stamp` (a sign-out) is appended in the same transaction.
+    pub async fn end_session(&self, digest: &str, stamp: Option<&AuditStamp>) -> StoreResult<()> {
+        let txn = self.begin_write().await?;
+        txn.execute_raw(self.stmt(
+            "DELETE FROM sesi WHERE id = ? AND instansi = ?",
+            vec![digest.into(), self.tenant.clone().into()],
+        ))
+        .await?;
+        if let Some(stamp) = stamp {
+            self.append_audit_in(&txn, stamp).await?;
+        }
+        txn.commit().await?;
         Ok(())
     }
 
-    /// Ends every session of an account.
-    pub async fn end_sessions_of(&self, email: &str) -> StoreResult<u64> {
-        self.end_sessions_in(self.conn(), email).await
+    /// Ends every session of an account; `stamp(n)` is the audit entry for `n` sessions ended,
+    /// appended in the same transaction.
+    pub async fn end_sessions_of(
+        &self,
+        email: &str,
+        stamp: &(dyn Fn(u64) -> AuditStamp + Sync),
+    ) -> StoreResult<u64> {
+        let txn = self.begin_write().await?;
+        let n = self.end_sessions_in(&txn, email).await?;
+        self.append_audit_in(&txn, &stamp(n)).await?;
+        txn.commit().await?;
+        Ok(n)
     }
 
     /// [`Store::end_sessions_of`] inside a caller's transaction (a disable, a new password).

@@ -37,6 +37,43 @@ pub enum AuditCount<'a> {
     Objek(&'a str),
 }
 
+const AUDIT_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('merit-audit-' || ?))";
+const LAST_ENTRY: &str =
+    "SELECT urutan, hash FROM audit WHERE instansi = ? ORDER BY urutan DESC LIMIT 1";
+const INSERT_ENTRY: &str = "INSERT INTO audit (instansi, urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash, berkunci) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, urutan) DO NOTHING";
+
+/// The entry `stamp` makes after `prev` (the chain's last number and hash; none at genesis).
+fn chained(stamp: &AuditStamp, prev: Option<(i64, String)>) -> AuditEntry {
+    let (prev_n, hash_sebelum) = prev.unwrap_or((0, GENESIS.to_owned()));
+    let e = &stamp.event;
+    let urutan = prev_n + 1;
+    let hash = keyed_hash(&stamp.key, &hash_sebelum, urutan, stamp.waktu_ms, e);
+    AuditEntry {
+        urutan,
+        waktu_ms: stamp.waktu_ms,
+        orang: e.orang.clone(),
+        dari: e.dari.clone(),
+        aksi: e.aksi.clone(),
+        objek: e.objek.clone(),
+        rincian: e.rincian.clone(),
+        hash_sebelum,
+        hash,
+        berkunci: true,
+    }
+}
+
+/// One row written, or the chain was raced (never under the lock; kept as a guard).
+fn inserted(rows: u64) -> StoreResult<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt(
+            "catatan audit berebut urutan; coba lagi".to_owned(),
+        ))
+    }
+}
+
 impl Store {
     /// Appends `e` at `now_ms` to this agency's chain, hashed under `key`, in a write
     /// transaction of its own.
@@ -68,62 +105,55 @@ impl Store {
         stamp: &AuditStamp,
     ) -> StoreResult<AuditEntry> {
         if self.backend == Backend::Postgres {
-            txn.execute_raw(self.stmt(
-                "SELECT pg_advisory_xact_lock(hashtext('merit-audit-' || ?))",
-                vec![self.tenant.clone().into()],
-            ))
-            .await?;
+            txn.execute_raw(self.stmt(AUDIT_LOCK, vec![self.tenant.clone().into()]))
+                .await?;
         }
-        let e = &stamp.event;
-        let now_ms = stamp.waktu_ms;
         let last = txn
-            .query_one_raw(self.stmt(
-                "SELECT urutan, hash FROM audit WHERE instansi = ? ORDER BY urutan DESC LIMIT 1",
-                vec![self.tenant.clone().into()],
-            ))
+            .query_one_raw(self.stmt(LAST_ENTRY, vec![self.tenant.clone().into()]))
             .await?;
-        let (prev_n, prev_hash) = match &last {
-            Some(r) => (get::<i64>(r, 0)?, get::<String>(r, 1)?),
-            None => (0, GENESIS.to_owned()),
+        let prev = match &last {
+            Some(r) => Some((get::<i64>(r, 0)?, get::<String>(r, 1)?)),
+            None => None,
         };
-        let urutan = prev_n + 1;
-        let hash = keyed_hash(&stamp.key, &prev_hash, urutan, now_ms, e);
+        let entry = chained(stamp, prev);
         let done = txn
-            .execute_raw(self.stmt(
-                "INSERT INTO audit (instansi, urutan, waktu_ms, orang, dari, aksi, objek, rincian, hash_sebelum, hash, berkunci) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instansi, urutan) DO NOTHING",
-                vec![
-                    self.tenant.clone().into(),
-                    urutan.into(),
-                    now_ms.into(),
-                    e.orang.clone().into(),
-                    e.dari.clone().into(),
-                    e.aksi.clone().into(),
-                    e.objek.clone().into(),
-                    e.rincian.clone().into(),
-                    prev_hash.clone().into(),
-                    hash.clone().into(),
-                    true.into(),
-                ],
-            ))
+            .execute_raw(self.stmt(INSERT_ENTRY, self.entry_values(&entry)))
             .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Corrupt(
-                "catatan audit berebut urutan; coba lagi".to_owned(),
-            ));
+        inserted(done.rows_affected())?;
+        Ok(entry)
+    }
+
+    fn entry_values(&self, e: &AuditEntry) -> Vec<sea_orm::Value> {
+        vec![
+            self.tenant.clone().into(),
+            e.urutan.into(),
+            e.waktu_ms.into(),
+            e.orang.clone().into(),
+            e.dari.clone().into(),
+            e.aksi.clone().into(),
+            e.objek.clone().into(),
+            e.rincian.clone().into(),
+            e.hash_sebelum.clone().into(),
+            e.hash.clone().into(),
+            e.berkunci.into(),
+        ]
+    }
+
+    /// Commits `txn` with `stamp` appended when it `changed` something (true); rolls it back
+    /// otherwise (false).
+    pub(super) async fn commit_audited(
+        &self,
+        txn: DatabaseTransaction,
+        changed: bool,
+        stamp: &AuditStamp,
+    ) -> StoreResult<bool> {
+        if !changed {
+            txn.rollback().await?;
+            return Ok(false);
         }
-        Ok(AuditEntry {
-            urutan,
-            waktu_ms: now_ms,
-            orang: e.orang.clone(),
-            dari: e.dari.clone(),
-            aksi: e.aksi.clone(),
-            objek: e.objek.clone(),
-            rincian: e.rincian.clone(),
-            hash_sebelum: prev_hash,
-            hash,
-            berkunci: true,
-        })
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// Entries newest first, filtered, at most `limit`.
@@ -231,4 +261,51 @@ impl Store {
             None => Ok(0),
         }
     }
+}
+
+/// [`Store::append_audit_in`] inside a bulk transaction (an import, a placement).
+pub(crate) async fn append_audit_bulk(
+    tx: &mut super::bulk::Tx,
+    tenant: &str,
+    stamp: &AuditStamp,
+) -> StoreResult<AuditEntry> {
+    use super::bulk::Val;
+    let backend = tx.backend();
+    let sql = |q: &str| super::placeholders(backend, q);
+    let tenant = Val::Text(tenant);
+    if backend == Backend::Postgres {
+        tx.execute(sql(AUDIT_LOCK), &[tenant]).await?;
+    }
+    // Named apart from the column: ordered by the number, never by its text.
+    let last = "SELECT CAST(urutan AS TEXT) AS urutan_teks, hash FROM audit WHERE instansi = ? ORDER BY urutan DESC LIMIT 1";
+    let rows = tx.fetch_texts(sql(last), &[tenant], 2).await?;
+    let prev = match rows.first().map(Vec::as_slice) {
+        Some([n, hash]) => Some((
+            n.parse::<i64>()
+                .map_err(|e| StoreError::Corrupt(format!("urutan audit: {e}")))?,
+            hash.clone(),
+        )),
+        _ => None,
+    };
+    let e = chained(stamp, prev);
+    let done = tx
+        .execute(
+            sql(INSERT_ENTRY),
+            &[
+                tenant,
+                Val::I64(e.urutan),
+                Val::I64(e.waktu_ms),
+                Val::Text(&e.orang),
+                Val::Text(&e.dari),
+                Val::Text(&e.aksi),
+                Val::Text(&e.objek),
+                Val::Text(&e.rincian),
+                Val::Text(&e.hash_sebelum),
+                Val::Text(&e.hash),
+                Val::Bool(e.berkunci),
+            ],
+        )
+        .await?;
+    inserted(done)?;
+    Ok(e)
 }

@@ -4,6 +4,7 @@
 use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::{Store, StoreResult, get};
+use crate::domain::AuditStamp;
 
 /// A draft.
 #[derive(Debug, Clone)]
@@ -93,30 +94,32 @@ fn version_from(r: &QueryResult) -> StoreResult<VersionRow> {
 
 impl Store {
     /// Keeps a new draft.
-    pub async fn insert_draft(&self, d: &DraftRow) -> StoreResult<()> {
-        self.conn()
-            .execute_raw(self.stmt(
-                &format!(
-                    "INSERT INTO draf (instansi, {DRAFT_COLUMNS}) \
+    pub async fn insert_draft(&self, d: &DraftRow, stamp: &AuditStamp) -> StoreResult<()> {
+        let txn = self.begin_write().await?;
+        txn.execute_raw(self.stmt(
+            &format!(
+                "INSERT INTO draf (instansi, {DRAFT_COLUMNS}) \
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                vec![
-                    self.tenant.clone().into(),
-                    d.id.clone().into(),
-                    d.definisi.clone().into(),
-                    d.penulis.clone().into(),
-                    d.berkas_dasar.clone().into(),
-                    d.berkas.clone().into(),
-                    d.revisi.into(),
-                    d.status.clone().into(),
-                    d.instans.clone().into(),
-                    d.catatan.clone().into(),
-                    d.pratinjau.clone().into(),
-                    d.dibuat_ms.into(),
-                    d.diubah_ms.into(),
-                ],
-            ))
-            .await?;
+            ),
+            vec![
+                self.tenant.clone().into(),
+                d.id.clone().into(),
+                d.definisi.clone().into(),
+                d.penulis.clone().into(),
+                d.berkas_dasar.clone().into(),
+                d.berkas.clone().into(),
+                d.revisi.into(),
+                d.status.clone().into(),
+                d.instans.clone().into(),
+                d.catatan.clone().into(),
+                d.pratinjau.clone().into(),
+                d.dibuat_ms.into(),
+                d.diubah_ms.into(),
+            ],
+        ))
+        .await?;
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -177,9 +180,10 @@ impl Store {
         revisi: i64,
         berkas: &str,
         now_ms: i64,
+        stamp: &AuditStamp,
     ) -> StoreResult<bool> {
-        let done = self
-            .conn()
+        let txn = self.begin_write().await?;
+        let done = txn
             .execute_raw(self.stmt(
                 "UPDATE draf SET berkas = ?, revisi = revisi + 1, pratinjau = NULL, diubah_ms = ? \
                  WHERE instansi = ? AND id = ? AND revisi = ? AND status = 'terbuka'",
@@ -192,7 +196,22 @@ impl Store {
                 ],
             ))
             .await?;
-        Ok(done.rows_affected() > 0)
+        self.commit_audited(txn, done.rows_affected() > 0, stamp)
+            .await
+    }
+
+    /// Discards an open draft, with its audit entry; false when it was not open.
+    pub async fn discard_draft(
+        &self,
+        id: &str,
+        now_ms: i64,
+        stamp: &AuditStamp,
+    ) -> StoreResult<bool> {
+        let txn = self.begin_write().await?;
+        let changed = self
+            .draft_status_in(&txn, id, "terbuka", "dibuang", None, None, None, now_ms)
+            .await?;
+        self.commit_audited(txn, changed, stamp).await
     }
 
     /// Keeps a preview made on revision `revisi` (nothing when the draft moved on).
@@ -230,8 +249,23 @@ impl Store {
         catatan: Option<&str>,
         now_ms: i64,
     ) -> StoreResult<bool> {
-        let done = self
-            .conn()
+        self.draft_status_in(self.conn(), id, from, to, revisi, instans, catatan, now_ms)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn draft_status_in(
+        &self,
+        conn: &impl ConnectionTrait,
+        id: &str,
+        from: &str,
+        to: &str,
+        revisi: Option<i64>,
+        instans: Option<&str>,
+        catatan: Option<&str>,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        let done = conn
             .execute_raw(self.stmt(
                 "UPDATE draf SET status = ?, instans = COALESCE(?, instans), catatan = ?, diubah_ms = ? \
                  WHERE instansi = ? AND id = ? AND status = ? AND revisi = COALESCE(?, revisi)",
@@ -250,22 +284,27 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Records a published version under the next number; returns that number.
-    pub async fn insert_version(&self, v: &VersionRow) -> StoreResult<i64> {
+    /// Records a published version under the next number and returns that number; `stamp(n)`,
+    /// its audit entry, is appended in the same transaction.
+    pub async fn insert_version(
+        &self,
+        v: &VersionRow,
+        stamp: Option<&(dyn Fn(i64) -> AuditStamp + Sync)>,
+    ) -> StoreResult<i64> {
         // Two publications at once: the second loses on the key and takes the next number.
         for _ in 0..8 {
-            let rows = self
-                .query(
+            let txn = self.begin_write().await?;
+            let row = txn
+                .query_one_raw(self.stmt(
                     "SELECT COALESCE(MAX(nomor), 0) FROM versi_definisi WHERE instansi = ? AND definisi = ?",
                     vec![self.tenant.clone().into(), v.definisi.clone().into()],
-                )
+                ))
                 .await?;
-            let next = match rows.first() {
+            let next = match &row {
                 Some(r) => get::<i64>(r, 0)? + 1,
                 None => 1,
             };
-            let done = self
-                .conn()
+            let done = txn
                 .execute_raw(self.stmt(
                     &format!(
                         "INSERT INTO versi_definisi (instansi, {VERSION_COLUMNS}) \
@@ -288,9 +327,15 @@ impl Store {
                     ],
                 ))
                 .await?;
-            if done.rows_affected() > 0 {
-                return Ok(next);
+            if done.rows_affected() == 0 {
+                txn.rollback().await?;
+                continue;
             }
+            if let Some(stamp) = stamp {
+                self.append_audit_in(&txn, &stamp(next)).await?;
+            }
+            txn.commit().await?;
+            return Ok(next);
         }
         Err(super::corrupt("nomor versi terus bertabrakan"))
     }

@@ -9,7 +9,7 @@ use super::{
     entity::impor,
 };
 use crate::{
-    domain::{Candidate, EMPLOYEE_FIELDS, Employee, Formation},
+    domain::{AuditStamp, Candidate, EMPLOYEE_FIELDS, Employee, Formation},
     ingest::ImportKind,
 };
 
@@ -389,8 +389,8 @@ impl ImportWriter {
         self.employees.run(&mut self.tx, &values).await
     }
 
-    /// Records the batch and commits everything.
-    pub async fn finish(mut self, batch: &ImportBatch) -> StoreResult<()> {
+    /// Records the batch and its audit entry (`stamp`) and commits everything.
+    pub async fn finish(mut self, batch: &ImportBatch, stamp: &AuditStamp) -> StoreResult<()> {
         let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         let mut record = BulkInsert::new(
             "impor",
@@ -423,6 +423,7 @@ impl ImportWriter {
             Val::Text(&batch.by),
         ];
         record.run(&mut self.tx, &row).await?;
+        super::audit::append_audit_bulk(&mut self.tx, &self.tenant, stamp).await?;
         self.tx.commit().await
     }
 

@@ -9,7 +9,7 @@ use super::{
     corrupt, get, placeholders,
 };
 use crate::{
-    domain::{KategoriJabatan, Nik, Pendidikan},
+    domain::{AuditStamp, KategoriJabatan, Nik, Pendidikan},
     placement::{Applicant, Placement, PlacementLine, PlacementRecord},
 };
 
@@ -84,11 +84,12 @@ impl Store {
             .collect()
     }
 
-    /// Stores a placement and its lines in one transaction.
+    /// Stores a placement, its lines and its audit entry in one transaction.
     pub async fn save_placement(
         &self,
         record: &PlacementRecord,
         lines: &[Placement],
+        stamp: &AuditStamp,
     ) -> StoreResult<()> {
         let mut tx = self.begin_bulk().await?;
         tx.execute(
@@ -139,6 +140,7 @@ impl Store {
             })
             .collect();
         insert.run(&mut tx, &values).await?;
+        super::audit::append_audit_bulk(&mut tx, &self.tenant, stamp).await?;
         tx.commit().await
     }
 

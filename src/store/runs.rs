@@ -15,7 +15,7 @@ use super::{
     corrupt, get, placeholders,
 };
 use crate::{
-    domain::{Hasil, Nik},
+    domain::{AuditStamp, Hasil, Nik},
     screening::{ChunkProgress, Decision, NIK_MAX, Run, RunKind, RunStatus, Tally},
 };
 
@@ -259,6 +259,7 @@ impl Store {
         run: &Run,
         base: &str,
         decision: &Decision,
+        stamp: &AuditStamp,
     ) -> StoreResult<bool> {
         let txn = self.begin_write().await?;
         if self.backend == Backend::Postgres {
@@ -343,6 +344,7 @@ impl Store {
             ],
         ))
         .await?;
+        self.append_audit_in(&txn, stamp).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -529,7 +531,14 @@ impl Store {
     /// When every chunk is done: sums the chunks' tallies and marks the run finished (once,
     /// whoever gets there first). Returns the run as it now stands. The work does not depend
     /// on the number of rules: each chunk counted its own decisions when it was written.
-    pub async fn finalize_run(&self, run: &Run, now_ms: i64) -> StoreResult<Run> {
+    /// `stamp(tally)`, the run's audit entry, is appended by whoever marks it finished, in the
+    /// same transaction.
+    pub async fn finalize_run(
+        &self,
+        run: &Run,
+        now_ms: i64,
+        stamp: Option<&(dyn Fn(&Tally) -> AuditStamp + Sync)>,
+    ) -> StoreResult<Run> {
         let progress = self.chunk_progress(&run.id).await?;
         if progress.selesai < progress.total {
             return self
@@ -557,7 +566,8 @@ impl Store {
         }
         let gagal = serde_json::to_string(&tally.gagal_per_aturan).map_err(corrupt)?;
         let kategori = serde_json::to_string(&tally.per_kategori).map_err(corrupt)?;
-        self.conn()
+        let txn = self.begin_write().await?;
+        let marked = txn
             .execute_raw(self.stmt(
                 "UPDATE run_penyaringan SET status = 'selesai', total = ?, layak = ?, tidak_layak = ?, perlu_verifikasi = ?, \
                  gagal_per_aturan = ?, per_kategori = ?, selesai_ms = ? WHERE id = ? AND status = 'berjalan'",
@@ -572,7 +582,12 @@ impl Store {
                     run.id.clone().into(),
                 ],
             ))
-            .await?;
+            .await?
+            .rows_affected();
+        if let (1, Some(stamp)) = (marked, stamp) {
+            self.append_audit_in(&txn, &stamp(&tally)).await?;
+        }
+        txn.commit().await?;
         self.run(&run.id)
             .await?
             .ok_or_else(|| corrupt("run hilang"))
@@ -593,10 +608,17 @@ impl Store {
         }
     }
 
-    /// Marks an unfinished run failed with `reason`; `false` when it was not running.
-    pub async fn fail_run(&self, id: &str, reason: &str, now_ms: i64) -> StoreResult<bool> {
-        let n = self
-            .conn()
+    /// Marks an unfinished run failed with `reason`; `false` when it was not running. `stamp`
+    /// (an operator's cancellation) is appended in the same transaction.
+    pub async fn fail_run(
+        &self,
+        id: &str,
+        reason: &str,
+        now_ms: i64,
+        stamp: Option<&AuditStamp>,
+    ) -> StoreResult<bool> {
+        let txn = self.begin_write().await?;
+        let n = txn
             .execute_raw(self.stmt(
                 "UPDATE run_penyaringan SET status = 'gagal', alasan_gagal = ?, selesai_ms = ? \
                  WHERE instansi = ? AND id = ? AND status = 'berjalan'",
@@ -609,7 +631,13 @@ impl Store {
             ))
             .await?
             .rows_affected();
-        Ok(n == 1)
+        match stamp {
+            Some(stamp) => self.commit_audited(txn, n == 1, stamp).await,
+            None => {
+                txn.commit().await?;
+                Ok(n == 1)
+            }
+        }
     }
 
     /// Every run of this tenant, newest first.

@@ -34,10 +34,14 @@ impl Store {
     /// Records a finding; those in force on the same candidate and rule are marked replaced,
     /// in one transaction. Two at once: the unique index on findings in force lets one insert
     /// through, and the other is tried again over it. Returns whether one was replaced.
-    pub async fn put_finding(&self, f: &ManualFinding) -> StoreResult<bool> {
+    pub async fn put_finding(
+        &self,
+        f: &ManualFinding,
+        stamp: &(dyn Fn(bool) -> AuditStamp + Sync),
+    ) -> StoreResult<bool> {
         let mut last = None;
         for _ in 0..5 {
-            match self.try_put_finding(f).await {
+            match self.try_put_finding(f, stamp).await {
                 Ok(replaced) => return Ok(replaced),
                 Err(e) => last = Some(e),
             }
@@ -45,7 +49,11 @@ impl Store {
         Err(last.unwrap_or_else(|| corrupt("temuan tidak tersimpan")))
     }
 
-    async fn try_put_finding(&self, f: &ManualFinding) -> StoreResult<bool> {
+    async fn try_put_finding(
+        &self,
+        f: &ManualFinding,
+        stamp: &(dyn Fn(bool) -> AuditStamp + Sync),
+    ) -> StoreResult<bool> {
         let txn = self.begin_write().await?;
         let replaced = txn
             .execute_raw(self.stmt(
@@ -84,6 +92,7 @@ impl Store {
             ],
         ))
         .await?;
+        self.append_audit_in(&txn, &stamp(replaced > 0)).await?;
         txn.commit().await?;
         Ok(replaced > 0)
     }

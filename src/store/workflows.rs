@@ -166,9 +166,15 @@ impl Store {
             .transpose()
     }
 
-    /// Creates an instance and applies its first plan, in one transaction. `Conflict` when a
-    /// reference code of the plan is taken (nothing is written; plan again with new codes).
-    pub async fn create_instance(&self, row: &InstanceRow, plan: &Plan) -> StoreResult<Applied> {
+    /// Creates an instance and applies its first plan, in one transaction with `stamp` (its
+    /// audit entry). `Conflict` when a reference code of the plan is taken (nothing is written;
+    /// plan again with new codes).
+    pub async fn create_instance(
+        &self,
+        row: &InstanceRow,
+        plan: &Plan,
+        stamp: Option<&AuditStamp>,
+    ) -> StoreResult<Applied> {
         // A proposal's recap goes to its own table: reading an instance does not carry it.
         let (subjek, recap) = split_recap(row.subjek.json());
         let txn = self.begin_write().await?;
@@ -214,6 +220,9 @@ impl Store {
         {
             txn.rollback().await?;
             return Ok(Applied::Conflict);
+        }
+        if let Some(stamp) = stamp {
+            self.append_audit_in(&txn, stamp).await?;
         }
         txn.commit().await?;
         Ok(Applied::Yes)
@@ -576,7 +585,8 @@ impl Store {
 }
 
 impl Store {
-    /// Records a vacancy and its screening result (`hasil`: the subject the workflow sees).
+    /// Records a vacancy and its screening result (`hasil`: the subject the workflow sees), with
+    /// its audit entry.
     #[allow(clippy::too_many_arguments)]
     pub async fn save_vacancy(
         &self,
@@ -590,8 +600,10 @@ impl Store {
         hasil: &serde_json::Value,
         by: &str,
         now_ms: i64,
+        stamp: &AuditStamp,
     ) -> StoreResult<()> {
-        self.query(
+        let txn = self.begin_write().await?;
+        txn.execute_raw(self.stmt(
             "INSERT INTO lowongan (id, instansi, jenjang, unit_kerja, jabatan, alasan, tanggal, ruleset_versi, hasil, dibuat_oleh, dibuat_ms) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
@@ -607,8 +619,10 @@ impl Store {
                 by.into(),
                 now_ms.into(),
             ],
-        )
+        ))
         .await?;
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
         Ok(())
     }
 

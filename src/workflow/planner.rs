@@ -492,6 +492,7 @@ pub fn prior_answer(
     if e.jenis != HistoryKind::Keputusan {
         return None;
     }
+    let keputusan = e.keputusan.as_ref().and_then(Decided::answer)?.clone();
     let langkah = e.langkah.as_deref().unwrap_or_default();
     let orang = e.orang.as_deref().unwrap_or_default();
     Some(PriorAnswer {
@@ -504,7 +505,7 @@ pub fn prior_answer(
             .iter()
             .find(|s| s.id == langkah)
             .map_or_else(|| langkah.to_owned(), |s| s.judul.clone()),
-        keputusan: e.keputusan.as_ref().map(Decided::code).unwrap_or_default(),
+        keputusan,
         komentar: e.komentar.clone(),
         waktu_ms: e.waktu_ms,
     })

@@ -455,10 +455,7 @@ fn the_next_prompt_carries_every_answer_given_so_far() {
         .expect("the next step's prompt");
     assert_eq!(prompt.jawaban_sebelumnya.len(), 1);
     let a = &prompt.jawaban_sebelumnya[0];
-    assert_eq!(
-        (a.langkah.as_str(), a.keputusan.as_str()),
-        ("TPK", "setuju")
-    );
+    assert_eq!((a.langkah.as_str(), &a.keputusan), ("TPK", &Answer::Setuju));
     assert_eq!(a.komentar.as_deref(), Some("sudah dicek"));
     assert_ne!(a.nama, "tpk2", "a name, not an id");
 }

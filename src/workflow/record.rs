@@ -5,19 +5,26 @@ use super::planner::State;
 use crate::domain::Subject;
 
 /// An instance's subject as stored: the JSON workflow expressions see (`subjek`), and its typed
-/// reading, made once when the row is read. An unreadable subject keeps the reason, so a page
-/// that can do without it still shows the instance.
+/// reading, made once, when it is first asked for (a decision that only plans never pays for
+/// it). An unreadable subject keeps the reason, so a page that can do without it still shows
+/// the instance.
 #[derive(Debug, Clone)]
 pub struct StoredSubject {
     json: serde_json::Value,
-    typed: Result<Subject, String>,
+    typed: std::sync::OnceLock<Result<Subject, String>>,
 }
 
 impl StoredSubject {
-    /// Reads `json` as a subject.
+    /// Keeps `json`, to be read as a subject when asked.
     pub fn new(json: serde_json::Value) -> Self {
-        let typed = Subject::from_value(&json);
-        Self { json, typed }
+        Self {
+            json,
+            typed: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn decoded(&self) -> &Result<Subject, String> {
+        self.typed.get_or_init(|| Subject::from_value(&self.json))
     }
 
     /// The JSON, as workflow expressions and `workflow show` see it.
@@ -27,12 +34,12 @@ impl StoredSubject {
 
     /// The typed subject, or why it cannot be read.
     pub fn typed(&self) -> Result<&Subject, &str> {
-        self.typed.as_ref().map_err(String::as_str)
+        self.decoded().as_ref().map_err(String::as_str)
     }
 
     /// The typed subject, owned.
     pub fn read(&self) -> Result<Subject, String> {
-        self.typed.clone()
+        self.decoded().clone()
     }
 }
 

@@ -124,12 +124,12 @@ async fn a_run_decides_every_candidate_once_with_every_rule_and_reason() {
 
     // Each stored decision is what the ruleset says about that candidate now.
     for d in all.iter().step_by(400) {
-        let now = merit::service::rules::explain_now(&app, d.nik.as_str(), None)
+        let now = merit::service::rules::explain_now(&app, &d.nik, None)
             .await
             .unwrap();
         assert_eq!(now.hasil, d.hasil, "{}", d.nik);
         assert_eq!(now.prioritas, d.prioritas);
-        let stored = merit::service::rules::explain_in_run(&app, d.nik.as_str(), &run.id)
+        let stored = merit::service::rules::explain_in_run(&app, &d.nik, &run.id)
             .await
             .unwrap();
         assert_eq!(stored.sumber, run.id);
@@ -689,7 +689,11 @@ async fn totals_of_a_run_with_thousands_of_rules_are_kept() {
                 .unwrap()
         );
     }
-    let done = app.store_for_tests().finalize_run(&run, 30).await.unwrap();
+    let done = app
+        .store_for_tests()
+        .finalize_run(&run, 30, None)
+        .await
+        .unwrap();
     assert_eq!(done.status, RunStatus::Selesai);
     assert_eq!(done.hasil.total, 300);
     assert_eq!(done.hasil.gagal_per_aturan["R-2000"], 300);

@@ -1053,12 +1053,95 @@ async fn a_failed_audit_append_rolls_the_account_change_back() {
     );
 }
 
+/// A binding change and its audit entry commit together: with the audit log refusing every
+/// entry, a placement, a workflow start, an import, a draft and a screening run leave nothing
+/// of themselves behind that counts.
+#[tokio::test]
+async fn binding_changes_do_not_outlive_a_refused_audit_entry() {
+    let db = TestDb::new().await;
+    if db.is_postgres() {
+        return; // The trigger below is SQLite's; the transactions are the same on both.
+    }
+    let c = clock();
+    let app = demo_app(&db, 300, c.clone()).await;
+    let store = app.store_for_tests();
+    let kaban = crate::support::kaban();
+    let counts = || async {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT COUNT(*) FROM penempatan",
+            "SELECT COUNT(*) FROM instans",
+            "SELECT COUNT(*) FROM impor",
+            "SELECT COUNT(*) FROM draf",
+            "SELECT COUNT(*) FROM run_penyaringan WHERE status = 'selesai'",
+            "SELECT COUNT(*) FROM pengguna",
+            "SELECT COUNT(*) FROM audit",
+        ] {
+            out.push((sql, testing::scalar(store, sql).await.unwrap()));
+        }
+        out
+    };
+    let before = counts().await;
+    refuse_audit(store, true).await;
+    c.advance(Duration::minutes(1));
+    assert!(
+        merit::service::placement::place(&app, None, &kaban)
+            .await
+            .is_err()
+    );
+    assert!(
+        merit::service::workflow::start(&app, "usulan_pppk_paruh_waktu", None, &kaban, None)
+            .await
+            .is_err()
+    );
+    let imported = merit::service::ImportOptions {
+        kind: merit::ingest::ImportKind::Formations,
+        path: db.path("data").join("formations.csv"),
+        skip_invalid: false,
+        sheet: None,
+        berkas: None,
+        actor: kaban.clone(),
+        progress: None,
+    };
+    assert!(
+        merit::service::import(&app, &imported, |_| {})
+            .await
+            .is_err()
+    );
+    assert!(
+        drafts::begin(&app, &DefinitionKey::Directory, &kaban)
+            .await
+            .is_err()
+    );
+    assert!(
+        accounts::add(
+            &app,
+            &merit::domain::Email::parse("baru@bkpsdm.go.id").unwrap(),
+            "",
+            merit::domain::Role::Pengamat,
+            None,
+            &kaban,
+        )
+        .await
+        .is_err()
+    );
+    let run = screening::ScreenOptions {
+        ruleset: None,
+        actor: kaban.clone(),
+        progress: None,
+        stop: None,
+        started: None,
+    };
+    assert!(screening::screen(&app, &run).await.is_err());
+    assert_eq!(counts().await, before);
+}
+
 /// Makes every audit append fail (`true`, a SQLite trigger that raises) or work again.
 pub(crate) async fn refuse_audit(store: &merit::store::Store, refuse: bool) {
     let sql = if refuse {
-        "CREATE TRIGGER audit_ditolak BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit ditolak'); END"
+        "CREATE TRIGGER IF NOT EXISTS audit_ditolak BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit ditolak'); END"
     } else {
-        "DROP TRIGGER audit_ditolak"
+        "DROP TRIGGER IF EXISTS audit_ditolak"
     };
     testing::execute(store, sql).await.unwrap();
 }

@@ -327,7 +327,7 @@ pub async fn detail(app: &App, viewer: &Viewer, key: &str) -> Result<Detail, Ser
     let run_names = super::RunNames::load(app).await?;
     let keputusan = match decisions.first() {
         Some(d) => {
-            let e = crate::service::rules::explain_in_run(app, nik.as_str(), &d.run_id).await?;
+            let e = crate::service::rules::explain_in_run(app, &nik, &d.run_id).await?;
             Some(DecisionView {
                 penyaringan: d.run_id.clone(),
                 penyaringan_nama: run_names.name(&d.run_id),

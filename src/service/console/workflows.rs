@@ -292,10 +292,7 @@ fn channel(s: &str) -> String {
 }
 
 fn answer(a: &Answer) -> String {
-    match a {
-        Answer::Pilih(o) => format!("{} {}", a.word(), mask_identifier(o)),
-        plain => plain.word().to_owned(),
-    }
+    a.words(mask_identifier)
 }
 
 fn decided(d: &Decided) -> String {

@@ -204,8 +204,7 @@ async fn insert(
         dibuat_ms: now,
         diubah_ms: now,
     };
-    app.store.insert_draft(&row).await?;
-    crate::service::ground::audit::record(
+    let stamp = crate::service::ground::audit::stamp(
         app,
         actor,
         Action::DrafBaru,
@@ -213,6 +212,7 @@ async fn insert(
         &format!("draf {}", row.id),
     )
     .await?;
+    app.store.insert_draft(&row, &stamp).await?;
     from_row(row)
 }
 
@@ -391,16 +391,7 @@ async fn store_files(
 ) -> Result<Draft, ServiceError> {
     open(&d)?;
     let now = app.clock.now().timestamp_millis();
-    if d.revisi != revisi
-        || !app
-            .store
-            .save_draft_files(&d.id, revisi, &files.to_json(), now)
-            .await?
-    {
-        return Err(Refusal::DraftMoved.into());
-    }
-    cancel_preview(app, &d.id);
-    crate::service::ground::audit::record(
+    let stamp = crate::service::ground::audit::stamp(
         app,
         actor,
         Action::DrafUbah,
@@ -408,6 +399,15 @@ async fn store_files(
         &format!("draf {}: {what}", d.id),
     )
     .await?;
+    if d.revisi != revisi
+        || !app
+            .store
+            .save_draft_files(&d.id, revisi, &files.to_json(), now, &stamp)
+            .await?
+    {
+        return Err(Refusal::DraftMoved.into());
+    }
+    cancel_preview(app, &d.id);
     d.berkas = files;
     d.revisi = revisi + 1;
     d.pratinjau = None;
@@ -463,15 +463,7 @@ pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<DefinitionKey
     let d = get(app, id).await?;
     open(&d)?;
     let now = app.clock.now().timestamp_millis();
-    if !app
-        .store
-        .set_draft_status(id, "terbuka", "dibuang", None, None, None, now)
-        .await?
-    {
-        return Err(Refusal::DraftMoved.into());
-    }
-    cancel_preview(app, id);
-    crate::service::ground::audit::record(
+    let stamp = crate::service::ground::audit::stamp(
         app,
         actor,
         Action::DrafBuang,
@@ -479,6 +471,10 @@ pub async fn discard(app: &App, id: &str, actor: &Actor) -> Result<DefinitionKey
         &format!("draf {id}"),
     )
     .await?;
+    if !app.store.discard_draft(id, now, &stamp).await? {
+        return Err(Refusal::DraftMoved.into());
+    }
+    cancel_preview(app, id);
     Ok(d.key)
 }
 

@@ -303,11 +303,20 @@ async fn send_for_approval(
     {
         return Err(Refusal::DraftMoved.into());
     }
+    let stamp =
+        crate::service::ground::audit::stamp(app, actor, Action::DefinisiAjukan, &d.key.code(), "")
+            .await?;
     let instance = match crate::service::workflow::start_with_subject(
         app,
         CHANGE_WORKFLOW,
         value,
         actor,
+        &|instance| {
+            stamp.detailed(&format!(
+                "draf {} diajukan pada alur {CHANGE_WORKFLOW} {instance}",
+                d.id
+            ))
+        },
     )
     .await
     {
@@ -331,17 +340,6 @@ async fn send_for_approval(
             now,
         )
         .await?;
-    crate::service::ground::audit::record(
-        app,
-        actor,
-        Action::DefinisiAjukan,
-        &d.key.code(),
-        &format!(
-            "draf {} diajukan pada alur {CHANGE_WORKFLOW} {instance}",
-            d.id
-        ),
-    )
-    .await?;
     Ok(Published::Waiting(instance))
 }
 
@@ -390,41 +388,59 @@ async fn write_and_record(
     // restored.
     if app.store.versions(&code, false).await?.is_empty() && !disk.0.is_empty() {
         app.store
-            .insert_version(&VersionRow {
-                definisi: code.clone(),
-                nomor: 0,
-                hash: disk.digest(),
-                berkas: disk.to_json(),
-                penulis: "sistem".into(),
-                alasan: "Keadaan berkas sebelum penerbitan pertama lewat merit".into(),
-                nomor_surat: None,
-                ringkasan: None,
-                draf: None,
-                dibuat_ms: now,
-                sidik: Some(fingerprint_of(app, &d.key, &disk).await?),
-            })
+            .insert_version(
+                &VersionRow {
+                    definisi: code.clone(),
+                    nomor: 0,
+                    hash: disk.digest(),
+                    berkas: disk.to_json(),
+                    penulis: "sistem".into(),
+                    alasan: "Keadaan berkas sebelum penerbitan pertama lewat merit".into(),
+                    nomor_surat: None,
+                    ringkasan: None,
+                    draf: None,
+                    dibuat_ms: now,
+                    sidik: Some(fingerprint_of(app, &d.key, &disk).await?),
+                },
+                None,
+            )
             .await?;
     }
     let sidik = fingerprint_of(app, &d.key, &d.berkas).await?;
+    let stamp =
+        crate::service::ground::audit::stamp(app, actor, Action::DefinisiTerbit, &code, "").await?;
+    let describe = |nomor: i64| {
+        stamp.detailed(&format!(
+            "versi {nomor} dari draf {} oleh {penulis}: {alasan}{}",
+            d.id,
+            surat
+                .as_ref()
+                .map(|s| format!(" (surat {s})"))
+                .unwrap_or_default()
+        ))
+    };
     let created = match files::write(&app.settings, &d.key, &disk, &d.berkas) {
         Ok(created) => created,
         Err(e) => return Err(undo(app, d, from, actor, now, ServiceError::internal(e)).await),
     };
     let recorded = app
         .store
-        .insert_version(&VersionRow {
-            definisi: code.clone(),
-            nomor: 0,
-            hash: d.berkas.digest(),
-            berkas: d.berkas.to_json(),
-            penulis: penulis.to_owned(),
-            alasan: alasan.to_owned(),
-            nomor_surat: surat.clone(),
-            ringkasan: serde_json::to_string(&ringkasan).ok(),
-            draf: Some(d.id.clone()),
-            dibuat_ms: now,
-            sidik: Some(sidik),
-        })
+        .insert_version(
+            &VersionRow {
+                definisi: code.clone(),
+                nomor: 0,
+                hash: d.berkas.digest(),
+                berkas: d.berkas.to_json(),
+                penulis: penulis.to_owned(),
+                alasan: alasan.to_owned(),
+                nomor_surat: surat.clone(),
+                ringkasan: serde_json::to_string(&ringkasan).ok(),
+                draf: Some(d.id.clone()),
+                dibuat_ms: now,
+                sidik: Some(sidik),
+            },
+            Some(&describe),
+        )
         .await;
     let nomor = match recorded {
         Ok(n) => n,
@@ -437,18 +453,6 @@ async fn write_and_record(
             return Err(undo(app, d, from, actor, now, e.into()).await);
         }
     };
-    crate::service::ground::audit::record(
-        app,
-        actor,
-        Action::DefinisiTerbit,
-        &code,
-        &format!(
-            "versi {nomor} dari draf {} oleh {penulis}: {alasan}{}",
-            d.id,
-            surat.map(|s| format!(" (surat {s})")).unwrap_or_default()
-        ),
-    )
-    .await?;
     let refreshed = definitions::refresh(app).await?;
     if let Some(problem) = refreshed.workflows_refused {
         tracing::warn!("definisi alur setelah penerbitan: {problem}");

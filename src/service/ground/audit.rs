@@ -109,19 +109,13 @@ pub async fn stamp(
     objek: &str,
     rincian: &str,
 ) -> Result<AuditStamp, ServiceError> {
-    let clip = |s: &str, n: usize| {
-        crate::domain::redact_identifiers(&crate::domain::strip_controls(s))
-            .0
-            .chars()
-            .take(n)
-            .collect()
-    };
+    use crate::domain::{RINCIAN_CHARS, clipped as clip};
     let event = AuditEvent {
         orang: clip(&actor.orang, 254),
         dari: clip(&actor.dari, 64),
         aksi: action.code().to_owned(),
-        objek: clip(objek, 500),
-        rincian: clip(rincian, 2_000),
+        objek: clip(objek, crate::domain::OBJEK_CHARS),
+        rincian: clip(rincian, RINCIAN_CHARS),
     };
     let key = key(app).await?;
     seal_if_needed(app, &key).await?;

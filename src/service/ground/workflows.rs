@@ -11,7 +11,7 @@ use crate::{
     rules::ExprEngine,
     service::App,
     workflow::{
-        Calendar, Directory, InstanceRow, WorkflowDef,
+        Calendar, Directory, HistoryEntry, InstanceRow, WorkflowDef,
         definition::{self, Context},
         directory::KNOWN_ROLES,
         planner,
@@ -242,12 +242,19 @@ pub async fn titles(
     Ok((def.judul.clone(), step))
 }
 
-/// The answers given on an instance so far, one line each as prompts show them (the
-/// approver's details page).
-pub async fn answer_lines(app: &App, row: &InstanceRow) -> Result<Vec<String>, ServiceError> {
+/// The answers given on an instance so far (`history`, as read by the caller), one line each
+/// as prompts show them (the confirm and details pages).
+pub async fn answer_lines(
+    app: &App,
+    row: &InstanceRow,
+    dir: &Directory,
+    history: &[HistoryEntry],
+) -> Result<Vec<String>, ServiceError> {
     let def = definition_of(app, row).await?;
-    let (dir, _) = directory(app).await?;
-    let answers = prior_answers(app, &def, &dir, &row.id).await?;
+    let answers: Vec<_> = history
+        .iter()
+        .filter_map(|h| planner::prior_answer(&def, dir, h))
+        .collect();
     Ok(crate::notify::compose::prior_lines(
         &answers,
         row.subjek.typed().ok(),

@@ -195,6 +195,8 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
     let (judul, langkah) =
         crate::service::ground::workflows::titles(app, &v.row, &v.code.langkah).await?;
     let subject = v.row.subjek.read().map_err(ServiceError::internal)?;
+    let (dir, _) = crate::service::ground::workflows::directory(app).await?;
+    let history = app.store.history(&v.row.id).await?;
     let mut out = Details {
         judul,
         langkah: langkah.unwrap_or_else(|| v.code.langkah.clone()),
@@ -204,7 +206,10 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
         perubahan: None,
         anggaran: None,
         unduhan: Vec::new(),
-        jawaban_sebelumnya: crate::service::ground::workflows::answer_lines(app, &v.row).await?,
+        jawaban_sebelumnya: crate::service::ground::workflows::answer_lines(
+            app, &v.row, &dir, &history,
+        )
+        .await?,
     };
     match subject {
         Subject::Penempatan(p) => {

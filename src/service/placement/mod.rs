@@ -302,8 +302,7 @@ pub async fn place(
         dibuat_oleh: actor.orang.clone(),
         dibuat_ms: app.clock.now_ms(),
     };
-    app.store.save_placement(&record, &lines).await?;
-    crate::service::ground::audit::record(
+    let stamp = crate::service::ground::audit::stamp(
         app,
         actor,
         crate::domain::Action::Penempatan,
@@ -311,6 +310,7 @@ pub async fn place(
         &format!("{} calon ditempatkan", record.ditempatkan),
     )
     .await?;
+    app.store.save_placement(&record, &lines, &stamp).await?;
     Ok(PlacementReport {
         penempatan: record,
         alasan_tidak_ditempatkan: reasons,

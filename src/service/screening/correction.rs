@@ -174,30 +174,12 @@ pub async fn set(
         .iter()
         .map(|c| format!("{}: '{}' → '{}'", c.kolom, c.lama, c.baru))
         .collect();
-    let mut writer = app.store.begin_import(&batch_id, now).await?;
-    if let Err(e) = writer.upsert_candidates(std::slice::from_ref(&new)).await {
-        writer.abandon().await?;
-        return Err(e.into());
-    }
-    writer
-        .finish(&ImportBatch {
-            id: batch_id,
-            kind: ImportKind::Candidates,
-            file_name: format!("koreksi data calon {}", nik.masked()),
-            file_hash: new.data_hash(),
-            rows: 1,
-            imported: 1,
-            rejected: 0,
-            at_ms: now,
-            by: actor.orang.clone(),
-        })
-        .await?;
     let objek = format!(
         "NIK {} {}",
         nik.masked(),
         audit::tag(app, nik.as_str()).await?
     );
-    audit::record(
+    let stamp = audit::stamp(
         app,
         actor,
         Action::CalonUbah,
@@ -205,6 +187,27 @@ pub async fn set(
         &format!("{}; alasan: {reason}", described.join("; ")),
     )
     .await?;
+    let mut writer = app.store.begin_import(&batch_id, now).await?;
+    if let Err(e) = writer.upsert_candidates(std::slice::from_ref(&new)).await {
+        writer.abandon().await?;
+        return Err(e.into());
+    }
+    writer
+        .finish(
+            &ImportBatch {
+                id: batch_id,
+                kind: ImportKind::Candidates,
+                file_name: format!("koreksi data calon {}", nik.masked()),
+                file_hash: new.data_hash(),
+                rows: 1,
+                imported: 1,
+                rejected: 0,
+                at_ms: now,
+                by: actor.orang.clone(),
+            },
+            &stamp,
+        )
+        .await?;
     Ok(Correction {
         nik: nik.masked(),
         data_penyaringan_berubah: old.data_hash() != new.data_hash(),

@@ -176,20 +176,6 @@ pub async fn screen(app: &App, opts: &ScreenOptions) -> Result<ScreenReport, Ser
     let finished = work_or_fail(app, &run, Some(&current), opts, &clocks).await?;
     let mut out = report(&finished, resumed, clocks.timings(started));
     out.ruleset_versi = version_of(app, &finished).await?.nomor;
-    crate::service::ground::audit::record(
-        app,
-        &opts.actor,
-        crate::domain::Action::Penyaringan,
-        &out.run_id,
-        &format!(
-            "ruleset {} versi {}; {} calon{}",
-            out.ruleset,
-            out.ruleset_version,
-            out.total,
-            if out.dilanjutkan { "; melanjutkan" } else { "" }
-        ),
-    )
-    .await?;
     Ok(out)
 }
 
@@ -294,17 +280,7 @@ async fn screen_one_over_newest(
         alasan_gagal: None,
         jenis: screening::RunKind::Perorangan,
     };
-    if !app
-        .store
-        .create_single_run(&run, &base.id, &decision)
-        .await?
-    {
-        return Ok(None);
-    }
-    if !dropped.is_empty() {
-        verification::drop_findings(app, &dropped).await?;
-    }
-    crate::service::ground::audit::record(
+    let stamp = crate::service::ground::audit::stamp(
         app,
         actor,
         crate::domain::Action::Penyaringan,
@@ -320,6 +296,16 @@ async fn screen_one_over_newest(
         ),
     )
     .await?;
+    if !app
+        .store
+        .create_single_run(&run, &base.id, &decision, &stamp)
+        .await?
+    {
+        return Ok(None);
+    }
+    if !dropped.is_empty() {
+        verification::drop_findings(app, &dropped).await?;
+    }
     let mut out = report(&run, false, Clocks::default().timings(started));
     out.ruleset_versi = version_of(app, &run).await?.nomor;
     out.hasil_calon = Some(decision.hasil.code().to_owned());
@@ -347,7 +333,7 @@ async fn work_or_fail(
             // When the database itself is gone this fails too, and the run stays resumable.
             if app
                 .store
-                .fail_run(&run.id, &reason, app.clock.now_ms())
+                .fail_run(&run.id, &reason, app.clock.now_ms(), None)
                 .await
                 .unwrap_or(false)
             {
@@ -364,14 +350,7 @@ async fn work_or_fail(
 pub async fn cancel(app: &App, id: &str, actor: &Actor) -> Result<Run, ServiceError> {
     let run = existing_run(&app.store, id).await?;
     let reason = format!("dibatalkan oleh {}", actor.orang);
-    if !app
-        .store
-        .fail_run(&run.id, &reason, app.clock.now_ms())
-        .await?
-    {
-        return Err(Refusal::RunEnded(run.status).into());
-    }
-    crate::service::ground::audit::record(
+    let stamp = crate::service::ground::audit::stamp(
         app,
         actor,
         crate::domain::Action::PenyaringanBatal,
@@ -379,6 +358,13 @@ pub async fn cancel(app: &App, id: &str, actor: &Actor) -> Result<Run, ServiceEr
         "",
     )
     .await?;
+    if !app
+        .store
+        .fail_run(&run.id, &reason, app.clock.now_ms(), Some(&stamp))
+        .await?
+    {
+        return Err(Refusal::RunEnded(run.status).into());
+    }
     existing_run(&app.store, id).await
 }
 
@@ -462,7 +448,24 @@ async fn work(
         if stopped(opts) {
             return Ok(app.store.run(&run.id).await?.unwrap_or_else(|| run.clone()));
         }
-        let finished = app.store.finalize_run(run, app.clock.now_ms()).await?;
+        let stamp = crate::service::ground::audit::stamp(
+            app,
+            &opts.actor,
+            crate::domain::Action::Penyaringan,
+            &run.id,
+            "",
+        )
+        .await?;
+        let describe = |t: &Tally| {
+            stamp.detailed(&format!(
+                "ruleset {} versi {}; {} calon",
+                run.ruleset, run.versi, t.total
+            ))
+        };
+        let finished = app
+            .store
+            .finalize_run(run, app.clock.now_ms(), Some(&describe))
+            .await?;
         match finished.status {
             RunStatus::Selesai => return Ok(finished),
             RunStatus::Gagal => {

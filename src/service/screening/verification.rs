@@ -147,14 +147,10 @@ pub async fn set(
         diakhiri_ms: None,
         catatan_akhir: None,
     };
-    let replaced = app.store.put_finding(&finding).await?;
     let objek = audit_object(app, nik).await?;
-    audit::record(
-        app,
-        actor,
-        Action::Verifikasi,
-        &objek,
-        &format!(
+    let stamp = audit::stamp(app, actor, Action::Verifikasi, &objek, "").await?;
+    let describe = |replaced: bool| {
+        stamp.detailed(&format!(
             "aturan {aturan}: {}{}; catatan: {catatan}",
             hasil.label(),
             if replaced {
@@ -162,9 +158,9 @@ pub async fn set(
             } else {
                 ""
             }
-        ),
-    )
-    .await?;
+        ))
+    };
+    app.store.put_finding(&finding, &describe).await?;
     Ok(finding)
 }
 

@@ -13,7 +13,8 @@ use crate::{
         reply::{self, Verdict},
     },
     workflow::{
-        Answer, Channel, CodeRow, HistoryKind, Refusal as WorkflowRefusal, Status, planner,
+        Answer, Channel, CodeRow, HistoryEntry, HistoryKind, Refusal as WorkflowRefusal, Status,
+        planner,
     },
 };
 
@@ -59,12 +60,20 @@ async fn recorded_since(
     answer: &Answer,
     since_ms: i64,
 ) -> Result<bool, ServiceError> {
-    Ok(app
-        .store
-        .history(&code.instans_id)
-        .await?
+    let history = app.store.history(&code.instans_id).await?;
+    Ok(answered_since(&history, code, answer, since_ms))
+}
+
+/// [`recorded_since`] on a history already read.
+fn answered_since(
+    history: &[HistoryEntry],
+    code: &CodeRow,
+    answer: &Answer,
+    since_ms: i64,
+) -> bool {
+    history
         .iter()
-        .any(|h| h.answer_by(&code.langkah, &code.orang) == Some(answer) && h.waktu_ms >= since_ms))
+        .any(|h| h.answer_by(&code.langkah, &code.orang) == Some(answer) && h.waktu_ms >= since_ms)
 }
 
 async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
@@ -82,10 +91,13 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
     // The planner says whether the link's person may still answer; a refusal is fine only
     // when this very answer is the one on record (the link used again).
     let answerable = planner::answerable(st, &code.langkah, Some(code.kunjungan), &code.orang);
+    // The history is read once: for a link used again, the capacity answered in and the
+    // answers so far.
+    let history = app.store.history(&code.instans_id).await?;
     let sudah_tercatat = match &answerable {
         Ok(()) => false,
         Err(WorkflowRefusal::AlreadyAnswered { keputusan, .. }) => *keputusan == answer.code(),
-        Err(_) => recorded_since(app, &code, &answer, t.terbit_ms).await?,
+        Err(_) => answered_since(&history, &code, &answer, t.terbit_ms),
     };
     if answerable.is_err() && !sudah_tercatat {
         return Err(Refusal::StepDecided(Some(st.status)).into());
@@ -99,10 +111,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         .map_err(|e| tracing::warn!(instans = %row.id, "{e}"))
         .ok();
     let (dir, _) = crate::service::ground::workflows::directory(app).await?;
-    let label = match &answer {
-        Answer::Pilih(o) => format!("{} {}", answer.word(), option_name(subject, o)),
-        plain => plain.word().to_owned(),
-    };
+    let label = answer.words(|o| option_name(subject, o));
     let step_title = judul_langkah.unwrap_or_else(|| code.langkah.clone());
     let view = LinkView {
         judul,
@@ -113,10 +122,7 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         kapasitas: match seat {
             Some(s) => crate::workflow::directory::titled(&s.kapasitas),
             // The step has moved on (a link used again): the capacity the answer was given in.
-            None => app
-                .store
-                .history(&code.instans_id)
-                .await?
+            None => history
                 .iter()
                 .rev()
                 .find(|h| h.answer_by(&code.langkah, &code.orang).is_some())
@@ -132,7 +138,10 @@ async fn resolve(app: &App, raw: &str) -> Result<Resolved, ServiceError> {
         ringkasan: summary(subject, app.settings.timezone),
         kode: format!("MERIT-{}", t.kode),
         sudah_tercatat,
-        jawaban_sebelumnya: crate::service::ground::workflows::answer_lines(app, &row).await?,
+        jawaban_sebelumnya: crate::service::ground::workflows::answer_lines(
+            app, &row, &dir, &history,
+        )
+        .await?,
     };
     Ok(Resolved {
         code,
@@ -491,7 +500,8 @@ async fn acknowledge(
     let IngestOutcome::Dicatat { keputusan, .. } = recorded else {
         return Ok(());
     };
-    let keputusan = keputusan.clone();
+    let keputusan = Answer::parse(keputusan)
+        .ok_or_else(|| ServiceError::internal(format!("jawaban '{keputusan}' tidak dikenal")))?;
     let (judul, judul_langkah) =
         crate::service::ground::workflows::titles(app, row, &c.langkah).await?;
     let key = format!(

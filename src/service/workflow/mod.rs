@@ -21,6 +21,7 @@ use crate::service::ground::{
     workflows::{calendar, definition_of, directory, parse_stored, prior_answers},
 };
 use crate::{
+    domain::AuditStamp,
     store::Applied,
     workflow::{
         Calendar, Decided, Directory, Event, HistoryEntry, HistoryKind, Instance, InstanceRow,
@@ -64,18 +65,25 @@ fn plan(
 }
 
 /// The subject as workflow expressions (and `workflow show`) see it: a placement proposal's
-/// recap per formation code, kept in a table of its own, is put back as `per_formasi`.
+/// recap per formation code, kept in a table of its own, is put back as `per_formasi` (read
+/// once into `recap` and kept there for a re-plan after a lost race). The subject's kind is
+/// read off its `jenis`, without decoding the rest.
 async fn expression_subject(
     app: &App,
     row: &InstanceRow,
+    recap: &mut Option<serde_json::Value>,
 ) -> Result<serde_json::Value, ServiceError> {
     let mut json = row.subjek.json().clone();
-    if let Ok(crate::domain::Subject::Penempatan(_)) = row.subjek.typed()
-        && let Some(o) = json.as_object_mut()
+    if let Some(o) = json.as_object_mut()
+        && o.get("jenis").and_then(serde_json::Value::as_str) == Some("penempatan")
         && !o.contains_key("per_formasi")
     {
-        let recap = app.store.proposal_recap(&row.id).await?;
-        o.insert("per_formasi".to_owned(), json!(recap));
+        let value = match recap.take() {
+            Some(v) => v,
+            None => json!(app.store.proposal_recap(&row.id).await?),
+        };
+        o.insert("per_formasi".to_owned(), value.clone());
+        *recap = Some(value);
     }
     Ok(json)
 }
@@ -89,8 +97,9 @@ async fn apply_event(
     id: &str,
     event: &Event,
     timer: Option<&str>,
-    stamp: Option<&crate::domain::AuditStamp>,
+    stamp: Option<&AuditStamp>,
 ) -> Result<Option<(Applied, planner::Plan)>, ServiceError> {
+    let mut recap = None;
     for _ in 0..ATTEMPTS {
         let Some(row) = app.store.instance(id).await? else {
             return Ok(None);
@@ -99,7 +108,7 @@ async fn apply_event(
         let now = app.clock.now();
         let inst = Instance {
             id: row.id.clone(),
-            subjek: expression_subject(app, &row).await?,
+            subjek: expression_subject(app, &row, &mut recap).await?,
             state: row.state.clone(),
             jawaban: prior_answers(app, &def, dir, &row.id).await?,
         };
@@ -251,16 +260,25 @@ pub async fn start(
     actor: &Actor,
     pemohon: Option<&str>,
 ) -> Result<String, ServiceError> {
-    let instance = start_unaudited(app, id, reference, pemohon.unwrap_or(&actor.orang)).await?;
-    audit::record(
+    let stamp = audit::stamp(
         app,
         actor,
         crate::domain::Action::AlurMulai,
-        &instance,
+        "",
         &format!("workflow {id}"),
     )
     .await?;
-    Ok(instance)
+    let def = definition_in_force(app, id).await?;
+    let subjek = subject(app, def.as_ref(), reference).await?;
+    let requester = pemohon.unwrap_or(&actor.orang);
+    start_on(
+        app,
+        def.as_ref(),
+        subjek,
+        requester,
+        Some(&|i| stamp.about(i)),
+    )
+    .await
 }
 
 /// [`start`] for a use case whose own entry covers the start (a vacancy).
@@ -272,7 +290,7 @@ async fn start_unaudited(
 ) -> Result<String, ServiceError> {
     let def = definition_in_force(app, id).await?;
     let subjek = subject(app, def.as_ref(), reference).await?;
-    start_on(app, def.as_ref(), subjek, pemohon).await
+    start_on(app, def.as_ref(), subjek, pemohon, None).await
 }
 
 /// [`start`], then the new instance as [`show`] reads it.
@@ -329,22 +347,27 @@ pub async fn start_preview(
     })
 }
 
-/// Starts an instance of workflow `id` about `subjek` as given (a rule change for approval).
+/// Starts an instance of workflow `id` about `subjek` as given (a rule change for approval);
+/// `stamp(instance)` is the caller's audit entry, written with the start.
 pub(crate) async fn start_with_subject(
     app: &App,
     id: &str,
     subjek: serde_json::Value,
     actor: &Actor,
+    stamp: &(dyn Fn(&str) -> AuditStamp + Sync),
 ) -> Result<String, ServiceError> {
     let def = definition_in_force(app, id).await?;
-    start_on(app, def.as_ref(), subjek, &actor.orang).await
+    start_on(app, def.as_ref(), subjek, &actor.orang, Some(stamp)).await
 }
 
+/// Starts an instance; `stamp(instance)`, when given, is its audit entry, appended in the
+/// transaction that creates it.
 async fn start_on(
     app: &App,
     def: &WorkflowDef,
     subjek: serde_json::Value,
     requester: &str,
+    stamp: Option<&(dyn Fn(&str) -> AuditStamp + Sync)>,
 ) -> Result<String, ServiceError> {
     let (dir, warning) = directory(app).await?;
     if let Some(w) = warning {
@@ -393,7 +416,13 @@ async fn start_on(
             diperbarui_ms: now.timestamp_millis(),
         };
         // A reference code already given out in this tenant: plan again with fresh codes.
-        if app.store.create_instance(&row, &plan).await? == Applied::Yes {
+        let entry = stamp.map(|s| s(&inst.id));
+        if app
+            .store
+            .create_instance(&row, &plan, entry.as_ref())
+            .await?
+            == Applied::Yes
+        {
             return Ok(inst.id);
         }
     }
@@ -752,7 +781,7 @@ pub async fn show(app: &App, id: &str) -> Result<InstanceView, ServiceError> {
         penyetuju: row.state.kursi.clone(),
         opsi: row.state.opsi.clone(),
         pilihan: row.state.pilihan.clone(),
-        subjek: expression_subject(app, &row).await?,
+        subjek: expression_subject(app, &row, &mut None).await?,
         dibuat_oleh: row.dibuat_oleh.clone(),
         dibuat: iso(app, row.dibuat_ms),
         pengatur_waktu: timers

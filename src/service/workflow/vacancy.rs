@@ -84,6 +84,14 @@ pub async fn open(
     let kandidat = judge_and_rank(&rs, &employees, &vacancy).await?;
     let id = uuid::Uuid::now_v7().to_string();
     let subject = vacancy_subject(&id, &vacancy, &rs, &kandidat, &employees);
+    let stamp = crate::service::ground::audit::stamp(
+        app,
+        actor,
+        crate::domain::Action::Lowongan,
+        &id,
+        &req.jabatan,
+    )
+    .await?;
     app.store
         .save_vacancy(
             &id,
@@ -97,6 +105,7 @@ pub async fn open(
                 .map_err(|e| ServiceError::unexpected("subjek lowongan", e))?,
             &actor.orang,
             now.timestamp_millis(),
+            &stamp,
         )
         .await?;
     let instance_id = if subject.shortlist.is_empty() {
@@ -112,14 +121,6 @@ pub async fn open(
         app.store.set_vacancy_instance(&id, &inst).await?;
         Some(inst)
     };
-    crate::service::ground::audit::record(
-        app,
-        actor,
-        crate::domain::Action::Lowongan,
-        &id,
-        &req.jabatan,
-    )
-    .await?;
     Ok(VacancyReport {
         lowongan_id: id,
         instance_id,
