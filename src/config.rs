@@ -355,9 +355,21 @@ pub struct Agency {
     /// City where documents are signed.
     #[serde(default)]
     pub kota: Option<String>,
-    /// Logo image for letterheads.
+    /// Logo image for the agency's letterhead.
     #[serde(default)]
     pub logo: Option<PathBuf>,
+    /// The national emblem (Garuda Pancasila) for the office's letterhead, on letters the
+    /// head of the region signs.
+    #[serde(default)]
+    pub lambang: Option<PathBuf>,
+    /// The office's letterhead text, e.g. `BUPATI OGAN KOMERING ULU TIMUR` (default: from
+    /// `nama`).
+    #[serde(default)]
+    pub kop_jabatan: Option<String>,
+    /// Where minutes are held, e.g. `Ruang Rapat BKPSDM` (default: the agency's office in
+    /// `kota`).
+    #[serde(default)]
+    pub tempat_rapat: Option<String>,
 }
 
 impl Default for Agency {
@@ -368,8 +380,151 @@ impl Default for Agency {
             alamat: None,
             kota: None,
             logo: None,
+            lambang: None,
+            kop_jabatan: None,
+            tempat_rapat: None,
         }
     }
+}
+
+impl Agency {
+    /// The office's letterhead text: `kop_jabatan`, else "BUPATI …" / "WALI KOTA …" read off
+    /// `nama` ("Pemerintah Kabupaten X" → "BUPATI X").
+    pub fn office(&self) -> String {
+        if let Some(k) = &self.kop_jabatan {
+            return k.trim().to_uppercase();
+        }
+        let nama = self.nama.trim();
+        let region = nama
+            .strip_prefix("Pemerintah ")
+            .or_else(|| nama.strip_prefix("PEMERINTAH "))
+            .unwrap_or(nama);
+        let upper = region.to_uppercase();
+        if let Some(r) = upper.strip_prefix("KABUPATEN ") {
+            format!("BUPATI {r}")
+        } else if let Some(r) = upper.strip_prefix("KOTA ") {
+            format!("WALI KOTA {r}")
+        } else if let Some(r) = upper.strip_prefix("PROVINSI ") {
+            format!("GUBERNUR {r}")
+        } else {
+            format!("KEPALA DAERAH {upper}")
+        }
+    }
+}
+
+/// The document kinds a number pattern may be set for (`nomor_surat`); `bawaan` is the rest.
+pub const NUMBERED_DOCUMENTS: &[&str] = &[
+    "surat-usulan",
+    "sptjm",
+    "berita-acara-verifikasi",
+    "berita-acara-tpk",
+    "pernyataan-anggaran",
+    "sk-pengangkatan",
+    "perjanjian-kerja",
+];
+
+/// The default number pattern (documents.md 4).
+pub const DEFAULT_NUMBER_PATTERN: &str = "800.1.2.2/{urut}/{singkatan}/{tahun}";
+
+/// What letters and minutes need besides the data (documents.md 4): `nomor_surat` (a number
+/// pattern per kind), `tembusan` (copies of the proposal letter), `dasar_tim` (the decrees
+/// that formed the verification team and the TPK).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letters {
+    /// Number patterns by document kind; `bawaan` for the others.
+    pub nomor: BTreeMap<String, String>,
+    /// Who receives a copy of the proposal letter.
+    pub tembusan: Vec<String>,
+    /// The decree that formed the verification team (`verifikasi`) and the TPK (`tpk`).
+    pub dasar_tim: BTreeMap<String, String>,
+}
+
+impl Default for Letters {
+    fn default() -> Self {
+        Self {
+            nomor: BTreeMap::new(),
+            tembusan: vec![
+                "Kepala Badan Kepegawaian Negara di Jakarta".to_owned(),
+                "Kepala Kantor Regional Badan Kepegawaian Negara".to_owned(),
+            ],
+            dasar_tim: BTreeMap::new(),
+        }
+    }
+}
+
+impl Letters {
+    /// The number pattern of document `kind`.
+    pub fn pattern(&self, kind: &str) -> &str {
+        self.nomor
+            .get(kind)
+            .or_else(|| self.nomor.get("bawaan"))
+            .map_or(DEFAULT_NUMBER_PATTERN, String::as_str)
+    }
+
+    /// The basis a team's minutes name (`verifikasi`, `tpk`), when set.
+    pub fn basis(&self, team: &str) -> Option<&str> {
+        self.dasar_tim.get(team).map(String::as_str)
+    }
+}
+
+/// `nomor_surat`: one pattern for every kind, or a pattern per kind (`bawaan` for the rest);
+/// each must hold `{urut}`.
+fn parse_number_patterns(v: serde_yaml::Value) -> Result<BTreeMap<String, String>, String> {
+    let map: BTreeMap<String, String> = match v {
+        serde_yaml::Value::String(s) => BTreeMap::from([("bawaan".to_owned(), s)]),
+        other => serde_yaml::from_value(other)
+            .map_err(|e| format!("tulis pola nomor per jenis dokumen: {e}"))?,
+    };
+    for (kind, pattern) in &map {
+        if kind != "bawaan" && !NUMBERED_DOCUMENTS.contains(&kind.as_str()) {
+            return Err(format!(
+                "jenis dokumen '{kind}' tidak dikenal; pilih bawaan, {}",
+                NUMBERED_DOCUMENTS.join(", ")
+            ));
+        }
+        if !pattern.contains("{urut}") {
+            return Err(format!(
+                "pola nomor {kind} harus memuat {{urut}}, contoh {DEFAULT_NUMBER_PATTERN}"
+            ));
+        }
+        if pattern.chars().count() > 120 || pattern.chars().any(char::is_control) {
+            return Err(format!(
+                "pola nomor {kind} terlalu panjang atau memuat karakter kendali"
+            ));
+        }
+    }
+    Ok(map)
+}
+
+/// A list of short lines (`tembusan`).
+fn parse_lines(v: serde_yaml::Value) -> Result<Vec<String>, String> {
+    let lines: Vec<String> =
+        serde_yaml::from_value(v).map_err(|e| format!("tulis daftar baris: {e}"))?;
+    if lines
+        .iter()
+        .any(|l| l.trim().is_empty() || l.chars().count() > 200)
+    {
+        return Err("setiap baris wajib diisi, paling panjang 200 karakter".to_owned());
+    }
+    Ok(lines.into_iter().map(|l| l.trim().to_owned()).collect())
+}
+
+/// `dasar_tim`: one decree (the verification team's) or one per team (`verifikasi`, `tpk`).
+fn parse_team_basis(v: serde_yaml::Value) -> Result<BTreeMap<String, String>, String> {
+    let map: BTreeMap<String, String> = match v {
+        serde_yaml::Value::String(s) => BTreeMap::from([("verifikasi".to_owned(), s)]),
+        other => serde_yaml::from_value(other)
+            .map_err(|e| format!("tulis dasar pembentukan tim per tim (verifikasi, tpk): {e}"))?,
+    };
+    if let Some(k) = map
+        .keys()
+        .find(|k| !matches!(k.as_str(), "verifikasi" | "tpk"))
+    {
+        return Err(format!(
+            "tim '{k}' tidak dikenal; pilih verifikasi atau tpk"
+        ));
+    }
+    Ok(map)
 }
 
 /// One signing official in `pejabat`.
@@ -380,6 +535,8 @@ pub struct Official {
     pub nip: Option<crate::domain::Nip>,
     /// Title above the signature, e.g. `Bupati Ogan Komering Ulu Timur`.
     pub jabatan: Option<String>,
+    /// Pangkat/golongan under the name, e.g. `Pembina Utama Muda (IV/c)`.
+    pub pangkat: Option<String>,
 }
 
 /// `pejabat`: the PPK and the head of BKPSDM for signature blocks (documents.md 1).
@@ -409,6 +566,8 @@ struct RawOfficial {
     nip: Option<String>,
     #[serde(default)]
     jabatan: Option<String>,
+    #[serde(default)]
+    pangkat: Option<String>,
 }
 
 impl RawOfficials {
@@ -429,6 +588,7 @@ impl RawOfficials {
                 nama: o.nama,
                 nip,
                 jabatan: o.jabatan,
+                pangkat: o.pangkat,
             }))
         };
         Ok(Officials {
@@ -504,6 +664,8 @@ pub struct Settings {
     pub umk: Option<i64>,
     /// `pejabat`: who signs documents (else from the directory).
     pub pejabat: Officials,
+    /// `nomor_surat`, `tembusan`, `dasar_tim`: what letters and minutes need.
+    pub surat: Letters,
     /// `lampiran_maks` (`MERIT_LAMPIRAN_MAKS`, MB): the largest file a prompt carries; a larger
     /// one is offered as a link to the details page.
     pub attachment_max_bytes: u64,
@@ -684,7 +846,16 @@ fn proxies(v: &str) -> Result<Vec<std::net::IpAddr>, String> {
 }
 
 /// Structured (non-scalar) YAML keys.
-const STRUCTURED: &[&str] = &["jadwal", "hari_libur", "batas_skrip", "instansi", "pejabat"];
+const STRUCTURED: &[&str] = &[
+    "jadwal",
+    "hari_libur",
+    "batas_skrip",
+    "instansi",
+    "pejabat",
+    "nomor_surat",
+    "tembusan",
+    "dasar_tim",
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -873,6 +1044,17 @@ impl Settings {
                         .and_then(RawOfficials::parsed)
                 })?
                 .unwrap_or_default(),
+            surat: Letters {
+                nomor: m
+                    .structured("nomor_surat", parse_number_patterns)?
+                    .unwrap_or_default(),
+                tembusan: m
+                    .structured("tembusan", parse_lines)?
+                    .unwrap_or_else(|| Letters::default().tembusan),
+                dasar_tim: m
+                    .structured("dasar_tim", parse_team_basis)?
+                    .unwrap_or_default(),
+            },
             attachment_max_bytes: m.number("lampiran_maks", 0..=100, "harus angka 0–100 (MB)")?
                 * 1024
                 * 1024,

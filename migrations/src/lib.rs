@@ -19,6 +19,7 @@ mod m20261202_000009_documents;
 mod m20261207_000010_trust;
 mod m20261208_000011_reliance;
 mod m20261209_000012_proposal_recap;
+mod m20261210_000013_register;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_trust::Migration),
             Box::new(m20261208_000011_reliance::Migration),
             Box::new(m20261209_000012_proposal_recap::Migration),
+            Box::new(m20261210_000013_register::Migration),
         ]
     }
 }

@@ -429,6 +429,8 @@ pub enum DocumentCommand {
     SuratUsulan(DocumentArgs),
     /// Surat Pernyataan Tanggung Jawab Mutlak PPK.
     Sptjm(DocumentArgs),
+    /// Pernyataan Kepala BPKAD atas ketersediaan anggaran upah per sumber.
+    PernyataanAnggaran(DocumentArgs),
     /// Berita acara Tim Penilai Kinerja untuk pengisian jabatan.
     BeritaAcaraTpk(DocumentArgs),
     /// Rekap dan anggaran siap cetak, dengan grafik.

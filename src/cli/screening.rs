@@ -449,6 +449,7 @@ pub(super) async fn document(
         C::BeritaAcaraVerifikasi(a) => (K::BeritaAcaraVerifikasi, a),
         C::SuratUsulan(a) => (K::SuratUsulan, a),
         C::Sptjm(a) => (K::Sptjm, a),
+        C::PernyataanAnggaran(a) => (K::PernyataanAnggaran, a),
         C::BeritaAcaraTpk(a) => (K::BeritaAcaraTpk, a),
         C::Rekap(a) => (K::Rekap, a),
     };

@@ -22,13 +22,15 @@ pub enum DocumentKind {
     Sptjm,
     BeritaAcaraTpk,
     Rekap,
+    PernyataanAnggaran,
 }
 
 impl DocumentKind {
     /// Every document, in the order the console offers them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::SuratUsulan,
         Self::Sptjm,
+        Self::PernyataanAnggaran,
         Self::Rekap,
         Self::BeritaAcaraVerifikasi,
         Self::BeritaAcaraTpk,
@@ -42,6 +44,7 @@ impl DocumentKind {
             Self::Sptjm => "sptjm",
             Self::BeritaAcaraTpk => "berita-acara-tpk",
             Self::Rekap => "rekap",
+            Self::PernyataanAnggaran => "pernyataan-anggaran",
         }
     }
 
@@ -63,6 +66,7 @@ impl DocumentKind {
             Self::Sptjm => "Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)",
             Self::BeritaAcaraTpk => "Berita acara Tim Penilai Kinerja",
             Self::Rekap => "Rekapitulasi usulan (cetak)",
+            Self::PernyataanAnggaran => "Surat pernyataan ketersediaan anggaran",
         }
     }
 
@@ -82,7 +86,37 @@ impl DocumentKind {
                 "Lowongan, anggota TPK yang menjawab, kuorum, daftar pendek dengan kotak talenta, dan rekomendasinya."
             }
             Self::Rekap => "Tabel rekap dan anggaran dengan grafik, siap cetak.",
+            Self::PernyataanAnggaran => {
+                "Pernyataan Kepala BPKAD atas ketersediaan anggaran upah per sumber anggaran."
+            }
         }
+    }
+
+    /// The workflow step the document belongs to: drawn while it is open (or before it), the
+    /// document is a draft (KONSEP); once it ended approved, the document is final.
+    pub fn step(self) -> &'static str {
+        match self {
+            Self::BeritaAcaraVerifikasi => "verifikasi",
+            Self::Sptjm | Self::PernyataanAnggaran => "anggaran",
+            Self::SuratUsulan | Self::Rekap => "ppk",
+            Self::BeritaAcaraTpk => "tpk",
+        }
+    }
+
+    /// Whether the final document takes a number from the register (letters, statements and
+    /// minutes; not the printed recap).
+    pub fn numbered(self) -> bool {
+        self != Self::Rekap
+    }
+
+    /// Whether the head of the region signs it (the office's letterhead, documents.md 4).
+    pub fn signed_by_head(self) -> bool {
+        matches!(self, Self::SuratUsulan | Self::Sptjm)
+    }
+
+    /// Whether it records a step's answers (minutes are refused while no one has answered).
+    pub fn is_minutes(self) -> bool {
+        matches!(self, Self::BeritaAcaraVerifikasi | Self::BeritaAcaraTpk)
     }
 
     /// Whether the document is about a job-fill vacancy (else about the PPPK proposal).

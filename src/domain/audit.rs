@@ -73,11 +73,13 @@ pub enum Action {
     CalonUbah,
     /// A workflow instance cancelled.
     AlurBatal,
+    /// A document drawn final took its number from the register.
+    NomorDokumen,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::Masuk,
         Self::MasukGagal,
         Self::MasukDitahan,
@@ -108,6 +110,7 @@ impl Action {
         Self::VerifikasiAkhir,
         Self::CalonUbah,
         Self::AlurBatal,
+        Self::NomorDokumen,
     ];
 
     /// The stored name.
@@ -143,6 +146,7 @@ impl Action {
             Self::VerifikasiAkhir => "verifikasi_akhir",
             Self::CalonUbah => "calon_ubah",
             Self::AlurBatal => "alur_batal",
+            Self::NomorDokumen => "nomor_dokumen",
         }
     }
 
@@ -179,6 +183,7 @@ impl Action {
             Self::VerifikasiAkhir => "Verifikasi manual dicabut atau gugur",
             Self::CalonUbah => "Data calon dikoreksi",
             Self::AlurBatal => "Alur persetujuan dibatalkan",
+            Self::NomorDokumen => "Nomor dokumen diberikan",
         }
     }
 

@@ -59,6 +59,61 @@ const DAYS: [&str; 7] = [
     "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
 ];
 
+/// `n` in Indonesian words (`terbilang`): 2026 → `dua ribu dua puluh enam`.
+pub fn number_in_words(n: u64) -> String {
+    const ONES: [&str; 12] = [
+        "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+        "sepuluh", "sebelas",
+    ];
+    fn words(n: u64) -> String {
+        match n {
+            0..=11 => ONES[n as usize].to_owned(),
+            12..=19 => format!("{} belas", ONES[(n - 10) as usize]),
+            20..=99 => join(format!("{} puluh", ONES[(n / 10) as usize]), n % 10),
+            100..=199 => join("seratus".to_owned(), n - 100),
+            200..=999 => join(format!("{} ratus", ONES[(n / 100) as usize]), n % 100),
+            1_000..=1_999 => join("seribu".to_owned(), n - 1_000),
+            2_000..=999_999 => join(format!("{} ribu", words(n / 1_000)), n % 1_000),
+            1_000_000..=999_999_999 => {
+                join(format!("{} juta", words(n / 1_000_000)), n % 1_000_000)
+            }
+            1_000_000_000..=999_999_999_999 => join(
+                format!("{} miliar", words(n / 1_000_000_000)),
+                n % 1_000_000_000,
+            ),
+            _ => join(
+                format!("{} triliun", words(n / 1_000_000_000_000)),
+                n % 1_000_000_000_000,
+            ),
+        }
+    }
+    fn join(head: String, rest: u64) -> String {
+        if rest == 0 {
+            head
+        } else {
+            format!("{head} {}", words(rest))
+        }
+    }
+    words(n)
+}
+
+/// How minutes open (documents.md 4): `Senin tanggal tujuh bulan Desember tahun dua ribu
+/// dua puluh enam`.
+pub fn format_date_in_words(date: NaiveDate) -> String {
+    format!(
+        "{} tanggal {} bulan {} tahun {}",
+        DAYS[date.weekday().num_days_from_monday() as usize],
+        number_in_words(u64::from(date.day())),
+        MONTHS[date.month0() as usize],
+        number_in_words(u64::try_from(date.year()).unwrap_or_default())
+    )
+}
+
+/// The day's name: `Senin`.
+pub fn day_name(date: NaiveDate) -> &'static str {
+    DAYS[date.weekday().num_days_from_monday() as usize]
+}
+
 /// `Senin, 30 November 2026 pukul 09.15 WIB`: as a deadline is written to an official.
 pub fn format_deadline_id(at: DateTime<Utc>, tz: Tz) -> String {
     let local = at.with_timezone(&tz);
@@ -107,6 +162,25 @@ pub fn zone_abbreviation(tz: Tz, at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_dates_in_words() {
+        assert_eq!(number_in_words(0), "nol");
+        assert_eq!(number_in_words(11), "sebelas");
+        assert_eq!(number_in_words(17), "tujuh belas");
+        assert_eq!(number_in_words(100), "seratus");
+        assert_eq!(number_in_words(1_001), "seribu satu");
+        assert_eq!(number_in_words(2_026), "dua ribu dua puluh enam");
+        assert_eq!(
+            number_in_words(3_515_000),
+            "tiga juta lima ratus lima belas ribu"
+        );
+        let d = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(
+            format_date_in_words(d),
+            "Senin tanggal tujuh bulan Desember tahun dua ribu dua puluh enam"
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

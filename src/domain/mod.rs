@@ -31,8 +31,8 @@ pub use audit::{
 };
 pub use candidate::{CANDIDATE_FIELDS, Candidate};
 pub use date::{
-    format_date_id, format_datetime_id, format_deadline_id, format_moment_id, parse_date,
-    zone_abbreviation,
+    day_name, format_date_id, format_date_in_words, format_datetime_id, format_deadline_id,
+    format_moment_id, number_in_words, parse_date, zone_abbreviation,
 };
 pub use definition::{DefinitionKey, DiffLine, FileDiff, FileSet, is_relative_path, line_diff};
 pub use employee::{EMPLOYEE_FIELDS, Employee, JenjangPeriod};

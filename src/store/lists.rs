@@ -76,6 +76,8 @@ pub struct UnproposedLine {
     pub alasan_instansi: Option<AlasanTidakDiusulkan>,
     /// Why placement found no slot (layak candidates only).
     pub alasan_penempatan: Option<String>,
+    /// SSCASN participant number, when on record.
+    pub nomor_peserta: Option<String>,
 }
 
 fn count(r: &QueryResult, i: usize) -> StoreResult<u64> {
@@ -319,7 +321,8 @@ impl Store {
                 &format!(
                     "SELECT {}, CASE WHEN a.data_hash IS NULL THEN c.nama ELSE a.nama END, CASE WHEN a.data_hash IS NULL THEN c.kategori_pelamar ELSE a.kategori_pelamar END, \
                      CASE WHEN a.data_hash IS NULL THEN c.unit_kerja ELSE a.unit_kerja END, CASE WHEN a.data_hash IS NULL THEN c.status_khusus ELSE a.status_khusus END, \
-                     CASE WHEN a.data_hash IS NULL THEN c.hasil_seleksi_2024 ELSE a.hasil_seleksi_2024 END, c.alasan_tidak_diusulkan, p.alasan \
+                     CASE WHEN a.data_hash IS NULL THEN c.hasil_seleksi_2024 ELSE a.hasil_seleksi_2024 END, c.alasan_tidak_diusulkan, p.alasan, \
+                     CASE WHEN a.data_hash IS NULL THEN c.nomor_peserta ELSE a.nomor_peserta END \
                      FROM keputusan k {CANDIDATE_JOIN} \
                      LEFT JOIN penempatan_rinci p ON p.penempatan_id = ? AND p.nik = k.nik \
                      WHERE k.run_id = ? AND k.nik > ? AND p.kode_formasi IS NULL ORDER BY k.nik LIMIT ?",
@@ -358,6 +361,7 @@ impl Store {
                         .transpose()
                         .map_err(corrupt)?,
                     alasan_penempatan: code(12)?,
+                    nomor_peserta: code(13)?,
                 })
             })
             .collect()

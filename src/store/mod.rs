@@ -17,6 +17,7 @@ mod outbox;
 mod packed;
 mod people;
 mod placements;
+mod register;
 mod runs;
 mod schedule;
 mod settings;
@@ -39,6 +40,7 @@ pub use drafts::{DraftRow, VersionRow};
 pub use imports::{ImportBatch, ImportWriter};
 pub use lists::{BudgetSum, ProposedLine, RecapCount, UnproposedLine};
 pub use outbox::{OutboxRow, OutboxStats};
+pub use register::{NumberRequest, NumberRow};
 pub use runs::{Chunk, ExportRow};
 pub use workflows::{Applied, DueTimer};
 

@@ -124,6 +124,10 @@ pub struct Person {
     pub peran: Vec<String>,
     /// Who receives a step this person may not take as an acting official (a person id).
     pub atasan: Option<String>,
+    /// NIP, for the signature blocks of documents (a Bupati has none).
+    pub nip: Option<crate::domain::Nip>,
+    /// Pangkat/golongan as signed, e.g. `Pembina Utama Muda (IV/c)`.
+    pub pangkat: Option<String>,
 }
 
 /// The two kinds of acting official (Perka BKN 1/2021; UU 30/2014 Pasal 14).
@@ -218,6 +222,10 @@ struct RawPerson {
     peran: Vec<String>,
     #[serde(default)]
     atasan: Option<String>,
+    #[serde(default)]
+    nip: Option<String>,
+    #[serde(default)]
+    pangkat: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -286,6 +294,16 @@ impl Directory {
                     format!("alamat email {email} dipakai oleh {other} dan {id}"),
                 ));
             }
+            let nip = match p.nip.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                Some(n) => match crate::domain::Nip::parse(n) {
+                    Ok(nip) => Some(nip),
+                    Err(e) => {
+                        diags.push(near(n, format!("NIP milik {id} tidak sah: {e}")));
+                        None
+                    }
+                },
+                None => None,
+            };
             let person = Person {
                 id: id.clone(),
                 nama: p.nama.trim().to_owned(),
@@ -293,6 +311,11 @@ impl Directory {
                 peran: p.peran,
                 atasan: p
                     .atasan
+                    .map(|a| a.trim().to_owned())
+                    .filter(|a| !a.is_empty()),
+                nip,
+                pangkat: p
+                    .pangkat
                     .map(|a| a.trim().to_owned())
                     .filter(|a| !a.is_empty()),
             };

@@ -42,11 +42,15 @@ umk: 3500000
 pejabat:
   ppk:
     nama: H. Lanosin, S.T.
-    nip: \"197001012000031001\"
-    jabatan: Bupati Uji
+    jabatan: Bupati Uji Dokumen
   kepala_bkpsdm:
     nama: Drs. Sutikno, M.M.
     nip: \"197502022001121002\"
+    pangkat: Pembina Utama Muda (IV/c)
+nomor_surat:
+  sptjm: \"800.1.2.3/{urut}/SPTJM/{tahun}\"
+dasar_tim:
+  verifikasi: Keputusan Kepala BKPSDM Nomor 800/12/BKPSDM/2026 tentang Tim Verifikasi
 ";
 
 fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
@@ -209,6 +213,31 @@ async fn lists_agree_with_each_other_and_read_back() {
         assert_eq!(by_unit, by_category, "{col}");
         assert_eq!(by_unit, num(total, col), "{col}");
     }
+    // One basis per column: by origin (`diusulkan_dari_unit`) and by placement
+    // (`diusulkan_ke_unit`), the latter unit by unit as `rincian` counts.
+    let mut by_placement: HashMap<String, u64> = HashMap::new();
+    for r in &rincian {
+        *by_placement.entry(text(r, "unit_kerja")).or_default() += num(r, "diusulkan");
+    }
+    for r in &units {
+        assert_eq!(num(r, "diusulkan_dari_unit"), num(r, "diusulkan"), "{r:?}");
+        assert_eq!(
+            num(r, "diusulkan_ke_unit"),
+            by_placement
+                .get(&text(r, "unit_kerja"))
+                .copied()
+                .unwrap_or(0),
+            "{r:?}"
+        );
+    }
+    let into_units: u64 = units.iter().map(|r| num(r, "diusulkan_ke_unit")).sum();
+    assert_eq!(into_units, placed.ditempatkan);
+    assert!(
+        units
+            .iter()
+            .any(|r| num(r, "diusulkan_ke_unit") != num(r, "diusulkan_dari_unit")),
+        "the two bases differ somewhere in a generated regency"
+    );
 
     let anggaran_path = export(&app, ListKind::Anggaran, &out, "xlsx").await;
     let anggaran = sheet(&anggaran_path);
@@ -262,10 +291,26 @@ async fn lists_agree_with_each_other_and_read_back() {
         if text(r, "hasil") == "layak" {
             assert_eq!(reason, "tidak_ada_kebutuhan", "{r:?}");
         }
-        if text(r, "keterangan").starts_with("PW-05") {
-            assert_eq!(reason, "tidak_aktif", "{r:?}");
+        // Reasons in words, by the rule's title, never its id.
+        assert!(!text(r, "keterangan").contains("PW-"), "{r:?}");
+        let group = text(r, "kelompok");
+        match text(r, "hasil").as_str() {
+            "tidak_layak" => assert!(
+                ["TMS", "APS", "ANGGARAN"].contains(&group.as_str()),
+                "{r:?}"
+            ),
+            "layak" => assert_eq!(group, "TIDAK_ADA_KEBUTUHAN", "{r:?}"),
+            _ => assert!(
+                ["LAINNYA", "APS", "ANGGARAN"].contains(&group.as_str()),
+                "{r:?}"
+            ),
         }
+        if reason == "tidak_aktif" {
+            assert_eq!(group, "TMS", "{r:?}");
+        }
+        assert!(r.contains_key("nomor_peserta"));
     }
+    assert!(unproposed.iter().any(|r| text(r, "kelompok") == "TMS"));
     assert!(
         unproposed
             .iter()
@@ -499,27 +544,90 @@ async fn documents_prompts_and_templates() {
     let budget = lists::anggaran(&app, &src).await.unwrap();
     let per_year = merit::domain::format_rupiah(budget.jumlah.upah_per_tahun);
     for (kind, t) in &texts {
-        assert!(
-            t.contains("PEMERINTAH KABUPATEN UJI DOKUMEN"),
-            "{kind:?}: {t}"
-        );
+        // What the head of the region signs bears the office's letterhead (documents.md 4).
+        let head = if kind.signed_by_head() {
+            "BUPATI UJI DOKUMEN"
+        } else {
+            "PEMERINTAH KABUPATEN UJI DOKUMEN"
+        };
+        assert!(t.contains(head), "{kind:?}: {t}");
         assert!(t.contains("Halaman 1 dari"), "{kind:?}");
     }
+    // Drafts until their step is approved: the letter, the statement and the recap wait for
+    // the PPK and BPKAD; the verification minutes are final, numbered from the register.
+    for kind in [
+        DocumentKind::SuratUsulan,
+        DocumentKind::Sptjm,
+        DocumentKind::Rekap,
+    ] {
+        assert!(
+            texts[&kind].contains("KONSEP"),
+            "{kind:?}: {}",
+            texts[&kind]
+        );
+    }
     let surat = &texts[&DocumentKind::SuratUsulan];
-    assert!(surat.contains(&format!("{count} orang")), "{surat}");
+    assert!(
+        surat.contains(&format!("{count} orang")) || surat.contains(&format!("{count} (")),
+        "{surat}"
+    );
     assert!(surat.contains(&per_year), "{per_year}: {surat}");
     assert!(surat.contains("H. Lanosin, S.T."));
-    assert!(surat.contains("NIP **************1001"), "{surat}");
-    assert!(!surat.contains("197001012000031001"));
+    assert!(surat.contains("B/3832/M.SM.01.00/2025"), "{surat}");
+    assert!(surat.contains("Nomor 16 Tahun 2025"), "{surat}");
+    assert!(
+        surat.contains("Surat Pernyataan Tanggung Jawab Mutlak")
+            && surat.contains("Daftar nominatif"),
+        "{surat}"
+    );
+    assert!(surat.contains("Tembusan"), "{surat}");
+    assert!(
+        surat.contains("LAMPIRAN SURAT BUPATI UJI DOKUMEN"),
+        "{surat}"
+    );
+    assert!(!surat.contains("atau lebih tinggi"), "{surat}");
+    assert!(!surat.contains("NIP"), "a Bupati has no NIP line: {surat}");
     let sptjm = &texts[&DocumentKind::Sptjm];
     assert!(sptjm.contains("TANGGUNG JAWAB MUTLAK") && sptjm.contains(&per_year));
-    let ba = &texts[&DocumentKind::BeritaAcaraVerifikasi];
+    assert!(sptjm.contains("benar-benar bekerja"), "{sptjm}");
+    assert!(sptjm.contains("dapat dibatalkan"), "{sptjm}");
+    assert!(sptjm.contains("Meterai"), "{sptjm}");
     assert!(
-        ba.contains("Drs. Sutikno, M.M.") && ba.contains("**************1002"),
+        !sptjm.contains(&src.run.versi) && !sptjm.contains(&src.run.id),
+        "no software version or fingerprint: {sptjm}"
+    );
+    let ba = &texts[&DocumentKind::BeritaAcaraVerifikasi];
+    assert!(!ba.contains("KONSEP"), "{ba}");
+    assert!(ba.contains("Nomor: 800.1.2.2/1/BKPSDM/"), "{ba}");
+    assert!(
+        ba.contains("bulan") && ba.contains("tahun dua ribu"),
         "{ba}"
     );
+    assert!(ba.contains("Tim Verifikasi"), "{ba}");
+    assert!(ba.contains("Mengetahui"), "{ba}");
+    assert!(
+        ba.contains("Drs. Sutikno, M.M.") && ba.contains("NIP 19750202 200112 1 002"),
+        "a signed original shows the signer's NIP in full: {ba}"
+    );
+    assert!(ba.contains("Pembina Utama Muda (IV/c)"), "{ba}");
     assert!(ba.contains("catatan verifikator_1"), "{ba}");
+    assert!(ba.contains("800/12/BKPSDM/2026"), "{ba}");
     assert!(texts[&DocumentKind::Rekap].contains(&count));
+    // The final minutes are the same bytes on every later draw.
+    let again = out.join("ba-lagi.pdf");
+    documents::write(
+        &app,
+        DocumentKind::BeritaAcaraVerifikasi,
+        Some(&inst),
+        None,
+        &again,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        std::fs::read(&again).unwrap(),
+        std::fs::read(out.join("berita-acara-verifikasi.pdf")).unwrap()
+    );
 
     // The Sekda's prompt with no room for attachments: a link instead.
     let small = db
@@ -649,4 +757,105 @@ async fn documents_prompts_and_templates() {
         .await
         .unwrap();
     assert!(pdf_text(&path).contains("Yang bertanda tangan"));
+}
+
+/// The register (documents.md 4): two processes drawing the final statements of several
+/// approved proposals at once hand out each number of the kind and year exactly once, without
+/// gaps; a proposal keeps its number and its bytes; a draft takes none; minutes nobody has
+/// answered are refused in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn document_numbers_run_without_gaps_across_two_processes() {
+    let db = TestDb::new().await;
+    let app = proposal(&db, 120).await;
+    let other = db.app_with(settings(&db, &[])).await;
+    let kaban = merit::service::Actor::account("kepala_bkpsdm", "uji");
+    let out = db.path("pdf");
+    std::fs::create_dir_all(&out).unwrap();
+    let first = workflow::start(&app, "usulan_pppk_paruh_waktu", None, &kaban, None)
+        .await
+        .unwrap();
+    let e = documents::write(
+        &app,
+        DocumentKind::BeritaAcaraVerifikasi,
+        Some(&first),
+        None,
+        &out.join("ba.pdf"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("belum ada verifikator yang memberikan keputusan"),
+        "{e}"
+    );
+    assert!(!out.join("ba.pdf").exists());
+    let mut instances = vec![first];
+    for _ in 0..3 {
+        instances.push(
+            workflow::start(&app, "usulan_pppk_paruh_waktu", None, &kaban, None)
+                .await
+                .unwrap(),
+        );
+    }
+    // A draft before the BPKAD step is approved: no number taken.
+    let draft = out.join("draft.pdf");
+    documents::write(&app, DocumentKind::Sptjm, Some(&instances[0]), None, &draft)
+        .await
+        .unwrap();
+    assert!(pdf_text(&draft).contains("KONSEP"));
+    for inst in &instances {
+        decide(&app, inst, "verifikasi", "verifikator_1").await;
+        decide(&app, inst, "persetujuan_bkpsdm", "kepala_bkpsdm").await;
+        decide(&app, inst, "anggaran", "kepala_bpkad").await;
+    }
+    let mut tasks = Vec::new();
+    for (i, inst) in instances.iter().enumerate() {
+        for (p, process) in [&app, &other].into_iter().enumerate() {
+            let (process, inst) = (process.clone(), inst.clone());
+            let path = out.join(format!("sptjm-{i}-{p}.pdf"));
+            tasks.push(tokio::spawn(async move {
+                documents::write(&process, DocumentKind::Sptjm, Some(&inst), None, &path)
+                    .await
+                    .unwrap();
+                path
+            }));
+        }
+    }
+    let mut paths = Vec::new();
+    for t in tasks {
+        paths.push(t.await.unwrap());
+    }
+    let mut numbers = Vec::new();
+    for (i, inst) in instances.iter().enumerate() {
+        let row = app
+            .store_for_tests()
+            .document_number("sptjm", inst)
+            .await
+            .unwrap()
+            .expect("a number");
+        numbers.push(row.urut);
+        assert_eq!(
+            row.nomor,
+            format!("800.1.2.3/{}/SPTJM/{}", row.urut, row.tahun)
+        );
+        let a = std::fs::read(&paths[2 * i]).unwrap();
+        let b = std::fs::read(&paths[2 * i + 1]).unwrap();
+        assert_eq!(a, b, "both processes return the one final of proposal {i}");
+        let t = pdf_text(&paths[2 * i]);
+        assert!(t.contains(&row.nomor) && !t.contains("KONSEP"), "{t}");
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, vec![1, 2, 3, 4]);
+    let audited = app
+        .store_for_tests()
+        .audit_page(
+            &merit::domain::AuditFilter {
+                aksi: Some(merit::domain::Action::NomorDokumen.code().to_owned()),
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap();
+    assert_eq!(audited.len(), 4, "{audited:?}");
 }

@@ -455,6 +455,9 @@ pub enum Refusal {
     /// A workflow whose subject would be empty.
     #[error("{0}")]
     EmptySubject(String),
+    /// Minutes of a step no one has answered yet (documents.md 4): nothing to record.
+    #[error("{0}")]
+    MinutesUnanswered(String),
     /// As many previews run in this process as allowed.
     #[error(
         "{0} pratinjau sedang berjalan di server ini; tunggu salah satunya selesai, lalu mulai lagi"

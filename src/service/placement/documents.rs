@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+use chrono::Datelike;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -21,7 +23,8 @@ use crate::{
         format_rupiah, mask_identifier,
     },
     workflow::{
-        Answer, Decided, Directory, HistoryEntry, HistoryKind, InstanceRow, Mode,
+        Answer, Decided, Directory, HistoryEntry, HistoryKind, InstanceRow, Mode, Status, Target,
+        WorkflowDef,
         directory::{names_role, role_title, titled},
     },
 };
@@ -44,7 +47,8 @@ fn num(n: u64) -> String {
 }
 
 /// A signer for a signature block: the `pejabat` setting, else the directory's holder of the
-/// role; the NIP is masked (documents go out by e-mail).
+/// role. A document is an original to be signed: the signer's NIP is shown in full (a head of
+/// region has none, and no NIP line is printed); candidates' identifiers stay masked.
 fn signer(
     set: Option<&Official>,
     dir: Option<&Directory>,
@@ -54,23 +58,83 @@ fn signer(
     if let Some(o) = set {
         return json!({
             "nama": o.nama,
-            "nip": o.nip.as_ref().map(crate::domain::Nip::masked),
+            "nip": o.nip.as_ref().map(crate::domain::Nip::spaced),
+            "pangkat": o.pangkat,
             "jabatan": o.jabatan.clone().unwrap_or_else(|| role_title(role).unwrap_or(role).to_owned()),
         });
     }
     let held = dir.and_then(|d| {
-        d.holders(role, today).first().and_then(|h| {
-            d.person(&h.orang)
-                .map(|p| (p.nama.clone(), titled(&h.kapasitas)))
-        })
+        d.holders(role, today)
+            .first()
+            .and_then(|h| d.person(&h.orang).map(|p| (p, titled(&h.kapasitas))))
     });
-    let (nama, jabatan) = held.unwrap_or_else(|| {
-        (
-            "(nama pejabat belum diatur)".to_owned(),
-            role_title(role).unwrap_or(role).to_owned(),
-        )
-    });
-    json!({ "nama": nama, "nip": Value::Null, "jabatan": jabatan })
+    match held {
+        Some((p, jabatan)) => person_signer(p, jabatan),
+        None => json!({
+            "nama": "(nama pejabat belum diatur)",
+            "nip": Value::Null,
+            "pangkat": Value::Null,
+            "jabatan": role_title(role).unwrap_or(role),
+        }),
+    }
+}
+
+/// A person of the directory in a signature block.
+fn person_signer(p: &crate::workflow::directory::Person, jabatan: String) -> Value {
+    json!({
+        "nama": p.nama,
+        "nip": p.nip.as_ref().map(crate::domain::Nip::spaced),
+        "pangkat": p.pangkat,
+        "jabatan": jabatan,
+    })
+}
+
+/// Where a document stands in its workflow (documents.md 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Its step is open or not reached, or there is no workflow: a draft marked KONSEP,
+    /// without a number.
+    Konsep,
+    /// Its step ended approved: the final document, numbered from the register.
+    Final,
+}
+
+/// Whether step `step` of `def` ended approved in `history`: after the step last opened, the
+/// flow went where agreement leads (the next step opened or was skipped, or the instance
+/// ended approved). For a definition without that step: final once the instance ended
+/// approved.
+pub fn standing(def: Option<&WorkflowDef>, history: &[HistoryEntry], step: &str) -> Standing {
+    let ended_approved = |h: &HistoryEntry| {
+        h.jenis == HistoryKind::Selesai
+            && h.keputusan == Some(Decided::Ended(Status::SelesaiDisetujui))
+    };
+    let verdict = |yes: bool| {
+        if yes {
+            Standing::Final
+        } else {
+            Standing::Konsep
+        }
+    };
+    let Some((def, s)) = def.and_then(|d| d.step(step).map(|(_, s)| (d, s))) else {
+        return verdict(history.iter().any(ended_approved));
+    };
+    let Some(opened) = history
+        .iter()
+        .rposition(|h| h.jenis == HistoryKind::Dibuka && h.langkah.as_deref() == Some(step))
+    else {
+        return Standing::Konsep;
+    };
+    let after = &history[opened + 1..];
+    verdict(match s.jika_setuju {
+        Target::Step(i) => def.langkah.get(i).is_some_and(|next| {
+            after.iter().any(|h| {
+                matches!(h.jenis, HistoryKind::Dibuka | HistoryKind::Dilewati)
+                    && h.langkah.as_deref() == Some(next.id.as_str())
+            })
+        }),
+        Target::Approved => after.iter().any(ended_approved),
+        Target::Rejected => false,
+    })
 }
 
 /// Who and when a document is made for: the agency, its signers, the moment.
@@ -87,6 +151,8 @@ pub struct Letterhead<'a> {
     pub tz: chrono_tz::Tz,
     /// The logo's name in the template's files, when there is one.
     pub logo: Option<&'a str>,
+    /// Number patterns, copies, the teams' bases (`nomor_surat`, `tembusan`, `dasar_tim`).
+    pub letters: &'a crate::config::Letters,
 }
 
 impl<'a> Letterhead<'a> {
@@ -98,6 +164,7 @@ impl<'a> Letterhead<'a> {
             now: app.clock.now(),
             tz: app.settings.timezone,
             logo,
+            letters: &app.settings.surat,
         }
     }
 
@@ -106,10 +173,12 @@ impl<'a> Letterhead<'a> {
     }
 }
 
-/// The part every document shares: the agency, the date, the signers.
+/// The part every document shares: the agency, the date, the signers, and the standing: a
+/// draft (`konsep`, no `nomor`) until [`pdf`] draws the final with its number.
 fn header(l: &Letterhead<'_>, source: &str) -> Value {
     let (now, today, i, dir, officials) = (l.now, l.today(), l.agency, l.directory, l.officials);
     let kota = i.kota.clone().unwrap_or_else(|| "..............".into());
+    let bkpsdm = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia";
     json!({
         "instansi": {
             "nama": i.nama,
@@ -118,15 +187,26 @@ fn header(l: &Letterhead<'_>, source: &str) -> Value {
             "kota": kota,
             "logo": l.logo,
         },
+        "kop_jabatan": i.office(),
         "kota": kota,
         "tanggal": format_date_id(today),
+        "hari": crate::domain::day_name(today),
+        "tanggal_huruf": crate::domain::format_date_in_words(today),
+        "tempat": i.tempat_rapat.clone().unwrap_or_else(|| format!("Kantor {bkpsdm}, {kota}")),
         "dibuat": format_datetime_id(now, l.tz),
         "sumber": source,
-        "nomor": format!(".........../........../BKPSDM/{}", today.format("%Y")),
-        "bkpsdm": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "konsep": true,
+        "nomor": Value::Null,
+        "bkpsdm": bkpsdm,
+        "tembusan": l.letters.tembusan,
+        "dasar_tim": {
+            "verifikasi": l.letters.basis("verifikasi"),
+            "tpk": l.letters.basis("tpk"),
+        },
         "pejabat": {
             "ppk": signer(officials.ppk.as_ref(), dir, "PPK", today),
             "kepala_bkpsdm": signer(officials.kepala_bkpsdm.as_ref(), dir, "KEPALA_BKPSDM", today),
+            "bpkad": signer(None, dir, "BPKAD", today),
         },
     })
 }
@@ -167,6 +247,7 @@ fn rekap_value(r: &Rekap) -> Value {
         tidak_layak: rows.iter().map(|x| x.tidak_layak).sum(),
         perlu_verifikasi: rows.iter().map(|x| x.perlu_verifikasi).sum(),
         diusulkan: rows.iter().map(|x| x.diusulkan).sum(),
+        diusulkan_ke_unit: rows.iter().map(|x| x.diusulkan_ke_unit).sum(),
     };
     let row = |x: &RekapRow| {
         json!({
@@ -174,6 +255,8 @@ fn rekap_value(r: &Rekap) -> Value {
             "jumlah_calon": num(x.jumlah_calon), "layak": num(x.layak),
             "tidak_layak": num(x.tidak_layak), "perlu_verifikasi": num(x.perlu_verifikasi),
             "diusulkan": num(x.diusulkan),
+            "diusulkan_dari_unit": num(x.diusulkan),
+            "diusulkan_ke_unit": num(x.diusulkan_ke_unit),
         })
     };
     json!({
@@ -204,13 +287,27 @@ fn anggaran_value(a: &Anggaran) -> Value {
     json!({
         "baris": shown.iter().chain([&a.jumlah]).map(row).collect::<Vec<_>>(),
         "per_sumber": a.per_sumber.iter().map(|s| json!({
-            "sumber": s.sumber_anggaran, "jumlah_orang": num(s.jumlah_orang),
+            "sumber": s.sumber_anggaran, "sumber_uraian": source_in_words(&s.sumber_anggaran),
+            "jumlah_orang": num(s.jumlah_orang),
             "per_bulan": format_rupiah(s.upah_per_bulan), "per_tahun": format_rupiah(s.upah_per_tahun),
         })).collect::<Vec<_>>(),
         "per_bulan": format_rupiah(a.jumlah.upah_per_bulan),
         "per_tahun": format_rupiah(a.jumlah.upah_per_tahun),
         "umk": a.umk.map_or_else(|| "belum ditetapkan".to_owned(), format_rupiah),
+        "di_bawah_umk": num(a.jumlah.di_bawah_umk),
     })
+}
+
+/// A budget source as a statement names it.
+fn source_in_words(code: &str) -> String {
+    match code {
+        "APBD" => "Anggaran Pendapatan dan Belanja Daerah (APBD)".to_owned(),
+        "BLUD" => "Pendapatan Badan Layanan Umum Daerah (BLUD)".to_owned(),
+        "BOS" => "Dana Bantuan Operasional Satuan Pendidikan (BOS)".to_owned(),
+        "DAK" => "Dana Alokasi Khusus (DAK)".to_owned(),
+        "lainnya" => "Sumber lain yang sah".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 fn rincian_value(rows: &[RincianRow]) -> (Value, Value) {
@@ -239,6 +336,7 @@ fn rincian_value(rows: &[RincianRow]) -> (Value, Value) {
         json!({
             "kebutuhan": num(sum(|r| r.kebutuhan)),
             "diusulkan": num(sum(|r| r.diusulkan)),
+            "diusulkan_huruf": crate::domain::number_in_words(sum(|r| r.diusulkan)),
             "sisa": num(sum(|r| r.sisa)),
         }),
     )
@@ -247,13 +345,26 @@ fn rincian_value(rows: &[RincianRow]) -> (Value, Value) {
 /// An answer in a workflow's history, as a document lists it.
 fn answer_value(h: &HistoryEntry, dir: Option<&Directory>, tz: chrono_tz::Tz) -> Value {
     let id = h.orang.clone().unwrap_or_default();
-    let nama = dir
-        .and_then(|d| d.person(&id))
-        .map_or_else(|| id.clone(), |p| p.nama.clone());
+    let person = dir.and_then(|d| d.person(&id));
+    let nama = person.map_or_else(|| id.clone(), |p| p.nama.clone());
     let kapasitas = h.kapasitas.as_deref().map(titled).unwrap_or_default();
+    let penanda = match person {
+        Some(p) => person_signer(p, kapasitas.clone()),
+        None => {
+            json!({ "nama": nama, "nip": Value::Null, "pangkat": Value::Null, "jabatan": kapasitas })
+        }
+    };
+    let keputusan = match h.keputusan.as_ref().and_then(Decided::answer) {
+        Some(Answer::Setuju) => "Setuju".to_owned(),
+        Some(Answer::Tolak) => "Tidak setuju".to_owned(),
+        Some(Answer::Kembalikan) => "Dikembalikan untuk diperbaiki".to_owned(),
+        Some(Answer::Pilih(o)) => format!("Memilih {}", mask_identifier(o)),
+        None => h.keputusan.as_ref().map(Decided::code).unwrap_or_default(),
+    };
     json!({
         "nama": if kapasitas.is_empty() { nama } else { format!("{nama} ({kapasitas})") },
-        "keputusan": h.keputusan.as_ref().map(Decided::code).unwrap_or_default(),
+        "penanda": penanda,
+        "keputusan": keputusan,
         "waktu": format_datetime_id(crate::clock::from_ms(h.waktu_ms), tz),
         "komentar": h.komentar.as_deref().map(|c| crate::domain::redact_identifiers(c).0).unwrap_or_default(),
     })
@@ -273,18 +384,37 @@ pub struct ProposalInputs<'a> {
     pub answers: Vec<Value>,
     /// The workflow's title, when there is an instance.
     pub alur: String,
+    /// The candidates still needing verification (at most [`PRINTED_ROWS`]): number, name,
+    /// masked NIK, the rules to check.
+    pub open_checks: Vec<Value>,
 }
 
 /// The data of a PPPK document (`berita-acara-verifikasi`, `surat-usulan`, `sptjm`, `rekap`).
 pub fn proposal_data(head: Value, p: &ProposalInputs<'_>, tz: chrono_tz::Tz) -> Value {
     let (rincian, jumlah) = rincian_value(p.rincian);
     let t = &p.source.run.hasil;
+    // The chart counts by placement, as the rincian does, and says how many units it shows.
     let biggest: Vec<&RekapRow> = {
-        let mut v: Vec<&RekapRow> = p.rekap.per_unit.iter().collect();
-        v.sort_by(|a, b| b.diusulkan.cmp(&a.diusulkan).then(a.kode.cmp(&b.kode)));
+        let mut v: Vec<&RekapRow> = p
+            .rekap
+            .per_unit
+            .iter()
+            .filter(|r| r.diusulkan_ke_unit > 0)
+            .collect();
+        v.sort_by(|a, b| {
+            b.diusulkan_ke_unit
+                .cmp(&a.diusulkan_ke_unit)
+                .then(a.kode.cmp(&b.kode))
+        });
         v.truncate(25);
         v
     };
+    let placed_units = p
+        .rekap
+        .per_unit
+        .iter()
+        .filter(|r| r.diusulkan_ke_unit > 0)
+        .count();
     merge(
         head,
         json!({
@@ -307,11 +437,17 @@ pub fn proposal_data(head: Value, p: &ProposalInputs<'_>, tz: chrono_tz::Tz) -> 
             "rincian": rincian,
             "jumlah": jumlah,
             "verifikator": p.answers,
+            "perlu_verifikasi": p.open_checks,
             "grafik": biggest.iter().map(|r| json!({
                 "label": if r.nama.is_empty() { r.kode.clone() } else { r.nama.clone() },
-                "nilai": r.diusulkan,
-                "teks": num(r.diusulkan),
+                "nilai": r.diusulkan_ke_unit,
+                "teks": num(r.diusulkan_ke_unit),
             })).collect::<Vec<_>>(),
+            "grafik_judul": if biggest.len() < placed_units {
+                format!("Diusulkan per unit penempatan: {} unit terbesar dari {}", biggest.len(), num(placed_units as u64))
+            } else {
+                format!("Diusulkan per unit penempatan ({} unit)", num(placed_units as u64))
+            },
         }),
     )
 }
@@ -367,7 +503,9 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
         nama: "Contoh".into(),
         nip: crate::domain::Nip::parse("197001012000031001").ok(),
         jabatan: Some(jabatan.into()),
+        pangkat: Some("Pembina (IV/a)".into()),
     };
+    let letters = crate::config::Letters::default();
     let officials = Officials {
         ppk: Some(official("Bupati Contoh")),
         kepala_bkpsdm: None,
@@ -379,9 +517,13 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
         now: chrono::DateTime::UNIX_EPOCH,
         tz: chrono_tz::Asia::Jakarta,
         logo,
+        letters: &letters,
     };
     let head = header(&letterhead, "contoh");
-    let answer = json!({"nama": "Contoh", "keputusan": "setuju", "waktu": "1 Januari 1970 pukul 07.00 WIB", "komentar": ""});
+    let answer = json!({
+        "nama": "Contoh", "keputusan": "Setuju", "waktu": "1 Januari 1970 pukul 07.00 WIB", "komentar": "",
+        "penanda": {"nama": "Contoh", "nip": "19700101 200003 1 001", "pangkat": "Penata (III/c)", "jabatan": "Verifikator"},
+    });
     if kind.is_job_fill() {
         let nip = "198001012005011003".to_owned();
         let v = VacancySubject {
@@ -457,6 +599,7 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
         jumlah_calon: 1,
         layak: 1,
         diusulkan: 1,
+        diusulkan_ke_unit: 1,
         ..RekapRow::default()
     };
     let rekap = Rekap {
@@ -497,6 +640,10 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
             anggaran: &anggaran,
             answers: vec![answer],
             alur: "Usulan".into(),
+            open_checks: vec![json!({
+                "no": "1", "nama": "Contoh", "nik": "************0001",
+                "aturan": "Terdata di database BKN",
+            })],
         },
         letterhead.tz,
     )
@@ -619,7 +766,37 @@ fn decisions(history: &[HistoryEntry]) -> impl Iterator<Item = &HistoryEntry> {
     history.iter().filter(|h| h.jenis == HistoryKind::Keputusan)
 }
 
-/// The data of document `kind` (JSON) and what it was made from.
+/// A document's data, what it was made from, and where it stands.
+pub struct Drawn {
+    /// The data (JSON) the template reads.
+    pub data: Value,
+    /// What it was made from, in words.
+    pub source: String,
+    /// The workflow instance it belongs to, if any.
+    pub instance: Option<String>,
+    /// Draft or final.
+    pub standing: Standing,
+}
+
+/// Whether anyone answered step `step` in `history`.
+fn answered(history: &[HistoryEntry], step: &str) -> bool {
+    decisions(history).any(|h| h.langkah.as_deref() == Some(step))
+}
+
+/// The definition an instance runs on, when it can still be read (a document of an instance
+/// whose stored definition is gone is drawn as a draft).
+async fn definition(app: &App, inst: Option<&InstanceRow>) -> Option<std::sync::Arc<WorkflowDef>> {
+    let inst = inst?;
+    match crate::service::ground::workflows::definition_of(app, inst).await {
+        Ok(def) => Some(def),
+        Err(e) => {
+            tracing::warn!(instans = %inst.id, "definisi alur tidak terbaca: {e}");
+            None
+        }
+    }
+}
+
+/// The data of document `kind` (JSON), what it was made from and where it stands.
 #[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
 pub async fn data(
     app: &App,
@@ -627,7 +804,7 @@ pub async fn data(
     instance: Option<&str>,
     run: Option<&str>,
     logo: Option<&str>,
-) -> Result<(Value, String), ServiceError> {
+) -> Result<Drawn, ServiceError> {
     let (dir, _) = crate::service::ground::workflows::directory(app).await?;
     let letterhead = Letterhead::of(app, &dir, logo);
     if kind.is_job_fill() {
@@ -657,21 +834,40 @@ pub async fn data(
         },
         (None, None) => lists::proposal_source(app, None).await?,
     };
-    let (history, alur) = match &inst {
-        Some(i) => (
-            app.store.history(&i.id).await?,
-            crate::service::ground::workflows::titles(app, i, "")
-                .await
-                .map_or_else(|_| i.workflow.clone(), |(t, _)| t),
-        ),
-        None => (Vec::new(), String::new()),
+    let def = definition(app, inst.as_ref()).await;
+    let history = match &inst {
+        Some(i) => app.store.history(&i.id).await?,
+        None => Vec::new(),
     };
+    let alur = match (&def, &inst) {
+        (Some(d), _) => d.judul.clone(),
+        (None, Some(i)) => i.workflow.clone(),
+        (None, None) => String::new(),
+    };
+    if kind.is_minutes() && !answered(&history, kind.step()) {
+        return Err(super::super::Refusal::MinutesUnanswered(format!(
+            "berita acara verifikasi belum dapat disusun: belum ada verifikator yang memberikan keputusan{}; berita acara disusun setelah keputusan pertama tercatat",
+            if alur.is_empty() {
+                " (belum ada alur usulan yang berjalan)".to_owned()
+            } else {
+                format!(" pada alur {alur}")
+            }
+        ))
+        .into());
+    }
+    let standing = standing(def.as_deref(), &history, kind.step());
     let rincian = lists::rincian(app, &source).await?;
     let rekap = lists::rekap(app, &source).await?;
     let anggaran = lists::anggaran(app, &source).await?;
     let answers = decisions(&history)
+        .filter(|h| h.langkah.as_deref() == Some(DocumentKind::BeritaAcaraVerifikasi.step()))
         .map(|h| answer_value(h, Some(&dir), letterhead.tz))
         .collect();
+    let open_checks = if kind == DocumentKind::BeritaAcaraVerifikasi {
+        open_checks(app, &source).await?
+    } else {
+        Vec::new()
+    };
     let head = header(&letterhead, &source.describe());
     let data = proposal_data(
         head,
@@ -682,10 +878,54 @@ pub async fn data(
             anggaran: &anggaran,
             answers,
             alur,
+            open_checks,
         },
         letterhead.tz,
     );
-    Ok((data, source.placement.id))
+    Ok(Drawn {
+        data,
+        source: source.placement.id,
+        instance: inst.map(|i| i.id),
+        standing,
+    })
+}
+
+/// The candidates of the proposal's run still needing verification, by name, with the rules
+/// to check (the first [`PRINTED_ROWS`]; the minutes give the total).
+async fn open_checks(app: &App, source: &ProposalSource) -> Result<Vec<Value>, ServiceError> {
+    let rs = crate::service::ground::runs::ruleset_of(app, &source.run, None).await?;
+    let mut out = Vec::new();
+    let mut after = String::new();
+    while out.len() < PRINTED_ROWS {
+        let page = app
+            .store
+            .unproposed_page(&source.run.id, &source.placement.id, &after, 5_000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.decision.nik.as_str().to_owned();
+        for line in page
+            .iter()
+            .filter(|l| l.decision.hasil == crate::domain::Hasil::PerluVerifikasi)
+        {
+            if out.len() >= PRINTED_ROWS {
+                break;
+            }
+            let rules: Vec<&str> = rs
+                .rules
+                .iter()
+                .zip(line.decision.verdicts())
+                .filter(|(_, v)| matches!(v.code(), "tinjau" | "kesalahan"))
+                .map(|(r, _)| r.judul.as_str())
+                .collect();
+            out.push(json!({
+                "no": (out.len() + 1).to_string(),
+                "nama": line.nama,
+                "nik": line.decision.nik.masked(),
+                "aturan": rules.join("; "),
+            }));
+        }
+    }
+    Ok(out)
 }
 
 /// The data of `berita-acara-tpk` for job-fill instance `inst`.
@@ -694,11 +934,21 @@ async fn tpk(
     inst: &InstanceRow,
     letterhead: &Letterhead<'_>,
     dir: &Directory,
-) -> Result<(Value, String), ServiceError> {
+) -> Result<Drawn, ServiceError> {
     let Ok(Subject::Lowongan(v)) = inst.subjek.typed() else {
         return Err(ServiceError::missing(Prerequisite::Vacancy));
     };
     let history = app.store.history(&inst.id).await?;
+    let kind = DocumentKind::BeritaAcaraTpk;
+    if !answered(&history, kind.step()) {
+        return Err(super::super::Refusal::MinutesUnanswered(format!(
+            "berita acara TPK belum dapat disusun: belum ada anggota TPK yang memberikan tanggapan atas lowongan {}; berita acara disusun setelah tanggapan pertama tercatat",
+            v.jabatan
+        ))
+        .into());
+    }
+    let def = definition(app, Some(inst)).await;
+    let standing = standing(def.as_deref(), &history, kind.step());
     let tpk: Vec<&HistoryEntry> = decisions(&history)
         .filter(|h| h.kapasitas.as_deref().is_some_and(|k| names_role(k, "TPK")))
         .collect();
@@ -772,7 +1022,12 @@ async fn tpk(
     if let (Some(name), Some(l)) = (unit_name, data.get_mut("lowongan")) {
         l["nama_unit"] = Value::String(name);
     }
-    Ok((data, source))
+    Ok(Drawn {
+        data,
+        source,
+        instance: Some(inst.id.clone()),
+        standing,
+    })
 }
 
 /// The document templates in force (the last valid ones when the folder's are refused).
@@ -788,44 +1043,43 @@ pub async fn templates(app: &App) -> Result<std::sync::Arc<DocumentTemplates>, S
     }
 }
 
-/// The PDF bytes of document `kind`, and what it was made from.
-#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
-pub async fn pdf(
+/// The letterhead image of document `kind`: the national emblem (`instansi.lambang`) on what
+/// the head of the region signs, else the agency's logo (`instansi.logo`). A file that cannot
+/// be read never stops a document: it is typeset without the image.
+async fn letterhead_image(app: &App, kind: DocumentKind) -> Option<(String, Vec<u8>)> {
+    let i = &app.settings.instansi;
+    let (path, what) = if kind.signed_by_head() {
+        (i.lambang.as_ref()?, "lambang")
+    } else {
+        (i.logo.as_ref()?, "logo")
+    };
+    match tokio::fs::read(path).await {
+        Ok(bytes) => {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("png")
+                .to_lowercase();
+            Some((format!("/{what}.{ext}"), bytes))
+        }
+        Err(e) => {
+            tracing::warn!(
+                "{what} instansi {} tidak dapat dibaca ({}); dokumen disusun tanpa {what}",
+                path.display(),
+                crate::domain::io_message(&e)
+            );
+            None
+        }
+    }
+}
+
+/// Typesets `data` as document `kind` with the templates in force.
+async fn typeset(
     app: &App,
     kind: DocumentKind,
-    instance: Option<&str>,
-    run: Option<&str>,
-) -> Result<(Vec<u8>, String), ServiceError> {
-    let logo = match &app.settings.instansi.logo {
-        Some(path) => match tokio::fs::read(path).await {
-            Ok(bytes) => {
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .unwrap_or("png")
-                    .to_lowercase();
-                Some((format!("/logo.{ext}"), bytes))
-            }
-            Err(e) => {
-                // A missing logo never stops a document: it is typeset without one.
-                tracing::warn!(
-                    "logo instansi {} tidak dapat dibaca ({}); dokumen disusun tanpa logo",
-                    path.display(),
-                    crate::domain::io_message(&e)
-                );
-                None
-            }
-        },
-        None => None,
-    };
-    let (data, source) = data(
-        app,
-        kind,
-        instance,
-        run,
-        logo.as_ref().map(|l| l.0.as_str()),
-    )
-    .await?;
+    data: Value,
+    image: Option<(String, Vec<u8>)>,
+) -> Result<Vec<u8>, ServiceError> {
     let templates = templates(app).await?;
     let today = app
         .clock
@@ -833,19 +1087,121 @@ pub async fn pdf(
         .with_timezone(&app.settings.timezone)
         .date_naive();
     let limits = app.settings.document_limits;
-    let bytes = crate::service::ground::bounded::document("menyusun dokumen", move || {
+    crate::service::ground::bounded::document("menyusun dokumen", move || {
         let json = data.to_string();
         templates.pdf(
             kind,
             json.as_bytes(),
-            logo.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+            image.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
             today,
             &limits,
         )
     })
     .await?
-    .map_err(|d| ServiceError::definitions(crate::service::Definition::Documents, d))?;
-    Ok((bytes, source))
+    .map_err(|d| ServiceError::definitions(crate::service::Definition::Documents, d))
+}
+
+/// The PDF bytes of document `kind`, and what it was made from. While the step it belongs to
+/// is open the document is a draft (KONSEP, no number). Once the step ended approved, the
+/// first draw takes the next number of the kind and year from the register and keeps the
+/// final PDF; every later draw returns those same bytes.
+#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
+pub async fn pdf(
+    app: &App,
+    kind: DocumentKind,
+    instance: Option<&str>,
+    run: Option<&str>,
+) -> Result<(Vec<u8>, String), ServiceError> {
+    let image = letterhead_image(app, kind).await;
+    let mut drawn = data(
+        app,
+        kind,
+        instance,
+        run,
+        image.as_ref().map(|l| l.0.as_str()),
+    )
+    .await?;
+    let numbered = match (&drawn.standing, &drawn.instance) {
+        (Standing::Final, Some(inst)) if kind.numbered() => Some(inst.clone()),
+        _ => None,
+    };
+    let Some(inst) = numbered else {
+        drawn.data["konsep"] = Value::Bool(drawn.standing == Standing::Konsep);
+        return Ok((typeset(app, kind, drawn.data, image).await?, drawn.source));
+    };
+    if let Some(kept) = app.store.document_number(kind.code(), &inst).await?
+        && let Some(pdf) = kept.pdf
+    {
+        return Ok((pdf, drawn.source));
+    }
+    let number = take_number(app, kind, &inst).await?;
+    let date = crate::clock::from_ms(number.tanggal_ms)
+        .with_timezone(&app.settings.timezone)
+        .date_naive();
+    drawn.data["konsep"] = Value::Bool(false);
+    drawn.data["nomor"] = Value::String(number.nomor.clone());
+    drawn.data["tanggal"] = Value::String(format_date_id(date));
+    drawn.data["hari"] = Value::String(crate::domain::day_name(date).to_owned());
+    drawn.data["tanggal_huruf"] = Value::String(crate::domain::format_date_in_words(date));
+    let bytes = typeset(app, kind, drawn.data, image).await?;
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let kept = app
+        .store
+        .keep_final_document(kind.code(), &inst, &bytes, &digest)
+        .await?;
+    Ok((kept, drawn.source))
+}
+
+/// The number of document `kind` about instance `inst`: the one it has, else the next of its
+/// kind and this year, printed with the kind's pattern (`nomor_surat`); audited.
+async fn take_number(
+    app: &App,
+    kind: DocumentKind,
+    inst: &str,
+) -> Result<crate::store::NumberRow, ServiceError> {
+    let now = app.clock.now();
+    let year = now.with_timezone(&app.settings.timezone).year();
+    let pattern = app.settings.surat.pattern(kind.code()).to_owned();
+    let singkatan = app
+        .settings
+        .instansi
+        .singkatan
+        .clone()
+        .unwrap_or_else(|| "BKPSDM".to_owned());
+    let actor = crate::service::ground::audit::Actor::system();
+    let stamp = crate::service::ground::audit::stamp(
+        app,
+        &actor,
+        crate::domain::Action::NomorDokumen,
+        kind.code(),
+        "",
+    )
+    .await?;
+    let format = |urut: i64| {
+        pattern
+            .replace("{urut}", &urut.to_string())
+            .replace("{singkatan}", &singkatan)
+            .replace("{tahun}", &year.to_string())
+    };
+    let describe =
+        |nomor: &str| stamp.detailed(&format!("{} nomor {nomor} untuk alur {inst}", kind.title()));
+    Ok(app
+        .store
+        .take_document_number(
+            &crate::store::NumberRequest {
+                jenis: kind.code(),
+                sumber: inst,
+                tahun: year,
+                tanggal_ms: now.timestamp_millis(),
+                oleh: &actor.orang,
+            },
+            &format,
+            &describe,
+        )
+        .await?)
 }
 
 /// Writes document `kind` to `path` (whole or not at all).

@@ -199,7 +199,7 @@ pub struct RincianRow {
     pub jabatan: String,
     /// The position category in words (its label); empty on the removed-formations row.
     pub kategori_jabatan: String,
-    /// The minimum education, `S1 atau lebih tinggi`, with the accepted majors in brackets.
+    /// The minimum education, `S1/D4`, with the accepted majors in brackets.
     pub kualifikasi_pendidikan: String,
     /// Places needed: the summed `jumlah` of the matching formations.
     pub kebutuhan: u64,
@@ -236,7 +236,7 @@ pub async fn rincian(app: &App, src: &ProposalSource) -> Result<Vec<RincianRow>,
                     nama_unit: f.nama_unit.clone().unwrap_or_default(),
                     jabatan: f.jabatan.clone(),
                     kategori_jabatan: f.kategori_jabatan.label().to_owned(),
-                    kualifikasi_pendidikan: format!("{} atau lebih tinggi", f.pendidikan_minimal),
+                    kualifikasi_pendidikan: f.pendidikan_minimal.label().to_owned(),
                     kebutuhan: 0,
                     diusulkan: 0,
                     sisa: 0,
@@ -294,8 +294,12 @@ pub struct RekapRow {
     pub tidak_layak: u64,
     /// Of those, left `perlu_verifikasi` (any other outcome counts here).
     pub perlu_verifikasi: u64,
-    /// Of those, proposed by the placement.
+    /// Of those, proposed by the placement: counted by the unit the candidate works in now
+    /// (`diusulkan_dari_unit`; the category's on a category row).
     pub diusulkan: u64,
+    /// Proposed into this unit's formations (`diusulkan_ke_unit`, by placement, as every other
+    /// per-unit figure); on a category or total row the same as `diusulkan`.
+    pub diusulkan_ke_unit: u64,
 }
 
 impl RekapRow {
@@ -308,6 +312,15 @@ impl RekapRow {
         }
         if diusulkan {
             self.diusulkan += n;
+        }
+    }
+
+    /// A row counted by placement only (a unit candidates are placed into but none works in).
+    fn placed_only(kode: String, nama: String) -> Self {
+        Self {
+            kode,
+            nama,
+            ..Self::default()
         }
     }
 }
@@ -360,6 +373,22 @@ pub async fn rekap(app: &App, src: &ProposalSource) -> Result<Rekap, ServiceErro
             .add(&c.hasil, c.diusulkan, c.jumlah);
         total.add(&c.hasil, c.diusulkan, c.jumlah);
     }
+    // By placement: the units whose formations the candidates are proposed into.
+    for b in app
+        .store
+        .budget_sums(&src.run.id, &src.placement.id, None)
+        .await?
+    {
+        let name = ProposalSource::unit_name(&names, &b.unit_kerja);
+        units
+            .entry(b.unit_kerja.clone())
+            .or_insert_with(|| RekapRow::placed_only(b.unit_kerja.clone(), name))
+            .diusulkan_ke_unit += b.jumlah_orang;
+    }
+    for k in kinds.values_mut() {
+        k.diusulkan_ke_unit = k.diusulkan;
+    }
+    total.diusulkan_ke_unit = total.diusulkan;
     Ok(Rekap {
         per_unit: units.into_values().collect(),
         per_kategori: kinds.into_values().collect(),
@@ -481,6 +510,28 @@ pub fn derived_reason(line: &UnproposedLine, failed: &[String]) -> AlasanTidakDi
     }
     AlasanTidakDiusulkan::Lainnya
 }
+
+/// How BKN groups a candidate not proposed (documents.md 4): `TMS` failed eligibility, `APS`
+/// withdrew, resigned or died, `TIDAK_ADA_KEBUTUHAN` eligible without a fitting slot,
+/// `ANGGARAN` left out for budget, `LAINNYA` the rest (still under verification, say).
+pub fn group_of(reason: AlasanTidakDiusulkan, hasil: crate::domain::Hasil) -> &'static str {
+    match reason {
+        AlasanTidakDiusulkan::Meninggal | AlasanTidakDiusulkan::MengundurkanDiri => "APS",
+        AlasanTidakDiusulkan::TidakAdaKebutuhan => "TIDAK_ADA_KEBUTUHAN",
+        AlasanTidakDiusulkan::Anggaran => "ANGGARAN",
+        _ if hasil == crate::domain::Hasil::TidakLayak => "TMS",
+        _ => "LAINNYA",
+    }
+}
+
+/// The groups of [`group_of`], in the order lists give them.
+pub const GROUPS: [(&str, &str); 5] = [
+    ("TMS", "Tidak memenuhi syarat (TMS)"),
+    ("APS", "Mengundurkan diri, berhenti, atau meninggal (APS)"),
+    ("TIDAK_ADA_KEBUTUHAN", "Tidak ada kebutuhan yang sesuai"),
+    ("ANGGARAN", "Tidak tersedia anggaran"),
+    ("LAINNYA", "Lainnya"),
+];
 
 /// One row of `rekap-pengisian`.
 #[derive(Debug, Clone, Serialize)]
@@ -819,17 +870,22 @@ async fn export_unproposed(
         "Tidak diusulkan",
         &[
             "nik",
+            "nomor_peserta",
             "nama",
             "kategori_pelamar",
             "unit_kerja",
             "hasil",
+            "kelompok",
             "alasan_tidak_diusulkan",
             "keterangan",
         ],
-        &[19.0, 30.0, 10.0, 12.0, 17.0, 22.0, 90.0],
+        &[19.0, 16.0, 30.0, 10.0, 12.0, 17.0, 20.0, 22.0, 90.0],
     )?;
     let mut out = Pipe::new(out);
     let mut per_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut per_group: BTreeMap<&'static str, u64> = BTreeMap::new();
+    // Reasons in words: each rule by its title, never its id.
+    let rs = crate::service::ground::runs::ruleset_of(app, &src.run, None).await?;
     let mut cursor = String::new();
     loop {
         let page = app
@@ -846,7 +902,15 @@ async fn export_unproposed(
             );
             let reason = derived_reason(l, &f.gagal);
             *per_reason.entry(reason.code()).or_default() += 1;
-            let mut notes = f.alasan.join("; ");
+            let group = group_of(reason, l.decision.hasil);
+            *per_group.entry(group).or_default() += 1;
+            let mut notes = rs
+                .rules
+                .iter()
+                .zip(l.decision.verdicts())
+                .filter_map(|(r, v)| v.reason().map(|why| format!("{}: {why}", r.judul)))
+                .collect::<Vec<_>>()
+                .join("; ");
             if let Some(p) = l.alasan_penempatan.as_deref().filter(|_| notes.is_empty()) {
                 notes = p.to_owned();
             }
@@ -855,10 +919,12 @@ async fn export_unproposed(
             }
             rows.push(vec![
                 super::shown(&l.decision.nik, full),
+                l.nomor_peserta.clone().unwrap_or_default().into(),
                 l.nama.clone().into(),
                 l.kategori_pelamar.clone().into(),
                 l.unit_kerja.clone().into(),
                 l.decision.hasil.code().into(),
+                group.into(),
                 reason.code().into(),
                 notes.into(),
             ]);
@@ -868,6 +934,19 @@ async fn export_unproposed(
     let written = out
         .finish(vec![
             heading(app, ListKind::TidakDiusulkan, &src.describe()),
+            Section {
+                title: "Per kelompok (pelaporan BKN)".into(),
+                header: vec!["Kelompok".into(), "Jumlah".into()],
+                rows: GROUPS
+                    .iter()
+                    .map(|(code, label)| {
+                        vec![
+                            (*label).into(),
+                            n(per_group.get(code).copied().unwrap_or(0)),
+                        ]
+                    })
+                    .collect(),
+            },
             Section {
                 title: "Per alasan tidak diusulkan".into(),
                 header: vec!["Alasan".into(), "Jumlah".into()],
@@ -963,8 +1042,10 @@ async fn export_rekap(app: &App, src: &ProposalSource, path: &Path) -> Result<u6
             "tidak_layak",
             "perlu_verifikasi",
             "diusulkan",
+            "diusulkan_dari_unit",
+            "diusulkan_ke_unit",
         ],
-        &[16.0, 36.0, 13.0, 10.0, 12.0, 16.0, 11.0],
+        &[16.0, 36.0, 13.0, 10.0, 12.0, 16.0, 11.0, 18.0, 16.0],
     )?;
     for row in r.per_unit.iter().chain(&r.per_kategori).chain([&r.jumlah]) {
         out.row(&[
@@ -975,9 +1056,16 @@ async fn export_rekap(app: &App, src: &ProposalSource, path: &Path) -> Result<u6
             n(row.tidak_layak),
             n(row.perlu_verifikasi),
             n(row.diusulkan),
+            n(row.diusulkan),
+            n(row.diusulkan_ke_unit),
         ])?;
     }
     let mut head = heading(app, ListKind::Rekap, &src.describe());
+    head.rows.push(vec![
+        "Dasar per unit".into(),
+        "diusulkan dan diusulkan_dari_unit: menurut unit kerja calon sekarang (unit asal); diusulkan_ke_unit: menurut unit formasi tempat calon diusulkan (unit penempatan), sama dengan rincian dan anggaran"
+            .into(),
+    ]);
     head.rows.push(vec![
         "Susunan".into(),
         format!(
@@ -1059,6 +1147,7 @@ mod tests {
             hasil_seleksi_2024: None,
             alasan_instansi: None,
             alasan_penempatan: None,
+            nomor_peserta: None,
         }
     }
 
