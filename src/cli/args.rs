@@ -307,10 +307,10 @@ pub enum WorkflowCommand {
         /// Id orang yang memutuskan.
         #[arg(long = "as", value_name = "ORANG")]
         as_person: String,
-        /// setuju, tolak, atau kembalikan (pilih bila memakai --pilihan).
+        /// setuju, tolak, kembalikan, atau abstain (pilih bila memakai --pilihan).
         #[arg(long, value_name = "KEPUTUSAN")]
         decision: String,
-        /// Komentar atau alasan (wajib untuk kembalikan).
+        /// Komentar atau alasan (wajib untuk kembalikan dan abstain).
         #[arg(long, value_name = "TEKS")]
         comment: Option<String>,
         /// Pilihan pada langkah berpilihan (mis. NIP calon terpilih).

@@ -231,11 +231,18 @@ fn answer_of(decision: &str, pilihan: Option<String>) -> Result<Answer, Failure>
     match (decision.trim().to_lowercase().as_str(), pilihan) {
         (_, Some(p)) => Ok(Answer::Pilih(p)),
         ("pilih", None) => Err(Failure::invalid("keputusan pilih memerlukan --pilihan")),
-        (code, None) if let Some(a) = Answer::PLAIN.into_iter().find(|a| a.code() == code) => Ok(a),
+        (code, None)
+            if let Some(a) = Answer::PLAIN
+                .into_iter()
+                .chain([Answer::Abstain])
+                .find(|a| a.code() == code) =>
+        {
+            Ok(a)
+        }
         (other, None) => Err(Failure {
             exit: Exit::Usage,
             message: format!(
-                "keputusan '{other}' tidak dikenal: gunakan setuju, tolak, atau kembalikan"
+                "keputusan '{other}' tidak dikenal: gunakan setuju, tolak, kembalikan, atau abstain (anggota tim yang berbenturan kepentingan, dengan --comment alasannya)"
             ),
         }),
     }

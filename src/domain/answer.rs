@@ -18,6 +18,9 @@ pub enum Answer {
     Kembalikan,
     /// Choose an option.
     Pilih(String),
+    /// Abstain for a conflict of interest, with a reason: recorded, and not counted towards a
+    /// committee's quorum (documents.md 4).
+    Abstain,
 }
 
 /// A code that names no answer.
@@ -43,6 +46,7 @@ impl Answer {
             "setuju" => Some(Self::Setuju),
             "tolak" => Some(Self::Tolak),
             "kembalikan" => Some(Self::Kembalikan),
+            "abstain" => Some(Self::Abstain),
             _ => code
                 .strip_prefix("pilih:")
                 .map(|o| Self::Pilih(o.to_owned())),
@@ -57,6 +61,7 @@ impl Answer {
             Self::Tolak => "TOLAK",
             Self::Kembalikan => "KEMBALIKAN",
             Self::Pilih(_) => "PILIH",
+            Self::Abstain => "ABSTAIN",
         }
     }
 

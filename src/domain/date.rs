@@ -109,6 +109,15 @@ pub fn format_date_in_words(date: NaiveDate) -> String {
     )
 }
 
+/// Whole years from `born` to `on` (an age on a date).
+pub fn age_on(born: NaiveDate, on: NaiveDate) -> i64 {
+    let mut years = i64::from(on.year() - born.year());
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    years
+}
+
 /// The day's name: `Senin`.
 pub fn day_name(date: NaiveDate) -> &'static str {
     DAYS[date.weekday().num_days_from_monday() as usize]

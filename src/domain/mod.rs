@@ -31,7 +31,7 @@ pub use audit::{
 };
 pub use candidate::{CANDIDATE_FIELDS, Candidate};
 pub use date::{
-    day_name, format_date_id, format_date_in_words, format_datetime_id, format_deadline_id,
+    age_on, day_name, format_date_id, format_date_in_words, format_datetime_id, format_deadline_id,
     format_moment_id, number_in_words, parse_date, zone_abbreviation,
 };
 pub use definition::{DefinitionKey, DiffLine, FileDiff, FileSet, is_relative_path, line_diff};

@@ -251,6 +251,8 @@ struct PromptPage<'a> {
     /// A rule change's diff, shown as it is.
     perbedaan: Option<String>,
     pilihan: Vec<Choice>,
+    /// A committee step: a member may abstain (with a reason).
+    abstain: bool,
     berlaku_sampai: String,
     instansi: &'a str,
     /// The answers already given on this instance, one line each.
@@ -384,6 +386,7 @@ fn prompt(
                 nama: option_name(out.subjek, o),
             })
             .collect(),
+        abstain: p.answers().contains(&Answer::Abstain.code()),
         berlaku_sampai: format_datetime_id(st.now + st.link_ttl, st.tz),
         instansi: st.instansi,
         jawaban_sebelumnya: prior_lines(&p.jawaban_sebelumnya, out.subjek, st.tz),

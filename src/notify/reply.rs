@@ -16,6 +16,8 @@ pub enum Verdict {
     Kembalikan,
     /// `PILIH n`: the n-th option (1-based) as numbered in the prompt.
     Pilih(usize),
+    /// ABSTAIN (a committee member's conflict of interest), with its reason.
+    Abstain,
 }
 
 /// What the first line of a reply says.
@@ -176,6 +178,7 @@ fn answer_word(word: &str) -> Option<Verdict> {
         "TOLAK" | "DITOLAK" | "REJECT" | "REJECTED" => Verdict::Tolak,
         "KEMBALIKAN" | "DIKEMBALIKAN" => Verdict::Kembalikan,
         "PILIH" => Verdict::Pilih(0),
+        "ABSTAIN" | "ABSTEN" => Verdict::Abstain,
         _ => return None,
     })
 }
@@ -603,6 +606,13 @@ mod tests {
         assert_eq!(
             parse_answer("pilih 1, paling berpengalaman"),
             Some((Verdict::Pilih(1), "paling berpengalaman".into()))
+        );
+        assert_eq!(
+            parse_answer("ABSTAIN benturan kepentingan: adik kandung calon"),
+            Some((
+                Verdict::Abstain,
+                "benturan kepentingan: adik kandung calon".into()
+            ))
         );
         assert_eq!(read_line("PILIH"), Reading::Unclear);
         assert_eq!(read_line("PILIH 0"), Reading::Unclear);

@@ -77,6 +77,16 @@ pub enum Mode {
     Semua,
     /// N agreements approve; refused once N cannot be reached.
     Kuorum(u32),
+    /// A majority of the members who do not abstain approves; refused once that majority
+    /// cannot be reached.
+    Mayoritas,
+}
+
+impl Mode {
+    /// Whether a member may abstain (a committee step: `kuorum` or `mayoritas`).
+    pub fn committee(self) -> bool {
+        matches!(self, Self::Kuorum(_) | Self::Mayoritas)
+    }
 }
 
 /// Where a transition leads.
@@ -500,12 +510,13 @@ impl Checker<'_> {
         }
     }
 
-    /// `salah_satu` (the default), `semua`, or `kuorum: N`.
+    /// `salah_satu` (the default), `semua`, `mayoritas`, or `kuorum: N`.
     fn mode(&mut self, raw: Option<&serde_yaml::Value>, sid: Option<&str>) -> Mode {
         match raw {
             None => Mode::SalahSatu,
             Some(serde_yaml::Value::String(m)) if m == "salah_satu" => Mode::SalahSatu,
             Some(serde_yaml::Value::String(m)) if m == "semua" => Mode::Semua,
+            Some(serde_yaml::Value::String(m)) if m == "mayoritas" => Mode::Mayoritas,
             Some(serde_yaml::Value::Mapping(m)) if m.len() == 1 => {
                 match m.get("kuorum").and_then(serde_yaml::Value::as_u64) {
                     Some(q) if (1..=100).contains(&q) => Mode::Kuorum(q as u32),
@@ -523,7 +534,8 @@ impl Checker<'_> {
                 self.at(
                     "mode",
                     sid,
-                    "mode tidak dikenal: pilih salah_satu, semua, atau kuorum: N".to_owned(),
+                    "mode tidak dikenal: pilih salah_satu, semua, mayoritas, atau kuorum: N"
+                        .to_owned(),
                 );
                 Mode::SalahSatu
             }

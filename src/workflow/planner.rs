@@ -448,6 +448,14 @@ pub enum Refusal {
     /// Sending back needs a reason.
     #[error("pengembalian harus disertai alasan (komentar)")]
     NeedsComment,
+    /// Abstaining needs a reason.
+    #[error("abstain harus disertai alasan (komentar), misalnya benturan kepentingan")]
+    AbstainNeedsReason,
+    /// Only a committee step (kuorum, mayoritas) takes an abstention.
+    #[error(
+        "abstain hanya dapat dipilih pada langkah yang diputuskan bersama (kuorum atau mayoritas)"
+    )]
+    AbstainNotOffered,
     /// A choice step needs an option.
     #[error("langkah ini meminta pilihan salah satu dari: {0}")]
     ChoiceRequired(String),
@@ -476,6 +484,8 @@ impl Refusal {
             self,
             Self::UnknownStep(_)
                 | Self::NeedsComment
+                | Self::AbstainNeedsReason
+                | Self::AbstainNotOffered
                 | Self::ChoiceRequired(_)
                 | Self::BadChoice { .. }
         )
@@ -716,6 +726,12 @@ impl Planner<'_, '_> {
                 .chain([Answer::Tolak, Answer::Kembalikan])
                 .map(|a| a.code())
                 .collect()
+        } else if step.mode.committee() {
+            Answer::PLAIN
+                .iter()
+                .chain([&Answer::Abstain])
+                .map(Answer::code)
+                .collect()
         } else {
             Answer::PLAIN.iter().map(Answer::code).collect()
         };
@@ -950,6 +966,10 @@ impl Planner<'_, '_> {
                 self.tell_admin(&m);
             }
             self.plan.state.kuorum = Some(effective);
+        }
+        if matches!(step.mode, Mode::Mayoritas) {
+            // A majority of everyone asked; abstentions lower it as they come in.
+            self.plan.state.kuorum = Some(u32::try_from(people.len() / 2 + 1).unwrap_or(u32::MAX));
         }
         self.plan.state.tenggat_ms = step.tenggat.map(|s| {
             self.ctx
@@ -1191,6 +1211,9 @@ impl Planner<'_, '_> {
         if answer == Answer::Kembalikan && comment.is_none() {
             return Err(Refusal::NeedsComment);
         }
+        if answer == Answer::Abstain && comment.is_none() {
+            return Err(Refusal::AbstainNeedsReason);
+        }
         let seat_idx = self.seat_of(d, step)?;
         let seat = &mut self.plan.state.kursi[seat_idx];
         seat.keputusan = Some(answer.clone());
@@ -1238,6 +1261,7 @@ impl Planner<'_, '_> {
             (Answer::Pilih(_), false) => Err(Refusal::ChoiceRequired(
                 "setuju, tolak, atau kembalikan (langkah ini tanpa pilihan)".to_owned(),
             )),
+            (Answer::Abstain, _) if !step.mode.committee() => Err(Refusal::AbstainNotOffered),
             (a, _) => Ok(a.clone()),
         }
     }
@@ -1299,16 +1323,37 @@ impl Planner<'_, '_> {
             .filter(|s| s.keputusan == Some(Answer::Setuju))
             .count();
         let open = regular.clone().filter(|s| s.keputusan.is_none()).count();
+        let abstained = regular
+            .clone()
+            .filter(|s| s.keputusan == Some(Answer::Abstain))
+            .count();
         let total = regular.count();
-        let quorum = self.plan.state.kuorum.unwrap_or(1) as usize;
+        // Abstentions never count: a majority is of the members who do not abstain, and a
+        // fixed quorum must be reached by the others.
+        let quorum = match step.mode {
+            Mode::Mayoritas => (total - abstained) / 2 + 1,
+            _ => self.plan.state.kuorum.unwrap_or(1) as usize,
+        };
+        let unreachable = || {
+            (
+                step.jika_tolak,
+                Some(if total == abstained {
+                    "semua anggota abstain; langkah tidak dapat diputuskan".to_owned()
+                } else {
+                    format!("kuorum {quorum} tidak dapat tercapai lagi")
+                }),
+            )
+        };
         match (answer, step.mode, escalated) {
             (Answer::Kembalikan, _, _) => Some((step.jika_kembalikan, comment.map(str::to_owned))),
-            (Answer::Tolak, Mode::Kuorum(_), false) => (agreed + open < quorum).then(|| {
-                (
-                    step.jika_tolak,
-                    Some(format!("kuorum {quorum} tidak dapat tercapai lagi")),
-                )
-            }),
+            (Answer::Tolak | Answer::Abstain, Mode::Kuorum(_) | Mode::Mayoritas, false) => {
+                if agreed >= quorum && total > abstained {
+                    Some((step.jika_setuju, None))
+                } else {
+                    (agreed + open < quorum || total == abstained).then(unreachable)
+                }
+            }
+            (Answer::Abstain, _, _) => None,
             (Answer::Tolak, _, _) => Some((step.jika_tolak, None)),
             (Answer::Pilih(o), _, _) => {
                 self.plan.state.pilihan = Some(o.clone());
@@ -1317,7 +1362,7 @@ impl Planner<'_, '_> {
             (Answer::Setuju, Mode::Semua, false) => {
                 (agreed == total).then_some((step.jika_setuju, None))
             }
-            (Answer::Setuju, Mode::Kuorum(_), false) => {
+            (Answer::Setuju, Mode::Kuorum(_) | Mode::Mayoritas, false) => {
                 (agreed >= quorum).then_some((step.jika_setuju, None))
             }
             (Answer::Setuju, _, _) => Some((step.jika_setuju, None)),
@@ -1328,7 +1373,7 @@ impl Planner<'_, '_> {
     /// the requester told why.
     fn close_step(&mut self, step: &Step, d: &Decision, answer: &Answer, note: Option<&str>) {
         if let Some(n) = note
-            && *answer == Answer::Tolak
+            && matches!(answer, Answer::Tolak | Answer::Abstain)
         {
             self.log(HistoryKind::Catatan, Some(&step.id), |e| {
                 e.komentar = Some(n.to_owned())

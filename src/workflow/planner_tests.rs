@@ -459,3 +459,79 @@ fn the_next_prompt_carries_every_answer_given_so_far() {
     assert_eq!(a.komentar.as_deref(), Some("sudah dicek"));
     assert_ne!(a.nama, "tpk2", "a name, not an id");
 }
+
+#[test]
+fn an_abstention_is_recorded_with_its_reason_and_never_counted() {
+    let steps = "  - { id: tpk, judul: TPK, penyetuju: { peran: TPK }, mode: mayoritas }\n";
+    let mut w = World::new(flow(steps));
+    assert_eq!(w.inst.state.kuorum, Some(2));
+    let offered = w
+        .start
+        .outbox
+        .iter()
+        .find_map(|m| m.content.prompt())
+        .expect("a prompt")
+        .answers();
+    assert!(offered.contains(&Answer::Abstain.code()), "{offered:?}");
+    assert_eq!(
+        w.refusal("tpk", "tpk1", Answer::Abstain),
+        Some(Refusal::AbstainNeedsReason)
+    );
+    w.answer_with(
+        "tpk",
+        "tpk1",
+        Answer::Abstain,
+        Some("benturan kepentingan: saudara kandung calon"),
+    )
+    .unwrap();
+    assert_eq!(w.step(), Some("tpk"));
+    // Of the two who do not abstain a majority is two: one agreement is not enough.
+    w.answer("tpk", "tpk2", Answer::Setuju).unwrap();
+    assert_eq!(w.step(), Some("tpk"));
+    w.answer("tpk", "tpk3", Answer::Setuju).unwrap();
+    assert_eq!(w.inst.state.status, Status::SelesaiDisetujui);
+
+    // Two abstain: the third decides alone.
+    let mut w = World::new(flow(steps));
+    for who in ["tpk1", "tpk2"] {
+        w.answer_with("tpk", who, Answer::Abstain, Some("benturan kepentingan"))
+            .unwrap();
+    }
+    w.answer("tpk", "tpk3", Answer::Setuju).unwrap();
+    assert_eq!(w.inst.state.status, Status::SelesaiDisetujui);
+
+    // Everyone abstains: nothing can be decided, the step is refused and says why.
+    let mut w = World::new(flow(steps));
+    let mut last = None;
+    for who in ["tpk1", "tpk2", "tpk3"] {
+        last = Some(
+            w.answer_with("tpk", who, Answer::Abstain, Some("benturan kepentingan"))
+                .unwrap(),
+        );
+    }
+    assert_eq!(w.inst.state.status, Status::SelesaiDitolak);
+    assert!(last.unwrap().history.iter().any(|h| {
+        h.komentar
+            .as_deref()
+            .is_some_and(|c| c.contains("semua anggota abstain"))
+    }));
+
+    // A fixed quorum is reached by those who do not abstain only.
+    let mut w = World::new(flow(
+        "  - { id: tpk, judul: TPK, penyetuju: { peran: TPK }, mode: { kuorum: 2 } }\n",
+    ));
+    w.answer_with("tpk", "tpk1", Answer::Abstain, Some("benturan kepentingan"))
+        .unwrap();
+    w.answer("tpk", "tpk2", Answer::Tolak).unwrap();
+    assert_eq!(w.inst.state.status, Status::SelesaiDitolak);
+
+    // One approver alone cannot abstain.
+    let mut w = World::new(flow(
+        "  - { id: tpk, judul: TPK, penyetuju: { peran: TPK } }\n",
+    ));
+    assert_eq!(
+        w.answer_with("tpk", "tpk1", Answer::Abstain, Some("benturan kepentingan"))
+            .err(),
+        Some(Refusal::AbstainNotOffered)
+    );
+}

@@ -695,6 +695,28 @@ async fn documents_prompts_and_templates() {
             .any(|e| e.contains("filename=\"daftar-pendek.xlsx\""))
     );
     decide(&app, &vinst, "tpk", "inspektur").await;
+    // A member with a conflict of interest abstains, with the reason; it is not counted.
+    workflow::decide(
+        &app,
+        &DecideRequest {
+            instance: vinst.clone(),
+            langkah: "tpk".into(),
+            orang: "asisten_1".into(),
+            jawaban: Answer::Abstain,
+            komentar: Some("benturan kepentingan: ipar salah satu calon".into()),
+            saluran: Channel::Tautan,
+            dicatat_oleh: None,
+            kunjungan: None,
+        },
+    )
+    .await
+    .unwrap();
+    let view = workflow::show(&app, &vinst).await.unwrap();
+    assert_eq!(
+        view.langkah_aktif.as_deref(),
+        Some("tpk"),
+        "one agreement of the three who do not abstain is no majority"
+    );
     let path = out.join("berita-acara-tpk.pdf");
     documents::write(
         &app,
@@ -707,9 +729,14 @@ async fn documents_prompts_and_templates() {
     .unwrap();
     let t = pdf_text(&path);
     assert!(
-        t.contains("Kepala Bagian Umum") && t.contains("2 persetujuan anggota TPK"),
+        t.contains("Kepala Bagian Umum") && t.contains("lebih dari separuh anggota TPK"),
         "{t}"
     );
+    assert!(
+        t.contains("Hakim") && t.contains("Abstain") && t.contains("ipar"),
+        "the abstention and its reason: {t}"
+    );
+    assert!(t.contains("KONSEP"), "the TPK step is still open: {t}");
     assert!(
         t.contains("Rahmawati") && t.contains("catatan inspektur"),
         "{t}"

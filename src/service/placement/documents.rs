@@ -359,6 +359,7 @@ fn answer_value(h: &HistoryEntry, dir: Option<&Directory>, tz: chrono_tz::Tz) ->
         Some(Answer::Tolak) => "Tidak setuju".to_owned(),
         Some(Answer::Kembalikan) => "Dikembalikan untuk diperbaiki".to_owned(),
         Some(Answer::Pilih(o)) => format!("Memilih {}", mask_identifier(o)),
+        Some(Answer::Abstain) => "Abstain (tidak ikut memutuskan)".to_owned(),
         None => h.keputusan.as_ref().map(Decided::code).unwrap_or_default(),
     };
     json!({
@@ -479,6 +480,7 @@ pub fn tpk_data(
                 "nama": k.nama, "nip": mask_identifier(&k.nip),
                 "kotak_talenta": k.kotak_talenta.to_string(),
                 "predikat": k.predikat.join(", "), "hasil": k.hasil.label(),
+                "pangkat": "-", "jabatan": "-", "pendidikan": "-", "usia": "-", "disiplin": "-",
             })).collect::<Vec<_>>(),
             "rekomendasi": recommendation,
             "ketua": chair,
@@ -952,17 +954,17 @@ async fn tpk(
     let tpk: Vec<&HistoryEntry> = decisions(&history)
         .filter(|h| h.kapasitas.as_deref().is_some_and(|k| names_role(k, "TPK")))
         .collect();
+    // Recusals are the members who answered ABSTAIN, with their reason.
     let recused: Vec<String> = tpk
         .iter()
-        .filter(|h| {
-            h.komentar.as_deref().is_some_and(|c| {
-                let c = c.to_lowercase();
-                c.contains("benturan kepentingan") || c.contains("konflik kepentingan")
-            })
-        })
+        .filter(|h| h.keputusan == Some(Decided::Answer(Answer::Abstain)))
         .map(|h| {
             let id = h.orang.clone().unwrap_or_default();
-            dir.person(&id).map_or(id, |p| p.nama.clone())
+            let nama = dir.person(&id).map_or(id, |p| p.nama.clone());
+            match h.komentar.as_deref() {
+                Some(why) => format!("{nama} ({})", crate::domain::redact_identifiers(why).0),
+                None => nama,
+            }
         })
         .collect();
     let workflows = crate::service::ground::definitions::read(app, |d| d.workflows()).await?;
@@ -977,6 +979,9 @@ async fn tpk(
         })
         .map(|s| match s.mode {
             Mode::Kuorum(n) => format!("{n} persetujuan anggota TPK"),
+            Mode::Mayoritas => {
+                "lebih dari separuh anggota TPK yang tidak abstain (mayoritas)".to_owned()
+            }
             Mode::Semua => "semua anggota TPK".to_owned(),
             Mode::SalahSatu => "satu anggota TPK".to_owned(),
         })
@@ -1021,6 +1026,43 @@ async fn tpk(
         .map(|(_, name, _)| name);
     if let (Some(name), Some(l)) = (unit_name, data.get_mut("lowongan")) {
         l["nama_unit"] = Value::String(name);
+    }
+    // The shortlist as the TPK weighs it: rank, position, education, age and the years to
+    // retirement, discipline and the two ratings, from the employees' data.
+    let employees: std::collections::HashMap<String, crate::domain::Employee> = app
+        .store
+        .employees()
+        .await?
+        .into_iter()
+        .filter(|e| v.shortlist.iter().any(|n| n == e.nip.as_str()))
+        .map(|e| (e.nip.as_str().to_owned(), e))
+        .collect();
+    let today = letterhead.today();
+    if let Some(rows) = data.get_mut("daftar_pendek").and_then(Value::as_array_mut) {
+        for (row, nip) in rows.iter_mut().zip(&v.shortlist) {
+            let Some(e) = employees.get(nip) else {
+                continue;
+            };
+            let age = crate::domain::age_on(e.tanggal_lahir, today);
+            row["pangkat"] = Value::String(
+                e.golongan
+                    .map(|g| format!("{} ({})", g.label(), g.code()))
+                    .unwrap_or_else(|| "-".to_owned()),
+            );
+            row["jabatan"] = Value::String(e.jabatan.clone());
+            row["pendidikan"] = Value::String(e.pendidikan.label().to_owned());
+            row["usia"] = Value::String(format!(
+                "{age} tahun; BUP {} ({} tahun lagi)",
+                e.jenjang.bup(),
+                (e.jenjang.bup() - age).max(0)
+            ));
+            row["disiplin"] = Value::String(e.hukuman_disiplin.label().to_owned());
+            row["predikat"] = Value::String(format!(
+                "{}, {}",
+                e.predikat_1.label(),
+                e.predikat_2.label()
+            ));
+        }
     }
     Ok(Drawn {
         data,
