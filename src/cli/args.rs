@@ -630,6 +630,10 @@ pub struct ImportArgs {
     /// Nama lembar pada berkas Excel (bawaan: lembar pertama).
     #[arg(long, value_name = "NAMA")]
     pub sheet: Option<String>,
+    /// Terima formasi yang meminta pendidikan atau jurusan di bawah katalog jabatan
+    /// (rules/katalog_jabatan.yaml); setiap baris itu tercatat di laporan dan log audit.
+    #[arg(long = "izinkan-di-bawah-katalog")]
+    pub izinkan_di_bawah_katalog: bool,
 }
 
 /// `merit generate`.

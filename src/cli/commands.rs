@@ -343,6 +343,7 @@ async fn import(
         kind,
         path: args.file,
         skip_invalid: args.skip_invalid,
+        izinkan_di_bawah_katalog: args.izinkan_di_bawah_katalog,
         sheet: args.sheet,
         berkas: None,
         actor: service::Actor::cli(),

@@ -8,6 +8,7 @@ mod account;
 mod answer;
 mod audit;
 mod candidate;
+mod catalogue;
 mod date;
 mod definition;
 mod employee;
@@ -30,6 +31,7 @@ pub use audit::{
     GENESIS, OBJEK_CHARS, RINCIAN_CHARS, chain_hash, clipped, keyed_hash,
 };
 pub use candidate::{CANDIDATE_FIELDS, Candidate};
+pub use catalogue::{CATALOGUE_FILE, CataloguePosition, JobCatalogue};
 pub use date::{
     age_on, day_name, format_date_id, format_date_in_words, format_datetime_id, format_deadline_id,
     format_moment_id, number_in_words, parse_date, zone_abbreviation,

@@ -170,6 +170,16 @@ struct Job {
     major: Option<String>,
 }
 
+impl Job {
+    /// A class teacher's major: PGSD for nine in ten, as the catalogue asks of Guru Kelas.
+    fn with_class_teacher_major(mut self, rng: &mut Rng) -> Self {
+        if self.title == "Guru Kelas" && rng.chance(0.9) {
+            self.major = Some("Pendidikan Guru Sekolah Dasar".to_owned());
+        }
+        self
+    }
+}
+
 fn job_for(rng: &mut Rng, category: KategoriJabatan) -> Job {
     use KategoriJabatan::*;
     match category {
@@ -185,8 +195,10 @@ fn job_for(rng: &mut Rng, category: KategoriJabatan) -> Job {
             } else {
                 Pendidikan::D4
             },
+            // A class teacher (Guru Kelas) is mostly a PGSD graduate, as the catalogue asks.
             major: Some((*rng.pick(names::GURU_MAJORS)).to_owned()),
-        },
+        }
+        .with_class_teacher_major(rng),
         TenagaKesehatan => {
             let (title, major) = *rng.pick(names::NAKES);
             Job {
@@ -202,6 +214,7 @@ fn job_for(rng: &mut Rng, category: KategoriJabatan) -> Job {
             }
         }
         TenagaTeknis => {
+            let title = (*rng.pick(names::TEKNIS_JOBS)).to_owned();
             let education = *rng.weighted(&[
                 (Pendidikan::Sma, 52),
                 (Pendidikan::D3, 14),
@@ -209,11 +222,15 @@ fn job_for(rng: &mut Rng, category: KategoriJabatan) -> Job {
                 (Pendidikan::Smp, 3),
                 (Pendidikan::S2, 1),
             ]);
+            let agriculture = title == "Penyuluh Pertanian";
             Job {
                 category,
-                title: (*rng.pick(names::TEKNIS_JOBS)).to_owned(),
+                title,
                 education,
                 major: match education {
+                    Pendidikan::S1 | Pendidikan::S2 | Pendidikan::D3 if agriculture => {
+                        Some((*rng.pick(&["Agroteknologi", "Agribisnis", "Pertanian"])).to_owned())
+                    }
                     Pendidikan::S1 | Pendidikan::S2 | Pendidikan::D3 => {
                         Some((*rng.pick(names::TEKNIS_MAJORS_S1)).to_owned())
                     }
@@ -548,6 +565,27 @@ fn write_candidates(
     Ok((opts.candidates, dirty, groups))
 }
 
+/// The shipped jabatan catalogue: generated formations follow it, so that the demo proposes
+/// nothing BKN would send back (a parse failure is caught by the catalogue's own test).
+fn catalogue() -> &'static crate::domain::JobCatalogue {
+    static CATALOGUE: std::sync::OnceLock<crate::domain::JobCatalogue> = std::sync::OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        crate::domain::JobCatalogue::parse(include_str!("../../rules/katalog_jabatan.yaml"))
+            .unwrap_or_default()
+    })
+}
+
+/// What a formation for `title` asks: the higher of its category's minimum and the
+/// catalogue's, and the catalogue's fields (none: any).
+fn requirement(category: KategoriJabatan, title: &str) -> (Pendidikan, Vec<String>) {
+    let base = min_education(category);
+    match catalogue().position(title) {
+        Some(p) if !base.reaches(p.pendidikan_minimal) => (p.pendidikan_minimal, p.jurusan.clone()),
+        Some(p) => (base, p.jurusan.clone()),
+        None => (base, Vec::new()),
+    }
+}
+
 /// The minimum education a formation of this category asks for.
 fn min_education(category: KategoriJabatan) -> Pendidikan {
     match category {
@@ -610,7 +648,8 @@ fn write_formations(
     // that (with ~15% ineligible) the slots stay fewer than the eligible candidates.
     let (mut lines, mut places) = (0u64, 0u64);
     for ((unit, category, title, major), count) in groups {
-        let (unit, category, education) = (*unit, *category, min_education(*category));
+        let (unit, category) = (*unit, *category);
+        let (education, fields) = requirement(category, title);
         let jumlah = (count * 7 + rng.below(10)) / 10;
         if jumlah == 0 {
             continue;
@@ -626,7 +665,7 @@ fn write_formations(
             category.code(),
             title,
             education.code(),
-            major.as_deref().unwrap_or(""),
+            &major.clone().unwrap_or_else(|| fields.join(";")),
             &jumlah.to_string(),
             &upah,
             sumber,

@@ -255,6 +255,7 @@ pub async fn run(
             kind,
             path: data.join(file),
             skip_invalid: true,
+            izinkan_di_bawah_katalog: false,
             sheet: None,
             berkas: None,
             actor: by.clone(),

@@ -29,6 +29,9 @@ pub struct ImportOptions {
     pub path: PathBuf,
     /// Import the valid rows and write the others to `FILE.ditolak.csv`.
     pub skip_invalid: bool,
+    /// Accept formations that ask less than the jabatan catalogue (each is reported as a
+    /// warning and counted in the audit entry); refused otherwise.
+    pub izinkan_di_bawah_katalog: bool,
     /// Sheet of a workbook (default: the first).
     pub sheet: Option<String>,
     /// The name the file is known by, in the report and the audit log (an upload's original
@@ -57,6 +60,8 @@ pub struct ImportReport {
     pub diimpor: u64,
     /// Rows rejected.
     pub ditolak: u64,
+    /// Formations below the jabatan catalogue accepted with `--izinkan-di-bawah-katalog`.
+    pub di_bawah_katalog: u64,
     /// Whether anything was written.
     pub disimpan: bool,
     /// Columns in the file that merit does not know (ignored).
@@ -87,11 +92,33 @@ pub async fn import(
     mut report: impl FnMut(&FieldError) + Send,
 ) -> Result<ImportReport, ServiceError> {
     match opts.kind {
-        ImportKind::Candidates => run::<CandidateSchema, _>(app, opts, &mut report).await,
-        ImportKind::Formations => run::<FormationSchema, _>(app, opts, &mut report).await,
-        ImportKind::Employees => run::<EmployeeSchema, _>(app, opts, &mut report).await,
+        ImportKind::Candidates => {
+            run::<CandidateSchema, _>(app, opts, &mut report, Box::new(|_, _| None)).await
+        }
+        ImportKind::Formations => {
+            let catalogue = crate::service::ground::rules::job_catalogue(app).await?;
+            let lenient = opts.izinkan_di_bawah_katalog;
+            let check: RowCheck<Formation> = Box::new(move |f, row| {
+                catalogue.shortfall(f).map(|why| {
+                    let e = FieldError::new(row, "pendidikan_minimal", why);
+                    if lenient { Err(e) } else { Ok(e) }
+                })
+            });
+            run::<FormationSchema, _>(app, opts, &mut report, check).await
+        }
+        ImportKind::Employees => {
+            run::<EmployeeSchema, _>(app, opts, &mut report, Box::new(|_, _| None)).await
+        }
     }
 }
+
+/// Words every catalogue shortfall carries (see [`crate::domain::JobCatalogue::shortfall`]).
+const CATALOGUE_MARK: &str = "menurut katalog jabatan";
+
+/// A check of a valid record against what the file format cannot know (the jabatan
+/// catalogue): `Some(Ok(e))` refuses the row with `e`, `Some(Err(e))` accepts it with `e` as
+/// a warning.
+type RowCheck<R> = Box<dyn Fn(&R, usize) -> Option<Result<FieldError, FieldError>> + Send>;
 
 /// Writes a batch of a given record type.
 trait Upsert: Sized + Send + 'static {
@@ -121,6 +148,7 @@ async fn run<S, R>(
     app: &App,
     opts: &ImportOptions,
     report: &mut R,
+    check: RowCheck<S::Record>,
 ) -> Result<ImportReport, ServiceError>
 where
     S: Schema + Send + 'static,
@@ -143,6 +171,7 @@ where
             tx,
             progress.as_deref(),
             &limits,
+            check,
         )
     });
 
@@ -171,6 +200,7 @@ where
         baris: 0,
         diimpor: 0,
         ditolak: 0,
+        di_bawah_katalog: 0,
         disimpan: false,
         kolom_diabaikan: Vec::new(),
         kesalahan: Vec::new(),
@@ -202,6 +232,9 @@ where
             }
             Msg::Warnings(warnings) => {
                 for w in warnings {
+                    if w.message.contains(CATALOGUE_MARK) {
+                        out.di_bawah_katalog += 1;
+                    }
                     if out.peringatan.len() < KEEP_MESSAGES {
                         out.peringatan.push(w.to_string());
                     }
@@ -256,8 +289,17 @@ where
         ImportKind::Employees => "pegawai",
     };
     let stamp = stamp.detailed(&format!(
-        "{} {what} diimpor, {} baris ditolak",
-        out.diimpor, out.ditolak
+        "{} {what} diimpor, {} baris ditolak{}",
+        out.diimpor,
+        out.ditolak,
+        if out.di_bawah_katalog > 0 {
+            format!(
+                "; {} formasi di bawah katalog jabatan diizinkan (--izinkan-di-bawah-katalog)",
+                out.di_bawah_katalog
+            )
+        } else {
+            String::new()
+        }
     ));
     writer.finish(&batch, &stamp).await?;
     out.disimpan = true;
@@ -276,8 +318,10 @@ fn read_and_validate<S: Schema>(
     tx: mpsc::Sender<Msg<S::Record>>,
     progress: Option<&Progress>,
     limits: &ReadLimits,
+    check: RowCheck<S::Record>,
 ) -> Result<(FileInfo, u64, Option<PathBuf>), FileError> {
     struct Sink<'p, S: Schema> {
+        check: RowCheck<S::Record>,
         path: &'p Path,
         skip_invalid: bool,
         tx: mpsc::Sender<Msg<S::Record>>,
@@ -323,7 +367,17 @@ fn read_and_validate<S: Schema>(
             };
             self.rows += 1;
             let mut warnings = Vec::new();
-            let checked = validator.check(&row, &mut warnings);
+            let checked = match validator.check(&row, &mut warnings) {
+                Checked::Valid(record) => match (self.check)(&record, row.number) {
+                    Some(Ok(refused)) => Checked::Invalid(vec![refused]),
+                    Some(Err(allowed)) => {
+                        warnings.push(allowed);
+                        Checked::Valid(record)
+                    }
+                    None => Checked::Valid(record),
+                },
+                invalid => invalid,
+            };
             let header = validator.header().to_vec();
             if !warnings.is_empty() {
                 self.send(Msg::Warnings(warnings))?;
@@ -377,6 +431,7 @@ fn read_and_validate<S: Schema>(
         })?;
     }
     let mut sink = Sink::<S> {
+        check,
         path,
         skip_invalid,
         tx,

@@ -14,6 +14,7 @@ fn opts(kind: ImportKind, path: std::path::PathBuf, skip_invalid: bool) -> Impor
         kind,
         path,
         skip_invalid,
+        izinkan_di_bawah_katalog: false,
         sheet: None,
         berkas: None,
         actor: merit::service::Actor::account("penguji", "uji"),
@@ -975,4 +976,51 @@ async fn control_characters_never_reach_a_terminal() {
     );
     let (_, errors) = run(&app, opts(ImportKind::Candidates, path, false)).await;
     assert_eq!(errors[0].column, "nama");
+}
+
+/// A formation asking less than the jabatan catalogue (documents.md 4) is refused with its
+/// row and the catalogue's requirement; with `izinkan_di_bawah_katalog` it is accepted, said
+/// in the report and recorded in the audit entry.
+#[tokio::test]
+async fn a_formation_below_the_jabatan_catalogue_is_refused_with_its_row() {
+    let db = TestDb::new().await;
+    let app = db.app().await;
+    let text = "kode_formasi,unit_kerja,kategori_jabatan,jabatan,pendidikan_minimal,jurusan,jumlah\n\
+                F1,U1,tenaga_teknis,Pengelola Data,SMA,,2\n\
+                F2,U1,tenaga_teknis,Analis Kebijakan,SMA,,3\n\
+                F3,U1,tenaga_teknis,Penyuluh Pertanian,D3,Akuntansi,1\n";
+    let path = write(db.dir.path(), "formasi.csv", text);
+    let (r, errors) = run(&app, opts(ImportKind::Formations, path.clone(), false)).await;
+    let r = r.unwrap();
+    assert!(!r.disimpan, "nothing is written while a row is refused");
+    assert_eq!((r.diimpor, r.ditolak), (0, 2));
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].row, 3);
+    assert!(
+        errors[0].message.contains("Analis Kebijakan")
+            && errors[0].message.contains("Sarjana (S1)"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[1].row, 4);
+    assert!(errors[1].message.contains("Akuntansi"), "{errors:?}");
+    assert!(app.store_for_tests().formations().await.unwrap().is_empty());
+
+    let mut lenient = opts(ImportKind::Formations, path, false);
+    lenient.izinkan_di_bawah_katalog = true;
+    let (r, errors) = run(&app, lenient).await;
+    let r = r.unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!((r.diimpor, r.di_bawah_katalog), (3, 2));
+    assert!(r.peringatan.iter().any(|w| w.contains("Analis Kebijakan")));
+    let entries = app
+        .store_for_tests()
+        .audit_page(&merit::domain::AuditFilter::default(), 10)
+        .await
+        .unwrap();
+    assert!(
+        entries.iter().any(|e| e
+            .rincian
+            .contains("2 formasi di bawah katalog jabatan diizinkan")),
+        "{entries:?}"
+    );
 }

@@ -44,7 +44,7 @@ async fn every_placement_rule_through_the_database_including_ties() {
          K01,U10,Dinas Kesehatan,tenaga_teknis,Pengelola Data,SMA,,1\n\
          K02,U11,Dinas Pendidikan,tenaga_teknis,Pengelola Data,SMA,,1\n\
          K03,U10,Dinas Kesehatan,tenaga_teknis,Analis Keuangan,S1,Akuntansi;Manajemen,1\n\
-         K04,U12,Dinas Sosial,tenaga_kesehatan,Perawat,D3,,2\n",
+         K04,U12,Dinas Sosial,tenaga_kesehatan,Perawat,D3,Keperawatan,2\n",
     );
     import_file(&app, ImportKind::Formations, &db.path("formasi.csv")).await;
     // Same category (R3) and start date, so the same priority from prioritas.rhai: the older

@@ -59,6 +59,7 @@ async fn tenants_do_not_see_each_other() {
         kind: ImportKind::Candidates,
         path,
         skip_invalid: false,
+        izinkan_di_bawah_katalog: false,
         sheet: None,
         berkas: None,
         actor: merit::service::Actor::account("uji", "uji"),

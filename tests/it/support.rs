@@ -196,6 +196,7 @@ pub async fn import_file(app: &App, kind: merit::ingest::ImportKind, path: &Path
         kind,
         path: path.to_path_buf(),
         skip_invalid: false,
+        izinkan_di_bawah_katalog: false,
         sheet: None,
         berkas: None,
         actor: merit::service::Actor::account("penguji", "uji"),

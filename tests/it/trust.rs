@@ -1098,6 +1098,7 @@ async fn binding_changes_do_not_outlive_a_refused_audit_entry() {
         kind: merit::ingest::ImportKind::Formations,
         path: db.path("data").join("formations.csv"),
         skip_invalid: false,
+        izinkan_di_bawah_katalog: false,
         sheet: None,
         berkas: None,
         actor: kaban.clone(),

@@ -252,6 +252,7 @@ pub(super) async fn import(
             kind,
             path: path.clone(),
             skip_invalid: false,
+            izinkan_di_bawah_katalog: false,
             sheet: None,
             berkas: Some(original.clone()),
             actor: signed.actor(),

@@ -155,3 +155,31 @@ pub fn fingerprint(settings: &crate::config::Settings) -> u64 {
     walk(&settings.documents_dir, &mut h);
     h.finish()
 }
+
+/// The jabatan catalogue in force: `katalog_jabatan.yaml` of the rules folder, else (a folder
+/// written before the catalogue shipped) the built-in copy. A catalogue that cannot be read is
+/// an error naming the file: formations are never checked against nothing.
+pub async fn job_catalogue(
+    app: &crate::service::App,
+) -> Result<crate::domain::JobCatalogue, ServiceError> {
+    use crate::domain::{CATALOGUE_FILE, JobCatalogue};
+    use crate::sources::Source as _;
+    let (src, dir) = rules_folder(&app.settings);
+    let path = dir.join(CATALOGUE_FILE);
+    let read = tokio::task::spawn_blocking(move || {
+        let text = src.read(&path).or_else(|_| {
+            crate::sources::builtin().read(
+                &Path::new(crate::sources::BUILTIN_ROOT)
+                    .join("rules")
+                    .join(CATALOGUE_FILE),
+            )
+        });
+        (path, text)
+    })
+    .await
+    .map_err(|e| ServiceError::unexpected("katalog jabatan", e))?;
+    let (path, text) = read;
+    let shown = path.display().to_string();
+    let text = text.map_err(|e| ServiceError::value(&shown, e.to_string()))?;
+    JobCatalogue::parse(&text).map_err(|e| ServiceError::value(&shown, e))
+}
