@@ -426,6 +426,9 @@ pub const NUMBERED_DOCUMENTS: &[&str] = &[
 /// The default number pattern (documents.md 4).
 pub const DEFAULT_NUMBER_PATTERN: &str = "800.1.2.2/{urut}/{singkatan}/{tahun}";
 
+/// The default number pattern of work agreements (`perjanjian-kerja`).
+pub const AGREEMENT_NUMBER_PATTERN: &str = "800.1.2.2/{urut}/PK-{singkatan}/{tahun}";
+
 /// What letters and minutes need besides the data (documents.md 4): `nomor_surat` (a number
 /// pattern per kind), `tembusan` (copies of the proposal letter), `dasar_tim` (the decrees
 /// that formed the verification team and the TPK).
@@ -455,9 +458,16 @@ impl Default for Letters {
 impl Letters {
     /// The number pattern of document `kind`.
     pub fn pattern(&self, kind: &str) -> &str {
+        if let Some(p) = self.nomor.get(kind) {
+            return p;
+        }
+        // A work agreement is numbered apart from the decree it belongs to, even under the
+        // same pattern for every letter.
+        if kind == "perjanjian-kerja" {
+            return AGREEMENT_NUMBER_PATTERN;
+        }
         self.nomor
-            .get(kind)
-            .or_else(|| self.nomor.get("bawaan"))
+            .get("bawaan")
             .map_or(DEFAULT_NUMBER_PATTERN, String::as_str)
     }
 

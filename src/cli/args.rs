@@ -431,6 +431,9 @@ pub enum DocumentCommand {
     Sptjm(DocumentArgs),
     /// Pernyataan Kepala BPKAD atas ketersediaan anggaran upah per sumber.
     PernyataanAnggaran(DocumentArgs),
+    /// Keputusan pengangkatan dan perjanjian kerja setiap calon yang diusulkan, setelah usulan
+    /// disetujui PPK: satu PDF per orang di FOLDER --output, dan sk-pengangkatan.zip.
+    SkPengangkatan(DocumentArgs),
     /// Berita acara Tim Penilai Kinerja untuk pengisian jabatan.
     BeritaAcaraTpk(DocumentArgs),
     /// Rekap dan anggaran siap cetak, dengan grafik.

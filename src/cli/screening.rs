@@ -445,11 +445,32 @@ pub(super) async fn document(
 ) -> Result<Exit, Failure> {
     use super::args::DocumentCommand as C;
     use crate::documents::DocumentKind as K;
+    if let C::SkPengangkatan(args) = cmd {
+        let app = open_app(settings).await?;
+        let report =
+            service::placement::decrees::write(&app, args.instance.as_deref(), &args.output)
+                .await?;
+        if json {
+            output::print_json(&report)?;
+        } else {
+            println!(
+                "{} keputusan pengangkatan dan perjanjian kerja (nomor {} sampai {}) ditulis ke {}; semuanya juga dalam {} ({} KB).",
+                report.berkas,
+                report.nomor_pertama,
+                report.nomor_terakhir,
+                report.folder,
+                report.zip,
+                report.ukuran_zip / 1024
+            );
+        }
+        return Ok(Exit::Ok);
+    }
     let (kind, args) = match cmd {
         C::BeritaAcaraVerifikasi(a) => (K::BeritaAcaraVerifikasi, a),
         C::SuratUsulan(a) => (K::SuratUsulan, a),
         C::Sptjm(a) => (K::Sptjm, a),
         C::PernyataanAnggaran(a) => (K::PernyataanAnggaran, a),
+        C::SkPengangkatan(_) => return Ok(Exit::Ok),
         C::BeritaAcaraTpk(a) => (K::BeritaAcaraTpk, a),
         C::Rekap(a) => (K::Rekap, a),
     };

@@ -23,6 +23,9 @@ pub enum DocumentKind {
     BeritaAcaraTpk,
     Rekap,
     PernyataanAnggaran,
+    /// One per person: the appointment decree and the work agreement
+    /// (`merit document sk-pengangkatan --output DIR`).
+    SkPengangkatan,
 }
 
 impl DocumentKind {
@@ -36,6 +39,14 @@ impl DocumentKind {
         Self::BeritaAcaraTpk,
     ];
 
+    /// The documents made one per person (not offered as a single download).
+    pub const PER_PERSON: [Self; 1] = [Self::SkPengangkatan];
+
+    /// Every kind with a template: [`Self::ALL`] and [`Self::PER_PERSON`].
+    pub fn templated() -> impl Iterator<Item = Self> {
+        Self::ALL.into_iter().chain(Self::PER_PERSON)
+    }
+
     /// The contract name (`merit document NAME`).
     pub fn code(self) -> &'static str {
         match self {
@@ -45,6 +56,7 @@ impl DocumentKind {
             Self::BeritaAcaraTpk => "berita-acara-tpk",
             Self::Rekap => "rekap",
             Self::PernyataanAnggaran => "pernyataan-anggaran",
+            Self::SkPengangkatan => "sk-pengangkatan",
         }
     }
 
@@ -67,6 +79,7 @@ impl DocumentKind {
             Self::BeritaAcaraTpk => "Berita acara Tim Penilai Kinerja",
             Self::Rekap => "Rekapitulasi usulan (cetak)",
             Self::PernyataanAnggaran => "Surat pernyataan ketersediaan anggaran",
+            Self::SkPengangkatan => "Keputusan pengangkatan dan perjanjian kerja PPPK Paruh Waktu",
         }
     }
 
@@ -89,6 +102,9 @@ impl DocumentKind {
             Self::PernyataanAnggaran => {
                 "Pernyataan Kepala BPKAD atas ketersediaan anggaran upah per sumber anggaran."
             }
+            Self::SkPengangkatan => {
+                "Untuk setiap calon yang diusulkan: keputusan pengangkatan dan perjanjian kerja dengan jabatan, unit, masa kerja dan upah."
+            }
         }
     }
 
@@ -98,7 +114,7 @@ impl DocumentKind {
         match self {
             Self::BeritaAcaraVerifikasi => "verifikasi",
             Self::Sptjm | Self::PernyataanAnggaran => "anggaran",
-            Self::SuratUsulan | Self::Rekap => "ppk",
+            Self::SuratUsulan | Self::Rekap | Self::SkPengangkatan => "ppk",
             Self::BeritaAcaraTpk => "tpk",
         }
     }
@@ -111,7 +127,7 @@ impl DocumentKind {
 
     /// Whether the head of the region signs it (the office's letterhead, documents.md 4).
     pub fn signed_by_head(self) -> bool {
-        matches!(self, Self::SuratUsulan | Self::Sptjm)
+        matches!(self, Self::SuratUsulan | Self::Sptjm | Self::SkPengangkatan)
     }
 
     /// Whether it records a step's answers (minutes are refused while no one has answered).
@@ -177,8 +193,7 @@ impl DocumentTemplates {
 
     /// The files merit ships: the five documents and the shared letterhead.
     pub fn needed() -> Vec<String> {
-        DocumentKind::ALL
-            .iter()
+        DocumentKind::templated()
             .map(|k| k.file())
             .chain([SHARED.to_owned()])
             .collect()

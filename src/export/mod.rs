@@ -61,6 +61,10 @@ impl ExportFormat {
 pub(crate) enum Value {
     Text(String),
     Number(f64),
+    /// A date: a date cell (`dd/mm/yyyy`) in XLSX, `YYYY-MM-DD` in CSV.
+    Date(chrono::NaiveDate),
+    /// Rupiah: a number cell with a thousands format in XLSX, a plain integer in CSV.
+    Money(i64),
     /// Nothing.
     Empty,
 }
@@ -83,9 +87,39 @@ impl Value {
             Self::Text(s) => s.clone(),
             Self::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
             Self::Number(n) => n.to_string(),
+            Self::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Self::Money(m) => m.to_string(),
             Self::Empty => String::new(),
         }
     }
+}
+
+/// A date cell, shown the Indonesian way (`23/04/1987`).
+fn write_date(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    c: u16,
+    d: chrono::NaiveDate,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use chrono::Datelike;
+    let at = rust_xlsxwriter::ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(1900),
+        u8::try_from(d.month()).unwrap_or(1),
+        u8::try_from(d.day()).unwrap_or(1),
+    )?;
+    let f = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    ws.write_datetime_with_format(r, c, &at, &f).map(|_| ())
+}
+
+/// A rupiah cell: a number with thousands separators.
+fn write_money(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    c: u16,
+    m: i64,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let f = rust_xlsxwriter::Format::new().set_num_format("#,##0");
+    ws.write_number_with_format(r, c, m as f64, &f).map(|_| ())
 }
 
 /// A section of the summary sheet: a title and a small table.
@@ -294,6 +328,8 @@ impl TableWriter {
                         Value::Number(n) => {
                             ws.write_number(r, c as u16, *n).map(|_| ()).map_err(x)?
                         }
+                        Value::Date(d) => write_date(ws, r, c as u16, *d).map_err(x)?,
+                        Value::Money(m) => write_money(ws, r, c as u16, *m).map_err(x)?,
                         Value::Empty => {}
                     }
                 }
@@ -360,6 +396,8 @@ fn write_summary(
                 match v {
                     Value::Text(t) => ws.write_string(r, c as u16, t).map(|_| ())?,
                     Value::Number(n) => ws.write_number(r, c as u16, *n).map(|_| ())?,
+                    Value::Date(d) => write_date(ws, r, c as u16, *d)?,
+                    Value::Money(m) => write_money(ws, r, c as u16, *m)?,
                     Value::Empty => {}
                 }
             }

@@ -46,7 +46,7 @@ fn number_from(r: &QueryResult) -> StoreResult<NumberRow> {
 pub struct NumberRequest<'a> {
     /// The document kind's code.
     pub jenis: &'a str,
-    /// What the document is about.
+    /// What the document is about (unused for a batch, whose sources are given apart).
     pub sumber: &'a str,
     /// The year of the sequence.
     pub tahun: i32,
@@ -180,5 +180,93 @@ impl Store {
             .await?
             .and_then(|n| n.pdf)
             .ok_or_else(|| corrupt("dokumen final tidak tersimpan"))
+    }
+}
+
+impl Store {
+    /// Numbers for many sources of one kind at once (one decree per person): each source keeps
+    /// the number it has; the others take the next numbers of the year in the order given, in
+    /// one transaction with one audit entry `stamp(first, last, given)` (none when every source
+    /// had its number). Returns the numbers in the order of `sources`.
+    pub async fn take_document_numbers(
+        &self,
+        req: &NumberRequest<'_>,
+        sources: &[String],
+        format: &(dyn Fn(i64) -> String + Sync),
+        stamp: &(dyn Fn(&str, &str, usize) -> AuditStamp + Sync),
+    ) -> StoreResult<Vec<NumberRow>> {
+        let (jenis, tahun, tanggal_ms, oleh) = (req.jenis, req.tahun, req.tanggal_ms, req.oleh);
+        let txn = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            txn.execute_raw(self.stmt(
+                "SELECT pg_advisory_xact_lock(hashtext('merit-nomor-' || ? || '-' || ?))",
+                vec![self.tenant.clone().into(), jenis.into()],
+            ))
+            .await?;
+        }
+        let mut had: std::collections::HashMap<String, NumberRow> =
+            std::collections::HashMap::new();
+        for r in txn
+            .query_all_raw(self.stmt(
+                &format!("SELECT {COLUMNS} FROM nomor_dokumen WHERE instansi = ? AND jenis = ?"),
+                vec![self.tenant.clone().into(), jenis.into()],
+            ))
+            .await?
+        {
+            let n = number_from(&r)?;
+            had.insert(n.sumber.clone(), n);
+        }
+        let last = txn
+            .query_one_raw(self.stmt(
+                "SELECT COALESCE(MAX(urut), 0) FROM nomor_dokumen WHERE instansi = ? AND jenis = ? AND tahun = ?",
+                vec![self.tenant.clone().into(), jenis.into(), tahun.into()],
+            ))
+            .await?;
+        let mut urut = match &last {
+            Some(r) => get::<i64>(r, 0)?,
+            None => 0,
+        };
+        let mut out = Vec::with_capacity(sources.len());
+        let mut given: Vec<String> = Vec::new();
+        for sumber in sources {
+            if let Some(n) = had.get(sumber) {
+                out.push(n.clone());
+                continue;
+            }
+            urut += 1;
+            let nomor = format(urut);
+            txn.execute_raw(self.stmt(
+                "INSERT INTO nomor_dokumen (instansi, jenis, tahun, urut, nomor, sumber, tanggal_ms, pdf, sha256, oleh, dibuat_ms) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
+                vec![
+                    self.tenant.clone().into(),
+                    jenis.into(),
+                    tahun.into(),
+                    urut.into(),
+                    nomor.clone().into(),
+                    sumber.clone().into(),
+                    tanggal_ms.into(),
+                    oleh.into(),
+                    tanggal_ms.into(),
+                ],
+            ))
+            .await?;
+            given.push(nomor.clone());
+            out.push(NumberRow {
+                jenis: jenis.to_owned(),
+                tahun,
+                urut,
+                nomor,
+                sumber: sumber.clone(),
+                tanggal_ms,
+                pdf: None,
+            });
+        }
+        if let (Some(first), Some(last)) = (given.first(), given.last()) {
+            self.append_audit_in(&txn, &stamp(first, last, given.len()))
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(out)
     }
 }

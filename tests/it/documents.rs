@@ -180,6 +180,27 @@ async fn lists_agree_with_each_other_and_read_back() {
     assert_eq!(usulan.len() as u64, placed.ditempatkan);
     assert!(usulan.iter().all(|r| text(r, "nik").len() == 16));
     assert!(usulan.iter().any(|r| text(r, "sumber_anggaran") == "BOS"));
+    // The columns SIASN reads: category and level in words, dates as date cells, pay as a
+    // number.
+    assert!(
+        usulan
+            .iter()
+            .all(|r| !text(r, "kategori_jabatan").is_empty()
+                && !text(r, "jenjang").is_empty()
+                && !text(r, "jenjang").contains("atau lebih tinggi"))
+    );
+    assert!(
+        usulan
+            .iter()
+            .any(|r| matches!(r.get("tanggal_lahir"), Some(Data::DateTime(_)))),
+        "{:?}",
+        usulan[0].get("tanggal_lahir")
+    );
+    assert!(
+        usulan
+            .iter()
+            .all(|r| matches!(r.get("upah"), Some(Data::Float(_) | Data::Int(_))))
+    );
     let pay: u64 = usulan.iter().map(|r| num(r, "upah")).sum();
 
     let rincian = sheet(&export(&app, ListKind::Rincian, &out, "xlsx").await);
@@ -653,7 +674,52 @@ async fn documents_prompts_and_templates() {
         assert!(prompt.contains(&format!("filename=\"{f}\"")), "{f}");
     }
     // Approved: the final `usulan` to Kepala BKPSDM and the SIASN operators.
+    // The decrees wait for the PPK's approval, and say so.
+    let decrees = db.path("sk");
+    let e = merit::service::placement::decrees::write(&app, Some(&inst), &decrees)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("belum disetujui PPK"), "{e}");
     decide(&app, &inst, "ppk", "bupati").await;
+    // Approved: one decree and agreement per proposed person, numbered without gaps, and a ZIP.
+    let r = merit::service::placement::decrees::write(&app, Some(&inst), &decrees)
+        .await
+        .unwrap();
+    assert_eq!(r.berkas, placed.ditempatkan);
+    let pdfs: Vec<PathBuf> = std::fs::read_dir(&decrees)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    assert_eq!(pdfs.len() as u64, placed.ditempatkan);
+    let zip = zip::ZipArchive::new(std::fs::File::open(&r.zip).unwrap()).unwrap();
+    assert_eq!(zip.len() as u64, placed.ditempatkan);
+    let year = r.nomor_pertama.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(r.nomor_pertama, format!("800.1.2.2/1/BKPSDM/{year}"));
+    assert_eq!(
+        r.nomor_terakhir,
+        format!("800.1.2.2/{}/BKPSDM/{year}", placed.ditempatkan)
+    );
+    let one = pdf_text(&pdfs[0]);
+    for needed in [
+        "KEPUTUSAN BUPATI UJI DOKUMEN",
+        "PERJANJIAN KERJA",
+        "PK-BKPSDM",
+        "per bulan",
+        "Masa perjanjian",
+        "H. Lanosin, S.T.",
+    ] {
+        assert!(one.contains(needed), "{needed}: {one}");
+    }
+    assert!(!one.contains("KONSEP"), "{one}");
+    // Drawn again: the same numbers.
+    let again = merit::service::placement::decrees::write(&app, Some(&inst), &decrees)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.nomor_pertama, again.nomor_terakhir),
+        (r.nomor_pertama.clone(), r.nomor_terakhir.clone())
+    );
     outbox::flush(&app).await.unwrap();
     let siasn = eml_to(&mail, "siasn1@bkpsdm.contoh.go.id");
     assert!(siasn.iter().any(|e| e.contains("filename=\"usulan.xlsx\"")));

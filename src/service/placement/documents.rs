@@ -156,7 +156,7 @@ pub struct Letterhead<'a> {
 }
 
 impl<'a> Letterhead<'a> {
-    fn of(app: &'a App, directory: &'a Directory, logo: Option<&'a str>) -> Self {
+    pub(super) fn of(app: &'a App, directory: &'a Directory, logo: Option<&'a str>) -> Self {
         Self {
             agency: &app.settings.instansi,
             officials: &app.settings.pejabat,
@@ -168,14 +168,14 @@ impl<'a> Letterhead<'a> {
         }
     }
 
-    fn today(&self) -> chrono::NaiveDate {
+    pub(super) fn today(&self) -> chrono::NaiveDate {
         self.now.with_timezone(&self.tz).date_naive()
     }
 }
 
 /// The part every document shares: the agency, the date, the signers, and the standing: a
 /// draft (`konsep`, no `nomor`) until [`pdf`] draws the final with its number.
-fn header(l: &Letterhead<'_>, source: &str) -> Value {
+pub(super) fn header(l: &Letterhead<'_>, source: &str) -> Value {
     let (now, today, i, dir, officials) = (l.now, l.today(), l.agency, l.directory, l.officials);
     let kota = i.kota.clone().unwrap_or_else(|| "..............".into());
     let bkpsdm = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia";
@@ -299,7 +299,7 @@ fn anggaran_value(a: &Anggaran) -> Value {
 }
 
 /// A budget source as a statement names it.
-fn source_in_words(code: &str) -> String {
+pub(super) fn source_in_words(code: &str) -> String {
     match code {
         "APBD" => "Anggaran Pendapatan dan Belanja Daerah (APBD)".to_owned(),
         "BLUD" => "Pendapatan Badan Layanan Umum Daerah (BLUD)".to_owned(),
@@ -522,6 +522,38 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
         letters: &letters,
     };
     let head = header(&letterhead, "contoh");
+    if kind == DocumentKind::SkPengangkatan {
+        let Ok(nik) = crate::domain::Nik::parse("1609022304870001") else {
+            return Value::Null;
+        };
+        let line = crate::store::ProposedLine {
+            nik,
+            nomor_peserta: Some("25160920001".into()),
+            nama: "Contoh".into(),
+            tempat_lahir: Some("Martapura".into()),
+            tanggal_lahir: chrono::NaiveDate::from_ymd_opt(1987, 4, 23),
+            jenis_kelamin: "L".into(),
+            kategori_pelamar: "R3".into(),
+            pendidikan: "SMA".into(),
+            jurusan: None,
+            kode_formasi: "F1".into(),
+            jabatan: "Pengelola Data".into(),
+            unit_kerja: "U1".into(),
+            upah: 3_500_000,
+            sumber_anggaran: crate::domain::SumberAnggaran::Apbd,
+        };
+        return super::decrees::person_data(
+            &head,
+            &super::decrees::PersonDecree {
+                line: &line,
+                sk: "800.1.2.2/1/BKPSDM/1970",
+                pk: "800.1.2.2/1/BKPSDM/1970",
+                tanggal: "1 Januari 1970",
+            },
+            "Unit",
+            letterhead.today(),
+        );
+    }
     let answer = json!({
         "nama": "Contoh", "keputusan": "Setuju", "waktu": "1 Januari 1970 pukul 07.00 WIB", "komentar": "",
         "penanda": {"nama": "Contoh", "nip": "19700101 200003 1 001", "pangkat": "Penata (III/c)", "jabatan": "Verifikator"},
@@ -672,7 +704,7 @@ pub fn check(
     }
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default();
     let mut kinds = Vec::new();
-    for kind in DocumentKind::ALL {
+    for kind in DocumentKind::templated() {
         if templates.text(&kind.file()).is_none() {
             all.push(Diagnostic::file(
                 &templates.path(&kind.file()),
@@ -720,7 +752,7 @@ pub fn check(
 /// something else), else the newest about placement `placement` (any placement when `None`)
 /// or, for `berita-acara-tpk`, about a vacancy. Subjects are read newest first, one at a time:
 /// a proposal's subject is large.
-async fn chosen_instance(
+pub(super) async fn chosen_instance(
     app: &App,
     kind: DocumentKind,
     id: Option<&str>,
@@ -1088,7 +1120,7 @@ pub async fn templates(app: &App) -> Result<std::sync::Arc<DocumentTemplates>, S
 /// The letterhead image of document `kind`: the national emblem (`instansi.lambang`) on what
 /// the head of the region signs, else the agency's logo (`instansi.logo`). A file that cannot
 /// be read never stops a document: it is typeset without the image.
-async fn letterhead_image(app: &App, kind: DocumentKind) -> Option<(String, Vec<u8>)> {
+pub(super) async fn letterhead_image(app: &App, kind: DocumentKind) -> Option<(String, Vec<u8>)> {
     let i = &app.settings.instansi;
     let (path, what) = if kind.signed_by_head() {
         (i.lambang.as_ref()?, "lambang")

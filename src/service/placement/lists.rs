@@ -682,7 +682,7 @@ fn n(v: u64) -> Value {
 }
 
 fn rp(v: i64) -> Value {
-    Value::Number(v as f64)
+    Value::Money(v)
 }
 
 /// The summary sheet's heading block: the agency, the list, its source and when it was made.
@@ -800,13 +800,22 @@ async fn export_usulan(
             "nama_unit",
             "upah",
             "sumber_anggaran",
+            "kategori_jabatan",
+            "jenjang",
+            "program_studi",
         ],
         &[
             7.0, 19.0, 18.0, 30.0, 18.0, 13.0, 8.0, 10.0, 10.0, 24.0, 16.0, 32.0, 11.0, 32.0, 13.0,
-            10.0,
+            10.0, 26.0, 16.0, 28.0,
         ],
     )?;
     let names = src.unit_names();
+    // The formation's category in words, by its code (SIASN reads the position's category).
+    let categories: std::collections::HashMap<&str, &'static str> = src
+        .formations
+        .iter()
+        .map(|f| (f.kode_formasi.as_str(), f.kategori_jabatan.label()))
+        .collect();
     let mut out = Pipe::new(out);
     let (mut after, mut no, mut pay) = (String::new(), 0u64, 0i64);
     loop {
@@ -826,8 +835,7 @@ async fn export_usulan(
                 l.nomor_peserta.clone().unwrap_or_default().into(),
                 l.nama.clone().into(),
                 l.tempat_lahir.clone().unwrap_or_default().into(),
-                l.tanggal_lahir
-                    .map_or(Value::Empty, |d| d.format("%Y-%m-%d").to_string().into()),
+                l.tanggal_lahir.map_or(Value::Empty, Value::Date),
                 l.jenis_kelamin.clone().into(),
                 l.kategori_pelamar.clone().into(),
                 l.pendidikan.clone().into(),
@@ -838,6 +846,16 @@ async fn export_usulan(
                 ProposalSource::unit_name(&names, &l.unit_kerja).into(),
                 rp(l.upah),
                 l.sumber_anggaran.code().into(),
+                categories
+                    .get(l.kode_formasi.as_str())
+                    .copied()
+                    .unwrap_or_default()
+                    .into(),
+                crate::domain::Pendidikan::parse(&l.pendidikan)
+                    .map(|p| p.label().to_owned())
+                    .unwrap_or_else(|_| l.pendidikan.clone())
+                    .into(),
+                l.jurusan.clone().unwrap_or_default().into(),
             ]);
         }
         out.send(rows).await?;

@@ -1,5 +1,6 @@
 //! `merit place`, `merit export decisions`, `merit export placements`.
 
+pub mod decrees;
 pub mod details;
 pub mod documents;
 pub mod enclosures;
