@@ -66,7 +66,17 @@ pub async fn documents(app: &App, only: Option<&str>) -> Result<DocumentsBench, 
         }
         let path = dir.path().join(format!("{}.pdf", kind.code()));
         let t = Instant::now();
-        let r = documents::write(app, kind, None, None, &path).await?;
+        let r = match documents::write(app, kind, None, None, &path).await {
+            Ok(r) => r,
+            // Minutes of a step nobody has answered are refused (documents.md 4): not made.
+            Err(crate::service::ServiceError::Refused(
+                crate::service::Refusal::MinutesUnanswered(why),
+            )) => {
+                eprintln!("{}: tidak disusun ({why})", kind.code());
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         out.push(Made {
             nama: format!("{}.pdf", kind.code()),
             ms: t.elapsed().as_secs_f64() * 1e3,

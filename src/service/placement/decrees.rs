@@ -54,10 +54,9 @@ fn start_after(approved: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(approved)
 }
 
-/// The file name of one person's PDF: the participant number, else the NIK (digits only).
-fn file_name(p: &ProposedLine) -> String {
-    let id = p
-        .nomor_peserta
+/// The participant number as a file name (letters and digits only), when there is one.
+fn participant(p: &ProposedLine) -> Option<String> {
+    p.nomor_peserta
         .as_deref()
         .map(|n| {
             n.chars()
@@ -65,8 +64,26 @@ fn file_name(p: &ProposedLine) -> String {
                 .collect::<String>()
         })
         .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| p.nik.as_str().to_owned());
-    format!("{id}.pdf")
+}
+
+/// The file names of the people's PDFs: the participant number, else (none on record, or one
+/// another person also carries) the NIK, which is unique.
+fn file_names(people: &[ProposedLine]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for p in people {
+        if let Some(n) = participant(p) {
+            *seen.entry(n).or_default() += 1;
+        }
+    }
+    people
+        .iter()
+        .map(|p| {
+            let id = participant(p)
+                .filter(|n| seen.get(n) == Some(&1))
+                .unwrap_or_else(|| p.nik.as_str().to_owned());
+            format!("{id}.pdf")
+        })
+        .collect()
 }
 
 /// One person's decree data: the letterhead, the two numbers, the person, the term and pay.
@@ -206,10 +223,12 @@ pub async fn write(
         .iter()
         .filter_map(|f| f.nama_unit.as_deref().map(|n| (f.unit_kerja.as_str(), n)))
         .collect();
+    let names_of = file_names(&people);
     let data: Vec<(String, String)> = people
         .iter()
+        .zip(names_of)
         .zip(sk.iter().zip(&pk))
-        .map(|(line, (s, k))| {
+        .map(|((line, file), (s, k))| {
             let date = crate::clock::from_ms(s.tanggal_ms)
                 .with_timezone(&tz)
                 .date_naive();
@@ -225,7 +244,7 @@ pub async fn write(
                 names.get(line.unit_kerja.as_str()).copied().unwrap_or(""),
                 start,
             );
-            (file_name(line), d.to_string())
+            (file, d.to_string())
         })
         .collect();
     let written = typeset_all(app, kind, data, image, dir).await?;
@@ -366,13 +385,16 @@ async fn typeset_all(
     Ok(batches.into_iter().flat_map(|(_, w)| w).collect())
 }
 
-/// `dir/sk-pengangkatan.zip` holding `files` (whole or not at all).
+/// `dir/sk-pengangkatan.zip` holding `files` (whole or not at all: written beside it under a
+/// temporary name, streamed file by file, then renamed).
 fn zip_of(dir: &Path, files: &[PathBuf]) -> Result<PathBuf, ServiceError> {
     use std::io::Write;
     let path = dir.join("sk-pengangkatan.zip");
-    let mut buf = std::io::Cursor::new(Vec::new());
+    let partial = dir.join(".sk-pengangkatan.zip.sebagian");
+    let io = |e: std::io::Error| ServiceError::failed("ZIP SK", crate::domain::io_message(&e));
+    let file = std::fs::File::create(&partial).map_err(io)?;
     {
-        let mut z = zip::ZipWriter::new(&mut buf);
+        let mut z = zip::ZipWriter::new(std::io::BufWriter::new(file));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         for f in files {
@@ -387,16 +409,54 @@ fn zip_of(dir: &Path, files: &[PathBuf]) -> Result<PathBuf, ServiceError> {
             z.write_all(&bytes)
                 .map_err(|e| ServiceError::unexpected("ZIP SK", e))?;
         }
-        z.finish()
+        let mut out = z
+            .finish()
             .map_err(|e| ServiceError::unexpected("ZIP SK", e))?;
+        out.flush().map_err(io)?;
+        out.get_ref().sync_all().map_err(io)?;
     }
-    crate::export::write_atomically(&path, buf.get_ref())?;
+    std::fs::rename(&partial, &path).map_err(io)?;
     Ok(path)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_are_unique_even_when_participant_numbers_repeat() {
+        let line = |nik: &str, peserta: Option<&str>| ProposedLine {
+            nik: crate::domain::Nik::parse(nik).unwrap(),
+            nomor_peserta: peserta.map(str::to_owned),
+            nama: "A".into(),
+            tempat_lahir: None,
+            tanggal_lahir: None,
+            jenis_kelamin: "L".into(),
+            kategori_pelamar: "R3".into(),
+            pendidikan: "SMA".into(),
+            jurusan: None,
+            kode_formasi: "F".into(),
+            jabatan: "J".into(),
+            unit_kerja: "U".into(),
+            upah: 1,
+            sumber_anggaran: crate::domain::SumberAnggaran::Apbd,
+        };
+        let names = file_names(&[
+            line("1609022304870001", Some("25-1609-2001")),
+            line("1609022304870002", Some("25-1609-2001")),
+            line("1609022304870003", Some("2516093")),
+            line("1609022304870004", None),
+        ]);
+        assert_eq!(
+            names,
+            [
+                "1609022304870001.pdf",
+                "1609022304870002.pdf",
+                "2516093.pdf",
+                "1609022304870004.pdf"
+            ]
+        );
+    }
 
     #[test]
     fn appointments_start_on_the_first_of_the_next_month() {
