@@ -742,6 +742,17 @@ async fn documents_prompts_and_templates() {
     .await
     .unwrap();
     let vinst = v.instance_id.clone().unwrap();
+    // rekap-pengisian names the vacancy, its unit and the shortlisted people in words.
+    let filled = sheet(&export(&app, ListKind::RekapPengisian, &out, "xlsx").await);
+    let row = &filled[0];
+    assert!(
+        text(row, "lowongan").starts_with("Kepala Bagian Umum pada ")
+            && text(row, "lowongan").contains("pensiun"),
+        "{row:?}"
+    );
+    assert!(!text(row, "lowongan").contains(&v.lowongan_id), "{row:?}");
+    assert!(text(row, "daftar_pendek").starts_with("1. "), "{row:?}");
+    assert!(row.contains_key("nama_unit"));
     // A proposal's document asked of the vacancy's workflow is refused, not made from another.
     let e = documents::write(
         &app,

@@ -536,19 +536,21 @@ pub const GROUPS: [(&str, &str); 5] = [
 /// One row of `rekap-pengisian`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PengisianRow {
-    /// The vacancy's id (a UUID v7, made when it opened).
+    /// The vacancy in words: position, unit, why and since when it is vacant.
     pub lowongan: String,
     /// The vacant position's name.
     pub jabatan: String,
     /// The vacancy's work unit code.
     pub unit_kerja: String,
+    /// The unit's name, where the formations know it.
+    pub nama_unit: String,
     /// Employees judged for the vacancy.
     pub dinilai: u64,
     /// Of those, judged `layak` (eligible).
     pub layak: u64,
     /// Of those, left `perlu_verifikasi` for a verifier.
     pub perlu_verifikasi: u64,
-    /// Masked NIPs, best first.
+    /// The shortlisted people by rank and name, NIP masked, best first.
     pub daftar_pendek: String,
     /// The appointee (masked NIP and name), once chosen.
     pub dipilih: String,
@@ -560,7 +562,15 @@ pub struct PengisianRow {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn pengisian(app: &App) -> Result<Vec<PengisianRow>, ServiceError> {
     let mut out = Vec::new();
-    for (id, subject, instance) in app.store.vacancies().await? {
+    let units: std::collections::HashMap<String, String> = app
+        .store
+        .formation_needs_per_unit()
+        .await?
+        .into_iter()
+        .filter(|(_, name, _)| !name.is_empty())
+        .map(|(code, name, _)| (code, name))
+        .collect();
+    for (_, subject, instance) in app.store.vacancies().await? {
         let Ok(Subject::Lowongan(v)) = Subject::from_value(&subject) else {
             continue;
         };
@@ -568,14 +578,15 @@ pub async fn pengisian(app: &App) -> Result<Vec<PengisianRow>, ServiceError> {
             Some(i) => app.store.instance_head(i).await?.map(|r| r.state),
             None => None,
         };
-        out.push(pengisian_row(id, &v, state.as_ref()));
+        let unit = units.get(&v.unit_kerja).cloned().unwrap_or_default();
+        out.push(pengisian_row(&v, &unit, state.as_ref()));
     }
     Ok(out)
 }
 
 fn pengisian_row(
-    id: String,
     v: &VacancySubject,
+    unit: &str,
     state: Option<&crate::workflow::planner::State>,
 ) -> PengisianRow {
     use crate::{domain::Hasil, workflow::planner::Status};
@@ -603,17 +614,32 @@ fn pengisian_row(
             Status::Dibatalkan => "dibatalkan".to_owned(),
         },
     };
+    let since = crate::domain::parse_date(&v.tanggal)
+        .map(crate::domain::format_date_id)
+        .unwrap_or_else(|| v.tanggal.clone());
+    let alasan = crate::domain::AlasanLowongan::parse(&v.alasan)
+        .map(|a| a.label().to_owned())
+        .unwrap_or_else(|_| v.alasan.clone());
     PengisianRow {
-        lowongan: id,
+        lowongan: format!(
+            "{} pada {} ({alasan}, sejak {since})",
+            v.jabatan,
+            if unit.is_empty() { &v.unit_kerja } else { unit }
+        ),
         jabatan: v.jabatan.clone(),
         unit_kerja: v.unit_kerja.clone(),
+        nama_unit: unit.to_owned(),
         dinilai: v.jumlah_dinilai as u64,
         layak: count(Hasil::Layak),
         perlu_verifikasi: count(Hasil::PerluVerifikasi),
         daftar_pendek: v
             .shortlist
             .iter()
-            .map(|n| mask_identifier(n))
+            .enumerate()
+            .map(|(i, n)| match v.candidate(n) {
+                Some(k) => format!("{}. {} ({})", i + 1, k.nama, mask_identifier(n)),
+                None => format!("{}. {}", i + 1, mask_identifier(n)),
+            })
             .collect::<Vec<_>>()
             .join("; "),
         dipilih: chosen,
@@ -1106,6 +1132,7 @@ async fn export_pengisian(app: &App, path: &Path) -> Result<ExportReport, Servic
             "lowongan",
             "jabatan",
             "unit_kerja",
+            "nama_unit",
             "dinilai",
             "layak",
             "perlu_verifikasi",
@@ -1113,13 +1140,14 @@ async fn export_pengisian(app: &App, path: &Path) -> Result<ExportReport, Servic
             "dipilih",
             "status",
         ],
-        &[38.0, 34.0, 12.0, 9.0, 8.0, 16.0, 50.0, 34.0, 28.0],
+        &[60.0, 34.0, 12.0, 36.0, 9.0, 8.0, 16.0, 70.0, 34.0, 28.0],
     )?;
     for r in &rows {
         out.row(&[
             r.lowongan.clone().into(),
             r.jabatan.clone().into(),
             r.unit_kerja.clone().into(),
+            r.nama_unit.clone().into(),
             n(r.dinilai),
             n(r.layak),
             n(r.perlu_verifikasi),
