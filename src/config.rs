@@ -492,9 +492,9 @@ fn parse_number_patterns(v: serde_yaml::Value) -> Result<BTreeMap<String, String
                 NUMBERED_DOCUMENTS.join(", ")
             ));
         }
-        if !pattern.contains("{urut}") {
+        if !pattern.contains("{urut}") || !pattern.contains("{tahun}") {
             return Err(format!(
-                "pola nomor {kind} harus memuat {{urut}}, contoh {DEFAULT_NUMBER_PATTERN}"
+                "pola nomor {kind} harus memuat {{urut}} dan {{tahun}} (nomor urut dimulai lagi setiap tahun), contoh {DEFAULT_NUMBER_PATTERN}"
             ));
         }
         if pattern.chars().count() > 120 || pattern.chars().any(char::is_control) {

@@ -1,9 +1,11 @@
 //! The register of document numbers (issue 24, documents.md 4): a document drawn final takes
-//! the next number of its kind and year, once, for good. A number belongs to one source (the
-//! workflow instance or vacancy the document is about) and keeps the final PDF drawn with it,
-//! so every later draw returns the same bytes. `(instansi, jenis, tahun, urut)` is the key:
-//! two processes never hand out one number twice; `(instansi, jenis, sumber)` is unique: one
-//! source never gets two.
+//! the next number of its series and year, once, for good. A series is a number pattern: the
+//! kinds printed with the same pattern share one sequence, so no two documents ever bear the
+//! same printed number. A number belongs to one source (the workflow instance or vacancy the
+//! document is about, and the visit of its step) and keeps the final PDF drawn with it, so every
+//! later draw returns the same bytes. `(instansi, pola, tahun, urut)` is the key: two processes
+//! never hand out one number twice; `(instansi, jenis, sumber)` is unique: one source never gets
+//! two.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -20,6 +22,7 @@ impl MigrationTrait for Migration {
                     .if_not_exists()
                     .col(string("instansi"))
                     .col(string("jenis"))
+                    .col(string("pola"))
                     .col(integer("tahun"))
                     .col(big_integer("urut"))
                     .col(string("nomor"))
@@ -32,7 +35,7 @@ impl MigrationTrait for Migration {
                     .primary_key(
                         Index::create()
                             .col("instansi")
-                            .col("jenis")
+                            .col("pola")
                             .col("tahun")
                             .col("urut"),
                     )

@@ -1,8 +1,9 @@
-//! The register of document numbers (`nomor_dokumen`): the next number of a kind and year,
-//! given to one source once and for good, with the final PDF drawn under it. Numbers of a kind
-//! and year are handed out under a lock (PostgreSQL: a transaction-scoped advisory lock;
-//! SQLite: the write transaction), so they run without gaps across processes, and the number
-//! and its audit entry commit together.
+//! The register of document numbers (`nomor_dokumen`): the next number of a series (a number
+//! pattern: the kinds printed with one pattern share its sequence) and year, given to one source
+//! once and for good, with the final PDF drawn under it. Numbers of a series and year are handed
+//! out under a lock (PostgreSQL: a transaction-scoped advisory lock; SQLite: the write
+//! transaction), so they run without gaps across processes and no printed number repeats, and the
+//! number and its audit entry commit together.
 
 use sea_orm::{ConnectionTrait, QueryResult};
 
@@ -46,6 +47,8 @@ fn number_from(r: &QueryResult) -> StoreResult<NumberRow> {
 pub struct NumberRequest<'a> {
     /// The document kind's code.
     pub jenis: &'a str,
+    /// The number pattern it is printed with: its series.
+    pub pola: &'a str,
     /// What the document is about (unused for a batch, whose sources are given apart).
     pub sumber: &'a str,
     /// The year of the sequence.
@@ -86,7 +89,7 @@ impl Store {
         if self.backend == Backend::Postgres {
             txn.execute_raw(self.stmt(
                 "SELECT pg_advisory_xact_lock(hashtext('merit-nomor-' || ? || '-' || ?))",
-                vec![self.tenant.clone().into(), req.jenis.into()],
+                vec![self.tenant.clone().into(), req.pola.into()],
             ))
             .await?;
         }
@@ -108,10 +111,10 @@ impl Store {
         }
         let last = txn
             .query_one_raw(self.stmt(
-                "SELECT COALESCE(MAX(urut), 0) FROM nomor_dokumen WHERE instansi = ? AND jenis = ? AND tahun = ?",
+                "SELECT COALESCE(MAX(urut), 0) FROM nomor_dokumen WHERE instansi = ? AND pola = ? AND tahun = ?",
                 vec![
                     self.tenant.clone().into(),
-                    req.jenis.into(),
+                    req.pola.into(),
                     req.tahun.into(),
                 ],
             ))
@@ -123,11 +126,12 @@ impl Store {
         let nomor = format(urut);
         let done = txn
             .execute_raw(self.stmt(
-                "INSERT INTO nomor_dokumen (instansi, jenis, tahun, urut, nomor, sumber, tanggal_ms, pdf, sha256, oleh, dibuat_ms) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
+                "INSERT INTO nomor_dokumen (instansi, jenis, pola, tahun, urut, nomor, sumber, tanggal_ms, pdf, sha256, oleh, dibuat_ms) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
                 vec![
                     self.tenant.clone().into(),
                     req.jenis.into(),
+                    req.pola.into(),
                     req.tahun.into(),
                     urut.into(),
                     nomor.clone().into(),
@@ -195,12 +199,13 @@ impl Store {
         format: &(dyn Fn(i64) -> String + Sync),
         stamp: &(dyn Fn(&str, &str, usize) -> AuditStamp + Sync),
     ) -> StoreResult<Vec<NumberRow>> {
-        let (jenis, tahun, tanggal_ms, oleh) = (req.jenis, req.tahun, req.tanggal_ms, req.oleh);
+        let (jenis, pola, tahun, tanggal_ms, oleh) =
+            (req.jenis, req.pola, req.tahun, req.tanggal_ms, req.oleh);
         let txn = self.begin_write().await?;
         if self.backend == Backend::Postgres {
             txn.execute_raw(self.stmt(
                 "SELECT pg_advisory_xact_lock(hashtext('merit-nomor-' || ? || '-' || ?))",
-                vec![self.tenant.clone().into(), jenis.into()],
+                vec![self.tenant.clone().into(), pola.into()],
             ))
             .await?;
         }
@@ -218,8 +223,8 @@ impl Store {
         }
         let last = txn
             .query_one_raw(self.stmt(
-                "SELECT COALESCE(MAX(urut), 0) FROM nomor_dokumen WHERE instansi = ? AND jenis = ? AND tahun = ?",
-                vec![self.tenant.clone().into(), jenis.into(), tahun.into()],
+                "SELECT COALESCE(MAX(urut), 0) FROM nomor_dokumen WHERE instansi = ? AND pola = ? AND tahun = ?",
+                vec![self.tenant.clone().into(), pola.into(), tahun.into()],
             ))
             .await?;
         let mut urut = match &last {
@@ -236,11 +241,12 @@ impl Store {
             urut += 1;
             let nomor = format(urut);
             txn.execute_raw(self.stmt(
-                "INSERT INTO nomor_dokumen (instansi, jenis, tahun, urut, nomor, sumber, tanggal_ms, pdf, sha256, oleh, dibuat_ms) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
+                "INSERT INTO nomor_dokumen (instansi, jenis, pola, tahun, urut, nomor, sumber, tanggal_ms, pdf, sha256, oleh, dibuat_ms) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
                 vec![
                     self.tenant.clone().into(),
                     jenis.into(),
+                    pola.into(),
                     tahun.into(),
                     urut.into(),
                     nomor.clone().into(),

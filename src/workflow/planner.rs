@@ -1215,6 +1215,10 @@ impl Planner<'_, '_> {
             return Err(Refusal::AbstainNeedsReason);
         }
         let seat_idx = self.seat_of(d, step)?;
+        if answer == Answer::Abstain && self.plan.state.kursi[seat_idx].eskalasi {
+            // A superior the step went to decides; there is no committee to stand aside from.
+            return Err(Refusal::AbstainNotOffered);
+        }
         let seat = &mut self.plan.state.kursi[seat_idx];
         seat.keputusan = Some(answer.clone());
         let escalated = seat.eskalasi;
@@ -1347,8 +1351,17 @@ impl Planner<'_, '_> {
         match (answer, step.mode, escalated) {
             (Answer::Kembalikan, _, _) => Some((step.jika_kembalikan, comment.map(str::to_owned))),
             (Answer::Tolak | Answer::Abstain, Mode::Kuorum(_) | Mode::Mayoritas, false) => {
+                // A superior the step went to, still to answer, can decide it yet.
+                let superior_open = self
+                    .plan
+                    .state
+                    .kursi
+                    .iter()
+                    .any(|s| s.eskalasi && s.keputusan.is_none());
                 if agreed >= quorum && total > abstained {
                     Some((step.jika_setuju, None))
+                } else if superior_open {
+                    None
                 } else {
                     (agreed + open < quorum || total == abstained).then(unreachable)
                 }

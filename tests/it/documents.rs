@@ -694,12 +694,24 @@ async fn documents_prompts_and_templates() {
     assert_eq!(pdfs.len() as u64, placed.ditempatkan);
     let zip = zip::ZipArchive::new(std::fs::File::open(&r.zip).unwrap()).unwrap();
     assert_eq!(zip.len() as u64, placed.ditempatkan);
-    let year = r.nomor_pertama.rsplit('/').next().unwrap().to_owned();
-    assert_eq!(r.nomor_pertama, format!("800.1.2.2/1/BKPSDM/{year}"));
-    assert_eq!(
-        r.nomor_terakhir,
-        format!("800.1.2.2/{}/BKPSDM/{year}", placed.ditempatkan)
+    // The decrees share the default pattern's series with the letters numbered before them:
+    // consecutive numbers, none printed twice.
+    let urut = |n: &str| n.split('/').nth(1).unwrap().parse::<u64>().unwrap();
+    assert!(
+        r.nomor_pertama.starts_with("800.1.2.2/"),
+        "{}",
+        r.nomor_pertama
     );
+    assert_eq!(
+        urut(&r.nomor_terakhir) - urut(&r.nomor_pertama) + 1,
+        placed.ditempatkan
+    );
+    let ba_number = texts[&DocumentKind::BeritaAcaraVerifikasi]
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Nomor: "))
+        .unwrap()
+        .to_owned();
+    assert!(urut(&ba_number) < urut(&r.nomor_pertama), "{ba_number}");
     let one = pdf_text(&pdfs[0]);
     for needed in [
         "KEPUTUSAN BUPATI UJI DOKUMEN",
@@ -950,6 +962,46 @@ async fn document_numbers_run_without_gaps_across_two_processes() {
     }
     numbers.sort_unstable();
     assert_eq!(numbers, vec![1, 2, 3, 4]);
+    // Sent back after its final was drawn (the Sekda returns the proposal to the BPKAD): a
+    // draft again, and approved anew, a new final under the next number; the first number stays
+    // given out and is never printed again.
+    let returned = DecideRequest {
+        instance: instances[0].clone(),
+        langkah: "sekda".into(),
+        orang: "sekda".into(),
+        jawaban: Answer::Kembalikan,
+        komentar: Some("anggaran BOS perlu diperiksa ulang".into()),
+        saluran: Channel::Tautan,
+        dicatat_oleh: None,
+        kunjungan: None,
+    };
+    workflow::decide(&app, &returned).await.unwrap();
+    let view = workflow::show(&app, &instances[0]).await.unwrap();
+    assert_eq!(view.langkah_aktif.as_deref(), Some("anggaran"));
+    let redo = out.join("sptjm-lagi.pdf");
+    documents::write(&app, DocumentKind::Sptjm, Some(&instances[0]), None, &redo)
+        .await
+        .unwrap();
+    assert!(
+        pdf_text(&redo).contains("KONSEP"),
+        "reopened: a draft again"
+    );
+    decide(&app, &instances[0], "anggaran", "kepala_bpkad").await;
+    documents::write(&app, DocumentKind::Sptjm, Some(&instances[0]), None, &redo)
+        .await
+        .unwrap();
+    let t = pdf_text(&redo);
+    let year = app
+        .store_for_tests()
+        .document_number("sptjm", &instances[0])
+        .await
+        .unwrap()
+        .unwrap()
+        .tahun;
+    assert!(
+        t.contains(&format!("800.1.2.3/5/SPTJM/{year}")) && !t.contains("KONSEP"),
+        "{t}"
+    );
     let audited = app
         .store_for_tests()
         .audit_page(
@@ -961,5 +1013,5 @@ async fn document_numbers_run_without_gaps_across_two_processes() {
         )
         .await
         .unwrap();
-    assert_eq!(audited.len(), 4, "{audited:?}");
+    assert_eq!(audited.len(), 5, "{audited:?}");
 }

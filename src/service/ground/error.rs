@@ -458,6 +458,9 @@ pub enum Refusal {
     /// Minutes of a step no one has answered yet (documents.md 4): nothing to record.
     #[error("{0}")]
     MinutesUnanswered(String),
+    /// Appointment decrees asked before the proposal was approved by the PPK.
+    #[error("{0}")]
+    NotApprovedYet(String),
     /// As many previews run in this process as allowed.
     #[error(
         "{0} pratinjau sedang berjalan di server ini; tunggu salah satunya selesai, lalu mulai lagi"

@@ -167,13 +167,24 @@ pub async fn job_catalogue(
     let (src, dir) = rules_folder(&app.settings);
     let path = dir.join(CATALOGUE_FILE);
     let read = tokio::task::spawn_blocking(move || {
-        let text = src.read(&path).or_else(|_| {
+        // Only a folder without the file falls back to the built-in copy: a file that is there
+        // but cannot be read is an error, never silently replaced.
+        let present = path.parent().is_some_and(|folder| {
+            src.entries(folder).is_ok_and(|entries| {
+                entries
+                    .iter()
+                    .any(|(name, _)| name.as_str() == CATALOGUE_FILE)
+            })
+        });
+        let text = if present {
+            src.read(&path)
+        } else {
             crate::sources::builtin().read(
                 &Path::new(crate::sources::BUILTIN_ROOT)
                     .join("rules")
                     .join(CATALOGUE_FILE),
             )
-        });
+        };
         (path, text)
     })
     .await

@@ -262,7 +262,7 @@ pub async fn write(
 }
 
 fn refused(why: &str) -> ServiceError {
-    crate::service::Refusal::MinutesUnanswered(format!(
+    crate::service::Refusal::NotApprovedYet(format!(
         "SK pengangkatan belum dapat disusun: {why}; SK disusun setelah usulan disetujui PPK"
     ))
     .into()
@@ -311,6 +311,7 @@ async fn numbers(
         .take_document_numbers(
             &crate::store::NumberRequest {
                 jenis,
+                pola: &pattern,
                 sumber: inst,
                 tahun: year,
                 tanggal_ms: now.timestamp_millis(),
@@ -341,7 +342,15 @@ async fn typeset_all(
     let limits = app.settings.document_limits;
     let image = std::sync::Arc::new(image);
     let mut tasks = tokio::task::JoinSet::new();
+    let mut batches = Vec::new();
     for (i, chunk) in data.chunks(BATCH).enumerate() {
+        // Two batches at a time (the document slots): a batch never waits in a queue long
+        // enough to be told to come back after its numbers were taken.
+        while tasks.len() >= crate::service::ground::bounded::SLOTS {
+            if let Some(done) = tasks.join_next().await {
+                batches.push(done.map_err(|e| ServiceError::unexpected("menyusun SK", e))??);
+            }
+        }
         let chunk = chunk.to_vec();
         let (templates, image, dir) = (templates.clone(), image.clone(), dir.to_path_buf());
         tasks.spawn(async move {
@@ -377,7 +386,6 @@ async fn typeset_all(
             Ok::<_, ServiceError>((i, written))
         });
     }
-    let mut batches = Vec::new();
     while let Some(done) = tasks.join_next().await {
         batches.push(done.map_err(|e| ServiceError::unexpected("menyusun SK", e))??);
     }

@@ -95,8 +95,12 @@ pub enum Standing {
     /// Its step is open or not reached, or there is no workflow: a draft marked KONSEP,
     /// without a number.
     Konsep,
-    /// Its step ended approved: the final document, numbered from the register.
-    Final,
+    /// Its step ended approved (at its `visit`-th opening: a step sent back and approved again
+    /// makes a new final with a new number): the final document, numbered from the register.
+    Final {
+        /// How many times the step had been opened when it was approved (1 the first time).
+        visit: usize,
+    },
 }
 
 /// Whether step `step` of `def` ended approved in `history`: after the step last opened, the
@@ -108,9 +112,12 @@ pub fn standing(def: Option<&WorkflowDef>, history: &[HistoryEntry], step: &str)
         h.jenis == HistoryKind::Selesai
             && h.keputusan == Some(Decided::Ended(Status::SelesaiDisetujui))
     };
+    let is_open =
+        |h: &HistoryEntry| h.jenis == HistoryKind::Dibuka && h.langkah.as_deref() == Some(step);
+    let visit = history.iter().filter(|h| is_open(h)).count().max(1);
     let verdict = |yes: bool| {
         if yes {
-            Standing::Final
+            Standing::Final { visit }
         } else {
             Standing::Konsep
         }
@@ -118,10 +125,7 @@ pub fn standing(def: Option<&WorkflowDef>, history: &[HistoryEntry], step: &str)
     let Some((def, s)) = def.and_then(|d| d.step(step).map(|(_, s)| (d, s))) else {
         return verdict(history.iter().any(ended_approved));
     };
-    let Some(opened) = history
-        .iter()
-        .rposition(|h| h.jenis == HistoryKind::Dibuka && h.langkah.as_deref() == Some(step))
-    else {
+    let Some(opened) = history.iter().rposition(is_open) else {
         return Standing::Konsep;
     };
     let after = &history[opened + 1..];
@@ -1195,8 +1199,13 @@ pub async fn pdf(
         image.as_ref().map(|l| l.0.as_str()),
     )
     .await?;
+    // The register knows a final by its instance and, after a send-back, the step's visit.
     let numbered = match (&drawn.standing, &drawn.instance) {
-        (Standing::Final, Some(inst)) if kind.numbered() => Some(inst.clone()),
+        (Standing::Final { visit }, Some(inst)) if kind.numbered() => Some(if *visit > 1 {
+            format!("{inst}/{visit}")
+        } else {
+            inst.clone()
+        }),
         _ => None,
     };
     let Some(inst) = numbered else {
@@ -1267,6 +1276,7 @@ async fn take_number(
         .take_document_number(
             &crate::store::NumberRequest {
                 jenis: kind.code(),
+                pola: &pattern,
                 sumber: inst,
                 tahun: year,
                 tanggal_ms: now.timestamp_millis(),
