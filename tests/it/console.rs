@@ -251,13 +251,19 @@ pub async fn demo_app(db: &TestDb, candidates: u64, clock: Arc<FakeClock>) -> Ap
 }
 
 /// The first run of 16 or more digits in `t`, with what precedes it.
+/// A run of 16 or more digits standing alone (a NIK or NIP), with the text before it; digits
+/// inside a longer token of letters and digits (a random hex CSRF token) do not count.
 fn long_digits(t: &str) -> Option<String> {
     let b = t.as_bytes();
     let mut start = None;
     for (i, c) in b.iter().chain(std::iter::once(&b' ')).enumerate() {
         match (c.is_ascii_digit(), start) {
             (true, None) => start = Some(i),
-            (false, Some(s)) if i - s >= 16 => {
+            (false, Some(s))
+                if i - s >= 16
+                    && !c.is_ascii_alphabetic()
+                    && (s == 0 || !b[s - 1].is_ascii_alphabetic()) =>
+            {
                 return Some(t[s.saturating_sub(120)..i].to_owned());
             }
             (false, Some(_)) => start = None,
