@@ -14,7 +14,7 @@ use super::{
     documents::{self, Letterhead},
     lists,
 };
-use crate::service::{App, ServiceError, ground::audit::Actor};
+use crate::service::{App, ServiceError};
 use crate::{
     documents::DocumentKind,
     domain::{Subject, format_date_id, format_rupiah, number_in_words},
@@ -277,50 +277,16 @@ async fn numbers(
     sources: &[String],
     what: &str,
 ) -> Result<Vec<crate::store::NumberRow>, ServiceError> {
-    let now = app.clock.now();
-    let year = now.with_timezone(&app.settings.timezone).year();
-    let pattern = app.settings.surat.pattern(jenis).to_owned();
-    let singkatan = app
-        .settings
-        .instansi
-        .singkatan
-        .clone()
-        .unwrap_or_else(|| "BKPSDM".to_owned());
-    let actor = Actor::system();
-    let stamp = crate::service::ground::audit::stamp(
-        app,
-        &actor,
-        crate::domain::Action::NomorDokumen,
-        jenis,
-        "",
-    )
-    .await?;
-    let format = |urut: i64| {
-        pattern
-            .replace("{urut}", &urut.to_string())
-            .replace("{singkatan}", &singkatan)
-            .replace("{tahun}", &year.to_string())
-    };
+    let series = documents::Series::of(app, jenis).await?;
+    let print = |urut: i64| series.print(urut);
     let describe = |first: &str, last: &str, n: usize| {
-        stamp.detailed(&format!(
+        series.stamp.detailed(&format!(
             "{n} nomor {what} ({first} sampai {last}) untuk usulan {inst}"
         ))
     };
     Ok(app
         .store
-        .take_document_numbers(
-            &crate::store::NumberRequest {
-                jenis,
-                pola: &pattern,
-                sumber: inst,
-                tahun: year,
-                tanggal_ms: now.timestamp_millis(),
-                oleh: &actor.orang,
-            },
-            sources,
-            &format,
-            &describe,
-        )
+        .take_document_numbers(&series.request(jenis, inst), sources, &print, &describe)
         .await?)
 }
 

@@ -1239,52 +1239,88 @@ pub async fn pdf(
 }
 
 /// The number of document `kind` about instance `inst`: the one it has, else the next of its
-/// kind and this year, printed with the kind's pattern (`nomor_surat`); audited.
+/// A number series as the register hands it out now: the kind's pattern (`nomor_surat`), the
+/// year, the agency's short name, and the audit entry that will record the numbers (as
+/// `sistem`: the draw paths carry no actor yet).
+pub(super) struct Series {
+    pattern: String,
+    year: i32,
+    now_ms: i64,
+    singkatan: String,
+    actor: crate::service::ground::audit::Actor,
+    pub(super) stamp: crate::domain::AuditStamp,
+}
+
+impl Series {
+    /// The series of document kind `jenis`.
+    pub(super) async fn of(app: &App, jenis: &str) -> Result<Self, ServiceError> {
+        let now = app.clock.now();
+        let actor = crate::service::ground::audit::Actor::system();
+        let stamp = crate::service::ground::audit::stamp(
+            app,
+            &actor,
+            crate::domain::Action::NomorDokumen,
+            jenis,
+            "",
+        )
+        .await?;
+        Ok(Self {
+            pattern: app.settings.surat.pattern(jenis).to_owned(),
+            year: now.with_timezone(&app.settings.timezone).year(),
+            now_ms: now.timestamp_millis(),
+            singkatan: app
+                .settings
+                .instansi
+                .singkatan
+                .clone()
+                .unwrap_or_else(|| "BKPSDM".to_owned()),
+            actor,
+            stamp,
+        })
+    }
+
+    /// Number `urut` as printed.
+    pub(super) fn print(&self, urut: i64) -> String {
+        self.pattern
+            .replace("{urut}", &urut.to_string())
+            .replace("{singkatan}", &self.singkatan)
+            .replace("{tahun}", &self.year.to_string())
+    }
+
+    /// What the register is asked for: kind `jenis` about `sumber`.
+    pub(super) fn request<'a>(
+        &'a self,
+        jenis: &'a str,
+        sumber: &'a str,
+    ) -> crate::store::NumberRequest<'a> {
+        crate::store::NumberRequest {
+            jenis,
+            pola: &self.pattern,
+            sumber,
+            tahun: self.year,
+            tanggal_ms: self.now_ms,
+            oleh: &self.actor.orang,
+        }
+    }
+}
+
+/// The number of document `kind` about `inst`: the one it has, else the next of its series and
+/// this year; audited.
 async fn take_number(
     app: &App,
     kind: DocumentKind,
     inst: &str,
 ) -> Result<crate::store::NumberRow, ServiceError> {
-    let now = app.clock.now();
-    let year = now.with_timezone(&app.settings.timezone).year();
-    let pattern = app.settings.surat.pattern(kind.code()).to_owned();
-    let singkatan = app
-        .settings
-        .instansi
-        .singkatan
-        .clone()
-        .unwrap_or_else(|| "BKPSDM".to_owned());
-    let actor = crate::service::ground::audit::Actor::system();
-    let stamp = crate::service::ground::audit::stamp(
-        app,
-        &actor,
-        crate::domain::Action::NomorDokumen,
-        kind.code(),
-        "",
-    )
-    .await?;
-    let format = |urut: i64| {
-        pattern
-            .replace("{urut}", &urut.to_string())
-            .replace("{singkatan}", &singkatan)
-            .replace("{tahun}", &year.to_string())
+    let series = Series::of(app, kind.code()).await?;
+    let print = |urut: i64| series.print(urut);
+    let describe = |nomor: &str| {
+        series
+            .stamp
+            .detailed(&format!("{} nomor {nomor} untuk alur {inst}", kind.title()))
     };
-    let describe =
-        |nomor: &str| stamp.detailed(&format!("{} nomor {nomor} untuk alur {inst}", kind.title()));
     Ok(app
         .store
-        .take_document_number(
-            &crate::store::NumberRequest {
-                jenis: kind.code(),
-                pola: &pattern,
-                sumber: inst,
-                tahun: year,
-                tanggal_ms: now.timestamp_millis(),
-                oleh: &actor.orang,
-            },
-            &format,
-            &describe,
-        )
+        .take_document_number(&series.request(kind.code(), inst), &print, &describe)
         .await?)
 }
 
