@@ -814,6 +814,38 @@ pub struct Drawn {
     pub instance: Option<String>,
     /// Draft or final.
     pub standing: Standing,
+    /// The final PDF kept in the register, when it was drawn before: returned as it is, and
+    /// nothing else is gathered (`data` is then null).
+    pub kept: Option<Vec<u8>>,
+}
+
+/// The register's key of a final: its instance and, after a send-back, the step's visit.
+fn register_key(kind: DocumentKind, standing: Standing, inst: &str) -> Option<String> {
+    match standing {
+        Standing::Final { visit } if kind.numbered() => Some(if visit > 1 {
+            format!("{inst}/{visit}")
+        } else {
+            inst.to_owned()
+        }),
+        _ => None,
+    }
+}
+
+/// The final PDF of `kind` about `inst` standing so, when the register keeps one.
+async fn kept_final(
+    app: &App,
+    kind: DocumentKind,
+    standing: Standing,
+    inst: Option<&str>,
+) -> Result<Option<Vec<u8>>, ServiceError> {
+    let Some(key) = inst.and_then(|i| register_key(kind, standing, i)) else {
+        return Ok(None);
+    };
+    Ok(app
+        .store
+        .document_number(kind.code(), &key)
+        .await?
+        .and_then(|n| n.pdf))
 }
 
 /// Whether anyone answered step `step` in `history`.
@@ -894,6 +926,17 @@ pub async fn data(
         .into());
     }
     let standing = standing(def.as_deref(), &history, kind.step());
+    // An issued final is returned as kept, before anything else is gathered.
+    if let Some(pdf) = kept_final(app, kind, standing, inst.as_ref().map(|i| i.id.as_str())).await?
+    {
+        return Ok(Drawn {
+            data: Value::Null,
+            source: source.placement.id,
+            instance: inst.map(|i| i.id),
+            standing,
+            kept: Some(pdf),
+        });
+    }
     let rincian = lists::rincian(app, &source).await?;
     let rekap = lists::rekap(app, &source).await?;
     let anggaran = lists::anggaran(app, &source).await?;
@@ -925,6 +968,7 @@ pub async fn data(
         source: source.placement.id,
         instance: inst.map(|i| i.id),
         standing,
+        kept: None,
     })
 }
 
@@ -987,6 +1031,15 @@ async fn tpk(
     }
     let def = definition(app, Some(inst)).await;
     let standing = standing(def.as_deref(), &history, kind.step());
+    if let Some(pdf) = kept_final(app, kind, standing, Some(&inst.id)).await? {
+        return Ok(Drawn {
+            data: Value::Null,
+            source: format!("lowongan {} (alur {})", v.id, inst.id),
+            instance: Some(inst.id.clone()),
+            standing,
+            kept: Some(pdf),
+        });
+    }
     let tpk: Vec<&HistoryEntry> = decisions(&history)
         .filter(|h| h.kapasitas.as_deref().is_some_and(|k| names_role(k, "TPK")))
         .collect();
@@ -1105,6 +1158,7 @@ async fn tpk(
         source,
         instance: Some(inst.id.clone()),
         standing,
+        kept: None,
     })
 }
 
@@ -1199,24 +1253,17 @@ pub async fn pdf(
         image.as_ref().map(|l| l.0.as_str()),
     )
     .await?;
-    // The register knows a final by its instance and, after a send-back, the step's visit.
-    let numbered = match (&drawn.standing, &drawn.instance) {
-        (Standing::Final { visit }, Some(inst)) if kind.numbered() => Some(if *visit > 1 {
-            format!("{inst}/{visit}")
-        } else {
-            inst.clone()
-        }),
-        _ => None,
-    };
+    if let Some(pdf) = drawn.kept.take() {
+        return Ok((pdf, drawn.source));
+    }
+    let numbered = drawn
+        .instance
+        .as_deref()
+        .and_then(|i| register_key(kind, drawn.standing, i));
     let Some(inst) = numbered else {
         drawn.data["konsep"] = Value::Bool(drawn.standing == Standing::Konsep);
         return Ok((typeset(app, kind, drawn.data, image).await?, drawn.source));
     };
-    if let Some(kept) = app.store.document_number(kind.code(), &inst).await?
-        && let Some(pdf) = kept.pdf
-    {
-        return Ok((pdf, drawn.source));
-    }
     let number = take_number(app, kind, &inst).await?;
     let date = crate::clock::from_ms(number.tanggal_ms)
         .with_timezone(&app.settings.timezone)
