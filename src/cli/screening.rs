@@ -447,9 +447,13 @@ pub(super) async fn document(
     use crate::documents::DocumentKind as K;
     if let C::SkPengangkatan(args) = cmd {
         let app = open_app(settings).await?;
-        let report =
-            service::placement::decrees::write(&app, args.instance.as_deref(), &args.output)
-                .await?;
+        let report = service::placement::decrees::write_as(
+            &app,
+            args.instance.as_deref(),
+            &args.output,
+            &service::Actor::cli(),
+        )
+        .await?;
         if json {
             output::print_json(&report)?;
         } else {
@@ -475,12 +479,13 @@ pub(super) async fn document(
         C::Rekap(a) => (K::Rekap, a),
     };
     let app = open_app(settings).await?;
-    let report = service::placement::documents::write(
+    let report = service::placement::documents::write_as(
         &app,
         kind,
         args.instance.as_deref(),
         args.run.as_deref(),
         &args.output,
+        &service::Actor::cli(),
     )
     .await?;
     if json {

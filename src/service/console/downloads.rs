@@ -42,7 +42,7 @@ pub async fn download(
         Download::Placements => placement::export_placements(app, None, path, full).await?,
         Download::List(kind) => placement::lists::export(app, kind, None, path, full).await?,
         Download::Document(kind) => {
-            let r = placement::documents::write(app, kind, None, None, path).await?;
+            let r = placement::documents::write_as(app, kind, None, None, path, actor).await?;
             ExportReport {
                 berkas: r.berkas,
                 baris: r.halaman.unwrap_or(0),

@@ -14,7 +14,7 @@ use super::{
     documents::{self, Letterhead},
     lists,
 };
-use crate::service::{App, ServiceError};
+use crate::service::{App, ServiceError, ground::audit::Actor};
 use crate::{
     documents::DocumentKind,
     domain::{Subject, format_date_id, format_rupiah, number_in_words},
@@ -140,11 +140,21 @@ pub struct PersonDecree<'a> {
 
 /// Writes the decrees of the approved proposal `instance` (default: the newest approved) into
 /// `dir`, one PDF per person and `sk-pengangkatan.zip`; numbers them from the register.
-#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance))]
 pub async fn write(
     app: &App,
     instance: Option<&str>,
     dir: &Path,
+) -> Result<DecreeReport, ServiceError> {
+    write_as(app, instance, dir, &Actor::system()).await
+}
+
+/// [`write`] by `actor`, who is audited as the one the numbers were taken for.
+#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance))]
+pub async fn write_as(
+    app: &App,
+    instance: Option<&str>,
+    dir: &Path,
+    actor: &Actor,
 ) -> Result<DecreeReport, ServiceError> {
     let kind = DocumentKind::SkPengangkatan;
     let inst = documents::chosen_instance(app, DocumentKind::SuratUsulan, instance, None)
@@ -198,22 +208,8 @@ pub async fn write(
         .iter()
         .map(|l| format!("{}/{}", inst.id, l.nik.as_str()))
         .collect();
-    let sk = numbers(
-        app,
-        "sk-pengangkatan",
-        &inst.id,
-        &sources,
-        "keputusan pengangkatan",
-    )
-    .await?;
-    let pk = numbers(
-        app,
-        "perjanjian-kerja",
-        &inst.id,
-        &sources,
-        "perjanjian kerja",
-    )
-    .await?;
+    let sk = numbers(app, "sk-pengangkatan", &inst.id, &sources, actor).await?;
+    let pk = numbers(app, "perjanjian-kerja", &inst.id, &sources, actor).await?;
     let (dir_entry, _) = crate::service::ground::workflows::directory(app).await?;
     let image = documents::letterhead_image(app, kind).await;
     let letterhead = Letterhead::of(app, &dir_entry, image.as_ref().map(|l| l.0.as_str()));
@@ -269,15 +265,20 @@ fn refused(why: &str) -> ServiceError {
 }
 
 /// The register's numbers of kind `jenis` (`sk-pengangkatan` for the decrees,
-/// `perjanjian-kerja` for the agreements) for `sources`; `what` names them in the audit entry.
+/// `perjanjian-kerja` for the agreements) for `sources`, audited as taken for `actor`.
 async fn numbers(
     app: &App,
     jenis: &str,
     inst: &str,
     sources: &[String],
-    what: &str,
+    actor: &Actor,
 ) -> Result<Vec<crate::store::NumberRow>, ServiceError> {
-    let series = documents::Series::of(app, jenis).await?;
+    let what = if jenis == "perjanjian-kerja" {
+        "perjanjian kerja"
+    } else {
+        "keputusan pengangkatan"
+    };
+    let series = documents::Series::of(app, jenis, actor).await?;
     let print = |urut: i64| series.print(urut);
     let describe = |first: &str, last: &str, n: usize| {
         series.stamp.detailed(&format!(

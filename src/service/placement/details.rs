@@ -304,6 +304,11 @@ pub async fn download(
     }
     let path = dir.join(name);
     let path = path.as_path();
+    // The person the link was sent to draws the file (a final's number is audited for them).
+    let by = crate::service::ground::audit::Actor {
+        orang: v.code.orang.clone(),
+        dari: "tautan".to_owned(),
+    };
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
     match (subject, ext) {
         (Subject::Penempatan(p), "xlsx") => {
@@ -314,15 +319,16 @@ pub async fn download(
         (Subject::Penempatan(p), "pdf") => {
             let kind = DocumentKind::parse(stem)
                 .ok_or_else(|| ServiceError::not_found(crate::service::Sought::Subject, name))?;
-            super::documents::write(app, kind, Some(&v.row.id), Some(&p.id), path).await?;
+            super::documents::write_as(app, kind, Some(&v.row.id), Some(&p.id), path, &by).await?;
         }
         (Subject::Lowongan(_), "pdf") => {
-            super::documents::write(
+            super::documents::write_as(
                 app,
                 DocumentKind::BeritaAcaraTpk,
                 Some(&v.row.id),
                 None,
                 path,
+                &by,
             )
             .await?;
         }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::lists::{self, Anggaran, AnggaranRow, ProposalSource, Rekap, RekapRow, RincianRow};
-use crate::service::{App, Invalid, Prerequisite, ServiceError, Sought};
+use crate::service::{App, Invalid, Prerequisite, ServiceError, Sought, ground::audit::Actor};
 use crate::{
     config::{Agency, Official, Officials},
     diagnostic::{Diagnostic, Diagnostics},
@@ -1237,12 +1237,25 @@ async fn typeset(
 /// is open the document is a draft (KONSEP, no number). Once the step ended approved, the
 /// first draw takes the next number of the kind and year from the register and keeps the
 /// final PDF; every later draw returns those same bytes.
-#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
+/// A number taken on a draw without a person behind it (a prompt's attachment) is audited as
+/// `sistem`; [`pdf_as`] names who drew it.
 pub async fn pdf(
     app: &App,
     kind: DocumentKind,
     instance: Option<&str>,
     run: Option<&str>,
+) -> Result<(Vec<u8>, String), ServiceError> {
+    pdf_as(app, kind, instance, run, &Actor::system()).await
+}
+
+/// [`pdf`] drawn by `actor`, who is audited as the one a final's number was taken for.
+#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
+pub async fn pdf_as(
+    app: &App,
+    kind: DocumentKind,
+    instance: Option<&str>,
+    run: Option<&str>,
+    actor: &Actor,
 ) -> Result<(Vec<u8>, String), ServiceError> {
     let image = letterhead_image(app, kind).await;
     let mut drawn = data(
@@ -1264,7 +1277,7 @@ pub async fn pdf(
         drawn.data["konsep"] = Value::Bool(drawn.standing == Standing::Konsep);
         return Ok((typeset(app, kind, drawn.data, image).await?, drawn.source));
     };
-    let number = take_number(app, kind, &inst).await?;
+    let number = take_number(app, kind, &inst, actor).await?;
     let date = crate::clock::from_ms(number.tanggal_ms)
         .with_timezone(&app.settings.timezone)
         .date_naive();
@@ -1300,9 +1313,9 @@ pub(super) struct Series {
 
 impl Series {
     /// The series of document kind `jenis`.
-    pub(super) async fn of(app: &App, jenis: &str) -> Result<Self, ServiceError> {
+    pub(super) async fn of(app: &App, jenis: &str, actor: &Actor) -> Result<Self, ServiceError> {
         let now = app.clock.now();
-        let actor = crate::service::ground::audit::Actor::system();
+        let actor = actor.clone();
         let stamp = crate::service::ground::audit::stamp(
             app,
             &actor,
@@ -1357,8 +1370,9 @@ async fn take_number(
     app: &App,
     kind: DocumentKind,
     inst: &str,
+    actor: &Actor,
 ) -> Result<crate::store::NumberRow, ServiceError> {
-    let series = Series::of(app, kind.code()).await?;
+    let series = Series::of(app, kind.code(), actor).await?;
     let print = |urut: i64| series.print(urut);
     let describe = |nomor: &str| {
         series
@@ -1371,14 +1385,27 @@ async fn take_number(
         .await?)
 }
 
-/// Writes document `kind` to `path` (whole or not at all).
-#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
+/// Writes document `kind` to `path` (whole or not at all); see [`pdf`] for who a number is
+/// audited for, and [`write_as`].
 pub async fn write(
     app: &App,
     kind: DocumentKind,
     instance: Option<&str>,
     run: Option<&str>,
     path: &Path,
+) -> Result<DocumentReport, ServiceError> {
+    write_as(app, kind, instance, run, path, &Actor::system()).await
+}
+
+/// [`write`] drawn by `actor`.
+#[tracing::instrument(level = "debug", skip_all, fields(instance = ?instance, run = ?run))]
+pub async fn write_as(
+    app: &App,
+    kind: DocumentKind,
+    instance: Option<&str>,
+    run: Option<&str>,
+    path: &Path,
+    actor: &Actor,
 ) -> Result<DocumentReport, ServiceError> {
     if path
         .extension()
@@ -1394,7 +1421,7 @@ pub async fn write(
             ),
         }));
     }
-    let (bytes, source) = pdf(app, kind, instance, run).await?;
+    let (bytes, source) = pdf_as(app, kind, instance, run, actor).await?;
     crate::export::write_atomically(path, &bytes)?;
     Ok(DocumentReport {
         berkas: path.display().to_string(),
