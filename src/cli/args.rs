@@ -449,7 +449,8 @@ pub struct DocumentArgs {
     /// Penempatan, atau penyaringan (penempatan terakhirnya); bawaan: subjek alur atau penempatan terakhir.
     #[arg(long, value_name = "ID")]
     pub run: Option<String>,
-    /// Berkas keluaran .pdf.
+    /// Berkas keluaran .pdf (untuk sk-pengangkatan: folder keluaran; --run tidak dipakai, SK
+    /// disusun dari alur usulan yang telah disetujui).
     #[arg(long, value_name = "BERKAS")]
     pub output: PathBuf,
 }

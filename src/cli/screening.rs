@@ -437,6 +437,36 @@ pub(super) async fn place(
 }
 
 /// `merit export decisions|placements`.
+/// `merit document sk-pengangkatan --output FOLDER`.
+async fn decrees(
+    args: super::args::DocumentArgs,
+    settings: Settings,
+    json: bool,
+) -> Result<Exit, Failure> {
+    let app = open_app(settings).await?;
+    let report = service::placement::decrees::write_as(
+        &app,
+        args.instance.as_deref(),
+        &args.output,
+        &service::Actor::cli(),
+    )
+    .await?;
+    if json {
+        output::print_json(&report)?;
+    } else {
+        println!(
+            "{} keputusan pengangkatan dan perjanjian kerja (nomor {} sampai {}) ditulis ke {}; semuanya juga dalam {} ({} KB).",
+            report.berkas,
+            report.nomor_pertama,
+            report.nomor_terakhir,
+            report.folder,
+            report.zip,
+            output::count(report.ukuran_zip.div_ceil(1024))
+        );
+    }
+    Ok(Exit::Ok)
+}
+
 /// `merit document KIND`.
 pub(super) async fn document(
     cmd: super::args::DocumentCommand,
@@ -445,36 +475,12 @@ pub(super) async fn document(
 ) -> Result<Exit, Failure> {
     use super::args::DocumentCommand as C;
     use crate::documents::DocumentKind as K;
-    if let C::SkPengangkatan(args) = cmd {
-        let app = open_app(settings).await?;
-        let report = service::placement::decrees::write_as(
-            &app,
-            args.instance.as_deref(),
-            &args.output,
-            &service::Actor::cli(),
-        )
-        .await?;
-        if json {
-            output::print_json(&report)?;
-        } else {
-            println!(
-                "{} keputusan pengangkatan dan perjanjian kerja (nomor {} sampai {}) ditulis ke {}; semuanya juga dalam {} ({} KB).",
-                report.berkas,
-                report.nomor_pertama,
-                report.nomor_terakhir,
-                report.folder,
-                report.zip,
-                report.ukuran_zip / 1024
-            );
-        }
-        return Ok(Exit::Ok);
-    }
     let (kind, args) = match cmd {
         C::BeritaAcaraVerifikasi(a) => (K::BeritaAcaraVerifikasi, a),
         C::SuratUsulan(a) => (K::SuratUsulan, a),
         C::Sptjm(a) => (K::Sptjm, a),
         C::PernyataanAnggaran(a) => (K::PernyataanAnggaran, a),
-        C::SkPengangkatan(_) => return Ok(Exit::Ok),
+        C::SkPengangkatan(a) => return decrees(a, settings, json).await,
         C::BeritaAcaraTpk(a) => (K::BeritaAcaraTpk, a),
         C::Rekap(a) => (K::Rekap, a),
     };

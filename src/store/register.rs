@@ -188,7 +188,8 @@ impl Store {
 }
 
 impl Store {
-    /// Numbers for many sources of one kind at once (one decree per person): each source keeps
+    /// Numbers for many sources of one kind at once (one decree per person), every source
+    /// named `req.sumber/…`: each source keeps
     /// the number it has; the others take the next numbers of the year in the order given, in
     /// one transaction with one audit entry `stamp(first, last, given)` (none when every source
     /// had its number). Returns the numbers in the order of `sources`.
@@ -212,9 +213,16 @@ impl Store {
         let mut had: std::collections::HashMap<String, NumberRow> =
             std::collections::HashMap::new();
         for r in txn
+            // Only this batch's sources (`SUMBER/…`), never every number the kind ever had.
             .query_all_raw(self.stmt(
-                &format!("SELECT {COLUMNS} FROM nomor_dokumen WHERE instansi = ? AND jenis = ?"),
-                vec![self.tenant.clone().into(), jenis.into()],
+                &format!(
+                    "SELECT {COLUMNS} FROM nomor_dokumen WHERE instansi = ? AND jenis = ? AND sumber LIKE ?"
+                ),
+                vec![
+                    self.tenant.clone().into(),
+                    jenis.into(),
+                    format!("{}/%", req.sumber).into(),
+                ],
             ))
             .await?
         {

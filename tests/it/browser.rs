@@ -695,7 +695,14 @@ async fn definition_editor_in_headless_chromium() {
             let before = b.text("#hasil-uji");
             b.click("input[value='PW-07 tepat 20 tahun']");
             b.click("#terima");
-            b.wait_for("hasil-uji");
+            // The old page holds `hasil-uji` too: wait for the new count itself, so the
+            // assertion never reads the page before the reload.
+            let passing: u32 = before
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("a count: {before}"));
+            b.wait_for(&format!("{} dari", passing + 1));
             assert_ne!(b.text("#hasil-uji"), before, "one more case passes");
             (b, draft)
         })

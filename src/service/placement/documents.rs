@@ -1118,14 +1118,16 @@ async fn tpk(
     }
     // The shortlist as the TPK weighs it: rank, position, education, age and the years to
     // retirement, discipline and the two ratings, from the employees' data.
-    let employees: std::collections::HashMap<String, crate::domain::Employee> = app
-        .store
-        .employees()
-        .await?
-        .into_iter()
-        .filter(|e| v.shortlist.iter().any(|n| n == e.nip.as_str()))
-        .map(|e| (e.nip.as_str().to_owned(), e))
-        .collect();
+    // The shortlisted employees only, one indexed read each (a shortlist holds a handful).
+    let mut employees: std::collections::HashMap<String, crate::domain::Employee> =
+        std::collections::HashMap::new();
+    for nip in &v.shortlist {
+        if let Ok(n) = crate::domain::Nip::parse(nip)
+            && let Some(e) = app.store.employee(&n).await?
+        {
+            employees.insert(nip.clone(), e);
+        }
+    }
     let today = letterhead.today();
     if let Some(rows) = data.get_mut("daftar_pendek").and_then(Value::as_array_mut) {
         for (row, nip) in rows.iter_mut().zip(&v.shortlist) {
