@@ -241,6 +241,7 @@ pub fn rules_bench(
 struct Native {
     acuan: NaiveDate,
     batas_r4: NaiveDate,
+    tmt: NaiveDate,
 }
 
 impl Default for Native {
@@ -249,6 +250,7 @@ impl Default for Native {
         Self {
             acuan,
             batas_r4: add_months(acuan, -24),
+            tmt: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
         }
     }
 }
@@ -357,6 +359,19 @@ impl Native {
             RuleVerdict::Lolos
         } else {
             RuleVerdict::Tinjau("gaji".into())
+        });
+        // PW-10
+        v.push(if c.nomor_peserta.is_some() {
+            RuleVerdict::Lolos
+        } else {
+            RuleVerdict::Tinjau("nomor peserta".into())
+        });
+        // PW-11
+        let u = whole_years(c.tanggal_lahir, self.tmt);
+        v.push(if u >= bup {
+            fail(&format!("usia tmt {u}"))
+        } else {
+            RuleVerdict::Lolos
         });
         let bobot = match c.kategori_pelamar {
             K::R1 => 6,

@@ -11,7 +11,7 @@ use super::{
 
 /// The candidate import columns, in the order files and exports give them; also the fields
 /// scripts read on `calon`.
-pub const CANDIDATE_FIELDS: [&str; 23] = [
+pub const CANDIDATE_FIELDS: [&str; 24] = [
     "nik",
     "nama",
     "tanggal_lahir",
@@ -35,6 +35,7 @@ pub const CANDIDATE_FIELDS: [&str; 23] = [
     "status_khusus",
     "email",
     "no_hp",
+    "nomor_peserta",
 ];
 
 /// One candidate, as imported. Field names are the import column names.
@@ -152,9 +153,11 @@ impl Candidate {
 
     /// A content hash of every field screening reads: what a screening decision records as the
     /// data it used. The first 128 bits of a SHA-256 over the fields in declaration order, each
-    /// followed by a unit separator (absent values as a NUL byte). `nomor_peserta` and
-    /// `alasan_tidak_diusulkan` are the agency's administration, not screening data, and are
-    /// left out. Stored in the database: never change the encoding.
+    /// followed by a unit separator (absent values as a NUL byte). `nomor_peserta` is read by
+    /// PW-10 and is hashed after the others only when present, so a candidate without one keeps
+    /// the hash recorded before PW-10 existed. `alasan_tidak_diusulkan` is the agency's
+    /// administration, not screening data, and is left out. Stored in the database: never change
+    /// the encoding.
     pub fn data_hash(&self) -> String {
         let mut h = Sha256::new();
         let mut field = |s: &str| {
@@ -191,6 +194,60 @@ impl Candidate {
         field(&opt(self.status_khusus.map(|s| s.code())));
         field(&opt(self.email.as_deref()));
         field(&opt(self.no_hp.as_deref()));
+        if let Some(nomor) = &self.nomor_peserta {
+            field(nomor);
+        }
         hex::encode(&h.finalize()[..16])
     }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Decisions recorded before PW-10 keep their data hash for candidates without a
+    /// `nomor_peserta`; a participant number, once present, is part of what was screened.
+    #[test]
+    fn the_participant_number_is_hashed_only_when_present() {
+        use crate::domain::*;
+        let mut c = super::Candidate {
+            nik: Nik::parse("1609022304870001").expect("valid"),
+            nama: "BUDI SANTOSO".into(),
+            tanggal_lahir: parse_date("1987-04-23").expect("valid"),
+            jenis_kelamin: JenisKelamin::L,
+            tempat_lahir: None,
+            pendidikan: Pendidikan::Sma,
+            jurusan: None,
+            kategori_pelamar: KategoriPelamar::R3,
+            terdata_bkn: true,
+            seleksi_2024: Seleksi2024::Cpns,
+            hasil_seleksi_2024: HasilSeleksi2024::TidakLulus,
+            ikut_semua_tahap: true,
+            nilai_seleksi: None,
+            ppg: false,
+            aktif_bekerja: true,
+            tmt_kerja: parse_date("2012-03-01").expect("valid"),
+            unit_kerja: "U10".into(),
+            kategori_jabatan: None,
+            jabatan: None,
+            gaji_terakhir: 1_750_000,
+            status_khusus: None,
+            email: None,
+            no_hp: None,
+            nomor_peserta: None,
+            alasan_tidak_diusulkan: None,
+        };
+        let without = c.data_hash();
+        assert_eq!(without, PINNED);
+        c.nomor_peserta = Some("24160920110000123".into());
+        assert_ne!(c.data_hash(), without);
+        c.alasan_tidak_diusulkan = Some(AlasanTidakDiusulkan::Anggaran);
+        c.nomor_peserta = None;
+        assert_eq!(
+            c.data_hash(),
+            without,
+            "the agency's reason is not screening data"
+        );
+    }
+
+    /// The hash the encoding has always given this candidate (recorded in existing databases).
+    const PINNED: &str = "49f04db4e7be14ec569c6b93b35faa1e";
 }

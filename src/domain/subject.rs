@@ -78,6 +78,9 @@ pub struct VacancySubject {
     /// Level code (`jpt_pratama`, `jf_ahli_madya`, …).
     pub jenjang: String,
     pub unit_kerja: String,
+    /// The unit's name, where the formations know it (absent in instances started before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nama_unit: Option<String>,
     pub jabatan: String,
     /// Why it is vacant (`pensiun`, `mutasi`, …).
     pub alasan: String,
@@ -121,6 +124,14 @@ pub struct Kandidat {
 }
 
 impl VacancySubject {
+    /// The unit as a reader knows it: its name with the code, or the code alone.
+    pub fn unit_label(&self) -> String {
+        match &self.nama_unit {
+            Some(name) => format!("{name} ({})", self.unit_kerja),
+            None => self.unit_kerja.clone(),
+        }
+    }
+
     /// A shortlisted candidate by NIP.
     pub fn candidate(&self, nip: &str) -> Option<&Kandidat> {
         self.kandidat.iter().find(|k| k.nip == nip)

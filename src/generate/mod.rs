@@ -457,11 +457,7 @@ fn write_candidates(
 ) -> std::io::Result<(u64, u64, Groups)> {
     let path = opts.out.join("candidates.csv");
     let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, File::create(&path)?));
-    w.write_record(
-        crate::domain::CANDIDATE_FIELDS
-            .iter()
-            .chain(&["nomor_peserta"]),
-    )?;
+    w.write_record(crate::domain::CANDIDATE_FIELDS)?;
     let pools = UnitPools::new(units);
     let reference = reference();
     let mut used = HashSet::with_capacity(opts.candidates as usize);

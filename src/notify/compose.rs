@@ -141,7 +141,7 @@ fn vacancy_summary(v: &VacancySubject) -> Vec<String> {
             "Jabatan {} (jenjang {}) pada unit kerja {}; alasan kekosongan: {}.",
             v.jabatan,
             jenjang_label(&v.jenjang),
-            v.unit_kerja,
+            v.unit_label(),
             v.alasan.replace('_', " ")
         ),
         format!(

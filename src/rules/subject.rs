@@ -124,7 +124,10 @@ pub(crate) fn register(engine: &mut Engine) {
             opt_code(c.0.status_khusus.map(|s| s.code()))
         })
         .register_get("email", |c: &mut CalonObj| opt_text(c.0.email.as_deref()))
-        .register_get("no_hp", |c: &mut CalonObj| opt_text(c.0.no_hp.as_deref()));
+        .register_get("no_hp", |c: &mut CalonObj| opt_text(c.0.no_hp.as_deref()))
+        .register_get("nomor_peserta", |c: &mut CalonObj| {
+            opt_text(c.0.nomor_peserta.as_deref())
+        });
 
     engine
         .register_type_with_name::<PegawaiObj>("Pegawai")

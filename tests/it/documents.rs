@@ -405,7 +405,7 @@ async fn formula_like_text_is_neutralised_in_every_csv_list() {
         )
     };
     let header = format!(
-        "{},nomor_peserta,alasan_tidak_diusulkan",
+        "{},alasan_tidak_diusulkan",
         crate::support::CANDIDATE_HEADER
     );
     write(
@@ -830,6 +830,29 @@ async fn documents_prompts_and_templates() {
         t.contains("Rahmawati") && t.contains("catatan inspektur"),
         "{t}"
     );
+    let first = merit::domain::Nip::parse(&v.shortlist[0]).unwrap();
+    assert!(
+        !t.contains(&first.spaced()) && !t.contains(first.as_str()),
+        "a draft in circulation keeps the shortlisted NIPs masked: {t}"
+    );
+    // The second agreement is the majority: the minutes become the numbered original, which
+    // names the shortlisted employees by their full NIP.
+    decide(&app, &vinst, "tpk", "sekda").await;
+    let view = workflow::show(&app, &vinst).await.unwrap();
+    assert_ne!(view.langkah_aktif.as_deref(), Some("tpk"));
+    let path = out.join("berita-acara-tpk-final.pdf");
+    documents::write(
+        &app,
+        DocumentKind::BeritaAcaraTpk,
+        Some(&vinst),
+        None,
+        &path,
+    )
+    .await
+    .unwrap();
+    let t = pdf_text(&path);
+    assert!(!t.contains("KONSEP"), "{t}");
+    assert!(t.contains(&first.spaced()), "{t}");
 
     // A broken template is refused at its line; the last good one keeps serving.
     let folder = db.path("dokumen");

@@ -67,7 +67,8 @@ fn the_shipped_rulesets_pass_their_own_tests() {
     assert_eq!(
         pw.rules.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         [
-            "PW-01", "PW-02", "PW-03", "PW-04", "PW-05", "PW-06", "PW-07", "PW-08", "PW-09"
+            "PW-01", "PW-02", "PW-03", "PW-04", "PW-05", "PW-06", "PW-07", "PW-08", "PW-09",
+            "PW-10", "PW-11"
         ]
     );
     assert_eq!(pj.rules.len(), 7);

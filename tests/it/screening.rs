@@ -102,7 +102,7 @@ async fn a_run_decides_every_candidate_once_with_every_rule_and_reason() {
         .unwrap()
         .unwrap();
     assert_eq!(run.status, RunStatus::Selesai);
-    assert_eq!(run.aturan.len(), 9);
+    assert_eq!(run.aturan.len(), 11);
     assert_eq!(run.versi, report.ruleset_version);
     let progress = app.store_for_tests().chunk_progress(&run.id).await.unwrap();
     assert_eq!((progress.selesai, progress.total), (3, 3));
@@ -111,7 +111,7 @@ async fn a_run_decides_every_candidate_once_with_every_rule_and_reason() {
     let all = decisions(&app, &run.id).await;
     let mut per_rule: BTreeMap<String, u64> = BTreeMap::new();
     for d in &all {
-        assert_eq!(d.kode.len(), 9, "one result per rule");
+        assert_eq!(d.kode.len(), 11, "one result per rule");
         for (id, v) in run.aturan.iter().zip(d.verdicts()) {
             *per_rule.entry(id.clone()).or_default() += u64::from(v.code() == "gagal");
             if v.code() != "lolos" {

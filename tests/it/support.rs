@@ -150,12 +150,13 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 /// The header of a candidate file with every column.
-pub const CANDIDATE_HEADER: &str = "nik,nama,tanggal_lahir,jenis_kelamin,tempat_lahir,pendidikan,jurusan,kategori_pelamar,terdata_bkn,seleksi_2024,hasil_seleksi_2024,ikut_semua_tahap,nilai_seleksi,ppg,aktif_bekerja,tmt_kerja,unit_kerja,kategori_jabatan,jabatan,gaji_terakhir,status_khusus,email,no_hp";
+pub const CANDIDATE_HEADER: &str = "nik,nama,tanggal_lahir,jenis_kelamin,tempat_lahir,pendidikan,jurusan,kategori_pelamar,terdata_bkn,seleksi_2024,hasil_seleksi_2024,ikut_semua_tahap,nilai_seleksi,ppg,aktif_bekerja,tmt_kerja,unit_kerja,kategori_jabatan,jabatan,gaji_terakhir,status_khusus,email,no_hp,nomor_peserta";
 
 /// A valid candidate row; the NIK must match the birth date for screening to pass identity.
+/// Its SSCASN participant number (PW-10) is made from the NIK.
 pub fn candidate_row(nik: &str, nama: &str, lahir: &str, jk: &str) -> String {
     format!(
-        "{nik},{nama},{lahir},{jk},OKU Timur,SMA,IPA,R3,ya,cpns,tidak_lulus,ya,70.5,tidak,ya,2012-03-01,U10,tenaga_teknis,Pengelola Data,1750000,,,081234567890"
+        "{nik},{nama},{lahir},{jk},OKU Timur,SMA,IPA,R3,ya,cpns,tidak_lulus,ya,70.5,tidak,ya,2012-03-01,U10,tenaga_teknis,Pengelola Data,1750000,,,081234567890,PN-{nik}"
     )
 }
 

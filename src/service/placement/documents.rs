@@ -568,6 +568,7 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
             id: "L1".into(),
             jenjang: "administrator".into(),
             unit_kerja: "U1".into(),
+            nama_unit: Some("Sekretariat Daerah".into()),
             jabatan: "Kepala Bagian".into(),
             alasan: "pensiun".into(),
             tanggal: "2026-12-01".into(),
@@ -1040,6 +1041,13 @@ async fn tpk(
             kept: Some(pdf),
         });
     }
+    // The signed original names each shortlisted employee by the full NIP; a draft that
+    // circulates for review keeps it masked.
+    let original = matches!(standing, Standing::Final { .. });
+    let shown_nip = |nip: &str| match crate::domain::Nip::parse(nip) {
+        Ok(n) if original => n.spaced(),
+        _ => mask_identifier(nip),
+    };
     let tpk: Vec<&HistoryEntry> = decisions(&history)
         .filter(|h| h.kapasitas.as_deref().is_some_and(|k| names_role(k, "TPK")))
         .collect();
@@ -1092,7 +1100,7 @@ async fn tpk(
                 .map(|k| format!(
                     ", dengan peringkat pertama {} ({})",
                     k.nama,
-                    mask_identifier(&k.nip)
+                    shown_nip(&k.nip)
                 ))
                 .unwrap_or_default()
         )
@@ -1106,13 +1114,16 @@ async fn tpk(
     let head = header(letterhead, &source);
     let mut data = tpk_data(head, v, members, recused, quorum, recommendation, chair);
     // The unit by its name where the formations know it (`Dinas Pendidikan`, not `OPD29`).
-    let unit_name = app
-        .store
-        .formation_needs_per_unit()
-        .await?
-        .into_iter()
-        .find(|(code, name, _)| *code == v.unit_kerja && !name.is_empty())
-        .map(|(_, name, _)| name);
+    let unit_name = match &v.nama_unit {
+        Some(name) => Some(name.clone()),
+        None => app
+            .store
+            .formation_needs_per_unit()
+            .await?
+            .into_iter()
+            .find(|(code, name, _)| *code == v.unit_kerja && !name.is_empty())
+            .map(|(_, name, _)| name),
+    };
     if let (Some(name), Some(l)) = (unit_name, data.get_mut("lowongan")) {
         l["nama_unit"] = Value::String(name);
     }
@@ -1129,8 +1140,11 @@ async fn tpk(
         }
     }
     let today = letterhead.today();
+    // The rows are the shortlisted NIPs that the vacancy's ranking holds, in order.
+    let listed = v.shortlist.iter().filter(|nip| v.candidate(nip).is_some());
     if let Some(rows) = data.get_mut("daftar_pendek").and_then(Value::as_array_mut) {
-        for (row, nip) in rows.iter_mut().zip(&v.shortlist) {
+        for (row, nip) in rows.iter_mut().zip(listed) {
+            row["nip"] = Value::String(shown_nip(nip));
             let Some(e) = employees.get(nip) else {
                 continue;
             };

@@ -83,7 +83,16 @@ pub async fn open(
     }
     let kandidat = judge_and_rank(&rs, &employees, &vacancy).await?;
     let id = uuid::Uuid::now_v7().to_string();
-    let subject = vacancy_subject(&id, &vacancy, &rs, &kandidat, &employees);
+    let mut subject = vacancy_subject(&id, &vacancy, &rs, &kandidat, &employees);
+    // The unit by its name where the formations know it, so prompts and minutes read
+    // "Dinas Pendidikan" rather than a code.
+    subject.nama_unit = app
+        .store
+        .formation_needs_per_unit()
+        .await?
+        .into_iter()
+        .find(|(code, name, _)| *code == vacancy.unit_kerja && !name.is_empty())
+        .map(|(_, name, _)| name);
     let stamp = crate::service::ground::audit::stamp(
         app,
         actor,
@@ -180,6 +189,7 @@ fn vacancy_subject(
         id: id.to_owned(),
         jenjang: vacancy.jenjang.code().to_owned(),
         unit_kerja: vacancy.unit_kerja.clone(),
+        nama_unit: None,
         jabatan: vacancy.jabatan.clone(),
         alasan: vacancy.alasan.code().to_owned(),
         tanggal: vacancy.tanggal.to_string(),
