@@ -20,6 +20,7 @@ mod m20261207_000010_trust;
 mod m20261208_000011_reliance;
 mod m20261209_000012_proposal_recap;
 mod m20261210_000013_register;
+mod m20261211_000014_announcements;
 
 /// Applies merit's migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000011_reliance::Migration),
             Box::new(m20261209_000012_proposal_recap::Migration),
             Box::new(m20261210_000013_register::Migration),
+            Box::new(m20261211_000014_announcements::Migration),
         ]
     }
 }

@@ -75,11 +75,23 @@ pub enum Action {
     AlurBatal,
     /// A document drawn final took its number from the register.
     NomorDokumen,
+    /// An announcement published (candidates.md 1).
+    Pengumuman,
+    /// An announcement's objection window closed early.
+    PengumumanTutup,
+    /// A candidate checked their own result (matched, not matched, or held back).
+    LayananCek,
+    /// An objection filed.
+    Sanggah,
+    /// An objection decided (upheld or dismissed).
+    SanggahSelesai,
+    /// A file of an objection downloaded.
+    UnduhBerkasSanggah,
 }
 
 impl Action {
     /// Every action, for filters.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 37] = [
         Self::Masuk,
         Self::MasukGagal,
         Self::MasukDitahan,
@@ -111,6 +123,12 @@ impl Action {
         Self::CalonUbah,
         Self::AlurBatal,
         Self::NomorDokumen,
+        Self::Pengumuman,
+        Self::PengumumanTutup,
+        Self::LayananCek,
+        Self::Sanggah,
+        Self::SanggahSelesai,
+        Self::UnduhBerkasSanggah,
     ];
 
     /// The stored name.
@@ -147,6 +165,12 @@ impl Action {
             Self::CalonUbah => "calon_ubah",
             Self::AlurBatal => "alur_batal",
             Self::NomorDokumen => "nomor_dokumen",
+            Self::Pengumuman => "pengumuman",
+            Self::PengumumanTutup => "pengumuman_tutup",
+            Self::LayananCek => "layanan_cek",
+            Self::Sanggah => "sanggah",
+            Self::SanggahSelesai => "sanggah_selesai",
+            Self::UnduhBerkasSanggah => "unduh_berkas_sanggah",
         }
     }
 
@@ -184,6 +208,12 @@ impl Action {
             Self::CalonUbah => "Data calon dikoreksi",
             Self::AlurBatal => "Alur persetujuan dibatalkan",
             Self::NomorDokumen => "Nomor dokumen diberikan",
+            Self::Pengumuman => "Pengumuman diterbitkan",
+            Self::PengumumanTutup => "Masa sanggah ditutup",
+            Self::LayananCek => "Calon memeriksa hasilnya",
+            Self::Sanggah => "Sanggah diajukan",
+            Self::SanggahSelesai => "Sanggah diputuskan",
+            Self::UnduhBerkasSanggah => "Berkas sanggah diunduh",
         }
     }
 

@@ -38,6 +38,8 @@ pub enum MessageKind {
     Dibatalkan,
     /// A reply was applied; its sender gets a short acknowledgement.
     JawabanTercatat,
+    /// A candidate is told about their objection (receipt, answer, new result).
+    Layanan,
 }
 
 impl MessageKind {
@@ -66,6 +68,7 @@ impl MessageKind {
             Self::BalasanDitolak => "balasan_ditolak",
             Self::Dibatalkan => "dibatalkan",
             Self::JawabanTercatat => "jawaban_tercatat",
+            Self::Layanan => "layanan",
         }
     }
 
@@ -85,6 +88,7 @@ impl MessageKind {
             "balasan_ditolak" => Self::BalasanDitolak,
             "dibatalkan" => Self::Dibatalkan,
             "jawaban_tercatat" => Self::JawabanTercatat,
+            "layanan" => Self::Layanan,
             other => {
                 let n = other.strip_prefix("pengingat")?;
                 Self::Pengingat(if n.is_empty() { 1 } else { n.parse().ok()? })
@@ -262,6 +266,13 @@ pub struct CandidateNotice {
     pub unit_kerja: String,
 }
 
+/// A message to a candidate in prose: its subject line and paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicNotice {
+    pub perihal: String,
+    pub paragraf: Vec<String>,
+}
+
 /// A notice in prose (to administrators).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
@@ -314,6 +325,8 @@ pub enum Content {
     Dibatalkan(Cancelled),
     /// A reply was applied (to its sender).
     JawabanTercatat(ReplyApplied),
+    /// A message to a candidate (candidates.md 3).
+    Layanan(PublicNotice),
 }
 
 impl Content {
@@ -334,6 +347,7 @@ impl Content {
             Self::BalasanDitolak(_) => MessageKind::BalasanDitolak,
             Self::Dibatalkan(_) => MessageKind::Dibatalkan,
             Self::JawabanTercatat(_) => MessageKind::JawabanTercatat,
+            Self::Layanan(_) => MessageKind::Layanan,
         }
     }
 
@@ -369,6 +383,7 @@ impl Content {
             Self::BalasanDitolak(p) => serde_json::to_value(p),
             Self::Dibatalkan(p) => serde_json::to_value(p),
             Self::JawabanTercatat(p) => serde_json::to_value(p),
+            Self::Layanan(p) => serde_json::to_value(p),
         };
         // Plain structs of strings and numbers always serialize.
         v.unwrap_or_default()
@@ -402,6 +417,7 @@ impl Content {
             MessageKind::BalasanDitolak => Self::BalasanDitolak(de(kind, v)?),
             MessageKind::Dibatalkan => Self::Dibatalkan(de(kind, v)?),
             MessageKind::JawabanTercatat => Self::JawabanTercatat(de(kind, v)?),
+            MessageKind::Layanan => Self::Layanan(de(kind, v)?),
         })
     }
 }
@@ -485,6 +501,7 @@ mod tests {
             MessageKind::Admin,
             MessageKind::PenyaringanSelesai,
             MessageKind::BalasanDitolak,
+            MessageKind::Layanan,
         ] {
             assert_eq!(MessageKind::parse(&k.as_str()), Some(k));
         }

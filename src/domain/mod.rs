@@ -46,11 +46,13 @@ pub use enums::{
 pub use formation::Formation;
 pub use message::{
     About, Cancelled, CandidateNotice, ChannelKind, Content, Ending, Finished, MessageKind, Notice,
-    PriorAnswer, Prompt, Queued, Recipient, ReplyApplied, ReplyRefused, Returned, StepClosed,
+    PriorAnswer, Prompt, PublicNotice, Queued, Recipient, ReplyApplied, ReplyRefused, Returned, StepClosed,
 };
 pub use nik::{Nik, NikError};
 pub use nip::{Nip, NipError};
-pub use subject::{Kandidat, PlacementSubject, RuleChangeSubject, Subject, VacancySubject};
+pub use subject::{
+    Kandidat, ObjectionSubject, PlacementSubject, RuleChangeSubject, Subject, VacancySubject,
+};
 pub use talent::{KotakTalenta, TingkatKinerja};
 pub use text::{
     Comment, Note, NoteError, format_number_id, format_rupiah, has_full_identifier, io_message,

@@ -18,6 +18,8 @@ pub enum Subject {
     Lowongan(VacancySubject),
     /// A change to a ruleset waiting for approval (`publikasi_aturan: persetujuan`).
     PerubahanAturan(RuleChangeSubject),
+    /// A candidate's objection to an announcement (candidates.md 3).
+    Sanggah(ObjectionSubject),
     /// Anything else a workflow was started on.
     Bebas {},
 }
@@ -32,6 +34,30 @@ impl Subject {
             )
         })
     }
+}
+
+/// An objection under review: what the reviewer needs, with the NIK masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectionSubject {
+    /// Receipt number (`SGH-2026-00001`).
+    pub nomor: String,
+    /// The announcement objected to.
+    pub pengumuman: i32,
+    pub nama: String,
+    /// The NIK with all but the last four digits hidden.
+    pub nik: String,
+    /// The unit, in words.
+    pub unit: String,
+    /// The announced outcome, in words.
+    pub hasil_diumumkan: String,
+    /// The rules that failed or asked for checking, in words.
+    pub aturan: Vec<String>,
+    /// The candidate's reason.
+    pub alasan: String,
+    /// Files attached.
+    pub berkas: usize,
+    /// When filed, epoch ms.
+    pub dibuat_ms: i64,
 }
 
 /// A ruleset change proposed for approval.

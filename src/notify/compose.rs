@@ -184,6 +184,23 @@ pub fn summary(subject: Option<&Subject>, tz: Tz) -> Vec<String> {
             out.extend(c.ringkasan.iter().cloned());
             out
         }
+        Some(Subject::Sanggah(o)) => {
+            let mut out = vec![
+                format!(
+                    "Sanggah nomor {} atas pengumuman nomor {} dari {} (NIK {}), {}.",
+                    o.nomor, o.pengumuman, o.nama, o.nik, o.unit
+                ),
+                format!("Hasil yang diumumkan: {}.", o.hasil_diumumkan),
+            ];
+            out.extend(o.aturan.iter().map(|a| format!("Aturan: {a}")));
+            out.push(format!("Alasan sanggah: {}", o.alasan));
+            out.push(format!(
+                "Berkas pendukung: {} berkas (diunduh melalui konsol, menu Sanggah).",
+                o.berkas
+            ));
+            out.push("Jawab SETUJU (atau DITERIMA) bila sanggah diterima, dengan apa yang harus diperbaiki; TOLAK (atau DITOLAK) dengan alasannya bila sanggah ditolak.".to_owned());
+            out
+        }
         Some(Subject::Bebas {}) | None => Vec::new(),
     }
 }
@@ -515,6 +532,7 @@ fn notice(content: &Content, subject: Option<&Subject>) -> (String, Vec<String>)
             ("Penyaringan terjadwal selesai".to_owned(), vec![n.pesan.clone()])
         }
         Content::Admin(n) => ("Pemberitahuan sistem merit".to_owned(), vec![n.pesan.clone()]),
+        Content::Layanan(n) => (n.perihal.clone(), n.paragraf.clone()),
         Content::Permintaan(p)
         | Content::Pengingat(_, p)
         | Content::Eskalasi(p)

@@ -174,7 +174,10 @@ fn word_at(t: &str) -> (String, &str) {
 
 fn answer_word(word: &str) -> Option<Verdict> {
     Some(match word {
-        "SETUJU" | "DISETUJUI" | "APPROVE" | "APPROVED" => Verdict::Setuju,
+        // DITERIMA / TERIMA: an objection upheld (the `sanggah` workflow's telaah step).
+        "SETUJU" | "DISETUJUI" | "APPROVE" | "APPROVED" | "DITERIMA" | "TERIMA" => {
+            Verdict::Setuju
+        }
         "TOLAK" | "DITOLAK" | "REJECT" | "REJECTED" => Verdict::Tolak,
         "KEMBALIKAN" | "DIKEMBALIKAN" => Verdict::Kembalikan,
         "PILIH" => Verdict::Pilih(0),

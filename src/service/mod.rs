@@ -23,6 +23,7 @@ pub mod console;
 pub mod demo;
 pub mod drafts;
 pub mod outbox;
+pub mod public;
 pub mod runtime;
 pub mod scheduler;
 
@@ -218,6 +219,6 @@ impl Drop for TempFolder {
 /// published or refused when its instance ends; document templates are checked with the
 /// documents' own sample data.
 pub(crate) static HOOKS: ground::hooks::Hooks = ground::hooks::Hooks {
-    instance_ended: &[drafts::on_change_decided_hook],
+    instance_ended: &[drafts::on_change_decided_hook, public::objection::settle],
     check_templates: placement::documents::check,
 };

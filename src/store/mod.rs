@@ -6,6 +6,7 @@
 //! with a deadlock when a read upgrades to a write. PostgreSQL needs neither.
 
 mod accounts;
+pub mod announcements;
 mod audit;
 mod bulk;
 mod console;

@@ -115,6 +115,19 @@ impl Calendar {
         self.utc(target)
     }
 
+    /// The close of office hours on the `n`-th working day counted from `from`'s day (that day
+    /// counts when it is a working day): an objection window of `n` working days.
+    pub fn close_after_working_days(&self, from: DateTime<Utc>, n: u32) -> DateTime<Utc> {
+        let mut date = self.local_date(from);
+        if !self.is_working_day(date) {
+            date = self.next_day(date, Kalender::HariKerja);
+        }
+        for _ in 1..n.max(1) {
+            date = self.next_day(date, Kalender::HariKerja);
+        }
+        self.utc(date.and_time(self.jam_kerja.tutup))
+    }
+
     /// A deadline moved out of the night: after closing → the close of that day; before
     /// opening or on a day that does not count → the close of the previous day that counts.
     fn clamp_deadline(&self, at: NaiveDateTime, kalender: Kalender) -> NaiveDateTime {

@@ -106,6 +106,7 @@ const COMPOSITIONS: &[&str] = &[
     "demo",
     "drafts",
     "outbox",
+    "public",
     "runtime",
     "scheduler",
 ];

@@ -93,6 +93,7 @@ pub fn subject_words(subject: &Subject, tz: Tz) -> Option<String> {
                 .replace("alur:", "alur "),
             c.penulis
         )),
+        Subject::Sanggah(o) => Some(format!("sanggah {} dari {}", o.nomor, o.nama)),
         Subject::Bebas {} => None,
     }
 }

@@ -292,6 +292,10 @@ pub enum Sought {
     Draft,
     /// A published version of a definition.
     Version,
+    /// An announcement by its number.
+    Announcement,
+    /// An objection by its receipt number.
+    Objection,
 }
 
 impl fmt::Display for Sought {
@@ -308,6 +312,8 @@ impl fmt::Display for Sought {
             Self::Subject => "subjek",
             Self::Draft => "draf",
             Self::Version => "versi",
+            Self::Announcement => "pengumuman nomor",
+            Self::Objection => "sanggah nomor",
             Self::Account => "akun",
         })
     }
@@ -461,6 +467,14 @@ pub enum Refusal {
     /// Appointment decrees asked before the proposal was approved by the PPK.
     #[error("{0}")]
     NotApprovedYet(String),
+    /// An objection outside the announcement's window (candidates.md 3).
+    #[error("{0}")]
+    ObjectionClosed(String),
+    /// A second objection while the first is still open: its receipt number.
+    #[error(
+        "Anda sudah mengajukan sanggah nomor {0} atas pengumuman ini dan sanggah itu masih diproses; sanggah kedua tidak dapat diajukan sebelum yang pertama diputuskan"
+    )]
+    ObjectionOpen(String),
     /// As many previews run in this process as allowed.
     #[error(
         "{0} pratinjau sedang berjalan di server ini; tunggu salah satunya selesai, lalu mulai lagi"

@@ -252,7 +252,7 @@ pub async fn details(app: &App, raw: &str) -> Result<Details, ServiceError> {
         Subject::PerubahanAturan(c) => {
             out.perubahan = Some(c);
         }
-        Subject::Bebas {} => {}
+        Subject::Sanggah(_) | Subject::Bebas {} => {}
     }
     Ok(out)
 }

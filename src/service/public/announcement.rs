@@ -1,0 +1,279 @@
+//! Announcements (candidates.md 1): a placement and the run it came from frozen as
+//! announcement N, with an objection window in working days; the public pages read only the
+//! frozen rows.
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    domain::{Action, Findings},
+    service::{
+        App, Invalid, ServiceError, Sought,
+        ground::audit::{Actor, stamp},
+        placement::lists::{self, derived_reason, group_of},
+    },
+    store::announcements::{AnnouncedQuery, AnnouncedRow, AnnouncementRow},
+};
+
+/// Rows per public page.
+pub const PAGE_ROWS: u64 = 50;
+
+/// The objection window when none is given, in working days.
+pub const DEFAULT_OBJECTION_DAYS: u32 = 3;
+
+/// What to publish.
+#[derive(Debug, Clone, Default)]
+pub struct PublishRequest {
+    /// A placement id, or a run id for its newest placement; the newest placement when absent.
+    pub placement: Option<String>,
+    /// The objection window in working days (1–30; default 3).
+    pub hari_sanggah: Option<u32>,
+    /// When the window opens (default now).
+    pub mulai: Option<DateTime<Utc>>,
+}
+
+/// Freezes the placement as the next announcement, with its audit entry.
+pub async fn publish(
+    app: &App,
+    req: &PublishRequest,
+    actor: &Actor,
+) -> Result<AnnouncementRow, ServiceError> {
+    let days = req.hari_sanggah.unwrap_or(DEFAULT_OBJECTION_DAYS);
+    if !(1..=30).contains(&days) {
+        return Err(ServiceError::value(
+            "--objection-days",
+            "masa sanggah harus 1 sampai 30 hari kerja",
+        ));
+    }
+    let src = lists::proposal_source(app, req.placement.as_deref()).await?;
+    let rows = frozen_rows(app, &src).await?;
+    let now = app.clock.now();
+    let mulai = req.mulai.unwrap_or(now);
+    let cal = crate::service::ground::workflows::calendar(app);
+    let tutup = cal.close_after_working_days(mulai, days);
+    for _ in 0..5 {
+        let nomor = app.store.next_announcement_number().await?;
+        let a = AnnouncementRow {
+            nomor,
+            penempatan_id: src.placement.id.clone(),
+            run_id: src.run.id.clone(),
+            mulai_ms: mulai.timestamp_millis(),
+            tutup_ms: tutup.timestamp_millis(),
+            hari_sanggah: i32::try_from(days).unwrap_or(3),
+            jumlah: i64::try_from(rows.len()).unwrap_or(i64::MAX),
+            oleh: actor.orang.clone(),
+            dibuat_ms: now.timestamp_millis(),
+            ditutup_ms: None,
+        };
+        let entry = stamp(
+            app,
+            actor,
+            Action::Pengumuman,
+            &format!("pengumuman:{nomor}"),
+            &format!(
+                "{} calon dari penempatan {}; masa sanggah {} hari kerja sampai {}",
+                rows.len(),
+                src.placement.id,
+                days,
+                crate::domain::format_moment_id(tutup, app.settings.timezone)
+            ),
+        )
+        .await?;
+        if app
+            .store
+            .publish_announcement(&a, &rows, &entry)
+            .await?
+            .is_some()
+        {
+            return Ok(a);
+        }
+    }
+    Err(ServiceError::internal(
+        "nomor pengumuman terus diambil proses lain; coba lagi".to_owned(),
+    ))
+}
+
+/// Every candidate of the proposal as announced: the proposed with their position and unit,
+/// the others with their reason group and the unit where they work.
+async fn frozen_rows(
+    app: &App,
+    src: &lists::ProposalSource,
+) -> Result<Vec<AnnouncedRow>, ServiceError> {
+    let mut names = std::collections::HashMap::new();
+    for f in &src.formations {
+        if let Some(n) = f.nama_unit.as_deref().filter(|n| !n.trim().is_empty()) {
+            names
+                .entry(f.unit_kerja.clone())
+                .or_insert_with(|| n.to_owned());
+        }
+    }
+    let name_of = |unit: &str| names.get(unit).cloned().unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .store
+            .proposed_page(&src.run.id, &src.placement.id, &cursor, 5_000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        cursor = last.nik.as_str().to_owned();
+        rows.extend(page.into_iter().map(|l| AnnouncedRow {
+            nik: l.nik.as_str().to_owned(),
+            nama: l.nama,
+            nama_unit: name_of(&l.unit_kerja),
+            unit_kerja: l.unit_kerja,
+            diusulkan: true,
+            kode_formasi: Some(l.kode_formasi),
+            jabatan: Some(l.jabatan),
+            kelompok: None,
+            run_id: src.run.id.clone(),
+            diperbarui_ms: None,
+        }));
+    }
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .store
+            .unproposed_page(&src.run.id, &src.placement.id, &cursor, 5_000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        cursor = last.decision.nik.as_str().to_owned();
+        for l in page {
+            let f = Findings::of(
+                src.run.aturan.iter().map(String::as_str),
+                &l.decision.verdicts(),
+            );
+            let group = group_of(derived_reason(&l, &f.gagal), l.decision.hasil);
+            rows.push(AnnouncedRow {
+                nik: l.decision.nik.as_str().to_owned(),
+                nama_unit: name_of(&l.unit_kerja),
+                nama: l.nama,
+                unit_kerja: l.unit_kerja,
+                diusulkan: false,
+                kode_formasi: None,
+                jabatan: None,
+                kelompok: Some(group.to_owned()),
+                run_id: src.run.id.clone(),
+                diperbarui_ms: None,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Every announcement, newest first.
+pub async fn list(app: &App) -> Result<Vec<AnnouncementRow>, ServiceError> {
+    Ok(app.store.announcements().await?)
+}
+
+/// Announcement `nomor`.
+pub async fn get(app: &App, nomor: i32) -> Result<AnnouncementRow, ServiceError> {
+    app.store
+        .announcement(nomor)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Announcement, nomor.to_string()))
+}
+
+/// The newest announcement, if any.
+pub async fn newest(app: &App) -> Result<Option<AnnouncementRow>, ServiceError> {
+    Ok(app.store.announcements().await?.into_iter().next())
+}
+
+/// Closes the objection window of announcement `nomor` now.
+pub async fn close(
+    app: &App,
+    nomor: i32,
+    actor: &Actor,
+) -> Result<AnnouncementRow, ServiceError> {
+    get(app, nomor).await?;
+    let entry = stamp(
+        app,
+        actor,
+        Action::PengumumanTutup,
+        &format!("pengumuman:{nomor}"),
+        "masa sanggah ditutup",
+    )
+    .await?;
+    if !app
+        .store
+        .close_announcement(nomor, app.clock.now_ms(), &entry)
+        .await?
+    {
+        return Err(ServiceError::value(
+            "pengumuman",
+            format!("masa sanggah pengumuman {nomor} sudah ditutup"),
+        ));
+    }
+    get(app, nomor).await
+}
+
+/// One page of a public announcement.
+#[derive(Debug, Clone)]
+pub struct AnnouncementPage {
+    /// The announcement.
+    pub pengumuman: AnnouncementRow,
+    /// The rows of this page.
+    pub rows: Vec<AnnouncedRow>,
+    /// Rows matching the search, in all pages.
+    pub total: u64,
+    /// This page (1-based).
+    pub halaman: u64,
+    /// The last page.
+    pub halaman_akhir: u64,
+    /// The units: (code, name).
+    pub units: Vec<(String, String)>,
+}
+
+/// What the public may search by.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// One unit's code.
+    pub unit: Option<String>,
+    /// A name prefix, or four digits (the last four of a NIK).
+    pub cari: Option<String>,
+    /// The page asked for (1-based).
+    pub halaman: u64,
+}
+
+/// Page `search.halaman` of announcement `nomor`.
+pub async fn page(
+    app: &App,
+    nomor: i32,
+    search: &Search,
+) -> Result<AnnouncementPage, ServiceError> {
+    let a = get(app, nomor).await?;
+    let mut q = AnnouncedQuery {
+        unit: search.unit.clone().filter(|u| !u.trim().is_empty()),
+        limit: PAGE_ROWS,
+        ..AnnouncedQuery::default()
+    };
+    if let Some(text) = search
+        .cari
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+            q.nik4 = Some(text.to_owned());
+        } else if text.chars().count() > 100 {
+            return Err(Invalid::Value {
+                field: "cari".into(),
+                problem: "nama yang dicari terlalu panjang".into(),
+            }
+            .into());
+        } else {
+            q.nama = Some(text.to_owned());
+        }
+    }
+    let halaman = search.halaman.max(1);
+    q.offset = (halaman - 1).saturating_mul(PAGE_ROWS);
+    let (rows, total) = app.store.announced_page(nomor, &q).await?;
+    let units = app.store.announced_units(nomor).await?;
+    Ok(AnnouncementPage {
+        pengumuman: a,
+        rows,
+        total,
+        halaman,
+        halaman_akhir: total.div_ceil(PAGE_ROWS).max(1),
+        units,
+    })
+}
