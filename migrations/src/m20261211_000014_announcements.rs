@@ -62,12 +62,7 @@ impl MigrationTrait for Migration {
                     .col(string_null("kelompok"))
                     .col(string("run_id"))
                     .col(big_integer_null("diperbarui_ms"))
-                    .primary_key(
-                        Index::create()
-                            .col("instansi")
-                            .col("pengumuman")
-                            .col("nik"),
-                    )
+                    .primary_key(Index::create().col("instansi").col("pengumuman").col("nik"))
                     .to_owned(),
             )
             .await?;
@@ -206,12 +201,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer("ukuran"))
                     .col(string("sha256"))
                     .col(blob("isi"))
-                    .primary_key(
-                        Index::create()
-                            .col("instansi")
-                            .col("nomor")
-                            .col("urut"),
-                    )
+                    .primary_key(Index::create().col("instansi").col("nomor").col("urut"))
                     .to_owned(),
             )
             .await?;

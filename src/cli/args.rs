@@ -87,6 +87,12 @@ pub enum Command {
     /// Lowongan jabatan: saring pegawai dan mulai alur pengisian jabatan.
     #[command(subcommand)]
     Vacancy(VacancyCommand),
+    /// Pengumuman hasil untuk publik dan masa sanggahnya.
+    #[command(subcommand)]
+    Announcement(AnnouncementCommand),
+    /// Sanggah calon atas pengumuman.
+    #[command(subcommand)]
+    Objection(ObjectionCommand),
     /// Surat: kirim isi kotak keluar, atau proses balasan email.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -418,6 +424,52 @@ pub enum ExportCommand {
     Rekap(ListArgs),
     /// Rekap pengisian jabatan: setiap lowongan dan daftar pendeknya.
     RekapPengisian(ListArgs),
+    /// Setiap sanggah dengan status, jawaban, dan perubahan hasilnya.
+    Sanggah {
+        /// Berkas keluaran .csv atau .xlsx.
+        #[arg(long, value_name = "BERKAS")]
+        output: PathBuf,
+    },
+}
+
+/// `merit announcement …` (candidates.md 1).
+#[derive(Debug, Subcommand)]
+pub enum AnnouncementCommand {
+    /// Terbitkan pengumuman dari penempatan (dibekukan) dengan masa sanggah dalam hari kerja.
+    Publish {
+        /// Penempatan, atau penyaringan untuk penempatan terbarunya (bawaan: penempatan terakhir).
+        #[arg(long, value_name = "ID")]
+        placement: Option<String>,
+        /// Lama masa sanggah dalam hari kerja (bawaan 3).
+        #[arg(long, value_name = "HARI")]
+        objection_days: Option<u32>,
+        /// Awal masa sanggah, TTTT-BB-HH atau TTTT-BB-HHTjj:mm (bawaan: sekarang).
+        #[arg(long, value_name = "TANGGAL")]
+        start: Option<String>,
+    },
+    /// Daftar pengumuman.
+    List,
+    /// Tutup masa sanggah sebuah pengumuman sekarang.
+    Close {
+        /// Nomor pengumuman.
+        id: i32,
+    },
+}
+
+/// `merit objection …` (candidates.md 3).
+#[derive(Debug, Subcommand)]
+pub enum ObjectionCommand {
+    /// Daftar sanggah, terbaru dahulu.
+    List {
+        /// Hanya status ini: diajukan, diterima, atau ditolak.
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+    },
+    /// Rincian sebuah sanggah.
+    Show {
+        /// Nomor tanda terima (SGH-TTTT-NNNNN).
+        number: String,
+    },
 }
 
 /// `merit document …` (documents.md 3).

@@ -33,6 +33,8 @@ fn reads_only(cmd: &Command) -> bool {
         ),
         Command::Verification(v) => matches!(v, VerificationCommand::List { .. }),
         Command::Candidate(c) => matches!(c, CandidateCommand::Show { .. }),
+        Command::Objection(_) => true,
+        Command::Announcement(a) => matches!(a, super::args::AnnouncementCommand::List),
         _ => false,
     }
 }
@@ -65,6 +67,9 @@ pub(super) async fn dispatch(
         }
         Command::Vacancy(cmd) => {
             super::workflow::vacancy(cmd, settings(config.as_deref())?, json).await
+        }
+        cmd @ (Command::Announcement(_) | Command::Objection(_)) => {
+            super::public::run(cmd, settings(config.as_deref())?, json).await
         }
         Command::Mail(cmd) => super::mail::run(cmd, settings(config.as_deref())?, json).await,
         Command::Serve => super::serve::serve(settings(config.as_deref())?, frontend).await,

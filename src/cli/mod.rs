@@ -10,6 +10,7 @@ mod localize;
 mod mail;
 mod output;
 mod progress;
+mod public;
 mod rules;
 mod screening;
 mod serve;

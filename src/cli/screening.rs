@@ -539,6 +539,9 @@ pub(super) async fn export(
         ExportCommand::Anggaran(a) => list(&app, ListKind::Anggaran, a).await?,
         ExportCommand::Rekap(a) => list(&app, ListKind::Rekap, a).await?,
         ExportCommand::RekapPengisian(a) => list(&app, ListKind::RekapPengisian, a).await?,
+        ExportCommand::Sanggah { output } => {
+            service::public::objection::export(&app, output).await?
+        }
     };
     if json {
         output::print_json(&report)?;

@@ -46,7 +46,8 @@ pub use enums::{
 pub use formation::Formation;
 pub use message::{
     About, Cancelled, CandidateNotice, ChannelKind, Content, Ending, Finished, MessageKind, Notice,
-    PriorAnswer, Prompt, PublicNotice, Queued, Recipient, ReplyApplied, ReplyRefused, Returned, StepClosed,
+    PriorAnswer, Prompt, PublicNotice, Queued, Recipient, ReplyApplied, ReplyRefused, Returned,
+    StepClosed,
 };
 pub use nik::{Nik, NikError};
 pub use nip::{Nip, NipError};

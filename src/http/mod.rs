@@ -13,6 +13,7 @@
 mod admin;
 mod metrics;
 mod pages;
+mod public;
 mod rincian;
 
 use std::{sync::Arc, time::Duration};
@@ -141,6 +142,7 @@ pub fn router(state: AppState) -> Router {
             get(rincian::download),
         )
         .merge(admin::router(&state))
+        .merge(public::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), measure))

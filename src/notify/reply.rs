@@ -175,9 +175,7 @@ fn word_at(t: &str) -> (String, &str) {
 fn answer_word(word: &str) -> Option<Verdict> {
     Some(match word {
         // DITERIMA / TERIMA: an objection upheld (the `sanggah` workflow's telaah step).
-        "SETUJU" | "DISETUJUI" | "APPROVE" | "APPROVED" | "DITERIMA" | "TERIMA" => {
-            Verdict::Setuju
-        }
+        "SETUJU" | "DISETUJUI" | "APPROVE" | "APPROVED" | "DITERIMA" | "TERIMA" => Verdict::Setuju,
         "TOLAK" | "DITOLAK" | "REJECT" | "REJECTED" => Verdict::Tolak,
         "KEMBALIKAN" | "DIKEMBALIKAN" => Verdict::Kembalikan,
         "PILIH" => Verdict::Pilih(0),

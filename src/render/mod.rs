@@ -38,6 +38,21 @@ const PAGE_TEMPLATES: &[(&str, &str)] = &[
     ("dasar.html", include_str!("pages/dasar.html")),
     ("_permohonan.html", include_str!("pages/_permohonan.html")),
     ("pesan.html", include_str!("pages/pesan.html")),
+    ("publik/dasar.html", include_str!("pages/publik/dasar.html")),
+    (
+        "publik/daftar.html",
+        include_str!("pages/publik/daftar.html"),
+    ),
+    (
+        "publik/pengumuman.html",
+        include_str!("pages/publik/pengumuman.html"),
+    ),
+    (
+        "publik/layanan.html",
+        include_str!("pages/publik/layanan.html"),
+    ),
+    ("publik/hasil.html", include_str!("pages/publik/hasil.html")),
+    ("publik/pesan.html", include_str!("pages/publik/pesan.html")),
     ("konfirmasi.html", include_str!("pages/konfirmasi.html")),
     ("tercatat.html", include_str!("pages/tercatat.html")),
     ("rincian.html", include_str!("pages/rincian.html")),

@@ -33,8 +33,7 @@ impl AnnouncementRow {
     }
 }
 
-const ANNOUNCEMENT: &str =
-    "nomor, penempatan_id, run_id, mulai_ms, tutup_ms, hari_sanggah, jumlah, oleh, dibuat_ms, ditutup_ms";
+const ANNOUNCEMENT: &str = "nomor, penempatan_id, run_id, mulai_ms, tutup_ms, hari_sanggah, jumlah, oleh, dibuat_ms, ditutup_ms";
 
 fn announcement_from(r: &QueryResult) -> StoreResult<AnnouncementRow> {
     Ok(AnnouncementRow {
@@ -200,7 +199,12 @@ impl Store {
                 vec![self.tenant.clone().into()],
             )
             .await?;
-        Ok(rows.first().map(|r| get::<i32>(r, 0)).transpose()?.unwrap_or(0) + 1)
+        Ok(rows
+            .first()
+            .map(|r| get::<i32>(r, 0))
+            .transpose()?
+            .unwrap_or(0)
+            + 1)
     }
 
     /// Freezes announcement `a` with its rows, and its audit entry, in one transaction. The
@@ -330,9 +334,7 @@ impl Store {
     pub async fn announcement(&self, nomor: i32) -> StoreResult<Option<AnnouncementRow>> {
         let rows = self
             .query(
-                &format!(
-                    "SELECT {ANNOUNCEMENT} FROM pengumuman WHERE instansi = ? AND nomor = ?"
-                ),
+                &format!("SELECT {ANNOUNCEMENT} FROM pengumuman WHERE instansi = ? AND nomor = ?"),
                 vec![self.tenant.clone().into(), nomor.into()],
             )
             .await?;
@@ -363,11 +365,7 @@ impl Store {
         Ok(true)
     }
 
-    fn announced_filter(
-        &self,
-        nomor: i32,
-        q: &AnnouncedQuery,
-    ) -> (String, Vec<sea_orm::Value>) {
+    fn announced_filter(&self, nomor: i32, q: &AnnouncedQuery) -> (String, Vec<sea_orm::Value>) {
         let mut sql = String::from("instansi = ? AND pengumuman = ?");
         let mut values: Vec<sea_orm::Value> = vec![self.tenant.clone().into(), nomor.into()];
         if let Some(unit) = &q.unit {
@@ -428,7 +426,9 @@ impl Store {
             )
             .await?;
         Ok((
-            rows.iter().map(announced_from).collect::<StoreResult<_>>()?,
+            rows.iter()
+                .map(announced_from)
+                .collect::<StoreResult<_>>()?,
             u64::try_from(total).unwrap_or_default(),
         ))
     }
@@ -496,17 +496,18 @@ impl Store {
         for key in keys {
             txn.execute_raw(self.stmt(
                 "INSERT INTO percobaan_layanan (instansi, kunci, waktu_ms) VALUES (?, ?, ?)",
-                vec![self.tenant.clone().into(), key.clone().into(), now_ms.into()],
+                vec![
+                    self.tenant.clone().into(),
+                    key.clone().into(),
+                    now_ms.into(),
+                ],
             ))
             .await?;
         }
         // Attempts older than a day are of no use to any limit.
         txn.execute_raw(self.stmt(
             "DELETE FROM percobaan_layanan WHERE instansi = ? AND waktu_ms < ?",
-            vec![
-                self.tenant.clone().into(),
-                (now_ms - 86_400_000).into(),
-            ],
+            vec![self.tenant.clone().into(), (now_ms - 86_400_000).into()],
         ))
         .await?;
         self.append_audit_in(&txn, stamp).await?;
@@ -635,9 +636,7 @@ impl Store {
     pub async fn objection_of_instance(&self, instance: &str) -> StoreResult<Option<ObjectionRow>> {
         let rows = self
             .query(
-                &format!(
-                    "SELECT {OBJECTION} FROM sanggah WHERE instansi = ? AND instance_id = ?"
-                ),
+                &format!("SELECT {OBJECTION} FROM sanggah WHERE instansi = ? AND instance_id = ?"),
                 vec![self.tenant.clone().into(), instance.into()],
             )
             .await?;
@@ -663,7 +662,11 @@ impl Store {
     }
 
     /// The objections of candidate `nik` on announcement `pengumuman`, oldest first.
-    pub async fn objections_of(&self, pengumuman: i32, nik: &str) -> StoreResult<Vec<ObjectionRow>> {
+    pub async fn objections_of(
+        &self,
+        pengumuman: i32,
+        nik: &str,
+    ) -> StoreResult<Vec<ObjectionRow>> {
         let rows = self
             .query(
                 &format!(

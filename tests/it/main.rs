@@ -15,6 +15,7 @@ mod imports;
 mod layout;
 mod mail;
 mod placement;
+mod public;
 mod reliance;
 mod rules;
 mod screening;

@@ -74,7 +74,7 @@ pub async fn publish(
                 rows.len(),
                 src.placement.id,
                 days,
-                crate::domain::format_moment_id(tutup, app.settings.timezone)
+                crate::domain::format_datetime_id(tutup, app.settings.timezone)
             ),
         )
         .await?;
@@ -179,11 +179,7 @@ pub async fn newest(app: &App) -> Result<Option<AnnouncementRow>, ServiceError> 
 }
 
 /// Closes the objection window of announcement `nomor` now.
-pub async fn close(
-    app: &App,
-    nomor: i32,
-    actor: &Actor,
-) -> Result<AnnouncementRow, ServiceError> {
+pub async fn close(app: &App, nomor: i32, actor: &Actor) -> Result<AnnouncementRow, ServiceError> {
     get(app, nomor).await?;
     let entry = stamp(
         app,

@@ -7,6 +7,7 @@ pub mod announcement;
 pub mod objection;
 pub mod status;
 
+pub use crate::store::announcements::{AnnouncedRow, AnnouncementRow, ObjectionRow};
 pub use announcement::{AnnouncementPage, PublishRequest};
 pub use objection::{ObjectionForm, ObjectionView};
 pub use status::{StatusOutcome, StatusRequest, StatusView};

@@ -9,14 +9,16 @@ use sha2::Digest;
 use crate::{
     domain::{
         Action, Content, Nik, ObjectionSubject, PublicNotice, Queued, Recipient, Subject,
-        format_moment_id,
+        format_datetime_id,
     },
     placement::Applicant,
     service::{
         App, Invalid, Refusal, ServiceError, Sought,
         ground::audit::{Actor, stamp},
     },
-    store::announcements::{AnnouncedRow, NewObjection, ObjectionFile, ObjectionRefused, ObjectionRow},
+    store::announcements::{
+        AnnouncedRow, NewObjection, ObjectionFile, ObjectionRefused, ObjectionRow,
+    },
     workflow::{Answer, Decided},
 };
 
@@ -85,12 +87,19 @@ fn checked_email(raw: Option<&str>) -> Result<Option<String>, ServiceError> {
     };
     let ok = e.len() <= 254
         && !e.chars().any(char::is_whitespace)
-        && e.split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
     if ok {
         Ok(Some(e.to_lowercase()))
     } else {
-        Err(bad("email", "alamat surel tidak sah, misalnya nama@contoh.com"))
+        Err(bad(
+            "email",
+            "alamat surel tidak sah, misalnya nama@contoh.com",
+        ))
     }
 }
 
@@ -125,7 +134,7 @@ pub fn outcome_words(row: &AnnouncedRow) -> String {
         )
     } else {
         format!(
-            "tidak diusulkan ({})",
+            "tidak diusulkan — {}",
             super::group_label(row.kelompok.as_deref().unwrap_or("LAINNYA"))
         )
     }
@@ -147,8 +156,8 @@ pub async fn submit(app: &App, form: &ObjectionForm) -> Result<String, ServiceEr
         return Err(Refusal::ObjectionClosed(format!(
             "masa sanggah pengumuman nomor {} berlaku {} sampai {}; sanggah tidak dapat diajukan di luar masa itu",
             a.nomor,
-            format_moment_id(crate::clock::from_ms(a.mulai_ms), tz),
-            format_moment_id(crate::clock::from_ms(a.ditutup_ms.unwrap_or(a.tutup_ms).min(a.tutup_ms)), tz),
+            format_datetime_id(crate::clock::from_ms(a.mulai_ms), tz),
+            format_datetime_id(crate::clock::from_ms(a.ditutup_ms.unwrap_or(a.tutup_ms).min(a.tutup_ms)), tz),
         ))
         .into());
     }
@@ -221,7 +230,9 @@ pub async fn submit(app: &App, form: &ObjectionForm) -> Result<String, ServiceEr
         Ok(n) => n,
         Err(ObjectionRefused::AlreadyOpen(n)) => return Err(Refusal::ObjectionOpen(n).into()),
     };
-    let rules = rule_lines(app, &parsed, &row.run_id).await.unwrap_or_default();
+    let rules = rule_lines(app, &parsed, &row.run_id)
+        .await
+        .unwrap_or_default();
     let subject = Subject::Sanggah(ObjectionSubject {
         nomor: receipt.clone(),
         pengumuman: nomor,
@@ -239,7 +250,11 @@ pub async fn submit(app: &App, form: &ObjectionForm) -> Result<String, ServiceEr
         dibuat_ms: now.timestamp_millis(),
     });
     match start_review(app, &receipt, &subject, &actor).await {
-        Ok(instance) => app.store.set_objection_instance(&receipt, &instance).await?,
+        Ok(instance) => {
+            app.store
+                .set_objection_instance(&receipt, &instance)
+                .await?
+        }
         Err(e) => {
             // The objection is recorded and audited; officers see it without a review in
             // `merit objection list` and start it once the workflow or directory is fixed.
@@ -258,7 +273,7 @@ pub async fn submit(app: &App, form: &ObjectionForm) -> Result<String, ServiceEr
                 format!(
                     "Sanggah Anda atas pengumuman nomor {} telah kami terima pada {} dengan nomor {receipt}.",
                     a.nomor,
-                    format_moment_id(now, tz)
+                    format_datetime_id(now, tz)
                 ),
                 "Sanggah akan ditelaah oleh verifikator BKPSDM dan diputuskan oleh Kepala BKPSDM. Jawaban dikirim ke alamat ini; Anda juga dapat memeriksanya melalui halaman Layanan.".to_owned(),
             ],
@@ -292,9 +307,16 @@ async fn start_review(
     subject: &Subject,
     actor: &Actor,
 ) -> Result<String, ServiceError> {
-    let value = serde_json::to_value(subject)
-        .map_err(|e| ServiceError::unexpected("subjek sanggah", e))?;
-    let entry = stamp(app, actor, Action::AlurMulai, receipt, "telaah sanggah dimulai").await?;
+    let value =
+        serde_json::to_value(subject).map_err(|e| ServiceError::unexpected("subjek sanggah", e))?;
+    let entry = stamp(
+        app,
+        actor,
+        Action::AlurMulai,
+        receipt,
+        "telaah sanggah dimulai",
+    )
+    .await?;
     crate::service::workflow::start_with_subject(app, OBJECTION_WORKFLOW, value, actor, &|inst| {
         entry.about(inst)
     })
@@ -341,7 +363,10 @@ pub fn settle<'a>(
         let history = app.store.history(instance).await?;
         let review = history.iter().rev().find(|h| {
             h.langkah.as_deref() == Some(REVIEW_STEP)
-                && matches!(&h.keputusan, Some(Decided::Answer(Answer::Setuju | Answer::Tolak)))
+                && matches!(
+                    &h.keputusan,
+                    Some(Decided::Answer(Answer::Setuju | Answer::Tolak))
+                )
         });
         let upheld = approved
             && review.is_some_and(|h| h.keputusan == Some(Decided::Answer(Answer::Setuju)));
@@ -409,7 +434,10 @@ pub fn settle<'a>(
             .map(|r| r.nama)
             .unwrap_or_default();
         let mut paragraf = vec![if upheld {
-            format!("Sanggah Anda nomor {} DITERIMA. Keterangan: {words}.", o.nomor)
+            format!(
+                "Sanggah Anda nomor {} DITERIMA. Keterangan: {words}.",
+                o.nomor
+            )
         } else {
             format!(
                 "Sanggah Anda nomor {} DITOLAK dengan alasan: {words}.",
@@ -420,7 +448,7 @@ pub fn settle<'a>(
             (Some(w), _) => paragraf.push(format!(
                 "Hasil Anda pada pengumuman nomor {} diperbarui setelah sanggah pada {}: {w}.",
                 o.pengumuman,
-                format_moment_id(crate::clock::from_ms(now), tz)
+                format_datetime_id(crate::clock::from_ms(now), tz)
             )),
             (None, true) => paragraf.push("Hasil baru Anda sedang dihitung ulang oleh BKPSDM dan akan tampil pada halaman Layanan.".to_owned()),
             (None, false) => paragraf.push(format!(
@@ -453,8 +481,7 @@ async fn recompute(app: &App, o: &ObjectionRow) -> Result<AnnouncedRow, ServiceE
         .announced(o.pengumuman, &o.nik)
         .await?
         .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
-    let report =
-        crate::service::screening::screen_one(app, &nik, &Actor::system()).await?;
+    let report = crate::service::screening::screen_one(app, &nik, &Actor::system()).await?;
     let decision = app
         .store
         .decision(&report.run_id, &nik)
@@ -493,7 +520,7 @@ async fn recompute(app: &App, o: &ObjectionRow) -> Result<AnnouncedRow, ServiceE
                 .collect();
             let placed = crate::placement::place(
                 vec![Applicant {
-                    nik: nik.clone(),
+                    nik,
                     prioritas: decision.prioritas,
                     tanggal_lahir: candidate.tanggal_lahir,
                     unit_kerja: candidate.unit_kerja.clone(),
@@ -504,7 +531,11 @@ async fn recompute(app: &App, o: &ObjectionRow) -> Result<AnnouncedRow, ServiceE
                 &free,
             );
             match placed.first().and_then(|p| {
-                Some((p.kode_formasi.clone()?, p.unit_kerja.clone()?, p.jabatan.clone()?))
+                Some((
+                    p.kode_formasi.clone()?,
+                    p.unit_kerja.clone()?,
+                    p.jabatan.clone()?,
+                ))
             }) {
                 Some((kode, unit, jabatan)) => {
                     row.nama_unit = free
@@ -562,10 +593,7 @@ pub async fn list(app: &App, status: Option<&str>) -> Result<Vec<ObjectionRow>, 
     if let Some(s) = status
         && !matches!(s, "diajukan" | "diterima" | "ditolak")
     {
-        return Err(bad(
-            "--status",
-            "pilih diajukan, diterima, atau ditolak",
-        ));
+        return Err(bad("--status", "pilih diajukan, diterima, atau ditolak"));
     }
     Ok(app.store.objections(status).await?)
 }
@@ -620,4 +648,74 @@ pub async fn file(
         .objection_file(nomor, urut, &entry)
         .await?
         .ok_or_else(|| ServiceError::not_found(Sought::Objection, format!("{nomor} berkas {urut}")))
+}
+
+/// `merit export sanggah`: every objection with its status, answer and result change.
+pub async fn export(
+    app: &App,
+    path: &std::path::Path,
+) -> Result<crate::service::placement::ExportReport, ServiceError> {
+    use crate::export::{Section, TableWriter, Value};
+    let rows = app.store.objections(None).await?;
+    let tz = app.settings.timezone;
+    let at = |ms: i64| format_datetime_id(crate::clock::from_ms(ms), tz);
+    let header = [
+        "nomor",
+        "pengumuman",
+        "nik",
+        "nama",
+        "diajukan",
+        "status",
+        "alasan",
+        "jawaban",
+        "hasil_baru",
+        "selesai",
+        "berkas",
+        "email",
+        "no_hp",
+    ];
+    let widths = [
+        16.0, 11.0, 20.0, 28.0, 26.0, 14.0, 50.0, 40.0, 40.0, 26.0, 8.0, 26.0, 16.0,
+    ];
+    let mut out = TableWriter::create(path, "Sanggah", &header, &widths)?;
+    let mut per_status: std::collections::BTreeMap<&'static str, u64> = Default::default();
+    for o in &rows {
+        let files = app.store.objection_files(&o.nomor).await?;
+        let nama = app
+            .store
+            .announced(o.pengumuman, &o.nik)
+            .await?
+            .map(|r| r.nama)
+            .unwrap_or_default();
+        let nik = Nik::parse(&o.nik).map_or_else(|_| "-".to_owned(), |n| n.masked());
+        *per_status.entry(status_label(&o.status)).or_default() += 1;
+        out.row(&[
+            o.nomor.as_str().into(),
+            Value::Number(f64::from(o.pengumuman)),
+            nik.into(),
+            nama.into(),
+            at(o.dibuat_ms).into(),
+            status_label(&o.status).into(),
+            o.alasan.as_str().into(),
+            o.jawaban.clone().unwrap_or_default().into(),
+            o.hasil_baru.clone().unwrap_or_default().into(),
+            o.selesai_ms.map(at).unwrap_or_default().into(),
+            Value::Number(files.len() as f64),
+            o.email.clone().unwrap_or_default().into(),
+            o.no_hp.clone().unwrap_or_default().into(),
+        ])?;
+    }
+    let baris = out.finish(&[Section {
+        title: "Sanggah per status".to_owned(),
+        header: vec!["status".to_owned(), "jumlah".to_owned()],
+        rows: per_status
+            .iter()
+            .map(|(s, n)| vec![(*s).into(), Value::Number(*n as f64)])
+            .collect(),
+    }])?;
+    Ok(crate::service::placement::ExportReport {
+        berkas: path.display().to_string(),
+        baris: u64::from(baris),
+        sumber: "sanggah".to_owned(),
+    })
 }

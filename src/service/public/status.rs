@@ -107,9 +107,6 @@ pub async fn check(app: &App, req: &StatusRequest) -> Result<StatusOutcome, Serv
     let Some(a) = super::announcement::newest(app).await? else {
         return Ok(StatusOutcome::NoAnnouncement);
     };
-    let Some(born) = parse_birth_date(&req.tanggal_lahir) else {
-        return Ok(StatusOutcome::BadDate);
-    };
     let secret = link_secret(app).await?;
     let now = app.clock.now_ms();
     let since = now - HOUR_MS;
@@ -140,8 +137,20 @@ pub async fn check(app: &App, req: &StatusRequest) -> Result<StatusOutcome, Serv
             ));
         }
     }
+    let Some(born) = parse_birth_date(&req.tanggal_lahir) else {
+        let entry = stamp(
+            app,
+            &actor,
+            Action::LayananCek,
+            &shown,
+            "tanggal lahir tidak sah",
+        )
+        .await?;
+        app.store.append_audit_stamp(&entry).await?;
+        return Ok(StatusOutcome::BadDate);
+    };
     // The same reads whether or not the NIK exists; the comparison runs over the same length.
-    let lookup = nik.clone().unwrap_or_else(decoy);
+    let lookup = nik.unwrap_or_else(decoy);
     let candidate = app.store.candidate(&lookup).await?;
     let announced = app.store.announced(a.nomor, lookup.as_str()).await?;
     let expected = match &candidate {
@@ -181,8 +190,7 @@ pub async fn check(app: &App, req: &StatusRequest) -> Result<StatusOutcome, Serv
 
 /// A valid NIK no candidate has, read when the given one is not a NIK.
 fn decoy() -> Nik {
-    Nik::parse("1101010101010001")
-        .unwrap_or_else(|_| unreachable_decoy())
+    Nik::parse("1101010101010001").unwrap_or_else(|_| unreachable_decoy())
 }
 
 #[allow(clippy::panic)]
@@ -229,7 +237,12 @@ async fn view(
         .objections_of(a.nomor, &row.nik)
         .await?
         .into_iter()
-        .map(|o| (o.nomor, super::objection::status_label(&o.status).to_owned()))
+        .map(|o| {
+            (
+                o.nomor,
+                super::objection::status_label(&o.status).to_owned(),
+            )
+        })
         .collect();
     Ok(StatusView {
         pengumuman: a,
