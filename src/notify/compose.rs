@@ -90,7 +90,7 @@ impl Enclosures {
 }
 
 /// `12 KB`, `3,4 MB`.
-fn size_text(bytes: u64) -> String {
+pub fn size_text(bytes: u64) -> String {
     if bytes < 1024 * 1024 {
         format!("{} KB", bytes.div_ceil(1024))
     } else {

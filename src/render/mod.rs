@@ -93,6 +93,18 @@ const PAGE_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("admin/alur.html", include_str!("pages/admin/alur.html")),
     (
+        "admin/pengumuman.html",
+        include_str!("pages/admin/pengumuman.html"),
+    ),
+    (
+        "admin/sanggah.html",
+        include_str!("pages/admin/sanggah.html"),
+    ),
+    (
+        "admin/sanggah_rinci.html",
+        include_str!("pages/admin/sanggah_rinci.html"),
+    ),
+    (
         "admin/alur_rinci.html",
         include_str!("pages/admin/alur_rinci.html"),
     ),

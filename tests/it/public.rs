@@ -669,4 +669,63 @@ async fn candidates_see_their_result_and_object_in_time() {
     assert_eq!(count("unduh_berkas_sanggah").await.len(), 1);
     assert_eq!(count("sanggah").await.len(), 2);
     assert_eq!(count("sanggah_selesai").await.len(), 2);
+
+    // The console: operators see the objections, their files (each download audited) and
+    // publish the next announcement through a confirmation page.
+    let (email, password) = crate::console::OPERATOR;
+    merit::service::accounts::add(
+        &app,
+        &merit::domain::Email::parse(email).unwrap(),
+        "",
+        merit::domain::Role::Operator,
+        Some(merit::domain::Password::parse(password).unwrap()),
+        &merit::service::Actor::cli(),
+    )
+    .await
+    .unwrap();
+    let mut o = crate::console::Client::new(addr);
+    assert_eq!(o.sign_in(email, password).await.status, 303);
+    let list = o.get("/admin/sanggah").await;
+    assert_eq!(list.status, 200);
+    let text = list.text();
+    assert!(
+        text.contains(receipt) && text.contains("SGH-2025-00002"),
+        "{text}"
+    );
+    assert!(!has_full_nik(&text), "{text}");
+    let detail = o.get(&format!("/admin/sanggah/{receipt}")).await.text();
+    assert!(
+        detail.contains("Berkas 1") && detail.contains("diterima"),
+        "{detail}"
+    );
+    let file = o.get(&format!("/admin/sanggah/{receipt}/berkas/1")).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.body, pdf);
+    assert!(
+        file.header("content-disposition")
+            .unwrap()
+            .contains("attachment")
+    );
+    assert_eq!(count("unduh_berkas_sanggah").await.len(), 2);
+    let csrf = o.get("/admin/pengumuman").await.csrf();
+    let ask = o
+        .post("/admin/pengumuman", &[("csrf", &csrf), ("hari", "5")])
+        .await;
+    assert!(
+        ask.text().contains("Terbitkan pengumuman?"),
+        "{}",
+        ask.text()
+    );
+    assert!(
+        announcement::get(&app, 2).await.is_err(),
+        "nothing before the confirmation"
+    );
+    let done = o
+        .post(
+            "/admin/pengumuman",
+            &[("csrf", &csrf), ("hari", "5"), ("konfirmasi", "ya")],
+        )
+        .await;
+    assert_eq!(done.status, 303);
+    assert_eq!(announcement::get(&app, 2).await.unwrap().hari_sanggah, 5);
 }

@@ -31,7 +31,12 @@ pub(super) fn token<'a>(headers: &'a HeaderMap, form: &'a str) -> &'a str {
 }
 
 /// Role first (403), then the token (403): nothing is done for a request that fails either.
-fn allowed(signed: &Signed, role: Role, headers: &HeaderMap, csrf: &str) -> Result<(), Forbidden> {
+pub(super) fn allowed(
+    signed: &Signed,
+    role: Role,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<(), Forbidden> {
     signed.require(role)?;
     signed.check_csrf(token(headers, csrf))
 }

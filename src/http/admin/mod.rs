@@ -5,6 +5,7 @@
 mod actions;
 mod downloads;
 mod editor;
+mod objections;
 mod officer;
 mod pages;
 mod signin;
@@ -55,6 +56,17 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/calon/{nik}/verifikasi", post(officer::verify))
         .route("/admin/calon/{nik}/verifikasi/cabut", post(officer::clear))
         .route("/admin/verifikasi", get(officer::findings))
+        .route(
+            "/admin/pengumuman",
+            get(objections::announcements).post(objections::publish),
+        )
+        .route("/admin/pengumuman/{nomor}/tutup", post(objections::close))
+        .route("/admin/sanggah", get(objections::objections))
+        .route("/admin/sanggah/{nomor}", get(objections::objection_page))
+        .route(
+            "/admin/sanggah/{nomor}/berkas/{urut}",
+            get(objections::objection_file),
+        )
         .route("/admin/alur/{id}/batalkan", post(actions::cancel_workflow))
         .route("/admin/pengguna/aktif", post(actions::enable_user))
         .route("/admin/pengguna/sesi", post(actions::end_sessions))
