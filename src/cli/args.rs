@@ -490,6 +490,15 @@ pub enum DocumentCommand {
     BeritaAcaraTpk(DocumentArgs),
     /// Rekap dan anggaran siap cetak, dengan grafik.
     Rekap(DocumentArgs),
+    /// Pengumuman Kepala BKPSDM atas hasil seleksi administrasi, dengan daftar sebagai lampiran.
+    Pengumuman {
+        /// Nomor pengumuman (bawaan: yang terbaru).
+        #[arg(long, value_name = "NOMOR")]
+        id: Option<i32>,
+        /// Berkas keluaran .pdf.
+        #[arg(long, value_name = "BERKAS")]
+        output: PathBuf,
+    },
 }
 
 /// What a document is made from and where it goes.

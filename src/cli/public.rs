@@ -285,3 +285,50 @@ fn print_objection(
     }
     Ok(())
 }
+
+/// `merit document pengumuman [--id N] --output FILE.pdf`.
+pub(super) async fn announcement_document(
+    id: Option<i32>,
+    output: &std::path::Path,
+    settings: Settings,
+    json: bool,
+) -> Result<Exit, Failure> {
+    if output
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_none_or(|e| !e.eq_ignore_ascii_case("pdf"))
+    {
+        return Err(Failure::invalid(format!(
+            "--output: {} bukan berkas .pdf, misalnya --output pengumuman.pdf",
+            output.display()
+        )));
+    }
+    let app = open_app(settings).await?;
+    let nomor = match id {
+        Some(n) => n,
+        None => service::public::announcement::newest(&app)
+            .await?
+            .map(|a| a.nomor)
+            .ok_or_else(|| {
+                Failure::invalid(
+                    "belum ada pengumuman; terbitkan dengan merit announcement publish",
+                )
+            })?,
+    };
+    let bytes = service::public::announcement::pdf(&app, nomor, &Actor::cli()).await?;
+    crate::export::write_atomically(output, &bytes).map_err(service::ServiceError::from)?;
+    if json {
+        output::print_json(&json!({
+            "berkas": output.display().to_string(),
+            "ukuran": bytes.len(),
+            "pengumuman": nomor,
+        }))?;
+    } else {
+        println!(
+            "Pengumuman nomor {nomor} ({} KB) ditulis ke {}.",
+            output::count((bytes.len() as u64).div_ceil(1024)),
+            output.display()
+        );
+    }
+    Ok(Exit::Ok)
+}

@@ -483,6 +483,9 @@ pub(super) async fn document(
         C::SkPengangkatan(a) => return decrees(a, settings, json).await,
         C::BeritaAcaraTpk(a) => (K::BeritaAcaraTpk, a),
         C::Rekap(a) => (K::Rekap, a),
+        C::Pengumuman { id, output } => {
+            return super::public::announcement_document(id, &output, settings, json).await;
+        }
     };
     let app = open_app(settings).await?;
     let report = service::placement::documents::write_as(

@@ -26,6 +26,9 @@ pub enum DocumentKind {
     /// One per person: the appointment decree and the work agreement
     /// (`merit document sk-pengangkatan --output DIR`).
     SkPengangkatan,
+    /// The Kepala BKPSDM's announcement of an announcement's results, with the lists as
+    /// enclosures (candidates.md 1; `merit document pengumuman`, `/pengumuman/{n}.pdf`).
+    Pengumuman,
 }
 
 impl DocumentKind {
@@ -42,9 +45,15 @@ impl DocumentKind {
     /// The documents made one per person (not offered as a single download).
     pub const PER_PERSON: [Self; 1] = [Self::SkPengangkatan];
 
-    /// Every kind with a template: [`Self::ALL`] and [`Self::PER_PERSON`].
+    /// The documents about an announcement rather than a proposal's workflow.
+    pub const PUBLIC: [Self; 1] = [Self::Pengumuman];
+
+    /// Every kind with a template: [`Self::ALL`], [`Self::PER_PERSON`] and [`Self::PUBLIC`].
     pub fn templated() -> impl Iterator<Item = Self> {
-        Self::ALL.into_iter().chain(Self::PER_PERSON)
+        Self::ALL
+            .into_iter()
+            .chain(Self::PER_PERSON)
+            .chain(Self::PUBLIC)
     }
 
     /// The contract name (`merit document NAME`).
@@ -57,6 +66,7 @@ impl DocumentKind {
             Self::Rekap => "rekap",
             Self::PernyataanAnggaran => "pernyataan-anggaran",
             Self::SkPengangkatan => "sk-pengangkatan",
+            Self::Pengumuman => "pengumuman",
         }
     }
 
@@ -80,6 +90,7 @@ impl DocumentKind {
             Self::Rekap => "Rekapitulasi usulan (cetak)",
             Self::PernyataanAnggaran => "Surat pernyataan ketersediaan anggaran",
             Self::SkPengangkatan => "Keputusan pengangkatan dan perjanjian kerja PPPK Paruh Waktu",
+            Self::Pengumuman => "Pengumuman hasil seleksi administrasi",
         }
     }
 
@@ -105,6 +116,9 @@ impl DocumentKind {
             Self::SkPengangkatan => {
                 "Untuk setiap calon yang diusulkan: keputusan pengangkatan dan perjanjian kerja dengan jabatan, unit, masa kerja dan upah."
             }
+            Self::Pengumuman => {
+                "Pengumuman Kepala BKPSDM dengan masa sanggah, dan daftar calon yang diusulkan dan yang tidak diusulkan sebagai lampiran."
+            }
         }
     }
 
@@ -116,6 +130,8 @@ impl DocumentKind {
             Self::Sptjm | Self::PernyataanAnggaran => "anggaran",
             Self::SuratUsulan | Self::Rekap | Self::SkPengangkatan => "ppk",
             Self::BeritaAcaraTpk => "tpk",
+            // Final when published: an announcement has no approval step of its own.
+            Self::Pengumuman => "pengumuman",
         }
     }
 

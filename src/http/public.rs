@@ -7,7 +7,7 @@ use axum::{
     Router,
     extract::{Multipart, Path, Query, State, multipart::MultipartRejection},
     http::StatusCode,
-    response::{Html, Response},
+    response::{Html, IntoResponse, Response},
     routing::{get, post},
 };
 use serde::{Deserialize, Serialize};
@@ -267,9 +267,16 @@ fn public_row(r: &AnnouncedRow, tz: chrono_tz::Tz) -> Row {
 
 async fn show(
     State(state): State<AppState>,
+    axum::Extension(addr): axum::Extension<ClientAddr>,
     Path(nomor): Path<String>,
     query: Result<Query<ShowQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    if let Some(n) = nomor
+        .strip_suffix(".pdf")
+        .and_then(|n| n.parse::<i32>().ok())
+    {
+        return document(&state, n, addr).await;
+    }
     let Ok(nomor) = nomor.parse::<i32>() else {
         return message(
             &state,
@@ -330,6 +337,34 @@ async fn show(
             sesudah: (p.halaman < p.halaman_akhir).then(|| link(p.halaman + 1)),
         },
     )
+}
+
+/// `GET /pengumuman/{n}.pdf`: the formal announcement (numbered at its first draw, the same
+/// bytes after).
+async fn document(state: &AppState, nomor: i32, addr: ClientAddr) -> Response {
+    let actor = crate::service::Actor::account("publik", &addr.0.ip().to_string());
+    match announcement::pdf(&state.app, nomor, &actor).await {
+        Ok(bytes) => {
+            let mut res = (
+                StatusCode::OK,
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/pdf".to_owned(),
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("inline; filename=\"pengumuman-{nomor}.pdf\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response();
+            res.extensions_mut().insert(super::OurPage);
+            res
+        }
+        Err(e) => failure(state, &e),
+    }
 }
 
 /// A query value, percent-encoded.

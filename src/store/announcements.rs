@@ -111,6 +111,8 @@ pub struct AnnouncedQuery {
     pub nama: Option<String>,
     /// The last four NIK digits.
     pub nik4: Option<String>,
+    /// Proposed (`true`) or not proposed (`false`) only.
+    pub diusulkan: Option<bool>,
     /// Rows to skip and take.
     pub offset: u64,
     pub limit: u64,
@@ -383,6 +385,10 @@ impl Store {
             sql.push_str(" AND nik4 = ?");
             values.push(nik4.clone().into());
         }
+        if let Some(d) = q.diusulkan {
+            sql.push_str(" AND hasil = ?");
+            values.push(if d { "diusulkan" } else { "tidak_diusulkan" }.into());
+        }
         (sql, values)
     }
 
@@ -393,7 +399,8 @@ impl Store {
         q: &AnnouncedQuery,
     ) -> StoreResult<(Vec<AnnouncedRow>, u64)> {
         let (filter, values) = self.announced_filter(nomor, q);
-        let unfiltered = q.unit.is_none() && q.nama.is_none() && q.nik4.is_none();
+        let unfiltered =
+            q.unit.is_none() && q.nama.is_none() && q.nik4.is_none() && q.diusulkan.is_none();
         // Unfiltered, the count is the announcement's own (never a scan of every row).
         let count = if unfiltered {
             self.query(

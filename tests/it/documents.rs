@@ -472,7 +472,7 @@ async fn formula_like_text_is_neutralised_in_every_csv_list() {
     assert_eq!(text(&unproposed[0], "alasan_tidak_diusulkan"), "anggaran");
 }
 
-fn pdf_text(path: &Path) -> String {
+pub fn pdf_text(path: &Path) -> String {
     let out = std::process::Command::new("pdftotext")
         .args(["-layout", &path.display().to_string(), "-"])
         .output()

@@ -284,6 +284,23 @@ async fn candidates_see_their_result_and_object_in_time() {
     }
     assert_eq!(proposed as u64, placement.ditempatkan);
     assert_eq!(rows as u64, run.hasil.total, "every candidate once");
+    // The formal announcement: numbered, its window and the lists, masked; the same bytes again.
+    let first = crate::support::http_bytes(addr, "/pengumuman/1.pdf").await;
+    let again = crate::support::http_bytes(addr, "/pengumuman/1.pdf").await;
+    assert_eq!(first, again, "the announcement keeps its bytes");
+    let path = db.path("pengumuman-1.pdf");
+    std::fs::write(&path, &first).unwrap();
+    let text = crate::documents::pdf_text(&path);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("PENGUMUMAN Nomor: 800.1.2.2/1/"), "{text}");
+    assert!(
+        flat.contains("sampai Rabu, 13 Agustus 2025 pukul 16.00 WIB"),
+        "{text}"
+    );
+    assert!(
+        text.contains("LAMPIRAN I") && !has_full_nik(&text),
+        "{text}"
+    );
     assert!(
         body(&http_request(addr, "GET", "/pengumuman", "").await.1).contains("Pengumuman nomor 1")
     );

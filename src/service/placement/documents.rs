@@ -526,6 +526,22 @@ pub fn sample(kind: DocumentKind, logo: Option<&str>) -> Value {
         letters: &letters,
     };
     let head = header(&letterhead, "contoh");
+    if kind == DocumentKind::Pengumuman {
+        return merge(
+            head,
+            json!({
+                "pengumuman": {
+                    "hari": "3", "mulai": "Senin, 5 Januari 1970 pukul 08.00 WIB",
+                    "tutup": "Rabu, 7 Januari 1970 pukul 16.00 WIB",
+                    "layanan": "https://contoh.go.id/layanan", "laman": "https://contoh.go.id/pengumuman/1",
+                },
+                "jumlah": {"semua": "2", "diusulkan": "1", "tidak": "1"},
+                "diusulkan": [{"unit": "Unit", "baris": [["1", "Contoh", "************0001", "Pengelola Data"]]}],
+                "tidak_diusulkan": [{"kelompok": "Tidak memenuhi syarat (TMS)", "baris": [["1", "Contoh", "************0002", "Unit"]]}],
+                "terpotong": {"diusulkan": "0", "tidak": "0"},
+            }),
+        );
+    }
     if kind == DocumentKind::SkPengangkatan {
         let Ok(nik) = crate::domain::Nik::parse("1609022304870001") else {
             return Value::Null;
@@ -1398,6 +1414,47 @@ async fn take_number(
     Ok(app
         .store
         .take_document_number(&series.request(kind.code(), inst), &print, &describe)
+        .await?)
+}
+
+/// A document that is final when drawn (an announcement: publishing it was the binding act):
+/// the PDF kept in the register for `source` when there is one; else the letterhead's data
+/// merged with `extra`, numbered from the register (audited for `actor`), typeset and kept, so
+/// every later draw returns the same bytes.
+pub async fn final_document(
+    app: &App,
+    kind: DocumentKind,
+    source: &str,
+    extra: Value,
+    actor: &Actor,
+) -> Result<Vec<u8>, ServiceError> {
+    if let Some(pdf) = app
+        .store
+        .document_number(kind.code(), source)
+        .await?
+        .and_then(|n| n.pdf)
+    {
+        return Ok(pdf);
+    }
+    let image = letterhead_image(app, kind).await;
+    let (dir, _) = crate::service::ground::workflows::directory(app).await?;
+    let letterhead = Letterhead::of(app, &dir, image.as_ref().map(|l| l.0.as_str()));
+    let mut data = merge(header(&letterhead, source), extra);
+    let number = take_number(app, kind, source, actor).await?;
+    let date = crate::clock::from_ms(number.tanggal_ms)
+        .with_timezone(&app.settings.timezone)
+        .date_naive();
+    data["konsep"] = Value::Bool(false);
+    data["nomor"] = Value::String(number.nomor.clone());
+    data["tanggal"] = Value::String(format_date_id(date));
+    let bytes = typeset(app, kind, data, image).await?;
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    Ok(app
+        .store
+        .keep_final_document(kind.code(), source, &bytes, &digest)
         .await?)
 }
 

@@ -273,3 +273,93 @@ pub async fn page(
         units,
     })
 }
+
+/// Rows each enclosure of the printed announcement holds; the rest is on the public page.
+const PRINTED_ROWS: u64 = 10_000;
+
+/// The formal announcement of `nomor` (document kind `pengumuman`): numbered from the register
+/// at its first draw and the same bytes after.
+pub async fn pdf(app: &App, nomor: i32, actor: &Actor) -> Result<Vec<u8>, ServiceError> {
+    use crate::documents::DocumentKind;
+    let a = get(app, nomor).await?;
+    let tz = app.settings.timezone;
+    let at = |ms| crate::domain::format_deadline_id(crate::clock::from_ms(ms), tz);
+    let count = |n: u64| crate::domain::format_number_id(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut enclosures = Vec::new();
+    for proposed in [true, false] {
+        let q = AnnouncedQuery {
+            diusulkan: Some(proposed),
+            limit: PRINTED_ROWS,
+            ..AnnouncedQuery::default()
+        };
+        enclosures.push(app.store.announced_page(nomor, &q).await?);
+    }
+    let unit_of = |r: &AnnouncedRow| {
+        if r.nama_unit.is_empty() {
+            r.unit_kerja.clone()
+        } else {
+            r.nama_unit.clone()
+        }
+    };
+    let mut by_unit: Vec<(String, Vec<[String; 4]>)> = Vec::new();
+    for r in &enclosures[0].0 {
+        let unit = unit_of(r);
+        if by_unit.last().is_none_or(|(u, _)| *u != unit) {
+            by_unit.push((unit, Vec::new()));
+        }
+        if let Some((_, rows)) = by_unit.last_mut() {
+            rows.push([
+                (rows.len() + 1).to_string(),
+                r.nama.clone(),
+                format!("************{}", r.nik4()),
+                r.jabatan.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    let mut by_group: Vec<(String, Vec<[String; 4]>)> = lists::GROUPS
+        .iter()
+        .map(|(_, label)| ((*label).to_owned(), Vec::new()))
+        .collect();
+    for r in &enclosures[1].0 {
+        let label = super::group_label(r.kelompok.as_deref().unwrap_or("LAINNYA"));
+        if let Some((_, rows)) = by_group.iter_mut().find(|(l, _)| l == label) {
+            rows.push([
+                (rows.len() + 1).to_string(),
+                r.nama.clone(),
+                format!("************{}", r.nik4()),
+                unit_of(r),
+            ]);
+        }
+    }
+    by_group.retain(|(_, rows)| !rows.is_empty());
+    let base = app.settings.base_url.trim_end_matches('/');
+    let (proposed, other) = (enclosures[0].1, enclosures[1].1);
+    let extra = serde_json::json!({
+        "pengumuman": {
+            "hari": a.hari_sanggah.to_string(),
+            "mulai": at(a.mulai_ms),
+            "tutup": at(a.tutup_ms),
+            "layanan": format!("{base}/layanan"),
+            "laman": format!("{base}/pengumuman/{nomor}"),
+        },
+        "jumlah": {
+            "semua": count(proposed + other),
+            "diusulkan": count(proposed),
+            "tidak": count(other),
+        },
+        "diusulkan": by_unit.iter().map(|(u, rows)| serde_json::json!({"unit": u, "baris": rows})).collect::<Vec<_>>(),
+        "tidak_diusulkan": by_group.iter().map(|(k, rows)| serde_json::json!({"kelompok": k, "baris": rows})).collect::<Vec<_>>(),
+        "terpotong": {
+            "diusulkan": count(proposed.saturating_sub(PRINTED_ROWS)),
+            "tidak": count(other.saturating_sub(PRINTED_ROWS)),
+        },
+    });
+    crate::service::placement::documents::final_document(
+        app,
+        DocumentKind::Pengumuman,
+        &format!("pengumuman:{nomor}"),
+        extra,
+        actor,
+    )
+    .await
+}
