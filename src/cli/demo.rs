@@ -54,6 +54,19 @@ pub(super) async fn run(
     serve::run_service(app, listener, frontend).await
 }
 
+/// The public announcement and the demo's objections.
+fn print_public(r: &service::demo::DemoReport, addr: std::net::SocketAddr) {
+    println!();
+    println!(
+        "Pengumuman publik nomor {}: http://{addr}/pengumuman/{} (PDF: /pengumuman/{}.pdf); calon memeriksa hasil dan mengajukan sanggah di http://{addr}/layanan",
+        r.pengumuman, r.pengumuman, r.pengumuman
+    );
+    for (nomor, hasil) in &r.sanggah {
+        println!("  Sanggah {nomor}: {hasil}.");
+    }
+    println!();
+}
+
 /// What the demo did and where to look, in words.
 fn print_demo(r: &service::demo::DemoReport, addr: std::net::SocketAddr) {
     println!(
@@ -114,7 +127,7 @@ fn print_demo(r: &service::demo::DemoReport, addr: std::net::SocketAddr) {
             first.url
         );
     }
-    println!();
+    print_public(r, addr);
     println!("Konsol web: http://{addr}/admin");
     println!(
         "  Masuk dengan surel {} dan kata sandi {}",

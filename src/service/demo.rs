@@ -134,6 +134,10 @@ pub struct DemoReport {
     pub akun_admin: (String, String),
     /// The lists and documents written into the demo folder.
     pub berkas: Vec<PathBuf>,
+    /// The public announcement's number.
+    pub pengumuman: i32,
+    /// The demo's objections: (receipt, how it ended, in words).
+    pub sanggah: Vec<(String, String)>,
 }
 
 /// The demo's administrator account.
@@ -305,6 +309,14 @@ pub async fn run(
     let sent = super::outbox::flush(app).await?;
     let berkas = write_papers(app, dir).await?;
     let outbox = dir.join("outbox");
+    // The approval links printed are the proposal's and the vacancy's, taken before the
+    // objections' prompts (answered at once below) reach the outbox.
+    let tautan = links(&outbox);
+    let announced =
+        super::public::announcement::publish(app, &super::public::PublishRequest::default(), &by)
+            .await?;
+    let sanggah = objections(app, &run.run_id, &by).await?;
+    super::outbox::flush(app).await?;
     let email = crate::domain::Email::parse(DEMO_ADMIN).map_err(ServiceError::internal)?;
     let password = super::accounts::add(
         app,
@@ -330,10 +342,153 @@ pub async fn run(
         pengisian_instance_id: vacancy.instance_id,
         daftar_pendek: vacancy.shortlist.len(),
         surat_terkirim: sent.terkirim,
-        tautan: links(&outbox),
+        tautan,
         kotak_keluar: outbox,
         berkas,
+        pengumuman: announced.nomor,
+        sanggah,
     })
+}
+
+/// Two objections walked to their end, so a newcomer sees the whole loop: a candidate left out
+/// as no longer active objects with proof, the verifier upholds it, the data is corrected and
+/// the Kepala BKPSDM confirms (the candidate is screened again and placed where a slot is
+/// free); another objects without proof and is dismissed with the reason.
+async fn objections(
+    app: &App,
+    run_id: &str,
+    by: &super::ground::audit::Actor,
+) -> Result<Vec<(String, String)>, ServiceError> {
+    use super::public::{ObjectionForm, StatusOutcome, StatusRequest, objection, status};
+    use crate::workflow::{Answer, Channel};
+    let run = super::ground::runs::existing_run(&app.store, run_id).await?;
+    let (mut inactive, mut other) = (None, None);
+    let mut cursor = String::new();
+    while inactive.is_none() || other.is_none() {
+        let page = app.store.export_page(&run.id, &cursor, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        cursor = last.decision.nik.as_str().to_owned();
+        for r in page {
+            let f = crate::domain::Findings::of(
+                run.aturan.iter().map(String::as_str),
+                &r.decision.verdicts(),
+            );
+            if f.gagal == ["PW-05"] && f.tinjau.is_empty() && inactive.is_none() {
+                inactive = Some(r.decision.nik);
+            } else if r.decision.hasil == crate::domain::Hasil::TidakLayak && other.is_none() {
+                other = Some(r.decision.nik);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let cases = [
+        (
+            inactive,
+            "Saya masih aktif bekerja di unit yang sama sejak 2019; terlampir surat keterangan aktif bekerja dari kepala unit.",
+            true,
+        ),
+        (other, "Saya keberatan dengan hasil ini.", false),
+    ];
+    for (i, (nik, reason, upheld)) in cases.into_iter().enumerate() {
+        let Some(nik) = nik else { continue };
+        let Some(c) = app.store.candidate(&nik).await? else {
+            continue;
+        };
+        let check = status::check(
+            app,
+            &StatusRequest {
+                nik: nik.as_str().to_owned(),
+                tanggal_lahir: c.tanggal_lahir.format("%d-%m-%Y").to_string(),
+                nomor_peserta: c.nomor_peserta.clone(),
+                dari: "demo".to_owned(),
+            },
+        )
+        .await?;
+        let StatusOutcome::Found(view) = check else {
+            continue;
+        };
+        let Some(token) = view.token else { continue };
+        let receipt = objection::submit(
+            app,
+            &ObjectionForm {
+                token,
+                alasan: reason.to_owned(),
+                email: Some(format!("calon{}@contoh.id", i + 1)),
+                no_hp: None,
+                berkas: if upheld {
+                    vec![b"%PDF-1.4\n% surat keterangan aktif bekerja (contoh)\n".to_vec()]
+                } else {
+                    Vec::new()
+                },
+                dari: "demo".to_owned(),
+            },
+        )
+        .await?;
+        let Some(inst) = objection::show(app, &receipt).await?.row.instance_id else {
+            continue;
+        };
+        let answer =
+            |step: &str, who: &str, jawaban: Answer, note: &str| super::workflow::DecideRequest {
+                instance: inst.clone(),
+                langkah: step.to_owned(),
+                orang: who.to_owned(),
+                jawaban,
+                komentar: Some(note.to_owned()),
+                saluran: Channel::Tautan,
+                dicatat_oleh: None,
+                kunjungan: None,
+            };
+        if upheld {
+            super::workflow::decide(
+                app,
+                &answer(
+                    "telaah",
+                    "verifikator_1",
+                    Answer::Setuju,
+                    "Surat keterangan aktif bekerja sah; data aktif_bekerja dikoreksi menjadi ya",
+                ),
+            )
+            .await?;
+            super::screening::correction::set(
+                app,
+                by,
+                &nik,
+                &[("aktif_bekerja".to_owned(), "ya".to_owned())],
+                &format!("Surat keterangan aktif bekerja dari kepala unit (sanggah {receipt})"),
+            )
+            .await?;
+        } else {
+            super::workflow::decide(
+                app,
+                &answer(
+                    "telaah",
+                    "verifikator_2",
+                    Answer::Tolak,
+                    "Tidak ada bukti yang dilampirkan; hasil penyaringan sesuai data",
+                ),
+            )
+            .await?;
+        }
+        super::workflow::decide(
+            app,
+            &answer(
+                "keputusan",
+                "kepala_bkpsdm",
+                Answer::Setuju,
+                "Hasil telaah disahkan",
+            ),
+        )
+        .await?;
+        let done = objection::show(app, &receipt).await?.row;
+        out.push((
+            receipt,
+            match (done.status.as_str(), done.hasil_baru) {
+                ("diterima", Some(h)) => format!("diterima; hasil baru: {h}"),
+                (s, _) => objection::status_label(s).to_owned(),
+            },
+        ));
+    }
+    Ok(out)
 }
 
 /// Writes every list (XLSX) and document (PDF) of the demo proposal and vacancy into `dir`,

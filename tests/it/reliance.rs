@@ -386,6 +386,8 @@ async fn a_correction_is_archived_audited_and_screened_alone() {
         &app,
         &AuditFilter {
             aksi: Some("calon_ubah".into()),
+            // The demo corrects one candidate of its own (an upheld objection).
+            orang: Some(OPERATOR.0.into()),
             ..AuditFilter::default()
         },
         100,

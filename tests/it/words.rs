@@ -15,7 +15,7 @@ use crate::{
 
 /// Runs of capitals (and `_`) of six or more that are words, not codes. Kept short on purpose:
 /// - `BKPSDM`: the agency's own name, written in capitals in every official letter;
-/// - `SETUJU`, `KEMBALIKAN`: the reply words an approver types back, shown in capitals because
+/// - `SETUJU`, `KEMBALIKAN`, `DITERIMA`, `DITOLAK`: the reply words an approver types back, shown in capitals because
 ///   they must be typed exactly (`TOLAK`, `PILIH` are shorter than six);
 /// - the ordinal dictums of a decree (`KELIMA`, `KESEMBILAN BELAS`), as the decree writes them;
 /// - `MERIT-XXXXXX` reference codes are allowed by their `MERIT-` prefix (see [`codes`]): people
@@ -29,6 +29,10 @@ const WORDS: &[&str] = &[
     "BKPSDM",
     "SETUJU",
     "KEMBALIKAN",
+    // An objection's review is answered, and its answer told, as DITERIMA or DITOLAK
+    // (candidates.md 3): reply words like SETUJU.
+    "DITERIMA",
+    "DITOLAK",
     // The dictums of a ministerial decree are cited by their ordinal in capitals, as the decree
     // itself writes them ("KepmenPANRB 16/2025 diktum KELIMA").
     "KEEMPAT",
