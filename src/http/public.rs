@@ -579,10 +579,10 @@ async fn object(
             &state,
             StatusCode::OK,
             "publik/pesan.html",
-            "Sanggah diterima",
+            "Sanggah tercatat",
             true,
             Message {
-                judul_pesan: "Sanggah Anda telah diterima",
+                judul_pesan: "Sanggah Anda sudah tercatat",
                 teks: "Simpan nomor tanda terima di bawah ini. Jawaban sanggah dikirim ke kontak yang Anda isi dan dapat diperiksa kembali melalui halaman Cek hasil & sanggah.",
                 nomor: Some(&nomor),
             },

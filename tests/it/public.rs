@@ -279,8 +279,10 @@ async fn candidates_see_their_result_and_object_in_time() {
         let html = body(&raw);
         assert!(!has_full_nik(&html), "a full NIK on a public page: {html}");
         assert!(!html.contains("1987-") && !html.contains("Rp"), "{html}");
-        proposed += html.matches("<td>Diusulkan</td>").count();
-        rows += html.matches("<tr><td>").count();
+        proposed += html
+            .matches("<td data-label=\"Hasil\">Diusulkan</td>")
+            .count();
+        rows += html.matches("<tr><td data-label=\"Nama\"").count();
     }
     assert_eq!(proposed as u64, placement.ditempatkan);
     assert_eq!(rows as u64, run.hasil.total, "every candidate once");
@@ -745,4 +747,92 @@ async fn candidates_see_their_result_and_object_in_time() {
         .await;
     assert_eq!(done.status, 303);
     assert_eq!(announcement::get(&app, 2).await.unwrap().hari_sanggah, 5);
+}
+
+/// A candidate on a 390 px phone in headless Chromium: the announcement, their own result,
+/// an objection with a file, the receipt; nothing scrolls sideways. With
+/// `MERIT_SCREENSHOT_DIR`, each page is saved there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_objects_from_a_phone_in_headless_chromium() {
+    if std::env::var("MERIT_BROWSER_TESTS").is_ok_and(|v| v == "0") {
+        return;
+    }
+    let db = TestDb::new().await;
+    let (app, _clock) = regency(&db, 120).await;
+    announcement::publish(
+        &app,
+        &PublishRequest::default(),
+        &merit::service::Actor::cli(),
+    )
+    .await
+    .unwrap();
+    let store = app.store_for_tests();
+    let run = store.latest_finished_run(None).await.unwrap().unwrap();
+    let page = store.export_page(&run.id, "", 1_000).await.unwrap();
+    let nik = page
+        .iter()
+        .find(|r| r.decision.hasil == merit::domain::Hasil::TidakLayak)
+        .unwrap()
+        .decision
+        .nik;
+    let c = store.candidate(&nik).await.unwrap().unwrap();
+    let proof = db.path("surat-keterangan.pdf");
+    std::fs::write(&proof, b"%PDF-1.4\n% surat keterangan\n").unwrap();
+    let addr = serve_http(&app).await;
+    let site = format!("http://{addr}");
+    let shots = std::env::var("MERIT_SCREENSHOT_DIR").ok();
+    let receipt = tokio::task::spawn_blocking(move || {
+        let b = crate::browser::Browser::open(390, 844);
+        let shot = |name: &str| {
+            if let Some(dir) = &shots {
+                b.screenshot(&Path::new(dir).join(name));
+            }
+        };
+        let sideways = || {
+            b.script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+                .as_bool()
+                .unwrap_or(true)
+        };
+        b.go(&format!("{site}/pengumuman"));
+        b.click("a[href='/pengumuman/1']");
+        b.wait_for("Masa sanggah");
+        assert!(!sideways(), "the announcement scrolls sideways");
+        shot("pengumuman.png");
+        b.click("a[href='/layanan']");
+        b.wait_for("tanggal_lahir");
+        b.type_into("#nik", nik.as_str());
+        b.type_into(
+            "#tanggal_lahir",
+            &c.tanggal_lahir.format("%d-%m-%Y").to_string(),
+        );
+        if let Some(n) = &c.nomor_peserta {
+            b.type_into("#nomor_peserta", n);
+        }
+        b.click("button[type=submit]");
+        b.wait_for("Ajukan sanggah");
+        assert!(!sideways(), "the result scrolls sideways");
+        shot("hasil.png");
+        b.type_into(
+            "#alasan",
+            "Data saya perlu diperiksa ulang; terlampir surat keterangan.",
+        );
+        b.type_into("#email", "calon@contoh.id");
+        let input = b.find("#berkas");
+        b.call(
+            "POST",
+            &format!("/element/{input}/value"),
+            Some(serde_json::json!({ "text": proof.display().to_string() })),
+        );
+        b.click("form[action='/layanan/sanggah'] button[type=submit]");
+        b.wait_for("tanda-terima");
+        assert!(!sideways(), "the receipt scrolls sideways");
+        shot("tanda-terima.png");
+        b.text("#tanda-terima")
+    })
+    .await
+    .unwrap();
+    assert!(receipt.starts_with("SGH-2025-"), "{receipt}");
+    let shown = objection::show(&app, &receipt).await.unwrap();
+    assert_eq!(shown.files.len(), 1);
+    assert_eq!(shown.files[0].jenis, "pdf");
 }
