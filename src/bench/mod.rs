@@ -9,6 +9,7 @@ pub mod console;
 pub mod documents;
 pub mod editor;
 pub mod notify;
+pub mod public;
 pub mod smtp;
 pub mod workflow;
 

@@ -599,6 +599,16 @@ pub enum BenchCommand {
         #[arg(long, value_name = "JUMLAH", default_value_t = 16)]
         parallel: usize,
     },
+    /// Pengumuman dan layanan calon: terbitkan pengumuman dari penempatan terakhir, beban
+    /// halaman publik dan cek hasil, dan satu sanggah yang diterima.
+    Pengumuman {
+        /// Permintaan per jenis halaman.
+        #[arg(long, value_name = "JUMLAH", default_value_t = 2_000)]
+        requests: usize,
+        /// Klien bersamaan.
+        #[arg(long, value_name = "JUMLAH", default_value_t = 32)]
+        parallel: usize,
+    },
 }
 
 /// `merit rules …`.

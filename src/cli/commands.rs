@@ -198,6 +198,11 @@ async fn bench(
             let r = bench::console::console(&app, requests, parallel, frontend).await?;
             print_or_json(&r, json, print_console_bench)
         }
+        BenchCommand::Pengumuman { requests, parallel } => {
+            let app = open_app(settings).await?;
+            let r = bench::public::public(&app, requests, parallel, frontend).await?;
+            print_or_json(&r, json, print_public_bench)
+        }
     }
 }
 
@@ -278,6 +283,24 @@ fn print_console_bench(r: &crate::bench::console::ConsoleBench) {
             "  {:<14} {} permintaan, {:.0} halaman/s, p50 {:.2} ms, p99 {:.2} ms",
             p.halaman, p.permintaan, p.per_detik, p.p50_ms, p.p99_ms
         );
+    }
+}
+
+fn print_public_bench(r: &crate::bench::public::PublicBench) {
+    println!(
+        "Pengumuman: {} calon diterbitkan dalam {:.0} ms; {} klien",
+        output::count(u64::try_from(r.calon).unwrap_or_default()),
+        r.terbit_ms,
+        r.klien
+    );
+    for p in &r.halaman {
+        println!(
+            "  {:<14} {} permintaan, {:.0}/s, p50 {:.2} ms, p99 {:.2} ms",
+            p.halaman, p.permintaan, p.per_detik, p.p50_ms, p.p99_ms
+        );
+    }
+    if let Some(ms) = r.sanggah_ms {
+        println!("  Satu sanggah diterima (saring ulang satu calon dan tempatkan): {ms:.0} ms");
     }
 }
 

@@ -384,7 +384,7 @@ pub fn settle<'a>(
         let now = app.clock.now_ms();
         let tz = app.settings.timezone;
         let (new_row, note) = if upheld {
-            match recompute(app, &o).await {
+            match new_outcome(app, o.pengumuman, &o.nik).await {
                 Ok(row) => {
                     let w = outcome_words(&row);
                     (Some(row), Some(w))
@@ -471,14 +471,18 @@ pub fn settle<'a>(
     })
 }
 
-/// An upheld objection's new outcome: the candidate screened alone on their (corrected) data
+/// An upheld objection's new outcome (not yet recorded): the candidate screened alone on their (corrected) data
 /// and manual findings, then, when eligible and not proposed yet, placed against the slots the
 /// announcement leaves free.
-async fn recompute(app: &App, o: &ObjectionRow) -> Result<AnnouncedRow, ServiceError> {
-    let nik = Nik::parse(&o.nik).map_err(|e| ServiceError::failed("NIK sanggah", e))?;
+pub async fn new_outcome(
+    app: &App,
+    pengumuman: i32,
+    nik: &str,
+) -> Result<AnnouncedRow, ServiceError> {
+    let nik = Nik::parse(nik).map_err(|e| ServiceError::failed("NIK sanggah", e))?;
     let before = app
         .store
-        .announced(o.pengumuman, &o.nik)
+        .announced(pengumuman, nik.as_str())
         .await?
         .ok_or_else(|| ServiceError::not_found(Sought::Candidate, nik.masked()))?;
     let report = crate::service::screening::screen_one(app, &nik, &Actor::system()).await?;
@@ -503,7 +507,7 @@ async fn recompute(app: &App, o: &ObjectionRow) -> Result<AnnouncedRow, ServiceE
             let formations = app.store.formations().await?;
             let used: std::collections::HashMap<String, u64> = app
                 .store
-                .announced_per_formation(o.pengumuman)
+                .announced_per_formation(pengumuman)
                 .await?
                 .into_iter()
                 .collect();
