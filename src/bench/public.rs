@@ -35,6 +35,9 @@ pub struct PublicBench {
     pub sanggah_ms: Option<f64>,
 }
 
+/// The requests of one kind: (path, form body), taken in turn by the clients.
+type Requests = Arc<Vec<(String, String)>>;
+
 /// Form-encodes `pairs`.
 fn form(pairs: &[(&str, &str)]) -> String {
     pairs
@@ -122,14 +125,14 @@ pub async fn public(
         }
     }
     let n = a.nomor;
-    let get = |paths: Vec<String>| -> Arc<Vec<(String, String)>> {
+    let get = |paths: Vec<String>| -> Requests {
         Arc::new(
             (0..requests)
                 .map(|i| (paths[i % paths.len()].clone(), String::new()))
                 .collect(),
         )
     };
-    let kinds: Vec<(&'static str, &'static str, Arc<Vec<(String, String)>>)> = vec![
+    let kinds: Vec<(&'static str, &'static str, Requests)> = vec![
         (
             "halaman",
             "GET",
