@@ -62,10 +62,24 @@ impl MigrationTrait for Migration {
                     .col(string_null("kelompok"))
                     .col(string("run_id"))
                     .col(big_integer_null("diperbarui_ms"))
+                    // The row's place in the announcement (1, 2, …, by unit, name, NIK):
+                    // pages are ranges of it, never an OFFSET over a million rows.
+                    .col(big_integer("urut"))
                     .primary_key(Index::create().col("instansi").col("pengumuman").col("nik"))
                     .to_owned(),
             )
             .await?;
+        // Name-prefix searches compare bytes (`>= prefix AND < prefix || U+10FFFF`): on
+        // PostgreSQL the column takes the "C" collation, so neither the comparison nor the
+        // index depends on the server's locale (SQLite compares bytes already).
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "ALTER TABLE pengumuman_calon ALTER COLUMN nama_cari TYPE varchar COLLATE \"C\"",
+                )
+                .await?;
+        }
         manager
             .create_index(
                 Index::create()
@@ -74,8 +88,19 @@ impl MigrationTrait for Migration {
                     .col("instansi")
                     .col("pengumuman")
                     .col("unit_kerja")
-                    .col("nama_cari")
-                    .col("nik")
+                    .col("urut")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_pengumuman_calon_urut")
+                    .table("pengumuman_calon")
+                    .col("instansi")
+                    .col("pengumuman")
+                    .col("urut")
+                    .unique()
                     .to_owned(),
             )
             .await?;
@@ -98,6 +123,7 @@ impl MigrationTrait for Migration {
                     .col("instansi")
                     .col("pengumuman")
                     .col("nik4")
+                    .col("urut")
                     .to_owned(),
             )
             .await?;
@@ -140,6 +166,17 @@ impl MigrationTrait for Migration {
                     .table("percobaan_layanan")
                     .col("instansi")
                     .col("kunci")
+                    .col("waktu_ms")
+                    .to_owned(),
+            )
+            .await?;
+        // Old attempts are dropped by time.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_percobaan_layanan_waktu")
+                    .table("percobaan_layanan")
+                    .col("instansi")
                     .col("waktu_ms")
                     .to_owned(),
             )

@@ -89,9 +89,11 @@ pub async fn public(
             },
         )
         .await?;
-        units = p.units;
+        units.extend(p.rows.iter().map(|r| (r.unit_kerja.clone(), String::new())));
         samples.extend(p.rows.into_iter().step_by(5));
     }
+    units.sort();
+    units.dedup();
     if samples.is_empty() {
         return Err(ServiceError::value(
             "bench pengumuman",

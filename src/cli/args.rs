@@ -443,7 +443,8 @@ pub enum AnnouncementCommand {
         /// Lama masa sanggah dalam hari kerja (bawaan 3).
         #[arg(long, value_name = "HARI")]
         objection_days: Option<u32>,
-        /// Awal masa sanggah, TTTT-BB-HH atau TTTT-BB-HHTjj:mm (bawaan: sekarang).
+        /// Awal masa sanggah: tahun-bulan-tanggal (mis. 2026-12-08) atau dengan jam
+        /// (2026-12-08T09:00); bawaan: sekarang.
         #[arg(long, value_name = "TANGGAL")]
         start: Option<String>,
     },

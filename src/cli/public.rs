@@ -30,7 +30,7 @@ fn start_of(text: &str, settings: &Settings) -> Result<chrono::DateTime<Utc>, Fa
             .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M"))
             .map_err(|_| {
                 Failure::invalid(format!(
-                    "--start: '{t}' bukan tanggal; tulis TTTT-BB-HH atau TTTT-BB-HHTjj:mm, misalnya 2026-12-08 atau 2026-12-08T09:00"
+                    "--start: '{t}' bukan tanggal; tulis tahun-bulan-tanggal, misalnya 2026-12-08, atau dengan jam, misalnya 2026-12-08T09:00"
                 ))
             })?
     };

@@ -269,7 +269,9 @@ async fn guard(req: Request, next: Next) -> Response {
         status_page(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
     } else {
         // An upload may take longer to arrive than a page.
-        let limit = if req.method() == Method::POST && req.uri().path() == "/admin/impor" {
+        let limit = if req.method() == Method::POST
+            && matches!(req.uri().path(), "/admin/impor" | "/layanan/sanggah")
+        {
             UPLOAD_TIME
         } else {
             REQUEST_TIME

@@ -205,6 +205,9 @@ pub(super) struct ShowQuery {
     cari: Option<String>,
     #[serde(default)]
     halaman: Option<u64>,
+    /// A search's next page starts after this place.
+    #[serde(default)]
+    setelah: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -231,6 +234,7 @@ struct ShowPage {
     jumlah_cocok: String,
     halaman: u64,
     halaman_akhir: u64,
+    disaring: bool,
     baris: Vec<Row>,
     sebelum: Option<String>,
     sesudah: Option<String>,
@@ -290,20 +294,34 @@ async fn show(
         unit: q.unit.clone(),
         cari: q.cari.clone(),
         halaman: q.halaman.unwrap_or(1),
+        setelah: q.setelah,
     };
     let p = match announcement::page(&state.app, nomor, &search).await {
         Ok(p) => p,
         Err(e) => return failure(&state, &e),
     };
     let tz = state.app.settings().timezone;
-    let link = |halaman: u64| {
-        let mut url = format!("/pengumuman/{nomor}?halaman={halaman}");
+    // A search goes on from its last row's place ("setelah"); its first page is the way
+    // back. Unfiltered pages are numbered.
+    let link = |next: &str| {
+        let mut url = format!("/pengumuman/{nomor}?{next}");
         for (k, v) in [("unit", &q.unit), ("cari", &q.cari)] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 url.push_str(&format!("&{k}={}", encode(v)));
             }
         }
         url
+    };
+    let (sebelum, sesudah) = if p.disaring {
+        (
+            q.setelah.filter(|s| *s > 0).map(|_| link("setelah=0")),
+            p.berikutnya.map(|n| link(&format!("setelah={n}"))),
+        )
+    } else {
+        (
+            (p.halaman > 1).then(|| link(&format!("halaman={}", p.halaman - 1))),
+            (p.halaman < p.halaman_akhir).then(|| link(&format!("halaman={}", p.halaman + 1))),
+        )
     };
     render_page(
         &state,
@@ -333,8 +351,9 @@ async fn show(
             halaman: p.halaman,
             halaman_akhir: p.halaman_akhir,
             baris: p.rows.iter().map(|r| public_row(r, tz)).collect(),
-            sebelum: (p.halaman > 1).then(|| link(p.halaman - 1)),
-            sesudah: (p.halaman < p.halaman_akhir).then(|| link(p.halaman + 1)),
+            disaring: p.disaring,
+            sebelum,
+            sesudah,
         },
     )
 }
@@ -479,12 +498,12 @@ async fn check(
         }
         Ok(StatusOutcome::NotFound) => again(
             &format!(
-                "{NOT_FOUND_TEXT}. Periksa kembali NIK, tanggal lahir, dan nomor peserta Anda."
+                "{NOT_FOUND_TEXT}. Periksa kembali NIK, tanggal lahir, dan nomor peserta (bila ada)."
             ),
             StatusCode::OK,
         ),
         Ok(StatusOutcome::BadDate) => again(
-            "Tanggal lahir harus ditulis HH-BB-TTTT, misalnya 23-04-1987.",
+            "Tanggal lahir ditulis tanggal-bulan-tahun, misalnya 23-04-1987.",
             StatusCode::BAD_REQUEST,
         ),
         Ok(StatusOutcome::NoAnnouncement) => message(
@@ -583,7 +602,7 @@ async fn object(
             true,
             Message {
                 judul_pesan: "Sanggah Anda sudah tercatat",
-                teks: "Simpan nomor tanda terima di bawah ini. Jawaban sanggah dikirim ke kontak yang Anda isi dan dapat diperiksa kembali melalui halaman Cek hasil & sanggah.",
+                teks: "Simpan nomor tanda terima di bawah ini. Jawaban sanggah dikirim ke surel (e-mail) yang Anda isi dan dapat diperiksa kembali melalui halaman Cek hasil & sanggah dengan NIK dan tanggal lahir Anda.",
                 nomor: Some(&nomor),
             },
         ),

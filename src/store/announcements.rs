@@ -68,6 +68,8 @@ pub struct AnnouncedRow {
     pub run_id: String,
     /// When an objection changed the row.
     pub diperbarui_ms: Option<i64>,
+    /// Its place in the announcement (1, 2, …): by unit, name and NIK at publication.
+    pub urut: i64,
 }
 
 impl AnnouncedRow {
@@ -77,7 +79,7 @@ impl AnnouncedRow {
     }
 }
 
-const ANNOUNCED: &str = "nik, nama, unit_kerja, nama_unit, hasil, kode_formasi, jabatan, kelompok, run_id, diperbarui_ms";
+const ANNOUNCED: &str = "nik, nama, unit_kerja, nama_unit, hasil, kode_formasi, jabatan, kelompok, run_id, diperbarui_ms, urut";
 
 fn announced_from(r: &QueryResult) -> StoreResult<AnnouncedRow> {
     Ok(AnnouncedRow {
@@ -91,6 +93,7 @@ fn announced_from(r: &QueryResult) -> StoreResult<AnnouncedRow> {
         kelompok: get(r, 7)?,
         run_id: get(r, 8)?,
         diperbarui_ms: get(r, 9)?,
+        urut: get(r, 10)?,
     })
 }
 
@@ -113,8 +116,8 @@ pub struct AnnouncedQuery {
     pub nik4: Option<String>,
     /// Proposed (`true`) or not proposed (`false`) only.
     pub diusulkan: Option<bool>,
-    /// Rows to skip and take.
-    pub offset: u64,
+    /// Rows after this place ([`AnnouncedRow::urut`]), and how many.
+    pub setelah: i64,
     pub limit: u64,
 }
 
@@ -256,14 +259,14 @@ impl Store {
         for chunk in rows.chunks(BATCH) {
             let mut sql = String::from(
                 "INSERT INTO pengumuman_calon (instansi, pengumuman, nik, nik4, nama, nama_cari, \
-                 unit_kerja, nama_unit, hasil, kode_formasi, jabatan, kelompok, run_id, diperbarui_ms) VALUES ",
+                 unit_kerja, nama_unit, hasil, kode_formasi, jabatan, kelompok, run_id, diperbarui_ms, urut) VALUES ",
             );
             let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 15);
             for (i, r) in chunk.iter().enumerate() {
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)");
+                sql.push_str("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)");
                 values.extend([
                     self.tenant.clone().into(),
                     a.nomor.into(),
@@ -283,6 +286,7 @@ impl Store {
                     r.jabatan.clone().into(),
                     r.kelompok.clone().into(),
                     r.run_id.clone().into(),
+                    r.urut.into(),
                 ]);
             }
             txn.execute_raw(self.stmt(&sql, values)).await?;
@@ -421,13 +425,17 @@ impl Store {
             .transpose()?
             .unwrap_or(0);
         let mut values = values;
+        values.push(q.setelah.into());
         values.push(i64::try_from(q.limit).unwrap_or(i64::MAX).into());
-        values.push(i64::try_from(q.offset).unwrap_or(i64::MAX).into());
+        // A name prefix is found through its own index and the matches sorted; ordering by the
+        // place index instead would walk every row of the announcement (`+urut` keeps SQLite's
+        // planner from that; PostgreSQL plans by its statistics either way).
+        let order = if q.nama.is_some() { "+urut" } else { "urut" };
         let rows = self
             .query(
                 &format!(
-                    "SELECT {ANNOUNCED} FROM pengumuman_calon WHERE {filter} \
-                     ORDER BY unit_kerja, nama_cari, nik LIMIT ? OFFSET ?"
+                    "SELECT {ANNOUNCED} FROM pengumuman_calon WHERE {filter} AND urut > ? \
+                     ORDER BY {order} LIMIT ?"
                 ),
                 values,
             )
@@ -440,13 +448,21 @@ impl Store {
         ))
     }
 
-    /// The units of announcement `nomor`: (code, name).
-    pub async fn announced_units(&self, nomor: i32) -> StoreResult<Vec<(String, String)>> {
+    /// The first `limit` units of announcement `nomor`: (code, name).
+    pub async fn announced_units(
+        &self,
+        nomor: i32,
+        limit: u64,
+    ) -> StoreResult<Vec<(String, String)>> {
         let rows = self
             .query(
                 "SELECT unit_kerja, nama_unit FROM pengumuman_unit \
-                 WHERE instansi = ? AND pengumuman = ? ORDER BY unit_kerja",
-                vec![self.tenant.clone().into(), nomor.into()],
+                 WHERE instansi = ? AND pengumuman = ? ORDER BY unit_kerja LIMIT ?",
+                vec![
+                    self.tenant.clone().into(),
+                    nomor.into(),
+                    i64::try_from(limit).unwrap_or(i64::MAX).into(),
+                ],
             )
             .await?;
         rows.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect()
@@ -492,8 +508,64 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed status check under each key, with its audit entry.
-    pub async fn record_failed_check(
+    /// Reserves one status check under each key (key, limit, reserve): refused with the
+    /// oldest failure's time when a key already holds `limit` failures since `since_ms`; else
+    /// one row per reserving key, counted as a failure until [`Store::release_check`] removes
+    /// it, so parallel guesses on one key cannot slip past its limit. Attempts older than a day
+    /// are dropped on the way.
+    pub async fn reserve_check(
+        &self,
+        keys: &[(String, u64, bool)],
+        since_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<Result<Vec<i64>, Option<i64>>> {
+        let txn = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            txn.execute_raw(self.stmt(
+                "SELECT pg_advisory_xact_lock(hashtext('merit-layanan-' || ?))",
+                vec![self.tenant.clone().into()],
+            ))
+            .await?;
+        }
+        for (key, limit, _) in keys {
+            let row = txn
+                .query_one_raw(self.stmt(
+                    "SELECT COUNT(*), MIN(waktu_ms) FROM percobaan_layanan WHERE instansi = ? AND kunci = ? AND waktu_ms >= ?",
+                    vec![self.tenant.clone().into(), key.clone().into(), since_ms.into()],
+                ))
+                .await?;
+            if let Some(r) = row {
+                let failed = u64::try_from(get::<i64>(&r, 0)?).unwrap_or_default();
+                if failed >= *limit {
+                    let oldest: Option<i64> = get(&r, 1)?;
+                    txn.rollback().await?;
+                    return Ok(Err(oldest));
+                }
+            }
+        }
+        let mut ids = Vec::with_capacity(keys.len());
+        for (key, _, _) in keys.iter().filter(|(_, _, reserve)| *reserve) {
+            let row = txn
+                .query_one_raw(self.stmt(
+                    "INSERT INTO percobaan_layanan (instansi, kunci, waktu_ms) VALUES (?, ?, ?) RETURNING id",
+                    vec![self.tenant.clone().into(), key.clone().into(), now_ms.into()],
+                ))
+                .await?
+                .ok_or_else(|| corrupt("percobaan layanan tidak tersimpan"))?;
+            ids.push(get::<i64>(&row, 0)?);
+        }
+        txn.execute_raw(self.stmt(
+            "DELETE FROM percobaan_layanan WHERE instansi = ? AND waktu_ms < ?",
+            vec![self.tenant.clone().into(), (now_ms - 86_400_000).into()],
+        ))
+        .await?;
+        txn.commit().await?;
+        Ok(Ok(ids))
+    }
+
+    /// A failed check: one failure under each of `keys` (those not reserved beforehand), with
+    /// its audit entry.
+    pub async fn record_failure(
         &self,
         keys: &[String],
         now_ms: i64,
@@ -511,32 +583,25 @@ impl Store {
             ))
             .await?;
         }
-        // Attempts older than a day are of no use to any limit.
-        txn.execute_raw(self.stmt(
-            "DELETE FROM percobaan_layanan WHERE instansi = ? AND waktu_ms < ?",
-            vec![self.tenant.clone().into(), (now_ms - 86_400_000).into()],
-        ))
-        .await?;
         self.append_audit_in(&txn, stamp).await?;
         txn.commit().await?;
         Ok(())
     }
 
-    /// Failed checks under `key` since `since_ms`, with the oldest of them.
-    pub async fn failed_checks(&self, key: &str, since_ms: i64) -> StoreResult<(u64, Option<i64>)> {
-        let rows = self
-            .query(
-                "SELECT COUNT(*), MIN(waktu_ms) FROM percobaan_layanan WHERE instansi = ? AND kunci = ? AND waktu_ms >= ?",
-                vec![self.tenant.clone().into(), key.into(), since_ms.into()],
-            )
+    /// A reserved check that matched: its rows removed (it was no failure), with its audit
+    /// entry.
+    pub async fn release_check(&self, ids: &[i64], stamp: &AuditStamp) -> StoreResult<()> {
+        let txn = self.begin_write().await?;
+        for id in ids {
+            txn.execute_raw(self.stmt(
+                "DELETE FROM percobaan_layanan WHERE instansi = ? AND id = ?",
+                vec![self.tenant.clone().into(), (*id).into()],
+            ))
             .await?;
-        let Some(r) = rows.first() else {
-            return Ok((0, None));
-        };
-        Ok((
-            u64::try_from(get::<i64>(r, 0)?).unwrap_or_default(),
-            get(r, 1)?,
-        ))
+        }
+        self.append_audit_in(&txn, stamp).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Stores a new objection with its files and audit entry, numbered `SGH-<tahun>-<urut>`

@@ -116,10 +116,13 @@ impl Calendar {
     }
 
     /// The close of office hours on the `n`-th working day counted from `from`'s day (that day
-    /// counts when it is a working day): an objection window of `n` working days.
+    /// counts when it is a working day and `from` is before closing time): an objection window
+    /// of `n` working days.
     pub fn close_after_working_days(&self, from: DateTime<Utc>, n: u32) -> DateTime<Utc> {
-        let mut date = self.local_date(from);
-        if !self.is_working_day(date) {
+        let local = from.with_timezone(&self.tz).naive_local();
+        let mut date = local.date();
+        // A day counts when it is a working day and the office is still open.
+        if !self.is_working_day(date) || local.time() >= self.jam_kerja.tutup {
             date = self.next_day(date, Kalender::HariKerja);
         }
         for _ in 1..n.max(1) {
@@ -192,6 +195,26 @@ mod tests {
             .with_ymd_and_hms(y, m, d, h, min, 0)
             .unwrap()
             .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn an_objection_window_counts_whole_working_days() {
+        let cal = cal();
+        // Published Friday 27 November 09.00, three working days: Fri, Mon 30, (Tue 1 Dec is a
+        // holiday) Wed 2, closing at 16.00.
+        assert_eq!(
+            cal.close_after_working_days(wib(2026, 11, 27, 9, 0), 3),
+            wib(2026, 12, 2, 16, 0)
+        );
+        // After closing time the day does not count; nor does a Saturday.
+        assert_eq!(
+            cal.close_after_working_days(wib(2026, 11, 27, 19, 0), 1),
+            wib(2026, 11, 30, 16, 0)
+        );
+        assert_eq!(
+            cal.close_after_working_days(wib(2026, 11, 28, 10, 0), 1),
+            wib(2026, 11, 30, 16, 0)
+        );
     }
 
     #[test]

@@ -370,7 +370,7 @@ async fn candidates_see_their_result_and_object_in_time() {
     )
     .await;
     assert_eq!(code, 400);
-    assert!(body(&raw).contains("HH-BB-TTTT"), "{raw}");
+    assert!(body(&raw).contains("tanggal-bulan-tahun"), "{raw}");
 
     // Five failures for one NIK, then 429 even with the right data.
     let right = |c: &merit::domain::Candidate| {
@@ -395,6 +395,22 @@ async fn candidates_see_their_result_and_object_in_time() {
     let (code, raw) = http_request(addr, "POST", "/layanan/status", &right(&throttled)).await;
     assert_eq!(code, 429, "{raw}");
     assert!(body(&raw).contains("coba lagi setelah"), "{raw}");
+
+    // Guesses sent all at once meet the same limit: the unknown NIK above failed once, so four
+    // of ten parallel guesses are answered and the rest held back.
+    let guesses = (0..10).map(|i| {
+        let body = form(&[
+            ("nik", "1609020101700009"),
+            ("tanggal_lahir", &format!("{:02}-01-1970", i + 2)),
+        ]);
+        tokio::spawn(async move { http_request(addr, "POST", "/layanan/status", &body).await.0 })
+    });
+    let mut codes = Vec::new();
+    for g in guesses {
+        codes.push(g.await.unwrap());
+    }
+    assert_eq!(codes.iter().filter(|c| **c == 200).count(), 4, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == 429).count(), 6, "{codes:?}");
 
     // The right data: the rule that failed, in words, with its legal basis, and the form.
     let (code, raw) = http_request(addr, "POST", "/layanan/status", &right(&upheld)).await;
@@ -679,7 +695,7 @@ async fn candidates_see_their_result_and_object_in_time() {
         }
     };
     let checks = count("layanan_cek").await;
-    assert_eq!(checks.len(), 13, "every status attempt");
+    assert_eq!(checks.len(), 23, "every status attempt");
     assert!(
         checks
             .iter()

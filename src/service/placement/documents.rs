@@ -1417,6 +1417,19 @@ async fn take_number(
         .await?)
 }
 
+/// The final PDF of `kind` about `source` kept in the register, if drawn already.
+pub async fn kept(
+    app: &App,
+    kind: DocumentKind,
+    source: &str,
+) -> Result<Option<Vec<u8>>, ServiceError> {
+    Ok(app
+        .store
+        .document_number(kind.code(), source)
+        .await?
+        .and_then(|n| n.pdf))
+}
+
 /// A document that is final when drawn (an announcement: publishing it was the binding act):
 /// the PDF kept in the register for `source` when there is one; else the letterhead's data
 /// merged with `extra`, numbered from the register (audited for `actor`), typeset and kept, so
@@ -1428,12 +1441,7 @@ pub async fn final_document(
     extra: Value,
     actor: &Actor,
 ) -> Result<Vec<u8>, ServiceError> {
-    if let Some(pdf) = app
-        .store
-        .document_number(kind.code(), source)
-        .await?
-        .and_then(|n| n.pdf)
-    {
+    if let Some(pdf) = kept(app, kind, source).await? {
         return Ok(pdf);
     }
     let image = letterhead_image(app, kind).await;

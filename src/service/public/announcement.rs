@@ -17,6 +17,9 @@ use crate::{
 /// Rows per public page.
 pub const PAGE_ROWS: u64 = 50;
 
+/// Units an announcement page offers as a list to choose from; beyond this the code is typed.
+pub const UNIT_CHOICES: u64 = 300;
+
 /// The objection window when none is given, in working days.
 pub const DEFAULT_OBJECTION_DAYS: u32 = 3;
 
@@ -127,6 +130,7 @@ async fn frozen_rows(
             kelompok: None,
             run_id: src.run.id.clone(),
             diperbarui_ms: None,
+            urut: 0,
         }));
     }
     let mut cursor = String::new();
@@ -154,8 +158,20 @@ async fn frozen_rows(
                 kelompok: Some(group.to_owned()),
                 run_id: src.run.id.clone(),
                 diperbarui_ms: None,
+                urut: 0,
             });
         }
+    }
+    // The announcement's order, numbered once: a page is a range of these numbers.
+    rows.sort_by_cached_key(|r| {
+        (
+            r.unit_kerja.clone(),
+            crate::store::announcements::search_name(&r.nama),
+            r.nik.clone(),
+        )
+    });
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.urut = i64::try_from(i + 1).unwrap_or(i64::MAX);
     }
     Ok(rows)
 }
@@ -215,8 +231,13 @@ pub struct AnnouncementPage {
     pub halaman: u64,
     /// The last page.
     pub halaman_akhir: u64,
-    /// The units: (code, name).
+    /// The units to choose from: (code, name); empty when there are more than
+    /// [`UNIT_CHOICES`] (the code is typed then).
     pub units: Vec<(String, String)>,
+    /// Where the next page of a search starts (a row's place, never a NIK), when there is one.
+    pub berikutnya: Option<i64>,
+    /// Whether the search is filtered (then pages go on by [`Self::berikutnya`]).
+    pub disaring: bool,
 }
 
 /// What the public may search by.
@@ -226,8 +247,10 @@ pub struct Search {
     pub unit: Option<String>,
     /// A name prefix, or four digits (the last four of a NIK).
     pub cari: Option<String>,
-    /// The page asked for (1-based).
+    /// The page asked for (1-based), without a filter.
     pub halaman: u64,
+    /// With a filter: the page that starts after this place.
+    pub setelah: Option<i64>,
 }
 
 /// Page `search.halaman` of announcement `nomor`.
@@ -260,17 +283,34 @@ pub async fn page(
             q.nama = Some(text.to_owned());
         }
     }
-    let halaman = search.halaman.max(1);
-    q.offset = (halaman - 1).saturating_mul(PAGE_ROWS);
-    let (rows, total) = app.store.announced_page(nomor, &q).await?;
-    let units = app.store.announced_units(nomor).await?;
+    let disaring = q.unit.is_some() || q.nama.is_some() || q.nik4.is_some();
+    // Unfiltered, page k holds places (k-1)*50+1 … k*50 (the places are dense); a search goes
+    // on from the last place it showed.
+    let halaman = if disaring { 1 } else { search.halaman.max(1) };
+    q.setelah = if disaring {
+        search.setelah.unwrap_or(0).max(0)
+    } else {
+        i64::try_from((halaman - 1).saturating_mul(PAGE_ROWS)).unwrap_or(i64::MAX)
+    };
+    q.limit = PAGE_ROWS + 1;
+    let (mut rows, total) = app.store.announced_page(nomor, &q).await?;
+    let more = rows.len() as u64 > PAGE_ROWS;
+    rows.truncate(usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX));
+    // A regency's units fit a list to choose from; a province's or the nation's do not (the
+    // unit's code is typed instead).
+    let mut units = app.store.announced_units(nomor, UNIT_CHOICES + 1).await?;
+    if units.len() as u64 > UNIT_CHOICES {
+        units.clear();
+    }
     Ok(AnnouncementPage {
         pengumuman: a,
+        berikutnya: more.then(|| rows.last().map(|r| r.urut)).flatten(),
         rows,
         total,
         halaman,
         halaman_akhir: total.div_ceil(PAGE_ROWS).max(1),
         units,
+        disaring,
     })
 }
 
@@ -281,6 +321,19 @@ const PRINTED_ROWS: u64 = 10_000;
 /// at its first draw and the same bytes after.
 pub async fn pdf(app: &App, nomor: i32, actor: &Actor) -> Result<Vec<u8>, ServiceError> {
     use crate::documents::DocumentKind;
+    // Drawn once: the kept copy first; one first draw at a time in this process (a public
+    // address must not let a crowd typeset the same announcement at once).
+    static DRAWING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let source = format!("pengumuman:{nomor}");
+    let kept =
+        || crate::service::placement::documents::kept(app, DocumentKind::Pengumuman, &source);
+    if let Some(pdf) = kept().await? {
+        return Ok(pdf);
+    }
+    let _drawing = DRAWING.lock().await;
+    if let Some(pdf) = kept().await? {
+        return Ok(pdf);
+    }
     let a = get(app, nomor).await?;
     let tz = app.settings.timezone;
     let at = |ms| crate::domain::format_deadline_id(crate::clock::from_ms(ms), tz);
@@ -357,7 +410,7 @@ pub async fn pdf(app: &App, nomor: i32, actor: &Actor) -> Result<Vec<u8>, Servic
     crate::service::placement::documents::final_document(
         app,
         DocumentKind::Pengumuman,
-        &format!("pengumuman:{nomor}"),
+        &source,
         extra,
         actor,
     )

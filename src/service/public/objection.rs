@@ -161,15 +161,14 @@ pub async fn submit(app: &App, form: &ObjectionForm) -> Result<String, ServiceEr
         ))
         .into());
     }
-    let alasan = form.alasan.trim();
+    // Browsers send a textarea's line breaks as CRLF: count them as the person typed them.
+    let alasan = form.alasan.replace("\r\n", "\n");
+    let alasan = alasan.trim();
     if alasan.is_empty() {
         return Err(bad("alasan", "tuliskan alasan sanggah Anda"));
     }
     if alasan.chars().count() > MAX_REASON {
-        return Err(bad(
-            "alasan",
-            format!("alasan sanggah paling banyak {MAX_REASON} karakter"),
-        ));
+        return Err(bad("alasan", "alasan sanggah paling banyak 2.000 karakter"));
     }
     let email = checked_email(form.email.as_deref())?;
     let no_hp = checked_phone(form.no_hp.as_deref())?;
@@ -249,19 +248,27 @@ pub async fn submit(app: &App, form: &ObjectionForm) -> Result<String, ServiceEr
         berkas: berkas.len(),
         dibuat_ms: now.timestamp_millis(),
     });
-    match start_review(app, &receipt, &subject, &actor).await {
-        Ok(instance) => {
-            app.store
-                .set_objection_instance(&receipt, &instance)
-                .await?
-        }
-        Err(e) => {
-            // The objection is recorded and audited; officers see it without a review in
-            // `merit objection list` and start it once the workflow or directory is fixed.
-            tracing::error!(sanggah = %receipt, "telaah sanggah tidak dapat dimulai: {e}");
-        }
+    // The objection is recorded and audited: from here the candidate gets the receipt whatever
+    // happens; a review that cannot start shows in `merit objection list` ("telaah belum
+    // dimulai") and is told to ADMIN.
+    let started = match start_review(app, &receipt, &subject, &actor).await {
+        Ok(instance) => app
+            .store
+            .set_objection_instance(&receipt, &instance)
+            .await
+            .map_err(ServiceError::from),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = started {
+        tracing::error!(sanggah = %receipt, "telaah sanggah tidak dapat dimulai: {e}");
+        admin_notice(
+            app,
+            &receipt,
+            &format!("Telaah sanggah {receipt} tidak dapat dimulai: {e}. Periksa alur sanggah dan direktori (peran VERIFIKATOR_BKPSDM)."),
+        )
+        .await;
     }
-    tell(
+    if let Err(e) = tell(
         app,
         &receipt,
         "tanda-terima",
@@ -271,16 +278,36 @@ pub async fn submit(app: &App, form: &ObjectionForm) -> Result<String, ServiceEr
             perihal: format!("Tanda terima sanggah nomor {receipt}"),
             paragraf: vec![
                 format!(
-                    "Sanggah Anda atas pengumuman nomor {} telah kami terima pada {} dengan nomor {receipt}.",
+                    "Sanggah Anda atas pengumuman nomor {} telah tercatat pada {} dengan nomor tanda terima {receipt}.",
                     a.nomor,
                     format_datetime_id(now, tz)
                 ),
-                "Sanggah akan ditelaah oleh verifikator BKPSDM dan diputuskan oleh Kepala BKPSDM. Jawaban dikirim ke alamat ini; Anda juga dapat memeriksanya melalui halaman Layanan.".to_owned(),
+                "Sanggah akan ditelaah oleh verifikator BKPSDM dan diputuskan oleh Kepala BKPSDM. Jawabannya dikirim ke alamat surel ini; Anda juga dapat memeriksanya melalui halaman Cek hasil & sanggah.".to_owned(),
             ],
         },
     )
-    .await?;
+    .await
+    {
+        tracing::error!(sanggah = %receipt, "tanda terima sanggah tidak dapat dikirim: {e}");
+    }
     Ok(receipt)
+}
+
+/// Tells ADMIN about an objection that needs a hand; a failure to queue is only logged.
+async fn admin_notice(app: &App, receipt: &str, text: &str) {
+    let content = Content::Admin(crate::domain::Notice {
+        pesan: text.to_owned(),
+    });
+    if let Err(e) = crate::service::ground::notices::tell_admins(
+        app,
+        None,
+        &format!("sanggah:{receipt}:admin"),
+        content,
+    )
+    .await
+    {
+        tracing::error!(sanggah = %receipt, "pemberitahuan ADMIN gagal: {e}");
+    }
 }
 
 /// The rules that did not pass in run `run_id`, in words.
@@ -360,6 +387,13 @@ pub fn settle<'a>(
         if o.status != "diajukan" {
             return Ok(());
         }
+        // A cancelled review decides nothing: the objection stays open for a new review.
+        if let Some(row) = app.store.instance(instance).await?
+            && row.state.status == crate::workflow::Status::Dibatalkan
+        {
+            tracing::warn!(sanggah = %o.nomor, "telaah sanggah dibatalkan; sanggah tetap terbuka");
+            return Ok(());
+        }
         let history = app.store.history(instance).await?;
         let review = history.iter().rev().find(|h| {
             h.langkah.as_deref() == Some(REVIEW_STEP)
@@ -380,7 +414,10 @@ pub fn settle<'a>(
                     "sanggah tidak dapat diterima".to_owned()
                 }
             });
-        let words = crate::domain::redact_identifiers(&words).0;
+        let words = crate::domain::redact_identifiers(&words)
+            .0
+            .trim_end_matches(['.', ' '])
+            .to_owned();
         let now = app.clock.now_ms();
         let tz = app.settings.timezone;
         let (new_row, note) = if upheld {
@@ -391,6 +428,15 @@ pub fn settle<'a>(
                 }
                 Err(e) => {
                     tracing::error!(sanggah = %o.nomor, "hasil baru setelah sanggah tidak dapat dihitung: {e}");
+                    admin_notice(
+                        app,
+                        &o.nomor,
+                        &format!(
+                            "Sanggah {} diterima, tetapi hasil baru calon tidak dapat dihitung: {e}. Saring ulang calon itu (merit screen --nik) dan perbarui hasilnya secara manual.",
+                            o.nomor
+                        ),
+                    )
+                    .await;
                     (None, None)
                 }
             }
@@ -565,7 +611,7 @@ pub async fn new_outcome(
             row.diusulkan = false;
             row.kode_formasi = None;
             row.jabatan = None;
-            row.unit_kerja = candidate.unit_kerja.clone();
+            // Not eligible: listed under the unit it was announced under.
             row.kelompok = Some(
                 if other == Hasil::TidakLayak {
                     "TMS"

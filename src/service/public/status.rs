@@ -94,12 +94,21 @@ fn key(secret: &[u8], kind: &str, value: &str) -> String {
     )
 }
 
-/// Parses `DD-MM-YYYY` (also `DD/MM/YYYY`).
+/// Parses a birth date as people type it: `23-04-1987`, `1-4-1987`, `23/04/1987`,
+/// `23.04.1987` or `23041987` (day, month, four-digit year).
 pub fn parse_birth_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim().replace('/', "-");
-    NaiveDate::parse_from_str(&t, "%d-%m-%Y")
-        .ok()
-        .filter(|_| t.len() == 10)
+    let t = text.trim();
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(t, "%d%m%Y").ok();
+    }
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    if y.len() != 4 || d.is_empty() || d.len() > 2 || m.is_empty() || m.len() > 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
 /// Checks a candidate's data against the newest announcement.
@@ -111,42 +120,39 @@ pub async fn check(app: &App, req: &StatusRequest) -> Result<StatusOutcome, Serv
     let now = app.clock.now_ms();
     let since = now - HOUR_MS;
     let nik_digits: String = req.nik.chars().filter(|c| !c.is_whitespace()).collect();
+    // The NIK's key is reserved for the check's length, so parallel guesses at one NIK meet its
+    // limit; the address's is counted as failures happen (many candidates share one carrier's
+    // address, and their checks in flight are no failures).
+    let address = key(&secret, "ip", &address_key(&req.dari));
     let keys = [
-        key(&secret, "nik", &nik_digits),
-        key(&secret, "ip", &req.dari),
+        (key(&secret, "nik", &nik_digits), PER_NIK, true),
+        (address.clone(), PER_ADDRESS, false),
     ];
     let nik = Nik::parse(&nik_digits).ok();
     let shown = nik
         .as_ref()
         .map_or_else(|| "(NIK tidak sah)".to_owned(), Nik::masked);
     let actor = Actor::account("layanan", &req.dari);
-    for (k, limit) in keys.iter().zip([PER_NIK, PER_ADDRESS]) {
-        let (failed, oldest) = app.store.failed_checks(k, since).await?;
-        if failed >= limit {
-            let entry = stamp(
-                app,
-                &actor,
-                Action::LayananCek,
-                &shown,
-                "ditahan: terlalu banyak percobaan",
-            )
-            .await?;
-            app.store.append_audit_stamp(&entry).await?;
+    let audit = |rincian: &'static str| stamp(app, &actor, Action::LayananCek, &shown, rincian);
+    let reserved = match app.store.reserve_check(&keys, since, now).await? {
+        Ok(ids) => ids,
+        Err(oldest) => {
+            app.store
+                .append_audit_stamp(&audit("ditahan: terlalu banyak percobaan").await?)
+                .await?;
             return Ok(StatusOutcome::Throttled(
                 oldest.unwrap_or(now).saturating_add(HOUR_MS),
             ));
         }
-    }
+    };
     let Some(born) = parse_birth_date(&req.tanggal_lahir) else {
-        let entry = stamp(
-            app,
-            &actor,
-            Action::LayananCek,
-            &shown,
-            "tanggal lahir tidak sah",
-        )
-        .await?;
-        app.store.append_audit_stamp(&entry).await?;
+        app.store
+            .record_failure(
+                std::slice::from_ref(&address),
+                now,
+                &audit("tanggal lahir tidak sah").await?,
+            )
+            .await?;
         return Ok(StatusOutcome::BadDate);
     };
     // The same reads whether or not the NIK exists; the comparison runs over the same length.
@@ -178,14 +184,32 @@ pub async fn check(app: &App, req: &StatusRequest) -> Result<StatusOutcome, Serv
         && candidate.is_some()
         && announced.is_some();
     let (Some(c), Some(row), true) = (candidate, announced, matched) else {
-        let entry = stamp(app, &actor, Action::LayananCek, &shown, "tidak cocok").await?;
-        app.store.record_failed_check(&keys, now, &entry).await?;
+        app.store
+            .record_failure(
+                std::slice::from_ref(&address),
+                now,
+                &audit("tidak cocok").await?,
+            )
+            .await?;
         return Ok(StatusOutcome::NotFound);
     };
-    let entry = stamp(app, &actor, Action::LayananCek, &shown, "cocok").await?;
-    app.store.append_audit_stamp(&entry).await?;
+    app.store
+        .release_check(&reserved, &audit("cocok").await?)
+        .await?;
     let view = view(app, a, c.nama, row).await?;
     Ok(StatusOutcome::Found(Box::new(view)))
+}
+
+/// The address a limit counts by: an IPv4 address, or the /64 of an IPv6 one (a phone's
+/// network hands out a whole /64).
+fn address_key(dari: &str) -> String {
+    match dari.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => dari.to_owned(),
+    }
 }
 
 /// A valid NIK no candidate has, read when the given one is not a NIK.
@@ -218,7 +242,7 @@ async fn view(
             } else {
                 "tinjau"
             },
-            alasan: crate::domain::redact_identifiers(r.alasan.as_deref().unwrap_or_default()).0,
+            alasan: public_reason(r.alasan.as_deref().unwrap_or_default()),
             dasar_hukum: r.dasar_hukum.clone(),
         })
         .collect();
@@ -255,6 +279,18 @@ async fn view(
     })
 }
 
+/// A rule's reason as a public page may show it: identifiers masked, and a reason that quotes
+/// dates of birth (the identity check's "tanggal lahir (NIK: …, data: …)") replaced by what it
+/// asks the candidate to do.
+fn public_reason(reason: &str) -> String {
+    let clean = crate::domain::redact_identifiers(reason).0;
+    if clean.contains("tanggal lahir") || clean.contains("lahir") {
+        "Data kependudukan (tanggal lahir atau jenis kelamin) perlu dicocokkan dengan data Dukcapil; bawa KTP dan Kartu Keluarga ke BKPSDM.".to_owned()
+    } else {
+        clean
+    }
+}
+
 /// The candidate a token was sealed for: (announcement, NIK), while it holds.
 pub async fn token_holder(app: &App, token: &str) -> Result<Option<(i32, String)>, ServiceError> {
     let secret = link_secret(app).await?;
@@ -278,4 +314,56 @@ pub async fn token_holder(app: &App, token: &str) -> Result<Option<(i32, String)
         return Ok(None);
     }
     Ok(Some((nomor, nik.to_owned())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn birth_dates_as_people_type_them() {
+        let d = NaiveDate::from_ymd_opt(1987, 4, 1);
+        for typed in [
+            "01-04-1987",
+            "1-4-1987",
+            "01/04/1987",
+            "1.4.1987",
+            "01041987",
+            " 1-04-1987 ",
+        ] {
+            assert_eq!(parse_birth_date(typed), d, "{typed}");
+        }
+        for wrong in [
+            "1987-04-01",
+            "31-02-1987",
+            "1-4-87",
+            "",
+            "0104198",
+            "aa-bb-cccc",
+            "1-4-1987-1",
+        ] {
+            assert_eq!(parse_birth_date(wrong), None, "{wrong}");
+        }
+    }
+
+    #[test]
+    fn an_address_counts_by_its_network() {
+        assert_eq!(address_key("10.0.0.7"), "10.0.0.7");
+        assert_eq!(
+            address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"),
+            address_key("2001:db8:1:2::1")
+        );
+    }
+
+    #[test]
+    fn a_public_reason_never_quotes_a_birth_date() {
+        let r = public_reason(
+            "Data kependudukan perlu dicocokkan dengan Dukcapil: tanggal lahir (NIK: 23 April 1987, data: 24 April 1987)",
+        );
+        assert!(!r.contains("1987"), "{r}");
+        assert_eq!(
+            public_reason("Calon tidak aktif bekerja"),
+            "Calon tidak aktif bekerja"
+        );
+    }
 }
