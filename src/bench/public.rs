@@ -11,13 +11,10 @@ use super::{
     console::PageBench,
     notify::{Loopback, drive, percentile},
 };
-use crate::{
-    service::{
-        App, ServiceError,
-        audit::Actor,
-        public::{PublishRequest, announcement, objection},
-    },
-    store::announcements::search_name,
+use crate::service::{
+    App, ServiceError,
+    audit::Actor,
+    public::{PublishRequest, announcement, objection, search_name},
 };
 
 /// What `merit bench pengumuman` measured.

@@ -471,6 +471,11 @@ pub enum ObjectionCommand {
         /// Nomor tanda terima (SGH-TTTT-NNNNN).
         number: String,
     },
+    /// Mulai lagi telaah sebuah sanggah yang telaahnya tidak dapat dimulai atau dibatalkan.
+    Review {
+        /// Nomor tanda terima (SGH-TTTT-NNNNN).
+        number: String,
+    },
 }
 
 /// `merit document …` (documents.md 3).

@@ -33,7 +33,7 @@ fn reads_only(cmd: &Command) -> bool {
         ),
         Command::Verification(v) => matches!(v, VerificationCommand::List { .. }),
         Command::Candidate(c) => matches!(c, CandidateCommand::Show { .. }),
-        Command::Objection(_) => true,
+        Command::Objection(o) => !matches!(o, super::args::ObjectionCommand::Review { .. }),
         Command::Announcement(a) => matches!(a, super::args::AnnouncementCommand::List),
         _ => false,
     }
@@ -193,16 +193,31 @@ async fn bench(
             let r = bench::editor::editor(&app, reps).await?;
             print_or_json(&r, json, print_editor_bench)
         }
+        cmd @ (BenchCommand::Console { .. } | BenchCommand::Pengumuman { .. }) => {
+            load_bench(cmd, settings, json, frontend).await
+        }
+    }
+}
+
+/// `merit bench console|pengumuman`: pages under load through the real HTTP server.
+async fn load_bench(
+    cmd: BenchCommand,
+    settings: Settings,
+    json: bool,
+    frontend: &dyn crate::service::runtime::Frontend,
+) -> Result<Exit, Failure> {
+    use crate::bench;
+    let app = open_app(settings).await?;
+    match cmd {
         BenchCommand::Console { requests, parallel } => {
-            let app = open_app(settings).await?;
             let r = bench::console::console(&app, requests, parallel, frontend).await?;
             print_or_json(&r, json, print_console_bench)
         }
         BenchCommand::Pengumuman { requests, parallel } => {
-            let app = open_app(settings).await?;
             let r = bench::public::public(&app, requests, parallel, frontend).await?;
             print_or_json(&r, json, print_public_bench)
         }
+        _ => Err(Failure::invalid("bukan uji beban halaman")),
     }
 }
 

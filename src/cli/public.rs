@@ -188,6 +188,14 @@ async fn objection(cmd: ObjectionCommand, settings: Settings, json: bool) -> Res
             let v = objection::show(&app, number.trim()).await?;
             print_objection(&v, tz, json)?;
         }
+        ObjectionCommand::Review { number } => {
+            let id = objection::review(&app, number.trim(), &Actor::cli()).await?;
+            if json {
+                output::print_json(&json!({ "nomor": number.trim(), "instance_id": id }))?;
+            } else {
+                println!("Telaah sanggah {} dimulai lagi: alur {id}.", number.trim());
+            }
+        }
     }
     Ok(Exit::Ok)
 }

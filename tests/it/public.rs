@@ -112,20 +112,11 @@ fn body(raw: &str) -> String {
         .replace("&#x2f;", "/")
 }
 
-/// A 16-digit run anywhere in a page: a full NIK.
+/// A run of 16 or more digits standing alone: a full NIK. Digits inside a longer token of
+/// letters and digits (a random hex CSRF token) do not count.
 fn has_full_nik(text: &str) -> bool {
-    let mut run = 0;
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run += 1;
-            if run >= 16 {
-                return true;
-            }
-        } else {
-            run = 0;
-        }
-    }
-    false
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|token| token.len() >= 16 && token.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
@@ -653,9 +644,53 @@ async fn candidates_see_their_result_and_object_in_time() {
             .any(|m| m.contains("DITOLAK") && m.contains("Tidak ada bukti aktif bekerja")),
     );
 
+    // A review an officer cancelled decides nothing: the objection stays open and its review
+    // is started again (once: not while one runs).
+    let third = candidate(&inactive[3]).await;
+    let (_, raw) = http_request(addr, "POST", "/layanan/status", &right(&third)).await;
+    let token3 = token_of(&body(&raw)).unwrap();
+    let (code, _) = multipart(
+        addr,
+        "/layanan/sanggah",
+        &[
+            ("token", &token3),
+            ("alasan", "Mohon ditinjau."),
+            ("email", "calon.tiga@contoh.id"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 200);
+    let open = objection::show(&app, "SGH-2025-00003").await.unwrap().row;
+    workflow::cancel(
+        &app,
+        open.instance_id.as_deref().unwrap(),
+        &merit::service::Actor::cli(),
+        "salah penelaah",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        objection::show(&app, "SGH-2025-00003")
+            .await
+            .unwrap()
+            .row
+            .status,
+        "diajukan"
+    );
+    let again = objection::review(&app, "SGH-2025-00003", &merit::service::Actor::cli())
+        .await
+        .unwrap();
+    assert_ne!(Some(again.as_str()), open.instance_id.as_deref());
+    assert!(
+        objection::review(&app, "SGH-2025-00003", &merit::service::Actor::cli())
+            .await
+            .is_err(),
+        "not while a review runs"
+    );
+
     // After the window: no form, and a token taken just before the close is refused.
     clock.set(Utc.with_ymd_and_hms(2025, 8, 13, 8, 55, 0).unwrap());
-    let third = candidate(&inactive[3]).await;
     let (_, raw) = http_request(addr, "POST", "/layanan/status", &right(&third)).await;
     let late = token_of(&body(&raw)).expect("still open at 15.55 WIB");
     clock.advance(Duration::minutes(10));
@@ -695,14 +730,14 @@ async fn candidates_see_their_result_and_object_in_time() {
         }
     };
     let checks = count("layanan_cek").await;
-    assert_eq!(checks.len(), 23, "every status attempt");
+    assert_eq!(checks.len(), 24, "every status attempt");
     assert!(
         checks
             .iter()
             .all(|e| !has_full_nik(&e.objek) && !has_full_nik(&e.rincian))
     );
     assert_eq!(count("unduh_berkas_sanggah").await.len(), 1);
-    assert_eq!(count("sanggah").await.len(), 2);
+    assert_eq!(count("sanggah").await.len(), 3);
     assert_eq!(count("sanggah_selesai").await.len(), 2);
 
     // The console: operators see the objections, their files (each download audited) and

@@ -7,7 +7,7 @@ pub mod announcement;
 pub mod objection;
 pub mod status;
 
-pub use crate::store::announcements::{AnnouncedRow, AnnouncementRow, ObjectionRow};
+pub use crate::store::announcements::{AnnouncedRow, AnnouncementRow, ObjectionRow, search_name};
 pub use announcement::{AnnouncementPage, PublishRequest};
 pub use objection::{ObjectionForm, ObjectionView};
 pub use status::{StatusOutcome, StatusRequest, StatusView};

@@ -229,25 +229,22 @@ pub async fn submit(app: &App, form: &ObjectionForm) -> Result<String, ServiceEr
         Ok(n) => n,
         Err(ObjectionRefused::AlreadyOpen(n)) => return Err(Refusal::ObjectionOpen(n).into()),
     };
-    let rules = rule_lines(app, &parsed, &row.run_id)
-        .await
-        .unwrap_or_default();
-    let subject = Subject::Sanggah(ObjectionSubject {
-        nomor: receipt.clone(),
-        pengumuman: nomor,
-        nama: row.nama.clone(),
-        nik: parsed.masked(),
-        unit: if row.nama_unit.is_empty() {
-            row.unit_kerja.clone()
-        } else {
-            format!("{} ({})", row.nama_unit, row.unit_kerja)
-        },
-        hasil_diumumkan: outcome_words(&row),
-        aturan: rules,
-        alasan: alasan.to_owned(),
-        berkas: berkas.len(),
-        dibuat_ms: now.timestamp_millis(),
-    });
+    let subject = match subject_of(
+        app,
+        &receipt,
+        &row,
+        alasan,
+        berkas.len(),
+        now.timestamp_millis(),
+    )
+    .await
+    {
+        Subject::Sanggah(mut s) => {
+            s.pengumuman = nomor;
+            Subject::Sanggah(s)
+        }
+        other => other,
+    };
     // The objection is recorded and audited: from here the candidate gets the receipt whatever
     // happens; a review that cannot start shows in `merit objection list` ("telaah belum
     // dimulai") and is told to ADMIN.
@@ -308,6 +305,80 @@ async fn admin_notice(app: &App, receipt: &str, text: &str) {
     {
         tracing::error!(sanggah = %receipt, "pemberitahuan ADMIN gagal: {e}");
     }
+}
+
+/// What the review of objection `receipt` is about: the candidate as announced (NIK masked), the
+/// rules that did not pass, the reason and how many files (the announcement's number is the
+/// caller's to set).
+async fn subject_of(
+    app: &App,
+    receipt: &str,
+    row: &AnnouncedRow,
+    alasan: &str,
+    berkas: usize,
+    dibuat_ms: i64,
+) -> Subject {
+    let nik = Nik::parse(&row.nik).ok();
+    let rules = match &nik {
+        Some(n) => rule_lines(app, n, &row.run_id).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    Subject::Sanggah(ObjectionSubject {
+        nomor: receipt.to_owned(),
+        pengumuman: 0,
+        nama: row.nama.clone(),
+        nik: nik.map_or_else(|| "-".to_owned(), |n| n.masked()),
+        unit: if row.nama_unit.is_empty() {
+            row.unit_kerja.clone()
+        } else {
+            format!("{} ({})", row.nama_unit, row.unit_kerja)
+        },
+        hasil_diumumkan: outcome_words(row),
+        aturan: rules,
+        alasan: alasan.to_owned(),
+        berkas,
+        dibuat_ms,
+    })
+}
+
+/// Starts the review of objection `nomor` again, when it could not start or was cancelled
+/// (`merit objection review`): refused while a review runs or once the objection is decided.
+pub async fn review(app: &App, nomor: &str, actor: &Actor) -> Result<String, ServiceError> {
+    let o = show(app, nomor).await?.row;
+    if o.status != "diajukan" {
+        return Err(bad(
+            "nomor",
+            format!(
+                "sanggah {nomor} sudah diputuskan ({}); tidak ditelaah lagi",
+                status_label(&o.status)
+            ),
+        ));
+    }
+    if let Some(id) = &o.instance_id
+        && let Some(i) = app.store.instance(id).await?
+        && i.state.status == crate::workflow::Status::Berjalan
+    {
+        return Err(bad(
+            "nomor",
+            format!("sanggah {nomor} masih ditelaah dalam alur {id}"),
+        ));
+    }
+    let row = app
+        .store
+        .announced(o.pengumuman, &o.nik)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Sought::Candidate, "(sanggah)"))?;
+    let files = app.store.objection_files(nomor).await?.len();
+    let subject = match subject_of(app, nomor, &row, &o.alasan, files, o.dibuat_ms).await {
+        Subject::Sanggah(mut s) => {
+            s.pengumuman = o.pengumuman;
+            Subject::Sanggah(s)
+        }
+        other => other,
+    };
+    let instance = start_review(app, nomor, &subject, actor).await?;
+    app.store.set_objection_instance(nomor, &instance).await?;
+    Ok(instance)
 }
 
 /// The rules that did not pass in run `run_id`, in words.
