@@ -445,7 +445,7 @@ async fn objections(
                     "telaah",
                     "verifikator_1",
                     Answer::Setuju,
-                    "Surat keterangan aktif bekerja sah; data aktif_bekerja dikoreksi menjadi ya",
+                    "Surat keterangan aktif bekerja sah; data status aktif bekerja dikoreksi",
                 ),
             )
             .await?;

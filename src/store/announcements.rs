@@ -807,45 +807,63 @@ impl Store {
         Ok(Some((file, isi)))
     }
 
-    /// Ends objection `nomor` (`diterima` or `ditolak`) with the answer and, when upheld, the
-    /// new announced row, in one transaction with its audit entry. `false` when it had ended.
+    /// Ends objection `nomor` with (status `diterima` or `ditolak`, the answer) and, when upheld, the
+    /// new announced row, in one transaction with its audit entry. A row proposed into a
+    /// formation is checked against its slots inside the transaction (under the objections'
+    /// lock on PostgreSQL): when another upheld objection took the last one first, the row is
+    /// written as not proposed for want of a slot. Returns `None` when the objection had ended
+    /// already, else the new outcome's words as written (`words` of the row written).
     pub async fn end_objection(
         &self,
         nomor: &str,
-        status: &str,
-        jawaban: &str,
-        new_row: Option<(&AnnouncedRow, &str)>,
+        (status, jawaban): (&str, &str),
+        new_row: Option<&AnnouncedRow>,
+        words: &(dyn Fn(&AnnouncedRow) -> String + Sync),
         now_ms: i64,
         stamp: &AuditStamp,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<Option<String>>> {
         let txn = self.begin_write().await?;
-        let done = txn
-            .execute_raw(self.stmt(
-                "UPDATE sanggah SET status = ?, jawaban = ?, hasil_baru = ?, selesai_ms = ? \
-                 WHERE instansi = ? AND nomor = ? AND status = 'diajukan'",
-                vec![
-                    status.into(),
-                    jawaban.into(),
-                    new_row.map(|(_, words)| words.to_owned()).into(),
-                    now_ms.into(),
-                    self.tenant.clone().into(),
-                    nomor.into(),
-                ],
+        if self.backend == Backend::Postgres {
+            txn.execute_raw(self.stmt(
+                "SELECT pg_advisory_xact_lock(hashtext('merit-sanggah-' || ?))",
+                vec![self.tenant.clone().into()],
             ))
             .await?;
-        if done.rows_affected() == 0 {
-            txn.rollback().await?;
-            return Ok(false);
         }
-        if let Some((r, _)) = new_row {
-            let objection = txn
-                .query_one_raw(self.stmt(
-                    "SELECT pengumuman FROM sanggah WHERE instansi = ? AND nomor = ?",
-                    vec![self.tenant.clone().into(), nomor.into()],
-                ))
-                .await?
-                .ok_or_else(|| corrupt("sanggah hilang di tengah transaksi"))?;
-            let pengumuman: i32 = get(&objection, 0)?;
+        let Some(open) = txn
+            .query_one_raw(self.stmt(
+                "SELECT pengumuman FROM sanggah WHERE instansi = ? AND nomor = ? AND status = 'diajukan'",
+                vec![self.tenant.clone().into(), nomor.into()],
+            ))
+            .await?
+        else {
+            txn.rollback().await?;
+            return Ok(None);
+        };
+        let pengumuman: i32 = get(&open, 0)?;
+        let row = match new_row {
+            Some(r) if r.diusulkan => Some(
+                self.within_slots(&txn, pengumuman, r)
+                    .await?
+                    .unwrap_or_else(|| r.clone()),
+            ),
+            other => other.cloned(),
+        };
+        let said = row.as_ref().map(words);
+        txn.execute_raw(self.stmt(
+            "UPDATE sanggah SET status = ?, jawaban = ?, hasil_baru = ?, selesai_ms = ? \
+             WHERE instansi = ? AND nomor = ?",
+            vec![
+                status.into(),
+                jawaban.into(),
+                said.clone().into(),
+                now_ms.into(),
+                self.tenant.clone().into(),
+                nomor.into(),
+            ],
+        ))
+        .await?;
+        if let Some(r) = &row {
             txn.execute_raw(self.stmt(
                 "UPDATE pengumuman_calon SET unit_kerja = ?, nama_unit = ?, hasil = ?, kode_formasi = ?, jabatan = ?, \
                  kelompok = ?, run_id = ?, diperbarui_ms = ? WHERE instansi = ? AND pengumuman = ? AND nik = ?",
@@ -869,31 +887,88 @@ impl Store {
                 ],
             ))
             .await?;
+            // A unit the announcement did not list yet (moved into by the objection).
+            txn.execute_raw(self.stmt(
+                "INSERT INTO pengumuman_unit (instansi, pengumuman, unit_kerja, nama_unit) \
+                 SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM pengumuman_unit \
+                 WHERE instansi = ? AND pengumuman = ? AND unit_kerja = ?)",
+                vec![
+                    self.tenant.clone().into(),
+                    pengumuman.into(),
+                    r.unit_kerja.clone().into(),
+                    r.nama_unit.clone().into(),
+                    self.tenant.clone().into(),
+                    pengumuman.into(),
+                    r.unit_kerja.clone().into(),
+                ],
+            ))
+            .await?;
         }
-        if let Some((r, _)) = new_row {
-            let listed = txn
-                .query_one_raw(self.stmt(
-                    "SELECT 1 FROM pengumuman_unit u JOIN sanggah s ON s.instansi = u.instansi AND s.pengumuman = u.pengumuman \
-                     WHERE s.instansi = ? AND s.nomor = ? AND u.unit_kerja = ?",
-                    vec![self.tenant.clone().into(), nomor.into(), r.unit_kerja.clone().into()],
-                ))
-                .await?;
-            if listed.is_none() {
-                txn.execute_raw(self.stmt(
-                    "INSERT INTO pengumuman_unit (instansi, pengumuman, unit_kerja, nama_unit) \
-                     SELECT instansi, pengumuman, ?, ? FROM sanggah WHERE instansi = ? AND nomor = ?",
-                    vec![
-                        r.unit_kerja.clone().into(),
-                        r.nama_unit.clone().into(),
-                        self.tenant.clone().into(),
-                        nomor.into(),
-                    ],
-                ))
-                .await?;
-            }
-        }
-        self.append_audit_in(&txn, stamp).await?;
+        let detail = format!(
+            "{status}; {}",
+            said.as_deref().unwrap_or("hasil pengumuman tidak berubah")
+        );
+        self.append_audit_in(&txn, &stamp.detailed(&detail)).await?;
         txn.commit().await?;
-        Ok(true)
+        Ok(Some(said))
+    }
+
+    /// `r` (proposed into its formation) when the formation still has a slot for it in
+    /// announcement `pengumuman`; else `r` not proposed for want of a slot, under the unit it was
+    /// announced under. `None` keeps `r` as it is.
+    async fn within_slots(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        pengumuman: i32,
+        r: &AnnouncedRow,
+    ) -> StoreResult<Option<AnnouncedRow>> {
+        let kode = r.kode_formasi.clone().unwrap_or_default();
+        let taken = txn
+            .query_one_raw(self.stmt(
+                "SELECT COUNT(*) FROM pengumuman_calon WHERE instansi = ? AND pengumuman = ? \
+                 AND hasil = 'diusulkan' AND kode_formasi = ? AND nik <> ?",
+                vec![
+                    self.tenant.clone().into(),
+                    pengumuman.into(),
+                    kode.clone().into(),
+                    r.nik.clone().into(),
+                ],
+            ))
+            .await?
+            .map(|row| get::<i64>(&row, 0))
+            .transpose()?
+            .unwrap_or(0);
+        let slots = txn
+            .query_one_raw(self.stmt(
+                "SELECT CAST(jumlah AS BIGINT) FROM formasi WHERE instansi = ? AND kode_formasi = ?",
+                vec![self.tenant.clone().into(), kode.into()],
+            ))
+            .await?
+            .map(|row| get::<i64>(&row, 0))
+            .transpose()?
+            .unwrap_or(0);
+        if taken < slots {
+            return Ok(None);
+        }
+        let before = txn
+            .query_one_raw(self.stmt(
+                "SELECT unit_kerja, nama_unit FROM pengumuman_calon WHERE instansi = ? AND pengumuman = ? AND nik = ?",
+                vec![
+                    self.tenant.clone().into(),
+                    pengumuman.into(),
+                    r.nik.clone().into(),
+                ],
+            ))
+            .await?
+            .ok_or_else(|| corrupt("calon pengumuman hilang di tengah transaksi"))?;
+        Ok(Some(AnnouncedRow {
+            unit_kerja: get(&before, 0)?,
+            nama_unit: get(&before, 1)?,
+            diusulkan: false,
+            kode_formasi: None,
+            jabatan: None,
+            kelompok: Some("TIDAK_ADA_KEBUTUHAN".to_owned()),
+            ..r.clone()
+        }))
     }
 }

@@ -689,6 +689,69 @@ async fn candidates_see_their_result_and_object_in_time() {
         "not while a review runs"
     );
 
+    // Two upheld objections racing for the last slot: the second finds it taken inside its own
+    // transaction and is written as not proposed for want of a slot, never over the slots.
+    let formations = store.formations().await.unwrap();
+    let used: std::collections::HashMap<String, u64> = store
+        .announced_per_formation(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let full = formations
+        .iter()
+        .find(|f| used.get(&f.kode_formasi).copied().unwrap_or(0) >= u64::from(f.jumlah))
+        .expect("a formation the placement filled");
+    let mut late_claim = store
+        .announced(1, third.nik.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    late_claim.diusulkan = true;
+    late_claim.kode_formasi = Some(full.kode_formasi.clone());
+    late_claim.jabatan = Some(full.jabatan.clone());
+    let entry = merit::service::ground::audit::stamp(
+        &app,
+        &merit::service::Actor::cli(),
+        merit::domain::Action::SanggahSelesai,
+        "sanggah:SGH-2025-00003",
+        "diterima",
+    )
+    .await
+    .unwrap();
+    let said = store
+        .end_objection(
+            "SGH-2025-00003",
+            ("diterima", "uji"),
+            Some(&late_claim),
+            &objection::outcome_words,
+            app.clock().now_ms(),
+            &entry,
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(said.starts_with("tidak diusulkan"), "{said}");
+    let written = store
+        .announced(1, third.nik.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!written.diusulkan);
+    assert_eq!(written.kelompok.as_deref(), Some("TIDAK_ADA_KEBUTUHAN"));
+    assert_eq!(
+        store
+            .announced_per_formation(1)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(k, _)| *k == full.kode_formasi)
+            .map(|(_, n)| n),
+        used.get(&full.kode_formasi).copied(),
+        "no slot over the formation"
+    );
+
     // After the window: no form, and a token taken just before the close is refused.
     clock.set(Utc.with_ymd_and_hms(2025, 8, 13, 8, 55, 0).unwrap());
     let (_, raw) = http_request(addr, "POST", "/layanan/status", &right(&third)).await;
@@ -738,7 +801,7 @@ async fn candidates_see_their_result_and_object_in_time() {
     );
     assert_eq!(count("unduh_berkas_sanggah").await.len(), 1);
     assert_eq!(count("sanggah").await.len(), 3);
-    assert_eq!(count("sanggah_selesai").await.len(), 2);
+    assert_eq!(count("sanggah_selesai").await.len(), 3);
 
     // The console: operators see the objections, their files (each download audited) and
     // publish the next announcement through a confirmation page.

@@ -491,12 +491,9 @@ pub fn settle<'a>(
             .to_owned();
         let now = app.clock.now_ms();
         let tz = app.settings.timezone;
-        let (new_row, note) = if upheld {
+        let new_row = if upheld {
             match new_outcome(app, o.pengumuman, &o.nik).await {
-                Ok(row) => {
-                    let w = outcome_words(&row);
-                    (Some(row), Some(w))
-                }
+                Ok(row) => Some(row),
                 Err(e) => {
                     tracing::error!(sanggah = %o.nomor, "hasil baru setelah sanggah tidak dapat dihitung: {e}");
                     admin_notice(
@@ -508,42 +505,35 @@ pub fn settle<'a>(
                         ),
                     )
                     .await;
-                    (None, None)
+                    None
                 }
             }
         } else {
-            (None, None)
+            None
         };
+        // The entry's details (the outcome as written) are filled in inside the transaction.
         let entry = stamp(
             app,
             actor,
             Action::SanggahSelesai,
             &format!("sanggah:{}", o.nomor),
-            &format!(
-                "{}; {}",
-                if upheld { "diterima" } else { "ditolak" },
-                note.as_deref().unwrap_or("hasil pengumuman tidak berubah")
-            ),
+            if upheld { "diterima" } else { "ditolak" },
         )
         .await?;
-        let pair = match (&new_row, &note) {
-            (Some(r), Some(w)) => Some((r, w.as_str())),
-            _ => None,
-        };
-        if !app
+        let Some(note) = app
             .store
             .end_objection(
                 &o.nomor,
-                if upheld { "diterima" } else { "ditolak" },
-                &words,
-                pair,
+                (if upheld { "diterima" } else { "ditolak" }, &words),
+                new_row.as_ref(),
+                &outcome_words,
                 now,
                 &entry,
             )
             .await?
-        {
+        else {
             return Ok(());
-        }
+        };
         let nama = app
             .store
             .announced(o.pengumuman, &o.nik)
